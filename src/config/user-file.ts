@@ -1,0 +1,136 @@
+// Reads a YAML file a user wrote and validates it, reporting every problem as one line
+// `FILE:LINE:COL path.to.field: what is wrong` that points at the offending node.
+import { readFileSync } from 'node:fs';
+import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import type { z } from 'zod';
+
+export class UserFileError extends Error {
+  constructor(readonly file: string, readonly line: number, readonly col: number, readonly field: string, readonly problem: string) {
+    super(`${file}:${line}:${col} ${field ? `${field}: ` : ''}${problem}`);
+    this.name = 'UserFileError';
+  }
+}
+
+type PathKey = PropertyKey;
+
+function positionOf(doc: Document, counter: LineCounter, path: readonly PathKey[], key?: string): { line: number; col: number } {
+  const keys = path.map((part) => (typeof part === 'symbol' ? String(part) : part));
+  // Walk up until a node exists: a missing field is reported at its parent.
+  for (let depth = keys.length; depth >= 0; depth--) {
+    const prefix = keys.slice(0, depth);
+    const node = (prefix.length === 0 ? doc.contents : doc.getIn(prefix, true)) as YamlNode | null | undefined;
+    if (!node) continue;
+    if (key !== undefined && depth === keys.length && isMap(node)) {
+      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === key);
+      const keyNode = pair?.key as YamlNode | undefined;
+      if (keyNode?.range) return counter.linePos(keyNode.range[0]);
+    }
+    if (node.range) return counter.linePos(node.range[0]);
+  }
+  return { line: 1, col: 1 };
+}
+
+function levenshtein(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0] ?? 0;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j] ?? 0;
+      row[j] = Math.min(current + 1, (row[j - 1] ?? 0) + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length] ?? 0;
+}
+
+/** The closest known name, when it is close enough to be a likely typo. */
+export function suggest(word: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of known) {
+    const distance = levenshtein(word.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return bestDistance <= Math.max(1, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) {
+    return `is required (${issue.expected})`;
+  }
+  return issue.message.replace(/^Invalid input: /, '');
+}
+
+function knownKeysAt(schemaShape: unknown): string[] {
+  return schemaShape && typeof schemaShape === 'object' ? Object.keys(schemaShape) : [];
+}
+
+/** Validates parsed YAML against a schema; throws UserFileError for the first problem found. */
+export function validateDocument<S extends z.ZodType>(file: string, text: string, schema: S): z.output<S> {
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  const yamlError = doc.errors[0];
+  if (yamlError) {
+    const pos = yamlError.linePos?.[0] ?? { line: 1, col: 1 };
+    const message = yamlError.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? 'invalid YAML';
+    throw new UserFileError(file, pos.line, pos.col, '', `YAML: ${message}`);
+  }
+  const data: unknown = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  const result = schema.safeParse(data);
+  if (result.success) return result.data;
+  // A misspelt key also makes the real key look missing: report the spelling first.
+  const issues = [...result.error.issues].sort((a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'));
+  const issue = issues[0];
+  if (!issue) throw new UserFileError(file, 1, 1, '', 'invalid');
+  const path = issue.path.map((part) => (typeof part === 'symbol' ? String(part) : part));
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0] ?? '';
+    const pos = positionOf(doc, counter, path, key);
+    const field = [...path, key].join('.');
+    const known = knownKeysAt(shapeAt(schema, path));
+    const hint = suggest(key, known);
+    throw new UserFileError(file, pos.line, pos.col, field, `unknown field${hint ? ` (did you mean "${hint}"?)` : known.length ? ` (known: ${known.filter((k) => k !== '$schema').join(', ')})` : ''}`);
+  }
+  const pos = positionOf(doc, counter, path);
+  throw new UserFileError(file, pos.line, pos.col, path.join('.'), describeIssue(issue));
+}
+
+// Finds the object shape that a path leads to, for "did you mean" hints. Best effort:
+// unwraps defaults, optionals, pipes and arrays; gives up quietly on anything else.
+function shapeAt(schema: z.ZodType, path: readonly PropertyKey[]): unknown {
+  let current: unknown = schema;
+  const unwrap = (value: unknown): unknown => {
+    let node = value as { def?: { type?: string; innerType?: unknown; in?: unknown; element?: unknown; valueType?: unknown } } | undefined;
+    for (let guard = 0; guard < 10 && node?.def; guard++) {
+      const def = node.def;
+      if (def.innerType) node = def.innerType as typeof node;
+      else if (def.type === 'pipe' && def.in) node = def.in as typeof node;
+      else break;
+    }
+    return node;
+  };
+  for (const part of path) {
+    const node = unwrap(current) as { shape?: Record<string, unknown>; def?: { element?: unknown; valueType?: unknown } } | undefined;
+    if (typeof part === 'number') current = node?.def?.element;
+    else if (node?.shape && typeof part === 'string' && part in node.shape) current = node.shape[part];
+    else if (node?.def?.valueType) current = node.def.valueType;
+    else return undefined;
+  }
+  return (unwrap(current) as { shape?: unknown } | undefined)?.shape;
+}
+
+export function readUserFile<S extends z.ZodType>(file: string, schema: S): z.output<S> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String((error as Error).message);
+    throw new UserFileError(file, 1, 1, '', `cannot read: ${why}`);
+  }
+  return validateDocument(file, text, schema);
+}

@@ -1,0 +1,239 @@
+// Runs probes on their own intervals and publishes one Snapshot per tick. A probe never
+// overlaps itself; a slow or dead source delays nothing else. Knows nothing of the UI.
+import { formatDuration } from '../config/units.js';
+import { ProbeError, type Assessment, type Probe } from '../probes/probe.js';
+import type { PaneEntry, PaneId, Panes, Snapshot } from './snapshot.js';
+import { worst, type Status } from './status.js';
+
+// Probes of different reading types live side by side; the monitor only moves their data.
+type AnyProbe = Probe<unknown, unknown>;
+
+export type ProbeSlot =
+  | { id: PaneId; probe: AnyProbe }
+  | { id: PaneId; disabled: string };
+
+type Good = { data: unknown; at: number; assessment: Assessment };
+type Failure = { status: 'off' | 'down'; message: string; at: number };
+
+type State = {
+  id: PaneId;
+  probe: AnyProbe | null;
+  disabled: string | null;
+  running: Promise<void> | null;
+  runningSince: number | null;
+  good: Good | null;
+  failure: Failure | null;
+  settledOnce: boolean;
+  timer: NodeJS.Timeout | null;
+};
+
+export type MonitorOptions = {
+  host: string;
+  refreshMs: number;
+  demo?: string | null;
+  now?: () => number;
+};
+
+export type Listener = (snapshot: Snapshot) => void;
+
+export function describeError(error: unknown): { status: 'off' | 'down'; message: string } {
+  if (error instanceof ProbeError) return { status: error.status, message: error.message };
+  if (error instanceof Error) return { status: 'down', message: error.message.split('\n')[0] ?? error.name };
+  return { status: 'down', message: String(error) };
+}
+
+export class Monitor {
+  private readonly states: State[];
+  private readonly listeners = new Set<Listener>();
+  private readonly now: () => number;
+  private tickTimer: NodeJS.Timeout | null = null;
+  private publishSoon: NodeJS.Timeout | null = null;
+  private lastCpu = process.cpuUsage();
+  private lastCpuAt = performance.now();
+  private latest: Snapshot;
+  private started = false;
+
+  constructor(slots: readonly ProbeSlot[], private readonly options: MonitorOptions) {
+    this.now = options.now ?? Date.now;
+    this.states = slots.map((slot) => ({
+      id: slot.id,
+      probe: 'probe' in slot ? slot.probe : null,
+      disabled: 'disabled' in slot ? slot.disabled : null,
+      running: null,
+      runningSince: null,
+      good: null,
+      failure: null,
+      settledOnce: false,
+      timer: null,
+    }));
+    this.latest = this.build();
+  }
+
+  current(): Snapshot {
+    return this.latest;
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    for (const state of this.states) {
+      if (!state.probe) continue;
+      this.run(state);
+      state.timer = setInterval(() => this.run(state), state.probe.intervalMs);
+    }
+    this.tickTimer = setInterval(() => this.publish(), this.options.refreshMs);
+  }
+
+  stop(): void {
+    this.started = false;
+    for (const state of this.states) {
+      if (state.timer) clearInterval(state.timer);
+      state.timer = null;
+    }
+    if (this.tickTimer) clearInterval(this.tickTimer);
+    if (this.publishSoon) clearTimeout(this.publishSoon);
+    this.tickTimer = null;
+    this.publishSoon = null;
+  }
+
+  /** Runs every probe that is not already running, then publishes once they settle. */
+  async refreshNow(): Promise<Snapshot> {
+    await Promise.all(this.states.map((state) => this.run(state)));
+    return this.publish();
+  }
+
+  /** For one-shot use (`homeops status`): run everything once and return the snapshot. */
+  async once(): Promise<Snapshot> {
+    await Promise.all(this.states.map((state) => this.run(state)));
+    return this.publish();
+  }
+
+  publish(): Snapshot {
+    if (this.publishSoon) {
+      clearTimeout(this.publishSoon);
+      this.publishSoon = null;
+    }
+    this.latest = this.build();
+    for (const listener of this.listeners) listener(this.latest);
+    return this.latest;
+  }
+
+  /**
+   * Starts a probe run unless one is in flight. Resolves when the run settles or its timeout
+   * passes, whichever is first; a reader that ignores its abort signal stays "in flight"
+   * and blocks only its own next runs.
+   */
+  private run(state: State): Promise<void> {
+    const probe = state.probe;
+    if (!probe) return Promise.resolve();
+    if (state.running) return Promise.resolve();
+    const controller = new AbortController();
+    const startedAt = this.now();
+    state.runningSince = startedAt;
+    let finished = false;
+    let release: () => void = () => {};
+    const waitOrTimeout = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const timer = setTimeout(() => {
+      if (finished) return;
+      finished = true;
+      controller.abort(new Error('timeout'));
+      state.failure = { status: 'down', message: `no answer within ${formatDuration(probe.timeoutMs)}`, at: this.now() };
+      this.settled(state);
+      release();
+    }, probe.timeoutMs);
+    const work = (async () => {
+      try {
+        const raw = await probe.read(controller.signal);
+        if (finished) return;
+        const data = probe.parse(raw);
+        const at = this.now();
+        state.good = { data, at, assessment: probe.assess(data, at) };
+        state.failure = null;
+      } catch (error) {
+        if (finished) return;
+        state.failure = { ...describeError(error), at: this.now() };
+      } finally {
+        state.running = null;
+        state.runningSince = null;
+        if (!finished) {
+          finished = true;
+          clearTimeout(timer);
+          this.settled(state);
+          release();
+        }
+      }
+    })();
+    state.running = work;
+    return waitOrTimeout;
+  }
+
+  private settled(state: State): void {
+    if (!state.settledOnce) {
+      state.settledOnce = true;
+      // The first readings should not wait for the next tick: publish them together, soon.
+      if (this.started && !this.publishSoon) this.publishSoon = setTimeout(() => this.publish(), 30);
+    }
+  }
+
+  private entryFor(state: State, now: number): PaneEntry<unknown> {
+    if (state.disabled !== null) return { status: 'off', ageMs: null, summary: state.disabled, alerts: [], data: null };
+    const probe = state.probe;
+    const good = state.good;
+    const failure = state.failure;
+    const hung = state.runningSince !== null && probe !== null && now - state.runningSince > probe.timeoutMs
+      ? `still waiting for an answer since ${formatDuration(now - state.runningSince)}`
+      : null;
+    if (!good) {
+      if (failure) return { status: failure.status, ageMs: null, error: hung ?? failure.message, summary: failure.message, alerts: [], data: null };
+      return { status: 'stale', ageMs: null, summary: 'waiting for the first reading', alerts: [], data: null };
+    }
+    const ageMs = now - good.at;
+    if (failure?.status === 'off') return { status: 'off', ageMs: null, summary: failure.message, error: failure.message, alerts: [], data: null };
+    if (failure) {
+      return { status: 'stale', ageMs, error: hung ?? failure.message, summary: `${failure.message} (showing data from ${formatDuration(ageMs)} ago)`, alerts: good.assessment.alerts, data: good.data };
+    }
+    const staleAfter = probe ? Math.max(3 * probe.intervalMs, probe.intervalMs + probe.timeoutMs) + this.options.refreshMs : Infinity;
+    if (ageMs > staleAfter) {
+      return { status: 'stale', ageMs, error: hung ?? `no new reading for ${formatDuration(ageMs)}`, summary: good.assessment.summary, alerts: good.assessment.alerts, data: good.data };
+    }
+    return { status: good.assessment.status, ageMs, summary: good.assessment.summary, alerts: good.assessment.alerts, data: good.data };
+  }
+
+  private build(): Snapshot {
+    const now = this.now();
+    const panes: Record<string, PaneEntry<unknown>> = {};
+    const statuses: Status[] = [];
+    for (const state of this.states) {
+      const entry = this.entryFor(state, now);
+      panes[state.id] = entry;
+      statuses.push(entry.status);
+    }
+    const cpu = process.cpuUsage();
+    const at = performance.now();
+    const elapsedMs = at - this.lastCpuAt;
+    const usedMs = (cpu.user - this.lastCpu.user + cpu.system - this.lastCpu.system) / 1000;
+    const cpuPercent = elapsedMs > 200 ? (usedMs / elapsedMs) * 100 : null;
+    if (elapsedMs > 200) {
+      this.lastCpu = cpu;
+      this.lastCpuAt = at;
+    }
+    return Object.freeze({
+      version: 1,
+      takenAt: new Date(now).toISOString(),
+      host: this.options.host,
+      demo: this.options.demo ?? null,
+      status: worst(statuses),
+      self: { cpuPercent, rssBytes: process.memoryUsage.rss() },
+      // The probe for each id produces that id's data type; the slots are built that way.
+      panes: panes as Panes,
+    });
+  }
+}
+

@@ -1,0 +1,40 @@
+// The Snapshot: plain, immutable data published once per tick. The console renders it,
+// `homeops status --json` prints it, and demo scenarios produce it from fixtures.
+import type { CpuData } from '../probes/cpu/probe.js';
+import type { GpuReading } from '../probes/gpu/parse.js';
+import type { Alert } from '../probes/probe.js';
+import type { Status } from './status.js';
+
+export type PaneData = {
+  cpu: CpuData;
+  gpu: GpuReading;
+};
+
+export type PaneId = keyof PaneData;
+export const PANE_IDS: readonly PaneId[] = ['cpu', 'gpu'];
+
+export type PaneEntry<T> = {
+  status: Status;
+  /** Age of the data shown, in ms; null before the first reading. */
+  ageMs: number | null;
+  /** Why the newest attempt failed (data, if any, is the last good reading). */
+  error?: string;
+  /** One line: the reading in short, or what is wrong. */
+  summary: string;
+  alerts: Alert[];
+  data: T | null;
+};
+
+export type Panes = { [K in PaneId]: PaneEntry<PaneData[K]> };
+
+export type Snapshot = {
+  version: 1;
+  takenAt: string;
+  host: string;
+  /** The demo scenario being replayed, or null for live readings. */
+  demo: string | null;
+  status: Status;
+  /** The console's own cost: CPU % of one core since the previous tick, resident memory. */
+  self: { cpuPercent: number | null; rssBytes: number };
+  panes: Panes;
+};
