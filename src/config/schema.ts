@@ -147,6 +147,8 @@ export const configSchema = z.strictObject({
   $schema: z.string().optional(),
   refresh: duration.default(2000).describe('How often the console redraws with the newest readings'),
   view: z.string().default('auto').describe('auto, a view name, or a view file'),
+  views: z.array(z.string()).min(1).max(9).default(['workstation', 'tmux', 'outage'])
+    .describe('Views the number keys switch between, in order; names or files'),
   keymap: z.string().default('default').describe('A keymap name or a keymap file'),
   readOnly: z.boolean().default(false),
   hosts: z.record(name, hostSchema),

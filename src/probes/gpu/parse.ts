@@ -8,7 +8,7 @@ export const BASE_GPU_FIELDS = [
   'memory.total', 'temperature.gpu', 'power.draw', 'power.limit', 'fan.speed',
 ] as const;
 
-/** Newer drivers (≥ 535) also report the instantaneous draw; older ones reject the field. */
+/** Newer drivers also report the instantaneous draw; older ones reject the field (the reader falls back). */
 export const EXTENDED_GPU_FIELDS = [...BASE_GPU_FIELDS, 'power.draw.instant'] as const;
 
 export const APP_FIELDS = ['gpu_uuid', 'pid', 'process_name', 'used_gpu_memory'] as const;

@@ -1,0 +1,80 @@
+// homeops: the composition root. Parses arguments, loads config, builds the monitor and runs
+// the requested command. User-file errors are one line and exit 78; nothing prints a stack.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { HELP, parseArgs, UsageError, type Request } from './cli/args.js';
+import { packageRoot } from './config/paths.js';
+import { UserFileError } from './config/user-file.js';
+import { listScenarios, ScenarioError } from './demo/scenario.js';
+
+const EX_USAGE = 64;
+const EX_CONFIG = 78;
+
+function version(): string {
+  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  let request: Request;
+  try {
+    request = parseArgs(argv);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`homeops: ${error.message} (see homeops --help)\n`);
+      return EX_USAGE;
+    }
+    throw error;
+  }
+  if (request.command === 'help') {
+    process.stdout.write(HELP.replace('SCENARIOS', listScenarios().join(', ') || 'none'));
+    return 0;
+  }
+  if (request.command === 'version') {
+    process.stdout.write(`homeops ${version()}\n`);
+    return 0;
+  }
+  const { setup, buildMonitor } = await import('./cli/compose.js');
+  try {
+    const s = setup(request.options, process.env, process.cwd());
+    if (request.command === 'check-config') {
+      const { checkConfigReport } = await import('./cli/check-config.js');
+      process.stdout.write(checkConfigReport(s, process.env));
+      return 0;
+    }
+    const monitor = buildMonitor(s);
+    if (request.command === 'status') {
+      const { formatStatus, statusExitCode } = await import('./cli/status.js');
+      const snapshot = await monitor.once();
+      process.stdout.write(request.json ? `${JSON.stringify(snapshot, null, 2)}\n` : formatStatus(snapshot));
+      return statusExitCode(snapshot);
+    }
+    if (!process.stdin.isTTY || !process.stdout.isTTY) {
+      process.stderr.write('homeops: the console needs a terminal; for scripts use `homeops status` or `homeops status --json`\n');
+      return EX_USAGE;
+    }
+    const { runConsole } = await import('./cli/console.js');
+    return await runConsole(s, monitor, { noColor: request.options.noColor });
+  } catch (error) {
+    if (error instanceof UserFileError) {
+      process.stderr.write(`${error.message}\n`);
+      return EX_CONFIG;
+    }
+    if (error instanceof ScenarioError) {
+      process.stderr.write(`homeops: ${error.message}\n`);
+      return EX_USAGE;
+    }
+    throw error;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+    // Timers of probes still in flight (a hung nvidia-smi) must not keep the process alive.
+    setTimeout(() => process.exit(code), 50).unref();
+  },
+  (error: unknown) => {
+    process.stderr.write(`homeops: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(70);
+  },
+);

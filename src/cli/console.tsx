@@ -1,0 +1,73 @@
+// The live console: renders the App in the alternate screen and owns every way out.
+import { render } from 'ink';
+import type { Monitor } from '../monitor/monitor.js';
+import { App } from '../ui/app.js';
+import { profilerFromEnv } from '../ui/profile.js';
+import { themeFromEnv } from '../ui/theme.js';
+import type { Setup } from './compose.js';
+import { FrameStream } from './screen.js';
+import { enterFullScreen } from './terminal.js';
+
+export async function runConsole(s: Setup, monitor: Monitor, options: { noColor: boolean }): Promise<number> {
+  const env = process.env;
+  const theme = options.noColor ? { color: false } : themeFromEnv(env);
+  const profiler = profilerFromEnv(env);
+  const screen = enterFullScreen();
+  const frames = new FrameStream(process.stdout);
+  let exitCode = 0;
+  let finished = false;
+  let resolveDone: () => void = () => {};
+  const done = new Promise<void>((resolve) => {
+    resolveDone = resolve;
+  });
+
+  const finish = (code: number, message?: string) => {
+    if (finished) return;
+    finished = true;
+    exitCode = code;
+    monitor.stop();
+    frames.close();
+    try {
+      instance.unmount();
+    } catch {
+      // already unmounted
+    }
+    screen.restore();
+    if (message) process.stderr.write(`homeops: ${message}\n`);
+    resolveDone();
+  };
+
+  const onSignal = (signal: NodeJS.Signals) => finish(signal === 'SIGINT' ? 130 : 128 + (signal === 'SIGHUP' ? 1 : 15));
+  const onCrash = (error: unknown) => finish(70, `internal error: ${error instanceof Error ? error.message : String(error)}`);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('uncaughtException', onCrash);
+  process.on('unhandledRejection', onCrash);
+
+  const instance = render(
+    <App
+      source={monitor}
+      config={s.config}
+      views={s.views}
+      initialView={s.initialView}
+      keymap={s.keymap}
+      theme={theme}
+      readOnly={s.readOnly}
+      profiler={profiler}
+      actions={{ quit: () => finish(0), refresh: () => void monitor.refreshNow() }}
+    />,
+    {
+      // Ink renders whole frames into the FrameStream, which puts only changed rows on screen.
+      stdout: frames as unknown as NodeJS.WriteStream,
+      debug: true,
+      exitOnCtrlC: false,
+      patchConsole: false,
+      onRender: profiler ? ({ renderTime }) => profiler.frame(renderTime) : undefined,
+    },
+  );
+  monitor.start();
+  instance.waitUntilExit().then(() => finish(exitCode), (error: unknown) => onCrash(error));
+  await done;
+  return exitCode;
+}

@@ -1,0 +1,91 @@
+// Keymaps: command name → keys, as YAML. A keymap may extend another (a user file usually
+// extends default or vim); unknown commands, bad key names and one key bound to two commands
+// are errors with file:line:col.
+import { z } from 'zod';
+import { COMMAND_NAMES, isCommand, type Command } from '../ui/commands.js';
+import { normaliseKey } from '../ui/keys.js';
+import { resolveNamed, type Env } from './paths.js';
+import { readUserFile, suggest, UserFileError } from './user-file.js';
+
+export type Bindings = Map<Command, string[]>;
+export type Keymap = { name: string; files: string[]; bindings: Bindings; byKey: Map<string, Command> };
+
+export const BUILTIN_KEYMAPS = ['default', 'vim'] as const;
+
+const keyList = z.union([z.string(), z.array(z.string()), z.null()]);
+
+/** The schema of one keymap file, checked against the bindings it inherits. */
+function keymapFileSchema(inherited: Bindings) {
+  return z.strictObject({
+    $schema: z.string().optional(),
+    name: z.string().optional(),
+    description: z.string().optional(),
+    extends: z.string().optional(),
+    bindings: z.record(z.string(), keyList).default({}),
+  }).superRefine((file, ctx) => {
+    const mine = new Map<Command, string[]>();
+    for (const [command, value] of Object.entries(file.bindings)) {
+      if (!isCommand(command)) {
+        const hint = suggest(command, COMMAND_NAMES);
+        ctx.addIssue({ code: 'custom', path: ['bindings', command], message: `unknown command "${command}"${hint ? ` (did you mean "${hint}"?)` : ''}` });
+        continue;
+      }
+      const keys = value === null ? [] : typeof value === 'string' ? [value] : value;
+      const normalised: string[] = [];
+      keys.forEach((key, index) => {
+        const result = normaliseKey(key);
+        const path = typeof value === 'string' ? ['bindings', command] : ['bindings', command, index];
+        if ('error' in result) ctx.addIssue({ code: 'custom', path, message: `"${key}": ${result.error}` });
+        else if (result.key === 'ctrl+c' && command !== 'quit') ctx.addIssue({ code: 'custom', path, message: 'ctrl+c always quits; bind another key' });
+        else normalised.push(result.key);
+      });
+      mine.set(command, normalised);
+    }
+    // One key, one command: check the merged result, blaming this file's binding.
+    const merged = new Map(inherited);
+    for (const [command, keys] of mine) merged.set(command, keys);
+    const owner = new Map<string, Command>();
+    for (const [command, keys] of merged) {
+      for (const key of keys) {
+        const other = owner.get(key);
+        if (other && other !== command) {
+          const blamed = mine.has(command) ? command : other;
+          const otherCommand = blamed === command ? other : command;
+          ctx.addIssue({ code: 'custom', path: ['bindings', blamed], message: `key "${key}" is also bound to ${otherCommand}${mine.has(otherCommand) ? '' : ' (inherited)'}; unbind one of them` });
+        }
+        owner.set(key, command);
+      }
+    }
+  });
+}
+
+function loadChain(nameOrFile: string, env: Env, cwd: string, seen: string[]): Keymap {
+  const found = resolveNamed('keymaps', nameOrFile, env, cwd);
+  if (!found) {
+    throw new UserFileError(seen.at(-1) ?? '--keymap', 1, 1, seen.length ? 'extends' : '', `no keymap "${nameOrFile}" (built in: ${BUILTIN_KEYMAPS.join(', ')}; or give a file path)`);
+  }
+  if (seen.includes(found.path)) {
+    throw new UserFileError(found.path, 1, 1, 'extends', `keymaps extend each other in a circle: ${[...seen, found.path].join(' → ')}`);
+  }
+  // Read the parent first so the child's conflicts can be located in the child's file.
+  const head = readUserFile(found.path, z.looseObject({ extends: z.string().optional() }));
+  const parent = head.extends ? loadChain(head.extends, env, cwd, [...seen, found.path]) : undefined;
+  const inherited: Bindings = parent ? new Map(parent.bindings) : new Map();
+  const file = readUserFile(found.path, keymapFileSchema(inherited));
+  const bindings = new Map(inherited);
+  for (const [command, value] of Object.entries(file.bindings)) {
+    if (!isCommand(command)) continue;
+    const keys = value === null ? [] : typeof value === 'string' ? [value] : value;
+    bindings.set(command, keys.map((k) => {
+      const result = normaliseKey(k);
+      return 'key' in result ? result.key : k;
+    }));
+  }
+  const byKey = new Map<string, Command>();
+  for (const [command, keys] of bindings) for (const key of keys) byKey.set(key, command);
+  return { name: file.name ?? nameOrFile, files: [...(parent?.files ?? []), found.path], bindings, byKey };
+}
+
+export function loadKeymap(nameOrFile: string, env: Env, cwd: string): Keymap {
+  return loadChain(nameOrFile, env, cwd, []);
+}

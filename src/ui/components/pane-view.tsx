@@ -1,0 +1,52 @@
+import { Box } from 'ink';
+import { memo, useMemo } from 'react';
+import type { Config } from '../../config/schema.js';
+import { formatAge } from '../../config/units.js';
+import type { PaneId, Panes } from '../../monitor/snapshot.js';
+import { frameLines } from '../frame.js';
+import { paneContent } from '../panes/index.js';
+import type { Profiler } from '../profile.js';
+import type { Theme } from '../theme.js';
+import { LineView } from './lines.js';
+
+export type PaneViewProps = {
+  id: PaneId;
+  entry: Panes[PaneId];
+  width: number;
+  height: number;
+  focused: boolean;
+  scroll: number;
+  config: Config;
+  theme: Theme;
+  profiler: Profiler | null;
+};
+
+function PaneViewInner({ id, entry, width, height, focused, scroll, config, theme, profiler }: PaneViewProps) {
+  const showAge = entry.status === 'stale' && entry.ageMs !== null;
+  const age = showAge && entry.ageMs !== null ? formatAge(entry.ageMs) : null;
+  const lines = useMemo(() => {
+    const build = () => {
+      const content = paneContent(id, entry, width - 2, height - 2, config);
+      return frameLines({ title: content.title, lines: content.lines, status: entry.status, age, width, height, focused, scroll });
+    };
+    return profiler ? profiler.time(id, build) : build();
+  }, [id, entry, width, height, focused, scroll, config, age, profiler]);
+  return (
+    <Box flexDirection="column" width={width} height={height} overflow="hidden">
+      {lines.map((line, index) => (
+        <LineView key={index} line={line} theme={theme} />
+      ))}
+    </Box>
+  );
+}
+
+/**
+ * Re-renders only when what it shows changes: a fresh entry whose data, status and alerts are
+ * the same objects (the monitor reuses them) is skipped even though its age moved on.
+ */
+export const PaneView = memo(PaneViewInner, (a, b) =>
+  a.id === b.id && a.width === b.width && a.height === b.height && a.focused === b.focused && a.scroll === b.scroll &&
+  a.config === b.config && a.theme === b.theme &&
+  a.entry.status === b.entry.status && a.entry.data === b.entry.data && a.entry.error === b.entry.error &&
+  a.entry.alerts === b.entry.alerts && a.entry.summary === b.entry.summary &&
+  (a.entry.status !== 'stale' || formatAge(a.entry.ageMs ?? 0) === formatAge(b.entry.ageMs ?? 0)));

@@ -1,0 +1,22 @@
+import { useStdout } from 'ink';
+import { useEffect, useState } from 'react';
+import type { Size } from '../layout.js';
+
+/** The terminal's size, re-read on every resize (Ink re-lays out on resize but does not re-render). */
+export function useTerminalSize(): Size {
+  const { stdout } = useStdout();
+  const read = (): Size => ({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
+  const [size, setSize] = useState<Size>(read);
+  useEffect(() => {
+    const onResize = () => {
+      const next = read();
+      setSize((previous) => (previous.columns === next.columns && previous.rows === next.rows ? previous : next));
+    };
+    stdout.on('resize', onResize);
+    onResize();
+    return () => {
+      stdout.off('resize', onResize);
+    };
+  }, [stdout]);
+  return size;
+}

@@ -1,0 +1,108 @@
+// The CPU pane: per-core load against the allocation plan, memory, disks and network.
+import type { Config } from '../../config/schema.js';
+import { formatBytes, formatDuration } from '../../config/units.js';
+import { formatCoreList, type GroupUsage } from '../../plan/evaluate.js';
+import type { PaneEntry } from '../../monitor/snapshot.js';
+import type { CpuData } from '../../probes/cpu/probe.js';
+import { groupTone } from '../theme.js';
+import { level, pad, percent, type Line, type Segment, type Tone } from '../text.js';
+import { gauge, stateLines, toneFor, type PaneContent } from './common.js';
+
+const VERDICT: Record<GroupUsage['verdict'], { text: string; tone: Tone }> = {
+  over: { text: 'OVER', tone: 'warn' },
+  ok: { text: 'ok', tone: 'ok' },
+  under: { text: 'under', tone: 'muted' },
+  absent: { text: 'not here', tone: 'muted' },
+};
+
+function rate(bytesPerSec: number | null): string {
+  if (bytesPerSec === null) return '–';
+  if (bytesPerSec < 1000) return `${Math.round(bytesPerSec)} B/s`;
+  if (bytesPerSec < 1e6) return `${(bytesPerSec / 1e3).toFixed(0)} kB/s`;
+  if (bytesPerSec < 1e9) return `${(bytesPerSec / 1e6).toFixed(1)} MB/s`;
+  return `${(bytesPerSec / 1e9).toFixed(2)} GB/s`;
+}
+
+function linkSpeed(bits: number): string {
+  return bits >= 1e9 ? `${(bits / 1e9).toFixed(bits % 1e9 ? 1 : 0)} Gb/s` : `${(bits / 1e6).toFixed(0)} Mb/s`;
+}
+
+export function cpuPane(entry: PaneEntry<CpuData>, width: number, config: Config): PaneContent {
+  const title = `CPU · ${config.plan.host}`;
+  const lines: Line[] = stateLines(entry);
+  const data = entry.data;
+  if (!data) {
+    if (lines.length === 0) lines.push([{ text: entry.summary, tone: 'muted' }]);
+    return { title, lines };
+  }
+  const { plan, host } = data;
+  const triggers = config.triggers;
+  const gaugeWidth = Math.max(6, Math.min(30, width - 40));
+
+  const load = host.loadAverage ? ` · load ${host.loadAverage.map((l) => l.toFixed(2)).join(' ')}` : '';
+  lines.push(gauge('cpu  ', plan.totalPercent / 100, gaugeWidth, toneFor(plan.totalPercent, triggers.cpu.percent), ` ${pad(percent(plan.totalPercent), 4, 'right')} of ${plan.hostThreads} threads${load}`));
+  if (plan.sustained.aboveForMs > 0) {
+    lines.push([{ text: `     above ${plan.sustained.thresholdPercent} % for ${formatDuration(plan.sustained.aboveForMs)} of the ${formatDuration(plan.sustained.windowMs)} trigger window`, tone: 'warn' }]);
+  }
+  if (plan.shortfall) lines.push([{ text: `⚠ ${plan.shortfall}`, tone: 'accent' }]);
+
+  // The plan table: one row per group.
+  const nameWidth = Math.min(14, Math.max(6, ...plan.groups.map((g) => g.name.length)) + 1);
+  const barWidth = Math.max(4, Math.min(20, width - nameWidth - 32));
+  lines.push([{ text: `${pad('group', nameWidth)}${pad('cores', 7)}${pad('used', 9)}${pad('', barWidth + 6)}plan`, tone: 'muted' }]);
+  plan.groups.forEach((group, index) => {
+    const tone = groupTone(index);
+    const verdict = VERDICT[group.verdict];
+    const row: Segment[] = [
+      { text: pad(group.name, nameWidth), tone, bold: true },
+      { text: pad(formatCoreList(group.coreIds), 7) },
+    ];
+    if (group.verdict === 'absent') {
+      row.push({ text: pad('–', 9), tone: 'muted' }, { text: pad('', barWidth + 6) }, { text: verdict.text, tone: verdict.tone });
+    } else {
+      const used = `${group.usedCores.toFixed(1)}/${group.presentCoreIds.length}`;
+      row.push({ text: pad(used, 9) }, ...gauge('', group.percent / 100, barWidth, toneFor(group.percent, triggers.cpu.percent), ` ${pad(percent(group.percent), 4, 'right')} `), { text: verdict.text, tone: verdict.tone, bold: group.verdict === 'over' });
+    }
+    lines.push(row);
+  });
+
+  // Core map: one cell per physical core, coloured by the group that owns it.
+  const groupIndex = new Map(plan.groups.map((g, i) => [g.name, i]));
+  const cells: Segment[] = [{ text: 'cores ', tone: 'muted' }];
+  let previousGroup: string | null | undefined;
+  for (const core of plan.cores) {
+    if (previousGroup !== undefined && core.group !== previousGroup) cells.push({ text: ' ' });
+    previousGroup = core.group;
+    const index = core.group === null ? undefined : groupIndex.get(core.group);
+    cells.push({ text: level(core.used), tone: index === undefined ? 'muted' : groupTone(index) });
+  }
+  cells.push({ text: `  ${plan.hostCores} cores × ${Math.round(plan.hostThreads / Math.max(1, plan.hostCores))} threads`, tone: 'muted' });
+  lines.push(cells);
+
+  const mem = plan.memory;
+  const planned = mem.plannedBytes + mem.reservedBytes;
+  lines.push([
+    ...gauge('mem  ', mem.percent / 100, gaugeWidth, toneFor(mem.percent, triggers.memory.percent), ` ${pad(percent(mem.percent), 4, 'right')} ${formatBytes(mem.usedBytes)} of ${formatBytes(mem.totalBytes)}`),
+  ]);
+  if (planned > 0) {
+    lines.push([
+      { text: `     plan ${formatBytes(planned)} (groups ${formatBytes(mem.plannedBytes)} + reserved ${formatBytes(mem.reservedBytes)})`, tone: 'muted' },
+      ...(planned > mem.totalBytes ? [{ text: ` exceeds this host's ${formatBytes(mem.totalBytes)}`, tone: 'accent' as Tone }] : []),
+    ]);
+  }
+
+  for (const fs of host.filesystems) {
+    if (config.probes.cpu.ignoreFilesystems.includes(fs.fsType)) continue;
+    const usedFraction = fs.usedBytes / fs.sizeBytes;
+    const free = (fs.availableBytes / fs.sizeBytes) * 100;
+    lines.push(gauge(`${pad(`disk ${fs.mount}`, 5 + Math.min(12, fs.mount.length))} `, usedFraction, Math.max(4, gaugeWidth - 8), free < triggers.storage.freePercent ? 'warn' : 'ok', ` ${percent(usedFraction * 100)} used · ${formatBytes(fs.availableBytes)} free`));
+  }
+  for (const net of host.network) {
+    if (net.rxBytesPerSec === null && net.txBytesPerSec === null && !net.speedBitsPerSec) continue;
+    const peak = Math.max(net.rxBytesPerSec ?? 0, net.txBytesPerSec ?? 0) * 8;
+    const share = net.speedBitsPerSec ? ` of ${linkSpeed(net.speedBitsPerSec)} (${percent((peak / net.speedBitsPerSec) * 100)})` : '';
+    const busy = net.speedBitsPerSec ? (peak / net.speedBitsPerSec) * 100 > triggers.network.percent : false;
+    lines.push([{ text: `net  ${net.iface} ↓${rate(net.rxBytesPerSec)} ↑${rate(net.txBytesPerSec)}${share}`, tone: busy ? 'warn' : 'plain' }]);
+  }
+  return { title, lines };
+}

@@ -1,0 +1,85 @@
+// The GPU pane: utilisation, VRAM, temperature, power per GPU, and the processes using them.
+import type { Config } from '../../config/schema.js';
+import type { PaneEntry } from '../../monitor/snapshot.js';
+import type { Gpu, GpuReading } from '../../probes/gpu/parse.js';
+import { pad, percent, type Line, type Tone } from '../text.js';
+import { gauge, stateLines, type PaneContent } from './common.js';
+
+const num = (value: number | null, digits = 0, unit = '') => (value === null ? 'n/a' : `${value.toFixed(digits)}${unit}`);
+const gib = (mib: number | null) => (mib === null ? 'n/a' : (mib / 1024).toFixed(1));
+
+function temperatureTone(gpu: Gpu, config: Config['probes']['gpu']): Tone {
+  if (gpu.temperatureC === null) return 'muted';
+  return gpu.temperatureC >= config.temperature.crit ? 'crit' : gpu.temperatureC >= config.temperature.warn ? 'warn' : 'ok';
+}
+
+function memoryFraction(gpu: Gpu): number | null {
+  return gpu.memoryUsedMiB !== null && gpu.memoryTotalMiB ? gpu.memoryUsedMiB / gpu.memoryTotalMiB : null;
+}
+
+function fullBlock(gpu: Gpu, width: number, config: Config['probes']['gpu'], many: boolean): Line[] {
+  const barWidth = Math.max(6, Math.min(24, width - 28));
+  const mem = memoryFraction(gpu);
+  const memTone: Tone = mem === null ? 'muted' : mem * 100 >= config.memoryPercent.crit ? 'crit' : mem * 100 >= config.memoryPercent.warn ? 'warn' : 'ok';
+  const power = gpu.powerDrawW === null ? 'n/a' : `${num(gpu.powerDrawW)}${gpu.powerLimitW === null ? '' : `/${num(gpu.powerLimitW)}`} W`;
+  return [
+    [
+      { text: many ? `${gpu.index} ` : '', tone: 'accent' },
+      { text: gpu.name, bold: true },
+      { text: `${gpu.pstate ? ` · ${gpu.pstate}` : ''}${gpu.driverVersion ? ` · driver ${gpu.driverVersion}` : ''}`, tone: 'muted' },
+    ],
+    gauge('util ', (gpu.utilizationPercent ?? 0) / 100, barWidth, 'accent', ` ${pad(percent(gpu.utilizationPercent), 4, 'right')}`),
+    gauge('vram ', mem ?? 0, barWidth, memTone, ` ${pad(percent(mem === null ? null : mem * 100), 4, 'right')} ${gib(gpu.memoryUsedMiB)}/${gib(gpu.memoryTotalMiB)} GiB`),
+    [
+      { text: 'temp ' },
+      { text: num(gpu.temperatureC, 0, '°C'), tone: temperatureTone(gpu, config), bold: temperatureTone(gpu, config) !== 'ok' },
+      { text: ` · power ${power} · fan ${num(gpu.fanPercent, 0, '%')}` },
+    ],
+  ];
+}
+
+function compactLine(gpu: Gpu, config: Config['probes']['gpu']): Line {
+  const mem = memoryFraction(gpu);
+  return [
+    { text: `${gpu.index} `, tone: 'accent' },
+    { text: pad(gpu.name.replace(/^NVIDIA (GeForce )?/, ''), 14), bold: true },
+    { text: ` ${pad(percent(gpu.utilizationPercent), 4, 'right')} ` },
+    { text: pad(num(gpu.temperatureC, 0, '°C'), 5, 'right'), tone: temperatureTone(gpu, config) },
+    { text: ` ${gib(gpu.memoryUsedMiB)}/${gib(gpu.memoryTotalMiB)} GiB ${percent(mem === null ? null : mem * 100)} · ${num(gpu.powerDrawW)} W` },
+  ];
+}
+
+export function gpuPane(entry: PaneEntry<GpuReading>, width: number, height: number, config: Config): PaneContent {
+  const gpuConfig = config.probes.gpu;
+  const lines: Line[] = stateLines(entry);
+  const reading = entry.data;
+  const title = reading && reading.gpus.length > 1 ? `GPU · ${reading.gpus.length} GPUs` : 'GPU';
+  if (!reading) {
+    if (lines.length === 0) lines.push([{ text: entry.summary, tone: 'muted' }]);
+    return { title, lines };
+  }
+  const many = reading.gpus.length > 1;
+  // Full blocks when they fit the pane, one line per GPU otherwise.
+  const fullHeight = lines.length + reading.gpus.length * 4;
+  if (fullHeight <= height) for (const gpu of reading.gpus) lines.push(...fullBlock(gpu, width, gpuConfig, many));
+  else for (const gpu of reading.gpus) lines.push(compactLine(gpu, gpuConfig));
+
+  const nameWidth = Math.max(8, Math.min(28, width - 22));
+  if (reading.processes.length) {
+    lines.push([{ text: `${pad('pid', 8)}${pad('process', nameWidth)}${pad('vram', 10, 'right')}${many ? '  gpu' : ''}`, tone: 'muted' }]);
+    const sorted = [...reading.processes].sort((a, b) => (b.usedMemoryMiB ?? -1) - (a.usedMemoryMiB ?? -1));
+    for (const proc of sorted) {
+      const name = proc.name.split('/').pop() ?? proc.name;
+      lines.push([
+        { text: pad(String(proc.pid), 8) },
+        { text: pad(name, nameWidth) },
+        { text: pad(proc.usedMemoryMiB === null ? 'n/a' : proc.usedMemoryMiB >= 1024 ? `${gib(proc.usedMemoryMiB)} GiB` : `${proc.usedMemoryMiB} MiB`, 10, 'right') },
+        { text: many ? `  ${proc.gpuIndex ?? '?'}` : '' },
+      ]);
+    }
+    if (reading.processMemoryNote) lines.push([{ text: reading.processMemoryNote, tone: 'muted' }]);
+  } else {
+    lines.push([{ text: 'no compute processes', tone: 'muted' }]);
+  }
+  return { title, lines };
+}

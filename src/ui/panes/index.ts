@@ -1,0 +1,17 @@
+import type { Config } from '../../config/schema.js';
+import type { PaneEntry, PaneId, Panes } from '../../monitor/snapshot.js';
+import type { PaneContent } from './common.js';
+import { cpuPane } from './cpu.js';
+import { gpuPane } from './gpu.js';
+
+/** Builds a pane's content lines for the space it has. */
+export function paneContent<K extends PaneId>(id: K, entry: Panes[K], width: number, height: number, config: Config): PaneContent {
+  switch (id) {
+    case 'cpu':
+      return cpuPane(entry as PaneEntry<Panes['cpu']['data'] & object>, width, config);
+    case 'gpu':
+      return gpuPane(entry as PaneEntry<Panes['gpu']['data'] & object>, width, height, config);
+    default:
+      return { title: id, lines: [] };
+  }
+}

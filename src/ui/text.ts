@@ -1,0 +1,97 @@
+// Lines of coloured segments, cut and padded to an exact width. Pane renderers build these;
+// components only print them, so a frame never has a line wider than its pane.
+import type { Status } from '../monitor/status.js';
+
+export type Tone = Status | 'accent' | 'muted' | 'plain' | 'group0' | 'group1' | 'group2' | 'group3' | 'group4' | 'group5';
+export type Segment = { text: string; tone?: Tone; bold?: boolean; inverse?: boolean };
+export type Line = Segment[];
+
+const WIDE = /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|[\u{1f300}-\u{1faff}\u{20000}-\u{3fffd}]/u;
+const ZERO = /[\u0300-\u036f\u200b-\u200f\ufe00-\ufe0f]/u;
+
+export function cellWidth(char: string): number {
+  if (ZERO.test(char)) return 0;
+  return WIDE.test(char) ? 2 : 1;
+}
+
+export function textWidth(text: string): number {
+  let width = 0;
+  for (const char of text) width += cellWidth(char);
+  return width;
+}
+
+/** Removes control characters a remote source could smuggle into the terminal. */
+export function clean(text: string): string {
+  return text.replace(/[\x00-\x1f\x7f-\x9f]/g, ' ');
+}
+
+/** Cuts text to at most `width` cells, ending in "…" when something was cut. */
+export function truncate(text: string, width: number): string {
+  if (width <= 0) return '';
+  if (textWidth(text) <= width) return text;
+  let result = '';
+  let used = 0;
+  for (const char of text) {
+    const w = cellWidth(char);
+    if (used + w > width - 1) break;
+    result += char;
+    used += w;
+  }
+  return `${result}…`;
+}
+
+export function pad(text: string, width: number, align: 'left' | 'right' = 'left'): string {
+  const cut = truncate(text, width);
+  const fill = ' '.repeat(Math.max(0, width - textWidth(cut)));
+  return align === 'left' ? cut + fill : fill + cut;
+}
+
+/** The line cut or padded to exactly `width` cells. */
+export function fitLine(line: Line, width: number): Line {
+  const result: Line = [];
+  let used = 0;
+  for (const segment of line) {
+    if (used >= width) break;
+    const room = width - used;
+    const text = clean(segment.text);
+    const w = textWidth(text);
+    if (w <= room) {
+      if (text) result.push({ ...segment, text });
+      used += w;
+    } else {
+      result.push({ ...segment, text: truncate(text, room) });
+      used = width;
+    }
+  }
+  if (used < width) result.push({ text: ' '.repeat(width - used) });
+  return result;
+}
+
+export function lineText(line: Line): string {
+  return line.map((s) => s.text).join('');
+}
+
+const EIGHTHS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+
+/** A horizontal bar of `width` cells filled to `fraction` (0..1), with eighth-cell precision. */
+export function bar(fraction: number, width: number): { filled: string; empty: string } {
+  if (width <= 0) return { filled: '', empty: '' };
+  const f = Math.min(1, Math.max(0, Number.isFinite(fraction) ? fraction : 0));
+  const eighths = Math.round(f * width * 8);
+  const full = Math.floor(eighths / 8);
+  const part = EIGHTHS[eighths % 8] ?? '';
+  const filled = '█'.repeat(full) + part;
+  return { filled, empty: '░'.repeat(Math.max(0, width - full - (part ? 1 : 0))) };
+}
+
+const LEVELS = ' ▁▂▃▄▅▆▇█';
+
+/** One cell showing 0..1 as a block height. */
+export function level(fraction: number): string {
+  const f = Math.min(1, Math.max(0, Number.isFinite(fraction) ? fraction : 0));
+  return LEVELS[Math.round(f * 8)] ?? ' ';
+}
+
+export function percent(value: number | null, digits = 0): string {
+  return value === null || !Number.isFinite(value) ? '?' : `${value.toFixed(digits)}%`;
+}
