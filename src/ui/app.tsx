@@ -106,14 +106,14 @@ export function App(props: AppProps) {
       );
     }
     return (
-      <Box key={key} flexDirection={node.direction} width={node.rect.width} height={node.rect.height} overflow="hidden">
+      <Box key={key} flexDirection={node.direction} width={node.rect.width} height={node.rect.height}>
         {node.children.map((child, index) => renderTree(child, `${key}.${index}`))}
       </Box>
     );
   };
 
   return (
-    <Box flexDirection="column" width={size.columns} height={rows} overflow="hidden">
+    <Box flexDirection="column" width={size.columns} height={rows}>
       {state.help ? (
         <HelpView keymap={keymap} views={views.map((v) => v.name)} width={size.columns} height={panesHeight} scroll={state.helpScroll} theme={theme} />
       ) : (

@@ -34,7 +34,7 @@ export const HelpView = memo(function HelpView(props: { keymap: Keymap; views: r
     [props.keymap, props.views, props.width, props.height, props.scroll],
   );
   return (
-    <Box flexDirection="column" width={props.width} height={props.height} overflow="hidden">
+    <Box flexDirection="column" width={props.width} height={props.height}>
       {lines.map((line, index) => (
         <LineView key={index} line={line} theme={props.theme} />
       ))}

@@ -32,7 +32,7 @@ function PaneViewInner({ id, entry, width, height, focused, scroll, config, them
     return profiler ? profiler.time(id, build) : build();
   }, [id, entry, width, height, focused, scroll, config, age, profiler]);
   return (
-    <Box flexDirection="column" width={width} height={height} overflow="hidden">
+    <Box flexDirection="column" width={width} height={height}>
       {lines.map((line, index) => (
         <LineView key={index} line={line} theme={theme} />
       ))}

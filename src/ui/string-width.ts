@@ -1,0 +1,34 @@
+// string-width with a cache and a fast path, used in the bundle in place of the package
+// (scripts/build.mjs). Ink measures every line and every character of every frame; the
+// package segments graphemes and runs emoji regexes for anything that is not ASCII, and our
+// frames are full of box-drawing and block characters. Same answers, a fraction of the work.
+import realStringWidth from 'string-width';
+
+type Options = Parameters<typeof realStringWidth>[1];
+
+// Printable ASCII and Latin-1, general punctuation, arrows, box drawing, blocks and geometric
+// shapes up to U+25FC: all one cell wide for string-width (ambiguous counts as narrow), none
+// of them an emoji on its own. U+25FD/U+25FE are emoji and stay on the slow path.
+const NARROW = /^[\u0020-\u007e\u00a0-\u00ac\u00ae-\u00ff\u2010-\u2027\u2030-\u205e\u2190-\u21ff\u2500-\u25fc]*$/;
+const ANSI = /[\u001b\u009b][[\]()#;?]*(?:(?:(?:;[-a-zA-Z\d/#&.:=?%@~_]+)*|[a-zA-Z\d]+(?:;[-a-zA-Z\d/#&.:=?%@~_]*)*)?\u0007|(?:\d{1,4}(?:;\d{0,4})*)?[\dA-PR-TZcf-ntqry=><~])/g;
+
+const cache = new Map<string, number>();
+const CACHE_LIMIT = 4096;
+
+export default function stringWidth(input: string, options?: Options): number {
+  if (options && (options.ambiguousIsNarrow === false || options.countAnsiEscapeCodes)) return realStringWidth(input, options);
+  if (typeof input !== 'string' || input.length === 0) return 0;
+  const plain = input.includes('\u001b') || input.includes('\u009b') ? input.replace(ANSI, '') : input;
+  if (NARROW.test(plain)) {
+    let count = 0;
+    for (const _ of plain) count++;
+    return count;
+  }
+  let width = cache.get(input);
+  if (width === undefined) {
+    width = realStringWidth(input);
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(input, width);
+  }
+  return width;
+}
