@@ -95,6 +95,7 @@ export function App(props: AppProps) {
           key={key}
           id={node.pane}
           entry={snapshot.panes[node.pane]}
+          host={snapshot.host}
           width={node.rect.width}
           height={node.rect.height}
           focused={node.pane === focusedId}

@@ -84,12 +84,29 @@ export function bar(fraction: number, width: number): { filled: string; empty: s
   return { filled, empty: '░'.repeat(Math.max(0, width - full - (part ? 1 : 0))) };
 }
 
-const LEVELS = ' ▁▂▃▄▅▆▇█';
+const LEVELS = '▁▂▃▄▅▆▇█';
 
-/** One cell showing 0..1 as a block height. */
+/** One cell showing 0..1 as a block height; an idle core is still a visible cell. */
 export function level(fraction: number): string {
   const f = Math.min(1, Math.max(0, Number.isFinite(fraction) ? fraction : 0));
-  return LEVELS[Math.round(f * 8)] ?? ' ';
+  return LEVELS[Math.min(7, Math.floor(f * 8))] ?? '▁';
+}
+
+/** Breaks text into lines of at most `width` cells at spaces (long words are cut). */
+export function wrapText(text: string, width: number): string[] {
+  if (width <= 0) return [];
+  const lines: string[] = [];
+  let current = '';
+  for (const word of clean(text).split(/ +/)) {
+    const candidate = current ? `${current} ${word}` : word;
+    if (textWidth(candidate) <= width) current = candidate;
+    else {
+      if (current) lines.push(current);
+      current = textWidth(word) <= width ? word : truncate(word, width);
+    }
+  }
+  if (current || lines.length === 0) lines.push(current);
+  return lines;
 }
 
 export function percent(value: number | null, digits = 0): string {

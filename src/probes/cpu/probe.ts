@@ -47,8 +47,15 @@ export function localCpuReader(config: Config['probes']['cpu']): (signal: AbortS
   let siblings: Record<string, string> | undefined;
   let speeds: { at: number; value: Record<string, number | null> } | undefined;
   let disks: { at: number; value: CpuRaw['fsSize'] } | undefined;
-  return async () => {
-    si ??= (await import('systeminformation')).default;
+  return async (signal) => {
+    if (!si) {
+      si = (await import('systeminformation')).default;
+      // systeminformation's first answer is the average since boot: take a short second sample
+      // so that the first reading (and a one-shot `homeops status`) shows the load now.
+      await si.currentLoad();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      if (signal.aborted) throw new Error('aborted');
+    }
     const now = Date.now();
     const [load, mem, netText] = await Promise.all([
       si.currentLoad(),

@@ -12,6 +12,7 @@ import { LineView } from './lines.js';
 export type PaneViewProps = {
   id: PaneId;
   entry: Panes[PaneId];
+  host: string;
   width: number;
   height: number;
   focused: boolean;
@@ -21,16 +22,16 @@ export type PaneViewProps = {
   profiler: Profiler | null;
 };
 
-function PaneViewInner({ id, entry, width, height, focused, scroll, config, theme, profiler }: PaneViewProps) {
+function PaneViewInner({ id, entry, host, width, height, focused, scroll, config, theme, profiler }: PaneViewProps) {
   const showAge = entry.status === 'stale' && entry.ageMs !== null;
   const age = showAge && entry.ageMs !== null ? formatAge(entry.ageMs) : null;
   const lines = useMemo(() => {
     const build = () => {
-      const content = paneContent(id, entry, width - 2, height - 2, config);
+      const content = paneContent(id, entry, width - 2, height - 2, config, host);
       return frameLines({ title: content.title, lines: content.lines, status: entry.status, age, width, height, focused, scroll });
     };
     return profiler ? profiler.time(id, build) : build();
-  }, [id, entry, width, height, focused, scroll, config, age, profiler]);
+  }, [id, entry, host, width, height, focused, scroll, config, age, profiler]);
   return (
     <Box flexDirection="column" width={width} height={height}>
       {lines.map((line, index) => (
@@ -45,7 +46,7 @@ function PaneViewInner({ id, entry, width, height, focused, scroll, config, them
  * the same objects (the monitor reuses them) is skipped even though its age moved on.
  */
 export const PaneView = memo(PaneViewInner, (a, b) =>
-  a.id === b.id && a.width === b.width && a.height === b.height && a.focused === b.focused && a.scroll === b.scroll &&
+  a.id === b.id && a.host === b.host && a.width === b.width && a.height === b.height && a.focused === b.focused && a.scroll === b.scroll &&
   a.config === b.config && a.theme === b.theme &&
   a.entry.status === b.entry.status && a.entry.data === b.entry.data && a.entry.error === b.entry.error &&
   a.entry.alerts === b.entry.alerts && a.entry.summary === b.entry.summary &&

@@ -2,24 +2,28 @@
 import { formatAge } from '../../config/units.js';
 import type { PaneEntry } from '../../monitor/snapshot.js';
 import { STATUS_SYMBOL, STATUS_WORD } from '../theme.js';
-import { bar, type Line, type Tone } from '../text.js';
+import { bar, textWidth, wrapText, type Line, type Tone } from '../text.js';
 
 export type PaneContent = { title: string; lines: Line[] };
 
-export function stateLines(entry: PaneEntry<unknown>): Line[] {
+/** A labelled message, wrapped to the width with the continuation lines indented. */
+export function labelled(label: string, message: string, tone: Tone, width: number): Line[] {
+  const indent = textWidth(label);
+  return wrapText(message, Math.max(8, width - indent)).map((text, index) => [
+    index === 0 ? { text: label, tone, bold: true } : { text: ' '.repeat(indent) },
+    { text, tone },
+  ]);
+}
+
+/** Why the pane's data is old or missing, then its alerts; wrapped, never cut. */
+export function stateLines(entry: PaneEntry<unknown>, width: number): Line[] {
   const lines: Line[] = [];
   if (entry.status === 'stale' || entry.status === 'down' || entry.status === 'off') {
     const age = entry.ageMs !== null && entry.data !== null ? ` (data ${formatAge(entry.ageMs)} old)` : '';
-    lines.push([
-      { text: `${STATUS_SYMBOL[entry.status]} ${STATUS_WORD[entry.status]} `, tone: entry.status, bold: true },
-      { text: `${entry.error ?? entry.summary}${age}`, tone: entry.status },
-    ]);
+    lines.push(...labelled(`${STATUS_SYMBOL[entry.status]} ${STATUS_WORD[entry.status]} `, `${entry.error ?? entry.summary}${age}`, entry.status, width));
   }
   for (const alert of entry.alerts) {
-    lines.push([
-      { text: `${STATUS_SYMBOL[alert.level]} ${STATUS_WORD[alert.level]} `, tone: alert.level, bold: true },
-      { text: alert.message, tone: alert.level },
-    ]);
+    lines.push(...labelled(`${STATUS_SYMBOL[alert.level]} ${STATUS_WORD[alert.level]} `, alert.message, alert.level, width));
   }
   return lines;
 }

@@ -6,7 +6,7 @@ import type { PaneEntry } from '../../monitor/snapshot.js';
 import type { CpuData } from '../../probes/cpu/probe.js';
 import { groupTone } from '../theme.js';
 import { level, pad, percent, type Line, type Segment, type Tone } from '../text.js';
-import { gauge, stateLines, toneFor, type PaneContent } from './common.js';
+import { gauge, labelled, stateLines, toneFor, type PaneContent } from './common.js';
 
 const VERDICT: Record<GroupUsage['verdict'], { text: string; tone: Tone }> = {
   over: { text: 'OVER', tone: 'warn' },
@@ -27,9 +27,9 @@ function linkSpeed(bits: number): string {
   return bits >= 1e9 ? `${(bits / 1e9).toFixed(bits % 1e9 ? 1 : 0)} Gb/s` : `${(bits / 1e6).toFixed(0)} Mb/s`;
 }
 
-export function cpuPane(entry: PaneEntry<CpuData>, width: number, config: Config): PaneContent {
-  const title = `CPU · ${config.plan.host}`;
-  const lines: Line[] = stateLines(entry);
+export function cpuPane(entry: PaneEntry<CpuData>, width: number, config: Config, hostName: string): PaneContent {
+  const title = hostName === config.plan.host ? `CPU · ${hostName}` : `CPU · ${hostName} · plan of ${config.plan.host}`;
+  const lines: Line[] = stateLines(entry, width);
   const data = entry.data;
   if (!data) {
     if (lines.length === 0) lines.push([{ text: entry.summary, tone: 'muted' }]);
@@ -44,7 +44,7 @@ export function cpuPane(entry: PaneEntry<CpuData>, width: number, config: Config
   if (plan.sustained.aboveForMs > 0) {
     lines.push([{ text: `     above ${plan.sustained.thresholdPercent} % for ${formatDuration(plan.sustained.aboveForMs)} of the ${formatDuration(plan.sustained.windowMs)} trigger window`, tone: 'warn' }]);
   }
-  if (plan.shortfall) lines.push([{ text: `⚠ ${plan.shortfall}`, tone: 'accent' }]);
+  if (plan.shortfall) lines.push(...labelled('⚠ ', plan.shortfall, 'accent', width));
 
   // The plan table: one row per group.
   const nameWidth = Math.min(14, Math.max(6, ...plan.groups.map((g) => g.name.length)) + 1);
@@ -85,10 +85,8 @@ export function cpuPane(entry: PaneEntry<CpuData>, width: number, config: Config
     ...gauge('mem  ', mem.percent / 100, gaugeWidth, toneFor(mem.percent, triggers.memory.percent), ` ${pad(percent(mem.percent), 4, 'right')} ${formatBytes(mem.usedBytes)} of ${formatBytes(mem.totalBytes)}`),
   ]);
   if (planned > 0) {
-    lines.push([
-      { text: `     plan ${formatBytes(planned)} (groups ${formatBytes(mem.plannedBytes)} + reserved ${formatBytes(mem.reservedBytes)})`, tone: 'muted' },
-      ...(planned > mem.totalBytes ? [{ text: ` exceeds this host's ${formatBytes(mem.totalBytes)}`, tone: 'accent' as Tone }] : []),
-    ]);
+    const over = planned > mem.totalBytes ? `, more than this host's ${formatBytes(mem.totalBytes)}` : '';
+    lines.push(...labelled('     ', `plan ${formatBytes(planned)}: groups ${formatBytes(mem.plannedBytes)} + reserved ${formatBytes(mem.reservedBytes)}${over}`, over ? 'accent' : 'muted', width));
   }
 
   for (const fs of host.filesystems) {

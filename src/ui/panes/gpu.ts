@@ -51,7 +51,7 @@ function compactLine(gpu: Gpu, config: Config['probes']['gpu']): Line {
 
 export function gpuPane(entry: PaneEntry<GpuReading>, width: number, height: number, config: Config): PaneContent {
   const gpuConfig = config.probes.gpu;
-  const lines: Line[] = stateLines(entry);
+  const lines: Line[] = stateLines(entry, width);
   const reading = entry.data;
   const title = reading && reading.gpus.length > 1 ? `GPU · ${reading.gpus.length} GPUs` : 'GPU';
   if (!reading) {

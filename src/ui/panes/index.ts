@@ -5,10 +5,10 @@ import { cpuPane } from './cpu.js';
 import { gpuPane } from './gpu.js';
 
 /** Builds a pane's content lines for the space it has. */
-export function paneContent<K extends PaneId>(id: K, entry: Panes[K], width: number, height: number, config: Config): PaneContent {
+export function paneContent<K extends PaneId>(id: K, entry: Panes[K], width: number, height: number, config: Config, host: string): PaneContent {
   switch (id) {
     case 'cpu':
-      return cpuPane(entry as PaneEntry<Panes['cpu']['data'] & object>, width, config);
+      return cpuPane(entry as PaneEntry<Panes['cpu']['data'] & object>, width, config, host);
     case 'gpu':
       return gpuPane(entry as PaneEntry<Panes['gpu']['data'] & object>, width, height, config);
     default:
