@@ -62,14 +62,20 @@ function keymapFileSchema(inherited: Bindings) {
 function loadChain(nameOrFile: string, env: Env, cwd: string, seen: string[]): Keymap {
   const found = resolveNamed('keymaps', nameOrFile, env, cwd);
   if (!found) {
-    throw new UserFileError(seen.at(-1) ?? '--keymap', 1, 1, seen.length ? 'extends' : '', `no keymap "${nameOrFile}" (built in: ${BUILTIN_KEYMAPS.join(', ')}; or give a file path)`);
+    throw new UserFileError('--keymap', 1, 1, '', `no keymap "${nameOrFile}" (built in: ${BUILTIN_KEYMAPS.join(', ')}; or give a file path)`);
   }
-  if (seen.includes(found.path)) {
-    throw new UserFileError(found.path, 1, 1, 'extends', `keymaps extend each other in a circle: ${[...seen, found.path].join(' → ')}`);
-  }
-  // Read the parent first so the child's conflicts can be located in the child's file.
-  const head = readUserFile(found.path, z.looseObject({ extends: z.string().optional() }));
-  const parent = head.extends ? loadChain(head.extends, env, cwd, [...seen, found.path]) : undefined;
+  // Read the parent first so the child's conflicts can be located in the child's file; a
+  // parent that does not exist, or a circle, is reported at the child's `extends:` line.
+  const chain = [...seen, found.path];
+  const head = readUserFile(found.path, z.looseObject({
+    extends: z.string().optional().superRefine((parentName, ctx) => {
+      if (parentName === undefined) return;
+      const parentFile = resolveNamed('keymaps', parentName, env, cwd);
+      if (!parentFile) ctx.addIssue({ code: 'custom', message: `no keymap "${parentName}" (built in: ${BUILTIN_KEYMAPS.join(', ')}; or give a file path)` });
+      else if (chain.includes(parentFile.path)) ctx.addIssue({ code: 'custom', message: `keymaps extend each other in a circle: ${[...chain, parentFile.path].join(' → ')}` });
+    }),
+  }));
+  const parent = head.extends ? loadChain(head.extends, env, cwd, chain) : undefined;
   const inherited: Bindings = parent ? new Map(parent.bindings) : new Map();
   const file = readUserFile(found.path, keymapFileSchema(inherited));
   const bindings = new Map(inherited);

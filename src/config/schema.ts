@@ -24,7 +24,9 @@ export const size = z.union([z.number().nonnegative(), z.string()]).transform((v
   return bytes;
 });
 
-const name = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/i, 'use letters, digits, ".", "_" or "-"');
+// Spelt out rather than /i: JSON Schema patterns have no flags, and zod drops them when it
+// publishes docs/config.schema.json.
+const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'use letters, digits, ".", "_" or "-"');
 const percent = z.number().min(0).max(100);
 
 const sshSchema = z.strictObject({
@@ -161,7 +163,8 @@ export const configSchema = z.strictObject({
   backups: backupsSchema.optional(),
   runbooks: runbooksSchema.optional(),
 }).superRefine((config, ctx) => {
-  if (!(config.plan.host in config.hosts)) {
+  // Own keys only: `in` would accept "toString" or "constructor" as a host.
+  if (!Object.hasOwn(config.hosts, config.plan.host)) {
     ctx.addIssue({ code: 'custom', path: ['plan', 'host'], message: `no host "${config.plan.host}" in hosts (have: ${Object.keys(config.hosts).join(', ') || 'none'})` });
   }
   const seenGroups = new Set<string>();
@@ -183,12 +186,12 @@ export const configSchema = z.strictObject({
     });
   });
   for (const [index, server] of (config.dns?.servers ?? []).entries()) {
-    if (server.host !== undefined && !(server.host in config.hosts)) {
+    if (server.host !== undefined && !Object.hasOwn(config.hosts, server.host)) {
       ctx.addIssue({ code: 'custom', path: ['dns', 'servers', index, 'host'], message: `no host "${server.host}" in hosts` });
     }
   }
   for (const [index, set] of (config.backups?.sets ?? []).entries()) {
-    if (!(set.host in config.hosts)) {
+    if (!Object.hasOwn(config.hosts, set.host)) {
       ctx.addIssue({ code: 'custom', path: ['backups', 'sets', index, 'host'], message: `no host "${set.host}" in hosts` });
     }
   }

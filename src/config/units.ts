@@ -3,23 +3,21 @@
 
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
-/** Parses "2s", "1.5m", "500ms", "1h30m" into milliseconds; undefined when malformed. */
+/** Parses "2s", "1.5m", "500ms", "1h30m", "1h 30m" into milliseconds; undefined when malformed. */
 export function parseDuration(text: string): number | undefined {
   const trimmed = text.trim();
   if (trimmed === '') return undefined;
-  const part = /(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)/gy;
+  // Sticky, so each part must start where the previous one ended. (matchAll would copy the
+  // regex and ignore any lastIndex set here, which is how spaces between parts were lost.)
+  const part = /(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*/y;
   let total = 0;
-  let consumed = 0;
-  for (const match of trimmed.matchAll(part)) {
-    const value = Number(match[1]);
-    const unit = DURATION_UNITS[match[2] ?? ''];
-    if (unit === undefined) return undefined;
-    total += value * unit;
-    consumed = (match.index ?? 0) + match[0].length;
-    while (trimmed[consumed] === ' ') consumed++;
-    part.lastIndex = consumed;
+  while (part.lastIndex < trimmed.length) {
+    const match = part.exec(trimmed);
+    const unit = match ? DURATION_UNITS[match[2] ?? ''] : undefined;
+    if (!match || unit === undefined) return undefined;
+    total += Number(match[1]) * unit;
   }
-  return consumed === trimmed.length ? Math.round(total) : undefined;
+  return Math.round(total);
 }
 
 const SIZE_UNITS: Record<string, number> = {
@@ -38,13 +36,17 @@ export function parseSize(text: string): number | undefined {
 }
 
 export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  const s = ms / 1000;
-  if (s < 60) return Number.isInteger(s) ? `${s}s` : `${s.toFixed(1)}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m${Math.round(s % 60) ? `${Math.round(s % 60)}s` : ''}`;
-  const h = Math.floor(m / 60);
-  if (h < 48) return `${h}h${m % 60 ? `${m % 60}m` : ''}`;
+  if (ms < 0) return `-${formatDuration(-ms)}`;
+  // Round once, at the precision shown, so that 59.95 s is "1m" and not "60.0s", and
+  // 119.6 s is "2m" and not "1m60s".
+  if (Math.round(ms) < 1000) return `${Math.round(ms)}ms`;
+  const tenths = Math.round(ms / 100);
+  if (tenths < 600) return tenths % 10 === 0 ? `${tenths / 10}s` : `${(tenths / 10).toFixed(1)}s`;
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m${seconds % 60 ? `${seconds % 60}s` : ''}`;
+  const minutes = Math.floor(seconds / 60);
+  const h = Math.floor(minutes / 60);
+  if (h < 48) return `${h}h${minutes % 60 ? `${minutes % 60}m` : ''}`;
   return `${Math.floor(h / 24)}d`;
 }
 
@@ -62,7 +64,9 @@ export function formatBytes(bytes: number, digits = 1): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
   let value = bytes;
   let index = 0;
-  while (Math.abs(value) >= 1024 && index < units.length - 1) {
+  // Compare what would be shown, so 1048575 bytes is "1.0 MiB", not "1024.0 KiB".
+  const shown = (v: number, i: number): number => Math.abs(i === 0 ? Math.round(v) : Number(v.toFixed(digits)));
+  while (shown(value, index) >= 1024 && index < units.length - 1) {
     value /= 1024;
     index++;
   }

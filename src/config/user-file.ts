@@ -62,11 +62,34 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) {
     return `is required (${issue.expected})`;
   }
+  if (issue.code === 'invalid_key') {
+    // zod's own text ("Invalid key in record") does not say what is wrong with the key.
+    const why = issue.issues[0]?.message;
+    return `not a valid name${why ? ` (${why})` : ''}`;
+  }
   return issue.message.replace(/^Invalid input: /, '');
 }
 
 function knownKeysAt(schemaShape: unknown): string[] {
   return schemaShape && typeof schemaShape === 'object' ? Object.keys(schemaShape) : [];
+}
+
+/**
+ * "Invalid input" for a union says nothing useful. Follow the branch the user evidently meant
+ * (the one whose keys matched) down to the real problem, with the full path.
+ */
+function intoUnion(issue: z.core.$ZodIssue): z.core.$ZodIssue {
+  let current = issue;
+  for (let guard = 0; guard < 20 && current.code === 'invalid_union' && current.errors.length; guard++) {
+    const fits = (branch: z.core.$ZodIssue[]) => !branch.some((i) => i.code === 'unrecognized_keys' && i.path.length === 0) &&
+      !branch.some((i) => i.code === 'invalid_type' && i.path.length === 0);
+    const candidates = current.errors.filter(fits);
+    const branch = (candidates.length ? candidates : current.errors).reduce((best, b) => (b.length < best.length ? b : best));
+    const inner = branch[0];
+    if (!inner) break;
+    current = { ...inner, path: [...current.path, ...inner.path] } as z.core.$ZodIssue;
+  }
+  return current;
 }
 
 /** Validates parsed YAML against a schema; throws UserFileError for the first problem found. */
@@ -75,7 +98,7 @@ export function validateDocument<S extends z.ZodType>(file: string, text: string
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
   const yamlError = doc.errors[0];
   if (yamlError) {
-    const pos = yamlError.linePos?.[0] ?? { line: 1, col: 1 };
+    const pos = yamlError.linePos?.[0] ?? counter.linePos(yamlError.pos[0]);
     const message = yamlError.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? 'invalid YAML';
     throw new UserFileError(file, pos.line, pos.col, '', `YAML: ${message}`);
   }
@@ -84,7 +107,7 @@ export function validateDocument<S extends z.ZodType>(file: string, text: string
   if (result.success) return result.data;
   // A misspelt key also makes the real key look missing: report the spelling first.
   const issues = [...result.error.issues].sort((a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'));
-  const issue = issues[0];
+  const issue = issues[0] ? intoUnion(issues[0]) : undefined;
   if (!issue) throw new UserFileError(file, 1, 1, '', 'invalid');
   const path = issue.path.map((part) => (typeof part === 'symbol' ? String(part) : part));
   if (issue.code === 'unrecognized_keys') {
@@ -95,7 +118,9 @@ export function validateDocument<S extends z.ZodType>(file: string, text: string
     const hint = suggest(key, known);
     throw new UserFileError(file, pos.line, pos.col, field, `unknown field${hint ? ` (did you mean "${hint}"?)` : known.length ? ` (known: ${known.filter((k) => k !== '$schema').join(', ')})` : ''}`);
   }
-  const pos = positionOf(doc, counter, path);
+  // A bad record key is at the end of its own path: point at the key, not at its value.
+  const badKey = issue.code === 'invalid_key' ? path.at(-1) : undefined;
+  const pos = typeof badKey === 'string' ? positionOf(doc, counter, path.slice(0, -1), badKey) : positionOf(doc, counter, path);
   throw new UserFileError(file, pos.line, pos.col, path.join('.'), describeIssue(issue));
 }
 

@@ -79,8 +79,13 @@ export function replayNvidiaSmiHost(dir: string, hostName: string): Host {
     exec(argv, options): Promise<ExecResult> {
       if (!existsSync(dir)) return Promise.reject(new ExecError('not-found', `${argv[0] ?? 'nvidia-smi'}: command not found`));
       if (existsSync(join(dir, 'hang'))) {
+        // A wedged driver: no answer until the caller's timeout kills the call, as with a real process.
         return new Promise((_, reject) => {
-          options.signal?.addEventListener('abort', () => reject(new ExecError('aborted', 'aborted')), { once: true });
+          const timer = setTimeout(() => reject(new ExecError('timeout', `${argv[0] ?? 'nvidia-smi'}: no answer within ${options.timeoutMs} ms`)), options.timeoutMs);
+          options.signal?.addEventListener('abort', () => {
+            clearTimeout(timer);
+            reject(new ExecError('aborted', 'aborted'));
+          }, { once: true });
         });
       }
       const fail = read('fail.txt');

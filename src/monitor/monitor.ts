@@ -42,6 +42,17 @@ export function describeError(error: unknown): { status: 'off' | 'down'; message
   return { status: 'down', message: String(error) };
 }
 
+/**
+ * Freezes a snapshot all the way down, so that no listener can change what another one sees
+ * (entries and readings are shared between snapshots until a probe reads again). Objects that
+ * are already frozen were frozen here before and are skipped.
+ */
+function deepFreeze<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value) || ArrayBuffer.isView(value)) return value;
+  for (const key of Reflect.ownKeys(value)) deepFreeze((value as Record<PropertyKey, unknown>)[key]);
+  return Object.freeze(value);
+}
+
 export class Monitor {
   private readonly states: State[];
   private readonly listeners = new Set<Listener>();
@@ -150,7 +161,10 @@ export class Monitor {
     }, probe.timeoutMs);
     const work = (async () => {
       try {
-        const raw = await probe.read(controller.signal);
+        // Called through an async function so that a reader which throws before returning its
+        // promise fails like one that rejects: otherwise this block would run to its end before
+        // `state.running` is set below, leaving the probe marked as running for ever.
+        const raw = await (async () => probe.read(controller.signal))();
         if (finished) return;
         const data = probe.parse(raw);
         const at = this.now();
@@ -224,7 +238,7 @@ export class Monitor {
       this.lastCpu = cpu;
       this.lastCpuAt = at;
     }
-    return Object.freeze({
+    return deepFreeze({
       version: 1,
       takenAt: new Date(now).toISOString(),
       host: this.options.host,

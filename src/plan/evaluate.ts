@@ -106,9 +106,10 @@ export function evaluatePlan(
     const presentCoreIds = coreIds.filter((c) => coreUse.has(c));
     const usedCores = presentCoreIds.reduce((sum, c) => sum + (coreUse.get(c) ?? 0), 0);
     const percent = presentCoreIds.length ? (usedCores / presentCoreIds.length) * 100 : 0;
+    // "Over" as the CPU trigger counts it (> 80 %): the alert says "over 80 % of plan".
     const verdict: GroupVerdict = presentCoreIds.length === 0
       ? 'absent'
-      : percent >= triggers.cpu.percent ? 'over' : percent < UNDER_PLAN_PERCENT ? 'under' : 'ok';
+      : percent > triggers.cpu.percent ? 'over' : percent < UNDER_PLAN_PERCENT ? 'under' : 'ok';
     return {
       name: group.name,
       description: group.description ?? null,

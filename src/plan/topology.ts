@@ -12,6 +12,8 @@ export function parseCpuList(list: string): number[] {
     if (!match) throw new Error(`not a CPU list: "${list}"`);
     const from = Number(match[1]);
     const to = match[2] === undefined ? from : Number(match[2]);
+    // The kernel never writes a reversed range; reading "3-1" as no CPUs would hide the error.
+    if (to < from) throw new Error(`not a CPU list: "${list}"`);
     for (let cpu = from; cpu <= to; cpu++) result.push(cpu);
   }
   return result;

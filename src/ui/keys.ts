@@ -58,7 +58,7 @@ export function keyName(input: string, key: Key): string | undefined {
   if (input === ' ') return mods('space');
   if (input.length === 1) {
     if (key.ctrl) return `ctrl+${input.toLowerCase()}`;
-    if (key.meta) return `meta+${input}`;
+    if (key.meta) return `meta+${input.toLowerCase()}`;
     return input;
   }
   return undefined;

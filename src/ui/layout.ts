@@ -115,7 +115,7 @@ export function choosePlacement(views: readonly View[], wanted: View | 'auto', s
       return place(view, tier, size, note);
     }
   }
-  const candidates = wanted === 'auto' ? views.filter((v) => v.auto) : [wanted];
+  const candidates = wanted === 'auto' ? views.filter((v) => v.auto) : [wanted, ...views.filter((v) => v.auto)];
   const needs = candidates.map(smallest);
   const need = needs.reduce(
     (best, tier) => (tier.minColumns * tier.minRows < best.minColumns * best.minRows ? tier : best),

@@ -59,7 +59,7 @@ export function fitLine(line: Line, width: number): Line {
       if (text) result.push({ ...segment, text });
       used += w;
     } else {
-      result.push({ ...segment, text: truncate(text, room) });
+      result.push({ ...segment, text: pad(text, room) });
       used = width;
     }
   }

@@ -1,0 +1,307 @@
+// The built `homeops` binary, run as a user or a script would run it: exit codes, what goes
+// to stdout and stderr, and the one-line errors for broken user files.
+import { execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, it, expect } from 'vitest';
+
+const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const cli = join(root, 'dist', 'cli.js');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+
+const EX_USAGE = 64;
+const EX_CONFIG = 78;
+
+/** Newest modification time of the files the bundle is built from. */
+function newestSource(): number {
+  let newest = 0;
+  const walk = (path: string) => {
+    const stat = statSync(path);
+    if (stat.isDirectory()) for (const entry of readdirSync(path)) walk(join(path, entry));
+    else newest = Math.max(newest, stat.mtimeMs);
+  };
+  for (const path of ['src', 'scripts/build.mjs', 'scripts/bundle', 'package.json']) {
+    if (existsSync(join(root, path))) walk(join(root, path));
+  }
+  return newest;
+}
+
+let home: string;
+
+beforeAll(() => {
+  if (!existsSync(cli) || statSync(cli).mtimeMs < newestSource()) {
+    execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'pipe' });
+  }
+  home = mkdtempSync(join(tmpdir(), 'homeops-cli-'));
+}, 120_000);
+
+afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+type Result = { code: number | null; stdout: string; stderr: string };
+
+/** Runs the binary with a clean environment: a temp HOME, no CI, no HOMEOPS_CONFIG. */
+function homeops(args: string[], extraEnv: Record<string, string> = {}): Promise<Result> {
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, 'config'),
+    XDG_STATE_HOME: join(home, 'state'),
+    LANG: 'C.UTF-8',
+    ...extraEnv,
+  };
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [cli, ...args], { cwd: home, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.stdin.end();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.on('error', fail);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      done({ code, stdout, stderr });
+    });
+  });
+}
+
+function userFile(name: string, lines: string[]): string {
+  const path = join(home, name);
+  writeFileSync(path, `${lines.join('\n')}\n`);
+  return path;
+}
+
+/** The contract for any broken user file: one line FILE:LINE:COL path: message, exit 78, no stack. */
+function expectUserFileError(result: Result, file: string) {
+  expect(result.code, result.stderr).toBe(EX_CONFIG);
+  expect(result.stdout).toBe('');
+  expect(result.stderr.endsWith('\n')).toBe(true);
+  const lines = result.stderr.trimEnd().split('\n');
+  expect(lines, result.stderr).toHaveLength(1);
+  expect(lines[0]?.startsWith(`${file}:`), lines[0]).toBe(true);
+  expect(lines[0]?.slice(file.length)).toMatch(/^:\d+:\d+ \S+: \S/);
+  expect(result.stderr).not.toMatch(/^\s+at /m);
+}
+
+describe('homeops --help and --version', () => {
+  it('--help mentions every option and command of the interface that exists', async () => {
+    const result = await homeops(['--help']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    for (const word of ['homeops status', '--json', 'homeops check-config', '--config FILE', 'HOMEOPS_CONFIG', '--view NAME|FILE', '--keymap NAME|FILE', '--demo [SCENARIO]', '--read-only', '--refresh DURATION', '--no-color', '--help', '--version']) {
+      expect(result.stdout, word).toContain(word);
+    }
+    // The scenarios that exist, the Nagios exit codes and the exit code of a broken file.
+    expect(result.stdout).toMatch(/scenarios: .*gpu-hot.*healthy/);
+    expect(result.stdout).toContain('0 ok, 1 warn, 2 crit, 3 unknown');
+    expect(result.stdout).toContain('exit 78');
+    // Commands of the contract that the binary accepts must be in the help too.
+    const runbook = await homeops(['runbook', 'list']);
+    if (!/unknown command "runbook"/.test(runbook.stderr)) expect(result.stdout).toContain('homeops runbook');
+  });
+
+  it('-h is --help', async () => {
+    expect((await homeops(['-h'])).stdout).toBe((await homeops(['--help'])).stdout);
+  });
+
+  it('--version prints the package version', async () => {
+    const result = await homeops(['--version']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(`homeops ${pkg.version}\n`);
+    expect((await homeops(['-V'])).stdout).toBe(`homeops ${pkg.version}\n`);
+  });
+});
+
+describe('homeops status', () => {
+  it('exits 0 on the healthy demo with an OK headline', async () => {
+    const result = await homeops(['status', '--demo', 'healthy']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^HOMEOPS OK · workstation \(demo healthy\) · \d{4}-\d\d-\d\dT/);
+    expect(result.stdout).toMatch(/^ok\s+gpu\s+14% 46°C 5\.2\/16\.0 GiB$/m);
+  });
+
+  it('takes the scenario from --demo before the command too', async () => {
+    const result = await homeops(['--demo', 'status']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('(demo healthy)');
+  });
+
+  it('exits 1 (WARNING) on the gpu-hot demo, with the GPU WARN line and why', async () => {
+    const result = await homeops(['status', '--demo', 'gpu-hot']);
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stdout).toMatch(/^HOMEOPS WARNING · workstation \(demo gpu-hot\)/);
+    expect(result.stdout).toMatch(/^WARN\s+gpu\s+95% 84°C 14\.1\/16\.0 GiB$/m);
+    expect(result.stdout).toMatch(/^\s+WARN GPU at 84 °C \(warn ≥ 80\)$/m);
+  });
+
+  it('prints the Snapshot as JSON with --json', async () => {
+    const result = await homeops(['status', '--json', '--demo', 'gpu-hot']);
+    expect(result.code, result.stderr).toBe(1);
+    const snapshot = JSON.parse(result.stdout) as {
+      version: number; demo: string | null; host: string; status: string;
+      panes: { gpu: { status: string; data: { gpus: { utilizationPercent: number; temperatureC: number; name: string }[] } } };
+    };
+    expect(snapshot).toMatchObject({ version: 1, demo: 'gpu-hot', host: 'workstation' });
+    expect(snapshot.panes.gpu.status).toBe('warn');
+    expect(snapshot.panes.gpu.data.gpus[0]).toMatchObject({ utilizationPercent: 95, temperatureC: 84, name: 'NVIDIA GeForce RTX 4080' });
+  });
+
+  it('says which scenarios exist when asked for one that does not', async () => {
+    const result = await homeops(['status', '--demo', 'nope']);
+    expect(result.code).toBe(EX_USAGE);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe('homeops: no demo scenario "nope" (have: gpu-hot, healthy)\n');
+  });
+});
+
+describe('homeops check-config', () => {
+  it('prints the config, views and keymap it resolved and exits 0', async () => {
+    const result = await homeops(['check-config']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`config   ${join(root, 'src', 'config', 'default.yaml')} (built-in default)`);
+    for (const view of ['workstation', 'tmux', 'outage']) {
+      expect(result.stdout).toMatch(new RegExp(`^view \\d\\s+${view}\\s+${join(root, 'views', `${view}.yaml`)}$`, 'm'));
+    }
+    expect(result.stdout).toMatch(new RegExp(`^keymap\\s+default\\s+${join(root, 'keymaps', 'default.yaml')}$`, 'm'));
+    expect(result.stdout).toContain(`state    ${join(home, 'state', 'homeops')}`);
+    expect(result.stdout).toMatch(/^ok: /m);
+  });
+
+  it('names where the config came from: --config, HOMEOPS_CONFIG or the user’s file', async () => {
+    const copy = join(home, 'copy.yaml');
+    copyFileSync(join(root, 'src', 'config', 'default.yaml'), copy);
+    expect((await homeops(['check-config', '--config', copy])).stdout).toContain(`config   ${copy} (--config)`);
+    expect((await homeops(['check-config'], { HOMEOPS_CONFIG: copy })).stdout).toContain(`config   ${copy} (HOMEOPS_CONFIG)`);
+    const user = join(home, 'config', 'homeops', 'config.yaml');
+    mkdirSync(join(home, 'config', 'homeops'), { recursive: true });
+    copyFileSync(copy, user);
+    try {
+      expect((await homeops(['check-config'])).stdout).toContain(`config   ${user} (user config)`);
+    } finally {
+      rmSync(user);
+    }
+  });
+
+  it('shows the keymap chain a keymap extends', async () => {
+    const result = await homeops(['check-config', '--keymap', 'vim']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`${join(root, 'keymaps', 'default.yaml')} → ${join(root, 'keymaps', 'vim.yaml')}`);
+  });
+});
+
+describe('broken user files', () => {
+  it('a broken config via --config: one line, exit 78, for every command', async () => {
+    const file = userFile('bad-config.yaml', ['# my estate', 'refresh: fast']);
+    for (const args of [['check-config'], ['status'], ['status', '--json', '--demo'], []]) {
+      const result = await homeops([...args, '--config', file]);
+      expectUserFileError(result, file);
+      expect(result.stderr).toBe(`${file}:2:10 refresh: "fast" is not a duration (use e.g. 500ms, 2s, 5m, 1h)\n`);
+    }
+  });
+
+  it('a broken config via HOMEOPS_CONFIG: one line, exit 78', async () => {
+    const file = userFile('typo-config.yaml', ['probes:', '  gpu:', '    timout: 3s']);
+    const result = await homeops(['status', '--demo'], { HOMEOPS_CONFIG: file });
+    expectUserFileError(result, file);
+    expect(result.stderr).toBe(`${file}:3:5 probes.gpu.timout: unknown field (did you mean "timeout"?)\n`);
+  });
+
+  it('a config that is not valid YAML: one line at the line that breaks, exit 78', async () => {
+    const file = userFile('bad-yaml.yaml', ['refresh: 2s', 'view: auto', 'refresh: 3s', 'readOnly: false']);
+    const result = await homeops(['check-config', '--config', file]);
+    expect(result.code).toBe(EX_CONFIG);
+    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3:1 YAML: .*unique`, 'i'));
+  });
+
+  it('a config file that is not there: one line, exit 78', async () => {
+    const file = join(home, 'missing.yaml');
+    const result = await homeops(['check-config', '--config', file]);
+    expect(result.code).toBe(EX_CONFIG);
+    expect(result.stderr).toBe(`${file}:1:1 cannot read: no such file\n`);
+  });
+
+  it('a bad view file via --view: one line, exit 78', async () => {
+    const file = userFile('bad-view.yaml', [
+      'name: mine',
+      'tiers:',
+      '  - name: small',
+      '    minColumns: 60',
+      '    minRows: 16',
+      '    layout: { pane: cpu }',
+      '  - name: big',
+      '    minColumns: 120',
+      '    minRows: 40',
+      '    layout: { pane: gpu }',
+    ]);
+    const result = await homeops(['check-config', '--view', file]);
+    expectUserFileError(result, file);
+    expect(result.stderr).toBe(`${file}:7:5 tiers.1: tier "big" needs more room than "small" before it: order tiers largest first\n`);
+  });
+
+  it('a bad keymap via --keymap: one line, exit 78', async () => {
+    const file = userFile('bad-keymap.yaml', ['extends: vim', 'bindings:', '  refresh: [R]', '  focus.nxt: [x]']);
+    const result = await homeops(['status', '--demo', '--keymap', file]);
+    expectUserFileError(result, file);
+    expect(result.stderr).toMatch(/:4:\d+ bindings\.focus\.nxt: unknown command "focus\.nxt" \(did you mean "focus\.next"\?\)\n$/);
+  });
+
+  it('a keymap binding a key the keymap it extends already uses: one line at the user’s line', async () => {
+    const file = userFile('conflict-keymap.yaml', ['extends: vim', 'bindings:', '  help: [j]']);
+    const result = await homeops(['check-config', '--keymap', file]);
+    expectUserFileError(result, file);
+    expect(result.stderr).toMatch(/:3:\d+ bindings\.help: key "j" is also bound to scroll\.down \(inherited\); unbind one of them\n$/);
+  });
+});
+
+describe('usage errors and the console', () => {
+  it('an unknown option exits 64 with one line pointing at --help', async () => {
+    const result = await homeops(['--bogus']);
+    expect(result.code).toBe(EX_USAGE);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe('homeops: unknown option --bogus (see homeops --help)\n');
+  });
+
+  it('a bad --refresh exits 64', async () => {
+    const result = await homeops(['--refresh', 'fast']);
+    expect(result.code).toBe(EX_USAGE);
+    expect(result.stderr).toContain('--refresh');
+    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+
+  it('refuses to start the console without a terminal, pointing at homeops status', async () => {
+    const result = await homeops(['--demo']);
+    expect(result.code).toBe(EX_USAGE);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(result.stderr).toContain('homeops status');
+    // Nothing of the full-screen mode leaked onto a pipe.
+    expect(result.stdout + result.stderr).not.toContain('\x1b[');
+  });
+
+  it('refuses when only stdin is not a terminal (output to a terminal, input from a file)', async () => {
+    // script(1) gives the binary a pseudo-terminal for its output; stdin comes from /dev/null.
+    const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
+    const result = await new Promise<Result>((done, fail) => {
+      const child = spawn('script', ['-qec', `${quote(process.execPath)} ${quote(cli)} --demo < /dev/null`, '/dev/null'], {
+        cwd: home,
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, XDG_CONFIG_HOME: join(home, 'config'), TERM: 'xterm-256color' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      child.on('error', fail);
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        done({ code, stdout, stderr: '' });
+      });
+    });
+    expect(result.code).toBe(EX_USAGE);
+    expect(result.stdout.trim()).toBe('homeops: the console needs a terminal; for scripts use `homeops status` or `homeops status --json`');
+    // It said so on a normal screen, without entering the alternate screen first.
+    expect(result.stdout).not.toContain('\x1b[?1049h');
+  });
+});

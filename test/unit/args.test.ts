@@ -1,0 +1,126 @@
+import { describe, it, expect } from 'vitest';
+import { DEFAULT_SCENARIO, HELP, parseArgs, UsageError, type GlobalOptions, type Request } from '../../src/cli/args.js';
+
+const defaults: GlobalOptions = { readOnly: false, noColor: false };
+
+function options(request: Request): GlobalOptions {
+  if (request.command === 'help' || request.command === 'version') throw new Error(`no options on ${request.command}`);
+  return request.options;
+}
+
+function usageError(argv: string[]): string {
+  try {
+    parseArgs(argv);
+  } catch (error) {
+    if (error instanceof UsageError) return error.message;
+    throw error;
+  }
+  throw new Error(`${argv.join(' ')} parsed without an error`);
+}
+
+describe('parseArgs', () => {
+  it('starts the console with no arguments', () => {
+    expect(parseArgs([])).toEqual({ command: 'console', options: defaults });
+  });
+
+  it('answers --help, -h, --version and -V wherever they are', () => {
+    expect(parseArgs(['--help'])).toEqual({ command: 'help' });
+    expect(parseArgs(['-h'])).toEqual({ command: 'help' });
+    expect(parseArgs(['status', '--help'])).toEqual({ command: 'help' });
+    expect(parseArgs(['--version'])).toEqual({ command: 'version' });
+    expect(parseArgs(['-V'])).toEqual({ command: 'version' });
+    expect(parseArgs(['--config', 'x.yaml', '-V'])).toEqual({ command: 'version' });
+  });
+
+  it('reads --config, --view and --keymap, spaced or with =', () => {
+    expect(options(parseArgs(['--config', 'home.yaml', '--view', 'tmux', '--keymap', 'vim']))).toEqual({
+      ...defaults, config: 'home.yaml', view: 'tmux', keymap: 'vim',
+    });
+    expect(options(parseArgs(['--config=home.yaml', '--view=./my view.yaml', '--keymap=~/k.yaml']))).toEqual({
+      ...defaults, config: 'home.yaml', view: './my view.yaml', keymap: '~/k.yaml',
+    });
+    // A value may contain "=".
+    expect(options(parseArgs(['--config=a=b.yaml'])).config).toBe('a=b.yaml');
+  });
+
+  it('insists on a value for options that take one', () => {
+    for (const flag of ['--config', '--view', '--keymap', '--refresh']) {
+      expect(usageError([flag])).toBe(`${flag} needs a value`);
+      expect(usageError([`${flag}=`])).toBe(`${flag} needs a value`);
+      expect(usageError([flag, '--read-only'])).toBe(`${flag} needs a value`);
+    }
+  });
+
+  it('reads --read-only and --no-color', () => {
+    expect(options(parseArgs(['--read-only', '--no-color']))).toEqual({ ...defaults, readOnly: true, noColor: true });
+  });
+
+  it('takes --demo with or without a scenario', () => {
+    expect(DEFAULT_SCENARIO).toBe('healthy');
+    expect(options(parseArgs(['--demo'])).demo).toBe('healthy');
+    expect(options(parseArgs(['--demo', 'gpu-hot'])).demo).toBe('gpu-hot');
+    expect(options(parseArgs(['--demo=gpu-hot'])).demo).toBe('gpu-hot');
+    expect(options(parseArgs(['--demo', '--read-only']))).toEqual({ ...defaults, demo: 'healthy', readOnly: true });
+    expect(usageError(['--demo='])).toBe('--demo needs a value');
+  });
+
+  it('does not take a command after --demo as its scenario', () => {
+    expect(parseArgs(['--demo', 'status'])).toEqual({ command: 'status', options: { ...defaults, demo: 'healthy' }, json: false });
+    expect(parseArgs(['--demo', 'check-config'])).toEqual({ command: 'check-config', options: { ...defaults, demo: 'healthy' } });
+    expect(parseArgs(['--demo', 'gpu-hot', 'status'])).toEqual({ command: 'status', options: { ...defaults, demo: 'gpu-hot' }, json: false });
+  });
+
+  it('parses status with and without --json, options on either side', () => {
+    expect(parseArgs(['status'])).toEqual({ command: 'status', options: defaults, json: false });
+    expect(parseArgs(['status', '--json'])).toEqual({ command: 'status', options: defaults, json: true });
+    expect(parseArgs(['status', '--demo', '--json'])).toEqual({ command: 'status', options: { ...defaults, demo: 'healthy' }, json: true });
+    expect(parseArgs(['status', '--json', '--demo', 'gpu-hot'])).toEqual({ command: 'status', options: { ...defaults, demo: 'gpu-hot' }, json: true });
+    expect(parseArgs(['--config', 'c.yaml', 'status', '--json'])).toEqual({ command: 'status', options: { ...defaults, config: 'c.yaml' }, json: true });
+  });
+
+  it('parses check-config', () => {
+    expect(parseArgs(['check-config'])).toEqual({ command: 'check-config', options: defaults });
+    expect(parseArgs(['check-config', '--keymap', 'vim'])).toEqual({ command: 'check-config', options: { ...defaults, keymap: 'vim' } });
+  });
+
+  it('refuses --json outside status', () => {
+    expect(usageError(['--json'])).toBe('--json belongs to `homeops status`');
+    expect(usageError(['check-config', '--json'])).toBe('--json belongs to `homeops status`');
+  });
+
+  it('reads --refresh as a duration of at least 250ms', () => {
+    expect(options(parseArgs(['--refresh', '2s'])).refreshMs).toBe(2000);
+    expect(options(parseArgs(['--refresh=500ms'])).refreshMs).toBe(500);
+    expect(options(parseArgs(['--refresh', '1.5s'])).refreshMs).toBe(1500);
+    expect(options(parseArgs(['--refresh', '250ms'])).refreshMs).toBe(250);
+    expect(options(parseArgs(['--refresh', '1m'])).refreshMs).toBe(60_000);
+  });
+
+  it.each(['fast', '2', '100ms', '0s', 'ms', '2 parsecs', '1s!'])('refuses --refresh %s, saying what it wants', (value) => {
+    expect(usageError(['--refresh', value])).toBe(`--refresh: "${value}" is not a duration of 250ms or more (e.g. 2s, 500ms)`);
+  });
+
+  it('refuses a negative --refresh', () => {
+    expect(usageError(['--refresh', '-1s'])).toMatch(/^--refresh/);
+    expect(usageError(['--refresh=-1s'])).toMatch(/^--refresh: "-1s" is not a duration/);
+  });
+
+  it('refuses unknown options, commands and extra arguments', () => {
+    expect(() => parseArgs(['--bogus'])).toThrow(UsageError);
+    expect(usageError(['--bogus'])).toBe('unknown option --bogus');
+    expect(usageError(['--bogus=1'])).toBe('unknown option --bogus');
+    expect(usageError(['-x'])).toBe('unknown option -x');
+    expect(usageError(['--demo', '-x'])).toBe('unknown option -x');
+    expect(usageError(['stats'])).toBe('unknown command "stats" (commands: status, check-config)');
+    expect(usageError(['status', 'now'])).toBe('unexpected argument "now"');
+    expect(usageError(['status', 'status'])).toBe('unexpected argument "status"');
+  });
+});
+
+describe('HELP', () => {
+  it('mentions every option and command parseArgs accepts', () => {
+    for (const word of ['status', '--json', 'check-config', '--config', 'HOMEOPS_CONFIG', '--view', '--keymap', '--demo', '--read-only', '--refresh', '--no-color', '--help', '--version', '-h', '-V']) {
+      expect(HELP, word).toContain(word);
+    }
+  });
+});
