@@ -85,7 +85,9 @@ export const probesSchema = z.strictObject({
     timeout: probeTiming.timeout.default(1500),
     disksInterval: duration.default(30_000).describe('Filesystems change slowly; read them less often'),
     ignoreFilesystems: z.array(z.string()).default(['tmpfs', 'devtmpfs', 'overlay', 'squashfs', 'efivarfs'])
-      .describe('Filesystem types left out of the storage trigger'),
+      .describe('Filesystem types neither shown nor checked by the storage trigger'),
+    ignoreInterfaces: z.array(z.string()).default(['lo', 'veth*', 'br-*', 'docker*', 'virbr*'])
+      .describe('Network interfaces neither shown nor checked by the network trigger; a trailing * matches any rest'),
   }).prefault({}),
   gpu: z.strictObject({
     enabled: z.boolean().default(true),

@@ -86,6 +86,7 @@ export function evaluatePlan(
   reading: HostReading,
   history: readonly Sample[],
   now: number,
+  /** Filesystem types the storage trigger skips (readings from selectHost are already filtered). */
   ignoreFsTypes: readonly string[] = [],
 ): PlanView {
   const load = new Map(reading.threads.map((t) => [t.id, t.loadPercent]));

@@ -5,6 +5,7 @@ import { evaluatePlan, type PlanView } from '../../plan/evaluate.js';
 import { pushSample, type Sample } from '../../plan/sustained.js';
 import { assessmentFromAlerts, type Assessment, type Probe } from '../probe.js';
 import { parseCpu, type CpuRaw, type HostReading } from './parse.js';
+import { selectHost } from './select.js';
 
 export type CpuData = { host: HostReading; plan: PlanView };
 
@@ -91,7 +92,7 @@ export function cpuProbe(read: (signal: AbortSignal) => Promise<CpuRaw>, config:
   const evaluate = (host: HostReading, now: number) => {
     const total = host.threads.reduce((s, t) => s + t.loadPercent, 0) / Math.max(1, host.threads.length);
     history = pushSample(history, { at: now, value: total }, config.triggers.cpu.sustained);
-    const plan = evaluatePlan(config.plan, config.triggers, host, history, now, config.probes.cpu.ignoreFilesystems);
+    const plan = evaluatePlan(config.plan, config.triggers, host, history, now);
     return { host, plan };
   };
   return {
@@ -100,7 +101,7 @@ export function cpuProbe(read: (signal: AbortSignal) => Promise<CpuRaw>, config:
     timeoutMs: config.probes.cpu.timeout,
     read,
     // The plan view depends on the history of readings, so it is built here, once per reading.
-    parse: (raw: CpuRaw) => evaluate(parseCpu(raw), Date.now()),
+    parse: (raw: CpuRaw) => evaluate(selectHost(parseCpu(raw), config.probes.cpu), Date.now()),
     assess: (data: CpuData) => assessCpu(data),
   };
 }

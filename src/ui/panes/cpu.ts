@@ -89,14 +89,13 @@ export function cpuPane(entry: PaneEntry<CpuData>, width: number, config: Config
     lines.push(...labelled('     ', `plan ${formatBytes(planned)}: groups ${formatBytes(mem.plannedBytes)} + reserved ${formatBytes(mem.reservedBytes)}${over}`, over ? 'accent' : 'muted', width));
   }
 
+  const mountWidth = Math.min(14, Math.max(0, ...host.filesystems.map((fs) => fs.mount.length)));
   for (const fs of host.filesystems) {
-    if (config.probes.cpu.ignoreFilesystems.includes(fs.fsType)) continue;
     const usedFraction = fs.usedBytes / fs.sizeBytes;
     const free = (fs.availableBytes / fs.sizeBytes) * 100;
-    lines.push(gauge(`${pad(`disk ${fs.mount}`, 5 + Math.min(12, fs.mount.length))} `, usedFraction, Math.max(4, gaugeWidth - 8), free < triggers.storage.freePercent ? 'warn' : 'ok', ` ${percent(usedFraction * 100)} used · ${formatBytes(fs.availableBytes)} free`));
+    lines.push(gauge(`disk ${pad(fs.mount, mountWidth)} `, usedFraction, Math.max(4, gaugeWidth - mountWidth), free < triggers.storage.freePercent ? 'warn' : 'ok', ` ${pad(percent(usedFraction * 100), 4, 'right')} used · ${formatBytes(fs.availableBytes)} free`));
   }
   for (const net of host.network) {
-    if (net.rxBytesPerSec === null && net.txBytesPerSec === null && !net.speedBitsPerSec) continue;
     const peak = Math.max(net.rxBytesPerSec ?? 0, net.txBytesPerSec ?? 0) * 8;
     const share = net.speedBitsPerSec ? ` of ${linkSpeed(net.speedBitsPerSec)} (${percent((peak / net.speedBitsPerSec) * 100)})` : '';
     const busy = net.speedBitsPerSec ? (peak / net.speedBitsPerSec) * 100 > triggers.network.percent : false;
