@@ -91,6 +91,10 @@ export function cpuProbe(read: (signal: AbortSignal) => Promise<CpuRaw>, config:
   let history: Sample[] = [];
   const evaluate = (host: HostReading, now: number) => {
     const total = host.threads.reduce((s, t) => s + t.loadPercent, 0) / Math.max(1, host.threads.length);
+    // Readings that stopped for a while (a hung probe, a suspended laptop) leave time nobody
+    // measured: the sustained window starts again rather than spanning the gap.
+    const last = history.at(-1);
+    if (last && now - last.at > 3 * config.probes.cpu.interval + config.probes.cpu.timeout) history = [];
     history = pushSample(history, { at: now, value: total }, config.triggers.cpu.sustained);
     const plan = evaluatePlan(config.plan, config.triggers, host, history, now);
     return { host, plan };

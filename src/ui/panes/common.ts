@@ -39,6 +39,7 @@ export function gauge(label: string, fraction: number, barWidth: number, tone: T
   ];
 }
 
+/** Colour for a value against triggers that fire above their threshold (as the plan's do). */
 export function toneFor(fraction: number, warnAt: number, critAt = Infinity): Tone {
-  return fraction >= critAt ? 'crit' : fraction >= warnAt ? 'warn' : 'ok';
+  return fraction > critAt ? 'crit' : fraction > warnAt ? 'warn' : 'ok';
 }
