@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { packageRoot } from '../config/paths.js';
-import { ExecError, type ExecResult, type Host } from '../hosts/host.js';
+import { ExecError, type CommandRunner, type ExecResult } from '../hosts/host.js';
 import type { CpuRaw } from '../probes/cpu/parse.js';
 
 export type Scenario = { name: string; dir: string; description: string; host: string };
@@ -62,7 +62,7 @@ function frames(text: string): string[] {
  * A Host that answers nvidia-smi calls from a case directory (fixtures/README.md), the way
  * the fake executable in the tests does, without spawning anything.
  */
-export function replayNvidiaSmiHost(dir: string, hostName: string): Host {
+export function replayNvidiaSmiHost(dir: string, hostName: string): CommandRunner {
   const read = (file: string) => {
     const path = join(dir, file);
     return existsSync(path) ? readFileSync(path, 'utf8') : null;

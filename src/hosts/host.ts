@@ -1,5 +1,5 @@
-// How commands reach a machine. Probes and runbooks only see this interface; the local
-// implementation spawns processes, an SSH one (later) runs them over a pooled connection.
+// How commands and files reach a machine. Probes and runbooks see only this interface; the
+// local implementation spawns processes, the SSH one runs them over one pooled connection.
 
 export type ExecOptions = {
   timeoutMs: number;
@@ -7,20 +7,53 @@ export type ExecOptions = {
   env?: Readonly<Record<string, string | undefined>>;
   /** Largest stdout/stderr kept, in bytes; more is an error (a runaway command). */
   maxBuffer?: number;
+  /** Output as it arrives (runbook steps stream it to the console). */
+  onOutput?: (stream: 'stdout' | 'stderr', chunk: string) => void;
 };
 
 export type ExecResult = { stdout: string; stderr: string; code: number | null; signal: string | null };
 
+/** A command: argv run without a shell, or a shell command line (a runbook step that asks for one). */
+export type Command = { argv: readonly string[] } | { shell: string };
+
 /** Why a command could not give a result at all (as opposed to exiting non-zero). */
 export class ExecError extends Error {
-  constructor(readonly reason: 'not-found' | 'permission' | 'timeout' | 'aborted' | 'other', message: string) {
+  constructor(
+    readonly reason: 'not-found' | 'permission' | 'timeout' | 'aborted' | 'unreachable' | 'other',
+    message: string,
+  ) {
     super(message);
     this.name = 'ExecError';
   }
 }
 
+export type FileStat = { path: string; size: number; mtimeMs: number; isDirectory: boolean };
+
+export type FileOptions = { timeoutMs: number; signal?: AbortSignal };
+
 export type Host = {
   readonly name: string;
+  readonly kind: 'local' | 'ssh';
   /** Runs argv[0] with the rest as arguments, no shell. Resolves with any exit code. */
   exec(argv: readonly string[], options: ExecOptions): Promise<ExecResult>;
+  /** Runs a command (argv or shell line); an abort or timeout stops the process for real. */
+  run(command: Command, options: ExecOptions): Promise<ExecResult>;
+  readFile(path: string, options: FileOptions & { maxBytes?: number }): Promise<Buffer>;
+  /** null when the path does not exist. */
+  stat(path: string, options: FileOptions): Promise<FileStat | null>;
+  list(dir: string, options: FileOptions): Promise<FileStat[]>;
+  /** Drops pooled connections; the host can still be used (it reconnects). */
+  close(): void;
 };
+
+/** What a probe that only runs commands needs of a host. */
+export type CommandRunner = Pick<Host, 'name' | 'exec'>;
+
+/** Quotes one word for a POSIX shell. */
+export function shellQuote(word: string): string {
+  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+export function commandLine(command: Command): string {
+  return 'shell' in command ? command.shell : command.argv.map(shellQuote).join(' ');
+}

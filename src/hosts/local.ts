@@ -1,50 +1,130 @@
-import { execFile } from 'node:child_process';
-import { ExecError, type ExecOptions, type ExecResult, type Host } from './host.js';
+// The machine the console runs on: child processes (no shell unless asked for) and the
+// local filesystem.
+import { spawn } from 'node:child_process';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ExecError, type Command, type ExecOptions, type ExecResult, type FileStat, type Host } from './host.js';
+
+/** After SIGTERM, how long a process group gets before SIGKILL. */
+const KILL_GRACE_MS = 1500;
 
 export function localHost(name = 'local'): Host {
   return {
     name,
-    exec(argv, options) {
-      return execLocal(argv, options);
+    kind: 'local',
+    exec: (argv, options) => runLocal({ argv }, options),
+    run: runLocal,
+    async readFile(path, options) {
+      const data = await readFile(path, { signal: options.signal });
+      if (options.maxBytes !== undefined && data.length > options.maxBytes) throw new ExecError('other', `${path}: larger than ${options.maxBytes} bytes`);
+      return data;
     },
+    async stat(path) {
+      try {
+        const info = await stat(path);
+        return { path, size: info.size, mtimeMs: info.mtimeMs, isDirectory: info.isDirectory() };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+        throw error;
+      }
+    },
+    async list(dir) {
+      const names = await readdir(dir);
+      const entries = await Promise.all(names.map(async (entry): Promise<FileStat | null> => {
+        try {
+          const info = await stat(join(dir, entry));
+          return { path: join(dir, entry), size: info.size, mtimeMs: info.mtimeMs, isDirectory: info.isDirectory() };
+        } catch {
+          return null; // gone between readdir and stat
+        }
+      }));
+      return entries.filter((e): e is FileStat => e !== null);
+    },
+    close() {},
   };
 }
 
+/** Kept for callers that only need a one-shot local command. */
 export function execLocal(argv: readonly string[], options: ExecOptions): Promise<ExecResult> {
-  const [file, ...args] = argv;
+  return runLocal({ argv }, options);
+}
+
+export function runLocal(command: Command, options: ExecOptions): Promise<ExecResult> {
+  const [file, ...args] = 'shell' in command ? ['/bin/sh', '-c', command.shell] : command.argv;
   if (!file) return Promise.reject(new ExecError('other', 'empty command'));
+  const label = 'shell' in command ? 'sh' : file;
   return new Promise((resolve, reject) => {
     if (options.signal?.aborted) {
-      reject(new ExecError('aborted', `${file}: aborted`));
+      reject(new ExecError('aborted', `${label}: aborted`));
       return;
     }
-    execFile(
-      file,
-      args,
-      {
-        timeout: options.timeoutMs,
-        killSignal: 'SIGKILL',
-        signal: options.signal,
-        env: options.env ? { ...process.env, ...options.env } : process.env,
-        maxBuffer: options.maxBuffer ?? 4 * 1024 * 1024,
-        encoding: 'utf8',
-        windowsHide: true,
-      },
-      (error, stdout, stderr) => {
-        if (!error) {
-          resolve({ stdout, stderr, code: 0, signal: null });
+    const child = spawn(file, args, {
+      env: options.env ? { ...process.env, ...options.env } : process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group, so that stopping it stops everything it started.
+      detached: true,
+      windowsHide: true,
+    });
+    const limit = options.maxBuffer ?? 4 * 1024 * 1024;
+    const out = { stdout: '', stderr: '' };
+    let failure: ExecError | null = null;
+    let settled = false;
+    let killTimer: NodeJS.Timeout | undefined;
+
+    const stop = (why: ExecError) => {
+      if (failure) return;
+      failure = why;
+      const group = child.pid;
+      if (group === undefined) return;
+      try {
+        process.kill(-group, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+      killTimer = setTimeout(() => {
+        try {
+          process.kill(-group, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }, KILL_GRACE_MS);
+      killTimer.unref();
+    };
+
+    const timer = setTimeout(() => stop(new ExecError('timeout', `${label}: no answer within ${options.timeoutMs} ms`)), options.timeoutMs);
+    const onAbort = () => stop(new ExecError('aborted', `${label}: aborted`));
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+
+    for (const stream of ['stdout', 'stderr'] as const) {
+      child[stream].setEncoding('utf8');
+      child[stream].on('data', (chunk: string) => {
+        if (out[stream].length + chunk.length > limit) {
+          stop(new ExecError('other', `${label}: output larger than ${limit} bytes`));
           return;
         }
-        const failure = error as NodeJS.ErrnoException & { code?: string | number; killed?: boolean; signal?: string | null };
-        if (failure.code === 'ENOENT') reject(new ExecError('not-found', `${file}: command not found`));
-        else if (failure.code === 'EACCES') reject(new ExecError('permission', `${file}: permission denied`));
-        else if (failure.name === 'AbortError' || failure.code === 'ABORT_ERR') reject(new ExecError('aborted', `${file}: aborted`));
-        else if (failure.killed && failure.signal === 'SIGKILL') reject(new ExecError('timeout', `${file}: no answer within ${options.timeoutMs} ms`));
-        else if (failure.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') reject(new ExecError('other', `${file}: output too large`));
-        else if (typeof failure.code === 'number' || failure.signal) {
-          resolve({ stdout, stderr, code: typeof failure.code === 'number' ? failure.code : null, signal: failure.signal ?? null });
-        } else reject(new ExecError('other', `${file}: ${failure.message}`));
-      },
-    );
+        out[stream] += chunk;
+        options.onOutput?.(stream, chunk);
+      });
+    }
+    const finish = () => {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+    };
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      if (settled) return;
+      settled = true;
+      finish();
+      if (error.code === 'ENOENT') reject(new ExecError('not-found', `${label}: command not found`));
+      else if (error.code === 'EACCES') reject(new ExecError('permission', `${label}: permission denied`));
+      else reject(new ExecError('other', `${label}: ${error.message}`));
+    });
+    child.on('close', (code, signal) => {
+      if (settled) return;
+      settled = true;
+      finish();
+      if (killTimer) clearTimeout(killTimer);
+      if (failure) reject(failure);
+      else resolve({ stdout: out.stdout, stderr: out.stderr, code, signal });
+    });
   });
 }

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execLocal } from '../../src/hosts/local.js';
-import type { Host } from '../../src/hosts/host.js';
+import type { CommandRunner } from '../../src/hosts/host.js';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
@@ -39,7 +39,7 @@ export function fakeNvidiaSmiEnv(caseName: string, options: { log?: string } = {
  * The local host as the console builds it, but with `env` merged into every command's
  * environment, so the command name is looked up on env.PATH exactly as on a real machine.
  */
-export function hostWithEnv(env: Readonly<Record<string, string | undefined>>, name = 'local'): Host {
+export function hostWithEnv(env: Readonly<Record<string, string | undefined>>, name = 'local'): CommandRunner {
   return { name, exec: (argv, options) => execLocal(argv, { ...options, env: { ...options.env, ...env } }) };
 }
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, it, expect } from 'vitest';
 import { probesSchema } from '../../src/config/schema.js';
 import { listScenarios, loadScenario, replayCpuReader, replayNvidiaSmiHost, ScenarioError, scenariosDir } from '../../src/demo/scenario.js';
-import { ExecError, type ExecOptions, type ExecResult, type Host } from '../../src/hosts/host.js';
+import { ExecError, type CommandRunner, type ExecOptions, type ExecResult } from '../../src/hosts/host.js';
 import { execLocal } from '../../src/hosts/local.js';
 import { APP_FIELDS, BASE_GPU_FIELDS, EXTENDED_GPU_FIELDS, parseGpu } from '../../src/probes/gpu/parse.js';
 import { gpuReader } from '../../src/probes/gpu/probe.js';
@@ -27,7 +27,7 @@ const replay = (caseName: string) => replayNvidiaSmiHost(casePath(caseName), 'wo
 const fieldsOf = (caseName: string) => readFileSync(join(casePath(caseName), 'fields.txt'), 'utf8').trim().split(',');
 
 /** A host that records every argv it is asked to run. */
-function recording(host: Host): { host: Host; calls: string[][] } {
+function recording(host: CommandRunner): { host: CommandRunner; calls: string[][] } {
   const calls: string[][] = [];
   return {
     calls,

@@ -1,5 +1,5 @@
 import type { Config } from '../../config/schema.js';
-import { ExecError, type Host } from '../../hosts/host.js';
+import { ExecError, type CommandRunner } from '../../hosts/host.js';
 import { assessmentFromAlerts, ProbeError, type Alert, type Assessment, type Probe } from '../probe.js';
 import {
   APP_FIELDS, BASE_GPU_FIELDS, EXTENDED_GPU_FIELDS, isUnknownFieldError, nvidiaSmiFailure, parseGpu,
@@ -12,7 +12,7 @@ type GpuConfig = Config['probes']['gpu'];
  * Reads nvidia-smi on a host. Asks for the newer field set first and falls back to the
  * base set once if the driver rejects it, remembering the answer for later polls.
  */
-export function gpuReader(host: Host, config: GpuConfig): (signal: AbortSignal) => Promise<GpuRaw> {
+export function gpuReader(host: CommandRunner, config: GpuConfig): (signal: AbortSignal) => Promise<GpuRaw> {
   let fields: readonly string[] = EXTENDED_GPU_FIELDS;
   const run = async (args: string[], signal: AbortSignal) => {
     try {

@@ -1,0 +1,134 @@
+// A private OpenSSH server on a free loopback port, with its own host key, a client key for
+// the current user and a known_hosts file, for tests that need a real sshd (and may kill it).
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { haveCommand, requireService } from './require-service.js';
+
+export const SSHD = '/usr/sbin/sshd';
+
+export function sshdAvailable(): boolean {
+  return requireService('sshd', () => haveCommand(SSHD) && haveCommand('ssh-keygen'), 'apt-get install openssh-server openssh-client');
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export type Sshd = {
+  dir: string;
+  port: number;
+  user: string;
+  clientKey: string;
+  hostPublicKey: string;
+  knownHosts: string;
+  log: string;
+  child: ChildProcess;
+  /** Kills the listener and every session it started (as a crash or reboot would). */
+  killAll(): void;
+  stop(): Promise<void>;
+};
+
+export async function startSshd(): Promise<Sshd> {
+  const dir = mkdtempSync(join(tmpdir(), 'homeops-sshd-'));
+  chmodSync(dir, 0o755);
+  const user = userInfo().username;
+  const port = await freePort();
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'host_ed25519')]);
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'id_ed25519')]);
+  mkdirSync(join(dir, 'keys'));
+  writeFileSync(join(dir, 'keys', user), readFileSync(join(dir, 'id_ed25519.pub')));
+  chmodSync(join(dir, 'keys', user), 0o600);
+  mkdirSync('/run/sshd', { recursive: true });
+  const config = join(dir, 'sshd_config');
+  writeFileSync(config, [
+    `Port ${port}`,
+    'ListenAddress 127.0.0.1',
+    `HostKey ${join(dir, 'host_ed25519')}`,
+    `PidFile ${join(dir, 'sshd.pid')}`,
+    `AuthorizedKeysFile ${join(dir, 'keys')}/%u`,
+    'PubkeyAuthentication yes',
+    'PasswordAuthentication no',
+    'KbdInteractiveAuthentication no',
+    'PermitRootLogin prohibit-password',
+    'StrictModes no',
+    'UsePAM no',
+    'LogLevel VERBOSE',
+    'Subsystem sftp internal-sftp',
+    '',
+  ].join('\n'));
+  const hostPublicKey = readFileSync(join(dir, 'host_ed25519.pub'), 'utf8').trim();
+  const [type, key] = hostPublicKey.split(' ');
+  const knownHosts = join(dir, 'known_hosts');
+  writeFileSync(knownHosts, `[127.0.0.1]:${port} ${type} ${key}\n`);
+  const log = join(dir, 'sshd.log');
+  const child = spawn(SSHD, ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const logLines: string[] = [];
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    logLines.push(chunk);
+    writeFileSync(log, logLines.join(''));
+  });
+  // Listening once a TCP connection succeeds.
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => { socket.destroy(); resolve(true); });
+      socket.once('error', () => resolve(false));
+    });
+    if (ok) break;
+    if (Date.now() > deadline) throw new Error(`sshd did not listen on ${port}: ${logLines.join('')}`);
+    await new Promise((r) => setTimeout(r, 30));
+  }
+  const killAll = () => {
+    // The listener and every per-connection sshd below it (they rename themselves, so they are
+    // found by parentage, not by name), as a crash or a reboot of the server would.
+    const parents = new Map<number, number>();
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        parents.set(Number(entry), ppid);
+      } catch {
+        // gone
+      }
+    }
+    const doomed = new Set<number>(child.pid ? [child.pid] : []);
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const [pid, ppid] of parents) {
+        if (doomed.has(ppid) && !doomed.has(pid)) {
+          doomed.add(pid);
+          grew = true;
+        }
+      }
+    }
+    for (const pid of doomed) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  };
+  return {
+    dir, port, user, clientKey: join(dir, 'id_ed25519'), hostPublicKey, knownHosts, log, child, killAll,
+    async stop() {
+      killAll();
+      child.kill('SIGKILL');
+      await new Promise((r) => setTimeout(r, 50));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
