@@ -4,6 +4,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { Duplex } from 'node:stream';
 import { Client, utils, type ClientChannel, type ConnectConfig, type FileEntry, type SFTPWrapper, type Stats } from 'ssh2';
 import type { HostConfig } from '../config/schema.js';
 import { expandHome, type Env } from '../config/paths.js';
@@ -176,6 +177,20 @@ export class SshHost implements Host {
           exitSignal = signal ?? null;
         });
         stream.on('close', () => finish(failure));
+      });
+    });
+  }
+
+  /**
+   * A raw channel running `command` on the pooled connection (e.g. `docker system dial-stdio`,
+   * for a protocol spoken over the command's stdin/stdout). The caller ends it.
+   */
+  async openChannel(command: string, options: { timeoutMs: number; signal?: AbortSignal }): Promise<Duplex> {
+    const { client } = await this.connection(options.signal, options.timeoutMs);
+    return new Promise<Duplex>((resolve, reject) => {
+      client.exec(command, (error, stream) => {
+        if (error) reject(new ExecError('unreachable', `${this.name}: cannot start ${command}: ${error.message}`));
+        else resolve(stream);
       });
     });
   }
