@@ -26,7 +26,7 @@ const { values: opts } = parseArgs({
     only: { type: 'string' },
     json: { type: 'string' },
     'first-frame': { type: 'string', default: 'refresh' },
-    starts: { type: 'string', default: '3' },
+    starts: { type: 'string', default: '5' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -38,7 +38,7 @@ if (opts.help) {
   --only NAME          measure only homeops, htop or btop
   --json FILE          also write the figures as JSON
   --first-frame REGEX  what on screen means the console's first frame (default: refresh, in its status bar)
-  --starts N           starts for the first-frame median (default 3; the last one is measured on)
+  --starts N           starts for the first-frame median (default 5; the last one is measured on)
 `);
   process.exit(0);
 }
@@ -183,14 +183,24 @@ async function stopProgram(pid) {
   for (let i = 0; i < 100 && tree.some(alive); i++) await sleep(20);
 }
 
-async function waitForFrame(pane, regex, started, pid, timeoutMs = 15_000) {
+/**
+ * Polls for the first frame cheaply: a capture-pane (a tmux client process) only when the pane's
+ * output file has grown, so that the polling itself does not compete with the starting program.
+ */
+async function waitForFrame(pane, regex, started, pid, outputFile, timeoutMs = 15_000) {
+  let seen = -1;
+  let screen = '';
   for (;;) {
-    const screen = pane.capture();
-    if (regex.test(screen)) return performance.now() - started;
+    const now = size(outputFile);
+    if (now !== seen) {
+      seen = now;
+      screen = pane.capture();
+      if (regex.test(screen)) return performance.now() - started;
+    }
     if (performance.now() - started > timeoutMs || !alive(pid)) {
       throw new Error(`no first frame matching ${regex} after ${Math.round(performance.now() - started)} ms; screen:\n${screen}`);
     }
-    await sleep(2);
+    await sleep(1);
   }
 }
 
@@ -264,7 +274,7 @@ async function measure(target) {
       rmSync(firstFrameFile, { force: true });
       const outputBefore = size(output);
       run = pane.spawn([...extraEnv, ...target.command]);
-      const ms = await waitForFrame(pane, target.firstFrame, run.started, run.pid);
+      const ms = await waitForFrame(pane, target.firstFrame, run.started, run.pid, output);
       firstFrames.push(ms);
       run.bytesToFirstFrame = size(output) - outputBefore;
       log(`first frame ${ms.toFixed(0)} ms (start ${i + 1}/${starts})`);

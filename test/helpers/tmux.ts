@@ -50,6 +50,8 @@ process.once('exit', () => {
     } catch {
       // Already gone.
     }
+    rmSync(session.socket, { force: true });
+    rmSync(session.statusFile, { force: true });
   }
 });
 
@@ -91,7 +93,7 @@ export class TmuxSession {
     if (options.cwd) args.push('-c', options.cwd);
     await session.tmux(...args, '--', ...shell);
     try {
-      // No status line: the pane is the whole window, so its size is exactly cols×rows.
+      // No status line (the pane is the whole window); panes stay after their process exits.
       await session.tmux('set-option', '-g', 'status', 'off', ';', 'set-option', '-gw', 'remain-on-exit', 'on');
       const [target, serverPid, shellPid] = (await session.display('#{pane_id} #{pid} #{pane_pid}')).split(' ');
       session.target = target ?? '';

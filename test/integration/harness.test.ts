@@ -1,9 +1,9 @@
 // Self-test of the end-to-end harness (test/helpers/tmux.ts) with plain shell programs, so that
 // a failing console test can be trusted to be about the console.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { haveCommand, requireService } from '../helpers/require-service.js';
 import { isAlive, TmuxSession } from '../helpers/tmux.js';
 
@@ -11,6 +11,8 @@ const hasTmux = requireService('tmux', () => haveCommand('tmux'), 'apt-get insta
 
 describe.runIf(hasTmux)('tmux harness', () => {
   const sessions: TmuxSession[] = [];
+  const scratch = mkdtempSync(join(tmpdir(), 'homeops-harness-'));
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
   const start = async (...args: Parameters<typeof TmuxSession.start>) => {
     const session = await TmuxSession.start(...args);
     sessions.push(session);
@@ -53,7 +55,7 @@ describe.runIf(hasTmux)('tmux harness', () => {
   });
 
   it('sees a full-screen program enter and leave the alternate screen, and the screen restored after it quits', async () => {
-    const file = join(tmpdir(), `homeops-harness-${process.pid}.txt`);
+    const file = join(scratch, 'lines.txt');
     writeFileSync(file, Array.from({ length: 200 }, (_, i) => `line ${i + 1}`).join('\n'));
     const tmux = await start({ cols: 100, rows: 30, marker: 'BEFORE-MARKER', command: `less ${file}` });
     const pid = await tmux.waitForProgram();
@@ -84,7 +86,7 @@ describe.runIf(hasTmux)('tmux harness', () => {
   });
 
   it('delivers each key of sendKeys in its own read', async () => {
-    const script = join(tmpdir(), `homeops-harness-keys-${process.pid}.mjs`);
+    const script = join(scratch, 'keys.mjs');
     writeFileSync(
       script,
       `process.stdin.setRawMode(true);
