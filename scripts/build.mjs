@@ -41,6 +41,8 @@ await build({
   jsx: 'automatic',
   minifySyntax: true,
   minifyWhitespace: !process.env.HOMEOPS_BUILD_READABLE,
+  minifyIdentifiers: !process.env.HOMEOPS_BUILD_READABLE,
+  keepNames: false,
   legalComments: 'none',
   sourcemap: false,
   chunkNames: 'chunks/[name]-[hash]',

@@ -33,6 +33,10 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`homeops ${version()}\n`);
     return 0;
   }
+  // The console's own code (Ink, React, the layout engine's WebAssembly) loads while the
+  // config is read and validated: the first frame comes sooner.
+  const consoleModule = request.command === 'console' ? import('./cli/console.js') : undefined;
+  consoleModule?.catch(() => {});
   const { setup, buildMonitor } = await import('./cli/compose.js');
   try {
     const s = setup(request.options, process.env, process.cwd());
@@ -52,7 +56,7 @@ async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write('homeops: the console needs a terminal; for scripts use `homeops status` or `homeops status --json`\n');
       return EX_USAGE;
     }
-    const { runConsole } = await import('./cli/console.js');
+    const { runConsole } = await (consoleModule ?? import('./cli/console.js'));
     return await runConsole(s, monitor, { noColor: request.options.noColor });
   } catch (error) {
     if (error instanceof UserFileError) {
