@@ -67,6 +67,13 @@ export async function runConsole(s: Setup, monitor: Monitor, options: { noColor:
     },
   );
   monitor.start();
+  // A deliberate crash, to check on a given terminal that the screen comes back after one.
+  const crashAfter = Number(env.HOMEOPS_TEST_CRASH_MS);
+  if (crashAfter > 0) {
+    setTimeout(() => {
+      throw new Error('deliberate crash (HOMEOPS_TEST_CRASH_MS)');
+    }, crashAfter);
+  }
   instance.waitUntilExit().then(() => finish(exitCode), (error: unknown) => onCrash(error));
   await done;
   return exitCode;

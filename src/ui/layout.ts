@@ -121,5 +121,6 @@ export function choosePlacement(views: readonly View[], wanted: View | 'auto', s
     (best, tier) => (tier.minColumns * tier.minRows < best.minColumns * best.minRows ? tier : best),
     needs[0] ?? { minColumns: 60, minRows: 16 },
   );
-  return { kind: 'too-small', message: `HomeOps needs at least ${need.minColumns}x${need.minRows}; this terminal is ${size.columns}x${size.rows}` };
+  // Short enough to be read whole in the small terminal it is shown in.
+  return { kind: 'too-small', message: `HomeOps needs ${need.minColumns}x${need.minRows} (now ${size.columns}x${size.rows})` };
 }

@@ -185,7 +185,7 @@ describe('choosePlacement', () => {
 
   it('says which size is needed when nothing fits', () => {
     const p = choosePlacement(views, 'auto', { columns: 50, rows: 10 });
-    expect(p).toEqual({ kind: 'too-small', message: 'HomeOps needs at least 60x16; this terminal is 50x10' });
+    expect(p).toEqual({ kind: 'too-small', message: 'HomeOps needs 60x16 (now 50x10)' });
     // Wide enough but too short is still too small.
     expect(choosePlacement(views, 'auto', { columns: 200, rows: 15 }).kind).toBe('too-small');
   });
@@ -209,7 +209,7 @@ describe('choosePlacement', () => {
     for (const pinned of views) {
       const p = choosePlacement(views, pinned, { columns: 50, rows: 10 });
       if (p.kind !== 'too-small') throw new Error(`${pinned.name} fits 50x10`);
-      const match = /needs at least (\d+)x(\d+); this terminal is 50x10$/.exec(p.message);
+      const match = /needs (\d+)x(\d+) \(now 50x10\)$/.exec(p.message);
       expect(match, p.message).not.toBeNull();
       const columns = Number(match?.[1]);
       const rows = Number(match?.[2]);
@@ -219,7 +219,7 @@ describe('choosePlacement', () => {
     }
     const custom: View = { ...byName('workstation'), name: 'big', auto: false, tiers: [{ ...byName('workstation').tiers[0]!, minColumns: 150, minRows: 45 }] };
     const none = choosePlacement([custom], custom, { columns: 100, rows: 30 });
-    expect(none).toEqual({ kind: 'too-small', message: 'HomeOps needs at least 150x45; this terminal is 100x30' });
+    expect(none).toEqual({ kind: 'too-small', message: 'HomeOps needs 150x45 (now 100x30)' });
   });
 
   it('fills the terminal less the status bar and the row Ink needs, at every size', () => {

@@ -1,0 +1,155 @@
+// The built console in a real terminal (tmux): start, panes, help, view switch, resize, and
+// every way out restoring the screen.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { haveCommand, requireService } from '../helpers/require-service.js';
+import { isAlive, TmuxSession } from '../helpers/tmux.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const cli = join(root, 'dist', 'cli.js');
+const hasTmux = requireService('tmux', () => haveCommand('tmux'), 'apt-get install -y tmux');
+const MARKER = 'BEFORE-HOMEOPS-MARKER';
+
+function ensureBuilt(): void {
+  const newest = (dir: string): number => {
+    let latest = 0;
+    for (const entry of execFileSync('find', [dir, '-type', 'f'], { encoding: 'utf8' }).split('\n').filter(Boolean)) {
+      latest = Math.max(latest, statSync(entry).mtimeMs);
+    }
+    return latest;
+  };
+  if (!existsSync(cli) || statSync(cli).mtimeMs < newest(join(root, 'src'))) {
+    execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
+  }
+}
+
+/** Every line fits the terminal, and the frame leaves the last row free. */
+function assertFits(screen: string, cols: number, rows: number): void {
+  const lines = screen.split('\n');
+  expect(lines.length).toBeLessThanOrEqual(rows);
+  for (const line of lines) expect([...line].length).toBeLessThanOrEqual(cols);
+  expect(lines[rows - 1] ?? '').toBe('');
+}
+
+describe.runIf(hasTmux)('the console in a real terminal', () => {
+  const home = mkdtempSync(join(tmpdir(), 'homeops-e2e-'));
+  const sessions: TmuxSession[] = [];
+  const env = { HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_STATE_HOME: join(home, '.state'), HOMEOPS_CONFIG: undefined, NO_COLOR: undefined };
+
+  beforeAll(() => ensureBuilt(), 120_000);
+  afterAll(() => rmSync(home, { recursive: true, force: true }));
+  afterEach(async () => {
+    await Promise.all(sessions.splice(0).map((s) => s.kill()));
+  });
+
+  const start = async (cols: number, rows: number, args: string): Promise<TmuxSession> => {
+    const tmux = await TmuxSession.start({ cols, rows, env, cwd: root, marker: MARKER, command: `node ${cli} ${args}` });
+    sessions.push(tmux);
+    return tmux;
+  };
+
+  it('starts in the workstation view at 120x40 with both panes and the status bar', async () => {
+    const tmux = await start(120, 40, '--demo healthy');
+    const screen = await tmux.waitFor(/core\s+6-9\s+\d+\.\d\/4/);
+    expect(await tmux.alternateScreenActive()).toBe(true);
+    expect(screen).toMatch(/CPU · workstation/);
+    expect(screen).toMatch(/GPU/);
+    expect(screen).toMatch(/NVIDIA GeForce RTX 4080/);
+    for (const group of ['system', 'database', 'core', 'specialized', 'burst']) expect(screen).toMatch(new RegExp(`^.${group}\\s`, 'm'));
+    expect(screen).toMatch(/view workstation\/normal · refresh 2s · \d\d:\d\d:\d\d · self /);
+    assertFits(screen, 120, 40);
+  });
+
+  it('shows the help with every binding, then closes it; switches views with number keys', async () => {
+    const tmux = await start(120, 40, '--demo healthy');
+    await tmux.waitFor(/view workstation/);
+    await tmux.sendKeys('?');
+    const help = await tmux.waitFor(/Help · keys/);
+    for (const line of [/q ctrl\+c\s+quit/, /\?\s+help/, /tab\s+focus\.next/, /shift\+tab\s+focus\.prev/, /r\s+refresh/, /2\s+view\.2\s+Switch to view 2: tmux/]) {
+      expect(help).toMatch(line);
+    }
+    await tmux.sendKeys('Escape');
+    await tmux.waitFor((s) => !s.includes('Help · keys') && s.includes('CPU · workstation'));
+    await tmux.sendKeys('2');
+    const tmuxView = await tmux.waitFor(/view tmux\/tall/);
+    assertFits(tmuxView, 120, 40);
+    await tmux.sendKeys('1');
+    await tmux.waitFor(/view workstation\/normal/);
+  });
+
+  it('moves the focus with Tab and Shift-Tab', async () => {
+    const tmux = await start(120, 40, '--demo healthy');
+    await tmux.waitFor(/▸ CPU/);
+    await tmux.sendKeys('Tab');
+    await tmux.waitFor((s) => /▸ GPU/.test(s) && !/▸ CPU/.test(s));
+    await tmux.sendKeys('BTab');
+    await tmux.waitFor((s) => /▸ CPU/.test(s) && !/▸ GPU/.test(s));
+  });
+
+  it('re-lays out at once on resize: 80x24 gets the tmux view, 200x60 the wide tier, tiny a one-line message', async () => {
+    const tmux = await start(120, 40, '--demo gpu-hot');
+    await tmux.waitFor(/view workstation\/normal/);
+    await tmux.resize(80, 24);
+    assertFits(await tmux.waitFor(/view tmux\/small/), 80, 24);
+    await tmux.resize(200, 60);
+    assertFits(await tmux.waitFor(/view workstation\/wide/), 200, 60);
+    await tmux.resize(50, 12);
+    const tiny = await tmux.waitFor(/HomeOps needs 60x16 \(now 50x12\)/);
+    assertFits(tiny, 50, 12);
+    await tmux.resize(120, 40);
+    await tmux.waitFor(/view workstation\/normal/);
+  });
+
+  const waysOut: [string, (tmux: TmuxSession) => Promise<void>, number][] = [
+    ['q', (tmux) => tmux.sendKeys('q'), 0],
+    ['Ctrl-C', (tmux) => tmux.sendKeys('C-c'), 0],
+    ['SIGTERM', async (tmux) => {
+      const pid = tmux.programPid();
+      if (pid === null) throw new Error('no program running');
+      process.kill(pid, 'SIGTERM');
+    }, 143],
+    ['SIGHUP (the SSH session dropped)', async (tmux) => {
+      const pid = tmux.programPid();
+      if (pid === null) throw new Error('no program running');
+      process.kill(pid, 'SIGHUP');
+    }, 129],
+  ];
+  for (const [name, leave, status] of waysOut) {
+    it(`leaving with ${name} restores the screen`, async () => {
+      const tmux = await start(100, 30, '--demo healthy');
+      await tmux.waitFor(/view workstation/);
+      await tmux.waitForProgram();
+      const pid = tmux.programPid();
+      await leave(tmux);
+      expect(await tmux.waitForExit(8000)).toBe(status);
+      const screen = await tmux.waitFor(new RegExp(MARKER));
+      expect(await tmux.alternateScreenActive()).toBe(false);
+      expect(screen).not.toMatch(/CPU · workstation|view workstation/);
+      if (pid !== null) expect(isAlive(pid)).toBe(false);
+    });
+  }
+
+  it('an uncaught error restores the screen and says what happened in one line', async () => {
+    const tmux = await TmuxSession.start({ cols: 100, rows: 30, env: { ...env, HOMEOPS_TEST_CRASH_MS: '1500' }, cwd: root, marker: MARKER, command: `node ${cli} --demo healthy` });
+    sessions.push(tmux);
+    await tmux.waitFor(/view workstation/);
+    expect(await tmux.waitForExit(8000)).toBe(70);
+    const screen = await tmux.waitFor(/homeops: internal error: deliberate crash/);
+    expect(screen).toContain(MARKER);
+    expect(screen).not.toMatch(/view workstation/);
+    expect(await tmux.alternateScreenActive()).toBe(false);
+  });
+
+  it('a broken config never enters the full screen: one line FILE:LINE:COL, exit 78', async () => {
+    const config = join(home, 'broken.yaml');
+    writeFileSync(config, 'refresh: 2s\nplan: [1\n');
+    const tmux = await start(100, 30, `--config ${config}`);
+    expect(await tmux.waitForExit(5000)).toBe(78);
+    const screen = await tmux.waitFor(/broken\.yaml:\d+:\d+ YAML:/);
+    expect(screen).toContain(MARKER);
+    expect(await tmux.alternateScreenActive()).toBe(false);
+  });
+});
