@@ -118,6 +118,18 @@ export class Monitor {
     return this.publish();
   }
 
+  /**
+   * A source says something changed (a container's health event): read that probe now, and
+   * publish as soon as it settles instead of at the next tick.
+   */
+  nudge(id: PaneId): void {
+    const state = this.states.find((s) => s.id === id);
+    if (!state || !this.started) return;
+    void this.run(state).then(() => {
+      if (this.started && !this.publishSoon) this.publishSoon = setTimeout(() => this.publish(), 30);
+    });
+  }
+
   /** For one-shot use (`homeops status`): run everything once and return the snapshot. */
   async once(): Promise<Snapshot> {
     await Promise.all(this.states.map((state) => this.run(state)));
