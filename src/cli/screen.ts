@@ -5,6 +5,7 @@
 // alternate screen, and avoids Ink 6's relative-cursor redraws (its incremental mode lands
 // one row low when the frame ends in a newline).
 import { EventEmitter } from 'node:events';
+import stringWidth from '../ui/string-width.js';
 
 const BEGIN_SYNC = '\x1b[?2026h';
 const END_SYNC = '\x1b[?2026l';
@@ -27,6 +28,14 @@ export function diffFrame(previous: readonly string[] | null, next: readonly str
 }
 
 type Terminal = NodeJS.WriteStream;
+
+/** Whether a frame fits the terminal: no row below its last, no line wider than it. */
+export function fits(lines: readonly string[], columns: number, rows: number): boolean {
+  const count = lines.length > 0 && lines[lines.length - 1] === '' ? lines.length - 1 : lines.length;
+  if (count > rows) return false;
+  for (const line of lines) if (line.length > columns && stringWidth(line) > columns) return false;
+  return true;
+}
 
 /**
  * A stand-in for stdout that Ink renders into. It reports the real terminal's size and
@@ -62,6 +71,10 @@ export class FrameStream extends EventEmitter {
     // Ink also writes cursor show/hide here; the screen owner handles the cursor.
     if (!this.closed && !/^\x1b\[\?25[hl]$/.test(text)) {
       const next = text.split('\n');
+      // Right after a resize Ink re-renders the old tree once, laid out for the old size, before
+      // the console has re-laid out: a frame that does not fit is dropped (the terminal would
+      // wrap it and scroll), and the next one, made for the new size, repaints everything.
+      if (!fits(next, this.columns, this.rows)) return this.done(encodingOrCallback, callback);
       const update = diffFrame(this.screen, next);
       this.screen = next;
       if (update) {
@@ -69,6 +82,10 @@ export class FrameStream extends EventEmitter {
         this.terminal.write(update);
       }
     }
+    return this.done(encodingOrCallback, callback);
+  }
+
+  private done(encodingOrCallback: unknown, callback: unknown): boolean {
     const done = typeof encodingOrCallback === 'function' ? encodingOrCallback : callback;
     if (typeof done === 'function') (done as () => void)();
     return true;

@@ -8,9 +8,11 @@ import { pad, type Line } from '../text.js';
 import { LineView } from './lines.js';
 
 export function helpLines(keymap: Keymap, views: readonly string[]): Line[] {
-  const keyWidth = Math.min(28, Math.max(8, ...COMMAND_NAMES.map((c) => (keymap.bindings.get(c) ?? []).join(' ').length)) + 2);
+  const keyWidth = Math.min(32, Math.max(8, ...COMMAND_NAMES.map((c) => (keymap.bindings.get(c) ?? []).join(' ').length)) + 2);
   const lines: Line[] = [
     [{ text: `keymap ${keymap.name}`, bold: true }, { text: ` (${keymap.files.join(' → ')})`, tone: 'muted' }],
+    [{ text: 'Statuses: ok · WARN · CRIT · STALE (old data)', tone: 'muted' }],
+    [{ text: 'DOWN (source broken) · off (not configured or not here)', tone: 'muted' }],
     [{ text: `${pad('keys', keyWidth)}${pad('command', 14)}what it does`, tone: 'muted' }],
   ];
   for (const command of COMMAND_NAMES) {
@@ -19,12 +21,12 @@ export function helpLines(keymap: Keymap, views: readonly string[]): Line[] {
     if (view && Number(view[1]) > views.length) continue;
     const what = view ? `Switch to view ${view[1]}: ${views[Number(view[1]) - 1] ?? ''}` : COMMANDS[command];
     lines.push([
-      { text: pad(keys.length ? keys.join(' ') : '(unbound)', keyWidth), tone: keys.length ? 'accent' : 'muted', bold: keys.length > 0 },
+      { text: `${pad(keys.length ? keys.join(' ') : '(unbound)', keyWidth - 1)} `, tone: keys.length ? 'accent' : 'muted', bold: keys.length > 0 },
       { text: pad(command, 14) },
       { text: what, tone: 'plain' },
     ]);
   }
-  lines.push([], [{ text: 'ctrl+c always quits. Statuses: ok · WARN · CRIT · STALE (old data) · DOWN (source broken) · off (not configured or not here)', tone: 'muted' }]);
+  lines.push([{ text: 'ctrl+c always quits.', tone: 'muted' }]);
   return lines;
 }
 

@@ -18,7 +18,7 @@ export type StatusBarProps = {
 };
 
 function clock(iso: string): string {
-  return iso.slice(11, 19);
+  return new Date(iso).toTimeString().slice(0, 8);
 }
 
 export function statusBarLine(props: Omit<StatusBarProps, 'theme'>): Line {

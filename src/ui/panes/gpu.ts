@@ -64,7 +64,7 @@ export function gpuPane(entry: PaneEntry<GpuReading>, width: number, height: num
   if (fullHeight <= height) for (const gpu of reading.gpus) lines.push(...fullBlock(gpu, width, gpuConfig, many));
   else for (const gpu of reading.gpus) lines.push(compactLine(gpu, gpuConfig));
 
-  const nameWidth = Math.max(8, Math.min(28, width - 22));
+  const nameWidth = Math.max(8, Math.min(28, width - 22 - (many ? 1 : 0)));
   if (reading.processes.length) {
     lines.push([{ text: `${pad('pid', 8)}${pad('process', nameWidth)}${pad('vram', 10, 'right')}${many ? '  gpu' : ''}`, tone: 'muted' }]);
     const sorted = [...reading.processes].sort((a, b) => (b.usedMemoryMiB ?? -1) - (a.usedMemoryMiB ?? -1));

@@ -1,0 +1,198 @@
+// Keys as a user presses them, through Ink's input parsing and the keymap: help, focus, views,
+// scrolling, quit and refresh.
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { COMMAND_NAMES, COMMANDS } from '../../src/ui/commands.js';
+import {
+  builtinKeymap, cleanupHomes, cpuEntry, FakeSource, gpuEntry, paneOnScreen, renderApp, snapshot, statusBar, testSetup, unmountAll,
+} from '../helpers/render.js';
+
+afterEach(unmountAll);
+afterAll(cleanupHomes);
+
+const s = testSetup();
+const source = () => new FakeSource(snapshot({ panes: { cpu: cpuEntry(s, 'cpu/7950x-busy.json'), gpu: gpuEntry(s, 'dual-595') } }));
+
+const KEY = { tab: '\t', shiftTab: '\x1b[Z', escape: '\x1b', down: '\x1b[B', up: '\x1b[A', ctrlC: '\x03' };
+
+describe('help', () => {
+  it.each(['default', 'vim'] as const)('? opens help listing every binding of the %s keymap', async (name) => {
+    const keymap = builtinKeymap(name);
+    // 120x40: room for the whole list without scrolling.
+    const app = await renderApp({ source: source(), setup: s, columns: 120, rows: 40, keymap });
+    await app.press('?');
+    const help = paneOnScreen(app.plainFrame(), 'Help · keys');
+    expect(help?.heavy).toBe(true);
+    const body = help?.body ?? [];
+    expect(body[0]).toMatch(new RegExp(`^keymap ${name} \\(`));
+    let listed = 0;
+    for (const command of COMMAND_NAMES) {
+      const keys = keymap.bindings.get(command) ?? [];
+      // view.N is listed for the views that exist (three built in).
+      const view = /^view\.(\d)$/.exec(command);
+      if (view && Number(view[1]) > s.views.length) continue;
+      const shown = keys.length ? keys.join(' ') : '(unbound)';
+      const row = body.find((line) => line.startsWith(shown) && line.slice(shown.length).trimStart().startsWith(`${command} `));
+      expect(row, `a help row with ${shown} for ${command}`).toBeDefined();
+      // With what it does.
+      expect(row?.trimEnd()).toMatch(new RegExp(`${view ? `Switch to view ${view[1]}: ${s.views[Number(view[1]) - 1]?.name}` : COMMANDS[command]}$`));
+      listed++;
+    }
+    // 22 commands, less view.4 to view.9 (three views are configured).
+    expect(listed).toBe(16);
+    if (name === 'vim') {
+      expect(body.find((l) => /\sscroll\.down\s/.test(l))).toMatch(/^j down +scroll\.down/);
+      expect(body.find((l) => /\sscroll\.up\s/.test(l))).toMatch(/^k up +scroll\.up/);
+    }
+  });
+
+  // vim's page.down keys are 28 cells long: they still get a space before the command name.
+  it('the vim help keeps a space between a long key list and its command', async () => {
+    const app = await renderApp({ source: source(), setup: s, columns: 120, rows: 40, keymap: builtinKeymap('vim') });
+    await app.press('?');
+    const row = paneOnScreen(app.plainFrame(), 'Help · keys')?.body.find((l) => l.includes('page.down'));
+    expect(row).toMatch(/^ctrl\+f ctrl\+d pagedown space +page\.down +Scroll/);
+  });
+
+  // The status words are explained only here, so they must not be cut at 80 or 120 columns.
+  it.each([[80, 24], [120, 40]] as const)('at %ix%i the help explains every status word in full', async (columns, rows) => {
+    const app = await renderApp({ source: source(), setup: s, columns, rows });
+    await app.press('?');
+    const help = paneOnScreen(app.plainFrame(), 'Help · keys');
+    const text = (help?.body ?? []).map((l) => l.trim()).join(' ').replace(/ +/g, ' ');
+    expect(text).toContain('STALE (old data)');
+    expect(text).toContain('DOWN (source broken)');
+    expect(text).toContain('off (not configured or not here)');
+  });
+
+  it('Escape closes help, and so does ? again', async () => {
+    const app = await renderApp({ source: source(), setup: s, columns: 80, rows: 24 });
+    const panes = app.plainFrame();
+    await app.press('?');
+    expect(app.plainFrame()).toContain('Help · keys');
+    expect(paneOnScreen(app.plainFrame(), 'CPU')).toBeUndefined();
+    await app.press(KEY.escape);
+    expect(app.plainFrame()).toBe(panes);
+    await app.press('?');
+    expect(app.plainFrame()).toContain('Help · keys');
+    await app.press('?');
+    expect(app.plainFrame()).toBe(panes);
+  });
+
+  it('at 60x16 the help scrolls to show what does not fit', async () => {
+    const app = await renderApp({ source: source(), setup: s, columns: 60, rows: 16 });
+    await app.press('?');
+    let help = paneOnScreen(app.plainFrame(), 'Help · keys');
+    const hidden = Number(/↓(\d+) more/.exec(help?.bottom ?? '')?.[1] ?? 0);
+    expect(hidden).toBeGreaterThan(0);
+    expect(help?.body.some((l) => l.startsWith('home '))).toBe(false);
+    for (let i = 0; i < hidden; i++) await app.press(KEY.down);
+    help = paneOnScreen(app.plainFrame(), 'Help · keys');
+    expect(help?.bottom).not.toContain('more');
+    expect(help?.bottom).toContain(`↑${hidden}`);
+    expect(help?.body.some((l) => l.startsWith('home '))).toBe(true);
+  });
+});
+
+describe('focus', () => {
+  const focused = (plain: string) => ['CPU', 'GPU'].filter((title) => paneOnScreen(plain, title)?.heavy);
+  const marker = (plain: string, title: string) => paneOnScreen(plain, title)?.top.includes(`▸ ${title}`);
+
+  it.each([[120, 40], [80, 24]] as const)('at %ix%i Tab and Shift-Tab move the ▸ marker and the heavy border between panes', async (columns, rows) => {
+    const app = await renderApp({ source: source(), setup: s, columns, rows });
+    expect(focused(app.plainFrame())).toEqual(['CPU']);
+    expect(marker(app.plainFrame(), 'CPU')).toBe(true);
+    expect(marker(app.plainFrame(), 'GPU')).toBe(false);
+    await app.press(KEY.tab);
+    expect(focused(app.plainFrame())).toEqual(['GPU']);
+    expect(marker(app.plainFrame(), 'GPU')).toBe(true);
+    expect(marker(app.plainFrame(), 'CPU')).toBe(false);
+    await app.press(KEY.tab);
+    expect(focused(app.plainFrame())).toEqual(['CPU']);
+    await app.press(KEY.shiftTab);
+    expect(focused(app.plainFrame())).toEqual(['GPU']);
+    await app.press(KEY.shiftTab);
+    expect(focused(app.plainFrame())).toEqual(['CPU']);
+  });
+
+  it('vim\'s l and h move the focus too', async () => {
+    const app = await renderApp({ source: source(), setup: s, columns: 120, rows: 40, keymap: builtinKeymap('vim') });
+    await app.press('l');
+    expect(focused(app.plainFrame())).toEqual(['GPU']);
+    await app.press('h');
+    expect(focused(app.plainFrame())).toEqual(['CPU']);
+  });
+
+  it('Down scrolls the focused pane, and only it', async () => {
+    const app = await renderApp({ source: source(), setup: s, columns: 80, rows: 24 });
+    const before = paneOnScreen(app.plainFrame(), 'CPU');
+    const more = Number(/↓(\d+) more/.exec(before?.bottom ?? '')?.[1] ?? 0);
+    expect(more).toBeGreaterThan(0);
+    const gpuBefore = paneOnScreen(app.plainFrame(), 'GPU');
+    await app.press(KEY.down);
+    const after = paneOnScreen(app.plainFrame(), 'CPU');
+    expect(after?.body.slice(0, -1)).toEqual(before?.body.slice(1));
+    expect(after?.bottom).toContain(more > 1 ? `↑1 ↓${more - 1} more` : '↑1');
+    expect(paneOnScreen(app.plainFrame(), 'GPU')).toEqual(gpuBefore);
+    await app.press(KEY.up);
+    expect(paneOnScreen(app.plainFrame(), 'CPU')).toEqual(before);
+  });
+});
+
+describe('views', () => {
+  it('2 switches to the tmux view, 3 to outage, 1 back to workstation', async () => {
+    const app = await renderApp({ source: source(), setup: s, columns: 120, rows: 40 });
+    expect(statusBar(app.plainFrame())).toContain('view workstation/normal');
+    await app.press('2');
+    expect(statusBar(app.plainFrame())).toContain('view tmux/tall');
+    // Stacked: the GPU pane starts below the CPU pane.
+    expect(app.lines().findIndex((l) => l.includes(' GPU'))).toBeGreaterThan(10);
+    await app.press('3');
+    expect(statusBar(app.plainFrame())).toContain('view outage/normal');
+    await app.press('1');
+    expect(statusBar(app.plainFrame())).toContain('view workstation/normal');
+    expect(app.lines()[0]).toMatch(/CPU.*GPU/);
+    // A view that is not configured does nothing.
+    const frame = app.plainFrame();
+    await app.press('7');
+    expect(app.plainFrame()).toBe(frame);
+  });
+
+  it('v goes to the next view and V back to choosing by size', async () => {
+    const app = await renderApp({ source: source(), setup: s, columns: 120, rows: 40 });
+    await app.press('v');
+    expect(statusBar(app.plainFrame())).toContain('view tmux/tall');
+    await app.press('v');
+    expect(statusBar(app.plainFrame())).toContain('view outage/normal');
+    await app.press('V');
+    expect(statusBar(app.plainFrame())).toContain('view workstation/normal');
+  });
+});
+
+describe('actions', () => {
+  it('q and Ctrl-C quit; r refreshes; neither changes the screen by itself', async () => {
+    const app = await renderApp({ source: source(), setup: s, columns: 80, rows: 24 });
+    const frame = app.plainFrame();
+    await app.press('r');
+    expect(app.calls).toEqual({ quit: 0, refresh: 1 });
+    await app.press('q');
+    expect(app.calls).toEqual({ quit: 1, refresh: 1 });
+    await app.press(KEY.ctrlC);
+    expect(app.calls).toEqual({ quit: 2, refresh: 1 });
+    expect(app.plainFrame()).toBe(frame);
+  });
+
+  it('Ctrl-C quits even with the help open and in the vim keymap', async () => {
+    const app = await renderApp({ source: source(), setup: s, columns: 80, rows: 24, keymap: builtinKeymap('vim') });
+    await app.press('?');
+    await app.press(KEY.ctrlC);
+    expect(app.calls.quit).toBe(1);
+  });
+
+  it('keys nobody bound do nothing', async () => {
+    const app = await renderApp({ source: source(), setup: s, columns: 80, rows: 24 });
+    const frame = app.plainFrame();
+    for (const key of ['x', 'Q', '\x02', '\x01', 'j']) await app.press(key);
+    expect(app.plainFrame()).toBe(frame);
+    expect(app.calls).toEqual({ quit: 0, refresh: 0 });
+  });
+});
