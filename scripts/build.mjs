@@ -2,6 +2,7 @@
 // hundred modules, React in production mode, rarely used code split into lazy chunks.
 import { build } from 'esbuild';
 import { chmodSync, rmSync } from 'node:fs';
+import { resolve as resolvePath, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const shim = fileURLToPath(new URL('../src/ui/string-width.ts', import.meta.url));
@@ -29,6 +30,20 @@ const fastOutput = {
   },
 };
 
+// ssh2's optional native addons (its crypto, cpu-features) cannot be bundled: they stay in
+// node_modules and are required from there at run time, by package path. ssh2 falls back to
+// its JavaScript crypto when they are missing.
+const nativeAddons = {
+  name: 'native-addons',
+  setup(b) {
+    b.onResolve({ filter: /\.node$/ }, (args) => {
+      const full = resolvePath(args.resolveDir, args.path).split(sep).join('/');
+      const at = full.lastIndexOf('/node_modules/');
+      return at < 0 ? undefined : { path: full.slice(at + '/node_modules/'.length), external: true };
+    });
+  },
+};
+
 rmSync('dist', { recursive: true, force: true });
 await build({
   entryPoints: { cli: 'src/cli.tsx' },
@@ -50,9 +65,10 @@ await build({
   // Ink loads the React devtools only when DEV is set; it is not a dependency.
   external: ['react-devtools-core'],
   banner: {
-    js: "#!/usr/bin/env node\nimport { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+    // require and __dirname for bundled CommonJS (ssh2 reads __dirname when it loads).
+    js: "#!/usr/bin/env node\nimport { createRequire as __cr } from 'node:module'; import { dirname as __dn } from 'node:path'; import { fileURLToPath as __fu } from 'node:url'; const require = __cr(import.meta.url); const __dirname = __dn(__fu(import.meta.url));",
   },
-  plugins: [fastStringWidth, fastOutput],
+  plugins: [fastStringWidth, fastOutput, nativeAddons],
   logLevel: 'warning',
 });
 chmodSync('dist/cli.js', 0o755);

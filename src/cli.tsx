@@ -33,6 +33,18 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`homeops ${version()}\n`);
     return 0;
   }
+  if (request.command === 'runbook') {
+    const { runbookCommand, processIo } = await import('./cli/runbook.js');
+    try {
+      return await runbookCommand(request.runbook, request.options, processIo(process.env, process.cwd()));
+    } catch (error) {
+      if (error instanceof UserFileError) {
+        process.stderr.write(`${error.message}\n`);
+        return EX_CONFIG;
+      }
+      throw error;
+    }
+  }
   // The console's own code (Ink, React, the layout engine's WebAssembly) loads while the
   // config is read and validated: the first frame comes sooner.
   const consoleModule = request.command === 'console' ? import('./cli/console.js') : undefined;
@@ -42,7 +54,16 @@ async function main(argv: readonly string[]): Promise<number> {
     const s = setup(request.options, process.env, process.cwd());
     if (request.command === 'check-config') {
       const { checkConfigReport } = await import('./cli/check-config.js');
-      process.stdout.write(checkConfigReport(s, process.env));
+      const { loadRunbooks } = await import('./runbooks/load.js');
+      // Runbooks are validated with the config they would run with; a broken one is exit 78.
+      const catalog = loadRunbooks({ config: s.config, env: process.env, cwd: process.cwd(), configFile: s.source.path });
+      const usable = catalog.runbooks.filter((r) => !r.unavailable).length;
+      const runbookLines = [
+        ...catalog.dirs.map((d) => `runbooks ${d.dir}${d.builtin ? ' (built-in)' : ''}`),
+        ...catalog.runbooks.filter((r) => r.unavailable).map((r) => `note     runbook ${r.id} cannot run with this config: ${r.unavailable}`),
+      ];
+      const report = checkConfigReport(s, process.env).replace(/^(ok: .*)$/m, (line) => `${runbookLines.join('\n')}\n${line.replace(' and keymap', ', keymap').replace(/ are valid$/, ` and ${usable} runbooks are valid`)}`);
+      process.stdout.write(report);
       return 0;
     }
     const monitor = buildMonitor(s);

@@ -11,8 +11,19 @@ export type GlobalOptions = {
   noColor: boolean;
 };
 
+/** `homeops runbook …`: what to do with which runbook. */
+export type RunbookRequest =
+  | { action: 'list' }
+  | { action: 'show'; id: string }
+  | { action: 'run'; id: string; dryRun: boolean; yes: boolean; inputs: string[]; resume: boolean }
+  | { action: 'history'; id?: string; limit: number }
+  | { action: 'unlock'; id: string; force: boolean };
+
+export const RUNBOOK_ACTIONS = ['list', 'show', 'run', 'history', 'unlock'] as const;
+
 export type Request =
   | { command: 'console'; options: GlobalOptions }
+  | { command: 'runbook'; options: GlobalOptions; runbook: RunbookRequest }
   | { command: 'status'; options: GlobalOptions; json: boolean }
   | { command: 'check-config'; options: GlobalOptions }
   | { command: 'help' }
@@ -20,7 +31,7 @@ export type Request =
 
 export class UsageError extends Error {}
 
-const COMMANDS = ['status', 'check-config'] as const;
+const COMMANDS = ['status', 'check-config', 'runbook'] as const;
 export const DEFAULT_SCENARIO = 'healthy';
 
 export function parseArgs(argv: readonly string[]): Request {
@@ -28,6 +39,9 @@ export function parseArgs(argv: readonly string[]): Request {
   let command: (typeof COMMANDS)[number] | undefined;
   let json = false;
   const args = [...argv];
+  const positionals: string[] = [];
+  // Options of `homeops runbook …`, with the first flag that set each (for the error message).
+  const rb = { dryRun: false, yes: false, resume: false, force: false, inputs: [] as string[], limit: undefined as number | undefined, seen: [] as string[] };
   const value = (flag: string, inline: string | undefined): string => {
     if (inline !== undefined) {
       if (inline === '') throw new UsageError(`${flag} needs a value`);
@@ -83,16 +97,80 @@ export function parseArgs(argv: readonly string[]): Request {
         if (command !== 'status') throw new UsageError('--json belongs to `homeops status`');
         json = true;
         break;
+      case '--dry-run':
+        rb.dryRun = true;
+        rb.seen.push(flag);
+        break;
+      case '-y':
+      case '--yes':
+        rb.yes = true;
+        rb.seen.push(flag);
+        break;
+      case '--resume':
+        rb.resume = true;
+        rb.seen.push(flag);
+        break;
+      case '--input':
+        rb.inputs.push(value(flag, inline));
+        rb.seen.push(flag);
+        break;
+      case '--force':
+        rb.force = true;
+        rb.seen.push(flag);
+        break;
+      case '--limit': {
+        const text = value(flag, inline);
+        if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`--limit: "${text}" is not a whole number of 1 or more`);
+        rb.limit = Number(text);
+        rb.seen.push(flag);
+        break;
+      }
       default:
         if (arg.startsWith('-')) throw new UsageError(`unknown option ${flag}`);
+        if (command === 'runbook') {
+          positionals.push(arg);
+          break;
+        }
         if (command) throw new UsageError(`unexpected argument "${arg}"`);
         if (!(COMMANDS as readonly string[]).includes(arg)) throw new UsageError(`unknown command "${arg}" (commands: ${COMMANDS.join(', ')})`);
         command = arg as (typeof COMMANDS)[number];
     }
   }
+  if (command === 'runbook') return { command, options, runbook: runbookRequest(positionals, rb) };
+  const stray = rb.seen[0];
+  if (stray) throw new UsageError(`${stray} belongs to \`homeops runbook\``);
   if (command === 'status') return { command, options, json };
   if (command === 'check-config') return { command, options };
   return { command: 'console', options };
+}
+
+type RunbookFlags = { dryRun: boolean; yes: boolean; resume: boolean; force: boolean; inputs: string[]; limit: number | undefined; seen: string[] };
+
+const RUNBOOK_FLAGS: Record<string, RunbookRequest['action']> = {
+  '--dry-run': 'run', '-y': 'run', '--yes': 'run', '--resume': 'run', '--input': 'run', '--force': 'unlock', '--limit': 'history',
+};
+
+function runbookRequest(positionals: readonly string[], flags: RunbookFlags): RunbookRequest {
+  const [action, id, extra] = positionals;
+  if (action === undefined) throw new UsageError(`runbook needs an action: ${RUNBOOK_ACTIONS.join(', ')}`);
+  if (!(RUNBOOK_ACTIONS as readonly string[]).includes(action)) throw new UsageError(`unknown runbook action "${action}" (actions: ${RUNBOOK_ACTIONS.join(', ')})`);
+  for (const flag of flags.seen) {
+    if (RUNBOOK_FLAGS[flag] !== action) throw new UsageError(`${flag} belongs to \`homeops runbook ${RUNBOOK_FLAGS[flag] ?? 'run'}\``);
+  }
+  if (action === 'list') {
+    if (id !== undefined) throw new UsageError(`unexpected argument "${id}"`);
+    return { action };
+  }
+  if (action === 'history') {
+    if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`);
+    return { action, limit: flags.limit ?? 20, ...(id !== undefined ? { id } : {}) };
+  }
+  if (id === undefined) throw new UsageError(`runbook ${action} needs a runbook ID (see homeops runbook list)`);
+  if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`);
+  if (action === 'show') return { action, id };
+  if (action === 'unlock') return { action, id, force: flags.force };
+  if (flags.dryRun && flags.resume) throw new UsageError('--dry-run and --resume do not go together');
+  return { action: 'run', id, dryRun: flags.dryRun, yes: flags.yes, inputs: flags.inputs, resume: flags.resume };
 }
 
 export const HELP = `homeops — a terminal console for a home server estate
@@ -100,7 +178,16 @@ export const HELP = `homeops — a terminal console for a home server estate
 Usage:
   homeops [options]                 the live console
   homeops status [--json] [options] one snapshot of every pane; exit 0 ok, 1 warn, 2 crit, 3 unknown
-  homeops check-config [options]    validate config, views and keymap; print the files used
+  homeops check-config [options]    validate config, views, keymap and runbooks; print the files used
+  homeops runbook list              the runbooks: id, title, dangerous or not, hosts
+  homeops runbook show ID           a runbook's inputs and steps
+  homeops runbook run ID [--dry-run] [--yes] [--input KEY=VALUE]… [--resume]
+                                    run a runbook: exit 0 ok, 1 a step failed, 130 aborted
+                                    (64 bad input, 75 already running, 77 refused read-only)
+  homeops runbook history [ID] [--limit N]
+                                    the last runs, from the audit log
+  homeops runbook unlock ID [--force]
+                                    clear a stale lock (--force: any lock)
 
 Options:
   --config FILE        config file (also HOMEOPS_CONFIG; default
@@ -109,12 +196,17 @@ Options:
   --keymap NAME|FILE   keymap: default, vim, or a file
   --demo [SCENARIO]    replay a recorded scenario instead of reading this machine
                        (default ${DEFAULT_SCENARIO}; scenarios: SCENARIOS)
-  --read-only          refuse every action that changes anything
+  --read-only          refuse every action that changes anything (dangerous runbooks)
   --refresh DURATION   redraw interval, e.g. 2s or 500ms (default from config: 2s)
   --no-color           no colour (also NO_COLOR=1); statuses are always words too
+  --dry-run            runbook run: print each step's host and exact command; run nothing
+  -y, --yes            runbook run: answer yes to every confirm step
+  --input KEY=VALUE    runbook run: an input (repeatable); also HOMEOPS_INPUT_KEY
+  --resume             runbook run: continue the interrupted run from its first unfinished step
+  --force              runbook unlock: clear the lock even if its run may be alive
   -h, --help           this help
   -V, --version        the version
 
 Keys (default keymap): ? help · q quit · Tab/Shift-Tab focus · r refresh · 1-9 views · v next view
-Errors in a config, view or keymap file: one line FILE:LINE:COL field: problem, exit 78.
+Errors in a config, view, keymap or runbook file: one line FILE:LINE:COL field: problem, exit 78.
 `;

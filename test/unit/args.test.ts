@@ -111,7 +111,7 @@ describe('parseArgs', () => {
     expect(usageError(['--bogus=1'])).toBe('unknown option --bogus');
     expect(usageError(['-x'])).toBe('unknown option -x');
     expect(usageError(['--demo', '-x'])).toBe('unknown option -x');
-    expect(usageError(['stats'])).toBe('unknown command "stats" (commands: status, check-config)');
+    expect(usageError(['stats'])).toBe('unknown command "stats" (commands: status, check-config, runbook)');
     expect(usageError(['status', 'now'])).toBe('unexpected argument "now"');
     expect(usageError(['status', 'status'])).toBe('unexpected argument "status"');
   });

@@ -1,0 +1,179 @@
+// The audit log: one JSON object per line, appended and flushed to disk (fsync) line by line,
+// readable by the owner only. A run writes a run-start line, one line per step and a run-end
+// line; what it records has already been through the redactor.
+import { closeSync, fsyncSync, mkdirSync, openSync, readSync, statSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { stateHome, type Env } from '../config/paths.js';
+import type { InputValue } from './inputs.js';
+
+export function auditLogPath(env: Env): string {
+  return join(stateHome(env), 'homeops', 'audit.jsonl');
+}
+
+export type AuditRunStart = {
+  event: 'run-start';
+  time: string;
+  runId: string;
+  user: string;
+  machine: string;
+  runbook: string;
+  inputs: Record<string, InputValue>;
+  resumedAt?: string;
+};
+
+export type AuditStep = {
+  event: 'step';
+  time: string;
+  runId: string;
+  user: string;
+  runbook: string;
+  step: string;
+  phase: 'main' | 'rollback';
+  kind: string;
+  host: string | null;
+  command: string;
+  /** The command's environment, NAME=value words, secrets masked. */
+  env?: string;
+  state: 'ok' | 'failed' | 'skipped' | 'aborted';
+  exitCode: number | null;
+  durationMs: number;
+  /** The last ~2 KB of output (stdout and stderr as they came). */
+  output: string;
+  message?: string;
+};
+
+export type AuditRunEnd = {
+  event: 'run-end';
+  time: string;
+  runId: string;
+  user: string;
+  runbook: string;
+  status: 'ok' | 'failed' | 'aborted' | 'interrupted';
+  durationMs: number;
+  failedStep?: string;
+  message?: string;
+};
+
+export type AuditEntry = AuditRunStart | AuditStep | AuditRunEnd;
+
+export const OUTPUT_TAIL_BYTES = 2048;
+
+/** The last `bytes` of text, cut at a character boundary, marked when cut. */
+export function tail(text: string, bytes = OUTPUT_TAIL_BYTES): string {
+  const buffer = Buffer.from(text, 'utf8');
+  if (buffer.length <= bytes) return text;
+  let start = buffer.length - bytes;
+  // Skip UTF-8 continuation bytes so the cut does not split a character.
+  while (start < buffer.length && ((buffer[start] ?? 0) & 0xc0) === 0x80) start++;
+  return `…${buffer.subarray(start).toString('utf8')}`;
+}
+
+export class AuditLog {
+  constructor(readonly path: string) {}
+
+  /** Appends one line and flushes it to disk before returning. */
+  append(entry: AuditEntry): void {
+    mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
+    const fd = openSync(this.path, 'a', 0o600);
+    try {
+      writeSync(fd, `${JSON.stringify(entry)}\n`);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  }
+}
+
+export type RunHistoryEntry = {
+  runId: string;
+  runbook: string;
+  user: string;
+  machine: string;
+  startedAt: string;
+  endedAt: string | null;
+  /** 'unfinished' when the log has no end for it (it is running, or the process died). */
+  status: AuditRunEnd['status'] | 'unfinished';
+  durationMs: number | null;
+  failedStep: string | null;
+  message: string | null;
+  steps: number;
+  resumed: boolean;
+};
+
+/** At most this much of the end of the log is read for the history. */
+const HISTORY_BYTES = 8 * 1024 * 1024;
+
+function readTail(path: string, bytes: number): string {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch {
+    return '';
+  }
+  const length = Math.min(size, bytes);
+  const buffer = Buffer.alloc(length);
+  const fd = openSync(path, 'r');
+  try {
+    readSync(fd, buffer, 0, length, size - length);
+  } finally {
+    closeSync(fd);
+  }
+  const text = buffer.toString('utf8');
+  // A cut first line is dropped.
+  return length < size ? text.slice(text.indexOf('\n') + 1) : text;
+}
+
+export function readAuditLog(path: string): AuditEntry[] {
+  const entries: AuditEntry[] = [];
+  for (const line of readTail(path, HISTORY_BYTES).split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      const entry = JSON.parse(line) as AuditEntry;
+      if (entry && typeof entry === 'object' && typeof entry.runId === 'string') entries.push(entry);
+    } catch {
+      // a torn line (a crash mid-write on a filesystem without atomic appends): skip it
+    }
+  }
+  return entries;
+}
+
+/** The last runs, newest first, from the audit log. */
+export function readHistory(env: Env, options: { limit?: number; runbook?: string } = {}): RunHistoryEntry[] {
+  const runs = new Map<string, RunHistoryEntry>();
+  for (const entry of readAuditLog(auditLogPath(env))) {
+    if (options.runbook && entry.runbook !== options.runbook) continue;
+    let run = runs.get(entry.runId);
+    if (entry.event === 'run-start') {
+      if (run) {
+        // A resumed run: same id, a new start. Its end is the new one.
+        run.resumed = true;
+        run.status = 'unfinished';
+        run.endedAt = null;
+        run.durationMs = null;
+        run.failedStep = null;
+        run.message = null;
+        continue;
+      }
+      run = {
+        runId: entry.runId, runbook: entry.runbook, user: entry.user, machine: entry.machine, startedAt: entry.time,
+        endedAt: null, status: 'unfinished', durationMs: null, failedStep: null, message: null, steps: 0, resumed: Boolean(entry.resumedAt),
+      };
+      runs.set(entry.runId, run);
+    } else if (run && entry.event === 'step') {
+      run.steps++;
+    } else if (run && entry.event === 'run-end') {
+      run.endedAt = entry.time;
+      run.status = entry.status;
+      run.durationMs = Date.parse(entry.time) - Date.parse(run.startedAt);
+      run.failedStep = entry.failedStep ?? null;
+      run.message = entry.message ?? null;
+    }
+  }
+  const list = [...runs.values()].sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+  return options.limit ? list.slice(0, options.limit) : list;
+}
+
+/** Every line the log holds for one run, in order (a history view's detail). */
+export function readRunEntries(env: Env, runId: string): AuditEntry[] {
+  return readAuditLog(auditLogPath(env)).filter((e) => e.runId === runId);
+}

@@ -1,0 +1,260 @@
+// A runbook made concrete for one run: inputs checked, templates resolved, hosts and exact
+// commands known, `when` decided. The runner executes a plan; a dry run prints it. Pure.
+import type { Config } from '../config/schema.js';
+import { commandLine, shellQuote, type Command } from '../hosts/host.js';
+import { formatDuration } from '../config/units.js';
+import type { InputValue } from './inputs.js';
+import type { Runbook } from './load.js';
+import { looksSecret, MASK, Redactor } from './redact.js';
+import { parseHostField, type CheckSpec, type RunbookStep, type StepKind } from './schema.js';
+import { renderTemplate, type TemplateContext } from './template.js';
+
+export type PlannedCheck =
+  | { kind: 'dns'; server: string; address: string; port: number; name: string; recordType: 'A' | 'AAAA' | 'TXT'; expect: 'answering' | 'failing'; timeoutMs: number }
+  | { kind: 'container'; host: string; name: string; expect: 'healthy' | 'running'; timeoutMs: number; argv: string[] }
+  | { kind: 'backup'; host: string; path: string; glob: string | undefined; maxAgeMs: number; set: string | undefined; timeoutMs: number }
+  | { kind: 'tcp'; address: string; port: number; expect: 'open' | 'closed'; timeoutMs: number }
+  | { kind: 'http'; url: string; statuses: number[]; expect: 'ok' | 'failing'; timeoutMs: number };
+
+export type PlannedRun = {
+  host: string;
+  command: Command;
+  env: Record<string, string>;
+  timeoutMs: number;
+  exit: number[];
+  output: string | undefined;
+};
+
+export type Phase = 'main' | 'rollback';
+
+export type PlannedStep = {
+  id: string;
+  title: string;
+  kind: StepKind;
+  phase: Phase;
+  /** Position within its phase, from 0. */
+  index: number;
+  onFailure: 'stop' | 'continue';
+  /** Why the step is skipped (its `when` does not hold); undefined when it runs. */
+  skip: string | undefined;
+  /** The host it acts on; null for this machine (dns, tcp, http checks) or the operator. */
+  host: string | null;
+  /** The exact command, secrets masked: for dry runs, the panel and the audit log. */
+  display: string;
+  /** The command's environment as NAME=value words, secrets masked; empty when none. */
+  displayEnv: string;
+  run?: PlannedRun;
+  check?: PlannedCheck;
+  wait?: { check: PlannedCheck; timeoutMs: number; everyMs: number; holdForMs: number };
+  confirm?: string;
+  note?: string;
+};
+
+export type RunPlan = {
+  runbook: Runbook;
+  inputs: Record<string, InputValue>;
+  steps: PlannedStep[];
+  rollback: PlannedStep[];
+  /** Masks secret inputs, secret-looking environment values and the config's secrets. */
+  redactor: Redactor;
+};
+
+export class PlanError extends Error {}
+
+/** "10.0.10.10", "10.0.10.10:5353", "[fd00::1]:53", "fd00::1". */
+export function parseServer(text: string): { address: string; port: number } {
+  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(text);
+  if (bracketed?.[1]) return { address: bracketed[1], port: bracketed[2] ? Number(bracketed[2]) : 53 };
+  const colons = (text.match(/:/g) ?? []).length;
+  if (colons === 1) {
+    const [address = '', port = ''] = text.split(':');
+    if (!/^\d+$/.test(port) || Number(port) < 1 || Number(port) > 65535) throw new PlanError(`"${text}": the port is not a number from 1 to 65535`);
+    return { address, port: Number(port) };
+  }
+  if (!text) throw new PlanError('empty DNS server');
+  return { address: text, port: 53 };
+}
+
+function context(config: Config, inputs: Record<string, InputValue>): TemplateContext {
+  return {
+    inputs,
+    site: config.runbooks?.site ?? {},
+    hosts: Object.fromEntries(Object.entries(config.hosts).map(([name, host]) => [name, { address: host.address }])),
+  };
+}
+
+function resolveHost(value: string, config: Config): string {
+  const parsed = parseHostField(value);
+  if ('error' in parsed) throw new PlanError(parsed.error);
+  if ('name' in parsed) return parsed.name;
+  const named = config.runbooks?.site[parsed.site];
+  if (named === undefined) throw new PlanError(`no runbooks.site.${parsed.site} in the config`);
+  return named.trim();
+}
+
+function whenHolds(step: RunbookStep, inputs: Record<string, InputValue>): string | undefined {
+  if (!step.when) return undefined;
+  const value = inputs[step.when.input];
+  const wanted = Array.isArray(step.when.is) ? step.when.is : [step.when.is];
+  if (wanted.some((w) => String(w) === String(value))) return undefined;
+  return `${step.when.input} is ${JSON.stringify(value)}, not ${wanted.map((w) => JSON.stringify(w)).join(' or ')}`;
+}
+
+function planCheck(check: CheckSpec, config: Config, ctx: TemplateContext): PlannedCheck {
+  const text = (s: string) => renderTemplate(s, ctx);
+  const timeoutMs = check.timeout;
+  if (check.dns) {
+    const server = text(check.dns.server);
+    return { kind: 'dns', server, ...parseServer(server), name: text(check.dns.name), recordType: check.dns.type, expect: check.dns.expect, timeoutMs };
+  }
+  if (check.container) {
+    const name = text(check.container.name);
+    return { kind: 'container', host: resolveHost(check.container.host, config), name, expect: check.container.expect, timeoutMs, argv: ['docker', 'inspect', '-f', '{{json .State}}', name] };
+  }
+  if (check.backup) {
+    const b = check.backup;
+    if (b.set !== undefined) {
+      const set = config.backups?.sets.find((s) => s.name === b.set);
+      if (!set) throw new PlanError(`no backup set "${b.set}" in the config`);
+      return { kind: 'backup', host: set.host, path: set.path, glob: b.glob ?? set.glob, maxAgeMs: b.maxAge ?? set.schedule, set: set.name, timeoutMs };
+    }
+    return { kind: 'backup', host: resolveHost(b.host ?? '', config), path: text(b.path ?? ''), glob: b.glob === undefined ? undefined : text(b.glob), maxAgeMs: b.maxAge ?? 0, set: undefined, timeoutMs };
+  }
+  if (check.tcp) {
+    const target = text(check.tcp.host);
+    const host = Object.hasOwn(config.hosts, target) ? config.hosts[target] : undefined;
+    const address = host ? host.address ?? (host.local ? '127.0.0.1' : target) : target;
+    return { kind: 'tcp', address, port: check.tcp.port, expect: check.tcp.expect, timeoutMs };
+  }
+  if (check.http) {
+    const statuses = Array.isArray(check.http.status) ? check.http.status : [check.http.status];
+    return { kind: 'http', url: text(check.http.url), statuses, expect: check.http.expect, timeoutMs };
+  }
+  throw new PlanError('a check of no known kind');
+}
+
+/** One line saying what a check does: what the dry run and the panel show. */
+export function describeCheck(check: PlannedCheck): string {
+  switch (check.kind) {
+    case 'dns':
+      return `dns: ask ${check.address}:${check.port} for ${check.name} (${check.recordType}); expect ${check.expect}`;
+    case 'container':
+      return `${check.argv.map(shellQuote).join(' ')}; expect ${check.expect}`;
+    case 'backup':
+      return `backup${check.set ? ` set ${check.set}` : ''}: newest ${check.glob ?? 'file'} in ${check.path} at most ${formatDuration(check.maxAgeMs)} old`;
+    case 'tcp':
+      return `tcp: connect to ${check.address.includes(':') ? `[${check.address}]` : check.address}:${check.port}; expect ${check.expect}`;
+    case 'http':
+      return `http: GET ${check.url}; expect ${check.expect === 'ok' ? `status ${check.statuses.join(' or ')}` : `no answer or a status other than ${check.statuses.join(', ')}`}`;
+  }
+}
+
+function checkHost(check: PlannedCheck): string | null {
+  return check.kind === 'container' || check.kind === 'backup' ? check.host : null;
+}
+
+function planStep(step: RunbookStep, phase: Phase, index: number, config: Config, inputs: Record<string, InputValue>, redactor: Redactor): PlannedStep {
+  const ctx = context(config, inputs);
+  const base = {
+    id: step.id,
+    title: renderTemplate(step.title ?? step.id, ctx),
+    kind: step.kind,
+    phase,
+    index,
+    onFailure: step.onFailure,
+    skip: whenHolds(step, inputs),
+  };
+  if (step.run) {
+    const run = step.run;
+    const host = resolveHost(run.host, config);
+    const command: Command = run.argv ? { argv: run.argv.map((a) => renderTemplate(a, ctx)) } : { shell: renderTemplate(run.command ?? '', ctx, { shell: true }) };
+    const env = Object.fromEntries(Object.entries(run.env ?? {}).map(([k, v]) => [k, renderTemplate(v, ctx)]));
+    const secretEnv = Object.entries(env).filter(([k]) => looksSecret(k)).map(([, v]) => v);
+    const mask = secretEnv.length ? redactor.with(secretEnv) : redactor;
+    return {
+      ...base,
+      host,
+      display: mask.redact(commandLine(command)),
+      displayEnv: mask.redact(Object.entries(env).map(([k, v]) => `${k}=${looksSecret(k) ? MASK : shellQuote(v)}`).join(' ')),
+      run: { host, command, env, timeoutMs: run.timeout, exit: Array.isArray(run.expect.exit) ? run.expect.exit : [run.expect.exit], output: run.expect.output },
+    };
+  }
+  if (step.check) {
+    const check = planCheck(step.check, config, ctx);
+    return { ...base, host: checkHost(check), display: redactor.redact(describeCheck(check)), displayEnv: '', check };
+  }
+  if (step.wait) {
+    const check = planCheck(step.wait.check, config, ctx);
+    const hold = step.wait.holdFor ? `, holding ${formatDuration(step.wait.holdFor)}` : '';
+    return {
+      ...base,
+      host: checkHost(check),
+      display: redactor.redact(`until ${describeCheck(check)}${hold} (every ${formatDuration(step.wait.every)}, at most ${formatDuration(step.wait.timeout)})`),
+      displayEnv: '',
+      check,
+      wait: { check, timeoutMs: step.wait.timeout, everyMs: step.wait.every, holdForMs: step.wait.holdFor },
+    };
+  }
+  if (step.confirm !== undefined) {
+    const prompt = redactor.redact(renderTemplate(step.confirm, ctx).trim());
+    return { ...base, host: null, display: prompt, displayEnv: '', confirm: prompt };
+  }
+  const note = redactor.redact(renderTemplate(step.note ?? '', ctx).trimEnd());
+  return { ...base, host: null, display: note, displayEnv: '', note };
+}
+
+/**
+ * The plan for a run with checked inputs (see resolveInputs). Throws PlanError when the runbook
+ * cannot run with this config (the reason is the runbook's `unavailable` message).
+ */
+export function planRun(runbook: Runbook, inputs: Record<string, InputValue>, config: Config, redactor: Redactor): RunPlan {
+  if (runbook.unavailable) throw new PlanError(runbook.unavailable);
+  const secretInputs = Object.entries(runbook.inputs).filter(([, spec]) => spec.secret).map(([name]) => String(inputs[name] ?? '')).filter(Boolean);
+  const mask = secretInputs.length ? redactor.with(secretInputs) : redactor;
+  return {
+    runbook,
+    inputs,
+    steps: runbook.steps.map((step, index) => planStep(step, 'main', index, config, inputs, mask)),
+    rollback: runbook.rollback.map((step, index) => planStep(step, 'rollback', index, config, inputs, mask)),
+    redactor: mask,
+  };
+}
+
+/** The dry run: every step's host and exact command, nothing run. */
+export function formatPlan(plan: RunPlan, config: Config): string {
+  const { runbook } = plan;
+  const where = (host: string | null, kind: StepKind): string => {
+    if (host === null) return kind === 'confirm' || kind === 'note' ? 'operator' : 'this machine';
+    const entry = config.hosts[host];
+    if (entry?.local) return `${host} (local)`;
+    const ssh = entry?.ssh;
+    return `${host} (ssh ${ssh?.user ? `${ssh.user}@` : ''}${ssh?.host ?? entry?.address ?? host}${ssh?.port && ssh.port !== 22 ? `:${ssh.port}` : ''})`;
+  };
+  const shown = Object.entries(plan.inputs).map(([k, v]) => `${k}=${runbook.inputs[k]?.secret ? '***' : String(v)}`);
+  const lines = [
+    `${runbook.id} · ${runbook.title}${runbook.dangerous ? ' · dangerous' : ''}`,
+    'dry run: nothing is run, nothing is locked or logged',
+    ...(shown.length ? [`inputs: ${shown.join(' ')}`] : []),
+  ];
+  const width = Math.max(...[...plan.steps, ...plan.rollback].map((s) => s.id.length));
+  const step = (s: PlannedStep, label: string): string[] => {
+    const head = `${label.padStart(4)} ${s.id.padEnd(width)}  ${s.kind.padEnd(7)} ${where(s.host, s.kind)}`;
+    const out = [head];
+    if (s.title !== s.id) out.push(`${' '.repeat(6)}${s.title}`);
+    if (s.skip) out.push(`${' '.repeat(6)}skipped: ${s.skip}`);
+    if (s.displayEnv) out.push(`${' '.repeat(6)}env ${s.displayEnv}`);
+    const detail = s.run ? `$ ${s.display}` : s.display;
+    for (const line of detail.split('\n')) out.push(`${' '.repeat(6)}${line}`);
+    if (s.run) {
+      out.push(`${' '.repeat(6)}timeout ${formatDuration(s.run.timeoutMs)}, expect exit ${s.run.exit.join(' or ')}${s.run.output ? `, output matching /${s.run.output}/` : ''}${s.onFailure === 'continue' ? '; on failure: continue' : ''}`);
+    } else if (s.onFailure === 'continue') out.push(`${' '.repeat(6)}on failure: continue`);
+    return out;
+  };
+  lines.push('steps:');
+  plan.steps.forEach((s, i) => lines.push(...step(s, `${i + 1}.`)));
+  if (plan.rollback.length) {
+    lines.push('rollback (when a step fails and the run stops):');
+    plan.rollback.forEach((s, i) => lines.push(...step(s, `R${i + 1}.`)));
+  }
+  return `${lines.join('\n')}\n`;
+}

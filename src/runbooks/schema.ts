@@ -1,0 +1,399 @@
+// A runbook file's shape. Validated through readUserFile/validateDocument, so every problem is
+// one line FILE:LINE:COL path: message. Two levels: `runbookSchema(null)` checks the file on its
+// own (shape, step ids, inputs, template references to inputs); `runbookSchema(config)` also
+// checks what depends on the config: hosts, site values, host addresses.
+import { z } from 'zod';
+import { duration } from '../config/schema.js';
+import type { Config } from '../config/schema.js';
+import { suggest } from '../config/user-file.js';
+import { checkInputValue, type InputSpec } from './inputs.js';
+import { scanTemplate, type TemplateRef } from './template.js';
+
+type Path = (string | number)[];
+
+const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'use letters, digits, ".", "_" or "-"');
+const inputName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'use letters, digits and "_", not starting with a digit');
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name');
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+
+const inputSchema = z.strictObject({
+  type: z.enum(['string', 'integer', 'number', 'boolean', 'enum']),
+  description: z.string().optional(),
+  required: z.boolean().optional().describe('Default: required unless it has a default'),
+  default: scalar.optional(),
+  min: z.number().optional().describe('Numbers: smallest value; strings: shortest length'),
+  max: z.number().optional().describe('Numbers: largest value; strings: longest length'),
+  pattern: z.string().optional().describe('Strings: a regular expression the whole value must match'),
+  values: z.array(z.string()).min(1).optional().describe('enum: the allowed values'),
+  secret: z.boolean().default(false).describe('Never shown, logged or kept in the run state'),
+}).superRefine((input, rawCtx) => {
+  let problems = 0;
+  const ctx = { addIssue: (issue: { code: 'custom'; path: Path; message: string }) => { problems++; rawCtx.addIssue(issue); } };
+  if (input.type === 'enum' && !input.values) ctx.addIssue({ code: 'custom', path: ['type'], message: 'an enum input needs values: [...]' });
+  if (input.type !== 'enum' && input.values) ctx.addIssue({ code: 'custom', path: ['values'], message: `values belong to enum inputs, not ${input.type}` });
+  if (input.pattern !== undefined) {
+    if (input.type !== 'string') ctx.addIssue({ code: 'custom', path: ['pattern'], message: `pattern belongs to string inputs, not ${input.type}` });
+    else {
+      try {
+        new RegExp(input.pattern);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', path: ['pattern'], message: `not a regular expression: ${(error as Error).message}` });
+      }
+    }
+  }
+  if ((input.min !== undefined || input.max !== undefined) && (input.type === 'boolean' || input.type === 'enum')) {
+    ctx.addIssue({ code: 'custom', path: [input.min !== undefined ? 'min' : 'max'], message: `min and max do not apply to ${input.type} inputs` });
+  }
+  if (input.min !== undefined && input.max !== undefined && input.min > input.max) {
+    ctx.addIssue({ code: 'custom', path: ['max'], message: `max ${input.max} is less than min ${input.min}` });
+  }
+  if (input.default !== undefined && problems === 0) {
+    const checked = checkInputValue(input, input.default);
+    if ('error' in checked) ctx.addIssue({ code: 'custom', path: ['default'], message: `the default ${checked.error}` });
+    else if (input.type !== 'string' && input.type !== 'enum' && typeof input.default === 'string') {
+      ctx.addIssue({ code: 'custom', path: ['default'], message: `write the default as a ${input.type}, not in quotes` });
+    }
+  }
+  if (input.secret && input.default !== undefined) ctx.addIssue({ code: 'custom', path: ['default'], message: 'a secret input cannot have a default (it would be written in the file)' });
+});
+
+const dnsCheck = z.strictObject({
+  server: z.string().min(1).describe('address[:port] of the DNS server asked'),
+  name: z.string().min(1).describe('The name asked for'),
+  type: z.enum(['A', 'AAAA', 'TXT']).default('A'),
+  expect: z.enum(['answering', 'failing']).default('answering'),
+});
+const containerCheck = z.strictObject({
+  host: z.string().min(1),
+  name: z.string().min(1).describe('Container name'),
+  expect: z.enum(['healthy', 'running']).default('healthy'),
+});
+const backupCheck = z.strictObject({
+  set: name.optional().describe('A backup set of the config: its host, path, glob, and schedule as maxAge'),
+  host: z.string().min(1).optional(),
+  path: z.string().min(1).optional(),
+  glob: z.string().optional().describe('Which files count, e.g. "*.dump"; default all files'),
+  maxAge: duration.optional(),
+}).superRefine((backup, ctx) => {
+  if (backup.set === undefined) {
+    if (backup.host === undefined) ctx.addIssue({ code: 'custom', path: ['host'], message: 'is required (or name a backup set with set:)' });
+    else if (backup.path === undefined) ctx.addIssue({ code: 'custom', path: ['path'], message: 'is required (or name a backup set with set:)' });
+    else if (backup.maxAge === undefined) ctx.addIssue({ code: 'custom', path: ['maxAge'], message: 'is required (or name a backup set with set:)' });
+  } else if (backup.host !== undefined || backup.path !== undefined) {
+    ctx.addIssue({ code: 'custom', path: [backup.host !== undefined ? 'host' : 'path'], message: 'give either set: or host: and path:, not both' });
+  }
+});
+const tcpCheck = z.strictObject({
+  host: z.string().min(1).describe('A host of the config (its address) or an address'),
+  port: z.number().int().min(1).max(65535),
+  expect: z.enum(['open', 'closed']).default('open'),
+});
+const httpCheck = z.strictObject({
+  url: z.string().min(1),
+  status: z.union([z.number().int().min(100).max(599), z.array(z.number().int().min(100).max(599)).min(1)]).default(200),
+  expect: z.enum(['ok', 'failing']).default('ok').describe('ok: the status is one of status; failing: it is not, or no answer'),
+});
+
+const CHECK_KINDS = ['dns', 'container', 'backup', 'tcp', 'http'] as const;
+export type CheckKind = (typeof CHECK_KINDS)[number];
+
+export const checkSchema = z.strictObject({
+  dns: dnsCheck.optional(),
+  container: containerCheck.optional(),
+  backup: backupCheck.optional(),
+  tcp: tcpCheck.optional(),
+  http: httpCheck.optional(),
+  timeout: duration.default(5000).describe('Time allowed for one try of the check'),
+}).superRefine((check, ctx) => {
+  const kinds = CHECK_KINDS.filter((k) => check[k] !== undefined);
+  if (kinds.length !== 1) {
+    ctx.addIssue({ code: 'custom', path: kinds[1] ? [kinds[1]] : [], message: `a check needs exactly one of ${CHECK_KINDS.join(', ')}${kinds.length ? ` (has ${kinds.join(' and ')})` : ''}` });
+  }
+}).transform((check) => ({ ...check, kind: CHECK_KINDS.find((k) => check[k] !== undefined) ?? 'dns' }));
+
+const exitCodes = z.union([z.number().int().min(0).max(255), z.array(z.number().int().min(0).max(255)).min(1)]);
+
+const runSchema = z.strictObject({
+  host: z.string().min(1).describe('A host of the config, or {{site.NAME}} naming one'),
+  command: z.string().min(1).optional().describe('A shell command line'),
+  argv: z.array(z.string()).min(1).optional().describe('Or a program and its arguments, no shell'),
+  env: z.record(envName, z.string()).optional().describe('Environment for the command; values may use templates'),
+  timeout: duration.default(60_000).describe('The command is stopped (on the host too) after this long'),
+  expect: z.strictObject({
+    exit: exitCodes.default(0).describe('Exit code(s) that count as success'),
+    output: z.string().optional().describe('A regular expression the output (stdout and stderr) must match'),
+  }).prefault({}),
+}).superRefine((run, ctx) => {
+  if ((run.command === undefined) === (run.argv === undefined)) {
+    ctx.addIssue({ code: 'custom', path: run.command !== undefined ? ['argv'] : [], message: 'a run step needs exactly one of command (a shell line) or argv (a program and its arguments)' });
+  }
+  if (run.expect.output !== undefined) {
+    try {
+      new RegExp(run.expect.output, 'm');
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', path: ['expect', 'output'], message: `not a regular expression: ${(error as Error).message}` });
+    }
+  }
+});
+
+const waitSchema = z.strictObject({
+  check: checkSchema,
+  timeout: duration.describe('Give up (the step fails) after this long'),
+  every: duration.default(5000).describe('Time between tries'),
+  holdFor: duration.default(0).describe('The check must hold this long without a break (e.g. "down for 60s")'),
+});
+
+const STEP_KINDS = ['run', 'check', 'wait', 'confirm', 'note'] as const;
+export type StepKind = (typeof STEP_KINDS)[number];
+
+const stepSchema = z.strictObject({
+  id: name,
+  title: z.string().optional(),
+  when: z.strictObject({
+    input: z.string(),
+    is: z.union([scalar, z.array(scalar).min(1)]),
+  }).optional().describe('Run the step only when an input has this value (or one of these)'),
+  onFailure: z.enum(['stop', 'continue']).default('stop'),
+  run: runSchema.optional(),
+  check: checkSchema.optional(),
+  wait: waitSchema.optional(),
+  confirm: z.string().min(1).optional().describe('A question for the operator; no stops the run'),
+  note: z.string().min(1).optional().describe('Text shown to the operator'),
+}).superRefine((step, ctx) => {
+  const kinds = STEP_KINDS.filter((k) => step[k] !== undefined);
+  if (kinds.length !== 1) {
+    ctx.addIssue({ code: 'custom', path: kinds[1] ? [kinds[1]] : [], message: `a step needs exactly one of ${STEP_KINDS.join(', ')}${kinds.length ? ` (has ${kinds.join(' and ')})` : ''}` });
+  }
+}).transform((step) => ({ ...step, kind: STEP_KINDS.find((k) => step[k] !== undefined) ?? 'note' }));
+
+export type RunbookStep = z.output<typeof stepSchema>;
+export type RunSpec = z.output<typeof runSchema>;
+export type CheckSpec = z.output<typeof checkSchema>;
+export type WaitSpec = z.output<typeof waitSchema>;
+
+const baseSchema = z.strictObject({
+  $schema: z.string().optional(),
+  id: name.describe('What `homeops runbook run ID` and key bindings call it'),
+  title: z.string().min(1),
+  description: z.string().optional(),
+  hosts: z.array(name).optional().describe('The hosts the runbook acts on; a step naming its host directly must name one of them'),
+  dangerous: z.boolean().default(false).describe('Changes things: refused in read-only mode'),
+  inputs: z.record(inputName, inputSchema).default({}),
+  steps: z.array(stepSchema).min(1),
+  rollback: z.array(stepSchema).default([]).describe('Run when a step fails and the run stops'),
+});
+
+export type RunbookDoc = z.output<typeof baseSchema>;
+
+type Issue = { path: Path; message: string };
+
+/** Every templatable string of a step, with its path inside the step. */
+export function templatedStrings(step: RunbookStep): { path: Path; text: string }[] {
+  const out: { path: Path; text: string }[] = [];
+  const add = (path: Path, text: string | undefined) => {
+    if (text !== undefined) out.push({ path, text });
+  };
+  add(['title'], step.title);
+  if (step.run) {
+    add(['run', 'command'], step.run.command);
+    step.run.argv?.forEach((arg, i) => add(['run', 'argv', i], arg));
+    for (const [key, value] of Object.entries(step.run.env ?? {})) add(['run', 'env', key], value);
+  }
+  const checkStrings = (prefix: Path, check: CheckSpec) => {
+    if (check.dns) {
+      add([...prefix, 'dns', 'server'], check.dns.server);
+      add([...prefix, 'dns', 'name'], check.dns.name);
+    }
+    if (check.container) add([...prefix, 'container', 'name'], check.container.name);
+    if (check.backup) {
+      add([...prefix, 'backup', 'path'], check.backup.path);
+      add([...prefix, 'backup', 'glob'], check.backup.glob);
+    }
+    if (check.tcp) add([...prefix, 'tcp', 'host'], check.tcp.host);
+    if (check.http) add([...prefix, 'http', 'url'], check.http.url);
+  };
+  if (step.check) checkStrings(['check'], step.check);
+  if (step.wait) checkStrings(['wait', 'check'], step.wait.check);
+  add(['confirm'], step.confirm);
+  add(['note'], step.note);
+  return out;
+}
+
+/** Fields naming a host that runs something (commands, docker inspect, file listings). */
+export function hostFields(step: RunbookStep): { path: Path; value: string }[] {
+  const out: { path: Path; value: string }[] = [];
+  if (step.run) out.push({ path: ['run', 'host'], value: step.run.host });
+  const fromCheck = (prefix: Path, check: CheckSpec) => {
+    if (check.container) out.push({ path: [...prefix, 'container', 'host'], value: check.container.host });
+    if (check.backup?.host !== undefined) out.push({ path: [...prefix, 'backup', 'host'], value: check.backup.host });
+  };
+  if (step.check) fromCheck(['check'], step.check);
+  if (step.wait) fromCheck(['wait', 'check'], step.wait.check);
+  return out;
+}
+
+/** A host field is a host name or exactly `{{site.NAME}}` (the site says which host). */
+export function parseHostField(value: string): { name: string } | { site: string } | { error: string } {
+  const site = /^\{\{\s*site\.([A-Za-z0-9_.-]+)\s*\}\}$/.exec(value);
+  if (site?.[1]) return { site: site[1] };
+  if (/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(value)) return { name: value };
+  return { error: `"${value}" is not a host name (or {{site.NAME}} naming one)` };
+}
+
+/** Backup sets named by `set:`, with their paths. */
+function backupSets(step: RunbookStep): { path: Path; set: string }[] {
+  const out: { path: Path; set: string }[] = [];
+  if (step.check?.backup?.set !== undefined) out.push({ path: ['check', 'backup', 'set'], set: step.check.backup.set });
+  if (step.wait?.check.backup?.set !== undefined) out.push({ path: ['wait', 'check', 'backup', 'set'], set: step.wait.check.backup.set });
+  return out;
+}
+
+function known(list: readonly string[]): string {
+  return list.length ? list.join(', ') : 'none';
+}
+
+function didYouMean(word: string, list: readonly string[]): string {
+  const hint = suggest(word, list);
+  return hint ? `did you mean "${hint}"?` : `have: ${known(list)}`;
+}
+
+/** What the file says on its own: ids, `when`, references to inputs, literal hosts and URLs. */
+function checkRunbook(doc: RunbookDoc): Issue[] {
+  const issues: Issue[] = [];
+  const inputs = Object.keys(doc.inputs);
+  const seen = new Map<string, string>();
+  const all: { section: 'steps' | 'rollback'; index: number; step: RunbookStep }[] = [
+    ...doc.steps.map((step, index) => ({ section: 'steps' as const, index, step })),
+    ...doc.rollback.map((step, index) => ({ section: 'rollback' as const, index, step })),
+  ];
+  for (const { section, index, step } of all) {
+    const at = (path: Path): Path => [section, index, ...path];
+    const previous = seen.get(step.id);
+    if (previous) issues.push({ path: at(['id']), message: `step id "${step.id}" is used twice (also ${previous})` });
+    seen.set(step.id, `${section}.${index}`);
+    if (step.when) {
+      const spec = doc.inputs[step.when.input];
+      if (!spec) issues.push({ path: at(['when', 'input']), message: `no input "${step.when.input}" (${didYouMean(step.when.input, inputs)})` });
+      else {
+        for (const value of Array.isArray(step.when.is) ? step.when.is : [step.when.is]) {
+          const checked = checkInputValue(spec, value);
+          if ('error' in checked) issues.push({ path: at(['when', 'is']), message: `input ${step.when.input}: ${checked.error}` });
+        }
+      }
+    }
+    for (const { path, text } of templatedStrings(step)) {
+      const scan = scanTemplate(text);
+      for (const problem of scan.problems) issues.push({ path: at(path), message: problem.message });
+      for (const ref of scan.refs) {
+        if (ref.namespace === 'inputs' && !inputs.includes(ref.name)) {
+          issues.push({ path: at(path), message: `${ref.text}: no input "${ref.name}" (${didYouMean(ref.name, inputs)})` });
+        }
+      }
+    }
+    for (const { path, value } of hostFields(step)) {
+      const parsed = parseHostField(value);
+      if ('error' in parsed) issues.push({ path: at(path), message: parsed.error });
+      else if ('name' in parsed && doc.hosts && !doc.hosts.includes(parsed.name)) {
+        issues.push({ path: at(path), message: `host "${parsed.name}" is not in this runbook's hosts (${known(doc.hosts)})` });
+      }
+    }
+    const url = step.check?.http?.url ?? step.wait?.check.http?.url;
+    if (url !== undefined && !url.includes('{{') && !/^https?:\/\/[^\s/?#]+/.test(url)) {
+      issues.push({ path: at([step.check ? 'check' : 'wait', ...(step.wait ? ['check'] : []), 'http', 'url']), message: `"${url}" is not an http:// or https:// URL` });
+    }
+  }
+  return issues;
+}
+
+/** What depends on the config: hosts exist and can run commands, site values, addresses, backup sets. */
+export function checkAgainstConfig(doc: RunbookDoc, config: Config): Issue[] {
+  const issues: Issue[] = [];
+  const hostNames = Object.keys(config.hosts);
+  const site = config.runbooks?.site ?? {};
+  const siteNames = Object.keys(site);
+  const inputs = Object.keys(doc.inputs);
+  const sets = (config.backups?.sets ?? []).map((s) => s.name);
+  const hostProblem = (host: string): string | undefined => {
+    const entry = Object.hasOwn(config.hosts, host) ? config.hosts[host] : undefined;
+    if (!entry) return `no host "${host}" in the config (${didYouMean(host, hostNames)})`;
+    if (!entry.local && !entry.ssh) return `host "${host}" can run nothing: give it ssh: (or local: true) in the config`;
+    return undefined;
+  };
+  const refProblem = (ref: TemplateRef, via?: string): string | undefined => {
+    const where = via ? `site value "${via}" uses ${ref.text}: ` : `${ref.text}: `;
+    if (ref.namespace === 'inputs') return via && !inputs.includes(ref.name) ? `${where}no input "${ref.name}" in this runbook (${known(inputs)})` : undefined;
+    if (ref.namespace === 'site') {
+      if (via) return `${where}a site value cannot use another site value`;
+      if (!Object.hasOwn(site, ref.name)) return `${where}no runbooks.site.${ref.name} in the config (${didYouMean(ref.name, siteNames)})`;
+      return undefined;
+    }
+    const entry = Object.hasOwn(config.hosts, ref.name) ? config.hosts[ref.name] : undefined;
+    if (!entry) return `${where}no host "${ref.name}" in the config (${didYouMean(ref.name, hostNames)})`;
+    if (entry.address === undefined) return `${where}host "${ref.name}" has no address in the config`;
+    return undefined;
+  };
+  const all: { section: 'steps' | 'rollback'; index: number; step: RunbookStep }[] = [
+    ...doc.steps.map((step, index) => ({ section: 'steps' as const, index, step })),
+    ...doc.rollback.map((step, index) => ({ section: 'rollback' as const, index, step })),
+  ];
+  for (const { section, index, step } of all) {
+    const at = (path: Path): Path => [section, index, ...path];
+    for (const { path, text } of templatedStrings(step)) {
+      for (const ref of scanTemplate(text).refs) {
+        const problem = refProblem(ref);
+        if (problem) {
+          issues.push({ path: at(path), message: problem });
+          continue;
+        }
+        if (ref.namespace === 'site') {
+          const inner = scanTemplate(site[ref.name] ?? '');
+          for (const p of inner.problems) issues.push({ path: at(path), message: `site value "${ref.name}": ${p.message}` });
+          for (const innerRef of inner.refs) {
+            const innerProblem = refProblem(innerRef, ref.name);
+            if (innerProblem) issues.push({ path: at(path), message: innerProblem });
+          }
+        }
+      }
+    }
+    for (const { path, value } of hostFields(step)) {
+      const parsed = parseHostField(value);
+      if ('error' in parsed) continue;
+      let host: string;
+      if ('site' in parsed) {
+        const named = Object.hasOwn(site, parsed.site) ? site[parsed.site] : undefined;
+        if (named === undefined) {
+          issues.push({ path: at(path), message: `no runbooks.site.${parsed.site} in the config (${didYouMean(parsed.site, siteNames)})` });
+          continue;
+        }
+        // The site decides where (the host that changes the router's DHCP, say): it is not
+        // held to the runbook's own list of hosts.
+        host = named.trim();
+      } else host = parsed.name;
+      const problem = hostProblem(host);
+      if (problem) issues.push({ path: at(path), message: 'site' in parsed ? `runbooks.site.${parsed.site}: ${problem}` : problem });
+    }
+    for (const { path, set } of backupSets(step)) {
+      const found = config.backups?.sets.find((s) => s.name === set);
+      if (!found) issues.push({ path: at(path), message: `no backup set "${set}" in the config's backups.sets (${didYouMean(set, sets)})` });
+      else {
+        const problem = hostProblem(found.host);
+        if (problem) issues.push({ path: at(path), message: `backup set "${set}": ${problem}` });
+      }
+    }
+  }
+  for (const [index, host] of (doc.hosts ?? []).entries()) {
+    if (!Object.hasOwn(config.hosts, host)) issues.push({ path: ['hosts', index], message: `no host "${host}" in the config (${didYouMean(host, hostNames)})` });
+  }
+  return issues;
+}
+
+/** The schema a runbook file is validated with; with a config, references to it are checked too. */
+export function runbookSchema(config: Config | null) {
+  return baseSchema.superRefine((doc, ctx) => {
+    const issues = checkRunbook(doc);
+    if (!issues.length && config) issues.push(...checkAgainstConfig(doc, config));
+    for (const issue of issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+  });
+}
+
+export type InputSpecs = Record<string, InputSpec>;
