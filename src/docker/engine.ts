@@ -1,0 +1,239 @@
+// One Docker engine reached through dockerode's transport (docker-modem): a local unix socket,
+// a tcp:// DOCKER_HOST, or a remote host's engine through `docker system dial-stdio` channels on
+// that host's pooled SSH connection. Every call has a deadline and an abort signal, and every
+// failure comes back as an EngineError (errors.ts).
+import type { IncomingMessage } from 'node:http';
+import { Agent, type AgentOptions } from 'node:http';
+import { inspect } from 'node:util';
+import type Docker from 'dockerode';
+import { shellQuote } from '../hosts/host.js';
+import { classifyEngineError, EngineError, PERMISSION_FIX } from './errors.js';
+import { DialStdioAgent, type ChannelOpener } from './ssh-agent.js';
+
+export type EngineTarget =
+  | { kind: 'socket'; host: string; socketPath: string }
+  | { kind: 'tcp'; host: string; hostname: string; port: number }
+  | { kind: 'ssh'; host: string; via: ChannelOpener; socketPath: string | null; dockerCommand: string };
+
+/** How a target is named in messages: `unix:///var/run/docker.sock`, `nas over SSH (unix:///…)`. */
+export function targetLabel(target: EngineTarget): string {
+  if (target.kind === 'socket') return `unix://${target.socketPath}`;
+  if (target.kind === 'tcp') return `tcp://${target.hostname}:${target.port}`;
+  return `${target.host} over SSH${target.socketPath ? ` (unix://${target.socketPath})` : ''}`;
+}
+
+export class UnsupportedDockerHost extends Error {}
+
+/**
+ * docker-modem renders every request's options with util.inspect (showHidden, unlimited depth)
+ * for its debug log, even when that log is off; with an agent in the options that walks every
+ * pooled socket, which costs seconds at 50 parallel stats requests. A short rendering instead.
+ */
+class QuietAgent extends Agent {
+  constructor(private readonly name: string, options: AgentOptions) {
+    super(options);
+  }
+
+  [inspect.custom](): string {
+    return `Agent(${this.name})`;
+  }
+}
+
+/**
+ * Where the engine of the host that runs the console is: the endpoint's socket, else
+ * DOCKER_HOST (unix:// or tcp://), else /var/run/docker.sock.
+ */
+export function localTarget(host: string, socket: string | undefined, env: Readonly<Record<string, string | undefined>>): EngineTarget {
+  const spec = socket ?? env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
+  if (spec.startsWith('/')) return { kind: 'socket', host, socketPath: spec };
+  if (spec.startsWith('unix://')) return { kind: 'socket', host, socketPath: spec.slice('unix://'.length) || '/var/run/docker.sock' };
+  if (spec.startsWith('tcp://')) {
+    if (env.DOCKER_TLS_VERIFY === '1') throw new UnsupportedDockerHost(`DOCKER_HOST=${spec} with DOCKER_TLS_VERIFY is not supported; use the engine's unix socket, or reach its host over SSH (hosts.<name>.ssh)`);
+    const url = new URL(spec);
+    return { kind: 'tcp', host, hostname: url.hostname, port: Number(url.port || 2375) };
+  }
+  throw new UnsupportedDockerHost(`DOCKER_HOST=${spec} is not supported; use unix:// or tcp://, or describe the host under hosts: with ssh and list it in docker.endpoints`);
+}
+
+/** A remote host's engine, through `docker system dial-stdio` on its SSH connection. */
+export function sshTarget(host: string, via: ChannelOpener, socket: string | undefined, dockerCommand = 'docker'): EngineTarget {
+  const socketPath = socket ? socket.replace(/^unix:\/\//, '') : null;
+  return { kind: 'ssh', host, via, socketPath, dockerCommand };
+}
+
+export type CallOptions = { signal?: AbortSignal | undefined; timeoutMs: number };
+
+export type EngineVersion = { version: string | null; apiVersion: string | null; os: string | null };
+
+/** Combines the caller's signal with a deadline; tells which of the two fired. */
+function deadline(signal: AbortSignal | undefined, timeoutMs: number) {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new Error('timeout'));
+  }, timeoutMs);
+  const onAbort = () => controller.abort(signal?.reason);
+  if (signal?.aborted) controller.abort(signal.reason);
+  else signal?.addEventListener('abort', onAbort, { once: true });
+  return {
+    signal: controller.signal,
+    timedOut: () => timedOut,
+    done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
+type DialOptions = Parameters<Docker['modem']['dial']>[0];
+
+type DockerOptions = Docker.DockerOptions & { agent: Agent };
+type Modem = Docker['modem'];
+
+/**
+ * dockerode with our own http.Agent (docker-modem takes `agent`; @types/dockerode does not list
+ * it), loaded on first use: dockerode pulls in gRPC for BuildKit sessions, which costs the
+ * console's start more than a hundred milliseconds and is never used here.
+ */
+function loadModem(options: DockerOptions): Promise<Modem> {
+  return import('dockerode').then(({ default: DockerClass }) => new DockerClass(options).modem);
+}
+
+export class DockerEngine {
+  readonly label: string;
+  readonly host: string;
+  private readonly options: DockerOptions;
+  private modemLoad: Promise<Modem> | null = null;
+  private readonly agent: Agent;
+
+  constructor(readonly target: EngineTarget, options: { maxSockets?: number; connectTimeoutMs?: number } = {}) {
+    this.label = targetLabel(target);
+    this.host = target.host;
+    if (target.kind === 'ssh') {
+      const prefix = target.socketPath ? `DOCKER_HOST=${shellQuote(`unix://${target.socketPath}`)} ` : '';
+      this.agent = new DialStdioAgent(target.via, `${prefix}${target.dockerCommand} system dial-stdio`, options.connectTimeoutMs ?? 8000, { maxSockets: options.maxSockets ?? 6 });
+      // The host name in the URL is never resolved: the agent makes every connection.
+      this.options = { host: 'docker', port: 80, protocol: 'http', agent: this.agent, socketPath: undefined };
+    } else if (target.kind === 'tcp') {
+      this.agent = new QuietAgent(this.label, { keepAlive: true, maxSockets: options.maxSockets ?? 64 });
+      this.options = { host: target.hostname, port: target.port, protocol: 'http', agent: this.agent, socketPath: undefined };
+    } else {
+      this.agent = new QuietAgent(this.label, { keepAlive: true, maxSockets: options.maxSockets ?? 128 });
+      // host and port set to undefined on purpose: docker-modem would otherwise take them from
+      // DOCKER_HOST in the environment and ignore the socket.
+      this.options = { socketPath: target.socketPath, host: undefined, port: undefined, protocol: 'http', agent: this.agent };
+    }
+  }
+
+  /** GET a JSON answer. */
+  async getJson(path: string, query: Record<string, unknown>, options: CallOptions): Promise<unknown> {
+    return this.dial({ path: `${path}?`, method: 'GET', options: query, statusCodes: { 200: true } }, options);
+  }
+
+  /**
+   * POST without a body. Resolves with 204 (done) or 304 (nothing to do: already started or
+   * stopped); anything else is an EngineError.
+   */
+  async post(path: string, query: Record<string, unknown>, options: CallOptions): Promise<204 | 304> {
+    try {
+      await this.dial({ path: `${path}?`, method: 'POST', options: { _query: query, _body: {} }, statusCodes: { 204: true, 200: true } }, options);
+      return 204;
+    } catch (error) {
+      if (error instanceof EngineError && error.statusCode === 304) return 304;
+      throw error;
+    }
+  }
+
+  /**
+   * A streaming GET (events, logs): resolves with the response once its headers arrived within
+   * the deadline; the caller reads it and ends it with `signal` or `destroy()`.
+   */
+  async stream(path: string, query: Record<string, unknown>, options: CallOptions): Promise<IncomingMessage> {
+    // The deadline covers the answer's headers only; the caller's signal ends the stream for
+    // as long as it runs.
+    const controller = new AbortController();
+    const { signal } = options;
+    const onAbort = () => controller.abort(signal?.reason);
+    if (signal?.aborted) controller.abort(signal.reason);
+    else signal?.addEventListener('abort', onAbort, { once: true });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort(new Error('timeout'));
+    }, options.timeoutMs);
+    try {
+      const modem = await this.modem();
+      const res = await new Promise<IncomingMessage>((resolve, reject) => {
+        modem.dial({ path: `${path}?`, method: 'GET', options: query, statusCodes: { 200: true }, isStream: true, abortSignal: controller.signal }, (error, result) => {
+          if (error) reject(error);
+          else resolve(result as IncomingMessage);
+        });
+      });
+      res.once('close', () => signal?.removeEventListener('abort', onAbort));
+      return res;
+    } catch (error) {
+      signal?.removeEventListener('abort', onAbort);
+      throw await this.explain(error, timedOut, options.timeoutMs);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async version(options: CallOptions): Promise<EngineVersion> {
+    const body = await this.getJson('/version', {}, options);
+    const o = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+    const text = (v: unknown) => (typeof v === 'string' && v ? v : null);
+    return { version: text(o.Version), apiVersion: text(o.ApiVersion), os: text(o.Os) };
+  }
+
+  private modem(): Promise<Modem> {
+    this.modemLoad ??= loadModem(this.options);
+    return this.modemLoad;
+  }
+
+  /** Drops every pooled connection (and every dial-stdio channel). */
+  close(): void {
+    this.agent.destroy();
+  }
+
+  private async dial(request: DialOptions, options: CallOptions): Promise<unknown> {
+    const dl = deadline(options.signal, options.timeoutMs);
+    try {
+      const modem = await this.modem();
+      return await new Promise<unknown>((resolve, reject) => {
+        modem.dial({ ...request, abortSignal: dl.signal }, (error, result) => {
+          if (error) reject(error);
+          else resolve(result);
+        });
+      });
+    } catch (error) {
+      throw await this.explain(error, dl.timedOut(), options.timeoutMs);
+    } finally {
+      dl.done();
+    }
+  }
+
+  /** An EngineError for this engine; over SSH, what the dial-stdio command said on stderr. */
+  private async explain(error: unknown, timedOut: boolean, timeoutMs: number): Promise<EngineError> {
+    const classified = classifyEngineError(error, this.label, { timedOut, timeoutMs });
+    if (this.target.kind !== 'ssh') return classified;
+    const agent = this.agent as DialStdioAgent;
+    const name = this.target.host;
+    const code = (error as { reason?: unknown }).reason;
+    if (code === 'unreachable' || (error instanceof Error && error.name === 'ExecError')) {
+      return new EngineError('lost', error instanceof Error ? error.message : String(error));
+    }
+    if (classified.kind !== 'lost' && classified.kind !== 'other') return classified;
+    // A dial-stdio that failed closes its channel: the request only sees a hang-up, and the
+    // reason arrives on the channel's stderr a moment later.
+    await new Promise((r) => setTimeout(r, 100));
+    const failure = agent.lastFailure;
+    if (!failure || Date.now() - failure.at > 2000) return classified;
+    const said = failure.stderr.split('\n').find((l) => l.trim()) ?? '';
+    if (failure.code === 127 || /not found/i.test(said)) return new EngineError('no-engine', `no Docker engine on ${name}: ${this.target.dockerCommand} not found there`);
+    if (/permission denied/i.test(said)) return new EngineError('permission', `permission denied on ${name}'s Docker socket: ${PERMISSION_FIX.replace('your user', `the SSH user on ${name}`)}`);
+    if (/cannot connect to the docker daemon|no such file|connection refused/i.test(said)) return new EngineError('no-engine', `no Docker engine on ${name}: ${said}`);
+    return new EngineError('lost', `Docker engine on ${name}: ${said || classified.message}`);
+  }
+}

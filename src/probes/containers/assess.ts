@@ -1,0 +1,63 @@
+// The containers reading against the plan: critical when a planned container is unhealthy or
+// restarting in a loop; a warning for unplanned ones in trouble, planned ones stopped or
+// missing, health checks stuck in "starting", and engines that did not answer this time.
+import type { DockerConfig } from '../../config/schema.js';
+import { formatBytes, formatDuration } from '../../config/units.js';
+import { assessmentFromAlerts, type Alert, type Assessment } from '../probe.js';
+import { UNPLANNED, type ContainerRow, type ContainersReading } from './types.js';
+
+export type AssessOptions = Pick<DockerConfig, 'startingGrace'>;
+
+function healthDetail(row: ContainerRow): string {
+  const streak = row.failingStreak ? ` (${row.failingStreak} failed check${row.failingStreak === 1 ? '' : 's'})` : '';
+  const output = row.lastHealthOutput ? `: ${row.lastHealthOutput.split('\n')[0]?.slice(0, 80)}` : '';
+  return `${streak}${output}`;
+}
+
+function restartDetail(row: ContainerRow): string {
+  if (row.recentRestarts) return ` (${row.recentRestarts} restarts lately)`;
+  if (row.restartCount) return ` (${row.restartCount} restarts)`;
+  return '';
+}
+
+export function assessContainers(reading: ContainersReading, options: AssessOptions): Assessment {
+  const alerts: Alert[] = [];
+  const multi = reading.endpoints.length > 1;
+  const who = (row: ContainerRow) => (multi ? `${row.host}/${row.name}` : row.name);
+  for (const row of reading.containers) {
+    const planned = row.group !== UNPLANNED;
+    const where = planned ? ` [${row.group}]` : ' (unplanned)';
+    if (row.health === 'unhealthy') {
+      alerts.push({ level: planned ? 'crit' : 'warn', message: `${who(row)} unhealthy${healthDetail(row)}${where}` });
+    }
+    if (row.restartLoop) {
+      alerts.push({ level: planned ? 'crit' : 'warn', message: `${who(row)} restarting in a loop${restartDetail(row)}${where}` });
+    } else if (planned && (row.state === 'exited' || row.state === 'dead' || row.state === 'created')) {
+      const how = row.state === 'created' ? 'never started' : `${row.state}${row.exitCode !== null ? ` (code ${row.exitCode})` : ''}`;
+      alerts.push({ level: 'warn', message: `${who(row)} ${how}${where}` });
+    }
+    if (row.planMemoryBytes && row.memoryUsedBytes !== null && row.memoryUsedBytes > row.planMemoryBytes) {
+      alerts.push({ level: 'warn', message: `${who(row)} uses ${formatBytes(row.memoryUsedBytes)} of memory, over its planned ${formatBytes(row.planMemoryBytes)}${where}` });
+    }
+    if (row.health === 'starting' && row.uptimeMs !== null && row.uptimeMs > options.startingGrace) {
+      alerts.push({ level: 'warn', message: `${who(row)} health check still starting after ${formatDuration(row.uptimeMs)}${where}` });
+    }
+  }
+  for (const group of reading.groups) {
+    if (group.memoryBytes && group.memoryUsedBytes > group.memoryBytes) {
+      alerts.push({ level: 'warn', message: `${group.group} containers use ${formatBytes(group.memoryUsedBytes)} of memory, over the group's ${formatBytes(group.memoryBytes)}` });
+    }
+    for (const name of group.missing) alerts.push({ level: 'warn', message: `${name} [${group.group}] is planned but has no container` });
+  }
+  for (const endpoint of reading.endpoints) {
+    if (endpoint.status !== 'ok') alerts.push({ level: 'warn', message: `${endpoint.host}: ${endpoint.error ?? 'no answer'}${endpoint.status === 'stale' ? ` (showing containers from ${formatDuration(endpoint.ageMs)} ago)` : ''}` });
+  }
+  const c = reading.counts;
+  const parts = [`${c.running}/${c.total} running`];
+  if (c.unhealthy) parts.push(`${c.unhealthy} unhealthy`);
+  if (c.restarting) parts.push(`${c.restarting} restarting`);
+  if (c.starting) parts.push(`${c.starting} starting`);
+  if (c.exited) parts.push(`${c.exited} exited`);
+  if (c.unplanned) parts.push(`${c.unplanned} unplanned`);
+  return assessmentFromAlerts(alerts, parts.join(' · '));
+}

@@ -1,0 +1,52 @@
+// The containers probe: any reader of ContainersRaw (the live engines of src/docker/access.ts,
+// or a demo recording), the pure reading builder, restart-loop history, and the assessment.
+import { dockerSchema, type Config, type DockerConfig } from '../../config/schema.js';
+import type { Probe } from '../probe.js';
+import { assessContainers } from './assess.js';
+import type { ContainersRaw } from './raw.js';
+import { buildReading } from './reading.js';
+import type { ContainerRow, ContainersReading } from './types.js';
+
+/** The docker section's defaults, for a config without one. */
+export const DEFAULT_DOCKER: DockerConfig = dockerSchema.parse({});
+
+type Seen = { at: number; count: number };
+
+/**
+ * Counts restarts per container over the configured window from the RestartCount of each
+ * reading, and marks a loop: restarting now, or `restarts` or more within the window.
+ */
+export function restartTracker(loop: DockerConfig['restartLoop']) {
+  const history = new Map<string, Seen[]>();
+  return (rows: readonly ContainerRow[], now: number): ContainerRow[] => {
+    const alive = new Set(rows.map((r) => `${r.host}/${r.id}`));
+    for (const key of history.keys()) if (!alive.has(key)) history.delete(key);
+    return rows.map((row) => {
+      if (row.restartCount === null) return row;
+      const key = `${row.host}/${row.id}`;
+      const seen = (history.get(key) ?? []).filter((s) => now - s.at <= loop.window);
+      seen.push({ at: now, count: row.restartCount });
+      history.set(key, seen);
+      const first = seen[0] as Seen;
+      const recent = Math.max(0, row.restartCount - first.count);
+      return { ...row, recentRestarts: recent, restartLoop: row.restartLoop || recent >= loop.restarts };
+    });
+  };
+}
+
+export function containersProbe(read: (signal: AbortSignal) => Promise<ContainersRaw>, config: Pick<Config, 'plan' | 'docker'>, now: () => number = Date.now): Probe<ContainersRaw, ContainersReading> {
+  const docker = config.docker ?? DEFAULT_DOCKER;
+  const track = restartTracker(docker.restartLoop);
+  return {
+    id: 'containers',
+    intervalMs: docker.interval,
+    timeoutMs: docker.timeout,
+    read,
+    parse(raw) {
+      const at = now();
+      const reading = buildReading(raw, { plan: config.plan, threadsPerCore: config.plan.threadsPerCore }, at);
+      return { ...reading, containers: track(reading.containers, at) };
+    },
+    assess: (reading) => assessContainers(reading, docker),
+  };
+}
