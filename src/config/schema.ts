@@ -101,32 +101,100 @@ export const probesSchema = z.strictObject({
 
 // Sections filled in by later parts of the console; their shapes are settled here so that
 // a config written today stays valid.
+export const dockerEndpointSchema = z.strictObject({
+  host: name.describe('The host whose Docker engine this is (a key of hosts): local, or reached over its SSH connection'),
+  socket: z.string().optional()
+    .describe('The engine\'s socket on that host (unix:///path, /path, or tcp:// for the local host); default: DOCKER_HOST on the local host, else /var/run/docker.sock'),
+  dockerCommand: z.string().min(1).default('docker')
+    .describe('On a remote host: the docker CLI that runs `docker system dial-stdio` (e.g. /usr/local/bin/docker on Synology)'),
+  concurrency: z.number().int().min(1).max(256).optional()
+    .describe('Stats requests in flight at once; default 64 on a local socket, 4 over SSH (sshd allows 10 sessions per connection)'),
+});
+
 export const dockerSchema = z.strictObject({
-  endpoints: z.array(z.strictObject({ host: name, socket: z.string().optional() })).default([]),
+  endpoints: z.array(dockerEndpointSchema).default([]).describe('Docker engines to watch, one per host'),
+  interval: duration.default(2000).describe('How often the container list is read; health changes arrive sooner, through the engine\'s events'),
+  timeout: duration.default(3000).describe('Time allowed for one read of an engine'),
+  statsInterval: duration.default(2000).describe('How often running containers\' CPU and memory are sampled (all in parallel)'),
+  startingGrace: duration.default(120_000).describe('A health check still "starting" after this long is a warning'),
+  restartLoop: z.strictObject({
+    restarts: z.number().int().min(1).default(3).describe('Restarts within the window that count as a loop'),
+    window: duration.default(600_000),
+  }).prefault({}).describe('When a container counts as restarting in a loop (besides being in the restarting state)'),
+  stopTimeout: duration.default(10_000).describe('Time a container gets to stop before it is killed, for the stop and restart actions'),
+  logLines: z.number().int().min(1).max(10_000).default(200).describe('Lines the logs view starts with'),
+}).superRefine((docker, ctx) => {
+  const seen = new Set<string>();
+  docker.endpoints.forEach((endpoint, index) => {
+    if (seen.has(endpoint.host)) ctx.addIssue({ code: 'custom', path: ['endpoints', index, 'host'], message: `host "${endpoint.host}" has an endpoint already (one engine per host)` });
+    seen.add(endpoint.host);
+  });
+});
+
+// Secrets are named, never written in the file: an environment variable or a file holding the
+// value (its first line). The console starts without them; the pane says which one to set.
+const httpUrl = z.string().regex(/^https?:\/\/[^\s/?#@]+(:\d+)?(\/[^\s?#]*)?$/, 'an http:// or https:// URL without user or password, e.g. http://10.0.10.10');
+
+export const piholeSchema = z.strictObject({
+  url: httpUrl.describe('Pi-hole\'s web address (v6 API under /api)'),
+  passwordEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').optional()
+    .describe('Environment variable holding the Pi-hole password or an app password'),
+  passwordFile: z.string().optional().describe('Or a file holding it (first line); used when the variable is unset'),
+});
+
+export const dnsServerSchema = z.strictObject({
+  name,
+  address: z.string().min(1).describe('Address queried (IPv4 or IPv6)'),
+  port: z.number().int().min(1).max(65535).default(53),
+  host: name.optional().describe('The host it runs on (a key of hosts)'),
+  pihole: piholeSchema.optional(),
 });
 
 export const dnsSchema = z.strictObject({
-  servers: z.array(z.strictObject({
-    name,
-    address: z.string(),
-    port: z.number().int().min(1).max(65535).default(53),
-    host: name.optional(),
-    pihole: z.strictObject({
-      url: z.string(),
-      passwordEnv: z.string().optional(),
-      passwordFile: z.string().optional(),
-    }).optional(),
-  })).default([]),
-  names: z.array(z.strictObject({ name: z.string(), type: z.enum(['A', 'AAAA', 'TXT']).default('A'), local: z.boolean().default(false) })).default([]),
-  timeout: duration.default(1500),
+  servers: z.array(dnsServerSchema).default([])
+    .describe('DNS servers in the order DHCP hands them to clients (primary first)'),
+  names: z.array(z.strictObject({
+    name: z.string().min(1),
+    type: z.enum(['A', 'AAAA', 'TXT']).default('A'),
+    local: z.boolean().default(false).describe('A LAN name only your own servers answer'),
+  })).min(1).default([{ name: 'example.com', type: 'A', local: false }]).describe('Names asked of every server'),
+  interval: duration.default(10_000).describe('How often the servers are asked'),
+  timeout: duration.default(1500).describe('Time allowed for each DNS query'),
+  piholeTimeout: duration.default(3000).describe('Time allowed for each Pi-hole API call'),
+  syncTolerance: duration.default(3_600_000)
+    .describe('How far apart the Pi-holes\' gravity update times may be before the secondary counts as out of sync'),
+  disableFor: duration.default(300_000).describe('How long the disable-blocking action offers to pause blocking'),
+}).superRefine((dns, ctx) => {
+  const seen = new Set<string>();
+  dns.servers.forEach((server, index) => {
+    if (seen.has(server.name)) ctx.addIssue({ code: 'custom', path: ['servers', index, 'name'], message: `server "${server.name}" is defined twice` });
+    seen.add(server.name);
+  });
 });
 
 export const vpnSchema = z.strictObject({
-  url: z.string(),
-  container: z.string().optional(),
-  apiKeyEnv: z.string().optional(),
-  apiKeyFile: z.string().optional(),
-  directIpUrl: z.string().optional(),
+  url: httpUrl.describe('Gluetun\'s control server, e.g. http://10.0.10.10:8000'),
+  container: z.string().optional().describe('The Gluetun container\'s name, for its health'),
+  apiKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').optional()
+    .describe('Environment variable holding the control server\'s API key (X-API-Key)'),
+  apiKeyFile: z.string().optional().describe('Or a file holding it; used when the variable is unset'),
+  username: z.string().optional().describe('Basic auth user, for a role with auth = "basic"'),
+  passwordEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').optional()
+    .describe('Environment variable holding the basic auth password'),
+  passwordFile: z.string().optional().describe('Or a file holding it'),
+  directIpUrl: httpUrl.optional().describe('A URL answering with the public IP seen without the VPN'),
+  interval: duration.default(15_000),
+  timeout: duration.default(4000),
+}).superRefine((vpn, ctx) => {
+  const basic = vpn.username !== undefined || vpn.passwordEnv !== undefined || vpn.passwordFile !== undefined;
+  const apiKey = vpn.apiKeyEnv !== undefined || vpn.apiKeyFile !== undefined;
+  if (basic && apiKey) {
+    ctx.addIssue({ code: 'custom', path: [vpn.username !== undefined ? 'username' : vpn.passwordEnv !== undefined ? 'passwordEnv' : 'passwordFile'], message: 'use either an API key (apiKeyEnv/apiKeyFile) or basic auth (username + passwordEnv/passwordFile), not both' });
+  } else if (basic && vpn.username === undefined) {
+    ctx.addIssue({ code: 'custom', path: [vpn.passwordEnv !== undefined ? 'passwordEnv' : 'passwordFile'], message: 'basic auth needs username as well' });
+  } else if (vpn.username !== undefined && vpn.passwordEnv === undefined && vpn.passwordFile === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['username'], message: 'basic auth needs passwordEnv or passwordFile as well' });
+  }
 });
 
 export const backupsSchema = z.strictObject({
@@ -143,8 +211,10 @@ export const backupsSchema = z.strictObject({
 });
 
 export const runbooksSchema = z.strictObject({
-  dirs: z.array(z.string()).default([]),
-  site: z.record(z.string(), z.string()).default({}).describe('Site-specific commands the built-in runbooks call'),
+  dirs: z.array(z.string()).default([])
+    .describe('More runbook directories (relative to the config file), besides the built-in ones and ~/.config/homeops/runbooks'),
+  site: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'use letters, digits and "_"'), z.string()).default({})
+    .describe('Site-specific commands and values the runbooks call as {{site.NAME}}: how DHCP is changed on this router, how services start on the NAS'),
 });
 
 export const configSchema = z.strictObject({
@@ -206,3 +276,5 @@ export type Plan = z.output<typeof planSchema>;
 export type PlanGroup = z.output<typeof planGroupSchema>;
 export type Triggers = z.output<typeof triggersSchema>;
 export type ProbesConfig = z.output<typeof probesSchema>;
+export type DockerConfig = z.output<typeof dockerSchema>;
+export type DockerEndpointConfig = z.output<typeof dockerEndpointSchema>;

@@ -1,0 +1,93 @@
+// What went wrong with an HTTP call, in words an admin acts on. Shared by the Pi-hole and
+// Gluetun clients (both speak plain HTTP on the LAN with fetch, a timeout and an AbortSignal).
+import { formatDuration } from '../../config/units.js';
+
+export type HttpFailureKind = 'timeout' | 'refused' | 'unreachable' | 'aborted' | 'network';
+
+export type HttpFailure = { kind: HttpFailureKind; message: string };
+
+/** The URL without user, password or query (which could carry a key), for messages. */
+export function safeUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}${parsed.pathname === '/' ? '' : parsed.pathname}`;
+  } catch {
+    return '(invalid URL)';
+  }
+}
+
+function causeCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** Classifies a rejected fetch. `timedOut` says our own timer fired (not the caller's signal). */
+export function describeFetchError(error: unknown, timedOut: boolean, timeoutMs: number): HttpFailure {
+  if (timedOut) return { kind: 'timeout', message: `no answer within ${formatDuration(timeoutMs)}` };
+  const name = error instanceof Error ? error.name : '';
+  if (name === 'AbortError') return { kind: 'aborted', message: 'aborted' };
+  const code = causeCode(error);
+  switch (code) {
+    case 'ECONNREFUSED':
+      return { kind: 'refused', message: 'connection refused' };
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return { kind: 'unreachable', message: 'host unreachable' };
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return { kind: 'unreachable', message: 'host name not found' };
+    case 'ECONNRESET':
+    case 'UND_ERR_SOCKET':
+      return { kind: 'network', message: 'connection reset' };
+    case 'UND_ERR_CONNECT_TIMEOUT':
+    case 'ETIMEDOUT':
+      return { kind: 'timeout', message: `no answer within ${formatDuration(timeoutMs)}` };
+    default:
+      return { kind: 'network', message: code ? `network error (${code})` : 'network error' };
+  }
+}
+
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
+/**
+ * One fetch with a timeout of its own, also ended by the caller's signal. Rejects with an
+ * HttpCallError carrying the classified failure.
+ */
+export class HttpCallError extends Error {
+  constructor(readonly failure: HttpFailure) {
+    super(failure.message);
+    this.name = 'HttpCallError';
+  }
+}
+
+export async function fetchWithTimeout(fetchImpl: FetchLike, url: string, init: RequestInit, timeoutMs: number, signal: AbortSignal): Promise<{ response: Response; text: string }> {
+  const timer = new AbortController();
+  let timedOut = false;
+  const handle = setTimeout(() => {
+    timedOut = true;
+    timer.abort(new Error('timeout'));
+  }, timeoutMs);
+  try {
+    const response = await fetchImpl(url, { ...init, signal: AbortSignal.any([signal, timer.signal]), redirect: 'follow' });
+    const text = await response.text();
+    return { response, text };
+  } catch (error) {
+    throw new HttpCallError(describeFetchError(error, timedOut && !signal.aborted, timeoutMs));
+  } finally {
+    clearTimeout(handle);
+  }
+}
+
+/** Parses JSON, or undefined when the body is not JSON. */
+export function jsonOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
