@@ -49,7 +49,7 @@ async function main(argv: readonly string[]): Promise<number> {
   // config is read and validated: the first frame comes sooner.
   const consoleModule = request.command === 'console' ? import('./cli/console.js') : undefined;
   consoleModule?.catch(() => {});
-  const { setup, buildMonitor } = await import('./cli/compose.js');
+  const { setup, buildRuntime } = await import('./cli/compose.js');
   try {
     const s = setup(request.options, process.env, process.cwd());
     if (request.command === 'check-config') {
@@ -66,10 +66,10 @@ async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(report);
       return 0;
     }
-    const monitor = buildMonitor(s);
     if (request.command === 'status') {
       const { formatStatus, statusExitCode } = await import('./cli/status.js');
-      const snapshot = await monitor.once();
+      const runtime = buildRuntime(s);
+      const snapshot = await runtime.monitor.once().finally(() => runtime.close());
       process.stdout.write(request.json ? `${JSON.stringify(snapshot, null, 2)}\n` : formatStatus(snapshot));
       return statusExitCode(snapshot);
     }
@@ -78,7 +78,7 @@ async function main(argv: readonly string[]): Promise<number> {
       return EX_USAGE;
     }
     const { runConsole } = await (consoleModule ?? import('./cli/console.js'));
-    return await runConsole(s, monitor, { noColor: request.options.noColor });
+    return await runConsole(s, buildRuntime(s), { noColor: request.options.noColor });
   } catch (error) {
     if (error instanceof UserFileError) {
       process.stderr.write(`${error.message}\n`);

@@ -6,10 +6,18 @@ import { loadConfig, type LoadedConfig } from '../config/load.js';
 import type { Env } from '../config/paths.js';
 import { loadView, loadViews, type View } from '../config/views.js';
 import { loadScenario, replayCpuReader, replayNvidiaSmiHost, type Scenario } from '../demo/scenario.js';
+import { replayDocker } from '../demo/containers-replay.js';
+import { replayDnsSources } from '../demo/dns-replay.js';
+import { replayVpnSources } from '../demo/vpn-replay.js';
+import { openDocker, type DockerAccess } from '../docker/access.js';
 import { localHost } from '../hosts/local.js';
+import { hostsFromConfig, type Hosts } from '../hosts/registry.js';
 import { Monitor, type ProbeSlot } from '../monitor/monitor.js';
+import { containersProbe } from '../probes/containers/probe.js';
 import { cpuProbe, localCpuReader } from '../probes/cpu/probe.js';
+import { closeDnsSources, dnsProbe, dnsReader, liveDnsSources, type DnsSources } from '../probes/dns/probe.js';
 import { gpuProbe, gpuReader } from '../probes/gpu/probe.js';
+import { liveVpnSources, vpnProbe, vpnReader } from '../probes/vpn/probe.js';
 import type { GlobalOptions } from './args.js';
 
 export type Setup = LoadedConfig & {
@@ -40,8 +48,21 @@ export function setup(options: GlobalOptions, env: Env, cwd: string): Setup {
   return { config, source: loaded.source, views, initialView, keymap, scenario, readOnly: options.readOnly || config.readOnly };
 }
 
-export function buildMonitor(s: Setup): Monitor {
+/** What a run holds open: the monitor and the sources actions go through. */
+export type Runtime = {
+  monitor: Monitor;
+  /** The Docker engines (actions, logs), or null when none is configured. */
+  docker: DockerAccess | null;
+  /** The DNS servers and their Pi-holes (the blocking action), or null when DNS is not configured. */
+  dns: DnsSources | null;
+  hosts: Hosts;
+  /** Stops the monitor and closes every connection; never rejects. */
+  close(): Promise<void>;
+};
+
+export function buildRuntime(s: Setup, env: Env = process.env): Runtime {
   const { config, scenario } = s;
+  const hosts = hostsFromConfig(config, env);
   const slots: ProbeSlot[] = [];
   if (!config.probes.cpu.enabled) slots.push({ id: 'cpu', disabled: 'disabled in config (probes.cpu.enabled)' });
   else if (scenario) {
@@ -55,6 +76,55 @@ export function buildMonitor(s: Setup): Monitor {
     const host = scenario ? replayNvidiaSmiHost(join(scenario.dir, 'nvidia-smi'), scenario.host) : localHost(hostname());
     slots.push({ id: 'gpu', probe: gpuProbe(gpuReader(host, config.probes.gpu), config.probes.gpu) });
   }
-  return new Monitor(slots, { host: scenario?.host ?? hostname(), refreshMs: config.refresh, demo: scenario?.name ?? null });
+
+  let docker: DockerAccess | null = null;
+  if (!config.docker) slots.push({ id: 'containers', disabled: 'not configured (no docker section in the config)' });
+  else {
+    docker = scenario ? replayDocker(scenario, config, { readOnly: s.readOnly }) : openDocker(config, hosts, { env, readOnly: s.readOnly });
+    if (docker) slots.push({ id: 'containers', probe: containersProbe((signal) => (docker as DockerAccess).read(signal), config) });
+    else slots.push({ id: 'containers', disabled: scenario ? `no containers in scenario ${scenario.name}` : 'no Docker endpoints configured (docker.endpoints)' });
+  }
+
+  let dns: DnsSources | null = null;
+  if (!config.dns || config.dns.servers.length === 0) slots.push({ id: 'dns', disabled: 'not configured (no dns.servers in the config)' });
+  else {
+    dns = scenario ? replayDnsSources(scenario, config.dns) : liveDnsSources(config.dns, env);
+    if (dns) slots.push({ id: 'dns', probe: dnsProbe(dnsReader(config.dns, dns), config.dns) });
+    else slots.push({ id: 'dns', disabled: `no DNS data in scenario ${scenario?.name ?? ''}` });
+  }
+
+  if (!config.vpn) slots.push({ id: 'vpn', disabled: 'not configured (no vpn section in the config)' });
+  else {
+    const containerHealth = docker ? (name: string, signal: AbortSignal) => (docker as DockerAccess).containerHealth(name, signal) : undefined;
+    const vpn = scenario ? replayVpnSources(scenario, config.vpn) : liveVpnSources(config.vpn, { env, ...(containerHealth ? { containerHealth } : {}) });
+    if (vpn && scenario && containerHealth && !vpn.containerHealth) vpn.containerHealth = containerHealth;
+    if (vpn) slots.push({ id: 'vpn', probe: vpnProbe(vpnReader(config.vpn, vpn), config.vpn) });
+    else slots.push({ id: 'vpn', disabled: `no VPN data in scenario ${scenario?.name ?? ''}` });
+  }
+
+  const monitor = new Monitor(slots, { host: scenario?.host ?? hostname(), refreshMs: config.refresh, demo: scenario?.name ?? null });
+  // Health changes reported by an engine reach the pane within a second, not at the next poll.
+  const unsubscribe = docker?.subscribe(() => monitor.nudge('containers'));
+  let closing: Promise<void> | null = null;
+  return {
+    monitor,
+    docker,
+    dns,
+    hosts,
+    close() {
+      closing ??= (async () => {
+        monitor.stop();
+        unsubscribe?.();
+        docker?.close();
+        if (dns && !scenario) await closeDnsSources(dns).catch(() => {});
+        hosts.closeAll();
+      })();
+      return closing;
+    },
+  };
 }
 
+/** The monitor alone (tests, scripts): the runtime's other parts stay reachable through it. */
+export function buildMonitor(s: Setup): Monitor {
+  return buildRuntime(s).monitor;
+}

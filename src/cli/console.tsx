@@ -1,14 +1,14 @@
 // The live console: renders the App in the alternate screen and owns every way out.
 import { render } from 'ink';
-import type { Monitor } from '../monitor/monitor.js';
 import { App } from '../ui/app.js';
 import { profilerFromEnv } from '../ui/profile.js';
 import { themeFromEnv } from '../ui/theme.js';
-import type { Setup } from './compose.js';
+import type { Runtime, Setup } from './compose.js';
 import { FrameStream } from './screen.js';
 import { enterFullScreen } from './terminal.js';
 
-export async function runConsole(s: Setup, monitor: Monitor, options: { noColor: boolean }): Promise<number> {
+export async function runConsole(s: Setup, runtime: Runtime, options: { noColor: boolean }): Promise<number> {
+  const { monitor } = runtime;
   const env = process.env;
   const theme = options.noColor ? { color: false } : themeFromEnv(env);
   const profiler = profilerFromEnv(env);
@@ -34,7 +34,8 @@ export async function runConsole(s: Setup, monitor: Monitor, options: { noColor:
     }
     screen.restore();
     if (message) process.stderr.write(`homeops: ${message}\n`);
-    resolveDone();
+    // Sessions and connections end after the screen is back (a Pi-hole logout waits at most 1 s).
+    void runtime.close().finally(resolveDone);
   };
 
   const onSignal = (signal: NodeJS.Signals) => finish(signal === 'SIGINT' ? 130 : 128 + (signal === 'SIGHUP' ? 1 : 15));

@@ -1,17 +1,23 @@
 // The Snapshot: plain, immutable data published once per tick. The console renders it,
 // `homeops status --json` prints it, and demo scenarios produce it from fixtures.
+import type { ContainersReading } from '../probes/containers/types.js';
 import type { CpuData } from '../probes/cpu/probe.js';
+import type { DnsReading } from '../probes/dns/probe.js';
 import type { GpuReading } from '../probes/gpu/parse.js';
 import type { Alert } from '../probes/probe.js';
+import type { VpnReading } from '../probes/vpn/parse.js';
 import type { Status } from './status.js';
 
 export type PaneData = {
   cpu: CpuData;
   gpu: GpuReading;
+  containers: ContainersReading;
+  dns: DnsReading;
+  vpn: VpnReading;
 };
 
 export type PaneId = keyof PaneData;
-export const PANE_IDS: readonly PaneId[] = ['cpu', 'gpu'];
+export const PANE_IDS: readonly PaneId[] = ['cpu', 'gpu', 'containers', 'dns', 'vpn'];
 
 export type PaneEntry<T> = {
   status: Status;
