@@ -85,7 +85,9 @@ export function cpuPane(entry: PaneEntry<CpuData>, width: number, config: Config
     ...gauge('mem  ', mem.percent / 100, gaugeWidth, toneFor(mem.percent, triggers.memory.percent), ` ${pad(percent(mem.percent), 4, 'right')} ${formatBytes(mem.usedBytes)} of ${formatBytes(mem.totalBytes)}`),
   ]);
   if (planned > 0) {
-    const over = planned > mem.totalBytes ? `, more than this host's ${formatBytes(mem.totalBytes)}` : '';
+    // The kernel sees a little less than the RAM installed (firmware and kernel reservations,
+    // a few percent): a 64 GiB plan on a 64 GB machine that reports 62.6 GiB is not over.
+    const over = planned > mem.totalBytes * 1.05 ? `, more than this host's ${formatBytes(mem.totalBytes)}` : '';
     lines.push(...labelled('     ', `plan ${formatBytes(planned)}: groups ${formatBytes(mem.plannedBytes)} + reserved ${formatBytes(mem.reservedBytes)}${over}`, over ? 'accent' : 'muted', width));
   }
 
