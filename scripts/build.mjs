@@ -44,6 +44,21 @@ const nativeAddons = {
   },
 };
 
+// dockerode loads gRPC at start for BuildKit sessions (image builds), which homeops never runs:
+// in the bundle those packages are a stub that fails if it is ever used. Half a megabyte less
+// to load, and several MB less resident.
+const noGrpc = {
+  name: 'no-grpc',
+  setup(b) {
+    b.onResolve({ filter: /^@grpc\/(grpc-js|proto-loader)$/ }, (args) => ({ path: args.path, namespace: 'no-grpc' }));
+    b.onLoad({ filter: /.*/, namespace: 'no-grpc' }, (args) => ({
+      contents: `const message = ${JSON.stringify(`${args.path} is not bundled: homeops does not run image builds`)};
+module.exports = new Proxy({}, { get(_, key) { if (typeof key === 'symbol' || key === '__esModule') return undefined; throw new Error(message); } });`,
+      loader: 'js',
+    }));
+  },
+};
+
 rmSync('dist', { recursive: true, force: true });
 await build({
   entryPoints: { cli: 'src/cli.tsx' },
@@ -68,7 +83,7 @@ await build({
     // require and __dirname for bundled CommonJS (ssh2 reads __dirname when it loads).
     js: "#!/usr/bin/env node\nimport { createRequire as __cr } from 'node:module'; import { dirname as __dn } from 'node:path'; import { fileURLToPath as __fu } from 'node:url'; const require = __cr(import.meta.url); const __dirname = __dn(__fu(import.meta.url));",
   },
-  plugins: [fastStringWidth, fastOutput, nativeAddons],
+  plugins: [fastStringWidth, fastOutput, nativeAddons, noGrpc],
   logLevel: 'warning',
 });
 chmodSync('dist/cli.js', 0o755);

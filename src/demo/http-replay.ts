@@ -83,6 +83,7 @@ export function replayFetch(recording: HttpRecording, options: { now?: () => num
     const text = answer.text ?? (answer.body === undefined ? '' : JSON.stringify(substituteNow(answer.body, now())));
     const contentType = answer.contentType ?? (answer.text === undefined ? 'application/json' : 'text/plain; charset=utf-8');
     const status = answer.status ?? 200;
-    return new Response(status === 204 || status === 304 ? null : text, { status, headers: { 'content-type': contentType } });
+    const bodyText = status === 204 || status === 304 ? '' : text;
+    return { status, ok: status >= 200 && status < 300, headers: { get: (name: string) => (name.toLowerCase() === 'content-type' ? contentType : null) }, text: async () => bodyText };
   };
 }

@@ -8,6 +8,7 @@ import type { Hosts } from '../hosts/registry.js';
 import { formatDuration } from '../config/units.js';
 import { ACCEPTED, DnsAbortedError, queryDns } from '../probes/dns/query.js';
 import type { PlannedCheck } from './plan.js';
+import { nodeFetch } from '../probes/pihole/node-fetch.js';
 
 export type CheckResult = {
   holds: boolean;
@@ -185,14 +186,13 @@ async function httpCheck(check: Extract<PlannedCheck, { kind: 'http' }>, deps: C
   let status: number | null = null;
   let why = '';
   try {
-    const response = await fetch(check.url, { signal, redirect: 'manual' });
+    const response = await nodeFetch(check.url, { signal, redirect: 'manual' });
     status = response.status;
-    await response.body?.cancel();
   } catch (error) {
     if (deps.signal.aborted) aborted();
-    // fetch says "fetch failed"; the cause says why (ECONNREFUSED, ENOTFOUND, "bad port").
-    const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
-    why = timeout.aborted ? `no answer within ${formatDuration(check.timeoutMs)}` : cause?.code ?? cause?.message ?? (error as Error).message;
+    // The error's code says why (ECONNREFUSED, ENOTFOUND); else its message.
+    const code = (error as Error & { code?: string }).code;
+    why = timeout.aborted ? `no answer within ${formatDuration(check.timeoutMs)}` : code ?? (error as Error).message;
   }
   const ok = status !== null && check.statuses.includes(status);
   const detail = status === null ? `${check.url}: ${why}` : `${check.url} answered ${status}`;

@@ -5,6 +5,7 @@
 import { describeFetchError, fetchWithTimeout, HttpCallError, jsonOrUndefined, safeUrl, type FetchLike, type HttpFailureKind } from './http.js';
 import { isV5Answer, isV6AnswerToV5Url, parseApiError, parseSession } from './parse.js';
 import { describeSecretSource, readSecret, SecretError, type SecretSource } from './secret.js';
+import { nodeFetch } from './node-fetch.js';
 
 export type PiholeErrorKind =
   /** Pi-hole wants a password and none is configured. */
@@ -54,7 +55,7 @@ export class PiholeClient {
 
   constructor(private readonly options: PiholeClientOptions) {
     this.url = options.url.replace(/\/+$/, '');
-    this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
+    this.fetchImpl = options.fetch ?? nodeFetch;
   }
 
   /** For messages: where Pi-hole is, without anything secret. */

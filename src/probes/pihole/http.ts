@@ -1,5 +1,5 @@
 // What went wrong with an HTTP call, in words an admin acts on. Shared by the Pi-hole and
-// Gluetun clients (both speak plain HTTP on the LAN with fetch, a timeout and an AbortSignal).
+// Gluetun clients (both speak plain HTTP on the LAN, with a timeout and an AbortSignal).
 import { formatDuration } from '../../config/units.js';
 
 export type HttpFailureKind = 'timeout' | 'refused' | 'unreachable' | 'aborted' | 'network';
@@ -52,7 +52,25 @@ export function describeFetchError(error: unknown, timedOut: boolean, timeoutMs:
   }
 }
 
-export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+/** What the clients ask of an HTTP call (a subset of fetch's RequestInit). */
+export type HttpRequest = {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  signal?: AbortSignal;
+  /** Follow redirects (default) or return the 3xx answer itself. */
+  redirect?: 'follow' | 'manual';
+};
+
+/** What the clients read of an answer (a subset of fetch's Response). */
+export type HttpResponse = {
+  status: number;
+  ok: boolean;
+  headers: { get(name: string): string | null };
+  text(): Promise<string>;
+};
+
+export type FetchLike = (input: string, init: HttpRequest) => Promise<HttpResponse>;
 
 /**
  * One fetch with a timeout of its own, also ended by the caller's signal. Rejects with an
@@ -65,7 +83,7 @@ export class HttpCallError extends Error {
   }
 }
 
-export async function fetchWithTimeout(fetchImpl: FetchLike, url: string, init: RequestInit, timeoutMs: number, signal: AbortSignal): Promise<{ response: Response; text: string }> {
+export async function fetchWithTimeout(fetchImpl: FetchLike, url: string, init: HttpRequest, timeoutMs: number, signal: AbortSignal): Promise<{ response: HttpResponse; text: string }> {
   const timer = new AbortController();
   let timedOut = false;
   const handle = setTimeout(() => {

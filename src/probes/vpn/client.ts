@@ -3,6 +3,7 @@
 // where it could end up in a log), or basic auth.
 import { fetchWithTimeout, jsonOrUndefined, safeUrl, type FetchLike } from '../pihole/http.js';
 import { describeSecretSource, readSecret, SecretError, type SecretSource } from '../pihole/secret.js';
+import { nodeFetch } from '../pihole/node-fetch.js';
 
 export type GluetunAuth =
   | { kind: 'none' }
@@ -38,7 +39,7 @@ export class GluetunClient {
 
   constructor(private readonly options: GluetunClientOptions) {
     this.url = options.url.replace(/\/+$/, '');
-    this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
+    this.fetchImpl = options.fetch ?? nodeFetch;
   }
 
   get where(): string {

@@ -6,6 +6,7 @@ import { fetchWithTimeout, HttpCallError, type FetchLike } from '../pihole/http.
 import { assessmentFromAlerts, ProbeError, type Alert, type Assessment, type Probe } from '../probe.js';
 import { authHint, GluetunClient, type GluetunAuth, type RouteAnswer } from './client.js';
 import { parseVpn, type ContainerHealth, type RouteResult, type VpnRaw, type VpnReading } from './parse.js';
+import { nodeFetch } from '../pihole/node-fetch.js';
 
 export type VpnConfig = NonNullable<Config['vpn']>;
 
@@ -33,7 +34,7 @@ export type LiveVpnOptions = {
 };
 
 export function liveVpnSources(config: VpnConfig, options: LiveVpnOptions = {}): VpnSources {
-  const fetchImpl = options.fetch ?? ((input: string, init: RequestInit) => fetch(input, init));
+  const fetchImpl = options.fetch ?? nodeFetch;
   const directIpUrl = config.directIpUrl;
   return {
     client: new GluetunClient({ url: config.url, auth: gluetunAuth(config), timeoutMs: config.timeout, fetch: fetchImpl, ...(options.env ? { env: options.env } : {}) }),
