@@ -5,7 +5,16 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Duplex } from 'node:stream';
-import { Client, utils, type ClientChannel, type ConnectConfig, type FileEntry, type SFTPWrapper, type Stats } from 'ssh2';
+import type { Client, ClientChannel, ConnectConfig, FileEntry, SFTPWrapper, Stats } from 'ssh2';
+
+type Ssh2 = typeof import('ssh2');
+let ssh2Loading: Promise<Ssh2> | null = null;
+
+/** ssh2 is loaded on the first connection: a console that reaches no host over SSH never pays for it (~14 MB). */
+function loadSsh2(): Promise<Ssh2> {
+  ssh2Loading ??= import('ssh2').then((module) => ((module as { default?: Ssh2 }).default ?? module));
+  return ssh2Loading;
+}
 import type { HostConfig } from '../config/schema.js';
 import { expandHome, type Env } from '../config/paths.js';
 import { commandLine, ExecError, shellQuote, type Command, type ExecOptions, type ExecResult, type FileOptions, type FileStat, type Host } from './host.js';
@@ -290,8 +299,9 @@ export class SshHost implements Host {
     });
     const attempt = this.connecting;
     // A caller's own deadline or abort ends its wait, not the connection attempt others share.
+    // Not reaching the host is 'unreachable', not 'timeout': nothing ran, so no command was slow.
     return new Promise<Connected>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new ExecError('timeout', `${this.name}: no SSH connection within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(() => reject(new ExecError('unreachable', `${this.name}: no SSH connection within ${timeoutMs} ms`)), timeoutMs);
       const onAbort = () => reject(new ExecError('aborted', `${this.name}: aborted`));
       signal?.addEventListener('abort', onAbort, { once: true });
       attempt.then(resolve, reject).finally(() => {
@@ -301,7 +311,7 @@ export class SshHost implements Host {
     });
   }
 
-  private privateKey(): Buffer | undefined {
+  private privateKey(utils: Ssh2['utils']): Buffer | undefined {
     for (const file of this.target.identityFiles) {
       try {
         const data = readFileSync(file);
@@ -352,8 +362,9 @@ export class SshHost implements Host {
     return false;
   }
 
-  private connect(): Promise<Connected> {
+  private async connect(): Promise<Connected> {
     const { target } = this;
+    const { Client, utils } = await loadSsh2();
     return new Promise<Connected>((resolve, reject) => {
       const client = new Client();
       this.hostKeyProblem = null;
@@ -398,7 +409,7 @@ export class SshHost implements Host {
         host: target.host,
         port: target.port,
         username: target.user,
-        privateKey: this.privateKey(),
+        privateKey: this.privateKey(utils),
         agent: target.agent,
         readyTimeout: target.connectTimeoutMs,
         keepaliveInterval: target.keepaliveMs,
