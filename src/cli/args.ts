@@ -1,5 +1,6 @@
 // Command-line parsing. Pure: argv in, a request or a usage error out.
 import { parseDuration } from '../config/units.js';
+import { isProfileName, PROFILE_ENV, PROFILES, type ProfileName } from '../hosts/profile.js';
 
 export type GlobalOptions = {
   config?: string;
@@ -9,6 +10,8 @@ export type GlobalOptions = {
   readOnly: boolean;
   refreshMs?: number;
   noColor: boolean;
+  /** Where the console runs: local (on the host marked local), remote (every host over SSH), auto. */
+  profile?: ProfileName;
 };
 
 /** `homeops runbook …`: what to do with which runbook. */
@@ -83,6 +86,12 @@ export function parseArgs(argv: readonly string[]): Request {
       case '--read-only':
         options.readOnly = true;
         break;
+      case '--profile': {
+        const name = value(flag, inline);
+        if (!isProfileName(name)) throw new UsageError(`--profile: "${name}" is not a profile (use ${PROFILES.join(', ')})`);
+        options.profile = name;
+        break;
+      }
       case '--no-color':
         options.noColor = true;
         break;
@@ -197,6 +206,9 @@ Options:
   --demo [SCENARIO]    replay a recorded scenario instead of reading this machine
                        (default ${DEFAULT_SCENARIO}; scenarios: SCENARIOS)
   --read-only          refuse every action that changes anything (dangerous runbooks)
+  --profile NAME       where this runs: local (on the host marked local), remote (every
+                       host over SSH: from the NAS or a laptop) or auto (by hostname and
+                       address); also ${PROFILE_ENV} (default from config: auto)
   --refresh DURATION   redraw interval, e.g. 2s or 500ms (default from config: 2s)
   --no-color           no colour (also NO_COLOR=1); statuses are always words too
   --dry-run            runbook run: print each step's host and exact command; run nothing

@@ -81,6 +81,7 @@ const probeTiming = { interval: duration, timeout: duration };
 export const probesSchema = z.strictObject({
   cpu: z.strictObject({
     enabled: z.boolean().default(true),
+    host: name.optional().describe('The host measured (a key of hosts); default: plan.host'),
     interval: probeTiming.interval.default(2000),
     timeout: probeTiming.timeout.default(1500),
     disksInterval: duration.default(30_000).describe('Filesystems change slowly; read them less often'),
@@ -91,6 +92,7 @@ export const probesSchema = z.strictObject({
   }).prefault({}),
   gpu: z.strictObject({
     enabled: z.boolean().default(true),
+    host: name.optional().describe('The host whose nvidia-smi is run (a key of hosts); default: plan.host'),
     interval: probeTiming.interval.default(5000),
     timeout: probeTiming.timeout.default(4000),
     command: z.string().default('nvidia-smi'),
@@ -197,17 +199,65 @@ export const vpnSchema = z.strictObject({
   }
 });
 
+// PostgreSQL's WAL archiving, read from pg_stat_archiver with psql on a host of the estate.
+export const walArchiveSchema = z.strictObject({
+  host: name.optional().describe('The host psql runs on (a key of hosts); default: the set\'s host'),
+  psql: z.array(z.string().min(1)).min(1).default(['psql'])
+    .describe('The psql command as argv, e.g. [docker, exec, postgres, psql] when PostgreSQL runs in a container'),
+  address: z.string().min(1).optional().describe('Server address (psql -h); default: psql\'s own (PGHOST, else the local socket)'),
+  port: z.number().int().min(1).max(65535).optional(),
+  user: z.string().min(1).optional().describe('Role (psql -U); it needs only to read pg_stat_archiver'),
+  database: z.string().min(1).default('postgres'),
+  passwordEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').optional()
+    .describe('Environment variable holding the role\'s password, handed to psql as PGPASSWORD'),
+});
+
+export const backupSetSchema = z.strictObject({
+  name,
+  host: name.describe('The host holding the backups (a key of hosts): the local one, or one reached over SSH (SFTP)'),
+  kind: z.enum(['files', 'dirs', 'restic', 'borg']).default('files')
+    .describe('files: each file in path is a backup · dirs: each directory in path is one · restic, borg: the snapshots of a repository'),
+  path: z.string().min(1).describe('files, dirs: the directory on that host · restic, borg: the repository'),
+  glob: z.string().min(1).optional()
+    .describe('files, dirs: which names count, e.g. "*.dump" (*, ? and [...]); default every name not starting with "."'),
+  schedule: duration.describe('How often a backup is made: the newest older than this is due, older than 1.5 times this overdue'),
+  // A number is a count of versions; an age is written as text ("7d"), so the two never mix.
+  keep: z.union([
+    z.number().int().positive().transform((versions) => ({ versions })),
+    z.string().describe('An age, e.g. 7d').transform((text, ctx) => {
+      const ageMs = parseDuration(text);
+      if (ageMs === undefined || ageMs <= 0) {
+        ctx.addIssue({ code: 'custom', message: `"${text}" is not an age (use e.g. 12h, 7d) or a number of versions` });
+        return z.NEVER;
+      }
+      return { ageMs };
+    }),
+  ]).optional()
+    .describe('Retention: a number of versions (30) or an age (7d); absent = kept until deleted'),
+  command: z.string().min(1).optional().describe('restic, borg: the program on that host; default restic or borg'),
+  args: z.array(z.string()).default([]).describe('restic, borg: more arguments, e.g. [--host, workstation, --tag, db]'),
+  passwordFile: z.string().min(1).optional().describe('restic, borg: a file on that host holding the repository password'),
+  walArchive: z.union([z.boolean(), walArchiveSchema]).default(false)
+    .describe('PostgreSQL WAL archiving goes with this set: true (psql on the set\'s host, its defaults) or where and how psql connects'),
+});
+
 export const backupsSchema = z.strictObject({
-  sets: z.array(z.strictObject({
-    name,
-    host: name,
-    path: z.string(),
-    glob: z.string().optional(),
-    kind: z.enum(['files', 'restic', 'borg']).default('files'),
-    schedule: duration,
-    keep: z.union([z.number().int().positive(), duration]).optional(),
-    walArchive: z.boolean().default(false),
-  })).default([]),
+  sets: z.array(backupSetSchema).default([]),
+  interval: duration.default(60_000).describe('How often every set is looked at'),
+  timeout: duration.default(10_000).describe('Time allowed for each listing or command'),
+  sizeDrop: percent.default(50).describe('A newest backup smaller than this share of the one before is a warning'),
+}).superRefine((backups, ctx) => {
+  const seen = new Set<string>();
+  backups.sets.forEach((set, index) => {
+    if (seen.has(set.name)) ctx.addIssue({ code: 'custom', path: ['sets', index, 'name'], message: `set "${set.name}" is defined twice` });
+    seen.add(set.name);
+    const repository = set.kind === 'restic' || set.kind === 'borg';
+    if (repository && set.glob !== undefined) ctx.addIssue({ code: 'custom', path: ['sets', index, 'glob'], message: `a ${set.kind} repository has no files to match (glob is for kind files or dirs)` });
+    if (!repository) {
+      const field = set.command !== undefined ? 'command' : set.passwordFile !== undefined ? 'passwordFile' : set.args.length > 0 ? 'args' : null;
+      if (field) ctx.addIssue({ code: 'custom', path: ['sets', index, field], message: `is for kind restic or borg, not ${set.kind}` });
+    }
+  });
 });
 
 export const runbooksSchema = z.strictObject({
@@ -225,6 +275,8 @@ export const configSchema = z.strictObject({
     .describe('Views the number keys switch between, in order; names or files'),
   keymap: z.string().default('default').describe('A keymap name or a keymap file'),
   readOnly: z.boolean().default(false),
+  profile: z.enum(['auto', 'local', 'remote']).default('auto')
+    .describe('local: the console runs on the host marked local · remote: every host is reached over SSH (from the NAS or a laptop) · auto: local when this machine is the host marked local'),
   hosts: z.record(name, hostSchema),
   plan: planSchema,
   triggers: triggersSchema.prefault({}),
@@ -238,6 +290,12 @@ export const configSchema = z.strictObject({
   // Own keys only: `in` would accept "toString" or "constructor" as a host.
   if (!Object.hasOwn(config.hosts, config.plan.host)) {
     ctx.addIssue({ code: 'custom', path: ['plan', 'host'], message: `no host "${config.plan.host}" in hosts (have: ${Object.keys(config.hosts).join(', ') || 'none'})` });
+  }
+  for (const probe of ['cpu', 'gpu'] as const) {
+    const host = config.probes[probe].host;
+    if (host !== undefined && !Object.hasOwn(config.hosts, host)) {
+      ctx.addIssue({ code: 'custom', path: ['probes', probe, 'host'], message: `no host "${host}" in hosts (have: ${Object.keys(config.hosts).join(', ') || 'none'})` });
+    }
   }
   const seenGroups = new Set<string>();
   const owner = new Map<number, string>();
@@ -265,6 +323,10 @@ export const configSchema = z.strictObject({
   for (const [index, set] of (config.backups?.sets ?? []).entries()) {
     if (!Object.hasOwn(config.hosts, set.host)) {
       ctx.addIssue({ code: 'custom', path: ['backups', 'sets', index, 'host'], message: `no host "${set.host}" in hosts` });
+    }
+    const walHost = typeof set.walArchive === 'object' ? set.walArchive.host : undefined;
+    if (walHost !== undefined && !Object.hasOwn(config.hosts, walHost)) {
+      ctx.addIssue({ code: 'custom', path: ['backups', 'sets', index, 'walArchive', 'host'], message: `no host "${walHost}" in hosts` });
     }
   }
 });

@@ -1,9 +1,10 @@
-// The estate's hosts as Host objects: the one marked local runs commands here, the others are
-// reached over SSH (one pooled connection each, made on first use).
+// The estate's hosts as Host objects: the ones the profile places on this machine run commands
+// here, the others are reached over SSH (one pooled connection each, made on first use).
 import type { Config } from '../config/schema.js';
 import type { Env } from '../config/paths.js';
 import type { Host } from './host.js';
 import { localHost } from './local.js';
+import type { HostPlacement } from './profile.js';
 import { resolveSshTarget, SshHost } from './ssh.js';
 
 export type Hosts = {
@@ -14,9 +15,16 @@ export type Hosts = {
 
 export class UnknownHostError extends Error {}
 
-/** Builds hosts lazily. A host with neither `local: true` nor `ssh` cannot run commands. */
-export function hostsFromConfig(config: Config, env: Env): Hosts {
+/**
+ * Builds hosts lazily. `placement` (resolveHosts in profile.ts) says which hosts are this
+ * machine; without it, the hosts marked `local: true` are (the local profile). Under the remote
+ * profile a host marked local is an SSH host, with its `ssh` settings if it has them. A host
+ * with neither `local: true` nor `ssh` cannot run commands.
+ */
+export function hostsFromConfig(config: Config, env: Env, placement?: Pick<HostPlacement, 'local' | 'ssh'>): Hosts {
   const built = new Map<string, Host>();
+  const isLocal = (name: string) => (placement ? placement.local.includes(name) : config.hosts[name]?.local === true);
+  const viaSsh = (name: string) => (placement ? placement.ssh.includes(name) : config.hosts[name]?.ssh !== undefined);
   return {
     get(name) {
       const existing = built.get(name);
@@ -24,8 +32,8 @@ export function hostsFromConfig(config: Config, env: Env): Hosts {
       const hostConfig = config.hosts[name];
       if (!hostConfig) return undefined;
       let host: Host | undefined;
-      if (hostConfig.local) host = localHost(name);
-      else if (hostConfig.ssh) host = new SshHost(resolveSshTarget(name, hostConfig, env));
+      if (isLocal(name)) host = localHost(name);
+      else if (viaSsh(name)) host = new SshHost(resolveSshTarget(name, hostConfig, env));
       if (host) built.set(name, host);
       return host;
     },

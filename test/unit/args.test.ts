@@ -44,7 +44,7 @@ describe('parseArgs', () => {
   });
 
   it('insists on a value for options that take one', () => {
-    for (const flag of ['--config', '--view', '--keymap', '--refresh']) {
+    for (const flag of ['--config', '--view', '--keymap', '--refresh', '--profile']) {
       expect(usageError([flag])).toBe(`${flag} needs a value`);
       expect(usageError([`${flag}=`])).toBe(`${flag} needs a value`);
       expect(usageError([flag, '--read-only'])).toBe(`${flag} needs a value`);
@@ -88,6 +88,18 @@ describe('parseArgs', () => {
     expect(usageError(['check-config', '--json'])).toBe('--json belongs to `homeops status`');
   });
 
+  it('reads --profile local, remote or auto, for every command', () => {
+    expect(options(parseArgs(['--profile', 'remote']))).toEqual({ ...defaults, profile: 'remote' });
+    expect(options(parseArgs(['--profile=local'])).profile).toBe('local');
+    expect(options(parseArgs(['status', '--profile', 'auto', '--json'])).profile).toBe('auto');
+    expect(options(parseArgs(['runbook', 'run', 'dns-failover', '--dry-run', '--profile', 'remote'])).profile).toBe('remote');
+    expect(options(parseArgs([])).profile).toBeUndefined();
+  });
+
+  it.each(['nas', 'Remote', 'laptop'])('refuses --profile %s, naming the profiles', (value) => {
+    expect(usageError(['--profile', value])).toBe(`--profile: "${value}" is not a profile (use auto, local, remote)`);
+  });
+
   it('reads --refresh as a duration of at least 250ms', () => {
     expect(options(parseArgs(['--refresh', '2s'])).refreshMs).toBe(2000);
     expect(options(parseArgs(['--refresh=500ms'])).refreshMs).toBe(500);
@@ -119,7 +131,7 @@ describe('parseArgs', () => {
 
 describe('HELP', () => {
   it('mentions every option and command parseArgs accepts', () => {
-    for (const word of ['status', '--json', 'check-config', '--config', 'HOMEOPS_CONFIG', '--view', '--keymap', '--demo', '--read-only', '--refresh', '--no-color', '--help', '--version', '-h', '-V']) {
+    for (const word of ['status', '--json', 'check-config', '--config', 'HOMEOPS_CONFIG', '--view', '--keymap', '--demo', '--read-only', '--refresh', '--profile', 'HOMEOPS_HOST_PROFILE', '--no-color', '--help', '--version', '-h', '-V']) {
       expect(HELP, word).toContain(word);
     }
   });

@@ -16,7 +16,12 @@ export function gpuReader(host: CommandRunner, config: GpuConfig): (signal: Abor
   let fields: readonly string[] = EXTENDED_GPU_FIELDS;
   const run = async (args: string[], signal: AbortSignal) => {
     try {
-      return await host.exec([config.command, ...args], { timeoutMs: config.timeout, signal });
+      const result = await host.exec([config.command, ...args], { timeoutMs: config.timeout, signal });
+      // Over SSH a missing or unusable program is the remote shell's 127 or 126, not an error of
+      // the call (nvidia-smi's own exit codes stay below 20, or 255).
+      if (result.code === 127) throw new ExecError('not-found', result.stderr);
+      if (result.code === 126) throw new ExecError('permission', result.stderr);
+      return result;
     } catch (error) {
       if (error instanceof ExecError) {
         if (error.reason === 'not-found') throw new ProbeError('off', `${config.command} not found on ${host.name}: no NVIDIA driver installed`);
