@@ -6,6 +6,7 @@ import { HELP, parseArgs, UsageError, type Request } from './cli/args.js';
 import { packageRoot } from './config/paths.js';
 import { UserFileError } from './config/user-file.js';
 import { listScenarios, ScenarioError } from './demo/scenario.js';
+import { ProfileError } from './hosts/profile.js';
 
 const EX_USAGE = 64;
 const EX_CONFIG = 78;
@@ -57,12 +58,7 @@ async function main(argv: readonly string[]): Promise<number> {
       const { loadRunbooks } = await import('./runbooks/load.js');
       // Runbooks are validated with the config they would run with; a broken one is exit 78.
       const catalog = loadRunbooks({ config: s.config, env: process.env, cwd: process.cwd(), configFile: s.source.path });
-      const usable = catalog.runbooks.filter((r) => !r.unavailable).length;
-      const runbookLines = [
-        ...catalog.dirs.map((d) => `runbooks ${d.dir}${d.builtin ? ' (built-in)' : ''}`),
-        ...catalog.runbooks.filter((r) => r.unavailable).map((r) => `note     runbook ${r.id} cannot run with this config: ${r.unavailable}`),
-      ];
-      const report = checkConfigReport(s, process.env).replace(/^(ok: .*)$/m, (line) => `${runbookLines.join('\n')}\n${line.replace(' and keymap', ', keymap').replace(/ are valid$/, ` and ${usable} runbooks are valid`)}`);
+      const report = checkConfigReport(s, process.env, catalog);
       process.stdout.write(report);
       return 0;
     }
@@ -84,7 +80,7 @@ async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`${error.message}\n`);
       return EX_CONFIG;
     }
-    if (error instanceof ScenarioError) {
+    if (error instanceof ScenarioError || error instanceof ProfileError) {
       process.stderr.write(`homeops: ${error.message}\n`);
       return EX_USAGE;
     }

@@ -2,6 +2,7 @@
 import type { Env } from '../config/paths.js';
 import { stateHome } from '../config/paths.js';
 import { join } from 'node:path';
+import type { RunbookCatalog } from '../runbooks/load.js';
 import type { Setup } from './compose.js';
 
 const SOURCE: Record<Setup['source']['kind'], string> = {
@@ -11,14 +12,22 @@ const SOURCE: Record<Setup['source']['kind'], string> = {
   builtin: 'built-in default',
 };
 
-export function checkConfigReport(s: Setup, env: Env): string {
+/** The report; `catalog` is the runbooks validated with this config. */
+export function checkConfigReport(s: Setup, env: Env, catalog: Pick<RunbookCatalog, 'dirs' | 'runbooks'>): string {
+  const usable = catalog.runbooks.filter((r) => !r.unavailable).length;
+  const { placement } = s;
   const lines = [
     `config   ${s.source.path} (${SOURCE[s.source.kind]})`,
     ...s.views.map((view, index) => `view ${index + 1}   ${view.name.padEnd(12)} ${view.file}`),
     `keymap   ${s.keymap.name.padEnd(12)} ${s.keymap.files.join(' → ')}`,
     `state    ${join(stateHome(env), 'homeops')}`,
+    `profile  ${placement.profile.padEnd(12)} ${placement.reason}`,
+    ...(placement.local.length ? [`local    ${placement.local.join(', ')}`] : []),
+    ...(placement.ssh.length ? [`ssh      ${placement.ssh.join(', ')}`] : []),
     ...(s.scenario ? [`demo     ${s.scenario.name.padEnd(12)} ${s.scenario.dir}`] : []),
-    `ok: config, ${s.views.length} views and keymap "${s.keymap.name}" are valid`,
+    ...catalog.dirs.map((d) => `runbooks ${d.dir}${d.builtin ? ' (built-in)' : ''}`),
+    ...catalog.runbooks.filter((r) => r.unavailable).map((r) => `note     runbook ${r.id} cannot run with this config: ${r.unavailable}`),
+    `ok: config, ${s.views.length} views, keymap "${s.keymap.name}" and ${usable} runbooks are valid`,
   ];
   return `${lines.join('\n')}\n`;
 }

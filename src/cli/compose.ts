@@ -10,11 +10,12 @@ import { replayDocker } from '../demo/containers-replay.js';
 import { replayDnsSources } from '../demo/dns-replay.js';
 import { replayVpnSources } from '../demo/vpn-replay.js';
 import { openDocker, type DockerAccess } from '../docker/access.js';
-import { localHost } from '../hosts/local.js';
+import { chooseProfile, probeHost, resolveHosts, thisMachine, type HostPlacement } from '../hosts/profile.js';
 import { hostsFromConfig, type Hosts } from '../hosts/registry.js';
 import { Monitor, type ProbeSlot } from '../monitor/monitor.js';
 import { containersProbe } from '../probes/containers/probe.js';
-import { cpuProbe, localCpuReader } from '../probes/cpu/probe.js';
+import { cpuProbe } from '../probes/cpu/probe.js';
+import { cpuReaderFor } from '../probes/cpu/remote.js';
 import { closeDnsSources, dnsProbe, dnsReader, liveDnsSources, type DnsSources } from '../probes/dns/probe.js';
 import { gpuProbe, gpuReader } from '../probes/gpu/probe.js';
 import { liveVpnSources, vpnProbe, vpnReader } from '../probes/vpn/probe.js';
@@ -27,6 +28,8 @@ export type Setup = LoadedConfig & {
   keymap: Keymap;
   scenario: Scenario | null;
   readOnly: boolean;
+  /** Which hosts are this machine and which are reached over SSH (the profile). */
+  placement: HostPlacement;
 };
 
 export function setup(options: GlobalOptions, env: Env, cwd: string): Setup {
@@ -45,7 +48,8 @@ export function setup(options: GlobalOptions, env: Env, cwd: string): Setup {
   }
   const keymap = loadKeymap(options.keymap ?? config.keymap, env, cwd);
   const scenario = options.demo ? loadScenario(options.demo) : null;
-  return { config, source: loaded.source, views, initialView, keymap, scenario, readOnly: options.readOnly || config.readOnly };
+  const placement = resolveHosts(config, chooseProfile(options.profile, env, config), thisMachine());
+  return { config, source: loaded.source, views, initialView, keymap, scenario, readOnly: options.readOnly || config.readOnly, placement };
 }
 
 /** What a run holds open: the monitor and the sources actions go through. */
@@ -62,19 +66,26 @@ export type Runtime = {
 
 export function buildRuntime(s: Setup, env: Env = process.env): Runtime {
   const { config, scenario } = s;
-  const hosts = hostsFromConfig(config, env);
+  const hosts = hostsFromConfig(config, env, s.placement);
   const slots: ProbeSlot[] = [];
   if (!config.probes.cpu.enabled) slots.push({ id: 'cpu', disabled: 'disabled in config (probes.cpu.enabled)' });
   else if (scenario) {
     const read = replayCpuReader(scenario);
     slots.push(read ? { id: 'cpu', probe: cpuProbe(read, config) } : { id: 'cpu', disabled: `no CPU data in scenario ${scenario.name}` });
   } else {
-    slots.push({ id: 'cpu', probe: cpuProbe(localCpuReader(config.probes.cpu), config) });
+    const cpuHost = probeHost(config, 'cpu');
+    slots.push({ id: 'cpu', probe: cpuProbe(cpuReaderFor(hosts.get(cpuHost), cpuHost, config.probes.cpu), config) });
   }
   if (!config.probes.gpu.enabled) slots.push({ id: 'gpu', disabled: 'disabled in config (probes.gpu.enabled)' });
-  else {
-    const host = scenario ? replayNvidiaSmiHost(join(scenario.dir, 'nvidia-smi'), scenario.host) : localHost(hostname());
+  else if (scenario) {
+    const host = replayNvidiaSmiHost(join(scenario.dir, 'nvidia-smi'), scenario.host);
     slots.push({ id: 'gpu', probe: gpuProbe(gpuReader(host, config.probes.gpu), config.probes.gpu) });
+  } else {
+    const gpuName = probeHost(config, 'gpu');
+    const gpuHost = hosts.get(gpuName);
+    slots.push(gpuHost
+      ? { id: 'gpu', probe: gpuProbe(gpuReader(gpuHost, config.probes.gpu), config.probes.gpu) }
+      : { id: 'gpu', disabled: `host "${gpuName}" cannot run commands under the ${s.placement.profile} profile (it has no ssh: settings)` });
   }
 
   let docker: DockerAccess | null = null;

@@ -8,6 +8,7 @@ import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { formatDuration } from '../config/units.js';
 import { suggest, UserFileError } from '../config/user-file.js';
+import { chooseProfile, resolveHosts, thisMachine as thisHostMachine } from '../hosts/profile.js';
 import { hostsFromConfig } from '../hosts/registry.js';
 import { readHistory } from '../runbooks/audit.js';
 import type { RunEvent } from '../runbooks/events.js';
@@ -260,7 +261,7 @@ async function runCommand(request: Extract<RunbookRequest, { action: 'run' }>, o
     if (readOnlyReason && runbook.dangerous) io.out(`note: ${runbook.id} is dangerous and ${readOnlyReason}: a real run would be refused\n`);
     return EXIT.ok;
   }
-  const hosts = hostsFromConfig(config, env);
+  const hosts = hostsFromConfig(config, env, resolveHosts(config, chooseProfile(options.profile, env, config), thisHostMachine()));
   const controller = new AbortController();
   let interrupts = 0;
   const onSigint = () => {

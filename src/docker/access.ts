@@ -78,9 +78,11 @@ export function openDocker(config: Config, hosts: Hosts, options: OpenOptions): 
     let target: EngineTarget | null = null;
     try {
       if (!hostConfig) throw new ProbeError('off', `docker.endpoints: no host "${endpoint.host}" in hosts`);
-      if (hostConfig.local) target = localTarget(endpoint.host, endpoint.socket, options.env);
+      // Local or remote as the profile placed the host (under --profile remote, the host marked
+      // local is reached over SSH too).
+      const host = hosts.get(endpoint.host);
+      if (host?.kind === 'local' || (!host && hostConfig.local)) target = localTarget(endpoint.host, endpoint.socket, options.env);
       else {
-        const host = hosts.get(endpoint.host);
         if (!isChannelOpener(host)) throw new ProbeError('off', `${endpoint.host} is neither local nor reached over SSH (hosts.${endpoint.host}.ssh), so its Docker engine cannot be read`);
         target = sshTarget(endpoint.host, host, endpoint.socket, endpoint.dockerCommand);
       }

@@ -132,7 +132,9 @@ describe('config: profile and probe hosts', () => {
 
   it('the built-in estate can reach the workstation over SSH under the remote profile', () => {
     const { config } = loadConfig(undefined, { HOME: '/nonexistent', XDG_CONFIG_HOME: '/nonexistent' }, '/');
-    expect(config.profile).toBe('auto');
+    // The built-in default starts as the workstation anywhere (a first start shows real readings).
+    expect(config.profile).toBe('local');
+    expect(resolveHosts(config, config.profile, laptop).local).toEqual(['workstation']);
     expect(config.hosts.workstation?.ssh).toBeDefined();
     expect(resolveHosts(config, 'remote', laptop).ssh).toEqual(['workstation', 'nas']);
   });
