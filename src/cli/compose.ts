@@ -113,7 +113,7 @@ export function buildRuntime(s: Setup, env: Env = process.env): Runtime {
     else slots.push({ id: 'vpn', disabled: `no VPN data in scenario ${scenario?.name ?? ''}` });
   }
 
-  const monitor = new Monitor(slots, { host: scenario?.host ?? hostname(), refreshMs: config.refresh, demo: scenario?.name ?? null });
+  const monitor = new Monitor(slots, { host: scenario?.host ?? hostname(), refreshMs: config.refresh, demo: scenario?.name ?? null, unreachable: () => hosts.unreachable() });
   // Health changes reported by an engine reach the pane within a second, not at the next poll.
   const unsubscribe = docker?.subscribe(() => monitor.nudge('containers'));
   let closing: Promise<void> | null = null;

@@ -11,6 +11,8 @@ export type Hosts = {
   get(name: string): Host | undefined;
   names(): string[];
   closeAll(): void;
+  /** The hosts in use that do not answer now, with since when and why. */
+  unreachable(): { host: string; sinceMs: number; reason: string }[];
 };
 
 export class UnknownHostError extends Error {}
@@ -39,6 +41,14 @@ export function hostsFromConfig(config: Config, env: Env, placement?: Pick<HostP
     },
     names() {
       return Object.keys(config.hosts);
+    },
+    unreachable() {
+      const down: { host: string; sinceMs: number; reason: string }[] = [];
+      for (const [name, host] of built) {
+        const state = host instanceof SshHost ? host.unreachable : null;
+        if (state) down.push({ host: name, sinceMs: state.since, reason: state.reason });
+      }
+      return down;
     },
     closeAll() {
       for (const host of built.values()) host.close();

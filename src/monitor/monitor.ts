@@ -27,8 +27,13 @@ type State = {
   timer: NodeJS.Timeout | null;
 };
 
+/** A host that stopped answering: when, and why (from the hosts' own connection state). */
+export type Unreachable = { host: string; sinceMs: number; reason: string };
+
 export type MonitorOptions = {
   host: string;
+  /** Hosts that are unreachable now; read at every tick. */
+  unreachable?: () => Unreachable[];
   refreshMs: number;
   demo?: string | null;
   now?: () => number;
@@ -257,6 +262,7 @@ export class Monitor {
       demo: this.options.demo ?? null,
       status: worst(statuses),
       self: { cpuPercent, rssBytes: process.memoryUsage.rss() },
+      unreachable: (this.options.unreachable?.() ?? []).map((u) => ({ host: u.host, since: new Date(u.sinceMs).toISOString(), reason: u.reason })),
       // The probe for each id produces that id's data type; the slots are built that way.
       panes: panes as Panes,
     });

@@ -42,5 +42,7 @@ export type Snapshot = {
   status: Status;
   /** The console's own cost: CPU % of one core since the previous tick, resident memory. */
   self: { cpuPercent: number | null; rssBytes: number };
+  /** Hosts reached over SSH that do not answer now: since when and why. */
+  unreachable: { host: string; since: string; reason: string }[];
   panes: Panes;
 };

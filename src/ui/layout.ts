@@ -102,10 +102,17 @@ function smallest(view: View): Tier {
  * The view to show: the one asked for if one of its tiers fits, else the first automatic view
  * that fits (saying why), else a message naming the size needed.
  */
-export function choosePlacement(views: readonly View[], wanted: View | 'auto', size: Size): Placement {
+/**
+ * The view and tier for this terminal. `outage` names the view to use on auto while the main
+ * host is unreachable (the outage view), with the note saying why.
+ */
+export function choosePlacement(views: readonly View[], wanted: View | 'auto', size: Size, outage?: { view: View; note: string } | null): Placement {
   if (wanted !== 'auto') {
     const tier = wanted.tiers.find((t) => tierFits(t, size));
     if (tier) return place(wanted, tier, size, null);
+  } else if (outage) {
+    const tier = outage.view.tiers.find((t) => tierFits(t, size));
+    if (tier) return place(outage.view, tier, size, outage.note);
   }
   for (const view of views) {
     if (!view.auto) continue;

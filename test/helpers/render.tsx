@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import chalk from 'chalk';
 import { render } from 'ink';
 import stringWidth from 'string-width';
-import { setup, type Setup } from '../../src/cli/compose.js';
+import { buildRuntime, setup, type Setup } from '../../src/cli/compose.js';
 import { FrameStream } from '../../src/cli/screen.js';
 import type { GlobalOptions } from '../../src/cli/args.js';
 import { loadKeymap, type Keymap } from '../../src/config/keymaps.js';
@@ -22,7 +22,8 @@ import { assessGpu } from '../../src/probes/gpu/probe.js';
 import { EXTENDED_GPU_FIELDS, BASE_GPU_FIELDS, parseGpu } from '../../src/probes/gpu/parse.js';
 import { App, type AppActions } from '../../src/ui/app.js';
 import type { SnapshotSource } from '../../src/ui/hooks/use-snapshot.js';
-import type { Theme } from '../../src/ui/theme.js';
+import { STATUS_SYMBOL, STATUS_WORD, type Theme } from '../../src/ui/theme.js';
+import type { Status } from '../../src/monitor/status.js';
 
 // ---------------------------------------------------------------------------------------------
 // The fake terminal.
@@ -233,6 +234,35 @@ export function gpuEntry(s: Setup, caseDir: string): Panes['gpu'] {
   return { status: assessment.status, ageMs: 1200, summary: assessment.summary, alerts: assessment.alerts, data };
 }
 
+/**
+ * The panes of a demo scenario as its first reading gives them, through the real replays,
+ * readers, parsers and assessments (the same path as `homeops --demo NAME`).
+ */
+export async function demoPanes(name: string): Promise<Panes> {
+  const runtime = buildRuntime(testSetup({ demo: name }));
+  try {
+    return (await runtime.monitor.once()).panes;
+  } finally {
+    await runtime.close();
+  }
+}
+
+/**
+ * A busy estate, the most text the panes show: the 7950X under load, two GPUs, and the
+ * containers, DNS and VPN of a bad evening (a database unhealthy and a service in a restart
+ * loop, the primary DNS down and clients failed over, the VPN stopped).
+ */
+export async function busyPanes(s: Setup): Promise<Partial<Panes>> {
+  const [containers, dns, vpn] = await Promise.all([demoPanes('db-unhealthy'), demoPanes('primary-down'), demoPanes('vpn-down')]);
+  return {
+    cpu: cpuEntry(s, 'cpu/7950x-busy.json'),
+    gpu: gpuEntry(s, 'dual-595'),
+    containers: containers.containers,
+    dns: dns.dns,
+    vpn: vpn.vpn,
+  };
+}
+
 export function offEntry(summary: string): PaneEntry<never> {
   return { status: 'off', ageMs: null, summary, alerts: [], data: null };
 }
@@ -244,6 +274,7 @@ export type SnapshotParts = {
   demo?: string | null;
   takenAt?: string;
   self?: Snapshot['self'];
+  unreachable?: Snapshot['unreachable'];
   panes?: Partial<Panes>;
 };
 
@@ -257,6 +288,7 @@ export function snapshot(parts: SnapshotParts = {}): Snapshot {
     demo: parts.demo ?? null,
     status: parts.status ?? worst(PANE_IDS.map((id) => panes[id].status)),
     self: parts.self ?? { cpuPercent: 1.5, rssBytes: 96 * 1024 * 1024 },
+    unreachable: parts.unreachable ?? [],
     panes,
   };
 }
@@ -449,6 +481,9 @@ export type PaneOnScreen = {
   bottom: string;
   /** True when drawn with the heavy (focused) border. */
   heavy: boolean;
+  /** Where its top-left corner is: the frame's line (0 first) and column (in characters, 0 first). */
+  row: number;
+  column: number;
 };
 
 /**
@@ -478,7 +513,7 @@ export function paneOnScreen(plain: string, title: string): PaneOnScreen | undef
       if (line[left] === bottomCorner) break;
       body.push(line.slice(left + 1, right).join(''));
     }
-    return { top: chars.slice(left, right + 1).join(''), body, bottom: (lines[end] ?? []).slice(left, right + 1).join(''), heavy };
+    return { top: chars.slice(left, right + 1).join(''), body, bottom: (lines[end] ?? []).slice(left, right + 1).join(''), heavy, row, column: left };
   }
   return undefined;
 }
@@ -487,6 +522,21 @@ export function paneOnScreen(plain: string, title: string): PaneOnScreen | undef
 export function paneText(plain: string, title: string): string {
   const pane = paneOnScreen(plain, title);
   return pane ? pane.body.map((l) => l.trim()).filter(Boolean).join(' ').replace(/ +/g, ' ') : '';
+}
+
+/** The title each pane's top border starts with. */
+export const PANE_TITLES = { cpu: 'CPU', containers: 'Containers', gpu: 'GPU', dns: 'DNS', vpn: 'VPN' } as const satisfies Partial<Record<PaneId, string>>;
+
+export type PaneTitle = (typeof PANE_TITLES)[keyof typeof PANE_TITLES];
+
+/** A status as panes and the status bar show it: its symbol and word ("▲ WARN"). */
+export function statusWord(status: Status): string {
+  return `${STATUS_SYMBOL[status]} ${STATUS_WORD[status]}`;
+}
+
+/** The titles of the panes drawn focused (heavy border) in a plain frame. */
+export function focusedPanes(plain: string): PaneTitle[] {
+  return Object.values(PANE_TITLES).filter((title) => paneOnScreen(plain, title)?.heavy);
 }
 
 /** The status bar: the frame's last line. */

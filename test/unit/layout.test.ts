@@ -174,7 +174,19 @@ describe('choosePlacement', () => {
   it('picks the tmux view in an 80x24 tmux pane', () => {
     const p = placed(choosePlacement(views, 'auto', { columns: 80, rows: 24 }));
     expect(p.view.name).toBe('tmux');
-    expect(p.panes.map((pane) => pane.pane)).toEqual(['cpu', 'gpu']);
+    expect(p.panes.map((pane) => pane.pane)).toEqual(['cpu', 'gpu', 'dns', 'containers', 'vpn']);
+  });
+
+  it('switches to the outage view on auto while the main host is unreachable, and says why', () => {
+    const outage = { view: byName('outage'), note: 'workstation unreachable since 14:02' };
+    const p = placed(choosePlacement(views, 'auto', { columns: 120, rows: 40 }, outage));
+    expect(p.view.name).toBe('outage');
+    expect(p.note).toBe('workstation unreachable since 14:02');
+    expect(p.panes.map((pane) => pane.pane)[0]).toBe('dns');
+    // A view the operator chose stays.
+    expect(placed(choosePlacement(views, byName('workstation'), { columns: 120, rows: 40 }, outage)).view.name).toBe('workstation');
+    // Too small for the outage view: the usual automatic choice.
+    expect(placed(choosePlacement(views, 'auto', { columns: 60, rows: 15 + 1 }, null)).view.name).toBe('tmux');
   });
 
   it('never chooses a view that is not marked auto', () => {
