@@ -76,7 +76,8 @@ export function cpuPane(entry: PaneEntry<CpuData>, width: number, config: Config
     const index = core.group === null ? undefined : groupIndex.get(core.group);
     cells.push({ text: level(core.used), tone: index === undefined ? 'muted' : groupTone(index) });
   }
-  cells.push({ text: `  ${plan.hostCores} cores × ${Math.round(plan.hostThreads / Math.max(1, plan.hostCores))} threads`, tone: 'muted' });
+  const perCore = Math.round(plan.hostThreads / Math.max(1, plan.hostCores));
+  cells.push({ text: `  ${plan.hostCores} ${plan.hostCores === 1 ? 'core' : 'cores'} × ${perCore} ${perCore === 1 ? 'thread' : 'threads'}`, tone: 'muted' });
   lines.push(cells);
 
   const mem = plan.memory;
