@@ -1,12 +1,20 @@
 #!/usr/bin/env node
-// npm run bench [-- --seconds N --warmup N --only homeops|htop|btop --json FILE --first-frame REGEX --starts N]
+// npm run bench [-- --seconds N --warmup N --only homeops|htop|btop|containers --json FILE --first-frame REGEX --starts N
+//                   --skip-containers]
 //
 // Runs the built console (`node dist/cli.js --demo healthy`), `htop -d 20` and `btop` (update_ms
 // 2000) one after the other in a private tmux server at 120x40, the same way the end-to-end tests
 // do, and measures each: time to first frame, CPU (own, and own + children) averaged over
 // --seconds after --warmup, peak and final RSS, bytes written to the terminal per minute, and,
 // for the console, each pane's render time from HOMEOPS_PROFILE. Method: docs/performance.md.
+//
+// Containers: the time to build the containers pane's frame for 200 containers (in-process,
+// through the pane function), and the console's CPU with 50 real containers shown: 50 busybox
+// containers on the test engine (scripts/services.sh up), the console against that engine for
+// the same window, with the engine's own extra CPU (dockerd, containerd, the containers' shims)
+// beside it. --skip-containers leaves the engine run out.
 import { execFileSync } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -27,18 +35,23 @@ const { values: opts } = parseArgs({
     json: { type: 'string' },
     'first-frame': { type: 'string', default: 'refresh' },
     starts: { type: 'string', default: '5' },
+    'skip-containers': { type: 'boolean', default: false },
+    containers: { type: 'string', default: '50' },
     help: { type: 'boolean', short: 'h' },
   },
 });
 if (opts.help) {
-  process.stdout.write(`usage: npm run bench -- [--seconds N] [--warmup N] [--only homeops|htop|btop] [--json FILE]
-                        [--first-frame REGEX] [--starts N]
+  process.stdout.write(`usage: npm run bench -- [--seconds N] [--warmup N] [--only homeops|htop|btop|containers] [--json FILE]
+                        [--first-frame REGEX] [--starts N] [--skip-containers] [--containers N]
   --seconds N          measure CPU, RSS and output over N seconds (default 60)
   --warmup N           after a warm-up of N seconds (default 10)
-  --only NAME          measure only homeops, htop or btop
+  --only NAME          measure only homeops, htop, btop, or the containers figures
   --json FILE          also write the figures as JSON
   --first-frame REGEX  what on screen means the console's first frame (default: refresh, in its status bar)
   --starts N           starts for the first-frame median (default 5; the last one is measured on)
+  --skip-containers    leave out the run against real containers (it needs the test Docker engine:
+                       scripts/services.sh up, or DOCKER_HOST naming a unix socket)
+  --containers N       containers started for that run (default 50)
 `);
   process.exit(0);
 }
@@ -50,6 +63,7 @@ if (!(seconds > 0) || !(warmup >= 0) || !Number.isFinite(starts)) fail('--second
 const targets = [
   {
     name: 'homeops',
+    console: true,
     label: 'homeops --demo healthy',
     command: [process.execPath, join(root, 'dist', 'cli.js'), '--demo', 'healthy'],
     firstFrame: new RegExp(opts['first-frame']),
@@ -58,7 +72,10 @@ const targets = [
   { name: 'htop', label: 'htop -d 20', command: ['htop', '-d', '20'], firstFrame: /F10Quit/, needs: 'apt-get install -y htop' },
   { name: 'btop', label: 'btop (update_ms 2000)', command: ['btop'], firstFrame: /¹cpu/, needs: 'apt-get install -y btop' },
 ].filter((t) => !opts.only || t.name === opts.only);
-if (targets.length === 0) fail(`--only: "${opts.only}" is not one of homeops, htop, btop`);
+const containersWanted = !opts.only || opts.only === 'containers';
+if (targets.length === 0 && !containersWanted) fail(`--only: "${opts.only}" is not one of homeops, htop, btop, containers`);
+const benchContainers = Math.floor(Number(opts.containers));
+if (!(benchContainers >= 1 && benchContainers <= 500)) fail('--containers takes a number from 1 to 500');
 
 function fail(message) {
   process.stderr.write(`bench: ${message}\n`);
@@ -253,7 +270,7 @@ async function measure(target) {
   const firstFrameFile = join(work, `${target.name}.first-frame`);
   for (const f of [output, profile, firstFrameFile]) rmSync(f, { force: true });
   const extraEnv = [];
-  if (target.name === 'homeops') extraEnv.push(`HOMEOPS_PROFILE=${profile}`, `HOMEOPS_FIRST_FRAME_FILE=${firstFrameFile}`);
+  if (target.console) extraEnv.push(`HOMEOPS_PROFILE=${profile}`, `HOMEOPS_FIRST_FRAME_FILE=${firstFrameFile}`);
   if (target.name === 'btop') {
     const config = join(work, 'btop-config');
     mkdirSync(join(config, 'btop'), { recursive: true });
@@ -269,7 +286,8 @@ async function measure(target) {
     const firstFrames = [];
     let run;
     let selfReported = null;
-    for (let i = 0; i < starts; i++) {
+    const startsHere = target.starts ?? starts;
+    for (let i = 0; i < startsHere; i++) {
       if (run) await stopProgram(run.pid);
       rmSync(firstFrameFile, { force: true });
       const outputBefore = size(output);
@@ -277,10 +295,10 @@ async function measure(target) {
       const ms = await waitForFrame(pane, target.firstFrame, run.started, run.pid, output);
       firstFrames.push(ms);
       run.bytesToFirstFrame = size(output) - outputBefore;
-      log(`first frame ${ms.toFixed(0)} ms (start ${i + 1}/${starts})`);
+      log(`first frame ${ms.toFixed(0)} ms (start ${i + 1}/${startsHere})`);
     }
     // The console's own note of when it wrote its first frame (epoch ms), if it keeps one.
-    for (let i = 0; i < 50 && !existsSync(firstFrameFile) && target.name === 'homeops'; i++) await sleep(10);
+    for (let i = 0; i < 50 && !existsSync(firstFrameFile) && target.console; i++) await sleep(10);
     if (existsSync(firstFrameFile)) {
       const at = Number(readFileSync(firstFrameFile, 'utf8').trim());
       if (Number.isFinite(at) && at > 0) selfReported = at - run.startedEpoch;
@@ -292,6 +310,7 @@ async function measure(target) {
     await sleep(warmup * 1000);
     if (!alive(pid)) throw new Error('the program exited during the warm-up');
     const a = ticks(pid);
+    target.window?.begin();
     const bytesA = size(output);
     const profileA = size(profile);
     const rssSamples = [];
@@ -309,6 +328,7 @@ async function measure(target) {
       if (rss !== null) rssSamples.push(rss);
     }
     const b = prev;
+    target.window?.end();
     const wall = (b.at - a.at) / 1000;
     const bytes = size(output) - bytesA;
     const result = {
@@ -329,7 +349,7 @@ async function measure(target) {
         meanDuringWindow: rssSamples.length ? (rssSamples.reduce((x, y) => x + y, 0) / rssSamples.length) / 1000 * 1.024 : null,
       },
       terminalBytesPerMinute: (bytes / wall) * 60,
-      render: target.name === 'homeops' ? profileStats(profile, profileA) : null,
+      render: target.console ? profileStats(profile, profileA) : null,
     };
     await stopProgram(pid);
     return result;
@@ -390,6 +410,375 @@ function printTable(results) {
   }
 }
 
+// ------------------------------------------------------------------ containers
+// (a) The containers pane's frame for 200 containers, built in-process through the pane function
+// and the frame (what HOMEOPS_PROFILE times per pane in the console), cold and warm, at the pane
+// sizes of the 200x60, 120x40 and 80x24 layouts. (b) The console against a real engine with
+// `benchContainers` idle busybox containers, and what the engine itself spends meanwhile.
+const CONTAINER_GOALS = { frameMs: 15, cpuPercent: 2 };
+const BENCH_LABEL = 'homeops.bench';
+const BENCH_IMAGE = process.env.HOMEOPS_TEST_DOCKER_IMAGE || 'local/busybox:latest';
+
+const RENDER_SCRIPT = String.raw`
+import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+const root = process.argv[2];
+const src = (p) => import(pathToFileURL(join(root, 'src', p)).href);
+const { loadConfig } = await src('config/load.ts');
+const { containersPane } = await src('ui/panes/containers.ts');
+const { INITIAL_CONTAINERS_VIEW, moveSelection, visibleContainers } = await src('ui/panes/containers-view.ts');
+const { frameLines } = await src('ui/frame.ts');
+const { config } = loadConfig(undefined, { HOME: '/nonexistent', XDG_CONFIG_HOME: '/nonexistent' }, '/');
+const N = 200;
+const GROUPS = ['database', 'core', 'specialized', 'burst', 'unplanned'];
+const NETS = [['homeops_default'], ['homeops_internal'], ['homeops_default', 'homeops_external'], []];
+const GiB = 2 ** 30;
+function reading(tick) {
+  const containers = [];
+  for (let i = 0; i < N; i++) {
+    const running = i % 23 !== 7;
+    const unhealthy = i % 29 === 3;
+    containers.push({
+      host: 'workstation', id: String(i).padStart(64, 'a'), shortId: String(i).padStart(12, 'a'),
+      name: i % 10 === 0 ? 'homeops-' + GROUPS[i % 5] + '-worker-' + i : 'svc-' + i,
+      image: 'ghcr.io/example/svc-' + (i % 17) + ':1.' + (i % 5), composeProject: 'homeops', composeService: 'svc-' + i,
+      group: GROUPS[i % 5], groupBy: i % 5 === 4 ? null : 'compose',
+      state: running ? 'running' : (i % 2 ? 'exited' : 'restarting'), statusText: 'Up 3 days', exitCode: running ? null : 1,
+      health: unhealthy ? 'unhealthy' : i % 3 === 0 ? 'none' : 'healthy', failingStreak: unhealthy ? 3 : 0,
+      healthLog: unhealthy ? [{ start: null, end: null, exitCode: 1, output: 'connection refused' }] : [], lastHealthOutput: unhealthy ? 'connection refused' : null,
+      restartCount: i % 7, recentRestarts: 0, restartLoop: !running && i % 2 === 0, restartPolicy: 'unless-stopped',
+      startedAt: '2026-01-01T00:00:00.000Z', finishedAt: null, uptimeMs: running ? 1000 * 60 * (i + 1) : null, oomKilled: false,
+      cpuPercent: running ? ((i * 37 + tick * 11) % 1000) / 10 : null, cpuCores: running ? ((i * 37 + tick * 11) % 1000) / 2000 : null,
+      memoryUsedBytes: running ? (i % 40 + 1) * 50 * 2 ** 20 : null, memoryLimitBytes: 8 * GiB, memoryPercent: running ? i % 40 : null,
+      planMemoryBytes: i % 5 === 0 ? 2 * GiB : null, networks: NETS[i % 4], statsAgeMs: 0,
+    });
+  }
+  const groups = GROUPS.map((group) => {
+    const rows = containers.filter((c) => c.group === group);
+    const planned = group !== 'unplanned';
+    const usedCores = rows.reduce((s, r) => s + (r.cpuCores ?? 0), 0);
+    const memoryUsedBytes = rows.reduce((s, r) => s + (r.memoryUsedBytes ?? 0), 0);
+    return {
+      group, planned, cores: planned ? 4 : null, usedCores, coresPercent: planned ? usedCores / 4 * 100 : null,
+      memoryBytes: planned ? 12 * GiB : null, memoryUsedBytes, memoryPercent: planned ? memoryUsedBytes / (12 * GiB) * 100 : null,
+      containers: rows.length, running: rows.filter((r) => r.state === 'running').length, unhealthy: rows.filter((r) => r.health === 'unhealthy').length,
+      measured: rows.filter((r) => r.cpuCores !== null).length, missing: [],
+    };
+  });
+  const count = (f) => containers.filter(f).length;
+  return {
+    endpoints: [{ host: 'workstation', label: 'bench', engine: null, status: 'ok', error: null, ageMs: 0, containers: N }],
+    containers, groups,
+    counts: { total: N, running: count((c) => c.state === 'running'), healthy: count((c) => c.health === 'healthy'), unhealthy: count((c) => c.health === 'unhealthy'),
+      starting: 0, restarting: count((c) => c.state === 'restarting'), exited: count((c) => c.state === 'exited'), unplanned: count((c) => c.group === 'unplanned') },
+    readAt: Date.now(),
+  };
+}
+const entryOf = (data) => ({ status: 'crit', ageMs: 300, summary: '', alerts: [{ level: 'crit', message: 'svc-3 unhealthy (3 failed checks): connection refused [core]' }], data });
+// Wall time, and the process's CPU time: on a busy machine the difference is time spent waiting.
+const cpuTimes = [];
+function frame(entry, w, h, view) {
+  const c = process.cpuUsage();
+  const t = performance.now();
+  const content = containersPane(entry, w - 2, h - 2, config, view);
+  const lines = frameLines({ title: content.title, lines: content.lines, status: entry.status, age: null, width: w, height: h, focused: true, scroll: 0 });
+  const ms = performance.now() - t;
+  const used = process.cpuUsage(c);
+  cpuTimes.push((used.user + used.system) / 1000);
+  if (lines.length !== h) throw new Error('frame of ' + lines.length + ' lines for a pane of ' + h);
+  return ms;
+}
+const sizes = [['200x60 (wide)', 120, 31], ['120x40 (normal)', 72, 15], ['80x24 (tmux)', 40, 8]];
+const out = { containers: N, cold: null, sizes: [] };
+// Cold: the first frame after start, when nothing is compiled yet.
+out.cold = frame(entryOf(reading(0)), 120, 31, { ...INITIAL_CONTAINERS_VIEW, sort: 'cpu', descending: true });
+for (const [label, w, h] of sizes) {
+  const fresh = [];
+  const moves = [];
+  cpuTimes.length = 0;
+  // A new reading every frame (re-sorted by CPU): what each refresh costs.
+  for (let tick = 1; tick <= 300; tick++) fresh.push(frame(entryOf(reading(tick)), w, h, { ...INITIAL_CONTAINERS_VIEW, sort: 'cpu', descending: true }));
+  // The same reading, the selection moving down through every row: what a key press costs.
+  const entry = entryOf(reading(999));
+  const freshCpu = cpuTimes.splice(0);
+  let view = { ...INITIAL_CONTAINERS_VIEW, sort: 'cpu', descending: true };
+  const rows = visibleContainers(entry.data, view);
+  for (let i = 0; i < N; i++) {
+    view = moveSelection(view, rows, 1);
+    moves.push(frame(entry, w, h, view));
+  }
+  out.sizes.push({ label, pane: w + 'x' + h, fresh: fresh.slice(20), freshCpu: freshCpu.slice(20), moves: moves.slice(20) });
+}
+process.stdout.write(JSON.stringify(out));
+`;
+
+async function containersRender() {
+  const file = join(work, 'containers-render.mjs');
+  writeFileSync(file, RENDER_SCRIPT);
+  const text = execFileSync(process.execPath, ['--import', 'tsx', file, root], { cwd: root, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  const raw = JSON.parse(text);
+  return {
+    containers: raw.containers,
+    coldMs: raw.cold,
+    sizes: raw.sizes.map((s) => ({ label: s.label, pane: s.pane, newReading: stats(s.fresh), newReadingCpu: stats(s.freshCpu), keyPress: stats(s.moves) })),
+    loadAverage: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
+  };
+}
+
+/** The test engine's socket: DOCKER_HOST when it names a unix socket, else the one scripts/services.sh wrote. */
+function engineSocket() {
+  let host = process.env.DOCKER_HOST;
+  const envFile = join(process.env.HOMEOPS_SVC_DIR || '/tmp/homeops-svc', 'env.sh');
+  if (!host && existsSync(envFile)) host = /^export DOCKER_HOST=(\S+)$/m.exec(readFileSync(envFile, 'utf8'))?.[1];
+  if (!host) return { socket: null, why: `no DOCKER_HOST and no ${envFile} (start the test engine with: scripts/services.sh up)` };
+  if (!host.startsWith('unix://')) return { socket: null, why: `DOCKER_HOST=${host} is not a unix socket on this machine` };
+  const socket = host.slice('unix://'.length);
+  return existsSync(socket) ? { socket, why: null } : { socket: null, why: `no socket at ${socket} (start the test engine with: scripts/services.sh up)` };
+}
+
+function dockerApi(socket, method, path, body) {
+  return new Promise((resolveCall, reject) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const req = httpRequest({ socketPath: socket, path, method, timeout: 30_000, headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {} }, (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (c) => { text += c; }).on('end', () => {
+        let parsed = text;
+        try {
+          parsed = text ? JSON.parse(text) : null;
+        } catch {
+          // plain text
+        }
+        resolveCall({ status: res.statusCode ?? 0, body: parsed });
+      });
+    });
+    req.on('error', reject);
+    req.on('timeout', () => req.destroy(new Error(`${method} ${path}: no answer in 30 s`)));
+    req.end(payload);
+  });
+}
+
+async function inParallel(items, limit, work) {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      await work(items[index], index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+async function removeBenchContainers(socket, run) {
+  const filters = encodeURIComponent(JSON.stringify({ label: [run ? `${BENCH_LABEL}=${run}` : BENCH_LABEL] }));
+  const listed = await dockerApi(socket, 'GET', `/containers/json?all=1&filters=${filters}`);
+  const ids = Array.isArray(listed.body) ? listed.body.map((c) => c.Id) : [];
+  await inParallel(ids, 8, (id) => dockerApi(socket, 'DELETE', `/containers/${id}?force=1`));
+  return ids.length;
+}
+
+async function startBenchContainers(socket, run, count) {
+  const names = Array.from({ length: count }, (_, i) => `homeops-bench-${String(i + 1).padStart(2, '0')}`);
+  const ids = [];
+  await inParallel(names, 8, async (name, index) => {
+    const created = await dockerApi(socket, 'POST', `/containers/create?name=${encodeURIComponent(name)}`, {
+      Image: BENCH_IMAGE,
+      Cmd: ['sleep', '3600'],
+      Labels: { [BENCH_LABEL]: run },
+      HostConfig: { NetworkMode: 'none' },
+    });
+    if (created.status !== 201) throw new Error(`create ${name}: ${created.status} ${JSON.stringify(created.body)}`);
+    ids[index] = created.body.Id;
+    const started = await dockerApi(socket, 'POST', `/containers/${created.body.Id}/start`);
+    if (started.status !== 204) throw new Error(`start ${name}: ${started.status} ${JSON.stringify(started.body)}`);
+  });
+  return { names, ids };
+}
+
+function commOf(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return null;
+  }
+}
+
+function cmdlineOf(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  } catch {
+    return [];
+  }
+}
+
+/** dockerd serving the socket, its containerd, and the shims of the bench containers. */
+function enginePids(socket, containerIds) {
+  const all = readdirSync('/proc').filter((n) => /^\d+$/.test(n)).map(Number);
+  const pidFile = join(process.env.HOMEOPS_SVC_DIR || '/tmp/homeops-svc', 'dockerd.pid');
+  let dockerd = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').trim()) : null;
+  if (!dockerd || commOf(dockerd) !== 'dockerd' || !cmdlineOf(dockerd).some((a) => a.includes(socket))) {
+    dockerd = all.find((p) => commOf(p) === 'dockerd' && cmdlineOf(p).some((a) => a.includes(socket))) ?? null;
+  }
+  const containerd = dockerd ? all.filter((p) => stat(p)?.ppid === dockerd && commOf(p) === 'containerd') : [];
+  const ids = new Set(containerIds);
+  const shims = all.filter((p) => (commOf(p) ?? '').startsWith('containerd-shim') && cmdlineOf(p).some((a) => ids.has(a)));
+  return { dockerd, containerd, shims };
+}
+
+/** Own CPU ticks (utime + stime, not children) of each group of engine processes. */
+function engineTicks(pids) {
+  const own = (list) => list.reduce((sum, p) => {
+    const s = stat(p);
+    return sum + (s ? s.utime + s.stime : 0);
+  }, 0);
+  return { dockerd: pids.dockerd ? own([pids.dockerd]) : null, containerd: own(pids.containerd), shims: own(pids.shims), at: performance.now() };
+}
+
+function engineCpu(a, b) {
+  const wall = (b.at - a.at) / 1000;
+  const pct = (x, y) => (x === null || y === null ? null : ((y - x) / CLK_TCK / wall) * 100);
+  const dockerd = pct(a.dockerd, b.dockerd);
+  const containerd = pct(a.containerd, b.containerd);
+  const shims = pct(a.shims, b.shims);
+  return { seconds: wall, dockerd, containerd, shims, total: dockerd === null ? null : dockerd + containerd + shims };
+}
+
+function benchConfig(socket, names) {
+  // The console as it runs at home, minus what this machine cannot show: its CPU pane, the
+  // containers against a plan that places some of them, no GPU, DNS, VPN or backups sections.
+  const planned = names.slice(0, Math.min(10, names.length));
+  return [
+    'refresh: 2s',
+    'profile: local',
+    'hosts:',
+    '  workstation: { address: 127.0.0.1, local: true }',
+    'plan:',
+    '  host: workstation',
+    '  threadsPerCore: 2',
+    '  groups:',
+    '    - { name: system, cores: 1, memory: 1GiB }',
+    `    - { name: bench, cores: 1, memory: 1GiB, containers: [${planned.join(', ')}] }`,
+    'probes:',
+    '  gpu: { enabled: false }',
+    'docker:',
+    `  endpoints: [{ host: workstation, socket: "unix://${socket}" }]`,
+    '  interval: 2s',
+    '  statsInterval: 2s',
+    '',
+  ].join('\n');
+}
+
+async function containersEngineRun() {
+  const { socket, why } = engineSocket();
+  if (!socket) throw new SkipError(why);
+  if (!(await dockerApi(socket, 'GET', '/_ping').then((r) => r.status === 200, () => false))) {
+    throw new SkipError(`the engine at ${socket} does not answer /_ping (start it with: scripts/services.sh up)`);
+  }
+  const image = await dockerApi(socket, 'GET', `/images/${encodeURIComponent(BENCH_IMAGE)}/json`);
+  if (image.status !== 200) throw new SkipError(`no image ${BENCH_IMAGE} on the engine at ${socket} (scripts/services.sh up imports it)`);
+
+  const log = (msg) => process.stderr.write(`  containers: ${msg}\n`);
+  const run = `${process.pid}-${Date.now()}`;
+  const leftovers = await removeBenchContainers(socket, null);
+  if (leftovers) log(`removed ${leftovers} containers left by an earlier run`);
+  const removeOnSignal = () => {
+    removeBenchContainers(socket, run).finally(() => process.exit(130));
+  };
+  process.once('SIGINT', removeOnSignal);
+  process.once('SIGTERM', removeOnSignal);
+  try {
+    const started = performance.now();
+    const { names, ids } = await startBenchContainers(socket, run, benchContainers);
+    log(`${names.length} containers running (${((performance.now() - started) / 1000).toFixed(1)} s); engine at ${socket}`);
+    const pids = enginePids(socket, ids);
+    if (!pids.dockerd) log('dockerd not found among the processes: its CPU is not reported');
+    log(`engine processes: dockerd ${pids.dockerd ?? '?'}, containerd ${pids.containerd.join(' ') || '–'}, ${pids.shims.length} shims`);
+
+    // The engine alone with the containers first: what it spends without the console.
+    const idleSeconds = Math.min(20, seconds);
+    await sleep(2000);
+    log(`engine without the console for ${idleSeconds} s`);
+    const idleA = engineTicks(pids);
+    await sleep(idleSeconds * 1000);
+    const idle = engineCpu(idleA, engineTicks(pids));
+
+    const config = join(work, 'containers-config.yaml');
+    writeFileSync(config, benchConfig(socket, names));
+    let windowA = null;
+    let during = null;
+    const target = {
+      name: 'containers',
+      console: true,
+      label: `homeops, ${names.length} containers`,
+      command: [process.execPath, join(root, 'dist', 'cli.js'), '--config', config, '--refresh', '2s'],
+      firstFrame: /\b\d+ running\b/,
+      starts: 1,
+      window: {
+        begin: () => { windowA = engineTicks(pids); },
+        end: () => { during = engineCpu(windowA, engineTicks(pids)); },
+      },
+    };
+    const consoleResult = await measure(target);
+    const extra = (key) => (during?.[key] == null || idle[key] == null ? null : during[key] - idle[key]);
+    return {
+      containers: names.length,
+      image: BENCH_IMAGE,
+      console: consoleResult,
+      engineIdle: idle,
+      engineDuring: during,
+      engineExtra: { dockerd: extra('dockerd'), containerd: extra('containerd'), shims: extra('shims'), total: extra('total') },
+    };
+  } finally {
+    const removed = await removeBenchContainers(socket, run).catch(() => 0);
+    process.removeListener('SIGINT', removeOnSignal);
+    process.removeListener('SIGTERM', removeOnSignal);
+    log(`removed ${removed} containers`);
+  }
+}
+
+class SkipError extends Error {}
+
+function printContainers(result) {
+  const out = (text) => process.stdout.write(text);
+  out(`\ncontainers\n`);
+  if (result.render) {
+    const r = result.render;
+    out(`  pane frame with ${r.containers} containers (content + frame, in-process), ms; first frame cold: ${r.coldMs.toFixed(2)} ms; load average ${r.loadAverage}\n`);
+    out('  each refresh: a new reading, re-sorted by CPU; each key: the selection one row down; cpu: the process\'s CPU time\n');
+    const hdr = ['pane', 'each refresh: mean', 'p95', 'max', 'cpu mean', 'cpu p95', 'each key: mean', 'p95', 'max', ''];
+    const rows = r.sizes.map((s) => [
+      `${s.label} ${s.pane}`,
+      s.newReading.mean.toFixed(2), s.newReading.p95.toFixed(2), s.newReading.max.toFixed(2),
+      s.newReadingCpu.mean.toFixed(2), s.newReadingCpu.p95.toFixed(2),
+      s.keyPress.mean.toFixed(2), s.keyPress.p95.toFixed(2), s.keyPress.max.toFixed(2),
+      goal(s.newReading.p95, CONTAINER_GOALS.frameMs, 'ms (p95)'),
+    ]);
+    const wd = hdr.map((_, i) => Math.max(...[hdr, ...rows].map((x) => [...x[i]].length)));
+    const ln = (x) => `  ${x.map((c, i) => (i === 0 || i === x.length - 1 ? c.padEnd(wd[i]) : c.padStart(wd[i]))).join('  ').trimEnd()}`;
+    out(`${ln(hdr)}\n${rows.map(ln).join('\n')}\n`);
+  }
+  if (result.engineSkipped) out(`  ${result.engineSkipped}\n`);
+  const e = result.engine;
+  if (e) {
+    const c = e.console;
+    out(`  the console with ${e.containers} real containers (${c.label}), ${COLS}x${ROWS}, ${c.seconds.toFixed(0)} s:\n`);
+    out(`    CPU, own             ${fmt.pct(c.cpuPercent.own)}  ${goal(c.cpuPercent.own, CONTAINER_GOALS.cpuPercent, '% of one core')}\n`);
+    out(`    CPU, own + children  ${fmt.pct(c.cpuPercent.withChildren)}\n`);
+    out(`    CPU, busiest second  ${fmt.pct(c.cpuPercent.maxOneSecond)}\n`);
+    out(`    RSS, peak            ${fmt.mb(c.rssMB.peak)}\n`);
+    out(`    first frame with the containers  ${fmt.ms(c.firstFrameMs.median)}\n`);
+    const pane = c.render?.window?.containers;
+    const frameTimes = c.render?.window?.frame;
+    if (pane) out(`    containers pane build  mean ${pane.mean.toFixed(2)} ms · p95 ${pane.p95.toFixed(2)} ms · max ${pane.max.toFixed(2)} ms (n ${pane.n})\n`);
+    if (frameTimes) out(`    Ink frames             mean ${frameTimes.mean.toFixed(2)} ms · p95 ${frameTimes.p95.toFixed(2)} ms · max ${frameTimes.max.toFixed(2)} ms (n ${frameTimes.n})\n`);
+    const eng = (x) => (x == null ? '–' : fmt.pct(x));
+    out(`  the engine (own CPU of each process; the containers' shims are reparented away from dockerd):\n`);
+    out(`    ${'process'.padEnd(12)}${'alone'.padStart(10)}${'with console'.padStart(14)}${'extra'.padStart(10)}\n`);
+    for (const key of ['dockerd', 'containerd', 'shims', 'total']) {
+      out(`    ${key.padEnd(12)}${eng(e.engineIdle[key]).padStart(10)}${eng(e.engineDuring?.[key]).padStart(14)}${eng(e.engineExtra[key]).padStart(10)}\n`);
+    }
+  }
+}
+
 // ------------------------------------------------------------------ main
 if (!have('tmux')) fail('tmux is not installed — install it with: apt-get install -y tmux');
 for (const t of targets) {
@@ -426,8 +815,39 @@ for (const t of targets) {
   }
 }
 if (Object.keys(results).length) printTable(results);
+
+let containers = null;
+if (containersWanted) {
+  containers = { render: null, engine: null, engineSkipped: null };
+  process.stderr.write('  containers: pane frames with 200 containers\n');
+  try {
+    containers.render = await containersRender();
+  } catch (error) {
+    failed = true;
+    process.stderr.write(`bench: containers (200-container frame): ${error instanceof Error ? error.message : String(error)}\n`);
+  }
+  if (opts['skip-containers']) {
+    containers.engineSkipped = 'the run against real containers: skipped (--skip-containers)';
+  } else {
+    if (!existsSync(join(root, 'dist', 'cli.js'))) {
+      process.stderr.write('bench: dist/cli.js is missing; running npm run build\n');
+      execFileSync('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+    }
+    try {
+      containers.engine = await containersEngineRun();
+    } catch (error) {
+      failed = true;
+      const why = error instanceof Error ? error.message : String(error);
+      containers.engineSkipped = error instanceof SkipError
+        ? `the run against real containers: not run, ${why}; or leave it out with --skip-containers`
+        : `the run against real containers failed: ${why}`;
+      process.stderr.write(`bench: containers: ${why}\n`);
+    }
+  }
+  printContainers(containers);
+}
 if (opts.json) {
-  writeFileSync(resolve(opts.json), `${JSON.stringify({ machine, options: { cols: COLS, rows: ROWS, seconds, warmup, starts }, goals: GOALS, results }, null, 2)}\n`);
+  writeFileSync(resolve(opts.json), `${JSON.stringify({ machine, options: { cols: COLS, rows: ROWS, seconds, warmup, starts, containers: benchContainers }, goals: { ...GOALS, containers: CONTAINER_GOALS }, results, containers }, null, 2)}\n`);
   process.stdout.write(`\nJSON: ${resolve(opts.json)}\n`);
 }
 process.exit(failed ? 1 : 0);
