@@ -6,6 +6,7 @@ import { loadConfig, type LoadedConfig } from '../config/load.js';
 import type { Env } from '../config/paths.js';
 import { loadView, loadViews, type View } from '../config/views.js';
 import { loadScenario, replayCpuReader, replayNvidiaSmiHost, type Scenario } from '../demo/scenario.js';
+import { replayBackups } from '../demo/backups-replay.js';
 import { replayDocker } from '../demo/containers-replay.js';
 import { replayDnsSources } from '../demo/dns-replay.js';
 import { replayVpnSources } from '../demo/vpn-replay.js';
@@ -13,6 +14,7 @@ import { openDocker, type DockerAccess } from '../docker/access.js';
 import { chooseProfile, probeHost, resolveHosts, thisMachine, type HostPlacement } from '../hosts/profile.js';
 import { hostsFromConfig, type Hosts } from '../hosts/registry.js';
 import { Monitor, type ProbeSlot } from '../monitor/monitor.js';
+import { backupsProbe, backupsReader } from '../probes/backups/probe.js';
 import { containersProbe } from '../probes/containers/probe.js';
 import { cpuProbe } from '../probes/cpu/probe.js';
 import { cpuReaderFor } from '../probes/cpu/remote.js';
@@ -112,6 +114,12 @@ export function buildRuntime(s: Setup, env: Env = process.env): Runtime {
     if (vpn) slots.push({ id: 'vpn', probe: vpnProbe(vpnReader(config.vpn, vpn), config.vpn) });
     else slots.push({ id: 'vpn', disabled: `no VPN data in scenario ${scenario?.name ?? ''}` });
   }
+
+  if (!config.backups || config.backups.sets.length === 0) slots.push({ id: 'backups', disabled: 'not configured (no backups.sets in the config)' });
+  else if (scenario) {
+    const read = replayBackups(scenario, config.backups);
+    slots.push(read ? { id: 'backups', probe: backupsProbe(read, config.backups) } : { id: 'backups', disabled: `no backups in scenario ${scenario.name}` });
+  } else slots.push({ id: 'backups', probe: backupsProbe(backupsReader(config.backups, hosts, { env }), config.backups) });
 
   const monitor = new Monitor(slots, { host: scenario?.host ?? hostname(), refreshMs: config.refresh, demo: scenario?.name ?? null, unreachable: () => hosts.unreachable() });
   // Health changes reported by an engine reach the pane within a second, not at the next poll.

@@ -222,15 +222,11 @@ export const backupSetSchema = z.strictObject({
     .describe('files, dirs: which names count, e.g. "*.dump" (*, ? and [...]); default every name not starting with "."'),
   schedule: duration.describe('How often a backup is made: the newest older than this is due, older than 1.5 times this overdue'),
   // A number is a count of versions; an age is written as text ("7d"), so the two never mix.
+  // The text is kept as written (a parsed config parses again the same).
   keep: z.union([
-    z.number().int().positive().transform((versions) => ({ versions })),
-    z.string().describe('An age, e.g. 7d').transform((text, ctx) => {
-      const ageMs = parseDuration(text);
-      if (ageMs === undefined || ageMs <= 0) {
-        ctx.addIssue({ code: 'custom', message: `"${text}" is not an age (use e.g. 12h, 7d) or a number of versions` });
-        return z.NEVER;
-      }
-      return { ageMs };
+    z.number().int().positive(),
+    z.string().describe('An age, e.g. 7d').refine((text) => (parseDuration(text) ?? 0) > 0, {
+      error: (issue) => `${JSON.stringify(issue.input)} is not an age (use e.g. 12h, 7d) or a number of versions`,
     }),
   ]).optional()
     .describe('Retention: a number of versions (30) or an age (7d); absent = kept until deleted'),
@@ -251,6 +247,7 @@ export const backupsSchema = z.strictObject({
   backups.sets.forEach((set, index) => {
     if (seen.has(set.name)) ctx.addIssue({ code: 'custom', path: ['sets', index, 'name'], message: `set "${set.name}" is defined twice` });
     seen.add(set.name);
+    if (set.schedule <= 0) ctx.addIssue({ code: 'custom', path: ['sets', index, 'schedule'], message: 'must be longer than 0 (how often a backup is made)' });
     const repository = set.kind === 'restic' || set.kind === 'borg';
     if (repository && set.glob !== undefined) ctx.addIssue({ code: 'custom', path: ['sets', index, 'glob'], message: `a ${set.kind} repository has no files to match (glob is for kind files or dirs)` });
     if (!repository) {

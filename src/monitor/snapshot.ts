@@ -1,5 +1,6 @@
 // The Snapshot: plain, immutable data published once per tick. The console renders it,
 // `homeops status --json` prints it, and demo scenarios produce it from fixtures.
+import type { BackupsReading } from '../probes/backups/probe.js';
 import type { ContainersReading } from '../probes/containers/types.js';
 import type { CpuData } from '../probes/cpu/probe.js';
 import type { DnsReading } from '../probes/dns/probe.js';
@@ -14,10 +15,11 @@ export type PaneData = {
   containers: ContainersReading;
   dns: DnsReading;
   vpn: VpnReading;
+  backups: BackupsReading;
 };
 
 export type PaneId = keyof PaneData;
-export const PANE_IDS: readonly PaneId[] = ['cpu', 'gpu', 'containers', 'dns', 'vpn'];
+export const PANE_IDS: readonly PaneId[] = ['cpu', 'gpu', 'containers', 'dns', 'vpn', 'backups'];
 
 export type PaneEntry<T> = {
   status: Status;

@@ -1,0 +1,204 @@
+// The backups pane: one line per set, its state as a word, an age bar that fills as the newest
+// backup ages towards overdue (1.5 times the schedule), the age against the schedule and the
+// versions kept; then, as height allows, a detail block per set (problems first): the newest
+// backup, retention, why a read failed, WAL archiving. A host that does not answer comes first.
+import type { Config } from '../../config/schema.js';
+import { formatAge, formatBytes } from '../../config/units.js';
+import type { PaneEntry } from '../../monitor/snapshot.js';
+import type { Status } from '../../monitor/status.js';
+import { freshness, overdueFraction } from '../../probes/backups/freshness.js';
+import { clockTime, everyText as every } from '../../probes/backups/reading.js';
+import type { BackupSetReading, BackupsReading, SetState, WalReading } from '../../probes/backups/types.js';
+import { STATUS_SYMBOL } from '../theme.js';
+import { bar, pad, textWidth, type Line, type Segment, type Tone } from '../text.js';
+import { labelled, stateLines, type PaneContent } from './common.js';
+
+const STATE_STATUS: Record<SetState, Status> = { fresh: 'ok', due: 'warn', overdue: 'crit', missing: 'crit', unknown: 'stale' };
+const STATE_WORD: Record<SetState, string> = { fresh: 'fresh', due: 'DUE', overdue: 'OVERDUE', missing: 'MISSING', unknown: 'UNKNOWN' };
+const WAL_WORD: Record<WalReading['state'], { text: string; tone: Tone }> = {
+  ok: { text: 'WAL ok', tone: 'ok' },
+  idle: { text: 'WAL idle', tone: 'muted' },
+  failing: { text: 'WAL FAILING', tone: 'crit' },
+  off: { text: 'WAL OFF', tone: 'crit' },
+  unknown: { text: 'WAL unknown', tone: 'warn' },
+};
+
+const LABEL_WIDTH = 10;
+
+function stateLabel(state: SetState): Segment {
+  const status = STATE_STATUS[state];
+  return { text: `${STATUS_SYMBOL[status]} ${pad(STATE_WORD[state], 7)} `, tone: status, bold: state !== 'fresh' };
+}
+
+/** The set as it stands at the time shown: a backup keeps ageing between reads. */
+function atShown(set: BackupSetReading, shownAt: number): BackupSetReading {
+  if (!set.newest || set.state === 'missing' || set.state === 'unknown') return set;
+  const ageMs = Math.max(0, shownAt - set.newest.at);
+  return { ...set, ageMs, state: freshness(ageMs, set.scheduleMs) };
+}
+
+/** "14:05:12" (or "14:05") today, else "2026-11-20 18:37". */
+function when(ms: number, now: number, seconds = true): string {
+  if (Math.abs(now - ms) < 86_400_000) return seconds ? clockTime(ms) : clockTime(ms).slice(0, 5);
+  const d = new Date(ms);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
+}
+
+function versions(set: BackupSetReading): string {
+  const r = set.retention;
+  const noun = set.count === 1 ? 'version' : 'versions';
+  if (!r) return `${set.count} ${noun}`;
+  if (r.kind === 'versions') return `${set.count}/${r.limit} ${noun}`;
+  return `${set.count} ${noun}, ${formatAge(r.oldestAgeMs)}/${every(r.limitMs)}`;
+}
+
+/** How much of the tail a narrow pane leaves out: 0 nothing, 1 the size, 2 the versions too. */
+type Squeeze = 0 | 1 | 2;
+type Layout = { nameWidth: number; hostWidth: number; barWidth: number; shownAt: number; squeeze: Squeeze };
+
+/** What follows the bar: age against schedule, versions kept, size, WAL, how old a stale read is. */
+function setTail(set: BackupSetReading, shownAt: number, squeeze: Squeeze): Segment[] {
+  const tone = STATE_STATUS[set.state];
+  const age = set.ageMs === null ? (set.state === 'missing' ? 'none' : '?') : formatAge(set.ageMs);
+  const showVersions = squeeze < 2 && set.state !== 'unknown' && set.state !== 'missing';
+  // The schedule is padded to line up the versions after it.
+  const schedule = showVersions ? pad(every(set.scheduleMs), 3) : every(set.scheduleMs);
+  const tail: Segment[] = [{ text: `${pad(age, 4, 'right')} / ${schedule}`, tone: set.state === 'fresh' ? 'plain' : tone, bold: set.state !== 'fresh' }];
+  if (showVersions) tail.push({ text: `  ${versions(set)}`, tone: set.retention?.over ? 'warn' : 'muted' });
+  const size = set.newest?.size ?? null;
+  // A directory's size says nothing, nor does an empty stamp file's.
+  if (squeeze < 1 && size !== null && size > 0 && set.kind !== 'dirs') tail.push({ text: ` · ${formatBytes(size)}`, tone: set.sizeDrop ? 'warn' : 'muted', bold: set.sizeDrop !== null });
+  if (set.wal) tail.push({ text: ' · ' }, { text: WAL_WORD[set.wal.state].text, tone: WAL_WORD[set.wal.state].tone, bold: set.wal.state !== 'ok' && set.wal.state !== 'idle' });
+  if (set.problem && set.problem.reason !== 'not-found') {
+    const seen = set.seenAt === null ? 'not read' : `seen ${formatAge(shownAt - set.seenAt)} ago`;
+    tail.push({ text: ` · ${seen}`, tone: 'stale' });
+  }
+  return tail;
+}
+
+function setLine(set: BackupSetReading, layout: Layout): Line {
+  const line: Line = [
+    stateLabel(set.state),
+    { text: pad(set.name, layout.nameWidth), bold: true },
+    { text: ` ${pad(set.host, layout.hostWidth)} `, tone: 'muted' },
+  ];
+  if (layout.barWidth > 0) {
+    const { filled, empty } = bar(set.ageMs === null ? (set.state === 'missing' ? 1 : 0) : overdueFraction(set.ageMs, set.scheduleMs), layout.barWidth);
+    line.push({ text: filled, tone: set.state === 'unknown' ? 'muted' : STATE_STATUS[set.state] }, { text: empty, tone: 'muted' }, { text: ' ' });
+  }
+  line.push(...setTail(set, layout.shownAt, layout.squeeze));
+  return line;
+}
+
+function walDetail(wal: WalReading, shownAt: number): { text: string; tone: Tone } {
+  if (wal.state === 'unknown') return { text: `WAL archiving on ${wal.host}: cannot check: ${wal.error ?? 'no answer'}`, tone: 'warn' };
+  if (wal.state === 'off') return { text: `WAL archiving OFF: archive_mode = off on the server (${wal.host})`, tone: 'crit' };
+  const last = wal.lastArchivedAt === null ? 'nothing archived yet'
+    : `last archived ${wal.lastArchivedWal ?? 'segment'} ${formatAge(shownAt - wal.lastArchivedAt)} ago`;
+  if (wal.state === 'failing') {
+    const failed = wal.lastFailedAt === null ? '' : ` at ${when(wal.lastFailedAt, shownAt)}`;
+    return { text: `WAL archiving FAILING: ${wal.lastFailedWal ?? 'a segment'} failed${failed} · ${last} · ${wal.failedCount ?? '?'} failures in all`, tone: 'crit' };
+  }
+  return { text: `WAL archiving ${wal.state === 'idle' ? 'on, idle' : 'ok'}: ${last} · ${wal.archivedCount ?? 0} archived`, tone: 'muted' };
+}
+
+/** Detail lines of one set, wrapped under a label of the set's name. */
+function detailLines(set: BackupSetReading, width: number, shownAt: number, labelWidth: number): Line[] {
+  const indent = ' '.repeat(labelWidth);
+  const items: { text: string; tone: Tone }[] = [];
+  const newest = set.newest;
+  if (newest) {
+    const size = newest.size === null || newest.size === 0 || set.kind === 'dirs' ? '' : `, ${formatBytes(newest.size)}`;
+    const drop = set.sizeDrop ? ` — ${Math.round(set.sizeDrop.fraction * 100)} % of the one before (${formatBytes(set.sizeDrop.previous)})` : '';
+    items.push({ text: `newest ${newest.name}${size}, made ${when(newest.at, shownAt, false)}${drop}`, tone: set.sizeDrop ? 'warn' : 'muted' });
+    const r = set.retention;
+    const kept = !r ? `${set.count} kept, until deleted`
+      : r.kind === 'versions' ? `${set.count} kept, keep ${r.limit}${r.over ? ': more than kept, old ones not pruned?' : ''}`
+        : `${set.count} kept, oldest ${formatAge(r.oldestAgeMs)} (keep ${every(r.limitMs)})${r.over ? ': older than kept, not pruned?' : ''}`;
+    items.push({ text: `${kept} · ${set.location}`, tone: r?.over ? 'warn' : 'muted' });
+  } else if (set.state === 'missing') {
+    const why = set.problem?.reason === 'not-found' ? set.problem.message : `no backups in ${set.location} on ${set.host}`;
+    items.push({ text: why, tone: 'crit' });
+  }
+  // An unreachable host has a line of its own at the top.
+  if (set.problem && set.problem.reason !== 'not-found' && set.problem.reason !== 'unreachable') {
+    const since = /since \d\d:\d\d:\d\d/.test(set.problem.message) ? '' : ` (since ${when(set.problem.since, shownAt)})`;
+    items.push({ text: `${set.problem.message}${since}`, tone: set.state === 'unknown' ? 'warn' : 'stale' });
+  }
+  if (set.wal) items.push(walDetail(set.wal, shownAt));
+  const lines: Line[] = [];
+  items.forEach((item, index) => {
+    const label = index === 0 ? pad(set.name, labelWidth - 1) : '';
+    for (const wrapped of labelled(index === 0 ? `${label} ` : indent, item.text, item.tone, width)) {
+      // The set's name in plain bold, the text in its tone.
+      const [head, ...rest] = wrapped;
+      lines.push([{ ...(head ?? { text: indent }), tone: 'plain', bold: index === 0 }, ...rest]);
+    }
+  });
+  return lines;
+}
+
+const needsAttention = (set: BackupSetReading) =>
+  set.state !== 'fresh' || set.problem !== null || set.sizeDrop !== null || set.retention?.over === true
+  || (set.wal !== null && set.wal.state !== 'ok' && set.wal.state !== 'idle');
+
+function titleOf(sets: readonly BackupSetReading[]): string {
+  if (sets.some((s) => s.state === 'missing')) return 'Backups · MISSING';
+  if (sets.some((s) => s.state === 'overdue')) return 'Backups · OVERDUE';
+  if (sets.some((s) => s.wal?.state === 'failing' || s.wal?.state === 'off')) return 'Backups · WAL FAILING';
+  if (sets.some((s) => s.state === 'due')) return 'Backups · DUE';
+  return 'Backups';
+}
+
+/** One line per unreachable host: since when, and how old what is shown of its sets is. */
+function unreachableLines(sets: readonly BackupSetReading[], width: number, shownAt: number): Line[] {
+  const hosts = new Map<string, BackupSetReading>();
+  for (const set of sets) if (set.problem?.reason === 'unreachable' && !hosts.has(set.host)) hosts.set(set.host, set);
+  return [...hosts.values()].flatMap((set) => {
+    const message = set.problem?.message ?? `${set.host} unreachable`;
+    const text = /unreachable since/.test(message) ? message : `${set.host} unreachable since ${clockTime(set.problem?.since ?? shownAt)} (${message})`;
+    const seen = set.seenAt === null ? 'nothing read yet' : `showing what was seen ${formatAge(shownAt - set.seenAt)} ago`;
+    return labelled(`${STATUS_SYMBOL.stale} STALE `, `${text} — ${seen}`, 'stale', width);
+  });
+}
+
+export function backupsPane(entry: PaneEntry<BackupsReading>, width: number, height: number, _config: Config): PaneContent {
+  const reading = entry.data;
+  if (!reading) {
+    const lines = stateLines(entry, width);
+    if (lines.length === 0) lines.push([{ text: entry.summary, tone: 'muted' }]);
+    return { title: 'Backups', lines };
+  }
+  const shownAt = reading.at + (entry.ageMs ?? 0);
+  const sets = reading.sets.map((set) => atShown(set, shownAt));
+  const lines: Line[] = [];
+  if (entry.status === 'stale' || entry.status === 'down' || entry.status === 'off') lines.push(...stateLines({ ...entry, alerts: [] }, width));
+  if (sets.length === 0) {
+    lines.push([{ text: 'no backup sets configured (backups.sets)', tone: 'muted' }]);
+    return { title: 'Backups', lines };
+  }
+  lines.push(...unreachableLines(sets, width, shownAt));
+  const nameWidth = Math.max(6, Math.min(16, Math.max(...sets.map((s) => textWidth(s.name)))));
+  const hostWidth = Math.max(3, Math.min(12, Math.max(...sets.map((s) => textWidth(s.host)))));
+  // The bar takes what the widest line leaves, up to 20 cells; when fewer than 6 are left, the
+  // size and then the versions give way; in a very narrow pane the bar does.
+  const room = (squeeze: Squeeze) => width - LABEL_WIDTH - nameWidth - hostWidth - 3
+    - Math.max(...sets.map((s) => setTail(s, shownAt, squeeze).reduce((sum, segment) => sum + textWidth(segment.text), 0)));
+  const squeeze = ([0, 1, 2] as const).find((level) => room(level) >= 6) ?? 2;
+  const barWidth = room(squeeze) >= 6 ? Math.min(20, room(squeeze)) : 0;
+  const layout: Layout = { nameWidth, hostWidth, barWidth, shownAt, squeeze };
+  const labelWidth = Math.max(LABEL_WIDTH, nameWidth + 2);
+  for (const set of sets) lines.push(setLine(set, layout));
+  // Details as height allows: sets that need attention first, each block whole or not at all.
+  const ordered = [...sets.filter(needsAttention), ...sets.filter((s) => !needsAttention(s))];
+  for (const set of ordered) {
+    const block = detailLines(set, width, shownAt, labelWidth);
+    if (lines.length + block.length > height) {
+      if (needsAttention(set)) continue;
+      break;
+    }
+    lines.push(...block);
+  }
+  return { title: titleOf(sets), lines };
+}

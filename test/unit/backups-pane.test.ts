@@ -1,0 +1,150 @@
+// The backups pane: a line per set with its state as a word (never colour alone), an age bar
+// towards overdue, age against schedule and versions kept; detail blocks as height allows,
+// problems first; an unreachable host first of all; at 80, 120 and 200 columns and narrower.
+import { describe, expect, it } from 'vitest';
+import { builtinConfigPath } from '../../src/config/paths.js';
+import { configSchema } from '../../src/config/schema.js';
+import { readUserFile } from '../../src/config/user-file.js';
+import type { PaneEntry } from '../../src/monitor/snapshot.js';
+import { clockTime, parseBackups, type BackupsRaw, type BackupsReading, type SetRaw } from '../../src/probes/backups/probe.js';
+import { backupsPane } from '../../src/ui/panes/backups.js';
+import { lineText, textWidth } from '../../src/ui/text.js';
+import { AT, archiverLine, DAY, HOUR, listing, MINUTE } from '../helpers/backups.js';
+
+const config = readUserFile(builtinConfigPath(), configSchema);
+const backups = config.backups!;
+const MiB = 1024 * 1024;
+
+type Files = { name: string; ageMs: number; size?: number; dir?: boolean }[];
+const series = (prefix: string, count: number, every: number, newest: number, size: number): Files =>
+  Array.from({ length: count }, (_, i) => ({ name: `${prefix}-${String(count - i).padStart(2, '0')}`, ageMs: newest + i * every, size }));
+
+function raw(options: { dbNewest?: number; wal?: string; nas?: Partial<SetRaw>; media?: Files } = {}): BackupsRaw {
+  const sets: [string, string, Files][] = [
+    ['configuration', '/volume1/backups/config', series('config.tgz', 30, HOUR, 25 * MINUTE, 184 * 1024)],
+    ['database', '/volume1/backups/db', series('db', 42, 4 * HOUR, options.dbNewest ?? 100 * MINUTE, 612 * MiB).map((f) => ({ ...f, name: `${f.name}.dump` }))],
+    ['application', '/volume1/backups/app', series('app.tar.zst', 7, DAY, 9 * HOUR, 3400 * MiB)],
+    ['media', '/volume1/backups/media', options.media ?? [{ name: '.last-sync', ageMs: 2 * DAY, size: 0 }, { name: 'photos', ageMs: 40 * DAY, dir: true }]],
+  ];
+  return {
+    at: AT,
+    sets: sets.map(([name, dir, files]) => ({
+      name, seenAt: AT, source: { kind: 'listing', entries: listing(dir, files) }, failure: null,
+      wal: name === 'database' ? { stdout: options.wal ?? archiverLine({ archived: 4806, lastArchivedAgo: 180 }) } : null,
+      ...options.nas,
+    })),
+  };
+}
+
+const entry = (data: BackupsReading | null, extra: Partial<PaneEntry<BackupsReading>> = {}): PaneEntry<BackupsReading> =>
+  ({ status: 'ok', ageMs: 0, summary: '4 sets fresh', alerts: [], data, ...extra });
+const render = (e: PaneEntry<BackupsReading>, width = 120, height = 14) => backupsPane(e, width, height, config);
+const text = (e: PaneEntry<BackupsReading>, width = 120, height = 14) => render(e, width, height).lines.map(lineText);
+
+describe('a line per set', () => {
+  it('state word, name, host, a bar towards overdue, age against schedule, versions kept, size, WAL', () => {
+    const lines = text(entry(parseBackups(raw(), backups)));
+    expect(lines.slice(0, 4)).toEqual([
+      '● fresh   configuration nas █████▌░░░░░░░░░░░░░░  25m / 1h   30/30 versions · 184.0 KiB',
+      '● fresh   database      nas █████▌░░░░░░░░░░░░░░   1h / 4h   42 versions, 6d/7d · 612.0 MiB · WAL ok',
+      '● fresh   application   nas █████░░░░░░░░░░░░░░░   9h / 1d   7 versions, 6d/7d · 3.3 GiB',
+      // A stamp file: no size; the media directories next to it are not backups.
+      '● fresh   media         nas ███▊░░░░░░░░░░░░░░░░   2d / 7d   1 version',
+    ]);
+    expect(render(entry(parseBackups(raw(), backups))).title).toBe('Backups');
+  });
+
+  it('the database 9 h old: OVERDUE with a full bar, WAL FAILING, and its details first', () => {
+    const wal = archiverLine({ archived: 4731, lastArchivedAgo: 9 * 3600, failed: 327, lastFailedAgo: 40 });
+    const pane = render(entry(parseBackups(raw({ dbNewest: 9 * HOUR, wal }), backups), { status: 'crit' }));
+    const lines = pane.lines.map(lineText);
+    expect(pane.title).toBe('Backups · OVERDUE');
+    expect(lines[1]).toBe('✖ OVERDUE database      nas ████████████████████   9h / 4h   42 versions, 7d/7d · 612.0 MiB · WAL FAILING');
+    expect(lines[4]).toBe(`database       newest db-42.dump, 612.0 MiB, made ${clockTime(AT - 9 * HOUR).slice(0, 5)}`);
+    // No dump for 9 hours, and none pruned either: the oldest is 7d5h old.
+    expect(lines[5]).toBe('               42 kept, oldest 7d (keep 7d): older than kept, not pruned? · /volume1/backups/db/*.dump');
+    expect(lines[6]).toBe(`               WAL archiving FAILING: 000000010000000000000042 failed at ${clockTime(AT - 40_000)} · last archived`);
+    expect(lines[7]).toBe('               000000010000000000000041 9h ago · 327 failures in all');
+  });
+
+  it('a set past its schedule is DUE; the bar and the word move with the age shown, between reads', () => {
+    const reading = parseBackups(raw(), backups);
+    // The configuration backup was 25m old when read; 40 minutes later it is past its hour.
+    const later = text(entry(reading, { ageMs: 40 * MINUTE }));
+    expect(later[0]).toMatch(/^▲ DUE     configuration nas [█▏▎▍▌▋▊▉░]{20}   1h \/ 1h /);
+  });
+
+  it('an empty location is MISSING with a full bar and says where it looked', () => {
+    const pane = render(entry(parseBackups(raw({ media: [] }), backups), { status: 'crit' }));
+    const lines = pane.lines.map(lineText);
+    expect(pane.title).toBe('Backups · MISSING');
+    expect(lines[3]).toBe('✖ MISSING media         nas ████████████████████ none / 7d');
+    expect(lines[4]).toBe('media          no backups in /volume1/backups/media/.last-sync on nas');
+  });
+});
+
+describe('when the NAS does not answer', () => {
+  const failure = { reason: 'unreachable' as const, message: 'nas unreachable since 11:55:00 (connect ETIMEDOUT 10.0.10.20:22)', since: AT - 5 * MINUTE };
+  const stale = parseBackups(raw({ nas: { seenAt: AT - 5 * MINUTE, failure } }), backups);
+
+  it('says so first, since when and why, and every set says how old what is shown is', () => {
+    const lines = text(entry(stale, { status: 'warn' }));
+    expect(lines[0]).toBe('◌ STALE nas unreachable since 11:55:00 (connect ETIMEDOUT 10.0.10.20:22) — showing what was seen 5m ago');
+    expect(lines[1]).toMatch(/^● fresh   configuration nas .* · seen 5m ago$/);
+    expect(lines.filter((l) => l.includes('unreachable'))).toHaveLength(1);
+  });
+
+  it('permission denied names the path, and the set is UNKNOWN when it was never read', () => {
+    const denied = { reason: 'permission' as const, message: 'permission denied reading /volume1/backups/app on nas', since: AT };
+    const r = raw();
+    r.sets[2] = { ...r.sets[2]!, source: null, seenAt: null, failure: denied };
+    const lines = text(entry(parseBackups(r, backups), { status: 'warn' }));
+    expect(lines[2]).toBe('◌ UNKNOWN application   nas ░░░░░░░░░░░░░░░░░░░░    ? / 1d · not read');
+    expect(lines).toContain(`application    permission denied reading /volume1/backups/app on nas (since ${clockTime(AT)})`);
+  });
+});
+
+describe('fitting the pane', () => {
+  it.each([80, 120, 200])('at %i columns every set line fits, bar and all', (width) => {
+    const reading = parseBackups(raw({ dbNewest: 9 * HOUR }), backups);
+    const lines = text(entry(reading), width, 30);
+    for (const line of lines) expect(textWidth(line)).toBeLessThanOrEqual(width);
+    expect(lines.slice(0, 4).every((l) => /[█░]/.test(l))).toBe(true);
+    expect(lines[1]).toContain('WAL ok');
+  });
+
+  it('narrower, the size and then the versions give way before the state and the WAL word do; then the bar', () => {
+    const reading = parseBackups(raw(), backups);
+    expect(text(entry(reading), 100)[1]).toBe('● fresh   database      nas █████▌░░░░░░░░░░░░░░   1h / 4h   42 versions, 6d/7d · 612.0 MiB · WAL ok');
+    expect(text(entry(reading), 90)[1]).toBe('● fresh   database      nas ██▊░░░░░░░   1h / 4h   42 versions, 6d/7d · 612.0 MiB · WAL ok');
+    expect(text(entry(reading), 80)[1]).toBe('● fresh   database      nas ███▍░░░░░░░░   1h / 4h   42 versions, 6d/7d · WAL ok');
+    expect(text(entry(reading), 56)[1]).toBe('● fresh   database      nas ██▌░░░░░░   1h / 4h · WAL ok');
+    expect(text(entry(reading), 44)[1]).toBe('● fresh   database      nas   1h / 4h · WAL ok');
+  });
+
+  it('details only as height allows, whole blocks, problems first', () => {
+    const reading = parseBackups(raw({ dbNewest: 9 * HOUR }), backups);
+    expect(text(entry(reading), 120, 4)).toHaveLength(4);
+    const six = text(entry(reading), 120, 7);
+    expect(six.slice(4).map((l) => l.slice(0, 15).trim())).toEqual(['database', '', '']);
+  });
+
+  it('without colour every state is still a word', () => {
+    const wal = archiverLine({ archived: 1, lastArchivedAgo: 9 * 3600, failed: 1, lastFailedAgo: 4 });
+    const lines = text(entry(parseBackups(raw({ dbNewest: 5 * HOUR, wal, media: [] }), backups)));
+    expect(lines.slice(0, 4).map((l) => l.split(/\s+/)[1])).toEqual(['fresh', 'DUE', 'fresh', 'MISSING']);
+    expect(lines[1]).toContain('WAL FAILING');
+  });
+});
+
+describe('before any reading', () => {
+  it('the monitor\'s word for it', () => {
+    expect(text(entry(null, { status: 'off', summary: 'not configured (backups.sets)', ageMs: null }))).toEqual(['○ off not configured (backups.sets)']);
+    expect(text(entry(null, { status: 'ok', summary: 'reading…' }))).toEqual(['reading…']);
+  });
+
+  it('a stale entry says why before the sets', () => {
+    const lines = text(entry(parseBackups(raw(), backups), { status: 'stale', ageMs: 90_000, error: 'no answer within 12s' }));
+    expect(lines[0]).toBe('◌ STALE no answer within 12s (data 1m old)');
+  });
+});
