@@ -2,24 +2,49 @@
 // more than rows − 1 lines, with the panes and with the help open. FRAME_SIZES picks the sizes;
 // frame-fit-edges.test.tsx runs the same checks at each tier's smallest size.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { cleanupHomes, cpuEntry, FakeSource, fitCases, frameProblems, gpuEntry, paneOnScreen, renderApp, snapshot, statusBar, testSetup, unmountAll, viewIndex } from '../helpers/render.js';
+import {
+  busyPanes, cleanupHomes, FakeSource, fitCases, frameProblems, PANE_TITLES, paneOnScreen, renderApp, snapshot, statusBar, statusWord, testSetup,
+  unmountAll, viewIndex,
+  type PaneTitle,
+} from '../helpers/render.js';
 
 afterEach(unmountAll);
 afterAll(cleanupHomes);
 
 const s = testSetup();
-// A busy estate with two GPUs: the most text the panes show.
-const source = new FakeSource(snapshot({ panes: { cpu: cpuEntry(s, 'cpu/7950x-busy.json'), gpu: gpuEntry(s, 'dual-595') } }));
+// A busy estate with two GPUs and trouble in containers, DNS and VPN: the most text the panes show.
+const source = new FakeSource(snapshot({ panes: await busyPanes(s) }));
+
+const ALL: PaneTitle[] = ['CPU', 'Containers', 'GPU', 'DNS', 'VPN', 'Backups'];
+/** The panes each view's tiers show (view/tier as the status bar names it). */
+const PANES: Record<string, PaneTitle[]> = {
+  'workstation/wide': ALL,
+  'workstation/normal': ALL,
+  'tmux/tall': ALL,
+  'tmux/small': ALL,
+  // While the workstation is down: can the house resolve names, what still runs, is the VPN up,
+  // are the backups there.
+  'outage/normal': ['DNS', 'Containers', 'VPN', 'Backups', 'CPU'],
+  'outage/small': ['DNS', 'Containers', 'VPN', 'Backups'],
+};
 
 async function checkFits(name: string, columns: number, rows: number): Promise<void> {
   const app = await renderApp({ source, setup: s, columns, rows, view: viewIndex(s, name) });
-  expect(statusBar(app.plainFrame())).toContain(`view ${name}/`);
+  const tier = new RegExp(`view (${name}/\\w+)`).exec(statusBar(app.plainFrame()))?.[1] ?? `${name}/?`;
+  const expected = PANES[tier];
+  expect(expected, `panes of ${tier}`).toBeDefined();
   expect(frameProblems(app.lastFrame(), columns, rows)).toEqual([]);
-  // Every pane of the view is on screen with its borders whole.
-  for (const title of ['CPU', 'GPU']) {
+  // Every pane of the view is on screen with its borders whole and its status word; no other pane is.
+  for (const [id, title] of Object.entries(PANE_TITLES) as [keyof typeof PANE_TITLES, PaneTitle][]) {
     const pane = paneOnScreen(app.plainFrame(), title);
+    if (!expected?.includes(title)) {
+      expect(pane, `${title} pane not in ${tier}`).toBeUndefined();
+      continue;
+    }
     expect(pane, `${title} pane on screen`).toBeDefined();
+    expect(pane?.top).toMatch(new RegExp(` ${statusWord(source.current().panes[id].status)}( \\S+)? [╮┓]$`));
     expect(pane?.bottom).toMatch(/^[╰┗]/);
+    expect(pane?.bottom).toMatch(/[╯┛]$/);
   }
   await app.press('?');
   expect(app.plainFrame()).toContain('Help · keys');

@@ -7,7 +7,7 @@ import { PANE_IDS } from '../../src/monitor/snapshot.js';
 import { cpuProbe } from '../../src/probes/cpu/probe.js';
 import type { GpuRaw } from '../../src/probes/gpu/parse.js';
 import { gpuProbe } from '../../src/probes/gpu/probe.js';
-import { cleanupHomes, cpuRaw, paneOnScreen, paneText, renderApp, statusBar, testSetup, unmountAll } from '../helpers/render.js';
+import { cleanupHomes, cpuRaw, focusedPanes, paneOnScreen, paneText, renderApp, statusBar, testSetup, unmountAll } from '../helpers/render.js';
 
 const s = testSetup();
 const monitors: Monitor[] = [];
@@ -62,6 +62,11 @@ describe('a probe that never answers', () => {
     expect(paneText(plain, 'GPU')).toMatch(/✖ DOWN (no answer within 1s|still waiting for an answer since \S+)/);
     expect(statusBar(plain)).toMatch(/^ ✖ DOWN /);
     expect(paneOnScreen(plain, 'CPU')?.top).toContain('● ok');
+    // The panes this test does not configure say so, and are not held back either.
+    for (const title of ['Containers', 'DNS', 'VPN', 'Backups']) {
+      expect(paneOnScreen(plain, title)?.top, title).toMatch(/ ○ off [╮┓]$/);
+      expect(paneText(plain, title), title).toContain('not in this test');
+    }
 
     // Keys: the very next frame after ? is the help.
     const before = app.frames.length;
@@ -71,8 +76,12 @@ describe('a probe that never answers', () => {
     expect(performance.now() - pressedAt).toBeLessThan(500);
     expect(app.frames[before]).toContain('Help · keys');
     await app.press('?');
+    // Tab walks the layout (CPU, Containers, GPU, …) and lands on the hung pane like any other.
     await app.press('\t');
-    expect(paneOnScreen(app.plainFrame(), 'GPU')?.heavy).toBe(true);
+    expect(focusedPanes(app.plainFrame())).toEqual(['Containers']);
+    await app.press('\t');
+    expect(focusedPanes(app.plainFrame())).toEqual(['GPU']);
+    expect(paneOnScreen(app.plainFrame(), 'GPU')?.top).toMatch(/^┏━ ▸ GPU .* ✖ DOWN ┓$/);
 
     // The CPU probe keeps being read while the GPU read hangs; the hung read is never repeated.
     const cpuReads = reads.cpu;

@@ -3,21 +3,26 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { COMMAND_NAMES, COMMANDS } from '../../src/ui/commands.js';
 import {
-  builtinKeymap, cleanupHomes, cpuEntry, FakeSource, gpuEntry, paneOnScreen, renderApp, snapshot, statusBar, testSetup, unmountAll,
+  builtinKeymap, busyPanes, cleanupHomes, FakeSource, focusedPanes, PANE_TITLES, paneOnScreen, renderApp, snapshot, statusBar, testSetup, unmountAll,
+  type PaneTitle,
 } from '../helpers/render.js';
 
 afterEach(unmountAll);
 afterAll(cleanupHomes);
 
 const s = testSetup();
-const source = () => new FakeSource(snapshot({ panes: { cpu: cpuEntry(s, 'cpu/7950x-busy.json'), gpu: gpuEntry(s, 'dual-595') } }));
+const panes = await busyPanes(s);
+const source = () => new FakeSource(snapshot({ panes }));
+
+/** Text to match literally inside a RegExp (the help's descriptions have parentheses). */
+const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 const KEY = { tab: '\t', shiftTab: '\x1b[Z', escape: '\x1b', down: '\x1b[B', up: '\x1b[A', ctrlC: '\x03' };
 
 describe('help', () => {
   it.each(['default', 'vim'] as const)('? opens help listing every binding of the %s keymap', async (name) => {
     const keymap = builtinKeymap(name);
-    // 120x40: room for the whole list without scrolling.
+    // 120x40: room for every fixed command without scrolling.
     const app = await renderApp({ source: source(), setup: s, columns: 120, rows: 40, keymap });
     await app.press('?');
     const help = paneOnScreen(app.plainFrame(), 'Help · keys');
@@ -25,20 +30,23 @@ describe('help', () => {
     const body = help?.body ?? [];
     expect(body[0]).toMatch(new RegExp(`^keymap ${name} \\(`));
     let listed = 0;
+    let expected = 0;
     for (const command of COMMAND_NAMES) {
       const keys = keymap.bindings.get(command) ?? [];
       // view.N is listed for the views that exist (three built in).
       const view = /^view\.(\d)$/.exec(command);
       if (view && Number(view[1]) > s.views.length) continue;
+      expected++;
       const shown = keys.length ? keys.join(' ') : '(unbound)';
       const row = body.find((line) => line.startsWith(shown) && line.slice(shown.length).trimStart().startsWith(`${command} `));
       expect(row, `a help row with ${shown} for ${command}`).toBeDefined();
       // With what it does.
-      expect(row?.trimEnd()).toMatch(new RegExp(`${view ? `Switch to view ${view[1]}: ${s.views[Number(view[1]) - 1]?.name}` : COMMANDS[command]}$`));
-      listed++;
+      expect(row?.trimEnd()).toMatch(new RegExp(`${literal(view ? `Switch to view ${view[1]}: ${s.views[Number(view[1]) - 1]?.name}` : COMMANDS[command])}$`));
+      if (row) listed++;
     }
-    // 22 commands, less view.4 to view.9 (three views are configured).
-    expect(listed).toBe(16);
+    // Every command, less view.4 to view.9 (three views are configured).
+    expect(expected).toBe(COMMAND_NAMES.length - 6);
+    expect(listed).toBe(expected);
     if (name === 'vim') {
       expect(body.find((l) => /\sscroll\.down\s/.test(l))).toMatch(/^j down +scroll\.down/);
       expect(body.find((l) => /\sscroll\.up\s/.test(l))).toMatch(/^k up +scroll\.up/);
@@ -50,7 +58,7 @@ describe('help', () => {
     const app = await renderApp({ source: source(), setup: s, columns: 120, rows: 40, keymap: builtinKeymap('vim') });
     await app.press('?');
     const row = paneOnScreen(app.plainFrame(), 'Help · keys')?.body.find((l) => l.includes('page.down'));
-    expect(row).toMatch(/^ctrl\+f ctrl\+d pagedown space +page\.down +Scroll/);
+    expect(row).toMatch(new RegExp(`^ctrl\\+f ctrl\\+d pagedown space +page\\.down +${literal(COMMANDS['page.down'])}`));
   });
 
   // The status words are explained only here, so they must not be cut at 80 or 120 columns.
@@ -82,44 +90,65 @@ describe('help', () => {
     const app = await renderApp({ source: source(), setup: s, columns: 60, rows: 16 });
     await app.press('?');
     let help = paneOnScreen(app.plainFrame(), 'Help · keys');
+    const before = help?.body ?? [];
     const hidden = Number(/↓(\d+) more/.exec(help?.bottom ?? '')?.[1] ?? 0);
     expect(hidden).toBeGreaterThan(0);
-    expect(help?.body.some((l) => l.startsWith('home '))).toBe(false);
     for (let i = 0; i < hidden; i++) await app.press(KEY.down);
     help = paneOnScreen(app.plainFrame(), 'Help · keys');
     expect(help?.bottom).not.toContain('more');
     expect(help?.bottom).toContain(`↑${hidden}`);
-    expect(help?.body.some((l) => l.startsWith('home '))).toBe(true);
+    // The rows scrolled by as many lines as were hidden: what was below is on screen now.
+    const after = help?.body ?? [];
+    if (hidden < before.length) expect(after[0]).toBe(before[hidden]);
+    expect(after.filter((line) => !before.includes(line)).length).toBeGreaterThan(0);
   });
 });
 
 describe('focus', () => {
-  const focused = (plain: string) => ['CPU', 'GPU'].filter((title) => paneOnScreen(plain, title)?.heavy);
   const marker = (plain: string, title: string) => paneOnScreen(plain, title)?.top.includes(`▸ ${title}`);
+  // Tab follows the layout: down the first column, then down the second.
+  const ORDER: Record<string, { view: string; order: PaneTitle[] }> = {
+    // workstation/normal: CPU over Containers | GPU over DNS over VPN over Backups.
+    '120x40': { view: 'workstation/normal', order: ['CPU', 'Containers', 'GPU', 'DNS', 'VPN', 'Backups'] },
+    // tmux/small: CPU over GPU over Backups | DNS over Containers over VPN.
+    '80x24': { view: 'tmux/small', order: ['CPU', 'GPU', 'Backups', 'DNS', 'Containers', 'VPN'] },
+  };
 
-  it.each([[120, 40], [80, 24]] as const)('at %ix%i Tab and Shift-Tab move the ▸ marker and the heavy border between panes', async (columns, rows) => {
+  /** Exactly one pane focused, `title`, with the heavy border and the ▸ marker, and no other pane marked. */
+  const expectFocus = (plain: string, title: PaneTitle) => {
+    expect(focusedPanes(plain)).toEqual([title]);
+    for (const other of Object.values(PANE_TITLES)) expect(marker(plain, other), `▸ on ${other}`).toBe(other === title);
+  };
+
+  it.each([[120, 40], [80, 24]] as const)('at %ix%i Tab moves the ▸ marker and the heavy border through every pane in layout order, Shift-Tab back', async (columns, rows) => {
+    const { view, order } = ORDER[`${columns}x${rows}`] ?? { view: '?', order: [] };
     const app = await renderApp({ source: source(), setup: s, columns, rows });
-    expect(focused(app.plainFrame())).toEqual(['CPU']);
-    expect(marker(app.plainFrame(), 'CPU')).toBe(true);
-    expect(marker(app.plainFrame(), 'GPU')).toBe(false);
-    await app.press(KEY.tab);
-    expect(focused(app.plainFrame())).toEqual(['GPU']);
-    expect(marker(app.plainFrame(), 'GPU')).toBe(true);
-    expect(marker(app.plainFrame(), 'CPU')).toBe(false);
-    await app.press(KEY.tab);
-    expect(focused(app.plainFrame())).toEqual(['CPU']);
-    await app.press(KEY.shiftTab);
-    expect(focused(app.plainFrame())).toEqual(['GPU']);
-    await app.press(KEY.shiftTab);
-    expect(focused(app.plainFrame())).toEqual(['CPU']);
+    expect(statusBar(app.plainFrame())).toContain(`view ${view}`);
+    // Every pane is on screen, and Tab visits each once before coming back to the first.
+    expect(order).toHaveLength(Object.keys(PANE_TITLES).length);
+    for (const title of order) {
+      expectFocus(app.plainFrame(), title);
+      await app.press(KEY.tab);
+    }
+    expectFocus(app.plainFrame(), 'CPU');
+    // Shift-Tab from the first pane goes round to the last, then back up the order.
+    for (const title of [...order].reverse()) {
+      await app.press(KEY.shiftTab);
+      expectFocus(app.plainFrame(), title);
+    }
   });
 
   it('vim\'s l and h move the focus too', async () => {
     const app = await renderApp({ source: source(), setup: s, columns: 120, rows: 40, keymap: builtinKeymap('vim') });
     await app.press('l');
-    expect(focused(app.plainFrame())).toEqual(['GPU']);
+    expect(focusedPanes(app.plainFrame())).toEqual(['Containers']);
+    await app.press('l');
+    expect(focusedPanes(app.plainFrame())).toEqual(['GPU']);
     await app.press('h');
-    expect(focused(app.plainFrame())).toEqual(['CPU']);
+    await app.press('h');
+    expect(focusedPanes(app.plainFrame())).toEqual(['CPU']);
+    await app.press('h');
+    expect(focusedPanes(app.plainFrame())).toEqual(['Backups']);
   });
 
   it('Down scrolls the focused pane, and only it', async () => {
@@ -127,14 +156,30 @@ describe('focus', () => {
     const before = paneOnScreen(app.plainFrame(), 'CPU');
     const more = Number(/↓(\d+) more/.exec(before?.bottom ?? '')?.[1] ?? 0);
     expect(more).toBeGreaterThan(0);
-    const gpuBefore = paneOnScreen(app.plainFrame(), 'GPU');
+    const others = ['GPU', 'Backups', 'DNS', 'Containers', 'VPN'] as const;
+    const othersBefore = others.map((title) => paneOnScreen(app.plainFrame(), title));
+    for (const pane of othersBefore) expect(pane).toBeDefined();
     await app.press(KEY.down);
     const after = paneOnScreen(app.plainFrame(), 'CPU');
     expect(after?.body.slice(0, -1)).toEqual(before?.body.slice(1));
     expect(after?.bottom).toContain(more > 1 ? `↑1 ↓${more - 1} more` : '↑1');
-    expect(paneOnScreen(app.plainFrame(), 'GPU')).toEqual(gpuBefore);
+    expect(others.map((title) => paneOnScreen(app.plainFrame(), title))).toEqual(othersBefore);
     await app.press(KEY.up);
     expect(paneOnScreen(app.plainFrame(), 'CPU')).toEqual(before);
+  });
+
+  it('Down scrolls the pane Tab moved to: the DNS pane at 60x16', async () => {
+    const app = await renderApp({ source: source(), setup: s, columns: 60, rows: 16 });
+    for (let i = 0; i < 3; i++) await app.press(KEY.tab);
+    expect(focusedPanes(app.plainFrame())).toEqual(['DNS']);
+    const before = paneOnScreen(app.plainFrame(), 'DNS');
+    const cpuBefore = paneOnScreen(app.plainFrame(), 'CPU');
+    expect(before?.bottom).toMatch(/↓\d+ more/);
+    await app.press(KEY.down);
+    const after = paneOnScreen(app.plainFrame(), 'DNS');
+    expect(after?.body.slice(0, -1)).toEqual(before?.body.slice(1));
+    expect(after?.bottom).toContain('↑1');
+    expect(paneOnScreen(app.plainFrame(), 'CPU')?.body).toEqual(cpuBefore?.body);
   });
 });
 
@@ -148,6 +193,10 @@ describe('views', () => {
     expect(app.lines().findIndex((l) => l.includes(' GPU'))).toBeGreaterThan(10);
     await app.press('3');
     expect(statusBar(app.plainFrame())).toContain('view outage/normal');
+    // What is alive while the workstation is down: DNS on top, no GPU.
+    expect(app.lines()[0]).toMatch(/^┏━ ▸ DNS/);
+    for (const title of ['Containers', 'VPN', 'Backups', 'CPU']) expect(paneOnScreen(app.plainFrame(), title), title).toBeDefined();
+    expect(paneOnScreen(app.plainFrame(), 'GPU')).toBeUndefined();
     await app.press('1');
     expect(statusBar(app.plainFrame())).toContain('view workstation/normal');
     expect(app.lines()[0]).toMatch(/CPU.*GPU/);

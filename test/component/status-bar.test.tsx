@@ -3,7 +3,8 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Status } from '../../src/monitor/status.js';
 import {
-  cleanupHomes, cpuEntry, FakeSource, gpuEntry, offEntry, paneOnScreen, renderApp, snapshot, statusBar, testSetup, unmountAll,
+  cleanupHomes, cpuEntry, demoPanes, FakeSource, focusedPanes, gpuEntry, offEntry, paneOnScreen, paneText, renderApp, snapshot, statusBar, testSetup,
+  unmountAll,
 } from '../helpers/render.js';
 
 afterEach(unmountAll);
@@ -67,21 +68,32 @@ function colourCodes(frame: string): string[] {
   return found;
 }
 
+const [healthy, primaryDown] = await Promise.all([demoPanes('healthy'), demoPanes('primary-down')]);
+
 describe('NO_COLOR', () => {
-  // One pane in each state, so that every status word is on screen at once.
+  // The panes in different states, so that most status words are on screen at once: CPU stale,
+  // GPU hot (WARN), containers ok, DNS failed over (WARN), VPN not configured (off).
   const hot = gpuEntry(s, 'hot-595');
   const states = () => snapshot({
     panes: {
       cpu: { ...cpuEntry(s, 'cpu/2core.json'), status: 'stale', ageMs: 95_000, error: 'no new reading for 1m35s' },
       gpu: hot,
+      containers: healthy.containers,
+      dns: primaryDown.dns,
+      vpn: offEntry('not configured (no vpn section in the config)'),
     },
   });
+
+  // The pane Tab moves to first: the layout's second pane (the workstation view puts Containers
+  // under the CPU; tmux/small at 80x24 puts the GPU there).
+  const SECOND: Record<number, string> = { 80: 'GPU', 120: 'Containers', 200: 'Containers' };
 
   it.each([[80, 24], [120, 40], [200, 60]] as const)('at %ix%i: not one colour escape, with the panes, the focus moved and the help open', async (columns, rows) => {
     const app = await renderApp({ source: new FakeSource(states()), setup: s, columns, rows, theme: { color: false } });
     expect(colourCodes(app.lastFrame())).toEqual([]);
+    for (const title of ['CPU', 'GPU', 'Containers', 'DNS', 'VPN', 'Backups']) expect(paneOnScreen(app.plainFrame(), title), title).toBeDefined();
     await app.press('\t');
-    expect(paneOnScreen(app.plainFrame(), 'GPU')?.heavy).toBe(true);
+    expect(focusedPanes(app.plainFrame())).toEqual([SECOND[columns]]);
     expect(colourCodes(app.lastFrame())).toEqual([]);
     await app.press('?');
     expect(app.plainFrame()).toContain('Help · keys');
@@ -104,9 +116,16 @@ describe('NO_COLOR', () => {
     expect(statusBar(plain)).toMatch(/^ ▲ WARN /);
     // Verdicts in the plan table are words too.
     expect(paneOnScreen(plain, 'CPU')?.body.join('\n')).toMatch(/database +2-5 +– +not here/);
+    // The new panes: their status words on the border, the DNS failover said in words first.
+    expect(paneOnScreen(plain, 'Containers')?.top).toMatch(/ ● ok [╮┓]$/);
+    expect(paneOnScreen(plain, 'DNS · FAILOVER')?.top).toMatch(/ ▲ WARN [╮┓]$/);
+    expect(paneOnScreen(plain, 'DNS')?.body[0]).toMatch(/^▲ WARN  FAILOVER/);
+    expect(paneText(plain, 'DNS')).toMatch(/✖ DOWN +primary .*timeout/);
+    expect(paneOnScreen(plain, 'VPN')?.top).toMatch(/ ○ off [╮┓]$/);
+    expect(paneOnScreen(plain, 'VPN')?.body[0]).toMatch(/^○ off not configured/);
 
     const crit = { ...hot, status: 'crit' as const, alerts: [{ level: 'crit' as const, message: 'GPU at 93 °C (crit ≥ 90)' }] };
-    source.publish(snapshot({ panes: { cpu: offEntry('disabled in config (probes.cpu.enabled)'), gpu: crit } }));
+    source.publish(snapshot({ panes: { ...source.current().panes, cpu: offEntry('disabled in config (probes.cpu.enabled)'), gpu: crit } }));
     await app.waitForText('GPU at 93 °C');
     plain = app.plainFrame();
     expect(paneOnScreen(plain, 'CPU')?.top).toMatch(/ ○ off [╮┓]$/);

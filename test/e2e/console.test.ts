@@ -51,13 +51,18 @@ describe.runIf(hasTmux)('the console in a real terminal', () => {
     return tmux;
   };
 
-  it('starts in the workstation view at 120x40 with both panes and the status bar', async () => {
+  it('starts in the workstation view at 120x40 with all six panes and the status bar', async () => {
     const tmux = await start(120, 40, '--demo healthy');
     const screen = await tmux.waitFor(/core\s+6-9\s+\d+\.\d\/4/);
     expect(await tmux.alternateScreenActive()).toBe(true);
-    expect(screen).toMatch(/CPU · workstation/);
-    expect(screen).toMatch(/GPU/);
+    // Each pane's title on its top border with its status word.
+    for (const title of ['CPU · workstation', 'Containers', 'GPU', 'DNS', 'VPN', 'Backups']) {
+      expect(screen, title).toMatch(new RegExp(`[╭┏][─━] (▸ )?${title} [─━]+ ● ok [╮┓]`));
+    }
     expect(screen).toMatch(/NVIDIA GeForce RTX 4080/);
+    expect(screen).toMatch(/clients use primary 10\.0\.10\.10/);
+    expect(screen).toMatch(/VPN running · 198\.51\.100\.73/);
+    expect(screen).toMatch(/postgres/);
     for (const group of ['system', 'database', 'core', 'specialized', 'burst']) expect(screen).toMatch(new RegExp(`^.${group}\\s`, 'm'));
     expect(screen).toMatch(/view workstation\/normal · refresh 2s · \d\d:\d\d:\d\d · self /);
     assertFits(screen, 120, 40);
@@ -80,13 +85,21 @@ describe.runIf(hasTmux)('the console in a real terminal', () => {
     await tmux.waitFor(/view workstation\/normal/);
   });
 
-  it('moves the focus with Tab and Shift-Tab', async () => {
+  it('moves the focus with Tab and Shift-Tab through every pane in layout order', async () => {
+    // The panes drawn focused: heavy border and ▸ before the title.
+    const focused = (screen: string) => [...screen.matchAll(/┏━ ▸ (CPU|Containers|GPU|DNS|VPN|Backups)\b/g)].map((m) => m[1]);
+    const only = (title: string) => (screen: string) => focused(screen).join() === title;
     const tmux = await start(120, 40, '--demo healthy');
-    await tmux.waitFor(/▸ CPU/);
-    await tmux.sendKeys('Tab');
-    await tmux.waitFor((s) => /▸ GPU/.test(s) && !/▸ CPU/.test(s));
+    await tmux.waitFor(only('CPU'));
+    // workstation/normal: CPU over Containers on the left, GPU over DNS over VPN over Backups on the right.
+    for (const title of ['Containers', 'GPU', 'DNS', 'VPN', 'Backups', 'CPU']) {
+      await tmux.sendKeys('Tab');
+      await tmux.waitFor(only(title));
+    }
     await tmux.sendKeys('BTab');
-    await tmux.waitFor((s) => /▸ CPU/.test(s) && !/▸ GPU/.test(s));
+    await tmux.waitFor(only('Backups'));
+    await tmux.sendKeys('BTab');
+    await tmux.waitFor(only('VPN'));
   });
 
   it('re-lays out at once on resize: 80x24 gets the tmux view, 200x60 the wide tier, tiny a one-line message', async () => {

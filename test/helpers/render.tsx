@@ -249,17 +249,19 @@ export async function demoPanes(name: string): Promise<Panes> {
 
 /**
  * A busy estate, the most text the panes show: the 7950X under load, two GPUs, and the
- * containers, DNS and VPN of a bad evening (a database unhealthy and a service in a restart
- * loop, the primary DNS down and clients failed over, the VPN stopped).
+ * containers, DNS, VPN and backups of a bad evening (a database unhealthy and a service in a
+ * restart loop, the primary DNS down and clients failed over, the VPN stopped, the database
+ * backup overdue).
  */
 export async function busyPanes(s: Setup): Promise<Partial<Panes>> {
-  const [containers, dns, vpn] = await Promise.all([demoPanes('db-unhealthy'), demoPanes('primary-down'), demoPanes('vpn-down')]);
+  const [containers, dns, vpn, backups] = await Promise.all(['db-unhealthy', 'primary-down', 'vpn-down', 'backups-stale'].map(demoPanes));
   return {
     cpu: cpuEntry(s, 'cpu/7950x-busy.json'),
     gpu: gpuEntry(s, 'dual-595'),
-    containers: containers.containers,
-    dns: dns.dns,
-    vpn: vpn.vpn,
+    ...(containers ? { containers: containers.containers } : {}),
+    ...(dns ? { dns: dns.dns } : {}),
+    ...(vpn ? { vpn: vpn.vpn } : {}),
+    ...(backups ? { backups: backups.backups } : {}),
   };
 }
 
@@ -521,11 +523,11 @@ export function paneOnScreen(plain: string, title: string): PaneOnScreen | undef
 /** A pane's body as one string with runs of spaces collapsed: wrapped messages read whole. */
 export function paneText(plain: string, title: string): string {
   const pane = paneOnScreen(plain, title);
-  return pane ? pane.body.map((l) => l.trim()).filter(Boolean).join(' ').replace(/ +/g, ' ') : '';
+  return pane ? joinLines(pane.body) : '';
 }
 
 /** The title each pane's top border starts with. */
-export const PANE_TITLES = { cpu: 'CPU', containers: 'Containers', gpu: 'GPU', dns: 'DNS', vpn: 'VPN' } as const satisfies Partial<Record<PaneId, string>>;
+export const PANE_TITLES = { cpu: 'CPU', containers: 'Containers', gpu: 'GPU', dns: 'DNS', vpn: 'VPN', backups: 'Backups' } as const satisfies Record<PaneId, string>;
 
 export type PaneTitle = (typeof PANE_TITLES)[keyof typeof PANE_TITLES];
 
@@ -537,6 +539,38 @@ export function statusWord(status: Status): string {
 /** The titles of the panes drawn focused (heavy border) in a plain frame. */
 export function focusedPanes(plain: string): PaneTitle[] {
   return Object.values(PANE_TITLES).filter((title) => paneOnScreen(plain, title)?.heavy);
+}
+
+/** Presses Tab until the pane titled `title` has the focus, as a user does; throws if it never gets it. */
+export async function focusPane(app: Rendered, title: PaneTitle): Promise<void> {
+  for (let i = 0; i <= Object.keys(PANE_TITLES).length; i++) {
+    if (paneOnScreen(app.plainFrame(), title)?.heavy) return;
+    await app.press('\t');
+  }
+  throw new Error(`Tab never focused the ${title} pane; last frame:\n${app.plainFrame()}`);
+}
+
+/**
+ * Every line of a pane's content, read the way a user reads a pane taller than its box: the
+ * lines shown, then Down (scroll.down in the default keymap) one line at a time until the
+ * border no longer says "↓N more". The pane must have the focus.
+ */
+export async function wholePane(app: Rendered, title: string): Promise<string[]> {
+  let pane = paneOnScreen(app.plainFrame(), title);
+  if (!pane) return [];
+  if (!pane.heavy) throw new Error(`wholePane: the ${title} pane does not have the focus`);
+  const lines = [...pane.body];
+  for (let i = 0; i < 500 && /↓\d+ more/.test(pane?.bottom ?? ''); i++) {
+    await app.press('\x1b[B');
+    pane = paneOnScreen(app.plainFrame(), title);
+    lines.push(pane?.body.at(-1) ?? '');
+  }
+  return lines;
+}
+
+/** Lines as one string with runs of spaces collapsed, as paneText reads a pane's body. */
+export function joinLines(lines: readonly string[]): string {
+  return lines.map((l) => l.trim()).filter(Boolean).join(' ').replace(/ +/g, ' ');
 }
 
 /** The status bar: the frame's last line. */

@@ -174,7 +174,7 @@ describe('choosePlacement', () => {
   it('picks the tmux view in an 80x24 tmux pane', () => {
     const p = placed(choosePlacement(views, 'auto', { columns: 80, rows: 24 }));
     expect(p.view.name).toBe('tmux');
-    expect(p.panes.map((pane) => pane.pane)).toEqual(['cpu', 'gpu', 'dns', 'containers', 'vpn']);
+    expect(p.panes.map((pane) => pane.pane)).toEqual(['cpu', 'gpu', 'backups', 'dns', 'containers', 'vpn']);
   });
 
   it('switches to the outage view on auto while the main host is unreachable, and says why', () => {

@@ -46,22 +46,28 @@ export function cpuPane(entry: PaneEntry<CpuData>, width: number, config: Config
   }
   if (plan.shortfall) lines.push(...labelled('⚠ ', plan.shortfall, 'accent', width));
 
-  // The plan table: one row per group.
+  // The plan table: one row per group. Without room for a bar (a 38-column pane in an 80x24
+  // tmux split), the bar goes and the verdict stays.
   const nameWidth = Math.min(14, Math.max(6, ...plan.groups.map((g) => g.name.length)) + 1);
-  const barWidth = Math.max(4, Math.min(20, width - nameWidth - 32));
-  lines.push([{ text: `${pad('group', nameWidth)}${pad('cores', 7)}${pad('used', 9)}${pad('', barWidth + 6)}plan`, tone: 'muted' }]);
+  const withBar = width >= nameWidth + 7 + 9 + 4 + 6 + 8;
+  const barWidth = withBar ? Math.max(4, Math.min(20, width - nameWidth - 32)) : 0;
+  const coresWidth = withBar ? 7 : 6;
+  const usedWidth = withBar ? 9 : 7;
+  lines.push([{ text: `${pad('group', nameWidth)}${pad('cores', coresWidth)}${pad('used', usedWidth)}${pad('', withBar ? barWidth + 6 : 5)}plan`, tone: 'muted' }]);
   plan.groups.forEach((group, index) => {
     const tone = groupTone(index);
     const verdict = VERDICT[group.verdict];
     const row: Segment[] = [
       { text: pad(group.name, nameWidth), tone, bold: true },
-      { text: pad(formatCoreList(group.coreIds), 7) },
+      { text: pad(formatCoreList(group.coreIds), coresWidth) },
     ];
     if (group.verdict === 'absent') {
-      row.push({ text: pad('–', 9), tone: 'muted' }, { text: pad('', barWidth + 6) }, { text: verdict.text, tone: verdict.tone });
+      row.push({ text: pad('–', usedWidth), tone: 'muted' }, { text: pad('', withBar ? barWidth + 6 : 5) }, { text: verdict.text, tone: verdict.tone });
     } else {
       const used = `${group.usedCores.toFixed(1)}/${group.presentCoreIds.length}`;
-      row.push({ text: pad(used, 9) }, ...gauge('', group.percent / 100, barWidth, toneFor(group.percent, triggers.cpu.percent), ` ${pad(percent(group.percent), 4, 'right')} `), { text: verdict.text, tone: verdict.tone, bold: group.verdict === 'over' });
+      const load = toneFor(group.percent, triggers.cpu.percent);
+      const figure = ` ${pad(percent(group.percent), 4, 'right')} `;
+      row.push({ text: pad(used, usedWidth) }, ...(withBar ? gauge('', group.percent / 100, barWidth, load, figure) : [{ text: figure.slice(1), tone: load }]), { text: verdict.text, tone: verdict.tone, bold: group.verdict === 'over' });
     }
     lines.push(row);
   });

@@ -38,14 +38,21 @@ function fullBlock(gpu: Gpu, width: number, config: Config['probes']['gpu'], man
   ];
 }
 
-function compactLine(gpu: Gpu, config: Config['probes']['gpu']): Line {
+/** One GPU on one line, fitted to the width: the name gives way first, never the figures. */
+function compactLine(gpu: Gpu, width: number, config: Config['probes']['gpu']): Line {
   const mem = memoryFraction(gpu);
+  const wide = width >= 56;
+  const total = gpu.memoryTotalMiB === null ? 'n/a' : wide ? gib(gpu.memoryTotalMiB) : String(Math.round(gpu.memoryTotalMiB / 1024));
+  const memory = ` ${gib(gpu.memoryUsedMiB)}/${total}${wide ? ' GiB' : 'G'} ${percent(mem === null ? null : mem * 100)}`;
+  const power = wide ? ` · ${num(gpu.powerDrawW)} W` : ` ${num(gpu.powerDrawW)}W`;
+  const nameWidth = Math.max(4, Math.min(18, width - 2 - 5 - 5 - memory.length - power.length));
   return [
     { text: `${gpu.index} `, tone: 'accent' },
-    { text: pad(gpu.name.replace(/^NVIDIA (GeForce )?/, ''), 14), bold: true },
-    { text: ` ${pad(percent(gpu.utilizationPercent), 4, 'right')} ` },
-    { text: pad(num(gpu.temperatureC, 0, '°C'), 5, 'right'), tone: temperatureTone(gpu, config) },
-    { text: ` ${gib(gpu.memoryUsedMiB)}/${gib(gpu.memoryTotalMiB)} GiB ${percent(mem === null ? null : mem * 100)} · ${num(gpu.powerDrawW)} W` },
+    { text: pad(gpu.name.replace(/^NVIDIA (GeForce )?/, ''), nameWidth), bold: true },
+    { text: ` ${pad(percent(gpu.utilizationPercent), 4, 'right')}` },
+    { text: ` ${pad(num(gpu.temperatureC, 0, '°C'), 4, 'right')}`, tone: temperatureTone(gpu, config) },
+    { text: memory },
+    { text: power },
   ];
 }
 
@@ -62,7 +69,7 @@ export function gpuPane(entry: PaneEntry<GpuReading>, width: number, height: num
   // Full blocks when they fit the pane, one line per GPU otherwise.
   const fullHeight = lines.length + reading.gpus.length * 4;
   if (fullHeight <= height) for (const gpu of reading.gpus) lines.push(...fullBlock(gpu, width, gpuConfig, many));
-  else for (const gpu of reading.gpus) lines.push(compactLine(gpu, gpuConfig));
+  else for (const gpu of reading.gpus) lines.push(compactLine(gpu, width, gpuConfig));
 
   const nameWidth = Math.max(8, Math.min(28, width - 22 - (many ? 1 : 0)));
   if (reading.processes.length) {

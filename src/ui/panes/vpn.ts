@@ -6,7 +6,7 @@ import type { Status } from '../../monitor/status.js';
 import type { VpnReading } from '../../probes/vpn/parse.js';
 import { placeOf } from '../../probes/vpn/probe.js';
 import { STATUS_SYMBOL, STATUS_WORD } from '../theme.js';
-import { pad, type Line } from '../text.js';
+import { pad, textWidth, type Line } from '../text.js';
 import { labelled, stateLines, type PaneContent } from './common.js';
 
 function statusLabel(status: Status): string {
@@ -31,10 +31,35 @@ export function vpnHeadline(reading: VpnReading): { status: Status; text: string
   return { status: 'warn', text: `VPN ${state}${where}` };
 }
 
-const KEY_WIDTH = 15;
+type Detail = { key: string; value: string; tone?: Line[number]['tone'] };
 
-function row(key: string, value: string, tone?: Line[number]['tone']): Line {
-  return [{ text: pad(key, KEY_WIDTH), tone: 'muted' }, { text: value, ...(tone ? { tone } : {}) }];
+/** Each detail's key, and a shorter one for a pane too narrow for the long keys and the values. */
+const KEYS: Record<string, string> = {
+  'public IP': 'IP',
+  'forwarded port': 'port',
+  container: 'container',
+  'direct IP': 'direct',
+  status: 'status',
+  'control server': 'control',
+};
+
+/** Tones of a detail that says something is wrong. */
+const PROBLEM = new Set<Line[number]['tone']>(['warn', 'crit', 'down']);
+
+function keyWidth(keys: readonly string[]): number {
+  return Math.max(0, ...keys.map((k) => textWidth(k))) + 1;
+}
+
+/** The details shown, their keys aligned over all the details there are. */
+function detailLines(shown: readonly Detail[], all: readonly Detail[], width: number): Line[] {
+  const long = keyWidth(all.map((d) => d.key));
+  const short = keyWidth(all.map((d) => KEYS[d.key] ?? d.key));
+  // The short keys where what is wrong would be cut with the long ones and fits with the short.
+  const useShort = shown.some((d) => PROBLEM.has(d.tone) && long + textWidth(d.value) > width && short + textWidth(d.value) <= width);
+  return shown.map((d) => [
+    { text: pad(useShort ? KEYS[d.key] ?? d.key : d.key, useShort ? short : long), tone: 'muted' },
+    { text: d.value, ...(d.tone ? { tone: d.tone } : {}) },
+  ]);
 }
 
 export function vpnPane(entry: PaneEntry<VpnReading>, width: number, height: number, _config: Config): PaneContent {
@@ -48,36 +73,39 @@ export function vpnPane(entry: PaneEntry<VpnReading>, width: number, height: num
   const lines: Line[] = labelled(statusLabel(headline.status), headline.text, headline.status, width);
   if (entry.status === 'stale' || entry.status === 'down' || entry.status === 'off') lines.push(...stateLines({ ...entry, alerts: [] }, width));
 
-  const details: Line[] = [];
+  const details: Detail[] = [];
   const ip = reading.publicIp;
   if (ip?.ip) {
     const extra = [placeOf(reading), ip.organization].filter((p) => p).join(' · ');
-    details.push(row('public IP', `${ip.ip}${extra ? ` · ${extra}` : ''}`));
-  } else if (reading.publicIpError) details.push(row('public IP', reading.publicIpError, 'warn'));
-  else if (ip) details.push(row('public IP', 'not looked up yet', 'muted'));
+    details.push({ key: 'public IP', value: `${ip.ip}${extra ? ` · ${extra}` : ''}` });
+  } else if (reading.publicIpError) details.push({ key: 'public IP', value: reading.publicIpError, tone: 'warn' });
+  else if (ip) details.push({ key: 'public IP', value: 'not looked up yet', tone: 'muted' });
 
-  if (reading.ports) details.push(row('forwarded port', reading.ports.length ? reading.ports.join(', ') : 'none', reading.ports.length ? undefined : 'muted'));
-  else if (reading.portsError) details.push(row('forwarded port', reading.portsError, 'muted'));
+  if (reading.ports) details.push({ key: 'forwarded port', value: reading.ports.length ? reading.ports.join(', ') : 'none', ...(reading.ports.length ? {} : { tone: 'muted' as const }) });
+  else if (reading.portsError) details.push({ key: 'forwarded port', value: reading.portsError, tone: 'muted' });
 
   const container = reading.container;
   if (container) {
     const health = container.health;
     const tone = health === 'healthy' ? 'ok' : health === 'unhealthy' ? 'crit' : health === 'none' ? 'muted' : 'warn';
     const text = health === null ? (container.error ?? 'not found') : health === 'none' ? 'running, no health check' : health;
-    details.push(row(`container`, `${container.name} ${text}`, tone));
+    details.push({ key: 'container', value: `${container.name} ${text}`, tone });
   }
 
   if (reading.directIp !== null) {
     details.push(reading.leak
-      ? row('direct IP', `${reading.directIp} = VPN IP: traffic is NOT tunnelled`, 'warn')
+      ? { key: 'direct IP', value: `${reading.directIp} = VPN IP: traffic is NOT tunnelled`, tone: 'warn' }
       : reading.publicIp?.ip
-        ? row('direct IP', `${reading.directIp} (differs from the VPN's)`, 'ok')
-        : row('direct IP', reading.directIp, 'muted'));
-  } else if (reading.directIpError) details.push(row('direct IP', `check failed: ${reading.directIpError}`, 'muted'));
+        ? { key: 'direct IP', value: `${reading.directIp} (differs from the VPN's)`, tone: 'ok' }
+        : { key: 'direct IP', value: reading.directIp, tone: 'muted' });
+  } else if (reading.directIpError) details.push({ key: 'direct IP', value: `check failed: ${reading.directIpError}`, tone: 'muted' });
 
-  if (reading.stateError && reading.state === null && reading.auth === 'ok') details.push(row('status', reading.stateError, 'warn'));
-  details.push(row('control server', `${reading.url}${reading.auth === 'ok' ? '' : ' (auth needed)'}`, 'muted'));
-  lines.push(...details.slice(0, Math.max(0, height - lines.length)));
+  if (reading.stateError && reading.state === null && reading.auth === 'ok') details.push({ key: 'status', value: reading.stateError, tone: 'warn' });
+  details.push({ key: 'control server', value: `${reading.url}${reading.auth === 'ok' ? '' : ' (auth needed)'}`, tone: 'muted' });
+  // What is wrong first when not every detail fits under the headline.
+  const room = Math.max(0, height - lines.length);
+  const shown = details.length > room ? [...details.filter((d) => PROBLEM.has(d.tone)), ...details.filter((d) => !PROBLEM.has(d.tone))] : details;
+  lines.push(...detailLines(shown.slice(0, room), details, width));
   const title = headline.status === 'ok' ? 'VPN' : `VPN · ${STATUS_WORD[headline.status]}`;
   return { title, lines };
 }
