@@ -1,15 +1,43 @@
-// The live console: renders the App in the alternate screen and owns every way out.
+// The live console: renders the App in the alternate screen, with the actions controller behind
+// it, and owns every way out (a run in progress is stopped and left resumable).
 import { render } from 'ink';
-import { App } from '../ui/app.js';
+import { boundRunbooks, checkRunbookBindings } from '../config/keymaps.js';
+import { loadRunbooks } from '../runbooks/load.js';
+import { App, type AppActions } from '../ui/app.js';
 import { profilerFromEnv } from '../ui/profile.js';
 import { themeFromEnv } from '../ui/theme.js';
 import type { Runtime, Setup } from './compose.js';
+import { ConsoleController } from './controller.js';
+import { quickRunbookIds } from './runbook-ids.js';
 import { FrameStream } from './screen.js';
 import { enterFullScreen } from './terminal.js';
 
 export async function runConsole(s: Setup, runtime: Runtime, options: { noColor: boolean }): Promise<number> {
   const { monitor } = runtime;
   const env = process.env;
+  const cwd = process.cwd();
+  const runbookOptions = { config: s.config, env, cwd, configFile: s.source.path };
+  let controller: ConsoleController;
+  try {
+    // A key bound to a runbook that does not exist is a located error (exit 78), found before
+    // the screen changes; the runbooks themselves are validated after the first frame.
+    const bound = boundRunbooks(s.keymap);
+    if (bound.length) {
+      const quick = quickRunbookIds(runbookOptions);
+      if (bound.some((id) => !quick.has(id))) checkRunbookBindings(s.keymap, loadRunbooks(runbookOptions).runbooks.map((r) => r.id), env, cwd);
+    }
+    const catalog = () => {
+      const found = loadRunbooks(runbookOptions);
+      checkRunbookBindings(s.keymap, found.runbooks.map((r) => r.id), env, cwd);
+      return found;
+    };
+    controller = new ConsoleController({
+      config: s.config, env, hosts: runtime.hosts, docker: runtime.docker, dns: runtime.dns, monitor, catalog, readOnly: s.readOnly, demo: s.scenario?.name ?? null,
+    });
+  } catch (error) {
+    await runtime.close();
+    throw error;
+  }
   const theme = options.noColor ? { color: false } : themeFromEnv(env);
   const profiler = profilerFromEnv(env);
   const screen = enterFullScreen();
@@ -21,7 +49,7 @@ export async function runConsole(s: Setup, runtime: Runtime, options: { noColor:
     resolveDone = resolve;
   });
 
-  const finish = (code: number, message?: string) => {
+  const finish = (code: number, message?: string, why = 'the console was closed') => {
     if (finished) return;
     finished = true;
     exitCode = code;
@@ -34,18 +62,21 @@ export async function runConsole(s: Setup, runtime: Runtime, options: { noColor:
     }
     screen.restore();
     if (message) process.stderr.write(`homeops: ${message}\n`);
-    // Sessions and connections end after the screen is back (a Pi-hole logout waits at most 1 s).
-    void runtime.close().finally(resolveDone);
+    // A run in progress is stopped (its remote process too) and left resumable; then sessions
+    // and connections end, after the screen is back (a Pi-hole logout waits at most 1 s).
+    void controller.close(why).then(() => runtime.close()).finally(resolveDone);
   };
 
-  const onSignal = (signal: NodeJS.Signals) => finish(signal === 'SIGINT' ? 130 : 128 + (signal === 'SIGHUP' ? 1 : 15));
-  const onCrash = (error: unknown) => finish(70, `internal error: ${error instanceof Error ? error.message : String(error)}`);
+  const WHY: Partial<Record<NodeJS.Signals, string>> = { SIGHUP: 'SIGHUP: the terminal went away', SIGTERM: 'SIGTERM: homeops was told to stop', SIGINT: 'SIGINT: homeops was interrupted' };
+  const onSignal = (signal: NodeJS.Signals) => finish(signal === 'SIGINT' ? 130 : 128 + (signal === 'SIGHUP' ? 1 : 15), undefined, WHY[signal]);
+  const onCrash = (error: unknown) => finish(70, `internal error: ${error instanceof Error ? error.message : String(error)}`, 'homeops crashed');
   process.on('SIGTERM', onSignal);
   process.on('SIGHUP', onSignal);
   process.on('SIGINT', onSignal);
   process.on('uncaughtException', onCrash);
   process.on('unhandledRejection', onCrash);
 
+  const actions: AppActions = { quit: () => finish(0), refresh: () => void monitor.refreshNow(), intents: controller.intents };
   const instance = render(
     <App
       source={monitor}
@@ -56,7 +87,8 @@ export async function runConsole(s: Setup, runtime: Runtime, options: { noColor:
       theme={theme}
       readOnly={s.readOnly}
       profiler={profiler}
-      actions={{ quit: () => finish(0), refresh: () => void monitor.refreshNow() }}
+      actions={actions}
+      console={controller}
     />,
     {
       // Ink renders whole frames into the FrameStream, which puts only changed rows on screen.
@@ -68,6 +100,11 @@ export async function runConsole(s: Setup, runtime: Runtime, options: { noColor:
     },
   );
   monitor.start();
+  // After the first frames: the offer to resume a run that was interrupted (the runbooks, a
+  // few hundred ms of validation, are loaded only then, or when the menu or a runbook key asks).
+  setTimeout(() => {
+    if (!finished) controller.start();
+  }, 250);
   // A deliberate crash, to check on a given terminal that the screen comes back after one.
   const crashAfter = Number(env.HOMEOPS_TEST_CRASH_MS);
   if (crashAfter > 0) {

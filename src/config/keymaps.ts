@@ -1,8 +1,8 @@
 // Keymaps: command name → keys, as YAML. A keymap may extend another (a user file usually
-// extends default or vim); unknown commands, bad key names and one key bound to two commands
-// are errors with file:line:col.
+// extends default or vim); unknown commands, `runbook:<id>` with an id no runbook has, bad key
+// names and one key bound to two commands are errors with file:line:col.
 import { z } from 'zod';
-import { COMMAND_NAMES, isCommand, type Command } from '../ui/commands.js';
+import { COMMAND_NAMES, isCommand, isStaticCommand, RUNBOOK_PREFIX, runbookOf, type Command } from '../ui/commands.js';
 import { normaliseKey } from '../ui/keys.js';
 import { resolveNamed, type Env } from './paths.js';
 import { readUserFile, suggest, UserFileError } from './user-file.js';
@@ -12,10 +12,28 @@ export type Keymap = { name: string; files: string[]; bindings: Bindings; byKey:
 
 export const BUILTIN_KEYMAPS = ['default', 'vim'] as const;
 
+export type KeymapOptions = {
+  /** The ids of the runbooks found; when given, `runbook:<id>` must name one of them. */
+  runbooks?: readonly string[];
+};
+
+function commandProblem(command: string, runbooks: readonly string[] | undefined): string | null {
+  if (isStaticCommand(command)) return null;
+  if (command.startsWith(RUNBOOK_PREFIX)) {
+    const id = runbookOf(command);
+    if (id === null) return `"${command}": a runbook id is letters, digits, ".", "_" or "-"`;
+    if (runbooks === undefined || runbooks.includes(id)) return null;
+    const hint = suggest(id, runbooks);
+    return `no runbook "${id}"${hint ? ` (did you mean "${RUNBOOK_PREFIX}${hint}"?)` : ''} (runbooks: ${runbooks.join(', ') || 'none'})`;
+  }
+  const hint = suggest(command, COMMAND_NAMES);
+  return `unknown command "${command}"${hint ? ` (did you mean "${hint}"?)` : ''}`;
+}
+
 const keyList = z.union([z.string(), z.array(z.string()), z.null()]);
 
 /** The schema of one keymap file, checked against the bindings it inherits. */
-function keymapFileSchema(inherited: Bindings) {
+function keymapFileSchema(inherited: Bindings, options: KeymapOptions) {
   return z.strictObject({
     $schema: z.string().optional(),
     name: z.string().optional(),
@@ -25,9 +43,9 @@ function keymapFileSchema(inherited: Bindings) {
   }).superRefine((file, ctx) => {
     const mine = new Map<Command, string[]>();
     for (const [command, value] of Object.entries(file.bindings)) {
-      if (!isCommand(command)) {
-        const hint = suggest(command, COMMAND_NAMES);
-        ctx.addIssue({ code: 'custom', path: ['bindings', command], message: `unknown command "${command}"${hint ? ` (did you mean "${hint}"?)` : ''}` });
+      const problem = commandProblem(command, options.runbooks);
+      if (problem !== null || !isCommand(command)) {
+        ctx.addIssue({ code: 'custom', path: ['bindings', command], message: problem ?? `unknown command "${command}"` });
         continue;
       }
       const keys = value === null ? [] : typeof value === 'string' ? [value] : value;
@@ -59,7 +77,7 @@ function keymapFileSchema(inherited: Bindings) {
   });
 }
 
-function loadChain(nameOrFile: string, env: Env, cwd: string, seen: string[]): Keymap {
+function loadChain(nameOrFile: string, env: Env, cwd: string, seen: string[], options: KeymapOptions): Keymap {
   const found = resolveNamed('keymaps', nameOrFile, env, cwd);
   if (!found) {
     throw new UserFileError('--keymap', 1, 1, '', `no keymap "${nameOrFile}" (built in: ${BUILTIN_KEYMAPS.join(', ')}; or give a file path)`);
@@ -75,9 +93,9 @@ function loadChain(nameOrFile: string, env: Env, cwd: string, seen: string[]): K
       else if (chain.includes(parentFile.path)) ctx.addIssue({ code: 'custom', message: `keymaps extend each other in a circle: ${[...chain, parentFile.path].join(' → ')}` });
     }),
   }));
-  const parent = head.extends ? loadChain(head.extends, env, cwd, chain) : undefined;
+  const parent = head.extends ? loadChain(head.extends, env, cwd, chain, options) : undefined;
   const inherited: Bindings = parent ? new Map(parent.bindings) : new Map();
-  const file = readUserFile(found.path, keymapFileSchema(inherited));
+  const file = readUserFile(found.path, keymapFileSchema(inherited, options));
   const bindings = new Map(inherited);
   for (const [command, value] of Object.entries(file.bindings)) {
     if (!isCommand(command)) continue;
@@ -92,6 +110,30 @@ function loadChain(nameOrFile: string, env: Env, cwd: string, seen: string[]): K
   return { name: file.name ?? nameOrFile, files: [...(parent?.files ?? []), found.path], bindings, byKey };
 }
 
-export function loadKeymap(nameOrFile: string, env: Env, cwd: string): Keymap {
-  return loadChain(nameOrFile, env, cwd, []);
+export function loadKeymap(nameOrFile: string, env: Env, cwd: string, options: KeymapOptions = {}): Keymap {
+  return loadChain(nameOrFile, env, cwd, [], options);
+}
+
+/** The runbook ids a keymap's `runbook:<id>` bindings name. */
+export function boundRunbooks(keymap: Keymap): string[] {
+  const ids: string[] = [];
+  for (const command of keymap.bindings.keys()) {
+    const id = runbookOf(command);
+    if (id !== null) ids.push(id);
+  }
+  return ids;
+}
+
+/**
+ * Checks the keymap's `runbook:<id>` bindings against the runbooks found (which are only known
+ * once the config is loaded). An unknown id is a UserFileError at its binding, like any other
+ * keymap error: the files are read again to locate it.
+ */
+export function checkRunbookBindings(keymap: Keymap, runbooks: readonly string[], env: Env, cwd: string): void {
+  const unknown = boundRunbooks(keymap).filter((id) => !runbooks.includes(id));
+  if (unknown.length === 0) return;
+  const top = keymap.files.at(-1);
+  if (top) loadKeymap(top, env, cwd, { runbooks });
+  // Not located (the file changed since): still an error, at the top of the keymap.
+  throw new UserFileError(top ?? '--keymap', 1, 1, `bindings.${RUNBOOK_PREFIX}${unknown[0]}`, `no runbook "${unknown[0]}" (runbooks: ${runbooks.join(', ') || 'none'})`);
 }

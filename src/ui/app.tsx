@@ -1,27 +1,36 @@
-// The console: status bar, panes laid out by the active view, help. Reads the Snapshot,
-// sends commands; knows nothing of probes, hosts or processes.
+// The console: status bar, panes laid out by the active view, help, and on top of them the
+// panels, menu and dialogs of actions. Reads the Snapshot and the actions controller's state,
+// sends intents; knows nothing of probes, hosts or processes.
 import { Box, Text, useInput } from 'ink';
-import { useCallback, useMemo, useReducer, useRef } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import type { Keymap } from '../config/keymaps.js';
 import type { Config } from '../config/schema.js';
 import type { View } from '../config/views.js';
 import type { PaneId } from '../monitor/snapshot.js';
-import type { Command } from './commands.js';
+import { dialogLines } from './components/dialog.js';
 import { HelpView } from './components/help.js';
+import { centre, Overlay, type Placed } from './components/overlay.js';
 import { PaneView } from './components/pane-view.js';
+import { PanelView } from './components/panel-view.js';
+import { menuLines } from './components/runbook-menu.js';
 import { StatusBar } from './components/status-bar.js';
+import { STATIC_CONSOLE_STATE, type ConsoleIntents, type ConsoleStateSource } from './console-state.js';
+import { useConsoleState } from './hooks/use-console-state.js';
 import { useSnapshot, type SnapshotSource } from './hooks/use-snapshot.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
-import { keyName } from './keys.js';
-import { choosePlacement, usableRows, type LaidOut } from './layout.js';
+import { INITIAL_INTERACTION, routeKey, scrollOf, type Effect, type Interaction, type KeyPress, type RouteContext } from './interaction.js';
+import { keyPresses } from './keys.js';
+import { choosePlacement, usableRows, type LaidOut, type Placement, type Size } from './layout.js';
 import type { Profiler } from './profile.js';
-import { initialUiState, uiReducer, type UiContext, type UiState } from './state.js';
+import { initialUiState, type UiState } from './state.js';
 import type { Theme } from './theme.js';
-import { truncate } from './text.js';
+import { lineText, textWidth, truncate } from './text.js';
 
 export type AppActions = {
   quit(): void;
   refresh(): void;
+  /** The actions controller's intents; without them (the panes alone) action keys do nothing. */
+  intents?: ConsoleIntents;
 };
 
 export type AppProps = {
@@ -34,58 +43,147 @@ export type AppProps = {
   theme: Theme;
   readOnly: boolean;
   actions: AppActions;
+  /** What the actions controller publishes (runs, dialogs, messages, logs). */
+  console?: ConsoleStateSource;
   profiler?: Profiler | null;
 };
 
-type Action = { command: Command; context: UiContext };
+type State = { ui: UiState; ix: Interaction };
 
-function reduce(state: UiState, action: Action): UiState {
-  return uiReducer(state, action.command, action.context);
+/** Rows a panel takes when the panes share the screen with it, and the panes' placement. */
+type Split = { panelHeight: number; placement: Placement | null };
+
+/** A panel takes the pane area; where the terminal is tall, the panes keep the lower part. */
+function splitForPanel(views: readonly View[], wanted: View | 'auto', size: Size, areaHeight: number): Split {
+  if (areaHeight >= 28) {
+    const panelHeight = Math.max(14, Math.round(areaHeight * 0.6));
+    const rest = areaHeight - panelHeight;
+    const placement = choosePlacement(views, wanted, { columns: size.columns, rows: rest + 2 });
+    if (placement.kind === 'view') return { panelHeight, placement };
+  }
+  return { panelHeight: areaHeight, placement: null };
+}
+
+function perform(effect: Effect, actions: AppActions): void {
+  if (effect.type === 'quit') return actions.quit();
+  if (effect.type === 'refresh') return actions.refresh();
+  const intents = actions.intents;
+  if (!intents) return;
+  switch (effect.type) {
+    case 'answer':
+      return intents.answer(effect.promptId, effect.answer);
+    case 'load-runbooks':
+      return intents.loadRunbooks();
+    case 'run':
+      return intents.runRunbook(effect.id);
+    case 'dry-run':
+      return intents.dryRun(effect.id);
+    case 'history':
+      return intents.showHistory();
+    case 'abort':
+      return intents.abortRun();
+    case 'close-panel':
+      return intents.closePanel();
+    case 'container':
+      return intents.containerAction(effect.action, effect.target);
+    case 'logs':
+      return intents.openLogs(effect.target);
+    case 'blocking':
+      return intents.setBlocking(effect.enabled);
+    case 'notify':
+      return intents.notify(effect.text, effect.tone);
+  }
 }
 
 export function App(props: AppProps) {
   const { source, config, views, keymap, theme, actions } = props;
+  const consoleSource = props.console ?? STATIC_CONSOLE_STATE;
   const snapshot = useSnapshot(source);
+  const cs = useConsoleState(consoleSource);
   const size = useTerminalSize();
-  const [state, dispatch] = useReducer(reduce, props.initialView, initialUiState);
+  const [state, setState] = useState<State>(() => ({ ui: initialUiState(props.initialView), ix: INITIAL_INTERACTION }));
+  // The key handler works on the newest state, also for several keys in one read (a paste).
+  const stateRef = useRef(state);
 
-  const wanted = state.view === 'auto' ? 'auto' : views[state.view] ?? 'auto';
-  const placement = useMemo(() => choosePlacement(views, wanted, size), [views, wanted, size]);
-  const paneIds: PaneId[] = placement.kind === 'view' ? placement.panes.map((p) => p.pane) : [];
-  const focus = paneIds.length ? state.focus % paneIds.length : 0;
+  const { ui, ix } = state;
+  const rows = usableRows(size);
+  const areaHeight = Math.max(0, rows - 1);
+  const wanted = ui.view === 'auto' ? 'auto' : views[ui.view] ?? 'auto';
+  const full = useMemo(() => choosePlacement(views, wanted, size), [views, wanted, size]);
+  const panel = ui.help ? null : cs.panel;
+  const hasPanel = panel !== null;
+  const split = useMemo<Split>(
+    () => (hasPanel ? splitForPanel(views, wanted, size, areaHeight) : { panelHeight: 0, placement: full }),
+    [hasPanel, views, wanted, size, areaHeight, full],
+  );
+  const placement = split.placement?.kind === 'view' ? split.placement : null;
+  const paneIds: PaneId[] = placement ? placement.panes.map((p) => p.pane) : [];
+  const focus = paneIds.length ? ui.focus % paneIds.length : 0;
+  const focusedId = paneIds[focus];
 
-  // The key handler reads the latest context through a ref so that it stays one stable
-  // function: Ink re-subscribes useInput whenever the handler changes.
-  const contextRef = useRef<UiContext>({ paneIds, viewCount: views.length, shownView: 0, page: 10 });
+  const contextRef = useRef<Omit<RouteContext, 'console'>>({} as Omit<RouteContext, 'console'>);
   contextRef.current = {
-    paneIds,
-    viewCount: views.length,
-    shownView: placement.kind === 'view' ? Math.max(0, views.indexOf(placement.view)) : 0,
-    page: Math.max(1, usableRows(size) - 6),
+    keymap,
+    uiContext: {
+      paneIds,
+      viewCount: views.length,
+      shownView: full.kind === 'view' ? Math.max(0, views.indexOf(full.view)) : 0,
+      page: Math.max(1, rows - 6),
+    },
+    focused: focusedId,
+    containers: snapshot.panes.containers.data,
+    page: Math.max(1, (split.panelHeight || areaHeight) - 6),
   };
   const onKey = useCallback((input: string, key: Parameters<Parameters<typeof useInput>[0]>[1]) => {
-    const name = keyName(input, key);
-    // Ctrl-C always quits, whatever the keymap says.
-    if (name === 'ctrl+c') {
-      actions.quit();
-      return;
-    }
-    const command = name === undefined ? undefined : keymap.byKey.get(name);
-    if (!command) return;
-    if (command === 'quit') actions.quit();
-    else if (command === 'refresh') actions.refresh();
-    else dispatch({ command, context: contextRef.current });
-  }, [actions, keymap]);
+    const route = (press: KeyPress) => {
+      const before = stateRef.current;
+      const routed = routeKey(before.ui, before.ix, press, { ...contextRef.current, console: consoleSource.current() });
+      if (routed.ui !== before.ui || routed.ix !== before.ix) {
+        stateRef.current = { ui: routed.ui, ix: routed.ix };
+        setState(stateRef.current);
+      }
+      for (const effect of routed.effects) perform(effect, actions);
+    };
+    for (const press of keyPresses(input, key)) route(press);
+  }, [actions, consoleSource]);
   useInput(onKey);
 
-  const rows = usableRows(size);
-  if (placement.kind === 'too-small') {
-    return <Text wrap="truncate">{truncate(placement.message, size.columns)}</Text>;
-  }
+  const runbookTitles = useMemo(() => new Map(cs.catalog.map((r) => [r.id, r.title])), [cs.catalog]);
+  const first = (command: Parameters<Keymap['bindings']['get']>[0]) => keymap.bindings.get(command)?.[0];
+  const panelKeys = useMemo(() => ({ close: keymap.bindings.get('close')?.[0], bottom: keymap.bindings.get('scroll.bottom')?.[0] }), [keymap]);
+  const menuKeys = useMemo(
+    () => ({ select: keymap.bindings.get('select')?.[0], dryRun: keymap.bindings.get('runbook.dry-run')?.[0], history: keymap.bindings.get('runbook.history')?.[0], close: keymap.bindings.get('close')?.[0] }),
+    [keymap],
+  );
 
-  const focusedId = paneIds[focus];
-  const viewLabel = `${placement.view.name}${placement.view.tiers.length > 1 ? `/${placement.tier.name}` : ''}`;
-  const panesHeight = Math.max(0, rows - 1);
+  // The dialog or the menu, on top of whatever is below.
+  const typed = cs.prompt && ix.typed?.promptId === cs.prompt.id ? ix.typed : null;
+  const overlayArea = full.kind === 'too-small' && !hasPanel ? rows : areaHeight;
+  const overlay = useMemo<Placed | null>(() => {
+    const area = { width: size.columns, height: overlayArea };
+    if (area.height <= 0 || area.width <= 0) return null;
+    if (cs.prompt) {
+      const lines = dialogLines(cs.prompt, typed, Math.max(1, area.width - 2), area.height);
+      return centre(lines, textWidth(lineText(lines[0] ?? [])), area);
+    }
+    if (ix.menu) {
+      const lines = menuLines(cs.catalog, ix.menu.index, menuKeys, props.readOnly, Math.max(1, area.width - 2), area.height);
+      return centre(lines, textWidth(lineText(lines[0] ?? [])), area);
+    }
+    return null;
+  }, [cs.prompt, typed, ix.menu, cs.catalog, menuKeys, props.readOnly, size.columns, overlayArea]);
+
+  if (full.kind === 'too-small' && !overlay && !hasPanel) {
+    return <Text wrap="truncate">{truncate(full.message, size.columns)}</Text>;
+  }
+  if (full.kind === 'too-small' && !hasPanel) {
+    // Too small for any view, but a question waits: it gets the whole terminal.
+    return (
+      <Box flexDirection="column" width={size.columns} height={rows}>
+        {overlay && <Overlay placed={overlay} theme={theme} />}
+      </Box>
+    );
+  }
 
   const renderTree = (node: LaidOut, key: string): React.ReactNode => {
     if (node.kind === 'pane') {
@@ -99,10 +197,11 @@ export function App(props: AppProps) {
           width={node.rect.width}
           height={node.rect.height}
           focused={node.pane === focusedId}
-          scroll={state.scroll[node.pane] ?? 0}
+          scroll={ui.scroll[node.pane] ?? 0}
           config={config}
           theme={theme}
           profiler={props.profiler ?? null}
+          containersView={node.pane === 'containers' ? ix.containers : undefined}
         />
       );
     }
@@ -113,23 +212,34 @@ export function App(props: AppProps) {
     );
   };
 
+  const viewLabel = full.kind === 'view' ? `${full.view.name}${full.view.tiers.length > 1 ? `/${full.tier.name}` : ''}` : 'none';
   return (
     <Box flexDirection="column" width={size.columns} height={rows}>
-      {state.help ? (
-        <HelpView keymap={keymap} views={views.map((v) => v.name)} width={size.columns} height={panesHeight} scroll={state.helpScroll} theme={theme} />
-      ) : (
-        renderTree(placement.tree, 'root')
-      )}
+      <Box flexDirection="column" width={size.columns} height={areaHeight}>
+        {ui.help ? (
+          <HelpView keymap={keymap} views={views.map((v) => v.name)} width={size.columns} height={areaHeight} scroll={ui.helpScroll} theme={theme} runbookTitles={runbookTitles} />
+        ) : (
+          <>
+            {panel && split.panelHeight > 0 && (
+              <PanelView panel={panel} run={cs.run} width={size.columns} height={split.panelHeight} scroll={scrollOf(ix, panel)} keys={panelKeys} theme={theme} />
+            )}
+            {placement && renderTree(placement.tree, 'root')}
+          </>
+        )}
+        {overlay && <Overlay placed={overlay} theme={theme} />}
+      </Box>
       <StatusBar
         snapshot={snapshot}
         view={viewLabel}
-        note={placement.note}
+        note={full.kind === 'view' ? full.note : null}
         refreshMs={config.refresh}
         readOnly={props.readOnly}
         width={size.columns}
-        helpKey={keymap.bindings.get('help')?.[0]}
-        quitKey={keymap.bindings.get('quit')?.[0]}
+        helpKey={first('help')}
+        quitKey={first('quit')}
         theme={theme}
+        message={cs.message}
+        busy={cs.busy}
       />
     </Box>
   );

@@ -1,9 +1,13 @@
-// Every command a key can be bound to, with the words the help overlay shows.
+// Every command a key can be bound to, with the words the help overlay shows. Besides these,
+// `runbook:<id>` runs the runbook with that id (checked against the runbooks found at start).
 
 export const COMMANDS = {
-  quit: 'Quit the console',
+  quit: 'Quit the console (in a panel or the menu: close it)',
   help: 'Show or hide this help',
-  close: 'Close the help or a dialog',
+  close: 'Close the help, a dialog, the menu or a panel; abort a run',
+  select: 'Run the runbook picked in the menu; a container\'s detail; yes',
+  'confirm.yes': 'Answer yes in a dialog',
+  'confirm.no': 'Answer no in a dialog',
   'focus.next': 'Focus the next pane',
   'focus.prev': 'Focus the previous pane',
   refresh: 'Read every source now',
@@ -18,17 +22,56 @@ export const COMMANDS = {
   'view.7': 'Switch to view 7',
   'view.8': 'Switch to view 8',
   'view.9': 'Switch to view 9',
-  'scroll.down': 'Scroll the focused pane down',
-  'scroll.up': 'Scroll the focused pane up',
-  'page.down': 'Scroll the focused pane a page down',
-  'page.up': 'Scroll the focused pane a page up',
-  'scroll.top': 'Scroll the focused pane to the top',
+  'scroll.down': 'Scroll down, or the next row or menu entry',
+  'scroll.up': 'Scroll up, or the previous row or menu entry',
+  'page.down': 'A page down',
+  'page.up': 'A page up',
+  'scroll.top': 'To the top',
+  'scroll.bottom': 'To the bottom (a logs view follows new lines again)',
+  filter: 'Filter the containers: type, enter keeps it, escape clears it',
+  sort: 'Sort the containers by the next column',
+  'container.restart': 'Restart the selected container (asks first)',
+  'container.stop': 'Stop the selected container (asks first)',
+  'container.start': 'Start the selected container (asks first)',
+  'container.logs': 'The selected container\'s logs, following new lines',
+  'dns.disable-blocking': 'Disable blocking on every Pi-hole for a while (asks first)',
+  'dns.enable-blocking': 'Enable blocking on every Pi-hole again (asks first)',
+  runbooks: 'The runbook menu: run one, its dry run, the history',
+  'runbook.dry-run': 'In the menu: each step\'s host and exact command, nothing run',
+  'runbook.history': 'The runs of runbooks, from the audit log',
 } as const;
 
-export type Command = keyof typeof COMMANDS;
+export type StaticCommand = keyof typeof COMMANDS;
+export type RunbookCommand = `runbook:${string}`;
+export type Command = StaticCommand | RunbookCommand;
 
-export const COMMAND_NAMES = Object.keys(COMMANDS) as Command[];
+/** The fixed commands, in the order help lists them. */
+export const COMMAND_NAMES = Object.keys(COMMANDS) as StaticCommand[];
+
+export const RUNBOOK_PREFIX = 'runbook:';
+
+/** A runbook id as the runbook schema allows it. */
+const RUNBOOK_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+export function isStaticCommand(name: string): name is StaticCommand {
+  return Object.hasOwn(COMMANDS, name);
+}
+
+/** The runbook id of a `runbook:<id>` command, or null for any other command. */
+export function runbookOf(command: string): string | null {
+  if (!command.startsWith(RUNBOOK_PREFIX)) return null;
+  const id = command.slice(RUNBOOK_PREFIX.length);
+  return RUNBOOK_ID.test(id) ? id : null;
+}
 
 export function isCommand(name: string): name is Command {
-  return Object.hasOwn(COMMANDS, name);
+  return isStaticCommand(name) || runbookOf(name) !== null;
+}
+
+/** What help says a command does. */
+export function describeCommand(command: Command, runbookTitles?: ReadonlyMap<string, string>): string {
+  const id = runbookOf(command);
+  if (id === null) return COMMANDS[command as StaticCommand] ?? command;
+  const title = runbookTitles?.get(id);
+  return `Run runbook ${id}${title ? `: ${title}` : ''}`;
 }

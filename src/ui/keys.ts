@@ -63,3 +63,37 @@ export function keyName(input: string, key: Key): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * The text a key press types into a text prompt (a filter, a typed confirmation), or null for
+ * keys that type nothing: named keys, and anything with ctrl or meta. A paste is many characters.
+ */
+export function typedText(input: string, key: Key): string | null {
+  if (key.ctrl || key.meta || key.return || key.escape || key.tab || key.backspace || key.delete) return null;
+  if (key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.pageUp || key.pageDown || key.home || key.end) return null;
+  const text = input.replace(/[\x00-\x1f\x7f-\x9f]/g, '');
+  return text ? text : null;
+}
+
+/**
+ * The key presses in what Ink reports as one: Ink 6 hands over a read of several characters
+ * (a paste, or keys typed faster than it reads) as one input, so text with Enter or Backspace
+ * in it is split into its presses.
+ */
+export function keyPresses(input: string, key: Key): { name: string | undefined; text: string | null }[] {
+  if (input.length <= 1 || key.ctrl || key.meta || !/[\r\x7f\x08]/.test(input) || input.startsWith('\x1b')) {
+    return [{ name: keyName(input, key), text: typedText(input, key) }];
+  }
+  const presses: { name: string | undefined; text: string | null }[] = [];
+  for (const part of input.split(/([\r\x7f\x08])/)) {
+    if (part === '') continue;
+    if (part === '\r') presses.push({ name: 'enter', text: null });
+    else if (part === '\x7f' || part === '\x08') presses.push({ name: 'backspace', text: null });
+    else {
+      const text = part.replace(/[\x00-\x1f\x7f-\x9f]/g, '');
+      // Text only: characters that came with others never act as command keys.
+      if (text) presses.push({ name: undefined, text });
+    }
+  }
+  return presses;
+}

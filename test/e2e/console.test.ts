@@ -53,7 +53,8 @@ describe.runIf(hasTmux)('the console in a real terminal', () => {
 
   it('starts in the workstation view at 120x40 with all six panes and the status bar', async () => {
     const tmux = await start(120, 40, '--demo healthy');
-    const screen = await tmux.waitFor(/core\s+6-9\s+\d+\.\d\/4/);
+    // Every source answers soon, but not in the same frame: wait for the last of them.
+    const screen = await tmux.waitFor((s) => /core\s+6-9\s+\d+\.\d\/4/.test(s) && (s.match(/ ● ok [╮┓]/g) ?? []).length === 6 && /VPN running/.test(s) && /postgres/.test(s));
     expect(await tmux.alternateScreenActive()).toBe(true);
     // Each pane's title on its top border with its status word.
     for (const title of ['CPU · workstation', 'Containers', 'GPU', 'DNS', 'VPN', 'Backups']) {

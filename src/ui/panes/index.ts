@@ -1,25 +1,32 @@
 import type { Config } from '../../config/schema.js';
 import type { PaneEntry, PaneId, Panes } from '../../monitor/snapshot.js';
+import { backupsPane } from './backups.js';
 import type { PaneContent } from './common.js';
 import { containersPane } from './containers.js';
+import type { ContainersView } from './containers-view.js';
 import { cpuPane } from './cpu.js';
 import { dnsPane } from './dns.js';
 import { gpuPane } from './gpu.js';
 import { vpnPane } from './vpn.js';
 
+/** What the App keeps for a pane besides the Snapshot: the containers table's sort, filter and selection. */
+export type PaneViewState = { containers?: ContainersView | undefined };
+
 /** Builds a pane's content lines for the space it has. */
-export function paneContent<K extends PaneId>(id: K, entry: Panes[K], width: number, height: number, config: Config, host: string): PaneContent {
+export function paneContent<K extends PaneId>(id: K, entry: Panes[K], width: number, height: number, config: Config, host: string, view: PaneViewState = {}): PaneContent {
   switch (id) {
     case 'cpu':
       return cpuPane(entry as PaneEntry<Panes['cpu']['data'] & object>, width, config, host);
     case 'gpu':
       return gpuPane(entry as PaneEntry<Panes['gpu']['data'] & object>, width, height, config);
     case 'containers':
-      return containersPane(entry as PaneEntry<Panes['containers']['data'] & object>, width, height, config);
+      return containersPane(entry as PaneEntry<Panes['containers']['data'] & object>, width, height, config, view.containers);
     case 'dns':
       return dnsPane(entry as PaneEntry<Panes['dns']['data'] & object>, width, height, config);
     case 'vpn':
       return vpnPane(entry as PaneEntry<Panes['vpn']['data'] & object>, width, height, config);
+    case 'backups':
+      return backupsPane(entry as PaneEntry<Panes['backups']['data'] & object>, width, height, config);
     default:
       return { title: id, lines: [] };
   }

@@ -1,0 +1,584 @@
+// The console's actions, outside React: the App sends intents, the controller runs them against
+// the runtime (runbooks through the runner, container actions and logs through the Docker
+// engines, blocking on the Pi-holes) and publishes what the console should show as one
+// immutable ConsoleState. Nothing here waits on the App: every remote call runs in the
+// background with its own AbortSignal, and close() stops them all.
+import type { Config } from '../config/schema.js';
+import type { Env } from '../config/paths.js';
+import { formatDuration } from '../config/units.js';
+import type { ContainerActions, ContainerRef } from '../docker/actions.js';
+import type { PaneId } from '../monitor/snapshot.js';
+import type { DnsSources } from '../probes/dns/probe.js';
+import { describeBlockingOutcomes, setBlockingEverywhere, type BlockingOutcome, type BlockingRequest, type PiholeTarget } from '../probes/pihole/blocking.js';
+import type { Hosts } from '../hosts/registry.js';
+import { readHistory, type RunHistoryEntry } from '../runbooks/audit.js';
+import type { Runbook, RunbookCatalog } from '../runbooks/load.js';
+import { formatPlan, type RunPlan } from '../runbooks/plan.js';
+import { prepareResume, prepareRun } from '../runbooks/prepare.js';
+import { ReadOnlyError, RunInterruption, runPlan, type ConfirmRequest, type RunDeps, type RunResult } from '../runbooks/runner.js';
+import { abandonRun, findInterruptedRuns, type InterruptedRun, type RunState } from '../runbooks/state.js';
+import { formatTime } from '../runbooks/lock.js';
+import {
+  INITIAL_CONSOLE_STATE,
+  type Answer,
+  type ConsoleIntents,
+  type ConsoleState,
+  type ConsoleStateSource,
+  type ContainerAction,
+  type ContainerTarget,
+  type LogLineView,
+  type MessageTone,
+  type Prompt,
+} from '../ui/console-state.js';
+import { applyRunEvent, failedToStart, isActive, startingRun } from '../ui/run-view.js';
+
+export type ControllerDeps = {
+  config: Config;
+  env: Env;
+  hosts: Hosts;
+  docker: { actions: ContainerActions } | null;
+  dns: Pick<DnsSources, 'piholes'> | null;
+  monitor: { nudge(id: PaneId): void };
+  /** The runbooks, or how to load them: loading validates every file, which takes a while, so
+   *  it happens on first use or when loadCatalog() is called (after the first frame). */
+  catalog?: Catalog | (() => Catalog);
+  readOnly: boolean;
+  /** The demo scenario replayed, or null: a demo runs no runbook against the estate. */
+  demo: string | null;
+  now?: () => number;
+  /** How long a status-bar message stays. */
+  messageMs?: number;
+  /** At most one publish per this many ms while output streams in. */
+  publishMs?: number;
+  /** Lines a logs view keeps. */
+  logLines?: number;
+  // Replaceable for tests.
+  runPlan?: (plan: RunPlan, deps: RunDeps, options: { resume?: RunState }) => Promise<RunResult>;
+  setBlocking?: (targets: readonly PiholeTarget[], request: BlockingRequest, signal: AbortSignal) => Promise<BlockingOutcome[]>;
+  findInterrupted?: () => InterruptedRun[];
+  history?: () => RunHistoryEntry[];
+};
+
+type Catalog = Pick<RunbookCatalog, 'runbooks' | 'get'>;
+
+const NO_RUNBOOKS: Catalog = { runbooks: [], get: () => undefined };
+
+type Pending = { prompt: Prompt; owner: 'run' | 'ui'; resolve: (answer: Answer) => void };
+
+/** A prompt before it has its id. */
+type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
+type PromptInput = WithoutId<Prompt>;
+
+type Task = { label: string; controller: AbortController };
+
+const VERB: Record<ContainerAction, { verb: string; doing: string; done: string }> = {
+  restart: { verb: 'Restart', doing: 'restarting', done: 'restarted' },
+  stop: { verb: 'Stop', doing: 'stopping', done: 'stopped' },
+  start: { verb: 'Start', doing: 'starting', done: 'started' },
+};
+
+const DEMO_REFUSAL = 'a demo scenario replays recordings, so no runbook runs against the estate; d in the runbook menu shows what a run would do';
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function minutes(ms: number): string {
+  return ms % 60_000 === 0 ? `${ms / 60_000} min` : formatDuration(ms);
+}
+
+function listWords(words: readonly string[]): string {
+  if (words.length <= 1) return words.join('');
+  return `${words.slice(0, -1).join(', ')} and ${words.at(-1) ?? ''}`;
+}
+
+function entries(catalog: Catalog): ConsoleState['catalog'] {
+  return catalog.runbooks.map((r) => ({
+    id: r.id, title: r.title, dangerous: r.dangerous, unavailable: r.unavailable ?? null, hosts: r.hostsUsed, steps: r.steps.length,
+  }));
+}
+
+export class ConsoleController implements ConsoleStateSource {
+  private state: ConsoleState;
+  private readonly listeners = new Set<(state: ConsoleState) => void>();
+  private readonly now: () => number;
+  private readonly pending: Pending[] = [];
+  private readonly tasks = new Set<Task>();
+  private promptIds = 0;
+  private messageIds = 0;
+  private messageTimer: NodeJS.Timeout | null = null;
+  private publishTimer: NodeJS.Timeout | null = null;
+  private dirty = false;
+  private runAbort: AbortController | null = null;
+  private running: Promise<void> | null = null;
+  private logs: { controller: AbortController; lines: LogLineView[]; dropped: number } | null = null;
+  private closed = false;
+  private catalog: Catalog | null;
+  /** Why the runbooks could not be loaded. */
+  private catalogError: string | null = null;
+  readonly intents: ConsoleIntents;
+
+  constructor(private readonly deps: ControllerDeps) {
+    this.now = deps.now ?? Date.now;
+    this.catalog = typeof deps.catalog === 'function' ? null : deps.catalog ?? NO_RUNBOOKS;
+    this.state = { ...INITIAL_CONSOLE_STATE, catalog: entries(this.catalog ?? NO_RUNBOOKS) };
+    // Bound once: the App passes them down as stable functions.
+    this.intents = {
+      answer: (id, answer) => this.answer(id, answer),
+      loadRunbooks: () => this.loadCatalog(),
+      runRunbook: (id) => void this.runRunbook(id),
+      dryRun: (id) => this.dryRun(id),
+      showHistory: () => this.showHistory(),
+      abortRun: () => this.abortRun(),
+      closePanel: () => this.closePanel(),
+      containerAction: (action, target) => void this.containerAction(action, target),
+      openLogs: (target) => this.openLogs(target),
+      setBlocking: (enabled) => void this.setBlocking(enabled),
+      notify: (text, tone) => this.say(text, tone ?? 'plain'),
+    };
+  }
+
+  current(): ConsoleState {
+    return this.state;
+  }
+
+  subscribe(listener: (state: ConsoleState) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Loads the runbooks if that has not been done (when the menu opens or a runbook is asked
+   * for: an idle console never spends the time or memory): a broken runbook file (a located
+   * error) is said in a dialog, and the console goes on without runbooks.
+   */
+  loadCatalog(): void {
+    if (this.catalog || typeof this.deps.catalog !== 'function') return;
+    try {
+      this.catalog = this.deps.catalog();
+    } catch (error) {
+      this.catalog = NO_RUNBOOKS;
+      this.catalogError = errorText(error);
+      this.notice('Runbooks not loaded', [this.catalogError, 'Fix the file (homeops check-config shows every problem) and start homeops again.'], 'crit');
+      return;
+    }
+    this.set({ catalog: entries(this.catalog) });
+  }
+
+  /** A runbook by id, or null with the reason said. */
+  private runbook(id: string): Runbook | null {
+    this.loadCatalog();
+    const found = this.catalog?.get(id);
+    if (!found) this.say(this.catalogError ? `no runbooks: ${this.catalogError}` : `no runbook "${id}"`, 'warn');
+    return found ?? null;
+  }
+
+  /** Offers to resume runs that were interrupted (the console or its SSH session died mid-run). */
+  start(): void {
+    if (this.deps.demo) return;
+    let found: InterruptedRun[];
+    try {
+      found = (this.deps.findInterrupted ?? (() => findInterruptedRuns(this.deps.env)))();
+    } catch (error) {
+      this.say(`could not read the runs' state: ${errorText(error)}`, 'warn');
+      return;
+    }
+    if (found.length === 0) return;
+    this.loadCatalog();
+    void this.offerResume(found);
+  }
+
+  /**
+   * Stops everything: actions in flight, a logs stream, and a run (marked interrupted, so that
+   * the next start offers to resume it; the running step's process is stopped). Resolves when
+   * the run has ended, or after `waitMs`.
+   */
+  async close(why = 'the console was closed', waitMs = 3000): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const task of this.tasks) task.controller.abort(new Error(why));
+    this.logs?.controller.abort();
+    if (this.runAbort && !this.runAbort.signal.aborted) this.runAbort.abort(new RunInterruption(why));
+    for (const pending of this.pending.splice(0)) pending.resolve('cancel');
+    if (this.messageTimer) clearTimeout(this.messageTimer);
+    if (this.publishTimer) clearTimeout(this.publishTimer);
+    this.messageTimer = null;
+    this.publishTimer = null;
+    if (this.running) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.running, new Promise<void>((resolve) => { timer = setTimeout(resolve, waitMs); })]);
+      if (timer) clearTimeout(timer);
+    }
+  }
+
+  // ------------------------------------------------------------------------------ publishing
+
+  private set(patch: Partial<ConsoleState>, soon = false): void {
+    this.state = { ...this.state, ...patch };
+    if (soon) {
+      this.dirty = true;
+      if (!this.publishTimer && !this.closed) {
+        this.publishTimer = setTimeout(() => {
+          this.publishTimer = null;
+          this.flush();
+        }, this.deps.publishMs ?? 80);
+      }
+      return;
+    }
+    this.flush();
+  }
+
+  private flush(): void {
+    if (this.publishTimer) {
+      clearTimeout(this.publishTimer);
+      this.publishTimer = null;
+    }
+    this.dirty = false;
+    for (const listener of this.listeners) listener(this.state);
+  }
+
+  private say(text: string, tone: MessageTone): void {
+    if (this.closed) return;
+    const id = ++this.messageIds;
+    if (this.messageTimer) clearTimeout(this.messageTimer);
+    this.messageTimer = setTimeout(() => {
+      this.messageTimer = null;
+      if (this.state.message?.id === id) this.set({ message: null });
+    }, this.deps.messageMs ?? 6000);
+    this.messageTimer.unref?.();
+    this.set({ message: { id, text, tone } });
+  }
+
+  // ------------------------------------------------------------------------------ prompts
+
+  private ask(prompt: PromptInput, owner: Pending['owner'] = 'ui'): Promise<Answer> {
+    if (this.closed) return Promise.resolve('cancel');
+    return new Promise((resolve) => {
+      const full = { ...prompt, id: ++this.promptIds } as Prompt;
+      this.pending.push({ prompt: full, owner, resolve });
+      if (this.pending.length === 1) this.set({ prompt: full });
+    });
+  }
+
+  private notice(title: string, lines: readonly string[], tone: MessageTone): void {
+    void this.ask({ kind: 'notice', title, lines, tone });
+  }
+
+  private answer(id: number, answer: Answer): void {
+    const index = this.pending.findIndex((p) => p.prompt.id === id);
+    const found = this.pending[index];
+    if (!found) return;
+    this.pending.splice(index, 1);
+    this.set({ prompt: this.pending[0]?.prompt ?? null });
+    found.resolve(answer);
+  }
+
+  /** Withdraws the run's own questions (its confirm step) when the run is aborted. */
+  private withdraw(owner: Pending['owner']): void {
+    const mine = this.pending.filter((p) => p.owner === owner);
+    if (!mine.length) return;
+    for (const p of mine) this.pending.splice(this.pending.indexOf(p), 1);
+    this.set({ prompt: this.pending[0]?.prompt ?? null });
+    for (const p of mine) p.resolve('cancel');
+  }
+
+  // ------------------------------------------------------------------------------ background work
+
+  private task(label: string): Task {
+    const task: Task = { label, controller: new AbortController() };
+    this.tasks.add(task);
+    this.set({ busy: label });
+    return task;
+  }
+
+  private done(task: Task): void {
+    this.tasks.delete(task);
+    const last = [...this.tasks].at(-1);
+    this.set({ busy: last?.label ?? null });
+  }
+
+  // ------------------------------------------------------------------------------ runbooks
+
+  private get runActive(): boolean {
+    return isActive(this.state.run);
+  }
+
+  private refusal(runbook: Runbook): string | null {
+    if (runbook.unavailable) return `${runbook.id} cannot run with this config: ${runbook.unavailable}`;
+    if (this.deps.demo) return `${runbook.id} is not run: ${DEMO_REFUSAL}`;
+    if (this.deps.readOnly && runbook.dangerous) return new ReadOnlyError(runbook.id, 'homeops is in read-only mode (--read-only or readOnly: true in the config)').message;
+    return null;
+  }
+
+  private async runRunbook(id: string, interrupted?: InterruptedRun): Promise<void> {
+    const resume = interrupted?.state;
+    if (this.closed) return;
+    if (this.runActive) {
+      this.say(`${this.state.run?.runbook.id ?? 'a runbook'} is running; one run at a time (esc aborts it)`, 'warn');
+      return;
+    }
+    const runbook = this.runbook(id);
+    if (!runbook) return;
+    const refused = this.refusal(runbook);
+    if (refused) {
+      this.notice(`${runbook.id} refused`, [refused], 'warn');
+      return;
+    }
+    let plan: RunPlan;
+    try {
+      plan = resume
+        ? prepareResume(runbook, resume, {}, { config: this.deps.config, env: this.deps.env })
+        : prepareRun(runbook, {}, { config: this.deps.config, env: this.deps.env });
+    } catch (error) {
+      this.notice(`${runbook.id} cannot start`, [errorText(error)], 'crit');
+      return;
+    }
+    const inputs = Object.entries(plan.inputs).map(([k, v]) => `${k}=${runbook.inputs[k]?.secret ? '***' : String(v)}`);
+    const about = [
+      runbook.title,
+      `${plan.steps.length} steps on ${listWords(runbook.hostsUsed) || 'this machine'}${interrupted ? `, resumed from step ${interrupted.resumeFrom}` : ''}`,
+      ...(inputs.length ? [`inputs: ${inputs.join(' ')} (others: homeops runbook run ${runbook.id} --input KEY=VALUE)`] : []),
+    ];
+    const answer = runbook.dangerous
+      ? await this.ask({ kind: 'typed', title: `${resume ? 'Resume' : 'Run'} ${runbook.id} · dangerous`, lines: [...about, `It changes things. Type ${runbook.id} and press enter to run it; esc cancels.`], expect: runbook.id })
+      : await this.ask({ kind: 'confirm', title: `${resume ? 'Resume' : 'Run'} ${runbook.id}`, lines: about, yes: resume ? 'Resume' : 'Run', no: 'Cancel', danger: false });
+    if (answer !== 'yes') {
+      this.say(`${runbook.id}: not run`, 'plain');
+      return;
+    }
+    if (this.closed || this.runActive) return;
+    this.closeLogs();
+    this.running = this.execute(runbook, plan, resume);
+  }
+
+  private async execute(runbook: Runbook, plan: RunPlan, resume: RunState | undefined): Promise<void> {
+    const abort = new AbortController();
+    this.runAbort = abort;
+    let view = startingRun({ id: runbook.id, title: runbook.title, dangerous: runbook.dangerous }, this.now());
+    this.set({ run: view, panel: { kind: 'run' } });
+    const onEvent: RunDeps['onEvent'] = (event) => {
+      view = applyRunEvent(view, event);
+      // Output streams in: published at most every publishMs. Steps starting and ending at once.
+      this.set({ run: view }, event.type === 'output');
+    };
+    const confirm = async ({ prompt, step }: ConfirmRequest): Promise<boolean> => {
+      const answer = await this.ask({ kind: 'confirm', title: `${runbook.id} · ${step.id}`, lines: [prompt], yes: 'Yes, go on', no: 'No, stop the run', danger: true }, 'run');
+      return answer === 'yes';
+    };
+    const run = this.deps.runPlan ?? runPlan;
+    try {
+      const result = await run(plan, {
+        config: this.deps.config, hosts: this.deps.hosts, env: this.deps.env, confirm, onEvent, signal: abort.signal, readOnly: this.deps.readOnly,
+        ...(this.deps.now ? { now: this.deps.now } : {}),
+      }, resume ? { resume } : {});
+      const time = formatDuration(result.durationMs);
+      if (result.status === 'ok') this.say(`${runbook.id}: ok in ${time}`, 'ok');
+      else if (result.status === 'failed') this.say(`${runbook.id}: FAILED${result.failedStep ? ` at ${result.failedStep}` : ''} after ${time}`, 'crit');
+      else this.say(`${runbook.id}: ${result.status.toUpperCase()} after ${time}`, 'warn');
+    } catch (error) {
+      // Refused before anything ran: locked by another run, read-only, not resumable.
+      view = failedToStart(view, errorText(error), this.now());
+      this.set({ run: view });
+      this.say(`${runbook.id}: not started`, 'crit');
+    } finally {
+      this.withdraw('run');
+      if (this.runAbort === abort) this.runAbort = null;
+      if (this.dirty) this.flush();
+    }
+  }
+
+  private abortRun(): void {
+    const abort = this.runAbort;
+    const run = this.state.run;
+    if (!abort || !run || !isActive(run) || abort.signal.aborted) return;
+    abort.abort(new Error('aborted by the operator'));
+    this.withdraw('run');
+    this.set({ run: { ...run, aborting: true } });
+  }
+
+  private closePanel(): void {
+    if (this.state.panel?.kind === 'run' && this.runActive) return;
+    this.closeLogs();
+    if (this.state.panel) this.set({ panel: null });
+  }
+
+  private dryRun(id: string): void {
+    const runbook = this.runbook(id);
+    if (!runbook) return;
+    if (this.runActive) {
+      this.say(`${this.state.run?.runbook.id ?? 'a runbook'} is running; its panel stays until it ends`, 'warn');
+      return;
+    }
+    let lines: string[];
+    try {
+      const plan = prepareRun(runbook, {}, { config: this.deps.config, env: this.deps.env });
+      lines = formatPlan(plan, this.deps.config).trimEnd().split('\n');
+      if (this.deps.readOnly && runbook.dangerous) lines.push(`note: ${runbook.id} is dangerous and homeops is in read-only mode: a real run would be refused`);
+    } catch (error) {
+      this.notice(`${runbook.id}: no dry run`, [errorText(error)], 'crit');
+      return;
+    }
+    this.closeLogs();
+    this.set({ panel: { kind: 'dry-run', runbook: runbook.id, title: runbook.title, lines } });
+  }
+
+  private showHistory(): void {
+    if (this.runActive) {
+      this.say(`${this.state.run?.runbook.id ?? 'a runbook'} is running; its panel stays until it ends`, 'warn');
+      return;
+    }
+    this.closeLogs();
+    try {
+      const entries = (this.deps.history ?? (() => readHistory(this.deps.env, { limit: 200 })))();
+      this.set({ panel: { kind: 'history', entries, error: null } });
+    } catch (error) {
+      this.set({ panel: { kind: 'history', entries: [], error: `cannot read the audit log: ${errorText(error)}` } });
+    }
+  }
+
+  private async offerResume(found: readonly InterruptedRun[]): Promise<void> {
+    for (const run of found) {
+      if (this.closed || this.runActive) return;
+      const { state } = run;
+      const known = this.catalog?.get(state.runbook);
+      const answer = await this.ask({
+        kind: 'confirm',
+        title: `Interrupted run of ${state.runbook}`,
+        lines: [
+          `Run ${state.runId} of ${state.runbook} (started ${formatTime(Date.parse(state.startedAt))} by ${state.user}) was interrupted at step ${run.resumeFrom}: ${run.why}.`,
+          known ? `Resume it from step ${run.resumeFrom}? Steps that finished are not run again.` : `There is no runbook ${state.runbook} any more: it cannot be resumed.`,
+        ],
+        yes: 'Resume',
+        no: 'Dismiss (not offered again)',
+        cancel: 'Later',
+        danger: true,
+      });
+      if (answer === 'yes' && known) {
+        await this.runRunbook(state.runbook, run);
+        return;
+      }
+      if (answer === 'no') {
+        try {
+          abandonRun(this.deps.env, state.runId);
+        } catch (error) {
+          this.say(`could not dismiss run ${state.runId}: ${errorText(error)}`, 'warn');
+        }
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------------------ containers
+
+  private async containerAction(action: ContainerAction, target: ContainerTarget): Promise<void> {
+    const words = VERB[action];
+    const docker = this.deps.docker;
+    if (!docker) {
+      this.say('no Docker engine configured (docker.endpoints)', 'warn');
+      return;
+    }
+    const refusal = docker.actions.refusal(action);
+    if (refusal) {
+      this.say(`${words.verb} ${target.name} refused: ${refusal}`, 'warn');
+      return;
+    }
+    const answer = await this.ask({
+      kind: 'confirm', title: `${words.verb} container`, lines: [`${words.verb} ${target.name} on ${target.host}?`], yes: words.verb, no: 'Cancel', danger: action !== 'start',
+    });
+    if (answer !== 'yes') {
+      this.say(`${target.name}: not ${words.done}`, 'plain');
+      return;
+    }
+    const task = this.task(`${words.doing} ${target.name}…`);
+    const ref: ContainerRef = { host: target.host, id: target.id, name: target.name };
+    try {
+      const result = await docker.actions[action](ref, { signal: task.controller.signal });
+      this.say(result.message, result.changed ? 'ok' : 'plain');
+    } catch (error) {
+      if (!task.controller.signal.aborted) this.say(`${words.verb} ${target.name}: ${errorText(error)}`, error instanceof Error && error.name === 'ActionRefused' ? 'warn' : 'crit');
+    } finally {
+      this.done(task);
+      if (!this.closed) this.deps.monitor.nudge('containers');
+    }
+  }
+
+  private openLogs(target: ContainerTarget): void {
+    const docker = this.deps.docker;
+    if (!docker) {
+      this.say('no Docker engine configured (docker.endpoints)', 'warn');
+      return;
+    }
+    if (this.runActive) {
+      this.say(`${this.state.run?.runbook.id ?? 'a runbook'} is running; its panel stays until it ends`, 'warn');
+      return;
+    }
+    this.closeLogs();
+    const controller = new AbortController();
+    const logs = { controller, lines: [] as LogLineView[], dropped: 0 };
+    this.logs = logs;
+    const keep = this.deps.logLines ?? 5000;
+    const base = { kind: 'logs' as const, container: target.name, host: target.host };
+    this.set({ panel: { ...base, lines: [], state: 'loading', error: null, dropped: 0 } });
+    const publish = (state: 'loading' | 'following' | 'ended' | 'failed', error: string | null, soon: boolean) => {
+      if (this.logs !== logs) return;
+      this.set({ panel: { ...base, lines: logs.lines.slice(), state, error, dropped: logs.dropped } }, soon);
+    };
+    void (async () => {
+      try {
+        for await (const line of docker.actions.logs({ host: target.host, id: target.id, name: target.name }, { follow: true, signal: controller.signal })) {
+          if (controller.signal.aborted) return;
+          logs.lines.push({ stream: line.stream, text: line.text, at: line.at });
+          if (logs.lines.length > keep) {
+            const cut = logs.lines.length - keep;
+            logs.lines.splice(0, cut);
+            logs.dropped += cut;
+          }
+          publish('following', null, true);
+        }
+        if (!controller.signal.aborted) publish('ended', null, false);
+      } catch (error) {
+        if (!controller.signal.aborted) publish('failed', errorText(error), false);
+      }
+    })();
+  }
+
+  private closeLogs(): void {
+    if (!this.logs) return;
+    this.logs.controller.abort();
+    this.logs = null;
+  }
+
+  // ------------------------------------------------------------------------------ DNS
+
+  private async setBlocking(enabled: boolean): Promise<void> {
+    const what = enabled ? 'Enable blocking' : 'Disable blocking';
+    if (this.deps.readOnly) {
+      this.say(`${what} refused: read-only mode (--read-only or readOnly: true): Pi-hole blocking is not changed`, 'warn');
+      return;
+    }
+    const targets = this.deps.dns?.piholes ?? [];
+    if (targets.length === 0) {
+      this.say('no Pi-hole configured (dns.servers[].pihole)', 'warn');
+      return;
+    }
+    const forMs = this.deps.config.dns?.disableFor ?? 300_000;
+    const names = listWords(targets.map((t) => t.name));
+    const question = enabled ? `Enable blocking on ${names} again?` : `Disable blocking on ${names} for ${minutes(forMs)}?`;
+    const answer = await this.ask({ kind: 'confirm', title: `${what} · Pi-hole`, lines: [question], yes: enabled ? 'Enable' : 'Disable', no: 'Cancel', danger: !enabled });
+    if (answer !== 'yes') {
+      this.say('blocking not changed', 'plain');
+      return;
+    }
+    const task = this.task(`${enabled ? 'enabling' : 'disabling'} blocking…`);
+    try {
+      const request: BlockingRequest = enabled ? { enabled: true } : { enabled: false, forMs };
+      const outcomes = await (this.deps.setBlocking ?? setBlockingEverywhere)(targets, request, task.controller.signal);
+      const failed = outcomes.filter((o) => !o.ok).length;
+      this.say(describeBlockingOutcomes(outcomes), failed === 0 ? 'ok' : failed === outcomes.length ? 'crit' : 'warn');
+    } catch (error) {
+      if (!task.controller.signal.aborted) this.say(`${what}: ${errorText(error)}`, 'crit');
+    } finally {
+      this.done(task);
+      if (!this.closed) this.deps.monitor.nudge('dns');
+    }
+  }
+}

@@ -1,0 +1,31 @@
+// The runbook ids a keymap may name, found quickly: each runbook file's top-level `id:` line.
+// Validating every runbook takes a few hundred milliseconds, so the console does that after its
+// first frame; this check, done before the screen changes, lets a key bound to a runbook that
+// does not exist still stop the start with a located error.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runbookDirs, type LoadRunbooksOptions } from '../runbooks/load.js';
+
+const ID_LINE = /^id:[ \t]*(["']?)([A-Za-z0-9][A-Za-z0-9._-]*)\1[ \t]*(?:#.*)?$/m;
+
+/** Ids written plainly on an `id:` line; a file written otherwise is simply not counted. */
+export function quickRunbookIds(options: LoadRunbooksOptions): Set<string> {
+  const ids = new Set<string>();
+  for (const { dir } of runbookDirs(options)) {
+    let names: string[] = [];
+    try {
+      names = readdirSync(dir).filter((n) => /\.ya?ml$/.test(n));
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      try {
+        const id = ID_LINE.exec(readFileSync(join(dir, name), 'utf8'))?.[2];
+        if (id) ids.add(id);
+      } catch {
+        // unreadable: the full load reports it
+      }
+    }
+  }
+  return ids;
+}

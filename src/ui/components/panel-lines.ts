@@ -1,0 +1,79 @@
+// Lines of the panels that take the place of the panes: a container's logs, the history of
+// runbook runs, a runbook's dry run. Pure.
+import { formatDuration } from '../../config/units.js';
+import { formatTime } from '../../runbooks/lock.js';
+import type { DryRunPanel, HistoryPanel, LogsPanel } from '../console-state.js';
+import { pad, type Line, type Tone } from '../text.js';
+import { boxLines } from './box.js';
+
+export type PanelKeys = { close?: string | undefined; bottom?: string | undefined };
+
+const LOG_STATE: Record<LogsPanel['state'], { text: string; tone: Tone }> = {
+  loading: { text: 'loading', tone: 'accent' },
+  following: { text: 'following', tone: 'ok' },
+  ended: { text: 'ended', tone: 'muted' },
+  failed: { text: 'FAILED', tone: 'crit' },
+};
+
+function logTime(at: string | null): string {
+  if (!at) return '';
+  const time = /T(\d\d:\d\d:\d\d)/.exec(at)?.[1];
+  return time ? `${time} ` : '';
+}
+
+/** `scroll`: lines up from the end; 0 follows new lines. */
+export function logsLines(panel: LogsPanel, width: number, height: number, scroll: number, keys: PanelKeys): Line[] {
+  const body: Line[] = [];
+  if (panel.dropped) body.push([{ text: `(${panel.dropped} older lines dropped)`, tone: 'muted' }]);
+  for (const line of panel.lines) {
+    body.push([{ text: logTime(line.at), tone: 'muted' }, { text: line.text, tone: line.stream === 'stderr' ? 'warn' : 'plain' }]);
+  }
+  if (panel.state === 'loading' && !panel.lines.length) body.push([{ text: 'asking the engine for the last lines…', tone: 'muted' }]);
+  if (panel.state === 'ended') body.push([{ text: '(the log ended: the container stopped or the stream closed)', tone: 'muted' }]);
+  if (panel.error) body.push([{ text: panel.error, tone: 'crit' }]);
+  const following = scroll === 0;
+  const state = following ? LOG_STATE[panel.state] : { text: `paused ↑${scroll}`, tone: 'warn' as Tone };
+  const footer: Line[] = [[{
+    text: ` ↑↓ pgup pgdn scroll${keys.bottom ? ` · ${keys.bottom} follow` : ''} · ${keys.close ?? 'esc'} back`,
+    tone: 'muted',
+  }]];
+  const room = Math.max(0, height - 2 - footer.length);
+  const start = Math.max(0, body.length - room - scroll);
+  return boxLines({ title: `Logs · ${panel.container} on ${panel.host}`, badge: state, lines: body, width, height, scroll: start, tone: 'accent', heavy: true, footer });
+}
+
+const RUN_TONE: Record<string, Tone> = { ok: 'ok', failed: 'crit', aborted: 'warn', interrupted: 'warn', unfinished: 'accent' };
+
+export function historyLines(panel: HistoryPanel, width: number, height: number, scroll: number, keys: PanelKeys): Line[] {
+  const body: Line[] = [];
+  if (panel.error) body.push([{ text: panel.error, tone: 'crit' }]);
+  else if (!panel.entries.length) body.push([{ text: 'no runs in the audit log yet', tone: 'muted' }]);
+  else {
+    const statusOf = (run: HistoryPanel['entries'][number]) => `${run.status === 'failed' && run.failedStep ? `failed at ${run.failedStep}` : run.status}${run.resumed ? ' (resumed)' : ''}`;
+    const idWidth = Math.max(8, ...panel.entries.map((e) => e.runbook.length));
+    const statusWidth = Math.min(40, Math.max(8, ...panel.entries.map((e) => statusOf(e).length)) + 2);
+    body.push([{ text: `${pad('started', 20)}${pad('runbook', idWidth + 2)}${pad('status', statusWidth)}${pad('time', 9)}user`, tone: 'muted' }]);
+    for (const run of panel.entries) {
+      const status = statusOf(run);
+      body.push([
+        { text: pad(formatTime(Date.parse(run.startedAt)), 20) },
+        { text: pad(run.runbook, idWidth + 2), bold: true },
+        { text: pad(status, statusWidth), tone: RUN_TONE[run.status] ?? 'plain' },
+        { text: pad(run.durationMs === null ? '-' : formatDuration(run.durationMs), 9) },
+        { text: `${run.user}@${run.machine}`, tone: 'muted' },
+      ]);
+      if (run.message && run.status !== 'ok') body.push([{ text: `    ${run.message}`, tone: RUN_TONE[run.status] ?? 'muted' }]);
+    }
+  }
+  const footer: Line[] = [[{ text: ` ↑↓ scroll · ${keys.close ?? 'esc'} back · homeops runbook history in a shell`, tone: 'muted' }]];
+  return boxLines({ title: `Runbook history (${panel.entries.length} run${panel.entries.length === 1 ? '' : 's'}, newest first)`, lines: body, width, height, scroll, tone: 'accent', heavy: true, footer });
+}
+
+export function dryRunLines(panel: DryRunPanel, width: number, height: number, scroll: number, keys: PanelKeys): Line[] {
+  const body: Line[] = panel.lines.map((text) => {
+    const tone: Tone = /^\s*\$ /.test(text) ? 'accent' : /^note:/.test(text) ? 'warn' : /^\s{0,4}(R?\d+\.|steps:|rollback)/.test(text) ? 'plain' : 'muted';
+    return [{ text, tone, bold: /^\s{0,4}R?\d+\. /.test(text) }];
+  });
+  const footer: Line[] = [[{ text: ` ↑↓ scroll · ${keys.close ?? 'esc'} back · nothing was run`, tone: 'muted' }]];
+  return boxLines({ title: `Dry run · ${panel.runbook} · ${panel.title}`, badge: { text: 'nothing run', tone: 'ok' }, lines: body, width, height, scroll, tone: 'accent', heavy: true, footer });
+}

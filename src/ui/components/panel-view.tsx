@@ -1,0 +1,41 @@
+// The panel in place of the panes (or above them where there is room): a runbook run, a
+// container's logs, the runbook history or a dry run. Only it re-renders when its data changes;
+// the run panel's clocks tick once a second while the run goes, and not after.
+import { memo, useMemo } from 'react';
+import type { Panel } from '../console-state.js';
+import { useNow } from '../hooks/use-now.js';
+import type { RunView } from '../run-view.js';
+import type { Theme } from '../theme.js';
+import { dryRunLines, historyLines, logsLines, type PanelKeys } from './panel-lines.js';
+import { LinesBlock } from './overlay.js';
+import { runPanelLines } from './run-lines.js';
+
+export type PanelViewProps = {
+  panel: Panel;
+  run: RunView | null;
+  width: number;
+  height: number;
+  scroll: number;
+  keys: PanelKeys;
+  theme: Theme;
+};
+
+function PanelViewInner({ panel, run, width, height, scroll, keys, theme }: PanelViewProps) {
+  const ticking = panel.kind === 'run' && run !== null && (run.status === 'running' || run.status === 'starting');
+  const now = useNow(ticking);
+  const lines = useMemo(() => {
+    switch (panel.kind) {
+      case 'run':
+        return run ? runPanelLines(run, width, height, now, scroll, { close: keys.close, scroll: '↑↓' }) : [];
+      case 'logs':
+        return logsLines(panel, width, height, scroll, keys);
+      case 'history':
+        return historyLines(panel, width, height, scroll, keys);
+      case 'dry-run':
+        return dryRunLines(panel, width, height, scroll, keys);
+    }
+  }, [panel, run, width, height, scroll, keys, now]);
+  return <LinesBlock lines={lines} width={width} theme={theme} />;
+}
+
+export const PanelView = memo(PanelViewInner);

@@ -1,0 +1,123 @@
+// What the console shows of the actions it runs (runbook runs, container actions, logs, DNS
+// blocking), as plain immutable data published by the actions controller, and the intents the
+// App sends it. The App renders this state and never runs anything itself.
+import type { RunHistoryEntry } from '../runbooks/audit.js';
+import type { RunView } from './run-view.js';
+
+export type MessageTone = 'ok' | 'warn' | 'crit' | 'plain';
+
+/** A short result for the status bar; it goes away after a few seconds. */
+export type Message = { id: number; text: string; tone: MessageTone };
+
+export type Answer = 'yes' | 'no' | 'cancel';
+
+/** A question or notice on top of everything; keys go to it while it is open. */
+export type Prompt =
+  | {
+    id: number;
+    kind: 'confirm';
+    title: string;
+    lines: readonly string[];
+    /** Words for the answers: "[y] Restart", "[n] Cancel", "[esc] Later". */
+    yes: string;
+    no: string;
+    /** When set, Esc answers 'cancel' (a third choice) instead of 'no'. */
+    cancel?: string;
+    /** The action changes something: the dialog says so in warning colour. */
+    danger: boolean;
+  }
+  | {
+    id: number;
+    kind: 'typed';
+    title: string;
+    lines: readonly string[];
+    /** What the operator must type (the runbook id) for 'yes'. */
+    expect: string;
+  }
+  | { id: number; kind: 'notice'; title: string; lines: readonly string[]; tone: MessageTone };
+
+export type RunbookEntry = {
+  id: string;
+  title: string;
+  dangerous: boolean;
+  /** Why the config cannot run it; null when it can. */
+  unavailable: string | null;
+  hosts: readonly string[];
+  steps: number;
+};
+
+export type LogLineView = { stream: 'stdout' | 'stderr'; text: string; at: string | null };
+
+export type LogsPanel = {
+  kind: 'logs';
+  container: string;
+  host: string;
+  lines: readonly LogLineView[];
+  /** loading: waiting for the engine; following: new lines come as written; ended: the
+   *  container stopped or the stream closed; failed: see error. */
+  state: 'loading' | 'following' | 'ended' | 'failed';
+  error: string | null;
+  /** Lines dropped from the start to keep memory bounded. */
+  dropped: number;
+};
+
+export type HistoryPanel = { kind: 'history'; entries: readonly RunHistoryEntry[]; error: string | null };
+
+export type DryRunPanel = { kind: 'dry-run'; runbook: string; title: string; lines: readonly string[] };
+
+/** The run panel shows ConsoleState.run. */
+export type RunPanel = { kind: 'run' };
+
+export type Panel = RunPanel | LogsPanel | HistoryPanel | DryRunPanel;
+
+export type ConsoleState = {
+  /** The runbooks found at start, for the menu. */
+  catalog: readonly RunbookEntry[];
+  prompt: Prompt | null;
+  panel: Panel | null;
+  /** The run in progress, or the last one. */
+  run: RunView | null;
+  message: Message | null;
+  /** An action in flight ("restarting postgres…"), for the status bar. */
+  busy: string | null;
+};
+
+export const INITIAL_CONSOLE_STATE: ConsoleState = { catalog: [], prompt: null, panel: null, run: null, message: null, busy: null };
+
+export type ContainerAction = 'restart' | 'stop' | 'start';
+
+/** A container as actions name it: the host whose engine runs it, and its id and name. */
+export type ContainerTarget = { host: string; id: string; name: string };
+
+/** What the App asks of the controller. None of them blocks: results arrive as new state. */
+export type ConsoleIntents = {
+  answer(promptId: number, answer: Answer): void;
+  /** The runbook menu opens: the runbooks are needed (they are loaded on first use). */
+  loadRunbooks(): void;
+  /** Asks (the typed id for dangerous ones), then runs it with the panel open. */
+  runRunbook(id: string): void;
+  dryRun(id: string): void;
+  showHistory(): void;
+  /** Stops the running step (the remote process too) and ends the run. */
+  abortRun(): void;
+  /** Closes the panel (a logs view stops its stream); a running run's panel stays. */
+  closePanel(): void;
+  containerAction(action: ContainerAction, target: ContainerTarget): void;
+  openLogs(target: ContainerTarget): void;
+  /** Disables blocking on every Pi-hole for config.dns.disableFor, or enables it again. */
+  setBlocking(enabled: boolean): void;
+  /** A message for the status bar from the App itself ("focus the containers pane first"). */
+  notify(text: string, tone?: MessageTone): void;
+};
+
+/** Where the App reads the controller's state, like the Snapshot source. */
+export type ConsoleStateSource = {
+  current(): ConsoleState;
+  subscribe(listener: (state: ConsoleState) => void): () => void;
+};
+
+/** For an App without a controller (tests of the panes alone): nothing changes, nothing runs. */
+export const STATIC_CONSOLE_STATE: ConsoleStateSource = {
+  current: () => INITIAL_CONSOLE_STATE,
+  subscribe: () => () => {},
+};

@@ -1,0 +1,264 @@
+// Where a key goes. The console's layers, top first: a dialog, the containers filter prompt,
+// the runbook menu, a panel (runbook run, logs, history, dry run), the help, the panes. A key
+// press becomes new UI state and effects (intents for the controller); pure, so that the App
+// only has to carry them out.
+import type { Keymap } from '../config/keymaps.js';
+import type { PaneId } from '../monitor/snapshot.js';
+import type { ContainersReading } from '../probes/containers/types.js';
+import { runbookOf, type Command } from './commands.js';
+import type { Answer, ConsoleState, ContainerAction, ContainerTarget, MessageTone, Panel } from './console-state.js';
+import {
+  acceptFilter,
+  clearFilter,
+  cycleSort,
+  editFilter,
+  escapeView,
+  INITIAL_CONTAINERS_VIEW,
+  moveSelection,
+  selectedContainer,
+  startFilter,
+  toggleDetail,
+  visibleContainers,
+  type ContainersView,
+} from './panes/containers-view.js';
+import { isActive } from './run-view.js';
+import { uiReducer, type UiContext, type UiState } from './state.js';
+
+export type Interaction = {
+  /** The runbook menu, with the entry picked; null when closed. */
+  menu: { index: number } | null;
+  /** What has been typed into a typed-confirm dialog (for the prompt with that id). */
+  typed: { promptId: number; text: string; wrong: boolean } | null;
+  containers: ContainersView;
+  /** Scroll of the open panel: lines up from the end (run output, logs) or down from the top. */
+  panelScroll: number;
+  /** Which panel panelScroll belongs to. */
+  panelKey: string | null;
+};
+
+export const INITIAL_INTERACTION: Interaction = { menu: null, typed: null, containers: INITIAL_CONTAINERS_VIEW, panelScroll: 0, panelKey: null };
+
+export type Effect =
+  | { type: 'quit' }
+  | { type: 'refresh' }
+  | { type: 'answer'; promptId: number; answer: Answer }
+  | { type: 'load-runbooks' }
+  | { type: 'run'; id: string }
+  | { type: 'dry-run'; id: string }
+  | { type: 'history' }
+  | { type: 'abort' }
+  | { type: 'close-panel' }
+  | { type: 'container'; action: ContainerAction; target: ContainerTarget }
+  | { type: 'logs'; target: ContainerTarget }
+  | { type: 'blocking'; enabled: boolean }
+  | { type: 'notify'; text: string; tone: MessageTone };
+
+/** A key press: its name as keymaps write it, and the text it types (for text prompts). */
+export type KeyPress = { name: string | undefined; text: string | null };
+
+export type RouteContext = {
+  keymap: Pick<Keymap, 'byKey'>;
+  console: ConsoleState;
+  uiContext: UiContext;
+  /** The pane with the focus, if any is shown. */
+  focused: PaneId | undefined;
+  containers: ContainersReading | null;
+  /** Lines a page moves in a panel or the menu. */
+  page: number;
+};
+
+export type Routed = { ui: UiState; ix: Interaction; effects: Effect[] };
+
+/** A key identifying a panel, so that scrolling starts over when another one opens. */
+export function panelKey(panel: Panel | null): string | null {
+  if (!panel) return null;
+  if (panel.kind === 'logs') return `logs:${panel.host}/${panel.container}`;
+  if (panel.kind === 'dry-run') return `dry-run:${panel.runbook}`;
+  return panel.kind;
+}
+
+/** The panel scroll, reset when a different panel is open than the one it was for. */
+export function scrollOf(ix: Interaction, panel: Panel | null): number {
+  return ix.panelKey === panelKey(panel) ? ix.panelScroll : 0;
+}
+
+const MOVES: Partial<Record<Command, number | 'top' | 'bottom'>> = {
+  'scroll.down': 1,
+  'scroll.up': -1,
+  'scroll.top': 'top',
+  'scroll.bottom': 'bottom',
+};
+
+function moveOf(command: Command | undefined, page: number): number | 'top' | 'bottom' | null {
+  if (command === 'page.down') return page;
+  if (command === 'page.up') return -page;
+  return command === undefined ? null : MOVES[command] ?? null;
+}
+
+const CONTAINER_ACTIONS: Partial<Record<Command, ContainerAction>> = {
+  'container.restart': 'restart',
+  'container.stop': 'stop',
+  'container.start': 'start',
+};
+
+function targetOf(ctx: RouteContext, view: ContainersView): ContainerTarget | null {
+  const row = selectedContainer(ctx.containers, view);
+  return row ? { host: row.host, id: row.id, name: row.name } : null;
+}
+
+export function routeKey(ui: UiState, ix: Interaction, press: KeyPress, ctx: RouteContext): Routed {
+  const same = (effects: Effect[] = []): Routed => ({ ui, ix, effects });
+  const withIx = (next: Interaction, effects: Effect[] = []): Routed => ({ ui, ix: next, effects });
+  const { console: cs } = ctx;
+  const running = isActive(cs.run);
+
+  // Ctrl-C quits, whatever the keymap says; while a runbook runs the first one aborts the run.
+  if (press.name === 'ctrl+c') {
+    if (running && cs.run && !cs.run.aborting) return same([{ type: 'abort' }]);
+    return same([{ type: 'quit' }]);
+  }
+  const command = press.name === undefined ? undefined : ctx.keymap.byKey.get(press.name);
+
+  // 1. A dialog takes every key.
+  const prompt = cs.prompt;
+  if (prompt) {
+    const answer = (a: Answer) => same([{ type: 'answer', promptId: prompt.id, answer: a }]);
+    if (prompt.kind === 'notice') {
+      return command === 'select' || command === 'close' || command === 'confirm.yes' || command === 'confirm.no' || command === 'quit' || press.name === 'enter' || press.name === 'escape'
+        ? answer('yes') : same();
+    }
+    if (prompt.kind === 'confirm') {
+      if (command === 'confirm.yes' || command === 'select') return answer('yes');
+      if (command === 'confirm.no') return answer('no');
+      if (command === 'close' || press.name === 'escape') return answer(prompt.cancel ? 'cancel' : 'no');
+      return same();
+    }
+    // Typed: a text input, edited with the usual keys whatever the keymap binds.
+    const typed = ix.typed?.promptId === prompt.id ? ix.typed : { promptId: prompt.id, text: '', wrong: false };
+    if (press.name === 'escape') return { ui, ix: { ...ix, typed: null }, effects: [{ type: 'answer', promptId: prompt.id, answer: 'no' }] };
+    if (press.name === 'enter') {
+      if (typed.text === prompt.expect) return { ui, ix: { ...ix, typed: null }, effects: [{ type: 'answer', promptId: prompt.id, answer: 'yes' }] };
+      return withIx({ ...ix, typed: { ...typed, wrong: true } });
+    }
+    if (press.name === 'backspace') return withIx({ ...ix, typed: { ...typed, text: Array.from(typed.text).slice(0, -1).join(''), wrong: false } });
+    if (press.text) return withIx({ ...ix, typed: { ...typed, text: typed.text + press.text, wrong: false } });
+    return same();
+  }
+
+  // 2. The containers filter prompt: a text input too.
+  if (ix.containers.filtering) {
+    const view = ix.containers;
+    const rows = ctx.containers ? visibleContainers(ctx.containers, view) : [];
+    let next: ContainersView = view;
+    if (press.name === 'enter') next = acceptFilter(view);
+    else if (press.name === 'escape') next = clearFilter(view);
+    else if (press.name === 'backspace') next = editFilter(view, null);
+    else if (press.name === 'up' || press.name === 'down') next = moveSelection(view, rows, press.name === 'up' ? -1 : 1);
+    else if (press.text) next = editFilter(view, press.text);
+    return next === view ? same() : withIx({ ...ix, containers: next });
+  }
+
+  // 3. The runbook menu.
+  if (ix.menu) {
+    const entries = cs.catalog;
+    const move = moveOf(command, ctx.page);
+    if (move !== null) {
+      const last = Math.max(0, entries.length - 1);
+      const index = move === 'top' ? 0 : move === 'bottom' ? last : Math.min(last, Math.max(0, ix.menu.index + move));
+      return index === ix.menu.index ? same() : withIx({ ...ix, menu: { index } });
+    }
+    const picked = entries[ix.menu.index];
+    const closed = { ...ix, menu: null };
+    if (command === 'select' && picked) return withIx(closed, [{ type: 'run', id: picked.id }]);
+    if (command === 'runbook.dry-run' && picked) return withIx(closed, [{ type: 'dry-run', id: picked.id }]);
+    if (command === 'runbook.history') return withIx(closed, [{ type: 'history' }]);
+    if (command === 'close' || command === 'quit' || command === 'runbooks') return withIx(closed);
+    const id = command === undefined ? null : runbookOf(command);
+    if (id !== null) return withIx(closed, [{ type: 'run', id }]);
+    return same();
+  }
+
+  // 4. A panel.
+  const panel = cs.panel;
+  if (panel && !ui.help) {
+    const scroll = scrollOf(ix, panel);
+    const fromEnd = panel.kind === 'run' || panel.kind === 'logs';
+    const move = moveOf(command, ctx.page);
+    if (move !== null) {
+      const delta = move === 'top' ? Number.MAX_SAFE_INTEGER : move === 'bottom' ? -Number.MAX_SAFE_INTEGER : move;
+      // Up in a view that follows its end is further from the end.
+      const signed = fromEnd ? -delta : delta;
+      const next = Math.max(0, Math.min(1_000_000, scroll + signed));
+      return withIx({ ...ix, panelScroll: next, panelKey: panelKey(panel) });
+    }
+    if (panel.kind === 'run' && running) {
+      if (command === 'close') return cs.run?.aborting ? same() : same([{ type: 'abort' }]);
+      if (command === 'quit') return same([{ type: 'notify', text: `${cs.run?.runbook.id ?? 'a runbook'} is running: esc aborts it, ctrl+c twice quits`, tone: 'warn' }]);
+    } else if (command === 'close' || command === 'quit') {
+      return same([{ type: 'close-panel' }]);
+    }
+  }
+
+  // 5. The help, as before: it scrolls and closes.
+  if (ui.help) {
+    if (command === 'quit') return same([{ type: 'quit' }]);
+    if (command === 'refresh') return same([{ type: 'refresh' }]);
+    return command === undefined ? same() : { ui: uiReducer(ui, command, ctx.uiContext), ix, effects: [] };
+  }
+
+  if (command === undefined) return same();
+
+  // 6. The focused containers pane.
+  if (ctx.focused === 'containers' && ctx.containers) {
+    const view = ix.containers;
+    const move = moveOf(command, ctx.uiContext.page);
+    if (move !== null) {
+      const next = moveSelection(view, visibleContainers(ctx.containers, view), move);
+      return next === view ? same() : withIx({ ...ix, containers: next });
+    }
+    if (command === 'filter') return withIx({ ...ix, containers: startFilter(view) });
+    if (command === 'sort') return withIx({ ...ix, containers: cycleSort(view) });
+    if (command === 'select') return withIx({ ...ix, containers: toggleDetail(view) });
+    if (command === 'close') {
+      const next = escapeView(view);
+      if (next !== view) return withIx({ ...ix, containers: next });
+    }
+    const action = CONTAINER_ACTIONS[command];
+    if (action || command === 'container.logs') {
+      const target = targetOf(ctx, view);
+      if (!target) return same([{ type: 'notify', text: 'no container selected', tone: 'warn' }]);
+      return same([action ? { type: 'container', action, target } : { type: 'logs', target }]);
+    }
+  } else if (CONTAINER_ACTIONS[command] || command === 'container.logs' || command === 'filter' || command === 'sort') {
+    const text = ctx.focused === 'containers' ? 'no containers read yet' : 'focus the containers pane first (tab), then pick a container';
+    return same([{ type: 'notify', text, tone: 'warn' }]);
+  }
+
+  // 7. Everything else.
+  switch (command) {
+    case 'quit':
+      return same([{ type: 'quit' }]);
+    case 'refresh':
+      return same([{ type: 'refresh' }]);
+    case 'runbooks':
+      return withIx({ ...ix, menu: { index: 0 } }, [{ type: 'load-runbooks' }]);
+    case 'runbook.history':
+      return same([{ type: 'history' }]);
+    case 'runbook.dry-run':
+      return same([{ type: 'notify', text: 'pick a runbook in the menu first (runbooks), then ask for its dry run', tone: 'plain' }]);
+    case 'dns.disable-blocking':
+      return same([{ type: 'blocking', enabled: false }]);
+    case 'dns.enable-blocking':
+      return same([{ type: 'blocking', enabled: true }]);
+    case 'select':
+    case 'confirm.yes':
+    case 'confirm.no':
+      return same();
+    default: {
+      const id = runbookOf(command);
+      if (id !== null) return same([{ type: 'run', id }]);
+      const next = uiReducer(ui, command, ctx.uiContext);
+      return next === ui ? same() : { ui: next, ix, effects: [] };
+    }
+  }
+}
