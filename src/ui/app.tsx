@@ -6,7 +6,7 @@ import { useCallback, useMemo, useRef, useState } from 'react';
 import type { Keymap } from '../config/keymaps.js';
 import type { Config } from '../config/schema.js';
 import type { View } from '../config/views.js';
-import type { PaneId } from '../monitor/snapshot.js';
+import type { PaneId, Snapshot } from '../monitor/snapshot.js';
 import { dialogLines } from './components/dialog.js';
 import { HelpView } from './components/help.js';
 import { centre, Overlay, type Placed } from './components/overlay.js';
@@ -22,7 +22,7 @@ import { INITIAL_INTERACTION, routeKey, scrollOf, type Effect, type Interaction,
 import { keyPresses } from './keys.js';
 import { choosePlacement, usableRows, type LaidOut, type Placement, type Size } from './layout.js';
 import type { Profiler } from './profile.js';
-import { initialUiState, type UiState } from './state.js';
+import { focusedPane, initialUiState, type UiState } from './state.js';
 import type { Theme } from './theme.js';
 import { lineText, textWidth, truncate } from './text.js';
 
@@ -50,15 +50,26 @@ export type AppProps = {
 
 type State = { ui: UiState; ix: Interaction };
 
+type Outage = { view: View; note: string };
+
+/**
+ * While the plan's host (the workstation) does not answer, the view chosen on auto is the
+ * outage view, if one is configured; the status bar says why.
+ */
+function outageNote(snapshot: Snapshot, planHost: string): string | null {
+  const down = snapshot.unreachable.find((u) => u.host === planHost);
+  return down ? `${planHost} unreachable since ${new Date(down.since).toTimeString().slice(0, 5)}` : null;
+}
+
 /** Rows a panel takes when the panes share the screen with it, and the panes' placement. */
 type Split = { panelHeight: number; placement: Placement | null };
 
 /** A panel takes the pane area; where the terminal is tall, the panes keep the lower part. */
-function splitForPanel(views: readonly View[], wanted: View | 'auto', size: Size, areaHeight: number): Split {
+function splitForPanel(views: readonly View[], wanted: View | 'auto', size: Size, areaHeight: number, outage: Outage | null): Split {
   if (areaHeight >= 28) {
     const panelHeight = Math.max(14, Math.round(areaHeight * 0.6));
     const rest = areaHeight - panelHeight;
-    const placement = choosePlacement(views, wanted, { columns: size.columns, rows: rest + 2 });
+    const placement = choosePlacement(views, wanted, { columns: size.columns, rows: rest + 2 }, outage);
     if (placement.kind === 'view') return { panelHeight, placement };
   }
   return { panelHeight: areaHeight, placement: null };
@@ -109,17 +120,21 @@ export function App(props: AppProps) {
   const rows = usableRows(size);
   const areaHeight = Math.max(0, rows - 1);
   const wanted = ui.view === 'auto' ? 'auto' : views[ui.view] ?? 'auto';
-  const full = useMemo(() => choosePlacement(views, wanted, size), [views, wanted, size]);
+  const note = outageNote(snapshot, config.plan.host);
+  const outage = useMemo<Outage | null>(() => {
+    const view = note === null ? undefined : views.find((v) => v.name === 'outage');
+    return view && note !== null ? { view, note } : null;
+  }, [views, note]);
+  const full = useMemo(() => choosePlacement(views, wanted, size, outage), [views, wanted, size, outage]);
   const panel = ui.help ? null : cs.panel;
   const hasPanel = panel !== null;
   const split = useMemo<Split>(
-    () => (hasPanel ? splitForPanel(views, wanted, size, areaHeight) : { panelHeight: 0, placement: full }),
-    [hasPanel, views, wanted, size, areaHeight, full],
+    () => (hasPanel ? splitForPanel(views, wanted, size, areaHeight, outage) : { panelHeight: 0, placement: full }),
+    [hasPanel, views, wanted, size, areaHeight, full, outage],
   );
   const placement = split.placement?.kind === 'view' ? split.placement : null;
   const paneIds: PaneId[] = placement ? placement.panes.map((p) => p.pane) : [];
-  const focus = paneIds.length ? ui.focus % paneIds.length : 0;
-  const focusedId = paneIds[focus];
+  const focusedId = focusedPane(ui, paneIds);
 
   const contextRef = useRef<Omit<RouteContext, 'console'>>({} as Omit<RouteContext, 'console'>);
   contextRef.current = {

@@ -2,7 +2,8 @@
 import type { Command } from './commands.js';
 
 export type UiState = {
-  focus: number;
+  /** The focused pane by id (it stays focused when a resize re-orders the panes); null: the first. */
+  focus: string | null;
   help: boolean;
   helpScroll: number;
   /** Index into the configured views, or 'auto' to choose by terminal size. */
@@ -21,14 +22,26 @@ export type UiContext = {
 };
 
 export function initialUiState(view: number | 'auto'): UiState {
-  return { focus: 0, help: false, helpScroll: 0, view, scroll: {} };
+  return { focus: null, help: false, helpScroll: 0, view, scroll: {} };
+}
+
+/** The pane that has the focus among those shown: the one chosen, else the first. */
+export function focusedPane<Id extends string>(state: UiState, paneIds: readonly Id[]): Id | undefined {
+  return paneIds.find((id) => id === state.focus) ?? paneIds[0];
+}
+
+function moveFocus(state: UiState, paneIds: readonly string[], delta: number): UiState {
+  if (paneIds.length === 0) return state;
+  const current = paneIds.indexOf(focusedPane(state, paneIds) ?? '');
+  const next = paneIds[(Math.max(0, current) + delta + paneIds.length) % paneIds.length] ?? null;
+  return next === state.focus ? state : { ...state, focus: next };
 }
 
 function scrollBy(state: UiState, context: UiContext, delta: number | 'top'): UiState {
   if (state.help) {
     return { ...state, helpScroll: delta === 'top' ? 0 : Math.max(0, state.helpScroll + delta) };
   }
-  const id = context.paneIds[state.focus];
+  const id = focusedPane(state, context.paneIds);
   if (id === undefined) return state;
   const current = state.scroll[id] ?? 0;
   const next = delta === 'top' ? 0 : Math.max(0, current + delta);
@@ -37,20 +50,19 @@ function scrollBy(state: UiState, context: UiContext, delta: number | 'top'): Ui
 
 /** Applies a command; returns the same object when nothing changes (no re-render). */
 export function uiReducer(state: UiState, command: Command, context: UiContext): UiState {
-  const panes = context.paneIds.length;
   switch (command) {
     case 'help':
       return { ...state, help: !state.help, helpScroll: 0 };
     case 'close':
       return state.help ? { ...state, help: false } : state;
     case 'focus.next':
-      return panes ? { ...state, focus: (state.focus + 1) % panes } : state;
+      return moveFocus(state, context.paneIds, 1);
     case 'focus.prev':
-      return panes ? { ...state, focus: (state.focus - 1 + panes) % panes } : state;
+      return moveFocus(state, context.paneIds, -1);
     case 'view.next':
-      return context.viewCount ? { ...state, view: (context.shownView + 1) % context.viewCount, focus: 0 } : state;
+      return context.viewCount ? { ...state, view: (context.shownView + 1) % context.viewCount, focus: null } : state;
     case 'view.auto':
-      return state.view === 'auto' ? state : { ...state, view: 'auto', focus: 0 };
+      return state.view === 'auto' ? state : { ...state, view: 'auto', focus: null };
     case 'scroll.down':
       return scrollBy(state, context, 1);
     case 'scroll.up':
@@ -68,7 +80,7 @@ export function uiReducer(state: UiState, command: Command, context: UiContext):
       const match = /^view\.(\d)$/.exec(command);
       if (match) {
         const index = Number(match[1]) - 1;
-        return index < context.viewCount && state.view !== index ? { ...state, view: index, focus: 0 } : state;
+        return index < context.viewCount && state.view !== index ? { ...state, view: index, focus: null } : state;
       }
       return state;
     }

@@ -116,10 +116,7 @@ describe('resizing between 80x24, 120x40 and 200x60', () => {
     expect(frameProblems(app.lastFrame(), 80, 24)).toEqual([]);
   });
 
-  // The focus is kept as a position in the layout's pane order, not as a pane: workstation and
-  // tmux/small order their panes differently, so shrinking from 120x40 to 80x24 moves the focus
-  // from Containers to GPU (src/ui/state.ts, src/ui/app.tsx).
-  it.fails('keeps the focus on the same pane when the resize changes the layout', async () => {
+  it('keeps the focus on the same pane when the resize changes the layout', async () => {
     const app = await renderApp({ source: busy(), setup: s, columns: 120, rows: 40 });
     await app.press('\t');
     expect(focusedPanes(app.plainFrame())).toEqual(['Containers']);

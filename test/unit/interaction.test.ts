@@ -101,7 +101,7 @@ describe('routeKey', () => {
 
   it('other keys still reach the panes (focus, views, help)', () => {
     const { ui } = press(['tab', '?'], context());
-    expect(ui.focus).toBe(1);
+    expect(ui.focus).toBe('containers');
     expect(ui.help).toBe(true);
   });
 });

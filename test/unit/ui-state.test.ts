@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { COMMAND_NAMES, type Command } from '../../src/ui/commands.js';
-import { initialUiState, uiReducer, type UiContext, type UiState } from '../../src/ui/state.js';
+import { focusedPane, initialUiState, uiReducer, type UiContext, type UiState } from '../../src/ui/state.js';
 
 const context: UiContext = { paneIds: ['cpu', 'gpu', 'containers'], viewCount: 3, shownView: 0, page: 10 };
 
@@ -10,17 +10,28 @@ function run(state: UiState, commands: Command[], ctx: UiContext = context): UiS
 
 describe('uiReducer', () => {
   it('starts with the first pane focused, no help and nothing scrolled', () => {
-    expect(initialUiState('auto')).toEqual({ focus: 0, help: false, helpScroll: 0, view: 'auto', scroll: {} });
+    expect(initialUiState('auto')).toEqual({ focus: null, help: false, helpScroll: 0, view: 'auto', scroll: {} });
+    expect(focusedPane(initialUiState('auto'), context.paneIds)).toBe('cpu');
     expect(initialUiState(2).view).toBe(2);
   });
 
   it('moves focus forward and back, wrapping at both ends', () => {
     const start = initialUiState('auto');
-    expect(run(start, ['focus.next']).focus).toBe(1);
-    expect(run(start, ['focus.next', 'focus.next', 'focus.next']).focus).toBe(0);
-    expect(run(start, ['focus.prev']).focus).toBe(2);
-    expect(run(start, ['focus.prev', 'focus.prev', 'focus.prev', 'focus.prev']).focus).toBe(2);
-    expect(run(start, ['focus.next', 'focus.prev']).focus).toBe(0);
+    expect(run(start, ['focus.next']).focus).toBe('gpu');
+    expect(run(start, ['focus.next', 'focus.next', 'focus.next']).focus).toBe('cpu');
+    expect(run(start, ['focus.prev']).focus).toBe('containers');
+    expect(run(start, ['focus.prev', 'focus.prev', 'focus.prev', 'focus.prev']).focus).toBe('containers');
+    expect(run(start, ['focus.next', 'focus.prev']).focus).toBe('cpu');
+  });
+
+  it('keeps the focus on the same pane when the layout orders the panes differently', () => {
+    const onContainers = run(initialUiState('auto'), ['focus.next', 'focus.next']);
+    expect(onContainers.focus).toBe('containers');
+    const reordered = { ...context, paneIds: ['containers', 'cpu', 'gpu'] };
+    expect(focusedPane(onContainers, reordered.paneIds)).toBe('containers');
+    expect(run(onContainers, ['focus.next'], reordered).focus).toBe('cpu');
+    // A pane the new layout does not show: the first one has the focus.
+    expect(focusedPane(onContainers, ['cpu', 'gpu'])).toBe('cpu');
   });
 
   it('does nothing to focus when there are no panes', () => {
@@ -60,7 +71,7 @@ describe('uiReducer', () => {
 
   it('resets focus when the view changes, and not when it stays', () => {
     const focused = run(initialUiState(0), ['focus.next', 'focus.next']);
-    expect(uiReducer(focused, 'view.2', context)).toMatchObject({ view: 1, focus: 0 });
+    expect(uiReducer(focused, 'view.2', context)).toMatchObject({ view: 1, focus: null });
     expect(uiReducer(focused, 'view.1', context)).toBe(focused);
   });
 
