@@ -76,7 +76,8 @@ export function buildRuntime(s: Setup, env: Env = process.env): Runtime {
     slots.push(read ? { id: 'cpu', probe: cpuProbe(read, config) } : { id: 'cpu', disabled: `no CPU data in scenario ${scenario.name}` });
   } else {
     const cpuHost = probeHost(config, 'cpu');
-    slots.push({ id: 'cpu', probe: cpuProbe(cpuReaderFor(hosts.get(cpuHost), cpuHost, config.probes.cpu), config) });
+    const host = hosts.get(cpuHost);
+    slots.push({ id: 'cpu', probe: cpuProbe(cpuReaderFor(host, cpuHost, config.probes.cpu), config), ...(host?.kind === 'local' ? {} : { host: cpuHost }) });
   }
   if (!config.probes.gpu.enabled) slots.push({ id: 'gpu', disabled: 'disabled in config (probes.gpu.enabled)' });
   else if (scenario) {
@@ -86,7 +87,7 @@ export function buildRuntime(s: Setup, env: Env = process.env): Runtime {
     const gpuName = probeHost(config, 'gpu');
     const gpuHost = hosts.get(gpuName);
     slots.push(gpuHost
-      ? { id: 'gpu', probe: gpuProbe(gpuReader(gpuHost, config.probes.gpu), config.probes.gpu) }
+      ? { id: 'gpu', probe: gpuProbe(gpuReader(gpuHost, config.probes.gpu), config.probes.gpu), ...(gpuHost.kind === 'local' ? {} : { host: gpuName }) }
       : { id: 'gpu', disabled: `host "${gpuName}" cannot run commands under the ${s.placement.profile} profile (it has no ssh: settings)` });
   }
 

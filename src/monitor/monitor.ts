@@ -9,7 +9,8 @@ import { worst, type Status } from './status.js';
 type AnyProbe = Probe<unknown, unknown>;
 
 export type ProbeSlot =
-  | { id: PaneId; probe: AnyProbe }
+  /** `host`: where the probe reads (a host of the config), when not this machine. */
+  | { id: PaneId; probe: AnyProbe; host?: string }
   | { id: PaneId; disabled: string };
 
 type Good = { data: unknown; at: number; assessment: Assessment };
@@ -17,6 +18,7 @@ type Failure = { status: 'off' | 'down'; message: string; at: number };
 
 type State = {
   id: PaneId;
+  host: string | null;
   probe: AnyProbe | null;
   disabled: string | null;
   running: Promise<void> | null;
@@ -73,6 +75,7 @@ export class Monitor {
     this.now = options.now ?? Date.now;
     this.states = slots.map((slot) => ({
       id: slot.id,
+      host: 'host' in slot && slot.host !== undefined ? slot.host : null,
       probe: 'probe' in slot ? slot.probe : null,
       disabled: 'disabled' in slot ? slot.disabled : null,
       running: null,
@@ -242,7 +245,8 @@ export class Monitor {
     const panes: Record<string, PaneEntry<unknown>> = {};
     const statuses: Status[] = [];
     for (const state of this.states) {
-      const entry = this.entryFor(state, now);
+      const found = this.entryFor(state, now);
+      const entry = state.host === null ? found : { ...found, host: state.host };
       panes[state.id] = entry;
       statuses.push(entry.status);
     }

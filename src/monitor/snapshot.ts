@@ -23,6 +23,8 @@ export const PANE_IDS: readonly PaneId[] = ['cpu', 'gpu', 'containers', 'dns', '
 
 export type PaneEntry<T> = {
   status: Status;
+  /** The host the pane's source reads, when it is not the machine the console runs on. */
+  host?: string;
   /** Age of the data shown, in ms; null before the first reading. */
   ageMs: number | null;
   /** Why the newest attempt failed (data, if any, is the last good reading). */

@@ -60,7 +60,8 @@ export function gpuPane(entry: PaneEntry<GpuReading>, width: number, height: num
   const gpuConfig = config.probes.gpu;
   const lines: Line[] = stateLines(entry, width);
   const reading = entry.data;
-  const title = reading && reading.gpus.length > 1 ? `GPU · ${reading.gpus.length} GPUs` : 'GPU';
+  const where = entry.host === undefined ? '' : ` · ${entry.host}`;
+  const title = reading && reading.gpus.length > 1 ? `GPU${where} · ${reading.gpus.length} GPUs` : `GPU${where}`;
   if (!reading) {
     if (lines.length === 0) lines.push([{ text: entry.summary, tone: 'muted' }]);
     return { title, lines };

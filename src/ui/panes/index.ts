@@ -16,7 +16,7 @@ export type PaneViewState = { containers?: ContainersView | undefined };
 export function paneContent<K extends PaneId>(id: K, entry: Panes[K], width: number, height: number, config: Config, host: string, view: PaneViewState = {}): PaneContent {
   switch (id) {
     case 'cpu':
-      return cpuPane(entry as PaneEntry<Panes['cpu']['data'] & object>, width, config, host);
+      return cpuPane(entry as PaneEntry<Panes['cpu']['data'] & object>, width, config, entry.host ?? host);
     case 'gpu':
       return gpuPane(entry as PaneEntry<Panes['gpu']['data'] & object>, width, height, config);
     case 'containers':
