@@ -25,7 +25,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const work = join(root, '.bench'); // raw files of the last run (git-ignored)
 const COLS = 120;
 const ROWS = 40;
-const GOALS = { cpuPercent: 0.5, rssMB: 80, firstFrameMs: 400 };
+const GOALS = { cpuPercent: 0.5, rssMB: 80, firstFrameMs: 400, tmuxBytesPerMinute: 50_000 };
 
 const { values: opts } = parseArgs({
   options: {
@@ -45,7 +45,7 @@ if (opts.help) {
                         [--first-frame REGEX] [--starts N] [--skip-containers] [--containers N]
   --seconds N          measure CPU, RSS and output over N seconds (default 60)
   --warmup N           after a warm-up of N seconds (default 10)
-  --only NAME          measure only homeops, htop, btop, or the containers figures
+  --only NAME          measure only homeops (its two views), htop, btop, or the containers figures
   --json FILE          also write the figures as JSON
   --first-frame REGEX  what on screen means the console's first frame (default: refresh, in its status bar)
   --starts N           starts for the first-frame median (default 5; the last one is measured on)
@@ -65,13 +65,23 @@ const targets = [
     name: 'homeops',
     console: true,
     label: 'homeops --demo healthy',
-    command: [process.execPath, join(root, 'dist', 'cli.js'), '--demo', 'healthy'],
+    command: [process.execPath, '--max-semi-space-size=1', join(root, 'dist', 'cli.js'), '--demo', 'healthy'],
+    firstFrame: new RegExp(opts['first-frame']),
+    needs: 'npm run build',
+  },
+  {
+    // The same console in the tmux view (a pane left open all day, or a laptop over a slow
+    // link): what matters there is the bytes written to the terminal.
+    name: 'homeops-tmux',
+    console: true,
+    label: 'homeops --view tmux',
+    command: [process.execPath, '--max-semi-space-size=1', join(root, 'dist', 'cli.js'), '--demo', 'healthy', '--view', 'tmux'],
     firstFrame: new RegExp(opts['first-frame']),
     needs: 'npm run build',
   },
   { name: 'htop', label: 'htop -d 20', command: ['htop', '-d', '20'], firstFrame: /F10Quit/, needs: 'apt-get install -y htop' },
   { name: 'btop', label: 'btop (update_ms 2000)', command: ['btop'], firstFrame: /¹cpu/, needs: 'apt-get install -y btop' },
-].filter((t) => !opts.only || t.name === opts.only);
+].filter((t) => !opts.only || t.name === opts.only || (opts.only === 'homeops' && t.name === 'homeops-tmux'));
 const containersWanted = !opts.only || opts.only === 'containers';
 if (targets.length === 0 && !containersWanted) fail(`--only: "${opts.only}" is not one of homeops, htop, btop, containers`);
 const benchContainers = Math.floor(Number(opts.containers));
@@ -379,7 +389,7 @@ function printTable(results) {
     ['RSS, at the end', (r) => r.rssMB.end, fmt.mb, null],
     ['terminal output', (r) => r.terminalBytesPerMinute, fmt.rate, null],
   ];
-  const ratioCols = results.homeops ? names.filter((n) => n !== 'homeops') : [];
+  const ratioCols = results.homeops ? names.filter((n) => !n.startsWith('homeops')) : [];
   const header = ['', ...names.map((n) => results[n].label), ...ratioCols.map((n) => `homeops/${n}`), results.homeops ? 'homeops goal' : ''];
   const body = rows.map(([title, get, f, g]) => [
     title,
@@ -391,6 +401,8 @@ function printTable(results) {
   const line = (r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
   process.stdout.write(`${line(header)}\n${widths.map((w) => '─'.repeat(w)).join('  ')}\n${body.map(line).join('\n')}\n`);
 
+  const t = results['homeops-tmux'];
+  if (t) process.stdout.write(`\nterminal output of the tmux view at ${COLS}x${ROWS}: ${fmt.rate(t.terminalBytesPerMinute)} ${goal(t.terminalBytesPerMinute / 1000, GOALS.tmuxBytesPerMinute / 1000, 'kB/min')}\n`);
   const h = results.homeops;
   if (h?.firstFrameMs.selfReported != null) process.stdout.write(`\nhomeops first frame as the console reports it: ${fmt.ms(h.firstFrameMs.selfReported)}\n`);
   if (h?.render) {
