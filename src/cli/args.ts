@@ -205,10 +205,10 @@ Options:
   --keymap NAME|FILE   keymap: default, vim, or a file
   --demo [SCENARIO]    replay a recorded scenario instead of reading this machine
                        (default ${DEFAULT_SCENARIO}; scenarios: SCENARIOS)
-  --read-only          refuse every action that changes anything (dangerous runbooks)
+  --read-only          refuse every action that changes anything (runbooks, containers, DNS)
   --profile NAME       where this runs: local (on the host marked local), remote (every
                        host over SSH: from the NAS or a laptop) or auto (by hostname and
-                       address); also ${PROFILE_ENV} (default from config: auto)
+                       address); also ${PROFILE_ENV} (default: the config's profile)
   --refresh DURATION   redraw interval, e.g. 2s or 500ms (default from config: 2s)
   --no-color           no colour (also NO_COLOR=1); statuses are always words too
   --dry-run            runbook run: print each step's host and exact command; run nothing
