@@ -76,22 +76,50 @@ export class FakeTerminal extends EventEmitter {
     return true;
   }
 
+  private readonly cells: string[][] = [];
+
+  /**
+   * Applies what the FrameStream writes: absolute cursor moves (row;col), erase display, erase
+   * line (whole, or from the cursor), SGR (ignored) and text, one cell per column (two for a
+   * wide character). `screen` is the rows as plain text.
+   */
   private draw(text: string): void {
     const body = text.replace(/\x1b\[\?2026[hl]/g, '');
-    const parts = body.split(/\x1b\[(\d+);1H/);
-    if ((parts[0] ?? '').includes('\x1b[2J')) this.screen = [];
-    for (let i = 1; i < parts.length; i += 2) {
-      const row = Number(parts[i]);
-      const line = stripAnsi(parts[i + 1] ?? '');
-      // A cursor moved below the last row stops at the last row: erasing there is harmless (the
-      // frame never uses the last row), drawing there overwrites it.
-      if (row > this.rows && line !== '') this.problems.push(`row ${row} drawn in a ${this.columns}x${this.rows} terminal: ${line.slice(0, 40)}…`);
-      const width = stringWidth(line);
-      if (width > this.columns) this.problems.push(`row ${row} is ${width} cells wide in a ${this.columns}x${this.rows} terminal`);
-      const at = Math.min(row, this.rows);
-      while (this.screen.length < at) this.screen.push('');
-      this.screen[at - 1] = line;
+    let row = 1;
+    let col = 1;
+    const widthProblem = new Set<number>();
+    for (const match of body.matchAll(/\x1b\[([\d;]*)([A-Za-z])|([^\x1b])/gu)) {
+      const [, params = '', final, char] = match;
+      if (char !== undefined) {
+        const width = stringWidth(char);
+        if (width === 0) continue;
+        // A cursor moved below the last row stops at the last row: drawing there overwrites it.
+        if (row > this.rows) this.problems.push(`row ${row} drawn in a ${this.columns}x${this.rows} terminal: ${char}…`);
+        if (col + width - 1 > this.columns && !widthProblem.has(row)) {
+          widthProblem.add(row);
+          this.problems.push(`row ${row} is wider than ${this.columns} cells in a ${this.columns}x${this.rows} terminal`);
+        }
+        const at = Math.min(row, this.rows) - 1;
+        while (this.cells.length <= at) this.cells.push([]);
+        const line = this.cells[at] as string[];
+        while (line.length < col - 1) line.push(' ');
+        line[col - 1] = char;
+        if (width === 2) line[col] = '';
+        col += width;
+        continue;
+      }
+      const numbers = params.split(';').map((n) => (n === '' ? undefined : Number(n)));
+      if (final === 'H') {
+        row = numbers[0] ?? 1;
+        col = numbers[1] ?? 1;
+      } else if (final === 'J') {
+        this.cells.length = 0;
+      } else if (final === 'K') {
+        const line = this.cells[Math.min(row, this.rows) - 1];
+        if (line) line.length = numbers[0] === 2 ? 0 : Math.min(line.length, col - 1);
+      }
     }
+    this.screen = this.cells.map((line) => line.join(''));
   }
 }
 

@@ -74,7 +74,7 @@ const padded = (lines: string[], width: number, height: number) =>
 
 /** Row numbers (from 1) that an update moves the cursor to. */
 function rowsTouched(update: string): number[] {
-  return [...update.matchAll(/\x1b\[(\d+);1H/g)].map((m) => Number(m[1]));
+  return [...update.matchAll(/\x1b\[(\d+);\d+H/g)].map((m) => Number(m[1]));
 }
 
 describe('diffFrame', () => {
@@ -97,12 +97,35 @@ describe('diffFrame', () => {
     expect(diffFrame(['a', 'b'], ['a', 'b'])).toBe('');
   });
 
-  it('rewrites only the rows that changed', () => {
+  it('rewrites only the rows that changed, and in a row only the cells that changed', () => {
     const update = diffFrame(['cpu 10%', 'gpu 40%', 'ok'], ['cpu 10%', 'gpu 95%', 'ok']);
     expect(rowsTouched(update)).toEqual([2]);
-    expect(update).not.toContain('cpu 10%');
+    expect(update).not.toContain('cpu');
     expect(update).not.toContain('\x1b[2J');
-    expect(update).toContain('gpu 95%');
+    // Row 2 from column 5: the two digits that changed.
+    expect(update).toContain('\x1b[2;5H\x1b[0m95\x1b[0m');
+    const screen = new Screen(10, 3);
+    screen.feed(diffFrame(null, ['cpu 10%', 'gpu 40%', 'ok']));
+    screen.feed(update);
+    expect(screen.text()).toEqual(padded(['cpu 10%', 'gpu 95%', 'ok'], 10, 3));
+  });
+
+  it('a status bar whose clock ticks costs a few bytes a tick, not the whole line', () => {
+    const bar = (time: string) => `\x1b[7m ok \x1b[0m workstation · view tmux/small · refresh 2s · ${time} · self 0.4% 80 MiB · ? help · q quit`;
+    const update = diffFrame([bar('14:02:07')], [bar('14:02:09')]);
+    expect(update.length).toBeLessThan(40);
+    const screen = new Screen(100, 1);
+    screen.feed(diffFrame(null, [bar('14:02:07')]));
+    screen.feed(update);
+    expect(screen.text()[0]?.trimEnd()).toBe(' ok  workstation · view tmux/small · refresh 2s · 14:02:09 · self 0.4% 80 MiB · ? help · q quit');
+  });
+
+  it('keeps colours right when only part of a coloured row changes', () => {
+    const before = 'cpu \x1b[32m██░░\x1b[0m 40%';
+    const after = 'cpu \x1b[31m████\x1b[0m 95%';
+    const update = diffFrame([before], [after]);
+    // The changed span starts with a reset and the new colour; nothing after it stays coloured.
+    expect(update).toContain('\x1b[1;5H\x1b[0m\x1b[31m████\x1b[0m 95\x1b[0m');
   });
 
   it('clears rows left over from a taller frame', () => {
@@ -124,13 +147,13 @@ describe('diffFrame', () => {
     const next = ['ABCDEFGH', 'x', 'abcdefgZ'];
     screen.feed(diffFrame(first, next));
     expect(screen.text()).toEqual(['ABCDEFGH', 'x       ', 'abcdefgZ']);
-    // Every erase happened at the start of a row, never after text.
-    for (const at of screen.log) expect(at.endsWith(':0'), at).toBe(true);
+    // No erase ever happened with the cursor on the last column (it would eat the last cell).
+    for (const at of screen.log) expect(at.endsWith(`:${width - 1}`), at).toBe(false);
   });
 
   it('resets colours around each row so one row’s colour cannot bleed into the next', () => {
     const update = diffFrame(['a'], ['\x1b[31mred']);
-    expect(update).toContain('\x1b[1;1H\x1b[0m\x1b[2K\x1b[31mred\x1b[0m');
+    expect(update).toMatch(/\x1b\[1;1H\x1b\[0m(\x1b\[2K)?\x1b\[31mred\x1b\[0m/);
   });
 
   it('wraps every update in one synchronized-output block', () => {
