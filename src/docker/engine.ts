@@ -1,13 +1,16 @@
-// One Docker engine reached through dockerode's transport (docker-modem): a local unix socket,
-// a tcp:// DOCKER_HOST, or a remote host's engine through `docker system dial-stdio` channels on
-// that host's pooled SSH connection. Every call has a deadline and an abort signal, and every
-// failure comes back as an EngineError (errors.ts).
+// One Docker engine: a local unix socket, a tcp:// DOCKER_HOST, or a remote host's engine through
+// `docker system dial-stdio` channels on that host's pooled SSH connection. The frequent GETs
+// (list, inspects, stats) go on our own kept-alive connections (http-get.ts; over SSH through
+// the dial-stdio agent); actions and streams (events, logs) through dockerode's transport
+// (docker-modem). Every call has a deadline and an abort signal, and every failure comes back
+// as an EngineError (errors.ts).
 import type { IncomingMessage } from 'node:http';
-import { Agent, type AgentOptions } from 'node:http';
+import { Agent, request as httpRequest, type AgentOptions } from 'node:http';
 import { inspect } from 'node:util';
 import type Docker from 'dockerode';
 import { shellQuote } from '../hosts/host.js';
 import { classifyEngineError, EngineError, PERMISSION_FIX } from './errors.js';
+import { GetPool, isTimeout, type GetAnswer } from './http-get.js';
 import { DialStdioAgent, type ChannelOpener } from './ssh-agent.js';
 
 export type EngineTarget =
@@ -63,6 +66,15 @@ export function sshTarget(host: string, via: ChannelOpener, socket: string | und
 
 export type CallOptions = { signal?: AbortSignal | undefined; timeoutMs: number };
 
+export type GetOptions = CallOptions & {
+  /**
+   * When the engine answers this path with the same bytes as last time, give back the same
+   * parsed value (never to be changed), so that nothing is parsed again: for the container
+   * list, which stays the same between most polls.
+   */
+  reuseUnchanged?: boolean;
+};
+
 export type EngineVersion = { version: string | null; apiVersion: string | null; os: string | null };
 
 /** Combines the caller's signal with a deadline; tells which of the two fired. */
@@ -92,6 +104,34 @@ type DockerOptions = Docker.DockerOptions & { agent: Agent };
 type Modem = Docker['modem'];
 
 /**
+ * `path?query` as docker-modem would build it for the values used here: strings, numbers and
+ * booleans as they are, objects (filters) as JSON.
+ */
+export function withQuery(path: string, query: Record<string, unknown>): string {
+  let out = '';
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined) continue;
+    const text = typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
+    out += `${out ? '&' : '?'}${encodeURIComponent(key)}=${encodeURIComponent(text)}`;
+  }
+  return path + out;
+}
+
+/** A GET's answer: the JSON of a 200 (its text when it is not JSON, as docker-modem gives it), else an error with the engine's message. */
+function decode(answer: GetAnswer, where: string): unknown {
+  const text = answer.body.toString('utf8');
+  let json: unknown = text;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    // not JSON: the text itself
+  }
+  if (answer.status === 200) return json;
+  const error = Object.assign(new Error(`(HTTP code ${answer.status}) unexpected`), { statusCode: answer.status, json });
+  return classifyEngineError(error, where);
+}
+
+/**
  * dockerode with our own http.Agent (docker-modem takes `agent`; @types/dockerode does not list
  * it), loaded on first use: dockerode pulls in gRPC for BuildKit sessions, which costs the
  * console's start more than a hundred milliseconds and is never used here.
@@ -106,6 +146,10 @@ export class DockerEngine {
   private readonly options: DockerOptions;
   private modemLoad: Promise<Modem> | null = null;
   private readonly agent: Agent;
+  /** The frequent GETs on the socket or tcp:// (over SSH they go through the agent). */
+  private readonly pool: GetPool | null;
+  /** The last answer to each GET asked with reuseUnchanged: its bytes and its value. */
+  private readonly lastAnswers = new Map<string, { body: Buffer; value: unknown }>();
 
   constructor(readonly target: EngineTarget, options: { maxSockets?: number; connectTimeoutMs?: number } = {}) {
     this.label = targetLabel(target);
@@ -115,20 +159,61 @@ export class DockerEngine {
       this.agent = new DialStdioAgent(target.via, `${prefix}${target.dockerCommand} system dial-stdio`, options.connectTimeoutMs ?? 8000, { maxSockets: options.maxSockets ?? 6 });
       // The host name in the URL is never resolved: the agent makes every connection.
       this.options = { host: 'docker', port: 80, protocol: 'http', agent: this.agent, socketPath: undefined };
+      this.pool = null;
     } else if (target.kind === 'tcp') {
       this.agent = new QuietAgent(this.label, { keepAlive: true, maxSockets: options.maxSockets ?? 64 });
       this.options = { host: target.hostname, port: target.port, protocol: 'http', agent: this.agent, socketPath: undefined };
+      this.pool = new GetPool({ host: target.hostname.replace(/^\[(.*)\]$/, '$1'), port: target.port }, `${target.hostname}:${target.port}`, options.maxSockets ?? 64);
     } else {
       this.agent = new QuietAgent(this.label, { keepAlive: true, maxSockets: options.maxSockets ?? 128 });
+      this.pool = new GetPool({ path: target.socketPath }, 'docker', options.maxSockets ?? 128);
       // host and port set to undefined on purpose: docker-modem would otherwise take them from
       // DOCKER_HOST in the environment and ignore the socket.
       this.options = { socketPath: target.socketPath, host: undefined, port: undefined, protocol: 'http', agent: this.agent };
     }
   }
 
-  /** GET a JSON answer. */
-  async getJson(path: string, query: Record<string, unknown>, options: CallOptions): Promise<unknown> {
-    return this.dial({ path: `${path}?`, method: 'GET', options: query, statusCodes: { 200: true } }, options);
+  /** GET a JSON answer (the frequent reads: list, inspect, stats). */
+  async getJson(path: string, query: Record<string, unknown>, options: GetOptions): Promise<unknown> {
+    const full = withQuery(path, query);
+    let answer: GetAnswer;
+    if (this.pool) {
+      try {
+        answer = await this.pool.get(full, options);
+      } catch (error) {
+        throw classifyEngineError(error, this.label, { timedOut: isTimeout(error), timeoutMs: options.timeoutMs });
+      }
+    } else answer = await this.getViaAgent(full, options);
+    if (options.reuseUnchanged && answer.status === 200) {
+      const last = this.lastAnswers.get(full);
+      if (last && last.body.equals(answer.body)) return last.value;
+    }
+    const result = decode(answer, this.label);
+    if (result instanceof EngineError) throw result;
+    if (options.reuseUnchanged) this.lastAnswers.set(full, { body: answer.body, value: result });
+    return result;
+  }
+
+  /** A GET through the agent (SSH dial-stdio channels), read whole. */
+  private async getViaAgent(path: string, options: CallOptions): Promise<GetAnswer> {
+    const dl = deadline(options.signal, options.timeoutMs);
+    try {
+      return await new Promise<GetAnswer>((resolve, reject) => {
+        const req = httpRequest({ agent: this.agent, host: 'docker', port: 80, path, method: 'GET', signal: dl.signal }, (res) => {
+          const parts: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => parts.push(chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts) }));
+          res.on('error', reject);
+          res.on('aborted', () => reject(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    } catch (error) {
+      throw await this.explain(error, dl.timedOut(), options.timeoutMs);
+    } finally {
+      dl.done();
+    }
   }
 
   /**
@@ -195,6 +280,7 @@ export class DockerEngine {
   /** Drops every pooled connection (and every dial-stdio channel). */
   close(): void {
     this.agent.destroy();
+    this.pool?.destroy();
   }
 
   private async dial(request: DialOptions, options: CallOptions): Promise<unknown> {

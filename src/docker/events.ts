@@ -6,7 +6,7 @@ import type { DockerEngine } from './engine.js';
 import { EngineError } from './errors.js';
 
 /** The container events that change what the containers pane shows. */
-export const WATCHED_EVENTS = ['create', 'start', 'restart', 'die', 'stop', 'destroy', 'pause', 'unpause', 'oom', 'rename', 'health_status'] as const;
+export const WATCHED_EVENTS = ['create', 'start', 'restart', 'die', 'stop', 'destroy', 'pause', 'unpause', 'oom', 'rename', 'update', 'health_status'] as const;
 
 export type ContainerEvent = {
   id: string;

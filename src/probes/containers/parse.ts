@@ -91,6 +91,22 @@ export function parseList(body: unknown): ListEntry[] {
   return body.map(parseListEntry).filter((e): e is ListEntry => e !== null);
 }
 
+const listsParsed = new WeakMap<object, readonly ListEntry[]>();
+
+/**
+ * parseList once per answer: the same answer (an unchanged list the engine gave back as the
+ * same value) gives the same entries, shared, never to be changed.
+ */
+export function parseListOnce(body: unknown): readonly ListEntry[] {
+  if (!Array.isArray(body)) return parseList(body);
+  let entries = listsParsed.get(body);
+  if (!entries) {
+    entries = parseList(body);
+    listsParsed.set(body, entries);
+  }
+  return entries;
+}
+
 export type HealthCheckResult = {
   start: string | null;
   end: string | null;

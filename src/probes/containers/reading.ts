@@ -1,10 +1,11 @@
 // Raw engine answers (raw.ts) → the containers reading (types.ts): list, inspect and stats
-// merged per container, placed in the plan, summed per group. Pure.
+// merged per container, placed in the plan, summed per group. Pure (answers already parsed are
+// remembered by identity: the engine's answers are never changed once received).
 import type { Plan } from '../../config/schema.js';
-import { parseInspect, parseList, type InspectInfo, type ListEntry } from './parse.js';
+import { parseInspect, parseListOnce, type InspectInfo, type ListEntry } from './parse.js';
 import { groupUsage, planIndex, placeContainer } from './plan.js';
 import type { ContainersRaw, EndpointRaw } from './raw.js';
-import { parseStats, usageOf } from './stats.js';
+import { parseStats, usageOf, type StatsSample } from './stats.js';
 import { UNPLANNED, type ContainerCounts, type ContainerRow, type ContainersReading, type EndpointSummary } from './types.js';
 
 export type ReadingContext = {
@@ -15,6 +16,24 @@ export type ReadingContext = {
 
 const COMPOSE_SERVICE = 'com.docker.compose.service';
 const COMPOSE_PROJECT = 'com.docker.compose.project';
+
+// The same answers come back read after read: a stats sample is current until the next one and
+// then serves as the previous, and an inspect is reused while its container is unchanged. Each
+// is parsed once.
+const statsParsed = new WeakMap<object, StatsSample | null>();
+const inspectParsed = new WeakMap<object, InspectInfo | null>();
+
+function memo<T>(cache: WeakMap<object, T>, parse: (body: unknown) => T, body: unknown): T {
+  if (body === null || typeof body !== 'object') return parse(body);
+  const known = cache.get(body);
+  if (known !== undefined || cache.has(body)) return known as T;
+  const parsed = parse(body);
+  cache.set(body, parsed);
+  return parsed;
+}
+
+const statsOf = (body: unknown) => memo(statsParsed, parseStats, body);
+const inspectOf = (body: unknown) => memo(inspectParsed, parseInspect, body);
 
 function rowOf(endpoint: EndpointRaw, entry: ListEntry, inspect: InspectInfo | null, ctx: ReadingContext, index: ReturnType<typeof planIndex>): ContainerRow {
   const composeService = entry.labels[COMPOSE_SERVICE] ?? null;
@@ -30,8 +49,8 @@ function rowOf(endpoint: EndpointRaw, entry: ListEntry, inspect: InspectInfo | n
   const log = inspectHealth?.log ?? [];
   const lastOutput = log.at(-1)?.output.trim() || null;
   const pair = endpoint.stats[entry.id];
-  const sample = pair ? parseStats(pair.current) : null;
-  const previous = pair?.previous ? parseStats(pair.previous) : null;
+  const sample = pair ? statsOf(pair.current) : null;
+  const previous = pair?.previous ? statsOf(pair.previous) : null;
   const usage = sample && entry.state === 'running' ? usageOf(sample, previous) : null;
   const startedAt = inspect?.startedAt ?? null;
   const running = entry.state === 'running' || entry.state === 'paused';
@@ -92,8 +111,8 @@ export function buildReading(raw: ContainersRaw, ctx: ReadingContext, now: numbe
   const endpoints: EndpointSummary[] = [];
   for (const endpoint of raw.endpoints) {
     const hasData = Array.isArray(endpoint.list);
-    const list = hasData ? parseList(endpoint.list) : [];
-    const mine = list.map((entry) => rowOf(endpoint, entry, parseInspect(endpoint.inspect[entry.id]), ctx, index));
+    const list = hasData ? parseListOnce(endpoint.list) : [];
+    const mine = list.map((entry) => rowOf(endpoint, entry, inspectOf(endpoint.inspect[entry.id]), ctx, index));
     rows.push(...mine);
     endpoints.push({
       host: endpoint.host,

@@ -8,7 +8,7 @@ import type { DockerEngine, EngineVersion } from '../../docker/engine.js';
 import { EngineError } from '../../docker/errors.js';
 import { EventWatcher, type ContainerEvent } from '../../docker/events.js';
 import { ProbeError } from '../probe.js';
-import { healthFromStatus, parseInspect, parseList, type ContainerHealth, type ListEntry } from './parse.js';
+import { healthFromStatus, parseInspect, parseListOnce, type ContainerHealth, type ListEntry } from './parse.js';
 import type { EndpointRaw } from './raw.js';
 import { mapLimit, StatsCollector } from './stats-collector.js';
 
@@ -26,9 +26,13 @@ export type ChangeListener = (event: ContainerEvent | null) => void;
 /** Backoff while the engine is gone: reads in between fail at once with the last reason. */
 export const READ_BACKOFF_MS = [1000, 2000, 4000, 8000, 15_000, 30_000] as const;
 
-// An inspect is reused for a while: the list carries state and health, the inspect the
-// details (start time, restart count, check log) that change only with events.
-const INSPECT_MAX_AGE_MS = 15_000;
+// An inspect is reused while the container's list entry says the same and no event came for it:
+// the list carries state and health, the inspect the details (start time, restart count, limits)
+// that change only with events. The check log of a container with a health check changes with
+// every check, so its inspect is read again after a while; any other one only now and then, in
+// case an event was missed.
+export const INSPECT_MAX_AGE_MS = 15_000;
+export const INSPECT_MAX_AGE_UNCHECKED_MS = 300_000;
 
 type CachedInspect = { body: unknown; at: number; key: string };
 
@@ -116,8 +120,8 @@ export class ContainersSource {
     const left = () => Math.max(1, deadline - this.now());
     try {
       this.engineInfo ??= await this.engine.version({ signal, timeoutMs: left() });
-      const list = await this.engine.getJson('/containers/json', { all: true }, { signal, timeoutMs: left() });
-      const entries = parseList(list);
+      const list = await this.engine.getJson('/containers/json', { all: true }, { signal, timeoutMs: left(), reuseUnchanged: true });
+      const entries = parseListOnce(list);
       const inspect = await this.inspectAll(entries, signal, left);
       // New running containers are asked for stats at once (the rest by the background sweep).
       const running = entries.filter((e) => e.state === 'running').map((e) => e.id);
@@ -195,7 +199,7 @@ export class ContainersSource {
       if (entry.health === 'unhealthy' || entry.health === 'starting' || entry.state === 'restarting') return true;
       if (cached.key !== keyOf(entry)) return true;
       if ((this.touched.get(entry.id) ?? 0) >= cached.at) return true;
-      return now - cached.at > INSPECT_MAX_AGE_MS;
+      return now - cached.at > (entry.health === 'none' ? INSPECT_MAX_AGE_UNCHECKED_MS : INSPECT_MAX_AGE_MS);
     });
     // A few at a time: the engine answers inspects slowly while it is collecting stats. Those
     // not answered within half the time left finish in the background for the next read, so
@@ -248,6 +252,7 @@ export class ContainersSource {
   }
 }
 
+/** What of a list entry an inspect depends on; the Status text's running time is left out. */
 function keyOf(entry: ListEntry): string {
-  return `${entry.state}|${entry.health}|${healthFromStatus(entry.statusText)}`;
+  return `${entry.state}|${entry.health}|${healthFromStatus(entry.statusText)}|${entry.exitCode ?? ''}|${entry.createdAt ?? ''}`;
 }

@@ -1,12 +1,15 @@
 // Keeps a recent stats sample of every running container, in the background, so that a read
 // of the containers never waits for stats. The engine answers a stats request only at its
 // collector's next tick (about a second), so the requests go out in parallel (bounded), never
-// one after another, and each container's previous sample is kept for the CPU delta.
+// one after another, and each container's previous sample is kept for the CPU delta. With many
+// containers running, each is sampled less often (statsPaceMs).
 import { setMaxListeners } from 'node:events';
 import type { DockerEngine } from '../../docker/engine.js';
 import type { StatsPair } from './raw.js';
+import { statsEssentials } from './stats.js';
 
-type Sample = { body: unknown; read: string; receivedAt: number };
+/** One answer as the engine sent it (parsed JSON), and when the engine took it (ms). */
+type Sample = { body: unknown; readMs: number; receivedAt: number };
 
 /** Runs `work` over `items` with at most `limit` at once. */
 export async function mapLimit<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -20,10 +23,28 @@ export async function mapLimit<T>(items: readonly T[], limit: number, work: (ite
   await Promise.all(workers);
 }
 
-function readTime(body: unknown): string | null {
+/** When the engine took the sample; null for a container that is not running (zero time). */
+function readTime(body: unknown): number | null {
   if (!body || typeof body !== 'object') return null;
   const read = (body as { read?: unknown }).read;
-  return typeof read === 'string' && !read.startsWith('0001-01-01') ? read : null;
+  if (typeof read !== 'string' || read.startsWith('0001-01-01')) return null;
+  const ms = Date.parse(read);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+const STATS_QUERY = { stream: false, 'one-shot': true } as const;
+
+/** Up to this many running containers, each is sampled every statsInterval. */
+export const STATS_FULL_PACE = 20;
+
+/**
+ * How often each running container is sampled: every `intervalMs` up to STATS_FULL_PACE
+ * containers, proportionally less often beyond (50 at 2 s: every 5 s), so that the engine is
+ * asked at most STATS_FULL_PACE / interval times a second. Each request costs the engine
+ * (dockerd, containerd and the container's shim) several times what it costs the console.
+ */
+export function statsPaceMs(intervalMs: number, running: number): number {
+  return running <= STATS_FULL_PACE ? intervalMs : Math.round((intervalMs * running) / STATS_FULL_PACE);
 }
 
 export class StatsCollector {
@@ -66,14 +87,17 @@ export class StatsCollector {
     this.running = true;
     this.controller = new AbortController();
     setMaxListeners(0, this.controller.signal);
-    this.timer = setInterval(() => this.tick(), this.options.intervalMs);
-    this.timer.unref?.();
     this.tick();
+  }
+
+  /** How often each container is sampled now (statsPaceMs for the running containers). */
+  get paceMs(): number {
+    return statsPaceMs(this.options.intervalMs, this.wanted.size);
   }
 
   stop(): void {
     this.running = false;
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.controller.abort();
     this.queue.length = 0;
@@ -118,9 +142,14 @@ export class StatsCollector {
     }
   }
 
-  /** Every container not being asked already is asked again, each on its own. */
+  /** Every container not being asked already is asked again, each on its own; the next sweep is planned. */
   private tick(): void {
-    if (!this.running || this.paused) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (!this.running) return;
+    this.timer = setTimeout(() => this.tick(), this.paceMs);
+    this.timer.unref?.();
+    if (this.paused) return;
     for (const id of this.wanted) this.fetch(id);
   }
 
@@ -143,7 +172,7 @@ export class StatsCollector {
     this.inFlight.add(id);
     const run = () => {
       this.active++;
-      void this.fetchOne(id).finally(() => {
+      void this.fetchOne(id).catch(() => false).then((first) => {
         this.active--;
         this.inFlight.delete(id);
         if (this.wanted.has(id) && !this.asked.has(id)) {
@@ -151,31 +180,46 @@ export class StatsCollector {
           this.wake();
         }
         this.queue.shift()?.();
+        // CPU takes a second sample: asked at once (the engine answers at its next tick, about
+        // a second on), not a whole sweep later.
+        if (first && this.running && !this.paused && this.wanted.has(id)) this.fetch(id);
       });
     };
     if (this.active < this.options.concurrency) run();
     else this.queue.push(run);
   }
 
-  private async fetchOne(id: string): Promise<void> {
-    if (!this.running || this.paused || !this.wanted.has(id)) return;
+  /** Asks one container; true when that gave its first sample. */
+  private async fetchOne(id: string): Promise<boolean> {
+    if (!this.running || this.paused || !this.wanted.has(id)) return false;
     try {
-      const body = await this.engine.getJson(`/containers/${encodeURIComponent(id)}/stats`, { stream: false, 'one-shot': true }, { timeoutMs: this.options.requestTimeoutMs, signal: this.controller.signal });
-      if (!this.wanted.has(id)) return;
-      const read = readTime(body);
-      if (!read) {
+      const answer = await this.engine.getJson(`/containers/${encodeURIComponent(id)}/stats`, STATS_QUERY, { timeoutMs: this.options.requestTimeoutMs, signal: this.controller.signal });
+      if (!this.wanted.has(id)) return false;
+      // Kept for a few seconds (current, then previous): only what the reading uses.
+      const body = statsEssentials(answer);
+      const readMs = readTime(body);
+      if (readMs === null) {
         this.samples.delete(id);
-        return;
+        return false;
       }
       const known = this.samples.get(id);
       // The same sample twice (no collector tick in between) teaches nothing.
-      if (known && Date.parse(known.current.read) >= Date.parse(read)) return;
-      this.samples.set(id, { current: { body, read, receivedAt: (this.options.now ?? Date.now)() }, previous: known?.current ?? null });
-      if (!known || !known.previous) this.progress();
+      if (known && known.current.readMs >= readMs) return false;
+      const receivedAt = (this.options.now ?? Date.now)();
+      // Memory comes with the first sample, CPU with the second: worth announcing.
+      const news = !known || !known.previous;
+      if (known) {
+        // The older sample is dropped; the pair is updated in place.
+        known.previous = known.current;
+        known.current = { body, readMs, receivedAt };
+      } else this.samples.set(id, { current: { body, readMs, receivedAt }, previous: null });
+      if (news) this.progress();
       this.wake();
+      return !known;
     } catch {
       // A container that stopped or went away meanwhile, or a slow engine: the next tick asks
       // again, and the read shows the sample's age.
+      return false;
     }
   }
 }

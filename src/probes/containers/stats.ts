@@ -78,6 +78,53 @@ export function parseStats(body: unknown): StatsSample | null {
   };
 }
 
+function cpuEssentials(value: unknown): Record<string, unknown> | undefined {
+  const o = obj(value);
+  if (!o) return undefined;
+  const usage = obj(o.cpu_usage);
+  return {
+    cpu_usage: usage ? { total_usage: usage.total_usage, percpu_usage: usage.percpu_usage } : usage,
+    system_cpu_usage: o.system_cpu_usage,
+    online_cpus: o.online_cpus,
+  };
+}
+
+/**
+ * A stats answer cut down to what parseStats and usageOf read (about a tenth of it: no block
+ * I/O, no per-cgroup memory counters but the page cache's), still in the engine's shape: what
+ * the background sampler keeps of every running container between reads. Anything that is not
+ * an answer is returned as it is.
+ */
+export function statsEssentials(body: unknown): unknown {
+  const o = obj(body);
+  if (!o) return body;
+  const m = obj(o.memory_stats);
+  const memStats = obj(m?.stats);
+  const kept: Record<string, unknown> = {};
+  if (memStats) {
+    if (memStats.total_inactive_file !== undefined) kept.total_inactive_file = memStats.total_inactive_file;
+    if (memStats.inactive_file !== undefined) kept.inactive_file = memStats.inactive_file;
+  }
+  const nets = obj(o.networks);
+  let networks: Record<string, unknown> | undefined;
+  if (nets) {
+    networks = {};
+    for (const [name, iface] of Object.entries(nets)) {
+      const n = obj(iface);
+      networks[name] = n ? { rx_bytes: n.rx_bytes, tx_bytes: n.tx_bytes } : iface;
+    }
+  }
+  const pids = obj(o.pids_stats);
+  return {
+    read: o.read,
+    cpu_stats: cpuEssentials(o.cpu_stats),
+    precpu_stats: cpuEssentials(o.precpu_stats),
+    memory_stats: m ? { usage: m.usage, limit: m.limit, stats: memStats ? kept : m.stats } : o.memory_stats,
+    networks,
+    pids_stats: pids ? { current: pids.current } : o.pids_stats,
+  };
+}
+
 /**
  * CPU % as `docker stats` shows it: 100 % = one CPU (thread) busy. The CLI's calculation:
  * Δcontainer / Δsystem × online CPUs × 100, and 0 unless both deltas are positive. Null when
