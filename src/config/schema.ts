@@ -117,7 +117,7 @@ export const dockerSchema = z.strictObject({
   endpoints: z.array(dockerEndpointSchema).default([]).describe('Docker engines to watch, one per host'),
   interval: duration.default(2000).describe('How often the container list is read; health changes arrive sooner, through the engine\'s events'),
   timeout: duration.default(3000).describe('Time allowed for one read of an engine'),
-  statsInterval: duration.default(2000).describe('How often running containers\' CPU and memory are sampled (all in parallel)'),
+  statsInterval: duration.default(2000).describe('How often running containers\' CPU and memory are sampled (all in parallel; with more than 20 running, each proportionally less often)'),
   startingGrace: duration.default(120_000).describe('A health check still "starting" after this long is a warning'),
   restartLoop: z.strictObject({
     restarts: z.number().int().min(1).default(3).describe('Restarts within the window that count as a loop'),

@@ -5,6 +5,7 @@ import { evaluatePlan, type PlanView } from '../../plan/evaluate.js';
 import { pushSample, type Sample } from '../../plan/sustained.js';
 import { assessmentFromAlerts, type Assessment, type Probe } from '../probe.js';
 import { parseCpu, type CpuRaw, type HostReading } from './parse.js';
+import { cpuLoads, parseMeminfo, parseProcStat, type CpuTimes } from './proc-parse.js';
 import { selectHost } from './select.js';
 
 export type CpuData = { host: HostReading; plan: PlanView };
@@ -38,7 +39,8 @@ async function readLinkSpeeds(ifaces: readonly string[]): Promise<Record<string,
 }
 
 /**
- * The local host: per-CPU load, memory and filesystems from systeminformation; network
+ * The local host: per-CPU load and memory from /proc/stat and /proc/meminfo (systeminformation
+ * where there is no /proc), filesystems from systeminformation; network
  * counters straight from /proc/net/dev (systeminformation spawns a shell per interface for
  * them); topology and link speeds from /sys, read rarely because they rarely change.
  */
@@ -48,33 +50,47 @@ export function localCpuReader(config: Config['probes']['cpu']): (signal: AbortS
   let siblings: Record<string, string> | undefined;
   let speeds: { at: number; value: Record<string, number | null> } | undefined;
   let disks: { at: number; value: CpuRaw['fsSize'] } | undefined;
+  // Per-CPU load and memory straight from /proc where there is one (systeminformation runs a
+  // shell pipeline for the load on every call); systeminformation elsewhere.
+  let previousStat: CpuTimes[] | null = null;
+  const procLoad = async (): Promise<{ load: number }[] | null> => {
+    const text = await readOr<string | null>('/proc/stat', null, (t) => t);
+    if (text === null) return null;
+    const times = parseProcStat(text);
+    const loads = cpuLoads(previousStat, times);
+    previousStat = times;
+    return loads;
+  };
   return async (signal) => {
     if (!si) {
       si = (await import('systeminformation')).default;
-      // systeminformation's first answer is the average since boot: take a short second sample
-      // so that the first reading (and a one-shot `homeops status`) shows the load now.
-      await si.currentLoad();
+      // The first answer is the average since boot: take a short second sample so that the
+      // first reading (and a one-shot `homeops status`) shows the load now.
+      if ((await procLoad()) === null) await si.currentLoad();
       await new Promise((resolve) => setTimeout(resolve, 300));
       if (signal.aborted) throw new Error('aborted');
     }
+    const system = si;
     const now = Date.now();
-    const [load, mem, netText] = await Promise.all([
-      si.currentLoad(),
-      si.mem(),
+    const [procCpus, meminfo, netText] = await Promise.all([
+      procLoad(),
+      readOr<CpuRaw['mem'] | null>('/proc/meminfo', null, parseMeminfo),
       readOr('/proc/net/dev', '', (t) => t),
     ]);
+    const cpus = procCpus ?? (await system.currentLoad()).cpus.map((c) => ({ load: c.load }));
+    const mem = meminfo ?? (await system.mem());
     if (!disks || now - disks.at >= config.disksInterval) {
-      const list = await si.fsSize();
+      const list = await system.fsSize();
       disks = { at: now, value: list.map((fs) => ({ fs: fs.fs, type: fs.type, size: fs.size, used: fs.used, available: fs.available, mount: fs.mount })) };
     }
-    siblings ??= await readSiblings(load.cpus.length);
+    siblings ??= await readSiblings(cpus.length);
     const current = { text: netText, atMs: now };
     if (!speeds || now - speeds.at >= 60_000) {
       const ifaces = netText.split('\n').map((l) => /^\s*([^:\s]+):/.exec(l)?.[1]).filter((i): i is string => !!i && i !== 'lo');
       speeds = { at: now, value: await readLinkSpeeds(ifaces) };
     }
     const raw: CpuRaw = {
-      load: { cpus: load.cpus.map((c) => ({ load: c.load })) },
+      load: { cpus },
       mem: { total: mem.total, available: mem.available },
       fsSize: disks.value,
       netDev: { previous: previousNet, current },
