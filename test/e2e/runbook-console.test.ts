@@ -210,8 +210,10 @@ describe.runIf(ready)('runbooks in the console, over a real sshd', () => {
   it('--read-only refuses a dangerous runbook and says why', async () => {
     const tmux = await start(120, 40, '--read-only');
     await tmux.sendKeys('X');
-    const refused = await tmux.waitFor(/danger-test refused/);
-    expect(boxText(refused, 'danger-test refused')).toMatch(/danger-test is dangerous \(it changes things\) and homeops is in read-only mode .*nothing was run/);
+    const reason = /danger-test is dangerous \(it changes things\) and homeops is in read-only mode .*nothing was run/;
+    // The whole dialog, not a capture taken while the terminal was still drawing it.
+    const refused = await tmux.waitFor((screen) => screen.includes('danger-test refused') && reason.test(boxText(screen, 'danger-test refused')));
+    expect(boxText(refused, 'danger-test refused')).toMatch(reason);
     expect(refused).toContain('READ-ONLY');
   });
 
@@ -228,8 +230,9 @@ describe.runIf(ready)('runbooks in the console, over a real sshd', () => {
     expect(await until(() => onServer(marker).length === 0)).toBe(true);
 
     const second = await start();
-    const offer = await second.waitFor(/Interrupted run of slow-test/, 10_000);
-    expect(boxText(offer, 'Interrupted run of slow-test')).toMatch(/of slow-test \(started .*\) was interrupted at step long: SIGHUP: the terminal went away\. Resume it from step long\?/);
+    const question = /of slow-test \(started .*\) was interrupted at step long: SIGHUP: the terminal went away\. Resume it from step long\?/;
+    const offer = await second.waitFor((screen) => screen.includes('Interrupted run of slow-test') && question.test(boxText(screen, 'Interrupted run of slow-test')), 10_000);
+    expect(boxText(offer, 'Interrupted run of slow-test')).toMatch(question);
     await second.sendKeys('y');
     await second.waitFor(/Resume slow-test/);
     await second.sendKeys('y');
