@@ -217,6 +217,7 @@ export function App(props: AppProps) {
           theme={theme}
           profiler={props.profiler ?? null}
           containersView={node.pane === 'containers' ? ix.containers : undefined}
+          containerGroups={node.pane === 'cpu' ? snapshot.panes.containers.data?.groups : undefined}
         />
       );
     }

@@ -3,6 +3,7 @@ import type { Config } from '../../config/schema.js';
 import { formatBytes, formatDuration } from '../../config/units.js';
 import { formatCoreList, type GroupUsage } from '../../plan/evaluate.js';
 import type { PaneEntry } from '../../monitor/snapshot.js';
+import type { ContainerGroupUsage } from '../../probes/containers/types.js';
 import type { CpuData } from '../../probes/cpu/probe.js';
 import { groupTone } from '../theme.js';
 import { level, pad, percent, type Line, type Segment, type Tone } from '../text.js';
@@ -27,7 +28,25 @@ function linkSpeed(bits: number): string {
   return bits >= 1e9 ? `${(bits / 1e9).toFixed(bits % 1e9 ? 1 : 0)} Gb/s` : `${(bits / 1e6).toFixed(0)} Mb/s`;
 }
 
-export function cpuPane(entry: PaneEntry<CpuData>, width: number, config: Config, hostName: string): PaneContent {
+/** One line per plan group with containers: what they use against the group's cores and memory. */
+function containerLines(groups: readonly ContainerGroupUsage[], nameWidth: number): Line[] {
+  const shown = groups.filter((g) => g.containers > 0 || g.missing.length > 0);
+  if (shown.length === 0) return [];
+  const lines: Line[] = [[{ text: `${pad('containers', nameWidth)}cores' worth and memory of each group's containers`, tone: 'muted' }]];
+  for (const g of shown) {
+    const cores = g.cores === null ? `${g.usedCores.toFixed(2)}` : `${g.usedCores.toFixed(2)}/${g.cores}`;
+    const memory = g.memoryBytes === null ? formatBytes(g.memoryUsedBytes) : `${formatBytes(g.memoryUsedBytes)} of ${formatBytes(g.memoryBytes)}`;
+    const over = (g.coresPercent ?? 0) >= 100 || (g.memoryPercent ?? 0) >= 100;
+    lines.push([
+      { text: pad(g.group, nameWidth), tone: g.planned ? 'plain' : 'muted' },
+      { text: `${cores} cores · ${memory} · ${g.running}/${g.containers} running${g.missing.length ? ` · ${g.missing.length} missing` : ''}`, tone: over ? 'warn' : 'plain' },
+      ...(over ? [{ text: ' OVER', tone: 'warn' as const, bold: true }] : []),
+    ]);
+  }
+  return lines;
+}
+
+export function cpuPane(entry: PaneEntry<CpuData>, width: number, config: Config, hostName: string, containerGroups?: readonly ContainerGroupUsage[]): PaneContent {
   const title = hostName === config.plan.host ? `CPU · ${hostName}` : `CPU · ${hostName} · plan of ${config.plan.host}`;
   const lines: Line[] = stateLines(entry, width);
   const data = entry.data;
@@ -110,5 +129,7 @@ export function cpuPane(entry: PaneEntry<CpuData>, width: number, config: Config
     const busy = net.speedBitsPerSec ? (peak / net.speedBitsPerSec) * 100 > triggers.network.percent : false;
     lines.push([{ text: `net  ${net.iface} ↓${rate(net.rxBytesPerSec)} ↑${rate(net.txBytesPerSec)}${share}`, tone: busy ? 'warn' : 'plain' }]);
   }
+  // The containers of each group (from the containers pane's reading) against the same plan.
+  if (containerGroups) lines.push(...containerLines(containerGroups, nameWidth));
   return { title, lines };
 }
