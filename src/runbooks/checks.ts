@@ -9,6 +9,7 @@ import { formatDuration } from '../config/units.js';
 import { ACCEPTED, DnsAbortedError, queryDns } from '../probes/dns/query.js';
 import type { PlannedCheck } from './plan.js';
 import { nodeFetch } from '../probes/pihole/node-fetch.js';
+import { globToRegExp } from '../probes/backups/glob.js';
 
 export type CheckResult = {
   holds: boolean;
@@ -105,27 +106,6 @@ async function containerCheck(check: Extract<PlannedCheck, { kind: 'container' }
     detail = `${check.name} on ${check.host} is ${status}, ${health}${!holds && last ? `: ${last.split('\n')[0]}` : ''}`;
   }
   return { holds, detail, exitCode: result.code, output };
-}
-
-/** Shell-style glob on a file name: *, ? and [...]. */
-export function globToRegExp(glob: string): RegExp {
-  let source = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i] ?? '';
-    if (c === '*') source += '[^/]*';
-    else if (c === '?') source += '[^/]';
-    else if (c === '[') {
-      const end = glob.indexOf(']', i + 2);
-      if (end < 0) source += '\\[';
-      else {
-        let set = glob.slice(i + 1, end);
-        if (set.startsWith('!')) set = `^${set.slice(1)}`;
-        source += `[${set.replace(/\\/g, '\\\\')}]`;
-        i = end;
-      }
-    } else source += c.replace(/[.+^${}()|\\]/g, '\\$&');
-  }
-  return new RegExp(`^${source}$`);
 }
 
 async function backupCheck(check: Extract<PlannedCheck, { kind: 'backup' }>, deps: CheckDeps): Promise<CheckResult> {
