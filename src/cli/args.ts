@@ -18,7 +18,7 @@ export type GlobalOptions = {
 export type RunbookRequest =
   | { action: 'list' }
   | { action: 'show'; id: string }
-  | { action: 'run'; id: string; dryRun: boolean; yes: boolean; inputs: string[]; resume: boolean }
+  | { action: 'run'; id: string; dryRun: boolean; yes: boolean; inputs: string[]; resume: boolean; part: string | null }
   | { action: 'history'; id?: string; limit: number }
   | { action: 'unlock'; id: string; force: boolean };
 
@@ -44,7 +44,7 @@ export function parseArgs(argv: readonly string[]): Request {
   const args = [...argv];
   const positionals: string[] = [];
   // Options of `homeops runbook …`, with the first flag that set each (for the error message).
-  const rb = { dryRun: false, yes: false, resume: false, force: false, inputs: [] as string[], limit: undefined as number | undefined, seen: [] as string[] };
+  const rb = { dryRun: false, yes: false, resume: false, force: false, inputs: [] as string[], limit: undefined as number | undefined, part: null as string | null, seen: [] as string[] };
   const value = (flag: string, inline: string | undefined): string => {
     if (inline !== undefined) {
       if (inline === '') throw new UsageError(`${flag} needs a value`);
@@ -123,6 +123,13 @@ export function parseArgs(argv: readonly string[]): Request {
         rb.inputs.push(value(flag, inline));
         rb.seen.push(flag);
         break;
+      case '--part': {
+        const name = value(flag, inline);
+        if (rb.part !== null && rb.part !== name) throw new UsageError(`--part given twice (${rb.part}, ${name}); a run runs one part`);
+        rb.part = name;
+        rb.seen.push(flag);
+        break;
+      }
       case '--force':
         rb.force = true;
         rb.seen.push(flag);
@@ -153,10 +160,10 @@ export function parseArgs(argv: readonly string[]): Request {
   return { command: 'console', options };
 }
 
-type RunbookFlags = { dryRun: boolean; yes: boolean; resume: boolean; force: boolean; inputs: string[]; limit: number | undefined; seen: string[] };
+type RunbookFlags = { dryRun: boolean; yes: boolean; resume: boolean; force: boolean; inputs: string[]; limit: number | undefined; part: string | null; seen: string[] };
 
 const RUNBOOK_FLAGS: Record<string, RunbookRequest['action']> = {
-  '--dry-run': 'run', '-y': 'run', '--yes': 'run', '--resume': 'run', '--input': 'run', '--force': 'unlock', '--limit': 'history',
+  '--dry-run': 'run', '-y': 'run', '--yes': 'run', '--resume': 'run', '--input': 'run', '--part': 'run', '--force': 'unlock', '--limit': 'history',
 };
 
 function runbookRequest(positionals: readonly string[], flags: RunbookFlags): RunbookRequest {
@@ -179,7 +186,8 @@ function runbookRequest(positionals: readonly string[], flags: RunbookFlags): Ru
   if (action === 'show') return { action, id };
   if (action === 'unlock') return { action, id, force: flags.force };
   if (flags.dryRun && flags.resume) throw new UsageError('--dry-run and --resume do not go together');
-  return { action: 'run', id, dryRun: flags.dryRun, yes: flags.yes, inputs: flags.inputs, resume: flags.resume };
+  if (flags.part !== null && flags.resume) throw new UsageError('--resume continues the run as it was, part and all: leave out --part');
+  return { action: 'run', id, dryRun: flags.dryRun, yes: flags.yes, inputs: flags.inputs, resume: flags.resume, part: flags.part };
 }
 
 export const HELP = `homeops — a terminal console for a home server estate
@@ -190,7 +198,7 @@ Usage:
   homeops check-config [options]    validate config, views, keymap and runbooks; print the files used
   homeops runbook list              the runbooks: id, title, dangerous or not, hosts
   homeops runbook show ID           a runbook's inputs and steps
-  homeops runbook run ID [--dry-run] [--yes] [--input KEY=VALUE]… [--resume]
+  homeops runbook run ID [--dry-run] [--yes] [--input KEY=VALUE]… [--part NAME] [--resume]
                                     run a runbook: exit 0 ok, 1 a step failed, 130 aborted
                                     (64 bad input, 75 already running, 77 refused read-only)
   homeops runbook history [ID] [--limit N]
@@ -214,6 +222,7 @@ Options:
   --dry-run            runbook run: print each step's host and exact command; run nothing
   -y, --yes            runbook run: answer yes to every confirm step
   --input KEY=VALUE    runbook run: an input (repeatable); also HOMEOPS_INPUT_KEY
+  --part NAME          runbook run: only that part's steps (runbook show lists the parts)
   --resume             runbook run: continue the interrupted run from its first unfinished step
   --force              runbook unlock: clear the lock even if its run may be alive
   -h, --help           this help

@@ -13,7 +13,7 @@ import { describeBlockingOutcomes, setBlockingEverywhere, type BlockingOutcome, 
 import type { Hosts } from '../hosts/registry.js';
 import { readHistory, type RunHistoryEntry } from '../runbooks/audit.js';
 import type { Runbook, RunbookCatalog } from '../runbooks/load.js';
-import { formatPlan, type RunPlan } from '../runbooks/plan.js';
+import { formatPlan, partNames, type RunPlan } from '../runbooks/plan.js';
 import { prepareResume, prepareRun } from '../runbooks/prepare.js';
 import { ReadOnlyError, RunInterruption, runPlan, type ConfirmRequest, type RunDeps, type RunResult } from '../runbooks/runner.js';
 import { abandonRun, findInterruptedRuns, type InterruptedRun, type RunState } from '../runbooks/state.js';
@@ -77,6 +77,9 @@ const VERB: Record<ContainerAction, { verb: string; doing: string; done: string 
   start: { verb: 'Start', doing: 'starting', done: 'started' },
 };
 
+/** The part of a runbook the backups pane's verify key runs. */
+export const VERIFY_PART = 'verify-backups';
+
 const DEMO_REFUSAL = 'a demo scenario replays recordings, so no runbook runs against the estate; d in the runbook menu shows what a run would do';
 
 function errorText(error: unknown): string {
@@ -128,6 +131,7 @@ export class ConsoleController implements ConsoleStateSource {
       loadRunbooks: () => this.loadCatalog(),
       runRunbook: (id) => void this.runRunbook(id),
       dryRun: (id) => this.dryRun(id),
+      verifyBackups: () => this.verifyBackups(),
       showHistory: () => this.showHistory(),
       abortRun: () => this.abortRun(),
       closePanel: () => this.closePanel(),
@@ -303,15 +307,28 @@ export class ConsoleController implements ConsoleStateSource {
     return isActive(this.state.run);
   }
 
-  private refusal(runbook: Runbook): string | null {
+  private refusal(runbook: Runbook, dangerous: boolean): string | null {
     if (runbook.unavailable) return `${runbook.id} cannot run with this config: ${runbook.unavailable}`;
     if (this.deps.demo) return `${runbook.id} is not run: ${DEMO_REFUSAL}`;
-    if (this.deps.readOnly && runbook.dangerous) return new ReadOnlyError(runbook.id, 'homeops is in read-only mode (--read-only or readOnly: true in the config)').message;
+    if (this.deps.readOnly && dangerous) return new ReadOnlyError(runbook.id, 'homeops is in read-only mode (--read-only or readOnly: true in the config)').message;
     return null;
   }
 
-  private async runRunbook(id: string, interrupted?: InterruptedRun): Promise<void> {
+  /** The backups pane's verify key: the first runbook with a verify-backups part runs that part. */
+  private verifyBackups(): void {
+    this.loadCatalog();
+    const found = this.catalog?.runbooks.find((r) => Object.hasOwn(r.parts, VERIFY_PART));
+    if (!found) {
+      this.say(this.catalogError ? `no runbooks: ${this.catalogError}` : `no runbook has a ${VERIFY_PART} part (docs/runbooks.md, "Parts")`, 'warn');
+      return;
+    }
+    void this.runRunbook(found.id, undefined, VERIFY_PART);
+  }
+
+  private async runRunbook(id: string, interrupted?: InterruptedRun, only: string | null = null): Promise<void> {
     const resume = interrupted?.state;
+    // A resumed run keeps its part.
+    const part = resume ? resume.part ?? null : only;
     if (this.closed) return;
     if (this.runActive) {
       this.say(`${this.state.run?.runbook.id ?? 'a runbook'} is running; one run at a time (esc aborts it)`, 'warn');
@@ -319,36 +336,39 @@ export class ConsoleController implements ConsoleStateSource {
     }
     const runbook = this.runbook(id);
     if (!runbook) return;
-    const refused = this.refusal(runbook);
+    const partSpec = part === null ? null : Object.hasOwn(runbook.parts, part) ? runbook.parts[part] : undefined;
+    const refused = partSpec === undefined ? `${runbook.id} has no part "${part ?? ''}" (parts: ${partNames(runbook)})` : this.refusal(runbook, partSpec?.dangerous ?? runbook.dangerous);
     if (refused) {
-      this.notice(`${runbook.id} refused`, [refused], 'warn');
+      this.notice(`${runbook.id}${part ? ` · ${part}` : ''} refused`, [refused], 'warn');
       return;
     }
     let plan: RunPlan;
     try {
       plan = resume
         ? prepareResume(runbook, resume, {}, { config: this.deps.config, env: this.deps.env })
-        : prepareRun(runbook, {}, { config: this.deps.config, env: this.deps.env });
+        : prepareRun(runbook, {}, { config: this.deps.config, env: this.deps.env }, part);
     } catch (error) {
       this.notice(`${runbook.id} cannot start`, [errorText(error)], 'crit');
       return;
     }
+    const name = plan.part ? `${runbook.id} · ${plan.part}` : runbook.id;
+    const hosts = [...new Set(plan.steps.flatMap((s) => (s.host === null || s.skip ? [] : [s.host])))];
     const inputs = Object.entries(plan.inputs).map(([k, v]) => `${k}=${runbook.inputs[k]?.secret ? '***' : String(v)}`);
     const about = [
-      runbook.title,
-      `${plan.steps.length} steps on ${listWords(runbook.hostsUsed) || 'this machine'}${interrupted ? `, resumed from step ${interrupted.resumeFrom}` : ''}`,
+      plan.runbook.title,
+      `${plan.steps.length} steps on ${listWords(hosts) || 'this machine'}${interrupted ? `, resumed from step ${interrupted.resumeFrom}` : ''}${plan.part ? `: ${plan.steps.map((s) => s.id).join(', ')}` : ''}`,
       ...(inputs.length ? [`inputs: ${inputs.join(' ')} (others: homeops runbook run ${runbook.id} --input KEY=VALUE)`] : []),
     ];
-    const answer = runbook.dangerous
-      ? await this.ask({ kind: 'typed', title: `${resume ? 'Resume' : 'Run'} ${runbook.id} · dangerous`, lines: [...about, `It changes things. Type ${runbook.id} and press enter to run it; esc cancels.`], expect: runbook.id })
-      : await this.ask({ kind: 'confirm', title: `${resume ? 'Resume' : 'Run'} ${runbook.id}`, lines: about, yes: resume ? 'Resume' : 'Run', no: 'Cancel', danger: false });
+    const answer = plan.runbook.dangerous
+      ? await this.ask({ kind: 'typed', title: `${resume ? 'Resume' : 'Run'} ${name} · dangerous`, lines: [...about, `It changes things. Type ${runbook.id} and press enter to run it; esc cancels.`], expect: runbook.id })
+      : await this.ask({ kind: 'confirm', title: `${resume ? 'Resume' : 'Run'} ${name}`, lines: about, yes: resume ? 'Resume' : 'Run', no: 'Cancel', danger: false });
     if (answer !== 'yes') {
-      this.say(`${runbook.id}: not run`, 'plain');
+      this.say(`${name}: not run`, 'plain');
       return;
     }
     if (this.closed || this.runActive) return;
     this.closeLogs();
-    this.running = this.execute(runbook, plan, resume);
+    this.running = this.execute(plan.runbook, plan, resume);
   }
 
   private async execute(runbook: Runbook, plan: RunPlan, resume: RunState | undefined): Promise<void> {
@@ -366,20 +386,21 @@ export class ConsoleController implements ConsoleStateSource {
       return answer === 'yes';
     };
     const run = this.deps.runPlan ?? runPlan;
+    const name = plan.part ? `${runbook.id} · ${plan.part}` : runbook.id;
     try {
       const result = await run(plan, {
         config: this.deps.config, hosts: this.deps.hosts, env: this.deps.env, confirm, onEvent, signal: abort.signal, readOnly: this.deps.readOnly,
         ...(this.deps.now ? { now: this.deps.now } : {}),
       }, resume ? { resume } : {});
       const time = formatDuration(result.durationMs);
-      if (result.status === 'ok') this.say(`${runbook.id}: ok in ${time}`, 'ok');
-      else if (result.status === 'failed') this.say(`${runbook.id}: FAILED${result.failedStep ? ` at ${result.failedStep}` : ''} after ${time}`, 'crit');
-      else this.say(`${runbook.id}: ${result.status.toUpperCase()} after ${time}`, 'warn');
+      if (result.status === 'ok') this.say(`${name}: ok in ${time}`, 'ok');
+      else if (result.status === 'failed') this.say(`${name}: FAILED${result.failedStep ? ` at ${result.failedStep}` : ''} after ${time}`, 'crit');
+      else this.say(`${name}: ${result.status.toUpperCase()} after ${time}`, 'warn');
     } catch (error) {
       // Refused before anything ran: locked by another run, read-only, not resumable.
       view = failedToStart(view, errorText(error), this.now());
       this.set({ run: view });
-      this.say(`${runbook.id}: not started`, 'crit');
+      this.say(`${name}: not started`, 'crit');
     } finally {
       this.withdraw('run');
       if (this.runAbort === abort) this.runAbort = null;

@@ -10,12 +10,12 @@ import { formatDuration } from '../config/units.js';
 import { suggest, UserFileError } from '../config/user-file.js';
 import { chooseProfile, resolveHosts, thisMachine as thisHostMachine } from '../hosts/profile.js';
 import { hostsFromConfig } from '../hosts/registry.js';
-import { readHistory } from '../runbooks/audit.js';
+import { readHistory, runLabel } from '../runbooks/audit.js';
 import type { RunEvent } from '../runbooks/events.js';
 import { InputError, isRequired, parseInputPairs } from '../runbooks/inputs.js';
 import { loadRunbooks, type Runbook } from '../runbooks/load.js';
 import { formatTime, LockedError, thisMachine, unlock } from '../runbooks/lock.js';
-import { formatPlan, PlanError, type RunPlan } from '../runbooks/plan.js';
+import { formatPlan, partNames, PlanError, type RunPlan } from '../runbooks/plan.js';
 import { prepareResume, prepareRun } from '../runbooks/prepare.js';
 import { ReadOnlyError, ResumeError, RunInterruption, runPlan, type ConfirmRequest } from '../runbooks/runner.js';
 import { templatedStrings, type CheckSpec } from '../runbooks/schema.js';
@@ -130,6 +130,14 @@ function showRunbook(runbook: Runbook, config: Config): string {
   };
   section('steps:', runbook.steps);
   if (runbook.rollback.length) section('rollback (when a step fails and the run stops):', runbook.rollback);
+  const parts = Object.entries(runbook.parts);
+  if (parts.length) {
+    lines.push('', 'parts (run alone with --part NAME):');
+    for (const [name, part] of parts) {
+      const danger = (part.dangerous ?? runbook.dangerous) ? 'dangerous' : 'not dangerous';
+      lines.push(`  ${name}  ${part.title} (${danger})`, `     steps: ${part.steps.join(', ')}`);
+    }
+  }
   return `${lines.join('\n')}\n`;
 }
 
@@ -146,7 +154,7 @@ function history(env: Env, id: string | undefined, limit: number): string {
   const rows = [['STARTED', 'RUNBOOK', 'STATUS', 'DURATION', 'USER', 'RUN']];
   for (const run of runs) {
     const status = run.status === 'failed' && run.failedStep ? `failed at ${run.failedStep}` : run.status;
-    rows.push([formatTime(Date.parse(run.startedAt)), run.runbook, `${status}${run.resumed ? ' (resumed)' : ''}`, run.durationMs === null ? '-' : formatDuration(run.durationMs), run.user, run.runId]);
+    rows.push([formatTime(Date.parse(run.startedAt)), runLabel(run), `${status}${run.resumed ? ' (resumed)' : ''}`, run.durationMs === null ? '-' : formatDuration(run.durationMs), run.user, run.runId]);
   }
   return `${table(rows)}\n`;
 }
@@ -229,8 +237,14 @@ async function runCommand(request: Extract<RunbookRequest, { action: 'run' }>, o
     io.err(`${runbook.unavailable}\n`);
     return EXIT.config;
   }
+  const part = request.part === null ? null : Object.hasOwn(runbook.parts, request.part) ? runbook.parts[request.part] : undefined;
+  if (part === undefined) {
+    io.err(`homeops: ${runbook.id} has no part "${request.part ?? ''}" (parts: ${partNames(runbook)})\n`);
+    return EXIT.usage;
+  }
+  const dangerous = part?.dangerous ?? runbook.dangerous;
   const readOnlyReason = options.readOnly ? 'homeops was started with --read-only' : config.readOnly ? `the config says readOnly: true (${configFile})` : null;
-  if (readOnlyReason && runbook.dangerous && !request.dryRun) {
+  if (readOnlyReason && dangerous && !request.dryRun) {
     io.err(`homeops: ${new ReadOnlyError(runbook.id, readOnlyReason).message}\n`);
     return EXIT.refused;
   }
@@ -255,10 +269,10 @@ async function runCommand(request: Extract<RunbookRequest, { action: 'run' }>, o
       abandonRun(env, found.state.runId);
     }
   }
-  const plan: RunPlan = resume ? prepareResume(runbook, resume, given, { config, env }) : prepareRun(runbook, given, { config, env });
+  const plan: RunPlan = resume ? prepareResume(runbook, resume, given, { config, env }) : prepareRun(runbook, given, { config, env }, request.part);
   if (request.dryRun) {
     io.out(formatPlan(plan, config));
-    if (readOnlyReason && runbook.dangerous) io.out(`note: ${runbook.id} is dangerous and ${readOnlyReason}: a real run would be refused\n`);
+    if (readOnlyReason && plan.runbook.dangerous) io.out(`note: ${runbook.id} is dangerous and ${readOnlyReason}: a real run would be refused\n`);
     return EXIT.ok;
   }
   const hosts = hostsFromConfig(config, env, resolveHosts(config, chooseProfile(options.profile, env, config), thisHostMachine()));

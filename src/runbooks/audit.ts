@@ -17,6 +17,8 @@ export type AuditRunStart = {
   user: string;
   machine: string;
   runbook: string;
+  /** The part run alone, when not the whole runbook. */
+  part?: string;
   inputs: Record<string, InputValue>;
   resumedAt?: string;
 };
@@ -87,6 +89,8 @@ export class AuditLog {
 export type RunHistoryEntry = {
   runId: string;
   runbook: string;
+  /** The part run alone; null: the whole runbook. */
+  part: string | null;
   user: string;
   machine: string;
   startedAt: string;
@@ -99,6 +103,11 @@ export type RunHistoryEntry = {
   steps: number;
   resumed: boolean;
 };
+
+/** How a run is named in the history: the runbook, with the part when it ran one alone. */
+export function runLabel(run: Pick<RunHistoryEntry, 'runbook' | 'part'>): string {
+  return run.part ? `${run.runbook}/${run.part}` : run.runbook;
+}
 
 /** At most this much of the end of the log is read for the history. */
 const HISTORY_BYTES = 8 * 1024 * 1024;
@@ -155,7 +164,7 @@ export function readHistory(env: Env, options: { limit?: number; runbook?: strin
         continue;
       }
       run = {
-        runId: entry.runId, runbook: entry.runbook, user: entry.user, machine: entry.machine, startedAt: entry.time,
+        runId: entry.runId, runbook: entry.runbook, part: entry.part ?? null, user: entry.user, machine: entry.machine, startedAt: entry.time,
         endedAt: null, status: 'unfinished', durationMs: null, failedStep: null, message: null, steps: 0, resumed: Boolean(entry.resumedAt),
       };
       runs.set(entry.runId, run);

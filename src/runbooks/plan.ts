@@ -51,7 +51,10 @@ export type PlannedStep = {
 };
 
 export type RunPlan = {
+  /** With a part, the runbook as that part runs: its title and danger are the part's. */
   runbook: Runbook;
+  /** The part of the runbook this plan runs (its steps only, no rollback); null: all of it. */
+  part: string | null;
   inputs: Record<string, InputValue>;
   steps: PlannedStep[];
   rollback: PlannedStep[];
@@ -213,10 +216,35 @@ export function planRun(runbook: Runbook, inputs: Record<string, InputValue>, co
   const mask = secretInputs.length ? redactor.with(secretInputs) : redactor;
   return {
     runbook,
+    part: null,
     inputs,
     steps: runbook.steps.map((step, index) => planStep(step, 'main', index, config, inputs, mask)),
     rollback: runbook.rollback.map((step, index) => planStep(step, 'rollback', index, config, inputs, mask)),
     redactor: mask,
+  };
+}
+
+/** The parts a runbook can run alone, as "name (title)" words for messages. */
+export function partNames(runbook: Runbook): string {
+  const names = Object.keys(runbook.parts);
+  return names.length ? names.join(', ') : 'none';
+}
+
+/**
+ * The plan narrowed to one of the runbook's parts: its steps in the runbook's order, numbered
+ * afresh, and no rollback (a part checks or does one thing; undoing is the whole runbook's job).
+ */
+export function selectPart(plan: RunPlan, name: string): RunPlan {
+  const { runbook } = plan;
+  const part = Object.hasOwn(runbook.parts, name) ? runbook.parts[name] : undefined;
+  if (!part) throw new PlanError(`${runbook.id} has no part "${name}" (parts: ${partNames(runbook)})`);
+  const steps = plan.steps.filter((step) => part.steps.includes(step.id)).map((step, index) => ({ ...step, index }));
+  return {
+    ...plan,
+    runbook: { ...runbook, title: `${runbook.title}: ${part.title}`, dangerous: part.dangerous ?? runbook.dangerous },
+    part: name,
+    steps,
+    rollback: [],
   };
 }
 
@@ -232,7 +260,7 @@ export function formatPlan(plan: RunPlan, config: Config): string {
   };
   const shown = Object.entries(plan.inputs).map(([k, v]) => `${k}=${runbook.inputs[k]?.secret ? '***' : String(v)}`);
   const lines = [
-    `${runbook.id} · ${runbook.title}${runbook.dangerous ? ' · dangerous' : ''}`,
+    `${runbook.id}${plan.part ? ` --part ${plan.part}` : ''} · ${runbook.title}${runbook.dangerous ? ' · dangerous' : ''}`,
     'dry run: nothing is run, nothing is locked or logged',
     ...(shown.length ? [`inputs: ${shown.join(' ')}`] : []),
   ];

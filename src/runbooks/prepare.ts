@@ -4,16 +4,20 @@ import type { Config } from '../config/schema.js';
 import type { Env } from '../config/paths.js';
 import { InputError, resolveInputs, type InputValue } from './inputs.js';
 import type { Runbook } from './load.js';
-import { planRun, type RunPlan } from './plan.js';
+import { planRun, selectPart, type RunPlan } from './plan.js';
 import { buildRedactor } from './redact.js';
 import type { RunState } from './state.js';
 
 export type PrepareContext = { config: Config; env: Env };
 
-/** Throws InputError for bad or missing inputs, PlanError when the config cannot serve it. */
-export function prepareRun(runbook: Runbook, given: Readonly<Record<string, string | InputValue>>, { config, env }: PrepareContext): RunPlan {
+/**
+ * Throws InputError for bad or missing inputs, PlanError when the config cannot serve it or the
+ * runbook has no such part. With a part, only its steps are planned.
+ */
+export function prepareRun(runbook: Runbook, given: Readonly<Record<string, string | InputValue>>, { config, env }: PrepareContext, part?: string | null): RunPlan {
   const inputs = resolveInputs(runbook.id, runbook.inputs, given, env);
-  return planRun(runbook, inputs, config, buildRedactor({ env, config }));
+  const plan = planRun(runbook, inputs, config, buildRedactor({ env, config }));
+  return part ? selectPart(plan, part) : plan;
 }
 
 /**
@@ -31,5 +35,5 @@ export function prepareResume(runbook: Runbook, state: RunState, given: Readonly
     throw new InputError(`secret input${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ${missing.length > 1 ? 'were' : 'was'} not kept with run ${state.runId}: give ${missing.length > 1 ? 'them' : 'it'} again (--input ${missing[0]}=… or HOMEOPS_INPUT_${(missing[0] ?? '').toUpperCase()})`);
   }
   const known = Object.fromEntries(Object.entries(state.inputs).filter(([k]) => Object.hasOwn(runbook.inputs, k)));
-  return prepareRun(runbook, { ...known, ...given }, context);
+  return prepareRun(runbook, { ...known, ...given }, context, state.part ?? null);
 }

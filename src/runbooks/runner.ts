@@ -103,6 +103,7 @@ type StepOutcome = { state: FinishedState; exitCode: number | null; message?: st
 export function resumePoint(plan: RunPlan, state: RunState): number {
   const { runbook } = plan;
   if (state.runbook !== runbook.id) throw new ResumeError(`run ${state.runId} is of ${state.runbook}, not ${runbook.id}`);
+  if ((state.part ?? null) !== plan.part) throw new ResumeError(`run ${state.runId} ran ${state.part ? `the part ${state.part}` : 'the whole runbook'}, not ${plan.part ? `the part ${plan.part}` : 'the whole runbook'}`);
   if (state.status === 'ok') throw new ResumeError(`run ${state.runId} finished; there is nothing to resume`);
   if (state.status === 'failed') throw new ResumeError(`run ${state.runId} failed${state.rollback.some((s) => s.state !== 'pending') ? ' and was rolled back' : ''}; start a new run`);
   if (state.status === 'abandoned') throw new ResumeError(`run ${state.runId} was abandoned; start a new run`);
@@ -146,7 +147,7 @@ export async function runPlan(plan: RunPlan, deps: RunDeps, options: { resume?: 
   const state: RunState = options.resume
     ? { ...options.resume, pid: process.pid, host: machine.hostname, user, status: 'running', updatedAt: iso(started), resumed: options.resume.resumed + 1 }
     : {
-      version: 1, runId, runbook: runbook.id, title: runbook.title, file: runbook.file, pid: process.pid, host: machine.hostname, user,
+      version: 1, runId, runbook: runbook.id, ...(plan.part ? { part: plan.part } : {}), title: runbook.title, file: runbook.file, pid: process.pid, host: machine.hostname, user,
       startedAt: iso(started), updatedAt: iso(started), status: 'running', phase: 'main',
       inputs: Object.fromEntries(Object.entries(plan.inputs).filter(([k]) => !secretNames.includes(k))),
       secretInputs: secretNames, steps: plan.steps.map(record), rollback: plan.rollback.map(record), resumed: 0,
@@ -164,7 +165,7 @@ export async function runPlan(plan: RunPlan, deps: RunDeps, options: { resume?: 
     if (!options.resume) pruneRunStates(deps.env);
     save();
     audit.append({
-      event: 'run-start', time: iso(started), runId, user, machine: machine.hostname, runbook: runbook.id,
+      event: 'run-start', time: iso(started), runId, user, machine: machine.hostname, runbook: runbook.id, ...(plan.part ? { part: plan.part } : {}),
       inputs: displayInputs(runbook.inputs, plan.inputs), ...(options.resume ? { resumedAt: plan.steps[startIndex]?.id ?? '' } : {}),
     });
     const notes: string[] = [];

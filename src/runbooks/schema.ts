@@ -181,6 +181,11 @@ const baseSchema = z.strictObject({
   inputs: z.record(inputName, inputSchema).default({}),
   steps: z.array(stepSchema).min(1),
   rollback: z.array(stepSchema).default([]).describe('Run when a step fails and the run stops'),
+  parts: z.record(name, z.strictObject({
+    title: z.string().min(1),
+    steps: z.array(name).min(1).describe('Ids of main steps; they run in the runbook\'s order'),
+    dangerous: z.boolean().optional().describe('Default: the runbook\'s own'),
+  })).default({}).describe('Named subsets of the steps that can be run alone (`--part NAME`), without rollback'),
 });
 
 export type RunbookDoc = z.output<typeof baseSchema>;
@@ -301,6 +306,13 @@ function checkRunbook(doc: RunbookDoc): Issue[] {
     if (url !== undefined && !url.includes('{{') && !/^https?:\/\/[^\s/?#]+/.test(url)) {
       issues.push({ path: at([step.check ? 'check' : 'wait', ...(step.wait ? ['check'] : []), 'http', 'url']), message: `"${url}" is not an http:// or https:// URL` });
     }
+  }
+  const stepIds = doc.steps.map((step) => step.id);
+  for (const [partName, part] of Object.entries(doc.parts)) {
+    part.steps.forEach((id, index) => {
+      if (!stepIds.includes(id)) issues.push({ path: ['parts', partName, 'steps', index], message: `no step "${id}" in steps (${didYouMean(id, stepIds)})` });
+      else if (part.steps.indexOf(id) !== index) issues.push({ path: ['parts', partName, 'steps', index], message: `step "${id}" is listed twice` });
+    });
   }
   return issues;
 }

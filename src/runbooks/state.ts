@@ -24,6 +24,8 @@ export type RunState = {
   version: 1;
   runId: string;
   runbook: string;
+  /** The part of the runbook run alone (its steps only); absent: the whole runbook. */
+  part?: string;
   title: string;
   file: string;
   pid: number;

@@ -89,6 +89,8 @@ function perform(effect: Effect, actions: AppActions): void {
       return intents.runRunbook(effect.id);
     case 'dry-run':
       return intents.dryRun(effect.id);
+    case 'verify-backups':
+      return intents.verifyBackups();
     case 'history':
       return intents.showHistory();
     case 'abort':
@@ -147,6 +149,7 @@ export function App(props: AppProps) {
     },
     focused: focusedId,
     containers: snapshot.panes.containers.data,
+    backupSets: snapshot.panes.backups.data?.sets.map((s) => s.name) ?? null,
     page: Math.max(1, (split.panelHeight || areaHeight) - 6),
   };
   const onKey = useCallback((input: string, key: Parameters<Parameters<typeof useInput>[0]>[1]) => {
@@ -217,6 +220,7 @@ export function App(props: AppProps) {
           theme={theme}
           profiler={props.profiler ?? null}
           containersView={node.pane === 'containers' ? ix.containers : undefined}
+          backupsView={node.pane === 'backups' && focusedId === 'backups' ? ix.backups : undefined}
           containerGroups={node.pane === 'cpu' ? snapshot.panes.containers.data?.groups : undefined}
         />
       );

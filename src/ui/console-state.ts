@@ -97,6 +97,8 @@ export type ConsoleIntents = {
   /** Asks (the typed id for dangerous ones), then runs it with the panel open. */
   runRunbook(id: string): void;
   dryRun(id: string): void;
+  /** Runs the verify-backups part of the runbook that has one (maintenance-window), asking first. */
+  verifyBackups(): void;
   showHistory(): void;
   /** Stops the running step (the remote process too) and ends the run. */
   abortRun(): void;

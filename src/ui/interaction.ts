@@ -21,6 +21,7 @@ import {
   visibleContainers,
   type ContainersView,
 } from './panes/containers-view.js';
+import { closeSetDetail, INITIAL_BACKUPS_VIEW, moveSetSelection, toggleSetDetail, type BackupsView } from './panes/backups-view.js';
 import { isActive } from './run-view.js';
 import { uiReducer, type UiContext, type UiState } from './state.js';
 
@@ -30,13 +31,14 @@ export type Interaction = {
   /** What has been typed into a typed-confirm dialog (for the prompt with that id). */
   typed: { promptId: number; text: string; wrong: boolean } | null;
   containers: ContainersView;
+  backups: BackupsView;
   /** Scroll of the open panel: lines up from the end (run output, logs) or down from the top. */
   panelScroll: number;
   /** Which panel panelScroll belongs to. */
   panelKey: string | null;
 };
 
-export const INITIAL_INTERACTION: Interaction = { menu: null, typed: null, containers: INITIAL_CONTAINERS_VIEW, panelScroll: 0, panelKey: null };
+export const INITIAL_INTERACTION: Interaction = { menu: null, typed: null, containers: INITIAL_CONTAINERS_VIEW, backups: INITIAL_BACKUPS_VIEW, panelScroll: 0, panelKey: null };
 
 export type Effect =
   | { type: 'quit' }
@@ -45,6 +47,7 @@ export type Effect =
   | { type: 'load-runbooks' }
   | { type: 'run'; id: string }
   | { type: 'dry-run'; id: string }
+  | { type: 'verify-backups' }
   | { type: 'history' }
   | { type: 'abort' }
   | { type: 'close-panel' }
@@ -63,6 +66,8 @@ export type RouteContext = {
   /** The pane with the focus, if any is shown. */
   focused: PaneId | undefined;
   containers: ContainersReading | null;
+  /** The backup sets' names in the pane's order; null before the first reading. */
+  backupSets: readonly string[] | null;
   /** Lines a page moves in a panel or the menu. */
   page: number;
 };
@@ -234,6 +239,21 @@ export function routeKey(ui: UiState, ix: Interaction, press: KeyPress, ctx: Rou
     return same([{ type: 'notify', text, tone: 'warn' }]);
   }
 
+  if (ctx.focused === 'backups' && ctx.backupSets && ctx.backupSets.length > 0) {
+    // 6b. The focused backups pane: ↑↓ select a set, Enter opens its full detail, Esc closes it.
+    const view = ix.backups;
+    const move = moveOf(command, ctx.uiContext.page);
+    if (move !== null) {
+      const next = moveSetSelection(view, ctx.backupSets, move);
+      return next === view ? same() : withIx({ ...ix, backups: next });
+    }
+    if (command === 'select') return withIx({ ...ix, backups: toggleSetDetail(view) });
+    if (command === 'close') {
+      const next = closeSetDetail(view);
+      if (next) return withIx({ ...ix, backups: next });
+    }
+  }
+
   // 7. Everything else.
   switch (command) {
     case 'quit':
@@ -250,6 +270,8 @@ export function routeKey(ui: UiState, ix: Interaction, press: KeyPress, ctx: Rou
       return same([{ type: 'blocking', enabled: false }]);
     case 'dns.enable-blocking':
       return same([{ type: 'blocking', enabled: true }]);
+    case 'backups.verify':
+      return same([{ type: 'verify-backups' }]);
     case 'select':
     case 'confirm.yes':
     case 'confirm.no':

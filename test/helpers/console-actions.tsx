@@ -61,6 +61,7 @@ export function recordingIntents(): { intents: ConsoleIntents; calls: IntentCall
     loadRunbooks: () => {},
     runRunbook: record('runRunbook'),
     dryRun: record('dryRun'),
+    verifyBackups: record('verifyBackups'),
     showHistory: record('showHistory'),
     abortRun: record('abortRun'),
     closePanel: record('closePanel'),

@@ -96,6 +96,19 @@ describe('with the built-in estate', () => {
     expect(dry.stdout).toContain('note: maintenance-window is dangerous and homeops was started with --read-only: a real run would be refused');
   });
 
+  it('--part: show lists the parts; a part\'s dry run has only its steps; an unknown part is exit 64 with the parts there are', async () => {
+    const shown = await homeops(['runbook', 'show', 'maintenance-window']);
+    expect(shown.stdout).toMatch(/parts \(run alone with --part NAME\):\n  verify-backups  Verify the backups \(not dangerous\)\n     steps: config-backup-fresh, app-backup-fresh, database-backup-fresh, verify-backup\n/);
+    const dry = await homeops(['runbook', 'run', 'maintenance-window', '--part', 'verify-backups', '--read-only', '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/^maintenance-window --part verify-backups · Monthly maintenance window: Verify the backups\n/);
+    expect(dry.stdout).toMatch(/ 4\. verify-backup +run/);
+    expect(dry.stdout).not.toContain('system-updates');
+    expect(dry.stdout).not.toContain('a real run would be refused');
+    const unknown = await homeops(['runbook', 'run', 'maintenance-window', '--part', 'verify', '--dry-run']);
+    expect(unknown).toMatchObject({ code: 64, stderr: 'homeops: maintenance-window has no part "verify" (parts: verify-backups)\n' });
+  });
+
   it('bad input: one line, exit 64', async () => {
     const result = await homeops(['runbook', 'run', 'database-restore', '--dry-run', '--input', 'method=full']);
     expect(result).toMatchObject({ code: 64, stdout: '', stderr: 'homeops: input method: "full" is not one of pitr, dump\n' });

@@ -8,6 +8,7 @@ import { readUserFile } from '../../src/config/user-file.js';
 import type { PaneEntry } from '../../src/monitor/snapshot.js';
 import { clockTime, parseBackups, type BackupsRaw, type BackupsReading, type SetRaw } from '../../src/probes/backups/probe.js';
 import { backupsPane } from '../../src/ui/panes/backups.js';
+import { closeSetDetail, INITIAL_BACKUPS_VIEW, moveSetSelection, toggleSetDetail, type BackupsView } from '../../src/ui/panes/backups-view.js';
 import { lineText, textWidth } from '../../src/ui/text.js';
 import { AT, archiverLine, DAY, HOUR, listing, MINUTE } from '../helpers/backups.js';
 
@@ -134,6 +135,51 @@ describe('fitting the pane', () => {
     const lines = text(entry(parseBackups(raw({ dbNewest: 5 * HOUR, wal, media: [] }), backups)));
     expect(lines.slice(0, 4).map((l) => l.split(/\s+/)[1])).toEqual(['fresh', 'DUE', 'fresh', 'MISSING']);
     expect(lines[1]).toContain('WAL FAILING');
+  });
+});
+
+describe('with the focus: a selected set, its detail', () => {
+  const names = ['configuration', 'database', 'application', 'media'];
+  const focused = (view: BackupsView, height = 14, reading = parseBackups(raw(), backups)) =>
+    backupsPane(entry(reading), 120, height, config, view);
+
+  it('↑↓ move the selection by name, within the sets; Enter opens the detail, Esc closes it', () => {
+    const down = moveSetSelection(INITIAL_BACKUPS_VIEW, names, 1);
+    expect(down.selected).toBe('database');
+    expect(moveSetSelection(down, names, 'bottom').selected).toBe('media');
+    expect(moveSetSelection(moveSetSelection(down, names, 'bottom'), names, 5).selected).toBe('media');
+    expect(moveSetSelection(down, names, -9).selected).toBe('configuration');
+    // A set that has gone from the config: the selection starts from the first again.
+    expect(moveSetSelection({ selected: 'gone', detail: false }, names, 1).selected).toBe('database');
+    const open = toggleSetDetail(down);
+    expect(open.detail).toBe(true);
+    expect(closeSetDetail(open)).toEqual({ selected: 'database', detail: false });
+    expect(closeSetDetail(INITIAL_BACKUPS_VIEW)).toBeNull();
+  });
+
+  it('the selected line is in reverse video, and its detail comes first even when all is fresh', () => {
+    const pane = focused({ selected: 'application', detail: false });
+    expect(pane.lines.slice(0, 4).map((l) => l.every((s) => s.inverse === true))).toEqual([false, false, true, false]);
+    const lines = pane.lines.map(lineText);
+    expect(lines[4]).toMatch(/^application +newest app\.tar\.zst-07, 3\.3 GiB, made /);
+    // Without the focus nothing is marked, and the first set's block comes first.
+    const unfocused = backupsPane(entry(parseBackups(raw(), backups)), 120, 14, config);
+    expect(unfocused.lines.some((l) => l.some((s) => s.inverse))).toBe(false);
+    expect(lineText(unfocused.lines[4] ?? [])).toMatch(/^configuration /);
+  });
+
+  it('Enter: the full detail of that set alone, with its schedule, the backups before the newest and when it was read', () => {
+    const lines = focused({ selected: 'database', detail: true }, 20).lines.map(lineText);
+    expect(lines).toHaveLength(4 + 6);
+    const detail = lines.slice(4).join('\n');
+    expect(detail).toMatch(/^database +newest db-42\.dump, 612\.0 MiB, made /);
+    expect(detail).toContain('42 kept, oldest 6d (keep 7d) · /volume1/backups/db/*.dump');
+    expect(detail).toContain('WAL archiving ok: last archived');
+    expect(detail).toMatch(/read \d\d:\d\d:\d\d · every 4h: due after 4h, overdue after 6h · files on nas/);
+    expect(detail).toContain('before it db-41.dump, 612.0 MiB, 5h ago');
+    expect(detail).toContain('oldest db-01.dump, 6d ago');
+    // Other sets' details make way for it.
+    expect(detail).not.toMatch(/^configuration/m);
   });
 });
 

@@ -24,6 +24,7 @@ function context(console: Partial<ConsoleState> = {}, focused: RouteContext['foc
     uiContext: { paneIds: ['cpu', 'containers', 'gpu'], viewCount: 3, shownView: 0, page: 10 },
     focused,
     containers: null,
+    backupSets: null,
     page: 10,
   };
 }

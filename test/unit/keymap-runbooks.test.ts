@@ -51,9 +51,9 @@ describe('runbook commands', () => {
   });
 
   it('binds a runbook by id, and an id no runbook has is an error at its binding with a suggestion', () => {
-    const path = file('mine.yaml', ['extends: default', 'bindings:', '  runbook:failback: [B]', '  runbook:dns-failovr: [ctrl+o]']);
+    const path = file('mine.yaml', ['extends: default', 'bindings:', '  runbook:failback: [K]', '  runbook:dns-failovr: [ctrl+o]']);
     const loose = loadKeymap(path, env, home);
-    expect(loose.byKey.get('B')).toBe('runbook:failback');
+    expect(loose.byKey.get('K')).toBe('runbook:failback');
     expect(boundRunbooks(loose).sort()).toEqual(['dns-failover', 'dns-failovr', 'failback']);
     const error = errorOf(() => loadKeymap(path, env, home, { runbooks: RUNBOOKS }));
     expect(error.message).toBe(`${path}:4:24 bindings.runbook:dns-failovr: no runbook "dns-failovr" (did you mean "runbook:dns-failover"?) (runbooks: ${RUNBOOKS.join(', ')})`);

@@ -27,9 +27,11 @@ describe('homeops runbook', () => {
     expect(parseArgs(['--read-only', 'runbook', 'run', 'database-restore', '--dry-run', '--input', 'method=dump', '--input=database=ledger', '-y', '--config', 'c.yaml'])).toEqual({
       command: 'runbook',
       options: { ...defaults, readOnly: true, config: 'c.yaml' },
-      runbook: { action: 'run', id: 'database-restore', dryRun: true, yes: true, inputs: ['method=dump', 'database=ledger'], resume: false },
+      runbook: { action: 'run', id: 'database-restore', dryRun: true, yes: true, inputs: ['method=dump', 'database=ledger'], resume: false, part: null },
     });
     expect(parseArgs(['runbook', 'run', 'x', '--resume'])).toMatchObject({ runbook: { resume: true, dryRun: false } });
+    expect(parseArgs(['runbook', 'run', 'maintenance-window', '--part', 'verify-backups'])).toMatchObject({ runbook: { part: 'verify-backups', dryRun: false } });
+    expect(parseArgs(['runbook', 'run', 'maintenance-window', '--part=verify-backups', '--dry-run'])).toMatchObject({ runbook: { part: 'verify-backups', dryRun: true } });
     // A negative number is a value, not an option.
     expect(parseArgs(['runbook', 'run', 'x', '--input', 'offset=-1'])).toMatchObject({ runbook: { inputs: ['offset=-1'] } });
   });
@@ -46,10 +48,14 @@ describe('homeops runbook', () => {
     expect(usageError(['runbook', 'run', 'a', '--input'])).toBe('--input needs a value');
     expect(usageError(['runbook', 'history', '--limit', 'all'])).toBe('--limit: "all" is not a whole number of 1 or more');
     expect(usageError(['runbook', 'run', 'a', '--dry-run', '--resume'])).toBe('--dry-run and --resume do not go together');
+    expect(usageError(['runbook', 'run', 'a', '--part'])).toBe('--part needs a value');
+    expect(usageError(['runbook', 'show', 'a', '--part', 'p'])).toBe('--part belongs to `homeops runbook run`');
+    expect(usageError(['runbook', 'run', 'a', '--part', 'p', '--part', 'q'])).toBe('--part given twice (p, q); a run runs one part');
+    expect(usageError(['runbook', 'run', 'a', '--part', 'p', '--resume'])).toBe('--resume continues the run as it was, part and all: leave out --part');
   });
 
   it('the help mentions every runbook action and option, and the exit codes', () => {
-    for (const word of ['homeops runbook list', 'homeops runbook show ID', 'homeops runbook run ID', '--dry-run', '--yes', '--input KEY=VALUE', '--resume', 'homeops runbook history', '--limit', 'homeops runbook unlock ID', '--force', '130 aborted', '75 already running', '77 refused read-only']) {
+    for (const word of ['homeops runbook list', 'homeops runbook show ID', 'homeops runbook run ID', '--dry-run', '--yes', '--input KEY=VALUE', '--part NAME', '--resume', 'homeops runbook history', '--limit', 'homeops runbook unlock ID', '--force', '130 aborted', '75 already running', '77 refused read-only']) {
       expect(HELP, word).toContain(word);
     }
   });

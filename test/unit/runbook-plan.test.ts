@@ -34,6 +34,22 @@ describe('the dry-run plan of the built-in runbooks', () => {
     expect(text).toMatch(/backups-present +check +nas \(ssh admin@10\.0\.10\.20\)\n.*\n +backup set database: newest \*\.dump in \/volume1\/backups\/db at most 7d old/);
   });
 
+  it('maintenance-window --part verify-backups: only the backup checks and the verification, not dangerous, no rollback', () => {
+    const whole = prepareRun(catalog.get('maintenance-window')!, {}, { config: defaults, env });
+    const plan = prepareRun(catalog.get('maintenance-window')!, {}, { config: defaults, env }, 'verify-backups');
+    expect(whole.runbook.dangerous).toBe(true);
+    expect(plan.part).toBe('verify-backups');
+    expect(plan.runbook.dangerous).toBe(false);
+    expect(plan.runbook.title).toBe('Monthly maintenance window: Verify the backups');
+    expect(plan.steps.map((s) => [s.index, s.id])).toEqual([[0, 'config-backup-fresh'], [1, 'app-backup-fresh'], [2, 'database-backup-fresh'], [3, 'verify-backup']]);
+    expect(plan.rollback).toEqual([]);
+    const text = formatPlan(plan, defaults);
+    expect(text).toMatch(/^maintenance-window --part verify-backups · Monthly maintenance window: Verify the backups\n/);
+    expect(text).toMatch(/ 4\. verify-backup +run +workstation \(local\)\n/);
+    expect(text).not.toContain('system-updates');
+    expect(() => prepareRun(catalog.get('maintenance-window')!, {}, { config: defaults, env }, 'verify')).toThrow('maintenance-window has no part "verify" (parts: verify-backups)');
+  });
+
   it('every built-in plans with its defaults', () => {
     for (const runbook of catalog.runbooks) {
       const plan = prepareRun(runbook, {}, { config: defaults, env });

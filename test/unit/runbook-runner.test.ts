@@ -184,6 +184,35 @@ describe('running a plan', () => {
     expect((await run(runbook(steps3, false), scriptedHost('nas', shell), { readOnly: true })).result.status).toBe('failed');
   });
 
+  it('a part runs only its steps, without rollback; its danger is its own; the state and audit name it; a resume keeps it', async () => {
+    const book = runbook([...steps3.slice(0, 2), '  - { id: three, run: { host: nas, command: "echo third" } }',
+      'rollback:', '  - { id: undo, run: { host: nas, command: "echo undoing" } }',
+      'parts:', '  ends: { title: The ends, steps: [three, one], dangerous: false }'], true);
+    const host = scriptedHost('nas', shell);
+    const plan = prepareRun(book, {}, { config, env }, 'ends');
+    const events: RunEvent[] = [];
+    // Read-only refuses the runbook, not its harmless part.
+    const result = await runPlan(plan, { config, env, hosts: hostsOf(host), onEvent: (e) => events.push(e), machine, user: 'ana', readOnly: true });
+    expect(result.status).toBe('ok');
+    expect(host.ran).toEqual(['echo first', 'echo third']);
+    const start = events[0];
+    expect(start?.type === 'run-start' && [start.runbook, start.steps.map((s) => s.id)]).toEqual([{ id: 'book', title: 'A book: The ends', dangerous: false }, ['one', 'three']]);
+    expect(readAuditLog(auditLogPath(env))[0]).toMatchObject({ event: 'run-start', runbook: 'book', part: 'ends' });
+    expect(loadRunState(env, result.runId)).toMatchObject({ runbook: 'book', part: 'ends', status: 'ok' });
+    // A failing step of a part stops it; the runbook's rollback is not the part's to run.
+    const failing = scriptedHost('nas', shell);
+    const partial = runbook([...steps3, 'rollback:', '  - { id: undo, run: { host: nas, command: "echo undoing" } }', 'parts:', '  mid: { title: Mid, steps: [one, two] }']);
+    const failed = await runPlan(prepareRun(partial, {}, { config, env }, 'mid'), { config, env, hosts: hostsOf(failing), machine });
+    expect(failed).toMatchObject({ status: 'failed', failedStep: 'two' });
+    expect(failing.ran).toEqual(['echo first', 'echo second; exit 3']);
+    // A saved run of the part resumes as the part; the whole runbook cannot take it over.
+    const saved = { ...loadRunState(env, failed.runId)!, status: 'interrupted' as const };
+    expect(prepareResume(partial, saved, {}, { config, env }).steps.map((s) => s.id)).toEqual(['one', 'two']);
+    await expect(runPlan(prepareRun(partial, {}, { config, env }), { config, env, hosts: hostsOf(failing), machine }, { resume: saved })).rejects.toThrow(
+      `run ${failed.runId} ran the part mid, not the whole runbook`,
+    );
+  });
+
   it('an abort stops the running step and the run; nothing after it runs', async () => {
     const controller = new AbortController();
     const host = scriptedHost('nas', (line, options) => new Promise((resolve, reject) => {

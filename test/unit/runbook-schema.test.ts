@@ -76,6 +76,20 @@ describe('runbook files: located errors', () => {
     );
   });
 
+  it('parts name main steps, each once; a part is not dangerous unless it or the runbook says so', () => {
+    const steps = ['steps:', '  - { id: check-it, note: one }', '  - { id: fix-it, note: two }', 'rollback:', '  - { id: undo, note: three }'];
+    const doc = validateDocument('book.yaml', [...HEAD, 'dangerous: true', ...steps, 'parts:', '  check:', '    title: Only check', '    steps: [check-it]', '    dangerous: false'].join('\n'), runbookSchema(config));
+    expect(doc.parts).toEqual({ check: { title: 'Only check', steps: ['check-it'], dangerous: false } });
+    const typo = '  check: { title: C, steps: [chek-it] }';
+    expect(errorOf([...HEAD, ...steps, 'parts:', typo])).toBe(`book.yaml:${at(9, typo, 'chek-it')} parts.check.steps.0: no step "chek-it" in steps (did you mean "check-it"?)`);
+    // A rollback step is not a main step: a part runs without rollback.
+    const rollback = '  check: { title: C, steps: [undo] }';
+    expect(errorOf([...HEAD, ...steps, 'parts:', rollback])).toMatch(new RegExp(`^book\\.yaml:${at(9, rollback, 'undo')} parts\\.check\\.steps\\.0: no step "undo" in steps`));
+    const twice = '  check: { title: C, steps: [check-it, check-it] }';
+    expect(errorOf([...HEAD, ...steps, 'parts:', twice])).toBe(`book.yaml:${at(9, twice, ', check-it').replace(/\d+$/, (c) => String(Number(c) + 2))} parts.check.steps.1: step "check-it" is listed twice`);
+    expect(errorOf([...HEAD, ...steps, 'parts:', '  check: { title: C, steps: [] }'])).toMatch(/^book\.yaml:9:\d+ parts\.check\.steps: /);
+  });
+
   it('an unknown input reference is an error at its line, with a suggestion', () => {
     expect(errorOf([...HEAD, 'inputs:', '  database: { type: string, default: homeops }', 'steps:', '  - id: a', '    run:', '      host: nas', '      command: pg_dump {{inputs.databse}}'])).toBe(
       'book.yaml:9:16 steps.0.run.command: {{inputs.databse}}: no input "databse" (did you mean "database"?)',

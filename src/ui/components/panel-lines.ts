@@ -1,6 +1,7 @@
 // Lines of the panels that take the place of the panes: a container's logs, the history of
 // runbook runs, a runbook's dry run. Pure.
 import { formatDuration } from '../../config/units.js';
+import { runLabel } from '../../runbooks/audit.js';
 import { formatTime } from '../../runbooks/lock.js';
 import type { DryRunPanel, HistoryPanel, LogsPanel } from '../console-state.js';
 import { pad, type Line, type Tone } from '../text.js';
@@ -50,14 +51,14 @@ export function historyLines(panel: HistoryPanel, width: number, height: number,
   else if (!panel.entries.length) body.push([{ text: 'no runs in the audit log yet', tone: 'muted' }]);
   else {
     const statusOf = (run: HistoryPanel['entries'][number]) => `${run.status === 'failed' && run.failedStep ? `failed at ${run.failedStep}` : run.status}${run.resumed ? ' (resumed)' : ''}`;
-    const idWidth = Math.max(8, ...panel.entries.map((e) => e.runbook.length));
+    const idWidth = Math.max(8, ...panel.entries.map((e) => runLabel(e).length));
     const statusWidth = Math.min(40, Math.max(8, ...panel.entries.map((e) => statusOf(e).length)) + 2);
     body.push([{ text: `${pad('started', 20)}${pad('runbook', idWidth + 2)}${pad('status', statusWidth)}${pad('time', 9)}user`, tone: 'muted' }]);
     for (const run of panel.entries) {
       const status = statusOf(run);
       body.push([
         { text: pad(formatTime(Date.parse(run.startedAt)), 20) },
-        { text: pad(run.runbook, idWidth + 2), bold: true },
+        { text: pad(runLabel(run), idWidth + 2), bold: true },
         { text: pad(status, statusWidth), tone: RUN_TONE[run.status] ?? 'plain' },
         { text: pad(run.durationMs === null ? '-' : formatDuration(run.durationMs), 9) },
         { text: `${run.user}@${run.machine}`, tone: 'muted' },

@@ -2,15 +2,18 @@
 // backup ages towards overdue (1.5 times the schedule), the age against the schedule and the
 // versions kept; then, as height allows, a detail block per set (problems first): the newest
 // backup, retention, why a read failed, WAL archiving. A host that does not answer comes first.
+// With the focus, one set is selected (↑↓): its block comes first, and Enter opens its full
+// detail (schedule, previous and oldest backups, when it was read) in place of the others.
 import type { Config } from '../../config/schema.js';
 import { formatAge, formatBytes } from '../../config/units.js';
 import type { PaneEntry } from '../../monitor/snapshot.js';
 import type { Status } from '../../monitor/status.js';
 import { freshness, overdueFraction } from '../../probes/backups/freshness.js';
 import { clockTime, everyText as every } from '../../probes/backups/reading.js';
-import type { BackupSetReading, BackupsReading, SetState, WalReading } from '../../probes/backups/types.js';
+import type { BackupItem, BackupSetReading, BackupsReading, SetState, WalReading } from '../../probes/backups/types.js';
 import { STATUS_SYMBOL } from '../theme.js';
 import { bar, pad, textWidth, type Line, type Segment, type Tone } from '../text.js';
+import { selectedSetIndex, type BackupsView } from './backups-view.js';
 import { labelled, stateLines, type PaneContent } from './common.js';
 
 const STATE_STATUS: Record<SetState, Status> = { fresh: 'ok', due: 'warn', overdue: 'crit', missing: 'crit', unknown: 'stale' };
@@ -77,7 +80,7 @@ function setTail(set: BackupSetReading, shownAt: number, squeeze: Squeeze): Segm
   return tail;
 }
 
-function setLine(set: BackupSetReading, layout: Layout): Line {
+function setLine(set: BackupSetReading, layout: Layout, selected = false): Line {
   const line: Line = [
     stateLabel(set.state),
     { text: pad(set.name, layout.nameWidth), bold: true },
@@ -88,7 +91,8 @@ function setLine(set: BackupSetReading, layout: Layout): Line {
     line.push({ text: filled, tone: set.state === 'unknown' ? 'muted' : STATE_STATUS[set.state] }, { text: empty, tone: 'muted' }, { text: ' ' });
   }
   line.push(...setTail(set, layout.shownAt, layout.squeeze));
-  return line;
+  // The selected set in reverse video and bold: visible without colour too.
+  return selected ? line.map((segment) => ({ ...segment, inverse: true, bold: true })) : line;
 }
 
 function walDetail(wal: WalReading, shownAt: number): { text: string; tone: Tone } {
@@ -103,8 +107,24 @@ function walDetail(wal: WalReading, shownAt: number): { text: string; tone: Tone
   return { text: `WAL archiving ${wal.state === 'idle' ? 'on, idle' : 'ok'}: ${last} · ${wal.archivedCount ?? 0} archived`, tone: 'muted' };
 }
 
-/** Detail lines of one set, wrapped under a label of the set's name. */
-function detailLines(set: BackupSetReading, width: number, shownAt: number, labelWidth: number): Line[] {
+function itemLine(label: string, item: BackupItem, set: BackupSetReading, shownAt: number, withSize = true): string {
+  const size = !withSize || item.size === null || item.size === 0 || set.kind === 'dirs' ? '' : `, ${formatBytes(item.size)}`;
+  return `${label} ${item.name}${size}, ${formatAge(Math.max(0, shownAt - item.at))} ago`;
+}
+
+/** What the full detail adds: the schedule's limits and when it was read, the backups before the newest. */
+function fullItems(set: BackupSetReading, shownAt: number): { text: string; tone: Tone }[] {
+  const read = set.seenAt === null ? 'not read yet' : `read ${when(set.seenAt, shownAt)}`;
+  const items: { text: string; tone: Tone }[] = [
+    { text: `${read} · every ${every(set.scheduleMs)}: due after ${formatAge(set.scheduleMs)}, overdue after ${formatAge(set.scheduleMs * 1.5)} · ${set.kind} on ${set.host}`, tone: 'muted' },
+  ];
+  if (set.previous) items.push({ text: itemLine('before it', set.previous, set, shownAt), tone: 'muted' });
+  if (set.oldest && set.oldest.name !== set.previous?.name && set.oldest.name !== set.newest?.name) items.push({ text: itemLine('oldest', set.oldest, set, shownAt, false), tone: 'muted' });
+  return items;
+}
+
+/** Detail lines of one set, wrapped under a label of the set's name; `full` adds fullItems. */
+function detailLines(set: BackupSetReading, width: number, shownAt: number, labelWidth: number, full = false): Line[] {
   const indent = ' '.repeat(labelWidth);
   const items: { text: string; tone: Tone }[] = [];
   const newest = set.newest;
@@ -127,6 +147,7 @@ function detailLines(set: BackupSetReading, width: number, shownAt: number, labe
     items.push({ text: `${set.problem.message}${since}`, tone: set.state === 'unknown' ? 'warn' : 'stale' });
   }
   if (set.wal) items.push(walDetail(set.wal, shownAt));
+  if (full) items.push(...fullItems(set, shownAt));
   const lines: Line[] = [];
   items.forEach((item, index) => {
     const label = index === 0 ? pad(set.name, labelWidth - 1) : '';
@@ -163,7 +184,11 @@ function unreachableLines(sets: readonly BackupSetReading[], width: number, show
   });
 }
 
-export function backupsPane(entry: PaneEntry<BackupsReading>, width: number, height: number, _config: Config): PaneContent {
+/**
+ * `view` is given while the pane has the focus: the selected set is marked, and its detail
+ * comes first (or, open with Enter, alone and in full).
+ */
+export function backupsPane(entry: PaneEntry<BackupsReading>, width: number, height: number, _config: Config, view?: BackupsView): PaneContent {
   const reading = entry.data;
   if (!reading) {
     const lines = stateLines(entry, width);
@@ -189,16 +214,33 @@ export function backupsPane(entry: PaneEntry<BackupsReading>, width: number, hei
   const barWidth = room(squeeze) >= 6 ? Math.min(20, room(squeeze)) : 0;
   const layout: Layout = { nameWidth, hostWidth, barWidth, shownAt, squeeze };
   const labelWidth = Math.max(LABEL_WIDTH, nameWidth + 2);
-  for (const set of sets) lines.push(setLine(set, layout));
-  // Details as height allows: sets that need attention first, each block whole or not at all.
-  const ordered = [...sets.filter(needsAttention), ...sets.filter((s) => !needsAttention(s))];
+  const selected = view ? sets[selectedSetIndex(view, sets.map((s) => s.name))] ?? null : null;
+  if (selected && view?.detail) {
+    // The full detail below the list, or, where both do not fit, below the selected set alone.
+    const full = detailLines(selected, width, shownAt, labelWidth, true);
+    const list = lines.length + sets.length + full.length <= height ? sets : [selected];
+    for (const set of list) lines.push(setLine(set, layout, set === selected));
+    lines.push(...full);
+    return { title: titleOf(sets), lines };
+  }
+  for (const set of sets) lines.push(setLine(set, layout, set === selected));
+  // Details as height allows: the selected set's first, then sets that need attention, each
+  // block whole or not at all.
+  const rest = sets.filter((s) => s !== selected);
+  const ordered = [...(selected ? [selected] : []), ...rest.filter(needsAttention), ...rest.filter((s) => !needsAttention(s))];
+  let selectedShown = false;
   for (const set of ordered) {
     const block = detailLines(set, width, shownAt, labelWidth);
     if (lines.length + block.length > height) {
-      if (needsAttention(set)) continue;
+      if (needsAttention(set) || set === selected) continue;
       break;
     }
     lines.push(...block);
+    if (set === selected) selectedShown = true;
+  }
+  // A selected set whose block did not fit: say how to see it.
+  if (selected && !selectedShown && lines.length < height) {
+    lines.push([{ text: `enter: ${selected.name} in detail`, tone: 'muted' }]);
   }
   return { title: titleOf(sets), lines };
 }

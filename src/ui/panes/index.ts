@@ -1,6 +1,7 @@
 import type { Config } from '../../config/schema.js';
 import type { PaneEntry, PaneId, Panes } from '../../monitor/snapshot.js';
 import { backupsPane } from './backups.js';
+import type { BackupsView } from './backups-view.js';
 import type { PaneContent } from './common.js';
 import { containersPane } from './containers.js';
 import type { ContainerGroupUsage } from '../../probes/containers/types.js';
@@ -13,6 +14,8 @@ import { vpnPane } from './vpn.js';
 /** What the App keeps for a pane besides the Snapshot: the containers table's sort, filter and selection. */
 export type PaneViewState = {
   containers?: ContainersView | undefined;
+  /** The backups pane's selection and detail, while it has the focus. */
+  backups?: BackupsView | undefined;
   /** What each plan group's containers use, from the containers pane's reading (for the CPU pane). */
   containerGroups?: readonly ContainerGroupUsage[] | undefined;
 };
@@ -31,7 +34,7 @@ export function paneContent<K extends PaneId>(id: K, entry: Panes[K], width: num
     case 'vpn':
       return vpnPane(entry as PaneEntry<Panes['vpn']['data'] & object>, width, height, config);
     case 'backups':
-      return backupsPane(entry as PaneEntry<Panes['backups']['data'] & object>, width, height, config);
+      return backupsPane(entry as PaneEntry<Panes['backups']['data'] & object>, width, height, config, view.backups);
     default:
       return { title: id, lines: [] };
   }
