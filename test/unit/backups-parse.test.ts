@@ -132,6 +132,28 @@ describe('what a failure means', () => {
     const json = '{"message_type":"exit_error","code":1,"message":"Fatal: unable to open repository: sftp: connection lost"}\n';
     expect(resultFailure('restic', exit(1, json), 'nas', '/srv/restic')).toEqual({ reason: 'command', message: 'restic on nas failed (exit 1): unable to open repository: sftp: connection lost' });
     expect(resultFailure('restic', { stdout: '[]', stderr: '', code: 0, signal: null }, 'nas', '/r')).toBeNull();
+    // restic before 0.17 (Debian 12's 0.14) exits 1 for a path that is no repository.
+    const old = 'Fatal: unable to open config file: stat /srv/r/config: no such file or directory\nIs there a repository at the following location?\n/srv/r\n';
+    expect(resultFailure('restic', exit(1, old), 'nas', '/srv/r')).toEqual({ reason: 'not-found', message: 'no restic repository at /srv/r on nas' });
+  });
+
+  it('borg: the message of a traceback, not the platform report after it; its questions, answered no, said plainly', () => {
+    const traceback = [
+      "Failed to create/acquire the lock /r/lock.exclusive ([Errno 13] Permission denied: '/r/lock.exclusive.tmp').",
+      'Traceback (most recent call last):',
+      '  File "/usr/lib/python3/dist-packages/borg/locking.py", line 137, in acquire',
+      "borg.locking.LockFailed: Failed to create/acquire the lock /r/lock.exclusive ([Errno 13] Permission denied: '/r/lock.exclusive.tmp').",
+      '',
+      'Platform: Linux nas 6.1.0 x86_64',
+      'SSH_ORIGINAL_COMMAND: None',
+    ].join('\n');
+    expect(resultFailure('borg', exit(2, traceback), 'nas', '/r')?.message).toBe("permission denied: /r on nas: Failed to create/acquire the lock /r/lock.exclusive ([Errno 13] Permission denied: '/r/lock.exclusive.tmp').");
+    const bare = ['Traceback (most recent call last):', '  File "x.py", line 1, in f', 'borg.remote.ConnectionClosed: Connection closed by remote host', 'Platform: Linux'].join('\n');
+    expect(resultFailure('borg', exit(2, bare), 'nas', '/r')?.message).toBe('borg on nas failed (exit 2): Connection closed by remote host');
+    const unknown = 'Warning: Attempting to access a previously unknown unencrypted repository!\nDo you want to continue? [yN] no (from BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK)\nAborting.\nCache initialization aborted\n';
+    expect(resultFailure('borg', exit(2, unknown), 'nas', '/r')?.message).toBe('borg on nas has not seen the unencrypted repository /r before and will not read it unasked: run "borg list /r" there once and answer y');
+    const moved = 'Warning: The repository at location /r was previously located at ssh://old/r\nDo you want to continue? [yN] no (from BORG_RELOCATED_REPO_ACCESS_IS_OK)\nAborting.\n';
+    expect(resultFailure('borg', exit(2, moved), 'nas', '/r')?.message).toMatch(/^borg on nas knows the repository \/r from another location/);
   });
 
   it('borg: a missing repository, a wrong passphrase; a program the shell cannot find; psql\'s error', () => {
@@ -161,7 +183,7 @@ describe('the commands run', () => {
       env: {},
     });
     const borg = repositoryCommand(media);
-    expect(borg?.argv).toEqual(['/usr/local/bin/borg', 'list', '--json', '/volume1/borg/media']);
+    expect(borg?.argv).toEqual(['/usr/local/bin/borg', 'list', '--json', '--bypass-lock', '/volume1/borg/media']);
     expect(borg?.env).toMatchObject({ BORG_PASSPHRASE: '', BORG_RELOCATED_REPO_ACCESS_IS_OK: 'no', BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK: 'no' });
     expect(repositoryCommand(db)).toBeNull();
   });

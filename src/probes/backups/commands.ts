@@ -28,7 +28,9 @@ export function repositoryCommand(set: BackupSetConfig): PlannedCommand | null {
       BORG_DISPLAY_PASSPHRASE: 'no',
       ...(set.passwordFile === undefined ? { BORG_PASSPHRASE: '' } : { BORG_PASSCOMMAND: `cat ${shellQuote(set.passwordFile)}` }),
     };
-    return { host: set.host, argv: [set.command ?? 'borg', 'list', '--json', ...set.args, set.path], env };
+    // --bypass-lock, like restic's --no-lock: the list is read without waiting for a backup that
+    // holds the lock, and by a user who may read the repository but not write its lock files.
+    return { host: set.host, argv: [set.command ?? 'borg', 'list', '--json', '--bypass-lock', ...set.args, set.path], env };
   }
   return null;
 }

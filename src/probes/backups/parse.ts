@@ -150,7 +150,10 @@ export function execFailure(error: unknown, program: string, host: string): Read
   return { reason: 'other', message: error instanceof Error ? error.message : String(error) };
 }
 
-/** The line of stderr worth showing: restic's JSON error message, else the last non-empty line. */
+/**
+ * The line of stderr worth showing: restic's JSON error message; the message of a borg traceback
+ * (the line before it, else the exception's); a Fatal/Error line; else the last non-empty line.
+ */
 function errorLine(stderr: string): string {
   const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l !== '');
   const bare = (line: string) => line.replace(/^psql: error: /, '').replace(/^Fatal: /, '');
@@ -163,21 +166,41 @@ function errorLine(stderr: string): string {
       // not JSON after all
     }
   }
+  // A Python traceback (borg's): its message is the exception's line, before the platform report.
+  const traceback = lines.findIndex((l) => l.startsWith('Traceback (most recent call last)'));
+  if (traceback > 0) return bare(lines[0] ?? '');
+  if (traceback === 0) {
+    const raised = lines.find((l, i) => i > 0 && /^(?:(?:[a-z_]\w*\.)+[A-Z]\w*|[A-Z]\w*(?:Error|Exception)): /.test(l));
+    if (raised) return bare(raised.replace(/^[\w.]+: /, ''));
+  }
   return bare(lines.find((l) => /^(Fatal|Error|psql: error|FATAL|ERROR)/i.test(l)) ?? lines.at(-1) ?? '');
 }
 
 /**
  * What a command's exit means; null when it worked. `command` is what was run (a path, or
- * `docker` for psql in a container), named when it is not there. restic: 10 no repository, 12 wrong
- * password (restic 0.17+); borg: "does not exist" / "passphrase … incorrect"; 127 the shell
- * did not find the program.
+ * `docker` for psql in a container), named when it is not there. restic: 10 no repository (or,
+ * before 0.17, "unable to open config file"), 12 wrong password (0.17+); borg: "does not exist" /
+ * "passphrase … incorrect", and its questions about unknown or moved repositories; 127 the
+ * shell did not find the program.
  */
 export function resultFailure(program: 'restic' | 'borg' | 'psql', result: ExecResult, host: string, location: string, command: string = program): ReadFailure | null {
   if (result.code === 0) return null;
   const line = errorLine(result.stderr) || errorLine(result.stdout);
   const detail = line ? `: ${line}` : '';
   if (result.code === 127 || /command not found|: not found$/.test(line)) return { reason: 'command', message: `${command}: command not found on ${host}` };
-  if (program === 'restic' && result.code === 10) return { reason: 'not-found', message: `no restic repository at ${location} on ${host}` };
+  const all = `${result.stderr}\n${result.stdout}`;
+  // restic 0.17+ exits 10; older ones exit 1 and ask "Is there a repository at the following location?"
+  if (program === 'restic' && (result.code === 10 || /unable to open config file|Is there a repository at the following location/i.test(all))) {
+    return { reason: 'not-found', message: `no restic repository at ${location} on ${host}` };
+  }
+  // borg asks before reading an unencrypted repository it has not seen, or one that has moved;
+  // the reader answers no (it has no terminal), so say what answering yes takes.
+  if (program === 'borg' && /previously unknown unencrypted repository/i.test(all)) {
+    return { reason: 'permission', message: `borg on ${host} has not seen the unencrypted repository ${location} before and will not read it unasked: run "borg list ${location}" there once and answer y` };
+  }
+  if (program === 'borg' && /was previously located at/i.test(all)) {
+    return { reason: 'permission', message: `borg on ${host} knows the repository ${location} from another location and will not read it unasked: run "borg list ${location}" there once and answer y` };
+  }
   if (program === 'borg' && /does not exist|is not a valid repository/i.test(line)) return { reason: 'not-found', message: `no borg repository at ${location} on ${host}` };
   if ((program === 'restic' && result.code === 12) || /passphrase .*incorrect|wrong password/i.test(line)) {
     return { reason: 'permission', message: `wrong password for the ${program} repository ${location} on ${host}` };
