@@ -179,7 +179,10 @@ describe.runIf(haveBorg)('borg (a real repository)', () => {
       const { reading } = await read(estate([{ name: 'media', host: 'here', kind: 'borg', path: repo, schedule: '7d', passwordFile: join(dir, 'borg-pw') }]));
       expect(reading.sets[0]).toMatchObject({ state: 'fresh', count: 2, problem: null });
     } finally {
+      // borg writes the repository's index files as it lets go: wait for it to finish.
+      const exited = new Promise((resolve) => holder.once('exit', resolve));
       holder.kill();
+      await exited;
     }
   });
 

@@ -152,7 +152,7 @@ export function execFailure(error: unknown, program: string, host: string): Read
 
 /**
  * The line of stderr worth showing: restic's JSON error message; the message of a borg traceback
- * (the line before it, else the exception's); a Fatal/Error line; else the last non-empty line.
+ * (the exception's, else the line before it); a Fatal/Error line; else the last non-empty line.
  */
 function errorLine(stderr: string): string {
   const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l !== '');
@@ -168,10 +168,11 @@ function errorLine(stderr: string): string {
   }
   // A Python traceback (borg's): its message is the exception's line, before the platform report.
   const traceback = lines.findIndex((l) => l.startsWith('Traceback (most recent call last)'));
-  if (traceback > 0) return bare(lines[0] ?? '');
-  if (traceback === 0) {
-    const raised = lines.find((l, i) => i > 0 && /^(?:(?:[a-z_]\w*\.)+[A-Z]\w*|[A-Z]\w*(?:Error|Exception)): /.test(l));
+  if (traceback >= 0) {
+    const raised = lines.find((l, i) => i > traceback && /^(?:(?:[a-z_]\w*\.)+[A-Z]\w*|[A-Z]\w*(?:Error|Exception)): /.test(l));
     if (raised) return bare(raised.replace(/^[\w.]+: /, ''));
+    const before = lines.slice(0, traceback).filter((l) => !/^(Local|Remote) Exception$/.test(l)).at(-1);
+    if (before) return bare(before);
   }
   return bare(lines.find((l) => /^(Fatal|Error|psql: error|FATAL|ERROR)/i.test(l)) ?? lines.at(-1) ?? '');
 }
