@@ -13,7 +13,8 @@ import { describeBlockingOutcomes, setBlockingEverywhere, type BlockingOutcome, 
 import type { Hosts } from '../hosts/registry.js';
 import { readHistory, type RunHistoryEntry } from '../runbooks/audit.js';
 import type { Runbook, RunbookCatalog } from '../runbooks/load.js';
-import { formatPlan, partNames, type RunPlan } from '../runbooks/plan.js';
+import { envNameFor, InputError, isRequired } from '../runbooks/inputs.js';
+import { formatPlan, inputsUsed, partNames, type RunPlan } from '../runbooks/plan.js';
 import { prepareResume, prepareRun } from '../runbooks/prepare.js';
 import { ReadOnlyError, RunInterruption, runPlan, type ConfirmRequest, type RunDeps, type RunResult } from '../runbooks/runner.js';
 import { abandonRun, findInterruptedRuns, type InterruptedRun, type RunState } from '../runbooks/state.js';
@@ -26,6 +27,7 @@ import {
   type ConsoleStateSource,
   type ContainerAction,
   type ContainerTarget,
+  type FormField,
   type LogLineView,
   type MessageTone,
   type Prompt,
@@ -63,7 +65,8 @@ type Catalog = Pick<RunbookCatalog, 'runbooks' | 'get'>;
 
 const NO_RUNBOOKS: Catalog = { runbooks: [], get: () => undefined };
 
-type Pending = { prompt: Prompt; owner: 'run' | 'ui'; resolve: (answer: Answer) => void };
+type Values = Readonly<Record<string, string>>;
+type Pending = { prompt: Prompt; owner: 'run' | 'ui'; resolve: (answer: Answer, values?: Values) => void };
 
 /** A prompt before it has its id. */
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
@@ -127,7 +130,7 @@ export class ConsoleController implements ConsoleStateSource {
     this.state = { ...INITIAL_CONSOLE_STATE, catalog: entries(this.catalog ?? NO_RUNBOOKS) };
     // Bound once: the App passes them down as stable functions.
     this.intents = {
-      answer: (id, answer) => this.answer(id, answer),
+      answer: (id, answer, values) => this.answer(id, answer, values),
       loadRunbooks: () => this.loadCatalog(),
       runRunbook: (id) => void this.runRunbook(id),
       dryRun: (id) => this.dryRun(id),
@@ -268,13 +271,64 @@ export class ConsoleController implements ConsoleStateSource {
     void this.ask({ kind: 'notice', title, lines, tone });
   }
 
-  private answer(id: number, answer: Answer): void {
+  private answer(id: number, answer: Answer, values?: Values): void {
     const index = this.pending.findIndex((p) => p.prompt.id === id);
     const found = this.pending[index];
     if (!found) return;
     this.pending.splice(index, 1);
     this.set({ prompt: this.pending[0]?.prompt ?? null });
-    found.resolve(answer);
+    found.resolve(answer, values);
+  }
+
+  /** Asks an inputs form; resolves with the answer and, for yes, the values as filled in. */
+  private askInputs(prompt: Omit<Extract<Prompt, { kind: 'inputs' }>, 'id'>): Promise<{ answer: Answer; values: Values }> {
+    if (this.closed) return Promise.resolve({ answer: 'cancel', values: prompt.values });
+    return new Promise((resolve) => {
+      const full: Prompt = { ...prompt, id: ++this.promptIds };
+      this.pending.push({ prompt: full, owner: 'ui', resolve: (answer, values) => resolve({ answer, values: values ?? prompt.values }) });
+      if (this.pending.length === 1) this.set({ prompt: full });
+    });
+  }
+
+  /**
+   * The inputs a run uses, asked in a form that opens with their defaults (or HOMEOPS_INPUT_*)
+   * and is asked again, with the reason, until the values are good or it is cancelled. The
+   * plan, or null when the operator cancelled or the runbook cannot be planned (said).
+   */
+  private async planWithForm(runbook: Runbook, part: string | null, names: readonly string[], submit: string): Promise<RunPlan | null> {
+    const fields: FormField[] = names.map((name) => {
+      const spec = runbook.inputs[name];
+      const choices = spec?.type === 'enum' ? spec.values ?? [] : spec?.type === 'boolean' ? ['true', 'false'] : null;
+      return { name, description: spec?.description ?? '', choices, secret: spec?.secret ?? false, required: spec ? isRequired(spec) : false };
+    });
+    let values: Values = Object.fromEntries(names.map((name) => {
+      const fromEnv = this.deps.env[envNameFor(name)];
+      const fallback = runbook.inputs[name]?.default;
+      return [name, fromEnv !== undefined && fromEnv !== '' ? fromEnv : fallback === undefined ? '' : String(fallback)];
+    }));
+    let error: string | null = null;
+    let focus = 0;
+    const name = part ? `${runbook.id} · ${part}` : runbook.id;
+    for (;;) {
+      const asked = await this.askInputs({
+        kind: 'inputs', title: `${name} · inputs`, fields, values, error, focus, submit,
+        lines: [runbook.title, `Other inputs keep their defaults; from a shell: homeops runbook run ${runbook.id} --input KEY=VALUE`],
+      });
+      if (asked.answer !== 'yes') return null;
+      values = asked.values;
+      // An empty field gives no value: the default (or the environment's) stands.
+      const given = Object.fromEntries(Object.entries(values).filter(([, v]) => v.trim() !== ''));
+      try {
+        return prepareRun(runbook, given, { config: this.deps.config, env: this.deps.env }, part);
+      } catch (caught) {
+        if (!(caught instanceof InputError)) {
+          this.notice(`${runbook.id} cannot start`, [errorText(caught)], 'crit');
+          return null;
+        }
+        error = caught.input ? `${caught.input}: ${caught.problem ?? caught.message}` : caught.message;
+        focus = Math.max(0, names.indexOf(caught.input ?? ''));
+      }
+    }
   }
 
   /** Withdraws the run's own questions (its confirm step) when the run is aborted. */
@@ -342,14 +396,26 @@ export class ConsoleController implements ConsoleStateSource {
       this.notice(`${runbook.id}${part ? ` · ${part}` : ''} refused`, [refused], 'warn');
       return;
     }
+    const dangerous = partSpec?.dangerous ?? runbook.dangerous;
+    // The inputs the run uses are asked in a form (a resumed run keeps its own).
+    const asked = resume ? [] : inputsUsed(runbook, part);
     let plan: RunPlan;
-    try {
-      plan = resume
-        ? prepareResume(runbook, resume, {}, { config: this.deps.config, env: this.deps.env })
-        : prepareRun(runbook, {}, { config: this.deps.config, env: this.deps.env }, part);
-    } catch (error) {
-      this.notice(`${runbook.id} cannot start`, [errorText(error)], 'crit');
-      return;
+    if (asked.length) {
+      const planned = await this.planWithForm(runbook, part, asked, dangerous ? 'Next' : 'Run');
+      if (!planned) {
+        this.say(`${part ? `${runbook.id} · ${part}` : runbook.id}: not run`, 'plain');
+        return;
+      }
+      plan = planned;
+    } else {
+      try {
+        plan = resume
+          ? prepareResume(runbook, resume, {}, { config: this.deps.config, env: this.deps.env })
+          : prepareRun(runbook, {}, { config: this.deps.config, env: this.deps.env }, part);
+      } catch (error) {
+        this.notice(`${runbook.id} cannot start`, [errorText(error)], 'crit');
+        return;
+      }
     }
     const name = plan.part ? `${runbook.id} · ${plan.part}` : runbook.id;
     const hosts = [...new Set(plan.steps.flatMap((s) => (s.host === null || s.skip ? [] : [s.host])))];
@@ -359,9 +425,11 @@ export class ConsoleController implements ConsoleStateSource {
       `${plan.steps.length} steps on ${listWords(hosts) || 'this machine'}${interrupted ? `, resumed from step ${interrupted.resumeFrom}` : ''}${plan.part ? `: ${plan.steps.map((s) => s.id).join(', ')}` : ''}`,
       ...(inputs.length ? [`inputs: ${inputs.join(' ')} (others: homeops runbook run ${runbook.id} --input KEY=VALUE)`] : []),
     ];
+    // A form's Enter ("Run") was the question for a runbook that is not dangerous.
     const answer = plan.runbook.dangerous
       ? await this.ask({ kind: 'typed', title: `${resume ? 'Resume' : 'Run'} ${name} · dangerous`, lines: [...about, `It changes things. Type ${runbook.id} and press enter to run it; esc cancels.`], expect: runbook.id })
-      : await this.ask({ kind: 'confirm', title: `${resume ? 'Resume' : 'Run'} ${name}`, lines: about, yes: resume ? 'Resume' : 'Run', no: 'Cancel', danger: false });
+      : asked.length ? 'yes'
+        : await this.ask({ kind: 'confirm', title: `${resume ? 'Resume' : 'Run'} ${name}`, lines: about, yes: resume ? 'Resume' : 'Run', no: 'Cancel', danger: false });
     if (answer !== 'yes') {
       this.say(`${name}: not run`, 'plain');
       return;

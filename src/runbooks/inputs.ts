@@ -17,7 +17,12 @@ export type InputSpec = {
   secret: boolean;
 };
 
-export class InputError extends Error {}
+export class InputError extends Error {
+  /** The input at fault and what is wrong with it, for a form to point at; null when it is not one input's. */
+  constructor(message: string, readonly input: string | null = null, readonly problem: string | null = null) {
+    super(message);
+  }
+}
 
 const TRUE = new Set(['true', 'yes', 'on', '1']);
 const FALSE = new Set(['false', 'no', 'off', '0']);
@@ -89,13 +94,13 @@ export function resolveInputs(
     const raw = Object.hasOwn(given, name) ? given[name] : fromEnv !== undefined && fromEnv !== '' ? fromEnv : spec.default;
     if (raw === undefined) {
       if (isRequired(spec)) {
-        throw new InputError(`${runbookId} needs input "${name}"${spec.description ? ` (${spec.description})` : ''}: pass --input ${name}=…${spec.secret ? ` or set ${envNameFor(name)}` : ''}`);
+        throw new InputError(`${runbookId} needs input "${name}"${spec.description ? ` (${spec.description})` : ''}: pass --input ${name}=…${spec.secret ? ` or set ${envNameFor(name)}` : ''}`, name, 'needs a value');
       }
       values[name] = '';
       continue;
     }
     const checked = checkInputValue(spec, raw);
-    if ('error' in checked) throw new InputError(`input ${name}: ${checked.error}`);
+    if ('error' in checked) throw new InputError(`input ${name}: ${checked.error}`, name, checked.error);
     values[name] = checked.value;
   }
   return values;

@@ -6,8 +6,8 @@ import { formatDuration } from '../config/units.js';
 import type { InputValue } from './inputs.js';
 import type { Runbook } from './load.js';
 import { looksSecret, MASK, Redactor } from './redact.js';
-import { parseHostField, type CheckSpec, type RunbookStep, type StepKind } from './schema.js';
-import { renderTemplate, type TemplateContext } from './template.js';
+import { parseHostField, templatedStrings, type CheckSpec, type RunbookStep, type StepKind } from './schema.js';
+import { renderTemplate, scanTemplate, type TemplateContext } from './template.js';
 
 export type PlannedCheck =
   | { kind: 'dns'; server: string; address: string; port: number; name: string; recordType: 'A' | 'AAAA' | 'TXT'; expect: 'answering' | 'failing'; timeoutMs: number }
@@ -222,6 +222,21 @@ export function planRun(runbook: Runbook, inputs: Record<string, InputValue>, co
     rollback: runbook.rollback.map((step, index) => planStep(step, 'rollback', index, config, inputs, mask)),
     redactor: mask,
   };
+}
+
+/**
+ * The inputs a run of the runbook (or of one part) uses: named in its steps' templates or
+ * `when`, in the order the runbook declares them. A form asks for these and no others.
+ */
+export function inputsUsed(runbook: Runbook, part: string | null = null): string[] {
+  const only = part !== null && Object.hasOwn(runbook.parts, part) ? runbook.parts[part]?.steps ?? [] : null;
+  const steps = only ? runbook.steps.filter((s) => only.includes(s.id)) : [...runbook.steps, ...runbook.rollback];
+  const used = new Set<string>();
+  for (const step of steps) {
+    if (step.when) used.add(step.when.input);
+    for (const { text } of templatedStrings(step)) for (const ref of scanTemplate(text).refs) if (ref.namespace === 'inputs') used.add(ref.name);
+  }
+  return Object.keys(runbook.inputs).filter((name) => used.has(name));
 }
 
 /** The parts a runbook can run alone, as "name (title)" words for messages. */

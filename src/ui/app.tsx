@@ -82,7 +82,7 @@ function perform(effect: Effect, actions: AppActions): void {
   if (!intents) return;
   switch (effect.type) {
     case 'answer':
-      return intents.answer(effect.promptId, effect.answer);
+      return effect.values ? intents.answer(effect.promptId, effect.answer, effect.values) : intents.answer(effect.promptId, effect.answer);
     case 'load-runbooks':
       return intents.loadRunbooks();
     case 'run':
@@ -176,12 +176,13 @@ export function App(props: AppProps) {
 
   // The dialog or the menu, on top of whatever is below.
   const typed = cs.prompt && ix.typed?.promptId === cs.prompt.id ? ix.typed : null;
+  const form = cs.prompt && ix.form?.promptId === cs.prompt.id ? ix.form : null;
   const overlayArea = full.kind === 'too-small' && !hasPanel ? rows : areaHeight;
   const overlay = useMemo<Placed | null>(() => {
     const area = { width: size.columns, height: overlayArea };
     if (area.height <= 0 || area.width <= 0) return null;
     if (cs.prompt) {
-      const lines = dialogLines(cs.prompt, typed, Math.max(1, area.width - 2), area.height);
+      const lines = dialogLines(cs.prompt, typed, Math.max(1, area.width - 2), area.height, form);
       return centre(lines, textWidth(lineText(lines[0] ?? [])), area);
     }
     if (ix.menu) {
@@ -189,7 +190,7 @@ export function App(props: AppProps) {
       return centre(lines, textWidth(lineText(lines[0] ?? [])), area);
     }
     return null;
-  }, [cs.prompt, typed, ix.menu, cs.catalog, menuKeys, props.readOnly, size.columns, overlayArea]);
+  }, [cs.prompt, typed, form, ix.menu, cs.catalog, menuKeys, props.readOnly, size.columns, overlayArea]);
 
   if (full.kind === 'too-small' && !overlay && !hasPanel) {
     return <Text wrap="truncate">{truncate(full.message, size.columns)}</Text>;

@@ -11,6 +11,17 @@ export type Message = { id: number; text: string; tone: MessageTone };
 
 export type Answer = 'yes' | 'no' | 'cancel';
 
+/** A field of an inputs form: a runbook input, edited as text or chosen from its values. */
+export type FormField = {
+  name: string;
+  description: string;
+  /** enum values, or "true"/"false"; null: typed text. */
+  choices: readonly string[] | null;
+  /** Shown as dots; never written anywhere. */
+  secret: boolean;
+  required: boolean;
+};
+
 /** A question or notice on top of everything; keys go to it while it is open. */
 export type Prompt =
   | {
@@ -34,7 +45,22 @@ export type Prompt =
     /** What the operator must type (the runbook id) for 'yes'. */
     expect: string;
   }
-  | { id: number; kind: 'notice'; title: string; lines: readonly string[]; tone: MessageTone };
+  | { id: number; kind: 'notice'; title: string; lines: readonly string[]; tone: MessageTone }
+  | {
+    id: number;
+    kind: 'inputs';
+    title: string;
+    lines: readonly string[];
+    fields: readonly FormField[];
+    /** The values the form opens with (defaults, HOMEOPS_INPUT_*, or what was given before). */
+    values: Readonly<Record<string, string>>;
+    /** Why the values given last were not taken; null the first time. */
+    error: string | null;
+    /** The field the cursor starts on (the one at fault, when asked again). */
+    focus: number;
+    /** The word for Enter: "Run", "Next". */
+    submit: string;
+  };
 
 export type RunbookEntry = {
   id: string;
@@ -91,7 +117,8 @@ export type ContainerTarget = { host: string; id: string; name: string };
 
 /** What the App asks of the controller. None of them blocks: results arrive as new state. */
 export type ConsoleIntents = {
-  answer(promptId: number, answer: Answer): void;
+  /** `values`: what an inputs form holds when it is answered yes. */
+  answer(promptId: number, answer: Answer, values?: Readonly<Record<string, string>>): void;
   /** The runbook menu opens: the runbooks are needed (they are loaded on first use). */
   loadRunbooks(): void;
   /** Asks (the typed id for dangerous ones), then runs it with the panel open. */

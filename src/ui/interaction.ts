@@ -6,7 +6,7 @@ import type { Keymap } from '../config/keymaps.js';
 import type { PaneId } from '../monitor/snapshot.js';
 import type { ContainersReading } from '../probes/containers/types.js';
 import { runbookOf, type Command } from './commands.js';
-import type { Answer, ConsoleState, ContainerAction, ContainerTarget, MessageTone, Panel } from './console-state.js';
+import type { Answer, ConsoleState, ContainerAction, ContainerTarget, MessageTone, Panel, Prompt } from './console-state.js';
 import {
   acceptFilter,
   clearFilter,
@@ -30,6 +30,8 @@ export type Interaction = {
   menu: { index: number } | null;
   /** What has been typed into a typed-confirm dialog (for the prompt with that id). */
   typed: { promptId: number; text: string; wrong: boolean } | null;
+  /** An inputs form being filled in (for the prompt with that id): the field at the cursor, the values. */
+  form: FormState | null;
   containers: ContainersView;
   backups: BackupsView;
   /** Scroll of the open panel: lines up from the end (run output, logs) or down from the top. */
@@ -38,12 +40,19 @@ export type Interaction = {
   panelKey: string | null;
 };
 
-export const INITIAL_INTERACTION: Interaction = { menu: null, typed: null, containers: INITIAL_CONTAINERS_VIEW, backups: INITIAL_BACKUPS_VIEW, panelScroll: 0, panelKey: null };
+export type FormState = { promptId: number; index: number; values: Readonly<Record<string, string>> };
+
+/** The form of an inputs prompt as filled in so far; as the prompt opened it the first time. */
+export function formOf(ix: Interaction, prompt: Extract<Prompt, { kind: 'inputs' }>): FormState {
+  return ix.form?.promptId === prompt.id ? ix.form : { promptId: prompt.id, index: prompt.focus, values: prompt.values };
+}
+
+export const INITIAL_INTERACTION: Interaction = { menu: null, typed: null, form: null, containers: INITIAL_CONTAINERS_VIEW, backups: INITIAL_BACKUPS_VIEW, panelScroll: 0, panelKey: null };
 
 export type Effect =
   | { type: 'quit' }
   | { type: 'refresh' }
-  | { type: 'answer'; promptId: number; answer: Answer }
+  | { type: 'answer'; promptId: number; answer: Answer; values?: Readonly<Record<string, string>> }
   | { type: 'load-runbooks' }
   | { type: 'run'; id: string }
   | { type: 'dry-run'; id: string }
@@ -111,6 +120,48 @@ function targetOf(ctx: RouteContext, view: ContainersView): ContainerTarget | nu
   return row ? { host: row.host, id: row.id, name: row.name } : null;
 }
 
+/**
+ * An inputs form takes every key, whatever the keymap binds: ↑↓ (tab, shift+tab) go from field
+ * to field, ←→ and space choose among a field's values, other keys type into a text field,
+ * enter answers yes with the values (the controller checks them, and asks again if need be),
+ * escape cancels.
+ */
+function routeForm(ui: UiState, ix: Interaction, press: KeyPress, prompt: Extract<Prompt, { kind: 'inputs' }>): Routed {
+  const form = formOf(ix, prompt);
+  const withForm = (next: FormState): Routed => ({ ui, ix: { ...ix, form: next }, effects: [] });
+  const done = (answer: Answer, values?: Readonly<Record<string, string>>): Routed =>
+    ({ ui, ix: { ...ix, form: null }, effects: [{ type: 'answer', promptId: prompt.id, answer, ...(values ? { values } : {}) }] });
+  const field = prompt.fields[form.index];
+  const last = Math.max(0, prompt.fields.length - 1);
+  switch (press.name) {
+    case 'escape':
+      return done('no');
+    case 'enter':
+      return done('yes', form.values);
+    case 'up':
+    case 'shift+tab':
+      return withForm({ ...form, index: form.index === 0 ? last : form.index - 1 });
+    case 'down':
+    case 'tab':
+      return withForm({ ...form, index: form.index >= last ? 0 : form.index + 1 });
+    default:
+      break;
+  }
+  if (!field) return { ui, ix, effects: [] };
+  const value = form.values[field.name] ?? '';
+  if (field.choices) {
+    const step = press.name === 'left' ? -1 : press.name === 'right' || press.name === 'space' ? 1 : 0;
+    if (step === 0 || field.choices.length === 0) return { ui, ix, effects: [] };
+    const at = field.choices.indexOf(value);
+    const next = field.choices[((at < 0 ? (step > 0 ? -1 : 0) : at) + step + field.choices.length) % field.choices.length] ?? value;
+    return withForm({ ...form, values: { ...form.values, [field.name]: next } });
+  }
+  if (press.name === 'backspace') return withForm({ ...form, values: { ...form.values, [field.name]: Array.from(value).slice(0, -1).join('') } });
+  if (press.name === 'space') return withForm({ ...form, values: { ...form.values, [field.name]: `${value} ` } });
+  if (press.text) return withForm({ ...form, values: { ...form.values, [field.name]: value + press.text } });
+  return { ui, ix, effects: [] };
+}
+
 export function routeKey(ui: UiState, ix: Interaction, press: KeyPress, ctx: RouteContext): Routed {
   const same = (effects: Effect[] = []): Routed => ({ ui, ix, effects });
   const withIx = (next: Interaction, effects: Effect[] = []): Routed => ({ ui, ix: next, effects });
@@ -132,6 +183,7 @@ export function routeKey(ui: UiState, ix: Interaction, press: KeyPress, ctx: Rou
       return command === 'select' || command === 'close' || command === 'confirm.yes' || command === 'confirm.no' || command === 'quit' || press.name === 'enter' || press.name === 'escape'
         ? answer('yes') : same();
     }
+    if (prompt.kind === 'inputs') return routeForm(ui, ix, press, prompt);
     if (prompt.kind === 'confirm') {
       if (command === 'confirm.yes' || command === 'select') return answer('yes');
       if (command === 'confirm.no') return answer('no');
