@@ -11,7 +11,7 @@ import type { PaneId } from '../monitor/snapshot.js';
 import type { DnsSources } from '../probes/dns/probe.js';
 import { describeBlockingOutcomes, setBlockingEverywhere, type BlockingOutcome, type BlockingRequest, type PiholeTarget } from '../probes/pihole/blocking.js';
 import type { Hosts } from '../hosts/registry.js';
-import { readHistory, type RunHistoryEntry } from '../runbooks/audit.js';
+import { readHistory, readRunEntries, type AuditEntry, type RunHistoryEntry } from '../runbooks/audit.js';
 import type { Runbook, RunbookCatalog } from '../runbooks/load.js';
 import { envNameFor, InputError, isRequired } from '../runbooks/inputs.js';
 import { formatPlan, inputsUsed, partNames, type RunPlan } from '../runbooks/plan.js';
@@ -59,6 +59,7 @@ export type ControllerDeps = {
   setBlocking?: (targets: readonly PiholeTarget[], request: BlockingRequest, signal: AbortSignal) => Promise<BlockingOutcome[]>;
   findInterrupted?: () => InterruptedRun[];
   history?: () => RunHistoryEntry[];
+  runEntries?: (runId: string) => AuditEntry[];
 };
 
 type Catalog = Pick<RunbookCatalog, 'runbooks' | 'get'>;
@@ -138,6 +139,7 @@ export class ConsoleController implements ConsoleStateSource {
       showHistory: () => this.showHistory(),
       abortRun: () => this.abortRun(),
       closePanel: () => this.closePanel(),
+      showRun: (runId) => this.showRun(runId),
       containerAction: (action, target) => void this.containerAction(action, target),
       openLogs: (target) => this.openLogs(target),
       setBlocking: (enabled) => void this.setBlocking(enabled),
@@ -488,7 +490,22 @@ export class ConsoleController implements ConsoleStateSource {
   private closePanel(): void {
     if (this.state.panel?.kind === 'run' && this.runActive) return;
     this.closeLogs();
-    if (this.state.panel) this.set({ panel: null });
+    // A run's detail goes back to the history it was opened from.
+    if (this.state.panel?.kind === 'run-detail' && this.state.panel.back) this.set({ panel: this.state.panel.back });
+    else if (this.state.panel) this.set({ panel: null });
+  }
+
+  private showRun(runId: string): void {
+    const panel = this.state.panel;
+    const back = panel?.kind === 'history' ? panel : null;
+    const run = back?.entries.find((e) => e.runId === runId);
+    if (!run) return;
+    try {
+      const entries = (this.deps.runEntries ?? ((id: string) => readRunEntries(this.deps.env, id)))(runId);
+      this.set({ panel: { kind: 'run-detail', run, entries, error: null, back } });
+    } catch (error) {
+      this.set({ panel: { kind: 'run-detail', run, entries: [], error: `cannot read the audit log: ${errorText(error)}`, back } });
+    }
   }
 
   private dryRun(id: string): void {

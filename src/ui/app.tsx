@@ -93,6 +93,8 @@ function perform(effect: Effect, actions: AppActions): void {
       return intents.verifyBackups();
     case 'history':
       return intents.showHistory();
+    case 'run-detail':
+      return intents.showRun(effect.runId);
     case 'abort':
       return intents.abortRun();
     case 'close-panel':

@@ -1,7 +1,7 @@
 // What the console shows of the actions it runs (runbook runs, container actions, logs, DNS
 // blocking), as plain immutable data published by the actions controller, and the intents the
 // App sends it. The App renders this state and never runs anything itself.
-import type { RunHistoryEntry } from '../runbooks/audit.js';
+import type { AuditEntry, RunHistoryEntry } from '../runbooks/audit.js';
 import type { RunView } from './run-view.js';
 
 export type MessageTone = 'ok' | 'warn' | 'crit' | 'plain';
@@ -89,12 +89,15 @@ export type LogsPanel = {
 
 export type HistoryPanel = { kind: 'history'; entries: readonly RunHistoryEntry[]; error: string | null };
 
+/** One run from the audit log, step by step; `back` is the history it was opened from. */
+export type RunDetailPanel = { kind: 'run-detail'; run: RunHistoryEntry; entries: readonly AuditEntry[]; error: string | null; back: HistoryPanel | null };
+
 export type DryRunPanel = { kind: 'dry-run'; runbook: string; title: string; lines: readonly string[] };
 
 /** The run panel shows ConsoleState.run. */
 export type RunPanel = { kind: 'run' };
 
-export type Panel = RunPanel | LogsPanel | HistoryPanel | DryRunPanel;
+export type Panel = RunPanel | LogsPanel | HistoryPanel | RunDetailPanel | DryRunPanel;
 
 export type ConsoleState = {
   /** The runbooks found at start, for the menu. */
@@ -127,6 +130,8 @@ export type ConsoleIntents = {
   /** Runs the verify-backups part of the runbook that has one (maintenance-window), asking first. */
   verifyBackups(): void;
   showHistory(): void;
+  /** One run of the history, step by step, from the audit log. */
+  showRun(runId: string): void;
   /** Stops the running step (the remote process too) and ends the run. */
   abortRun(): void;
   /** Closes the panel (a logs view stops its stream); a running run's panel stays. */

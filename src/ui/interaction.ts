@@ -38,6 +38,8 @@ export type Interaction = {
   panelScroll: number;
   /** Which panel panelScroll belongs to. */
   panelKey: string | null;
+  /** The scroll of the panel a detail was opened from (the history's selected run), for going back. */
+  panelBack: { key: string; scroll: number } | null;
 };
 
 export type FormState = { promptId: number; index: number; values: Readonly<Record<string, string>> };
@@ -47,7 +49,7 @@ export function formOf(ix: Interaction, prompt: Extract<Prompt, { kind: 'inputs'
   return ix.form?.promptId === prompt.id ? ix.form : { promptId: prompt.id, index: prompt.focus, values: prompt.values };
 }
 
-export const INITIAL_INTERACTION: Interaction = { menu: null, typed: null, form: null, containers: INITIAL_CONTAINERS_VIEW, backups: INITIAL_BACKUPS_VIEW, panelScroll: 0, panelKey: null };
+export const INITIAL_INTERACTION: Interaction = { menu: null, typed: null, form: null, containers: INITIAL_CONTAINERS_VIEW, backups: INITIAL_BACKUPS_VIEW, panelScroll: 0, panelKey: null, panelBack: null };
 
 export type Effect =
   | { type: 'quit' }
@@ -58,6 +60,7 @@ export type Effect =
   | { type: 'dry-run'; id: string }
   | { type: 'verify-backups' }
   | { type: 'history' }
+  | { type: 'run-detail'; runId: string }
   | { type: 'abort' }
   | { type: 'close-panel' }
   | { type: 'container'; action: ContainerAction; target: ContainerTarget }
@@ -88,12 +91,15 @@ export function panelKey(panel: Panel | null): string | null {
   if (!panel) return null;
   if (panel.kind === 'logs') return `logs:${panel.host}/${panel.container}`;
   if (panel.kind === 'dry-run') return `dry-run:${panel.runbook}`;
+  if (panel.kind === 'run-detail') return `run-detail:${panel.run.runId}`;
   return panel.kind;
 }
 
 /** The panel scroll, reset when a different panel is open than the one it was for. */
 export function scrollOf(ix: Interaction, panel: Panel | null): number {
-  return ix.panelKey === panelKey(panel) ? ix.panelScroll : 0;
+  const key = panelKey(panel);
+  if (ix.panelKey === key) return ix.panelScroll;
+  return ix.panelBack !== null && ix.panelBack.key === key ? ix.panelBack.scroll : 0;
 }
 
 const MOVES: Partial<Record<Command, number | 'top' | 'bottom'>> = {
@@ -241,6 +247,17 @@ export function routeKey(ui: UiState, ix: Interaction, press: KeyPress, ctx: Rou
     const scroll = scrollOf(ix, panel);
     const fromEnd = panel.kind === 'run' || panel.kind === 'logs';
     const move = moveOf(command, ctx.page);
+    // The history: the arrows move a selection (its scroll is the selected run), enter opens it.
+    if (panel.kind === 'history' && panel.entries.length > 0) {
+      const last = panel.entries.length - 1;
+      if (move !== null) {
+        const next = move === 'top' ? 0 : move === 'bottom' ? last : Math.max(0, Math.min(last, scroll + move));
+        return withIx({ ...ix, panelScroll: next, panelKey: panelKey(panel) });
+      }
+      const picked = panel.entries[Math.min(scroll, last)];
+      const key = panelKey(panel);
+      if (command === 'select' && picked && key) return withIx({ ...ix, panelBack: { key, scroll } }, [{ type: 'run-detail', runId: picked.runId }]);
+    }
     if (move !== null) {
       const delta = move === 'top' ? Number.MAX_SAFE_INTEGER : move === 'bottom' ? -Number.MAX_SAFE_INTEGER : move;
       // Up in a view that follows its end is further from the end.

@@ -63,6 +63,7 @@ export function recordingIntents(): { intents: ConsoleIntents; calls: IntentCall
     dryRun: record('dryRun'),
     verifyBackups: record('verifyBackups'),
     showHistory: record('showHistory'),
+    showRun: record('showRun'),
     abortRun: record('abortRun'),
     closePanel: record('closePanel'),
     containerAction: record('containerAction'),

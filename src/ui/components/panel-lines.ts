@@ -1,9 +1,9 @@
 // Lines of the panels that take the place of the panes: a container's logs, the history of
-// runbook runs, a runbook's dry run. Pure.
+// runbook runs and one run's steps, a runbook's dry run. Pure.
 import { formatDuration } from '../../config/units.js';
 import { runLabel } from '../../runbooks/audit.js';
 import { formatTime } from '../../runbooks/lock.js';
-import type { DryRunPanel, HistoryPanel, LogsPanel } from '../console-state.js';
+import type { DryRunPanel, HistoryPanel, LogsPanel, RunDetailPanel } from '../console-state.js';
 import { pad, type Line, type Tone } from '../text.js';
 import { boxLines } from './box.js';
 
@@ -45,8 +45,10 @@ export function logsLines(panel: LogsPanel, width: number, height: number, scrol
 
 const RUN_TONE: Record<string, Tone> = { ok: 'ok', failed: 'crit', aborted: 'warn', interrupted: 'warn', unfinished: 'accent' };
 
-export function historyLines(panel: HistoryPanel, width: number, height: number, scroll: number, keys: PanelKeys): Line[] {
+/** `selected`: the run at the cursor (enter opens it); the list scrolls to keep it in sight. */
+export function historyLines(panel: HistoryPanel, width: number, height: number, selected: number, keys: PanelKeys): Line[] {
   const body: Line[] = [];
+  let selectedLine = 0;
   if (panel.error) body.push([{ text: panel.error, tone: 'crit' }]);
   else if (!panel.entries.length) body.push([{ text: 'no runs in the audit log yet', tone: 'muted' }]);
   else {
@@ -54,20 +56,62 @@ export function historyLines(panel: HistoryPanel, width: number, height: number,
     const idWidth = Math.max(8, ...panel.entries.map((e) => runLabel(e).length));
     const statusWidth = Math.min(40, Math.max(8, ...panel.entries.map((e) => statusOf(e).length)) + 2);
     body.push([{ text: `${pad('started', 20)}${pad('runbook', idWidth + 2)}${pad('status', statusWidth)}${pad('time', 9)}user`, tone: 'muted' }]);
-    for (const run of panel.entries) {
+    const pick = Math.min(selected, panel.entries.length - 1);
+    panel.entries.forEach((run, index) => {
       const status = statusOf(run);
-      body.push([
+      const line: Line = [
         { text: pad(formatTime(Date.parse(run.startedAt)), 20) },
         { text: pad(runLabel(run), idWidth + 2), bold: true },
         { text: pad(status, statusWidth), tone: RUN_TONE[run.status] ?? 'plain' },
         { text: pad(run.durationMs === null ? '-' : formatDuration(run.durationMs), 9) },
         { text: `${run.user}@${run.machine}`, tone: 'muted' },
-      ]);
+      ];
+      if (index === pick) selectedLine = body.length;
+      // The selected run in reverse video: visible without colour too.
+      body.push(index === pick ? line.map((s) => ({ ...s, inverse: true })) : line);
       if (run.message && run.status !== 'ok') body.push([{ text: `    ${run.message}`, tone: RUN_TONE[run.status] ?? 'muted' }]);
+    });
+  }
+  const footer: Line[] = [[{ text: ` ↑↓ choose · enter its steps · ${keys.close ?? 'esc'} back · homeops runbook history in a shell`, tone: 'muted' }]];
+  const room = Math.max(1, height - 3);
+  const scroll = Math.max(0, selectedLine + 2 - room);
+  return boxLines({ title: `Runbook history (${panel.entries.length} run${panel.entries.length === 1 ? '' : 's'}, newest first)`, lines: body, width, height, scroll, tone: 'accent', heavy: true, footer });
+}
+
+const STEP_MARK: Record<string, { text: string; tone: Tone }> = {
+  ok: { text: '✔', tone: 'ok' }, failed: { text: '✖', tone: 'crit' }, skipped: { text: '–', tone: 'muted' }, aborted: { text: '■', tone: 'warn' },
+};
+
+/** One run as the audit log has it: who, when, the inputs, then every step with its command and output. */
+export function runDetailLines(panel: RunDetailPanel, width: number, height: number, scroll: number, keys: PanelKeys): Line[] {
+  const { run } = panel;
+  const body: Line[] = [];
+  const status = run.status === 'failed' && run.failedStep ? `failed at ${run.failedStep}` : run.status;
+  body.push([
+    { text: `${status}${run.resumed ? ' (resumed)' : ''}`, tone: RUN_TONE[run.status] ?? 'plain', bold: true },
+    { text: ` · started ${formatTime(Date.parse(run.startedAt))} by ${run.user}@${run.machine}${run.durationMs === null ? '' : ` · ${formatDuration(run.durationMs)}`} · run ${run.runId}`, tone: 'muted' },
+  ]);
+  if (run.message && run.status !== 'ok') body.push([{ text: run.message, tone: RUN_TONE[run.status] ?? 'muted' }]);
+  if (panel.error) body.push([{ text: panel.error, tone: 'crit' }]);
+  for (const entry of panel.entries) {
+    if (entry.event === 'run-start') {
+      const inputs = Object.entries(entry.inputs).map(([k, v]) => `${k}=${String(v)}`).join(' ');
+      if (inputs || entry.resumedAt) body.push([{ text: `${entry.resumedAt ? `resumed at ${entry.resumedAt} · ` : ''}${inputs ? `inputs: ${inputs}` : ''}`, tone: 'muted' }]);
+    } else if (entry.event === 'step') {
+      const mark = STEP_MARK[entry.state] ?? { text: '?', tone: 'plain' as Tone };
+      const exit = entry.exitCode === null ? '' : ` · exit ${entry.exitCode}`;
+      body.push([
+        { text: `${mark.text} ${entry.phase === 'rollback' ? 'rollback ' : ''}${entry.step}`, tone: mark.tone, bold: true },
+        { text: `  ${entry.host ?? 'this machine'} · ${entry.state} · ${formatDuration(entry.durationMs)}${exit}`, tone: 'muted' },
+      ]);
+      if (entry.command) body.push([{ text: `    ${entry.kind === 'run' ? '$ ' : ''}${entry.command.split('\n')[0] ?? ''}`, tone: 'accent' }]);
+      if (entry.message) body.push([{ text: `    ${entry.message}`, tone: entry.state === 'failed' ? 'crit' : 'muted' }]);
+      for (const text of entry.output.trimEnd().split('\n').filter((l) => l !== '')) body.push([{ text: `    │ ${text}` }]);
     }
   }
-  const footer: Line[] = [[{ text: ` ↑↓ scroll · ${keys.close ?? 'esc'} back · homeops runbook history in a shell`, tone: 'muted' }]];
-  return boxLines({ title: `Runbook history (${panel.entries.length} run${panel.entries.length === 1 ? '' : 's'}, newest first)`, lines: body, width, height, scroll, tone: 'accent', heavy: true, footer });
+  if (!panel.entries.some((e) => e.event === 'step') && !panel.error) body.push([{ text: 'no steps in the audit log for this run', tone: 'muted' }]);
+  const footer: Line[] = [[{ text: ` ↑↓ scroll · ${keys.close ?? 'esc'} back to the history`, tone: 'muted' }]];
+  return boxLines({ title: `Run of ${runLabel(run)}`, badge: { text: status, tone: RUN_TONE[run.status] ?? 'plain' }, lines: body, width, height, scroll, tone: 'accent', heavy: true, footer });
 }
 
 export function dryRunLines(panel: DryRunPanel, width: number, height: number, scroll: number, keys: PanelKeys): Line[] {
