@@ -18,9 +18,8 @@ const RESET = '\x1b[m';
 
 const SGR = /\x1b\[([0-9;]*)m/y;
 
-export type Cell = { readonly ch: string; readonly pen: Pen };
-
-const BLANK: Cell = { ch: ' ', pen: PLAIN };
+/** A row as cells: the character of each (one cell wide) and the look it is drawn in. */
+export type Cells = { readonly ch: readonly string[]; readonly pen: readonly Pen[] };
 
 /**
  * A line as screen cells: each visible character with the look it is drawn in (a blank with
@@ -28,8 +27,9 @@ const BLANK: Cell = { ch: ' ', pen: PLAIN };
  * knows and one-cell characters (then the whole line is rewritten as it is, which is always
  * right).
  */
-export function lineCells(line: string): Cell[] | null {
-  const cells: Cell[] = [];
+export function lineCells(line: string): Cells | null {
+  const chars: string[] = [];
+  const pens: Pen[] = [];
   let pen: Pen = PLAIN;
   let blank: Pen = PLAIN;
   for (let i = 0; i < line.length;) {
@@ -46,17 +46,45 @@ export function lineCells(line: string): Cell[] | null {
       i += match[0].length;
       continue;
     }
-    const code = line.codePointAt(i) ?? 0;
-    const ch = String.fromCodePoint(code);
-    if (code < 0x20 || (code > 0x7e && stringWidth(ch) !== 1)) return null;
-    cells.push({ ch, pen: ch === ' ' ? blank : pen });
-    i += ch.length;
+    const code = line.charCodeAt(i);
+    // Printable ASCII, or one UTF-16 unit one cell wide (a surrogate pair is never one here).
+    const ch = line[i] as string;
+    if (code < 0x20 || (code > 0x7e && !narrow(ch))) return null;
+    chars.push(ch);
+    pens.push(code === 0x20 ? blank : pen);
+    i++;
+  }
+  return { ch: chars, pen: pens };
+}
+
+const widths = new Map<string, boolean>();
+
+/** Whether a character outside ASCII is a whole character one cell wide. */
+function narrow(ch: string): boolean {
+  let known = widths.get(ch);
+  if (known === undefined) {
+    const code = ch.charCodeAt(0);
+    known = !(code >= 0xd800 && code <= 0xdfff) && stringWidth(ch) === 1;
+    if (widths.size >= 1024) widths.clear();
+    widths.set(ch, known);
+  }
+  return known;
+}
+
+// The rows of the last frames as cells: a changed row is parsed as the new row and again, a
+// tick later, as the old one.
+const parsed = new Map<string, Cells | null>();
+
+function cellsOf(line: string): Cells | null {
+  let cells = parsed.get(line);
+  if (cells === undefined) {
+    if (parsed.size >= 512) parsed.clear();
+    cells = lineCells(line);
+    parsed.set(line, cells);
   }
   return cells;
 }
 
-const sameCell = (a: Cell, b: Cell) => a.ch === b.ch && (a.pen === b.pen || samePen(a.pen, b.pen));
-const isBlank = (cell: Cell) => cell.ch === ' ' && isPlain(cell.pen);
 
 const utf8Length = (ch: string) => {
   const code = ch.codePointAt(0) ?? 0;
@@ -95,13 +123,13 @@ class Writer {
   }
 
   /** Bytes that writing `cells` from the cursor would take, from the current pen. */
-  cost(cells: readonly Cell[], from: number, to: number): number {
+  cost(cells: Cells, from: number, to: number): number {
     let pen = this.pen;
     let bytes = 0;
     for (let i = from; i < to; i++) {
-      const cell = cells[i] ?? BLANK;
-      const next = penFor(cell.ch, cell.pen, pen);
-      bytes += sgrTransition(pen, next).length + utf8Length(cell.ch);
+      const ch = cells.ch[i] ?? ' ';
+      const next = penFor(ch, cells.pen[i] ?? PLAIN, pen);
+      bytes += sgrTransition(pen, next).length + utf8Length(ch);
       pen = next;
     }
     return bytes;
@@ -114,11 +142,11 @@ class Writer {
   }
 
   /** Writes `cells` [from, to) at the cursor (which must be on the row, at column `from`). */
-  write(cells: readonly Cell[], from: number, to: number): void {
+  write(cells: Cells, from: number, to: number): void {
     for (let i = from; i < to; i++) {
-      const cell = cells[i] ?? BLANK;
-      this.setPen(penFor(cell.ch, cell.pen, this.pen));
-      this.parts.push(cell.ch);
+      const ch = cells.ch[i] ?? ' ';
+      this.setPen(penFor(ch, cells.pen[i] ?? PLAIN, this.pen));
+      this.parts.push(ch);
     }
     // With auto-wrap off the cursor stays on the last column; `to` is where it would be short
     // of that, and a later move to it is only ever asked for when it is short of that.
@@ -148,17 +176,21 @@ class Writer {
  * blank).
  */
 function rowUpdate(out: Writer, row: number, before: string, after: string): void {
-  const a = lineCells(before);
-  const b = lineCells(after);
+  const a = cellsOf(before);
+  const b = cellsOf(after);
   if (!a || !b) {
     out.whole(row, after);
     return;
   }
-  const width = Math.max(a.length, b.length);
-  const changed = (i: number) => !sameCell(a[i] ?? BLANK, b[i] ?? BLANK);
+  const width = Math.max(a.ch.length, b.ch.length);
+  const changed = (i: number) => {
+    const pa = a.pen[i] ?? PLAIN;
+    const pb = b.pen[i] ?? PLAIN;
+    return (a.ch[i] ?? ' ') !== (b.ch[i] ?? ' ') || (pa !== pb && !samePen(pa, pb));
+  };
   // From `tail` on, the new row is blank.
-  let tail = b.length;
-  while (tail > 0 && isBlank(b[tail - 1] as Cell)) tail--;
+  let tail = b.ch.length;
+  while (tail > 0 && b.ch[tail - 1] === ' ' && isPlain(b.pen[tail - 1] ?? PLAIN)) tail--;
   let i = 0;
   while (i < width && !changed(i)) i++;
   while (i < width) {

@@ -21,7 +21,7 @@ export type Pen = {
 
 type Flag = 'italic' | 'underline' | 'blink' | 'inverse' | 'hidden' | 'strike' | 'overline';
 
-export const PLAIN: Pen = {
+const PLAIN_PEN: Pen = {
   fg: '',
   bg: '',
   bold: false,
@@ -34,6 +34,43 @@ export const PLAIN: Pen = {
   strike: false,
   overline: false,
 };
+
+// Pens are interned: one object per distinct look, so that comparing two is comparing
+// references and what is worked out about a pen (its transitions) can be remembered per object.
+const interned = new Map<string, Pen>();
+const keyOf = (p: Pen) =>
+  `${p.fg}|${p.bg}|${+p.bold}${+p.dim}${+p.italic}${+p.underline}${+p.blink}${+p.inverse}${+p.hidden}${+p.strike}${+p.overline}`;
+
+function intern(pen: Pen): Pen {
+  const key = keyOf(pen);
+  const known = interned.get(key);
+  if (known) return known;
+  // A frame has a few dozen looks; a bound keeps a pathological stream from growing it.
+  if (interned.size >= 4096) interned.clear();
+  interned.set(key, pen);
+  return pen;
+}
+
+export const PLAIN: Pen = intern(PLAIN_PEN);
+
+/** Remembers a function of one or two pens per pen object. */
+function memo<T>(limit: number): { get(a: Pen, b: Pen | string): T | undefined; set(a: Pen, b: Pen | string, value: T): T } {
+  let table = new WeakMap<Pen, Map<Pen | string, T>>();
+  let size = 0;
+  return {
+    get: (a, b) => table.get(a)?.get(b),
+    set: (a, b, value) => {
+      if (++size > limit) {
+        table = new WeakMap();
+        size = 0;
+      }
+      let row = table.get(a);
+      if (!row) table.set(a, (row = new Map()));
+      row.set(b, value);
+      return value;
+    },
+  };
+}
 
 /** Attributes switched on and off by one code each (bold and dim share their "off": 22). */
 const FLAGS: readonly (readonly [Flag, number, number])[] = [
@@ -51,6 +88,15 @@ const FLAGS: readonly (readonly [Flag, number, number])[] = [
  * parameter this model does not know (the caller then falls back to writing the text as it is).
  */
 export function applySgr(pen: Pen, params: string): Pen | null {
+  const known = applied.get(pen, params);
+  if (known !== undefined) return known;
+  const next = computeSgr(pen, params);
+  return applied.set(pen, params, next && intern(next));
+}
+
+const applied = memo<Pen | null>(65536);
+
+function computeSgr(pen: Pen, params: string): Pen | null {
   const codes = params === '' ? [0] : params.split(';').map((p) => (p === '' ? 0 : Number(p)));
   let next: { -readonly [K in keyof Pen]: Pen[K] } = { ...pen };
   for (let i = 0; i < codes.length; i++) {
@@ -82,8 +128,9 @@ export function applySgr(pen: Pen, params: string): Pen | null {
   return next;
 }
 
+/** Whether two pens look the same (for interned pens, whether they are the same object). */
 export const samePen = (a: Pen, b: Pen): boolean =>
-  a.fg === b.fg &&
+  a === b || (a.fg === b.fg &&
   a.bg === b.bg &&
   a.bold === b.bold &&
   a.dim === b.dim &&
@@ -93,7 +140,7 @@ export const samePen = (a: Pen, b: Pen): boolean =>
   a.inverse === b.inverse &&
   a.hidden === b.hidden &&
   a.strike === b.strike &&
-  a.overline === b.overline;
+  a.overline === b.overline);
 
 export const isPlain = (pen: Pen): boolean => samePen(pen, PLAIN);
 
@@ -104,7 +151,7 @@ export const isPlain = (pen: Pen): boolean => samePen(pen, PLAIN);
  */
 export function blankPen(pen: Pen): Pen {
   if (pen.inverse || (pen.fg === '' && !pen.bold && !pen.dim && !pen.italic && !pen.blink)) return pen;
-  return { ...pen, fg: '', bold: false, dim: false, italic: false, blink: false };
+  return intern({ ...pen, fg: '', bold: false, dim: false, italic: false, blink: false });
 }
 
 /**
@@ -113,10 +160,14 @@ export function blankPen(pen: Pen): Pen {
  * between two green words needs no colour change).
  */
 export function penFor(ch: string, want: Pen, current: Pen): Pen {
-  if (ch !== ' ' || want.inverse || current.inverse) return want;
+  if (ch !== ' ' || want.inverse || current.inverse || want === current) return want;
+  const known = blanks.get(want, current);
+  if (known) return known;
   const keep = { ...want, fg: current.fg, bold: current.bold, dim: current.dim, italic: current.italic, blink: current.blink };
-  return samePen(keep, current) ? current : keep;
+  return blanks.set(want, current, intern(keep));
 }
+
+const blanks = memo<Pen>(65536);
 
 function codesOf(pen: Pen): string[] {
   const codes: string[] = [];
@@ -131,6 +182,12 @@ function codesOf(pen: Pen): string[] {
 /** The shortest SGR sequence that turns pen `from` into pen `to` ('' when they are the same). */
 export function sgrTransition(from: Pen, to: Pen): string {
   if (samePen(from, to)) return '';
+  return transitions.get(from, to) ?? transitions.set(from, to, computeTransition(from, to));
+}
+
+const transitions = memo<string>(65536);
+
+function computeTransition(from: Pen, to: Pen): string {
   const reset = isPlain(to) ? '\x1b[m' : `\x1b[0;${codesOf(to).join(';')}m`;
   const codes: string[] = [];
   if ((from.bold && !to.bold) || (from.dim && !to.dim)) {
