@@ -1,98 +1,244 @@
-// Writes Ink's frames to the terminal line by line. Ink renders into a FrameStream (debug mode:
-// one whole frame per write, no cursor movement); each frame is compared with the one on
-// screen and only what changed is rewritten — within a row, only the span of cells from the
-// first change to the last — at absolute positions, inside one synchronized update. This keeps a console on a slow SSH link lean, never scrolls the
-// alternate screen, and avoids Ink 6's relative-cursor redraws (its incremental mode lands
-// one row low when the frame ends in a newline).
+// Writes Ink's frames to the terminal. Ink renders into a FrameStream (debug mode: one whole
+// frame per write, no cursor movement); each frame is compared with the one on screen, cell by
+// cell (character and look), and only the cells that changed are rewritten, inside one
+// synchronized update. Between two changed stretches of a row the cursor jumps when that is
+// shorter than rewriting the cells in between; a row's end that became blank is erased rather
+// than written; cursor moves take the shortest form (absolute, column only, carriage return,
+// rows down); colours and attributes are written as the change from the terminal's current
+// ones (sgr.ts), never re-sent while in effect. This keeps a console on a slow SSH link lean,
+// never scrolls the alternate screen, and avoids Ink 6's relative-cursor redraws (its
+// incremental mode lands one row low when the frame ends in a newline).
 import { EventEmitter } from 'node:events';
 import stringWidth from '../ui/string-width.js';
+import { applySgr, blankPen, isPlain, penFor, PLAIN, samePen, sgrTransition, type Pen } from './sgr.js';
 
 const BEGIN_SYNC = '\x1b[?2026h';
 const END_SYNC = '\x1b[?2026l';
-const RESET = '\x1b[0m';
+const RESET = '\x1b[m';
 
-const SGR = /\x1b\[[0-9;]*m/y;
+const SGR = /\x1b\[([0-9;]*)m/y;
 
-type Cell = { style: string; ch: string };
+/** A row as cells: the character of each (one cell wide) and the look it is drawn in. */
+export type Cells = { readonly ch: readonly string[]; readonly pen: readonly Pen[] };
 
 /**
- * A line as screen cells: each visible character with the SGR state it is drawn in. null when
- * the line holds anything but SGR sequences and one-cell characters (then the whole line is
- * rewritten, which is always right).
+ * A line as screen cells: each visible character with the look it is drawn in (a blank with
+ * only what a blank shows). null when the line holds anything but SGR sequences this model
+ * knows and one-cell characters (then the whole line is rewritten as it is, which is always
+ * right).
  */
-export function lineCells(line: string): Cell[] | null {
-  const cells: Cell[] = [];
-  let style = '';
+export function lineCells(line: string): Cells | null {
+  const chars: string[] = [];
+  const pens: Pen[] = [];
+  let pen: Pen = PLAIN;
+  let blank: Pen = PLAIN;
   for (let i = 0; i < line.length;) {
     if (line.charCodeAt(i) === 0x1b) {
       SGR.lastIndex = i;
       const match = SGR.exec(line);
       if (!match) return null;
-      const seq = match[0];
-      style = seq === '\x1b[0m' || seq === '\x1b[m' ? '' : style + seq;
-      i += seq.length;
+      const next = applySgr(pen, match[1] as string);
+      if (!next) return null;
+      if (!samePen(next, pen)) {
+        pen = next;
+        blank = blankPen(pen);
+      }
+      i += match[0].length;
       continue;
     }
-    const code = line.codePointAt(i) ?? 0;
-    const ch = String.fromCodePoint(code);
-    if (code < 0x20 || (code > 0x7e && stringWidth(ch) !== 1)) return null;
-    cells.push({ style, ch });
-    i += ch.length;
+    const code = line.charCodeAt(i);
+    // Printable ASCII, or one UTF-16 unit one cell wide (a surrogate pair is never one here).
+    const ch = line[i] as string;
+    if (code < 0x20 || (code > 0x7e && !narrow(ch))) return null;
+    chars.push(ch);
+    pens.push(code === 0x20 ? blank : pen);
+    i++;
+  }
+  return { ch: chars, pen: pens };
+}
+
+const widths = new Map<string, boolean>();
+
+/** Whether a character outside ASCII is a whole character one cell wide. */
+function narrow(ch: string): boolean {
+  let known = widths.get(ch);
+  if (known === undefined) {
+    const code = ch.charCodeAt(0);
+    known = !(code >= 0xd800 && code <= 0xdfff) && stringWidth(ch) === 1;
+    if (widths.size >= 1024) widths.clear();
+    widths.set(ch, known);
+  }
+  return known;
+}
+
+// The rows of the last frames as cells: a changed row is parsed as the new row and again, a
+// tick later, as the old one.
+const parsed = new Map<string, Cells | null>();
+
+function cellsOf(line: string): Cells | null {
+  let cells = parsed.get(line);
+  if (cells === undefined) {
+    if (parsed.size >= 512) parsed.clear();
+    cells = lineCells(line);
+    parsed.set(line, cells);
   }
   return cells;
 }
 
-const sameCell = (a: Cell | undefined, b: Cell | undefined) => a !== undefined && b !== undefined && a.ch === b.ch && a.style === b.style;
 
-/**
- * The shortest way to turn row `row` (from 0) from `before` into `after`: only the cells that
- * changed, from the first to the last of them (a clock's digits, a figure), or the whole line.
- */
-export function lineUpdate(row: number, before: string, after: string): string {
-  const whole = `\x1b[${row + 1};1H${RESET}\x1b[2K${after}${RESET}`;
-  const a = lineCells(before);
-  const b = lineCells(after);
-  if (!a || !b) return whole;
-  let start = 0;
-  while (start < a.length && start < b.length && sameCell(a[start], b[start])) start++;
-  let end = Math.max(a.length, b.length);
-  while (end > start && end <= a.length && end <= b.length && sameCell(a[end - 1], b[end - 1])) end--;
-  if (start >= end) return '';
-  const parts = [`\x1b[${row + 1};${start + 1}H${RESET}`];
-  let style = '';
-  for (let i = start; i < Math.min(end, b.length); i++) {
-    const cell = b[i] as Cell;
-    if (cell.style !== style) {
-      parts.push(style === '' ? cell.style : `${RESET}${cell.style}`);
-      style = cell.style;
+const utf8Length = (ch: string) => {
+  const code = ch.codePointAt(0) ?? 0;
+  return code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+};
+
+/** The terminal as an update leaves it: where the cursor is (null: not known) and its pen. */
+class Writer {
+  readonly parts: string[] = [];
+  row: number | null = null;
+  col: number | null = null;
+  pen: Pen = PLAIN;
+
+  /** The shortest sequence from the cursor to (row, col), counted from 0. */
+  move(row: number, col: number): string {
+    if (this.row === row && this.col === col) return '';
+    let best = row === 0 && col === 0 ? '\x1b[H' : col === 0 ? `\x1b[${row + 1}H` : `\x1b[${row + 1};${col + 1}H`;
+    const consider = (candidate: string) => {
+      if (candidate.length < best.length) best = candidate;
+    };
+    const column = col === 0 ? '\r' : `\x1b[${col + 1}G`;
+    if (this.row === row) consider(column);
+    else if (this.row !== null && row > this.row) {
+      // Cursor down stops at the bottom margin and never scrolls.
+      const down = row - this.row === 1 ? '\x1b[B' : `\x1b[${row - this.row}B`;
+      consider(this.col === col ? down : col === 0 ? `\r${down}` : `${down}${column}`);
     }
-    parts.push(cell.ch);
+    return best;
   }
-  parts.push(RESET);
-  // The old line was longer: clear what is left of it (the cursor is short of the last column).
-  if (end > b.length) parts.push('\x1b[K');
-  const span = parts.join('');
-  return span.length < whole.length ? span : whole;
+
+  moveTo(row: number, col: number): void {
+    const move = this.move(row, col);
+    if (move) this.parts.push(move);
+    this.row = row;
+    this.col = col;
+  }
+
+  /** Bytes that writing `cells` from the cursor would take, from the current pen. */
+  cost(cells: Cells, from: number, to: number): number {
+    let pen = this.pen;
+    let bytes = 0;
+    for (let i = from; i < to; i++) {
+      const ch = cells.ch[i] ?? ' ';
+      const next = penFor(ch, cells.pen[i] ?? PLAIN, pen);
+      bytes += sgrTransition(pen, next).length + utf8Length(ch);
+      pen = next;
+    }
+    return bytes;
+  }
+
+  setPen(pen: Pen): void {
+    const change = sgrTransition(this.pen, pen);
+    if (change) this.parts.push(change);
+    this.pen = pen;
+  }
+
+  /** Writes `cells` [from, to) at the cursor (which must be on the row, at column `from`). */
+  write(cells: Cells, from: number, to: number): void {
+    for (let i = from; i < to; i++) {
+      const ch = cells.ch[i] ?? ' ';
+      this.setPen(penFor(ch, cells.pen[i] ?? PLAIN, this.pen));
+      this.parts.push(ch);
+    }
+    // With auto-wrap off the cursor stays on the last column; `to` is where it would be short
+    // of that, and a later move to it is only ever asked for when it is short of that.
+    this.col = to;
+  }
+
+  /** Erases from the cursor to the end of the row (with no background, as a blank shows). */
+  eraseRest(): void {
+    if (this.pen.bg !== '' || this.pen.inverse) this.setPen(PLAIN);
+    this.parts.push('\x1b[K');
+  }
+
+  /** Row `row` erased and `line` written as it is (for lines the cell model does not cover). */
+  whole(row: number, line: string): void {
+    this.moveTo(row, 0);
+    this.setPen(PLAIN);
+    // Erase first: erasing after a line that fills the last column would eat its last cell.
+    this.parts.push(`\x1b[2K${line}${RESET}`);
+    this.col = null;
+  }
 }
 
-/** The escape sequence that turns screen `previous` into `next` (rows numbered from 1). */
+/**
+ * Turns row `row` (from 0) from `before` into `after`: only the cells that changed, jumping
+ * over unchanged stretches where a cursor move is shorter than rewriting them, and erasing a
+ * row's end that became blank. `before` is what the screen shows (rows beyond a frame are
+ * blank).
+ */
+function rowUpdate(out: Writer, row: number, before: string, after: string): void {
+  const a = cellsOf(before);
+  const b = cellsOf(after);
+  if (!a || !b) {
+    out.whole(row, after);
+    return;
+  }
+  const width = Math.max(a.ch.length, b.ch.length);
+  const changed = (i: number) => {
+    const pa = a.pen[i] ?? PLAIN;
+    const pb = b.pen[i] ?? PLAIN;
+    return (a.ch[i] ?? ' ') !== (b.ch[i] ?? ' ') || (pa !== pb && !samePen(pa, pb));
+  };
+  // From `tail` on, the new row is blank.
+  let tail = b.ch.length;
+  while (tail > 0 && b.ch[tail - 1] === ' ' && isPlain(b.pen[tail - 1] ?? PLAIN)) tail--;
+  let i = 0;
+  while (i < width && !changed(i)) i++;
+  while (i < width) {
+    // Reach column i: by a cursor move, or by rewriting the unchanged cells before it (only up
+    // to where the row turns blank: from there on an erase does it).
+    let col = out.row === row ? out.col : null;
+    if (col !== null && col < i) {
+      const stop = Math.min(i, tail);
+      if (out.cost(b, col, stop) <= out.move(row, i).length) {
+        out.write(b, col, stop);
+        col = stop;
+      }
+    }
+    if (col !== null && col >= tail) {
+      // Everything from the cursor on is to be blank (and the cells it passes over are).
+      out.eraseRest();
+      return;
+    }
+    out.moveTo(row, i);
+    if (i >= tail) {
+      out.eraseRest();
+      return;
+    }
+    // Write the changed stretch.
+    let end = i;
+    while (end < tail && changed(end)) end++;
+    out.write(b, i, end);
+    i = end;
+    while (i < width && !changed(i)) i++;
+  }
+}
+
+/** The escape sequence that turns screen `previous` into `next`. */
 export function diffFrame(previous: readonly string[] | null, next: readonly string[]): string {
-  const parts: string[] = [];
-  if (previous === null) parts.push('\x1b[H\x1b[2J');
+  const out = new Writer();
+  if (previous === null) {
+    out.parts.push(`\x1b[H${RESET}\x1b[2J`);
+    out.row = 0;
+    out.col = 0;
+  }
   const rows = Math.max(next.length, previous?.length ?? 0);
   for (let row = 0; row < rows; row++) {
-    const line = next[row];
-    if (previous !== null && line === previous[row]) continue;
-    if (line === undefined) parts.push(`\x1b[${row + 1};1H${RESET}\x1b[2K`);
-    else if (previous === null && line === '') continue;
-    // Erase first: erasing after a line that fills the last column would eat its last cell.
-    else if (previous === null || previous[row] === undefined) parts.push(`\x1b[${row + 1};1H${RESET}\x1b[2K${line}${RESET}`);
-    else {
-      const update = lineUpdate(row, previous[row] as string, line);
-      if (update) parts.push(update);
-    }
+    const line = next[row] ?? '';
+    const before = previous?.[row] ?? '';
+    if (line !== before) rowUpdate(out, row, before, line);
   }
-  return parts.length ? BEGIN_SYNC + parts.join('') + END_SYNC : '';
+  out.setPen(PLAIN);
+  return out.parts.length ? BEGIN_SYNC + out.parts.join('') + END_SYNC : '';
 }
 
 type Terminal = NodeJS.WriteStream;

@@ -79,9 +79,10 @@ export class FakeTerminal extends EventEmitter {
   private readonly cells: string[][] = [];
 
   /**
-   * Applies what the FrameStream writes: absolute cursor moves (row;col), erase display, erase
-   * line (whole, or from the cursor), SGR (ignored) and text, one cell per column (two for a
-   * wide character). `screen` is the rows as plain text.
+   * Applies what the FrameStream writes: cursor moves (absolute row;col, column, up, down,
+   * forward, carriage return), erase display, erase line (whole, or from the cursor), SGR
+   * (ignored) and text, one cell per column (two for a wide character). `screen` is the rows
+   * as plain text.
    */
   private draw(text: string): void {
     const body = text.replace(/\x1b\[\?2026[hl]/g, '');
@@ -90,6 +91,10 @@ export class FakeTerminal extends EventEmitter {
     const widthProblem = new Set<number>();
     for (const match of body.matchAll(/\x1b\[([\d;]*)([A-Za-z])|([^\x1b])/gu)) {
       const [, params = '', final, char] = match;
+      if (char === '\r') {
+        col = 1;
+        continue;
+      }
       if (char !== undefined) {
         const width = stringWidth(char);
         if (width === 0) continue;
@@ -112,6 +117,14 @@ export class FakeTerminal extends EventEmitter {
       if (final === 'H') {
         row = numbers[0] ?? 1;
         col = numbers[1] ?? 1;
+      } else if (final === 'G') {
+        col = numbers[0] ?? 1;
+      } else if (final === 'B') {
+        row = Math.min(this.rows, row + (numbers[0] ?? 1));
+      } else if (final === 'A') {
+        row = Math.max(1, row - (numbers[0] ?? 1));
+      } else if (final === 'C') {
+        col = Math.min(this.columns, col + (numbers[0] ?? 1));
       } else if (final === 'J') {
         this.cells.length = 0;
       } else if (final === 'K') {
