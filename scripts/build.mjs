@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 const shim = fileURLToPath(new URL('../src/ui/string-width.ts', import.meta.url));
 const outputShim = fileURLToPath(new URL('./bundle/ink-output.js', import.meta.url));
 const inkOutput = fileURLToPath(new URL('../node_modules/ink/build/output.js', import.meta.url));
+const sanitizeShim = fileURLToPath(new URL('./bundle/ink-sanitize-ansi.js', import.meta.url));
+const inkSanitize = fileURLToPath(new URL('../node_modules/ink/build/sanitize-ansi.js', import.meta.url));
 
 // Every `string-width` import in the bundle (Ink, wrap-ansi, cli-truncate, widest-line) goes to
 // our cached, fast-pathed wrapper; the wrapper itself gets the real package.
@@ -21,12 +23,15 @@ const fastStringWidth = {
   },
 };
 
-// Ink's renderer gets our Output (src/ui/fast-output.ts), which falls back to Ink's own.
+// Ink's renderer gets our Output (src/ui/fast-output.ts), which falls back to Ink's own, and
+// Ink's text nodes our sanitizeAnsi (src/ui/fast-sanitize-ansi.ts), which does the same.
 const fastOutput = {
   name: 'fast-output',
   setup(b) {
     b.onResolve({ filter: /^\.\/output\.js$/ }, (args) => (/ink[\\/]build[\\/]renderer\.js$/.test(args.importer) ? { path: outputShim } : undefined));
     b.onResolve({ filter: /^ink-original-output$/ }, () => ({ path: inkOutput }));
+    b.onResolve({ filter: /^\.\/sanitize-ansi\.js$/ }, (args) => (/ink[\\/]build[\\/][^\\/]+\.js$/.test(args.importer) ? { path: sanitizeShim } : undefined));
+    b.onResolve({ filter: /^ink-original-sanitize-ansi$/ }, () => ({ path: inkSanitize }));
   },
 };
 
