@@ -4,7 +4,8 @@ import chalk from 'chalk';
 import { Box, render, Text } from 'ink';
 import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LineView, lineString, sameLine } from '../../src/ui/components/lines.js';
+import { LinesText, LineView, lineString, sameLine } from '../../src/ui/components/lines.js';
+import { fitLine } from '../../src/ui/text.js';
 import { colorOf, type Theme } from '../../src/ui/theme.js';
 import type { Line } from '../../src/ui/text.js';
 
@@ -65,6 +66,16 @@ describe('LineView', () => {
       expect(first.includes('\x1b[32m')).toBe(color);
     });
   }
+
+  it('as one Text, lines of the box\'s width give the same frame as one LineView each', () => {
+    chalk.level = 3;
+    const theme = { color: true };
+    const lines = LINES.map((line) => fitLine(line, 30));
+    const perLine = frame(<Box flexDirection="column" width={30} height={lines.length}>{lines.map((line, i) => <LineView key={i} line={line} theme={theme} />)}</Box>);
+    const oneText = frame(<Box flexDirection="column" width={30} height={lines.length}><LinesText lines={lines} theme={theme} /></Box>);
+    expect(oneText).toBe(perLine);
+    expect(oneText.split('\n').length).toBeGreaterThanOrEqual(lines.length);
+  });
 
   it('styles nothing when chalk has no colour', () => {
     chalk.level = 0;

@@ -60,6 +60,15 @@ export function sameLine(a: Line, b: Line): boolean {
   return true;
 }
 
+/**
+ * Lines that are each exactly as wide as the box they are in, as frameLines makes them (a
+ * pane), as one Text: Ink lays out, measures and writes one node instead of one per line. Ink
+ * cuts a Text only where it is wider than its box, which such lines never are.
+ */
+export const LinesText = memo(function LinesText({ lines, theme }: { lines: readonly Line[]; theme: Theme }) {
+  return <Text wrap="truncate">{lines.map((line) => lineString(line, theme)).join('\n')}</Text>;
+});
+
 /** One line of a frame. A line that reads the same as last time is not rendered again. */
 export const LineView = memo(function LineView({ line, theme }: { line: Line; theme: Theme }) {
   return <Text wrap="truncate">{lineString(line, theme)}</Text>;
