@@ -10,6 +10,7 @@ const outputShim = fileURLToPath(new URL('./bundle/ink-output.js', import.meta.u
 const inkOutput = fileURLToPath(new URL('../node_modules/ink/build/output.js', import.meta.url));
 const sanitizeShim = fileURLToPath(new URL('./bundle/ink-sanitize-ansi.js', import.meta.url));
 const inkSanitize = fileURLToPath(new URL('../node_modules/ink/build/sanitize-ansi.js', import.meta.url));
+const measureShim = fileURLToPath(new URL('./bundle/ink-measure-text.js', import.meta.url));
 
 // Every `string-width` import in the bundle (Ink, wrap-ansi, cli-truncate, widest-line) goes to
 // our cached, fast-pathed wrapper; the wrapper itself gets the real package.
@@ -23,8 +24,9 @@ const fastStringWidth = {
   },
 };
 
-// Ink's renderer gets our Output (src/ui/fast-output.ts), which falls back to Ink's own, and
-// Ink's text nodes our sanitizeAnsi (src/ui/fast-sanitize-ansi.ts), which does the same.
+// Ink's renderer gets our Output (src/ui/fast-output.ts), which falls back to Ink's own; Ink's
+// text nodes our sanitizeAnsi (src/ui/fast-sanitize-ansi.ts), which does the same; and Ink's
+// layout our measureText (src/ui/bounded-measure-text.ts), whose cache does not grow for ever.
 const fastOutput = {
   name: 'fast-output',
   setup(b) {
@@ -32,6 +34,7 @@ const fastOutput = {
     b.onResolve({ filter: /^ink-original-output$/ }, () => ({ path: inkOutput }));
     b.onResolve({ filter: /^\.\/sanitize-ansi\.js$/ }, (args) => (/ink[\\/]build[\\/][^\\/]+\.js$/.test(args.importer) ? { path: sanitizeShim } : undefined));
     b.onResolve({ filter: /^ink-original-sanitize-ansi$/ }, () => ({ path: inkSanitize }));
+    b.onResolve({ filter: /^\.\/measure-text\.js$/ }, (args) => (/ink[\\/]build[\\/][^\\/]+\.js$/.test(args.importer) ? { path: measureShim } : undefined));
   },
 };
 

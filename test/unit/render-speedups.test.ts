@@ -6,8 +6,11 @@ import { describe, expect, it } from 'vitest';
 import InkOutput from '../../node_modules/ink/build/output.js';
 // Ink's sanitizeAnsi is internal too; the bundle uses it as the fallback.
 import inkSanitize from '../../node_modules/ink/build/sanitize-ansi.js';
+import inkMeasureText from '../../node_modules/ink/build/measure-text.js';
+import widestLine from 'widest-line';
 import { createFastOutput, type OutputClass } from '../../src/ui/fast-output.js';
 import { createFastSanitize } from '../../src/ui/fast-sanitize-ansi.js';
+import { createMeasureText } from '../../src/ui/bounded-measure-text.js';
 import fastStringWidth from '../../src/ui/string-width.js';
 
 const Original = InkOutput as OutputClass;
@@ -100,5 +103,29 @@ describe('sanitizeAnsi stand-in', () => {
     expect(calls).toBe(0);
     counted('a\x1b[2Jb');
     expect(calls).toBe(1);
+  });
+});
+
+describe('measureText stand-in', () => {
+  it('measures as Ink does', () => {
+    const measure = createMeasureText(widestLine);
+    const original = inkMeasureText as (text: string) => { width: number; height: number };
+    for (const text of ['', 'one', 'two\nlines', '\x1b[32m● ok\x1b[39m\n╭─╮', 'データ\n', 'a\n\nb']) {
+      expect(measure(text), JSON.stringify(text)).toEqual(original(text));
+    }
+  });
+
+  it('keeps at most its limit of sizes, and still answers after emptying', () => {
+    let measured = 0;
+    const measure = createMeasureText((text) => {
+      measured++;
+      return text.length;
+    }, 3);
+    for (const text of ['a', 'bb', 'ccc']) measure(text);
+    measure('a');
+    expect(measured).toBe(3);
+    expect(measure('dddd')).toEqual({ width: 4, height: 1 });
+    expect(measure('a')).toEqual({ width: 1, height: 1 });
+    expect(measured).toBe(5);
   });
 });
