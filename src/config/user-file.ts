@@ -103,7 +103,9 @@ export function validateDocument<S extends z.ZodType>(file: string, text: string
     throw new UserFileError(file, pos.line, pos.col, '', `YAML: ${message}`);
   }
   const data: unknown = doc.toJS({ maxAliasCount: 100 }) ?? {};
-  const result = schema.safeParse(data);
+  // Each file is validated once: zod's compiled fast path for objects would cost more to
+  // generate (a new Function per object schema, per keymap file) than it saves.
+  const result = schema.safeParse(data, { jitless: true });
   if (result.success) return result.data;
   // A misspelt key also makes the real key look missing: report the spelling first.
   const issues = [...result.error.issues].sort((a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'));
