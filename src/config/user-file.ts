@@ -1,8 +1,8 @@
 // Reads a YAML file a user wrote and validates it, reporting every problem as one line
 // `FILE:LINE:COL path.to.field: what is wrong` that points at the offending node.
-import { readFileSync } from 'node:fs';
 import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
+import { readText } from './file-facts.js';
 
 export class UserFileError extends Error {
   constructor(readonly file: string, readonly line: number, readonly col: number, readonly field: string, readonly problem: string) {
@@ -153,7 +153,7 @@ function shapeAt(schema: z.ZodType, path: readonly PropertyKey[]): unknown {
 export function readUserFile<S extends z.ZodType>(file: string, schema: S): z.output<S> {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readText(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String((error as Error).message);
