@@ -1,13 +1,16 @@
 // Bundles the console into dist/ so that it starts fast: one file to load instead of a few
 // hundred modules, React in production mode, rarely used code split into lazy chunks.
 import { build } from 'esbuild';
-import { chmodSync, rmSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync } from 'node:fs';
 import { resolve as resolvePath, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const shim = fileURLToPath(new URL('../src/ui/string-width.ts', import.meta.url));
 const outputShim = fileURLToPath(new URL('./bundle/ink-output.js', import.meta.url));
 const inkOutput = fileURLToPath(new URL('../node_modules/ink/build/output.js', import.meta.url));
+const sanitizeShim = fileURLToPath(new URL('./bundle/ink-sanitize-ansi.js', import.meta.url));
+const inkSanitize = fileURLToPath(new URL('../node_modules/ink/build/sanitize-ansi.js', import.meta.url));
+const measureShim = fileURLToPath(new URL('./bundle/ink-measure-text.js', import.meta.url));
 
 // Every `string-width` import in the bundle (Ink, wrap-ansi, cli-truncate, widest-line) goes to
 // our cached, fast-pathed wrapper; the wrapper itself gets the real package.
@@ -21,12 +24,17 @@ const fastStringWidth = {
   },
 };
 
-// Ink's renderer gets our Output (src/ui/fast-output.ts), which falls back to Ink's own.
+// Ink's renderer gets our Output (src/ui/fast-output.ts), which falls back to Ink's own; Ink's
+// text nodes our sanitizeAnsi (src/ui/fast-sanitize-ansi.ts), which does the same; and Ink's
+// layout our measureText (src/ui/bounded-measure-text.ts), whose cache does not grow for ever.
 const fastOutput = {
   name: 'fast-output',
   setup(b) {
     b.onResolve({ filter: /^\.\/output\.js$/ }, (args) => (/ink[\\/]build[\\/]renderer\.js$/.test(args.importer) ? { path: outputShim } : undefined));
     b.onResolve({ filter: /^ink-original-output$/ }, () => ({ path: inkOutput }));
+    b.onResolve({ filter: /^\.\/sanitize-ansi\.js$/ }, (args) => (/ink[\\/]build[\\/][^\\/]+\.js$/.test(args.importer) ? { path: sanitizeShim } : undefined));
+    b.onResolve({ filter: /^ink-original-sanitize-ansi$/ }, () => ({ path: inkSanitize }));
+    b.onResolve({ filter: /^\.\/measure-text\.js$/ }, (args) => (/ink[\\/]build[\\/][^\\/]+\.js$/.test(args.importer) ? { path: measureShim } : undefined));
   },
 };
 
@@ -61,6 +69,23 @@ module.exports = new Proxy({}, { get(_, key) { if (typeof key === 'symbol' || ke
   },
 };
 
+// Yoga's WebAssembly is embedded as a base64 data: URL, which its loader fetches with `fetch`
+// whenever there is one: in Node that loads undici (about 80 ms of start-up and 10 MB resident)
+// only to decode a string. The loader decodes it itself when there is no `fetch`, so in the
+// bundle it is told there is none. The build fails if the loader no longer reads that way.
+const yogaWithoutFetch = {
+  name: 'yoga-without-fetch',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const test = '"function"!=typeof fetch';
+      const count = source.split(test).length - 1;
+      if (count !== 2) throw new Error(`${args.path}: expected 2 fetch tests, found ${count}; check how Yoga loads its WebAssembly`);
+      return { contents: source.replaceAll(test, '!0'), loader: 'js' };
+    });
+  },
+};
+
 rmSync('dist', { recursive: true, force: true });
 await build({
   entryPoints: { cli: 'src/cli.tsx' },
@@ -87,7 +112,7 @@ await build({
     // frame, and V8's default lets it grow to 16 MB of resident memory for nothing.
     js: "#!/usr/bin/env -S node --max-semi-space-size=1\nimport { createRequire as __cr } from 'node:module'; import { dirname as __dn } from 'node:path'; import { fileURLToPath as __fu } from 'node:url'; const require = __cr(import.meta.url); const __dirname = __dn(__fu(import.meta.url));",
   },
-  plugins: [fastStringWidth, fastOutput, nativeAddons, noGrpc],
+  plugins: [fastStringWidth, fastOutput, nativeAddons, noGrpc, yogaWithoutFetch],
   logLevel: 'warning',
 });
 chmodSync('dist/cli.js', 0o755);

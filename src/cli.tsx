@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HELP, parseArgs, UsageError, type Request } from './cli/args.js';
 import { packageRoot } from './config/paths.js';
+import { setupCache, setupCacheDir } from './config/setup-cache.js';
 import { UserFileError } from './config/user-file.js';
 import { listScenarios, ScenarioError } from './demo/scenario.js';
 import { ProfileError } from './hosts/profile.js';
@@ -52,7 +53,10 @@ async function main(argv: readonly string[]): Promise<number> {
   consoleModule?.catch(() => {});
   const { setup, buildRuntime } = await import('./cli/compose.js');
   try {
-    const s = setup(request.options, process.env, process.cwd());
+    // The console and status start from the cached config while its files are unchanged;
+    // check-config always reads and validates them.
+    const cache = request.command === 'check-config' ? undefined : setupCache(setupCacheDir(process.env));
+    const s = setup(request.options, process.env, process.cwd(), cache);
     if (request.command === 'check-config') {
       const { checkConfigReport } = await import('./cli/check-config.js');
       const { loadRunbooks } = await import('./runbooks/load.js');

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { loadKeymap, type Keymap } from '../config/keymaps.js';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
 import type { Env } from '../config/paths.js';
+import type { SetupCache } from '../config/setup-cache.js';
 import { loadView, loadViews, type View } from '../config/views.js';
 import { loadScenario, replayCpuReader, replayNvidiaSmiHost, type Scenario } from '../demo/scenario.js';
 import { replayBackups } from '../demo/backups-replay.js';
@@ -34,11 +35,13 @@ export type Setup = LoadedConfig & {
   placement: HostPlacement;
 };
 
-export function setup(options: GlobalOptions, env: Env, cwd: string): Setup {
+/** What setup reads from files: the slow part (YAML and validation), and the part a cache keeps. */
+type Loaded = LoadedConfig & { views: View[]; initialView: number | 'auto'; keymap: Keymap; scenario: Scenario | null };
+
+function loadFiles(options: GlobalOptions, env: Env, cwd: string): Loaded {
   const loaded = loadConfig(options.config, env, cwd);
-  const config = options.refreshMs ? { ...loaded.config, refresh: options.refreshMs } : loaded.config;
-  const views = loadViews(config.views, env, cwd);
-  const wantedView = options.view ?? config.view;
+  const views = loadViews(loaded.config.views, env, cwd);
+  const wantedView = options.view ?? loaded.config.view;
   let initialView: number | 'auto' = 'auto';
   if (wantedView !== 'auto') {
     const index = views.findIndex((v) => v.name === wantedView);
@@ -48,10 +51,25 @@ export function setup(options: GlobalOptions, env: Env, cwd: string): Setup {
       initialView = views.length - 1;
     }
   }
-  const keymap = loadKeymap(options.keymap ?? config.keymap, env, cwd);
+  const keymap = loadKeymap(options.keymap ?? loaded.config.keymap, env, cwd);
   const scenario = options.demo ? loadScenario(options.demo) : null;
+  return { ...loaded, views, initialView, keymap, scenario };
+}
+
+/**
+ * Config, views, keymap and scenario, validated; with `cache`, taken from it while none of
+ * the files they come from has changed (src/config/setup-cache.ts).
+ */
+export function setup(options: GlobalOptions, env: Env, cwd: string, cache?: SetupCache): Setup {
+  const inputs = {
+    config: options.config ?? null, view: options.view ?? null, keymap: options.keymap ?? null, demo: options.demo ?? null,
+    env: { HOMEOPS_CONFIG: env.HOMEOPS_CONFIG ?? null, XDG_CONFIG_HOME: env.XDG_CONFIG_HOME ?? null, HOME: env.HOME ?? null },
+    cwd,
+  };
+  const loaded = cache ? cache.load(inputs, () => loadFiles(options, env, cwd)) : loadFiles(options, env, cwd);
+  const config = options.refreshMs ? { ...loaded.config, refresh: options.refreshMs } : loaded.config;
   const placement = resolveHosts(config, chooseProfile(options.profile, env, config), thisMachine());
-  return { config, source: loaded.source, views, initialView, keymap, scenario, readOnly: options.readOnly || config.readOnly, placement };
+  return { ...loaded, config, readOnly: options.readOnly || config.readOnly, placement };
 }
 
 /** What a run holds open: the monitor and the sources actions go through. */

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pathExists } from './file-facts.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -33,6 +34,10 @@ export function configHome(env: Env): string {
   return env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config');
 }
 
+export function cacheHome(env: Env): string {
+  return env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache');
+}
+
 export function stateHome(env: Env): string {
   return env.XDG_STATE_HOME || join(env.HOME || homedir(), '.local', 'state');
 }
@@ -52,7 +57,7 @@ export function resolveConfigPath(flag: string | undefined, env: Env, cwd: strin
   if (flag) return { kind: 'flag', path: resolve(cwd, expandHome(flag, env)) };
   if (env.HOMEOPS_CONFIG) return { kind: 'env', path: resolve(cwd, expandHome(env.HOMEOPS_CONFIG, env)) };
   const user = join(userDir(env), 'config.yaml');
-  if (existsSync(user)) return { kind: 'user', path: user };
+  if (pathExists(user)) return { kind: 'user', path: user };
   return { kind: 'builtin', path: builtinConfigPath() };
 }
 
@@ -69,8 +74,8 @@ export function resolveNamed(kind: 'views' | 'keymaps', nameOrFile: string, env:
     return { path: resolve(cwd, expandHome(nameOrFile, env)), builtin: false };
   }
   const user = join(userDir(env), kind, `${nameOrFile}.yaml`);
-  if (existsSync(user)) return { path: user, builtin: false };
+  if (pathExists(user)) return { path: user, builtin: false };
   const builtin = join(packageRoot(), kind, `${nameOrFile}.yaml`);
-  if (existsSync(builtin)) return { path: builtin, builtin: true };
+  if (pathExists(builtin)) return { path: builtin, builtin: true };
   return undefined;
 }

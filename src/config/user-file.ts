@@ -1,8 +1,8 @@
 // Reads a YAML file a user wrote and validates it, reporting every problem as one line
 // `FILE:LINE:COL path.to.field: what is wrong` that points at the offending node.
-import { readFileSync } from 'node:fs';
 import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
+import { readText } from './file-facts.js';
 
 export class UserFileError extends Error {
   constructor(readonly file: string, readonly line: number, readonly col: number, readonly field: string, readonly problem: string) {
@@ -103,7 +103,9 @@ export function validateDocument<S extends z.ZodType>(file: string, text: string
     throw new UserFileError(file, pos.line, pos.col, '', `YAML: ${message}`);
   }
   const data: unknown = doc.toJS({ maxAliasCount: 100 }) ?? {};
-  const result = schema.safeParse(data);
+  // Each file is validated once: zod's compiled fast path for objects would cost more to
+  // generate (a new Function per object schema, per keymap file) than it saves.
+  const result = schema.safeParse(data, { jitless: true });
   if (result.success) return result.data;
   // A misspelt key also makes the real key look missing: report the spelling first.
   const issues = [...result.error.issues].sort((a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'));
@@ -151,7 +153,7 @@ function shapeAt(schema: z.ZodType, path: readonly PropertyKey[]): unknown {
 export function readUserFile<S extends z.ZodType>(file: string, schema: S): z.output<S> {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readText(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String((error as Error).message);

@@ -23,7 +23,9 @@ const TIME = /^\$(date:)?now(?:([+-])(.+))?$/;
 
 /**
  * "$now", "$now-3d" → unix seconds; "$date:now", "$date:now-30s" → an RFC 3339 time: recorded
- * times keep their age however long ago the file was written.
+ * times keep their age however long ago the file was written. Parts of the value that hold no
+ * time are returned as they are (the same objects), so a tick copies only what changes; the
+ * recording is never written to.
  */
 export function substituteTimes(value: unknown, nowMs: number): unknown {
   if (typeof value === 'string') {
@@ -35,9 +37,33 @@ export function substituteTimes(value: unknown, nowMs: number): unknown {
     const at = nowMs + (match[2] === '-' ? -offset : offset);
     return match[1] ? new Date(at).toISOString() : Math.round(at / 1000);
   }
-  if (Array.isArray(value)) return value.map((v) => substituteTimes(v, nowMs));
+  if (Array.isArray(value)) {
+    let copy: unknown[] | null = null;
+    for (let index = 0; index < value.length; index++) {
+      const item: unknown = value[index];
+      const replaced = substituteTimes(item, nowMs);
+      if (replaced !== item && copy === null) copy = value.slice(0, index);
+      if (copy !== null) copy.push(replaced);
+    }
+    return copy ?? value;
+  }
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substituteTimes(v, nowMs)]));
+    let copy: Record<string, unknown> | null = null;
+    const keys = Object.keys(value);
+    for (let index = 0; index < keys.length; index++) {
+      const key = keys[index] as string;
+      const item = (value as Record<string, unknown>)[key];
+      const replaced = substituteTimes(item, nowMs);
+      if (replaced !== item && copy === null) {
+        copy = {};
+        for (let before = 0; before < index; before++) {
+          const earlier = keys[before] as string;
+          copy[earlier] = (value as Record<string, unknown>)[earlier];
+        }
+      }
+      if (copy !== null) copy[key] = replaced;
+    }
+    return copy ?? value;
   }
   return value;
 }
@@ -109,7 +135,8 @@ export function replayDocker(scenario: Scenario, config: Pick<Config, 'plan' | '
         engine: recording.engine,
         readAt: at,
         list: current,
-        inspect: substituteTimes(inspect, at) as Record<string, unknown>,
+        // A copy: the inspects collected so far go on changing, and what a reading holds may be frozen.
+        inspect: { ...(substituteTimes(inspect, at) as Record<string, unknown>) },
         stats,
       }],
     };

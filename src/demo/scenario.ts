@@ -3,6 +3,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { pathExists, readText } from '../config/file-facts.js';
 import { packageRoot } from '../config/paths.js';
 import { ExecError, type CommandRunner, type ExecResult } from '../hosts/host.js';
 import type { CpuRaw } from '../probes/cpu/parse.js';
@@ -25,14 +26,14 @@ export class ScenarioError extends Error {}
 
 export function loadScenario(name: string): Scenario {
   const dir = join(scenariosDir(), name);
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(name) || !existsSync(dir)) {
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(name) || !pathExists(dir)) {
     throw new ScenarioError(`no demo scenario "${name}" (have: ${listScenarios().join(', ') || 'none'})`);
   }
   let description = '';
   let host = 'workstation';
   const meta = join(dir, 'scenario.yaml');
-  if (existsSync(meta)) {
-    const parsed = parseYaml(readFileSync(meta, 'utf8')) as { description?: unknown; host?: unknown } | null;
+  if (pathExists(meta)) {
+    const parsed = parseYaml(readText(meta)) as { description?: unknown; host?: unknown } | null;
     if (typeof parsed?.description === 'string') description = parsed.description;
     if (typeof parsed?.host === 'string') host = parsed.host;
   }

@@ -119,3 +119,18 @@ describe('containers in the demo scenarios', () => {
     });
   });
 });
+
+describe('substituteTimes shares what holds no time', () => {
+  it('returns the parts without times as the same objects, and copies only the way to a time', () => {
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    const still = { Labels: { a: '1' }, Ports: [] };
+    const value = [still, { Created: '$now-1h', Labels: { b: '2' } }];
+    const out = substituteTimes(value, now) as [unknown, { Created: number; Labels: unknown }];
+    expect(out).not.toBe(value);
+    expect(out[0]).toBe(still);
+    expect(out[1]).toEqual({ Created: now / 1000 - 3600, Labels: { b: '2' } });
+    expect(out[1].Labels).toBe(value[1]?.Labels);
+    expect(value[1]).toEqual({ Created: '$now-1h', Labels: { b: '2' } });
+    expect(substituteTimes(still, now)).toBe(still);
+  });
+});

@@ -4,7 +4,13 @@ import realStringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
 // Ink's Output is internal; the bundle uses it as the fallback.
 import InkOutput from '../../node_modules/ink/build/output.js';
+// Ink's sanitizeAnsi is internal too; the bundle uses it as the fallback.
+import inkSanitize from '../../node_modules/ink/build/sanitize-ansi.js';
+import inkMeasureText from '../../node_modules/ink/build/measure-text.js';
+import widestLine from 'widest-line';
 import { createFastOutput, type OutputClass } from '../../src/ui/fast-output.js';
+import { createFastSanitize } from '../../src/ui/fast-sanitize-ansi.js';
+import { createMeasureText } from '../../src/ui/bounded-measure-text.js';
 import fastStringWidth from '../../src/ui/string-width.js';
 
 const Original = InkOutput as OutputClass;
@@ -71,5 +77,55 @@ describe('Output stand-in', () => {
   it('falls back when a text runs past the right edge', () => {
     const wide = (o: InstanceType<OutputClass>) => o.write(6, 0, 'abcdefgh', { transformers: [] });
     expect(render(Fast, 10, 1, wide)).toBe(render(Original, 10, 1, wide));
+  });
+});
+
+describe('sanitizeAnsi stand-in', () => {
+  const original = inkSanitize as (text: string) => string;
+  const fast = createFastSanitize(original);
+
+  it('gives the same text as Ink for text with colours, with cursor movement and with C1 controls', () => {
+    const samples = [
+      '', 'plain ascii', '╭─ cpu ── ● ok ╮', 'データ 🚀', '\x1b[32m● ok\x1b[39m', '\x1b[1m\x1b[7m\x1b[31m ✖ CRIT \x1b[39m\x1b[27m\x1b[22m',
+      '\x1b[38;5;208morange\x1b[39m', '\x1b[38:2::1:2:3mrgb\x1b[m', 'a\x1b[2Jb', 'up\x1b[1Aback', '\x1b[?25l hidden', 'lone \x1b', '\x1b]8;;https://x\x07link\x1b]8;;\x07',
+      'c1 \u009b31m csi', 'c1 \u0085 nel', '\x1b[31', '\x1bM reverse index', '\x1b[<1m', 'ok\x1b[0m then \x1b[H home',
+    ];
+    for (const sample of samples) expect(fast(sample), JSON.stringify(sample)).toBe(original(sample));
+  });
+
+  it('leaves Ink out for text and colour sequences only', () => {
+    let calls = 0;
+    const counted = createFastSanitize((text) => {
+      calls++;
+      return original(text);
+    });
+    counted('\x1b[32m● ok\x1b[39m │ plain');
+    expect(calls).toBe(0);
+    counted('a\x1b[2Jb');
+    expect(calls).toBe(1);
+  });
+});
+
+describe('measureText stand-in', () => {
+  it('measures as Ink does', () => {
+    const measure = createMeasureText(widestLine);
+    const original = inkMeasureText as (text: string) => { width: number; height: number };
+    for (const text of ['', 'one', 'two\nlines', '\x1b[32m● ok\x1b[39m\n╭─╮', 'データ\n', 'a\n\nb']) {
+      expect(measure(text), JSON.stringify(text)).toEqual(original(text));
+    }
+  });
+
+  it('keeps at most its limit of sizes, and still answers after emptying', () => {
+    let measured = 0;
+    const measure = createMeasureText((text) => {
+      measured++;
+      return text.length;
+    }, 3);
+    for (const text of ['a', 'bb', 'ccc']) measure(text);
+    measure('a');
+    expect(measured).toBe(3);
+    expect(measure('dddd')).toEqual({ width: 4, height: 1 });
+    expect(measure('a')).toEqual({ width: 1, height: 1 });
+    expect(measured).toBe(5);
   });
 });

@@ -1,3 +1,4 @@
+import chalk, { foregroundColorNames, type ForegroundColorName } from 'chalk';
 import { Text } from 'ink';
 import { memo } from 'react';
 import { colorOf, type Theme } from '../theme.js';
@@ -9,31 +10,66 @@ function styleOf(segment: Segment, theme: Theme): Style {
   return { color: colorOf(segment.tone, theme), bold: theme.color && !!segment.bold, inverse: !!segment.inverse };
 }
 
-/** Joins neighbouring segments that look the same, so a line is as few Ink nodes as it can be. */
-function runs(line: Line, theme: Theme): { text: string; style: Style }[] {
-  const result: { text: string; style: Style }[] = [];
+const FOREGROUND = new Set<string>(foregroundColorNames);
+
+function isForeground(color: string): color is ForegroundColorName {
+  return FOREGROUND.has(color);
+}
+
+/**
+ * A run of text styled the way Ink's <Text color bold inverse> styles it (colour, then bold,
+ * then inverse, through the same chalk), so that a line can be one Text node instead of one
+ * per run: the same bytes on screen, a third of the React and Ink nodes.
+ */
+export function styled(text: string, style: Style): string {
+  let out = text;
+  if (style.color && isForeground(style.color)) out = chalk[style.color](out);
+  if (style.bold) out = chalk.bold(out);
+  if (style.inverse) out = chalk.inverse(out);
+  return out;
+}
+
+/** The line as one string: neighbouring segments that look the same are styled together. */
+export function lineString(line: Line, theme: Theme): string {
+  let out = '';
+  let text = '';
+  let current: Style | null = null;
   for (const segment of line) {
     if (!segment.text) continue;
     const style = styleOf(segment, theme);
-    const last = result.at(-1);
-    if (last && last.style.color === style.color && last.style.bold === style.bold && last.style.inverse === style.inverse) last.text += segment.text;
-    else result.push({ text: segment.text, style });
+    if (current && current.color === style.color && current.bold === style.bold && current.inverse === style.inverse) {
+      text += segment.text;
+      continue;
+    }
+    if (current) out += styled(text, current);
+    current = style;
+    text = segment.text;
   }
-  return result;
+  return current ? out + styled(text, current) : out;
 }
 
-export const LineView = memo(function LineView({ line, theme }: { line: Line; theme: Theme }) {
-  const parts = runs(line, theme);
-  if (parts.length === 1 && parts[0] && !parts[0].style.color && !parts[0].style.bold && !parts[0].style.inverse) {
-    return <Text wrap="truncate">{parts[0].text}</Text>;
+/** Same segments, in the same order, looking the same. */
+export function sameLine(a: Line, b: Line): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let index = 0; index < a.length; index++) {
+    const x = a[index];
+    const y = b[index];
+    if (!x || !y || x.text !== y.text || x.tone !== y.tone || !x.bold !== !y.bold || !x.inverse !== !y.inverse) return false;
   }
-  return (
-    <Text wrap="truncate">
-      {parts.map((part, index) => (
-        <Text key={index} color={part.style.color} bold={part.style.bold} inverse={part.style.inverse}>
-          {part.text}
-        </Text>
-      ))}
-    </Text>
-  );
+  return true;
+}
+
+/**
+ * Lines that are each exactly as wide as the box they are in, as frameLines makes them (a
+ * pane), as one Text: Ink lays out, measures and writes one node instead of one per line. Ink
+ * cuts a Text only where it is wider than its box, which such lines never are.
+ */
+export const LinesText = memo(function LinesText({ lines, theme }: { lines: readonly Line[]; theme: Theme }) {
+  return <Text wrap="truncate">{lines.map((line) => lineString(line, theme)).join('\n')}</Text>;
 });
+
+/** One line of a frame. A line that reads the same as last time is not rendered again. */
+export const LineView = memo(function LineView({ line, theme }: { line: Line; theme: Theme }) {
+  return <Text wrap="truncate">{lineString(line, theme)}</Text>;
+}, (a, b) => a.theme === b.theme && sameLine(a.line, b.line));

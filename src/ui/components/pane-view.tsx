@@ -10,7 +10,7 @@ import type { ContainersView } from '../panes/containers-view.js';
 import { paneContent } from '../panes/index.js';
 import type { Profiler } from '../profile.js';
 import type { Theme } from '../theme.js';
-import { LineView } from './lines.js';
+import { LinesText } from './lines.js';
 
 export type PaneViewProps = {
   id: PaneId;
@@ -43,9 +43,7 @@ function PaneViewInner({ id, entry, host, width, height, focused, scroll, config
   }, [id, entry, host, width, height, focused, scroll, config, age, profiler, containersView, backupsView, containerGroups]);
   return (
     <Box flexDirection="column" width={width} height={height}>
-      {lines.map((line, index) => (
-        <LineView key={index} line={line} theme={theme} />
-      ))}
+      <LinesText lines={lines} theme={theme} />
     </Box>
   );
 }

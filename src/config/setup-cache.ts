@@ -1,0 +1,91 @@
+// A cache of what loading the user's files produced (config, views, keymap, demo scenario),
+// kept while none of the files it was made from has changed, so that a start skips parsing
+// and validating them. It is only ever written from a load that succeeded, and only used when
+// every path that load looked at (src/config/file-facts.ts) is as it was, under the same
+// arguments, environment and build: a file that changed is loaded and validated again, with
+// the same errors as without a cache. Anything unexpected means "not cached".
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
+import { factsHold, recordFacts, type FileFact } from './file-facts.js';
+import { cacheHome, type Env } from './paths.js';
+
+const FORMAT = 1;
+
+/** Where cached loads are kept: $XDG_CACHE_HOME/homeops, or ~/.cache/homeops. */
+export function setupCacheDir(env: Env): string {
+  return join(cacheHome(env), 'homeops');
+}
+
+/** This build: a new bundle (or source file, unbundled) is a new key. */
+function buildIdentity(): string {
+  const file = fileURLToPath(import.meta.url);
+  try {
+    const stats = statSync(file);
+    return `${file}:${stats.size}:${stats.mtimeMs}`;
+  } catch {
+    return file;
+  }
+}
+
+// Maps (a keymap's bindings) survive JSON as tagged entry lists.
+function replacer(_key: string, value: unknown): unknown {
+  return value instanceof Map ? { $map: [...value.entries()] } : value;
+}
+
+function reviver(_key: string, value: unknown): unknown {
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const entries = (value as { $map?: unknown }).$map;
+    if (Array.isArray(entries) && Object.keys(value).length === 1) return new Map(entries as [unknown, unknown][]);
+  }
+  return value;
+}
+
+/** A short name for a key (FNV-1a, 32 bits twice); the key itself is stored and compared. */
+function nameOf(key: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193;
+  for (let index = 0; index < key.length; index++) {
+    const code = key.charCodeAt(index);
+    a = Math.imul(a ^ code, 0x01000193) >>> 0;
+    b = Math.imul(b ^ code, 0x811c9dc5) >>> 0;
+  }
+  return a.toString(16).padStart(8, '0') + b.toString(16).padStart(8, '0');
+}
+
+type Stored = { format: number; key: string; facts: FileFact[]; value: unknown };
+
+export type SetupCache = {
+  /** The cached value for `inputs`, or what `load` returns (then cached, when it can be). */
+  load<T>(inputs: unknown, load: () => T): T;
+};
+
+/** A cache in `dir`. `inputs` must hold everything besides the files that the value depends on. */
+export function setupCache(dir: string): SetupCache {
+  return {
+    load<T>(inputs: unknown, load: () => T): T {
+      const key = JSON.stringify({ format: FORMAT, build: buildIdentity(), inputs });
+      const file = join(dir, `setup-${nameOf(key)}.json`);
+      try {
+        const stored = JSON.parse(readFileSync(file, 'utf8'), reviver) as Stored;
+        if (stored.format === FORMAT && stored.key === key && Array.isArray(stored.facts) && factsHold(stored.facts)) return stored.value as T;
+      } catch {
+        // none yet, unreadable or from another version: load
+      }
+      const { value, facts } = recordFacts(load);
+      try {
+        const text = JSON.stringify({ format: FORMAT, key, facts, value } satisfies Stored, replacer);
+        // Only what comes back exactly as it was is kept (no undefined, no class instances).
+        if (!isDeepStrictEqual((JSON.parse(text, reviver) as Stored).value, value)) return value;
+        mkdirSync(dir, { recursive: true, mode: 0o700 });
+        const temporary = `${file}.${process.pid}.tmp`;
+        writeFileSync(temporary, text, { mode: 0o600 });
+        renameSync(temporary, file);
+      } catch {
+        // A cache that cannot be written only costs the next start its speed.
+      }
+      return value;
+    },
+  };
+}

@@ -1,0 +1,92 @@
+// A line is one <Text> holding a string styled the way nested <Text color bold inverse> would
+// style it: these tests hold it to the bytes Ink writes for the nested form.
+import chalk from 'chalk';
+import { Box, render, Text } from 'ink';
+import { EventEmitter } from 'node:events';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LinesText, LineView, lineString, sameLine } from '../../src/ui/components/lines.js';
+import { fitLine } from '../../src/ui/text.js';
+import { colorOf, type Theme } from '../../src/ui/theme.js';
+import type { Line } from '../../src/ui/text.js';
+
+class Sink extends EventEmitter {
+  readonly isTTY = true;
+  columns = 40;
+  rows = 10;
+  frames: string[] = [];
+  write(chunk: string): boolean {
+    this.frames.push(chunk);
+    return true;
+  }
+}
+
+const level = chalk.level;
+afterEach(() => {
+  chalk.level = level;
+});
+
+function frame(node: React.ReactElement): string {
+  const stdout = new Sink();
+  const instance = render(node, { stdout: stdout as unknown as NodeJS.WriteStream, debug: true, patchConsole: false, exitOnCtrlC: false });
+  instance.unmount();
+  return stdout.frames.filter((f) => f.trim() !== '').at(0) ?? '';
+}
+
+/** The nested form LineView used to render: one <Text> per run of equal style. */
+function Nested({ line, theme }: { line: Line; theme: Theme }) {
+  return (
+    <Text wrap="truncate">
+      {line.filter((s) => s.text).map((s, index) => (
+        <Text key={index} color={colorOf(s.tone, theme)} bold={theme.color && !!s.bold} inverse={!!s.inverse}>{s.text}</Text>
+      ))}
+    </Text>
+  );
+}
+
+const LINES: Line[] = [
+  [{ text: '╭─', tone: 'muted' }, { text: ' cpu ', bold: true }, { text: '────', tone: 'muted' }, { text: ' ● ok ', tone: 'ok' }, { text: '╮', tone: 'muted' }],
+  [{ text: ' ✖ CRIT ', tone: 'crit', inverse: true, bold: true }, { text: ' host', bold: true }, { text: ' · view x', tone: 'plain' }],
+  [{ text: 'plain only' }],
+  [{ text: 'a', tone: 'accent' }, { text: 'b', tone: 'accent' }, { text: '' }, { text: 'c', tone: 'group1' }, { text: 'd', inverse: true }],
+  [],
+  [{ text: 'wider than the terminal is, so Ink cuts it at forty columns', tone: 'warn' }, { text: ' and more', tone: 'stale' }],
+];
+
+describe('LineView', () => {
+  for (const color of [true, false]) {
+    it(`writes the same bytes as nested Texts (colour ${color ? 'on' : 'off'})`, () => {
+      chalk.level = 3;
+      const theme = { color };
+      for (const line of LINES) {
+        const wanted = frame(<Box flexDirection="column" width={40}><Nested line={line} theme={theme} /></Box>);
+        const got = frame(<Box flexDirection="column" width={40}><LineView line={line} theme={theme} /></Box>);
+        expect(got, JSON.stringify(line)).toBe(wanted);
+      }
+      const first = frame(<LineView line={LINES[0] ?? []} theme={theme} />);
+      expect(first.includes('\x1b[32m')).toBe(color);
+    });
+  }
+
+  it('as one Text, lines of the box\'s width give the same frame as one LineView each', () => {
+    chalk.level = 3;
+    const theme = { color: true };
+    const lines = LINES.map((line) => fitLine(line, 30));
+    const perLine = frame(<Box flexDirection="column" width={30} height={lines.length}>{lines.map((line, i) => <LineView key={i} line={line} theme={theme} />)}</Box>);
+    const oneText = frame(<Box flexDirection="column" width={30} height={lines.length}><LinesText lines={lines} theme={theme} /></Box>);
+    expect(oneText).toBe(perLine);
+    expect(oneText.split('\n').length).toBeGreaterThanOrEqual(lines.length);
+  });
+
+  it('styles nothing when chalk has no colour', () => {
+    chalk.level = 0;
+    expect(lineString(LINES[0] ?? [], { color: true })).toBe('╭─ cpu ──── ● ok ╮');
+  });
+
+  it('compares lines by what they show', () => {
+    const a: Line = [{ text: 'x', tone: 'ok' }, { text: 'y', bold: false }];
+    expect(sameLine(a, [{ text: 'x', tone: 'ok' }, { text: 'y' }])).toBe(true);
+    expect(sameLine(a, [{ text: 'x', tone: 'warn' }, { text: 'y' }])).toBe(false);
+    expect(sameLine(a, [{ text: 'x', tone: 'ok' }, { text: 'y', inverse: true }])).toBe(false);
+    expect(sameLine(a, [{ text: 'x', tone: 'ok' }])).toBe(false);
+  });
+});
