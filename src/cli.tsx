@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { HELP, parseArgs, UsageError, type Request } from './cli/args.js';
 import { packageRoot } from './config/paths.js';
 import { setupCache, setupCacheDir } from './config/setup-cache.js';
-import { UserFileError } from './config/user-file.js';
+import { UserFileError } from './config/user-file-error.js';
 import { listScenarios, ScenarioError } from './demo/scenario.js';
 import { ProfileError } from './hosts/profile.js';
 
@@ -51,12 +51,18 @@ async function main(argv: readonly string[]): Promise<number> {
   // config is read and validated: the first frame comes sooner.
   const consoleModule = request.command === 'console' ? import('./cli/console.js') : undefined;
   consoleModule?.catch(() => {});
-  const { setup, buildRuntime } = await import('./cli/compose.js');
   try {
-    // The console and status start from the cached config while its files are unchanged;
-    // check-config always reads and validates them.
+    // The console and status start from the cached config while its files are unchanged,
+    // without loading the YAML parser or the validators; check-config always reads and
+    // validates them.
     const cache = request.command === 'check-config' ? undefined : setupCache(setupCacheDir(process.env));
-    const s = setup(request.options, process.env, process.cwd(), cache);
+    const { cachedSetup } = await import('./cli/setup-core.js');
+    let s = cache ? cachedSetup(request.options, process.env, process.cwd(), cache) : null;
+    if (!s) {
+      const { setup } = await import('./cli/compose.js');
+      s = setup(request.options, process.env, process.cwd(), cache);
+    }
+    const { buildRuntime } = await import('./cli/runtime.js');
     if (request.command === 'check-config') {
       const { checkConfigReport } = await import('./cli/check-config.js');
       const { loadRunbooks } = await import('./runbooks/load.js');

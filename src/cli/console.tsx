@@ -1,9 +1,8 @@
 // The live console: renders the App in the alternate screen, with the actions controller behind
 // it, and owns every way out (a run in progress is stopped and left resumable).
 import { render } from 'ink';
-import { boundRunbooks, checkRunbookBindings } from '../config/keymaps.js';
-import { loadRunbooks } from '../runbooks/load.js';
 import { App, type AppActions } from '../ui/app.js';
+import { boundRunbooks } from '../ui/commands.js';
 import { profilerFromEnv } from '../ui/profile.js';
 import { themeFromEnv } from '../ui/theme.js';
 import type { Runtime, Setup } from './compose.js';
@@ -21,16 +20,20 @@ export async function runConsole(s: Setup, runtime: Runtime, options: { noColor:
   try {
     // A key bound to a runbook that does not exist is a located error (exit 78), found before
     // the screen changes; the runbooks themselves are validated after the first frame.
-    const bound = boundRunbooks(s.keymap);
-    if (bound.length) {
-      const quick = quickRunbookIds(runbookOptions);
-      if (bound.some((id) => !quick.has(id))) checkRunbookBindings(s.keymap, loadRunbooks(runbookOptions).runbooks.map((r) => r.id), env, cwd);
-    }
-    const catalog = () => {
+    // The runbooks' loader and validator (and the YAML and schema code under them) load only
+    // when runbooks are needed: an idle console never loads them.
+    const loadChecked = async () => {
+      const [{ loadRunbooks }, { checkRunbookBindings }] = await Promise.all([import('../runbooks/load.js'), import('../config/keymaps.js')]);
       const found = loadRunbooks(runbookOptions);
       checkRunbookBindings(s.keymap, found.runbooks.map((r) => r.id), env, cwd);
       return found;
     };
+    const bound = boundRunbooks(s.keymap);
+    if (bound.length) {
+      const quick = quickRunbookIds(runbookOptions);
+      if (bound.some((id) => !quick.has(id))) await loadChecked();
+    }
+    const catalog = loadChecked;
     controller = new ConsoleController({
       config: s.config, env, hosts: runtime.hosts, docker: runtime.docker, dns: runtime.dns, monitor, catalog, readOnly: s.readOnly, demo: s.scenario?.name ?? null,
     });

@@ -43,7 +43,7 @@ export type ControllerDeps = {
   monitor: { nudge(id: PaneId): void };
   /** The runbooks, or how to load them: loading validates every file, which takes a while, so
    *  it happens on first use or when loadCatalog() is called (after the first frame). */
-  catalog?: Catalog | (() => Catalog);
+  catalog?: Catalog | (() => Catalog | Promise<Catalog>);
   readOnly: boolean;
   /** The demo scenario replayed, or null: a demo runs no runbook against the estate. */
   demo: string | null;
@@ -123,6 +123,7 @@ export class ConsoleController implements ConsoleStateSource {
   private catalog: Catalog | null;
   /** Why the runbooks could not be loaded. */
   private catalogError: string | null = null;
+  private catalogLoading: Promise<Catalog> | null = null;
   readonly intents: ConsoleIntents;
 
   constructor(private readonly deps: ControllerDeps) {
@@ -132,10 +133,10 @@ export class ConsoleController implements ConsoleStateSource {
     // Bound once: the App passes them down as stable functions.
     this.intents = {
       answer: (id, answer, values) => this.answer(id, answer, values),
-      loadRunbooks: () => this.loadCatalog(),
+      loadRunbooks: () => void this.loadCatalog(),
       runRunbook: (id) => void this.runRunbook(id),
-      dryRun: (id) => this.dryRun(id),
-      verifyBackups: () => this.verifyBackups(),
+      dryRun: (id) => void this.dryRun(id),
+      verifyBackups: () => void this.verifyBackups(),
       showHistory: () => this.showHistory(),
       abortRun: () => this.abortRun(),
       closePanel: () => this.closePanel(),
@@ -161,22 +162,27 @@ export class ConsoleController implements ConsoleStateSource {
    * for: an idle console never spends the time or memory): a broken runbook file (a located
    * error) is said in a dialog, and the console goes on without runbooks.
    */
-  loadCatalog(): void {
-    if (this.catalog || typeof this.deps.catalog !== 'function') return;
-    try {
-      this.catalog = this.deps.catalog();
-    } catch (error) {
-      this.catalog = NO_RUNBOOKS;
-      this.catalogError = errorText(error);
-      this.notice('Runbooks not loaded', [this.catalogError, 'Fix the file (homeops check-config shows every problem) and start homeops again.'], 'crit');
-      return;
-    }
-    this.set({ catalog: entries(this.catalog) });
+  loadCatalog(): Promise<Catalog> {
+    if (this.catalog) return Promise.resolve(this.catalog);
+    const load = this.deps.catalog;
+    if (typeof load !== 'function') return Promise.resolve(NO_RUNBOOKS);
+    this.catalogLoading ??= (async () => {
+      try {
+        this.catalog = await load();
+        this.set({ catalog: entries(this.catalog) });
+      } catch (error) {
+        this.catalog = NO_RUNBOOKS;
+        this.catalogError = errorText(error);
+        this.notice('Runbooks not loaded', [this.catalogError, 'Fix the file (homeops check-config shows every problem) and start homeops again.'], 'crit');
+      }
+      return this.catalog;
+    })();
+    return this.catalogLoading;
   }
 
   /** A runbook by id, or null with the reason said. */
-  private runbook(id: string): Runbook | null {
-    this.loadCatalog();
+  private async runbook(id: string): Promise<Runbook | null> {
+    await this.loadCatalog();
     const found = this.catalog?.get(id);
     if (!found) this.say(this.catalogError ? `no runbooks: ${this.catalogError}` : `no runbook "${id}"`, 'warn');
     return found ?? null;
@@ -193,8 +199,7 @@ export class ConsoleController implements ConsoleStateSource {
       return;
     }
     if (found.length === 0) return;
-    this.loadCatalog();
-    void this.offerResume(found);
+    void this.loadCatalog().then(() => this.offerResume(found));
   }
 
   /**
@@ -371,8 +376,8 @@ export class ConsoleController implements ConsoleStateSource {
   }
 
   /** The backups pane's verify key: the first runbook with a verify-backups part runs that part. */
-  private verifyBackups(): void {
-    this.loadCatalog();
+  private async verifyBackups(): Promise<void> {
+    await this.loadCatalog();
     const found = this.catalog?.runbooks.find((r) => Object.hasOwn(r.parts, VERIFY_PART));
     if (!found) {
       this.say(this.catalogError ? `no runbooks: ${this.catalogError}` : `no runbook has a ${VERIFY_PART} part (docs/runbooks.md, "Parts")`, 'warn');
@@ -390,8 +395,12 @@ export class ConsoleController implements ConsoleStateSource {
       this.say(`${this.state.run?.runbook.id ?? 'a runbook'} is running; one run at a time (esc aborts it)`, 'warn');
       return;
     }
-    const runbook = this.runbook(id);
-    if (!runbook) return;
+    const runbook = await this.runbook(id);
+    if (!runbook || this.closed) return;
+    if (this.runActive) {
+      this.say(`${this.state.run?.runbook.id ?? 'a runbook'} is running; one run at a time (esc aborts it)`, 'warn');
+      return;
+    }
     const partSpec = part === null ? null : Object.hasOwn(runbook.parts, part) ? runbook.parts[part] : undefined;
     const refused = partSpec === undefined ? `${runbook.id} has no part "${part ?? ''}" (parts: ${partNames(runbook)})` : this.refusal(runbook, partSpec?.dangerous ?? runbook.dangerous);
     if (refused) {
@@ -508,8 +517,8 @@ export class ConsoleController implements ConsoleStateSource {
     }
   }
 
-  private dryRun(id: string): void {
-    const runbook = this.runbook(id);
+  private async dryRun(id: string): Promise<void> {
+    const runbook = await this.runbook(id);
     if (!runbook) return;
     if (this.runActive) {
       this.say(`${this.state.run?.runbook.id ?? 'a runbook'} is running; its panel stays until it ends`, 'warn');

@@ -4,14 +4,15 @@
 // does not exist still stop the start with a located error.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runbookDirs, type LoadRunbooksOptions } from '../runbooks/load.js';
+import { runbookDirCandidates, type RunbookDirOptions } from '../runbooks/dirs.js';
 
 const ID_LINE = /^id:[ \t]*(["']?)([A-Za-z0-9][A-Za-z0-9._-]*)\1[ \t]*(?:#.*)?$/m;
 
 /** Ids written plainly on an `id:` line; a file written otherwise is simply not counted. */
-export function quickRunbookIds(options: LoadRunbooksOptions): Set<string> {
+export function quickRunbookIds(options: RunbookDirOptions): Set<string> {
   const ids = new Set<string>();
-  for (const { dir } of runbookDirs(options)) {
+  // A missing directory is skipped here; the full load says so, located in the config.
+  for (const { dir } of runbookDirCandidates(options)) {
     let names: string[] = [];
     try {
       names = readdirSync(dir).filter((n) => /\.ya?ml$/.test(n));

@@ -2,7 +2,7 @@
 // extends default or vim); unknown commands, `runbook:<id>` with an id no runbook has, bad key
 // names and one key bound to two commands are errors with file:line:col.
 import { z } from 'zod';
-import { COMMAND_NAMES, isCommand, isStaticCommand, RUNBOOK_PREFIX, runbookOf, type Command } from '../ui/commands.js';
+import { boundRunbooks, COMMAND_NAMES, isCommand, isStaticCommand, RUNBOOK_PREFIX, runbookOf, type Command } from '../ui/commands.js';
 import { normaliseKey } from '../ui/keys.js';
 import { resolveNamed, type Env } from './paths.js';
 import { readUserFile, suggest, UserFileError } from './user-file.js';
@@ -114,15 +114,7 @@ export function loadKeymap(nameOrFile: string, env: Env, cwd: string, options: K
   return loadChain(nameOrFile, env, cwd, [], options);
 }
 
-/** The runbook ids a keymap's `runbook:<id>` bindings name. */
-export function boundRunbooks(keymap: Keymap): string[] {
-  const ids: string[] = [];
-  for (const command of keymap.bindings.keys()) {
-    const id = runbookOf(command);
-    if (id !== null) ids.push(id);
-  }
-  return ids;
-}
+export { boundRunbooks };
 
 /**
  * Checks the keymap's `runbook:<id>` bindings against the runbooks found (which are only known

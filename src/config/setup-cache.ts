@@ -59,20 +59,34 @@ type Stored = { format: number; key: string; facts: FileFact[]; value: unknown }
 export type SetupCache = {
   /** The cached value for `inputs`, or what `load` returns (then cached, when it can be). */
   load<T>(inputs: unknown, load: () => T): T;
+  /** The cached value for `inputs` while its files are unchanged; undefined otherwise. */
+  peek<T>(inputs: unknown): T | undefined;
 };
 
 /** A cache in `dir`. `inputs` must hold everything besides the files that the value depends on. */
 export function setupCache(dir: string): SetupCache {
+  const where = (inputs: unknown) => {
+    const key = JSON.stringify({ format: FORMAT, build: buildIdentity(), inputs });
+    return { key, file: join(dir, `setup-${nameOf(key)}.json`) };
+  };
+  const stored = (key: string, file: string): { value: unknown } | undefined => {
+    try {
+      const found = JSON.parse(readFileSync(file, 'utf8'), reviver) as Stored;
+      if (found.format === FORMAT && found.key === key && Array.isArray(found.facts) && factsHold(found.facts)) return { value: found.value };
+    } catch {
+      // none yet, unreadable or from another version
+    }
+    return undefined;
+  };
   return {
+    peek<T>(inputs: unknown): T | undefined {
+      const { key, file } = where(inputs);
+      return stored(key, file)?.value as T | undefined;
+    },
     load<T>(inputs: unknown, load: () => T): T {
-      const key = JSON.stringify({ format: FORMAT, build: buildIdentity(), inputs });
-      const file = join(dir, `setup-${nameOf(key)}.json`);
-      try {
-        const stored = JSON.parse(readFileSync(file, 'utf8'), reviver) as Stored;
-        if (stored.format === FORMAT && stored.key === key && Array.isArray(stored.facts) && factsHold(stored.facts)) return stored.value as T;
-      } catch {
-        // none yet, unreadable or from another version: load
-      }
+      const { key, file } = where(inputs);
+      const found = stored(key, file);
+      if (found) return found.value as T;
       const { value, facts } = recordFacts(load);
       try {
         const text = JSON.stringify({ format: FORMAT, key, facts, value } satisfies Stored, replacer);

@@ -3,13 +3,9 @@
 import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
 import { readText } from './file-facts.js';
+import { UserFileError } from './user-file-error.js';
 
-export class UserFileError extends Error {
-  constructor(readonly file: string, readonly line: number, readonly col: number, readonly field: string, readonly problem: string) {
-    super(`${file}:${line}:${col} ${field ? `${field}: ` : ''}${problem}`);
-    this.name = 'UserFileError';
-  }
-}
+export { UserFileError };
 
 type PathKey = PropertyKey;
 

@@ -2,8 +2,6 @@
 // readers' parsers (and, for nvidia-smi, through the real reader too, by a replaying Host).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
-import { pathExists, readText } from '../config/file-facts.js';
 import { packageRoot } from '../config/paths.js';
 import { ExecError, type CommandRunner, type ExecResult } from '../hosts/host.js';
 import type { CpuRaw } from '../probes/cpu/parse.js';
@@ -23,22 +21,6 @@ export function listScenarios(): string[] {
 }
 
 export class ScenarioError extends Error {}
-
-export function loadScenario(name: string): Scenario {
-  const dir = join(scenariosDir(), name);
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(name) || !pathExists(dir)) {
-    throw new ScenarioError(`no demo scenario "${name}" (have: ${listScenarios().join(', ') || 'none'})`);
-  }
-  let description = '';
-  let host = 'workstation';
-  const meta = join(dir, 'scenario.yaml');
-  if (pathExists(meta)) {
-    const parsed = parseYaml(readText(meta)) as { description?: unknown; host?: unknown } | null;
-    if (typeof parsed?.description === 'string') description = parsed.description;
-    if (typeof parsed?.host === 'string') host = parsed.host;
-  }
-  return { name, dir, description, host };
-}
 
 /** Replays cpu.json: one sample, or frames in turn (so the demo moves). */
 export function replayCpuReader(scenario: Scenario): ((signal: AbortSignal) => Promise<CpuRaw>) | null {

@@ -10,6 +10,7 @@ import { LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import type { Config } from '../config/schema.js';
 import { expandHome, packageRoot, userDir, type Env } from '../config/paths.js';
 import { UserFileError, validateDocument } from '../config/user-file.js';
+import { builtinRunbookDir, runbookDirCandidates } from './dirs.js';
 import { hostFields, parseHostField, runbookSchema, type RunbookDoc } from './schema.js';
 
 export type Runbook = RunbookDoc & {
@@ -37,9 +38,7 @@ export type LoadRunbooksOptions = {
   builtinDir?: string;
 };
 
-export function builtinRunbookDir(): string {
-  return join(packageRoot(), 'runbooks');
-}
+export { builtinRunbookDir };
 
 /** Where a config field sits in its file, for errors about the config itself. */
 function locateInConfig(file: string | undefined, path: (string | number)[]): { file: string; line: number; col: number } {
@@ -58,23 +57,21 @@ function locateInConfig(file: string | undefined, path: (string | number)[]): { 
 }
 
 export function runbookDirs(options: LoadRunbooksOptions): { dir: string; builtin: boolean }[] {
-  const dirs = [{ dir: options.builtinDir ?? builtinRunbookDir(), builtin: true }];
-  const own = join(userDir(options.env), 'runbooks');
-  if (existsSync(own)) dirs.push({ dir: own, builtin: false });
-  const base = options.configFile ? dirname(options.configFile) : options.cwd;
-  for (const [index, dir] of (options.config.runbooks?.dirs ?? []).entries()) {
-    const path = resolve(base, expandHome(dir, options.env));
-    let isDir = false;
-    try {
-      isDir = statSync(path).isDirectory();
-    } catch {
-      isDir = false;
+  const dirs: { dir: string; builtin: boolean }[] = [];
+  for (const { dir, builtin, index } of runbookDirCandidates(options)) {
+    if (index !== null) {
+      let isDir = false;
+      try {
+        isDir = statSync(dir).isDirectory();
+      } catch {
+        isDir = false;
+      }
+      if (!isDir) {
+        const at = locateInConfig(options.configFile, ['runbooks', 'dirs', index]);
+        throw new UserFileError(at.file, at.line, at.col, `runbooks.dirs.${index}`, `no such directory: ${dir}`);
+      }
     }
-    if (!isDir) {
-      const at = locateInConfig(options.configFile, ['runbooks', 'dirs', index]);
-      throw new UserFileError(at.file, at.line, at.col, `runbooks.dirs.${index}`, `no such directory: ${path}`);
-    }
-    if (!dirs.some((d) => d.dir === path)) dirs.push({ dir: path, builtin: false });
+    if (!dirs.some((d) => d.dir === dir)) dirs.push({ dir, builtin });
   }
   return dirs;
 }

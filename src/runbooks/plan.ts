@@ -6,7 +6,8 @@ import { formatDuration } from '../config/units.js';
 import type { InputValue } from './inputs.js';
 import type { Runbook } from './load.js';
 import { looksSecret, MASK, Redactor } from './redact.js';
-import { parseHostField, templatedStrings, type CheckSpec, type RunbookStep, type StepKind } from './schema.js';
+import { parseHostField, templatedStrings } from './fields.js';
+import type { CheckSpec, RunbookStep, StepKind } from './schema.js';
 import { renderTemplate, scanTemplate, type TemplateContext } from './template.js';
 
 export type PlannedCheck =

@@ -69,6 +69,16 @@ export function isCommand(name: string): name is Command {
   return isStaticCommand(name) || runbookOf(name) !== null;
 }
 
+/** The runbook ids that `runbook:<id>` bindings name. */
+export function boundRunbooks(keymap: { bindings: ReadonlyMap<string, unknown> }): string[] {
+  const ids: string[] = [];
+  for (const command of keymap.bindings.keys()) {
+    const id = runbookOf(command);
+    if (id !== null) ids.push(id);
+  }
+  return ids;
+}
+
 /** What help says a command does. */
 export function describeCommand(command: Command, runbookTitles?: ReadonlyMap<string, string>): string {
   const id = runbookOf(command);

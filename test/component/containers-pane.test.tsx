@@ -5,7 +5,7 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { replayDocker } from '../../src/demo/containers-replay.js';
-import { loadScenario } from '../../src/demo/scenario.js';
+import { loadScenario } from '../../src/demo/scenario-load.js';
 import type { Panes } from '../../src/monitor/snapshot.js';
 import { containersProbe } from '../../src/probes/containers/probe.js';
 import { UNPLANNED, type ContainerRow, type ContainersReading } from '../../src/probes/containers/types.js';

@@ -10,7 +10,8 @@ import { configSchema } from '../../src/config/schema.js';
 import { readUserFile } from '../../src/config/user-file.js';
 import { replayBackups } from '../../src/demo/backups-replay.js';
 import { RecordingError } from '../../src/demo/http-replay.js';
-import { listScenarios, loadScenario, type Scenario } from '../../src/demo/scenario.js';
+import { listScenarios, type Scenario } from '../../src/demo/scenario.js';
+import { loadScenario } from '../../src/demo/scenario-load.js';
 import { backupsProbe, type BackupsConfig } from '../../src/probes/backups/probe.js';
 import { backupsConfig, HOUR } from '../helpers/backups.js';
 

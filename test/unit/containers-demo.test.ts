@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { ActionRefused, READ_ONLY_REASON } from '../../src/docker/actions.js';
 import { DEMO_REASON, replayDocker, substituteTimes } from '../../src/demo/containers-replay.js';
-import { listScenarios, loadScenario } from '../../src/demo/scenario.js';
+import { listScenarios } from '../../src/demo/scenario.js';
+import { loadScenario } from '../../src/demo/scenario-load.js';
 import { containersProbe } from '../../src/probes/containers/probe.js';
 import type { ContainersReading } from '../../src/probes/containers/types.js';
 

@@ -207,10 +207,10 @@ describe('runbooks', () => {
     expect(notice.prompt?.lines.join(' ')).toMatch(/demo scenario/);
   });
 
-  it('a dry run shows each step\'s host and exact command and runs nothing', () => {
+  it('a dry run shows each step\'s host and exact command and runs nothing', async () => {
     const { controller, env } = testController(config, books(marker()));
     controller.intents.dryRun('echo');
-    const panel = controller.current().panel;
+    const { panel } = await until(controller, (state) => state.panel !== null);
     expect(panel?.kind).toBe('dry-run');
     const text = panel?.kind === 'dry-run' ? panel.lines.join('\n') : '';
     expect(text).toMatch(/1\. one\s+run\s+workstation \(local\)/);

@@ -7,6 +7,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GlobalOptions } from '../../src/cli/args.js';
 import { setup, type Setup } from '../../src/cli/compose.js';
+import { cachedSetup as fastSetup } from '../../src/cli/setup-core.js';
 import { pathExists, readText, recordFacts } from '../../src/config/file-facts.js';
 import { builtinConfigPath, packageRoot, type Env } from '../../src/config/paths.js';
 import { setupCache } from '../../src/config/setup-cache.js';
@@ -37,6 +38,7 @@ function cachedSetup(o: GlobalOptions): { s: Setup; loaded: boolean } {
         return load();
       });
     },
+    peek: <T,>(inputs: unknown): T | undefined => cache.peek<T>(inputs),
   };
   return { s: setup(o, env, dir, counting), loaded };
 }
@@ -99,6 +101,23 @@ describe('setup cache', () => {
     expect(cachedSetup(options()).loaded).toBe(true);
     expect(cachedSetup(options()).loaded).toBe(false);
     expect(cachedSetup(options({ view: 'tmux' })).loaded).toBe(true);
+  });
+
+  it('the fast start (no YAML parser, no validator) takes the cache only while every file is as it was', () => {
+    const file = join(dir, 'config.yaml');
+    writeFileSync(file, readFileSync(builtinConfigPath(), 'utf8'));
+    const o = options({ config: file, demo: 'healthy', refreshMs: 1000 });
+    const cache = setupCache(join(dir, 'cache'));
+    expect(fastSetup(o, env, dir, cache)).toBeNull();
+    const full = setup(o, env, dir, cache);
+    const fast = fastSetup(o, env, dir, cache);
+    expect(fast).not.toBeNull();
+    expect(isDeepStrictEqual(fast, full)).toBe(true);
+    expect(fast?.config.refresh).toBe(1000);
+    // Other options are another key; a changed file is no longer taken.
+    expect(fastSetup(options({ config: file }), env, dir, cache)).toBeNull();
+    writeFileSync(file, readFileSync(builtinConfigPath(), 'utf8').replace(/^refresh: .*$/m, 'refresh: 5s'));
+    expect(fastSetup(o, env, dir, cache)).toBeNull();
   });
 
   it('does not keep what would not come back the same from its file', () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { builtinConfigPath } from '../../src/config/paths.js';
 import { configSchema } from '../../src/config/schema.js';
 import { readUserFile } from '../../src/config/user-file.js';
-import { loadScenario } from '../../src/demo/scenario.js';
+import { loadScenario } from '../../src/demo/scenario-load.js';
 import { replayVpnSources } from '../../src/demo/vpn-replay.js';
 import { vpnProbe, vpnReader } from '../../src/probes/vpn/probe.js';
 import { vpnHeadline } from '../../src/ui/panes/vpn.js';

@@ -1,6 +1,6 @@
 // The containers probe: any reader of ContainersRaw (the live engines of src/docker/access.ts,
 // or a demo recording), the pure reading builder, restart-loop history, and the assessment.
-import { dockerSchema, type Config, type DockerConfig } from '../../config/schema.js';
+import type { Config, DockerConfig } from '../../config/schema.js';
 import type { Probe } from '../probe.js';
 import { assessContainers } from './assess.js';
 import type { ContainersRaw } from './raw.js';
@@ -8,7 +8,17 @@ import { buildReading } from './reading.js';
 import type { ContainerRow, ContainersReading } from './types.js';
 
 /** The docker section's defaults, for a config without one. */
-export const DEFAULT_DOCKER: DockerConfig = dockerSchema.parse({});
+/** The docker section's defaults (what the schema gives for `docker: {}`; a test holds them equal). */
+export const DEFAULT_DOCKER: DockerConfig = {
+  endpoints: [],
+  interval: 2000,
+  timeout: 3000,
+  statsInterval: 2000,
+  startingGrace: 120_000,
+  restartLoop: { restarts: 3, window: 600_000 },
+  stopTimeout: 10_000,
+  logLines: 200,
+};
 
 type Seen = { at: number; count: number };
 

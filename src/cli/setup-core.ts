@@ -1,0 +1,47 @@
+// What a run is set up from (config, views, keymap, scenario, placement), and the fast way to
+// it: a start whose files are unchanged takes them from the cache (src/config/setup-cache.ts)
+// without loading the YAML parser or the validators. compose.ts has the slow way.
+import type { Keymap } from '../config/keymaps.js';
+import type { LoadedConfig } from '../config/load.js';
+import type { Env } from '../config/paths.js';
+import type { SetupCache } from '../config/setup-cache.js';
+import type { View } from '../config/views.js';
+import type { Scenario } from '../demo/scenario.js';
+import { chooseProfile, resolveHosts, thisMachine, type HostPlacement } from '../hosts/profile.js';
+import type { GlobalOptions } from './args.js';
+
+export type Setup = LoadedConfig & {
+  views: View[];
+  /** Index into views of the one asked for, or 'auto'. */
+  initialView: number | 'auto';
+  keymap: Keymap;
+  scenario: Scenario | null;
+  readOnly: boolean;
+  /** Which hosts are this machine and which are reached over SSH (the profile). */
+  placement: HostPlacement;
+};
+
+/** What setup reads from files: the slow part (YAML and validation), and the part a cache keeps. */
+export type Loaded = LoadedConfig & { views: View[]; initialView: number | 'auto'; keymap: Keymap; scenario: Scenario | null };
+
+/** Everything besides the files that what is loaded depends on: the cache's key. */
+export function setupInputs(options: GlobalOptions, env: Env, cwd: string): unknown {
+  return {
+    config: options.config ?? null, view: options.view ?? null, keymap: options.keymap ?? null, demo: options.demo ?? null,
+    env: { HOMEOPS_CONFIG: env.HOMEOPS_CONFIG ?? null, XDG_CONFIG_HOME: env.XDG_CONFIG_HOME ?? null, HOME: env.HOME ?? null },
+    cwd,
+  };
+}
+
+/** The setup from what was loaded: the refresh asked for, read-only, where each host is. */
+export function completeSetup(loaded: Loaded, options: GlobalOptions, env: Env): Setup {
+  const config = options.refreshMs ? { ...loaded.config, refresh: options.refreshMs } : loaded.config;
+  const placement = resolveHosts(config, chooseProfile(options.profile, env, config), thisMachine());
+  return { ...loaded, config, readOnly: options.readOnly || config.readOnly, placement };
+}
+
+/** The setup from the cache while none of its files has changed; null otherwise (load them: compose.ts). */
+export function cachedSetup(options: GlobalOptions, env: Env, cwd: string, cache: SetupCache): Setup | null {
+  const loaded = cache.peek<Loaded>(setupInputs(options, env, cwd));
+  return loaded === undefined ? null : completeSetup(loaded, options, env);
+}
