@@ -27,6 +27,10 @@ const TIME = /^\$(date:)?now(?:([+-])(.+))?$/;
  * time are returned as they are (the same objects), so a tick copies only what changes; the
  * recording is never written to.
  */
+// Parts of a recording found to hold no time to put in: skipped on every later tick (the
+// recording is never written to, so what holds no time never will).
+const TIMELESS = new WeakSet<object>();
+
 export function substituteTimes(value: unknown, nowMs: number): unknown {
   if (typeof value === 'string') {
     if (value.charCodeAt(0) !== 36 /* $ */) return value;
@@ -37,6 +41,7 @@ export function substituteTimes(value: unknown, nowMs: number): unknown {
     const at = nowMs + (match[2] === '-' ? -offset : offset);
     return match[1] ? new Date(at).toISOString() : Math.round(at / 1000);
   }
+  if (value && typeof value === 'object' && TIMELESS.has(value)) return value;
   if (Array.isArray(value)) {
     let copy: unknown[] | null = null;
     for (let index = 0; index < value.length; index++) {
@@ -45,6 +50,7 @@ export function substituteTimes(value: unknown, nowMs: number): unknown {
       if (replaced !== item && copy === null) copy = value.slice(0, index);
       if (copy !== null) copy.push(replaced);
     }
+    if (copy === null) TIMELESS.add(value);
     return copy ?? value;
   }
   if (value && typeof value === 'object') {
@@ -63,6 +69,7 @@ export function substituteTimes(value: unknown, nowMs: number): unknown {
       }
       if (copy !== null) copy[key] = replaced;
     }
+    if (copy === null) TIMELESS.add(value);
     return copy ?? value;
   }
   return value;

@@ -19,11 +19,8 @@ export default function stringWidth(input: string, options?: Options): number {
   if (options && (options.ambiguousIsNarrow === false || options.countAnsiEscapeCodes)) return realStringWidth(input, options);
   if (typeof input !== 'string' || input.length === 0) return 0;
   const plain = input.includes('\u001b') || input.includes('\u009b') ? input.replace(ANSI, '') : input;
-  if (NARROW.test(plain)) {
-    let count = 0;
-    for (const _ of plain) count++;
-    return count;
-  }
+  // Every character NARROW takes is in the BMP: one UTF-16 unit, one cell.
+  if (NARROW.test(plain)) return plain.length;
   let width = cache.get(input);
   if (width === undefined) {
     width = realStringWidth(input);

@@ -14,7 +14,12 @@ export function cellWidth(char: string): number {
   return WIDE.test(char) ? 2 : 1;
 }
 
+// Characters one cell wide each (none zero-width, none wide), all in the BMP: a text of only
+// these is as wide as it is long. Most of what panes draw; checked once instead of per character.
+const ONE_CELL = /^[\u0020-\u007e\u00a0-\u00ff\u2010-\u2027\u2030-\u205e\u2190-\u21ff\u2500-\u25ff]*$/;
+
 export function textWidth(text: string): number {
+  if (ONE_CELL.test(text)) return text.length;
   let width = 0;
   for (const char of text) width += cellWidth(char);
   return width;

@@ -133,5 +133,9 @@ describe('substituteTimes shares what holds no time', () => {
     expect(out[1].Labels).toBe(value[1]?.Labels);
     expect(value[1]).toEqual({ Created: '$now-1h', Labels: { b: '2' } });
     expect(substituteTimes(still, now)).toBe(still);
+    // The next tick puts the new time in again, and still shares the rest.
+    const later = substituteTimes(value, now + 2000) as [unknown, { Created: number }];
+    expect(later[0]).toBe(still);
+    expect(later[1].Created).toBe(now / 1000 - 3600 + 2);
   });
 });

@@ -13,6 +13,16 @@ describe('textWidth', () => {
     expect(textWidth('e\u0301')).toBe(1);
     expect(cellWidth('…')).toBe(1);
   });
+
+  it('a text is as wide as the sum of its characters, whatever mix they come in', () => {
+    const pool = ['a', ' ', '█', '▏', '─', '┃', '●', '·', '°', '…', '↓', 'é', '日', '🔥', '\u0301', '\u200b', 'ÿ', '‐', '⁞', '◿', '\u2028'];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648);
+    for (let i = 0; i < 500; i++) {
+      const text = Array.from({ length: next() % 12 }, () => pool[next() % pool.length]).join('');
+      expect(textWidth(text), JSON.stringify(text)).toBe(Array.from(text).reduce((sum, ch) => sum + cellWidth(ch), 0));
+    }
+  });
 });
 
 describe('clean', () => {
