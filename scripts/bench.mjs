@@ -20,6 +20,7 @@ import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { NODE_FLAGS } from './node-flags.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const work = join(root, '.bench'); // raw files of the last run (git-ignored)
@@ -65,7 +66,7 @@ const targets = [
     name: 'homeops',
     console: true,
     label: 'homeops --demo healthy',
-    command: [process.execPath, '--max-semi-space-size=1', join(root, 'dist', 'cli.js'), '--demo', 'healthy'],
+    command: [process.execPath, ...NODE_FLAGS, join(root, 'dist', 'cli.js'), '--demo', 'healthy'],
     firstFrame: new RegExp(opts['first-frame']),
     needs: 'npm run build',
   },
@@ -75,7 +76,7 @@ const targets = [
     name: 'homeops-tmux',
     console: true,
     label: 'homeops --view tmux',
-    command: [process.execPath, '--max-semi-space-size=1', join(root, 'dist', 'cli.js'), '--demo', 'healthy', '--view', 'tmux'],
+    command: [process.execPath, ...NODE_FLAGS, join(root, 'dist', 'cli.js'), '--demo', 'healthy', '--view', 'tmux'],
     firstFrame: new RegExp(opts['first-frame']),
     needs: 'npm run build',
   },
@@ -721,7 +722,7 @@ async function containersEngineRun() {
       name: 'containers',
       console: true,
       label: `homeops, ${names.length} containers`,
-      command: [process.execPath, join(root, 'dist', 'cli.js'), '--config', config, '--refresh', '2s'],
+      command: [process.execPath, ...NODE_FLAGS, join(root, 'dist', 'cli.js'), '--config', config, '--refresh', '2s'],
       firstFrame: /\b\d+ running\b/,
       starts: 1,
       window: {

@@ -4,6 +4,7 @@ import { build } from 'esbuild';
 import { chmodSync, readFileSync, rmSync } from 'node:fs';
 import { resolve as resolvePath, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NODE_FLAGS } from './node-flags.mjs';
 
 const shim = fileURLToPath(new URL('../src/ui/string-width.ts', import.meta.url));
 const outputShim = fileURLToPath(new URL('./bundle/ink-output.js', import.meta.url));
@@ -107,10 +108,9 @@ await build({
   // Ink loads the React devtools only when DEV is set; it is not a dependency.
   external: ['react-devtools-core'],
   banner: {
-    // require and __dirname for bundled CommonJS (ssh2 reads __dirname when it loads). The
-    // young generation is capped at 1 MB per semi-space: the console allocates little per
-    // frame, and V8's default lets it grow to 16 MB of resident memory for nothing.
-    js: "#!/usr/bin/env -S node --max-semi-space-size=1\nimport { createRequire as __cr } from 'node:module'; import { dirname as __dn } from 'node:path'; import { fileURLToPath as __fu } from 'node:url'; const require = __cr(import.meta.url); const __dirname = __dn(__fu(import.meta.url));",
+    // require and __dirname for bundled CommonJS (ssh2 reads __dirname when it loads); node
+    // with the console's V8 options (scripts/node-flags.mjs).
+    js: `#!/usr/bin/env -S node ${NODE_FLAGS.join(' ')}\n` + "import { createRequire as __cr } from 'node:module'; import { dirname as __dn } from 'node:path'; import { fileURLToPath as __fu } from 'node:url'; const require = __cr(import.meta.url); const __dirname = __dn(__fu(import.meta.url));",
   },
   plugins: [fastStringWidth, fastOutput, nativeAddons, noGrpc, yogaWithoutFetch],
   logLevel: 'warning',
