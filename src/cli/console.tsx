@@ -19,9 +19,9 @@ export async function runConsole(s: Setup, runtime: Runtime, options: { noColor:
   let controller: ConsoleController;
   try {
     // A key bound to a runbook that does not exist is a located error (exit 78), found before
-    // the screen changes; the runbooks themselves are validated after the first frame.
-    // The runbooks' loader and validator (and the YAML and schema code under them) load only
-    // when runbooks are needed: an idle console never loads them.
+    // the screen changes from the files' id lines. The runbooks' loader and validator (and the
+    // YAML and schema code under them) load only when runbooks are needed: an idle console
+    // never loads them.
     const loadChecked = async () => {
       const [{ loadRunbooks }, { checkRunbookBindings }] = await Promise.all([import('../runbooks/load.js'), import('../config/keymaps.js')]);
       const found = loadRunbooks(runbookOptions);
@@ -103,8 +103,8 @@ export async function runConsole(s: Setup, runtime: Runtime, options: { noColor:
     },
   );
   monitor.start();
-  // After the first frames: the offer to resume a run that was interrupted (the runbooks, a
-  // few hundred ms of validation, are loaded only then, or when the menu or a runbook key asks).
+  // After the first frames: the offer to resume a run that was interrupted (the runbooks are
+  // loaded then only if there is one; otherwise when the menu or a runbook key asks).
   setTimeout(() => {
     if (!finished) controller.start();
   }, 250);

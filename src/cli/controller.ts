@@ -14,7 +14,7 @@ import type { Hosts } from '../hosts/registry.js';
 import { readHistory, readRunEntries, type AuditEntry, type RunHistoryEntry } from '../runbooks/audit.js';
 import type { Runbook, RunbookCatalog } from '../runbooks/load.js';
 import { envNameFor, InputError, isRequired } from '../runbooks/inputs.js';
-import { formatPlan, inputsUsed, partNames, type RunPlan } from '../runbooks/plan.js';
+import { formatPlan, inputsUsed, runScope, type RunPlan } from '../runbooks/plan.js';
 import { prepareResume, prepareRun } from '../runbooks/prepare.js';
 import { ReadOnlyError, RunInterruption, runPlan, type ConfirmRequest, type RunDeps, type RunResult } from '../runbooks/runner.js';
 import { abandonRun, findInterruptedRuns, type InterruptedRun, type RunState } from '../runbooks/state.js';
@@ -82,7 +82,7 @@ const VERB: Record<ContainerAction, { verb: string; doing: string; done: string 
 };
 
 /** The part of a runbook the backups pane's verify key runs. */
-export const VERIFY_PART = 'verify-backups';
+const VERIFY_PART = 'verify-backups';
 
 const DEMO_REFUSAL = 'a demo scenario replays recordings, so no runbook runs against the estate; d in the runbook menu shows what a run would do';
 
@@ -391,23 +391,26 @@ export class ConsoleController implements ConsoleStateSource {
     // A resumed run keeps its part.
     const part = resume ? resume.part ?? null : only;
     if (this.closed) return;
-    if (this.runActive) {
-      this.say(`${this.state.run?.runbook.id ?? 'a runbook'} is running; one run at a time (esc aborts it)`, 'warn');
-      return;
-    }
+    // Said at once; asked again after the runbooks are loaded, in case a run began meanwhile.
+    const busy = () => {
+      if (this.runActive) this.say(`${this.state.run?.runbook.id ?? 'a runbook'} is running; one run at a time (esc aborts it)`, 'warn');
+      return this.runActive;
+    };
+    if (busy()) return;
     const runbook = await this.runbook(id);
-    if (!runbook || this.closed) return;
-    if (this.runActive) {
-      this.say(`${this.state.run?.runbook.id ?? 'a runbook'} is running; one run at a time (esc aborts it)`, 'warn');
-      return;
+    if (!runbook || this.closed || busy()) return;
+    let refused: string | null = null;
+    let dangerous = runbook.dangerous;
+    try {
+      ({ dangerous } = runScope(runbook, part));
+    } catch (error) {
+      refused = errorText(error);
     }
-    const partSpec = part === null ? null : Object.hasOwn(runbook.parts, part) ? runbook.parts[part] : undefined;
-    const refused = partSpec === undefined ? `${runbook.id} has no part "${part ?? ''}" (parts: ${partNames(runbook)})` : this.refusal(runbook, partSpec?.dangerous ?? runbook.dangerous);
+    refused ??= this.refusal(runbook, dangerous);
     if (refused) {
       this.notice(`${runbook.id}${part ? ` · ${part}` : ''} refused`, [refused], 'warn');
       return;
     }
-    const dangerous = partSpec?.dangerous ?? runbook.dangerous;
     // The inputs the run uses are asked in a form (a resumed run keeps its own).
     const asked = resume ? [] : inputsUsed(runbook, part);
     let plan: RunPlan;

@@ -15,7 +15,7 @@ import type { RunEvent } from '../runbooks/events.js';
 import { InputError, isRequired, parseInputPairs } from '../runbooks/inputs.js';
 import { loadRunbooks, type Runbook } from '../runbooks/load.js';
 import { formatTime, LockedError, thisMachine, unlock } from '../runbooks/lock.js';
-import { formatPlan, partNames, PlanError, type RunPlan } from '../runbooks/plan.js';
+import { formatPlan, PlanError, runScope, type RunPlan } from '../runbooks/plan.js';
 import { prepareResume, prepareRun } from '../runbooks/prepare.js';
 import { ReadOnlyError, ResumeError, RunInterruption, runPlan, type ConfirmRequest } from '../runbooks/runner.js';
 import { templatedStrings, type CheckSpec } from '../runbooks/schema.js';
@@ -237,12 +237,13 @@ async function runCommand(request: Extract<RunbookRequest, { action: 'run' }>, o
     io.err(`${runbook.unavailable}\n`);
     return EXIT.config;
   }
-  const part = request.part === null ? null : Object.hasOwn(runbook.parts, request.part) ? runbook.parts[request.part] : undefined;
-  if (part === undefined) {
-    io.err(`homeops: ${runbook.id} has no part "${request.part ?? ''}" (parts: ${partNames(runbook)})\n`);
+  let dangerous: boolean;
+  try {
+    ({ dangerous } = runScope(runbook, request.part));
+  } catch (error) {
+    io.err(`homeops: ${error instanceof Error ? error.message : String(error)}\n`);
     return EXIT.usage;
   }
-  const dangerous = part?.dangerous ?? runbook.dangerous;
   const readOnlyReason = options.readOnly ? 'homeops was started with --read-only' : config.readOnly ? `the config says readOnly: true (${configFile})` : null;
   if (readOnlyReason && dangerous && !request.dryRun) {
     io.err(`homeops: ${new ReadOnlyError(runbook.id, readOnlyReason).message}\n`);

@@ -4,13 +4,12 @@
 // (FILE:LINE:COL path: message). A built-in runbook that the config cannot serve (a minimal
 // config without the NAS, or without the site values it calls) is listed as unavailable, with
 // the located reason, rather than breaking every command.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import type { Config } from '../config/schema.js';
-import { expandHome, packageRoot, userDir, type Env } from '../config/paths.js';
 import { UserFileError, validateDocument } from '../config/user-file.js';
-import { builtinRunbookDir, runbookDirCandidates } from './dirs.js';
+import { builtinRunbookDir, runbookDirCandidates, type RunbookDirOptions } from './dirs.js';
 import { hostFields, parseHostField, runbookSchema, type RunbookDoc } from './schema.js';
 
 export type Runbook = RunbookDoc & {
@@ -28,15 +27,8 @@ export type RunbookCatalog = {
   dirs: { dir: string; builtin: boolean }[];
 };
 
-export type LoadRunbooksOptions = {
-  config: Config;
-  env: Env;
-  /** The config file, for runbooks.dirs relative to it and for locating its errors. */
-  configFile?: string;
-  cwd: string;
-  /** Built-in runbooks; the package's runbooks/ by default. */
-  builtinDir?: string;
-};
+/** The config file (configFile) also locates errors about runbooks.dirs. */
+export type LoadRunbooksOptions = RunbookDirOptions;
 
 export { builtinRunbookDir };
 

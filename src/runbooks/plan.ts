@@ -230,7 +230,7 @@ export function planRun(runbook: Runbook, inputs: Record<string, InputValue>, co
  * `when`, in the order the runbook declares them. A form asks for these and no others.
  */
 export function inputsUsed(runbook: Runbook, part: string | null = null): string[] {
-  const only = part !== null && Object.hasOwn(runbook.parts, part) ? runbook.parts[part]?.steps ?? [] : null;
+  const only = runScope(runbook, part).part?.steps ?? null;
   const steps = only ? runbook.steps.filter((s) => only.includes(s.id)) : [...runbook.steps, ...runbook.rollback];
   const used = new Set<string>();
   for (const step of steps) {
@@ -240,10 +240,21 @@ export function inputsUsed(runbook: Runbook, part: string | null = null): string
   return Object.keys(runbook.inputs).filter((name) => used.has(name));
 }
 
-/** The parts a runbook can run alone, as "name (title)" words for messages. */
-export function partNames(runbook: Runbook): string {
-  const names = Object.keys(runbook.parts);
-  return names.length ? names.join(', ') : 'none';
+export type RunbookPart = Runbook['parts'][string];
+
+/**
+ * What a run of the runbook, or of one of its parts, covers: the part (null: the whole
+ * runbook) and whether it counts as dangerous (a part's own flag, else the runbook's). Throws
+ * PlanError for a part the runbook does not have.
+ */
+export function runScope(runbook: Runbook, name: string | null): { part: RunbookPart | null; dangerous: boolean } {
+  if (name === null) return { part: null, dangerous: runbook.dangerous };
+  const part = Object.hasOwn(runbook.parts, name) ? runbook.parts[name] : undefined;
+  if (!part) {
+    const names = Object.keys(runbook.parts);
+    throw new PlanError(`${runbook.id} has no part "${name}" (parts: ${names.length ? names.join(', ') : 'none'})`);
+  }
+  return { part, dangerous: part.dangerous ?? runbook.dangerous };
 }
 
 /**
@@ -252,12 +263,12 @@ export function partNames(runbook: Runbook): string {
  */
 export function selectPart(plan: RunPlan, name: string): RunPlan {
   const { runbook } = plan;
-  const part = Object.hasOwn(runbook.parts, name) ? runbook.parts[name] : undefined;
-  if (!part) throw new PlanError(`${runbook.id} has no part "${name}" (parts: ${partNames(runbook)})`);
+  const { part, dangerous } = runScope(runbook, name);
+  if (!part) return plan;
   const steps = plan.steps.filter((step) => part.steps.includes(step.id)).map((step, index) => ({ ...step, index }));
   return {
     ...plan,
-    runbook: { ...runbook, title: `${runbook.title}: ${part.title}`, dangerous: part.dangerous ?? runbook.dangerous },
+    runbook: { ...runbook, title: `${runbook.title}: ${part.title}`, dangerous },
     part: name,
     steps,
     rollback: [],

@@ -18,7 +18,7 @@ import { STATIC_CONSOLE_STATE, type ConsoleIntents, type ConsoleStateSource } fr
 import { useConsoleState } from './hooks/use-console-state.js';
 import { useSnapshot, type SnapshotSource } from './hooks/use-snapshot.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
-import { INITIAL_INTERACTION, routeKey, scrollOf, type Effect, type Interaction, type KeyPress, type RouteContext } from './interaction.js';
+import { formOf, INITIAL_INTERACTION, routeKey, scrollOf, type Effect, type Interaction, type KeyPress, type RouteContext } from './interaction.js';
 import { keyPresses } from './keys.js';
 import { choosePlacement, usableRows, type LaidOut, type Placement, type Size } from './layout.js';
 import type { Profiler } from './profile.js';
@@ -178,7 +178,7 @@ export function App(props: AppProps) {
 
   // The dialog or the menu, on top of whatever is below.
   const typed = cs.prompt && ix.typed?.promptId === cs.prompt.id ? ix.typed : null;
-  const form = cs.prompt && ix.form?.promptId === cs.prompt.id ? ix.form : null;
+  const form = cs.prompt?.kind === 'inputs' ? formOf(ix, cs.prompt) : null;
   const overlayArea = full.kind === 'too-small' && !hasPanel ? rows : areaHeight;
   const overlay = useMemo<Placed | null>(() => {
     const area = { width: size.columns, height: overlayArea };

@@ -163,7 +163,6 @@ function routeForm(ui: UiState, ix: Interaction, press: KeyPress, prompt: Extrac
     return withForm({ ...form, values: { ...form.values, [field.name]: next } });
   }
   if (press.name === 'backspace') return withForm({ ...form, values: { ...form.values, [field.name]: Array.from(value).slice(0, -1).join('') } });
-  if (press.name === 'space') return withForm({ ...form, values: { ...form.values, [field.name]: `${value} ` } });
   if (press.text) return withForm({ ...form, values: { ...form.values, [field.name]: value + press.text } });
   return { ui, ix, effects: [] };
 }

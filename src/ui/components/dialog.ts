@@ -69,8 +69,8 @@ function fieldValue(field: FormField, value: string, current: boolean): Line {
 
 /** The form's lines: a field each, its description under the one at the cursor. */
 function formLines(prompt: Extract<Prompt, { kind: 'inputs' }>, form: FormView | null, width: number): Line[] {
-  const index = form?.index ?? prompt.focus;
-  const values = form?.values ?? prompt.values;
+  // Before any key, the form as the prompt opens it.
+  const { index, values } = form ?? { index: prompt.focus, values: prompt.values };
   const nameWidth = Math.min(20, Math.max(...prompt.fields.map((f) => textWidth(f.name))));
   const lines: Line[] = [];
   prompt.fields.forEach((field, i) => {

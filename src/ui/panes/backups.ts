@@ -56,6 +56,12 @@ function versions(set: BackupSetReading): string {
   return `${set.count} ${noun}, ${formatAge(r.oldestAgeMs)}/${every(r.limitMs)}`;
 }
 
+/** A backup's size worth showing: a directory's says nothing, nor does an empty stamp file's. */
+function shownSize(set: BackupSetReading, item: BackupItem | null): number | null {
+  const size = item?.size ?? null;
+  return size !== null && size > 0 && set.kind !== 'dirs' ? size : null;
+}
+
 /** How much of the tail a narrow pane leaves out: 0 nothing, 1 the size, 2 the versions too. */
 type Squeeze = 0 | 1 | 2;
 type Layout = { nameWidth: number; hostWidth: number; barWidth: number; shownAt: number; squeeze: Squeeze };
@@ -69,9 +75,8 @@ function setTail(set: BackupSetReading, shownAt: number, squeeze: Squeeze): Segm
   const schedule = showVersions ? pad(every(set.scheduleMs), 3) : every(set.scheduleMs);
   const tail: Segment[] = [{ text: `${pad(age, 4, 'right')} / ${schedule}`, tone: set.state === 'fresh' ? 'plain' : tone, bold: set.state !== 'fresh' }];
   if (showVersions) tail.push({ text: `  ${versions(set)}`, tone: set.retention?.over ? 'warn' : 'muted' });
-  const size = set.newest?.size ?? null;
-  // A directory's size says nothing, nor does an empty stamp file's.
-  if (squeeze < 1 && size !== null && size > 0 && set.kind !== 'dirs') tail.push({ text: ` · ${formatBytes(size)}`, tone: set.sizeDrop ? 'warn' : 'muted', bold: set.sizeDrop !== null });
+  const size = shownSize(set, set.newest);
+  if (squeeze < 1 && size !== null) tail.push({ text: ` · ${formatBytes(size)}`, tone: set.sizeDrop ? 'warn' : 'muted', bold: set.sizeDrop !== null });
   if (set.wal) tail.push({ text: ' · ' }, { text: WAL_WORD[set.wal.state].text, tone: WAL_WORD[set.wal.state].tone, bold: set.wal.state !== 'ok' && set.wal.state !== 'idle' });
   if (set.problem && set.problem.reason !== 'not-found') {
     const seen = set.seenAt === null ? 'not read' : `seen ${formatAge(shownAt - set.seenAt)} ago`;
@@ -108,7 +113,8 @@ function walDetail(wal: WalReading, shownAt: number): { text: string; tone: Tone
 }
 
 function itemLine(label: string, item: BackupItem, set: BackupSetReading, shownAt: number, withSize = true): string {
-  const size = !withSize || item.size === null || item.size === 0 || set.kind === 'dirs' ? '' : `, ${formatBytes(item.size)}`;
+  const bytes = withSize ? shownSize(set, item) : null;
+  const size = bytes === null ? '' : `, ${formatBytes(bytes)}`;
   return `${label} ${item.name}${size}, ${formatAge(Math.max(0, shownAt - item.at))} ago`;
 }
 
@@ -129,7 +135,8 @@ function detailLines(set: BackupSetReading, width: number, shownAt: number, labe
   const items: { text: string; tone: Tone }[] = [];
   const newest = set.newest;
   if (newest) {
-    const size = newest.size === null || newest.size === 0 || set.kind === 'dirs' ? '' : `, ${formatBytes(newest.size)}`;
+    const bytes = shownSize(set, newest);
+    const size = bytes === null ? '' : `, ${formatBytes(bytes)}`;
     const drop = set.sizeDrop ? ` — ${Math.round(set.sizeDrop.fraction * 100)} % of the one before (${formatBytes(set.sizeDrop.previous)})` : '';
     items.push({ text: `newest ${newest.name}${size}, made ${when(newest.at, shownAt, false)}${drop}`, tone: set.sizeDrop ? 'warn' : 'muted' });
     const r = set.retention;
