@@ -138,7 +138,7 @@ export class ConsoleController implements ConsoleStateSource {
       dryRun: (id) => void this.dryRun(id),
       verifyBackups: () => void this.verifyBackups(),
       showHistory: () => this.showHistory(),
-      abortRun: () => this.abortRun(),
+      abortRun: (confirm) => void this.abortRun(confirm === true),
       closePanel: () => this.closePanel(),
       showRun: (runId) => this.showRun(runId),
       containerAction: (action, target) => void this.containerAction(action, target),
@@ -490,10 +490,21 @@ export class ConsoleController implements ConsoleStateSource {
     }
   }
 
-  private abortRun(): void {
+  private async abortRun(confirm = false): Promise<void> {
     const abort = this.runAbort;
     const run = this.state.run;
     if (!abort || !run || !isActive(run) || abort.signal.aborted) return;
+    if (confirm) {
+      // A dangerous runbook stopped halfway can leave the estate between two states: ask.
+      if (this.pending.some((p) => p.prompt.kind === 'confirm' && p.prompt.purpose === 'abort')) return;
+      const answer = await this.ask({
+        kind: 'confirm', purpose: 'abort', title: `Abort ${run.runbook.id}?`,
+        lines: [`${run.runbook.id} is dangerous: stopping it halfway can leave things between two states.`, 'The running step is stopped (on its host too) and the run ends as aborted; it can be resumed later.', 'Ctrl-C now aborts at once.'],
+        yes: 'Abort', no: 'Keep running', danger: true,
+      }, 'run');
+      if (answer !== 'yes' || this.runAbort !== abort) return;
+      return this.abortRun(false);
+    }
     abort.abort(new Error('aborted by the operator'));
     this.withdraw('run');
     this.set({ run: { ...run, aborting: true } });

@@ -1,9 +1,10 @@
-// The terminal while the console runs: alternate screen, no auto-wrap, hidden cursor; and the
-// way back on every exit (q, Ctrl-C, SIGTERM, SIGHUP, an uncaught error, process exit).
+// The terminal while the console runs: alternate screen, no auto-wrap, hidden cursor, bracketed
+// paste (pasted text arrives marked, so that it types into a field and never runs commands); and
+// the way back on every exit (q, Ctrl-C, SIGTERM, SIGHUP, an uncaught error, process exit).
 import { writeSync } from 'node:fs';
 
-const ENTER = '\x1b[?1049h\x1b[?7l\x1b[?25l\x1b[H\x1b[2J';
-const LEAVE = '\x1b[?7h\x1b[?25h\x1b[?1049l';
+const ENTER = '\x1b[?1049h\x1b[?7l\x1b[?25l\x1b[?2004h\x1b[H\x1b[2J';
+const LEAVE = '\x1b[?2004l\x1b[?7h\x1b[?25h\x1b[?1049l';
 
 export type TerminalGuard = { restore(): void };
 

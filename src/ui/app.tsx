@@ -1,7 +1,7 @@
 // The console: status bar, panes laid out by the active view, help, and on top of them the
 // panels, menu and dialogs of actions. Reads the Snapshot and the actions controller's state,
 // sends intents; knows nothing of probes, hosts or processes.
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
 import { useCallback, useMemo, useRef, useState } from 'react';
 import type { Keymap } from '../config/keymaps.js';
 import type { Config } from '../config/schema.js';
@@ -18,8 +18,8 @@ import { STATIC_CONSOLE_STATE, type ConsoleIntents, type ConsoleStateSource } fr
 import { useConsoleState } from './hooks/use-console-state.js';
 import { useSnapshot, type SnapshotSource } from './hooks/use-snapshot.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
+import { useKeyPresses } from './hooks/use-key-presses.js';
 import { formOf, INITIAL_INTERACTION, routeKey, scrollOf, type Effect, type Interaction, type KeyPress, type RouteContext } from './interaction.js';
-import { keyPresses } from './keys.js';
 import { choosePlacement, usableRows, type LaidOut, type Placement, type Size } from './layout.js';
 import type { Profiler } from './profile.js';
 import { focusedPane, initialUiState, type UiState } from './state.js';
@@ -96,7 +96,7 @@ function perform(effect: Effect, actions: AppActions): void {
     case 'run-detail':
       return intents.showRun(effect.runId);
     case 'abort':
-      return intents.abortRun();
+      return intents.abortRun(effect.confirm === true);
     case 'close-panel':
       return intents.closePanel();
     case 'container':
@@ -140,33 +140,47 @@ export function App(props: AppProps) {
   const paneIds: PaneId[] = placement ? placement.panes.map((p) => p.pane) : [];
   const focusedId = focusedPane(ui, paneIds);
 
-  const contextRef = useRef<Omit<RouteContext, 'console'>>({} as Omit<RouteContext, 'console'>);
-  contextRef.current = {
-    keymap,
-    uiContext: {
-      paneIds,
-      viewCount: views.length,
-      shownView: full.kind === 'view' ? Math.max(0, views.indexOf(full.view)) : 0,
-      page: Math.max(1, rows - 6),
-    },
-    focused: focusedId,
-    containers: snapshot.panes.containers.data,
-    backupSets: snapshot.panes.backups.data?.sets.map((s) => s.name) ?? null,
-    page: Math.max(1, (split.panelHeight || areaHeight) - 6),
-  };
-  const onKey = useCallback((input: string, key: Parameters<Parameters<typeof useInput>[0]>[1]) => {
-    const route = (press: KeyPress) => {
-      const before = stateRef.current;
-      const routed = routeKey(before.ui, before.ix, press, { ...contextRef.current, console: consoleSource.current() });
-      if (routed.ui !== before.ui || routed.ix !== before.ix) {
-        stateRef.current = { ui: routed.ui, ix: routed.ix };
-        setState(stateRef.current);
-      }
-      for (const effect of routed.effects) perform(effect, actions);
+  // What routing a key needs to know of the screen. Keys of one read are routed one after the
+  // other before the next render, so the panes shown and the focus are worked out from the
+  // newest state (a view switched by the previous key of the same read counts).
+  const contextRef = useRef<(ui: UiState) => Omit<RouteContext, 'console'>>(() => ({}) as Omit<RouteContext, 'console'>);
+  contextRef.current = (now: UiState) => {
+    let ids: readonly PaneId[] = paneIds;
+    let shown = full;
+    if (now.view !== ui.view) {
+      const nowWanted = now.view === 'auto' ? 'auto' : views[now.view] ?? 'auto';
+      shown = choosePlacement(views, nowWanted, size, outage);
+      const nowSplit = hasPanel ? splitForPanel(views, nowWanted, size, areaHeight, outage).placement : shown;
+      ids = nowSplit?.kind === 'view' ? nowSplit.panes.map((p) => p.pane) : [];
+    }
+    return {
+      keymap,
+      uiContext: {
+        paneIds: ids,
+        viewCount: views.length,
+        shownView: shown.kind === 'view' ? Math.max(0, views.indexOf(shown.view)) : 0,
+        page: Math.max(1, rows - 6),
+      },
+      focused: focusedPane(now, ids),
+      containers: snapshot.panes.containers.data,
+      backupSets: snapshot.panes.backups.data?.sets.map((s) => s.name) ?? null,
+      page: Math.max(1, (split.panelHeight || areaHeight) - 6),
     };
-    for (const press of keyPresses(input, key)) route(press);
+  };
+  const onPresses = useCallback((presses: KeyPress[]) => {
+    const start = stateRef.current;
+    for (const press of presses) {
+      const before = stateRef.current;
+      const routed = routeKey(before.ui, before.ix, press, { ...contextRef.current(before.ui), console: consoleSource.current() });
+      if (routed.ui !== before.ui || routed.ix !== before.ix) stateRef.current = { ui: routed.ui, ix: routed.ix };
+      for (const effect of routed.effects) perform(effect, actions);
+      // Nothing typed after q acts on a console that is closing.
+      if (routed.effects.some((e) => e.type === 'quit')) break;
+    }
+    // One render for the whole read.
+    if (stateRef.current !== start) setState(stateRef.current);
   }, [actions, consoleSource]);
-  useInput(onKey);
+  useKeyPresses(onPresses);
 
   const runbookTitles = useMemo(() => new Map(cs.catalog.map((r) => [r.id, r.title])), [cs.catalog]);
   const first = (command: Parameters<Keymap['bindings']['get']>[0]) => keymap.bindings.get(command)?.[0];

@@ -36,6 +36,8 @@ export type Prompt =
     cancel?: string;
     /** The action changes something: the dialog says so in warning colour. */
     danger: boolean;
+    /** 'abort': the question before aborting a dangerous run (a Ctrl-C there aborts at once). */
+    purpose?: 'abort';
   }
   | {
     id: number;
@@ -132,8 +134,8 @@ export type ConsoleIntents = {
   showHistory(): void;
   /** One run of the history, step by step, from the audit log. */
   showRun(runId: string): void;
-  /** Stops the running step (the remote process too) and ends the run. */
-  abortRun(): void;
+  /** Stops the running step (the remote process too) and ends the run; `confirm`: ask first. */
+  abortRun(confirm?: boolean): void;
   /** Closes the panel (a logs view stops its stream); a running run's panel stays. */
   closePanel(): void;
   containerAction(action: ContainerAction, target: ContainerTarget): void;

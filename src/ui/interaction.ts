@@ -6,6 +6,7 @@ import type { Keymap } from '../config/keymaps.js';
 import type { PaneId } from '../monitor/snapshot.js';
 import type { ContainersReading } from '../probes/containers/types.js';
 import { runbookOf, type Command } from './commands.js';
+import type { KeyPress } from './key-decoder.js';
 import type { Answer, ConsoleState, ContainerAction, ContainerTarget, MessageTone, Panel, Prompt } from './console-state.js';
 import {
   acceptFilter,
@@ -40,6 +41,8 @@ export type Interaction = {
   panelKey: string | null;
   /** The scroll of the panel a detail was opened from (the history's selected run), for going back. */
   panelBack: { key: string; scroll: number } | null;
+  /** The menu entry a dry run was opened from: closing the dry run goes back to the menu there. */
+  menuBack: { index: number } | null;
 };
 
 export type FormState = { promptId: number; index: number; values: Readonly<Record<string, string>> };
@@ -49,7 +52,7 @@ export function formOf(ix: Interaction, prompt: Extract<Prompt, { kind: 'inputs'
   return ix.form?.promptId === prompt.id ? ix.form : { promptId: prompt.id, index: prompt.focus, values: prompt.values };
 }
 
-export const INITIAL_INTERACTION: Interaction = { menu: null, typed: null, form: null, containers: INITIAL_CONTAINERS_VIEW, backups: INITIAL_BACKUPS_VIEW, panelScroll: 0, panelKey: null, panelBack: null };
+export const INITIAL_INTERACTION: Interaction = { menu: null, typed: null, form: null, containers: INITIAL_CONTAINERS_VIEW, backups: INITIAL_BACKUPS_VIEW, panelScroll: 0, panelKey: null, panelBack: null, menuBack: null };
 
 export type Effect =
   | { type: 'quit' }
@@ -61,18 +64,21 @@ export type Effect =
   | { type: 'verify-backups' }
   | { type: 'history' }
   | { type: 'run-detail'; runId: string }
-  | { type: 'abort' }
+  /** `confirm`: ask first (a dangerous runbook); without it the run is aborted at once. */
+  | { type: 'abort'; confirm?: true }
   | { type: 'close-panel' }
   | { type: 'container'; action: ContainerAction; target: ContainerTarget }
   | { type: 'logs'; target: ContainerTarget }
   | { type: 'blocking'; enabled: boolean }
   | { type: 'notify'; text: string; tone: MessageTone };
 
-/** A key press: its name as keymaps write it, and the text it types (for text prompts). */
-export type KeyPress = { name: string | undefined; text: string | null };
+export type { KeyPress };
+
+/** Backspace, or Delete (there is no cursor in a field: both take the last character). */
+const erases = (press: KeyPress) => press.name === 'backspace' || press.name === 'delete';
 
 export type RouteContext = {
-  keymap: Pick<Keymap, 'byKey'>;
+  keymap: Pick<Keymap, 'byKey' | 'bindings'>;
   console: ConsoleState;
   uiContext: UiContext;
   /** The pane with the focus, if any is shown. */
@@ -100,6 +106,19 @@ export function scrollOf(ix: Interaction, panel: Panel | null): number {
   const key = panelKey(panel);
   if (ix.panelKey === key) return ix.panelScroll;
   return ix.panelBack !== null && ix.panelBack.key === key ? ix.panelBack.scroll : 0;
+}
+
+/** What the status bar calls an open panel. */
+const PANEL_WORDS: Readonly<Record<Panel['kind'], string>> = {
+  run: 'the run', logs: 'the logs', history: 'the history', 'run-detail': 'the run\'s detail', 'dry-run': 'the dry run',
+};
+
+/** How to leave a panel, with the key the keymap binds: "esc closes the logs first". */
+function closeHint(ctx: RouteContext, panel: Panel, running: boolean): string {
+  const close = ctx.keymap.bindings.get('close')?.[0] ?? 'escape';
+  const word = close === 'escape' ? 'esc' : close;
+  if (panel.kind === 'run' && running) return `${ctx.console.run?.runbook.id ?? 'a runbook'} is running: ${word} aborts it`;
+  return `${word} closes ${PANEL_WORDS[panel.kind]} first`;
 }
 
 const MOVES: Partial<Record<Command, number | 'top' | 'bottom'>> = {
@@ -162,7 +181,7 @@ function routeForm(ui: UiState, ix: Interaction, press: KeyPress, prompt: Extrac
     const next = field.choices[((at < 0 ? (step > 0 ? -1 : 0) : at) + step + field.choices.length) % field.choices.length] ?? value;
     return withForm({ ...form, values: { ...form.values, [field.name]: next } });
   }
-  if (press.name === 'backspace') return withForm({ ...form, values: { ...form.values, [field.name]: Array.from(value).slice(0, -1).join('') } });
+  if (erases(press)) return withForm({ ...form, values: { ...form.values, [field.name]: Array.from(value).slice(0, -1).join('') } });
   if (press.text) return withForm({ ...form, values: { ...form.values, [field.name]: value + press.text } });
   return { ui, ix, effects: [] };
 }
@@ -173,9 +192,13 @@ export function routeKey(ui: UiState, ix: Interaction, press: KeyPress, ctx: Rou
   const { console: cs } = ctx;
   const running = isActive(cs.run);
 
-  // Ctrl-C quits, whatever the keymap says; while a runbook runs the first one aborts the run.
+  // Ctrl-C quits, whatever the keymap says; while a runbook runs the first one aborts the run
+  // (a dangerous one asks first, and a second Ctrl-C, at that question, aborts at once).
   if (press.name === 'ctrl+c') {
-    if (running && cs.run && !cs.run.aborting) return same([{ type: 'abort' }]);
+    if (running && cs.run && !cs.run.aborting) {
+      const asking = cs.prompt?.kind === 'confirm' && cs.prompt.purpose === 'abort';
+      return same([cs.run.runbook.dangerous && !asking ? { type: 'abort', confirm: true } : { type: 'abort' }]);
+    }
     return same([{ type: 'quit' }]);
   }
   const command = press.name === undefined ? undefined : ctx.keymap.byKey.get(press.name);
@@ -202,7 +225,7 @@ export function routeKey(ui: UiState, ix: Interaction, press: KeyPress, ctx: Rou
       if (typed.text === prompt.expect) return { ui, ix: { ...ix, typed: null }, effects: [{ type: 'answer', promptId: prompt.id, answer: 'yes' }] };
       return withIx({ ...ix, typed: { ...typed, wrong: true } });
     }
-    if (press.name === 'backspace') return withIx({ ...ix, typed: { ...typed, text: Array.from(typed.text).slice(0, -1).join(''), wrong: false } });
+    if (erases(press)) return withIx({ ...ix, typed: { ...typed, text: Array.from(typed.text).slice(0, -1).join(''), wrong: false } });
     if (press.text) return withIx({ ...ix, typed: { ...typed, text: typed.text + press.text, wrong: false } });
     return same();
   }
@@ -214,7 +237,7 @@ export function routeKey(ui: UiState, ix: Interaction, press: KeyPress, ctx: Rou
     let next: ContainersView = view;
     if (press.name === 'enter') next = acceptFilter(view);
     else if (press.name === 'escape') next = clearFilter(view);
-    else if (press.name === 'backspace') next = editFilter(view, null);
+    else if (erases(press)) next = editFilter(view, null);
     else if (press.name === 'up' || press.name === 'down') next = moveSelection(view, rows, press.name === 'up' ? -1 : 1);
     else if (press.text) next = editFilter(view, press.text);
     return next === view ? same() : withIx({ ...ix, containers: next });
@@ -232,7 +255,7 @@ export function routeKey(ui: UiState, ix: Interaction, press: KeyPress, ctx: Rou
     const picked = entries[ix.menu.index];
     const closed = { ...ix, menu: null };
     if (command === 'select' && picked) return withIx(closed, [{ type: 'run', id: picked.id }]);
-    if (command === 'runbook.dry-run' && picked) return withIx(closed, [{ type: 'dry-run', id: picked.id }]);
+    if (command === 'runbook.dry-run' && picked) return withIx({ ...closed, menuBack: { index: ix.menu.index } }, [{ type: 'dry-run', id: picked.id }]);
     if (command === 'runbook.history') return withIx(closed, [{ type: 'history' }]);
     if (command === 'close' || command === 'quit' || command === 'runbooks') return withIx(closed);
     const id = command === undefined ? null : runbookOf(command);
@@ -265,10 +288,22 @@ export function routeKey(ui: UiState, ix: Interaction, press: KeyPress, ctx: Rou
       return withIx({ ...ix, panelScroll: next, panelKey: panelKey(panel) });
     }
     if (panel.kind === 'run' && running) {
-      if (command === 'close') return cs.run?.aborting ? same() : same([{ type: 'abort' }]);
+      if (command === 'close') {
+        if (cs.run?.aborting) return same();
+        return same([cs.run?.runbook.dangerous ? { type: 'abort', confirm: true } : { type: 'abort' }]);
+      }
       if (command === 'quit') return same([{ type: 'notify', text: `${cs.run?.runbook.id ?? 'a runbook'} is running: esc aborts it, ctrl+c twice quits`, tone: 'warn' }]);
     } else if (command === 'close' || command === 'quit') {
-      return same([{ type: 'close-panel' }]);
+      // A dry run goes back to the menu it was opened from, with the same runbook picked.
+      if (panel.kind === 'dry-run' && ix.menuBack) return withIx({ ...ix, menu: ix.menuBack, menuBack: null }, [{ type: 'close-panel' }]);
+      return ix.menuBack ? withIx({ ...ix, menuBack: null }, [{ type: 'close-panel' }]) : same([{ type: 'close-panel' }]);
+    }
+    // The panel owns the keyboard: nothing below it (the panes, their selection, a filter that
+    // is not on screen) moves while it is open. The help and a refresh still work.
+    if (command === 'help' || command === 'refresh') {
+      // fall through to the help and the global commands
+    } else {
+      return command === undefined || command === 'select' ? same() : same([{ type: 'notify', text: closeHint(ctx, panel, running), tone: 'plain' }]);
     }
   }
 
@@ -289,6 +324,8 @@ export function routeKey(ui: UiState, ix: Interaction, press: KeyPress, ctx: Rou
       const next = moveSelection(view, visibleContainers(ctx.containers, view), move);
       return next === view ? same() : withIx({ ...ix, containers: next });
     }
+    // The detail shows one container: the filter and the order of rows it hides wait until it closes.
+    if (view.detail && (command === 'filter' || command === 'sort')) return same([{ type: 'notify', text: 'a container\'s detail is open: esc closes it first', tone: 'plain' }]);
     if (command === 'filter') return withIx({ ...ix, containers: startFilter(view) });
     if (command === 'sort') return withIx({ ...ix, containers: cycleSort(view) });
     if (command === 'select') return withIx({ ...ix, containers: toggleDetail(view) });
@@ -347,6 +384,11 @@ export function routeKey(ui: UiState, ix: Interaction, press: KeyPress, ctx: Rou
     default: {
       const id = runbookOf(command);
       if (id !== null) return same([{ type: 'run', id }]);
+      const viewKey = /^view\.(\d)$/.exec(command);
+      if (viewKey && Number(viewKey[1]) > ctx.uiContext.viewCount) {
+        const count = ctx.uiContext.viewCount;
+        return same([{ type: 'notify', text: `no view ${viewKey[1]}: ${count === 1 ? 'there is 1 view' : `there are ${count} views (1–${count})`}`, tone: 'warn' }]);
+      }
       const next = uiReducer(ui, command, ctx.uiContext);
       return next === ui ? same() : { ui: next, ix, effects: [] };
     }

@@ -245,3 +245,61 @@ describe('actions', () => {
     expect(app.calls).toEqual({ quit: 0, refresh: 0 });
   });
 });
+
+// Over SSH from a laptop keys arrive bunched: several in one read. Each acts, in order.
+describe('keys that arrive in one read', () => {
+  it('qq quits', async () => {
+    const app = await renderApp({ source: source(), setup: s, columns: 80, rows: 24 });
+    await app.press('qq');
+    expect(app.calls.quit).toBe(1);
+  });
+
+  it('three Tabs move the focus three panes, and a Down in the same read scrolls the pane they reached', async () => {
+    const app = await renderApp({ source: source(), setup: s, columns: 60, rows: 16 });
+    const before = paneOnScreen(app.plainFrame(), 'DNS');
+    await app.press('\t\t\t\x1b[B');
+    expect(focusedPanes(app.plainFrame())).toEqual(['DNS']);
+    const after = paneOnScreen(app.plainFrame(), 'DNS');
+    expect(after?.body.slice(0, -1)).toEqual(before?.body.slice(1));
+  });
+
+  it('3 then 2 switches to the outage view and then to the tmux view', async () => {
+    const app = await renderApp({ source: source(), setup: s, columns: 120, rows: 40 });
+    await app.press('32');
+    expect(statusBar(app.plainFrame())).toContain('view tmux/tall');
+    await app.press('21');
+    expect(statusBar(app.plainFrame())).toContain('view workstation/normal');
+  });
+
+  it('jjjj under the vim keymap scrolls four lines, and a view switch then Tab focuses in the new view', async () => {
+    const app = await renderApp({ source: source(), setup: s, columns: 80, rows: 24, keymap: builtinKeymap('vim') });
+    const before = paneOnScreen(app.plainFrame(), 'CPU');
+    await app.press('jjjj');
+    const after = paneOnScreen(app.plainFrame(), 'CPU');
+    expect(after?.bottom).toContain('↑4');
+    expect(after?.body.slice(0, -4)).toEqual(before?.body.slice(4));
+    await app.press('3\t');
+    expect(statusBar(app.plainFrame())).toContain('view outage');
+    // The outage view's first pane is DNS: one Tab from it is its second pane, not CPU's neighbour.
+    expect(focusedPanes(app.plainFrame())).not.toEqual(['DNS']);
+    expect(focusedPanes(app.plainFrame())).toHaveLength(1);
+  });
+
+  it('pasted text runs no command: a paste of q2S\\r leaves everything as it was', async () => {
+    const app = await renderApp({ source: source(), setup: s, columns: 120, rows: 40 });
+    const frame = app.plainFrame();
+    await app.press('\x1b[200~q2S\r\x1b[201~');
+    expect(app.calls).toEqual({ quit: 0, refresh: 0 });
+    expect(app.plainFrame()).toBe(frame);
+    // Keys after the paste act again.
+    await app.press('2');
+    expect(statusBar(app.plainFrame())).toContain('view tmux/tall');
+  });
+
+  it('pasted text goes into the containers filter', async () => {
+    const app = await renderApp({ source: source(), setup: s, columns: 120, rows: 40 });
+    await app.press('\t/');
+    await app.press('\x1b[200~ngi\x1b[201~');
+    expect(app.plainFrame()).toMatch(/\/ngi/);
+  });
+});

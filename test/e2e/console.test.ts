@@ -5,34 +5,14 @@ import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { assertFits, cli, ensureBuilt, root } from '../helpers/built.js';
 import { haveCommand, requireService } from '../helpers/require-service.js';
 import { isAlive, TmuxSession } from '../helpers/tmux.js';
 
-const root = resolve(import.meta.dirname, '../..');
-const cli = join(root, 'dist', 'cli.js');
 const hasTmux = requireService('tmux', () => haveCommand('tmux'), 'apt-get install -y tmux');
 const MARKER = 'BEFORE-HOMEOPS-MARKER';
 
-function ensureBuilt(): void {
-  const newest = (dir: string): number => {
-    let latest = 0;
-    for (const entry of execFileSync('find', [dir, '-type', 'f'], { encoding: 'utf8' }).split('\n').filter(Boolean)) {
-      latest = Math.max(latest, statSync(entry).mtimeMs);
-    }
-    return latest;
-  };
-  if (!existsSync(cli) || statSync(cli).mtimeMs < newest(join(root, 'src'))) {
-    execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
-  }
-}
 
-/** Every line fits the terminal, and the frame leaves the last row free. */
-function assertFits(screen: string, cols: number, rows: number): void {
-  const lines = screen.split('\n');
-  expect(lines.length).toBeLessThanOrEqual(rows);
-  for (const line of lines) expect([...line].length).toBeLessThanOrEqual(cols);
-  expect(lines[rows - 1] ?? '').toBe('');
-}
 
 describe.runIf(hasTmux)('the console in a real terminal', () => {
   const home = mkdtempSync(join(tmpdir(), 'homeops-e2e-'));

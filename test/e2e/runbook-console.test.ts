@@ -9,26 +9,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { paneOnScreen } from '../helpers/render.js';
+import { assertFits, cli, ensureBuilt, root } from '../helpers/built.js';
 import { haveCommand, requireService } from '../helpers/require-service.js';
 import { requireSshd, testServices } from '../helpers/services.js';
 import { TmuxSession } from '../helpers/tmux.js';
 
-const root = resolve(import.meta.dirname, '../..');
-const cli = join(root, 'dist', 'cli.js');
 const ready = requireService('tmux', () => haveCommand('tmux'), 'apt-get install -y tmux') && requireSshd();
 
-function ensureBuilt(): void {
-  const newest = (dir: string): number => {
-    let latest = 0;
-    for (const entry of execFileSync('find', [dir, '-type', 'f'], { encoding: 'utf8' }).split('\n').filter(Boolean)) {
-      latest = Math.max(latest, statSync(entry).mtimeMs);
-    }
-    return latest;
-  };
-  if (!existsSync(cli) || statSync(cli).mtimeMs < newest(join(root, 'src'))) {
-    execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
-  }
-}
 
 /** Processes on the server (this machine, another user) whose command line has `pattern`. */
 function onServer(pattern: string): string[] {
@@ -50,13 +37,6 @@ function boxText(screen: string, title: string): string {
   return (paneOnScreen(screen, title)?.body ?? []).map((l) => l.trim()).join(' ').replace(/ +/g, ' ');
 }
 
-/** Every line fits the terminal, and the frame leaves the last row free. */
-function assertFits(screen: string, cols: number, rows: number): void {
-  const lines = screen.split('\n');
-  expect(lines.length).toBeLessThanOrEqual(rows);
-  for (const line of lines) expect([...line].length).toBeLessThanOrEqual(cols);
-  expect(lines[rows - 1] ?? '').toBe('');
-}
 
 describe.runIf(ready)('runbooks in the console, over a real sshd', () => {
   const { ssh } = testServices();

@@ -166,6 +166,12 @@ export class TmuxSession {
     }
   }
 
+  /** Sends several tmux key names in one send-keys call: they reach the program in one read, as keys typed fast over SSH do. */
+  async sendBurst(...keys: string[]): Promise<void> {
+    await this.tmux('send-keys', '-t', this.target, ...keys);
+    await sleep(40);
+  }
+
   /** Types text literally (no key-name lookup). */
   async type(text: string): Promise<void> {
     await this.tmux('send-keys', '-t', this.target, '-l', text);
@@ -206,6 +212,11 @@ export class TmuxSession {
   async cursor(): Promise<{ x: number; y: number }> {
     const [x, y] = (await this.display('#{cursor_x} #{cursor_y}')).split(' ').map(Number);
     return { x: x ?? 0, y: y ?? 0 };
+  }
+
+  /** The pane, as tmux commands name it with -t. */
+  tmuxTarget(): string {
+    return this.target;
   }
 
   /** Whether the program in the pane has switched to the alternate screen. */

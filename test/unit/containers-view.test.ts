@@ -2,60 +2,13 @@
 // direction), the filter, and a selection that follows its container across re-sorts and new
 // readings, or goes to its neighbour when the container is gone.
 import { describe, expect, it } from 'vitest';
-import { UNPLANNED, type ContainerRow, type ContainersReading } from '../../src/probes/containers/types.js';
+import { UNPLANNED, type ContainerRow } from '../../src/probes/containers/types.js';
+import { containerRow, readingOf } from '../helpers/container-rows.js';
 import {
   acceptFilter, clearFilter, containerKey, CONTAINER_SORTS, cycleSort, editFilter, escapeView, INITIAL_CONTAINERS_VIEW, moveSelection,
   reverseSort, selectedContainer, selectedIndex, SORT_DESCENDING, startFilter, syncSelection, toggleDetail, visibleContainers,
   type ContainerSort, type ContainersView,
 } from '../../src/ui/panes/containers-view.js';
-
-function containerRow(name: string, overrides: Partial<ContainerRow> = {}): ContainerRow {
-  return {
-    host: 'workstation',
-    id: `${name}-id`.padEnd(64, '0'),
-    shortId: `${name}-id`.padEnd(12, '0').slice(0, 12),
-    name,
-    image: `example/${name}:1`,
-    composeProject: null,
-    composeService: null,
-    group: UNPLANNED,
-    groupBy: null,
-    state: 'running',
-    statusText: 'Up 1 hour',
-    exitCode: null,
-    health: 'none',
-    failingStreak: null,
-    healthLog: [],
-    lastHealthOutput: null,
-    restartCount: 0,
-    recentRestarts: 0,
-    restartLoop: false,
-    restartPolicy: 'unless-stopped',
-    startedAt: '2026-01-02T02:00:00.000Z',
-    finishedAt: null,
-    uptimeMs: 3_600_000,
-    oomKilled: false,
-    cpuPercent: 1,
-    cpuCores: 0.005,
-    memoryUsedBytes: 100 * 2 ** 20,
-    memoryLimitBytes: 2 ** 34,
-    memoryPercent: 0.6,
-    planMemoryBytes: null,
-    networks: ['none'],
-    statsAgeMs: 0,
-    ...overrides,
-  };
-}
-
-function readingOf(containers: ContainerRow[]): ContainersReading {
-  return {
-    endpoints: [{ host: 'workstation', label: 'unix:///var/run/docker.sock', engine: null, status: 'ok', error: null, ageMs: 0, containers: containers.length }],
-    containers,
-    groups: [],
-    counts: { total: containers.length, running: 0, healthy: 0, unhealthy: 0, starting: 0, restarting: 0, exited: 0, unplanned: 0 },
-    readAt: Date.parse('2026-01-02T03:00:00.000Z'),
-  };
-}
 
 const names = (rows: readonly ContainerRow[]) => rows.map((r) => r.name);
 const view = (overrides: Partial<ContainersView> = {}): ContainersView => ({ ...INITIAL_CONTAINERS_VIEW, ...overrides });

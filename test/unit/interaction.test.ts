@@ -5,10 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadKeymap } from '../../src/config/keymaps.js';
+import type { RunHistoryEntry } from '../../src/runbooks/audit.js';
 import { INITIAL_CONSOLE_STATE, type ConsoleState, type Prompt } from '../../src/ui/console-state.js';
 import { INITIAL_INTERACTION, routeKey, type Interaction, type KeyPress, type RouteContext } from '../../src/ui/interaction.js';
-import { keyPresses } from '../../src/ui/keys.js';
 import { startingRun } from '../../src/ui/run-view.js';
+import { containerRow, readingOf } from '../helpers/container-rows.js';
 import { initialUiState, type UiState } from '../../src/ui/state.js';
 
 const home = mkdtempSync(join(tmpdir(), 'homeops-interaction-'));
@@ -107,15 +108,98 @@ describe('routeKey', () => {
   });
 });
 
-describe('keyPresses', () => {
-  const plain = { upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false, return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false, super: false, hyper: false, capsLock: false, numLock: false };
 
-  it('one key is one press; a paste is text; Enter and Backspace inside a paste are presses of their own', () => {
-    expect(keyPresses('q', plain)).toEqual([{ name: 'q', text: 'q' }]);
-    expect(keyPresses('failback', plain)).toEqual([{ name: undefined, text: 'failback' }]);
-    expect(keyPresses('fail\x7fback\r', plain)).toEqual([
-      { name: undefined, text: 'fail' }, { name: 'backspace', text: null }, { name: undefined, text: 'back' }, { name: 'enter', text: null },
-    ]);
-    expect(keyPresses('r', { ...plain, ctrl: true })).toEqual([{ name: 'ctrl+r', text: null }]);
+// With a panel, the help, a form, a dialog or a detail open, keys act on it alone: nothing
+// beneath it (the panes' selection, a filter not on screen, the view, a container action) moves.
+describe('an open panel owns the keyboard', () => {
+  const rows = ['api-gateway', 'nginx', 'postgres'].map((name) => containerRow(name));
+  const reading = readingOf(rows);
+  const entry: RunHistoryEntry = { runId: 'r1', runbook: 'dns-failover', part: null, user: 'u', machine: 'm', startedAt: '2026-01-01T00:00:00Z', endedAt: null, status: 'unfinished', durationMs: null, failedStep: null, message: null, steps: 1, resumed: false };
+  const history = { kind: 'history' as const, error: null, entries: [entry] };
+  const panels: [string, Partial<ConsoleState>][] = [
+    ['the logs', { panel: { kind: 'logs', container: 'api-gateway', host: 'workstation', lines: [], state: 'following', error: null, dropped: 0 } }],
+    ['a run in progress', running],
+    ['a finished run', { ...running, run: { ...running.run, status: 'ok' } }],
+    ['the history', { panel: history }],
+    ['a run\'s detail', { panel: { kind: 'run-detail', run: entry, entries: [], error: null, back: history } }],
+    ['a dry run', { panel: { kind: 'dry-run', runbook: 'dns-failover', title: 'DNS failover', lines: ['step'] } }],
+  ];
+  const keymaps = ['default', 'vim'].map((name) => loadKeymap(name, { HOME: home, XDG_CONFIG_HOME: join(home, '.config') }, home));
+  // What a panel may ask for: its own scrolling, closing, aborting, opening a run from the history, a hint.
+  const allowed = new Set(['notify', 'close-panel', 'abort', 'run-detail', 'refresh']);
+
+  for (const [what, consoleState] of panels) {
+    it(`${what}: no key reaches the containers pane beneath it`, () => {
+      for (const map of keymaps) {
+        const ctx = { ...context(consoleState, 'containers'), keymap: map, containers: reading };
+        for (const name of map.byKey.keys()) {
+          if (name === 'ctrl+c') continue;
+          // The help may open over the panel (it then owns the keys itself).
+          if (map.byKey.get(name) === 'help') continue;
+          const start = { ix: { ...INITIAL_INTERACTION, containers: { ...INITIAL_INTERACTION.containers, selected: 'workstation/api-gateway' } } };
+          const routed = press([name], ctx, start);
+          for (const effect of routed.effects) expect(allowed.has(effect.type), `${map.name}: ${name} → ${effect.type}`).toBe(true);
+          expect(routed.ix.containers, `${map.name}: ${name}`).toEqual(start.ix.containers);
+          expect(routed.ui.view, `${map.name}: ${name}`).toBe('auto');
+          expect(routed.ui.focus, `${map.name}: ${name}`).toBeNull();
+          expect(routed.ui.scroll, `${map.name}: ${name}`).toEqual({});
+        }
+      }
+    });
+  }
+
+  it('the reported leak: in the logs of api-gateway, /ngi then S stops nothing and moves no selection', () => {
+    const ctx = { ...context(panels[0]?.[1], 'containers'), containers: reading };
+    const routed = press(['/', 'n', 'g', 'i', 'S'], ctx);
+    expect(routed.ix.containers.filtering).toBe(false);
+    expect(routed.ix.containers.filter).toBe('');
+    expect(routed.effects.filter((e) => e.type !== 'notify')).toEqual([]);
+  });
+
+  it('the help owns the keyboard too: action keys do nothing while it is open', () => {
+    const ctx = { ...context({}, 'containers'), containers: reading };
+    const routed = press(['?', '/', 'S', 'D', 'F', 'b'], ctx);
+    expect(routed.effects).toEqual([]);
+    expect(routed.ix.containers).toEqual(INITIAL_INTERACTION.containers);
+    expect(routed.ix.menu).toBeNull();
+  });
+
+  it('a container\'s detail: the filter and the sort wait until it closes', () => {
+    const ctx = { ...context({}, 'containers'), containers: reading };
+    const routed = press(['enter', '/', 's'], ctx);
+    expect(routed.ix.containers.detail).toBe(true);
+    expect(routed.ix.containers.filtering).toBe(false);
+    expect(routed.ix.containers.sort).toBe(INITIAL_INTERACTION.containers.sort);
+    expect(routed.effects.map((e) => e.type)).toEqual(['notify', 'notify']);
+  });
+});
+
+describe('deliberate aborts', () => {
+  const dangerous = { ...running, run: { ...running.run, runbook: { id: 'failback', title: 'Failback', dangerous: true } } };
+  const asking: Prompt = { id: 9, kind: 'confirm', purpose: 'abort', title: 'Abort failback?', lines: [], yes: 'Abort', no: 'Keep running', danger: true };
+
+  it('esc and the first ctrl+c on a dangerous run ask first; ctrl+c at that question aborts at once', () => {
+    expect(press(['escape'], context(dangerous)).effects).toEqual([{ type: 'abort', confirm: true }]);
+    expect(press(['ctrl+c'], context(dangerous)).effects).toEqual([{ type: 'abort', confirm: true }]);
+    expect(press(['ctrl+c'], context({ ...dangerous, prompt: asking })).effects).toEqual([{ type: 'abort' }]);
+    // A run that is not dangerous is aborted at once, as before.
+    expect(press(['escape'], context(running)).effects).toEqual([{ type: 'abort' }]);
+  });
+
+  it('esc in a dry run goes back to the menu it was opened from, on the same runbook', () => {
+    const catalog = ['a', 'b', 'c'].map((id) => ({ id, title: id, dangerous: false, unavailable: null, hosts: [], steps: 1 }));
+    const opened = press(['b', 'down', 'd'], context({ catalog }));
+    expect(opened.effects.at(-1)).toEqual({ type: 'dry-run', id: 'b' });
+    expect(opened.ix.menu).toBeNull();
+    const dry = context({ catalog, panel: { kind: 'dry-run', runbook: 'b', title: 'b', lines: [] } });
+    const back = press(['escape'], dry, { ix: opened.ix });
+    expect(back.effects).toEqual([{ type: 'close-panel' }]);
+    expect(back.ix.menu).toEqual({ index: 1 });
+  });
+
+  it('a view key without a view says so', () => {
+    for (const key of ['4', '5', '9']) {
+      expect(press([key], context()).effects).toEqual([{ type: 'notify', text: `no view ${key}: there are 3 views (1–3)`, tone: 'warn' }]);
+    }
   });
 });

@@ -1,16 +1,5 @@
-import type { Key } from 'ink';
 import { describe, it, expect } from 'vitest';
-import { keyName, NAMED_KEYS, normaliseKey } from '../../src/ui/keys.js';
-
-/** An Ink Key with nothing pressed, then the given fields set. */
-function key(pressed: Partial<Key> = {}): Key {
-  const none: Key = {
-    upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false,
-    home: false, end: false, return: false, escape: false, ctrl: false, shift: false, tab: false,
-    backspace: false, delete: false, meta: false, super: false, hyper: false, capsLock: false, numLock: false,
-  };
-  return { ...none, ...pressed };
-}
+import { NAMED_KEYS, normaliseKey } from '../../src/ui/keys.js';
 
 function errorOf(text: string): string {
   const result = normaliseKey(text);
@@ -79,65 +68,3 @@ describe('normaliseKey', () => {
   });
 });
 
-describe('keyName', () => {
-  it('names plain characters as typed', () => {
-    expect(keyName('q', key())).toBe('q');
-    expect(keyName('V', key({ shift: true }))).toBe('V');
-    expect(keyName('?', key())).toBe('?');
-    expect(keyName(' ', key())).toBe('space');
-  });
-
-  it('names ctrl and meta combinations the way keymap files write them', () => {
-    expect(keyName('f', key({ ctrl: true }))).toBe('ctrl+f');
-    expect(keyName('F', key({ ctrl: true, shift: true }))).toBe('ctrl+f');
-    expect(keyName('c', key({ ctrl: true }))).toBe('ctrl+c');
-    expect(keyName('x', key({ meta: true }))).toBe('meta+x');
-  });
-
-  it('matches a keymap’s alt+X binding when alt+shift+x is pressed (normaliseKey lowercases after a modifier)', () => {
-    const bound = normaliseKey('alt+X');
-    expect(bound).toEqual({ key: 'meta+x' });
-    expect(keyName('X', key({ meta: true, shift: true }))).toBe('meta+x');
-  });
-
-  it('names navigation keys, with shift where it matters', () => {
-    expect(keyName('', key({ tab: true }))).toBe('tab');
-    expect(keyName('', key({ tab: true, shift: true }))).toBe('shift+tab');
-    expect(keyName('', key({ upArrow: true }))).toBe('up');
-    expect(keyName('', key({ downArrow: true }))).toBe('down');
-    expect(keyName('', key({ leftArrow: true, shift: true }))).toBe('shift+left');
-    expect(keyName('', key({ rightArrow: true, ctrl: true }))).toBe('ctrl+right');
-    expect(keyName('', key({ pageUp: true }))).toBe('pageup');
-    expect(keyName('', key({ pageDown: true }))).toBe('pagedown');
-    expect(keyName('', key({ home: true }))).toBe('home');
-    expect(keyName('', key({ end: true }))).toBe('end');
-    expect(keyName('\r', key({ return: true }))).toBe('enter');
-  });
-
-  it('names escape only when nothing else came with it (not alt+key)', () => {
-    expect(keyName('', key({ escape: true }))).toBe('escape');
-    expect(keyName('', key({ escape: true, meta: true }))).toBe('escape');
-  });
-
-  it('names the Backspace key backspace, as Ink reports it either way', () => {
-    expect(keyName('', key({ backspace: true }))).toBe('backspace');
-    expect(keyName('', key({ delete: true }))).toBe('backspace');
-  });
-
-  it('gives every name it produces back unchanged through normaliseKey', () => {
-    const pressed: [string, Partial<Key>][] = [
-      ['q', {}], ['V', { shift: true }], ['f', { ctrl: true }], ['x', { meta: true }], ['X', { meta: true, shift: true }], [' ', {}],
-      ['', { tab: true, shift: true }], ['', { upArrow: true, ctrl: true }], ['', { pageDown: true }], ['', { escape: true }],
-    ];
-    for (const [input, flags] of pressed) {
-      const name = keyName(input, key(flags));
-      expect(name).toBeDefined();
-      expect(normaliseKey(name ?? '')).toEqual({ key: name });
-    }
-  });
-
-  it('does not name pasted text', () => {
-    expect(keyName('hello', key())).toBeUndefined();
-    expect(keyName('', key())).toBeUndefined();
-  });
-});

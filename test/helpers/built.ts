@@ -1,0 +1,30 @@
+// The built console (dist/cli.js) for the tests that run it as a user would.
+import { execFileSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { expect } from 'vitest';
+
+export const root = resolve(import.meta.dirname, '../..');
+export const cli = join(root, 'dist', 'cli.js');
+
+/** Builds dist/cli.js when it is missing or older than any source file. */
+export function ensureBuilt(): void {
+  const newest = (dir: string): number => {
+    let latest = 0;
+    for (const entry of execFileSync('find', [dir, '-type', 'f'], { encoding: 'utf8' }).split('\n').filter(Boolean)) {
+      latest = Math.max(latest, statSync(entry).mtimeMs);
+    }
+    return latest;
+  };
+  if (!existsSync(cli) || statSync(cli).mtimeMs < newest(join(root, 'src'))) {
+    execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
+  }
+}
+
+/** Every line fits the terminal, and the frame leaves the last row free. */
+export function assertFits(screen: string, cols: number, rows: number): void {
+  const lines = screen.split('\n');
+  expect(lines.length).toBeLessThanOrEqual(rows);
+  for (const line of lines) expect([...line].length).toBeLessThanOrEqual(cols);
+  expect(lines[rows - 1] ?? '').toBe('');
+}
