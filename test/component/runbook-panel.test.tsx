@@ -258,6 +258,13 @@ describe('runbooks run from the console', () => {
       '  - id: act',
       '    run: { host: workstation, command: "echo changed", timeout: 30s }',
     ],
+    'risky-slow': [
+      'title: Takes long and changes things',
+      'dangerous: true',
+      'steps:',
+      '  - id: wait',
+      `    run: { host: workstation, command: "echo waiting; sleep 30 # ${mark}-risky-slow", timeout: 5m }`,
+    ],
     slow: [
       'title: Takes long',
       'steps:',
@@ -313,6 +320,39 @@ describe('runbooks run from the console', () => {
     expect(paneOnScreen(app.plainFrame(), 'Runbook slow')?.body.join('\n')).toMatch(/■ 1\/1 wait\s+workstation\s+aborted/);
     await until(controller, () => !running(mark));
     expect(app.calls.quit).toBe(0);
+    await controller.close();
+  });
+
+  it('a dangerous run asks before esc aborts it: n keeps it running, y aborts; at the question ctrl+c aborts at once', async () => {
+    const { controller } = testController(s.config, books());
+    const app = await renderConsole({ source: source(), setup: s, columns: 120, rows: 40, console: controller, intents: controller.intents });
+    await app.press('b', KEY.end, KEY.up, KEY.enter);
+    await app.waitForText('Run risky-slow · dangerous');
+    await app.press(...'risky-slow', KEY.enter);
+    await app.waitForText('│ waiting');
+    await app.press(KEY.escape);
+    await app.waitForText('Abort risky-slow?');
+    await app.press('n');
+    await sleep(100);
+    expect(app.plainFrame()).not.toContain('Abort risky-slow?');
+    expect(app.plainFrame()).not.toMatch(/ABORTED/);
+    expect(running(`${mark}-risky-slow`)).toBe(true);
+    await app.press(KEY.escape);
+    await app.waitForText('Abort risky-slow?');
+    await app.press('y');
+    await app.waitForText(/ABORTED at wait/);
+    await until(controller, () => !running(`${mark}-risky-slow`));
+    // Again, with Ctrl-C: the first asks, the second (at the question) aborts.
+    await app.press(KEY.escape, 'b', KEY.end, KEY.up, KEY.enter);
+    await app.waitForText('Run risky-slow · dangerous');
+    await app.press(...'risky-slow', KEY.enter);
+    await app.waitForText('│ waiting');
+    await app.press(KEY.ctrlC);
+    await app.waitForText('Abort risky-slow?');
+    await app.press(KEY.ctrlC);
+    await app.waitForText(/ABORTED at wait/);
+    expect(app.calls.quit).toBe(0);
+    await until(controller, () => !running(`${mark}-risky-slow`));
     await controller.close();
   });
 
