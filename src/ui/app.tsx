@@ -11,6 +11,7 @@ import { dialogLines } from './components/dialog.js';
 import { HelpView } from './components/help.js';
 import { centre, Overlay, type Placed } from './components/overlay.js';
 import { PaneView } from './components/pane-view.js';
+import { shownSets } from './panes/backups.js';
 import { PanelView } from './components/panel-view.js';
 import { menuLines } from './components/runbook-menu.js';
 import { StatusBar } from './components/status-bar.js';
@@ -140,6 +141,8 @@ export function App(props: AppProps) {
   const paneIds: PaneId[] = placement ? placement.panes.map((p) => p.pane) : [];
   const focusedId = focusedPane(ui, paneIds);
 
+  const backupsEntry = snapshot.panes.backups;
+  const backupNames = useMemo(() => (backupsEntry.data ? shownSets(backupsEntry.data, backupsEntry.ageMs).map((s) => s.name) : null), [backupsEntry]);
   // What routing a key needs to know of the screen. Keys of one read are routed one after the
   // other before the next render, so the panes shown and the focus are worked out from the
   // newest state (a view switched by the previous key of the same read counts).
@@ -163,7 +166,7 @@ export function App(props: AppProps) {
       },
       focused: focusedPane(now, ids),
       containers: snapshot.panes.containers.data,
-      backupSets: snapshot.panes.backups.data?.sets.map((s) => s.name) ?? null,
+      backupSets: backupNames,
       page: Math.max(1, (split.panelHeight || areaHeight) - 6),
     };
   };

@@ -30,6 +30,7 @@ export const COMMANDS = {
   'scroll.bottom': 'To the bottom (a logs view follows new lines again)',
   filter: 'Filter the containers: type, enter keeps it, escape clears it',
   sort: 'Sort the containers by the next column',
+  'sort.problems': 'Containers in trouble first (the default), or not',
   'container.restart': 'Restart the selected container (asks first)',
   'container.stop': 'Stop the selected container (asks first)',
   'container.start': 'Start the selected container (asks first)',

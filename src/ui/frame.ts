@@ -18,6 +18,36 @@ export type FrameInput = {
 const LIGHT = { tl: '╭', tr: '╮', bl: '╰', br: '╯', h: '─', v: '│' };
 const HEAVY = { tl: '┏', tr: '┓', bl: '┗', br: '┛', h: '━', v: '┃' };
 
+/**
+ * A line that states a problem: it starts with a status label in a problem's tone (an alert,
+ * an unreachable source, a DNS server or a backup set in trouble), as every pane writes them.
+ */
+export function problemLevel(line: Line): 'crit' | 'warn' | null {
+  const tone = line[0]?.tone;
+  if (tone === 'crit' || tone === 'down') return 'crit';
+  if (tone === 'warn' || tone === 'stale') return 'warn';
+  return null;
+}
+
+type HiddenProblems = { count: number; where: string; level: 'crit' | 'warn' };
+
+/** Problem lines above and below the window (continuation lines of a wrapped one count once). */
+function hiddenProblems(lines: readonly Line[], scroll: number, room: number): HiddenProblems[] {
+  const out: HiddenProblems[] = [];
+  for (const [from, to, where] of [[0, scroll, 'above ↑'], [scroll + room, lines.length, 'below ↓']] as const) {
+    let count = 0;
+    let level: 'crit' | 'warn' = 'warn';
+    for (let i = from; i < to; i++) {
+      const found = problemLevel(lines[i] ?? []);
+      if (found === null) continue;
+      count++;
+      if (found === 'crit') level = 'crit';
+    }
+    if (count > 0) out.push({ count, where, level });
+  }
+  return out;
+}
+
 /** The largest useful scroll offset for content of `count` lines in a pane of `height`. */
 export function maxScroll(count: number, height: number): number {
   return Math.max(0, count - Math.max(0, height - 2));
@@ -51,11 +81,19 @@ export function frameLines(input: FrameInput): Line[] {
     : [{ text: box.tl, tone: borderTone }, ...fitLine([{ text: title, bold: true }], inner), { text: box.tr, tone: borderTone }];
 
   const below = input.lines.length - scroll - bodyHeight;
-  const hints = [scroll > 0 ? `↑${scroll}` : '', below > 0 ? `↓${below} more` : ''].filter(Boolean).join(' ');
-  const hint = hints && textWidth(hints) + 4 <= inner ? ` ${hints} ` : '';
+  const hidden = hiddenProblems(input.lines, scroll, bodyHeight);
+  // Problems out of sight are said first; the scroll counts, then the long words, give way.
+  const problems = (short: boolean) => hidden.map((h) => `${h.count} problem${h.count === 1 ? '' : 's'} ${short ? h.where.slice(-1) : h.where}`).join(' · ');
+  const scrolled = (short: boolean) => [scroll > 0 ? `↑${scroll}` : '', below > 0 ? `↓${below}${short ? '' : ' more'}` : ''].filter(Boolean).join(' ');
+  const join = (a: string, b: string) => (a && b ? `${a} · ${b}` : a || b);
+  const candidates = [join(problems(false), scrolled(false)), join(problems(true), scrolled(false)), join(problems(true), scrolled(true)), problems(false), problems(true), scrolled(false), scrolled(true)];
+  const chosen = candidates.find((text) => text !== '' && textWidth(text) + 4 <= inner) ?? '';
+  const hint = chosen ? ` ${chosen} ` : '';
+  const worst = hidden.some((h) => h.level === 'crit') ? 'crit' : 'warn';
+  const hintTone: Tone = hidden.length > 0 && chosen.includes('problem') ? worst : 'accent';
   const bottom: Line = [
     { text: box.bl + box.h.repeat(Math.max(0, inner - textWidth(hint) - 1)), tone: borderTone },
-    { text: hint, tone: 'accent' },
+    { text: hint, tone: hintTone, bold: hintTone !== 'accent' },
     { text: box.h + box.br, tone: borderTone },
   ];
 

@@ -19,6 +19,7 @@ import {
   selectedContainer,
   startFilter,
   toggleDetail,
+  toggleProblemsFirst,
   visibleContainers,
   type ContainersView,
 } from './panes/containers-view.js';
@@ -325,9 +326,10 @@ export function routeKey(ui: UiState, ix: Interaction, press: KeyPress, ctx: Rou
       return next === view ? same() : withIx({ ...ix, containers: next });
     }
     // The detail shows one container: the filter and the order of rows it hides wait until it closes.
-    if (view.detail && (command === 'filter' || command === 'sort')) return same([{ type: 'notify', text: 'a container\'s detail is open: esc closes it first', tone: 'plain' }]);
+    if (view.detail && (command === 'filter' || command === 'sort' || command === 'sort.problems')) return same([{ type: 'notify', text: 'a container\'s detail is open: esc closes it first', tone: 'plain' }]);
     if (command === 'filter') return withIx({ ...ix, containers: startFilter(view) });
     if (command === 'sort') return withIx({ ...ix, containers: cycleSort(view) });
+    if (command === 'sort.problems') return withIx({ ...ix, containers: toggleProblemsFirst(view) });
     if (command === 'select') return withIx({ ...ix, containers: toggleDetail(view) });
     if (command === 'close') {
       const next = escapeView(view);
@@ -339,7 +341,7 @@ export function routeKey(ui: UiState, ix: Interaction, press: KeyPress, ctx: Rou
       if (!target) return same([{ type: 'notify', text: 'no container selected', tone: 'warn' }]);
       return same([action ? { type: 'container', action, target } : { type: 'logs', target }]);
     }
-  } else if (CONTAINER_ACTIONS[command] || command === 'container.logs' || command === 'filter' || command === 'sort') {
+  } else if (CONTAINER_ACTIONS[command] || command === 'container.logs' || command === 'filter' || command === 'sort' || command === 'sort.problems') {
     const text = ctx.focused === 'containers' ? 'no containers read yet' : 'focus the containers pane first (tab), then pick a container';
     return same([{ type: 'notify', text, tone: 'warn' }]);
   }

@@ -149,7 +149,7 @@ describe('containers', () => {
     await app.press(KEY.up);
     expect(selected(app.plainFrame())).toBe('api-gateway');
     await app.press('s');
-    expect(paneText(app.plainFrame(), 'Containers')).toMatch(/sort group/);
+    expect(paneText(app.plainFrame(), 'Containers')).toMatch(/sort problems, group/);
     // The filter: typed text, backspace, enter keeps it, escape clears it.
     await app.press('/');
     for (const key of 'postx') await app.press(key);

@@ -63,14 +63,14 @@ describe('columns by width', () => {
     const lines = paneLines(dbUnhealthy, 38, 20);
     expect(columnHeader(lines).trim().split(/\s+/)).toEqual(['name↑', 'status', 'cpu', 'mem']);
     expect(rowOf(lines, 'postgres')).toMatch(/^ postgres +unhealthy ×3 +34% +3\.1G$/);
-    expect(rowOf(lines, 'api-gateway')).toMatch(/^ api-gateway +restarting +– +–$/);
+    expect(rowOf(lines, 'api-gateway')).toMatch(/^▸api-gateway +restarting +– +–$/);
     for (const line of lines) expect(textWidth(line)).toBeLessThanOrEqual(38);
   });
 
   it('58 columns: adds the plan group and uptime', () => {
     const lines = paneLines(dbUnhealthy, 58, 20);
     expect(columnHeader(lines).trim().split(/\s+/)).toEqual(['name↑', 'group', 'status', 'up', 'cpu', 'mem']);
-    expect(rowOf(lines, 'api-gateway')).toMatch(/^ api-gateway +core +restarting +– +– +–$/);
+    expect(rowOf(lines, 'api-gateway')).toMatch(/^▸api-gateway +core +restarting +– +– +–$/);
     expect(rowOf(lines, 'postgres')).toMatch(/^ postgres +database +unhealthy ×3 +3d +34% +3\.1G$/);
     expect(rowOf(lines, 'nginx')).toMatch(/^ nginx +unplanned +healthy +6d +0\.7% +41M$/);
   });
@@ -78,14 +78,14 @@ describe('columns by width', () => {
   it('70 columns: adds restarts', () => {
     const lines = paneLines(dbUnhealthy, 70, 20);
     expect(columnHeader(lines).trim().split(/\s+/)).toEqual(['name↑', 'group', 'status', 'restarts', 'up', 'cpu', 'mem']);
-    expect(rowOf(lines, 'api-gateway')).toMatch(/^ api-gateway +core +restarting +17 loop +– +– +–$/);
+    expect(rowOf(lines, 'api-gateway')).toMatch(/^▸api-gateway +core +restarting +17 loop +– +– +–$/);
   });
 
   it('118 columns: state and health apart, cores, memory against the limit, networks', () => {
     const lines = paneLines(dbUnhealthy, 118, 34);
     expect(columnHeader(lines).trim().split(/\s+/)).toEqual(['name↑', 'group', 'state', 'health', 'restarts', 'up', 'cpu', 'cores', 'mem/limit', 'networks']);
     expect(rowOf(lines, 'postgres')).toMatch(/^ postgres +database +running +unhealthy ×3 +0 +3d +34% +0\.17 +3\.1G\/8\.0G +homeops_internal *$/);
-    expect(rowOf(lines, 'api-gateway')).toMatch(/^ api-gateway +core +restarting +none +17 loop +– +– +– +–\/8\.0G +homeops_default,homeop/);
+    expect(rowOf(lines, 'api-gateway')).toMatch(/^▸api-gateway +core +restarting +none +17 loop +– +– +– +–\/8\.0G +homeops_default,homeop/);
     expect(rowOf(lines, 'redis')).toMatch(/ running +healthy +0 +3d /);
   });
 
@@ -119,11 +119,11 @@ describe('header and alerts', () => {
     const lines = paneLines(dbUnhealthy, 118, 34);
     expect(lines[0]).toMatch(/^✖ CRIT api-gateway restarting in a loop/);
     expect(lines[1]).toMatch(/^✖ CRIT postgres unhealthy \(3 failed checks\)/);
-    expect(lines[2]).toMatch(/^11\/12 running · 1 unhealthy · 1 restarting · 3 unplanned +sort name↑$/);
+    expect(lines[2]).toMatch(/^11\/12 running · 1 unhealthy · 1 restarting · 3 unplanned +sort problems, name↑$/);
   });
 
   it('the counts when all is well', () => {
-    expect(paneLines(healthy, 70, 20)[0]).toMatch(/^12 running · 3 unplanned +sort name↑$/);
+    expect(paneLines(healthy, 70, 20)[0]).toMatch(/^12 running · 3 unplanned +sort problems, name↑$/);
   });
 
   it('when the pane is short the alerts shrink to a line, the table keeps its rows', () => {
@@ -135,14 +135,35 @@ describe('header and alerts', () => {
   });
 
   it('the sort column and its direction, in the header and on the column', () => {
+    // Problems first: the containers in trouble (both crit: the restarting api-gateway, not
+    // measured, after the unhealthy postgres), then the rest by CPU.
     const view: ContainersView = { ...INITIAL_CONTAINERS_VIEW, sort: 'cpu', descending: true };
     const lines = paneLines(dbUnhealthy, 118, 34, view);
-    expect(lines[2]).toMatch(/sort cpu↓$/);
+    expect(lines[2]).toMatch(/sort problems, cpu↓$/);
     expect(columnHeader(lines)).toMatch(/ cpu↓ /);
     const order = lines.filter((l) => /^[ ▸]\S/.test(l) && !/^ name/.test(l)).map((l) => l.slice(1).split(' ')[0]);
-    expect(order.slice(0, 3)).toEqual(['agent-orchestrator', 'central-agent', 'postgres']);
-    // Not measured (restarting): last.
-    expect(order.at(-1)).toBe('api-gateway');
+    expect(order.slice(0, 4)).toEqual(['postgres', 'api-gateway', 'agent-orchestrator', 'central-agent']);
+    // With problems first off (P): the column's order alone; not measured (restarting) last.
+    const plain = paneLines(dbUnhealthy, 118, 34, { ...view, problemsFirst: false });
+    expect(plain[2]).toMatch(/sort cpu↓$/);
+    const plainOrder = plain.filter((l) => /^[ ▸]\S/.test(l) && !/^ name/.test(l)).map((l) => l.slice(1).split(' ')[0]);
+    expect(plainOrder.slice(0, 3)).toEqual(['agent-orchestrator', 'central-agent', 'postgres']);
+    expect(plainOrder.at(-1)).toBe('api-gateway');
+  });
+
+  it('problems the window leaves out are counted in the header, with where they are', () => {
+    // Name order alone (P), in a short pane: the unhealthy postgres is below the window.
+    const byName: ContainersView = { ...INITIAL_CONTAINERS_VIEW, problemsFirst: false };
+    const lines = paneLines(dbUnhealthy, 58, 6, byName);
+    expect(lines.some((l) => /^[ ▸]postgres /.test(l))).toBe(false);
+    expect(lines.find((l) => l.includes('problem'))).toMatch(/1 problem below ↓/);
+    // Selected near the end, the restarting api-gateway is above it.
+    const end = paneLines(dbUnhealthy, 58, 6, { ...byName, selected: 'workstation/timescaledb' });
+    expect(end.find((l) => l.includes('problem'))).toMatch(/1 problem above ↑/);
+    // Problems first (the default): both are on screen, nothing is said to be hidden.
+    const first = paneLines(dbUnhealthy, 58, 6);
+    expect(first.filter((l) => /^[ ▸](postgres|api-gateway) /.test(l))).toHaveLength(2);
+    expect(first.some((l) => l.includes('problem'))).toBe(false);
   });
 
   it('an active filter: the prompt, what it matches, and only those rows', () => {
@@ -218,8 +239,8 @@ describe('the selected container', () => {
     expect(content.lines.filter((l) => lineText(l).startsWith('▸'))).toHaveLength(1);
   });
 
-  it('with nothing chosen the first row is the selection', () => {
-    expect(paneLines(dbUnhealthy, 70, 30).filter((l) => l.startsWith('▸'))).toEqual([expect.stringMatching(/^▸agent-orchestrator /)]);
+  it('with nothing chosen the first row is the selection: the worst problem', () => {
+    expect(paneLines(dbUnhealthy, 70, 30).filter((l) => l.startsWith('▸'))).toEqual([expect.stringMatching(/^▸api-gateway /)]);
   });
 
   it('detail below the table when there is room: image, compose, restart policy, health log, networks, memory against the plan', () => {
@@ -308,7 +329,7 @@ describe('200 containers', () => {
     const last = numbers.at(-1) ?? -1;
     expect(numbers).toEqual(Array.from({ length: shown.length }, (_, i) => first + i));
     expect(Math.abs(150 - first - (last - 150))).toBeLessThanOrEqual(1);
-    expect(body[0]).toMatch(new RegExp(`^200 running .*${first + 1}–${last + 1} of 200  sort name↑$`));
+    expect(body[0]).toMatch(new RegExp(`^200 running .*${first + 1}–${last + 1} of 200  sort problems, name↑$`));
     // Every line the pane gave is on screen: the frame has nothing to scroll.
     expect(frame.at(-1)).not.toMatch(/more|↑/);
   });
@@ -357,7 +378,7 @@ describe('in the console', () => {
     const plain = await renderApp({ source: source(), setup: s, columns: 200, rows: 60, theme: { color: false } });
     expect(plain.plainFrame()).toBe(coloured.plainFrame());
     expect(plain.lastFrame()).not.toMatch(/\x1b\[(3\d|9\d|38;)[\d;]*m/);
-    expect(plain.lastFrame()).toMatch(/\x1b\[7m▸agent-orchestrator/);
+    expect(plain.lastFrame()).toMatch(/\x1b\[7m▸api-gateway/);
   });
 });
 

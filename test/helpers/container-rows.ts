@@ -35,6 +35,7 @@ export function containerRow(name: string, overrides: Partial<ContainerRow> = {}
     planMemoryBytes: null,
     networks: ['none'],
     statsAgeMs: 0,
+    level: null,
     ...overrides,
   };
 }

@@ -55,12 +55,13 @@ describe('a line per set', () => {
     expect(render(entry(parseBackups(raw(), backups))).title).toBe('Backups');
   });
 
-  it('the database 9 h old: OVERDUE with a full bar, WAL FAILING, and its details first', () => {
+  it('the database 9 h old: OVERDUE with a full bar, WAL FAILING, listed first with its details first', () => {
     const wal = archiverLine({ archived: 4731, lastArchivedAgo: 9 * 3600, failed: 327, lastFailedAgo: 40 });
     const pane = render(entry(parseBackups(raw({ dbNewest: 9 * HOUR, wal }), backups), { status: 'crit' }));
     const lines = pane.lines.map(lineText);
     expect(pane.title).toBe('Backups · OVERDUE');
-    expect(lines[1]).toBe('✖ OVERDUE database      nas ████████████████████   9h / 4h   42 versions, 7d/7d · 612.0 MiB · WAL FAILING');
+    expect(lines[0]).toBe('✖ OVERDUE database      nas ████████████████████   9h / 4h   42 versions, 7d/7d · 612.0 MiB · WAL FAILING');
+    expect(lines.slice(1, 4).map((l) => l.split(/\s+/)[2])).toEqual(['configuration', 'application', 'media']);
     expect(lines[4]).toBe(`database       newest db-42.dump, 612.0 MiB, made ${clockTime(AT - 9 * HOUR).slice(0, 5)}`);
     // No dump for 9 hours, and none pruned either: the oldest is 7d5h old.
     expect(lines[5]).toBe('               42 kept, oldest 7d (keep 7d): older than kept, not pruned? · /volume1/backups/db/*.dump');
@@ -75,11 +76,11 @@ describe('a line per set', () => {
     expect(later[0]).toMatch(/^▲ DUE     configuration nas [█▏▎▍▌▋▊▉░]{20}   1h \/ 1h /);
   });
 
-  it('an empty location is MISSING with a full bar and says where it looked', () => {
+  it('an empty location is MISSING with a full bar, listed first, and says where it looked', () => {
     const pane = render(entry(parseBackups(raw({ media: [] }), backups), { status: 'crit' }));
     const lines = pane.lines.map(lineText);
     expect(pane.title).toBe('Backups · MISSING');
-    expect(lines[3]).toBe('✖ MISSING media         nas ████████████████████ none / 7d');
+    expect(lines[0]).toBe('✖ MISSING media         nas ████████████████████ none / 7d');
     expect(lines[4]).toBe('media          no backups in /volume1/backups/media/.last-sync on nas');
   });
 });
@@ -95,12 +96,12 @@ describe('when the NAS does not answer', () => {
     expect(lines.filter((l) => l.includes('unreachable'))).toHaveLength(1);
   });
 
-  it('permission denied names the path, and the set is UNKNOWN when it was never read', () => {
+  it('permission denied names the path, and the set is UNKNOWN when it was never read (listed before the fresh ones)', () => {
     const denied = { reason: 'permission' as const, message: 'permission denied reading /volume1/backups/app on nas', since: AT };
     const r = raw();
     r.sets[2] = { ...r.sets[2]!, source: null, seenAt: null, failure: denied };
     const lines = text(entry(parseBackups(r, backups), { status: 'warn' }));
-    expect(lines[2]).toBe('◌ UNKNOWN application   nas ░░░░░░░░░░░░░░░░░░░░    ? / 1d · not read');
+    expect(lines[0]).toBe('◌ UNKNOWN application   nas ░░░░░░░░░░░░░░░░░░░░    ? / 1d · not read');
     expect(lines).toContain(`application    permission denied reading /volume1/backups/app on nas (since ${clockTime(AT)})`);
   });
 });
@@ -111,7 +112,8 @@ describe('fitting the pane', () => {
     const lines = text(entry(reading), width, 30);
     for (const line of lines) expect(textWidth(line)).toBeLessThanOrEqual(width);
     expect(lines.slice(0, 4).every((l) => /[█░]/.test(l))).toBe(true);
-    expect(lines[1]).toContain('WAL ok');
+    // The overdue database first.
+    expect(lines[0]).toMatch(/OVERDUE database .*WAL ok/);
   });
 
   it('narrower, the size and then the versions give way before the state and the WAL word do; then the bar', () => {
@@ -133,8 +135,9 @@ describe('fitting the pane', () => {
   it('without colour every state is still a word', () => {
     const wal = archiverLine({ archived: 1, lastArchivedAgo: 9 * 3600, failed: 1, lastFailedAgo: 4 });
     const lines = text(entry(parseBackups(raw({ dbNewest: 5 * HOUR, wal, media: [] }), backups)));
-    expect(lines.slice(0, 4).map((l) => l.split(/\s+/)[1])).toEqual(['fresh', 'DUE', 'fresh', 'MISSING']);
-    expect(lines[1]).toContain('WAL FAILING');
+    // Crit first (the failing WAL makes the due database crit too), in the config's order, then the rest.
+    expect(lines.slice(0, 4).map((l) => `${l.split(/\s+/)[1]} ${l.split(/\s+/)[2]}`)).toEqual(['DUE database', 'MISSING media', 'fresh configuration', 'fresh application']);
+    expect(lines[0]).toContain('WAL FAILING');
   });
 });
 

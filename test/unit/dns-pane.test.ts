@@ -65,6 +65,18 @@ describe('the first line', () => {
 });
 
 describe('the server lines', () => {
+  it('servers in trouble first, the others in the config\'s order', () => {
+    const raw: DnsRaw = {
+      at: AT,
+      answers: [
+        answer('primary', 'nas.home', 'ok', 0.8), answer('secondary', 'nas.home', 'ok', 1.9), answer('router', 'nas.home', 'timeout', 1500),
+      ],
+      piholes: [],
+    };
+    const lines = text(entry(parseDns(raw, dns))).filter((l) => /^[●▲✖] /.test(l));
+    expect(lines.slice(1, 4).map((l) => l.split(/\s+/).slice(0, 3).join(' '))).toEqual(['✖ DOWN router', '● ok primary', '● ok secondary']);
+  });
+
   it('one per server: status word, name, address, each name\'s outcome and latency; Pi-hole figures under it', () => {
     const lines = text(entry(reading('timeout')));
     expect(lines[1]).toBe('✖ DOWN  primary   10.0.10.10      nas.home timeout 1.5s · example.com timeout 1.5s');

@@ -57,6 +57,23 @@ describe('frameLines', () => {
     expect(frame.at(-1)).not.toContain('↑');
   });
 
+  it('says how many problems are out of sight and where, before the plain scroll counts', () => {
+    const problem = (level: 'crit' | 'warn', n: number): Line => [{ text: `${level === 'crit' ? '✖ CRIT' : '▲ WARN'} `, tone: level, bold: true }, { text: `trouble ${n}` }];
+    const lines = [...numbered(3), problem('warn', 1), ...numbered(10), problem('crit', 2), problem('warn', 3)];
+    const below = texts(frameLines(input({ lines, width: 60, height: 8 })));
+    expect(below.at(-1)).toMatch(/ 2 problems below ↓ · ↓10 more ─╯$/);
+    const above = texts(frameLines(input({ lines, width: 60, height: 8, scroll: 5 })));
+    expect(above.at(-1)).toMatch(/ 1 problem above ↑ · 2 problems below ↓ · ↑5 ↓5 more ─╯$/);
+    // The problems' tone colours the hint: crit when any hidden one is crit.
+    const hint = frameLines(input({ lines, width: 60, height: 8 })).at(-1)?.find((s) => s.text.includes('problem'));
+    expect(hint?.tone).toBe('crit');
+    // Narrow: the short form, the problems before the scroll counts.
+    expect(texts(frameLines(input({ lines, width: 24, height: 8 }))).at(-1)).toMatch(/ 2 problems ↓ · ↓10 ─╯$/);
+    expect(texts(frameLines(input({ lines, width: 18, height: 8 }))).at(-1)).toMatch(/ 2 problems ↓ ─╯$/);
+    // Nothing in trouble out of sight: the scroll counts alone.
+    expect(texts(frameLines(input({ lines: numbered(20), width: 60, height: 8 }))).at(-1)).not.toContain('problem');
+  });
+
   it('scrolls, showing how far it has scrolled and what is left', () => {
     const frame = texts(frameLines(input({ lines: numbered(20), height: 8, scroll: 5 })));
     expect(frame[1]).toContain('line 6');

@@ -20,29 +20,43 @@ function restartDetail(row: ContainerRow): string {
   return '';
 }
 
+/** The alerts about one container: the verdict on a row, made here once. */
+export function rowAlerts(row: ContainerRow, options: AssessOptions, who: string = row.name): Alert[] {
+  const alerts: Alert[] = [];
+  const planned = row.group !== UNPLANNED;
+  const where = planned ? ` [${row.group}]` : ' (unplanned)';
+  if (row.health === 'unhealthy') {
+    alerts.push({ level: planned ? 'crit' : 'warn', message: `${who} unhealthy${healthDetail(row)}${where}` });
+  }
+  if (row.restartLoop) {
+    alerts.push({ level: planned ? 'crit' : 'warn', message: `${who} restarting in a loop${restartDetail(row)}${where}` });
+  } else if (planned && (row.state === 'exited' || row.state === 'dead' || row.state === 'created')) {
+    const how = row.state === 'created' ? 'never started' : `${row.state}${row.exitCode !== null ? ` (code ${row.exitCode})` : ''}`;
+    alerts.push({ level: 'warn', message: `${who} ${how}${where}` });
+  }
+  if (row.planMemoryBytes && row.memoryUsedBytes !== null && row.memoryUsedBytes > row.planMemoryBytes) {
+    alerts.push({ level: 'warn', message: `${who} uses ${formatBytes(row.memoryUsedBytes)} of memory, over its planned ${formatBytes(row.planMemoryBytes)}${where}` });
+  }
+  if (row.health === 'starting' && row.uptimeMs !== null && row.uptimeMs > options.startingGrace) {
+    alerts.push({ level: 'warn', message: `${who} health check still starting after ${formatDuration(row.uptimeMs)}${where}` });
+  }
+  return alerts;
+}
+
+/** The worst of a container's alerts, or null: what tables sort problems first by. */
+export function rowLevel(row: ContainerRow, options: AssessOptions): ContainerRow['level'] {
+  let level: ContainerRow['level'] = null;
+  for (const alert of rowAlerts(row, options)) {
+    if (alert.level === 'crit') return 'crit';
+    if (alert.level === 'warn') level = 'warn';
+  }
+  return level;
+}
+
 export function assessContainers(reading: ContainersReading, options: AssessOptions): Assessment {
   const alerts: Alert[] = [];
   const multi = reading.endpoints.length > 1;
-  const who = (row: ContainerRow) => (multi ? `${row.host}/${row.name}` : row.name);
-  for (const row of reading.containers) {
-    const planned = row.group !== UNPLANNED;
-    const where = planned ? ` [${row.group}]` : ' (unplanned)';
-    if (row.health === 'unhealthy') {
-      alerts.push({ level: planned ? 'crit' : 'warn', message: `${who(row)} unhealthy${healthDetail(row)}${where}` });
-    }
-    if (row.restartLoop) {
-      alerts.push({ level: planned ? 'crit' : 'warn', message: `${who(row)} restarting in a loop${restartDetail(row)}${where}` });
-    } else if (planned && (row.state === 'exited' || row.state === 'dead' || row.state === 'created')) {
-      const how = row.state === 'created' ? 'never started' : `${row.state}${row.exitCode !== null ? ` (code ${row.exitCode})` : ''}`;
-      alerts.push({ level: 'warn', message: `${who(row)} ${how}${where}` });
-    }
-    if (row.planMemoryBytes && row.memoryUsedBytes !== null && row.memoryUsedBytes > row.planMemoryBytes) {
-      alerts.push({ level: 'warn', message: `${who(row)} uses ${formatBytes(row.memoryUsedBytes)} of memory, over its planned ${formatBytes(row.planMemoryBytes)}${where}` });
-    }
-    if (row.health === 'starting' && row.uptimeMs !== null && row.uptimeMs > options.startingGrace) {
-      alerts.push({ level: 'warn', message: `${who(row)} health check still starting after ${formatDuration(row.uptimeMs)}${where}` });
-    }
-  }
+  for (const row of reading.containers) alerts.push(...rowAlerts(row, options, multi ? `${row.host}/${row.name}` : row.name));
   for (const group of reading.groups) {
     if (group.memoryBytes && group.memoryUsedBytes > group.memoryBytes) {
       alerts.push({ level: 'warn', message: `${group.group} containers use ${formatBytes(group.memoryUsedBytes)} of memory, over the group's ${formatBytes(group.memoryBytes)}` });

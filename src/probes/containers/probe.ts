@@ -2,7 +2,7 @@
 // or a demo recording), the pure reading builder, restart-loop history, and the assessment.
 import type { Config, DockerConfig } from '../../config/schema.js';
 import type { Probe } from '../probe.js';
-import { assessContainers } from './assess.js';
+import { assessContainers, rowLevel } from './assess.js';
 import type { ContainersRaw } from './raw.js';
 import { buildReading } from './reading.js';
 import type { ContainerRow, ContainersReading } from './types.js';
@@ -55,7 +55,11 @@ export function containersProbe(read: (signal: AbortSignal) => Promise<Container
     parse(raw) {
       const at = now();
       const reading = buildReading(raw, { plan: config.plan, threadsPerCore: config.plan.threadsPerCore }, at);
-      return { ...reading, containers: track(reading.containers, at) };
+      const containers = track(reading.containers, at).map((row) => {
+        const level = rowLevel(row, docker);
+        return level === row.level ? row : { ...row, level };
+      });
+      return { ...reading, containers };
     },
     assess: (reading) => assessContainers(reading, docker),
   };

@@ -87,6 +87,8 @@ function rowOf(endpoint: EndpointRaw, entry: ListEntry, inspect: InspectInfo | n
     planMemoryBytes: placed?.memoryBytes ?? null,
     networks: entry.networks,
     statsAgeMs: sample && pair ? Math.max(0, endpoint.readAt - pair.receivedAt) : null,
+    // Set by the probe once restarts are counted (assess.ts's rowLevel).
+    level: null,
   };
 }
 

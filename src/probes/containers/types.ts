@@ -54,6 +54,11 @@ export type ContainerRow = {
   networks: string[];
   /** Age of the stats sample used, at read time; null without one. */
   statsAgeMs: number | null;
+  /**
+   * What the assessment makes of this container: crit or warn when one of its alerts is about
+   * it (src/probes/containers/assess.ts), null when nothing is wrong. Tables sort by it.
+   */
+  level: 'crit' | 'warn' | null;
 };
 
 export type ContainerGroupUsage = {

@@ -40,6 +40,24 @@ function atShown(set: BackupSetReading, shownAt: number): BackupSetReading {
   return { ...set, ageMs, state: freshness(ageMs, set.scheduleMs) };
 }
 
+/** How bad a set's state is: crit first, then warn (a failing WAL archive counts as crit). */
+function setRank(set: BackupSetReading): number {
+  const status = STATE_STATUS[set.state];
+  if (status === 'crit' || set.wal?.state === 'failing' || set.wal?.state === 'off') return 0;
+  if (status === 'warn' || status === 'stale' || set.wal?.state === 'unknown') return 1;
+  return 2;
+}
+
+/**
+ * The sets as the pane lists them: each as it stands at the time shown, those in trouble first
+ * (crit, then warn), otherwise in the config's order. The selection (↑↓) walks the same order.
+ */
+export function shownSets(reading: BackupsReading, ageMs: number | null): BackupSetReading[] {
+  const shownAt = reading.at + (ageMs ?? 0);
+  const sets = reading.sets.map((set) => atShown(set, shownAt));
+  return sets.map((set, index) => ({ set, index, rank: setRank(set) })).sort((a, b) => a.rank - b.rank || a.index - b.index).map((x) => x.set);
+}
+
 /** "14:05:12" (or "14:05") today, else "2026-11-20 18:37". */
 function when(ms: number, now: number, seconds = true): string {
   if (Math.abs(now - ms) < 86_400_000) return seconds ? clockTime(ms) : clockTime(ms).slice(0, 5);
@@ -203,7 +221,7 @@ export function backupsPane(entry: PaneEntry<BackupsReading>, width: number, hei
     return { title: 'Backups', lines };
   }
   const shownAt = reading.at + (entry.ageMs ?? 0);
-  const sets = reading.sets.map((set) => atShown(set, shownAt));
+  const sets = shownSets(reading, entry.ageMs);
   const lines: Line[] = [];
   if (entry.status === 'stale' || entry.status === 'down' || entry.status === 'off') lines.push(...stateLines({ ...entry, alerts: [] }, width));
   if (sets.length === 0) {

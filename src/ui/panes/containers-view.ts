@@ -26,6 +26,8 @@ export const SORT_DESCENDING: Readonly<Record<ContainerSort, boolean>> = {
 export type ContainersView = {
   sort: ContainerSort;
   descending: boolean;
+  /** Containers in trouble (crit, then warn) before the rest, each part in the column's order. */
+  problemsFirst: boolean;
   /** Case-insensitive substring over name, group, image, state, health and host. */
   filter: string;
   /** The `/` prompt is open (typed characters go to the filter). */
@@ -44,6 +46,7 @@ export type ContainersView = {
 export const INITIAL_CONTAINERS_VIEW: ContainersView = {
   sort: 'name',
   descending: false,
+  problemsFirst: true,
   filter: '',
   filtering: false,
   selected: null,
@@ -156,8 +159,19 @@ function comparePrimary(a: number | string | null, b: number | string | null, so
   return 0;
 }
 
+const LEVEL_RANK: Readonly<Record<'crit' | 'warn' | 'none', number>> = { crit: 0, warn: 1, none: 2 };
+
+/** Crit first, then warn, then the rest. */
+export function compareProblems(a: ContainerRow, b: ContainerRow): number {
+  return LEVEL_RANK[a.level ?? 'none'] - LEVEL_RANK[b.level ?? 'none'];
+}
+
 /** The order rows are shown in: negative when `a` comes first. */
-export function compareContainers(a: ContainerRow, b: ContainerRow, sort: ContainerSort, descending: boolean): number {
+export function compareContainers(a: ContainerRow, b: ContainerRow, sort: ContainerSort, descending: boolean, problemsFirst = false): number {
+  if (problemsFirst) {
+    const problem = compareProblems(a, b);
+    if (problem !== 0) return problem;
+  }
   const va = sortValue(a, sort);
   const vb = sortValue(b, sort);
   if (va === null || vb === null || (typeof va === 'number' && Number.isNaN(va)) || (typeof vb === 'number' && Number.isNaN(vb))) {
@@ -181,16 +195,16 @@ export function matchesFilter(row: ContainerRow, filter: string): boolean {
 }
 
 // One entry: the pane and the app ask for the same rows several times per frame.
-let cache: { reading: ContainersReading; sort: ContainerSort; descending: boolean; filter: string; rows: ContainerRow[] } | null = null;
+let cache: { reading: ContainersReading; sort: ContainerSort; descending: boolean; problemsFirst: boolean; filter: string; rows: ContainerRow[] } | null = null;
 
 /** The reading's containers that match the filter, in the view's order. */
 export function visibleContainers(reading: ContainersReading, view: ContainersView): ContainerRow[] {
-  if (cache && cache.reading === reading && cache.sort === view.sort && cache.descending === view.descending && cache.filter === view.filter) {
+  if (cache && cache.reading === reading && cache.sort === view.sort && cache.descending === view.descending && cache.problemsFirst === view.problemsFirst && cache.filter === view.filter) {
     return cache.rows;
   }
   const rows = reading.containers.filter((row) => matchesFilter(row, view.filter));
-  rows.sort((a, b) => compareContainers(a, b, view.sort, view.descending));
-  cache = { reading, sort: view.sort, descending: view.descending, filter: view.filter, rows };
+  rows.sort((a, b) => compareContainers(a, b, view.sort, view.descending, view.problemsFirst));
+  cache = { reading, sort: view.sort, descending: view.descending, problemsFirst: view.problemsFirst, filter: view.filter, rows };
   return rows;
 }
 
@@ -209,7 +223,7 @@ export function selectedIndex(view: ContainersView, rows: readonly ContainerRow[
   if (found >= 0) return found;
   const anchor = view.anchor;
   if (!anchor) return 0;
-  const after = rows.findIndex((row) => compareContainers(row, anchor, view.sort, view.descending) > 0);
+  const after = rows.findIndex((row) => compareContainers(row, anchor, view.sort, view.descending, view.problemsFirst) > 0);
   return after < 0 ? rows.length - 1 : after;
 }
 
@@ -245,6 +259,11 @@ export function cycleSort(view: ContainersView, column?: ContainerSort): Contain
   if (column === view.sort) return reverseSort(view);
   const next = column ?? CONTAINER_SORTS[(CONTAINER_SORTS.indexOf(view.sort) + 1) % CONTAINER_SORTS.length] ?? 'name';
   return { ...view, sort: next, descending: SORT_DESCENDING[next] };
+}
+
+/** Problems first, or the column's order alone. */
+export function toggleProblemsFirst(view: ContainersView): ContainersView {
+  return { ...view, problemsFirst: !view.problemsFirst };
 }
 
 export function reverseSort(view: ContainersView): ContainersView {

@@ -297,7 +297,25 @@ const SORT_NAME: Readonly<Record<ContainerSort, string>> = {
   name: 'name', group: 'group', state: 'state', health: 'health', cpu: 'cpu', memory: 'mem', restarts: 'restarts', uptime: 'uptime',
 };
 
-function summaryLine(reading: ContainersReading, view: ContainersView, shown: number, window: { start: number; end: number }, width: number): Line {
+type Hidden = { above: number; aboveLevel: 'crit' | 'warn'; below: number; belowLevel: 'crit' | 'warn' };
+
+/** The rows in trouble outside the window, above and below it, with the worst level of each side. */
+function hiddenProblems(rows: readonly ContainerRow[], window: { start: number; end: number }): Hidden {
+  const hidden: Hidden = { above: 0, aboveLevel: 'warn', below: 0, belowLevel: 'warn' };
+  rows.forEach((row, i) => {
+    if (row.level === null || (i >= window.start && i < window.end)) return;
+    if (i < window.start) {
+      hidden.above++;
+      if (row.level === 'crit') hidden.aboveLevel = 'crit';
+    } else {
+      hidden.below++;
+      if (row.level === 'crit') hidden.belowLevel = 'crit';
+    }
+  });
+  return hidden;
+}
+
+function summaryLine(reading: ContainersReading, view: ContainersView, shown: number, window: { start: number; end: number }, width: number, hidden: Hidden): Line {
   const c = reading.counts;
   const left: Part[] = [
     { segments: [{ text: c.running === c.total ? `${c.total} running` : `${c.running}/${c.total} running`, bold: true }], priority: 1 },
@@ -309,11 +327,15 @@ function summaryLine(reading: ContainersReading, view: ContainersView, shown: nu
   if (c.unplanned) left.push({ segments: [{ text: `${c.unplanned} unplanned`, tone: 'muted' }], priority: 7 });
 
   const right: Part[] = [];
+  // Containers in trouble that the window leaves out: never dropped, never cut.
+  for (const [count, where, level] of [[hidden.above, 'above ↑', hidden.aboveLevel], [hidden.below, 'below ↓', hidden.belowLevel]] as const) {
+    if (count > 0) right.push({ segments: [{ text: `${count} problem${count === 1 ? '' : 's'} ${where}`, tone: level, bold: true }], priority: 1 });
+  }
   if (window.start > 0 || window.end < shown) {
     const range = window.end - window.start === 1 ? `${window.end}` : `${window.start + 1}–${window.end}`;
     right.push({ segments: [{ text: `${range} of ${shown}`, tone: 'accent' }], priority: 4 });
   }
-  right.push({ segments: [{ text: `sort ${SORT_NAME[view.sort]}${view.descending ? '↓' : '↑'}`, tone: 'muted' }], priority: 5 });
+  right.push({ segments: [{ text: `sort ${view.problemsFirst ? 'problems, ' : ''}${SORT_NAME[view.sort]}${view.descending ? '↓' : '↑'}`, tone: 'muted' }], priority: 5 });
   if (view.filtering || view.filter) {
     const match = view.filter ? ` ${shown}/${c.total}` : '';
     right.push({
@@ -592,7 +614,7 @@ export function containersPane(entry: PaneEntry<ContainersReading>, width: numbe
       windowShown = { start: selected, end: selected + 1 };
       body.push(detailHeading(selectedRow, ctx, width), ...fitDetail(detail, room - 1));
     }
-    lines.push(summaryLine(reading, view, count, windowShown, width), ...body);
+    lines.push(summaryLine(reading, view, count, windowShown, width, hiddenProblems(rows, windowShown)), ...body);
     return { title: TITLE, lines };
   }
 
@@ -602,7 +624,7 @@ export function containersPane(entry: PaneEntry<ContainersReading>, width: numbe
   const showGroups = groups.length > 0 && room - groups.length - 1 >= Math.min(tableFull, 10 + (colHeader ? 1 : 0));
   if (showGroups) room -= groups.length + 1;
   const body = table(Math.min(room, tableFull));
-  lines.push(summaryLine(reading, view, count, windowShown, width), ...body);
+  lines.push(summaryLine(reading, view, count, windowShown, width, hiddenProblems(rows, windowShown)), ...body);
   if (showGroups) lines.push([], ...groups);
   return { title: TITLE, lines };
 }

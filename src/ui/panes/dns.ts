@@ -200,7 +200,10 @@ export function dnsPane(entry: PaneEntry<DnsReading>, width: number, height: num
     const indent = Math.max(0, Math.min(column, width - textWidth(key)));
     if (names.length > 0) lines.push([{ text: ' '.repeat(indent) }, { text: key, tone: 'muted' }]);
   }
-  for (const server of reading.servers) lines.push(...serverLines(server, reading, layout));
+  // Servers in trouble first (down, then degraded or failing), otherwise in the config's order.
+  const rank = (server: DnsServerReading) => (server.health === 'down' ? 0 : server.health === 'ok' ? 2 : 1);
+  const servers = reading.servers.map((server, index) => ({ server, index })).sort((a, b) => rank(a.server) - rank(b.server) || a.index - b.index);
+  for (const { server } of servers) lines.push(...serverLines(server, reading, layout));
   lines.push(...drift);
   return { title, lines };
 }
