@@ -45,6 +45,21 @@ export function truncate(text: string, width: number): string {
   return `${result}…`;
 }
 
+/**
+ * Cuts text to at most `width` cells at a space, ending in " …", so that no word is cut in the
+ * middle (a status word half shown reads as another); a first word too long is cut as truncate does.
+ */
+export function truncateWords(text: string, width: number): string {
+  if (textWidth(text) <= width) return text;
+  const room = width - 2;
+  let end = -1;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === ' ' && textWidth(text.slice(0, i)) <= room) end = i;
+  }
+  if (end <= 0) return truncate(text, width);
+  return `${text.slice(0, end).trimEnd()} …`;
+}
+
 export function pad(text: string, width: number, align: 'left' | 'right' = 'left'): string {
   const cut = truncate(text, width);
   const fill = ' '.repeat(Math.max(0, width - textWidth(cut)));

@@ -116,13 +116,14 @@ describe('fitting the pane', () => {
     expect(lines[0]).toMatch(/OVERDUE database .*WAL ok/);
   });
 
-  it('narrower, the size and then the versions give way before the state and the WAL word do; then the bar', () => {
+  it('narrower, the size, then the versions, then the bar, then the host give way before the state and the WAL word do', () => {
     const reading = parseBackups(raw(), backups);
     expect(text(entry(reading), 100)[1]).toBe('● fresh   database      nas █████▌░░░░░░░░░░░░░░   1h / 4h   42 versions, 6d/7d · 612.0 MiB · WAL ok');
     expect(text(entry(reading), 90)[1]).toBe('● fresh   database      nas ██▊░░░░░░░   1h / 4h   42 versions, 6d/7d · 612.0 MiB · WAL ok');
     expect(text(entry(reading), 80)[1]).toBe('● fresh   database      nas ███▍░░░░░░░░   1h / 4h   42 versions, 6d/7d · WAL ok');
     expect(text(entry(reading), 56)[1]).toBe('● fresh   database      nas ██▌░░░░░░   1h / 4h · WAL ok');
-    expect(text(entry(reading), 44)[1]).toBe('● fresh   database      nas   1h / 4h · WAL ok');
+    // Then the host goes, and the line fits (it used to be cut at the pane's edge).
+    expect(text(entry(reading), 44)[1]).toBe('● fresh   database      1h / 4h · WAL ok');
   });
 
   it('details only as height allows, whole blocks, problems first', () => {
@@ -195,5 +196,15 @@ describe('before any reading', () => {
   it('a stale entry says why before the sets', () => {
     const lines = text(entry(parseBackups(raw(), backups), { status: 'stale', ageMs: 90_000, error: 'no answer within 12s' }));
     expect(lines[0]).toBe('◌ STALE no answer within 12s (data 1m old)');
+  });
+});
+
+describe('in a narrow pane the words that matter stay whole', () => {
+  it.each([38, 40, 44])('at %i columns: the state word, the age against the schedule and the WAL word', (width) => {
+    const wal = archiverLine({ archived: 1, lastArchivedAgo: 9 * 3600, failed: 1, lastFailedAgo: 4 });
+    const lines = text(entry(parseBackups(raw({ dbNewest: 9 * HOUR, wal }), backups)), width, 8);
+    for (const line of lines) expect(textWidth(line)).toBeLessThanOrEqual(width);
+    expect(lines[0]).toMatch(width >= 40 ? /^✖ OVERDUE database +9h \/ 4h · WAL FAILING$/ : /^✖ OVERDUE datab… 9h \/ 4h · WAL FAILING$/);
+    expect(lines.slice(0, 4).every((l) => !l.endsWith('…'))).toBe(true);
   });
 });

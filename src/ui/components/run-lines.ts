@@ -3,7 +3,7 @@
 import { formatDuration } from '../../config/units.js';
 import type { StepState } from '../../runbooks/events.js';
 import { outputLines, type RunStepRow, type RunView } from '../run-view.js';
-import { pad, textWidth, truncate, type Line, type Tone } from '../text.js';
+import { pad, textWidth, truncate, wrapText, type Line, type Tone } from '../text.js';
 import { boxLines } from './box.js';
 
 export const STEP_SYMBOL: Record<StepState, string> = { pending: '○', running: '▶', ok: '✔', failed: '✖', skipped: '–', aborted: '■' };
@@ -39,7 +39,8 @@ function stepTime(step: RunStepRow, now: number): string {
   return step.durationMs !== null && step.state !== 'skipped' ? formatDuration(step.durationMs) : '';
 }
 
-function stepLine(step: RunStepRow, label: string, widths: { id: number; host: number }, width: number, now: number): Line {
+/** A step's line; why it failed, was aborted or skipped is wrapped under it when it does not fit, never cut. */
+function stepLines(step: RunStepRow, label: string, widths: { id: number; host: number }, width: number, now: number): Line[] {
   const state = step.state === 'running' ? 'running' : step.state;
   const why = step.state === 'skipped' ? step.message ?? (step.skip ? `skipped: ${step.skip}` : '') : step.state === 'failed' || step.state === 'aborted' ? step.message ?? '' : '';
   const head: Line = [
@@ -52,8 +53,12 @@ function stepLine(step: RunStepRow, label: string, widths: { id: number; host: n
   ];
   const used = textWidth(head.map((s) => s.text).join(''));
   const room = Math.max(0, width - used - 2);
-  if (why) return [...head, { text: `  ${truncate(why, room)}`, tone: STEP_TONE[step.state] }];
-  return step.title !== step.id && room > 8 ? [...head, { text: `  ${truncate(step.title, room)}`, tone: 'muted' }] : head;
+  if (why) {
+    if (textWidth(why) <= room) return [[...head, { text: `  ${why}`, tone: STEP_TONE[step.state] }]];
+    const indent = 6;
+    return [head, ...wrapText(why, Math.max(8, width - indent)).map((text): Line => [{ text: ' '.repeat(indent) }, { text, tone: STEP_TONE[step.state] }])];
+  }
+  return [step.title !== step.id && room > 8 ? [...head, { text: `  ${truncate(step.title, room)}`, tone: 'muted' }] : head];
 }
 
 /** The steps to show when not all fit: a window around the one running (or the last that ran). */
@@ -90,7 +95,15 @@ export function runPanelLines(run: RunView, width: number, height: number, now: 
       : run.status === 'error'
         ? [{ text: ' ✖ not started: ', tone: 'crit', bold: true }, { text: run.message ?? '', tone: 'crit' }]
         : [{ text: ` ${run.status === 'failed' ? '✖' : '■'} ${status.word}${run.failedStep ? ` at ${run.failedStep}` : ''} after ${time}`, tone: status.tone, bold: true }, { text: run.message ? ` — ${run.message}` : '', tone: status.tone }];
-    footer.push(result);
+    // The result and its reason whole: wrapped under the first line where it does not fit.
+    const [first, ...rest] = result;
+    if (first && rest.length && textWidth(result.map((x) => x.text).join('')) > inner) {
+      footer.push([first]);
+      const reason = rest.map((x) => x.text).join('').replace(/^ — /, '');
+      for (const text of wrapText(reason, Math.max(8, inner - 3))) footer.push([{ text: `   ${text}`, tone: rest[0]?.tone ?? status.tone }]);
+    } else {
+      footer.push(result);
+    }
     if (run.status === 'interrupted' || run.status === 'aborted') footer.push([{ text: ` resume it with: homeops runbook run ${run.runbook.id} --resume`, tone: 'muted' }]);
     footer.push([{ text: ` ${keys.close ?? 'esc'} or q closes this panel`, tone: 'muted' }]);
   }
@@ -115,7 +128,7 @@ export function runPanelLines(run: RunView, width: number, height: number, now: 
     if (!step) continue;
     if (step.phase === 'rollback' && (i === start || all[i - 1]?.phase === 'main')) lines.push([{ text: ' rollback:', tone: 'warn', bold: true }]);
     const label = step.phase === 'rollback' ? `R${step.index + 1}` : `${step.index + 1}/${run.steps.length}`;
-    lines.push(stepLine(step, label, widths, inner, now));
+    lines.push(...stepLines(step, label, widths, inner, now));
   }
   if (all.length > end - start) lines.push([{ text: ` (${start} above, ${all.length - end} below)`, tone: 'muted' }]);
 

@@ -3,7 +3,8 @@ import { formatBytes, formatDuration } from '../../config/units.js';
 import type { Snapshot } from '../../monitor/snapshot.js';
 import type { Message } from '../console-state.js';
 import { STATUS_SYMBOL, STATUS_WORD, type Theme } from '../theme.js';
-import { fitLine, type Line } from '../text.js';
+import { fitParts, type Part } from '../fit-parts.js';
+import type { Line } from '../text.js';
 import { LineView } from './lines.js';
 
 export type StatusBarProps = {
@@ -28,22 +29,32 @@ function clock(iso: string): string {
   return new Date(iso).toTimeString().slice(0, 8);
 }
 
+/**
+ * The bar at any width: the state word, the host, what is going on (a read-only console, an
+ * action, its result) and the help key stay whole; the clock, the refresh, the console's own
+ * cost and the view give way first.
+ */
 export function statusBarLine(props: Omit<StatusBarProps, 'theme'>): Line {
   const { snapshot } = props;
   const self = `self ${snapshot.self.cpuPercent === null ? '–' : `${snapshot.self.cpuPercent.toFixed(1)}%`} ${formatBytes(snapshot.self.rssBytes, 0)}`;
-  const keys = [props.helpKey ? `${props.helpKey} help` : '', props.quitKey ? `${props.quitKey} quit` : ''].filter(Boolean).join(' · ');
-  return fitLine([
-    { text: ` ${STATUS_SYMBOL[snapshot.status]} ${STATUS_WORD[snapshot.status]} `, tone: snapshot.status, inverse: true, bold: true },
-    { text: ` ${snapshot.host}`, bold: true },
-    ...(snapshot.demo ? [{ text: ` DEMO ${snapshot.demo}`, tone: 'accent' as const, bold: true }] : []),
-    ...(props.readOnly ? [{ text: ' READ-ONLY', tone: 'accent' as const }] : []),
-    ...(props.busy ? [{ text: ` · ${props.busy}`, tone: 'accent' as const, bold: true }] : []),
-    ...(props.message ? [{ text: ` · ${MESSAGE_SYMBOL[props.message.tone]} ${props.message.text}`, tone: props.message.tone, bold: props.message.tone !== 'plain' }] : []),
-    { text: ` · view ${props.view}`, tone: 'plain' },
-    ...(props.note ? [{ text: ` (${props.note})`, tone: 'warn' as const }] : []),
-    { text: ` · refresh ${formatDuration(props.refreshMs)} · ${clock(snapshot.takenAt)} · ${self}`, tone: 'muted' },
-    { text: keys ? ` · ${keys}` : '', tone: 'muted' },
-  ], props.width);
+  const parts: Part[] = [
+    { segments: [{ text: ` ${STATUS_SYMBOL[snapshot.status]} ${STATUS_WORD[snapshot.status]} `, tone: snapshot.status, inverse: true, bold: true }], priority: 0 },
+    { segments: [{ text: ` ${snapshot.host}`, bold: true }], priority: 0 },
+  ];
+  if (snapshot.demo) parts.push({ segments: [{ text: ` DEMO ${snapshot.demo}`, tone: 'accent', bold: true }], priority: 3 });
+  if (props.readOnly) parts.push({ segments: [{ text: ' READ-ONLY', tone: 'accent' }], priority: 0 });
+  if (props.busy) parts.push({ segments: [{ text: ` · ${props.busy}`, tone: 'accent', bold: true }], priority: 0, shrink: true });
+  if (props.message) parts.push({ segments: [{ text: ` · ${MESSAGE_SYMBOL[props.message.tone]} ${props.message.text}`, tone: props.message.tone, bold: props.message.tone !== 'plain' }], priority: 0, shrink: true });
+  parts.push({ segments: [{ text: ` · view ${props.view}`, tone: 'plain' }], priority: 4 });
+  if (props.note) parts.push({ segments: [{ text: ` (${props.note})`, tone: 'warn' }], priority: 1, shrink: true });
+  parts.push(
+    { segments: [{ text: ` · refresh ${formatDuration(props.refreshMs)}`, tone: 'muted' }], priority: 7 },
+    { segments: [{ text: ` · ${clock(snapshot.takenAt)}`, tone: 'muted' }], priority: 6 },
+    { segments: [{ text: ` · ${self}`, tone: 'muted' }], priority: 5 },
+  );
+  if (props.helpKey) parts.push({ segments: [{ text: ` · ${props.helpKey} help`, tone: 'muted' }], priority: 0 });
+  if (props.quitKey) parts.push({ segments: [{ text: ` · ${props.quitKey} quit`, tone: 'muted' }], priority: 2 });
+  return fitParts(parts, props.width);
 }
 
 export const StatusBar = memo(function StatusBar(props: StatusBarProps) {

@@ -81,7 +81,8 @@ function shownSize(set: BackupSetReading, item: BackupItem | null): number | nul
 }
 
 /** How much of the tail a narrow pane leaves out: 0 nothing, 1 the size, 2 the versions too. */
-type Squeeze = 0 | 1 | 2;
+type Squeeze = 0 | 1 | 2 | 3;
+/** hostWidth 0: no host column (a narrow pane); the state word, the age and the WAL word stay. */
 type Layout = { nameWidth: number; hostWidth: number; barWidth: number; shownAt: number; squeeze: Squeeze };
 
 /** What follows the bar: age against schedule, versions kept, size, WAL, how old a stale read is. */
@@ -91,12 +92,13 @@ function setTail(set: BackupSetReading, shownAt: number, squeeze: Squeeze): Segm
   const showVersions = squeeze < 2 && set.state !== 'unknown' && set.state !== 'missing';
   // The schedule is padded to line up the versions after it.
   const schedule = showVersions ? pad(every(set.scheduleMs), 3) : every(set.scheduleMs);
-  const tail: Segment[] = [{ text: `${pad(age, 4, 'right')} / ${schedule}`, tone: set.state === 'fresh' ? 'plain' : tone, bold: set.state !== 'fresh' }];
+  const tail: Segment[] = [{ text: `${squeeze < 3 ? pad(age, 4, 'right') : age} / ${schedule}`, tone: set.state === 'fresh' ? 'plain' : tone, bold: set.state !== 'fresh' }];
   if (showVersions) tail.push({ text: `  ${versions(set)}`, tone: set.retention?.over ? 'warn' : 'muted' });
   const size = shownSize(set, set.newest);
   if (squeeze < 1 && size !== null) tail.push({ text: ` · ${formatBytes(size)}`, tone: set.sizeDrop ? 'warn' : 'muted', bold: set.sizeDrop !== null });
   if (set.wal) tail.push({ text: ' · ' }, { text: WAL_WORD[set.wal.state].text, tone: WAL_WORD[set.wal.state].tone, bold: set.wal.state !== 'ok' && set.wal.state !== 'idle' });
-  if (set.problem && set.problem.reason !== 'not-found') {
+  // How old a stale read is goes last: the line above the sets says it too.
+  if (squeeze < 3 && set.problem && set.problem.reason !== 'not-found') {
     const seen = set.seenAt === null ? 'not read' : `seen ${formatAge(shownAt - set.seenAt)} ago`;
     tail.push({ text: ` · ${seen}`, tone: 'stale' });
   }
@@ -107,7 +109,7 @@ function setLine(set: BackupSetReading, layout: Layout, selected = false): Line 
   const line: Line = [
     stateLabel(set.state),
     { text: pad(set.name, layout.nameWidth), bold: true },
-    { text: ` ${pad(set.host, layout.hostWidth)} `, tone: 'muted' },
+    layout.hostWidth > 0 ? { text: ` ${pad(set.host, layout.hostWidth)} `, tone: 'muted' } : { text: ' ' },
   ];
   if (layout.barWidth > 0) {
     const { filled, empty } = bar(set.ageMs === null ? (set.state === 'missing' ? 1 : 0) : overdueFraction(set.ageMs, set.scheduleMs), layout.barWidth);
@@ -233,11 +235,17 @@ export function backupsPane(entry: PaneEntry<BackupsReading>, width: number, hei
   const hostWidth = Math.max(3, Math.min(12, Math.max(...sets.map((s) => textWidth(s.host)))));
   // The bar takes what the widest line leaves, up to 20 cells; when fewer than 6 are left, the
   // size and then the versions give way; in a very narrow pane the bar does.
-  const room = (squeeze: Squeeze) => width - LABEL_WIDTH - nameWidth - hostWidth - 3
-    - Math.max(...sets.map((s) => setTail(s, shownAt, squeeze).reduce((sum, segment) => sum + textWidth(segment.text), 0)));
+  const tailWidth = (squeeze: Squeeze) => Math.max(...sets.map((s) => setTail(s, shownAt, squeeze).reduce((sum, segment) => sum + textWidth(segment.text), 0)));
+  const room = (squeeze: Squeeze) => width - LABEL_WIDTH - nameWidth - hostWidth - 3 - tailWidth(squeeze);
   const squeeze = ([0, 1, 2] as const).find((level) => room(level) >= 6) ?? 2;
   const barWidth = room(squeeze) >= 6 ? Math.min(20, room(squeeze)) : 0;
-  const layout: Layout = { nameWidth, hostWidth, barWidth, shownAt, squeeze };
+  let layout: Layout = { nameWidth, hostWidth, barWidth, shownAt, squeeze };
+  if (LABEL_WIDTH + nameWidth + hostWidth + 2 + tailWidth(2) > width) {
+    // Still too wide without a bar: the host column goes, then how old a stale read is, then
+    // the names are cut; the state word, the age against the schedule and the WAL word stay.
+    const rest = width - LABEL_WIDTH - 1 - tailWidth(3);
+    layout = { nameWidth: Math.max(4, Math.min(nameWidth, rest)), hostWidth: 0, barWidth: 0, shownAt, squeeze: 3 };
+  }
   const labelWidth = Math.max(LABEL_WIDTH, nameWidth + 2);
   const selected = view ? sets[selectedSetIndex(view, sets.map((s) => s.name))] ?? null : null;
   if (selected && view?.detail) {

@@ -9,7 +9,7 @@ import type { Status } from '../../monitor/status.js';
 import type { HealthCheckResult } from '../../probes/containers/parse.js';
 import { UNPLANNED, type ContainerGroupUsage, type ContainerRow, type ContainersReading } from '../../probes/containers/types.js';
 import { groupTone, STATUS_SYMBOL, STATUS_WORD } from '../theme.js';
-import { clean, pad, textWidth, truncate, type Line, type Segment, type Tone } from '../text.js';
+import { clean, pad, textWidth, truncate, truncateWords, type Line, type Segment, type Tone } from '../text.js';
 import { labelled, stateLines, toneFor, type PaneContent } from './common.js';
 import { INITIAL_CONTAINERS_VIEW, selectedIndex, visibleContainers, type ContainerSort, type ContainersView } from './containers-view.js';
 
@@ -391,7 +391,7 @@ function noticeLine(notice: Notice, width: number, prefix = ''): Line {
   const label = `${STATUS_SYMBOL[notice.level]} ${STATUS_WORD[notice.level]} `;
   return fitWidth([
     { text: label, tone: notice.level, bold: true },
-    { text: truncate(clean(`${prefix}${notice.message}`), Math.max(1, width - textWidth(label))), tone: notice.level },
+    { text: truncateWords(clean(`${prefix}${notice.message}`), Math.max(1, width - textWidth(label))), tone: notice.level },
   ], width);
 }
 

@@ -146,10 +146,11 @@ function driftLines(reading: DnsReading, width: number): Line[] {
   if (piholes.length < 2) return [];
   if (reading.drift.length === 0) {
     const primary = piholes[0];
-    return [[{ text: `${statusLabel('stale')}`, tone: 'muted' }, { text: `sync unknown: ${primary?.name ?? 'primary'}'s Pi-hole not read`, tone: 'muted' }]];
+    // Wrapped, never cut: the reason is what the line is for.
+    return labelled(statusLabel('stale'), `sync unknown: ${primary?.name ?? 'primary'}'s Pi-hole not read`, 'muted', width);
   }
   return reading.drift.flatMap((drift) => drift.inSync
-    ? [[{ text: statusLabel('ok'), tone: 'ok' }, { text: `${drift.server} in sync with ${drift.against}`, tone: 'muted' }] as Line]
+    ? labelled(statusLabel('ok'), `${drift.server} in sync with ${drift.against}`, 'muted', width).map((line, i) => (i === 0 ? [{ ...line[0], text: line[0]?.text ?? '', tone: 'ok' as const }, ...line.slice(1)] : line))
     : labelled(statusLabel('warn'), `${drift.server} out of sync: ${drift.reasons.join('; ')}`, 'warn', width));
 }
 
