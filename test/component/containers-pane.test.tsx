@@ -129,7 +129,7 @@ describe('header and alerts', () => {
   it('when the pane is short the alerts shrink to a line, the table keeps its rows', () => {
     const lines = paneLines(dbUnhealthy, 38, 6);
     expect(lines).toHaveLength(6);
-    expect(lines[0]).toBe('✖ CRIT 2 alerts: api-gateway …        ');
+    expect(lines[0]).toBe('✖ CRIT 2 alerts: api-gateway, postgres');
     expect(lines[1]).toMatch(/^11\/12 running · 1 unhealthy/);
     expect(lines.slice(3).filter((l) => /^[ ▸]\S/.test(l))).toHaveLength(3);
   });

@@ -404,7 +404,8 @@ function alertLines<T>(entry: PaneEntry<T>, width: number, budget: number): Line
   if (full.length <= budget) return full;
   if (list.length <= budget) return list.map((n) => noticeLine(n, width));
   const worst = list.reduce((w, n) => (SEVERITY[n.level] > SEVERITY[w.level] ? n : w));
-  if (budget === 1) return [noticeLine({ level: worst.level, message: list[0]?.message ?? '' }, width, `${list.length} alerts: `)];
+  // One line for all: who they are about (each alert names its container first), the rows say what.
+  if (budget === 1) return [noticeLine({ level: worst.level, message: [...new Set(list.map((n) => n.message.split(' ')[0] ?? ''))].join(', ') }, width, `${list.length} alerts: `)];
   const shown = list.slice(0, budget - 1).map((n) => noticeLine(n, width));
   const rest = list.slice(budget - 1);
   const restWorst = rest.reduce((w, n) => (SEVERITY[n.level] > SEVERITY[w.level] ? n : w));
