@@ -79,7 +79,13 @@ export async function runConsole(s: Setup, runtime: Runtime, options: { noColor:
   process.on('uncaughtException', onCrash);
   process.on('unhandledRejection', onCrash);
 
-  const actions: AppActions = { quit: () => finish(0), refresh: () => void monitor.refreshNow(), intents: controller.intents };
+  // r reads everything now: a host or engine waiting out its backoff is tried at once too.
+  const refresh = () => {
+    runtime.hosts.retryNow();
+    runtime.docker?.retryNow();
+    void monitor.refreshNow();
+  };
+  const actions: AppActions = { quit: () => finish(0), refresh, intents: controller.intents };
   const instance = render(
     <App
       source={monitor}

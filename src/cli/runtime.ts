@@ -36,6 +36,8 @@ export type Runtime = {
 export function buildRuntime(s: Setup, env: Env = process.env): Runtime {
   const { config, scenario } = s;
   const hosts = hostsFromConfig(config, env, s.placement);
+  // A live reading over SSH waits on that host: the monitor says the host's state for it.
+  const overSsh = (name: string) => !scenario && hosts.get(name)?.kind === 'ssh';
   const slots: ProbeSlot[] = [];
   if (!config.probes.cpu.enabled) slots.push({ id: 'cpu', disabled: 'disabled in config (probes.cpu.enabled)' });
   else if (scenario) {
@@ -62,7 +64,7 @@ export function buildRuntime(s: Setup, env: Env = process.env): Runtime {
   if (!config.docker) slots.push({ id: 'containers', disabled: 'not configured (no docker section in the config)' });
   else {
     docker = scenario ? replayDocker(scenario, config, { readOnly: s.readOnly }) : openDocker(config, hosts, { env, readOnly: s.readOnly });
-    if (docker) slots.push({ id: 'containers', probe: containersProbe((signal) => (docker as DockerAccess).read(signal), config) });
+    if (docker) slots.push({ id: 'containers', probe: containersProbe((signal) => (docker as DockerAccess).read(signal), config), via: docker.hosts.filter(overSsh) });
     else slots.push({ id: 'containers', disabled: scenario ? `no containers in scenario ${scenario.name}` : 'no Docker endpoints configured (docker.endpoints)' });
   }
 
@@ -87,7 +89,7 @@ export function buildRuntime(s: Setup, env: Env = process.env): Runtime {
   else if (scenario) {
     const read = replayBackups(scenario, config.backups);
     slots.push(read ? { id: 'backups', probe: backupsProbe(read, config.backups) } : { id: 'backups', disabled: `no backups in scenario ${scenario.name}` });
-  } else slots.push({ id: 'backups', probe: backupsProbe(backupsReader(config.backups, hosts, { env }), config.backups) });
+  } else slots.push({ id: 'backups', probe: backupsProbe(backupsReader(config.backups, hosts, { env }), config.backups), via: config.backups.sets.map((set) => set.host).filter(overSsh) });
 
   const monitor = new Monitor(slots, { host: scenario?.host ?? hostname(), refreshMs: config.refresh, demo: scenario?.name ?? null, unreachable: () => hosts.unreachable() });
   // Health changes reported by an engine reach the pane within a second, not at the next poll.

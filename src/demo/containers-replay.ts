@@ -169,6 +169,7 @@ export function replayDocker(scenario: Scenario, config: Pick<Config, 'plan' | '
       const entries = parseList(substituteTimes(list, now()));
       return entries.find((e) => e.name === name || e.id === name)?.health ?? null;
     },
+    retryNow() {},
     close() {},
   };
 }

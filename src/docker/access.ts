@@ -22,6 +22,8 @@ export type DockerAccess = {
   readonly actions: ContainerActions;
   /** A container's health by name on any watched engine; null when none knows it (VPN probe). */
   containerHealth(name: string, signal: AbortSignal): Promise<ContainerHealth | null>;
+  /** Engines that went away are asked again at the next read, backoff or not (the operator's r). */
+  retryNow(): void;
   /** Ends event streams, stats sweeps and connections (SSH channels included). */
   close(): void;
 };
@@ -119,6 +121,9 @@ export function openDocker(config: Config, hosts: Hosts, options: OpenOptions): 
       }
       if (lastError) throw lastError instanceof EngineError || lastError instanceof ProbeError ? lastError : new Error(String(lastError));
       return null;
+    },
+    retryNow() {
+      for (const source of sources) source.retryNow();
     },
     close() {
       for (const source of sources) source.close();

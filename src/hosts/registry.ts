@@ -11,8 +11,10 @@ export type Hosts = {
   get(name: string): Host | undefined;
   names(): string[];
   closeAll(): void;
-  /** The hosts in use that do not answer now, with since when and why. */
-  unreachable(): { host: string; sinceMs: number; reason: string }[];
+  /** The hosts in use that do not answer now, with since when, why and when the next try is due. */
+  unreachable(): { host: string; sinceMs: number; reason: string; retryAtMs: number }[];
+  /** Every unreachable host is tried again at the next use, backoff or not (the operator's r). */
+  retryNow(): void;
 };
 
 export class UnknownHostError extends Error {}
@@ -43,12 +45,15 @@ export function hostsFromConfig(config: Config, env: Env, placement?: Pick<HostP
       return Object.keys(config.hosts);
     },
     unreachable() {
-      const down: { host: string; sinceMs: number; reason: string }[] = [];
+      const down: { host: string; sinceMs: number; reason: string; retryAtMs: number }[] = [];
       for (const [name, host] of built) {
         const state = host instanceof SshHost ? host.unreachable : null;
-        if (state) down.push({ host: name, sinceMs: state.since, reason: state.reason });
+        if (state) down.push({ host: name, sinceMs: state.since, reason: state.reason, retryAtMs: state.retryAt });
       }
       return down;
+    },
+    retryNow() {
+      for (const host of built.values()) if (host instanceof SshHost) host.retryNow();
     },
     closeAll() {
       for (const host of built.values()) host.close();

@@ -65,6 +65,34 @@ export function resolveSshTarget(name: string, host: HostConfig, env: Env): SshT
   };
 }
 
+/**
+ * Why a connection could not be made, in the words an operator acts on: refused (sshd is not
+ * running), no route or timed out (the machine is off), the name not resolved, no handshake (it
+ * accepts and never speaks SSH), authentication refused. The system's own code stays in brackets.
+ */
+export function connectFailure(error: Error & { level?: string; code?: string }, target: Pick<SshTarget, 'user' | 'host' | 'port' | 'connectTimeoutMs'>): string {
+  const where = `${target.host}:${target.port}`;
+  if (error.level === 'client-authentication') return `authentication as ${target.user} refused: ${error.message}`;
+  if (/Timed out while waiting for handshake/i.test(error.message)) return `no SSH handshake within ${target.connectTimeoutMs} ms`;
+  switch (error.code) {
+    case 'ECONNREFUSED':
+      return `connection refused by ${where} (ECONNREFUSED)`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_NONAME':
+      return `name ${target.host} not resolved (${error.code})`;
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return `no route to ${where} (${error.code})`;
+    case 'ETIMEDOUT':
+      return `no answer from ${where} (ETIMEDOUT)`;
+    case 'ECONNRESET':
+      return `connection reset by ${where} (ECONNRESET)`;
+    default:
+      return error.message.replace(/^connect /, '');
+  }
+}
+
 const PID_MARKER = '\u001eHOMEOPS-PID ';
 const BACKOFF_MS = [1000, 2000, 4000, 8000, 15_000, 30_000];
 
@@ -89,9 +117,14 @@ export class SshHost implements Host {
     this.name = target.name;
   }
 
-  /** When the host stopped answering, and why; null while it answers. */
-  get unreachable(): { since: number; reason: string } | null {
-    return this.unreachableSince === null ? null : { since: this.unreachableSince, reason: this.lastReason };
+  /** When the host stopped answering, why, and when the next try is due; null while it answers. */
+  get unreachable(): { since: number; reason: string; retryAt: number } | null {
+    return this.unreachableSince === null ? null : { since: this.unreachableSince, reason: this.lastReason, retryAt: this.retryAt };
+  }
+
+  /** The next use tries to connect at once (the operator pressed r), whatever the backoff says. */
+  retryNow(): void {
+    this.retryAt = 0;
   }
 
   exec(argv: readonly string[], options: ExecOptions): Promise<ExecResult> {
@@ -291,8 +324,10 @@ export class SshHost implements Host {
     if (signal?.aborted) return Promise.reject(new ExecError('aborted', `${this.name}: aborted`));
     const now = this.now();
     if (!this.connecting && now < this.retryAt) {
+      // The countdown to the next try is the host's state (unreachable.retryAt), said once
+      // where it is shown; the message names the host, since when and why.
       const since = this.unreachableSince ?? now;
-      return Promise.reject(new ExecError('unreachable', `${this.name} unreachable since ${clock(since)} (${this.lastReason}); retrying in ${Math.ceil((this.retryAt - now) / 1000)}s`));
+      return Promise.reject(new ExecError('unreachable', `${this.name} unreachable since ${clock(since)} (${this.lastReason})`));
     }
     this.connecting ??= this.connect().finally(() => {
       this.connecting = null;
@@ -369,7 +404,13 @@ export class SshHost implements Host {
       const client = new Client();
       this.hostKeyProblem = null;
       let ready = false;
+      let failed = false;
+      // One attempt fails once, with its first reason: ssh2 reports a handshake timeout as an
+      // error and then closes the socket, and the close is not the server's doing.
       const fail = (reason: string, hostKey: boolean) => {
+        if (failed) return;
+        failed = true;
+        client.end();
         const now = this.now();
         this.unreachableSince ??= now;
         this.lastReason = reason;
@@ -393,9 +434,7 @@ export class SshHost implements Host {
           return;
         }
         if (this.hostKeyProblem) fail(this.hostKeyProblem, true);
-        else if (error.level === 'client-authentication') fail(`authentication as ${target.user} refused: ${error.message}`, false);
-        else if (/Timed out while waiting for handshake/i.test(error.message)) fail(`no SSH handshake within ${target.connectTimeoutMs} ms`, false);
-        else fail(error.message.replace(/^connect /, ''), false);
+        else fail(connectFailure(error, target), false);
       });
       client.on('close', () => {
         if (this.connected?.client === client) {
@@ -403,7 +442,7 @@ export class SshHost implements Host {
           this.unreachableSince ??= this.now();
           this.lastReason ||= 'connection closed';
         }
-        if (!ready) fail(this.hostKeyProblem ?? 'connection closed during the handshake', this.hostKeyProblem !== null);
+        if (!ready) fail(this.hostKeyProblem ?? 'closed by the server during the handshake', this.hostKeyProblem !== null);
       });
       const config: ConnectConfig = {
         host: target.host,

@@ -9,8 +9,11 @@ import { worst, type Status } from './status.js';
 type AnyProbe = Probe<unknown, unknown>;
 
 export type ProbeSlot =
-  /** `host`: where the probe reads (a host of the config), when not this machine. */
-  | { id: PaneId; probe: AnyProbe; host?: string }
+  /**
+   * `host`: where the probe reads (a host of the config), when not this machine. `via`: the
+   * hosts reached over SSH that its reading waits on (its own host, engines, backup hosts).
+   */
+  | { id: PaneId; probe: AnyProbe; host?: string; via?: readonly string[] }
   | { id: PaneId; disabled: string };
 
 type Good = { data: unknown; at: number; assessment: Assessment };
@@ -19,6 +22,7 @@ type Failure = { status: 'off' | 'down'; message: string; at: number };
 type State = {
   id: PaneId;
   host: string | null;
+  via: readonly string[];
   probe: AnyProbe | null;
   disabled: string | null;
   running: Promise<void> | null;
@@ -29,8 +33,22 @@ type State = {
   timer: NodeJS.Timeout | null;
 };
 
-/** A host that stopped answering: when, and why (from the hosts' own connection state). */
-export type Unreachable = { host: string; sinceMs: number; reason: string };
+/** A host that stopped answering: when, why, and when it is tried next (from the hosts' own connection state). */
+export type Unreachable = { host: string; sinceMs: number; reason: string; retryAtMs?: number };
+
+function clockOf(ms: number): string {
+  return new Date(ms).toTimeString().slice(0, 8);
+}
+
+/**
+ * The one way an unreachable host is said, by every pane that waits on it and by `status`:
+ * since when, the one reason, one countdown to the next try.
+ */
+export function unreachableText(u: Unreachable, now: number): string {
+  const wait = u.retryAtMs !== undefined ? u.retryAtMs - now : 0;
+  const next = wait > 0 ? `retrying in ${Math.ceil(wait / 1000)}s` : 'retrying at the next reading';
+  return `${u.host} unreachable since ${clockOf(u.sinceMs)} (${u.reason}); ${next}`;
+}
 
 export type MonitorOptions = {
   host: string;
@@ -76,6 +94,7 @@ export class Monitor {
     this.states = slots.map((slot) => ({
       id: slot.id,
       host: 'host' in slot && slot.host !== undefined ? slot.host : null,
+      via: 'probe' in slot ? [...new Set([...(slot.host !== undefined ? [slot.host] : []), ...(slot.via ?? [])])] : [],
       probe: 'probe' in slot ? slot.probe : null,
       disabled: 'disabled' in slot ? slot.disabled : null,
       running: null,
@@ -244,8 +263,17 @@ export class Monitor {
     const now = this.now();
     const panes: Record<string, PaneEntry<unknown>> = {};
     const statuses: Status[] = [];
+    const unreachable = this.options.unreachable?.() ?? [];
     for (const state of this.states) {
-      const found = this.entryFor(state, now);
+      let found = this.entryFor(state, now);
+      // A reading that failed while a host it waits on is unreachable: the host's state is the
+      // reason (not "no answer within 3s", not a second countdown of the probe's own).
+      const down = found.error !== undefined && state.failure !== null ? unreachable.find((u) => state.via.includes(u.host)) : undefined;
+      if (down) {
+        const text = unreachableText(down, now);
+        const age = found.ageMs !== null && found.data !== null ? ` (showing data from ${formatDuration(found.ageMs)} ago)` : '';
+        found = { ...found, error: text, summary: `${text}${age}` };
+      }
       const entry = state.host === null ? found : { ...found, host: state.host };
       panes[state.id] = entry;
       statuses.push(entry.status);
@@ -266,7 +294,7 @@ export class Monitor {
       demo: this.options.demo ?? null,
       status: worst(statuses),
       self: { cpuPercent, rssBytes: process.memoryUsage.rss() },
-      unreachable: (this.options.unreachable?.() ?? []).map((u) => ({ host: u.host, since: new Date(u.sinceMs).toISOString(), reason: u.reason })),
+      unreachable: unreachable.map((u) => ({ host: u.host, since: new Date(u.sinceMs).toISOString(), reason: u.reason, retryAt: u.retryAtMs && u.retryAtMs > now ? new Date(u.retryAtMs).toISOString() : null })),
       // The probe for each id produces that id's data type; the slots are built that way.
       panes: panes as Panes,
     });

@@ -47,6 +47,7 @@ export type Snapshot = {
   /** The console's own cost: CPU % of one core since the previous tick, resident memory. */
   self: { cpuPercent: number | null; rssBytes: number };
   /** Hosts reached over SSH that do not answer now: since when and why. */
-  unreachable: { host: string; since: string; reason: string }[];
+  /** SSH hosts not answering now: since when, why, and when the next try is due. */
+  unreachable: { host: string; since: string; reason: string; retryAt: string | null }[];
   panes: Panes;
 };

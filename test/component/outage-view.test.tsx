@@ -10,7 +10,7 @@ afterAll(cleanupHomes);
 const s = testSetup();
 const panes = await busyPanes(s);
 const since = new Date(2026, 10, 27, 14, 2, 7).toISOString();
-const down = snapshot({ panes, unreachable: [{ host: 'workstation', since, reason: 'connect ECONNREFUSED 10.0.10.10:22' }] });
+const down = snapshot({ panes, unreachable: [{ host: 'workstation', since, reason: 'connection refused by 10.0.10.10:22 (ECONNREFUSED)', retryAt: null }] });
 
 describe('the outage view', () => {
   it.each([[120, 40], [80, 24]] as const)('at %ix%i it replaces the automatic view while the workstation is unreachable, and goes again when it answers', async (columns, rows) => {
@@ -32,7 +32,7 @@ describe('the outage view', () => {
   });
 
   it('is not chosen for another host that does not answer', async () => {
-    const nasDown = snapshot({ panes, unreachable: [{ host: 'nas', since, reason: 'timed out' }] });
+    const nasDown = snapshot({ panes, unreachable: [{ host: 'nas', since, reason: 'no answer from 10.0.10.20:22 (ETIMEDOUT)', retryAt: null }] });
     const app = await renderApp({ source: new FakeSource(nasDown), setup: s, columns: 120, rows: 40 });
     expect(statusBar(app.plainFrame())).toContain('view workstation');
   });

@@ -10,7 +10,7 @@ import { containersProbe } from '../../src/probes/containers/probe.js';
 import type { ContainerRow, ContainersReading } from '../../src/probes/containers/types.js';
 import { dockerEngineAvailable, type TestEngine, startTestEngine } from '../helpers/dockerd.js';
 
-const noHosts: Hosts = { get: () => undefined, names: () => [], closeAll() {}, unreachable: () => [] };
+const noHosts: Hosts = { get: () => undefined, names: () => [], closeAll() {}, unreachable: () => [], retryNow() {} };
 const never = new AbortController().signal;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

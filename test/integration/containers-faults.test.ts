@@ -15,7 +15,7 @@ import { ProbeError } from '../../src/probes/probe.js';
 import { privateDockerdAvailable, startTestEngine, type TestEngine } from '../helpers/dockerd.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
-const noHosts: Hosts = { get: () => undefined, names: () => [], closeAll() {}, unreachable: () => [] };
+const noHosts: Hosts = { get: () => undefined, names: () => [], closeAll() {}, unreachable: () => [], retryNow() {} };
 const never = new AbortController().signal;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -80,7 +80,7 @@ describe.runIf(privateDockerdAvailable())('a real engine', () => {
       const { openDocker } = await import(${JSON.stringify(join(ROOT, 'src/docker/access.ts'))});
       const { configSchema } = await import(${JSON.stringify(join(ROOT, 'src/config/schema.ts'))});
       const config = configSchema.parse(${JSON.stringify({ hosts: { ws: { local: true } }, plan: { host: 'ws', groups: [{ name: 'a', cores: 1 }] }, docker: { endpoints: [{ host: 'ws', socket: engine.dockerHost }] } })});
-      const access = openDocker(config, { get() {}, names() { return []; }, closeAll() {}, unreachable: () => [] }, { env: {}, readOnly: false });
+      const access = openDocker(config, { get() {}, names() { return []; }, closeAll() {}, unreachable: () => [], retryNow() {} }, { env: {}, readOnly: false });
       try { await access.read(new AbortController().signal); console.log(JSON.stringify({ ok: true })); }
       catch (e) { console.log(JSON.stringify({ status: e.status, message: e.message })); }
       finally { access.close(); }`;

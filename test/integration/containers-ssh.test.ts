@@ -38,7 +38,7 @@ describe.runIf(dockerEngineAvailable() && sshdAvailable())('Docker over SSH (dia
       name: 'nas', host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFiles: [sshd.clientKey], agent: undefined,
       knownHostsFile: sshd.knownHosts, hostKeyPolicy: 'strict', connectTimeoutMs: 5000, keepaliveMs: 10_000,
     });
-    hosts = { get: (name) => (name === 'nas' ? host : undefined), names: () => ['nas'], closeAll: () => host.close(), unreachable: () => [] };
+    hosts = { get: (name) => (name === 'nas' ? host : undefined), names: () => ['nas'], closeAll: () => host.close(), unreachable: () => [], retryNow() {} };
     await Promise.all([
       engine.runContainer(`${prefix}-web`, ['--health-cmd', 'echo fine', '--health-interval', '1s', '--health-retries', '1'], ['sleep', '3600']),
       engine.runContainer(`${prefix}-talk`, [], ['sh', '-c', 'while :; do echo hello; echo oops >&2; sleep 0.3; done']),

@@ -305,7 +305,7 @@ function tinyDns(): Promise<{ socket: Socket; port: number }> {
 
 describe('checks asked from this machine (real sockets)', () => {
   const signal = new AbortController().signal;
-  const hosts = { get: () => undefined, names: () => [], closeAll() {}, unreachable: () => [] };
+  const hosts = { get: () => undefined, names: () => [], closeAll() {}, unreachable: () => [], retryNow() {} };
   let dns: { socket: Socket; port: number };
   let http: Server;
   let httpPort: number;

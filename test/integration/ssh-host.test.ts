@@ -209,11 +209,30 @@ describe.runIf(enabled)('SSH host when the server goes away', () => {
       expect(error.message).toMatch(/workstation unreachable since .*no SSH handshake within 700 ms/);
       expect(Date.now() - started).toBeLessThan(2500);
       expect(ticks).toBeGreaterThan(8);
-      // The next call does not wait again: it is told when the next try is.
+      // One reason: the handshake timed out; nothing was closed by the server.
+      expect(host.unreachable?.reason).toBe('no SSH handshake within 700 ms');
+      // The next call does not wait again: the same reason, at once; when the next try is due
+      // is the host's state (one countdown, said where it is shown), not a second message.
       const quick = Date.now();
       const again = await failure(host.exec(['true'], { timeoutMs: 5000 }));
-      expect(again.message).toMatch(/retrying in \d+s/);
+      expect(again.message).toMatch(/^workstation unreachable since \d\d:\d\d:\d\d \(no SSH handshake within 700 ms\)$/);
       expect(Date.now() - quick).toBeLessThan(100);
+      // The documented backoff: 1 s, then 2 s, then 4 s after each failed try; r (retryNow)
+      // tries at once, whatever is left of the wait.
+      const waits: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const state = host.unreachable;
+        if (!state) throw new Error('reachable?');
+        waits.push(state.retryAt - (Date.now()));
+        host.retryNow();
+        await failure(host.exec(['true'], { timeoutMs: 5000 }));
+      }
+      expect(waits[0]).toBeGreaterThan(0);
+      expect(waits[0]).toBeLessThanOrEqual(1000);
+      const after = host.unreachable;
+      // Each try after retryNow took ~700 ms (the handshake timeout); the backoff grew 2 s, 4 s, 8 s.
+      expect((after?.retryAt ?? 0) - Date.now()).toBeGreaterThan(6000);
+      expect((after?.retryAt ?? 0) - Date.now()).toBeLessThanOrEqual(8000);
     } finally {
       silent.close();
     }
@@ -226,7 +245,8 @@ describe.runIf(enabled)('SSH host when the server goes away', () => {
       knownHostsFile: '/dev/null', hostKeyPolicy: 'strict', connectTimeoutMs: 2000, keepaliveMs: 10_000,
     });
     const error = await failure(host.exec(['true'], { timeoutMs: 3000 }));
-    expect(error.message).toMatch(/nas unreachable since .*ECONNREFUSED/);
+    expect(error.message).toMatch(new RegExp(`nas unreachable since \\d\\d:\\d\\d:\\d\\d \\(connection refused by 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\)\\)$`));
+    expect(host.unreachable?.reason).toBe(`connection refused by 127.0.0.1:${port} (ECONNREFUSED)`);
   });
 });
 

@@ -40,7 +40,7 @@ function scriptedHost(name: string, script: Script, files: FileStat[] = []): Hos
 }
 
 function hostsOf(...list: Host[]): Hosts {
-  return { get: (name) => list.find((h) => h.name === name), names: () => list.map((h) => h.name), closeAll() {}, unreachable: () => [] };
+  return { get: (name) => list.find((h) => h.name === name), names: () => list.map((h) => h.name), closeAll() {}, unreachable: () => [], retryNow() {} };
 }
 
 const ok = (stdout = ''): ExecResult => ({ stdout, stderr: '', code: 0, signal: null });

@@ -158,6 +158,11 @@ export class ContainersSource {
     }
   }
 
+  /** The next read asks the engine again, whatever the backoff says. */
+  retryNow(): void {
+    if (this.lost) this.lost = { ...this.lost, retryAt: 0 };
+  }
+
   /** The health of one container by name or id: null when the engine does not know it. */
   async containerHealth(name: string, signal: AbortSignal): Promise<ContainerHealth | null> {
     try {
