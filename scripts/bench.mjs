@@ -20,7 +20,6 @@ import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { NODE_FLAGS } from './node-flags.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const work = join(root, '.bench'); // raw files of the last run (git-ignored)
@@ -38,6 +37,7 @@ const { values: opts } = parseArgs({
     starts: { type: 'string', default: '5' },
     'skip-containers': { type: 'boolean', default: false },
     containers: { type: 'string', default: '50' },
+    'node-options': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -53,6 +53,8 @@ if (opts.help) {
   --skip-containers    leave out the run against real containers (it needs the test Docker engine:
                        scripts/services.sh up, or DOCKER_HOST naming a unix socket)
   --containers N       containers started for that run (default 50)
+  --node-options OPTS  run the console as \`node OPTS dist/cli.js\` (OPTS may be "") instead of through
+                       its launcher, which picks the options for the runtime (scripts/node-flags.mjs)
 `);
   process.exit(0);
 }
@@ -61,12 +63,21 @@ const warmup = Number(opts.warmup);
 const starts = Math.max(1, Math.floor(Number(opts.starts)));
 if (!(seconds > 0) || !(warmup >= 0) || !Number.isFinite(starts)) fail('--seconds, --warmup and --starts take numbers');
 
+// The console as a user starts it: the binary, whose launcher runs the `node` found on PATH (the
+// one running the bench) with the options for its version; or with --node-options, node with
+// exactly those options.
+const cli = join(root, 'dist', 'cli.js');
+function consoleCommand(args) {
+  if (opts['node-options'] !== undefined) return [process.execPath, ...opts['node-options'].split(/\s+/).filter(Boolean), cli, ...args];
+  return [`PATH=${dirname(process.execPath)}:${process.env.PATH ?? '/usr/bin:/bin'}`, cli, ...args];
+}
+
 const targets = [
   {
     name: 'homeops',
     console: true,
     label: 'homeops --demo healthy',
-    command: [process.execPath, ...NODE_FLAGS, join(root, 'dist', 'cli.js'), '--demo', 'healthy'],
+    command: consoleCommand(['--demo', 'healthy']),
     firstFrame: new RegExp(opts['first-frame']),
     needs: 'npm run build',
   },
@@ -76,7 +87,7 @@ const targets = [
     name: 'homeops-tmux',
     console: true,
     label: 'homeops --view tmux',
-    command: [process.execPath, ...NODE_FLAGS, join(root, 'dist', 'cli.js'), '--demo', 'healthy', '--view', 'tmux'],
+    command: consoleCommand(['--demo', 'healthy', '--view', 'tmux']),
     firstFrame: new RegExp(opts['first-frame']),
     needs: 'npm run build',
   },
@@ -722,7 +733,7 @@ async function containersEngineRun() {
       name: 'containers',
       console: true,
       label: `homeops, ${names.length} containers`,
-      command: [process.execPath, ...NODE_FLAGS, join(root, 'dist', 'cli.js'), '--config', config, '--refresh', '2s'],
+      command: consoleCommand(['--config', config, '--refresh', '2s']),
       firstFrame: /\b\d+ running\b/,
       starts: 1,
       window: {

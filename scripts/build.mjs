@@ -1,10 +1,10 @@
 // Bundles the console into dist/ so that it starts fast: one file to load instead of a few
 // hundred modules, React in production mode, rarely used code split into lazy chunks.
 import { build } from 'esbuild';
-import { chmodSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve as resolvePath, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { NODE_FLAGS } from './node-flags.mjs';
+import { launcher } from './node-flags.mjs';
 
 const shim = fileURLToPath(new URL('../src/ui/string-width.ts', import.meta.url));
 const outputShim = fileURLToPath(new URL('./bundle/ink-output.js', import.meta.url));
@@ -108,11 +108,13 @@ await build({
   // Ink loads the React devtools only when DEV is set; it is not a dependency.
   external: ['react-devtools-core'],
   banner: {
-    // require and __dirname for bundled CommonJS (ssh2 reads __dirname when it loads); node
-    // with the console's V8 options (scripts/node-flags.mjs).
-    js: `#!/usr/bin/env -S node ${NODE_FLAGS.join(' ')}\n` + "import { createRequire as __cr } from 'node:module'; import { dirname as __dn } from 'node:path'; import { fileURLToPath as __fu } from 'node:url'; const require = __cr(import.meta.url); const __dirname = __dn(__fu(import.meta.url));",
+    // require and __dirname for bundled CommonJS (ssh2 reads __dirname when it loads).
+    js: "import { createRequire as __cr } from 'node:module'; import { dirname as __dn } from 'node:path'; import { fileURLToPath as __fu } from 'node:url'; const require = __cr(import.meta.url); const __dirname = __dn(__fu(import.meta.url));",
   },
   plugins: [fastStringWidth, fastOutput, nativeAddons, noGrpc, yogaWithoutFetch],
   logLevel: 'warning',
 });
+// The binary starts with the launcher, which runs node with the options for its version
+// (scripts/node-flags.mjs).
+writeFileSync('dist/cli.js', `${launcher()}\n${readFileSync('dist/cli.js', 'utf8')}`);
 chmodSync('dist/cli.js', 0o755);
