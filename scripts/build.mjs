@@ -87,6 +87,23 @@ const yogaWithoutFetch = {
   },
 };
 
+// The detached loader (src/cli/detached-load.ts): the slow way to a setup (YAML, validators)
+// built on its own as one function body that returns its exports, which a first start compiles,
+// runs once and lets go. The modules it shares with the console are imported as
+// `homeops:<path under src>` and handed over by the console.
+const DETACHED_LOADER = 'dist/load-files.js';
+const SHARED_WITH_CONSOLE = ['config/file-facts', 'config/paths', 'config/user-file-error', 'demo/scenario'];
+const srcDir = fileURLToPath(new URL('../src/', import.meta.url));
+const sharedModules = {
+  name: 'shared-with-console',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.?\// }, (args) => {
+      const id = resolvePath(args.resolveDir, args.path).slice(srcDir.length).replace(/\.js$/, '').split(sep).join('/');
+      return SHARED_WITH_CONSOLE.includes(id) ? { path: `homeops:${id}`, external: true } : undefined;
+    });
+  },
+};
+
 rmSync('dist', { recursive: true, force: true });
 await build({
   entryPoints: { cli: 'src/cli.tsx' },
@@ -95,7 +112,7 @@ await build({
   splitting: true,
   format: 'esm',
   platform: 'node',
-  target: 'node20',
+  target: 'node22',
   jsx: 'automatic',
   minifySyntax: true,
   minifyWhitespace: !process.env.HOMEOPS_BUILD_READABLE,
@@ -104,7 +121,7 @@ await build({
   legalComments: 'none',
   sourcemap: false,
   chunkNames: 'chunks/[name]-[hash]',
-  define: { 'process.env.NODE_ENV': '"production"' },
+  define: { 'process.env.NODE_ENV': '"production"', HOMEOPS_DETACHED_LOADER: JSON.stringify(DETACHED_LOADER) },
   // Ink loads the React devtools only when DEV is set; it is not a dependency.
   external: ['react-devtools-core'],
   banner: {
@@ -114,6 +131,27 @@ await build({
   plugins: [fastStringWidth, fastOutput, nativeAddons, noGrpc, yogaWithoutFetch],
   logLevel: 'warning',
 });
+await build({
+  entryPoints: ['src/cli/load-files.ts'],
+  outfile: DETACHED_LOADER,
+  bundle: true,
+  format: 'iife',
+  globalName: '__homeopsLoadFiles',
+  footer: { js: 'return __homeopsLoadFiles;' },
+  platform: 'node',
+  target: 'node22',
+  minifySyntax: true,
+  minifyWhitespace: !process.env.HOMEOPS_BUILD_READABLE,
+  minifyIdentifiers: !process.env.HOMEOPS_BUILD_READABLE,
+  legalComments: 'none',
+  plugins: [sharedModules],
+  logLevel: 'warning',
+});
+// Its imports are node's modules or shared ones; anything else would fail at run time.
+for (const [, id] of readFileSync(DETACHED_LOADER, 'utf8').matchAll(/"(homeops:[^"]+)"/g)) {
+  if (!SHARED_WITH_CONSOLE.includes(id.slice('homeops:'.length))) throw new Error(`${DETACHED_LOADER} imports ${id}, which is not shared`);
+}
+
 // The binary starts with the launcher, which runs node with the options for its version
 // (scripts/node-flags.mjs).
 writeFileSync('dist/cli.js', `${launcher()}\n${readFileSync('dist/cli.js', 'utf8')}`);
