@@ -3,6 +3,7 @@
 import { build } from 'esbuild';
 import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve as resolvePath, sep } from 'node:path';
+import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { launcher } from './node-flags.mjs';
 
@@ -87,6 +88,24 @@ const yogaWithoutFetch = {
   },
 };
 
+// Node's modules are imported with require, not as ES modules: making an ES module of a built-in
+// reads every one of its exports, and on Node 22+ `node:http`'s include WebSocket, CloseEvent and
+// MessageEvent, whose getters load undici, and with it http2, tls, zlib, web streams and
+// worker_threads (76 more built-in modules, about 7 MB resident, none of them used); `node:fs`,
+// `node:util` and `node:process` each pull in a few dozen more the same way.
+const nodeModules = new Set(builtinModules);
+const builtinsByRequire = {
+  name: 'builtins-by-require',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?[a-z_/0-9]+$/ }, (args) => {
+      const name = args.path.replace(/^node:/, '');
+      if (args.kind !== 'import-statement' || !nodeModules.has(name)) return undefined;
+      return { path: `node:${name}`, namespace: 'builtin-by-require' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'builtin-by-require' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
+  },
+};
+
 // The detached loader (src/cli/detached-load.ts): the slow way to a setup (YAML, validators)
 // built on its own as one function body that returns its exports, which a first start compiles,
 // runs once and lets go. The modules it shares with the console are imported as
@@ -100,6 +119,24 @@ const sharedModules = {
     b.onResolve({ filter: /^\.\.?\// }, (args) => {
       const id = resolvePath(args.resolveDir, args.path).slice(srcDir.length).replace(/\.js$/, '').split(sep).join('/');
       return SHARED_WITH_CONSOLE.includes(id) ? { path: `homeops:${id}`, external: true } : undefined;
+    });
+  },
+};
+
+// string-width, slice-ansi and Ink's ansi-tokenize each make an Intl.Segmenter when they load,
+// which maps ICU's break rules into memory (about 1 MB resident) for a console whose text is
+// almost all one cell per character and never asks them. In the bundle each makes its segmenter
+// when it first segments. The build fails if one no longer makes it that way.
+const lazySegmenters = {
+  name: 'lazy-segmenters',
+  setup(b) {
+    const files = /[\\/]node_modules[\\/](string-width[\\/]index|slice-ansi[\\/]tokenize-ansi|@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize)\.js$/;
+    b.onLoad({ filter: files }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const made = /new Intl\.Segmenter\(([^()]*)\)/g;
+      const count = source.match(made)?.length ?? 0;
+      if (count !== 1) throw new Error(`${args.path}: expected one Intl.Segmenter, found ${count}; check how it segments`);
+      return { contents: source.replace(made, '({ made: null, segment(text) { return (this.made ??= new Intl.Segmenter($1)).segment(text); } })'), loader: 'js' };
     });
   },
 };
@@ -128,7 +165,7 @@ await build({
     // require and __dirname for bundled CommonJS (ssh2 reads __dirname when it loads).
     js: "import { createRequire as __cr } from 'node:module'; import { dirname as __dn } from 'node:path'; import { fileURLToPath as __fu } from 'node:url'; const require = __cr(import.meta.url); const __dirname = __dn(__fu(import.meta.url));",
   },
-  plugins: [fastStringWidth, fastOutput, nativeAddons, noGrpc, yogaWithoutFetch],
+  plugins: [builtinsByRequire, lazySegmenters, fastStringWidth, fastOutput, nativeAddons, noGrpc, yogaWithoutFetch],
   logLevel: 'warning',
 });
 await build({
