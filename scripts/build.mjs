@@ -1,10 +1,11 @@
 // Bundles the console into dist/ so that it starts fast: one file to load instead of a few
 // hundred modules, React in production mode, rarely used code split into lazy chunks.
 import { build } from 'esbuild';
-import { chmodSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve as resolvePath, sep } from 'node:path';
+import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { NODE_FLAGS } from './node-flags.mjs';
+import { launcher } from './node-flags.mjs';
 
 const shim = fileURLToPath(new URL('../src/ui/string-width.ts', import.meta.url));
 const outputShim = fileURLToPath(new URL('./bundle/ink-output.js', import.meta.url));
@@ -87,6 +88,59 @@ const yogaWithoutFetch = {
   },
 };
 
+// Node's modules are imported with require, not as ES modules: making an ES module of a built-in
+// reads every one of its exports, and on Node 22+ `node:http`'s include WebSocket, CloseEvent and
+// MessageEvent, whose getters load undici, and with it http2, tls, zlib, web streams and
+// worker_threads (76 more built-in modules, about 7 MB resident, none of them used); `node:fs`,
+// `node:util` and `node:process` each pull in a few dozen more the same way.
+const nodeModules = new Set(builtinModules);
+const builtinsByRequire = {
+  name: 'builtins-by-require',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?[a-z_/0-9]+$/ }, (args) => {
+      const name = args.path.replace(/^node:/, '');
+      if (args.kind !== 'import-statement' || !nodeModules.has(name)) return undefined;
+      return { path: `node:${name}`, namespace: 'builtin-by-require' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'builtin-by-require' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
+  },
+};
+
+// The detached loader (src/cli/detached-load.ts): the slow way to a setup (YAML, validators)
+// built on its own as one function body that returns its exports, which a first start compiles,
+// runs once and lets go. The modules it shares with the console are imported as
+// `homeops:<path under src>` and handed over by the console.
+const DETACHED_LOADER = 'dist/load-files.js';
+const SHARED_WITH_CONSOLE = ['config/file-facts', 'config/paths', 'config/user-file-error', 'demo/scenario'];
+const srcDir = fileURLToPath(new URL('../src/', import.meta.url));
+const sharedModules = {
+  name: 'shared-with-console',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.?\// }, (args) => {
+      const id = resolvePath(args.resolveDir, args.path).slice(srcDir.length).replace(/\.js$/, '').split(sep).join('/');
+      return SHARED_WITH_CONSOLE.includes(id) ? { path: `homeops:${id}`, external: true } : undefined;
+    });
+  },
+};
+
+// string-width, slice-ansi and Ink's ansi-tokenize each make an Intl.Segmenter when they load,
+// which maps ICU's break rules into memory (about 1 MB resident) for a console whose text is
+// almost all one cell per character and never asks them. In the bundle each makes its segmenter
+// when it first segments. The build fails if one no longer makes it that way.
+const lazySegmenters = {
+  name: 'lazy-segmenters',
+  setup(b) {
+    const files = /[\\/]node_modules[\\/](string-width[\\/]index|slice-ansi[\\/]tokenize-ansi|@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize)\.js$/;
+    b.onLoad({ filter: files }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const made = /new Intl\.Segmenter\(([^()]*)\)/g;
+      const count = source.match(made)?.length ?? 0;
+      if (count !== 1) throw new Error(`${args.path}: expected one Intl.Segmenter, found ${count}; check how it segments`);
+      return { contents: source.replace(made, '({ made: null, segment(text) { return (this.made ??= new Intl.Segmenter($1)).segment(text); } })'), loader: 'js' };
+    });
+  },
+};
+
 rmSync('dist', { recursive: true, force: true });
 await build({
   entryPoints: { cli: 'src/cli.tsx' },
@@ -95,7 +149,7 @@ await build({
   splitting: true,
   format: 'esm',
   platform: 'node',
-  target: 'node20',
+  target: 'node22',
   jsx: 'automatic',
   minifySyntax: true,
   minifyWhitespace: !process.env.HOMEOPS_BUILD_READABLE,
@@ -104,15 +158,38 @@ await build({
   legalComments: 'none',
   sourcemap: false,
   chunkNames: 'chunks/[name]-[hash]',
-  define: { 'process.env.NODE_ENV': '"production"' },
+  define: { 'process.env.NODE_ENV': '"production"', HOMEOPS_DETACHED_LOADER: JSON.stringify(DETACHED_LOADER) },
   // Ink loads the React devtools only when DEV is set; it is not a dependency.
   external: ['react-devtools-core'],
   banner: {
-    // require and __dirname for bundled CommonJS (ssh2 reads __dirname when it loads); node
-    // with the console's V8 options (scripts/node-flags.mjs).
-    js: `#!/usr/bin/env -S node ${NODE_FLAGS.join(' ')}\n` + "import { createRequire as __cr } from 'node:module'; import { dirname as __dn } from 'node:path'; import { fileURLToPath as __fu } from 'node:url'; const require = __cr(import.meta.url); const __dirname = __dn(__fu(import.meta.url));",
+    // require and __dirname for bundled CommonJS (ssh2 reads __dirname when it loads).
+    js: "import { createRequire as __cr } from 'node:module'; import { dirname as __dn } from 'node:path'; import { fileURLToPath as __fu } from 'node:url'; const require = __cr(import.meta.url); const __dirname = __dn(__fu(import.meta.url));",
   },
-  plugins: [fastStringWidth, fastOutput, nativeAddons, noGrpc, yogaWithoutFetch],
+  plugins: [builtinsByRequire, lazySegmenters, fastStringWidth, fastOutput, nativeAddons, noGrpc, yogaWithoutFetch],
   logLevel: 'warning',
 });
+await build({
+  entryPoints: ['src/cli/load-files.ts'],
+  outfile: DETACHED_LOADER,
+  bundle: true,
+  format: 'iife',
+  globalName: '__homeopsLoadFiles',
+  footer: { js: 'return __homeopsLoadFiles;' },
+  platform: 'node',
+  target: 'node22',
+  minifySyntax: true,
+  minifyWhitespace: !process.env.HOMEOPS_BUILD_READABLE,
+  minifyIdentifiers: !process.env.HOMEOPS_BUILD_READABLE,
+  legalComments: 'none',
+  plugins: [sharedModules],
+  logLevel: 'warning',
+});
+// Its imports are node's modules or shared ones; anything else would fail at run time.
+for (const [, id] of readFileSync(DETACHED_LOADER, 'utf8').matchAll(/"(homeops:[^"]+)"/g)) {
+  if (!SHARED_WITH_CONSOLE.includes(id.slice('homeops:'.length))) throw new Error(`${DETACHED_LOADER} imports ${id}, which is not shared`);
+}
+
+// The binary starts with the launcher, which runs node with the options for its version
+// (scripts/node-flags.mjs).
+writeFileSync('dist/cli.js', `${launcher()}\n${readFileSync('dist/cli.js', 'utf8')}`);
 chmodSync('dist/cli.js', 0o755);

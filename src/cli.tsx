@@ -58,9 +58,13 @@ async function main(argv: readonly string[]): Promise<number> {
     const cache = request.command === 'check-config' ? undefined : setupCache(setupCacheDir(process.env));
     const { cachedSetup } = await import('./cli/setup-core.js');
     let s = cache ? cachedSetup(request.options, process.env, process.cwd(), cache) : null;
-    if (!s) {
+    if (!s && request.command === 'check-config') {
       const { setup } = await import('./cli/compose.js');
       s = setup(request.options, process.env, process.cwd(), cache);
+    } else if (!s) {
+      // Read and validated by code that is let go afterwards (cli/detached-load.ts).
+      const { detachedSetup } = await import('./cli/detached-load.js');
+      s = await detachedSetup(request.options, process.env, process.cwd(), cache);
     }
     const { buildRuntime } = await import('./cli/runtime.js');
     if (request.command === 'check-config') {

@@ -40,6 +40,12 @@ export function completeSetup(loaded: Loaded, options: GlobalOptions, env: Env):
   return { ...loaded, config, readOnly: options.readOnly || config.readOnly, placement };
 }
 
+/** The setup from what `load` reads; with `cache`, from the cache while none of its files has changed. */
+export function setupFrom(load: () => Loaded, options: GlobalOptions, env: Env, cwd: string, cache?: SetupCache): Setup {
+  const loaded = cache ? cache.load(setupInputs(options, env, cwd), load) : load();
+  return completeSetup(loaded, options, env);
+}
+
 /** The setup from the cache while none of its files has changed; null otherwise (load them: compose.ts). */
 export function cachedSetup(options: GlobalOptions, env: Env, cwd: string, cache: SetupCache): Setup | null {
   const loaded = cache.peek<Loaded>(setupInputs(options, env, cwd));

@@ -91,13 +91,21 @@ export function setupCache(dir: string): SetupCache {
       try {
         const text = JSON.stringify({ format: FORMAT, key, facts, value } satisfies Stored, replacer);
         // Only what comes back exactly as it was is kept (no undefined, no class instances).
-        if (!isDeepStrictEqual((JSON.parse(text, reviver) as Stored).value, value)) return value;
-        mkdirSync(dir, { recursive: true, mode: 0o700 });
-        const temporary = `${file}.${process.pid}.tmp`;
-        writeFileSync(temporary, text, { mode: 0o600 });
-        renameSync(temporary, file);
+        const copy = (JSON.parse(text, reviver) as Stored).value as T;
+        if (!isDeepStrictEqual(copy, value)) return value;
+        try {
+          mkdirSync(dir, { recursive: true, mode: 0o700 });
+          const temporary = `${file}.${process.pid}.tmp`;
+          writeFileSync(temporary, text, { mode: 0o600 });
+          renameSync(temporary, file);
+        } catch {
+          // A cache that cannot be written only costs the next start its speed.
+        }
+        // The copy, equal to what was loaded, is what the next start will get, and it holds
+        // nothing made by the loader (whose code can then be let go: cli/detached-load.ts).
+        return copy;
       } catch {
-        // A cache that cannot be written only costs the next start its speed.
+        // Not kept as JSON: the value as it was loaded.
       }
       return value;
     },

@@ -19,7 +19,7 @@ function newestSource(): number {
     if (stat.isDirectory()) for (const entry of readdirSync(path)) walk(join(path, entry));
     else newest = Math.max(newest, stat.mtimeMs);
   };
-  for (const path of ['src', 'scripts/build.mjs', 'scripts/bundle', 'package.json']) if (existsSync(join(root, path))) walk(join(root, path));
+  for (const path of ['src', 'scripts/build.mjs', 'scripts/node-flags.mjs', 'scripts/bundle', 'package.json']) if (existsSync(join(root, path))) walk(join(root, path));
   return newest;
 }
 

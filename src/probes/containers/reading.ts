@@ -2,6 +2,7 @@
 // merged per container, placed in the plan, summed per group. Pure (answers already parsed are
 // remembered by identity: the engine's answers are never changed once received).
 import type { Plan } from '../../config/schema.js';
+import { compareNames } from './name-order.js';
 import { parseInspect, parseListOnce, type InspectInfo, type ListEntry } from './parse.js';
 import { groupUsage, planIndex, placeContainer } from './plan.js';
 import type { ContainersRaw, EndpointRaw } from './raw.js';
@@ -126,7 +127,7 @@ export function buildReading(raw: ContainersRaw, ctx: ReadingContext, now: numbe
       containers: mine.length,
     });
   }
-  rows.sort((a, b) => a.host.localeCompare(b.host) || a.name.localeCompare(b.name));
+  rows.sort((a, b) => compareNames(a.host, b.host) || compareNames(a.name, b.name));
   const planHostWatched = raw.endpoints.some((e) => e.host === ctx.plan.host && Array.isArray(e.list));
   return {
     endpoints,

@@ -2,6 +2,7 @@
 // of its own (reference/protocols.md §1.7): a sync job copies the primary's gravity to the
 // secondary, so a different gravity size, or update times far apart, mean the job stopped.
 import type { PiholeSummary } from './parse.js';
+import { thousands } from './thousands.js';
 
 export type Drift = {
   server: string;
@@ -11,8 +12,6 @@ export type Drift = {
   /** Why not, in words ("gravity 150,002 vs 152,337 domains"); empty when in sync or unknown. */
   reasons: string[];
 };
-
-const thousands = (n: number) => Math.round(n).toLocaleString('en-US');
 
 function span(ms: number): string {
   const minutes = Math.round(ms / 60_000);

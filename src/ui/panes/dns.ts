@@ -6,13 +6,12 @@ import { formatAge, formatDuration } from '../../config/units.js';
 import type { PaneEntry } from '../../monitor/snapshot.js';
 import type { Status } from '../../monitor/status.js';
 import { dnsHeadline, OUTCOME_WORD, type DnsReading, type DnsServerReading, type NameAnswer, type PiholeView } from '../../probes/dns/probe.js';
+import { thousands } from '../../probes/pihole/thousands.js';
 import { STATUS_SYMBOL, STATUS_WORD } from '../theme.js';
 import { pad, textWidth, type Line, type Segment } from '../text.js';
 import { labelled, stateLines, type PaneContent } from './common.js';
 
 const SERVER_STATUS: Record<DnsServerReading['health'], Status> = { ok: 'ok', degraded: 'warn', failing: 'warn', down: 'down' };
-
-const thousands = (n: number) => Math.round(n).toLocaleString('en-US');
 
 function statusLabel(status: Status): string {
   return `${STATUS_SYMBOL[status]} ${pad(STATUS_WORD[status], 5)} `;
