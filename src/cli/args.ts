@@ -18,7 +18,7 @@ export type GlobalOptions = {
 export type RunbookRequest =
   | { action: 'list' }
   | { action: 'show'; id: string }
-  | { action: 'run'; id: string; dryRun: boolean; yes: boolean; inputs: string[]; resume: boolean; part: string | null }
+  | { action: 'run'; id: string; dryRun: boolean; yes: boolean; inputs: string[]; resume: boolean; part: string | null; stillRunning: 'kill' | 'wait' | null }
   | { action: 'history'; id?: string; limit: number }
   | { action: 'unlock'; id: string; force: boolean };
 
@@ -44,7 +44,7 @@ export function parseArgs(argv: readonly string[]): Request {
   const args = [...argv];
   const positionals: string[] = [];
   // Options of `homeops runbook …`, with the first flag that set each (for the error message).
-  const rb = { dryRun: false, yes: false, resume: false, force: false, inputs: [] as string[], limit: undefined as number | undefined, part: null as string | null, seen: [] as string[] };
+  const rb = { dryRun: false, yes: false, resume: false, force: false, inputs: [] as string[], limit: undefined as number | undefined, part: null as string | null, stillRunning: null as 'kill' | 'wait' | null, seen: [] as string[] };
   const value = (flag: string, inline: string | undefined): string => {
     if (inline !== undefined) {
       if (inline === '') throw new UsageError(`${flag} needs a value`);
@@ -119,6 +119,13 @@ export function parseArgs(argv: readonly string[]): Request {
         rb.resume = true;
         rb.seen.push(flag);
         break;
+      case '--still-running': {
+        const choice = value(flag, inline);
+        if (choice !== 'kill' && choice !== 'wait') throw new UsageError(`--still-running takes kill or wait, not "${choice}"`);
+        rb.stillRunning = choice;
+        rb.seen.push(flag);
+        break;
+      }
       case '--input':
         rb.inputs.push(value(flag, inline));
         rb.seen.push(flag);
@@ -160,10 +167,10 @@ export function parseArgs(argv: readonly string[]): Request {
   return { command: 'console', options };
 }
 
-type RunbookFlags = { dryRun: boolean; yes: boolean; resume: boolean; force: boolean; inputs: string[]; limit: number | undefined; part: string | null; seen: string[] };
+type RunbookFlags = { dryRun: boolean; yes: boolean; resume: boolean; force: boolean; inputs: string[]; limit: number | undefined; part: string | null; stillRunning: 'kill' | 'wait' | null; seen: string[] };
 
 const RUNBOOK_FLAGS: Record<string, RunbookRequest['action']> = {
-  '--dry-run': 'run', '-y': 'run', '--yes': 'run', '--resume': 'run', '--input': 'run', '--part': 'run', '--force': 'unlock', '--limit': 'history',
+  '--dry-run': 'run', '-y': 'run', '--yes': 'run', '--resume': 'run', '--still-running': 'run', '--input': 'run', '--part': 'run', '--force': 'unlock', '--limit': 'history',
 };
 
 function runbookRequest(positionals: readonly string[], flags: RunbookFlags): RunbookRequest {
@@ -187,7 +194,7 @@ function runbookRequest(positionals: readonly string[], flags: RunbookFlags): Ru
   if (action === 'unlock') return { action, id, force: flags.force };
   if (flags.dryRun && flags.resume) throw new UsageError('--dry-run and --resume do not go together');
   if (flags.part !== null && flags.resume) throw new UsageError('--resume continues the run as it was, part and all: leave out --part');
-  return { action: 'run', id, dryRun: flags.dryRun, yes: flags.yes, inputs: flags.inputs, resume: flags.resume, part: flags.part };
+  return { action: 'run', id, dryRun: flags.dryRun, yes: flags.yes, inputs: flags.inputs, resume: flags.resume, part: flags.part, stillRunning: flags.stillRunning };
 }
 
 export const HELP = `homeops — a terminal console for a home server estate
@@ -199,8 +206,10 @@ Usage:
   homeops runbook list              the runbooks: id, title, dangerous or not, hosts
   homeops runbook show ID           a runbook's inputs and steps
   homeops runbook run ID [--dry-run] [--yes] [--input KEY=VALUE]… [--part NAME] [--resume]
-                                    run a runbook: exit 0 ok, 1 a step failed, 130 aborted
-                                    (64 bad input, 75 already running, 77 refused read-only)
+                     [--still-running kill|wait]
+                                    run a runbook: exit 0 ok, 1 a step failed, 130 aborted or
+                                    interrupted (64 bad input, 75 already running or a step of
+                                    an earlier run still running, 77 refused read-only)
   homeops runbook history [ID] [--limit N]
                                     the last runs, from the audit log
   homeops runbook unlock ID [--force]
@@ -224,6 +233,9 @@ Options:
   --input KEY=VALUE    runbook run: an input (repeatable); also HOMEOPS_INPUT_KEY
   --part NAME          runbook run: only that part's steps (runbook show lists the parts)
   --resume             runbook run: continue the interrupted run from its first unfinished step
+  --still-running kill|wait
+                       runbook run: a step of an earlier run (its connection or runner was
+                       lost) still runs on a host: stop it, or wait for it, without asking
   --force              runbook unlock: clear the lock even if its run may be alive
   -h, --help           this help
   -V, --version        the version

@@ -17,6 +17,7 @@ import { envNameFor, InputError, isRequired } from '../runbooks/inputs.js';
 import { formatPlan, inputsUsed, runScope, type RunPlan } from '../runbooks/plan.js';
 import { prepareResume, prepareRun } from '../runbooks/prepare.js';
 import { ReadOnlyError, RunInterruption, runPlan, type ConfirmRequest, type RunDeps, type RunResult } from '../runbooks/runner.js';
+import { describeOrphan, type Orphan, type OrphanChoice } from '../runbooks/orphans.js';
 import { abandonRun, findInterruptedRuns, type InterruptedRun, type RunState } from '../runbooks/state.js';
 import { formatTime } from '../runbooks/lock.js';
 import {
@@ -467,17 +468,32 @@ export class ConsoleController implements ConsoleStateSource {
       const answer = await this.ask({ kind: 'confirm', title: `${runbook.id} · ${step.id}`, lines: [prompt], yes: 'Yes, go on', no: 'No, stop the run', danger: true }, 'run');
       return answer === 'yes';
     };
+    // A step of an earlier run still running on a host this one uses: the operator decides.
+    const onOrphan = async (orphan: Orphan): Promise<OrphanChoice> => {
+      const answer = await this.ask({
+        kind: 'confirm', title: `${runbook.id}: a step is still running`,
+        lines: [
+          `${describeOrphan(orphan)} is still running: its connection (or the console running it) was lost while it ran.`,
+          'Running now would run beside it. Stop it (its process group, on its host), or wait for it to end?',
+        ],
+        yes: 'Stop it', no: 'Wait for it', cancel: 'Run nothing', danger: true,
+      }, 'run');
+      return answer === 'yes' ? 'kill' : answer === 'no' ? 'wait' : 'refuse';
+    };
     const run = this.deps.runPlan ?? runPlan;
     const name = plan.part ? `${runbook.id} · ${plan.part}` : runbook.id;
+    let interruptedAt: string | null = null;
     try {
       const result = await run(plan, {
-        config: this.deps.config, hosts: this.deps.hosts, env: this.deps.env, confirm, onEvent, signal: abort.signal, readOnly: this.deps.readOnly,
+        config: this.deps.config, hosts: this.deps.hosts, env: this.deps.env, confirm, onOrphan, onEvent, signal: abort.signal, readOnly: this.deps.readOnly,
         ...(this.deps.now ? { now: this.deps.now } : {}),
       }, resume ? { resume } : {});
       const time = formatDuration(result.durationMs);
       if (result.status === 'ok') this.say(`${name}: ok in ${time}`, 'ok');
       else if (result.status === 'failed') this.say(`${name}: FAILED${result.failedStep ? ` at ${result.failedStep}` : ''} after ${time}`, 'crit');
       else this.say(`${name}: ${result.status.toUpperCase()} after ${time}`, 'warn');
+      // A lost connection (not the operator, not a hang-up of this console): offer to go on.
+      if (result.status === 'interrupted' && !abort.signal.aborted) interruptedAt = result.runId;
     } catch (error) {
       // Refused before anything ran: locked by another run, read-only, not resumable.
       view = failedToStart(view, errorText(error), this.now());
@@ -487,6 +503,10 @@ export class ConsoleController implements ConsoleStateSource {
       this.withdraw('run');
       if (this.runAbort === abort) this.runAbort = null;
       if (this.dirty) this.flush();
+    }
+    if (interruptedAt !== null && !this.closed) {
+      const found = findInterruptedRuns(this.deps.env, { runbook: runbook.id }).filter((f) => f.state.runId === interruptedAt);
+      if (found.length) void this.offerResume(found);
     }
   }
 

@@ -19,6 +19,7 @@ import { formatPlan, PlanError, runScope, type RunPlan } from '../runbooks/plan.
 import { prepareResume, prepareRun } from '../runbooks/prepare.js';
 import { ReadOnlyError, ResumeError, RunInterruption, runPlan, type ConfirmRequest } from '../runbooks/runner.js';
 import { templatedStrings, type CheckSpec } from '../runbooks/schema.js';
+import { describeOrphan, OrphanError, type Orphan, type OrphanChoice } from '../runbooks/orphans.js';
 import { abandonRun, findInterruptedRuns, firstUnfinished, interruptedBecause, listRunStates, type RunState } from '../runbooks/state.js';
 import { scanTemplate } from '../runbooks/template.js';
 import type { GlobalOptions, RunbookRequest } from './args.js';
@@ -300,8 +301,25 @@ async function runCommand(request: Extract<RunbookRequest, { action: 'run' }>, o
     const answer = await io.ask(`      ? ${prompt} [y/N] `);
     return /^y(es)?$/i.test(answer.trim());
   };
+  // A step of an earlier run still running where this one would run: as asked on the command
+  // line, else asked here; never run beside it.
+  const onOrphan = async (orphan: Orphan): Promise<OrphanChoice> => {
+    const what = describeOrphan(orphan);
+    if (request.stillRunning) {
+      io.out(`${what} is still running: ${request.stillRunning === 'kill' ? 'stopping it' : 'waiting for it to end'} (--still-running ${request.stillRunning})\n`);
+      return request.stillRunning;
+    }
+    if (!io.interactive) return 'refuse';
+    const answer = (await io.ask(`${what} is still running.\n[k] stop it, [w] wait for it to end, anything else: run nothing? `)).trim().toLowerCase();
+    if (answer === 'k' || answer === 'kill') return 'kill';
+    if (answer === 'w' || answer === 'wait') {
+      io.out(`waiting for it to end…\n`);
+      return 'wait';
+    }
+    return 'refuse';
+  };
   try {
-    const result = await runPlan(plan, { config, hosts, env, confirm, onEvent: progressPrinter(io.out), signal: controller.signal, readOnly: readOnlyReason !== null }, resume ? { resume } : {});
+    const result = await runPlan(plan, { config, hosts, env, confirm, onOrphan, onEvent: progressPrinter(io.out), signal: controller.signal, readOnly: readOnlyReason !== null }, resume ? { resume } : {});
     if (result.status === 'ok') return EXIT.ok;
     if (result.status === 'failed') return EXIT.failed;
     return EXIT.aborted;
@@ -317,6 +335,10 @@ async function runCommand(request: Extract<RunbookRequest, { action: 'run' }>, o
     if (error instanceof ResumeError) {
       io.err(`homeops: ${error.message}\n`);
       return EXIT.usage;
+    }
+    if (error instanceof OrphanError) {
+      io.err(`homeops: ${error.message}${io.interactive || request.stillRunning ? '' : ' (--still-running kill|wait decides without asking)'}\n`);
+      return EXIT.locked;
     }
     throw error;
   } finally {

@@ -9,6 +9,13 @@ export type ExecOptions = {
   maxBuffer?: number;
   /** Output as it arrives (runbook steps stream it to the console). */
   onOutput?: (stream: 'stdout' | 'stderr', chunk: string) => void;
+  /**
+   * A mark the command's process carries in its command line (the shell's $0), so that it can
+   * be found again after the runner or its connection is gone (a runbook step's run and id).
+   */
+  tag?: string;
+  /** The process (group leader) id, once the command runs: locally the child, over SSH the remote shell. */
+  onStarted?: (pid: number) => void;
 };
 
 export type ExecResult = { stdout: string; stderr: string; code: number | null; signal: string | null };
@@ -19,7 +26,8 @@ export type Command = { argv: readonly string[] } | { shell: string };
 /** Why a command could not give a result at all (as opposed to exiting non-zero). */
 export class ExecError extends Error {
   constructor(
-    readonly reason: 'not-found' | 'permission' | 'timeout' | 'aborted' | 'unreachable' | 'other',
+    /** 'connection-lost': the connection to the host dropped while the command ran; the command may still run there. */
+    readonly reason: 'not-found' | 'permission' | 'timeout' | 'aborted' | 'unreachable' | 'connection-lost' | 'other',
     message: string,
   ) {
     super(message);
@@ -48,6 +56,11 @@ export type Host = {
 
 /** What a probe that only runs commands needs of a host. */
 export type CommandRunner = Pick<Host, 'name' | 'exec'>;
+
+/** A tag is a plain word: it goes into a command line and is looked for in /proc/PID/cmdline. */
+export function validTag(tag: string): boolean {
+  return /^[A-Za-z0-9][A-Za-z0-9_.:@+-]*$/.test(tag) && tag.length <= 200;
+}
 
 /** Quotes one word for a POSIX shell. */
 export function shellQuote(word: string): string {

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ExecError, type Command, type ExecOptions, type ExecResult, type FileStat, type Host } from './host.js';
+import { ExecError, validTag, type Command, type ExecOptions, type ExecResult, type FileStat, type Host } from './host.js';
 
 /** After SIGTERM, how long a process group gets before SIGKILL. */
 const KILL_GRACE_MS = 1500;
@@ -50,7 +50,11 @@ export function execLocal(argv: readonly string[], options: ExecOptions): Promis
 }
 
 export function runLocal(command: Command, options: ExecOptions): Promise<ExecResult> {
-  const [file, ...args] = 'shell' in command ? ['/bin/sh', '-c', command.shell] : command.argv;
+  // With a tag, the shell's $0 carries it (argv goes through `exec "$@"` for that).
+  const tag = options.tag !== undefined && validTag(options.tag) ? options.tag : null;
+  const [file, ...args] = 'shell' in command
+    ? ['/bin/sh', '-c', command.shell, ...(tag ? [tag] : [])]
+    : tag ? ['/bin/sh', '-c', 'exec "$@"', tag, ...command.argv] : command.argv;
   if (!file) return Promise.reject(new ExecError('other', 'empty command'));
   const label = 'shell' in command ? 'sh' : file;
   return new Promise((resolve, reject) => {
@@ -65,6 +69,7 @@ export function runLocal(command: Command, options: ExecOptions): Promise<ExecRe
       detached: true,
       windowsHide: true,
     });
+    if (child.pid !== undefined) options.onStarted?.(child.pid);
     const limit = options.maxBuffer ?? 4 * 1024 * 1024;
     const out = { stdout: '', stderr: '' };
     let failure: ExecError | null = null;

@@ -17,7 +17,7 @@ function loadSsh2(): Promise<Ssh2> {
 }
 import type { HostConfig } from '../config/schema.js';
 import { expandHome, type Env } from '../config/paths.js';
-import { commandLine, ExecError, shellQuote, type Command, type ExecOptions, type ExecResult, type FileOptions, type FileStat, type Host } from './host.js';
+import { commandLine, ExecError, shellQuote, validTag, type Command, type ExecOptions, type ExecResult, type FileOptions, type FileStat, type Host } from './host.js';
 import { checkHostKey, fingerprint, keyTypeOf, knownHostName, knownHostsLine, parseKnownHosts } from './known-hosts.js';
 import { parseSshConfig, resolveAlias } from './ssh-config.js';
 
@@ -139,7 +139,9 @@ export class SshHost implements Host {
     const prefix = env.map(([k, v]) => `${k}=${shellQuote(v)} `).join('');
     // The remote shell reports its PID first (it is the leader of the session's process
     // group), then becomes the command; stopping the command kills that whole group.
-    const line = `printf '${PID_MARKER.replace('\u001e', '\\036')}%s\\n' "$$" >&2; ${prefix}exec sh -c ${shellQuote(commandLine(command))}`;
+    // With a tag, the command's shell carries it as its $0: it can be found there again.
+    const tag = options.tag !== undefined && validTag(options.tag) ? ` ${options.tag}` : '';
+    const line = `printf '${PID_MARKER.replace('\u001e', '\\036')}%s\\n' "$$" >&2; ${prefix}exec sh -c ${shellQuote(commandLine(command))}${tag}`;
     return new Promise<ExecResult>((resolve, reject) => {
       let pid: number | null = null;
       let failure: ExecError | null = null;
@@ -176,7 +178,8 @@ export class SshHost implements Host {
       const timer = setTimeout(() => stop(new ExecError('timeout', `${this.name}: no answer within ${options.timeoutMs} ms`)), remaining);
       const onAbort = () => stop(new ExecError('aborted', `${this.name}: aborted`));
       options.signal?.addEventListener('abort', onAbort, { once: true });
-      const onConnectionLost = () => finish(failure ?? new ExecError('unreachable', `${this.name}: connection lost while the command ran (${this.lastReason || 'closed by the server'})`));
+      // The command may well go on there: it is not known to have stopped (see runbooks/orphans.ts).
+      const onConnectionLost = () => finish(failure ?? new ExecError('connection-lost', `${this.name}: connection lost while the command ran (${this.lastReason || 'closed by the server'})`));
       client.once('close', onConnectionLost);
 
       const take = (stream: 'stdout' | 'stderr', chunk: string) => {
@@ -205,7 +208,10 @@ export class SshHost implements Host {
             if (end < 0) return;
             const first = stderrHead.slice(0, end);
             const rest = stderrHead.slice(end + 1);
-            if (first.startsWith(PID_MARKER)) pid = Number(first.slice(PID_MARKER.length)) || null;
+            if (first.startsWith(PID_MARKER)) {
+              pid = Number(first.slice(PID_MARKER.length)) || null;
+              if (pid !== null) options.onStarted?.(pid);
+            }
             else take('stderr', `${first}\n`);
             stderrHead = '';
             if (rest) take('stderr', rest);

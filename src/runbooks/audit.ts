@@ -36,7 +36,7 @@ export type AuditStep = {
   command: string;
   /** The command's environment, NAME=value words, secrets masked. */
   env?: string;
-  state: 'ok' | 'failed' | 'skipped' | 'aborted';
+  state: 'ok' | 'failed' | 'skipped' | 'aborted' | 'interrupted';
   exitCode: number | null;
   durationMs: number;
   /** The last ~2 KB of output (stdout and stderr as they came). */

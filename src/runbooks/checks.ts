@@ -115,7 +115,7 @@ async function backupCheck(check: Extract<PlannedCheck, { kind: 'backup' }>, dep
   try {
     files = await host.list(check.path, { timeoutMs: check.timeoutMs, signal: deps.signal });
   } catch (error) {
-    if (error instanceof ExecError && (error.reason === 'aborted' || error.reason === 'unreachable' || error.reason === 'timeout')) throw error;
+    if (error instanceof ExecError && (error.reason === 'aborted' || error.reason === 'unreachable' || error.reason === 'connection-lost' || error.reason === 'timeout')) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' || (error as { code?: unknown }).code === 2 ? 'no such directory' : (error as Error).message;
     return { holds: false, detail: `${check.path} on ${check.host}: ${why}` };

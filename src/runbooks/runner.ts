@@ -14,6 +14,7 @@ import type { FinishedState, RunEvent, RunOutcome, StepView } from './events.js'
 import { displayInputs } from './inputs.js';
 import { acquireLock, currentUser, formatTime, thisMachine, type HeldLock, type LockEnvironment } from './lock.js';
 import type { Phase, PlannedStep, RunPlan } from './plan.js';
+import { describeOrphan, OrphanError, possibleOrphans, settleOrphan, stepTag, stillRunning, stopOrphan, waitForOrphan, type Orphan, type OrphanChoice } from './orphans.js';
 import { firstUnfinished, pruneRunStates, saveRunState, type RunState, type StepRecord } from './state.js';
 
 export type ConfirmRequest = { prompt: string; step: StepView; runId: string };
@@ -33,6 +34,11 @@ export type RunDeps = {
   machine?: LockEnvironment;
   user?: string;
   now?: () => number;
+  /**
+   * A step of an earlier run still runs on a host this run uses (its connection or its runner
+   * was lost): stop it, wait for it, or run nothing. Without it, nothing runs (OrphanError).
+   */
+  onOrphan?: (orphan: Orphan) => Promise<OrphanChoice>;
 };
 
 export type RunResult = {
@@ -133,6 +139,13 @@ export async function runPlan(plan: RunPlan, deps: RunDeps, options: { resume?: 
   const runId = options.resume?.runId ?? newRunId(runbook.id, started);
   const lock: HeldLock = acquireLock(deps.env, runbook.id, runId, { ...machine, now: started }, user);
   const signal = deps.signal ?? new AbortController().signal;
+  let settled: string[];
+  try {
+    settled = await settleOrphans(plan, deps, machine, signal);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
   const audit = new AuditLog(auditLogPath(deps.env));
   const emit = (event: RunEvent) => {
     try {
@@ -168,7 +181,7 @@ export async function runPlan(plan: RunPlan, deps: RunDeps, options: { resume?: 
       event: 'run-start', time: iso(started), runId, user, machine: machine.hostname, runbook: runbook.id, ...(plan.part ? { part: plan.part } : {}),
       inputs: displayInputs(runbook.inputs, plan.inputs), ...(options.resume ? { resumedAt: plan.steps[startIndex]?.id ?? '' } : {}),
     });
-    const notes: string[] = [];
+    const notes: string[] = [...settled];
     if (lock.replaced) {
       const who = lock.replaced.info ? ` (pid ${lock.replaced.info.pid}, started ${formatTime(Date.parse(lock.replaced.info.startedAt))}, run ${lock.replaced.info.runId})` : '';
       notes.push(`replaced a stale lock${who}: ${lock.replaced.why}`);
@@ -203,10 +216,23 @@ export async function runPlan(plan: RunPlan, deps: RunDeps, options: { resume?: 
         rec.startedAt = iso(begin);
         save();
         emit({ type: 'step-start', ...base, index: step.index, kind: step.kind, at: begin, host: step.host, display: step.display });
-        outcome = await execute(step, { ...deps, signal }, out, view, runId, now);
+        // The command is written down before it starts (its tag), and its pid once known, so
+        // that it can be found again if this runner or its connection is lost while it runs.
+        if (step.run) {
+          rec.process = { host: step.run.host, tag: stepTag(runId, step.phase, step.id), startedAt: iso(begin) };
+          save();
+        }
+        const started = (pid: number) => {
+          if (!rec.process) return;
+          rec.process = { ...rec.process, pid };
+          save();
+        };
+        outcome = await execute(step, { ...deps, signal }, out, view, runId, now, started);
       }
       const durationMs = step.skip ? 0 : now() - begin;
       Object.assign(rec, { state: outcome.state, exitCode: outcome.exitCode, durationMs, ...(outcome.message ? { message: redactor.redact(outcome.message) } : {}) });
+      // Only a lost connection leaves the command possibly running; otherwise it has ended.
+      if (outcome.state !== 'interrupted') delete rec.process;
       save();
       audit.append({
         event: 'step', time: iso(now()), runId, user, runbook: runbook.id, step: step.id, phase: step.phase, kind: step.kind, host: step.host,
@@ -228,6 +254,14 @@ export async function runPlan(plan: RunPlan, deps: RunDeps, options: { resume?: 
         break;
       }
       const outcome = await runStep(step, state.steps);
+      if (outcome.state === 'interrupted') {
+        // Not a failure: the step's host went away mid-step. No rollback (it would run on a host
+        // that may still be running the step); the run can be resumed from this step.
+        status = 'interrupted';
+        failedStep = step.id;
+        message = outcome.message;
+        break;
+      }
       if (outcome.state === 'aborted') {
         status = signal.reason instanceof RunInterruption ? 'interrupted' : 'aborted';
         failedStep = step.id;
@@ -257,7 +291,7 @@ export async function runPlan(plan: RunPlan, deps: RunDeps, options: { resume?: 
       for (const step of plan.rollback) {
         if (signal.aborted) break;
         const outcome = await runStep(step, state.rollback);
-        if (outcome.state === 'aborted') break;
+        if (outcome.state === 'aborted' || outcome.state === 'interrupted') break;
         if (outcome.state === 'failed' && step.onFailure === 'stop') {
           message = `${message ?? ''}; rollback step ${step.id} failed too: ${outcome.message ?? 'failed'}`;
           break;
@@ -279,6 +313,45 @@ export async function runPlan(plan: RunPlan, deps: RunDeps, options: { resume?: 
   }
 }
 
+/**
+ * Before anything runs: a step of an earlier run whose command may still run on a host this run
+ * uses is looked for there. Gone: its record is settled. Still running: stopped or waited for,
+ * as the operator chooses (onOrphan), or nothing runs. A host that cannot be asked stops the run
+ * before it starts: running a step beside its own earlier copy is never an option.
+ */
+async function settleOrphans(plan: RunPlan, deps: RunDeps, machine: LockEnvironment, signal: AbortSignal): Promise<string[]> {
+  const used = [...new Set([...plan.steps, ...plan.rollback].flatMap((s) => (s.run ? [s.run.host] : [])))];
+  const notes: string[] = [];
+  for (const orphan of possibleOrphans(deps.env, used, machine)) {
+    const host = deps.hosts.get(orphan.process.host);
+    if (!host) continue;
+    let running: boolean;
+    try {
+      running = await stillRunning(host, orphan.process, signal);
+    } catch (error) {
+      throw new OrphanError(`cannot tell whether ${describeOrphan(orphan)} is still running: ${(error as Error).message}; nothing was run`);
+    }
+    if (!running) {
+      settleOrphan(deps.env, orphan, 'its command had ended when it was checked later');
+      continue;
+    }
+    const choice = deps.onOrphan ? await deps.onOrphan(orphan) : 'refuse';
+    if (choice === 'refuse') {
+      throw new OrphanError(`${describeOrphan(orphan)} is still running; nothing was run (stop it, or wait for it to end, and run again)`);
+    }
+    if (choice === 'kill') {
+      if (!(await stopOrphan(host, orphan.process, signal))) throw new OrphanError(`could not stop ${describeOrphan(orphan)}; nothing was run`);
+      settleOrphan(deps.env, orphan, `its command was still running and was stopped before run of ${plan.runbook.id}`);
+      notes.push(`stopped ${describeOrphan(orphan)}, still running from before`);
+    } else {
+      await waitForOrphan(host, orphan.process, signal);
+      settleOrphan(deps.env, orphan, `its command was still running; a later run waited for it to end`);
+      notes.push(`waited for ${describeOrphan(orphan)} to end`);
+    }
+  }
+  return notes;
+}
+
 async function execute(
   step: PlannedStep,
   deps: RunDeps & { signal: AbortSignal },
@@ -286,6 +359,7 @@ async function execute(
   view: StepView | undefined,
   runId: string,
   now: () => number,
+  started: (pid: number) => void,
 ): Promise<StepOutcome> {
   const { signal } = deps;
   const abortedOutcome = (): StepOutcome => ({
@@ -294,6 +368,9 @@ async function execute(
   });
   const failure = (error: unknown, host: string | null): StepOutcome => {
     if (signal.aborted || (error instanceof ExecError && error.reason === 'aborted')) return abortedOutcome();
+    if (error instanceof ExecError && error.reason === 'connection-lost') {
+      return { state: 'interrupted', exitCode: null, message: `connection to ${host ?? 'its host'} lost; its command may still run there (a resume checks first)` };
+    }
     if (error instanceof ExecError && error.reason === 'timeout' && step.run) {
       return { state: 'failed', exitCode: null, message: `timed out after ${formatDuration(step.run.timeoutMs)}; the command was stopped${host ? ` on ${host}` : ''}` };
     }
@@ -306,6 +383,7 @@ async function execute(
       if (!host) return { state: 'failed', exitCode: null, message: `host "${run.host}" cannot run commands (no ssh: or local: true in the config)` };
       const result = await host.run(run.command, {
         timeoutMs: run.timeoutMs, signal, maxBuffer: MAX_BUFFER, onOutput: (stream, chunk) => out(stream, chunk),
+        tag: stepTag(runId, step.phase, step.id), onStarted: started,
         ...(Object.keys(run.env).length ? { env: run.env } : {}),
       });
       if (result.code === null) return { state: 'failed', exitCode: null, message: `killed by ${result.signal ?? 'a signal'}` };

@@ -8,8 +8,15 @@ import { stateHome, type Env } from '../config/paths.js';
 import type { InputValue } from './inputs.js';
 import { thisMachine, type LockEnvironment } from './lock.js';
 
-export type StepState = 'pending' | 'running' | 'ok' | 'failed' | 'skipped' | 'aborted';
+/** 'interrupted': the connection to the step's host dropped while it ran; its command may go on there. */
+export type StepState = 'pending' | 'running' | 'ok' | 'failed' | 'skipped' | 'aborted' | 'interrupted';
 export type RunStatus = 'running' | 'ok' | 'failed' | 'aborted' | 'interrupted' | 'abandoned';
+
+/**
+ * Where a step's command runs while it runs (until it is known to have ended): its host, the tag
+ * its command line carries, and its pid once known.
+ */
+export type StepProcess = { host: string; tag: string; startedAt: string; pid?: number };
 
 export type StepRecord = {
   id: string;
@@ -18,6 +25,8 @@ export type StepRecord = {
   startedAt: string | null;
   durationMs: number | null;
   message?: string;
+  /** The command's process while it may be running: recorded when it starts, dropped when it is known to have ended. */
+  process?: StepProcess;
 };
 
 export type RunState = {

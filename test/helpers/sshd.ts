@@ -36,6 +36,11 @@ export type Sshd = {
   child: ChildProcess;
   /** Kills the listener and every session it started (as a crash or reboot would). */
   killAll(): void;
+  /**
+   * Kills the per-connection sshd processes only (as a network drop or a crashed session does):
+   * the listener stays, and the commands the sessions started go on, orphaned.
+   */
+  killSessions(): void;
   stop(): Promise<void>;
 };
 
@@ -90,6 +95,42 @@ export async function startSshd(): Promise<Sshd> {
     if (Date.now() > deadline) throw new Error(`sshd did not listen on ${port}: ${logLines.join('')}`);
     await new Promise((r) => setTimeout(r, 30));
   }
+  /** Every process below the listener, with its parent and its name. */
+  const descendants = (): { pid: number; comm: string }[] => {
+    const parents = new Map<number, { ppid: number; comm: string }>();
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        parents.set(Number(entry), { ppid: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]), comm });
+      } catch {
+        // gone
+      }
+    }
+    const below = new Set<number>(child.pid ? [child.pid] : []);
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const [pid, { ppid }] of parents) {
+        if (below.has(ppid) && !below.has(pid)) {
+          below.add(pid);
+          grew = true;
+        }
+      }
+    }
+    below.delete(child.pid ?? -1);
+    return [...below].map((pid) => ({ pid, comm: parents.get(pid)?.comm ?? '' }));
+  };
+  const killSessions = () => {
+    for (const { pid, comm } of descendants()) {
+      if (!comm.startsWith('sshd')) continue;
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  };
   const killAll = () => {
     // The listener and every per-connection sshd below it (they rename themselves, so they are
     // found by parentage, not by name), as a crash or a reboot of the server would.
@@ -123,7 +164,7 @@ export async function startSshd(): Promise<Sshd> {
     }
   };
   return {
-    dir, port, user, clientKey: join(dir, 'id_ed25519'), hostPublicKey, knownHosts, log, child, killAll,
+    dir, port, user, clientKey: join(dir, 'id_ed25519'), hostPublicKey, knownHosts, log, child, killAll, killSessions,
     async stop() {
       killAll();
       child.kill('SIGKILL');

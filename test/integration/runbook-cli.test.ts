@@ -175,6 +175,10 @@ describe.runIf(sshdAvailable())('against a real sshd', () => {
       '  - { id: before, run: { host: nas, command: "echo before" } }',
       `  - { id: wait-for-gate, run: { host: nas, command: "echo waiting; while [ ! -f ${join(work(), 'gate-open')} ]; do sleep 0.2; done; echo through the gate" } }`,
     ]);
+    for (const where of ['here', 'nas']) {
+      // The first run sleeps (and is killed there); a later one finds the flag and is quick.
+      write(`stuck-${where}`, ['id: stuck-' + where, 'title: Gets stuck', 'steps:', `  - { id: stuck, run: { host: ${where}, command: "echo started; [ -e ${join(work(), `stuck-${where}`)} ] && exit 0; touch ${join(work(), `stuck-${where}`)}; sleep 30 # homeops-stuck-${process.pid}-${where}" } }`]);
+    }
     write('steps3', [
       'id: steps3', 'title: Three steps', 'steps:',
       ...['one', 'two', 'three'].map((s) => `  - { id: ${s}, run: { host: nas, command: "echo ${s} >> ${join(work(), 'steps3.log')}" } }`),
@@ -289,6 +293,41 @@ describe.runIf(sshdAvailable())('against a real sshd', () => {
     expect(first.code).toBe(0);
     expect(second?.code).toBe(75);
     expect(second?.stderr).toMatch(new RegExp(`^homeops: long is already running since \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d \\(pid \\d+, host ${hostname()}, user \\S+, run \\S+\\)\\n$`));
+  });
+
+  // Locally and over SSH: the runner killed with SIGKILL leaves its step's command running; a
+  // later run never starts it again beside it.
+  it.each(['here', 'nas'])('the runner killed mid-step (%s): the next run finds the step still running and runs nothing beside it; --still-running kill stops it first', async (where) => {
+    const mark = `homeops-stuck-${process.pid}-${where}`;
+    const running = () => {
+      try {
+        return execFileSync('pgrep', ['-f', `sleep 30 # ${mark}`], { encoding: 'utf8' }).split('\n').filter(Boolean).length;
+      } catch {
+        return 0;
+      }
+    };
+    const first = await homeops(rb('run', `stuck-${where}`), {
+      during: (child, output) => {
+        const poll = setInterval(() => {
+          if (output().includes('│ started')) {
+            clearInterval(poll);
+            child.kill('SIGKILL');
+          }
+        }, 50);
+      },
+    });
+    expect(first.code).toBeNull();
+    expect(running()).toBe(1);
+    // No terminal, no --still-running: refused, exit 75, and still one copy.
+    const second = await homeops(rb('run', `stuck-${where}`));
+    expect(second.code, second.stdout).toBe(75);
+    expect(second.stderr).toMatch(new RegExp(`homeops: step stuck of run \\S+ \\(stuck-${where}\\) on ${where}, process \\d+ since .* is still running; nothing was run .*--still-running kill\\|wait`));
+    expect(running()).toBe(1);
+    // --still-running kill: stopped first, then the step runs (quick now), exit 0.
+    const third = await homeops(rb('run', `stuck-${where}`, '--still-running', 'kill'));
+    expect(third.code, third.stderr).toBe(0);
+    expect(third.stdout).toMatch(/is still running: stopping it \(--still-running kill\)/);
+    expect(running()).toBe(0);
   });
 
   it('unlock: a stale lock is cleared; a live one only with --force', async () => {

@@ -251,32 +251,99 @@ describe.runIf(enabled)('runbooks over SSH against a real sshd', () => {
   });
 });
 
-describe.runIf(enabled)('a server that dies mid-step', () => {
-  it('fails the step with "connection lost", ends the run as failed, and does not hang', async () => {
+describe.runIf(enabled)('a connection lost mid-step', () => {
+  it('the step is interrupted, not failed; its command goes on there; a resume stops it (or waits for it) before running the step again', async () => {
     const sshd = await startSshd();
-    const root = mkdtempSync(join(tmpdir(), 'homeops-rb-kill-'));
+    const root = mkdtempSync(join(tmpdir(), 'homeops-rb-lost-'));
     const env = { HOME: root, XDG_STATE_HOME: join(root, 'state') };
     const config = estate(sshd);
     const hosts = hostsFromConfig(config, env);
+    const mark = `homeops-lost-${process.pid}-${Date.now().toString(36)}`;
+    const flag = join(root, 'first-done');
     try {
-      const runbook = book(config, ['steps:', '  - { id: long, run: { host: nas, command: "echo started; sleep 30", timeout: 1m } }', '  - { id: after, note: never }']);
+      // The first time it sleeps long (the step the connection is lost in); once resumed it is quick.
+      const runbook = book(config, ['steps:', `  - { id: long, run: { host: nas, command: "echo started; [ -e ${flag} ] && exit 0; touch ${flag}; sleep 30 # ${mark}", timeout: 1m } }`, '  - { id: after, run: { host: nas, command: "echo after", timeout: 10s } }']);
       const events: RunEvent[] = [];
       const started = Date.now();
-      const running = runPlan(prepareRun(runbook, {}, { config, env }), {
+      const result = await runPlan(prepareRun(runbook, {}, { config, env }), {
         config, env, hosts,
         onEvent: (event) => {
           events.push(event);
-          if (event.type === 'output' && event.chunk.includes('started')) sshd.killAll();
+          // The session's own sshd dies (the listener stays): the connection drops mid-step.
+          if (event.type === 'output' && event.chunk.includes('started')) sshd.killSessions();
         },
       });
-      const result = await running;
       expect(Date.now() - started).toBeLessThan(10_000);
-      expect(result).toMatchObject({ status: 'failed', failedStep: 'long' });
-      expect(result.steps[0]?.message).toMatch(/^nas: connection lost while the command ran/);
+      expect(result).toMatchObject({ status: 'interrupted', failedStep: 'long' });
+      expect(result.steps[0]).toMatchObject({ state: 'interrupted', message: expect.stringMatching(/^connection to nas lost; its command may still run there/) });
+      expect(result.steps[0]?.process).toMatchObject({ host: 'nas', pid: expect.any(Number), tag: expect.stringContaining(':long') });
       expect(result.steps[1]?.state).toBe('pending');
-      expect(events.at(-1)).toMatchObject({ type: 'run-end', status: 'failed' });
+      expect(events.at(-1)).toMatchObject({ type: 'run-end', status: 'interrupted' });
       const steps = readAuditLog(auditLogPath(env)).filter((e) => e.event === 'step');
-      expect(steps).toEqual([expect.objectContaining({ step: 'long', state: 'failed', message: expect.stringMatching(/connection lost/) })]);
+      expect(steps).toEqual([expect.objectContaining({ step: 'long', state: 'interrupted' })]);
+      // The command goes on on the server: nothing stopped it.
+      expect(remote(mark)).not.toBe('');
+
+      // Resuming: found interrupted, resumable from the step it was interrupted in.
+      const [found] = findInterruptedRuns(env, { runbook: 'book' });
+      expect(found).toMatchObject({ resumeFrom: 'long' });
+      const resume = found?.state;
+      if (!resume) throw new Error('no interrupted run');
+      // Nobody to ask: nothing runs beside the step's command, which is still there.
+      await expect(runPlan(prepareResume(runbook, resume, {}, { config, env }), { config, env, hosts }, { resume })).rejects.toThrow(/step long of run .* on nas, process \d+ .* is still running; nothing was run/);
+      expect(remote(mark)).not.toBe('');
+      // Stop it: its process group is gone, then the step runs again (quickly now) and the run ends.
+      const choices: string[] = [];
+      const again = await runPlan(prepareResume(runbook, resume, {}, { config, env }), {
+        config, env, hosts,
+        onOrphan: async (orphan) => {
+          choices.push(`${orphan.step}@${orphan.process.host}`);
+          return 'kill';
+        },
+      }, { resume });
+      expect(choices).toEqual(['long@nas']);
+      expect(await until(() => remote(mark) === '')).toBe(true);
+      expect(again).toMatchObject({ status: 'ok' });
+      expect(again.steps.map((s) => s.state)).toEqual(['ok', 'ok']);
+      expect(again.steps[0]?.process).toBeUndefined();
+    } finally {
+      hosts.closeAll();
+      await sshd.stop();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('waiting for a step still running: the run starts once it has ended by itself', async () => {
+    const sshd = await startSshd();
+    const root = mkdtempSync(join(tmpdir(), 'homeops-rb-wait-'));
+    const env = { HOME: root, XDG_STATE_HOME: join(root, 'state') };
+    const config = estate(sshd);
+    const hosts = hostsFromConfig(config, env);
+    const mark = `homeops-wait-${process.pid}-${Date.now().toString(36)}`;
+    try {
+      const first = book(config, ['steps:', `  - { id: slow, run: { host: nas, command: "echo started; sleep 3 # ${mark}", timeout: 1m } }`]);
+      const result = await runPlan(prepareRun(first, {}, { config, env }), {
+        config, env, hosts, onEvent: (event) => {
+          if (event.type === 'output' && event.chunk.includes('started')) sshd.killSessions();
+        },
+      });
+      expect(result.status).toBe('interrupted');
+      // Another runbook on the same host waits for it: it starts only when the command has ended.
+      const other = book(config, ['steps:', '  - { id: quick, run: { host: nas, command: "echo quick", timeout: 10s } }'], 'other');
+      let asked = 0;
+      const waited = await runPlan(prepareRun(other, {}, { config, env }), {
+        config, env, hosts, onOrphan: async () => {
+          asked++;
+          return 'wait';
+        },
+      });
+      expect(asked).toBe(1);
+      expect(remote(mark)).toBe('');
+      expect(waited.status).toBe('ok');
+      // Settled: the old run's step is no longer thought to be running.
+      const [interrupted] = findInterruptedRuns(env, { runbook: 'book' });
+      expect(interrupted?.state.steps[0]?.process).toBeUndefined();
+      expect(interrupted?.state.steps[0]?.message).toMatch(/a later run waited for it to end/);
     } finally {
       hosts.closeAll();
       await sshd.stop();

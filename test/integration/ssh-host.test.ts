@@ -183,7 +183,7 @@ describe.runIf(enabled)('SSH host when the server goes away', () => {
       sshd.killAll();
       const error = await failure(running);
       expect(error).toBeInstanceOf(ExecError);
-      expect((error as ExecError).reason).toBe('unreachable');
+      expect((error as ExecError).reason).toBe('connection-lost');
       expect((error as Error).message).toMatch(/nas: connection lost while the command ran/);
       const next = await failure(host.exec(['true'], { timeoutMs: 3000 }));
       expect(next.message).toMatch(/nas unreachable since \d\d:\d\d:\d\d/);

@@ -127,7 +127,7 @@ const withoutRetry = (message: string) => message.replace(/; retrying in \d+s$/,
 /** What a failed listing of `path` on `host` means. */
 export function listingFailure(error: unknown, host: string, path: string): ReadFailure {
   if (error instanceof ExecError && error.reason !== 'other') {
-    const reason = error.reason === 'not-found' ? 'other' : error.reason;
+    const reason = error.reason === 'not-found' ? 'other' : error.reason === 'connection-lost' ? 'unreachable' : error.reason;
     return { reason, message: withoutRetry(error.message) };
   }
   const code = codeOf(error);
@@ -145,7 +145,7 @@ export function execFailure(error: unknown, program: string, host: string): Read
   if (error instanceof ExecError) {
     if (error.reason === 'not-found') return { reason: 'command', message: `${program}: command not found on ${host}` };
     if (error.reason === 'permission' && !/unreachable|host key/i.test(error.message)) return { reason: 'permission', message: `${program}: permission denied on ${host}` };
-    return { reason: error.reason === 'other' ? 'other' : error.reason, message: withoutRetry(error.message) };
+    return { reason: error.reason === 'connection-lost' ? 'unreachable' : error.reason, message: withoutRetry(error.message) };
   }
   return { reason: 'other', message: error instanceof Error ? error.message : String(error) };
 }

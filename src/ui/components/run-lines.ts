@@ -6,8 +6,8 @@ import { outputLines, type RunStepRow, type RunView } from '../run-view.js';
 import { pad, textWidth, truncate, wrapText, type Line, type Tone } from '../text.js';
 import { boxLines } from './box.js';
 
-export const STEP_SYMBOL: Record<StepState, string> = { pending: '○', running: '▶', ok: '✔', failed: '✖', skipped: '–', aborted: '■' };
-export const STEP_TONE: Record<StepState, Tone> = { pending: 'muted', running: 'accent', ok: 'ok', failed: 'crit', skipped: 'muted', aborted: 'warn' };
+export const STEP_SYMBOL: Record<StepState, string> = { pending: '○', running: '▶', ok: '✔', failed: '✖', skipped: '–', aborted: '■', interrupted: '↯' };
+export const STEP_TONE: Record<StepState, Tone> = { pending: 'muted', running: 'accent', ok: 'ok', failed: 'crit', skipped: 'muted', aborted: 'warn', interrupted: 'warn' };
 
 const STATUS: Record<RunView['status'], { word: string; tone: Tone }> = {
   starting: { word: 'starting', tone: 'accent' },
@@ -42,13 +42,13 @@ function stepTime(step: RunStepRow, now: number): string {
 /** A step's line; why it failed, was aborted or skipped is wrapped under it when it does not fit, never cut. */
 function stepLines(step: RunStepRow, label: string, widths: { id: number; host: number }, width: number, now: number): Line[] {
   const state = step.state === 'running' ? 'running' : step.state;
-  const why = step.state === 'skipped' ? step.message ?? (step.skip ? `skipped: ${step.skip}` : '') : step.state === 'failed' || step.state === 'aborted' ? step.message ?? '' : '';
+  const why = step.state === 'skipped' ? step.message ?? (step.skip ? `skipped: ${step.skip}` : '') : step.state === 'failed' || step.state === 'aborted' || step.state === 'interrupted' ? step.message ?? '' : '';
   const head: Line = [
     { text: ` ${STEP_SYMBOL[step.state]} `, tone: STEP_TONE[step.state], bold: step.state !== 'pending' },
     { text: `${label} `, tone: 'muted' },
     { text: pad(step.id, widths.id), bold: step.state === 'running', tone: step.state === 'pending' ? 'muted' : 'plain' },
     { text: ` ${pad(where(step), widths.host)}`, tone: 'muted' },
-    { text: ` ${pad(state, 8)}`, tone: STEP_TONE[step.state] },
+    { text: ` ${pad(state, 11)}`, tone: STEP_TONE[step.state] },
     { text: ` ${pad(stepTime(step, now), 7, 'right')}` },
   ];
   const used = textWidth(head.map((s) => s.text).join(''));
