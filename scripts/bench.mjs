@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // npm run bench [-- --seconds N --warmup N --only homeops|htop|btop|containers --json FILE --first-frame REGEX --starts N
 //                   --skip-containers]
+// npm run bench -- --soak MINUTES [--soak-mode demo|live|both]   (the soak: scripts/soak.mjs)
 //
 // Runs the built console (`node dist/cli.js --demo healthy`), `htop -d 20` and `btop` (update_ms
 // 2000) one after the other in a private tmux server at 120x40, the same way the end-to-end tests
@@ -41,6 +42,8 @@ const { values: opts } = parseArgs({
     containers: { type: 'string', default: '200' },
     keys: { type: 'string', default: '80' },
     'node-options': { type: 'string' },
+    soak: { type: 'string' },
+    'soak-mode': { type: 'string', default: 'both' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -59,8 +62,18 @@ if (opts.help) {
   --keys N             keys pressed in that run after the CPU window, for the key latency (default 80)
   --node-options OPTS  run the console as \`node OPTS dist/cli.js\` (OPTS may be "") instead of through
                        its launcher, which picks the options for the runtime (scripts/node-flags.mjs)
+  --soak MINUTES       only the soak: the console left open MINUTES (e.g. 30), its RSS and CPU sampled
+                       each minute, demo and live side by side; the growth after 5 minutes (goal < 2 MB)
+  --soak-mode MODE     demo, live or both (default both)
 `);
   process.exit(0);
+}
+if (opts.soak !== undefined) {
+  const minutes = Number(opts.soak);
+  if (!(minutes >= 6)) fail('--soak takes minutes, at least 6 (the first 5 are the settling time)');
+  if (!['demo', 'live', 'both'].includes(opts['soak-mode'])) fail('--soak-mode takes demo, live or both');
+  const { soak } = await import('./soak.mjs');
+  process.exit(await soak({ root, minutes, mode: opts['soak-mode'], json: opts.json }));
 }
 const seconds = Number(opts.seconds);
 const warmup = Number(opts.warmup);

@@ -128,7 +128,7 @@ describe.runIf(ready)('runbooks in the console, over a real sshd', () => {
   const start = async (cols = 120, rows = 40, args = ''): Promise<TmuxSession> => {
     const tmux = await TmuxSession.start({ cols, rows, env, cwd: home, command: `node ${cli}${args ? ` ${args}` : ''}` });
     sessions.push(tmux);
-    await tmux.waitFor(/refresh \d+s/, 10_000);
+    await tmux.waitFor(/ · \? help/, 10_000);
     return tmux;
   };
 
@@ -166,7 +166,7 @@ describe.runIf(ready)('runbooks in the console, over a real sshd', () => {
     expect(await until(() => onServer(marker).length === 0)).toBe(true);
     // The console is still there; q closes the panel, then quits.
     await tmux.sendKeys('q');
-    await tmux.waitFor((screen) => !screen.includes('Runbook slow-test') && /refresh/.test(screen));
+    await tmux.waitFor((screen) => !screen.includes('Runbook slow-test') && / · \? help/.test(screen));
     await tmux.sendKeys('q');
     expect(await tmux.waitForExit(8000)).toBe(0);
   });

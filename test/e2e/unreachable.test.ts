@@ -63,11 +63,12 @@ describe.runIf(hasTmux)('a host that never speaks SSH', () => {
   it('one reason and one countdown in every pane, the documented backoff, and r tries at once', async () => {
     const env = { HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_STATE_HOME: join(home, '.state'), HOMEOPS_CONFIG: join(home, 'config.yaml'), NO_COLOR: '1', SSH_AUTH_SOCK: undefined };
     tmux = await TmuxSession.start({ cols: 160, rows: 45, env, cwd: root, command: `node ${cli} --view workstation` });
-    const screen = await tmux.waitFor(/nas unreachable since \d\d:\d\d:\d\d \(no SSH handshake within 2000 ms\)/, 15_000);
+    const said = /nas unreachable since \d\d:\d\d:\d\d \(no SSH handshake within 2000 ms\); retrying (in \d+s|at the next reading)/;
+    const screen = await tmux.waitFor((s) => said.test(paneText(s, 'CPU')) && said.test(paneText(s, 'Containers')), 20_000);
     expect(screen).not.toMatch(/closed during the handshake|closed by the server/);
     for (const title of ['CPU', 'Containers'] as const) {
       const text = paneText(screen, title);
-      expect(text, title).toMatch(/nas unreachable since \d\d:\d\d:\d\d \(no SSH handshake within 2000 ms\); retrying (in \d+s|at the next reading)/);
+      expect(text, title).toMatch(said);
       // One countdown, not the probe's own as well.
       expect((text.match(/retrying/g) ?? []).length, title).toBe(1);
       expect(text, title).not.toMatch(/no answer within/);

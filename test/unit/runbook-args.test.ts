@@ -27,11 +27,15 @@ describe('homeops runbook', () => {
     expect(parseArgs(['--read-only', 'runbook', 'run', 'database-restore', '--dry-run', '--input', 'method=dump', '--input=database=ledger', '-y', '--config', 'c.yaml'])).toEqual({
       command: 'runbook',
       options: { ...defaults, readOnly: true, config: 'c.yaml' },
-      runbook: { action: 'run', id: 'database-restore', dryRun: true, yes: true, inputs: ['method=dump', 'database=ledger'], resume: false, part: null },
+      runbook: { action: 'run', id: 'database-restore', dryRun: true, yes: true, inputs: ['method=dump', 'database=ledger'], resume: false, part: null, stillRunning: null },
     });
     expect(parseArgs(['runbook', 'run', 'x', '--resume'])).toMatchObject({ runbook: { resume: true, dryRun: false } });
     expect(parseArgs(['runbook', 'run', 'maintenance-window', '--part', 'verify-backups'])).toMatchObject({ runbook: { part: 'verify-backups', dryRun: false } });
     expect(parseArgs(['runbook', 'run', 'maintenance-window', '--part=verify-backups', '--dry-run'])).toMatchObject({ runbook: { part: 'verify-backups', dryRun: true } });
+    // What to do with a step of an earlier run still running: kill or wait, nothing else.
+    expect(parseArgs(['runbook', 'run', 'x', '--still-running', 'kill'])).toMatchObject({ runbook: { stillRunning: 'kill' } });
+    expect(parseArgs(['runbook', 'run', 'x', '--still-running=wait'])).toMatchObject({ runbook: { stillRunning: 'wait' } });
+    expect(() => parseArgs(['runbook', 'run', 'x', '--still-running', 'ignore'])).toThrow('--still-running takes kill or wait, not "ignore"');
     // A negative number is a value, not an option.
     expect(parseArgs(['runbook', 'run', 'x', '--input', 'offset=-1'])).toMatchObject({ runbook: { inputs: ['offset=-1'] } });
   });

@@ -42,10 +42,13 @@ export function statusBarLine(props: Omit<StatusBarProps, 'theme'>): Line {
     { segments: [{ text: ` ${snapshot.host}`, bold: true }], priority: 0 },
   ];
   if (snapshot.demo) parts.push({ segments: [{ text: ` DEMO ${snapshot.demo}`, tone: 'accent', bold: true }], priority: 3 });
+  // Given way to first, last to first: the refresh, the clock, the console's own cost, q quit,
+  // the demo's name, the view's name; then a note is shortened.
   if (props.readOnly) parts.push({ segments: [{ text: ' READ-ONLY', tone: 'accent' }], priority: 0 });
   if (props.busy) parts.push({ segments: [{ text: ` · ${props.busy}`, tone: 'accent', bold: true }], priority: 0, shrink: true });
   if (props.message) parts.push({ segments: [{ text: ` · ${MESSAGE_SYMBOL[props.message.tone]} ${props.message.text}`, tone: props.message.tone, bold: props.message.tone !== 'plain' }], priority: 0, shrink: true });
-  parts.push({ segments: [{ text: ` · view ${props.view}`, tone: 'plain' }], priority: 4 });
+  // A note saying why the view is not the one asked for outlasts the view's name.
+  parts.push({ segments: [{ text: ` · view ${props.view}`, tone: 'plain' }], priority: 2 });
   if (props.note) parts.push({ segments: [{ text: ` (${props.note})`, tone: 'warn' }], priority: 1, shrink: true });
   parts.push(
     { segments: [{ text: ` · refresh ${formatDuration(props.refreshMs)}`, tone: 'muted' }], priority: 7 },
@@ -53,7 +56,7 @@ export function statusBarLine(props: Omit<StatusBarProps, 'theme'>): Line {
     { segments: [{ text: ` · ${self}`, tone: 'muted' }], priority: 5 },
   );
   if (props.helpKey) parts.push({ segments: [{ text: ` · ${props.helpKey} help`, tone: 'muted' }], priority: 0 });
-  if (props.quitKey) parts.push({ segments: [{ text: ` · ${props.quitKey} quit`, tone: 'muted' }], priority: 2 });
+  if (props.quitKey) parts.push({ segments: [{ text: ` · ${props.quitKey} quit`, tone: 'muted' }], priority: 4 });
   return fitParts(parts, props.width);
 }
 
