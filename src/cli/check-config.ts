@@ -4,6 +4,7 @@ import { stateHome } from '../config/paths.js';
 import { join } from 'node:path';
 import type { RunbookCatalog } from '../runbooks/load.js';
 import type { Setup } from './compose.js';
+import { terminalSafe } from '../terminal/terminal-safe.js';
 
 const SOURCE: Record<Setup['source']['kind'], string> = {
   flag: '--config',
@@ -12,7 +13,10 @@ const SOURCE: Record<Setup['source']['kind'], string> = {
   builtin: 'built-in default',
 };
 
-/** The report; `catalog` is the runbooks validated with this config. */
+/**
+ * The report; `catalog` is the runbooks validated with this config. Each line is one line safe
+ * for a terminal: paths and reasons may hold anything a file name can.
+ */
 export function checkConfigReport(s: Setup, env: Env, catalog: Pick<RunbookCatalog, 'dirs' | 'runbooks'>): string {
   const usable = catalog.runbooks.filter((r) => !r.unavailable).length;
   const { placement } = s;
@@ -29,5 +33,5 @@ export function checkConfigReport(s: Setup, env: Env, catalog: Pick<RunbookCatal
     ...catalog.runbooks.filter((r) => r.unavailable).map((r) => `note     runbook ${r.id} cannot run with this config: ${r.unavailable}`),
     `ok: config, ${s.views.length} views, keymap "${s.keymap.name}" and ${usable} runbooks are valid`,
   ];
-  return `${lines.join('\n')}\n`;
+  return `${lines.map((line) => terminalSafe(line)).join('\n')}\n`;
 }

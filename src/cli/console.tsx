@@ -10,6 +10,7 @@ import { ConsoleController } from './controller.js';
 import { quickRunbookIds } from './runbook-ids.js';
 import { FrameStream } from './screen.js';
 import { enterFullScreen } from './terminal.js';
+import { terminalSafe } from '../terminal/terminal-safe.js';
 
 export async function runConsole(s: Setup, runtime: Runtime, options: { noColor: boolean }): Promise<number> {
   const { monitor } = runtime;
@@ -64,7 +65,7 @@ export async function runConsole(s: Setup, runtime: Runtime, options: { noColor:
       // already unmounted
     }
     screen.restore();
-    if (message) process.stderr.write(`homeops: ${message}\n`);
+    if (message) process.stderr.write(`${terminalSafe(`homeops: ${message}`)}\n`);
     // A run in progress is stopped (its remote process too) and left resumable; then sessions
     // and connections end, after the screen is back (a Pi-hole logout waits at most 1 s).
     void controller.close(why).then(() => runtime.close()).finally(resolveDone);
