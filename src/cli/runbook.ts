@@ -21,6 +21,7 @@ import { ReadOnlyError, ResumeError, RunInterruption, runPlan, type ConfirmReque
 import { templatedStrings, type CheckSpec } from '../runbooks/schema.js';
 import { abandonRun, findInterruptedRuns, firstUnfinished, interruptedBecause, listRunStates, type RunState } from '../runbooks/state.js';
 import { scanTemplate } from '../runbooks/template.js';
+import { IdError } from '../config/path-id.js';
 import { lastRedraw, terminalSafe } from '../terminal/terminal-safe.js';
 import type { GlobalOptions, RunbookRequest } from './args.js';
 
@@ -372,7 +373,7 @@ export async function runbookCommand(request: RunbookRequest, options: GlobalOpt
     }
     return await runCommand(request, options, io, runbook, config, source.path);
   } catch (error) {
-    if (error instanceof UsageFailure || error instanceof InputError) {
+    if (error instanceof UsageFailure || error instanceof InputError || error instanceof IdError) {
       io.err(`homeops: ${error.message}\n`);
       return EXIT.usage;
     }

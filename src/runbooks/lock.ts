@@ -6,6 +6,7 @@ import { closeSync, constants, fsyncSync, mkdirSync, openSync, readFileSync, rmS
 import { hostname, uptime, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { stateHome, type Env } from '../config/paths.js';
+import { idFileName } from '../config/path-id.js';
 
 export type LockInfo = { pid: number; host: string; user: string; startedAt: string; runId: string };
 
@@ -26,8 +27,9 @@ export function lockDir(env: Env): string {
   return join(stateHome(env), 'homeops', 'locks');
 }
 
+/** Throws IdError for an id that is not one plain file name (`unlock ../../../victim`). */
 export function lockPath(env: Env, runbook: string): string {
-  return join(lockDir(env), `${runbook}.lock`);
+  return join(lockDir(env), idFileName('runbook', runbook, '.lock'));
 }
 
 export function processAlive(pid: number): boolean {

@@ -5,6 +5,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { stateHome, type Env } from '../config/paths.js';
+import { idFileName } from '../config/path-id.js';
 import type { InputValue } from './inputs.js';
 import { thisMachine, type LockEnvironment } from './lock.js';
 
@@ -49,8 +50,9 @@ export function runsDir(env: Env): string {
   return join(stateHome(env), 'homeops', 'runs');
 }
 
+/** Throws IdError for a run id that is not one plain file name. */
 export function runStatePath(env: Env, runId: string): string {
-  return join(runsDir(env), `${runId}.json`);
+  return join(runsDir(env), idFileName('run', runId, '.json'));
 }
 
 export function saveRunState(env: Env, state: RunState): void {
@@ -71,7 +73,9 @@ export function saveRunState(env: Env, state: RunState): void {
 export function loadRunState(env: Env, runId: string): RunState | null {
   try {
     const data = JSON.parse(readFileSync(runStatePath(env, runId), 'utf8')) as RunState;
-    return data && data.version === 1 && typeof data.runId === 'string' && Array.isArray(data.steps) ? data : null;
+    // A file saying it is another run (an edited runId) is not that run: its id would become
+    // the path written to next.
+    return data && data.version === 1 && data.runId === runId && Array.isArray(data.steps) ? data : null;
   } catch {
     return null;
   }
