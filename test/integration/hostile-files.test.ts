@@ -1,7 +1,7 @@
 // Hostile files and names given to the built binary: ids that would leave the state directory,
 // state and cache directories that are not the user's own, and broken user files (issue 13,
 // points 3, 8 and 9).
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,5 +32,69 @@ describe('ids that become paths', () => {
     expect(result.code).toBe(64);
     expect(result.stderr).toBe('homeops: "../../../victim" is not a runbook id: use letters, digits, ".", "_" or "-", starting with a letter or digit\n');
     expect(existsSync(victim)).toBe(true);
+  });
+});
+
+describe('broken user files: always exit 78 with a place, one line', () => {
+  const laughs = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array.from({ length: 9 }, () => `*${String.fromCharCode(97 + i)}`).join(',')}]`)].join('\n');
+
+  async function broken(args: (file: string) => string[], text: string | Buffer): Promise<{ code: number | null; stderr: string; file: string }> {
+    const dir = freshHome();
+    const file = join(dir, 'broken.yaml');
+    writeFileSync(file, text);
+    const result = await runCli(args(file), { home: dir });
+    return { code: result.code, stderr: result.stderr, file };
+  }
+
+  it('a "billion laughs" config: located at its first alias, not an internal error', async () => {
+    const { code, stderr, file } = await broken((f) => ['check-config', '--config', f], `${laughs}\n`);
+    expect(code).toBe(78);
+    expect(stderr).toBe(`${file}:2:8 b.0: YAML: the aliases expand too far (a "billion laughs"?); write the values out\n`);
+  });
+
+  it('an alias without its anchor: located at the alias', async () => {
+    const { code, stderr, file } = await broken((f) => ['status', '--config', f], 'refresh: *nope\n');
+    expect(code).toBe(78);
+    expect(stderr).toBe(`${file}:1:10 refresh: YAML: alias *nope has no anchor &nope before it\n`);
+  });
+
+  it('a key that is a list: the one line, and no Node warning after it', async () => {
+    const { code, stderr } = await broken((f) => ['check-config', '--config', f], '? [a, b]\n: 1\n');
+    expect(code).toBe(78);
+    expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(stderr).not.toMatch(/Warning|trace-warnings/);
+  });
+
+  it('a 10 MB view is refused at once, saying the cap', async () => {
+    const started = Date.now();
+    const { code, stderr, file } = await broken((f) => ['check-config', '--view', f], `name: big\n# ${'x'.repeat(10 * 1024 * 1024)}\n`);
+    expect(code).toBe(78);
+    expect(stderr).toBe(`${file}:1:1 the file is 10.0 MiB; user files are at most 256 KiB\n`);
+    // The cap is checked before the file is read (this is not a timing test: 11 s was the bug).
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('a long bad value is quoted as a short excerpt with its length', async () => {
+    const { code, stderr, file } = await broken((f) => ['check-config', '--config', f], `refresh: "${'A'.repeat(200_000)}"\n`);
+    expect(code).toBe(78);
+    expect(stderr).toBe(`${file}:1:10 refresh: "${'A'.repeat(60)}…" (200000 characters) is not a duration (use e.g. 500ms, 2s, 5m, 1h)\n`);
+  });
+
+  it('nesting 100 000 levels deep: refused before parsing, located', async () => {
+    const { code, stderr, file } = await broken((f) => ['check-config', '--keymap', f], `bindings: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`);
+    expect(code).toBe(78);
+    expect(stderr).toBe(`${file}:1:267 YAML: nested more than 256 levels deep\n`);
+  });
+
+  it('a runbook file that is a device that never ends: refused at the cap', async () => {
+    const dir = freshHome();
+    mkdirSync(join(dir, 'config', 'homeops'), { recursive: true });
+    const books = join(dir, 'books');
+    mkdirSync(books);
+    symlinkSync('/dev/zero', join(books, 'zero.yaml'));
+    writeFileSync(join(dir, 'config', 'homeops', 'config.yaml'), `hosts: { here: { local: true } }\nplan: { host: here, groups: [{ name: all, cores: 1 }] }\nrunbooks: { dirs: [${JSON.stringify(books)}] }\n`);
+    const result = await runCli(['check-config'], { home: dir });
+    expect(result.code).toBe(78);
+    expect(result.stderr).toBe(`${join(books, 'zero.yaml')}:1:1 the file is more than 256 KiB; user files are at most 256 KiB\n`);
   });
 });
