@@ -72,6 +72,10 @@ async function main(argv: readonly string[]): Promise<number> {
       const { detachedSetup } = await import('./cli/detached-load.js');
       s = await detachedSetup(request.options, process.env, process.cwd(), cache);
     }
+    // A cache that is not the user's own is not used (the files were read instead): said once.
+    const cacheProblem = cache?.problem() ?? null;
+    const cacheNote = cacheProblem ? `not using the cache: ${cacheProblem}; the files were read and validated instead` : null;
+    if (cacheNote && request.command !== 'console') sayError(`homeops: ${cacheNote}`);
     const { buildRuntime } = await import('./cli/runtime.js');
     if (request.command === 'check-config') {
       const { checkConfigReport } = await import('./cli/check-config.js');
@@ -98,7 +102,7 @@ async function main(argv: readonly string[]): Promise<number> {
       return EX_USAGE;
     }
     const { runConsole } = await (consoleModule ?? import('./cli/console.js'));
-    return await runConsole(s, buildRuntime(s), { noColor: request.options.noColor });
+    return await runConsole(s, buildRuntime(s), { noColor: request.options.noColor, notes: cacheNote ? [cacheNote] : [] });
   } catch (error) {
     if (error instanceof UserFileError) {
       sayError(error.message);

@@ -200,7 +200,8 @@ Usage:
   homeops runbook show ID           a runbook's inputs and steps
   homeops runbook run ID [--dry-run] [--yes] [--input KEY=VALUE]… [--part NAME] [--resume]
                                     run a runbook: exit 0 ok, 1 a step failed, 130 aborted
-                                    (64 bad input, 75 already running, 77 refused read-only)
+                                    (64 bad input, 73 state directory unusable, 75 already running,
+                                    77 refused read-only)
   homeops runbook history [ID] [--limit N]
                                     the last runs, from the audit log
   homeops runbook unlock ID [--force]

@@ -5,6 +5,19 @@ import { join } from 'node:path';
 import type { RunbookCatalog } from '../runbooks/load.js';
 import type { Setup } from './compose.js';
 import { terminalSafe } from '../terminal/terminal-safe.js';
+import { PrivatePathError } from '../config/private-files.js';
+import { checkStateDir } from '../runbooks/state-dir.js';
+
+/** Why the state directory cannot be used, or null (it is fine, or not made yet). */
+function stateProblem(env: Env): string | null {
+  try {
+    checkStateDir(env, null, false);
+    return null;
+  } catch (error) {
+    if (error instanceof PrivatePathError) return error.message;
+    throw error;
+  }
+}
 
 const SOURCE: Record<Setup['source']['kind'], string> = {
   flag: '--config',
@@ -25,6 +38,7 @@ export function checkConfigReport(s: Setup, env: Env, catalog: Pick<RunbookCatal
     ...s.views.map((view, index) => `view ${index + 1}   ${view.name.padEnd(12)} ${view.file}`),
     `keymap   ${s.keymap.name.padEnd(12)} ${s.keymap.files.join(' → ')}`,
     `state    ${join(stateHome(env), 'homeops')}`,
+    ...[stateProblem(env)].filter((p): p is string => p !== null).map((p) => `note     runbooks cannot run: ${p}`),
     `profile  ${placement.profile.padEnd(12)} ${placement.reason}`,
     ...(placement.local.length ? [`local    ${placement.local.join(', ')}`] : []),
     ...(placement.ssh.length ? [`ssh      ${placement.ssh.join(', ')}`] : []),

@@ -12,7 +12,8 @@ import { FrameStream } from './screen.js';
 import { enterFullScreen } from './terminal.js';
 import { terminalSafe } from '../terminal/terminal-safe.js';
 
-export async function runConsole(s: Setup, runtime: Runtime, options: { noColor: boolean }): Promise<number> {
+/** `notes`: things to say once in the status bar when the console has started. */
+export async function runConsole(s: Setup, runtime: Runtime, options: { noColor: boolean; notes?: readonly string[] }): Promise<number> {
   const { monitor } = runtime;
   const env = process.env;
   const cwd = process.cwd();
@@ -37,6 +38,7 @@ export async function runConsole(s: Setup, runtime: Runtime, options: { noColor:
     const catalog = loadChecked;
     controller = new ConsoleController({
       config: s.config, env, hosts: runtime.hosts, docker: runtime.docker, dns: runtime.dns, monitor, catalog, readOnly: s.readOnly, demo: s.scenario?.name ?? null,
+      notes: options.notes ?? [],
     });
   } catch (error) {
     await runtime.close();

@@ -1,7 +1,9 @@
 // `homeops runbook list | show ID | run ID | history | unlock ID`: the runner without the console.
 // Exit codes: 0 ok, 1 a step failed, 130 aborted (SIGINT) or interrupted (SIGHUP, SIGTERM),
-// 64 usage or input errors, 75 the runbook is already running (lock), 77 refused in read-only
-// mode, 78 a broken config or runbook file (thrown as UserFileError to the caller).
+// 64 usage or input errors, 73 the state directory cannot be used (not the user's own, writable
+// by others, a symbolic link where a file should be, not a directory), 75 the runbook is already
+// running (lock), 77 refused in read-only mode, 78 a broken config or runbook file (thrown as
+// UserFileError to the caller).
 import { createInterface } from 'node:readline';
 import type { Env } from '../config/paths.js';
 import { loadConfig } from '../config/load.js';
@@ -22,10 +24,11 @@ import { templatedStrings, type CheckSpec } from '../runbooks/schema.js';
 import { abandonRun, findInterruptedRuns, firstUnfinished, interruptedBecause, listRunStates, type RunState } from '../runbooks/state.js';
 import { scanTemplate } from '../runbooks/template.js';
 import { IdError } from '../config/path-id.js';
+import { PrivatePathError } from '../config/private-files.js';
 import { lastRedraw, terminalSafe } from '../terminal/terminal-safe.js';
 import type { GlobalOptions, RunbookRequest } from './args.js';
 
-export const EXIT = { ok: 0, failed: 1, usage: 64, locked: 75, refused: 77, config: 78, aborted: 130 } as const;
+export const EXIT = { ok: 0, failed: 1, usage: 64, state: 73, locked: 75, refused: 77, config: 78, aborted: 130 } as const;
 
 export type RunbookIo = {
   out(text: string): void;
@@ -380,6 +383,10 @@ export async function runbookCommand(request: RunbookRequest, options: GlobalOpt
     if (error instanceof PlanError) {
       io.err(`homeops: ${error.message}\n`);
       return EXIT.config;
+    }
+    if (error instanceof PrivatePathError) {
+      io.err(`homeops: ${error.message}\n`);
+      return EXIT.state;
     }
     if (error instanceof UserFileError) throw error;
     throw error;

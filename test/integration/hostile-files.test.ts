@@ -1,7 +1,7 @@
 // Hostile files and names given to the built binary: ids that would leave the state directory,
 // state and cache directories that are not the user's own, and broken user files (issue 13,
 // points 3, 8 and 9).
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -96,5 +96,113 @@ describe('broken user files: always exit 78 with a place, one line', () => {
     const result = await runCli(['check-config'], { home: dir });
     expect(result.code).toBe(78);
     expect(result.stderr).toBe(`${join(books, 'zero.yaml')}:1:1 the file is more than 256 KiB; user files are at most 256 KiB\n`);
+  });
+});
+
+describe('the cache and the state directory are trusted only when they are the user\'s own', () => {
+  const HERE = 'profile: local\nhosts: { here: { local: true } }\nplan: { host: here, groups: [{ name: all, cores: 1 }] }\nprobes: { cpu: { enabled: false } }\n';
+  const isRoot = process.getuid?.() === 0;
+
+  /** A home whose cache holds a validated config, then changed to run `touch MARK` as its GPU command. */
+  async function plantedCache(): Promise<{ dir: string; cache: string; file: string; mark: string }> {
+    const dir = freshHome();
+    mkdirSync(join(dir, 'config', 'homeops'), { recursive: true });
+    writeFileSync(join(dir, 'config', 'homeops', 'config.yaml'), HERE);
+    await runCli(['status'], { home: dir });
+    const cache = join(dir, 'cache', 'homeops');
+    const file = readdirSync(cache).map((f) => join(cache, f)).find((f) => f.endsWith('.json'));
+    if (!file) throw new Error('no cache was written');
+    const mark = join(dir, 'planted-ran');
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain('"command":"nvidia-smi"');
+    // What another user who can write the cache would do: make the GPU probe run their program.
+    const planted = join(dir, 'planted.sh');
+    writeFileSync(planted, `#!/bin/sh\ntouch ${mark}\n`, { mode: 0o755 });
+    writeFileSync(file, text.replace('"command":"nvidia-smi"', `"command":${JSON.stringify(planted)}`));
+    return { dir, cache, file, mark };
+  }
+
+  it('a cache directory others can write: not used (the planted command does not run), said once', async () => {
+    const { dir, cache, mark } = await plantedCache();
+    chmodSync(cache, 0o777);
+    const result = await runCli(['status'], { home: dir });
+    expect(existsSync(mark)).toBe(false);
+    expect(result.stderr).toBe(`homeops: not using the cache: the cache directory ${cache} can be written by anyone (mode 0777); make it yours alone: chmod 700 ${cache}; the files were read and validated instead\n`);
+    expect(result.stdout).toMatch(/^HOMEOPS /);
+  });
+
+  it('a cache file that is a symbolic link is not followed', async () => {
+    const { dir, file, mark } = await plantedCache();
+    const elsewhere = join(dir, 'elsewhere.json');
+    renameSync(file, elsewhere);
+    symlinkSync(elsewhere, file);
+    const result = await runCli(['status'], { home: dir });
+    expect(existsSync(mark)).toBe(false);
+    expect(result.stderr).toContain(`not using the cache: the cached setup ${file} is a symbolic link; homeops does not follow one there`);
+  });
+
+  it.runIf(isRoot)('a cache file that belongs to another user is not used', async () => {
+    const { dir, file, mark } = await plantedCache();
+    chownSync(file, 65534, 65534);
+    const result = await runCli(['status'], { home: dir });
+    expect(existsSync(mark)).toBe(false);
+    expect(result.stderr).toContain(`the cached setup ${file} belongs to user 65534, not to you (0)`);
+  });
+
+  function homeWithRunbook(): string {
+    const dir = freshHome();
+    mkdirSync(join(dir, 'config', 'homeops', 'runbooks'), { recursive: true });
+    writeFileSync(join(dir, 'config', 'homeops', 'config.yaml'), HERE);
+    writeFileSync(join(dir, 'config', 'homeops', 'runbooks', 'hello.yaml'), 'id: hello\ntitle: Hello\nsteps:\n  - { id: say, run: { host: here, command: "echo hello" } }\n');
+    return dir;
+  }
+
+  it('a symbolic link at audit.jsonl is not followed: the run is refused (exit 73) and the target untouched', async () => {
+    const dir = homeWithRunbook();
+    mkdirSync(join(dir, 'state', 'homeops'), { recursive: true, mode: 0o700 });
+    const target = join(dir, 'target.txt');
+    writeFileSync(target, 'precious\n');
+    symlinkSync(target, join(dir, 'state', 'homeops', 'audit.jsonl'));
+    const result = await runCli(['runbook', 'run', 'hello'], { home: dir });
+    expect(result.code).toBe(73);
+    expect(result.stderr).toContain(`homeops: the audit log ${join(dir, 'state', 'homeops', 'audit.jsonl')} is a symbolic link; homeops does not follow one there`);
+    expect(readFileSync(target, 'utf8')).toBe('precious\n');
+  });
+
+  it('an existing audit log others can read is tightened to 0600', async () => {
+    const dir = homeWithRunbook();
+    mkdirSync(join(dir, 'state', 'homeops'), { recursive: true, mode: 0o700 });
+    const log = join(dir, 'state', 'homeops', 'audit.jsonl');
+    writeFileSync(log, '', { mode: 0o644 });
+    chmodSync(log, 0o644);
+    const result = await runCli(['runbook', 'run', 'hello'], { home: dir });
+    expect(result.code).toBe(0);
+    expect(statSync(log).mode & 0o777).toBe(0o600);
+  });
+
+  it('a state directory others can write is refused, saying why and how to fix it', async () => {
+    const dir = homeWithRunbook();
+    const state = join(dir, 'state', 'homeops');
+    mkdirSync(state, { recursive: true });
+    chmodSync(state, 0o777);
+    for (const args of [['runbook', 'run', 'hello'], ['runbook', 'history']]) {
+      const result = await runCli(args, { home: dir });
+      expect(result.code).toBe(73);
+      expect(result.stderr).toBe(`homeops: the state directory ${state} can be written by anyone (mode 0777); make it yours alone: chmod 700 ${state}\n`);
+    }
+    const check = await runCli(['check-config'], { home: dir });
+    expect(check.code).toBe(0);
+    expect(check.stdout).toContain(`note     runbooks cannot run: the state directory ${state} can be written by anyone`);
+  });
+
+  it('XDG_STATE_HOME pointing at a file: a clear error (exit 73), not an internal error', async () => {
+    const dir = homeWithRunbook();
+    const file = join(dir, 'not-a-dir');
+    writeFileSync(file, '');
+    for (const args of [['runbook', 'run', 'hello'], ['runbook', 'history'], ['runbook', 'unlock', 'hello']]) {
+      const result = await runCli(args, { home: dir, env: { XDG_STATE_HOME: file } });
+      expect(result.code, args.join(' ')).toBe(73);
+      expect(result.stderr).toMatch(new RegExp(`^homeops: the state directory ${file}/homeops cannot be (made|used): ${file} is a file, not a directory\\n$`));
+    }
   });
 });
