@@ -8,9 +8,15 @@ import { setupCache, setupCacheDir } from './config/setup-cache.js';
 import { UserFileError } from './config/user-file-error.js';
 import { listScenarios, ScenarioError } from './demo/scenario.js';
 import { ProfileError } from './hosts/profile.js';
+import { terminalSafe, terminalSafeJson } from './terminal/terminal-safe.js';
 
 const EX_USAGE = 64;
 const EX_CONFIG = 78;
+
+/** One line on stderr; a message may quote a file name or a value from outside. */
+function sayError(message: string): void {
+  process.stderr.write(`${terminalSafe(message)}\n`);
+}
 
 function version(): string {
   return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
@@ -22,7 +28,7 @@ async function main(argv: readonly string[]): Promise<number> {
     request = parseArgs(argv);
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`homeops: ${error.message} (see homeops --help)\n`);
+      sayError(`homeops: ${error.message} (see homeops --help)`);
       return EX_USAGE;
     }
     throw error;
@@ -41,7 +47,7 @@ async function main(argv: readonly string[]): Promise<number> {
       return await runbookCommand(request.runbook, request.options, processIo(process.env, process.cwd()));
     } catch (error) {
       if (error instanceof UserFileError) {
-        process.stderr.write(`${error.message}\n`);
+        sayError(error.message);
         return EX_CONFIG;
       }
       throw error;
@@ -66,6 +72,10 @@ async function main(argv: readonly string[]): Promise<number> {
       const { detachedSetup } = await import('./cli/detached-load.js');
       s = await detachedSetup(request.options, process.env, process.cwd(), cache);
     }
+    // A cache that is not the user's own is not used (the files were read instead): said once.
+    const cacheProblem = cache?.problem() ?? null;
+    const cacheNote = cacheProblem ? `not using the cache: ${cacheProblem}; the files were read and validated instead` : null;
+    if (cacheNote && request.command !== 'console') sayError(`homeops: ${cacheNote}`);
     const { buildRuntime } = await import('./cli/runtime.js');
     if (request.command === 'check-config') {
       const { checkConfigReport } = await import('./cli/check-config.js');
@@ -83,7 +93,8 @@ async function main(argv: readonly string[]): Promise<number> {
       const { formatStatus, statusExitCode } = await import('./cli/status.js');
       const runtime = buildRuntime(s);
       const snapshot = await runtime.monitor.once().finally(() => runtime.close());
-      process.stdout.write(request.json ? `${JSON.stringify(snapshot, null, 2)}\n` : formatStatus(snapshot));
+      // JSON stays exact: the characters a terminal would act on are written as \u escapes.
+      process.stdout.write(request.json ? `${terminalSafeJson(snapshot, 2)}\n` : formatStatus(snapshot));
       return statusExitCode(snapshot);
     }
     if (!process.stdin.isTTY || !process.stdout.isTTY) {
@@ -91,14 +102,14 @@ async function main(argv: readonly string[]): Promise<number> {
       return EX_USAGE;
     }
     const { runConsole } = await (consoleModule ?? import('./cli/console.js'));
-    return await runConsole(s, buildRuntime(s), { noColor: request.options.noColor });
+    return await runConsole(s, buildRuntime(s), { noColor: request.options.noColor, notes: cacheNote ? [cacheNote] : [] });
   } catch (error) {
     if (error instanceof UserFileError) {
-      process.stderr.write(`${error.message}\n`);
+      sayError(error.message);
       return EX_CONFIG;
     }
     if (error instanceof ScenarioError || error instanceof ProfileError) {
-      process.stderr.write(`homeops: ${error.message}\n`);
+      sayError(`homeops: ${error.message}`);
       return EX_USAGE;
     }
     throw error;
@@ -112,7 +123,7 @@ main(process.argv.slice(2)).then(
     setTimeout(() => process.exit(code), 50).unref();
   },
   (error: unknown) => {
-    process.stderr.write(`homeops: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    sayError(`homeops: internal error: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(70);
   },
 );

@@ -208,8 +208,9 @@ Usage:
   homeops runbook run ID [--dry-run] [--yes] [--input KEY=VALUE]… [--part NAME] [--resume]
                      [--still-running kill|wait]
                                     run a runbook: exit 0 ok, 1 a step failed, 130 aborted or
-                                    interrupted (64 bad input, 75 already running or a step of
-                                    an earlier run still running, 77 refused read-only)
+                                    interrupted (64 bad input, 73 state directory unusable,
+                                    75 already running or a step of an earlier run still
+                                    running, 77 refused read-only)
   homeops runbook history [ID] [--limit N]
                                     the last runs, from the audit log
   homeops runbook unlock ID [--force]

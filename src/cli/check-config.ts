@@ -4,6 +4,20 @@ import { stateHome } from '../config/paths.js';
 import { join } from 'node:path';
 import type { RunbookCatalog } from '../runbooks/load.js';
 import type { Setup } from './compose.js';
+import { terminalSafe } from '../terminal/terminal-safe.js';
+import { PrivatePathError } from '../config/private-files.js';
+import { checkStateDir } from '../runbooks/state-dir.js';
+
+/** Why the state directory cannot be used, or null (it is fine, or not made yet). */
+function stateProblem(env: Env): string | null {
+  try {
+    checkStateDir(env, null, false);
+    return null;
+  } catch (error) {
+    if (error instanceof PrivatePathError) return error.message;
+    throw error;
+  }
+}
 
 const SOURCE: Record<Setup['source']['kind'], string> = {
   flag: '--config',
@@ -12,7 +26,10 @@ const SOURCE: Record<Setup['source']['kind'], string> = {
   builtin: 'built-in default',
 };
 
-/** The report; `catalog` is the runbooks validated with this config. */
+/**
+ * The report; `catalog` is the runbooks validated with this config. Each line is one line safe
+ * for a terminal: paths and reasons may hold anything a file name can.
+ */
 export function checkConfigReport(s: Setup, env: Env, catalog: Pick<RunbookCatalog, 'dirs' | 'runbooks'>): string {
   const usable = catalog.runbooks.filter((r) => !r.unavailable).length;
   const { placement } = s;
@@ -21,6 +38,7 @@ export function checkConfigReport(s: Setup, env: Env, catalog: Pick<RunbookCatal
     ...s.views.map((view, index) => `view ${index + 1}   ${view.name.padEnd(12)} ${view.file}`),
     `keymap   ${s.keymap.name.padEnd(12)} ${s.keymap.files.join(' → ')}`,
     `state    ${join(stateHome(env), 'homeops')}`,
+    ...[stateProblem(env)].filter((p): p is string => p !== null).map((p) => `note     runbooks cannot run: ${p}`),
     `profile  ${placement.profile.padEnd(12)} ${placement.reason}`,
     ...(placement.local.length ? [`local    ${placement.local.join(', ')}`] : []),
     ...(placement.ssh.length ? [`ssh      ${placement.ssh.join(', ')}`] : []),
@@ -29,5 +47,5 @@ export function checkConfigReport(s: Setup, env: Env, catalog: Pick<RunbookCatal
     ...catalog.runbooks.filter((r) => r.unavailable).map((r) => `note     runbook ${r.id} cannot run with this config: ${r.unavailable}`),
     `ok: config, ${s.views.length} views, keymap "${s.keymap.name}" and ${usable} runbooks are valid`,
   ];
-  return `${lines.join('\n')}\n`;
+  return `${lines.map((line) => terminalSafe(line)).join('\n')}\n`;
 }

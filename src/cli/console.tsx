@@ -10,8 +10,10 @@ import { ConsoleController } from './controller.js';
 import { quickRunbookIds } from './runbook-ids.js';
 import { FrameStream } from './screen.js';
 import { enterFullScreen } from './terminal.js';
+import { terminalSafe } from '../terminal/terminal-safe.js';
 
-export async function runConsole(s: Setup, runtime: Runtime, options: { noColor: boolean }): Promise<number> {
+/** `notes`: things to say once in the status bar when the console has started. */
+export async function runConsole(s: Setup, runtime: Runtime, options: { noColor: boolean; notes?: readonly string[] }): Promise<number> {
   const { monitor } = runtime;
   const env = process.env;
   const cwd = process.cwd();
@@ -36,6 +38,7 @@ export async function runConsole(s: Setup, runtime: Runtime, options: { noColor:
     const catalog = loadChecked;
     controller = new ConsoleController({
       config: s.config, env, hosts: runtime.hosts, docker: runtime.docker, dns: runtime.dns, monitor, catalog, readOnly: s.readOnly, demo: s.scenario?.name ?? null,
+      notes: options.notes ?? [],
     });
   } catch (error) {
     await runtime.close();
@@ -64,7 +67,7 @@ export async function runConsole(s: Setup, runtime: Runtime, options: { noColor:
       // already unmounted
     }
     screen.restore();
-    if (message) process.stderr.write(`homeops: ${message}\n`);
+    if (message) process.stderr.write(`${terminalSafe(`homeops: ${message}`)}\n`);
     // A run in progress is stopped (its remote process too) and left resumable; then sessions
     // and connections end, after the screen is back (a Pi-hole logout waits at most 1 s).
     void controller.close(why).then(() => runtime.close()).finally(resolveDone);

@@ -48,6 +48,8 @@ export type ControllerDeps = {
   readOnly: boolean;
   /** The demo scenario replayed, or null: a demo runs no runbook against the estate. */
   demo: string | null;
+  /** Said once in the status bar at the start (a cache that was not used, and why). */
+  notes?: readonly string[];
   now?: () => number;
   /** How long a status-bar message stays. */
   messageMs?: number;
@@ -191,6 +193,7 @@ export class ConsoleController implements ConsoleStateSource {
 
   /** Offers to resume runs that were interrupted (the console or its SSH session died mid-run). */
   start(): void {
+    for (const note of this.deps.notes ?? []) this.say(note, 'warn');
     if (this.deps.demo) return;
     let found: InterruptedRun[];
     try {

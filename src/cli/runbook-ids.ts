@@ -2,7 +2,8 @@
 // Validating every runbook takes a few hundred milliseconds, so the console does that after its
 // first frame; this check, done before the screen changes, lets a key bound to a runbook that
 // does not exist still stop the start with a located error.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { readText } from '../config/file-facts.js';
 import { join } from 'node:path';
 import { runbookDirCandidates, type RunbookDirOptions } from '../runbooks/dirs.js';
 
@@ -21,7 +22,8 @@ export function quickRunbookIds(options: RunbookDirOptions): Set<string> {
     }
     for (const name of names) {
       try {
-        const id = ID_LINE.exec(readFileSync(join(dir, name), 'utf8'))?.[2];
+        // Read as the full load reads it (at most the user-file cap), so a huge file costs nothing here.
+        const id = ID_LINE.exec(readText(join(dir, name)))?.[2];
         if (id) ids.add(id);
       } catch {
         // unreadable: the full load reports it

@@ -1,7 +1,9 @@
 // `homeops runbook list | show ID | run ID | history | unlock ID`: the runner without the console.
 // Exit codes: 0 ok, 1 a step failed, 130 aborted (SIGINT) or interrupted (SIGHUP, SIGTERM),
-// 64 usage or input errors, 75 the runbook is already running (lock), 77 refused in read-only
-// mode, 78 a broken config or runbook file (thrown as UserFileError to the caller).
+// 64 usage or input errors, 73 the state directory cannot be used (not the user's own, writable
+// by others, a symbolic link where a file should be, not a directory), 75 the runbook is already
+// running (lock), 77 refused in read-only mode, 78 a broken config or runbook file (thrown as
+// UserFileError to the caller).
 import { createInterface } from 'node:readline';
 import type { Env } from '../config/paths.js';
 import { loadConfig } from '../config/load.js';
@@ -22,9 +24,12 @@ import { templatedStrings, type CheckSpec } from '../runbooks/schema.js';
 import { describeOrphan, OrphanError, type Orphan, type OrphanChoice } from '../runbooks/orphans.js';
 import { abandonRun, findInterruptedRuns, firstUnfinished, interruptedBecause, listRunStates, type RunState } from '../runbooks/state.js';
 import { scanTemplate } from '../runbooks/template.js';
+import { IdError } from '../config/path-id.js';
+import { PrivatePathError } from '../config/private-files.js';
+import { lastRedraw, terminalSafe } from '../terminal/terminal-safe.js';
 import type { GlobalOptions, RunbookRequest } from './args.js';
 
-export const EXIT = { ok: 0, failed: 1, usage: 64, locked: 75, refused: 77, config: 78, aborted: 130 } as const;
+export const EXIT = { ok: 0, failed: 1, usage: 64, state: 73, locked: 75, refused: 77, config: 78, aborted: 130 } as const;
 
 export type RunbookIo = {
   out(text: string): void;
@@ -70,7 +75,9 @@ export function processIo(env: Env, cwd: string): RunbookIo {
   };
 }
 
-function table(rows: string[][]): string {
+/** Columns of cells; a cell is one line whatever it holds. */
+function table(cells: string[][]): string {
+  const rows = cells.map((row) => row.map((cell) => terminalSafe(cell)));
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
   return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd()).join('\n');
@@ -160,14 +167,20 @@ function history(env: Env, id: string | undefined, limit: number): string {
   return `${table(rows)}\n`;
 }
 
-/** Progress lines from run events: a header per step, its output indented, its end with state and time. */
+/**
+ * Progress lines from run events: a header per step, its output indented, its end with state and
+ * time. Every piece that came from outside (output, messages, the runbook's own text with its
+ * inputs) is one line safe for a terminal; a progress bar's line shows what it was redrawn to.
+ */
 export function progressPrinter(out: (text: string) => void): (event: RunEvent) => void {
+  const safe = (text: string) => terminalSafe(text);
+  const outputLine = (stream: string, line: string) => out(`      ${stream === 'info' ? '→' : '│'} ${safe(lastRedraw(line))}\n`);
   let total = 0;
   let rollbackTotal = 0;
   let title = '';
   const partial = new Map<string, string>();
   const flush = () => {
-    for (const [stream, rest] of partial) if (rest) out(`      ${stream === 'info' ? '→' : '│'} ${rest}\n`);
+    for (const [stream, rest] of partial) if (rest) outputLine(stream, rest);
     partial.clear();
   };
   return (event) => {
@@ -175,26 +188,26 @@ export function progressPrinter(out: (text: string) => void): (event: RunEvent) 
       case 'run-start':
         total = event.steps.length;
         rollbackTotal = event.rollback.length;
-        title = event.runbook.id;
-        out(`${event.runbook.id} · ${event.runbook.title} · run ${event.runId}\n`);
-        for (const note of event.notes) out(`note: ${note}\n`);
+        title = safe(event.runbook.id);
+        out(`${title} · ${safe(event.runbook.title)} · run ${safe(event.runId)}\n`);
+        for (const note of event.notes) out(`note: ${safe(note)}\n`);
         if (event.resumedFrom) {
           const done = event.steps.filter((s) => s.state === 'ok' || s.state === 'skipped').map((s) => s.id);
-          out(`resuming at step ${event.resumedFrom}${done.length ? ` (done before: ${done.join(', ')})` : ''}\n`);
+          out(`resuming at step ${safe(event.resumedFrom)}${done.length ? ` (done before: ${safe(done.join(', '))})` : ''}\n`);
         }
         break;
       case 'step-start': {
         const label = event.phase === 'rollback' ? `R${event.index + 1}/${rollbackTotal}` : `${event.index + 1}/${total}`;
         const where = event.host ?? (event.kind === 'confirm' || event.kind === 'note' ? 'operator' : 'this machine');
         const [first = '', ...rest] = event.display.split('\n');
-        out(`[${label}] ${event.stepId} · ${where} · ${first}${rest.length ? ' …' : ''}\n`);
+        out(`[${label}] ${safe(event.stepId)} · ${safe(where)} · ${safe(first)}${rest.length ? ' …' : ''}\n`);
         break;
       }
       case 'output': {
         const text = (partial.get(event.stream) ?? '') + event.chunk;
         const lines = text.split('\n');
         partial.set(event.stream, lines.pop() ?? '');
-        for (const line of lines) out(`      ${event.stream === 'info' ? '→' : '│'} ${line}\n`);
+        for (const line of lines) outputLine(event.stream, line);
         break;
       }
       case 'step-end': {
@@ -202,24 +215,24 @@ export function progressPrinter(out: (text: string) => void): (event: RunEvent) 
         const time = formatDuration(event.durationMs);
         if (event.state === 'skipped') {
           const label = event.phase === 'rollback' ? `R${event.index + 1}/${rollbackTotal}` : `${event.index + 1}/${total}`;
-          out(`[${label}] ${event.stepId} · ${event.message ?? 'skipped'}\n`);
+          out(`[${label}] ${safe(event.stepId)} · ${safe(event.message ?? 'skipped')}\n`);
         } else if (event.state === 'ok') out(`      ok · ${time}${event.exitCode !== null ? ` · exit ${event.exitCode}` : ''}\n`);
         else {
           // "exit 5 (expected 0)" says the code already.
           const code = event.exitCode !== null && !event.message?.startsWith('exit ') ? ` · exit ${event.exitCode}` : '';
-          out(`      ${event.state.toUpperCase()} · ${time}${code}${event.message ? ` · ${event.message}` : ''}\n`);
+          out(`      ${event.state.toUpperCase()} · ${time}${code}${event.message ? ` · ${safe(event.message)}` : ''}\n`);
         }
         break;
       }
       case 'rollback-start':
-        out(`rollback after ${event.afterStep} failed:\n`);
+        out(`rollback after ${safe(event.afterStep)} failed:\n`);
         break;
       case 'run-end': {
         flush();
         const time = formatDuration(event.durationMs);
         if (event.status === 'ok') out(`${title}: ok in ${time}\n`);
-        else if (event.status === 'failed') out(`${title}: FAILED${event.failedStep ? ` at ${event.failedStep}` : ''} after ${time}${event.message ? ` — ${event.message}` : ''}\n`);
-        else out(`${title}: ${event.status.toUpperCase()} after ${time}${event.message ? ` — ${event.message}` : ''}; continue it with: homeops runbook run ${title} --resume\n`);
+        else if (event.status === 'failed') out(`${title}: FAILED${event.failedStep ? ` at ${safe(event.failedStep)}` : ''} after ${time}${event.message ? ` — ${safe(event.message)}` : ''}\n`);
+        else out(`${title}: ${event.status.toUpperCase()} after ${time}${event.message ? ` — ${safe(event.message)}` : ''}; continue it with: homeops runbook run ${title} --resume\n`);
         break;
       }
     }
@@ -350,7 +363,17 @@ async function runCommand(request: Extract<RunbookRequest, { action: 'run' }>, o
 }
 
 /** `homeops runbook …`. UserFileErrors (config or runbook files) go to the caller: exit 78. */
-export async function runbookCommand(request: RunbookRequest, options: GlobalOptions, io: RunbookIo): Promise<number> {
+export async function runbookCommand(request: RunbookRequest, options: GlobalOptions, rawIo: RunbookIo): Promise<number> {
+  // Everything printed may hold outside text (step output, names, messages, inputs): what reaches
+  // the terminal is made safe here, newlines kept. Lines are also made safe where they are
+  // built, so that a newline in a value cannot pass for a line of its own.
+  const lines = { newlines: 'lines' } as const;
+  const io: RunbookIo = {
+    ...rawIo,
+    out: (text) => rawIo.out(terminalSafe(text, lines)),
+    err: (text) => rawIo.err(terminalSafe(text, lines)),
+    ask: (question) => rawIo.ask(terminalSafe(question, lines)),
+  };
   const { env, cwd } = io;
   try {
     if (request.action === 'history') {
@@ -375,13 +398,17 @@ export async function runbookCommand(request: RunbookRequest, options: GlobalOpt
     }
     return await runCommand(request, options, io, runbook, config, source.path);
   } catch (error) {
-    if (error instanceof UsageFailure || error instanceof InputError) {
+    if (error instanceof UsageFailure || error instanceof InputError || error instanceof IdError) {
       io.err(`homeops: ${error.message}\n`);
       return EXIT.usage;
     }
     if (error instanceof PlanError) {
       io.err(`homeops: ${error.message}\n`);
       return EXIT.config;
+    }
+    if (error instanceof PrivatePathError) {
+      io.err(`homeops: ${error.message}\n`);
+      return EXIT.state;
     }
     if (error instanceof UserFileError) throw error;
     throw error;

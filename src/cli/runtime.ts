@@ -12,6 +12,7 @@ import { openDocker, type DockerAccess } from '../docker/access.js';
 import { probeHost } from '../hosts/profile.js';
 import { hostsFromConfig, type Hosts } from '../hosts/registry.js';
 import { Monitor, type ProbeSlot } from '../monitor/monitor.js';
+import { buildRedactor, configSecretSources, Redactor, redactValue, withHostSecrets } from '../runbooks/redact.js';
 import { backupsProbe, backupsReader } from '../probes/backups/probe.js';
 import { containersProbe } from '../probes/containers/probe.js';
 import { cpuProbe } from '../probes/cpu/probe.js';
@@ -91,7 +92,19 @@ export function buildRuntime(s: Setup, env: Env = process.env): Runtime {
     slots.push(read ? { id: 'backups', probe: backupsProbe(read, config.backups) } : { id: 'backups', disabled: `no backups in scenario ${scenario.name}` });
   } else slots.push({ id: 'backups', probe: backupsProbe(backupsReader(config.backups, hosts, { env }), config.backups), via: config.backups.sets.map((set) => set.host).filter(overSsh) });
 
-  const monitor = new Monitor(slots, { host: scenario?.host ?? hostname(), refreshMs: config.refresh, demo: scenario?.name ?? null, unreachable: () => hosts.unreachable() });
+  // Secrets the config names are masked in what the panes and `status` show (a source that
+  // echoes a password); files on other hosts are read once, in the background.
+  let redactor = scenario ? new Redactor([]) : buildRedactor({ env, config });
+  if (!scenario) {
+    void withHostSecrets(redactor, config, async (host, file) => {
+      const found = hosts.get(host);
+      if (!found) throw new Error(`no host ${host}`);
+      return (await found.readFile(file, { timeoutMs: 10_000, maxBytes: 4096 })).toString('utf8');
+    }).then((more) => (redactor = more), () => {});
+  }
+  const secrets = !scenario && (redactor.size > 0 || configSecretSources(config).hostFiles.length > 0);
+  const redact = <T,>(value: T): T => redactValue(value, redactor);
+  const monitor = new Monitor(slots, { host: scenario?.host ?? hostname(), refreshMs: config.refresh, demo: scenario?.name ?? null, unreachable: () => hosts.unreachable(), ...(secrets ? { redact } : {}) });
   // Health changes reported by an engine reach the pane within a second, not at the next poll.
   const unsubscribe = docker?.subscribe(() => monitor.nudge('containers'));
   let closing: Promise<void> | null = null;

@@ -3,18 +3,24 @@ import type { Snapshot } from '../monitor/snapshot.js';
 import { exitCodeFor, NAGIOS_WORDS, type Status } from '../monitor/status.js';
 import { STATUS_WORD } from '../ui/theme.js';
 import { formatAge } from '../config/units.js';
+import { terminalSafe } from '../terminal/terminal-safe.js';
 
 export function statusExitCode(snapshot: Snapshot): 0 | 1 | 2 | 3 {
   return exitCodeFor(Object.values(snapshot.panes).map((p) => p.status as Status));
 }
 
+/**
+ * The human table. Everything in it that came from outside (errors, summaries and alerts built
+ * from what sources said, the host name) is one line, safe for a terminal.
+ */
 export function formatStatus(snapshot: Snapshot): string {
   const code = statusExitCode(snapshot);
-  const lines = [`HOMEOPS ${NAGIOS_WORDS[code]} · ${snapshot.host}${snapshot.demo ? ` (demo ${snapshot.demo})` : ''} · ${snapshot.takenAt}`];
+  const safe = (text: string) => terminalSafe(text);
+  const lines = [`HOMEOPS ${NAGIOS_WORDS[code]} · ${safe(snapshot.host)}${snapshot.demo ? ` (demo ${safe(snapshot.demo)})` : ''} · ${snapshot.takenAt}`];
   for (const [id, entry] of Object.entries(snapshot.panes)) {
     const age = entry.status === 'stale' && entry.ageMs !== null ? ` (data ${formatAge(entry.ageMs)} old)` : '';
-    lines.push(`${STATUS_WORD[entry.status].padEnd(6)} ${id.padEnd(10)} ${entry.error && entry.error !== entry.summary ? `${entry.error}${age} · ` : ''}${entry.summary}`);
-    for (const alert of entry.alerts) lines.push(`${''.padEnd(17)}${STATUS_WORD[alert.level]} ${alert.message}`);
+    lines.push(`${STATUS_WORD[entry.status].padEnd(6)} ${id.padEnd(10)} ${entry.error && entry.error !== entry.summary ? `${safe(entry.error)}${age} · ` : ''}${safe(entry.summary)}`);
+    for (const alert of entry.alerts) lines.push(`${''.padEnd(17)}${STATUS_WORD[alert.level]} ${safe(alert.message)}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -2,7 +2,15 @@
 // paths exist, and the files read (size, times, inode). While a recording is on, lookups and
 // reads through here are noted; a later run can tell from the notes alone whether anything
 // that loading depended on has changed (src/config/setup-cache.ts).
-import { readFileSync, statSync, type Stats } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { UserFileError } from './user-file-error.js';
+
+/**
+ * The largest user file (config, view, keymap, runbook) read. The built-in ones are a few KiB
+ * (the reference estate's config about 10); a bigger file is refused at once, before it can
+ * cost time or memory (parsing 256 KiB of YAML can take a second on a busy machine).
+ */
+export const MAX_USER_FILE_BYTES = 256 * 1024;
 
 /** A path as loading saw it: missing, a directory, or a file with its identity. */
 export type FileFact =
@@ -39,13 +47,34 @@ export function pathExists(path: string): boolean {
   return stats !== undefined;
 }
 
+function sizeText(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${Math.ceil(bytes / 1024)} KiB`;
+}
+
 /**
- * readFileSync(path, 'utf8'), noted while recording. The file's identity is taken before it is
- * read, so a file that changes while it is read looks changed to the next run.
+ * A user file as text, at most MAX_USER_FILE_BYTES (a bigger one, or a device that never ends,
+ * is a UserFileError saying the cap); noted while recording. The file's identity is taken
+ * before it is read, so a file that changes while it is read looks changed to the next run.
  */
 export function readText(path: string): string {
   if (recording) note(factOf(path, statOf(path)));
-  return readFileSync(path, 'utf8');
+  const fd = openSync(path, 'r');
+  try {
+    const stats = fstatSync(fd);
+    const cap = `user files are at most ${sizeText(MAX_USER_FILE_BYTES)}`;
+    if (stats.isFile() && stats.size > MAX_USER_FILE_BYTES) throw new UserFileError(path, 1, 1, '', `the file is ${sizeText(stats.size)}; ${cap}`);
+    const buffer = Buffer.alloc(MAX_USER_FILE_BYTES + 1);
+    let length = 0;
+    for (;;) {
+      const read = readSync(fd, buffer, length, buffer.length - length, null);
+      if (read === 0) break;
+      length += read;
+      if (length > MAX_USER_FILE_BYTES) throw new UserFileError(path, 1, 1, '', `the file is more than ${sizeText(MAX_USER_FILE_BYTES)}; ${cap}`);
+    }
+    return buffer.toString('utf8', 0, length);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Runs `load` and returns what it returned with every path it looked at. */

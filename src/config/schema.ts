@@ -1,6 +1,7 @@
 // The config file's shape. Types are derived from these schemas; nothing else declares them.
 import { z } from 'zod';
 import { parseDuration, parseSize } from './units.js';
+import { secretFields } from './secret-fields.js';
 
 /** A duration: milliseconds as a number, or text such as "2s", "500ms", "5m". */
 export const duration = z.union([z.number().int().nonnegative(), z.string()]).transform((value, ctx) => {
@@ -139,9 +140,9 @@ const httpUrl = z.string().regex(/^https?:\/\/[^\s/?#@]+(:\d+)?(\/[^\s?#]*)?$/, 
 
 export const piholeSchema = z.strictObject({
   url: httpUrl.describe('Pi-hole\'s web address (v6 API under /api)'),
-  passwordEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').optional()
+  passwordEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').register(secretFields, { secret: 'env' }).optional()
     .describe('Environment variable holding the Pi-hole password or an app password'),
-  passwordFile: z.string().optional().describe('Or a file holding it (first line); used when the variable is unset'),
+  passwordFile: z.string().register(secretFields, { secret: 'file' }).optional().describe('Or a file holding it (first line); used when the variable is unset'),
 });
 
 export const dnsServerSchema = z.strictObject({
@@ -177,13 +178,13 @@ export const dnsSchema = z.strictObject({
 export const vpnSchema = z.strictObject({
   url: httpUrl.describe('Gluetun\'s control server, e.g. http://10.0.10.10:8000'),
   container: z.string().optional().describe('The Gluetun container\'s name, for its health'),
-  apiKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').optional()
+  apiKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').register(secretFields, { secret: 'env' }).optional()
     .describe('Environment variable holding the control server\'s API key (X-API-Key)'),
-  apiKeyFile: z.string().optional().describe('Or a file holding it; used when the variable is unset'),
+  apiKeyFile: z.string().register(secretFields, { secret: 'file' }).optional().describe('Or a file holding it; used when the variable is unset'),
   username: z.string().optional().describe('Basic auth user, for a role with auth = "basic"'),
-  passwordEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').optional()
+  passwordEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').register(secretFields, { secret: 'env' }).optional()
     .describe('Environment variable holding the basic auth password'),
-  passwordFile: z.string().optional().describe('Or a file holding it'),
+  passwordFile: z.string().register(secretFields, { secret: 'file' }).optional().describe('Or a file holding it'),
   directIpUrl: httpUrl.optional().describe('A URL answering with the public IP seen without the VPN'),
   interval: duration.default(15_000),
   timeout: duration.default(4000),
@@ -208,7 +209,7 @@ export const walArchiveSchema = z.strictObject({
   port: z.number().int().min(1).max(65535).optional(),
   user: z.string().min(1).optional().describe('Role (psql -U); it needs only to read pg_stat_archiver'),
   database: z.string().min(1).default('postgres'),
-  passwordEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').optional()
+  passwordEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').register(secretFields, { secret: 'env' }).optional()
     .describe('Environment variable holding the role\'s password, handed to psql as PGPASSWORD'),
 });
 
@@ -232,7 +233,7 @@ export const backupSetSchema = z.strictObject({
     .describe('Retention: a number of versions (30) or an age (7d); absent = kept until deleted'),
   command: z.string().min(1).optional().describe('restic, borg: the program on that host; default restic or borg'),
   args: z.array(z.string()).default([]).describe('restic, borg: more arguments, e.g. [--host, workstation, --tag, db]'),
-  passwordFile: z.string().min(1).optional().describe('restic, borg: a file on that host holding the repository password'),
+  passwordFile: z.string().min(1).register(secretFields, { secret: 'host-file' }).optional().describe('restic, borg: a file on that host holding the repository password'),
   walArchive: z.union([z.boolean(), walArchiveSchema]).default(false)
     .describe('PostgreSQL WAL archiving goes with this set: true (psql on the set\'s host, its defaults) or where and how psql connects'),
 });

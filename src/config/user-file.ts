@@ -1,6 +1,6 @@
 // Reads a YAML file a user wrote and validates it, reporting every problem as one line
 // `FILE:LINE:COL path.to.field: what is wrong` that points at the offending node.
-import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
 import { readText } from './file-facts.js';
 import { UserFileError } from './user-file-error.js';
@@ -88,17 +88,172 @@ function intoUnion(issue: z.core.$ZodIssue): z.core.$ZodIssue {
   return current;
 }
 
+/** The path of a node from the visitor's ancestors: keys of pairs, indexes in sequences. */
+function pathOf(ancestors: readonly unknown[], key: number | 'key' | 'value' | null): string {
+  const parts: string[] = [];
+  for (let index = 0; index < ancestors.length; index++) {
+    const node = ancestors[index];
+    const child = ancestors[index + 1];
+    if (isPair(node) && isScalar(node.key)) parts.push(String(node.key.value));
+    else if (isSeq(node)) {
+      const at = child === undefined ? (typeof key === 'number' ? key : -1) : node.items.indexOf(child as never);
+      if (at >= 0) parts.push(String(at));
+    }
+  }
+  return parts.join('.');
+}
+
+type At = { line: number; col: number; path: string };
+
+/**
+ * One pass over the document before it becomes data, linear in its size: a key used twice in a
+ * map, and an alias whose anchor is not above it, are located errors (the YAML library's own
+ * checks are quadratic: a file of 20 000 keys or aliases took seconds). Returns where the first
+ * alias is, to locate an alias bomb.
+ */
+function checkNodes(file: string, doc: Document, counter: LineCounter): At | null {
+  let first: At | null = null;
+  let problem: { at: At; message: string } | null = null;
+  const anchors = new Set<string>();
+  const where = (node: YamlNode, ancestors: readonly unknown[], key: number | 'key' | 'value' | null): At => ({
+    ...(node.range ? counter.linePos(node.range[0]) : { line: 1, col: 1 }),
+    path: pathOf(ancestors, key),
+  });
+  const keyOf = (key: unknown) => (typeof key === 'number' || key === 'key' || key === 'value' ? key : null);
+  visit(doc, {
+    Node(key, node, ancestors) {
+      if (node.anchor) anchors.add(node.anchor);
+      if (isMap(node)) {
+        const seen = new Set<string>();
+        for (const pair of node.items) {
+          if (!isScalar(pair.key)) continue;
+          const id = `${typeof pair.key.value}:${String(pair.key.value)}`;
+          if (seen.has(id)) {
+            // As the YAML library words it, at the key used again.
+            const pos = pair.key.range ? counter.linePos(pair.key.range[0]) : { line: 1, col: 1 };
+            problem = { at: { ...pos, path: '' }, message: 'YAML: Map keys must be unique' };
+            return visit.BREAK;
+          }
+          seen.add(id);
+        }
+      }
+      void key;
+      void ancestors;
+      return undefined;
+    },
+    Alias(key, node, ancestors) {
+      // Where it is only for the first and a bad one: the path costs a search of its parent.
+      const unresolved = !anchors.has(node.source);
+      if (first && !unresolved) return undefined;
+      const at = where(node, ancestors, keyOf(key));
+      first ??= at;
+      if (unresolved) {
+        problem = { at, message: `YAML: alias *${node.source} has no anchor &${node.source} before it` };
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  const found = problem as { at: At; message: string } | null;
+  if (found) throw new UserFileError(file, found.at.line, found.at.col, found.at.path, found.message);
+  return first;
+}
+
 /** Validates parsed YAML against a schema; throws UserFileError for the first problem found. */
 export function validateDocument<S extends z.ZodType>(file: string, text: string, schema: S): z.output<S> {
+  try {
+    return validate(file, text, schema);
+  } catch (error) {
+    if (error instanceof UserFileError) throw error;
+    // Whatever else a hostile document makes the parser or validator do (a stack overflow on
+    // deep nesting, say) is still a problem of this file: located at its top, exit 78.
+    const why = error instanceof RangeError ? 'nested too deeply' : (error as Error).message?.split('\n')[0] ?? String(error);
+    throw new UserFileError(file, 1, 1, '', `cannot be read: ${why}`);
+  }
+}
+
+/** Deeper than this, a user file is refused before it is parsed (the parser recurses). */
+const MAX_NESTING = 256;
+
+/**
+ * Where the text nests deeper than MAX_NESTING, found in one linear pass: flow collections
+ * ([ and { outside quotes and comments) and compact block sequences (- - - on one line). A
+ * parser given 100 000 levels runs out of stack after seconds.
+ */
+function tooDeep(text: string): number | null {
+  let depth = 0;
+  let lineStart = true;
+  let dashes = 0;
+  let tokenStart = true;
+  for (let index = 0; index < text.length; index++) {
+    const ch = text[index];
+    if (ch === '\n') {
+      lineStart = true;
+      tokenStart = true;
+      dashes = 0;
+      continue;
+    }
+    if (lineStart && (ch === ' ' || ch === '\t')) continue;
+    if (lineStart && ch === '-' && (text[index + 1] === ' ' || text[index + 1] === '\n')) {
+      if (++dashes > MAX_NESTING) return index;
+      index++;
+      continue;
+    }
+    lineStart = false;
+    if (ch === '#' && tokenStart) {
+      const end = text.indexOf('\n', index);
+      if (end < 0) break;
+      index = end - 1;
+      continue;
+    }
+    if ((ch === '"' || ch === "'") && tokenStart) {
+      // A quoted scalar: skip it ('' is a quote inside single quotes, \ escapes in double).
+      let at = index + 1;
+      while (at < text.length) {
+        if (ch === '"' && text[at] === '\\') at += 2;
+        else if (text[at] === ch && !(ch === "'" && text[at + 1] === "'")) break;
+        else at += ch === "'" && text[at] === "'" ? 2 : 1;
+      }
+      index = at;
+      tokenStart = false;
+      continue;
+    }
+    if (ch === '[' || ch === '{') {
+      if (++depth > MAX_NESTING) return index;
+    } else if (ch === ']' || ch === '}') depth = Math.max(0, depth - 1);
+    tokenStart = ch === ' ' || ch === '\t' || ch === '[' || ch === '{' || ch === ',' || ch === ':';
+  }
+  return null;
+}
+
+function validate<S extends z.ZodType>(file: string, text: string, schema: S): z.output<S> {
   const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  const deep = tooDeep(text);
+  if (deep !== null) {
+    const before = text.slice(0, deep);
+    const line = before.split('\n').length;
+    throw new UserFileError(file, line, deep - before.lastIndexOf('\n'), '', `YAML: nested more than ${MAX_NESTING} levels deep`);
+  }
+  // logLevel error: the YAML library prints nothing itself (a key that is a list or map would
+  // print a Node warning after our one line); problems come back as errors here.
+  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: false, logLevel: 'error' });
   const yamlError = doc.errors[0];
   if (yamlError) {
     const pos = yamlError.linePos?.[0] ?? counter.linePos(yamlError.pos[0]);
     const message = yamlError.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? 'invalid YAML';
     throw new UserFileError(file, pos.line, pos.col, '', `YAML: ${message}`);
   }
-  const data: unknown = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  const alias = checkNodes(file, doc, counter);
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (error) {
+    // Aliases that would expand past a sane size (a "billion laughs"): said at the first one.
+    if (alias && /alias/i.test((error as Error).message)) {
+      throw new UserFileError(file, alias.line, alias.col, alias.path, 'YAML: the aliases expand too far (a "billion laughs"?); write the values out');
+    }
+    throw error;
+  }
   // Each file is validated once: zod's compiled fast path for objects would cost more to
   // generate (a new Function per object schema, per keymap file) than it saves.
   const result = schema.safeParse(data, { jitless: true });
@@ -151,6 +306,7 @@ export function readUserFile<S extends z.ZodType>(file: string, schema: S): z.ou
   try {
     text = readText(file);
   } catch (error) {
+    if (error instanceof UserFileError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String((error as Error).message);
     throw new UserFileError(file, 1, 1, '', `cannot read: ${why}`);

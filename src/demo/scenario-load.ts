@@ -2,14 +2,15 @@
 // scenario.ts so that replaying one (a cached start) does not load the YAML parser.
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { pathIdProblem } from '../config/path-id.js';
 import { pathExists, readText } from '../config/file-facts.js';
 import { listScenarios, ScenarioError, scenariosDir, type Scenario } from './scenario.js';
 
 export function loadScenario(name: string): Scenario {
-  const dir = join(scenariosDir(), name);
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(name) || !pathExists(dir)) {
+  if (pathIdProblem(name) !== null || !pathExists(join(scenariosDir(), name))) {
     throw new ScenarioError(`no demo scenario "${name}" (have: ${listScenarios().join(', ') || 'none'})`);
   }
+  const dir = join(scenariosDir(), name);
   let description = '';
   let host = 'workstation';
   const meta = join(dir, 'scenario.yaml');

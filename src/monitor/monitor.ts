@@ -57,6 +57,11 @@ export type MonitorOptions = {
   refreshMs: number;
   demo?: string | null;
   now?: () => number;
+  /**
+   * Masks secrets in what a probe read and in its errors (a source that echoes a password):
+   * applied once per reading, not per tick. Absent when the config names no secret.
+   */
+  redact?: <T>(value: T) => T;
 };
 
 export type Listener = (snapshot: Snapshot) => void;
@@ -205,13 +210,16 @@ export class Monitor {
         // `state.running` is set below, leaving the probe marked as running for ever.
         const raw = await (async () => probe.read(controller.signal))();
         if (finished) return;
-        const data = probe.parse(raw);
+        const redact = this.options.redact;
+        const data = redact ? redact(probe.parse(raw)) : probe.parse(raw);
         const at = this.now();
-        state.good = { data, at, assessment: probe.assess(data, at) };
+        const assessment = probe.assess(data, at);
+        state.good = { data, at, assessment: redact ? redact(assessment) : assessment };
         state.failure = null;
       } catch (error) {
         if (finished) return;
-        state.failure = { ...describeError(error), at: this.now() };
+        const failure = describeError(error);
+        state.failure = { ...failure, message: this.options.redact ? this.options.redact(failure.message) : failure.message, at: this.now() };
       } finally {
         state.running = null;
         state.runningSince = null;

@@ -1,13 +1,15 @@
 // The audit log: one JSON object per line, appended and flushed to disk (fsync) line by line,
 // readable by the owner only. A run writes a run-start line, one line per step and a run-end
 // line; what it records has already been through the redactor.
-import { closeSync, fsyncSync, mkdirSync, openSync, readSync, statSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, fsyncSync, readSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { stateHome, type Env } from '../config/paths.js';
+import type { Env } from '../config/paths.js';
+import { openPrivate, privateDir } from '../config/private-files.js';
+import { stateDir } from './state-dir.js';
 import type { InputValue } from './inputs.js';
 
 export function auditLogPath(env: Env): string {
-  return join(stateHome(env), 'homeops', 'audit.jsonl');
+  return join(stateDir(env), 'audit.jsonl');
 }
 
 export type AuditRunStart = {
@@ -73,10 +75,13 @@ export function tail(text: string, bytes = OUTPUT_TAIL_BYTES): string {
 export class AuditLog {
   constructor(readonly path: string) {}
 
-  /** Appends one line and flushes it to disk before returning. */
+  /**
+   * Appends one line and flushes it to disk before returning. The state directory must be the
+   * user's own and the log a file of theirs, not a symbolic link (PrivatePathError otherwise).
+   */
   append(entry: AuditEntry): void {
-    mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
-    const fd = openSync(this.path, 'a', 0o600);
+    privateDir(dirname(this.path), 'the state directory', { create: true });
+    const fd = openPrivate(this.path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, 'the audit log') as number;
     try {
       writeSync(fd, `${JSON.stringify(entry)}\n`);
       fsyncSync(fd);
@@ -113,21 +118,21 @@ export function runLabel(run: Pick<RunHistoryEntry, 'runbook' | 'part'>): string
 const HISTORY_BYTES = 8 * 1024 * 1024;
 
 function readTail(path: string, bytes: number): string {
+  if (!privateDir(dirname(path), 'the state directory', { create: false })) return '';
+  const fd = openPrivate(path, constants.O_RDONLY, 'the audit log');
+  if (fd === null) return '';
   let size: number;
+  let length: number;
+  let data = Buffer.alloc(0);
   try {
-    size = statSync(path).size;
-  } catch {
-    return '';
-  }
-  const length = Math.min(size, bytes);
-  const buffer = Buffer.alloc(length);
-  const fd = openSync(path, 'r');
-  try {
-    readSync(fd, buffer, 0, length, size - length);
+    size = fstatSync(fd).size;
+    length = Math.min(size, bytes);
+    data = Buffer.alloc(length);
+    readSync(fd, data, 0, length, size - length);
   } finally {
     closeSync(fd);
   }
-  const text = buffer.toString('utf8');
+  const text = data.toString('utf8');
   // A cut first line is dropped.
   return length < size ? text.slice(text.indexOf('\n') + 1) : text;
 }

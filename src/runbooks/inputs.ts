@@ -53,6 +53,8 @@ export function checkInputValue(spec: InputSpec, raw: InputValue): { value: Inpu
     }
     case 'string': {
       const value = String(raw);
+      // No program can be given a NUL in an argument or the environment.
+      if (value.includes('\0')) return { error: 'contains a NUL character' };
       if (spec.pattern !== undefined && !new RegExp(`^(?:${spec.pattern})$`).test(value)) {
         return { error: `${spec.secret ? 'the value' : `"${value}"`} does not match the pattern ${spec.pattern}` };
       }

@@ -4,11 +4,12 @@
 // (FILE:LINE:COL path: message). A built-in runbook that the config cannot serve (a minimal
 // config without the NAS, or without the site values it calls) is listed as unavailable, with
 // the located reason, rather than breaking every command.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import type { Config } from '../config/schema.js';
 import { UserFileError, validateDocument } from '../config/user-file.js';
+import { readText } from '../config/file-facts.js';
 import { builtinRunbookDir, runbookDirCandidates, type RunbookDirOptions } from './dirs.js';
 import { hostFields, parseHostField, runbookSchema, type RunbookDoc } from './schema.js';
 
@@ -37,7 +38,7 @@ function locateInConfig(file: string | undefined, path: (string | number)[]): { 
   if (!file) return { file: 'config', line: 1, col: 1 };
   try {
     const counter = new LineCounter();
-    const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter: counter });
+    const doc = parseDocument(readText(file), { lineCounter: counter, logLevel: 'error' });
     for (let depth = path.length; depth >= 0; depth--) {
       const node = (depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true)) as YamlNode | null | undefined;
       if (node?.range) return { file, ...counter.linePos(node.range[0]) };
@@ -90,8 +91,9 @@ function hostsUsed(doc: RunbookDoc, config: Config): string[] {
 export function loadRunbookFile(file: string, config: Config, builtin: boolean): Runbook {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readText(file);
   } catch (error) {
+    if (error instanceof UserFileError) throw error;
     throw new UserFileError(file, 1, 1, '', `cannot read: ${(error as Error).message}`);
   }
   // The file on its own first: a mistake in it is always an error, built-in or not.

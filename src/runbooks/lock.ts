@@ -2,10 +2,13 @@
 // runs it. A lock is stale when it was taken on this machine and its process is gone (or the
 // machine has rebooted since); a lock from another machine (a shared home directory) cannot be
 // judged from here and is only cleared by force.
-import { closeSync, constants, fsyncSync, mkdirSync, openSync, readFileSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, fsyncSync, openSync, readSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname, uptime, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { stateHome, type Env } from '../config/paths.js';
+import type { Env } from '../config/paths.js';
+import { idFileName } from '../config/path-id.js';
+import { openPrivate } from '../config/private-files.js';
+import { checkStateDir, stateDir } from './state-dir.js';
 
 export type LockInfo = { pid: number; host: string; user: string; startedAt: string; runId: string };
 
@@ -23,11 +26,12 @@ export type LockEnvironment = {
 };
 
 export function lockDir(env: Env): string {
-  return join(stateHome(env), 'homeops', 'locks');
+  return join(stateDir(env), 'locks');
 }
 
+/** Throws IdError for an id that is not one plain file name (`unlock ../../../victim`). */
 export function lockPath(env: Env, runbook: string): string {
-  return join(lockDir(env), `${runbook}.lock`);
+  return join(lockDir(env), idFileName('runbook', runbook, '.lock'));
 }
 
 export function processAlive(pid: number): boolean {
@@ -90,15 +94,19 @@ export class LockedError extends Error {
   }
 }
 
+/** The lock at `path` (not followed if it is a symbolic link; PrivatePathError then), or null. */
 export function readLock(path: string, machine: LockEnvironment): LockVerdict | null {
+  const fd = openPrivate(path, constants.O_RDONLY, 'the lock');
+  if (fd === null) return null;
   let text: string;
   let mtime: number;
   try {
-    text = readFileSync(path, 'utf8');
-    mtime = statSync(path).mtimeMs;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
+    const stats = fstatSync(fd);
+    mtime = stats.mtimeMs;
+    const buffer = Buffer.alloc(Math.min(stats.size, 64 * 1024));
+    text = buffer.subarray(0, readSync(fd, buffer, 0, buffer.length, 0)).toString('utf8');
+  } finally {
+    closeSync(fd);
   }
   return judgeLock(parseLock(text), machine.now - mtime, machine);
 }
@@ -114,7 +122,7 @@ export type HeldLock = {
 function create(path: string, info: LockInfo): boolean {
   let fd: number;
   try {
-    fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+    fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw error;
@@ -161,8 +169,8 @@ function clearStale(path: string, machine: LockEnvironment): boolean {
  * so); a live one, or one from another machine, is a LockedError.
  */
 export function acquireLock(env: Env, runbook: string, runId: string, machine: LockEnvironment = thisMachine(), user = currentUser(env)): HeldLock {
-  mkdirSync(lockDir(env), { recursive: true, mode: 0o700 });
   const path = lockPath(env, runbook);
+  checkStateDir(env, 'locks', true);
   const info: LockInfo = { pid: process.pid, host: machine.hostname, user, startedAt: new Date(machine.now).toISOString(), runId };
   let replaced: HeldLock['replaced'] = null;
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -172,7 +180,8 @@ export function acquireLock(env: Env, runbook: string, runId: string, machine: L
         release() {
           // Only our own lock: a forced unlock may have let another run take it since.
           try {
-            if (parseLock(readFileSync(path, 'utf8'))?.runId === runId) unlinkSync(path);
+            const held = readLock(path, machine);
+            if (held?.info?.runId === runId) unlinkSync(path);
           } catch {
             // already gone
           }
@@ -193,7 +202,7 @@ export type UnlockResult = { cleared: boolean; verdict: LockVerdict | null; mess
 /** `homeops runbook unlock ID [--force]`: a stale lock always, a live or foreign one by force. */
 export function unlock(env: Env, runbook: string, force: boolean, machine: LockEnvironment = thisMachine()): UnlockResult {
   const path = lockPath(env, runbook);
-  const verdict = readLock(path, machine);
+  const verdict = checkStateDir(env, 'locks', false) ? readLock(path, machine) : null;
   if (!verdict) return { cleared: false, verdict, message: `${runbook} is not locked` };
   const who = verdict.info ? describe(verdict.info) : '';
   if (verdict.state === 'stale' || force) {

@@ -9,6 +9,7 @@ import { looksSecret, MASK, Redactor } from './redact.js';
 import { parseHostField, templatedStrings } from './fields.js';
 import type { CheckSpec, RunbookStep, StepKind } from './schema.js';
 import { renderTemplate, scanTemplate, type TemplateContext } from './template.js';
+import { argvScriptIndex } from './shell-places.js';
 
 export type PlannedCheck =
   | { kind: 'dns'; server: string; address: string; port: number; name: string; recordType: 'A' | 'AAAA' | 'TXT'; expect: 'answering' | 'failing'; timeoutMs: number }
@@ -171,7 +172,11 @@ function planStep(step: RunbookStep, phase: Phase, index: number, config: Config
   if (step.run) {
     const run = step.run;
     const host = resolveHost(run.host, config);
-    const command: Command = run.argv ? { argv: run.argv.map((a) => renderTemplate(a, ctx)) } : { shell: renderTemplate(run.command ?? '', ctx, { shell: true }) };
+    // A shell script among the arguments (sh -c SCRIPT) gets its inputs quoted as a shell line does.
+    const script = run.argv ? argvScriptIndex(run.argv) : null;
+    const command: Command = run.argv
+      ? { argv: run.argv.map((a, i) => renderTemplate(a, ctx, { shell: i === script })) }
+      : { shell: renderTemplate(run.command ?? '', ctx, { shell: true }) };
     const env = Object.fromEntries(Object.entries(run.env ?? {}).map(([k, v]) => [k, renderTemplate(v, ctx)]));
     const secretEnv = Object.entries(env).filter(([k]) => looksSecret(k)).map(([, v]) => v);
     const mask = secretEnv.length ? redactor.with(secretEnv) : redactor;

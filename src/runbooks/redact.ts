@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config/schema.js';
 import { expandHome, type Env } from '../config/paths.js';
+import { secretSources } from '../config/secret-paths.js';
 
 export const MASK = '***';
 
@@ -36,19 +37,68 @@ export class Redactor {
   }
 }
 
-/** The environment variables and files the config names as holding secrets. */
-export function configSecretSources(config: Config): { envs: string[]; files: string[] } {
+/**
+ * The environment variables and files the config names as holding secrets: every field the
+ * schema marks secret (src/config/secret-paths.ts). A file on a host of the config is here when
+ * that host is this machine; `hostFiles` lists the others, read through the host.
+ */
+export function configSecretSources(config: Config): { envs: string[]; files: string[]; hostFiles: { host: string; file: string }[] } {
   const envs: string[] = [];
   const files: string[] = [];
-  for (const server of config.dns?.servers ?? []) {
-    if (server.pihole?.passwordEnv) envs.push(server.pihole.passwordEnv);
-    if (server.pihole?.passwordFile) files.push(server.pihole.passwordFile);
+  const hostFiles: { host: string; file: string }[] = [];
+  for (const source of secretSources(config)) {
+    if (source.kind === 'env') envs.push(source.name);
+    else if (source.kind === 'file') files.push(source.file);
+    else if (Object.hasOwn(config.hosts, source.host) && config.hosts[source.host]?.local) files.push(source.file);
+    else hostFiles.push({ host: source.host, file: source.file });
   }
-  if (config.vpn?.apiKeyEnv) envs.push(config.vpn.apiKeyEnv);
-  if (config.vpn?.passwordEnv) envs.push(config.vpn.passwordEnv);
-  if (config.vpn?.apiKeyFile) files.push(config.vpn.apiKeyFile);
-  if (config.vpn?.passwordFile) files.push(config.vpn.passwordFile);
-  return { envs, files };
+  return { envs, files, hostFiles };
+}
+
+/** The first line of a secret file's text, trimmed: what the programs that read it use. */
+function firstLine(text: string): string | undefined {
+  return text.split(/\r?\n/)[0]?.trim() || undefined;
+}
+
+/**
+ * The redactor with the secrets of files on other hosts added (a restic set's passwordFile on
+ * the NAS), read through `read`; a file that cannot be read adds nothing.
+ */
+export async function withHostSecrets(redactor: Redactor, config: Config, read: (host: string, file: string) => Promise<string>): Promise<Redactor> {
+  const { hostFiles } = configSecretSources(config);
+  if (!hostFiles.length) return redactor;
+  const found = await Promise.all(hostFiles.map(({ host, file }) => read(host, file).then(firstLine, () => undefined)));
+  const values = found.filter((v): v is string => v !== undefined);
+  return values.length ? redactor.with(values) : redactor;
+}
+
+/** Every string in a value (a probe's reading) with the secrets masked; the same object when none was there. */
+export function redactValue<T>(value: T, redactor: Redactor): T {
+  if (redactor.size === 0) return value;
+  const walk = (node: unknown): unknown => {
+    if (typeof node === 'string') return redactor.redact(node);
+    if (Array.isArray(node)) {
+      let changed = false;
+      const out = node.map((item) => {
+        const next = walk(item);
+        if (next !== item) changed = true;
+        return next;
+      });
+      return changed ? out : node;
+    }
+    if (node && typeof node === 'object' && Object.getPrototypeOf(node) === Object.prototype) {
+      let changed = false;
+      const out: Record<string, unknown> = {};
+      for (const [key, item] of Object.entries(node)) {
+        const next = walk(item);
+        if (next !== item) changed = true;
+        out[key] = next;
+      }
+      return changed ? out : node;
+    }
+    return node;
+  };
+  return walk(value) as T;
 }
 
 /**
@@ -67,7 +117,7 @@ export function buildRedactor(options: { env: Env; config: Config; secrets?: Ite
   }
   for (const file of files) {
     try {
-      const first = readFileSync(expandHome(file, options.env), 'utf8').split(/\r?\n/)[0]?.trim();
+      const first = firstLine(readFileSync(expandHome(file, options.env), 'utf8'));
       if (first) values.push(first);
     } catch {
       // not there: nothing to mask

@@ -9,6 +9,7 @@ import { formatDuration } from '../config/units.js';
 import { ExecError } from '../hosts/host.js';
 import type { Hosts } from '../hosts/registry.js';
 import { AuditLog, auditLogPath, tail } from './audit.js';
+import { withHostSecrets } from './redact.js';
 import { runCheck, type CheckResult } from './checks.js';
 import type { FinishedState, RunEvent, RunOutcome, StepView } from './events.js';
 import { displayInputs } from './inputs.js';
@@ -129,7 +130,7 @@ export function resumePoint(plan: RunPlan, state: RunState): number {
  * outcome (failures of steps are outcomes, not exceptions).
  */
 export async function runPlan(plan: RunPlan, deps: RunDeps, options: { resume?: RunState } = {}): Promise<RunResult> {
-  const { runbook, redactor } = plan;
+  const { runbook } = plan;
   const now = deps.now ?? Date.now;
   const machine = deps.machine ?? thisMachine(now());
   const user = deps.user ?? currentUser(deps.env);
@@ -174,6 +175,18 @@ export async function runPlan(plan: RunPlan, deps: RunDeps, options: { resume?: 
     }
   };
 
+  // Secrets in files on other hosts (a restic set's password on the NAS) are read once, here.
+  let redactor = plan.redactor;
+  try {
+    redactor = await withHostSecrets(plan.redactor, deps.config, async (host, file) => {
+      const found = deps.hosts.get(host);
+      if (!found) throw new Error(`no host ${host}`);
+      return (await found.readFile(file, { timeoutMs: 5000, maxBytes: 4096, signal })).toString('utf8');
+    });
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
   try {
     if (!options.resume) pruneRunStates(deps.env);
     save();

@@ -9,6 +9,7 @@ import { suggest } from '../config/user-file.js';
 import { checkInputValue, type InputSpec } from './inputs.js';
 import { hostFields, parseHostField, templatedStrings } from './fields.js';
 import { scanTemplate, type TemplateRef } from './template.js';
+import { misplacedInputs } from './shell-places.js';
 
 export { hostFields, parseHostField, templatedStrings };
 
@@ -245,6 +246,8 @@ function checkRunbook(doc: RunbookDoc): Issue[] {
         }
       }
     }
+    // An input goes into a shell line as one quoted word: only where the shell reads it so.
+    if (step.run) for (const { path, message } of misplacedInputs(step.run, scanTemplate)) issues.push({ path: at(path), message });
     for (const { path, value } of hostFields(step)) {
       const parsed = parseHostField(value);
       if ('error' in parsed) issues.push({ path: at(path), message: parsed.error });
@@ -316,6 +319,10 @@ export function checkAgainstConfig(doc: RunbookDoc, config: Config): Issue[] {
           }
         }
       }
+    }
+    // Site values are shell text put in as they are: an input in one is placed with their quotes.
+    if (step.run && issues.length === 0) {
+      for (const { path, message } of misplacedInputs(step.run, scanTemplate, (name) => (Object.hasOwn(site, name) ? site[name] : undefined))) issues.push({ path: at(path), message });
     }
     for (const { path, value } of hostFields(step)) {
       const parsed = parseHostField(value);

@@ -2,9 +2,12 @@
 // atomically (temp file, fsync, rename) when a step starts and when it ends. When the console or
 // the SSH session it runs in dies mid-run, the file still says "running" for a process that is
 // gone: that run is interrupted, and can be resumed from its first step that did not finish.
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { stateHome, type Env } from '../config/paths.js';
+import type { Env } from '../config/paths.js';
+import { idFileName } from '../config/path-id.js';
+import { readPrivate, writePrivate } from '../config/private-files.js';
+import { checkStateDir, stateDir } from './state-dir.js';
 import type { InputValue } from './inputs.js';
 import { thisMachine, type LockEnvironment } from './lock.js';
 
@@ -55,38 +58,36 @@ export type RunState = {
 };
 
 export function runsDir(env: Env): string {
-  return join(stateHome(env), 'homeops', 'runs');
+  return join(stateDir(env), 'runs');
 }
 
+/** Throws IdError for a run id that is not one plain file name. */
 export function runStatePath(env: Env, runId: string): string {
-  return join(runsDir(env), `${runId}.json`);
+  return join(runsDir(env), idFileName('run', runId, '.json'));
 }
 
 export function saveRunState(env: Env, state: RunState): void {
-  const dir = runsDir(env);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const path = runStatePath(env, state.runId);
-  const temp = `${path}.${process.pid}.tmp`;
-  const fd = openSync(temp, 'w', 0o600);
-  try {
-    writeSync(fd, `${JSON.stringify(state, null, 2)}\n`);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temp, path);
+  checkStateDir(env, 'runs', true);
+  writePrivate(path, `${JSON.stringify(state, null, 2)}\n`, { sync: true });
 }
 
 export function loadRunState(env: Env, runId: string): RunState | null {
   try {
-    const data = JSON.parse(readFileSync(runStatePath(env, runId), 'utf8')) as RunState;
-    return data && data.version === 1 && typeof data.runId === 'string' && Array.isArray(data.steps) ? data : null;
+    const text = readPrivate(runStatePath(env, runId), 'a run state');
+    if (text === null) return null;
+    const data = JSON.parse(text) as RunState;
+    // A file saying it is another run (an edited runId) is not that run: its id would become
+    // the path written to next.
+    return data && data.version === 1 && data.runId === runId && Array.isArray(data.steps) ? data : null;
   } catch {
     return null;
   }
 }
 
+/** Every run's state, newest first; PrivatePathError when the state directory is not the user's own. */
 export function listRunStates(env: Env): RunState[] {
+  if (!checkStateDir(env, 'runs', false)) return [];
   let names: string[];
   try {
     names = readdirSync(runsDir(env)).filter((n) => n.endsWith('.json'));

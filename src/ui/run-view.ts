@@ -2,6 +2,7 @@
 // the step that runs (or ran last), the result. Built from the runner's events by a pure
 // reducer; every change gives a new object, and parts that did not change are kept.
 import type { Phase, RunEvent, StepState, StepView } from '../runbooks/events.js';
+import { lastRedraw } from '../terminal/terminal-safe.js';
 
 export type RunStepRow = {
   id: string;
@@ -113,12 +114,6 @@ export function addOutput(output: StepOutput, stream: OutputStream, chunk: strin
   const all = output.lines.concat(added);
   const cut = Math.max(0, all.length - OUTPUT_LINES);
   return { ...output, lines: cut ? all.slice(cut) : all, dropped: output.dropped + cut, partial: { ...output.partial, [stream]: rest } };
-}
-
-function lastRedraw(line: string): string {
-  const trimmed = line.endsWith('\r') ? line.slice(0, -1) : line;
-  const at = trimmed.lastIndexOf('\r');
-  return at < 0 ? trimmed : trimmed.slice(at + 1);
 }
 
 /** The output's lines with the unfinished ones at the end. */

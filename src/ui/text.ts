@@ -1,6 +1,7 @@
 // Lines of coloured segments, cut and padded to an exact width. Pane renderers build these;
 // components only print them, so a frame never has a line wider than its pane.
 import type { Status } from '../monitor/status.js';
+import { terminalSafe } from '../terminal/terminal-safe.js';
 
 export type Tone = Status | 'accent' | 'muted' | 'plain' | 'group0' | 'group1' | 'group2' | 'group3' | 'group4' | 'group5';
 export type Segment = { text: string; tone?: Tone; bold?: boolean; inverse?: boolean };
@@ -23,11 +24,6 @@ export function textWidth(text: string): number {
   let width = 0;
   for (const char of text) width += cellWidth(char);
   return width;
-}
-
-/** Removes control characters a remote source could smuggle into the terminal. */
-export function clean(text: string): string {
-  return text.replace(/[\x00-\x1f\x7f-\x9f]/g, ' ');
 }
 
 /** Cuts text to at most `width` cells, ending in "…" when something was cut. */
@@ -73,7 +69,8 @@ export function fitLine(line: Line, width: number): Line {
   for (const segment of line) {
     if (used >= width) break;
     const room = width - used;
-    const text = clean(segment.text);
+    // Every pane's text passes here: what came from outside is made safe for the terminal.
+    const text = terminalSafe(segment.text);
     const w = textWidth(text);
     if (w <= room) {
       if (text) result.push({ ...segment, text });
@@ -117,7 +114,7 @@ export function wrapText(text: string, width: number): string[] {
   if (width <= 0) return [];
   const lines: string[] = [];
   let current = '';
-  for (const word of clean(text).split(/ +/)) {
+  for (const word of terminalSafe(text).split(/ +/)) {
     const candidate = current ? `${current} ${word}` : word;
     if (textWidth(candidate) <= width) current = candidate;
     else {

@@ -264,6 +264,21 @@ describe('the selected container', () => {
     expect(detail).toContain('memory   3.1 GiB of 8.0 GiB planned (39%) · limit 8.0 GiB');
   });
 
+  it('detail of a health check that printed escape sequences: shown as \\e]0;… and \\e[2J, not as half-stripped junk', () => {
+    const reading = dbUnhealthy.data as ContainersReading;
+    const hostile = (row: ContainerRow): ContainerRow => row.name !== 'postgres' ? row : {
+      ...row,
+      lastHealthOutput: '\x1b]0;PWNED-TITLE\x07\x1b[2J',
+      healthLog: row.healthLog.map((check) => ({ ...check, output: '\x1b]0;PWNED-TITLE\x07\x1b[2J' })),
+    };
+    const entry = { ...dbUnhealthy, data: { ...reading, containers: reading.containers.map(hostile) } };
+    const lines = framed(entry, 120, 40, { ...onPostgres(), detail: true });
+    const text = lines.join('');
+    expect(text).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+    expect(text).not.toContain(']0;PWNED-TITLE [2J');
+    expect(lines.filter((l) => /ago fail .*\\e\]0;…\\e\[2J/.test(l))).not.toHaveLength(0);
+  });
+
   it('detail of an exited or restarting container: exit code and OOM', () => {
     const rows = visibleContainers(dbUnhealthy.data as ContainersReading, INITIAL_CONTAINERS_VIEW);
     const view = { ...moveSelection(INITIAL_CONTAINERS_VIEW, rows, rows.findIndex((r) => r.name === 'api-gateway')), detail: true };

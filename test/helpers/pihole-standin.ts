@@ -20,6 +20,8 @@ export type PiholeStandinOptions = {
   dnsFailed?: boolean;
   /** Answer nothing for this long before each reply (a slow or hung FTL). */
   delayMs?: number;
+  /** The summary answers with the uniform error shape instead (an FTL that fails, or lies). */
+  summaryError?: { status: number; key: string; message: string; hint?: string | null };
 };
 
 export type RecordedRequest = { method: string; path: string; sid: string | null; body: string };
@@ -153,6 +155,10 @@ export async function startPiholeStandin(options: PiholeStandinOptions = {}): Pr
     if (!routes[`${method} ${path}`]) return error(res, 404, 'not_found', 'Not found', url.pathname + url.search);
     const state = authenticate(sid);
     if (!state.ok) return error(res, 401, 'unauthorized', 'Unauthorized');
+    if (path === '/api/stats/summary' && options.summaryError) {
+      const fault = options.summaryError;
+      return error(res, fault.status, fault.key, fault.message, fault.hint ?? null);
+    }
     if (path === '/api/stats/summary') {
       const percent = Math.fround(summary.total ? (summary.blocked / summary.total) * 100 : 0);
       return send(res, 200, {

@@ -39,6 +39,7 @@ function cachedSetup(o: GlobalOptions): { s: Setup; loaded: boolean } {
       });
     },
     peek: <T,>(inputs: unknown): T | undefined => cache.peek<T>(inputs),
+    problem: () => cache.problem(),
   };
   return { s: setup(o, env, dir, counting), loaded };
 }

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { bar, cellWidth, clean, fitLine, level, lineText, pad, textWidth, truncate, type Line } from '../../src/ui/text.js';
+import { bar, cellWidth, fitLine, level, lineText, pad, textWidth, truncate, type Line } from '../../src/ui/text.js';
 
 const widthOf = (line: Line) => textWidth(lineText(line));
 
@@ -25,12 +25,12 @@ describe('textWidth', () => {
   });
 });
 
-describe('clean', () => {
-  it('turns C0, DEL and C1 control characters into spaces so a remote source cannot drive the terminal', () => {
-    expect(clean('a\x1b[31mred\x07')).toBe('a [31mred ');
-    expect(clean('tab\there\r\n')).toBe('tab here  ');
-    expect(clean('x\x7fy\x9bz')).toBe('x y z');
-    expect(clean('日本 ok')).toBe('日本 ok');
+describe('fitLine and outside text', () => {
+  it('shows escape sequences and control characters visibly instead of leaving half-stripped junk', () => {
+    expect(lineText(fitLine([{ text: 'a\x1b]0;PWNED-TITLE\x07\x1b[2Jb' }], 20))).toBe('a\\e]0;…\\e[2Jb'.padEnd(20));
+    expect(lineText(fitLine([{ text: 'tab\there\r\n' }], 10))).toBe('tab here  ');
+    expect(lineText(fitLine([{ text: 'x\x7fy\u202ez' }], 13))).toBe('x\\x7fy\\u202ez');
+    expect(lineText(fitLine([{ text: '日本 ok' }], 7))).toBe('日本 ok');
   });
 });
 

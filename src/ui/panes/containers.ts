@@ -9,7 +9,8 @@ import type { Status } from '../../monitor/status.js';
 import type { HealthCheckResult } from '../../probes/containers/parse.js';
 import { UNPLANNED, type ContainerGroupUsage, type ContainerRow, type ContainersReading } from '../../probes/containers/types.js';
 import { groupTone, STATUS_SYMBOL, STATUS_WORD } from '../theme.js';
-import { clean, pad, textWidth, truncate, truncateWords, type Line, type Segment, type Tone } from '../text.js';
+import { terminalSafe } from '../../terminal/terminal-safe.js';
+import { pad, textWidth, truncate, truncateWords, type Line, type Segment, type Tone } from '../text.js';
 import { labelled, stateLines, toneFor, type PaneContent } from './common.js';
 import { INITIAL_CONTAINERS_VIEW, selectedIndex, visibleContainers, type ContainerSort, type ContainersView } from './containers-view.js';
 
@@ -340,7 +341,7 @@ function summaryLine(reading: ContainersReading, view: ContainersView, shown: nu
     const match = view.filter ? ` ${shown}/${c.total}` : '';
     right.push({
       segments: [
-        { text: `/${clean(view.filter)}`, tone: 'accent', bold: true },
+        { text: `/${terminalSafe(view.filter)}`, tone: 'accent', bold: true },
         ...(view.filtering ? [{ text: '▏', tone: 'accent' as const }] : []),
         { text: match, tone: 'muted' },
       ],
@@ -391,7 +392,7 @@ function noticeLine(notice: Notice, width: number, prefix = ''): Line {
   const label = `${STATUS_SYMBOL[notice.level]} ${STATUS_WORD[notice.level]} `;
   return fitWidth([
     { text: label, tone: notice.level, bold: true },
-    { text: truncateWords(clean(`${prefix}${notice.message}`), Math.max(1, width - textWidth(label))), tone: notice.level },
+    { text: truncateWords(terminalSafe(`${prefix}${notice.message}`), Math.max(1, width - textWidth(label))), tone: notice.level },
   ], width);
 }
 
@@ -497,7 +498,7 @@ function detailLines(row: ContainerRow, reading: ContainersReading, ageMs: numbe
       const word = checkWord(check);
       const when = check.end ?? check.start;
       const age = when && Number.isFinite(Date.parse(when)) ? `${formatAge(Math.max(0, now - Date.parse(when)))} ago` : '';
-      const output = clean(check.output.trim().split('\n').at(-1) ?? '') || (check.exitCode === 0 ? '' : '(no output)');
+      const output = terminalSafe(check.output.trim().split('\n').at(-1) ?? '') || (check.exitCode === 0 ? '' : '(no output)');
       add(i === 0 ? 1 : 5 + i, { text: pad('', 2) }, { text: pad(age, 8, 'right'), tone: 'muted' }, { text: ` ${pad(word.text, 7)} `, tone: word.tone }, { text: output });
     });
   }
@@ -548,7 +549,7 @@ export function windowStart(count: number, selected: number, fit: number): numbe
 
 function emptyLine(reading: ContainersReading, view: ContainersView, width: number): Line {
   if (reading.containers.length > 0) {
-    return fitWidth([{ text: `no container matches /${clean(view.filter)} — Esc clears`, tone: 'warn' }], width);
+    return fitWidth([{ text: `no container matches /${terminalSafe(view.filter)} — Esc clears`, tone: 'warn' }], width);
   }
   const hosts = reading.endpoints.filter((e) => e.status === 'ok').map((e) => e.host);
   return fitWidth([{ text: hosts.length ? `no containers on ${hosts.join(', ')}` : 'no containers', tone: 'muted' }], width);
