@@ -77,10 +77,30 @@ function liveConfig(dir, socket) {
   return file;
 }
 
+/** The console's own last word on its memory (HOMEOPS_PROFILE writes it once a minute), in MB. */
+function lastMemory(file) {
+  let text = '';
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+  const lines = text.trimEnd().split('\n');
+  for (let i = lines.length - 1; i >= 0; i--) {
+    if (!lines[i].startsWith('{"memory"')) continue;
+    const m = JSON.parse(lines[i]).memory;
+    const mb = (n) => n / 1024 / 1024;
+    return { heapUsedMB: mb(m.heapUsed), heapTotalMB: mb(m.heapTotal), externalMB: mb(m.external), arrayBuffersMB: mb(m.arrayBuffers) };
+  }
+  return null;
+}
+
 async function soakOne(name, argv, minutes, env) {
   const socket = `/tmp/homeops-soak-${process.pid}-${name}.sock`;
+  const profile = `/tmp/homeops-soak-${process.pid}-${name}.jsonl`;
+  rmSync(profile, { force: true });
   const tmux = (...args) => execFileSync('tmux', ['-S', socket, '-f', '/dev/null', ...args], { env, encoding: 'utf8' });
-  tmux('new-session', '-d', '-s', 'soak', '-x', String(COLS), '-y', String(ROWS), '--', 'env', '-u', 'CI', ...argv);
+  tmux('new-session', '-d', '-s', 'soak', '-x', String(COLS), '-y', String(ROWS), '--', 'env', '-u', 'CI', `HOMEOPS_PROFILE=${profile}`, ...argv);
   tmux('set-option', '-g', 'status', 'off');
   const pid = Number(tmux('display-message', '-p', '-t', 'soak', '#{pane_pid}').trim());
   const samples = [];
@@ -93,8 +113,10 @@ async function soakOne(name, argv, minutes, env) {
       const now = { at: performance.now(), ticks: procStat(pid).ticks };
       const cpu = ((now.ticks - last.ticks) / TICK) / ((now.at - last.at) / 1000) * 100;
       last = now;
-      samples.push({ minute, rssMB: rssKB(pid) / 1024, cpuPercent: cpu });
-      process.stderr.write(`  ${name} minute ${minute}: RSS ${(rssKB(pid) / 1024).toFixed(1)} MB, CPU ${cpu.toFixed(2)} %\n`);
+      const heap = lastMemory(profile);
+      samples.push({ minute, rssMB: rssKB(pid) / 1024, cpuPercent: cpu, ...(heap ?? {}) });
+      const inside = heap ? ` (V8 heap ${heap.heapUsedMB.toFixed(1)} used of ${heap.heapTotalMB.toFixed(1)} MB, outside it ${heap.externalMB.toFixed(1)} MB)` : '';
+      process.stderr.write(`  ${name} minute ${minute}: RSS ${(rssKB(pid) / 1024).toFixed(1)} MB${inside}, CPU ${cpu.toFixed(2)} %\n`);
     }
   } finally {
     try {
@@ -103,6 +125,7 @@ async function soakOne(name, argv, minutes, env) {
       // gone
     }
     rmSync(socket, { force: true });
+    rmSync(profile, { force: true });
   }
   const after = samples.filter((s) => s.minute >= SETTLE_MINUTES);
   const growth = after.length ? (after.at(-1).rssMB - after[0].rssMB) : 0;
@@ -117,6 +140,8 @@ async function soakOne(name, argv, minutes, env) {
     slopeMBPerHour: slope(after.map((s) => s.minute), after.map((s) => s.rssMB)) * 60,
     cpuMeanPercent: samples.reduce((a, s) => a + s.cpuPercent, 0) / Math.max(1, samples.length),
     cpuSlopePerHour: slope(after.map((s) => s.minute), after.map((s) => s.cpuPercent)) * 60,
+    heapUsedGrowthMB: after.length && after[0].heapUsedMB !== undefined ? after.at(-1).heapUsedMB - after[0].heapUsedMB : null,
+    heapTotalGrowthMB: after.length && after[0].heapTotalMB !== undefined ? after.at(-1).heapTotalMB - after[0].heapTotalMB : null,
     goalMet: growth < GOAL_GROWTH_MB,
   };
 }
@@ -142,7 +167,8 @@ export async function soak({ root, minutes, mode, json }) {
     for (const r of results) {
       process.stdout.write(`${r.name}: ${r.minutes} min · RSS ${r.rssAtSettleMB?.toFixed(1)} MB at ${SETTLE_MINUTES} min → ${r.rssEndMB?.toFixed(1)} MB at the end `
         + `(growth ${r.growthAfterSettleMB.toFixed(2)} MB, goal < ${GOAL_GROWTH_MB} MB: ${r.goalMet ? 'met' : 'MISSED'}) · slope ${r.slopeMBPerHour.toFixed(2)} MB/h · `
-        + `peak ${r.rssPeakMB.toFixed(1)} MB · CPU ${r.cpuMeanPercent.toFixed(2)} % (slope ${r.cpuSlopePerHour.toFixed(3)} %/h)\n`);
+        + `peak ${r.rssPeakMB.toFixed(1)} MB · V8 heap used ${r.heapUsedGrowthMB === null ? '?' : `${r.heapUsedGrowthMB >= 0 ? '+' : ''}${r.heapUsedGrowthMB.toFixed(2)}`} MB, `
+        + `its size ${r.heapTotalGrowthMB === null ? '?' : `${r.heapTotalGrowthMB >= 0 ? '+' : ''}${r.heapTotalGrowthMB.toFixed(2)}`} MB · CPU ${r.cpuMeanPercent.toFixed(2)} % (slope ${r.cpuSlopePerHour.toFixed(3)} %/h)\n`);
     }
     if (json) writeFileSync(json, `${JSON.stringify({ node: process.version, results }, null, 2)}\n`);
     return results.every((r) => r.goalMet) ? 0 : 1;
