@@ -2,15 +2,54 @@
 // paste (pasted text arrives marked, so that it types into a field and never runs commands); and
 // the way back on every exit (q, Ctrl-C, SIGTERM, SIGHUP, an uncaught error, process exit).
 import { writeSync } from 'node:fs';
+import { terminalSafe } from '../terminal/terminal-safe.js';
 
 const ENTER = '\x1b[?1049h\x1b[?7l\x1b[?25l\x1b[?2004h\x1b[H\x1b[2J';
 const LEAVE = '\x1b[?2004l\x1b[?7h\x1b[?25h\x1b[?1049l';
 
 export type TerminalGuard = { restore(): void };
 
+/** Lines of stray stderr kept while the screen is ours, to be said after it is given back. */
+const HELD_LINES = 20;
+
+/**
+ * While the console draws, nothing else may write to the terminal: a library's or the runtime's
+ * warning on stderr would scroll the screen under the frame writer, which only redraws what it
+ * thinks changed. Such text is held and said once the screen is back. Deprecation notices are
+ * for the developers of those libraries, not for the operator: they are not shown at all.
+ */
+function holdStderr(): () => void {
+  const stderr = process.stderr;
+  const original = stderr.write;
+  const held: string[] = [];
+  const previousNoDeprecation = process.noDeprecation;
+  process.noDeprecation = true;
+  stderr.write = ((chunk: string | Uint8Array, encodingOrCallback?: BufferEncoding | ((error?: Error | null) => void), callback?: (error?: Error | null) => void): boolean => {
+    held.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+    if (held.length > HELD_LINES) held.splice(0, held.length - HELD_LINES);
+    const done = typeof encodingOrCallback === 'function' ? encodingOrCallback : callback;
+    done?.();
+    return true;
+  }) as typeof stderr.write;
+  return () => {
+    stderr.write = original;
+    process.noDeprecation = previousNoDeprecation;
+    const text = held.join('');
+    if (text.trim()) {
+      try {
+        const safe = terminalSafe(text.endsWith('\n') ? text : `${text}\n`, { newlines: 'lines' });
+        writeSync(2, `homeops: while the console ran, this was written to stderr:\n${safe}`);
+      } catch {
+        // nowhere to say it
+      }
+    }
+  };
+}
+
 export function enterFullScreen(fd = 1): TerminalGuard {
   let active = true;
   writeSync(fd, ENTER);
+  const release = holdStderr();
   const restore = () => {
     if (!active) return;
     active = false;
@@ -19,6 +58,7 @@ export function enterFullScreen(fd = 1): TerminalGuard {
     } catch {
       // The terminal is gone (SSH dropped): nothing left to restore.
     }
+    release();
   };
   // Last resort: whatever ends the process, the screen comes back.
   process.once('exit', restore);
