@@ -73,7 +73,7 @@ if (opts.soak !== undefined) {
   if (!(minutes >= 6)) fail('--soak takes minutes, at least 6 (the first 5 are the settling time)');
   if (!['demo', 'live', 'both'].includes(opts['soak-mode'])) fail('--soak-mode takes demo, live or both');
   const { soak } = await import('./soak.mjs');
-  process.exit(await soak({ root, minutes, mode: opts['soak-mode'], json: opts.json }));
+  process.exit(await soak({ root, minutes, mode: opts['soak-mode'], json: opts.json, nodeOptions: opts['node-options'] }));
 }
 const seconds = Number(opts.seconds);
 const warmup = Number(opts.warmup);

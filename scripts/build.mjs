@@ -7,7 +7,7 @@ import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { launcher } from './node-flags.mjs';
 
-const shim = fileURLToPath(new URL('../src/ui/string-width.ts', import.meta.url));
+const shim = fileURLToPath(new URL('../src/terminal/string-width.ts', import.meta.url));
 const outputShim = fileURLToPath(new URL('./bundle/ink-output.js', import.meta.url));
 const inkOutput = fileURLToPath(new URL('../node_modules/ink/build/output.js', import.meta.url));
 const sanitizeShim = fileURLToPath(new URL('./bundle/ink-sanitize-ansi.js', import.meta.url));

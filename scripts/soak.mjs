@@ -1,4 +1,4 @@
-// npm run bench -- --soak MINUTES [--soak-mode demo|live|both] [--json FILE]
+// npm run bench -- --soak MINUTES [--soak-mode demo|live|both] [--json FILE] [--node-options OPTS]
 //
 // Hours, not minutes: the console left open in tmux (120x40), as on a monitor all day. Samples
 // the console's resident memory and CPU once a minute for MINUTES (default 30), in the demo
@@ -146,8 +146,10 @@ async function soakOne(name, argv, minutes, env) {
   };
 }
 
-export async function soak({ root, minutes, mode, json }) {
+export async function soak({ root, minutes, mode, json, nodeOptions }) {
   const cli = join(root, 'dist', 'cli.js');
+  // As a user starts it (the launcher picks the options), or with exactly the options given.
+  const start = (args) => (nodeOptions === undefined ? [cli, ...args] : [process.execPath, ...nodeOptions.split(/\s+/).filter(Boolean), cli, ...args]);
   const env = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? '/usr/bin:/bin'}` };
   delete env.TMUX;
   const dir = mkdtempSync(join(tmpdir(), 'homeops-soak-'));
@@ -155,11 +157,11 @@ export async function soak({ root, minutes, mode, json }) {
   Object.assign(env, { HOME: dir, XDG_CONFIG_HOME: join(dir, 'config'), XDG_STATE_HOME: join(dir, 'state'), XDG_CACHE_HOME: join(dir, 'cache') });
   delete env.HOMEOPS_CONFIG;
   const runs = [];
-  if (mode === 'demo' || mode === 'both') runs.push(['demo', [cli, '--demo', 'healthy']]);
+  if (mode === 'demo' || mode === 'both') runs.push(['demo', start(['--demo', 'healthy'])]);
   if (mode === 'live' || mode === 'both') {
     const socket = engineSocket();
     if (!socket) process.stderr.write('soak: no test Docker engine (scripts/services.sh up): the live run shows this machine\'s CPU pane only\n');
-    runs.push(['live', [cli, '--config', liveConfig(dir, socket)]]);
+    runs.push(['live', start(['--config', liveConfig(dir, socket)])]);
   }
   process.stderr.write(`soak: ${runs.map((r) => r[0]).join(' and ')} for ${minutes} minutes each, side by side; a sample a minute\n`);
   try {

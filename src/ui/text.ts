@@ -1,41 +1,38 @@
 // Lines of coloured segments, cut and padded to an exact width. Pane renderers build these;
 // components only print them, so a frame never has a line wider than its pane.
 import type { Status } from '../monitor/status.js';
+import stringWidth, { graphemes } from '../terminal/string-width.js';
 import { terminalSafe } from '../terminal/terminal-safe.js';
 
 export type Tone = Status | 'accent' | 'muted' | 'plain' | 'group0' | 'group1' | 'group2' | 'group3' | 'group4' | 'group5';
 export type Segment = { text: string; tone?: Tone; bold?: boolean; inverse?: boolean };
 export type Line = Segment[];
 
-const WIDE = /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|[\u{1f300}-\u{1faff}\u{20000}-\u{3fffd}]/u;
-const ZERO = /[\u0300-\u036f\u200b-\u200f\ufe00-\ufe0f]/u;
-
-export function cellWidth(char: string): number {
-  if (ZERO.test(char)) return 0;
-  return WIDE.test(char) ? 2 : 1;
-}
-
 // Characters one cell wide each (none zero-width, none wide), all in the BMP: a text of only
 // these is as wide as it is long. Most of what panes draw; checked once instead of per character.
-const ONE_CELL = /^[\u0020-\u007e\u00a0-\u00ff\u2010-\u2027\u2030-\u205e\u2190-\u21ff\u2500-\u25ff]*$/;
+const ONE_CELL = /^[\u0020-\u007e\u00a0-\u00ac\u00ae-\u00ff\u2010-\u2027\u2030-\u205e\u2190-\u21ff\u2500-\u25fc]*$/;
 
+/** Cells a text takes on the terminal: string-width's answer (src/terminal/string-width.ts), which Ink uses too. */
 export function textWidth(text: string): number {
   if (ONE_CELL.test(text)) return text.length;
-  let width = 0;
-  for (const char of text) width += cellWidth(char);
-  return width;
+  return stringWidth(text);
 }
 
-/** Cuts text to at most `width` cells, ending in "…" when something was cut. */
+/** Cells one grapheme takes. */
+export function cellWidth(grapheme: string): number {
+  return textWidth(grapheme);
+}
+
+/** Cuts text to at most `width` cells, ending in "…" when something was cut; never inside a grapheme. */
 export function truncate(text: string, width: number): string {
   if (width <= 0) return '';
   if (textWidth(text) <= width) return text;
   let result = '';
   let used = 0;
-  for (const char of text) {
-    const w = cellWidth(char);
+  for (const grapheme of graphemes(text)) {
+    const w = cellWidth(grapheme);
     if (used + w > width - 1) break;
-    result += char;
+    result += grapheme;
     used += w;
   }
   return `${result}…`;

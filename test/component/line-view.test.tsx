@@ -90,3 +90,22 @@ describe('LineView', () => {
     expect(sameLine(a, [{ text: 'x', tone: 'ok' }])).toBe(false);
   });
 });
+
+// A pane is one multi-line Text cut to its width: one line Ink measured wider than the pane
+// measured it made Ink cut the whole pane to its first line. Measured alike now.
+describe('a pane holding emoji', () => {
+  it.each(['✅', '❌', '⚡', '⏳', '❤️', '👍🏽'])('with %s in a line draws every line', (emoji) => {
+    const width = 30;
+    const lines: Line[] = [
+      [{ text: `│ready ${emoji} done, and then more text than fits` }],
+      [{ text: 'second line' }],
+      [{ text: `third ${emoji}${emoji} line` }],
+    ].map((line) => fitLine(line, width));
+    const theme = { color: false };
+    const out = frame(<Box width={width} height={3}><LinesText lines={lines} theme={theme} /></Box>).split('\n');
+    expect(out).toHaveLength(3);
+    expect(out[0]).toMatch(/^│ready .+ done/);
+    expect(out[1]).toMatch(/^second line/);
+    expect(out[2]).toMatch(/^third .+ line/);
+  });
+});

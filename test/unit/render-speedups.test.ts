@@ -11,7 +11,7 @@ import widestLine from 'widest-line';
 import { createFastOutput, type OutputClass } from '../../src/ui/fast-output.js';
 import { createFastSanitize } from '../../src/ui/fast-sanitize-ansi.js';
 import { createMeasureText } from '../../src/ui/bounded-measure-text.js';
-import fastStringWidth from '../../src/ui/string-width.js';
+import fastStringWidth from '../../src/terminal/string-width.js';
 
 const Original = InkOutput as OutputClass;
 const Fast = createFastOutput(Original);

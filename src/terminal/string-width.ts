@@ -1,7 +1,11 @@
-// string-width with a cache and a fast path, used in the bundle in place of the package
-// (scripts/build.mjs). Ink measures every line and every character of every frame; the
-// package segments graphemes and runs emoji regexes for anything that is not ASCII, and our
-// frames are full of box-drawing and block characters. Same answers, a fraction of the work.
+// The one width function: how many terminal cells a text takes, as string-width counts them
+// (graphemes, emoji, East Asian wide characters), with a cache and a fast path. The panes'
+// layout (src/ui/text.ts), the frame writer (screen.ts) and Ink itself (the bundle resolves
+// every `string-width` import here, scripts/build.mjs) all measure with it, so that a line
+// built to fit is a line Ink agrees fits. Ink measures every line and every character of
+// every frame; the package segments graphemes and runs emoji regexes for anything that is not
+// ASCII, and our frames are full of box-drawing and block characters. Same answers, a
+// fraction of the work.
 import realStringWidth from 'string-width';
 
 type Options = Parameters<typeof realStringWidth>[1];
@@ -14,6 +18,14 @@ const ANSI = /[\u001b\u009b][[\]()#;?]*(?:(?:(?:;[-a-zA-Z\d/#&.:=?%@~_]+)*|[a-zA
 
 const cache = new Map<string, number>();
 const CACHE_LIMIT = 4096;
+
+/** The graphemes of a text (a flag, a skin-toned hand, ❤️ with its selector: one each). */
+let segmenter: Intl.Segmenter | null = null;
+export function graphemes(text: string): string[] {
+  if (NARROW.test(text)) return text.split('');
+  segmenter ??= new Intl.Segmenter();
+  return Array.from(segmenter.segment(text), (s) => s.segment);
+}
 
 export default function stringWidth(input: string, options?: Options): number {
   if (options && (options.ambiguousIsNarrow === false || options.countAnsiEscapeCodes)) return realStringWidth(input, options);
