@@ -27,6 +27,7 @@ import { scanTemplate } from '../runbooks/template.js';
 import { IdError } from '../config/path-id.js';
 import { PrivatePathError } from '../config/private-files.js';
 import { lastRedraw, terminalSafe } from '../terminal/terminal-safe.js';
+import { splitOutput } from '../runbooks/output-lines.js';
 import type { GlobalOptions, RunbookRequest } from './args.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 64, state: 73, locked: 75, refused: 77, config: 78, aborted: 130 } as const;
@@ -204,9 +205,8 @@ export function progressPrinter(out: (text: string) => void): (event: RunEvent) 
         break;
       }
       case 'output': {
-        const text = (partial.get(event.stream) ?? '') + event.chunk;
-        const lines = text.split('\n');
-        partial.set(event.stream, lines.pop() ?? '');
+        const { lines, rest } = splitOutput(partial.get(event.stream) ?? '', event.chunk);
+        partial.set(event.stream, rest);
         for (const line of lines) outputLine(event.stream, line);
         break;
       }

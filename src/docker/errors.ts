@@ -1,5 +1,6 @@
 // What went wrong talking to a Docker engine, in words a user can act on. Transport failures
 // (no socket, permission, engine gone) are told apart from the engine's own answers (404, 409).
+import { TOO_LARGE } from './bounded.js';
 
 export type EngineErrorKind =
   /** Nothing listens where the engine should be (no socket, connection refused). */
@@ -12,6 +13,8 @@ export type EngineErrorKind =
   | 'aborted'
   /** The engine answered with an HTTP error (404 no such container, 409 conflict, 500). */
   | 'api'
+  /** The engine's answer was larger than is read from an engine (bounded.ts): not read. */
+  | 'too-large'
   /** Something else: a bad answer, an unsupported DOCKER_HOST. */
   | 'other';
 
@@ -68,6 +71,8 @@ export function classifyEngineError(error: unknown, where: string, options: { ti
       return new EngineError('lost', `Docker engine at ${where} closed the connection`);
     case 'ETIMEDOUT':
       return new EngineError('timeout', `Docker engine at ${where} did not answer (${e.message})`);
+    case TOO_LARGE:
+      return new EngineError('too-large', `Docker engine at ${where}: ${e.message}`);
     default:
       break;
   }

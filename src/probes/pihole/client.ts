@@ -206,8 +206,8 @@ export class PiholeClient {
       return { status: response.status, body: text === '' ? null : jsonOrUndefined(text), text, contentType: response.headers.get('content-type') ?? '' };
     } catch (error) {
       const failure = error instanceof HttpCallError ? error.failure : describeFetchError(error, false, this.options.timeoutMs);
-      // A refused redirect is an answer, just not one to trust with the password.
-      throw new PiholeError(failure.kind === 'redirected' ? 'bad-answer' : 'unreachable', failure.message, { network: failure.kind });
+      // A refused redirect or an oversized answer is an answer, just not one to use.
+      throw new PiholeError(failure.kind === 'redirected' || failure.kind === 'too-large' ? 'bad-answer' : 'unreachable', failure.message, { network: failure.kind });
     }
   }
 }

@@ -2,7 +2,7 @@
 // Gluetun clients (both speak plain HTTP on the LAN, with a timeout and an AbortSignal).
 import { formatDuration } from '../../config/units.js';
 
-export type HttpFailureKind = 'timeout' | 'refused' | 'unreachable' | 'aborted' | 'network' | 'redirected';
+export type HttpFailureKind = 'timeout' | 'refused' | 'unreachable' | 'aborted' | 'network' | 'redirected' | 'too-large';
 
 export type HttpFailure = { kind: HttpFailureKind; message: string };
 
@@ -38,6 +38,19 @@ export class CrossOriginRedirectError extends Error {
   }
 }
 
+/**
+ * An answer over the size the clients read (an API answer is a few kilobytes): refused from its
+ * Content-Length before reading, or when the body passes the limit, so that a server streaming
+ * without end does not take the console's memory.
+ */
+export class AnswerTooLargeError extends Error {
+  constructor(readonly limit: number, readonly declared: number | null) {
+    const mb = `${Math.round(limit / 1024 / 1024)} MB`;
+    super(declared !== null ? `answer of ${declared} bytes (Content-Length), over the ${mb} read; not read` : `answer larger than ${mb}; reading stopped`);
+    this.name = 'AnswerTooLargeError';
+  }
+}
+
 /** Scheme, host and port, as the web compares origins. */
 export function sameOrigin(a: URL, b: URL): boolean {
   return a.origin === b.origin;
@@ -47,6 +60,7 @@ export function sameOrigin(a: URL, b: URL): boolean {
 export function describeFetchError(error: unknown, timedOut: boolean, timeoutMs: number): HttpFailure {
   if (timedOut) return { kind: 'timeout', message: `no answer within ${formatDuration(timeoutMs)}` };
   if (error instanceof CrossOriginRedirectError) return { kind: 'redirected', message: error.message };
+  if (error instanceof AnswerTooLargeError) return { kind: 'too-large', message: error.message };
   const name = error instanceof Error ? error.name : '';
   if (name === 'AbortError') return { kind: 'aborted', message: 'aborted' };
   const code = causeCode(error);

@@ -3,7 +3,7 @@
 // 13 MB more resident for a console that makes one small request every few seconds.
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { CrossOriginRedirectError, safeUrl, sameOrigin, type FetchLike, type HttpRequest, type HttpResponse } from './http.js';
+import { AnswerTooLargeError, CrossOriginRedirectError, safeUrl, sameOrigin, type FetchLike, type HttpRequest, type HttpResponse } from './http.js';
 
 const MAX_REDIRECTS = 5;
 const MAX_BODY = 8 * 1024 * 1024;
@@ -46,11 +46,16 @@ function once(url: URL, init: HttpRequest): Promise<{ message: IncomingMessage; 
       reject(error);
     });
     req.on('response', (message) => {
+      const declared = message.headers['content-length'];
+      if (declared !== undefined && /^\d+$/.test(declared) && Number(declared) > MAX_BODY) {
+        req.destroy(new AnswerTooLargeError(MAX_BODY, Number(declared)));
+        return;
+      }
       const chunks: Buffer[] = [];
       let size = 0;
       message.on('data', (chunk: Buffer) => {
         size += chunk.length;
-        if (size > MAX_BODY) req.destroy(new Error(`answer larger than ${MAX_BODY / 1024 / 1024} MB`));
+        if (size > MAX_BODY) req.destroy(new AnswerTooLargeError(MAX_BODY, null));
         else chunks.push(chunk);
       });
       message.on('end', () => {
