@@ -134,7 +134,7 @@ describe('the Docker engine client, local socket', () => {
   it('a log frame announcing 4 GB and 150 MB without a newline come out as 64 KB pieces as they arrive', async () => {
     engine.set('logs', 'endless');
     const docker = new DockerEngine(localTarget('ws', `unix://${engine.socket}`, {}));
-    const actions = engineActions(new Map([['ws', docker]]), { readOnly: false, stopTimeoutMs: 1000, logLines: 200 });
+    const actions = engineActions(new Map([['ws', docker]]), { stopTimeoutMs: 1000, logLines: 200 });
     try {
       let pieces = 0;
       let longest = 0;
