@@ -631,8 +631,8 @@ export class ConsoleController implements ConsoleStateSource {
       return;
     }
     const spec = containerAction(docker.actions, action, { host: target.host, id: target.id, name: target.name });
-    await this.act(spec, `${VERB[action].doing} ${target.name}…`, `${target.name}: not ${VERB[action].done}`);
-    if (!this.closed) this.deps.monitor.nudge('containers');
+    const tried = await this.act(spec, `${VERB[action].doing} ${target.name}…`, `${target.name}: not ${VERB[action].done}`);
+    if (tried && !this.closed) this.deps.monitor.nudge('containers');
   }
 
   private openLogs(target: ContainerTarget): void {
@@ -687,17 +687,17 @@ export class ConsoleController implements ConsoleStateSource {
     const forMs = this.deps.config.dns?.disableFor ?? 300_000;
     const request: BlockingRequest = enabled ? { enabled: true } : { enabled: false, forMs };
     const spec = blockingAction(this.deps.dns?.piholes ?? [], request, this.deps.setBlocking);
-    await this.act(spec, `${enabled ? 'enabling' : 'disabling'} blocking…`, 'blocking not changed');
-    if (!this.closed) this.deps.monitor.nudge('dns');
+    const tried = await this.act(spec, `${enabled ? 'enabling' : 'disabling'} blocking…`, 'blocking not changed');
+    if (tried && !this.closed) this.deps.monitor.nudge('dns');
   }
 
   // ------------------------------------------------------------------------------ actions
 
   /**
    * A change to the estate through the one path (src/actions/perform.ts): read-only guard,
-   * confirmation, audit lines; what came of it in the status bar.
+   * confirmation, audit lines; what came of it in the status bar. True when the change was tried.
    */
-  private async act(spec: ActionSpec, busy: string, cancelled: string): Promise<void> {
+  private async act(spec: ActionSpec, busy: string, cancelled: string): Promise<boolean> {
     const task: Task = { label: busy, controller: new AbortController() };
     const outcome = await performAction({
       guard: sessionGuard(this.deps.readOnly),
@@ -716,6 +716,7 @@ export class ConsoleController implements ConsoleStateSource {
     else if (outcome.result === 'ok') this.say(outcome.message, outcome.changed ? 'ok' : 'plain');
     else if (outcome.result === 'partial') this.say(outcome.message, 'warn');
     else if (outcome.result === 'failed') this.say(`${spec.what}: ${outcome.message}`, 'crit');
+    return outcome.kind === 'done';
   }
 
   private async confirmAction(question: Confirmation): Promise<boolean> {
