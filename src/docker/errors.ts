@@ -41,7 +41,7 @@ function messageOf(json: unknown, fallback: string): string {
 }
 
 /**
- * Turns what docker-modem or the HTTP layer threw into an EngineError naming `where`
+ * Turns what the HTTP layer threw (or an engine error answer) into an EngineError naming `where`
  * (`unix:///var/run/docker.sock`, `nas over SSH`). `timedOut` tells an expired deadline apart
  * from the caller's own abort, which look the same to the HTTP layer.
  */
