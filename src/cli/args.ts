@@ -212,7 +212,7 @@ Usage:
                                     75 already running or a step of an earlier run still
                                     running, 77 refused read-only)
   homeops runbook history [ID] [--limit N]
-                                    the last runs, from the audit log
+                                    the last runs and actions, from the audit log
   homeops runbook unlock ID [--force]
                                     clear a stale lock (--force: any lock)
 

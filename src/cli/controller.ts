@@ -1,25 +1,32 @@
 // The console's actions, outside React: the App sends intents, the controller runs them against
-// the runtime (runbooks through the runner, container actions and logs through the Docker
-// engines, blocking on the Pi-holes) and publishes what the console should show as one
-// immutable ConsoleState. Nothing here waits on the App: every remote call runs in the
-// background with its own AbortSignal, and close() stops them all.
+// the runtime (runbooks through the runner; container actions and Pi-hole blocking through the
+// actions layer, which guards, confirms and audits them; logs through the Docker engines) and
+// publishes what the console should show as one immutable ConsoleState. Nothing here waits on
+// the App: every remote call runs in the background with its own AbortSignal, and close() stops
+// them all.
+import { hostname } from 'node:os';
+import type { AuditActionLine } from '../actions/audit-lines.js';
+import { blockingAction, type SetBlocking } from '../actions/blocking.js';
+import { containerAction } from '../actions/container.js';
+import { readOnlyRunbookMessage, READ_ONLY_MODE, sessionGuard } from '../actions/guard.js';
+import { performAction, type ActionSpec, type Confirmation } from '../actions/perform.js';
 import type { Config } from '../config/schema.js';
 import type { Env } from '../config/paths.js';
 import { formatDuration } from '../config/units.js';
-import type { ContainerActions, ContainerRef } from '../docker/actions.js';
+import type { ContainerActions } from '../docker/actions.js';
 import type { PaneId } from '../monitor/snapshot.js';
 import type { DnsSources } from '../probes/dns/probe.js';
-import { describeBlockingOutcomes, setBlockingEverywhere, type BlockingOutcome, type BlockingRequest, type PiholeTarget } from '../probes/pihole/blocking.js';
+import type { BlockingRequest } from '../probes/pihole/blocking.js';
 import type { Hosts } from '../hosts/registry.js';
-import { readHistory, readRunEntries, type AuditEntry, type RunHistoryEntry } from '../runbooks/audit.js';
+import { AuditLog, auditLogPath, readHistory, readRunEntries, type AuditEntry, type RunHistoryEntry } from '../runbooks/audit.js';
 import type { Runbook, RunbookCatalog } from '../runbooks/load.js';
 import { envNameFor, InputError, isRequired } from '../runbooks/inputs.js';
 import { formatPlan, inputsUsed, runScope, type RunPlan } from '../runbooks/plan.js';
 import { prepareResume, prepareRun } from '../runbooks/prepare.js';
-import { ReadOnlyError, RunInterruption, runPlan, type ConfirmRequest, type RunDeps, type RunResult } from '../runbooks/runner.js';
+import { RunInterruption, runPlan, type ConfirmRequest, type RunDeps, type RunResult } from '../runbooks/runner.js';
 import { describeOrphan, type Orphan, type OrphanChoice } from '../runbooks/orphans.js';
 import { abandonRun, findInterruptedRuns, type InterruptedRun, type RunState } from '../runbooks/state.js';
-import { formatTime } from '../runbooks/lock.js';
+import { currentUser, formatTime } from '../runbooks/lock.js';
 import {
   INITIAL_CONSOLE_STATE,
   type Answer,
@@ -59,7 +66,9 @@ export type ControllerDeps = {
   logLines?: number;
   // Replaceable for tests.
   runPlan?: (plan: RunPlan, deps: RunDeps, options: { resume?: RunState }) => Promise<RunResult>;
-  setBlocking?: (targets: readonly PiholeTarget[], request: BlockingRequest, signal: AbortSignal) => Promise<BlockingOutcome[]>;
+  setBlocking?: SetBlocking;
+  /** Where actions write their audit lines (default: the audit log in the state directory). */
+  audit?: (line: AuditActionLine) => void;
   findInterrupted?: () => InterruptedRun[];
   history?: () => RunHistoryEntry[];
   runEntries?: (runId: string) => AuditEntry[];
@@ -78,10 +87,10 @@ type PromptInput = WithoutId<Prompt>;
 
 type Task = { label: string; controller: AbortController };
 
-const VERB: Record<ContainerAction, { verb: string; doing: string; done: string }> = {
-  restart: { verb: 'Restart', doing: 'restarting', done: 'restarted' },
-  stop: { verb: 'Stop', doing: 'stopping', done: 'stopped' },
-  start: { verb: 'Start', doing: 'starting', done: 'started' },
+const VERB: Record<ContainerAction, { doing: string; done: string }> = {
+  restart: { doing: 'restarting', done: 'restarted' },
+  stop: { doing: 'stopping', done: 'stopped' },
+  start: { doing: 'starting', done: 'started' },
 };
 
 /** The part of a runbook the backups pane's verify key runs. */
@@ -91,10 +100,6 @@ const DEMO_REFUSAL = 'a demo scenario replays recordings, so no runbook runs aga
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-function minutes(ms: number): string {
-  return ms % 60_000 === 0 ? `${ms / 60_000} min` : formatDuration(ms);
 }
 
 function listWords(words: readonly string[]): string {
@@ -353,11 +358,9 @@ export class ConsoleController implements ConsoleStateSource {
 
   // ------------------------------------------------------------------------------ background work
 
-  private task(label: string): Task {
-    const task: Task = { label, controller: new AbortController() };
+  private track(task: Task): void {
     this.tasks.add(task);
-    this.set({ busy: label });
-    return task;
+    this.set({ busy: task.label });
   }
 
   private done(task: Task): void {
@@ -375,7 +378,7 @@ export class ConsoleController implements ConsoleStateSource {
   private refusal(runbook: Runbook, dangerous: boolean): string | null {
     if (runbook.unavailable) return `${runbook.id} cannot run with this config: ${runbook.unavailable}`;
     if (this.deps.demo) return `${runbook.id} is not run: ${DEMO_REFUSAL}`;
-    if (this.deps.readOnly && dangerous) return new ReadOnlyError(runbook.id, 'homeops is in read-only mode (--read-only or readOnly: true in the config)').message;
+    if (this.deps.readOnly && dangerous) return readOnlyRunbookMessage(runbook.id, `homeops is in ${READ_ONLY_MODE}`);
     return null;
   }
 
@@ -622,35 +625,14 @@ export class ConsoleController implements ConsoleStateSource {
   // ------------------------------------------------------------------------------ containers
 
   private async containerAction(action: ContainerAction, target: ContainerTarget): Promise<void> {
-    const words = VERB[action];
     const docker = this.deps.docker;
     if (!docker) {
       this.say('no Docker engine configured (docker.endpoints)', 'warn');
       return;
     }
-    const refusal = docker.actions.refusal(action);
-    if (refusal) {
-      this.say(`${words.verb} ${target.name} refused: ${refusal}`, 'warn');
-      return;
-    }
-    const answer = await this.ask({
-      kind: 'confirm', title: `${words.verb} container`, lines: [`${words.verb} ${target.name} on ${target.host}?`], yes: words.verb, no: 'Cancel', danger: action !== 'start',
-    });
-    if (answer !== 'yes') {
-      this.say(`${target.name}: not ${words.done}`, 'plain');
-      return;
-    }
-    const task = this.task(`${words.doing} ${target.name}…`);
-    const ref: ContainerRef = { host: target.host, id: target.id, name: target.name };
-    try {
-      const result = await docker.actions[action](ref, { signal: task.controller.signal });
-      this.say(result.message, result.changed ? 'ok' : 'plain');
-    } catch (error) {
-      if (!task.controller.signal.aborted) this.say(`${words.verb} ${target.name}: ${errorText(error)}`, error instanceof Error && error.name === 'ActionRefused' ? 'warn' : 'crit');
-    } finally {
-      this.done(task);
-      if (!this.closed) this.deps.monitor.nudge('containers');
-    }
+    const spec = containerAction(docker.actions, action, { host: target.host, id: target.id, name: target.name });
+    const tried = await this.act(spec, `${VERB[action].doing} ${target.name}…`, `${target.name}: not ${VERB[action].done}`);
+    if (tried && !this.closed) this.deps.monitor.nudge('containers');
   }
 
   private openLogs(target: ContainerTarget): void {
@@ -702,35 +684,43 @@ export class ConsoleController implements ConsoleStateSource {
   // ------------------------------------------------------------------------------ DNS
 
   private async setBlocking(enabled: boolean): Promise<void> {
-    const what = enabled ? 'Enable blocking' : 'Disable blocking';
-    if (this.deps.readOnly) {
-      this.say(`${what} refused: read-only mode (--read-only or readOnly: true): Pi-hole blocking is not changed`, 'warn');
-      return;
-    }
-    const targets = this.deps.dns?.piholes ?? [];
-    if (targets.length === 0) {
-      this.say('no Pi-hole configured (dns.servers[].pihole)', 'warn');
-      return;
-    }
     const forMs = this.deps.config.dns?.disableFor ?? 300_000;
-    const names = listWords(targets.map((t) => t.name));
-    const question = enabled ? `Enable blocking on ${names} again?` : `Disable blocking on ${names} for ${minutes(forMs)}?`;
-    const answer = await this.ask({ kind: 'confirm', title: `${what} · Pi-hole`, lines: [question], yes: enabled ? 'Enable' : 'Disable', no: 'Cancel', danger: !enabled });
-    if (answer !== 'yes') {
-      this.say('blocking not changed', 'plain');
-      return;
-    }
-    const task = this.task(`${enabled ? 'enabling' : 'disabling'} blocking…`);
-    try {
-      const request: BlockingRequest = enabled ? { enabled: true } : { enabled: false, forMs };
-      const outcomes = await (this.deps.setBlocking ?? setBlockingEverywhere)(targets, request, task.controller.signal);
-      const failed = outcomes.filter((o) => !o.ok).length;
-      this.say(describeBlockingOutcomes(outcomes), failed === 0 ? 'ok' : failed === outcomes.length ? 'crit' : 'warn');
-    } catch (error) {
-      if (!task.controller.signal.aborted) this.say(`${what}: ${errorText(error)}`, 'crit');
-    } finally {
-      this.done(task);
-      if (!this.closed) this.deps.monitor.nudge('dns');
-    }
+    const request: BlockingRequest = enabled ? { enabled: true } : { enabled: false, forMs };
+    const spec = blockingAction(this.deps.dns?.piholes ?? [], request, this.deps.setBlocking);
+    const tried = await this.act(spec, `${enabled ? 'enabling' : 'disabling'} blocking…`, 'blocking not changed');
+    if (tried && !this.closed) this.deps.monitor.nudge('dns');
+  }
+
+  // ------------------------------------------------------------------------------ actions
+
+  /**
+   * A change to the estate through the one path (src/actions/perform.ts): read-only guard,
+   * confirmation, audit lines; what came of it in the status bar. True when the change was tried.
+   */
+  private async act(spec: ActionSpec, busy: string, cancelled: string): Promise<boolean> {
+    const task: Task = { label: busy, controller: new AbortController() };
+    const outcome = await performAction({
+      guard: sessionGuard(this.deps.readOnly),
+      confirm: (question) => this.confirmAction(question),
+      // A demo changes nothing in the estate (its Pi-holes are recordings): nothing to audit.
+      audit: this.deps.audit ?? (this.deps.demo ? () => {} : (line) => new AuditLog(auditLogPath(this.deps.env)).append(line)),
+      user: currentUser(this.deps.env),
+      machine: hostname(),
+      signal: task.controller.signal,
+      onStart: () => this.track(task),
+      ...(this.deps.now ? { now: this.deps.now } : {}),
+    }, spec);
+    if (this.tasks.has(task)) this.done(task);
+    if (outcome.kind === 'refused') this.say(outcome.message, 'warn');
+    else if (outcome.kind === 'cancelled') this.say(cancelled, 'plain');
+    else if (outcome.result === 'ok') this.say(outcome.message, outcome.changed ? 'ok' : 'plain');
+    else if (outcome.result === 'partial') this.say(outcome.message, 'warn');
+    else if (outcome.result === 'failed') this.say(`${spec.what}: ${outcome.message}`, 'crit');
+    return outcome.kind === 'done';
+  }
+
+  private async confirmAction(question: Confirmation): Promise<boolean> {
+    const answer = await this.ask({ kind: 'confirm', title: question.title, lines: [question.question], yes: question.yes, no: 'Cancel', danger: question.danger });
+    return answer === 'yes';
   }
 }

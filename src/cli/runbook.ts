@@ -5,6 +5,7 @@
 // running (lock), 77 refused in read-only mode, 78 a broken config or runbook file (thrown as
 // UserFileError to the caller).
 import { createInterface } from 'node:readline';
+import { readOnlyReason } from '../actions/guard.js';
 import type { Env } from '../config/paths.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
@@ -27,6 +28,7 @@ import { scanTemplate } from '../runbooks/template.js';
 import { IdError } from '../config/path-id.js';
 import { PrivatePathError } from '../config/private-files.js';
 import { lastRedraw, terminalSafe } from '../terminal/terminal-safe.js';
+import { splitOutput } from '../runbooks/output-lines.js';
 import type { GlobalOptions, RunbookRequest } from './args.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 64, state: 73, locked: 75, refused: 77, config: 78, aborted: 130 } as const;
@@ -158,8 +160,8 @@ function rawCheck(check: CheckSpec): string {
 
 function history(env: Env, id: string | undefined, limit: number): string {
   const runs = readHistory(env, { limit, ...(id ? { runbook: id } : {}) });
-  if (!runs.length) return `no runs${id ? ` of ${id}` : ''} in the audit log yet\n`;
-  const rows = [['STARTED', 'RUNBOOK', 'STATUS', 'DURATION', 'USER', 'RUN']];
+  if (!runs.length) return `no runs${id ? ` of ${id}` : ' or actions'} in the audit log yet\n`;
+  const rows = [['STARTED', 'RUNBOOK OR ACTION', 'STATUS', 'DURATION', 'USER', 'ID']];
   for (const run of runs) {
     const status = run.status === 'failed' && run.failedStep ? `failed at ${run.failedStep}` : run.status;
     rows.push([formatTime(Date.parse(run.startedAt)), runLabel(run), `${status}${run.resumed ? ' (resumed)' : ''}`, run.durationMs === null ? '-' : formatDuration(run.durationMs), run.user, run.runId]);
@@ -204,9 +206,8 @@ export function progressPrinter(out: (text: string) => void): (event: RunEvent) 
         break;
       }
       case 'output': {
-        const text = (partial.get(event.stream) ?? '') + event.chunk;
-        const lines = text.split('\n');
-        partial.set(event.stream, lines.pop() ?? '');
+        const { lines, rest } = splitOutput(partial.get(event.stream) ?? '', event.chunk);
+        partial.set(event.stream, rest);
         for (const line of lines) outputLine(event.stream, line);
         break;
       }
@@ -258,9 +259,9 @@ async function runCommand(request: Extract<RunbookRequest, { action: 'run' }>, o
     io.err(`homeops: ${error instanceof Error ? error.message : String(error)}\n`);
     return EXIT.usage;
   }
-  const readOnlyReason = options.readOnly ? 'homeops was started with --read-only' : config.readOnly ? `the config says readOnly: true (${configFile})` : null;
-  if (readOnlyReason && dangerous && !request.dryRun) {
-    io.err(`homeops: ${new ReadOnlyError(runbook.id, readOnlyReason).message}\n`);
+  const readOnly = readOnlyReason(options.readOnly, config.readOnly, configFile);
+  if (readOnly && dangerous && !request.dryRun) {
+    io.err(`homeops: ${new ReadOnlyError(runbook.id, readOnly).message}\n`);
     return EXIT.refused;
   }
   const given = parseInputPairs(request.inputs);
@@ -287,7 +288,7 @@ async function runCommand(request: Extract<RunbookRequest, { action: 'run' }>, o
   const plan: RunPlan = resume ? prepareResume(runbook, resume, given, { config, env }) : prepareRun(runbook, given, { config, env }, request.part);
   if (request.dryRun) {
     io.out(formatPlan(plan, config));
-    if (readOnlyReason && plan.runbook.dangerous) io.out(`note: ${runbook.id} is dangerous and ${readOnlyReason}: a real run would be refused\n`);
+    if (readOnly && plan.runbook.dangerous) io.out(`note: ${runbook.id} is dangerous and ${readOnly}: a real run would be refused\n`);
     return EXIT.ok;
   }
   const hosts = hostsFromConfig(config, env, resolveHosts(config, chooseProfile(options.profile, env, config), thisHostMachine()));
@@ -332,7 +333,7 @@ async function runCommand(request: Extract<RunbookRequest, { action: 'run' }>, o
     return 'refuse';
   };
   try {
-    const result = await runPlan(plan, { config, hosts, env, confirm, onOrphan, onEvent: progressPrinter(io.out), signal: controller.signal, readOnly: readOnlyReason !== null }, resume ? { resume } : {});
+    const result = await runPlan(plan, { config, hosts, env, confirm, onOrphan, onEvent: progressPrinter(io.out), signal: controller.signal, readOnly: readOnly !== null }, resume ? { resume } : {});
     if (result.status === 'ok') return EXIT.ok;
     if (result.status === 'failed') return EXIT.failed;
     return EXIT.aborted;

@@ -64,7 +64,7 @@ export function buildRuntime(s: Setup, env: Env = process.env): Runtime {
   let docker: DockerAccess | null = null;
   if (!config.docker) slots.push({ id: 'containers', disabled: 'not configured (no docker section in the config)' });
   else {
-    docker = scenario ? replayDocker(scenario, config, { readOnly: s.readOnly }) : openDocker(config, hosts, { env, readOnly: s.readOnly });
+    docker = scenario ? replayDocker(scenario, config) : openDocker(config, hosts, { env });
     if (docker) slots.push({ id: 'containers', probe: containersProbe((signal) => (docker as DockerAccess).read(signal), config), via: docker.hosts.filter(overSsh) });
     else slots.push({ id: 'containers', disabled: scenario ? `no containers in scenario ${scenario.name}` : 'no Docker endpoints configured (docker.endpoints)' });
   }

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/schema.js';
 import { parseDuration } from '../config/units.js';
-import { ActionRefused, READ_ONLY_REASON, type ContainerActions, type ContainerRef } from '../docker/actions.js';
+import { ActionRefused, type ContainerActions, type ContainerRef } from '../docker/actions.js';
 import type { DockerAccess } from '../docker/access.js';
 import type { LogLine } from '../docker/frames.js';
 import { parseList } from '../probes/containers/parse.js';
@@ -105,7 +105,7 @@ export function loadContainersRecording(file: string): Recording {
  * The scenario's engine as a DockerAccess (the same shape as the live one), or null when the
  * scenario has no containers.json (the pane is off in that scenario).
  */
-export function replayDocker(scenario: Scenario, config: Pick<Config, 'plan' | 'docker'>, options: { readOnly: boolean; now?: () => number }): DockerAccess | null {
+export function replayDocker(scenario: Scenario, config: Pick<Config, 'plan' | 'docker'>, options: { now?: () => number } = {}): DockerAccess | null {
   const file = join(scenario.dir, 'containers.json');
   if (!existsSync(file)) return null;
   const recording = loadContainersRecording(file);
@@ -150,10 +150,10 @@ export function replayDocker(scenario: Scenario, config: Pick<Config, 'plan' | '
   };
 
   const refuse = (): never => {
-    throw new ActionRefused(options.readOnly ? READ_ONLY_REASON : DEMO_REASON);
+    throw new ActionRefused(DEMO_REASON);
   };
   const actions: ContainerActions = {
-    refusal: () => (options.readOnly ? READ_ONLY_REASON : DEMO_REASON),
+    refusal: () => DEMO_REASON,
     restart: async () => refuse(),
     stop: async () => refuse(),
     start: async () => refuse(),

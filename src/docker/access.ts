@@ -30,7 +30,6 @@ export type DockerAccess = {
 
 export type OpenOptions = {
   env: Readonly<Record<string, string | undefined>>;
-  readOnly: boolean;
 };
 
 function isChannelOpener(host: unknown): host is ChannelOpener {
@@ -108,7 +107,7 @@ export function openDocker(config: Config, hosts: Hosts, options: OpenOptions): 
       const offs = sources.map((source) => source.subscribe(listener));
       return () => offs.forEach((off) => off());
     },
-    actions: engineActions(engines, { readOnly: options.readOnly, stopTimeoutMs: docker.stopTimeout, logLines: docker.logLines }),
+    actions: engineActions(engines, { stopTimeoutMs: docker.stopTimeout, logLines: docker.logLines }),
     async containerHealth(name, signal) {
       let lastError: unknown = null;
       for (const source of sources) {

@@ -1,6 +1,6 @@
-// What the console may do to a container: restart, stop, start (each confirmed in the UI), and
-// read its logs. Refused with a reason in read-only mode; the reason is also offered before
-// asking (`refusal`) so that the UI can show it instead of a confirmation.
+// What can be done to a container on its engine: restart, stop, start, and read its logs. Whether
+// a change may be made at all (read-only mode), the confirmation and the audit line are the
+// actions layer's (src/actions/): this is only the engine call.
 import type { DockerEngine } from './engine.js';
 import { EngineError } from './errors.js';
 import { FrameDecoder, LineSplitter, type LogLine } from './frames.js';
@@ -27,7 +27,7 @@ export type LogsOptions = {
 };
 
 export type ContainerActions = {
-  /** Why an action would be refused (read-only, demo), or null when it is allowed. */
+  /** Why this source cannot act at all (a demo replays recordings), or null when it can. */
   refusal(action: ActionName): string | null;
   restart(ref: ContainerRef, options?: { signal?: AbortSignal }): Promise<ActionResult>;
   stop(ref: ContainerRef, options?: { signal?: AbortSignal }): Promise<ActionResult>;
@@ -36,7 +36,7 @@ export type ContainerActions = {
   logs(ref: ContainerRef, options?: LogsOptions): AsyncIterable<LogLine>;
 };
 
-/** An action the console will not run, and why (shown to the user as it is). */
+/** An action this source cannot run, and why (shown to the user as it is). */
 export class ActionRefused extends Error {
   constructor(message: string) {
     super(message);
@@ -45,13 +45,10 @@ export class ActionRefused extends Error {
 }
 
 export type ActionOptions = {
-  readOnly: boolean;
   /** Seconds' worth a container gets to stop before it is killed (restart, stop). */
   stopTimeoutMs: number;
   logLines: number;
 };
-
-export const READ_ONLY_REASON = 'read-only mode (--read-only or readOnly: true): containers are not restarted, stopped or started';
 
 const VERB: Record<ActionName, string> = { restart: 'restarted', stop: 'stopped', start: 'started' };
 
@@ -67,7 +64,6 @@ export function engineActions(engines: ReadonlyMap<string, DockerEngine>, option
     return engine;
   };
   const act = async (action: ActionName, ref: ContainerRef, signal: AbortSignal | undefined): Promise<ActionResult> => {
-    if (options.readOnly) throw new ActionRefused(READ_ONLY_REASON);
     const engine = engineFor(ref);
     const seconds = Math.ceil(options.stopTimeoutMs / 1000);
     const query = action === 'start' ? {} : { t: seconds };
@@ -83,7 +79,7 @@ export function engineActions(engines: ReadonlyMap<string, DockerEngine>, option
     }
   };
   return {
-    refusal: () => (options.readOnly ? READ_ONLY_REASON : null),
+    refusal: () => null,
     restart: (ref, o) => act('restart', ref, o?.signal),
     stop: (ref, o) => act('stop', ref, o?.signal),
     start: (ref, o) => act('start', ref, o?.signal),

@@ -1,14 +1,14 @@
 // One Docker engine: a local unix socket, a tcp:// DOCKER_HOST, or a remote host's engine through
 // `docker system dial-stdio` channels on that host's pooled SSH connection. The frequent GETs
 // (list, inspects, stats) go on our own kept-alive connections (http-get.ts; over SSH through
-// the dial-stdio agent); actions and streams (events, logs) through dockerode's transport
-// (docker-modem). Every call has a deadline and an abort signal, and every failure comes back
-// as an EngineError (errors.ts).
-import type { IncomingMessage } from 'node:http';
+// the dial-stdio agent); actions and streams (events, logs) as node:http requests through the
+// same agent. Every call has a deadline and an abort signal, every answer read whole is bounded
+// (bounded.ts), and every failure comes back as an EngineError (errors.ts).
+import type { IncomingMessage, RequestOptions } from 'node:http';
 import { Agent, request as httpRequest, type AgentOptions } from 'node:http';
 import { inspect } from 'node:util';
-import type Docker from 'dockerode';
 import { shellQuote } from '../hosts/host.js';
+import { readBounded } from './bounded.js';
 import { classifyEngineError, EngineError, PERMISSION_FIX } from './errors.js';
 import { GetPool, isTimeout, type GetAnswer } from './http-get.js';
 import { DialStdioAgent, type ChannelOpener } from './ssh-agent.js';
@@ -27,11 +27,7 @@ export function targetLabel(target: EngineTarget): string {
 
 export class UnsupportedDockerHost extends Error {}
 
-/**
- * docker-modem renders every request's options with util.inspect (showHidden, unlimited depth)
- * for its debug log, even when that log is off; with an agent in the options that walks every
- * pooled socket, which costs seconds at 50 parallel stats requests. A short rendering instead.
- */
+/** An agent that prints as its name: error messages and debug output never walk its sockets. */
 class QuietAgent extends Agent {
   constructor(private readonly name: string, options: AgentOptions) {
     super(options);
@@ -98,13 +94,8 @@ function deadline(signal: AbortSignal | undefined, timeoutMs: number) {
   };
 }
 
-type DialOptions = Parameters<Docker['modem']['dial']>[0];
-
-type DockerOptions = Docker.DockerOptions & { agent: Agent };
-type Modem = Docker['modem'];
-
 /**
- * `path?query` as docker-modem would build it for the values used here: strings, numbers and
+ * `path?query` as the engine's clients build it for the values used here: strings, numbers and
  * booleans as they are, objects (filters) as JSON.
  */
 export function withQuery(path: string, query: Record<string, unknown>): string {
@@ -117,34 +108,35 @@ export function withQuery(path: string, query: Record<string, unknown>): string 
   return path + out;
 }
 
-/** A GET's answer: the JSON of a 200 (its text when it is not JSON, as docker-modem gives it), else an error with the engine's message. */
-function decode(answer: GetAnswer, where: string): unknown {
-  const text = answer.body.toString('utf8');
-  let json: unknown = text;
+/** An answer's body as JSON, or its text when it is not JSON. */
+function jsonOf(body: Buffer): unknown {
+  const text = body.toString('utf8');
   try {
-    json = text ? JSON.parse(text) : null;
+    return text ? JSON.parse(text) : null;
   } catch {
-    // not JSON: the text itself
+    return text;
   }
-  if (answer.status === 200) return json;
-  const error = Object.assign(new Error(`(HTTP code ${answer.status}) unexpected`), { statusCode: answer.status, json });
-  return classifyEngineError(error, where);
 }
 
-/**
- * dockerode with our own http.Agent (docker-modem takes `agent`; @types/dockerode does not list
- * it), loaded on first use: dockerode pulls in gRPC for BuildKit sessions, which costs the
- * console's start more than a hundred milliseconds and is never used here.
- */
-function loadModem(options: DockerOptions): Promise<Modem> {
-  return import('dockerode').then(({ default: DockerClass }) => new DockerClass(options).modem);
+/** The engine's error answer (its JSON message) as an EngineError. */
+function answerError(status: number, body: Buffer, where: string): EngineError {
+  return classifyEngineError(Object.assign(new Error(`(HTTP code ${status}) unexpected`), { statusCode: status, json: jsonOf(body) }), where);
 }
+
+/** A GET's answer: the JSON of a 200, else an error with the engine's message. */
+function decode(answer: GetAnswer, where: string): unknown {
+  if (answer.status === 200) return jsonOf(answer.body);
+  return answerError(answer.status, answer.body, where);
+}
+
+/** An action's answer and an error answer are read for a message only: a few kilobytes say it. */
+const MESSAGE_BYTES = 64 * 1024;
 
 export class DockerEngine {
   readonly label: string;
   readonly host: string;
-  private readonly options: DockerOptions;
-  private modemLoad: Promise<Modem> | null = null;
+  /** Where node:http connects (the agent makes the connection over SSH). */
+  private readonly connectTo: RequestOptions;
   private readonly agent: Agent;
   /** The frequent GETs on the socket or tcp:// (over SSH they go through the agent). */
   private readonly pool: GetPool | null;
@@ -157,19 +149,17 @@ export class DockerEngine {
     if (target.kind === 'ssh') {
       const prefix = target.socketPath ? `DOCKER_HOST=${shellQuote(`unix://${target.socketPath}`)} ` : '';
       this.agent = new DialStdioAgent(target.via, `${prefix}${target.dockerCommand} system dial-stdio`, options.connectTimeoutMs ?? 8000, { maxSockets: options.maxSockets ?? 6 });
-      // The host name in the URL is never resolved: the agent makes every connection.
-      this.options = { host: 'docker', port: 80, protocol: 'http', agent: this.agent, socketPath: undefined };
+      // The host name is never resolved: the agent makes every connection.
+      this.connectTo = { host: 'docker', port: 80, agent: this.agent };
       this.pool = null;
     } else if (target.kind === 'tcp') {
       this.agent = new QuietAgent(this.label, { keepAlive: true, maxSockets: options.maxSockets ?? 64 });
-      this.options = { host: target.hostname, port: target.port, protocol: 'http', agent: this.agent, socketPath: undefined };
+      this.connectTo = { host: target.hostname.replace(/^\[(.*)\]$/, '$1'), port: target.port, agent: this.agent };
       this.pool = new GetPool({ host: target.hostname.replace(/^\[(.*)\]$/, '$1'), port: target.port }, `${target.hostname}:${target.port}`, options.maxSockets ?? 64);
     } else {
       this.agent = new QuietAgent(this.label, { keepAlive: true, maxSockets: options.maxSockets ?? 128 });
       this.pool = new GetPool({ path: target.socketPath }, 'docker', options.maxSockets ?? 128);
-      // host and port set to undefined on purpose: docker-modem would otherwise take them from
-      // DOCKER_HOST in the environment and ignore the socket.
-      this.options = { socketPath: target.socketPath, host: undefined, port: undefined, protocol: 'http', agent: this.agent };
+      this.connectTo = { socketPath: target.socketPath, agent: this.agent };
     }
   }
 
@@ -194,21 +184,12 @@ export class DockerEngine {
     return result;
   }
 
-  /** A GET through the agent (SSH dial-stdio channels), read whole. */
+  /** A GET through the agent (SSH dial-stdio channels), read whole (bounded). */
   private async getViaAgent(path: string, options: CallOptions): Promise<GetAnswer> {
     const dl = deadline(options.signal, options.timeoutMs);
     try {
-      return await new Promise<GetAnswer>((resolve, reject) => {
-        const req = httpRequest({ agent: this.agent, host: 'docker', port: 80, path, method: 'GET', signal: dl.signal }, (res) => {
-          const parts: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => parts.push(chunk));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts) }));
-          res.on('error', reject);
-          res.on('aborted', () => reject(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })));
-        });
-        req.on('error', reject);
-        req.end();
-      });
+      const res = await this.send('GET', path, dl.signal);
+      return { status: res.statusCode ?? 0, body: await readBounded(res, path) };
     } catch (error) {
       throw await this.explain(error, dl.timedOut(), options.timeoutMs);
     } finally {
@@ -221,13 +202,21 @@ export class DockerEngine {
    * stopped); anything else is an EngineError.
    */
   async post(path: string, query: Record<string, unknown>, options: CallOptions): Promise<204 | 304> {
+    const dl = deadline(options.signal, options.timeoutMs);
+    const full = withQuery(path, query);
+    let answer: GetAnswer;
     try {
-      await this.dial({ path: `${path}?`, method: 'POST', options: { _query: query, _body: {} }, statusCodes: { 204: true, 200: true } }, options);
-      return 204;
+      const res = await this.send('POST', full, dl.signal);
+      const status = res.statusCode ?? 0;
+      answer = { status, body: await readBounded(res, full, MESSAGE_BYTES) };
     } catch (error) {
-      if (error instanceof EngineError && error.statusCode === 304) return 304;
-      throw error;
+      throw await this.explain(error, dl.timedOut(), options.timeoutMs);
+    } finally {
+      dl.done();
     }
+    if (answer.status === 204 || answer.status === 200) return 204;
+    if (answer.status === 304) return 304;
+    throw answerError(answer.status, answer.body, this.label);
   }
 
   /**
@@ -235,8 +224,8 @@ export class DockerEngine {
    * the deadline; the caller reads it and ends it with `signal` or `destroy()`.
    */
   async stream(path: string, query: Record<string, unknown>, options: CallOptions): Promise<IncomingMessage> {
-    // The deadline covers the answer's headers only; the caller's signal ends the stream for
-    // as long as it runs.
+    // The deadline covers the answer's headers (and an error answer's body) only; the caller's
+    // signal ends the stream for as long as it runs.
     const controller = new AbortController();
     const { signal } = options;
     const onAbort = () => controller.abort(signal?.reason);
@@ -247,14 +236,10 @@ export class DockerEngine {
       timedOut = true;
       controller.abort(new Error('timeout'));
     }, options.timeoutMs);
+    const full = withQuery(path, query);
     try {
-      const modem = await this.modem();
-      const res = await new Promise<IncomingMessage>((resolve, reject) => {
-        modem.dial({ path: `${path}?`, method: 'GET', options: query, statusCodes: { 200: true }, isStream: true, abortSignal: controller.signal }, (error, result) => {
-          if (error) reject(error);
-          else resolve(result as IncomingMessage);
-        });
-      });
+      const res = await this.send('GET', full, controller.signal);
+      if (res.statusCode !== 200) throw answerError(res.statusCode ?? 0, await readBounded(res, full, MESSAGE_BYTES), this.label);
       res.once('close', () => signal?.removeEventListener('abort', onAbort));
       return res;
     } catch (error) {
@@ -265,6 +250,15 @@ export class DockerEngine {
     }
   }
 
+  /** One request; resolves when the answer's headers are in. */
+  private send(method: 'GET' | 'POST', path: string, signal: AbortSignal): Promise<IncomingMessage> {
+    return new Promise<IncomingMessage>((resolve, reject) => {
+      const req = httpRequest({ ...this.connectTo, method, path, signal, headers: { 'user-agent': 'homeops' } }, resolve);
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
   async version(options: CallOptions): Promise<EngineVersion> {
     const body = await this.getJson('/version', {}, options);
     const o = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
@@ -272,32 +266,10 @@ export class DockerEngine {
     return { version: text(o.Version), apiVersion: text(o.ApiVersion), os: text(o.Os) };
   }
 
-  private modem(): Promise<Modem> {
-    this.modemLoad ??= loadModem(this.options);
-    return this.modemLoad;
-  }
-
   /** Drops every pooled connection (and every dial-stdio channel). */
   close(): void {
     this.agent.destroy();
     this.pool?.destroy();
-  }
-
-  private async dial(request: DialOptions, options: CallOptions): Promise<unknown> {
-    const dl = deadline(options.signal, options.timeoutMs);
-    try {
-      const modem = await this.modem();
-      return await new Promise<unknown>((resolve, reject) => {
-        modem.dial({ ...request, abortSignal: dl.signal }, (error, result) => {
-          if (error) reject(error);
-          else resolve(result);
-        });
-      });
-    } catch (error) {
-      throw await this.explain(error, dl.timedOut(), options.timeoutMs);
-    } finally {
-      dl.done();
-    }
   }
 
   /** An EngineError for this engine; over SSH, what the dial-stdio command said on stderr. */

@@ -1,5 +1,6 @@
 // What went wrong talking to a Docker engine, in words a user can act on. Transport failures
 // (no socket, permission, engine gone) are told apart from the engine's own answers (404, 409).
+import { TOO_LARGE } from './bounded.js';
 
 export type EngineErrorKind =
   /** Nothing listens where the engine should be (no socket, connection refused). */
@@ -12,6 +13,8 @@ export type EngineErrorKind =
   | 'aborted'
   /** The engine answered with an HTTP error (404 no such container, 409 conflict, 500). */
   | 'api'
+  /** The engine's answer was larger than is read from an engine (bounded.ts): not read. */
+  | 'too-large'
   /** Something else: a bad answer, an unsupported DOCKER_HOST. */
   | 'other';
 
@@ -38,7 +41,7 @@ function messageOf(json: unknown, fallback: string): string {
 }
 
 /**
- * Turns what docker-modem or the HTTP layer threw into an EngineError naming `where`
+ * Turns what the HTTP layer threw (or an engine error answer) into an EngineError naming `where`
  * (`unix:///var/run/docker.sock`, `nas over SSH`). `timedOut` tells an expired deadline apart
  * from the caller's own abort, which look the same to the HTTP layer.
  */
@@ -68,6 +71,8 @@ export function classifyEngineError(error: unknown, where: string, options: { ti
       return new EngineError('lost', `Docker engine at ${where} closed the connection`);
     case 'ETIMEDOUT':
       return new EngineError('timeout', `Docker engine at ${where} did not answer (${e.message})`);
+    case TOO_LARGE:
+      return new EngineError('too-large', `Docker engine at ${where}: ${e.message}`);
     default:
       break;
   }

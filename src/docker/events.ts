@@ -2,6 +2,7 @@
 // restart reaches the console within a second instead of at the next poll. Reconnects with
 // backoff when the engine goes away, and says so, because events may have been missed.
 import type { IncomingMessage } from 'node:http';
+import { MAX_LINE_BYTES } from './bounded.js';
 import type { DockerEngine } from './engine.js';
 import { EngineError } from './errors.js';
 
@@ -44,15 +45,27 @@ export function parseEvent(line: string): ContainerEvent | null {
   return { id, name: typeof attributes.name === 'string' ? attributes.name : null, action, health, time: nano ?? seconds ?? Date.now() };
 }
 
-/** Cuts a byte stream into lines (the engine sends one JSON object per line). */
+/** An event line longer than any event: the engine is not sending events (LineBuffer.push). */
+export class LineTooLong extends Error {}
+
+/**
+ * Cuts a byte stream into lines (the engine sends one JSON object per line). A line that grows
+ * past `maxLine` bytes without ending is no event: LineTooLong, rather than holding it all.
+ */
 export class LineBuffer {
   private rest = '';
   private readonly decoder = new TextDecoder();
+
+  constructor(private readonly maxLine = MAX_LINE_BYTES) {}
 
   push(chunk: Buffer): string[] {
     const text = this.rest + this.decoder.decode(chunk, { stream: true });
     const lines = text.split('\n');
     this.rest = lines.pop() ?? '';
+    if (this.rest.length > this.maxLine || lines.some((l) => l.length > this.maxLine)) {
+      this.rest = '';
+      throw new LineTooLong(`an event line longer than ${Math.round(this.maxLine / 1024)} KB`);
+    }
     return lines.filter((l) => l.trim() !== '');
   }
 }
@@ -131,7 +144,14 @@ export class EventWatcher {
       if (this.running && !controller.signal.aborted) this.dropped(error);
     };
     res.on('data', (chunk: Buffer) => {
-      for (const line of lines.push(chunk)) {
+      let got: string[];
+      try {
+        got = lines.push(chunk);
+      } catch (error) {
+        end(new EngineError('too-large', `Docker engine at ${this.engine.label} sent ${(error as Error).message} on its event stream; dropped it`));
+        return;
+      }
+      for (const line of got) {
         const event = parseEvent(line);
         if (event) this.onEvent(event);
       }

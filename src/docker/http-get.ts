@@ -7,6 +7,7 @@
 // Used for the engine's unix socket and tcp://; over SSH the channels go through the
 // dial-stdio agent (ssh-agent.ts), whose pool also keeps under sshd's session limit.
 import { createConnection, type Socket } from 'node:net';
+import { answerTooLarge, declaredLength, MAX_ANSWER_BYTES } from './bounded.js';
 
 export type GetAnswer = { status: number; body: Buffer };
 
@@ -42,7 +43,9 @@ type Mode = 'head' | 'length' | 'chunk-size' | 'chunk-data' | 'chunk-end' | 'tra
 
 /**
  * One HTTP/1.1 response, parsed incrementally from whatever pieces the connection delivers.
- * The pieces may be reused by the caller once `push` returns: what is kept is copied.
+ * The pieces may be reused by the caller once `push` returns: what is kept is copied. A body
+ * over `maxBody` is an error: refused from its Content-Length before anything is allocated,
+ * or as soon as a chunked or read-until-close body passes it.
  */
 export class ResponseParser {
   status = 0;
@@ -59,6 +62,9 @@ export class ResponseParser {
   private filled = 0;
   private readonly parts: Buffer[] = [];
   private size = 0;
+
+  /** `path`: what was asked, for the error that names it. */
+  constructor(private readonly path = '/', private readonly maxBody = MAX_ANSWER_BYTES) {}
 
   get done(): boolean {
     return this.mode === 'done';
@@ -166,6 +172,7 @@ export class ResponseParser {
 
   private keep(data: Buffer, from: number, to: number): void {
     if (to <= from) return;
+    if (this.size + (to - from) > this.maxBody) throw answerTooLarge(this.path, this.maxBody, null);
     this.parts.push(Buffer.from(data.subarray(from, to)));
     this.size += to - from;
   }
@@ -183,8 +190,7 @@ export class ResponseParser {
       const to = lower.indexOf('\r\n', from);
       return lower.slice(from, to < 0 ? lower.length : to).trim();
     };
-    const lengthText = header('content-length');
-    const length = lengthText === null || !/^\d+$/.test(lengthText) ? null : Number(lengthText);
+    const length = declaredLength(header('content-length'));
     const chunked = /\bchunked\b/.test(header('transfer-encoding') ?? '');
     const connection = header('connection') ?? '';
     const close = /\bclose\b/.test(connection) || (match[1] === '0' && !/\bkeep-alive\b/.test(connection));
@@ -198,6 +204,7 @@ export class ResponseParser {
     if (status === 204 || status === 304) this.mode = 'done';
     else if (chunked) this.mode = 'chunk-size';
     else if (length !== null) {
+      if (length > this.maxBody) throw answerTooLarge(this.path, this.maxBody, length);
       this.left = length;
       this.whole = Buffer.allocUnsafe(length);
       this.mode = length === 0 ? 'done' : 'length';
@@ -358,7 +365,7 @@ export class GetPool {
         const conn = this.take();
         current = conn;
         const reused = conn.uses > 0;
-        const pending: Pending = { parser: new ResponseParser(), resolve: () => {}, reject: () => {}, answered: false };
+        const pending: Pending = { parser: new ResponseParser(path), resolve: () => {}, reject: () => {}, answered: false };
         try {
           const answer = await new Promise<GetAnswer>((resolve, reject) => {
             pending.resolve = resolve;

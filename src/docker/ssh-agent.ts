@@ -1,4 +1,4 @@
-// dockerode over SSH without a handshake per call: an http.Agent whose connections are
+// The engine over SSH without a handshake per call: an http.Agent whose connections are
 // `docker system dial-stdio` channels on the host's one pooled ssh2 connection (src/hosts/ssh.ts).
 // Keep-alive reuses a channel for the next request; maxSockets keeps us under sshd's MaxSessions.
 import { Agent, type AgentOptions, type ClientRequestArgs } from 'node:http';
@@ -65,7 +65,7 @@ export class DialStdioAgent extends Agent {
     return undefined;
   }
 
-  /** docker-modem inspects each request's options (this agent included) for its debug log. */
+  /** Printed as its name: an error or a debug print of a request's options never walks its channels. */
   [inspect.custom](): string {
     return `DialStdioAgent(${this.host.name})`;
   }

@@ -78,24 +78,52 @@ export function fingerprint(blob: Buffer): string {
 export type HostKeyVerdict =
   | { kind: 'known'; line: number }
   | { kind: 'unknown' }
-  | { kind: 'changed'; line: number }
+  | { kind: 'changed'; line: number; keyType: string }
   | { kind: 'revoked'; line: number };
 
+/** The names a host's key is looked up under: "[host]:port" first, then the bare host for a port other than 22. */
+function lookupNames(host: string, port: number): { primary: string; fallback: string | null } {
+  return { primary: knownHostName(host, port), fallback: port === 22 ? null : host };
+}
+
+function entriesFor(entries: readonly KnownHostEntry[], name: string): KnownHostEntry[] {
+  return entries.filter((e) => e.marker === null && entryMatches(e, name));
+}
+
 /**
- * Looks the server's key up for `name` ("host" or "[host]:port"). A key of the same type that
- * differs is "changed", always refused; no entry at all is "unknown".
+ * Looks the server's key up as OpenSSH's check_host_key does. Any known key for the host that is
+ * not this one, of whatever type, makes it "changed": accept-new only ever adds a key for a host
+ * that has none, so a server that stops showing the type we know cannot slip in a new one. A
+ * port other than 22 with no entry of its own falls back to the bare host's entries, but only to
+ * accept the very same key (as ssh does); otherwise the host is "unknown".
  */
-export function checkHostKey(entries: readonly KnownHostEntry[], name: string, blob: Buffer): HostKeyVerdict {
+export function checkHostKey(entries: readonly KnownHostEntry[], host: string, port: number, blob: Buffer): HostKeyVerdict {
   const key = blob.toString('base64');
-  const type = keyTypeOf(blob);
   const revoked = entries.find((e) => e.marker === 'revoked' && e.key === key);
   if (revoked) return { kind: 'revoked', line: revoked.line };
-  const forHost = entries.filter((e) => e.marker === null && entryMatches(e, name));
+  const names = lookupNames(host, port);
+  const forHost = entriesFor(entries, names.primary);
   const same = forHost.find((e) => e.key === key);
   if (same) return { kind: 'known', line: same.line };
-  const changed = forHost.find((e) => e.keyType === type);
-  if (changed) return { kind: 'changed', line: changed.line };
+  const other = forHost[0];
+  if (other) return { kind: 'changed', line: other.line, keyType: other.keyType };
+  if (names.fallback !== null) {
+    const bare = entriesFor(entries, names.fallback).find((e) => e.key === key);
+    if (bare) return { kind: 'known', line: bare.line };
+  }
   return { kind: 'unknown' };
+}
+
+/**
+ * The key types already known for the host, in file order. Offered first in the handshake, as
+ * OpenSSH orders its host key algorithms, so that a server holding several keys shows the one we
+ * know rather than one that would read as a change.
+ */
+export function knownKeyTypes(entries: readonly KnownHostEntry[], host: string, port: number): string[] {
+  const names = lookupNames(host, port);
+  let forHost = entriesFor(entries, names.primary);
+  if (forHost.length === 0 && names.fallback !== null) forHost = entriesFor(entries, names.fallback);
+  return [...new Set(forHost.map((e) => e.keyType))];
 }
 
 export function knownHostsLine(name: string, blob: Buffer): string {

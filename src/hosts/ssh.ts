@@ -18,7 +18,8 @@ function loadSsh2(): Promise<Ssh2> {
 import type { HostConfig } from '../config/schema.js';
 import { expandHome, type Env } from '../config/paths.js';
 import { commandLine, ExecError, shellQuote, validTag, type Command, type ExecOptions, type ExecResult, type FileOptions, type FileStat, type Host } from './host.js';
-import { checkHostKey, fingerprint, keyTypeOf, knownHostName, knownHostsLine, parseKnownHosts } from './known-hosts.js';
+import { checkHostKey, fingerprint, keyTypeOf, knownHostName, knownHostsLine, knownKeyTypes, parseKnownHosts } from './known-hosts.js';
+import { hostKeyAlgorithmsFor, loadIdentity } from './identity.js';
 import { parseSshConfig, resolveAlias } from './ssh-config.js';
 
 export type SshTarget = {
@@ -70,9 +71,10 @@ export function resolveSshTarget(name: string, host: HostConfig, env: Env): SshT
  * running), no route or timed out (the machine is off), the name not resolved, no handshake (it
  * accepts and never speaks SSH), authentication refused. The system's own code stays in brackets.
  */
-export function connectFailure(error: Error & { level?: string; code?: string }, target: Pick<SshTarget, 'user' | 'host' | 'port' | 'connectTimeoutMs'>): string {
+export function connectFailure(error: Error & { level?: string; code?: string }, target: Pick<SshTarget, 'user' | 'host' | 'port' | 'connectTimeoutMs'>, keyProblem: string | null = null): string {
   const where = `${target.host}:${target.port}`;
-  if (error.level === 'client-authentication') return `authentication as ${target.user} refused: ${error.message}`;
+  // Why the configured keys were not offered (too open, encrypted without an agent) says more than ssh2's "All configured authentication methods failed".
+  if (error.level === 'client-authentication') return `authentication as ${target.user} refused: ${keyProblem ?? error.message}`;
   if (/Timed out while waiting for handshake/i.test(error.message)) return `no SSH handshake within ${target.connectTimeoutMs} ms`;
   switch (error.code) {
     case 'ECONNREFUSED':
@@ -352,18 +354,14 @@ export class SshHost implements Host {
     });
   }
 
-  private privateKey(utils: Ssh2['utils']): Buffer | undefined {
-    for (const file of this.target.identityFiles) {
-      try {
-        const data = readFileSync(file);
-        const parsed = utils.parseKey(data);
-        // Keys that need a passphrase are left to the agent.
-        if (!(parsed instanceof Error)) return data;
-      } catch {
-        // missing or unreadable: try the next
-      }
+  /** Key types known_hosts already holds for this host; none when it cannot be read (the verifier says why). */
+  private knownTypes(): string[] {
+    const { target } = this;
+    try {
+      return knownKeyTypes(parseKnownHosts(readFileSync(target.knownHostsFile, 'utf8')), target.host, target.port);
+    } catch {
+      return [];
     }
-    return undefined;
   }
 
   private verifyHostKey(blob: Buffer): boolean {
@@ -376,12 +374,13 @@ export class SshHost implements Host {
       this.hostKeyProblem = `cannot read ${target.knownHostsFile} (${(error as Error).message}); refusing to connect without checking the host key`;
       return false;
     }
-    const verdict = checkHostKey(parseKnownHosts(text), name, blob);
+    const verdict = checkHostKey(parseKnownHosts(text), target.host, target.port, blob);
     const print = `${keyTypeOf(blob)} ${fingerprint(blob)}`;
     const where = `${target.host}:${target.port}`;
     if (verdict.kind === 'known') return true;
     if (verdict.kind === 'changed') {
-      this.hostKeyProblem = `HOST KEY CHANGED for ${this.name} (${where}): the server now shows ${print}, unlike line ${verdict.line} of ${target.knownHostsFile}. Refusing to connect. If the machine was reinstalled, remove the old key with: ssh-keygen -R '${name}' -f ${target.knownHostsFile}`;
+      const known = verdict.keyType === keyTypeOf(blob) ? '' : ` (an ${verdict.keyType} key)`;
+      this.hostKeyProblem = `HOST KEY CHANGED for ${this.name} (${where}): the server now shows ${print}, unlike line ${verdict.line} of ${target.knownHostsFile}${known}. Refusing to connect. If the machine was reinstalled, remove the old key with: ssh-keygen -R '${name}' -f ${target.knownHostsFile}`;
       return false;
     }
     if (verdict.kind === 'revoked') {
@@ -406,6 +405,7 @@ export class SshHost implements Host {
   private async connect(): Promise<Connected> {
     const { target } = this;
     const { Client, utils } = await loadSsh2();
+    const identity = loadIdentity(target.identityFiles, (data) => !(utils.parseKey(data) instanceof Error), target.agent !== undefined);
     return new Promise<Connected>((resolve, reject) => {
       const client = new Client();
       this.hostKeyProblem = null;
@@ -440,7 +440,7 @@ export class SshHost implements Host {
           return;
         }
         if (this.hostKeyProblem) fail(this.hostKeyProblem, true);
-        else fail(connectFailure(error, target), false);
+        else fail(connectFailure(error, target, identity.problem), false);
       });
       client.on('close', () => {
         if (this.connected?.client === client) {
@@ -454,12 +454,13 @@ export class SshHost implements Host {
         host: target.host,
         port: target.port,
         username: target.user,
-        privateKey: this.privateKey(utils),
+        privateKey: identity.key,
         agent: target.agent,
         readyTimeout: target.connectTimeoutMs,
         keepaliveInterval: target.keepaliveMs,
         keepaliveCountMax: 3,
         hostVerifier: (key: Buffer) => this.verifyHostKey(key),
+        algorithms: { serverHostKey: hostKeyAlgorithmsFor(this.knownTypes()) },
       };
       try {
         client.connect(config);

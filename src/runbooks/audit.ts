@@ -1,8 +1,10 @@
 // The audit log: one JSON object per line, appended and flushed to disk (fsync) line by line,
 // readable by the owner only. A run writes a run-start line, one line per step and a run-end
-// line; what it records has already been through the redactor.
+// line; what it records has already been through the redactor. A change made outside a runbook
+// (src/actions/) writes an action-start and an action-end line to the same log.
 import { closeSync, constants, fstatSync, fsyncSync, readSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { ActionResult, AuditActionLine } from '../actions/audit-lines.js';
 import type { Env } from '../config/paths.js';
 import { openPrivate, privateDir } from '../config/private-files.js';
 import { stateDir } from './state-dir.js';
@@ -58,7 +60,7 @@ export type AuditRunEnd = {
   message?: string;
 };
 
-export type AuditEntry = AuditRunStart | AuditStep | AuditRunEnd;
+export type AuditEntry = AuditRunStart | AuditStep | AuditRunEnd | AuditActionLine;
 
 export const OUTPUT_TAIL_BYTES = 2048;
 
@@ -92,16 +94,22 @@ export class AuditLog {
 }
 
 export type RunHistoryEntry = {
+  /** A runbook's run, or an action (a change made outside a runbook: a container restarted, Pi-hole blocking). */
+  kind: 'run' | 'action';
+  /** The run's id, or the action's. */
   runId: string;
+  /** The runbook; for an action, what kind it is (container.restart, pihole.blocking). */
   runbook: string;
+  /** An action's change in words ("Restart web on workstation"); null for a run. */
+  what: string | null;
   /** The part run alone; null: the whole runbook. */
   part: string | null;
   user: string;
   machine: string;
   startedAt: string;
   endedAt: string | null;
-  /** 'unfinished' when the log has no end for it (it is running, or the process died). */
-  status: AuditRunEnd['status'] | 'unfinished';
+  /** 'unfinished' when the log has no end for it (it is running, or the process died); 'partial' for an action that changed some of its targets. */
+  status: AuditRunEnd['status'] | ActionResult | 'unfinished';
   durationMs: number | null;
   failedStep: string | null;
   message: string | null;
@@ -109,8 +117,9 @@ export type RunHistoryEntry = {
   resumed: boolean;
 };
 
-/** How a run is named in the history: the runbook, with the part when it ran one alone. */
-export function runLabel(run: Pick<RunHistoryEntry, 'runbook' | 'part'>): string {
+/** How a run is named in the history: the runbook, with the part when it ran one alone; an action as such. */
+export function runLabel(run: Pick<RunHistoryEntry, 'kind' | 'runbook' | 'part' | 'what'>): string {
+  if (run.kind === 'action') return `action: ${run.what ?? run.runbook}`;
   return run.part ? `${run.runbook}/${run.part}` : run.runbook;
 }
 
@@ -151,10 +160,26 @@ export function readAuditLog(path: string): AuditEntry[] {
   return entries;
 }
 
-/** The last runs, newest first, from the audit log. */
-export function readHistory(env: Env, options: { limit?: number; runbook?: string } = {}): RunHistoryEntry[] {
+/**
+ * The last runs and actions, newest first, from the audit log. `runbook` keeps that runbook's
+ * runs only; `actions: false` leaves the actions out.
+ */
+export function readHistory(env: Env, options: { limit?: number; runbook?: string; actions?: boolean } = {}): RunHistoryEntry[] {
   const runs = new Map<string, RunHistoryEntry>();
   for (const entry of readAuditLog(auditLogPath(env))) {
+    if (entry.event === 'action-start' || entry.event === 'action-end') {
+      if (options.runbook || options.actions === false) continue;
+      if (entry.event === 'action-start') {
+        runs.set(entry.runId, {
+          kind: 'action', runId: entry.runId, runbook: entry.action, what: entry.what, part: null, user: entry.user, machine: entry.machine,
+          startedAt: entry.time, endedAt: null, status: 'unfinished', durationMs: null, failedStep: null, message: null, steps: 0, resumed: false,
+        });
+      } else {
+        const action = runs.get(entry.runId);
+        if (action) Object.assign(action, { endedAt: entry.time, status: entry.result, durationMs: entry.durationMs, message: entry.message });
+      }
+      continue;
+    }
     if (options.runbook && entry.runbook !== options.runbook) continue;
     let run = runs.get(entry.runId);
     if (entry.event === 'run-start') {
@@ -169,7 +194,7 @@ export function readHistory(env: Env, options: { limit?: number; runbook?: strin
         continue;
       }
       run = {
-        runId: entry.runId, runbook: entry.runbook, part: entry.part ?? null, user: entry.user, machine: entry.machine, startedAt: entry.time,
+        kind: 'run', runId: entry.runId, runbook: entry.runbook, what: null, part: entry.part ?? null, user: entry.user, machine: entry.machine, startedAt: entry.time,
         endedAt: null, status: 'unfinished', durationMs: null, failedStep: null, message: null, steps: 0, resumed: Boolean(entry.resumedAt),
       };
       runs.set(entry.runId, run);

@@ -3,6 +3,7 @@
 // failure that stops the run, the rollback steps; on abort, the running step is stopped (on
 // the remote host too) and nothing else runs.
 import { randomBytes } from 'node:crypto';
+import { readOnlyRunbookMessage, READ_ONLY_MODE } from '../actions/guard.js';
 import type { Config } from '../config/schema.js';
 import type { Env } from '../config/paths.js';
 import { formatDuration } from '../config/units.js';
@@ -62,7 +63,7 @@ export class RunInterruption extends Error {
 
 export class ReadOnlyError extends Error {
   constructor(runbook: string, reason: string) {
-    super(`${runbook} is dangerous (it changes things) and ${reason}; nothing was run`);
+    super(readOnlyRunbookMessage(runbook, reason));
     this.name = 'ReadOnlyError';
   }
 }
@@ -134,7 +135,7 @@ export async function runPlan(plan: RunPlan, deps: RunDeps, options: { resume?: 
   const now = deps.now ?? Date.now;
   const machine = deps.machine ?? thisMachine(now());
   const user = deps.user ?? currentUser(deps.env);
-  if (deps.readOnly && runbook.dangerous) throw new ReadOnlyError(runbook.id, 'homeops is in read-only mode (--read-only or readOnly: true in the config)');
+  if (deps.readOnly && runbook.dangerous) throw new ReadOnlyError(runbook.id, `homeops is in ${READ_ONLY_MODE}`);
   const startIndex = options.resume ? resumePoint(plan, options.resume) : 0;
   const started = now();
   const runId = options.resume?.runId ?? newRunId(runbook.id, started);

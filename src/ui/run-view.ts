@@ -3,6 +3,7 @@
 // reducer; every change gives a new object, and parts that did not change are kept.
 import type { Phase, RunEvent, StepState, StepView } from '../runbooks/events.js';
 import { lastRedraw } from '../terminal/terminal-safe.js';
+import { splitOutput } from '../runbooks/output-lines.js';
 
 export type RunStepRow = {
   id: string;
@@ -105,9 +106,7 @@ function withStep(view: RunView, phase: Phase, stepId: string, patch: Partial<Ru
 
 /** Adds a chunk of a stream's output: whole lines are kept, the rest waits for its newline. */
 export function addOutput(output: StepOutput, stream: OutputStream, chunk: string): StepOutput {
-  const text = output.partial[stream] + chunk;
-  const parts = text.split('\n');
-  const rest = parts.pop() ?? '';
+  const { lines: parts, rest } = splitOutput(output.partial[stream], chunk);
   if (parts.length === 0) return { ...output, partial: { ...output.partial, [stream]: rest } };
   // A progress bar redraws its line with \r: the line shows what it says last.
   const added = parts.map((line): OutputLine => ({ stream, text: lastRedraw(line) }));

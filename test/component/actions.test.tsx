@@ -4,7 +4,6 @@
 // mode with the reason; the logs view; Pi-hole blocking; the status bar's result message.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { ActionResult, ContainerActions, ContainerRef } from '../../src/docker/actions.js';
-import { READ_ONLY_REASON } from '../../src/docker/actions.js';
 import type { LogLine } from '../../src/docker/frames.js';
 import type { BlockingOutcome, BlockingRequest, PiholeTarget } from '../../src/probes/pihole/blocking.js';
 import type { Prompt } from '../../src/ui/console-state.js';
@@ -192,14 +191,14 @@ describe('containers', () => {
   });
 
   it('in read-only mode the actions are refused with the reason, and nothing is asked', async () => {
-    const fake = fakeDocker(READ_ONLY_REASON);
+    const fake = fakeDocker();
     const { controller } = testController(s.config, catalogOf(s.config, {}), { docker: fake.docker, readOnly: true });
     const app = await renderConsole({ source: source(), setup: s, columns: 200, rows: 50, console: controller, intents: controller.intents, readOnly: true });
     await focusContainers(app);
     await app.press(KEY.ctrlR);
     await app.waitForText('refused: read-only mode');
-    expect(statusBar(app.plainFrame())).toMatch(/READ-ONLY · ▲ Restart agent-orchestrator refused: read-only mode \(--read-only or readOnly: true\)/);
-    expect(app.plainFrame()).not.toContain('Restart agent-orchestrator on');
+    expect(statusBar(app.plainFrame())).toMatch(/READ-ONLY · ▲ Restart agent-orchestrator on workstation refused: read-only mode \(--read-only or readOnly: true in the config\)/);
+    expect(app.plainFrame()).not.toContain('Restart agent-orchestrator on workstation?');
     expect(fake.calls).toEqual([]);
   });
 
@@ -258,6 +257,6 @@ describe('DNS blocking', () => {
     const { controller } = testController(s.config, catalogOf(s.config, {}), { dns: { piholes }, readOnly: true });
     const app = await renderConsole({ source: source(), setup: s, columns: 200, rows: 50, console: controller, intents: controller.intents, readOnly: true });
     await app.press('D');
-    await app.waitForText('Disable blocking refused: read-only mode');
+    await app.waitForText('Disable blocking on primary for 5 min refused: read-only mode');
   });
 });

@@ -24,7 +24,7 @@ const never = new AbortController().signal;
 
 /** The containers entry a scenario's Docker recording gives after `reads` reads (stats need two). */
 async function scenarioEntry(name: string, reads = 3): Promise<Panes['containers']> {
-  const access = replayDocker(loadScenario(name), config, { readOnly: true });
+  const access = replayDocker(loadScenario(name), config);
   if (!access) throw new Error(`${name} has no containers.json`);
   const probe = containersProbe(access.read, config);
   let reading: ContainersReading | null = null;

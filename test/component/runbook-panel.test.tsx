@@ -162,8 +162,8 @@ describe('the run panel', () => {
     cs.publish({
       panel: {
         kind: 'history', error: null, entries: [
-          { runId: 'a', runbook: 'dns-failover', part: null, user: 'ana', machine: 'ws', startedAt: '2026-03-01T02:15:03.000Z', endedAt: '2026-03-01T02:16:15.000Z', status: 'failed', durationMs: 72_000, failedStep: 'dhcp-to-backup', message: 'exit 4', steps: 4, resumed: false },
-          { runId: 'b', runbook: 'maintenance-window', part: null, user: 'ana', machine: 'ws', startedAt: '2026-02-22T02:00:00.000Z', endedAt: null, status: 'ok', durationMs: 3_600_000, failedStep: null, message: null, steps: 9, resumed: true },
+          { kind: 'run', runId: 'a', runbook: 'dns-failover', what: null, part: null, user: 'ana', machine: 'ws', startedAt: '2026-03-01T02:15:03.000Z', endedAt: '2026-03-01T02:16:15.000Z', status: 'failed', durationMs: 72_000, failedStep: 'dhcp-to-backup', message: 'exit 4', steps: 4, resumed: false },
+          { kind: 'run', runId: 'b', runbook: 'maintenance-window', what: null, part: null, user: 'ana', machine: 'ws', startedAt: '2026-02-22T02:00:00.000Z', endedAt: null, status: 'ok', durationMs: 3_600_000, failedStep: null, message: null, steps: 9, resumed: true },
         ],
       },
     });

@@ -44,12 +44,14 @@ export type Sshd = {
   stop(): Promise<void>;
 };
 
-export async function startSshd(): Promise<Sshd> {
+/** `hostKeyTypes`: the host keys the server holds, ed25519 first by default (known_hosts lists the first). */
+export async function startSshd(options: { hostKeyTypes?: readonly ('ed25519' | 'rsa' | 'ecdsa')[] } = {}): Promise<Sshd> {
+  const hostKeyTypes = options.hostKeyTypes ?? ['ed25519'];
   const dir = mkdtempSync(join(tmpdir(), 'homeops-sshd-'));
   chmodSync(dir, 0o755);
   const user = userInfo().username;
   const port = await freePort();
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'host_ed25519')]);
+  for (const type of hostKeyTypes) execFileSync('ssh-keygen', ['-q', '-t', type, '-N', '', '-f', join(dir, `host_${type}`)]);
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'id_ed25519')]);
   mkdirSync(join(dir, 'keys'));
   writeFileSync(join(dir, 'keys', user), readFileSync(join(dir, 'id_ed25519.pub')));
@@ -59,7 +61,7 @@ export async function startSshd(): Promise<Sshd> {
   writeFileSync(config, [
     `Port ${port}`,
     'ListenAddress 127.0.0.1',
-    `HostKey ${join(dir, 'host_ed25519')}`,
+    ...hostKeyTypes.map((type) => `HostKey ${join(dir, `host_${type}`)}`),
     `PidFile ${join(dir, 'sshd.pid')}`,
     `AuthorizedKeysFile ${join(dir, 'keys')}/%u`,
     'PubkeyAuthentication yes',
@@ -72,7 +74,7 @@ export async function startSshd(): Promise<Sshd> {
     'Subsystem sftp internal-sftp',
     '',
   ].join('\n'));
-  const hostPublicKey = readFileSync(join(dir, 'host_ed25519.pub'), 'utf8').trim();
+  const hostPublicKey = readFileSync(join(dir, `host_${hostKeyTypes[0] ?? 'ed25519'}.pub`), 'utf8').trim();
   const [type, key] = hostPublicKey.split(' ');
   const knownHosts = join(dir, 'known_hosts');
   writeFileSync(knownHosts, `[127.0.0.1]:${port} ${type} ${key}\n`);

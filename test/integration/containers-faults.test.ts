@@ -37,7 +37,7 @@ describe('no engine', () => {
   it('a socket that does not exist: off, "no Docker engine at …"', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'homeops-nodocker-'));
     const socket = join(dir, 'docker.sock');
-    const access = openDocker(configFor(`unix://${socket}`), noHosts, { env: {}, readOnly: false }) as DockerAccess;
+    const access = openDocker(configFor(`unix://${socket}`), noHosts, { env: {} }) as DockerAccess;
     try {
       const error = await failureOf(access.read(never));
       expect(error.status).toBe('off');
@@ -50,13 +50,13 @@ describe('no engine', () => {
 
   it('DOCKER_HOST is used when the endpoint names no socket', async () => {
     const config = configSchema.parse({ hosts: { ws: { local: true } }, plan: { host: 'ws', groups: [{ name: 'a', cores: 1 }] }, docker: { endpoints: [{ host: 'ws' }] } });
-    const access = openDocker(config, noHosts, { env: { DOCKER_HOST: 'unix:///nonexistent/homeops.sock' }, readOnly: false }) as DockerAccess;
+    const access = openDocker(config, noHosts, { env: { DOCKER_HOST: 'unix:///nonexistent/homeops.sock' } }) as DockerAccess;
     try {
       expect((await failureOf(access.read(never))).message).toBe('no Docker engine at unix:///nonexistent/homeops.sock (no such socket)');
     } finally {
       access.close();
     }
-    const unsupported = openDocker(config, noHosts, { env: { DOCKER_HOST: 'ssh://me@nas' }, readOnly: false }) as DockerAccess;
+    const unsupported = openDocker(config, noHosts, { env: { DOCKER_HOST: 'ssh://me@nas' } }) as DockerAccess;
     expect(await failureOf(unsupported.read(never))).toMatchObject({ status: 'off', message: expect.stringContaining('DOCKER_HOST=ssh://me@nas is not supported') });
   });
 });
@@ -80,7 +80,7 @@ describe.runIf(privateDockerdAvailable())('a real engine', () => {
       const { openDocker } = await import(${JSON.stringify(join(ROOT, 'src/docker/access.ts'))});
       const { configSchema } = await import(${JSON.stringify(join(ROOT, 'src/config/schema.ts'))});
       const config = configSchema.parse(${JSON.stringify({ hosts: { ws: { local: true } }, plan: { host: 'ws', groups: [{ name: 'a', cores: 1 }] }, docker: { endpoints: [{ host: 'ws', socket: engine.dockerHost }] } })});
-      const access = openDocker(config, { get() {}, names() { return []; }, closeAll() {}, unreachable: () => [], retryNow() {} }, { env: {}, readOnly: false });
+      const access = openDocker(config, { get() {}, names() { return []; }, closeAll() {}, unreachable: () => [], retryNow() {} }, { env: {} });
       try { await access.read(new AbortController().signal); console.log(JSON.stringify({ ok: true })); }
       catch (e) { console.log(JSON.stringify({ status: e.status, message: e.message })); }
       finally { access.close(); }`;
@@ -100,7 +100,7 @@ describe.runIf(privateDockerdAvailable())('a real engine', () => {
 
   it('the engine going away: last values kept with their age, reconnected when it is back', async () => {
     const config = configFor(engine.dockerHost);
-    const access = openDocker(config, noHosts, { env: {}, readOnly: false }) as DockerAccess;
+    const access = openDocker(config, noHosts, { env: {} }) as DockerAccess;
     const probe = containersProbe(access.read, config);
     // The monitor as the console runs it (its pane ids are the lead's to extend).
     const id = 'containers' as string as PaneId;

@@ -52,7 +52,7 @@ describe.runIf(dockerEngineAvailable() && sshdAvailable())('Docker over SSH (dia
 
   it('reads containers, health, stats and logs through one SSH login', async () => {
     const cfg = config(engine.socket);
-    const access = openDocker(cfg, hosts, { env: {}, readOnly: false }) as DockerAccess;
+    const access = openDocker(cfg, hosts, { env: {} }) as DockerAccess;
     const probe = containersProbe(access.read, cfg);
     try {
       const mine = (r: ContainersReading, name: string) => r.containers.find((c) => c.name === `${prefix}-${name}`);
@@ -77,8 +77,8 @@ describe.runIf(dockerEngineAvailable() && sshdAvailable())('Docker over SSH (dia
   }, 30_000);
 
   it('says why when the remote side has no engine or no docker CLI', async () => {
-    const noEngine = openDocker(config('/nonexistent/docker.sock'), hosts, { env: {}, readOnly: false }) as DockerAccess;
-    const noCli = openDocker(config(engine.socket, 'docker-not-installed'), hosts, { env: {}, readOnly: false }) as DockerAccess;
+    const noEngine = openDocker(config('/nonexistent/docker.sock'), hosts, { env: {} }) as DockerAccess;
+    const noCli = openDocker(config(engine.socket, 'docker-not-installed'), hosts, { env: {} }) as DockerAccess;
     try {
       const first: unknown = await noEngine.read(never).then(() => null, (e: unknown) => e);
       expect(first).toBeInstanceOf(ProbeError);

@@ -391,7 +391,7 @@ describe.runIf(sshdAvailable())('against a real sshd', () => {
     const result = await homeops(rb('history', '--limit', '3'));
     expect(result.code).toBe(0);
     const lines = result.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^STARTED +RUNBOOK +STATUS +DURATION +USER +RUN$/);
+    expect(lines[0]).toMatch(/^STARTED +RUNBOOK OR ACTION +STATUS +DURATION +USER +ID$/);
     expect(lines).toHaveLength(4);
     expect(lines[1]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d +hello +ok /);
     const breaks = await homeops(rb('history', 'breaks'));

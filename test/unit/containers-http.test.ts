@@ -78,6 +78,18 @@ describe('response parser', () => {
     expect(() => parseInPieces('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n', 100)).toThrow(/malformed chunk/);
     expect(() => parseInPieces('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabXY', 100)).toThrow(/malformed chunk/);
   });
+
+  it('a body over its limit is refused: from a Content-Length of 10^12 before any allocation, or as a chunked or until-close body passes it', () => {
+    const huge = new ResponseParser('/containers/json?all=true');
+    expect(() => huge.push(Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 1000000000000\r\n\r\n'))).toThrow('the answer to /containers/json would be 1000000000000 bytes (Content-Length), over the 8 MB read from an engine; not read');
+    const small = (text: string) => {
+      const parser = new ResponseParser('/events', 16);
+      return () => parser.push(Buffer.from(text));
+    };
+    expect(small('HTTP/1.1 200 OK\r\nContent-Length: 16\r\n\r\n0123456789abcdef')()).toBe(true);
+    expect(small('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n0123456789abcdef\r\n1\r\nX\r\n')).toThrow(/reading stopped/);
+    expect(small('HTTP/1.0 200 OK\r\n\r\n0123456789abcdefX')).toThrow(/reading stopped/);
+  });
 });
 
 describe('query strings', () => {

@@ -342,14 +342,18 @@ describe('containers', () => {
     expect(done.busy).toBeNull();
   });
 
-  it('is refused with the engine\'s reason, without asking', async () => {
-    const fake = fakeDocker({ refusal: 'read-only mode (--read-only or readOnly: true): containers are not restarted, stopped or started' });
-    const { controller } = testController(config, books(marker()), { docker: fake.docker });
+  it('is refused in read-only mode, or with the source\'s reason (a demo), without asking', async () => {
+    const fake = fakeDocker();
+    const { controller } = testController(config, books(marker()), { docker: fake.docker, readOnly: true });
     controller.intents.containerAction('stop', target);
-    expect(controller.current().prompt).toBeNull();
-    expect(controller.current().message).toMatchObject({ tone: 'warn' });
-    expect(controller.current().message?.text).toMatch(/^Stop postgres refused: read-only mode/);
-    expect(fake.calls).toEqual([]);
+    const refused = await until(controller, (s) => s.message !== null);
+    expect(refused.prompt).toBeNull();
+    expect(refused.message).toMatchObject({ tone: 'warn', text: 'Stop postgres on workstation refused: read-only mode (--read-only or readOnly: true in the config); nothing was changed' });
+    const demo = fakeDocker({ refusal: 'a demo scenario replays recordings: nothing is restarted, stopped or started' });
+    const replay = testController(config, books(marker()), { docker: demo.docker });
+    replay.controller.intents.containerAction('restart', target);
+    expect((await until(replay.controller, (s) => s.message !== null)).message?.text).toBe('a demo scenario replays recordings: nothing is restarted, stopped or started');
+    expect([...fake.calls, ...demo.calls]).toEqual([]);
   });
 
   it('a no does nothing; a failure is shown', async () => {
@@ -360,8 +364,8 @@ describe('containers', () => {
     expect(fake.calls).toEqual([]);
     controller.intents.containerAction('start', target);
     controller.intents.answer((await until(controller, prompted('confirm'))).prompt?.id ?? -1, 'yes');
-    const failed = await until(controller, (s) => s.message?.tone === 'warn');
-    expect(failed.message?.text).toBe('Start postgres: no Docker engine configured for host nas');
+    const failed = await until(controller, (s) => s.message?.tone === 'crit');
+    expect(failed.message?.text).toBe('Start postgres on workstation: no Docker engine configured for host nas');
   });
 
   it('logs: the last lines, then new ones; closing stops the stream', async () => {
@@ -413,14 +417,15 @@ describe('DNS blocking', () => {
     expect(requests[1]).toEqual({ enabled: true });
   });
 
-  it('is refused in read-only mode, and says when no Pi-hole is configured', () => {
+  it('is refused in read-only mode, and says when no Pi-hole is configured', async () => {
     const ro = testController(config, books(marker()), { dns: { piholes }, readOnly: true });
     ro.controller.intents.setBlocking(false);
-    expect(ro.controller.current().prompt).toBeNull();
-    expect(ro.controller.current().message?.text).toMatch(/^Disable blocking refused: read-only mode/);
+    const refused = await until(ro.controller, (s) => s.message !== null);
+    expect(refused.prompt).toBeNull();
+    expect(refused.message?.text).toMatch(/^Disable blocking on primary and secondary for 5 min refused: read-only mode/);
     const none = testController(config, books(marker()));
     none.controller.intents.setBlocking(false);
-    expect(none.controller.current().message?.text).toBe('no Pi-hole configured (dns.servers[].pihole)');
+    expect((await until(none.controller, (s) => s.message !== null)).message?.text).toBe('no Pi-hole configured (dns.servers[].pihole)');
   });
 
   it('one failing server is reported beside the one that worked', async () => {

@@ -114,7 +114,7 @@ describe('routeKey', () => {
 describe('an open panel owns the keyboard', () => {
   const rows = ['api-gateway', 'nginx', 'postgres'].map((name) => containerRow(name));
   const reading = readingOf(rows);
-  const entry: RunHistoryEntry = { runId: 'r1', runbook: 'dns-failover', part: null, user: 'u', machine: 'm', startedAt: '2026-01-01T00:00:00Z', endedAt: null, status: 'unfinished', durationMs: null, failedStep: null, message: null, steps: 1, resumed: false };
+  const entry: RunHistoryEntry = { kind: 'run', runId: 'r1', runbook: 'dns-failover', what: null, part: null, user: 'u', machine: 'm', startedAt: '2026-01-01T00:00:00Z', endedAt: null, status: 'unfinished', durationMs: null, failedStep: null, message: null, steps: 1, resumed: false };
   const history = { kind: 'history' as const, error: null, entries: [entry] };
   const panels: [string, Partial<ConsoleState>][] = [
     ['the logs', { panel: { kind: 'logs', container: 'api-gateway', host: 'workstation', lines: [], state: 'following', error: null, dropped: 0 } }],

@@ -1,6 +1,7 @@
 import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { checkHostKey, entryMatches, fingerprint, keyTypeOf, knownHostName, knownHostsLine, parseKnownHosts } from '../../src/hosts/known-hosts.js';
+import { checkHostKey, entryMatches, fingerprint, keyTypeOf, knownHostName, knownHostsLine, knownKeyTypes, parseKnownHosts } from '../../src/hosts/known-hosts.js';
+import { hostKeyAlgorithmsFor } from '../../src/hosts/identity.js';
 import { parseSshConfig, resolveAlias } from '../../src/hosts/ssh-config.js';
 
 /** An ssh-ed25519 public key blob (string "ssh-ed25519", then the 32-byte key). */
@@ -51,22 +52,43 @@ describe('known_hosts', () => {
     const salt = Buffer.from('0123456789abcdefghij');
     const hash = (name: string) => createHmac('sha1', salt).update(name).digest('base64');
     const entries = parseKnownHosts(`|1|${salt.toString('base64')}|${hash('[127.0.0.1]:2222')} ssh-ed25519 ${b64}`);
-    expect(checkHostKey(entries, '[127.0.0.1]:2222', key)).toEqual({ kind: 'known', line: 1 });
-    expect(checkHostKey(entries, '127.0.0.1', key)).toEqual({ kind: 'unknown' });
+    expect(checkHostKey(entries, '127.0.0.1', 2222, key)).toEqual({ kind: 'known', line: 1 });
+    expect(checkHostKey(entries, '127.0.0.1', 22, key)).toEqual({ kind: 'unknown' });
   });
 
   it('tells known, unknown, changed and revoked keys apart', () => {
     const entries = parseKnownHosts([`nas ssh-ed25519 ${other.toString('base64')}`, `@revoked * ssh-ed25519 ${ed25519Blob().toString('base64')}`].join('\n'));
-    expect(checkHostKey(entries, 'nas', key)).toEqual({ kind: 'changed', line: 1 });
-    expect(checkHostKey(entries, 'router', key)).toEqual({ kind: 'unknown' });
-    expect(checkHostKey(entries, 'nas', other)).toEqual({ kind: 'known', line: 1 });
+    expect(checkHostKey(entries, 'nas', 22, key)).toEqual({ kind: 'changed', line: 1, keyType: 'ssh-ed25519' });
+    expect(checkHostKey(entries, 'router', 22, key)).toEqual({ kind: 'unknown' });
+    expect(checkHostKey(entries, 'nas', 22, other)).toEqual({ kind: 'known', line: 1 });
     const revoked = parseKnownHosts(`@revoked * ssh-ed25519 ${b64}\nnas ssh-ed25519 ${b64}`);
-    expect(checkHostKey(revoked, 'nas', key)).toEqual({ kind: 'revoked', line: 1 });
+    expect(checkHostKey(revoked, 'nas', 22, key)).toEqual({ kind: 'revoked', line: 1 });
   });
 
-  it('a key of another type for the same host is not a change (ssh may offer either)', () => {
+  it('a key of another type than the one known is a change, as OpenSSH has it (accept-new adds keys only for hosts with none)', () => {
     const entries = parseKnownHosts(`nas ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQ`);
-    expect(checkHostKey(entries, 'nas', key)).toEqual({ kind: 'unknown' });
+    expect(checkHostKey(entries, 'nas', 22, key)).toEqual({ kind: 'changed', line: 1, keyType: 'ssh-rsa' });
+    // Another type alongside the one presented is no change.
+    const both = parseKnownHosts(`nas ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQ\nnas ssh-ed25519 ${b64}`);
+    expect(checkHostKey(both, 'nas', 22, key)).toEqual({ kind: 'known', line: 2 });
+  });
+
+  it('on a port other than 22, the bare host name vouches only for the very same key', () => {
+    const entries = parseKnownHosts(`nas ssh-ed25519 ${b64}`);
+    expect(checkHostKey(entries, 'nas', 2222, key)).toEqual({ kind: 'known', line: 1 });
+    expect(checkHostKey(entries, 'nas', 2222, other)).toEqual({ kind: 'unknown' });
+    // An entry for [nas]:2222 itself decides alone.
+    const own = parseKnownHosts(`nas ssh-ed25519 ${b64}\n[nas]:2222 ssh-ed25519 ${other.toString('base64')}`);
+    expect(checkHostKey(own, 'nas', 2222, key)).toEqual({ kind: 'changed', line: 2, keyType: 'ssh-ed25519' });
+  });
+
+  it('offers the key types already known for a host first in the handshake', () => {
+    const entries = parseKnownHosts(`[nas]:2222 ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQ\nrouter ssh-ed25519 ${b64}`);
+    expect(knownKeyTypes(entries, 'nas', 2222)).toEqual(['ssh-rsa']);
+    expect(knownKeyTypes(entries, 'router', 2222)).toEqual(['ssh-ed25519']);
+    expect(knownKeyTypes(entries, 'other', 22)).toEqual([]);
+    expect(hostKeyAlgorithmsFor(['ssh-rsa'])?.prepend).toEqual(['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa']);
+    expect(hostKeyAlgorithmsFor(['sk-ssh-ed25519@openssh.com'])).toBeUndefined();
   });
 });
 

@@ -148,7 +148,7 @@ export class PiholeClient {
   }
 
   private async doLogin(password: string, signal: AbortSignal): Promise<void> {
-    const answer = await this.send('POST', '/api/auth', { password }, null, signal);
+    const answer = await this.send('POST', '/api/auth', { password }, null, signal, true);
     const session = parseSession(answer.body);
     if (answer.status === 200 && session?.valid) {
       if (session.sid === null) {
@@ -191,7 +191,8 @@ export class PiholeClient {
     throw new PiholeError('bad-answer', `not a Pi-hole v6 answer (HTTP ${answer.status}${kind})`, { status: answer.status });
   }
 
-  private async send(method: string, path: string, body: unknown, sid: string | null, signal: AbortSignal): Promise<Answer> {
+  /** One request. `secret`: the body carries the password; a session id in `sid` is one too. Neither follows a redirect to another origin. */
+  private async send(method: string, path: string, body: unknown, sid: string | null, signal: AbortSignal, secret = false): Promise<Answer> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (sid !== null) headers['X-FTL-SID'] = sid;
@@ -200,11 +201,13 @@ export class PiholeClient {
         method,
         headers,
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        redirect: secret || sid !== null ? 'same-origin' : 'follow',
       }, this.options.timeoutMs, signal);
       return { status: response.status, body: text === '' ? null : jsonOrUndefined(text), text, contentType: response.headers.get('content-type') ?? '' };
     } catch (error) {
       const failure = error instanceof HttpCallError ? error.failure : describeFetchError(error, false, this.options.timeoutMs);
-      throw new PiholeError('unreachable', failure.message, { network: failure.kind });
+      // A refused redirect or an oversized answer is an answer, just not one to use.
+      throw new PiholeError(failure.kind === 'redirected' || failure.kind === 'too-large' ? 'bad-answer' : 'unreachable', failure.message, { network: failure.kind });
     }
   }
 }

@@ -2,7 +2,7 @@
 // Gluetun clients (both speak plain HTTP on the LAN, with a timeout and an AbortSignal).
 import { formatDuration } from '../../config/units.js';
 
-export type HttpFailureKind = 'timeout' | 'refused' | 'unreachable' | 'aborted' | 'network';
+export type HttpFailureKind = 'timeout' | 'refused' | 'unreachable' | 'aborted' | 'network' | 'redirected' | 'too-large';
 
 export type HttpFailure = { kind: HttpFailureKind; message: string };
 
@@ -26,9 +26,41 @@ function causeCode(error: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * A redirect to another origin (scheme, host or port) of a request that carries credentials: not
+ * followed, so that a password, session or key never reaches a server it was not meant for (as
+ * curl drops credentials when a redirect leaves the host).
+ */
+export class CrossOriginRedirectError extends Error {
+  constructor(readonly location: string) {
+    super(`redirected to ${location}; credentials not sent`);
+    this.name = 'CrossOriginRedirectError';
+  }
+}
+
+/**
+ * An answer over the size the clients read (an API answer is a few kilobytes): refused from its
+ * Content-Length before reading, or when the body passes the limit, so that a server streaming
+ * without end does not take the console's memory.
+ */
+export class AnswerTooLargeError extends Error {
+  constructor(readonly limit: number, readonly declared: number | null) {
+    const mb = `${Math.round(limit / 1024 / 1024)} MB`;
+    super(declared !== null ? `answer of ${declared} bytes (Content-Length), over the ${mb} read; not read` : `answer larger than ${mb}; reading stopped`);
+    this.name = 'AnswerTooLargeError';
+  }
+}
+
+/** Scheme, host and port, as the web compares origins. */
+export function sameOrigin(a: URL, b: URL): boolean {
+  return a.origin === b.origin;
+}
+
 /** Classifies a rejected fetch. `timedOut` says our own timer fired (not the caller's signal). */
 export function describeFetchError(error: unknown, timedOut: boolean, timeoutMs: number): HttpFailure {
   if (timedOut) return { kind: 'timeout', message: `no answer within ${formatDuration(timeoutMs)}` };
+  if (error instanceof CrossOriginRedirectError) return { kind: 'redirected', message: error.message };
+  if (error instanceof AnswerTooLargeError) return { kind: 'too-large', message: error.message };
   const name = error instanceof Error ? error.name : '';
   if (name === 'AbortError') return { kind: 'aborted', message: 'aborted' };
   const code = causeCode(error);
@@ -58,8 +90,12 @@ export type HttpRequest = {
   headers?: Record<string, string>;
   body?: string;
   signal?: AbortSignal;
-  /** Follow redirects (default) or return the 3xx answer itself. */
-  redirect?: 'follow' | 'manual';
+  /**
+   * Follow redirects (default), return the 3xx answer itself, or follow only those that stay on
+   * the request's origin and refuse another with CrossOriginRedirectError (for requests that
+   * carry a password, a session or a key).
+   */
+  redirect?: 'follow' | 'manual' | 'same-origin';
 };
 
 /** What the clients read of an answer (a subset of fetch's Response). */
@@ -91,7 +127,7 @@ export async function fetchWithTimeout(fetchImpl: FetchLike, url: string, init: 
     timer.abort(new Error('timeout'));
   }, timeoutMs);
   try {
-    const response = await fetchImpl(url, { ...init, signal: AbortSignal.any([signal, timer.signal]), redirect: 'follow' });
+    const response = await fetchImpl(url, { ...init, signal: AbortSignal.any([signal, timer.signal]), redirect: init.redirect ?? 'follow' });
     const text = await response.text();
     return { response, text };
   } catch (error) {

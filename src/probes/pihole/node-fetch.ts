@@ -3,7 +3,7 @@
 // 13 MB more resident for a console that makes one small request every few seconds.
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { FetchLike, HttpRequest, HttpResponse } from './http.js';
+import { AnswerTooLargeError, CrossOriginRedirectError, safeUrl, sameOrigin, type FetchLike, type HttpRequest, type HttpResponse } from './http.js';
 
 const MAX_REDIRECTS = 5;
 const MAX_BODY = 8 * 1024 * 1024;
@@ -46,11 +46,16 @@ function once(url: URL, init: HttpRequest): Promise<{ message: IncomingMessage; 
       reject(error);
     });
     req.on('response', (message) => {
+      const declared = message.headers['content-length'];
+      if (declared !== undefined && /^\d+$/.test(declared) && Number(declared) > MAX_BODY) {
+        req.destroy(new AnswerTooLargeError(MAX_BODY, Number(declared)));
+        return;
+      }
       const chunks: Buffer[] = [];
       let size = 0;
       message.on('data', (chunk: Buffer) => {
         size += chunk.length;
-        if (size > MAX_BODY) req.destroy(new Error(`answer larger than ${MAX_BODY / 1024 / 1024} MB`));
+        if (size > MAX_BODY) req.destroy(new AnswerTooLargeError(MAX_BODY, null));
         else chunks.push(chunk);
       });
       message.on('end', () => {
@@ -66,7 +71,7 @@ function once(url: URL, init: HttpRequest): Promise<{ message: IncomingMessage; 
   });
 }
 
-/** fetch's subset the clients use: method, headers, a string body, a signal, redirects. */
+/** fetch's subset the clients use: method, headers, a string body, a signal, redirects (see HttpRequest.redirect). */
 export const nodeFetch: FetchLike = async (input, init) => {
   let url = new URL(input);
   let request = init;
@@ -74,8 +79,11 @@ export const nodeFetch: FetchLike = async (input, init) => {
     const { message, body } = await once(url, request);
     const status = message.statusCode ?? 0;
     const location = message.headers.location;
-    if ((init.redirect ?? 'follow') === 'follow' && status >= 300 && status < 400 && location && hop < MAX_REDIRECTS) {
-      url = new URL(location, url);
+    const mode = init.redirect ?? 'follow';
+    if (mode !== 'manual' && status >= 300 && status < 400 && location && hop < MAX_REDIRECTS) {
+      const next = new URL(location, url);
+      if (mode === 'same-origin' && !sameOrigin(next, url)) throw new CrossOriginRedirectError(safeUrl(next.href));
+      url = next;
       // 303, and 301/302 after a POST, continue as GET without a body (as browsers and fetch do).
       if (status === 303 || ((status === 301 || status === 302) && request.method === 'POST')) {
         const { body: _dropped, ...rest } = request;

@@ -65,11 +65,16 @@ export class GluetunClient {
     }
   }
 
-  /** GET a route. Rejects with HttpCallError when nothing answers. */
+  /**
+   * GET a route. Rejects with HttpCallError when nothing answers, or when the server redirects a
+   * request carrying the key or password to another origin (not followed).
+   */
   async get(path: string, signal: AbortSignal, headers?: Record<string, string>): Promise<RouteAnswer> {
+    const credentials = headers ?? (await this.credentials());
     const { response, text } = await fetchWithTimeout(this.fetchImpl, `${this.url}${path}`, {
       method: 'GET',
-      headers: { accept: 'application/json', ...(headers ?? (await this.credentials())) },
+      headers: { accept: 'application/json', ...credentials },
+      redirect: Object.keys(credentials).length > 0 ? 'same-origin' : 'follow',
     }, this.options.timeoutMs, signal);
     return { status: response.status, body: jsonOrUndefined(text), text };
   }

@@ -1,5 +1,5 @@
 // Lines of the panels that take the place of the panes: a container's logs, the history of
-// runbook runs and one run's steps, a runbook's dry run. Pure.
+// runbook runs and actions and one run's steps (or one action), a runbook's dry run. Pure.
 import { formatDuration } from '../../config/units.js';
 import { runLabel } from '../../runbooks/audit.js';
 import { formatTime } from '../../runbooks/lock.js';
@@ -43,19 +43,19 @@ export function logsLines(panel: LogsPanel, width: number, height: number, scrol
   return boxLines({ title: `Logs · ${panel.container} on ${panel.host}`, badge: state, lines: body, width, height, scroll: start, tone: 'accent', heavy: true, footer });
 }
 
-const RUN_TONE: Record<string, Tone> = { ok: 'ok', failed: 'crit', aborted: 'warn', interrupted: 'warn', unfinished: 'accent' };
+const RUN_TONE: Record<string, Tone> = { ok: 'ok', failed: 'crit', aborted: 'warn', interrupted: 'warn', partial: 'warn', unfinished: 'accent' };
 
 /** `selected`: the run at the cursor (enter opens it); the list scrolls to keep it in sight. */
 export function historyLines(panel: HistoryPanel, width: number, height: number, selected: number, keys: PanelKeys): Line[] {
   const body: Line[] = [];
   let selectedLine = 0;
   if (panel.error) body.push([{ text: panel.error, tone: 'crit' }]);
-  else if (!panel.entries.length) body.push([{ text: 'no runs in the audit log yet', tone: 'muted' }]);
+  else if (!panel.entries.length) body.push([{ text: 'no runs or actions in the audit log yet', tone: 'muted' }]);
   else {
     const statusOf = (run: HistoryPanel['entries'][number]) => `${run.status === 'failed' && run.failedStep ? `failed at ${run.failedStep}` : run.status}${run.resumed ? ' (resumed)' : ''}`;
-    const idWidth = Math.max(8, ...panel.entries.map((e) => runLabel(e).length));
+    const idWidth = Math.max(17, ...panel.entries.map((e) => runLabel(e).length));
     const statusWidth = Math.min(40, Math.max(8, ...panel.entries.map((e) => statusOf(e).length)) + 2);
-    body.push([{ text: `${pad('started', 20)}${pad('runbook', idWidth + 2)}${pad('status', statusWidth)}${pad('time', 9)}user`, tone: 'muted' }]);
+    body.push([{ text: `${pad('started', 20)}${pad('runbook or action', idWidth + 2)}${pad('status', statusWidth)}${pad('time', 9)}user`, tone: 'muted' }]);
     const pick = Math.min(selected, panel.entries.length - 1);
     panel.entries.forEach((run, index) => {
       const status = statusOf(run);
@@ -75,16 +75,20 @@ export function historyLines(panel: HistoryPanel, width: number, height: number,
   const footer: Line[] = [[{ text: ` ↑↓ choose · enter its steps · ${keys.close ?? 'esc'} back · homeops runbook history in a shell`, tone: 'muted' }]];
   const room = Math.max(1, height - 3);
   const scroll = Math.max(0, selectedLine + 2 - room);
-  return boxLines({ title: `Runbook history (${panel.entries.length} run${panel.entries.length === 1 ? '' : 's'}, newest first)`, lines: body, width, height, scroll, tone: 'accent', heavy: true, footer });
+  const actions = panel.entries.filter((e) => e.kind === 'action').length;
+  const runs = panel.entries.length - actions;
+  const count = `${runs} run${runs === 1 ? '' : 's'}${actions ? `, ${actions} action${actions === 1 ? '' : 's'}` : ''}`;
+  return boxLines({ title: `Runbook history (${count}, newest first)`, lines: body, width, height, scroll, tone: 'accent', heavy: true, footer });
 }
 
 const STEP_MARK: Record<string, { text: string; tone: Tone }> = {
   ok: { text: '✔', tone: 'ok' }, failed: { text: '✖', tone: 'crit' }, skipped: { text: '–', tone: 'muted' }, aborted: { text: '■', tone: 'warn' },
 };
 
-/** One run as the audit log has it: who, when, the inputs, then every step with its command and output. */
+/** One run as the audit log has it: who, when, the inputs, then every step with its command and output. An action: who, when, what, the result. */
 export function runDetailLines(panel: RunDetailPanel, width: number, height: number, scroll: number, keys: PanelKeys): Line[] {
   const { run } = panel;
+  if (run.kind === 'action') return actionDetailLines(panel, width, height, scroll, keys);
   const body: Line[] = [];
   const status = run.status === 'failed' && run.failedStep ? `failed at ${run.failedStep}` : run.status;
   body.push([
@@ -112,6 +116,22 @@ export function runDetailLines(panel: RunDetailPanel, width: number, height: num
   if (!panel.entries.some((e) => e.event === 'step') && !panel.error) body.push([{ text: 'no steps in the audit log for this run', tone: 'muted' }]);
   const footer: Line[] = [[{ text: ` ↑↓ scroll · ${keys.close ?? 'esc'} back to the history`, tone: 'muted' }]];
   return boxLines({ title: `Run of ${runLabel(run)}`, badge: { text: status, tone: RUN_TONE[run.status] ?? 'plain' }, lines: body, width, height, scroll, tone: 'accent', heavy: true, footer });
+}
+
+function actionDetailLines(panel: RunDetailPanel, width: number, height: number, scroll: number, keys: PanelKeys): Line[] {
+  const { run } = panel;
+  const body: Line[] = [[
+    { text: run.status, tone: RUN_TONE[run.status] ?? 'plain', bold: true },
+    { text: ` · ${formatTime(Date.parse(run.startedAt))} by ${run.user}@${run.machine}${run.durationMs === null ? '' : ` · ${formatDuration(run.durationMs)}`} · action ${run.runId}`, tone: 'muted' },
+  ]];
+  if (panel.error) body.push([{ text: panel.error, tone: 'crit' }]);
+  for (const entry of panel.entries) {
+    if (entry.event === 'action-start') body.push([{ text: `${entry.action}: ${entry.what}`, bold: true }], [{ text: `target: ${entry.target}`, tone: 'muted' }]);
+    else if (entry.event === 'action-end') body.push([{ text: entry.message, tone: RUN_TONE[entry.result] ?? 'plain' }]);
+  }
+  if (run.status === 'unfinished') body.push([{ text: 'no result in the audit log: the console stopped while it ran', tone: 'warn' }]);
+  const footer: Line[] = [[{ text: ` ↑↓ scroll · ${keys.close ?? 'esc'} back to the history`, tone: 'muted' }]];
+  return boxLines({ title: runLabel(run), badge: { text: run.status, tone: RUN_TONE[run.status] ?? 'plain' }, lines: body, width, height, scroll, tone: 'accent', heavy: true, footer });
 }
 
 export function dryRunLines(panel: DryRunPanel, width: number, height: number, scroll: number, keys: PanelKeys): Line[] {
