@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Real services on loopback for the integration and end-to-end tests (see DESIGN.md, "Testing
-# against reality"): a Docker engine with a local busybox image, sshd with key auth, two dnsmasq
+# Real services on loopback for the integration and end-to-end tests (see README.md, "Test
+# it"): a Docker engine with a local busybox image, sshd with key auth, two dnsmasq
 # instances (Pi-hole's DNS core) and PostgreSQL 15 with WAL archiving.
 #
 #   scripts/services.sh up        start what is not running (idempotent), write $R/env.sh

@@ -9,7 +9,7 @@ afterEach(unmountAll);
 afterAll(cleanupHomes);
 
 const s = testSetup();
-// The reference plan (DESIGN.md): groups take physical cores in order.
+// The reference plan (docs/config.md): groups take physical cores in order.
 const PLAN = [
   { name: 'system', cores: '0-1', owned: 2 },
   { name: 'database', cores: '2-5', owned: 4 },

@@ -34,7 +34,7 @@ function errorOf(sets: string): string {
   throw new Error('expected a UserFileError, but the config is valid');
 }
 
-describe('the built-in sets (DESIGN.md: the reference estate)', () => {
+describe('the built-in sets (the reference estate, docs/config.md)', () => {
   const backups = readUserFile(builtinConfigPath(), configSchema).backups;
 
   it('configuration continuous with 30 versions, database every 4 h with WAL archiving, application daily, media weekly; on the NAS', () => {

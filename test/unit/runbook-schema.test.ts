@@ -1,6 +1,6 @@
 // Runbook files: every mistake is one line FILE:LINE:COL path: message pointing at the
 // offending node; references to inputs, site values and hosts are checked when the file is
-// loaded, before anything runs; the built-in runbooks are valid and follow DESIGN.md.
+// loaded, before anything runs; the built-in runbooks are valid and follow the estate's procedures (docs/runbooks.md).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -230,7 +230,7 @@ describe('loading runbook directories', () => {
   });
 });
 
-describe('the built-in runbooks (DESIGN.md procedures)', () => {
+describe('the built-in runbooks (the estate's procedures)', () => {
   const catalog = loadRunbooks({ config: defaultConfig, env: { HOME: '/nonexistent' }, cwd: '/' });
   const steps = (id: string) => catalog.get(id)?.steps.map((s) => s.id) ?? [];
 
