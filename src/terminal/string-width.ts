@@ -17,7 +17,8 @@ const NARROW = /^[\u0020-\u007e\u00a0-\u00ac\u00ae-\u00ff\u2010-\u2027\u2030-\u2
 const ANSI = /[\u001b\u009b][[\]()#;?]*(?:(?:(?:;[-a-zA-Z\d/#&.:=?%@~_]+)*|[a-zA-Z\d]+(?:;[-a-zA-Z\d/#&.:=?%@~_]*)*)?\u0007|(?:\d{1,4}(?:;\d{0,4})*)?[\dA-PR-TZcf-ntqry=><~])/g;
 
 const cache = new Map<string, number>();
-const CACHE_LIMIT = 4096;
+// Lines of the frames being drawn, not of every frame since the start.
+const CACHE_LIMIT = 1024;
 
 /** The graphemes of a text (a flag, a skin-toned hand, ❤️ with its selector: one each). */
 let segmenter: Intl.Segmenter | null = null;

@@ -230,7 +230,7 @@ describe('loading runbook directories', () => {
   });
 });
 
-describe('the built-in runbooks (the estate's procedures)', () => {
+describe('the built-in runbooks (the estate procedures)', () => {
   const catalog = loadRunbooks({ config: defaultConfig, env: { HOME: '/nonexistent' }, cwd: '/' });
   const steps = (id: string) => catalog.get(id)?.steps.map((s) => s.id) ?? [];
 
