@@ -54,23 +54,6 @@ const nativeAddons = {
   },
 };
 
-// dockerode loads gRPC at start for BuildKit sessions (image builds), which homeops never runs,
-// and docker-modem loads ssh2 for ssh:// engines, which homeops reaches through its own pooled
-// SSH connections instead: in the bundle these are stubs that fail if they are ever used. Half
-// a megabyte less to load, and several MB less resident.
-const noGrpc = {
-  name: 'no-grpc',
-  setup(b) {
-    b.onResolve({ filter: /^@grpc\/(grpc-js|proto-loader)$/ }, (args) => ({ path: args.path, namespace: 'no-grpc' }));
-    b.onResolve({ filter: /^\.\/ssh$/ }, (args) => (/[\\/]docker-modem[\\/]/.test(args.importer) ? { path: 'docker-modem ssh://', namespace: 'no-grpc' } : undefined));
-    b.onLoad({ filter: /.*/, namespace: 'no-grpc' }, (args) => ({
-      contents: `const message = ${JSON.stringify(`${args.path} is not bundled: homeops does not use it`)};
-module.exports = new Proxy({}, { get(_, key) { if (typeof key === 'symbol' || key === '__esModule') return undefined; throw new Error(message); } });`,
-      loader: 'js',
-    }));
-  },
-};
-
 // Yoga's WebAssembly is embedded as a base64 data: URL, which its loader fetches with `fetch`
 // whenever there is one: in Node that loads undici (about 80 ms of start-up and 10 MB resident)
 // only to decode a string. The loader decodes it itself when there is no `fetch`, so in the
@@ -165,7 +148,7 @@ await build({
     // require and __dirname for bundled CommonJS (ssh2 reads __dirname when it loads).
     js: "import { createRequire as __cr } from 'node:module'; import { dirname as __dn } from 'node:path'; import { fileURLToPath as __fu } from 'node:url'; const require = __cr(import.meta.url); const __dirname = __dn(__fu(import.meta.url));",
   },
-  plugins: [builtinsByRequire, lazySegmenters, fastStringWidth, fastOutput, nativeAddons, noGrpc, yogaWithoutFetch],
+  plugins: [builtinsByRequire, lazySegmenters, fastStringWidth, fastOutput, nativeAddons, yogaWithoutFetch],
   logLevel: 'warning',
 });
 await build({
