@@ -1,6 +1,38 @@
+import { fileURLToPath } from 'node:url';
+import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+const stringWidthShim = here('./src/terminal/string-width.ts');
+
+/**
+ * The component tests render through the stand-ins the bundle puts in Ink's place
+ * (scripts/build.mjs): the same Output, sanitizer, measureText and string-width, so that what
+ * the tests see is what the console draws. Ink and the packages that measure text for it are
+ * inlined (transformed here) so that their imports reach these resolutions.
+ */
+function inkStandIns(): Plugin {
+  const shims: [RegExp, RegExp, string][] = [
+    [/^\.\/output\.js$/, /ink[\\/]build[\\/]renderer\.js$/, here('./scripts/bundle/ink-output.js')],
+    [/^\.\/sanitize-ansi\.js$/, /ink[\\/]build[\\/][^\\/]+\.js$/, here('./scripts/bundle/ink-sanitize-ansi.js')],
+    [/^\.\/measure-text\.js$/, /ink[\\/]build[\\/][^\\/]+\.js$/, here('./scripts/bundle/ink-measure-text.js')],
+  ];
+  return {
+    name: 'ink-stand-ins',
+    enforce: 'pre',
+    resolveId(source, importer) {
+      if (!importer) return null;
+      if (source === 'string-width' && importer !== stringWidthShim) return stringWidthShim;
+      if (source === 'ink-original-output') return here('./node_modules/ink/build/output.js');
+      if (source === 'ink-original-sanitize-ansi') return here('./node_modules/ink/build/sanitize-ansi.js');
+      for (const [pattern, from, shim] of shims) if (pattern.test(source) && from.test(importer)) return shim;
+      return null;
+    },
+  };
+}
+
 export default defineConfig({
+  plugins: [inkStandIns()],
   test: {
     include: ['test/**/*.test.{ts,tsx}'],
     reporters: ['default', './test/summary-reporter.ts'],
@@ -8,5 +40,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     // End-to-end tests share one tmux server and real services: keep files from racing.
     fileParallelism: false,
+    server: { deps: { inline: [/[\\/]node_modules[\\/](ink|wrap-ansi|cli-truncate|widest-line|slice-ansi)[\\/]/] } },
   },
 });

@@ -14,6 +14,10 @@ const sanitizeShim = fileURLToPath(new URL('./bundle/ink-sanitize-ansi.js', impo
 const inkSanitize = fileURLToPath(new URL('../node_modules/ink/build/sanitize-ansi.js', import.meta.url));
 const measureShim = fileURLToPath(new URL('./bundle/ink-measure-text.js', import.meta.url));
 
+// How often each stand-in was put in Ink's place (below): one that replaced nothing means Ink
+// moved or renamed the file, and the console would silently run Ink's original. The build fails.
+const replaced = { 'string-width': 0, output: 0, 'sanitize-ansi': 0, 'measure-text': 0 };
+
 // Every `string-width` import in the bundle (Ink, wrap-ansi, cli-truncate, widest-line) goes to
 // our cached, fast-pathed wrapper; the wrapper itself gets the real package.
 const fastStringWidth = {
@@ -21,22 +25,28 @@ const fastStringWidth = {
   setup(b) {
     b.onResolve({ filter: /^string-width$/ }, (args) => {
       if (args.importer === shim || args.pluginData === 'real') return undefined;
+      replaced['string-width']++;
       return { path: shim };
     });
   },
 };
 
-// Ink's renderer gets our Output (src/ui/fast-output.ts), which falls back to Ink's own; Ink's
-// text nodes our sanitizeAnsi (src/ui/fast-sanitize-ansi.ts), which does the same; and Ink's
-// layout our measureText (src/ui/bounded-measure-text.ts), whose cache does not grow for ever.
+// Ink's renderer gets our Output (src/terminal/ink-output.ts), which falls back to Ink's own; Ink's
+// text nodes our sanitizeAnsi (src/terminal/ink-sanitize-ansi.ts), which does the same; and Ink's
+// layout our measureText (src/terminal/ink-measure-text.ts), whose cache does not grow for ever.
 const fastOutput = {
   name: 'fast-output',
   setup(b) {
-    b.onResolve({ filter: /^\.\/output\.js$/ }, (args) => (/ink[\\/]build[\\/]renderer\.js$/.test(args.importer) ? { path: outputShim } : undefined));
+    const swap = (name, shimPath, importer) => (args) => {
+      if (!importer.test(args.importer)) return undefined;
+      replaced[name]++;
+      return { path: shimPath };
+    };
+    b.onResolve({ filter: /^\.\/output\.js$/ }, swap('output', outputShim, /ink[\\/]build[\\/]renderer\.js$/));
     b.onResolve({ filter: /^ink-original-output$/ }, () => ({ path: inkOutput }));
-    b.onResolve({ filter: /^\.\/sanitize-ansi\.js$/ }, (args) => (/ink[\\/]build[\\/][^\\/]+\.js$/.test(args.importer) ? { path: sanitizeShim } : undefined));
+    b.onResolve({ filter: /^\.\/sanitize-ansi\.js$/ }, swap('sanitize-ansi', sanitizeShim, /ink[\\/]build[\\/][^\\/]+\.js$/));
     b.onResolve({ filter: /^ink-original-sanitize-ansi$/ }, () => ({ path: inkSanitize }));
-    b.onResolve({ filter: /^\.\/measure-text\.js$/ }, (args) => (/ink[\\/]build[\\/][^\\/]+\.js$/.test(args.importer) ? { path: measureShim } : undefined));
+    b.onResolve({ filter: /^\.\/measure-text\.js$/ }, swap('measure-text', measureShim, /ink[\\/]build[\\/][^\\/]+\.js$/));
   },
 };
 
@@ -125,7 +135,7 @@ const lazySegmenters = {
 };
 
 rmSync('dist', { recursive: true, force: true });
-await build({
+const main = await build({
   entryPoints: { cli: 'src/cli.tsx' },
   outdir: 'dist',
   bundle: true,
@@ -150,7 +160,17 @@ await build({
   },
   plugins: [builtinsByRequire, lazySegmenters, fastStringWidth, fastOutput, nativeAddons, yogaWithoutFetch],
   logLevel: 'warning',
+  metafile: true,
 });
+// What went into the bundle, so that a test can check the stand-ins are in it and Ink's
+// originals of them are not (test/unit/bundle.test.ts).
+const inkImports = Object.fromEntries(Object.entries(main.metafile.inputs)
+  .filter(([path]) => path.startsWith('node_modules/ink/build/'))
+  .map(([path, input]) => [path, input.imports.map((i) => i.path).sort()]));
+writeFileSync('dist/bundle-inputs.json', `${JSON.stringify({ inputs: Object.keys(main.metafile.inputs).sort(), inkImports }, null, 1)}\n`);
+for (const [name, count] of Object.entries(replaced)) {
+  if (count === 0) throw new Error(`the stand-in for Ink's ${name} replaced nothing: Ink no longer imports it where the build expects (scripts/build.mjs); the console would run Ink's own`);
+}
 await build({
   entryPoints: ['src/cli/load-files.ts'],
   outfile: DETACHED_LOADER,

@@ -1,5 +1,5 @@
-// Bundle-only module that replaces ink/build/measure-text.js: see src/ui/bounded-measure-text.ts.
+// Bundle-only module that replaces ink/build/measure-text.js: see src/terminal/ink-measure-text.ts.
 import widestLine from 'widest-line';
-import { createMeasureText } from '../../src/ui/bounded-measure-text.ts';
+import { createMeasureText } from '../../src/terminal/ink-measure-text.ts';
 
 export default createMeasureText(widestLine);

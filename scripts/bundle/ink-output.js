@@ -1,5 +1,5 @@
-// Bundle-only module that replaces ink/build/output.js: see src/ui/fast-output.ts.
+// Bundle-only module that replaces ink/build/output.js: see src/terminal/ink-output.ts.
 import Original from 'ink-original-output';
-import { createFastOutput } from '../../src/ui/fast-output.ts';
+import { createFastOutput } from '../../src/terminal/ink-output.ts';
 
 export default createFastOutput(Original);

@@ -1,5 +1,5 @@
-// Bundle-only module that replaces ink/build/sanitize-ansi.js: see src/ui/fast-sanitize-ansi.ts.
+// Bundle-only module that replaces ink/build/sanitize-ansi.js: see src/terminal/ink-sanitize-ansi.ts.
 import original from 'ink-original-sanitize-ansi';
-import { createFastSanitize } from '../../src/ui/fast-sanitize-ansi.ts';
+import { createFastSanitize } from '../../src/terminal/ink-sanitize-ansi.ts';
 
 export default createFastSanitize(original);

@@ -8,8 +8,8 @@ import { themeFromEnv } from '../ui/theme.js';
 import type { Runtime, Setup } from './compose.js';
 import { ConsoleController } from './controller.js';
 import { quickRunbookIds } from './runbook-ids.js';
-import { FrameStream } from './screen.js';
-import { enterFullScreen } from './terminal.js';
+import { FrameStream } from '../terminal/screen.js';
+import { enterFullScreen } from '../terminal/full-screen.js';
 import { terminalSafe } from '../terminal/terminal-safe.js';
 
 /** `notes`: things to say once in the status bar when the console has started. */

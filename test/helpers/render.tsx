@@ -9,7 +9,7 @@ import chalk from 'chalk';
 import { render } from 'ink';
 import stringWidth from 'string-width';
 import { buildRuntime, setup, type Setup } from '../../src/cli/compose.js';
-import { FrameStream } from '../../src/cli/screen.js';
+import { FrameStream } from '../../src/terminal/screen.js';
 import type { GlobalOptions } from '../../src/cli/args.js';
 import { loadKeymap, type Keymap } from '../../src/config/keymaps.js';
 import { packageRoot } from '../../src/config/paths.js';
@@ -48,7 +48,7 @@ export function cells(line: string): number {
 
 /**
  * The terminal: a TTY of a given size that records every byte written to it, and what those
- * bytes draw (the console only ever draws whole rows at absolute positions, src/cli/screen.ts).
+ * bytes draw (the console only ever draws whole rows at absolute positions, src/terminal/screen.ts).
  */
 export class FakeTerminal extends EventEmitter {
   readonly isTTY = true;

@@ -8,9 +8,9 @@ import InkOutput from '../../node_modules/ink/build/output.js';
 import inkSanitize from '../../node_modules/ink/build/sanitize-ansi.js';
 import inkMeasureText from '../../node_modules/ink/build/measure-text.js';
 import widestLine from 'widest-line';
-import { createFastOutput, type OutputClass } from '../../src/ui/fast-output.js';
-import { createFastSanitize } from '../../src/ui/fast-sanitize-ansi.js';
-import { createMeasureText } from '../../src/ui/bounded-measure-text.js';
+import { createFastOutput, type OutputClass } from '../../src/terminal/ink-output.js';
+import { createFastSanitize } from '../../src/terminal/ink-sanitize-ansi.js';
+import { createMeasureText } from '../../src/terminal/ink-measure-text.js';
 import fastStringWidth from '../../src/terminal/string-width.js';
 
 const Original = InkOutput as OutputClass;

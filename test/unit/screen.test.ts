@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { createElement } from 'react';
 import { Box, render, Text } from 'ink';
 import { describe, it, expect } from 'vitest';
-import { diffFrame, FrameStream } from '../../src/cli/screen.js';
+import { diffFrame, FrameStream } from '../../src/terminal/screen.js';
 import { painted, Vt } from '../helpers/vt.js';
 
 const BEGIN_SYNC = '\x1b[?2026h';

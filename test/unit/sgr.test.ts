@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { applySgr, blankPen, penFor, PLAIN, samePen, sgrTransition, type Pen } from '../../src/cli/sgr.js';
-import { lineCells } from '../../src/cli/screen.js';
+import { applySgr, blankPen, penFor, PLAIN, samePen, sgrTransition, type Pen } from '../../src/terminal/sgr.js';
+import { lineCells } from '../../src/terminal/screen.js';
 
 const pen = (...params: string[]): Pen => params.reduce<Pen>((p, s) => applySgr(p, s) ?? PLAIN, PLAIN);
 

@@ -9,7 +9,7 @@
 // never scrolls the alternate screen, and avoids Ink 6's relative-cursor redraws (its
 // incremental mode lands one row low when the frame ends in a newline).
 import { EventEmitter } from 'node:events';
-import stringWidth from '../terminal/string-width.js';
+import stringWidth from './string-width.js';
 import { applySgr, blankPen, isPlain, penFor, PLAIN, samePen, sgrTransition, type Pen } from './sgr.js';
 
 const BEGIN_SYNC = '\x1b[?2026h';

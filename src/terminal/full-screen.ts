@@ -2,7 +2,7 @@
 // paste (pasted text arrives marked, so that it types into a field and never runs commands); and
 // the way back on every exit (q, Ctrl-C, SIGTERM, SIGHUP, an uncaught error, process exit).
 import { writeSync } from 'node:fs';
-import { terminalSafe } from '../terminal/terminal-safe.js';
+import { terminalSafe } from './terminal-safe.js';
 
 const ENTER = '\x1b[?1049h\x1b[?7l\x1b[?25l\x1b[?2004h\x1b[H\x1b[2J';
 const LEAVE = '\x1b[?2004l\x1b[?7h\x1b[?25h\x1b[?1049l';

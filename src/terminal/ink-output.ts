@@ -3,7 +3,7 @@
 // frame and re-encodes every row from it; for a frame made of rows of text that do not
 // overlap (all of ours) a row is simply its texts, placed at their columns. Anything else —
 // clipping, overlapping writes — goes to Ink's own implementation, unchanged.
-import stringWidth from '../terminal/string-width.js';
+import stringWidth from './string-width.js';
 
 type Transformer = (line: string, index: number) => string;
 type Clip = { x1?: number; x2?: number; y1?: number; y2?: number };
