@@ -7,6 +7,7 @@ import { profilerFromEnv } from '../ui/profile.js';
 import { themeFromEnv } from '../ui/theme.js';
 import type { Runtime, Setup } from './compose.js';
 import { ConsoleController } from './controller.js';
+import { collectEveryMinute } from './memory.js';
 import { quickRunbookIds } from './runbook-ids.js';
 import { FrameStream } from '../terminal/screen.js';
 import { enterFullScreen } from '../terminal/full-screen.js';
@@ -47,6 +48,7 @@ export async function runConsole(s: Setup, runtime: Runtime, options: { noColor:
   const theme = options.noColor ? { color: false } : themeFromEnv(env);
   const profiler = profilerFromEnv(env);
   const screen = enterFullScreen();
+  const stopCollecting = collectEveryMinute();
   const frames = new FrameStream(process.stdout);
   let exitCode = 0;
   let finished = false;
@@ -59,6 +61,7 @@ export async function runConsole(s: Setup, runtime: Runtime, options: { noColor:
     if (finished) return;
     finished = true;
     exitCode = code;
+    stopCollecting();
     monitor.stop();
     frames.close();
     try {

@@ -1,6 +1,6 @@
 // Every view at every size where one of its tiers fits: no line wider than the terminal, no
-// more than rows − 1 lines, with the panes and with the help open. FRAME_SIZES picks the sizes;
-// frame-fit-edges.test.tsx runs the same checks at each tier's smallest size.
+// more than rows − 1 lines, with the panes and with the help open; at the usual sizes and at
+// each tier's smallest size (60x16, 100x30, 160x45), where every column and row is spoken for.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import {
   busyPanes, cleanupHomes, FakeSource, fitCases, frameProblems, PANE_TITLES, paneOnScreen, renderApp, snapshot, statusBar, statusWord, testSetup,
@@ -62,6 +62,18 @@ describe('every frame fits the terminal at 80x24, 120x40 and 200x60', () => {
     expect(at('workstation')).toEqual(['120x40', '200x60']);
     expect(at('tmux')).toEqual(['80x24', '120x40', '200x60']);
     expect(at('outage')).toEqual(['80x24', '120x40', '200x60']);
+  });
+
+  it.each(cases)('%s at %ix%i', checkFits);
+});
+
+describe('every frame fits the terminal at the tiers\' smallest sizes', () => {
+  const cases = fitCases(s.views, [[60, 16], [100, 30], [160, 45]]);
+
+  it('covers each view at each size where it fits', () => {
+    expect(cases.map(([n, c, r]) => `${n} ${c}x${r}`)).toEqual([
+      'workstation 100x30', 'workstation 160x45', 'tmux 60x16', 'tmux 100x30', 'tmux 160x45', 'outage 60x16', 'outage 100x30', 'outage 160x45',
+    ]);
   });
 
   it.each(cases)('%s at %ix%i', checkFits);

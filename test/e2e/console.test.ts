@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { assertFits, cli, ensureBuilt, root } from '../helpers/built.js';
+import { assertFits, cli, ensureBuilt, homeEnv, root } from '../helpers/built.js';
 import { haveCommand, requireService } from '../helpers/require-service.js';
 import { isAlive, TmuxSession } from '../helpers/tmux.js';
 
@@ -17,7 +17,7 @@ const MARKER = 'BEFORE-HOMEOPS-MARKER';
 describe.runIf(hasTmux)('the console in a real terminal', () => {
   const home = mkdtempSync(join(tmpdir(), 'homeops-e2e-'));
   const sessions: TmuxSession[] = [];
-  const env = { HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_STATE_HOME: join(home, '.state'), HOMEOPS_CONFIG: undefined, NO_COLOR: undefined };
+  const env = homeEnv(home, { HOMEOPS_CONFIG: undefined, NO_COLOR: undefined });
 
   beforeAll(() => ensureBuilt(), 120_000);
   afterAll(() => rmSync(home, { recursive: true, force: true }));

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cli, ensureBuilt, root } from '../helpers/built.js';
+import { cli, ensureBuilt, homeEnv, root } from '../helpers/built.js';
 import { haveCommand, requireService } from '../helpers/require-service.js';
 import { TmuxSession } from '../helpers/tmux.js';
 
@@ -17,7 +17,7 @@ const focused = (screen: string) => [...screen.matchAll(/┏━ ▸ (CPU|Contain
 describe.runIf(hasTmux)('keys that arrive together, pastes and panels, in a real terminal', () => {
   const home = mkdtempSync(join(tmpdir(), 'homeops-e2e-keys-'));
   const sessions: TmuxSession[] = [];
-  const env = { HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_STATE_HOME: join(home, '.state'), HOMEOPS_CONFIG: undefined, NO_COLOR: undefined };
+  const env = homeEnv(home, { HOMEOPS_CONFIG: undefined, NO_COLOR: undefined });
 
   beforeAll(() => ensureBuilt(), 120_000);
   afterAll(() => rmSync(home, { recursive: true, force: true }));

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, ensureBuilt, root } from '../helpers/built.js';
+import { cli, ensureBuilt, homeEnv, root } from '../helpers/built.js';
 import { haveCommand, requireService } from '../helpers/require-service.js';
 import { sshdAvailable, startSshd, type Sshd } from '../helpers/sshd.js';
 import { TmuxSession } from '../helpers/tmux.js';
@@ -68,7 +68,7 @@ describe.runIf(ready)('a runbook whose connection is lost mid-step, in the conso
   });
 
   it('interrupted, offered for resuming, and the step still running on the NAS stopped before it runs again', async () => {
-    const env = { HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_STATE_HOME: join(home, '.state'), HOMEOPS_CONFIG: join(home, 'config.yaml'), NO_COLOR: '1' };
+    const env = homeEnv(home, { HOMEOPS_CONFIG: join(home, 'config.yaml'), NO_COLOR: '1' });
     tmux = await TmuxSession.start({ cols: 140, rows: 44, env, cwd: root, command: `node ${cli}` });
     await tmux.waitFor(/view workstation/, 15_000);
     await tmux.sendKeys('T');

@@ -7,7 +7,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, ensureBuilt, root } from '../helpers/built.js';
+import { cli, ensureBuilt, homeEnv, root } from '../helpers/built.js';
 import { paneOnScreen } from '../helpers/render.js';
 import { haveCommand, requireService } from '../helpers/require-service.js';
 import { TmuxSession } from '../helpers/tmux.js';
@@ -61,7 +61,7 @@ describe.runIf(hasTmux)('a host that never speaks SSH', () => {
   });
 
   it('one reason and one countdown in every pane, the documented backoff, and r tries at once', async () => {
-    const env = { HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_STATE_HOME: join(home, '.state'), HOMEOPS_CONFIG: join(home, 'config.yaml'), NO_COLOR: '1', SSH_AUTH_SOCK: undefined };
+    const env = homeEnv(home, { HOMEOPS_CONFIG: join(home, 'config.yaml'), NO_COLOR: '1', SSH_AUTH_SOCK: undefined });
     tmux = await TmuxSession.start({ cols: 160, rows: 45, env, cwd: root, command: `node ${cli} --view workstation` });
     const said = /nas unreachable since \d\d:\d\d:\d\d \(no SSH handshake within 2000 ms\); retrying (in \d+s|at the next reading)/;
     const screen = await tmux.waitFor((s) => said.test(paneText(s, 'CPU')) && said.test(paneText(s, 'Containers')), 20_000);

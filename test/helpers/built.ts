@@ -28,3 +28,12 @@ export function assertFits(screen: string, cols: number, rows: number): void {
   for (const line of lines) expect([...line].length).toBeLessThanOrEqual(cols);
   expect(lines[rows - 1] ?? '').toBe('');
 }
+
+/**
+ * A user of its own for a test that runs the console: the home directory and the XDG ones under
+ * it (config, state, cache), nothing of the machine's user. `extra` adds or removes (undefined)
+ * variables.
+ */
+export function homeEnv(home: string, extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  return { HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_STATE_HOME: join(home, '.state'), XDG_CACHE_HOME: join(home, '.cache'), ...extra };
+}
