@@ -5,6 +5,8 @@
 // key is a whole pane (kilobytes): what pays is answering the layout's repeated questions about
 // the frame being drawn, not keeping old frames, so the cache is small (a large one took ten
 // minutes and tens of MB to fill before it was first emptied).
+import { detached } from './detached.js';
+
 type Size = { width: number; height: number };
 
 export const MEASURE_CACHE_LIMIT = 64;
@@ -17,7 +19,7 @@ export function createMeasureText(widestLine: (text: string) => number, limit = 
     if (size === undefined) {
       size = { width: widestLine(text), height: text.split('\n').length };
       if (cache.size >= limit) cache.clear();
-      cache.set(text, size);
+      cache.set(detached(text), size);
     }
     return size;
   };

@@ -10,6 +10,7 @@
 // incremental mode lands one row low when the frame ends in a newline).
 import { EventEmitter } from 'node:events';
 import stringWidth from './string-width.js';
+import { detached } from './detached.js';
 import { applySgr, blankPen, isPlain, penFor, PLAIN, samePen, sgrTransition, type Pen } from './sgr.js';
 
 const BEGIN_SYNC = '\x1b[?2026h';
@@ -80,7 +81,7 @@ function cellsOf(line: string): Cells | null {
   if (cells === undefined) {
     if (parsed.size >= 512) parsed.clear();
     cells = lineCells(line);
-    parsed.set(line, cells);
+    parsed.set(detached(line), cells);
   }
   return cells;
 }

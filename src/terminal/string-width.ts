@@ -7,6 +7,7 @@
 // ASCII, and our frames are full of box-drawing and block characters. Same answers, a
 // fraction of the work.
 import realStringWidth from 'string-width';
+import { detached } from './detached.js';
 
 type Options = Parameters<typeof realStringWidth>[1];
 
@@ -38,7 +39,7 @@ export default function stringWidth(input: string, options?: Options): number {
   if (width === undefined) {
     width = realStringWidth(input);
     if (cache.size >= CACHE_LIMIT) cache.clear();
-    cache.set(input, width);
+    cache.set(detached(input), width);
   }
   return width;
 }

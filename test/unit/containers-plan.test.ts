@@ -199,6 +199,18 @@ describe('restart loops', () => {
     expect(track(rows(7), NOW + 13 * 60_000)[0]).toMatchObject({ recentRestarts: 0, restartLoop: false });
   });
 
+  it('counts from the count in force when the window opened, however long the count stayed put', () => {
+    const track = restartTracker({ restarts: 3, window: 600_000 });
+    const rows = (count: number) => reading({ endpoints: [endpoint('ws', [{ name: 'worker', restarts: count, id: 'e'.repeat(64) }])] }).containers;
+    track(rows(4), NOW);
+    track(rows(5), NOW + 60_000);
+    for (let s = 62; s < 540; s += 2) track(rows(5), NOW + s * 1000);
+    track(rows(7), NOW + 540_000);
+    expect(track(rows(7), NOW + 590_000)[0]).toMatchObject({ recentRestarts: 3, restartLoop: true });
+    // The first restart (4 to 5) left the window at 11 minutes; 5 to 7 is what is left.
+    expect(track(rows(7), NOW + 690_000)[0]).toMatchObject({ recentRestarts: 2, restartLoop: false });
+  });
+
   it('the probe turns a loop of an unplanned container into a warning', async () => {
     let now = NOW;
     const raws = [4, 6, 9].map((n) => ({ endpoints: [endpoint('ws', [{ name: 'cron', restarts: n, id: 'f'.repeat(64) }])] }));

@@ -25,6 +25,8 @@ type Seen = { at: number; count: number };
 /**
  * Counts restarts per container over the configured window from the RestartCount of each
  * reading, and marks a loop: restarting now, or `restarts` or more within the window.
+ * Only the changes of the count are kept (and the one in force when the window opens): a
+ * sample every two seconds for ten minutes was thousands of objects that told nothing new.
  */
 export function restartTracker(loop: DockerConfig['restartLoop']) {
   const history = new Map<string, Seen[]>();
@@ -34,10 +36,14 @@ export function restartTracker(loop: DockerConfig['restartLoop']) {
     return rows.map((row) => {
       if (row.restartCount === null) return row;
       const key = `${row.host}/${row.id}`;
-      const seen = (history.get(key) ?? []).filter((s) => now - s.at <= loop.window);
-      seen.push({ at: now, count: row.restartCount });
-      history.set(key, seen);
-      const first = seen[0] as Seen;
+      let changes = history.get(key);
+      if (changes === undefined) history.set(key, (changes = []));
+      const last = changes[changes.length - 1];
+      if (last === undefined || last.count !== row.restartCount) changes.push({ at: now, count: row.restartCount });
+      // The first change stays while the next is still older than the window: it is the count
+      // in force when the window opened.
+      while (changes.length > 1 && now - (changes[1] as Seen).at > loop.window) changes.shift();
+      const first = changes[0] as Seen;
       const recent = Math.max(0, row.restartCount - first.count);
       return { ...row, recentRestarts: recent, restartLoop: row.restartLoop || recent >= loop.restarts };
     });
