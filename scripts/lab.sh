@@ -167,10 +167,12 @@ build_rootfs() { # build_rootfs <dir>: a minimal Debian with the image's package
 
 # The image's identity: the suite, its packages and the recipe itself; a change to any of them
 # builds a new one.
-image_hash() { { echo "$SUITE $IMAGE_PACKAGES"; declare -f build_rootfs; } | sha256sum | cut -c1-12; }
-IMAGE_HASH=$(image_hash)
-IMAGE=homeops-lab/debian:$IMAGE_HASH
-IMAGE_TAR=$CACHE/debian-$SUITE-$IMAGE_HASH.tar.gz
+ROOTFS_HASH=$( { echo "$SUITE $IMAGE_PACKAGES"; declare -f build_rootfs; } | sha256sum | cut -c1-12)
+IMAGE_TAR=$CACHE/debian-$SUITE-$ROOTFS_HASH.tar.gz
+# PostgreSQL's programs on the PATH, as in the official postgres images (Debian puts only some
+# of them in /usr/bin: pg_amcheck is not).
+IMAGE_ENV="PATH=/usr/lib/postgresql/15/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+IMAGE=homeops-lab/debian:$(echo "$ROOTFS_HASH $IMAGE_ENV" | sha256sum | cut -c1-12)
 
 apt_packages() { # install the host's packages that are missing
   local missing=() p policy=/usr/sbin/policy-rc.d own=no rc=0
@@ -378,7 +380,7 @@ up_docker() {
     [ -s "$IMAGE_TAR" ] || die "no image $IMAGE_TAR: run scripts/lab.sh build first (it needs the package registries; up does not)"
     local t
     t=$(now_us)
-    docker_cli import "$IMAGE_TAR" "$IMAGE" >/dev/null
+    docker_cli import --change "ENV $IMAGE_ENV" "$IMAGE_TAR" "$IMAGE" >/dev/null
     say "  image $IMAGE imported in $(secs "$t") s"
   fi
 }
