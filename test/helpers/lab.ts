@@ -143,11 +143,18 @@ export function corruptEvents(lab: Lab): string {
 
 export type AuditLine = { event: string; runId: string; step?: string; phase?: string; state?: string; status?: string; failedStep?: string; message?: string; output?: string; host?: string; exitCode?: number | null };
 
-/** The audit log's lines of one run (state directory XDG_STATE_HOME/homeops). */
-export function auditOf(stateHome: string, runId: string): AuditLine[] {
+/** Every line of the audit log (state directory XDG_STATE_HOME/homeops). */
+export function auditLines(stateHome: string): AuditLine[] {
   const file = join(stateHome, 'homeops', 'audit.jsonl');
   if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as AuditLine).filter((e) => e.runId === runId);
+  return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as AuditLine);
+}
+
+/** The audit log's lines of one run; without a run id, of the newest run. */
+export function auditOf(stateHome: string, runId?: string): AuditLine[] {
+  const lines = auditLines(stateHome);
+  const id = runId ?? lines.filter((e) => e.event === 'run-start').at(-1)?.runId;
+  return lines.filter((e) => e.runId === id);
 }
 
 /** The run id a `homeops runbook run` printed on its first line. */
