@@ -390,12 +390,14 @@ up_docker() {
 container() {
   local name=$1 spec had
   shift
-  spec=$(printf '%s\n' "$@" | sha256sum | cut -c1-12)
+  spec=$(printf '%s\n' init "$@" | sha256sum | cut -c1-12)
   if had=$(docker_cli container inspect -f '{{index .Config.Labels "homeops.lab.spec"}}' "$name" 2>/dev/null); then
     [ "$had" = "$spec" ] && return 0
     docker_cli rm -f "$name" >/dev/null
   fi
-  docker_cli create --name "$name" --network host --label homeops.lab=1 --label "homeops.lab.spec=$spec" \
+  # --init: an init (tini) as PID 1 passes `docker stop`'s SIGTERM on; busybox's httpd as PID 1
+  # would ignore it and be killed only after the stop's grace time.
+  docker_cli create --name "$name" --init --network host --label homeops.lab=1 --label "homeops.lab.spec=$spec" \
     --health-interval 2s --health-timeout 3s --health-retries 2 --health-start-period 30s \
     -v "$R/bin:/lab-bin:ro" "$@" >/dev/null
 }
