@@ -3,7 +3,7 @@
 // share, with the lab's config (examples/lab.yaml). The slower drills are in test/drills
 // (`npm run drill`); these two run with `npm test`.
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -89,6 +89,37 @@ describe.runIf(lab)('database drills in the lab', () => {
     } finally {
       const conf = join(pgDir, 'data/postgresql.auto.conf');
       execFileSync('sed', ['-i', "/shared_buffers = 'plenty'/d", conf]);
+      labNormal(l);
     }
   }, 360_000);
+
+  it('homeops drill database: the newest dump restored into a throwaway server, never the live one; the result in status; a bad dump is a failed drill', async () => {
+    const live = docker(l, ['inspect', '-f', '{{.State.StartedAt}}', 'postgres']).trim();
+    const rows = psql(l, 'select count(*) from accounts');
+    const drilled = await homeops(['drill', 'database'], { env, timeoutMs: 300_000 });
+    expect(drilled.code, `${drilled.stdout}${drilled.stderr}`).toBe(0);
+    expect(drilled.stdout).toMatch(/^database: restorable · homeops-\d{8}T\d{6}Z\.dump · 2 tables, \d+ rows; pg_amcheck found no corruption · /m);
+    expect(drilled.stdout).toContain(`  public.accounts  ${rows} rows`);
+    // The live server was not restarted, and the throwaway one is gone.
+    expect(docker(l, ['inspect', '-f', '{{.State.StartedAt}}', 'postgres']).trim()).toBe(live);
+    expect(docker(l, ['ps', '-a', '-q', '--filter', 'name=homeops-drill']).trim()).toBe('');
+    const status = await homeops(['status', '--json'], { env, timeoutMs: 60_000 });
+    const snapshot = JSON.parse(status.stdout) as { panes: Record<string, { data?: { sets: { name: string; drill: { state: string } | null }[] } }> };
+    expect(snapshot.panes.backups?.data?.sets.find((s) => s.name === 'database')?.drill).toMatchObject({ state: 'restorable' });
+
+    // A newest dump that is not an archive: the drill says so, and the backups pane turns crit.
+    const broken = join(l.dir, 'nas/volume1/backups/db/homeops-99991231T000000Z.dump');
+    writeFileSync(broken, 'not a dump, a disk that filled up half way\n');
+    utimesSync(broken, new Date(), new Date(Date.now() + 60_000));
+    try {
+      const failed = await homeops(['drill', 'database'], { env, timeoutMs: 300_000 });
+      expect(failed.code).toBe(1);
+      expect(failed.stdout).toMatch(/^database: DRILL FAILED · homeops-99991231T000000Z\.dump · pg_restore failed: pg_restore: error: input file does not appear to be a valid archive/m);
+      const after = await homeops(['status'], { env, timeoutMs: 60_000 });
+      expect(after.code).toBe(2);
+      expect(after.stdout).toMatch(/CRIT +backups +.*database drill failed/);
+    } finally {
+      rmSync(broken, { force: true });
+    }
+  }, 600_000);
 });
