@@ -171,7 +171,7 @@ describe.runIf(lab)('drills in the lab estate', () => {
     const states = Object.fromEntries(auditOf(env.XDG_STATE_HOME, runIdOf(result.stdout)).filter((e) => e.event === 'step').map((e) => [e.step, e.state]));
     expect(states).toEqual({
       'in-window': 'skipped', 'backup-fresh': 'ok', approve: 'ok', 'system-updates': 'ok', 'database-maintenance': 'ok', 'log-rotation': 'ok',
-      'config-backup-fresh': 'ok', 'app-backup-fresh': 'ok', 'database-backup-fresh': 'ok', 'verify-backup': 'ok', 'database-healthy': 'ok', 'dns-answers': 'ok',
+      'config-backup-fresh': 'ok', 'app-backup-fresh': 'ok', 'database-backup-fresh': 'ok', 'verify-backup': 'ok', 'database-drill': 'ok', 'database-healthy': 'ok', 'dns-answers': 'ok',
     });
     expect(result.stdout).toMatch(/│ readable: 2 tables/);
     expect(result.stdout).toMatch(/│ vacuumdb: vacuuming database "homeops"/);
@@ -188,7 +188,7 @@ describe.runIf(lab)('drills in the lab estate', () => {
     expect(auditOf(env.XDG_STATE_HOME, runIdOf(result.stdout)).some((e) => e.step === 'system-updates')).toBe(false);
   });
 
-  it('verify the backups with B in the console: the freshness checks and the newest dump read', async () => {
+  it('verify the backups with B in the console: the freshness checks, the newest dump read and drilled', async () => {
     const tmux = await console();
     const started = Date.now();
     await tmux.sendKeys('B');
@@ -197,7 +197,8 @@ describe.runIf(lab)('drills in the lab estate', () => {
     const done = await runEnd(tmux, 120_000);
     figure('maintenance-window verify-backups (B), console', Date.now() - started);
     expect(done).toMatch(/✔ ok in/);
-    expect(done).toMatch(/✔ 4\/4 verify-backup\s+workstation\s+ok/);
+    expect(done).toMatch(/✔ 4\/5 verify-backup\s+workstation\s+ok/);
+    expect(done).toMatch(/✔ 5\/5 database-drill\s+workstation\s+ok/);
   }, 180_000);
 
   it('the NAS\'s sshd stopped mid-run: the step on the NAS fails, the rollback is tried, the audit log says what happened and DHCP is unchanged', async () => {
