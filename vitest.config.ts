@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'vite';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const stringWidthShim = here('./src/terminal/string-width.ts');
@@ -35,6 +35,8 @@ export default defineConfig({
   plugins: [inkStandIns()],
   test: {
     include: ['test/**/*.test.{ts,tsx}'],
+    // The slower drills in the lab estate run with `npm run drill` (vitest.drill.config.ts).
+    exclude: [...configDefaults.exclude, 'test/drills/**'],
     reporters: ['default', './test/summary-reporter.ts'],
     testTimeout: 20_000,
     hookTimeout: 60_000,

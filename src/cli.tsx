@@ -53,6 +53,24 @@ async function main(argv: readonly string[]): Promise<number> {
       throw error;
     }
   }
+  if (request.command === 'drill') {
+    const { drillCommand } = await import('./cli/drill.js');
+    try {
+      return await drillCommand(request, request.options, {
+        out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text), env: process.env, cwd: process.cwd(),
+      });
+    } catch (error) {
+      if (error instanceof UserFileError) {
+        process.stderr.write(`${error.message}\n`);
+        return EX_CONFIG;
+      }
+      if (error instanceof ProfileError) {
+        process.stderr.write(`homeops: ${error.message}\n`);
+        return EX_USAGE;
+      }
+      throw error;
+    }
+  }
   // The console's own code (Ink, React, the layout engine's WebAssembly) loads while the
   // config is read and validated: the first frame comes sooner.
   const consoleModule = request.command === 'console' ? import('./cli/console.js') : undefined;

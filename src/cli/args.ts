@@ -29,12 +29,13 @@ export type Request =
   | { command: 'runbook'; options: GlobalOptions; runbook: RunbookRequest }
   | { command: 'status'; options: GlobalOptions; json: boolean }
   | { command: 'check-config'; options: GlobalOptions }
+  | { command: 'drill'; options: GlobalOptions; sets: string[]; json: boolean }
   | { command: 'help' }
   | { command: 'version' };
 
 export class UsageError extends Error {}
 
-const COMMANDS = ['status', 'check-config', 'runbook'] as const;
+const COMMANDS = ['status', 'check-config', 'runbook', 'drill'] as const;
 export const DEFAULT_SCENARIO = 'healthy';
 
 export function parseArgs(argv: readonly string[]): Request {
@@ -103,7 +104,7 @@ export function parseArgs(argv: readonly string[]): Request {
         break;
       }
       case '--json':
-        if (command !== 'status') throw new UsageError('--json belongs to `homeops status`');
+        if (command !== 'status' && command !== 'drill') throw new UsageError('--json belongs to `homeops status` and `homeops drill`');
         json = true;
         break;
       case '--dry-run':
@@ -150,7 +151,7 @@ export function parseArgs(argv: readonly string[]): Request {
       }
       default:
         if (arg.startsWith('-')) throw new UsageError(`unknown option ${flag}`);
-        if (command === 'runbook') {
+        if (command === 'runbook' || command === 'drill') {
           positionals.push(arg);
           break;
         }
@@ -163,6 +164,7 @@ export function parseArgs(argv: readonly string[]): Request {
   const stray = rb.seen[0];
   if (stray) throw new UsageError(`${stray} belongs to \`homeops runbook\``);
   if (command === 'status') return { command, options, json };
+  if (command === 'drill') return { command, options, sets: positionals, json };
   if (command === 'check-config') return { command, options };
   return { command: 'console', options };
 }
@@ -215,6 +217,10 @@ Usage:
                                     the last runs and actions, from the audit log
   homeops runbook unlock ID [--force]
                                     clear a stale lock (--force: any lock)
+  homeops drill [SET]… [--json]     prove backup sets restorable (every set with drill: in the
+                                    config, or those named): the newest dump restored into a
+                                    throwaway PostgreSQL, a sample of restic/borg files restored
+                                    and compared; exit 0 restorable, 1 a drill failed
 
 Options:
   --config FILE        config file (also HOMEOPS_CONFIG; default

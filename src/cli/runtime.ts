@@ -14,6 +14,7 @@ import { hostsFromConfig, type Hosts } from '../hosts/registry.js';
 import { Monitor, type ProbeSlot } from '../monitor/monitor.js';
 import { buildRedactor, configSecretSources, Redactor, redactValue, withHostSecrets } from '../runbooks/redact.js';
 import { backupsProbe, backupsReader } from '../probes/backups/probe.js';
+import { lastDrills } from '../drills/store.js';
 import { containersProbe } from '../probes/containers/probe.js';
 import { cpuProbe } from '../probes/cpu/probe.js';
 import { cpuReaderFor } from '../probes/cpu/remote.js';
@@ -90,7 +91,7 @@ export function buildRuntime(s: Setup, env: Env = process.env): Runtime {
   else if (scenario) {
     const read = replayBackups(scenario, config.backups);
     slots.push(read ? { id: 'backups', probe: backupsProbe(read, config.backups) } : { id: 'backups', disabled: `no backups in scenario ${scenario.name}` });
-  } else slots.push({ id: 'backups', probe: backupsProbe(backupsReader(config.backups, hosts, { env }), config.backups), via: config.backups.sets.map((set) => set.host).filter(overSsh) });
+  } else slots.push({ id: 'backups', probe: backupsProbe(backupsReader(config.backups, hosts, { env, drills: () => lastDrills(env) }), config.backups), via: config.backups.sets.map((set) => set.host).filter(overSsh) });
 
   // Secrets the config names are masked in what the panes and `status` show (a source that
   // echoes a password); files on other hosts are read once, in the background.

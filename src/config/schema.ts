@@ -213,6 +213,20 @@ export const walArchiveSchema = z.strictObject({
     .describe('Environment variable holding the role\'s password, handed to psql as PGPASSWORD'),
 });
 
+// Proving a set restorable (homeops drill, docs/backups.md "Drills"): a pg_dump archive restored
+// into a throwaway PostgreSQL container, or a sample of a restic or borg repository's files
+// restored and compared.
+export const drillSchema = z.strictObject({
+  schedule: duration.default(7 * 86_400_000).describe('How often the set should be drilled: a last drill older than this is a warning'),
+  host: name.optional().describe('files: the host whose Docker runs the throwaway PostgreSQL (a key of hosts); default: the set\'s host'),
+  path: z.string().min(1).optional().describe('files: where that host sees the set\'s directory (the NAS\'s share mounted on the workstation); default: the set\'s path'),
+  image: z.string().min(1).optional().describe('files: the throwaway server\'s image, e.g. postgres:15'),
+  container: z.string().min(1).optional().describe('files: or the image of this running container (the live server, which the drill never touches)'),
+  docker: z.array(z.string().min(1)).min(1).default(['docker']).describe('files: the docker command on that host, e.g. [sudo, -n, docker]'),
+  sample: z.number().int().min(1).max(1000).default(5).describe('restic, borg: how many files of the newest snapshot are restored and compared'),
+  timeout: duration.default(900_000).describe('Time allowed for the whole drill'),
+});
+
 export const backupSetSchema = z.strictObject({
   name,
   host: name.describe('The host holding the backups (a key of hosts): the local one, or one reached over SSH (SFTP)'),
@@ -236,6 +250,7 @@ export const backupSetSchema = z.strictObject({
   passwordFile: z.string().min(1).register(secretFields, { secret: 'host-file' }).optional().describe('restic, borg: a file on that host holding the repository password'),
   walArchive: z.union([z.boolean(), walArchiveSchema]).default(false)
     .describe('PostgreSQL WAL archiving goes with this set: true (psql on the set\'s host, its defaults) or where and how psql connects'),
+  drill: drillSchema.optional().describe('How the set is proven restorable (homeops drill): files of pg_dump archives into a throwaway PostgreSQL, restic and borg by a sample of files'),
 });
 
 export const backupsSchema = z.strictObject({
@@ -254,6 +269,17 @@ export const backupsSchema = z.strictObject({
     if (!repository) {
       const field = set.command !== undefined ? 'command' : set.passwordFile !== undefined ? 'passwordFile' : set.args.length > 0 ? 'args' : null;
       if (field) ctx.addIssue({ code: 'custom', path: ['sets', index, field], message: `is for kind restic or borg, not ${set.kind}` });
+    }
+    const drill = set.drill;
+    if (drill) {
+      const at = (field: string) => ['sets', index, 'drill', field];
+      if (set.kind === 'dirs') ctx.addIssue({ code: 'custom', path: ['sets', index, 'drill'], message: 'a drill restores pg_dump archives (kind files) or a sample of a restic or borg repository, not directories' });
+      else if (repository) {
+        const field = (['host', 'path', 'image', 'container'] as const).find((f) => drill[f] !== undefined);
+        if (field) ctx.addIssue({ code: 'custom', path: at(field), message: `is for a set of pg_dump archives (kind files); a ${set.kind} drill runs on the set's host` });
+      } else if ((drill.image === undefined) === (drill.container === undefined)) {
+        ctx.addIssue({ code: 'custom', path: drill.image !== undefined ? at('container') : ['sets', index, 'drill'], message: 'give the throwaway PostgreSQL\'s image: image (e.g. postgres:15) or container (the live server\'s, whose image is used), one of them' });
+      }
     }
   });
 });
@@ -321,6 +347,9 @@ export const configSchema = z.strictObject({
   for (const [index, set] of (config.backups?.sets ?? []).entries()) {
     if (!Object.hasOwn(config.hosts, set.host)) {
       ctx.addIssue({ code: 'custom', path: ['backups', 'sets', index, 'host'], message: `no host "${set.host}" in hosts` });
+    }
+    if (set.drill?.host !== undefined && !Object.hasOwn(config.hosts, set.drill.host)) {
+      ctx.addIssue({ code: 'custom', path: ['backups', 'sets', index, 'drill', 'host'], message: `no host "${set.drill.host}" in hosts` });
     }
     const walHost = typeof set.walArchive === 'object' ? set.walArchive.host : undefined;
     if (walHost !== undefined && !Object.hasOwn(config.hosts, walHost)) {

@@ -10,6 +10,8 @@ import { ACCEPTED, DnsAbortedError, queryDns } from '../probes/dns/query.js';
 import type { PlannedCheck } from './plan.js';
 import { nodeFetch } from '../probes/pihole/node-fetch.js';
 import { globToRegExp } from '../probes/backups/glob.js';
+import type { Env } from '../config/paths.js';
+import { drillSet } from '../drills/run.js';
 
 export type CheckResult = {
   holds: boolean;
@@ -23,6 +25,8 @@ export type CheckResult = {
 export type CheckDeps = {
   hosts: Hosts;
   signal: AbortSignal;
+  /** Where a drill's result is recorded (the state directory); default this process's environment. */
+  env?: Env;
   now?: () => number;
   onOutput?: (stream: 'stdout' | 'stderr', chunk: string) => void;
 };
@@ -50,7 +54,17 @@ export async function runCheck(check: PlannedCheck, deps: CheckDeps): Promise<Ch
       return tcpCheck(check, deps);
     case 'http':
       return httpCheck(check, deps);
+    case 'drill':
+      return drillCheck(check, deps);
   }
+}
+
+async function drillCheck(check: Extract<PlannedCheck, { kind: 'drill' }>, deps: CheckDeps): Promise<CheckResult> {
+  const record = await drillSet(check.set, { hosts: deps.hosts, env: deps.env ?? process.env, signal: deps.signal, ...(deps.now ? { now: deps.now } : {}) });
+  return {
+    holds: record.ok,
+    detail: `${check.set.name}: ${record.ok ? 'restorable' : 'DRILL FAILED'} (${record.backup ?? 'no backup'}): ${record.ok ? record.summary : record.error ?? record.summary}`,
+  };
 }
 
 async function dnsCheck(check: Extract<PlannedCheck, { kind: 'dns' }>, deps: CheckDeps): Promise<CheckResult> {

@@ -1,6 +1,7 @@
 // A runbook made concrete for one run: inputs checked, templates resolved, hosts and exact
 // commands known, `when` decided. The runner executes a plan; a dry run prints it. Pure.
 import type { Config } from '../config/schema.js';
+import type { BackupSetConfig } from '../probes/backups/types.js';
 import { commandLine, shellQuote, type Command } from '../hosts/host.js';
 import { formatDuration } from '../config/units.js';
 import type { InputValue } from './inputs.js';
@@ -16,7 +17,8 @@ export type PlannedCheck =
   | { kind: 'container'; host: string; name: string; expect: 'healthy' | 'running'; timeoutMs: number; argv: string[] }
   | { kind: 'backup'; host: string; path: string; glob: string | undefined; maxAgeMs: number; set: string | undefined; timeoutMs: number }
   | { kind: 'tcp'; address: string; port: number; expect: 'open' | 'closed'; timeoutMs: number }
-  | { kind: 'http'; url: string; statuses: number[]; expect: 'ok' | 'failing'; timeoutMs: number };
+  | { kind: 'http'; url: string; statuses: number[]; expect: 'ok' | 'failing'; timeoutMs: number }
+  | { kind: 'drill'; set: BackupSetConfig; host: string; timeoutMs: number };
 
 export type PlannedRun = {
   host: string;
@@ -131,6 +133,13 @@ function planCheck(check: CheckSpec, config: Config, ctx: TemplateContext): Plan
     const address = host ? host.address ?? (host.local ? '127.0.0.1' : target) : target;
     return { kind: 'tcp', address, port: check.tcp.port, expect: check.tcp.expect, timeoutMs };
   }
+  if (check.drill) {
+    const name = check.drill.set;
+    const set = config.backups?.sets.find((s) => s.name === name);
+    if (!set?.drill) throw new PlanError(`no backup set "${name}" with a drill: in the config`);
+    // The drill's own time limit, unless the step allows it less.
+    return { kind: 'drill', set: { ...set, drill: { ...set.drill, timeout: Math.min(set.drill.timeout, timeoutMs) } }, host: set.drill.host ?? set.host, timeoutMs };
+  }
   if (check.http) {
     const statuses = Array.isArray(check.http.status) ? check.http.status : [check.http.status];
     return { kind: 'http', url: text(check.http.url), statuses, expect: check.http.expect, timeoutMs };
@@ -151,11 +160,13 @@ export function describeCheck(check: PlannedCheck): string {
       return `tcp: connect to ${check.address.includes(':') ? `[${check.address}]` : check.address}:${check.port}; expect ${check.expect}`;
     case 'http':
       return `http: GET ${check.url}; expect ${check.expect === 'ok' ? `status ${check.statuses.join(' or ')}` : `no answer or a status other than ${check.statuses.join(', ')}`}`;
+    case 'drill':
+      return `drill: restore the newest backup of set ${check.set.name} ${check.set.kind === 'restic' || check.set.kind === 'borg' ? `(a sample of ${check.set.drill?.sample ?? 0} files) on ${check.host}` : `into a throwaway PostgreSQL on ${check.host}`}; expect restorable`;
   }
 }
 
 function checkHost(check: PlannedCheck): string | null {
-  return check.kind === 'container' || check.kind === 'backup' ? check.host : null;
+  return check.kind === 'container' || check.kind === 'backup' || check.kind === 'drill' ? check.host : null;
 }
 
 function planStep(step: RunbookStep, phase: Phase, index: number, config: Config, inputs: Record<string, InputValue>, redactor: Redactor): PlannedStep {

@@ -2,7 +2,7 @@
 // secrets collected for the redactor, templates resolved. The CLI and the console share it.
 import type { Config } from '../config/schema.js';
 import type { Env } from '../config/paths.js';
-import { InputError, resolveInputs, type InputValue } from './inputs.js';
+import { InputError, isRequired, resolveInputs, type InputValue } from './inputs.js';
 import type { Runbook } from './load.js';
 import { planRun, selectPart, type RunPlan } from './plan.js';
 import { buildRedactor } from './redact.js';
@@ -34,6 +34,11 @@ export function prepareResume(runbook: Runbook, state: RunState, given: Readonly
   if (missing.length) {
     throw new InputError(`secret input${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ${missing.length > 1 ? 'were' : 'was'} not kept with run ${state.runId}: give ${missing.length > 1 ? 'them' : 'it'} again (--input ${missing[0]}=… or HOMEOPS_INPUT_${(missing[0] ?? '').toUpperCase()})`);
   }
-  const known = Object.fromEntries(Object.entries(state.inputs).filter(([k]) => Object.hasOwn(runbook.inputs, k)));
+  // An optional input that had no value was kept as "": it is absent again, not a value to check
+  // (a pattern would refuse the empty string the first run never checked).
+  const known = Object.fromEntries(Object.entries(state.inputs).filter(([k, v]) => {
+    const spec = Object.hasOwn(runbook.inputs, k) ? runbook.inputs[k] : undefined;
+    return spec !== undefined && !(v === '' && !isRequired(spec) && spec.default === undefined);
+  }));
   return prepareRun(runbook, { ...known, ...given }, context, state.part ?? null);
 }

@@ -410,7 +410,7 @@ async function execute(
     if (step.wait) return await waitFor(step.wait, deps, out, now);
     if (step.check) {
       // What the check saw, in words; docker inspect's JSON is no help on the panel.
-      const result = await runCheck(step.check, { hosts: deps.hosts, signal, ...(deps.now ? { now: deps.now } : {}) });
+      const result = await runCheck(step.check, { hosts: deps.hosts, signal, env: deps.env, ...(deps.now ? { now: deps.now } : {}) });
       out('info', `${result.detail}\n`);
       return { state: result.holds ? 'ok' : 'failed', exitCode: result.exitCode ?? null, message: result.detail };
     }
@@ -444,7 +444,7 @@ async function waitFor(
   for (let attempt = 1; ; attempt++) {
     let result: CheckResult;
     try {
-      result = await runCheck(wait.check, { hosts: deps.hosts, signal: deps.signal, ...(deps.now ? { now: deps.now } : {}) });
+      result = await runCheck(wait.check, { hosts: deps.hosts, signal: deps.signal, env: deps.env, ...(deps.now ? { now: deps.now } : {}) });
     } catch (error) {
       if (deps.signal.aborted || (error instanceof ExecError && error.reason === 'aborted')) throw error;
       result = { holds: false, detail: (error as Error).message };

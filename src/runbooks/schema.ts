@@ -98,7 +98,11 @@ const httpCheck = z.strictObject({
   expect: z.enum(['ok', 'failing']).default('ok').describe('ok: the status is one of status; failing: it is not, or no answer'),
 });
 
-const CHECK_KINDS = ['dns', 'container', 'backup', 'tcp', 'http'] as const;
+const drillCheck = z.strictObject({
+  set: name.describe('A backup set of the config with a drill: (homeops drill): its newest backup is restored and checked'),
+});
+
+const CHECK_KINDS = ['dns', 'container', 'backup', 'tcp', 'http', 'drill'] as const;
 export type CheckKind = (typeof CHECK_KINDS)[number];
 
 export const checkSchema = z.strictObject({
@@ -107,6 +111,7 @@ export const checkSchema = z.strictObject({
   backup: backupCheck.optional(),
   tcp: tcpCheck.optional(),
   http: httpCheck.optional(),
+  drill: drillCheck.optional(),
   timeout: duration.default(5000).describe('Time allowed for one try of the check'),
 }).superRefine((check, ctx) => {
   const kinds = CHECK_KINDS.filter((k) => check[k] !== undefined);
@@ -197,10 +202,12 @@ export type RunbookDoc = z.output<typeof baseSchema>;
 type Issue = { path: Path; message: string };
 
 /** Backup sets named by `set:`, with their paths. */
-function backupSets(step: RunbookStep): { path: Path; set: string }[] {
-  const out: { path: Path; set: string }[] = [];
+function backupSets(step: RunbookStep): { path: Path; set: string; drill?: true }[] {
+  const out: { path: Path; set: string; drill?: true }[] = [];
   if (step.check?.backup?.set !== undefined) out.push({ path: ['check', 'backup', 'set'], set: step.check.backup.set });
   if (step.wait?.check.backup?.set !== undefined) out.push({ path: ['wait', 'check', 'backup', 'set'], set: step.wait.check.backup.set });
+  if (step.check?.drill) out.push({ path: ['check', 'drill', 'set'], set: step.check.drill.set, drill: true });
+  if (step.wait?.check.drill) out.push({ path: ['wait', 'check', 'drill', 'set'], set: step.wait.check.drill.set, drill: true });
   return out;
 }
 
@@ -341,11 +348,12 @@ export function checkAgainstConfig(doc: RunbookDoc, config: Config): Issue[] {
       const problem = hostProblem(host);
       if (problem) issues.push({ path: at(path), message: 'site' in parsed ? `runbooks.site.${parsed.site}: ${problem}` : problem });
     }
-    for (const { path, set } of backupSets(step)) {
+    for (const { path, set, drill } of backupSets(step)) {
       const found = config.backups?.sets.find((s) => s.name === set);
       if (!found) issues.push({ path: at(path), message: `no backup set "${set}" in the config's backups.sets (${didYouMean(set, sets)})` });
+      else if (drill && !found.drill) issues.push({ path: at(path), message: `backup set "${set}" has no drill: in the config (how it is restored to prove it: docs/backups.md, "Drills")` });
       else {
-        const problem = hostProblem(found.host);
+        const problem = hostProblem(drill ? found.drill?.host ?? found.host : found.host);
         if (problem) issues.push({ path: at(path), message: `backup set "${set}": ${problem}` });
       }
     }

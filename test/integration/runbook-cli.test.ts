@@ -98,7 +98,7 @@ describe('with the built-in estate', () => {
 
   it('--part: show lists the parts; a part\'s dry run has only its steps; an unknown part is exit 64 with the parts there are', async () => {
     const shown = await homeops(['runbook', 'show', 'maintenance-window']);
-    expect(shown.stdout).toMatch(/parts \(run alone with --part NAME\):\n  verify-backups  Verify the backups \(not dangerous\)\n     steps: config-backup-fresh, app-backup-fresh, database-backup-fresh, verify-backup\n/);
+    expect(shown.stdout).toMatch(/parts \(run alone with --part NAME\):\n  verify-backups  Verify the backups \(not dangerous\)\n     steps: config-backup-fresh, app-backup-fresh, database-backup-fresh, verify-backup, database-drill\n/);
     const dry = await homeops(['runbook', 'run', 'maintenance-window', '--part', 'verify-backups', '--read-only', '--dry-run']);
     expect(dry.code).toBe(0);
     expect(dry.stdout).toMatch(/^maintenance-window --part verify-backups · Monthly maintenance window: Verify the backups\n/);

@@ -84,8 +84,8 @@ describe('parseArgs', () => {
   });
 
   it('refuses --json outside status', () => {
-    expect(usageError(['--json'])).toBe('--json belongs to `homeops status`');
-    expect(usageError(['check-config', '--json'])).toBe('--json belongs to `homeops status`');
+    expect(usageError(['--json'])).toBe('--json belongs to `homeops status` and `homeops drill`');
+    expect(usageError(['check-config', '--json'])).toBe('--json belongs to `homeops status` and `homeops drill`');
   });
 
   it('reads --profile local, remote or auto, for every command', () => {
@@ -123,7 +123,7 @@ describe('parseArgs', () => {
     expect(usageError(['--bogus=1'])).toBe('unknown option --bogus');
     expect(usageError(['-x'])).toBe('unknown option -x');
     expect(usageError(['--demo', '-x'])).toBe('unknown option -x');
-    expect(usageError(['stats'])).toBe('unknown command "stats" (commands: status, check-config, runbook)');
+    expect(usageError(['stats'])).toBe('unknown command "stats" (commands: status, check-config, runbook, drill)');
     expect(usageError(['status', 'now'])).toBe('unexpected argument "now"');
     expect(usageError(['status', 'status'])).toBe('unexpected argument "status"');
   });

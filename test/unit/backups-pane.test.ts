@@ -6,7 +6,8 @@ import { builtinConfigPath } from '../../src/config/paths.js';
 import { configSchema } from '../../src/config/schema.js';
 import { readUserFile } from '../../src/config/user-file.js';
 import type { PaneEntry } from '../../src/monitor/snapshot.js';
-import { clockTime, parseBackups, type BackupsRaw, type BackupsReading, type SetRaw } from '../../src/probes/backups/probe.js';
+import type { DrillRecord } from '../../src/drills/types.js';
+import { assessBackups, clockTime, parseBackups, type BackupsRaw, type BackupsReading, type SetRaw } from '../../src/probes/backups/probe.js';
 import { backupsPane } from '../../src/ui/panes/backups.js';
 import { closeSetDetail, INITIAL_BACKUPS_VIEW, moveSetSelection, toggleSetDetail, type BackupsView } from '../../src/ui/panes/backups-view.js';
 import { lineText, textWidth } from '../../src/ui/text.js';
@@ -206,5 +207,59 @@ describe('in a narrow pane the words that matter stay whole', () => {
     for (const line of lines) expect(textWidth(line)).toBeLessThanOrEqual(width);
     expect(lines[0]).toMatch(width >= 40 ? /^✖ OVERDUE database +9h \/ 4h · WAL FAILING$/ : /^✖ OVERDUE datab… 9h \/ 4h · WAL FAILING$/);
     expect(lines.slice(0, 4).every((l) => !l.endsWith('…'))).toBe(true);
+  });
+});
+
+describe('drills', () => {
+  const drilled = (record: Partial<DrillRecord> | null): Partial<SetRaw> => (record === null ? { drill: null } : {
+    drill: { set: 'database', kind: 'postgres', at: AT - 3 * DAY, ok: true, durationMs: 7000, backup: 'db-30.dump', summary: '2 tables, 5437 rows; pg_amcheck found no corruption', ...record },
+  });
+  /** The reading with a drill record for the database set (the others never drilled). */
+  const withDrill = (record: Partial<DrillRecord> | null) => {
+    const r = raw();
+    return { ...r, sets: r.sets.map((s) => ({ ...s, ...(s.name === 'database' ? drilled(record) : { drill: null }) })) };
+  };
+
+  it('restorable, drilled 3d ago: said under the set, nothing on its line, no alert', () => {
+    const reading = parseBackups(withDrill({}), backups);
+    const lines = text(entry(reading), 120, 30);
+    expect(lines[1]).toBe('● fresh   database      nas █████▌░░░░░░░░░░░░░░   1h / 4h   42 versions, 6d/7d · 612.0 MiB · WAL ok');
+    // (wrapped under the set's name at this width)
+    expect(lines.map((l) => l.trim()).join(' ')).toContain('restorable, drilled 3d ago (db-30.dump: 2 tables, 5437 rows; pg_amcheck found no corruption) · drilled every 7d');
+    // The other sets have no drill in the config: said, not judged.
+    expect(lines.join('\n')).toMatch(/never drilled \(no drill: in the config\)/);
+    expect(assessBackups(reading)).toMatchObject({ status: 'ok', alerts: [] });
+  });
+
+  it('a drill older than its schedule is a warning, on the line too', () => {
+    const reading = parseBackups(withDrill({ at: AT - 9 * DAY }), backups);
+    const lines = text(entry(reading), 120, 30);
+    expect(lines[1]).toMatch(/ · WAL ok · drilled 9d ago$/);
+    expect(assessBackups(reading)).toMatchObject({ status: 'warn', alerts: [{ level: 'warn', message: 'database: last drilled 9d ago, drilled every 7d' }] });
+  });
+
+  it('never drilled, with a drill in the config: a warning that says how', () => {
+    const reading = parseBackups(withDrill(null), backups);
+    const lines = text(entry(reading), 120, 30);
+    expect(lines[1]).toMatch(/ · WAL ok · never drilled$/);
+    expect(lines.map((l) => l.trim()).join(' ')).toContain('never drilled · drilled every 7d: homeops drill database');
+    expect(assessBackups(reading).alerts).toEqual([{ level: 'warn', message: 'database: never drilled (drilled every 7d: homeops drill database)' }]);
+  });
+
+  it('drill failed: DRILL FAILED on the line and the title, why under it, crit', () => {
+    const reading = parseBackups(withDrill({ ok: false, at: AT - HOUR, summary: 'drill failed: pg_restore failed: input file does not appear to be a valid archive', error: 'pg_restore failed: input file does not appear to be a valid archive' }), backups);
+    const pane = render(entry(reading, { status: 'crit' }), 120, 30);
+    const lines = pane.lines.map(lineText);
+    expect(pane.title).toBe('Backups · DRILL FAILED');
+    expect(lines[1]).toMatch(/ · WAL ok · DRILL FAILED$/);
+    expect(lines.join(' ').replace(/ +/g, ' ')).toContain('drill failed: pg_restore failed: input file does not appear to be a valid archive (db-30.dump, 1h ago)');
+    const assessment = assessBackups(reading);
+    expect(assessment.status).toBe('crit');
+    expect(assessment.summary).toBe('4 sets fresh; database drill failed');
+  });
+
+  it('without a record of drills (a demo) nothing is said of them', () => {
+    const lines = text(entry(parseBackups(raw(), backups)), 120, 30);
+    expect(lines.join('\n')).not.toMatch(/drill/);
   });
 });

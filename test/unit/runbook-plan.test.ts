@@ -41,11 +41,12 @@ describe('the dry-run plan of the built-in runbooks', () => {
     expect(plan.part).toBe('verify-backups');
     expect(plan.runbook.dangerous).toBe(false);
     expect(plan.runbook.title).toBe('Monthly maintenance window: Verify the backups');
-    expect(plan.steps.map((s) => [s.index, s.id])).toEqual([[0, 'config-backup-fresh'], [1, 'app-backup-fresh'], [2, 'database-backup-fresh'], [3, 'verify-backup']]);
+    expect(plan.steps.map((s) => [s.index, s.id])).toEqual([[0, 'config-backup-fresh'], [1, 'app-backup-fresh'], [2, 'database-backup-fresh'], [3, 'verify-backup'], [4, 'database-drill']]);
     expect(plan.rollback).toEqual([]);
     const text = formatPlan(plan, defaults);
     expect(text).toMatch(/^maintenance-window --part verify-backups · Monthly maintenance window: Verify the backups\n/);
     expect(text).toMatch(/ 4\. verify-backup +run +workstation \(local\)\n/);
+    expect(text).toMatch(/ 5\. database-drill +check +workstation \(local\)\n.*\n +drill: restore the newest backup of set database into a throwaway PostgreSQL on workstation; expect restorable\n/);
     expect(text).not.toContain('system-updates');
     expect(() => prepareRun(catalog.get('maintenance-window')!, {}, { config: defaults, env }, 'verify')).toThrow('maintenance-window has no part "verify" (parts: verify-backups)');
   });

@@ -375,6 +375,16 @@ describe('resuming', () => {
     expect(() => prepareResume(book(), secret, { db: 'other', pw: 'x' }, { config, env })).toThrow('run 20260301T100000Z-book-dead used db=homeops; a resumed run keeps its inputs');
   });
 
+  it('an optional input left without a value (kept as "") does not stop the resume, even with a pattern', () => {
+    const withTime = () => runbook(['inputs:', '  at: { type: string, required: false, pattern: "[0-9]{4}-[0-9]{2}-[0-9]{2}" }', ...steps3].map((l) => l.replace('exit 3', 'exit 0')));
+    const first = prepareRun(withTime(), {}, { config, env });
+    expect(first.inputs).toEqual({ at: '' });
+    const saved = leftBehind([rec('one', 'ok'), rec('two', 'running'), rec('three', 'pending')], { inputs: first.inputs });
+    expect(prepareResume(withTime(), saved, {}, { config, env }).inputs).toEqual({ at: '' });
+    const dated = leftBehind([rec('one', 'ok'), rec('two', 'running'), rec('three', 'pending')], { runId: 'dated', inputs: { at: '2026-03-01' } });
+    expect(prepareResume(withTime(), dated, {}, { config, env }).inputs).toEqual({ at: '2026-03-01' });
+  });
+
   it('an unavailable runbook cannot be planned', () => {
     expect(() => prepareRun({ ...book(), unavailable: 'book.yaml:1:1 x: no' }, {}, { config, env })).toThrow(PlanError);
   });

@@ -163,7 +163,7 @@ describe('runbook files: located errors', () => {
   });
 
   it('checks: exactly one kind, valid durations, an expected output that is a regular expression', () => {
-    expect(errorOf([...HEAD, 'steps:', '  - id: a', '    check: { timeout: 2s }'])).toMatch(/^book\.yaml:5:12 steps\.0\.check: a check needs exactly one of dns, container, backup, tcp, http$/);
+    expect(errorOf([...HEAD, 'steps:', '  - id: a', '    check: { timeout: 2s }'])).toMatch(/^book\.yaml:5:12 steps\.0\.check: a check needs exactly one of dns, container, backup, tcp, http, drill$/);
     const wait = '    wait: { check: { tcp: { host: nas, port: 22 } }, timeout: soon }';
     expect(errorOf([...HEAD, 'steps:', '  - id: a', wait])).toMatch(new RegExp(`^book\\.yaml:${at(5, wait, 'soon')} steps\\.0\\.wait\\.timeout: "soon" is not a duration`));
     const output = '    run: { host: nas, command: ls, expect: { output: "(" } }';
@@ -273,7 +273,7 @@ describe('the built-in runbooks (the estate procedures)', () => {
 
   it('maintenance-window: in the window, a fresh backup first, then updates, VACUUM ANALYZE, log rotation, backup verification', () => {
     expect(steps('maintenance-window')).toEqual([
-      'in-window', 'backup-fresh', 'approve', 'system-updates', 'database-maintenance', 'log-rotation', 'config-backup-fresh', 'app-backup-fresh', 'database-backup-fresh', 'verify-backup', 'database-healthy', 'dns-answers',
+      'in-window', 'backup-fresh', 'approve', 'system-updates', 'database-maintenance', 'log-rotation', 'config-backup-fresh', 'app-backup-fresh', 'database-backup-fresh', 'verify-backup', 'database-drill', 'database-healthy', 'dns-answers',
     ]);
     const site = defaultConfig.runbooks?.site ?? {};
     expect(site.dbMaintenance).toMatch(/vacuumdb .*--analyze/);

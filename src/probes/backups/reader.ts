@@ -6,6 +6,7 @@ import type { Host } from '../../hosts/host.js';
 import type { Hosts } from '../../hosts/registry.js';
 import { repositoryCommand, walCommand, walTarget, type PlannedCommand } from './commands.js';
 import { execFailure, listingFailure, resultFailure } from './parse.js';
+import type { DrillRecord } from '../../drills/types.js';
 import type { BackupSetConfig, BackupsConfig, BackupsRaw, ReadFailure, SetRaw, SetSource, WalRaw } from './types.js';
 
 export type BackupsHosts = Pick<Hosts, 'get'>;
@@ -54,7 +55,12 @@ async function readWal(set: BackupSetConfig, hosts: BackupsHosts, timeoutMs: num
   return run(hosts, walCommand(wal, timeoutMs, env), 'psql', `${wal.address ?? 'the default server'}`, timeoutMs, signal);
 }
 
-export type BackupsReaderOptions = { now?: () => number; env?: Env };
+export type BackupsReaderOptions = {
+  now?: () => number;
+  env?: Env;
+  /** Each set's last drill (the state directory's record); without it drills are not shown. */
+  drills?: () => ReadonlyMap<string, DrillRecord>;
+};
 
 /**
  * A reader of every configured set. It remembers, per set, the last read that worked and since
@@ -67,6 +73,13 @@ export function backupsReader(config: BackupsConfig, hosts: BackupsHosts, option
   const failingSince = new Map<string, number>();
   return async (signal) => {
     const at = now();
+    let drills: ReadonlyMap<string, DrillRecord> | undefined;
+    try {
+      drills = options.drills?.();
+    } catch {
+      drills = undefined; // an unreadable record hides the drills, never the backups
+    }
+    const drillOf = (name: string) => (drills ? { drill: drills.get(name) ?? null } : {});
     const sets = await Promise.all(config.sets.map(async (set): Promise<SetRaw> => {
       const [outcome, wal] = await Promise.all([
         readSource(set, hosts, config.timeout, signal),
@@ -75,12 +88,12 @@ export function backupsReader(config: BackupsConfig, hosts: BackupsHosts, option
       if ('source' in outcome) {
         lastGood.set(set.name, { seenAt: at, source: outcome.source });
         failingSince.delete(set.name);
-        return { name: set.name, seenAt: at, source: outcome.source, failure: null, wal };
+        return { name: set.name, seenAt: at, source: outcome.source, failure: null, wal, ...drillOf(set.name) };
       }
       // A read the monitor gave up on says nothing about the set: the state stays as it was.
       if (outcome.failure.reason !== 'aborted' && !failingSince.has(set.name)) failingSince.set(set.name, at);
       const last = lastGood.get(set.name);
-      return { name: set.name, seenAt: last?.seenAt ?? null, source: last?.source ?? null, failure: { ...outcome.failure, since: failingSince.get(set.name) ?? at }, wal };
+      return { name: set.name, seenAt: last?.seenAt ?? null, source: last?.source ?? null, failure: { ...outcome.failure, since: failingSince.get(set.name) ?? at }, wal, ...drillOf(set.name) };
     }));
     signal.throwIfAborted();
     return { at, sets };

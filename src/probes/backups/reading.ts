@@ -6,7 +6,8 @@ import { assessmentFromAlerts, type Alert, type Assessment } from '../probe.js';
 import { setLocation, walTarget } from './commands.js';
 import { freshness, keepOf, retention, sizeDrop } from './freshness.js';
 import { BackupParseError, itemsFromListing, parseArchiver, parseBorgList, parseResticSnapshots } from './parse.js';
-import type { BackupItem, BackupSetConfig, BackupSetReading, BackupsConfig, BackupsRaw, BackupsReading, SetRaw, SetSource, SetState, WalRaw, WalReading } from './types.js';
+import type { DrillRecord } from '../../drills/types.js';
+import type { BackupItem, BackupSetConfig, BackupSetReading, BackupsConfig, BackupsRaw, BackupsReading, DrillReading, SetRaw, SetSource, SetState, WalRaw, WalReading } from './types.js';
 
 /** A schedule as people say it: "4h", "1d", "7d" (not "24h"). */
 export function everyText(ms: number): string {
@@ -50,9 +51,27 @@ export function parseWal(raw: WalRaw, host: string, at: number): WalReading {
   };
 }
 
+/** The set's last drill against its drill schedule. Pure. */
+export function drillReading(set: BackupSetConfig, record: DrillRecord | null | undefined, at: number): DrillReading | null {
+  if (record === undefined) return null;
+  const scheduleMs = set.drill?.schedule ?? null;
+  if (record === null) return { state: 'never', at: null, ageMs: null, scheduleMs, overdue: scheduleMs !== null, summary: 'never drilled', backup: null };
+  const ageMs = Math.max(0, at - record.at);
+  return {
+    state: record.ok ? 'restorable' : 'failed',
+    at: record.at,
+    ageMs,
+    scheduleMs,
+    overdue: scheduleMs !== null && ageMs > scheduleMs,
+    summary: record.ok ? record.summary : record.error ?? record.summary,
+    backup: record.backup,
+  };
+}
+
 function setReading(set: BackupSetConfig, raw: SetRaw | undefined, config: BackupsConfig, at: number): BackupSetReading {
   const wal = walTarget(set);
   const base = {
+    drill: drillReading(set, raw?.drill, at),
     name: set.name,
     host: set.host,
     kind: set.kind,
@@ -118,6 +137,16 @@ function walAlert(set: BackupSetReading): Alert | null {
   return { level: 'crit', message: `${set.name}: WAL archiving failing — ${wal.lastFailedWal ?? 'a segment'} failed${failed}; ${last}` };
 }
 
+/** A failed drill is crit (the backup may not restore); one older than its schedule, or none, a warning. */
+function drillAlert(set: BackupSetReading): Alert | null {
+  const drill = set.drill;
+  if (!drill) return null;
+  if (drill.state === 'failed') return { level: 'crit', message: `${set.name}: drill failed — ${drill.summary}` };
+  if (!drill.overdue || drill.scheduleMs === null) return null;
+  if (drill.state === 'never') return { level: 'warn', message: `${set.name}: never drilled (drilled every ${everyText(drill.scheduleMs)}: homeops drill ${set.name})` };
+  return { level: 'warn', message: `${set.name}: last drilled ${formatAge(drill.ageMs ?? 0)} ago, drilled every ${everyText(drill.scheduleMs)}` };
+}
+
 function seen(set: BackupSetReading, at: number): string {
   return set.seenAt === null ? 'never read' : `as seen ${formatAge(at - set.seenAt)} ago`;
 }
@@ -143,6 +172,8 @@ function setAlerts(set: BackupSetReading, at: number): Alert[] {
   }
   const wal = walAlert(set);
   if (wal) alerts.push(wal);
+  const drill = drillAlert(set);
+  if (drill) alerts.push(drill);
   return alerts;
 }
 
@@ -168,8 +199,9 @@ export function backupsSummary(reading: BackupsReading): string {
   const others = sets.filter((s) => s.state !== 'fresh').map((s) => `${s.name} ${stateText(s)}`);
   const wal = sets.filter((s) => s.wal && (s.wal.state === 'failing' || s.wal.state === 'off')).map((s) => `${s.name} WAL ${s.wal?.state === 'off' ? 'off' : 'failing'}`);
   const hosts = [...new Set(sets.filter((s) => s.problem?.reason === 'unreachable').map((s) => s.host))].map((h) => `${h} unreachable`);
+  const drills = sets.filter((s) => s.drill?.state === 'failed').map((s) => `${s.name} drill failed`);
   const head = others.length === 0 ? `${sets.length} ${sets.length === 1 ? 'set' : 'sets'} fresh` : `${sets.length} ${sets.length === 1 ? 'set' : 'sets'}: ${[`${fresh} fresh`, ...others].join(', ')}`;
-  return [head, ...wal, ...hosts].join('; ');
+  return [head, ...wal, ...drills, ...hosts].join('; ');
 }
 
 /** ok when every set is fresh; warn when one is due, shrank or cannot be read; crit when overdue, missing or WAL failing. */

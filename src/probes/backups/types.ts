@@ -2,6 +2,7 @@
 // reading panes render. Docs: docs/backups.md.
 import type { Config } from '../../config/schema.js';
 import type { FileStat } from '../../hosts/host.js';
+import type { DrillRecord } from '../../drills/types.js';
 
 export type BackupsConfig = NonNullable<Config['backups']>;
 export type BackupSetConfig = BackupsConfig['sets'][number];
@@ -39,6 +40,8 @@ export type SetRaw = {
   failure: (ReadFailure & { since: number }) | null;
   /** null when the set has no WAL archiving check. */
   wal: WalRaw | null;
+  /** The set's last drill (homeops drill); null: never drilled; undefined: drills not known here (a demo). */
+  drill?: DrillRecord | null;
 };
 
 export type BackupsRaw = {
@@ -85,6 +88,27 @@ export type WalReading = {
   error: string | null;
 };
 
+/**
+ * restorable: the last drill restored the backup and found it sound · failed: it did not ·
+ * never: the set has not been drilled.
+ */
+export type DrillState = 'restorable' | 'failed' | 'never';
+
+export type DrillReading = {
+  state: DrillState;
+  /** When the last drill ended. */
+  at: number | null;
+  /** Its age at the time of the reading. */
+  ageMs: number | null;
+  /** The set's drill schedule (`drill.schedule`); null when the config gives the set no drill. */
+  scheduleMs: number | null;
+  /** A drill is due: never drilled, or the last is older than the schedule. */
+  overdue: boolean;
+  /** What it restored and found, or why it failed. */
+  summary: string;
+  backup: string | null;
+};
+
 export type BackupSetReading = {
   name: string;
   host: string;
@@ -106,6 +130,8 @@ export type BackupSetReading = {
   /** Why the newest read failed (what is shown, if anything, is from `seenAt`). */
   problem: (ReadFailure & { since: number }) | null;
   wal: WalReading | null;
+  /** null when drills are not known here (a demo). */
+  drill: DrillReading | null;
 };
 
 export type BackupsReading = {

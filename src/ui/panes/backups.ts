@@ -10,7 +10,7 @@ import type { PaneEntry } from '../../monitor/snapshot.js';
 import type { Status } from '../../monitor/status.js';
 import { freshness, overdueFraction } from '../../probes/backups/freshness.js';
 import { clockTime, everyText as every } from '../../probes/backups/reading.js';
-import type { BackupItem, BackupSetReading, BackupsReading, SetState, WalReading } from '../../probes/backups/types.js';
+import type { BackupItem, BackupSetReading, BackupsReading, DrillReading, SetState, WalReading } from '../../probes/backups/types.js';
 import { STATUS_SYMBOL } from '../theme.js';
 import { bar, pad, textWidth, type Line, type Segment, type Tone } from '../text.js';
 import { selectedSetIndex, type BackupsView } from './backups-view.js';
@@ -97,12 +97,40 @@ function setTail(set: BackupSetReading, shownAt: number, squeeze: Squeeze): Segm
   const size = shownSize(set, set.newest);
   if (squeeze < 1 && size !== null) tail.push({ text: ` · ${formatBytes(size)}`, tone: set.sizeDrop ? 'warn' : 'muted', bold: set.sizeDrop !== null });
   if (set.wal) tail.push({ text: ' · ' }, { text: WAL_WORD[set.wal.state].text, tone: WAL_WORD[set.wal.state].tone, bold: set.wal.state !== 'ok' && set.wal.state !== 'idle' });
+  // A failed drill stays in a narrow pane; one merely due gives way.
+  const drill = drillWord(set.drill, shownAt);
+  if (drill && (squeeze < 3 || set.drill?.state === 'failed')) tail.push({ text: ' · ' }, drill);
   // How old a stale read is goes last: the line above the sets says it too.
   if (squeeze < 3 && set.problem && set.problem.reason !== 'not-found') {
     const seen = set.seenAt === null ? 'not read' : `seen ${formatAge(shownAt - set.seenAt)} ago`;
     tail.push({ text: ` · ${seen}`, tone: 'stale' });
   }
   return tail;
+}
+
+/** The drill on the set's line, only when it needs attention: failed, or due. */
+function drillWord(drill: DrillReading | null, shownAt: number): Segment | null {
+  if (!drill) return null;
+  if (drill.state === 'failed') return { text: 'DRILL FAILED', tone: 'crit', bold: true };
+  if (!drill.overdue) return null;
+  if (drill.state === 'never') return { text: 'never drilled', tone: 'warn' };
+  return { text: `drilled ${formatAge(Math.max(0, shownAt - (drill.at ?? shownAt)))} ago`, tone: 'warn' };
+}
+
+/** The drill in the set's detail: "restorable, drilled 3d ago (…)", "never drilled", "drill failed: …". */
+function drillDetail(set: BackupSetReading, shownAt: number): { text: string; tone: Tone } | null {
+  const drill = set.drill;
+  if (!drill) return null;
+  const schedule = drill.scheduleMs === null ? '' : ` · drilled every ${every(drill.scheduleMs)}`;
+  if (drill.state === 'never') {
+    return drill.scheduleMs === null
+      ? { text: 'never drilled (no drill: in the config)', tone: 'muted' }
+      : { text: `never drilled${schedule}: homeops drill ${set.name}`, tone: 'warn' };
+  }
+  const ago = formatAge(Math.max(0, shownAt - (drill.at ?? shownAt)));
+  const what = drill.backup ? `${drill.backup}: ` : '';
+  if (drill.state === 'failed') return { text: `drill failed: ${drill.summary} (${what.replace(/: $/, '') || 'no backup'}, ${ago} ago)`, tone: 'crit' };
+  return { text: `restorable, drilled ${ago} ago (${what}${drill.summary})${schedule}`, tone: drill.overdue ? 'warn' : 'muted' };
 }
 
 function setLine(set: BackupSetReading, layout: Layout, selected = false): Line {
@@ -174,6 +202,8 @@ function detailLines(set: BackupSetReading, width: number, shownAt: number, labe
     items.push({ text: `${set.problem.message}${since}`, tone: set.state === 'unknown' ? 'warn' : 'stale' });
   }
   if (set.wal) items.push(walDetail(set.wal, shownAt));
+  const drill = drillDetail(set, shownAt);
+  if (drill) items.push(drill);
   if (full) items.push(...fullItems(set, shownAt));
   const lines: Line[] = [];
   items.forEach((item, index) => {
@@ -189,12 +219,14 @@ function detailLines(set: BackupSetReading, width: number, shownAt: number, labe
 
 const needsAttention = (set: BackupSetReading) =>
   set.state !== 'fresh' || set.problem !== null || set.sizeDrop !== null || set.retention?.over === true
-  || (set.wal !== null && set.wal.state !== 'ok' && set.wal.state !== 'idle');
+  || (set.wal !== null && set.wal.state !== 'ok' && set.wal.state !== 'idle')
+  || set.drill?.state === 'failed' || set.drill?.overdue === true;
 
 function titleOf(sets: readonly BackupSetReading[]): string {
   if (sets.some((s) => s.state === 'missing')) return 'Backups · MISSING';
   if (sets.some((s) => s.state === 'overdue')) return 'Backups · OVERDUE';
   if (sets.some((s) => s.wal?.state === 'failing' || s.wal?.state === 'off')) return 'Backups · WAL FAILING';
+  if (sets.some((s) => s.drill?.state === 'failed')) return 'Backups · DRILL FAILED';
   if (sets.some((s) => s.state === 'due')) return 'Backups · DUE';
   return 'Backups';
 }
