@@ -7,13 +7,11 @@ import type { ActionResult, ContainerActions, ContainerRef } from '../../src/doc
 import type { LogLine } from '../../src/docker/frames.js';
 import type { BlockingOutcome, BlockingRequest, PiholeTarget } from '../../src/probes/pihole/blocking.js';
 import type { Prompt } from '../../src/ui/console-state.js';
-import {
-  catalogOf, cleanupDirs, countingProfiler, ManualConsole, recordingIntents, renderConsole, testController, unmountConsoles,
-} from '../helpers/console-actions.js';
-import { cleanupHomes, demoPanes, FakeSource, focusedPanes, frameProblems, paneOnScreen, paneText, snapshot, statusBar, testSetup } from '../helpers/render.js';
+import { catalogOf, cleanupDirs, countingProfiler, ManualConsole, recordingIntents, testController } from '../helpers/console-actions.js';
+import { cleanupHomes, demoPanes, FakeSource, focusedPanes, frameProblems, paneOnScreen, paneText, snapshot, statusBar, testSetup, renderApp, unmountAll } from '../helpers/render.js';
 
 afterEach(() => {
-  unmountConsoles();
+  unmountAll();
   cleanupDirs();
 });
 afterAll(cleanupHomes);
@@ -32,7 +30,7 @@ const SIZES = [[200, 60], [120, 40], [80, 24], [60, 16], [40, 12], [30, 8], [24,
 describe('dialogs', () => {
   it.each(SIZES)('at %ix%i a confirm, a typed and a three-way dialog fit, keeping their answers in view', async (columns, rows) => {
     const cs = new ManualConsole({ prompt: CONFIRM });
-    const app = await renderConsole({ source: source(), setup: s, columns, rows, console: cs });
+    const app = await renderApp({ source: source(), setup: s, columns, rows, console: cs });
     for (const prompt of [CONFIRM, TYPED, RESUME]) {
       cs.publish({ prompt });
       await app.waitFor(() => app.plainFrame().includes(prompt.kind === 'typed' ? '> ' : ' y '), `the ${prompt.kind} dialog`);
@@ -48,7 +46,7 @@ describe('dialogs', () => {
   it('y, enter, n and escape answer a confirm dialog; other keys do nothing while it is open', async () => {
     const { intents, calls } = recordingIntents();
     const cs = new ManualConsole({ prompt: CONFIRM });
-    const app = await renderConsole({ source: source(), setup: s, columns: 120, rows: 40, console: cs, intents });
+    const app = await renderApp({ source: source(), setup: s, columns: 120, rows: 40, console: cs, intents });
     await app.press('q', '?', KEY.tab, 'b', 'r');
     expect(calls).toEqual([]);
     expect(app.calls).toEqual({ quit: 0, refresh: 0 });
@@ -67,7 +65,7 @@ describe('dialogs', () => {
   it('a typed dialog takes text, backspace and enter; only the exact id answers yes; escape answers no', async () => {
     const { intents, calls } = recordingIntents();
     const cs = new ManualConsole({ prompt: TYPED });
-    const app = await renderConsole({ source: source(), setup: s, columns: 80, rows: 24, console: cs, intents });
+    const app = await renderApp({ source: source(), setup: s, columns: 80, rows: 24, console: cs, intents });
     for (const key of 'dns-failovr') await app.press(key);
     await app.press(KEY.enter);
     expect(calls).toEqual([]);
@@ -87,7 +85,7 @@ describe('dialogs', () => {
   it('opening, typing into and closing a dialog does not rebuild any pane', async () => {
     const profiler = countingProfiler();
     const cs = new ManualConsole();
-    const app = await renderConsole({ source: source(), setup: s, columns: 120, rows: 40, console: cs, profiler });
+    const app = await renderApp({ source: source(), setup: s, columns: 120, rows: 40, console: cs, profiler });
     const before = new Map(profiler.builds);
     expect(before.size).toBeGreaterThan(0);
     cs.publish({ prompt: TYPED });
@@ -101,7 +99,7 @@ describe('dialogs', () => {
 
   it('the status bar shows the last result for a while', async () => {
     const { controller } = testController(s.config, catalogOf(s.config, {}), { messageMs: 60 });
-    const app = await renderConsole({ source: source(), setup: s, columns: 120, rows: 40, console: controller, intents: controller.intents });
+    const app = await renderApp({ source: source(), setup: s, columns: 120, rows: 40, console: controller, intents: controller.intents });
     controller.intents.notify('postgres restarted on workstation', 'ok');
     await app.waitForText('✔ postgres restarted on workstation');
     expect(statusBar(app.plainFrame())).toMatch(/workstation · ✔ postgres restarted/);
@@ -131,7 +129,7 @@ function fakeDocker(refusal: string | null = null, lines: LogLine[] = []) {
   return { docker: { actions }, calls };
 }
 
-async function focusContainers(app: Awaited<ReturnType<typeof renderConsole>>): Promise<void> {
+async function focusContainers(app: Awaited<ReturnType<typeof renderApp>>): Promise<void> {
   for (let i = 0; i < 6 && !focusedPanes(app.plainFrame()).includes('Containers'); i++) await app.press(KEY.tab);
   expect(focusedPanes(app.plainFrame())).toEqual(['Containers']);
 }
@@ -140,7 +138,7 @@ const selected = (plain: string) => paneOnScreen(plain, 'Containers')?.body.find
 
 describe('containers', () => {
   it('with the pane focused: arrows move the selection, s sorts, / filters, enter opens the detail', async () => {
-    const app = await renderConsole({ source: source(), setup: s, columns: 120, rows: 40, console: new ManualConsole() });
+    const app = await renderApp({ source: source(), setup: s, columns: 120, rows: 40, console: new ManualConsole() });
     await focusContainers(app);
     expect(selected(app.plainFrame())).toBe('agent-orchestrator');
     await app.press(KEY.down, KEY.down);
@@ -172,7 +170,7 @@ describe('containers', () => {
   it('ctrl+r asks to restart the selected container, y restarts it, and the result is in the status bar', async () => {
     const fake = fakeDocker();
     const { controller, nudges } = testController(s.config, catalogOf(s.config, {}), { docker: fake.docker });
-    const app = await renderConsole({ source: source(), setup: s, columns: 120, rows: 40, console: controller, intents: controller.intents });
+    const app = await renderApp({ source: source(), setup: s, columns: 120, rows: 40, console: controller, intents: controller.intents });
     await focusContainers(app);
     await app.press(KEY.down, KEY.ctrlR);
     await app.waitForText('Restart api-gateway on workstation?');
@@ -193,7 +191,7 @@ describe('containers', () => {
   it('in read-only mode the actions are refused with the reason, and nothing is asked', async () => {
     const fake = fakeDocker();
     const { controller } = testController(s.config, catalogOf(s.config, {}), { docker: fake.docker, readOnly: true });
-    const app = await renderConsole({ source: source(), setup: s, columns: 200, rows: 50, console: controller, intents: controller.intents, readOnly: true });
+    const app = await renderApp({ source: source(), setup: s, columns: 200, rows: 50, console: controller, intents: controller.intents, readOnly: true });
     await focusContainers(app);
     await app.press(KEY.ctrlR);
     await app.waitForText('refused: read-only mode');
@@ -204,7 +202,7 @@ describe('containers', () => {
 
   it('action keys with another pane focused say what to do instead', async () => {
     const { intents, calls } = recordingIntents();
-    const app = await renderConsole({ source: source(), setup: s, columns: 120, rows: 40, console: new ManualConsole(), intents });
+    const app = await renderApp({ source: source(), setup: s, columns: 120, rows: 40, console: new ManualConsole(), intents });
     expect(focusedPanes(app.plainFrame())).not.toContain('Containers');
     await app.press(KEY.ctrlR);
     expect(calls).toEqual([{ intent: 'notify', args: ['focus the containers pane first (tab), then pick a container', 'warn'] }]);
@@ -216,7 +214,7 @@ describe('containers', () => {
       { stream: 'stderr', text: 'FATAL: password authentication failed', at: '2026-01-02T03:04:06.000Z' },
     ];
     const { controller } = testController(s.config, catalogOf(s.config, {}), { docker: fakeDocker(null, lines).docker });
-    const app = await renderConsole({ source: source(), setup: s, columns: 80, rows: 24, console: controller, intents: controller.intents });
+    const app = await renderApp({ source: source(), setup: s, columns: 80, rows: 24, console: controller, intents: controller.intents });
     await focusContainers(app);
     await app.press('/', 'p', 'o', 's', 't', KEY.enter, 'L');
     await app.waitForText('Logs · postgres on workstation');
@@ -239,7 +237,7 @@ describe('DNS blocking', () => {
     };
     const piholes = [{ name: 'primary' }, { name: 'secondary' }] as unknown as PiholeTarget[];
     const { controller, nudges } = testController(s.config, catalogOf(s.config, {}), { dns: { piholes }, setBlocking });
-    const app = await renderConsole({ source: source(), setup: s, columns: 200, rows: 50, console: controller, intents: controller.intents });
+    const app = await renderApp({ source: source(), setup: s, columns: 200, rows: 50, console: controller, intents: controller.intents });
     await app.press('D');
     await app.waitForText('Disable blocking on primary and secondary for 5 min?');
     await app.press('y');
@@ -255,7 +253,7 @@ describe('DNS blocking', () => {
   it('is refused in read-only mode with the reason', async () => {
     const piholes = [{ name: 'primary' }] as unknown as PiholeTarget[];
     const { controller } = testController(s.config, catalogOf(s.config, {}), { dns: { piholes }, readOnly: true });
-    const app = await renderConsole({ source: source(), setup: s, columns: 200, rows: 50, console: controller, intents: controller.intents, readOnly: true });
+    const app = await renderApp({ source: source(), setup: s, columns: 200, rows: 50, console: controller, intents: controller.intents, readOnly: true });
     await app.press('D');
     await app.waitForText('Disable blocking on primary for 5 min refused: read-only mode');
   });

@@ -6,15 +6,13 @@ import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import {
-  catalogOf, cleanupDirs, ManualConsole, renderConsole, testController, unmountConsoles, until,
-} from '../helpers/console-actions.js';
+import { catalogOf, cleanupDirs, ManualConsole, testController, until } from '../helpers/console-actions.js';
 import { isActive } from '../../src/ui/run-view.js';
-import { cleanupHomes, demoPanes, FakeSource, focusedPanes, paneOnScreen, snapshot, statusBar, testSetup } from '../helpers/render.js';
+import { cleanupHomes, demoPanes, FakeSource, focusedPanes, paneOnScreen, snapshot, statusBar, testSetup, renderApp, unmountAll } from '../helpers/render.js';
 
 const dumps = mkdtempSync(join(tmpdir(), 'homeops-dumps-'));
 afterEach(() => {
-  unmountConsoles();
+  unmountAll();
   cleanupDirs();
 });
 afterAll(() => {
@@ -27,7 +25,7 @@ const s = testSetup();
 const panes = await demoPanes('healthy');
 const source = () => new FakeSource(snapshot({ panes }));
 
-type App = Awaited<ReturnType<typeof renderConsole>>;
+type App = Awaited<ReturnType<typeof renderApp>>;
 
 async function focusBackups(app: App): Promise<void> {
   for (let i = 0; i < 8 && !focusedPanes(app.plainFrame()).includes('Backups'); i++) await app.press(KEY.tab);
@@ -47,7 +45,7 @@ describe('the backups pane with the focus', () => {
 
   it('the arrows select a set and its detail comes first; enter opens its full detail; escape closes it', async () => {
     expect(names.length).toBeGreaterThanOrEqual(3);
-    const app = await renderConsole({ source: source(), setup: s, columns: 200, rows: 60, console: new ManualConsole() });
+    const app = await renderApp({ source: source(), setup: s, columns: 200, rows: 60, console: new ManualConsole() });
     await focusBackups(app);
     expect(first(app)).toMatch(new RegExp(`^${names[0]} `));
     await app.press(KEY.down, KEY.down);
@@ -71,7 +69,7 @@ describe('the backups pane with the focus', () => {
   });
 
   it('in a small pane: a hint when the block does not fit, and the full detail under the selected set alone', async () => {
-    const app = await renderConsole({ source: source(), setup: s, columns: 120, rows: 40, console: new ManualConsole() });
+    const app = await renderApp({ source: source(), setup: s, columns: 120, rows: 40, console: new ManualConsole() });
     await focusBackups(app);
     await app.press(KEY.down);
     const body = () => (paneOnScreen(app.plainFrame(), 'Backups')?.body ?? []).map((l) => l.trim()).filter(Boolean);
@@ -105,7 +103,7 @@ describe('B verifies the backups', () => {
 
   it('asks (no typed id: the part changes nothing), then runs only the part\'s steps into the run panel', async () => {
     const { controller } = testController(s.config, catalogOf(s.config, { maint: maintenance }));
-    const app = await renderConsole({ source: source(), setup: s, columns: 120, rows: 40, console: controller, intents: controller.intents });
+    const app = await renderApp({ source: source(), setup: s, columns: 120, rows: 40, console: controller, intents: controller.intents });
     await app.press('B');
     await app.waitForText('Run maint · verify-backups');
     expect(app.plainFrame()).toContain('2 steps on workstation: dump-fresh, verify');
@@ -149,7 +147,7 @@ describe('B verifies the backups', () => {
 
   it('without a runbook that has the part, the status bar says what is missing', async () => {
     const { controller } = testController(s.config, catalogOf(s.config, { other: ['title: Other', 'steps:', '  - { id: a, note: hi }'] }));
-    const app = await renderConsole({ source: source(), setup: s, columns: 120, rows: 40, console: controller, intents: controller.intents });
+    const app = await renderApp({ source: source(), setup: s, columns: 120, rows: 40, console: controller, intents: controller.intents });
     await app.press('B');
     await app.waitForText('no runbook has a verify-backups part');
     await controller.close();

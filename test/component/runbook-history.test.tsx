@@ -2,12 +2,12 @@
 // arrows choose a run, enter shows its steps from the audit log (host, state, time, exit code,
 // command, output, why it failed), escape goes back to the history with the same run chosen.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { catalogOf, cleanupDirs, renderConsole, testController, unmountConsoles, until } from '../helpers/console-actions.js';
-import { cleanupHomes, demoPanes, FakeSource, frameProblems, paneOnScreen, snapshot, testSetup } from '../helpers/render.js';
+import { catalogOf, cleanupDirs, testController, until } from '../helpers/console-actions.js';
+import { cleanupHomes, demoPanes, FakeSource, frameProblems, paneOnScreen, snapshot, testSetup, renderApp, unmountAll } from '../helpers/render.js';
 import { isActive } from '../../src/ui/run-view.js';
 
 afterEach(() => {
-  unmountConsoles();
+  unmountAll();
   cleanupDirs();
 });
 afterAll(cleanupHomes);
@@ -42,7 +42,7 @@ describe('the history of runs', () => {
       await until(controller, (state) => state.run !== null && !isActive(state.run) && state.run.runbook.id === id);
     }
     controller.intents.closePanel();
-    const app = await renderConsole({ source: source(), setup: s, columns: 120, rows: 40, console: controller, intents: controller.intents });
+    const app = await renderApp({ source: source(), setup: s, columns: 120, rows: 40, console: controller, intents: controller.intents });
     await app.press('H');
     await app.waitForText('Runbook history (2 runs, newest first)');
     const history = paneOnScreen(app.plainFrame(), 'Runbook history (2 runs, newest first)')?.body.join('\n') ?? '';

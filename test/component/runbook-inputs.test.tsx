@@ -5,11 +5,11 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { auditLogPath, readAuditLog, type AuditStep } from '../../src/runbooks/audit.js';
 import { inputsUsed } from '../../src/runbooks/plan.js';
-import { catalogOf, cleanupDirs, renderConsole, testController, unmountConsoles } from '../helpers/console-actions.js';
-import { cleanupHomes, demoPanes, FakeSource, frameProblems, paneOnScreen, snapshot, statusBar, testSetup } from '../helpers/render.js';
+import { catalogOf, cleanupDirs, testController } from '../helpers/console-actions.js';
+import { cleanupHomes, demoPanes, FakeSource, frameProblems, paneOnScreen, snapshot, statusBar, testSetup, renderApp, unmountAll } from '../helpers/render.js';
 
 afterEach(() => {
-  unmountConsoles();
+  unmountAll();
   cleanupDirs();
 });
 afterAll(cleanupHomes);
@@ -34,7 +34,7 @@ const restore = [
   '    note: verbose on',
 ];
 
-const body = (app: Awaited<ReturnType<typeof renderConsole>>, title: string) => paneOnScreen(app.plainFrame(), title)?.body.join('\n') ?? '';
+const body = (app: Awaited<ReturnType<typeof renderApp>>, title: string) => paneOnScreen(app.plainFrame(), title)?.body.join('\n') ?? '';
 
 describe('inputs in the console', () => {
   it('only the inputs the run uses, in the runbook\'s order; a part only its own', () => {
@@ -47,7 +47,7 @@ describe('inputs in the console', () => {
 
   it('a form with the defaults; arrows, choices and typing change them; the run uses them', async () => {
     const { controller, env } = testController(s.config, catalogOf(s.config, { restore }));
-    const app = await renderConsole({ source: source(), setup: s, columns: 120, rows: 40, console: controller, intents: controller.intents });
+    const app = await renderApp({ source: source(), setup: s, columns: 120, rows: 40, console: controller, intents: controller.intents });
     await app.press('b', KEY.enter);
     await app.waitForText('restore · inputs');
     let frame = app.plainFrame();
@@ -84,7 +84,7 @@ describe('inputs in the console', () => {
 
   it('escape cancels: nothing runs', async () => {
     const { controller } = testController(s.config, catalogOf(s.config, { restore }));
-    const app = await renderConsole({ source: source(), setup: s, columns: 80, rows: 24, console: controller, intents: controller.intents });
+    const app = await renderApp({ source: source(), setup: s, columns: 80, rows: 24, console: controller, intents: controller.intents });
     await app.press('b', KEY.enter);
     await app.waitForText('restore · inputs');
     expect(frameProblems(app.plainFrame(), 80, 24)).toEqual([]);
@@ -97,7 +97,7 @@ describe('inputs in the console', () => {
 
   it('a dangerous runbook: the form, then its typed id', async () => {
     const { controller } = testController(s.config, catalogOf(s.config, { restore: ['dangerous: true', ...restore] }));
-    const app = await renderConsole({ source: source(), setup: s, columns: 120, rows: 40, console: controller, intents: controller.intents });
+    const app = await renderApp({ source: source(), setup: s, columns: 120, rows: 40, console: controller, intents: controller.intents });
     await app.press('b', KEY.enter);
     await app.waitForText('restore · inputs');
     expect(app.plainFrame()).toMatch(/enter +Next/);

@@ -7,13 +7,11 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { RunEvent, StepView } from '../../src/runbooks/events.js';
 import type { ConsoleState } from '../../src/ui/console-state.js';
 import { applyRunEvent, startingRun, type RunView } from '../../src/ui/run-view.js';
-import {
-  catalogOf, cleanupDirs, ManualConsole, recordingIntents, renderConsole, testController, unmountConsoles, until,
-} from '../helpers/console-actions.js';
-import { cleanupHomes, demoPanes, FakeSource, frameProblems, paneOnScreen, sleep, snapshot, statusBar, testSetup } from '../helpers/render.js';
+import { catalogOf, cleanupDirs, ManualConsole, recordingIntents, testController, until } from '../helpers/console-actions.js';
+import { cleanupHomes, demoPanes, FakeSource, frameProblems, paneOnScreen, sleep, snapshot, statusBar, testSetup, renderApp, unmountAll } from '../helpers/render.js';
 
 afterEach(() => {
-  unmountConsoles();
+  unmountAll();
   cleanupDirs();
 });
 afterAll(cleanupHomes);
@@ -67,7 +65,7 @@ const withRun = (run: RunView): Partial<ConsoleState> => ({ run, panel: { kind: 
 describe('the run panel', () => {
   it.each([[80, 24], [120, 40], [200, 60], [60, 16]] as const)('at %ix%i shows every step with its state, host and time, the running step\'s last lines, and fits', async (columns, rows) => {
     const cs = new ManualConsole(withRun(runningView(Date.now())));
-    const app = await renderConsole({ source: source(), setup: s, columns, rows, console: cs });
+    const app = await renderApp({ source: source(), setup: s, columns, rows, console: cs });
     const frame = app.plainFrame();
     expect(frameProblems(frame, columns, rows)).toEqual([]);
     const panel = paneOnScreen(frame, 'Runbook dns-failover');
@@ -90,7 +88,7 @@ describe('the run panel', () => {
 
   it.each([[50, 12], [30, 8], [20, 5]] as const)('at %ix%i, too small for any view, the panel still fits and says the run\'s state', async (columns, rows) => {
     const cs = new ManualConsole(withRun(runningView(Date.now())));
-    const app = await renderConsole({ source: source(), setup: s, columns, rows, console: cs });
+    const app = await renderApp({ source: source(), setup: s, columns, rows, console: cs });
     expect(frameProblems(app.plainFrame(), columns, rows)).toEqual([]);
     expect(app.terminal.problems).toEqual([]);
     expect(app.plainFrame()).toMatch(/Runbook|running/);
@@ -101,7 +99,7 @@ describe('the run panel', () => {
 
   it.each([[80, 24], [120, 40]] as const)('at %ix%i ends with the result: ok, failed with why, aborted with how to resume', async (columns, rows) => {
     const cs = new ManualConsole(withRun(finished(runningView(Date.now()), 'ok')));
-    const app = await renderConsole({ source: source(), setup: s, columns, rows, console: cs });
+    const app = await renderApp({ source: source(), setup: s, columns, rows, console: cs });
     let panel = paneOnScreen(app.plainFrame(), 'Runbook dns-failover');
     expect(panel?.top).toMatch(/ ok 54s /);
     expect(panel?.body.join('\n')).toMatch(/✔ 4\/4 dhcp-now\s+nas\s+ok\s+800ms/);
@@ -124,7 +122,7 @@ describe('the run panel', () => {
   it('Esc aborts the running step; Ctrl-C aborts the run, and once it is aborting a second Ctrl-C quits; q does not quit mid-run', async () => {
     const { intents, calls } = recordingIntents();
     const cs = new ManualConsole(withRun(runningView(Date.now())));
-    const app = await renderConsole({ source: source(), setup: s, columns: 120, rows: 40, console: cs, intents });
+    const app = await renderApp({ source: source(), setup: s, columns: 120, rows: 40, console: cs, intents });
     await app.press(KEY.escape);
     expect(calls.map((c) => c.intent)).toEqual(['abortRun']);
     await app.press(KEY.ctrlC);
@@ -142,7 +140,7 @@ describe('the run panel', () => {
   it('when the run is over, Esc or q closes the panel, and the arrows scroll its output', async () => {
     const { intents, calls } = recordingIntents();
     const cs = new ManualConsole(withRun(finished(runningView(Date.now()), 'failed')));
-    const app = await renderConsole({ source: source(), setup: s, columns: 80, rows: 24, console: cs, intents });
+    const app = await renderApp({ source: source(), setup: s, columns: 80, rows: 24, console: cs, intents });
     await app.press(KEY.escape);
     await app.press('q');
     expect(calls.map((c) => c.intent)).toEqual(['closePanel', 'closePanel']);
@@ -157,7 +155,7 @@ describe('the run panel', () => {
     const cs = new ManualConsole({
       panel: { kind: 'dry-run', runbook: 'failback', title: 'Fail back', lines: ['failback · Fail back · dangerous', 'steps:', '  1. check  check   this machine', '      $ systemctl start pihole-FTL'] },
     });
-    const app = await renderConsole({ source: source(), setup: s, columns: 80, rows: 24, console: cs });
+    const app = await renderApp({ source: source(), setup: s, columns: 80, rows: 24, console: cs });
     expect(paneOnScreen(app.plainFrame(), 'Dry run · failback')?.body.join('\n')).toContain('$ systemctl start pihole-FTL');
     cs.publish({
       panel: {
@@ -186,7 +184,7 @@ describe('the runbook menu', () => {
   it.each([[80, 24], [120, 40], [200, 60], [50, 12]] as const)('at %ix%i b lists the catalog over the panes; arrows pick, enter runs, d shows the dry run', async (columns, rows) => {
     const { intents, calls } = recordingIntents();
     const cs = new ManualConsole({ catalog });
-    const app = await renderConsole({ source: source(), setup: s, columns, rows, console: cs, intents });
+    const app = await renderApp({ source: source(), setup: s, columns, rows, console: cs, intents });
     await app.press('b');
     const frame = app.plainFrame();
     expect(frameProblems(frame, columns, rows)).toEqual([]);
@@ -210,14 +208,14 @@ describe('the runbook menu', () => {
   });
 
   it('marks dangerous runbooks as refused in read-only mode', async () => {
-    const app = await renderConsole({ source: source(), setup: s, columns: 120, rows: 40, console: new ManualConsole({ catalog }), readOnly: true });
+    const app = await renderApp({ source: source(), setup: s, columns: 120, rows: 40, console: new ManualConsole({ catalog }), readOnly: true });
     await app.press('b');
     expect(paneOnScreen(app.plainFrame(), 'Runbooks (4)')?.body.join('\n')).toMatch(/dns-failover\s+DNS failover to the NAS\s+refused: read-only/);
   });
 
   it('a key bound to a runbook runs it without the menu', async () => {
     const { intents, calls } = recordingIntents();
-    const app = await renderConsole({ source: source(), setup: s, columns: 120, rows: 40, console: new ManualConsole({ catalog }), intents });
+    const app = await renderApp({ source: source(), setup: s, columns: 120, rows: 40, console: new ManualConsole({ catalog }), intents });
     await app.press('F');
     expect(calls).toEqual([{ intent: 'runRunbook', args: ['dns-failover'] }]);
   });
@@ -275,7 +273,7 @@ describe('runbooks run from the console', () => {
 
   it('picked in the menu: asked, run, streamed into the panel; esc closes it when done', async () => {
     const { controller } = testController(s.config, books());
-    const app = await renderConsole({ source: source(), setup: s, columns: 120, rows: 40, console: controller, intents: controller.intents });
+    const app = await renderApp({ source: source(), setup: s, columns: 120, rows: 40, console: controller, intents: controller.intents });
     await app.press('b', KEY.enter);
     await app.waitForText('Run hello');
     await app.press('y');
@@ -291,7 +289,7 @@ describe('runbooks run from the console', () => {
 
   it('a dangerous one runs only once its id is typed exactly; its confirm step asks in a dialog', async () => {
     const { controller } = testController(s.config, books());
-    const app = await renderConsole({ source: source(), setup: s, columns: 80, rows: 24, console: controller, intents: controller.intents });
+    const app = await renderApp({ source: source(), setup: s, columns: 80, rows: 24, console: controller, intents: controller.intents });
     await app.press('b', KEY.down, KEY.enter);
     await app.waitForText('Run risky · dangerous');
     expect(frameProblems(app.plainFrame(), 80, 24)).toEqual([]);
@@ -309,7 +307,7 @@ describe('runbooks run from the console', () => {
 
   it('esc during the run aborts it: the step shows aborted and its process is gone', async () => {
     const { controller } = testController(s.config, books());
-    const app = await renderConsole({ source: source(), setup: s, columns: 120, rows: 40, console: controller, intents: controller.intents });
+    const app = await renderApp({ source: source(), setup: s, columns: 120, rows: 40, console: controller, intents: controller.intents });
     await app.press('b', KEY.end, KEY.enter);
     await app.waitForText('Run slow');
     await app.press(KEY.enter);
@@ -325,7 +323,7 @@ describe('runbooks run from the console', () => {
 
   it('a dangerous run asks before esc aborts it: n keeps it running, y aborts; at the question ctrl+c aborts at once', async () => {
     const { controller } = testController(s.config, books());
-    const app = await renderConsole({ source: source(), setup: s, columns: 120, rows: 40, console: controller, intents: controller.intents });
+    const app = await renderApp({ source: source(), setup: s, columns: 120, rows: 40, console: controller, intents: controller.intents });
     await app.press('b', KEY.end, KEY.up, KEY.enter);
     await app.waitForText('Run risky-slow · dangerous');
     await app.press(...'risky-slow', KEY.enter);
@@ -358,7 +356,7 @@ describe('runbooks run from the console', () => {
 
   it('Ctrl-C during the run aborts it rather than quitting', async () => {
     const { controller } = testController(s.config, books());
-    const app = await renderConsole({ source: source(), setup: s, columns: 120, rows: 40, console: controller, intents: controller.intents });
+    const app = await renderApp({ source: source(), setup: s, columns: 120, rows: 40, console: controller, intents: controller.intents });
     await app.press('b', KEY.end, KEY.enter);
     await app.waitForText('Run slow');
     await app.press('y');

@@ -1,27 +1,21 @@
-// Renders the console's <App> with an actions controller (or a hand-driven console state) in the
-// fake terminal of render.tsx, and builds controllers whose runbooks run on this machine.
+// What a test of the console's actions needs beside render.tsx's harness: a hand-driven console
+// state, recorded intents, and controllers whose runbooks run on this machine.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { render } from 'ink';
-import type { Setup } from '../../src/cli/compose.js';
 import { ConsoleController, type ControllerDeps } from '../../src/cli/controller.js';
-import type { Keymap } from '../../src/config/keymaps.js';
 import type { Config } from '../../src/config/schema.js';
 import { hostsFromConfig } from '../../src/hosts/registry.js';
 import type { PaneId } from '../../src/monitor/snapshot.js';
 import { loadRunbookFile, type Runbook, type RunbookCatalog } from '../../src/runbooks/load.js';
-import { App, type AppActions } from '../../src/ui/app.js';
 import {
   INITIAL_CONSOLE_STATE,
   type ConsoleIntents,
   type ConsoleState,
   type ConsoleStateSource,
 } from '../../src/ui/console-state.js';
-import type { SnapshotSource } from '../../src/ui/hooks/use-snapshot.js';
 import type { Profiler } from '../../src/ui/profile.js';
-import type { Theme } from '../../src/ui/theme.js';
-import { FakeStdin, FakeTerminal, RecordingFrameStream, sleep, stripAnsi, testSetup } from './render.js';
+import { sleep } from './render.js';
 
 /** Console state the test sets by hand. */
 export class ManualConsole implements ConsoleStateSource {
@@ -85,129 +79,6 @@ export function countingProfiler(): Profiler & { builds: Map<string, number> } {
     },
     frame() {},
   };
-}
-
-export type ConsoleRenderOptions = {
-  source: SnapshotSource;
-  setup?: Setup;
-  columns: number;
-  rows: number;
-  keymap?: Keymap;
-  readOnly?: boolean;
-  theme?: Theme;
-  console?: ConsoleStateSource;
-  intents?: ConsoleIntents;
-  profiler?: Profiler;
-  view?: number | 'auto';
-};
-
-export type ConsoleRendered = {
-  terminal: FakeTerminal;
-  stdin: FakeStdin;
-  calls: { quit: number; refresh: number };
-  frames: string[];
-  plainFrame(): string;
-  lines(): string[];
-  /** Types raw key bytes, one press per argument, and lets Ink read and render them. */
-  press(...keys: string[]): Promise<void>;
-  resize(columns: number, rows: number): Promise<void>;
-  waitForText(text: string | RegExp, timeoutMs?: number): Promise<void>;
-  waitFor(check: () => boolean, what?: string, timeoutMs?: number): Promise<void>;
-  unmount(): void;
-};
-
-const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-async function settle(): Promise<void> {
-  for (let i = 0; i < 3; i++) await tick();
-  await sleep(0);
-}
-
-const mounted: ConsoleRendered[] = [];
-
-export function unmountConsoles(): void {
-  for (const r of mounted.splice(0)) r.unmount();
-}
-
-export async function renderConsole(options: ConsoleRenderOptions): Promise<ConsoleRendered> {
-  const s = options.setup ?? testSetup();
-  const terminal = new FakeTerminal(options.columns, options.rows);
-  const stdout = new RecordingFrameStream(terminal as unknown as NodeJS.WriteStream);
-  const stdin = new FakeStdin();
-  const calls = { quit: 0, refresh: 0 };
-  const actions: AppActions = {
-    quit: () => {
-      calls.quit++;
-    },
-    refresh: () => {
-      calls.refresh++;
-    },
-    ...(options.intents ? { intents: options.intents } : {}),
-  };
-  const instance = render(
-    <App
-      source={options.source}
-      config={s.config}
-      views={s.views}
-      initialView={options.view ?? s.initialView}
-      keymap={options.keymap ?? s.keymap}
-      theme={options.theme ?? { color: true }}
-      readOnly={options.readOnly ?? s.readOnly}
-      actions={actions}
-      {...(options.console ? { console: options.console } : {})}
-      {...(options.profiler ? { profiler: options.profiler } : {})}
-    />,
-    {
-      stdout: stdout as unknown as NodeJS.WriteStream,
-      stdin: stdin as unknown as NodeJS.ReadStream,
-      stderr: new FakeTerminal(options.columns, options.rows) as unknown as NodeJS.WriteStream,
-      debug: true,
-      exitOnCtrlC: false,
-      patchConsole: false,
-    },
-  );
-  let unmounted = false;
-  const plainFrame = () => stripAnsi(stdout.frames.at(-1) ?? '');
-  const waitFor = async (check: () => boolean, what = 'the condition', timeoutMs = 3000) => {
-    const start = Date.now();
-    while (!check()) {
-      if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last frame:\n${plainFrame()}`);
-      await sleep(5);
-    }
-  };
-  const rendered: ConsoleRendered = {
-    terminal,
-    stdin,
-    calls,
-    frames: stdout.frames,
-    plainFrame,
-    lines: () => plainFrame().split('\n'),
-    press: async (...keys) => {
-      for (const key of keys) {
-        stdin.write(key);
-        await settle();
-      }
-    },
-    resize: async (columns, rows) => {
-      terminal.columns = columns;
-      terminal.rows = rows;
-      terminal.emit('resize');
-      await settle();
-    },
-    waitFor,
-    waitForText: (text, timeoutMs) =>
-      waitFor(() => (typeof text === 'string' ? plainFrame().includes(text) : text.test(plainFrame())), `"${String(text)}" on screen`, timeoutMs),
-    unmount: () => {
-      if (unmounted) return;
-      unmounted = true;
-      stdout.close();
-      instance.unmount();
-      instance.cleanup();
-    },
-  };
-  mounted.push(rendered);
-  await settle();
-  return rendered;
 }
 
 // ---------------------------------------------------------------------------------------------

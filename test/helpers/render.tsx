@@ -21,6 +21,8 @@ import type { CpuRaw } from '../../src/probes/cpu/parse.js';
 import { assessGpu } from '../../src/probes/gpu/probe.js';
 import { EXTENDED_GPU_FIELDS, BASE_GPU_FIELDS, parseGpu } from '../../src/probes/gpu/parse.js';
 import { App, type AppActions } from '../../src/ui/app.js';
+import type { ConsoleIntents, ConsoleStateSource } from '../../src/ui/console-state.js';
+import type { Profiler } from '../../src/ui/profile.js';
 import type { SnapshotSource } from '../../src/ui/hooks/use-snapshot.js';
 import { STATUS_SYMBOL, STATUS_WORD, type Theme } from '../../src/ui/theme.js';
 import type { Status } from '../../src/monitor/status.js';
@@ -373,6 +375,11 @@ export type RenderOptions = {
   /** Index into setup.views, or 'auto'; default: what setup chose. */
   view?: number | 'auto';
   readOnly?: boolean;
+  /** The console's state (panels, runs, prompts); default: the App's own, nothing open. */
+  console?: ConsoleStateSource;
+  /** What the console's keys ask of the application; default: the App's own (none). */
+  intents?: ConsoleIntents;
+  profiler?: Profiler;
 };
 
 export type Rendered = {
@@ -391,8 +398,8 @@ export type Rendered = {
   plainFrame(): string;
   /** The last frame's lines, plain. */
   lines(): string[];
-  /** Types raw key bytes and lets Ink read and render them. */
-  press(key: string): Promise<void>;
+  /** Types raw key bytes, one press per argument, and lets Ink read and render after each. */
+  press(...keys: string[]): Promise<void>;
   resize(columns: number, rows: number): Promise<void>;
   waitFor(check: () => boolean, what?: string, timeoutMs?: number): Promise<void>;
   /** Waits until the last plain frame contains the text (or matches the pattern). */
@@ -428,6 +435,7 @@ export async function renderApp(options: RenderOptions): Promise<Rendered> {
     refresh: () => {
       calls.refresh++;
     },
+    ...(options.intents ? { intents: options.intents } : {}),
   };
   const instance = render(
     <App
@@ -439,6 +447,8 @@ export async function renderApp(options: RenderOptions): Promise<Rendered> {
       theme={options.theme ?? { color: true }}
       readOnly={options.readOnly ?? s.readOnly}
       actions={actions}
+      {...(options.console ? { console: options.console } : {})}
+      {...(options.profiler ? { profiler: options.profiler } : {})}
     />,
     {
       stdout: stdout as unknown as NodeJS.WriteStream,
@@ -452,7 +462,7 @@ export async function renderApp(options: RenderOptions): Promise<Rendered> {
   let unmounted = false;
   const lastFrame = () => stdout.frames.at(-1) ?? '';
   const plainFrame = () => stripAnsi(lastFrame());
-  const waitFor = async (check: () => boolean, what = 'the condition', timeoutMs = 2000) => {
+  const waitFor = async (check: () => boolean, what = 'the condition', timeoutMs = 3000) => {
     const start = Date.now();
     while (!check()) {
       if (Date.now() - start > timeoutMs) {
@@ -471,9 +481,11 @@ export async function renderApp(options: RenderOptions): Promise<Rendered> {
     lastFrame,
     plainFrame,
     lines: () => plainFrame().split('\n'),
-    press: async (key) => {
-      stdin.write(key);
-      await settle();
+    press: async (...keys) => {
+      for (const key of keys) {
+        stdin.write(key);
+        await settle();
+      }
     },
     resize: async (columns, rows) => {
       terminal.columns = columns;
