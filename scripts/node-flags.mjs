@@ -13,11 +13,24 @@
 //                           without it the resident set of a console left open grew 2.7–4.6 MB
 //                           in 15 minutes before V8 first collected it all; with it, 0.1 MB.
 //
+// Beside the options, the launcher sets glibc's malloc trim threshold (MALLOC_TRIM_THRESHOLD_,
+// 64 KiB instead of a threshold that grows to tens of MB) unless the user has set one: memory the
+// console frees (a first start's loader, each collection's emptied pages) goes back to the system
+// instead of staying in the allocator. Measured: a first start 80.0 against 87.6 MB resident after
+// 40 s, a warm one 77.3 against 80.5 MB, the same CPU. The console removes the variable from its
+// own environment at start (src/cli/launcher-env.ts), so that what it runs does not inherit it.
+//
 // V8's options change between versions (Node 20's --no-opt does not switch off Maglev on 22+;
 // an option V8 drops makes node refuse to start), so the launcher picks the row of the runtime's
 // major version. A runtime with no row of its own gets the newest row only if it accepts it
 // (`node OPTIONS --version` fails on an option it does not know), else Node's own documented
 // options if it accepts those, else none: an unknown option never stops the console.
+
+/** glibc's malloc trim threshold, set by the launcher unless the user set one. */
+export const TRIM_VARIABLE = 'MALLOC_TRIM_THRESHOLD_';
+export const TRIM_THRESHOLD = 65536;
+/** Names what the launcher set, for the console to remove (src/cli/launcher-env.ts). */
+export const LAUNCHER_MARK = 'HOMEOPS_LAUNCHER_SET';
 
 /** The Node majors the console supports and CI runs (package.json `engines`). */
 export const SUPPORTED_MAJORS = [22, 24];
@@ -55,6 +68,6 @@ export function launcher() {
   const tries = optionsFor('').candidates.map(quote).join(' ');
   return [
     '#!/bin/sh',
-    `":" //; case "$(node --version 2>/dev/null)" in ${rows} *) for o in ${tries}; do node $o --version >/dev/null 2>&1 && break; done ;; esac; exec node $o "$0" "$@"`,
+    `":" //; case "$(node --version 2>/dev/null)" in ${rows} *) for o in ${tries}; do node $o --version >/dev/null 2>&1 && break; done ;; esac; [ -n "\${${TRIM_VARIABLE}+set}" ] || export ${TRIM_VARIABLE}=${TRIM_THRESHOLD} ${LAUNCHER_MARK}=${TRIM_VARIABLE}; exec node $o "$0" "$@"`,
   ].join('\n');
 }

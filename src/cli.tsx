@@ -7,6 +7,7 @@ import { packageRoot } from './config/paths.js';
 import { setupCache, setupCacheDir } from './config/setup-cache.js';
 import { UserFileError } from './config/user-file-error.js';
 import { listScenarios, ScenarioError } from './demo/scenario.js';
+import { forgetLauncherEnv } from './cli/launcher-env.js';
 import { ProfileError } from './hosts/profile.js';
 import { terminalSafe, terminalSafeJson } from './terminal/terminal-safe.js';
 
@@ -23,6 +24,7 @@ function version(): string {
 }
 
 async function main(argv: readonly string[]): Promise<number> {
+  forgetLauncherEnv(process.env);
   let request: Request;
   try {
     request = parseArgs(argv);

@@ -24,7 +24,7 @@ const dir = mkdtempSync(join(tmpdir(), 'homeops-launcher-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs a binary made of the launcher and a line of JavaScript, with a stand-in node on PATH. */
-function launch(version: string, unknownOptions: string[], args: string[]): { calls: string[][]; stdout: string } {
+function launch(version: string, unknownOptions: string[], args: string[], env: Record<string, string> = {}): { calls: string[][]; stdout: string; envSeen: string } {
   const log = join(dir, 'calls.log');
   const fake = join(dir, 'bin', 'node');
   execFileSync('mkdir', ['-p', join(dir, 'bin')]);
@@ -34,15 +34,15 @@ function launch(version: string, unknownOptions: string[], args: string[]): { ca
     `printf '%s\\t' "$@" >> '${log}'; echo >> '${log}'`,
     `for a in "$@"; do [ -n "$a" ] && case " ${unknownOptions.join(' ')} " in *" $a "*) echo "node: bad option: $a" >&2; exit 9 ;; esac; done`,
     // Asked for its version (alone or after options), or started on the binary.
-    `case "$*" in *cli.js*) echo started ;; *) echo '${version}' ;; esac`,
+    `case "$*" in *cli.js*) echo "trim=\${MALLOC_TRIM_THRESHOLD_-unset} mark=\${HOMEOPS_LAUNCHER_SET-unset}" > '${log}.env'; echo started ;; *) echo '${version}' ;; esac`,
   ].join('\n'));
   chmodSync(fake, 0o755);
   const binary = join(dir, 'cli.js');
   writeFileSync(binary, `${launcher()}\nconsole.log('never run by the stand-in');\n`);
   chmodSync(binary, 0o755);
-  const stdout = execFileSync(binary, args, { encoding: 'utf8', env: { PATH: `${join(dir, 'bin')}:/usr/bin:/bin` } });
+  const stdout = execFileSync(binary, args, { encoding: 'utf8', env: { PATH: `${join(dir, 'bin')}:/usr/bin:/bin`, ...env } });
   const calls = readFileSync(log, 'utf8').split('\n').filter(Boolean).map((line) => line.split('\t').slice(0, -1));
-  return { calls, stdout };
+  return { calls, stdout, envSeen: readFileSync(`${log}.env`, 'utf8').trim() };
 }
 
 describe('the launcher', () => {
@@ -68,6 +68,11 @@ describe('the launcher', () => {
     const { calls, stdout } = launch('v99.0.0', ['--max-semi-space-size=1'], ['status']);
     expect(stdout).toBe('started\n');
     expect(calls.at(-1)).toEqual([join(dir, 'cli.js'), 'status']);
+  });
+
+  it('sets glibc\'s trim threshold for the console and says it did; a threshold the user set is kept', () => {
+    expect(launch('v24.0.0', [], ['status']).envSeen).toBe('trim=65536 mark=MALLOC_TRIM_THRESHOLD_');
+    expect(launch('v24.0.0', [], ['status'], { MALLOC_TRIM_THRESHOLD_: '1048576' }).envSeen).toBe('trim=1048576 mark=unset');
   });
 
   it('keeps arguments with spaces and quotes as they were', () => {
