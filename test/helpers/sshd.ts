@@ -72,6 +72,12 @@ export async function startSshd(options: { hostKeyTypes?: readonly ('ed25519' | 
     'UsePAM no',
     'LogLevel VERBOSE',
     'Subsystem sftp internal-sftp',
+    // Commands run as the test's own user, whose login shell may be bash, which reads that user's
+    // ~/.bashrc for a command over SSH when it is the first shell (SHLVL below 2). What a
+    // developer's start-up files do is not under test: one that hung (pyenv's rehash waiting on a
+    // lock a killed shell had left) made every command here time out. Starting at level 1 makes
+    // the command's shell the second, which reads none.
+    'SetEnv SHLVL=1',
     '',
   ].join('\n'));
   const hostPublicKey = readFileSync(join(dir, `host_${hostKeyTypes[0] ?? 'ed25519'}.pub`), 'utf8').trim();
