@@ -1,0 +1,171 @@
+// The layering of DESIGN.md as rules: which folder of src/ may import which, no import cycles,
+// and the imports that still cross a boundary the wrong way listed one by one. A new crossing
+// fails here; so does a listed one that has gone (take it off the list, so that it stays gone).
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { packageRoot } from '../../src/config/paths.js';
+
+const SRC = join(packageRoot(), 'src');
+
+/**
+ * What each layer may import besides itself, lowest first. `cli` (with src/cli.tsx) is the
+ * composition root, the one place that wires layers. Nothing points back up.
+ */
+const MAY_IMPORT: Record<string, readonly string[]> = {
+  terminal: [],
+  model: [],
+  config: ['model'],
+  hosts: ['config', 'model'],
+  plan: ['config', 'model'],
+  docker: ['hosts', 'config', 'model'],
+  probes: ['docker', 'hosts', 'plan', 'config', 'model'],
+  drills: ['probes', 'docker', 'hosts', 'config', 'model'],
+  monitor: ['probes', 'plan', 'hosts', 'config', 'model'],
+  demo: ['probes', 'docker', 'hosts', 'config', 'model'],
+  actions: ['probes', 'docker', 'hosts', 'config', 'model'],
+  runbooks: ['actions', 'drills', 'probes', 'docker', 'hosts', 'config', 'model'],
+  alerts: ['monitor', 'runbooks', 'actions', 'probes', 'hosts', 'config', 'model'],
+  store: ['alerts', 'monitor', 'probes', 'config', 'model'],
+  ui: ['terminal', 'config', 'model'],
+  cli: ['*'],
+};
+
+/**
+ * Imports that still cross a boundary the wrong way, `from -> to` (paths under src/). Most are
+ * the Snapshot's vocabulary (readings, statuses, alerts, command names), which lives in the
+ * layers that make it rather than in model/, and presentation helpers the panes take from the
+ * probes (freshness, dnsHeadline, placeOf); moving them to model/ and making each verdict in
+ * one place is what is left of this rule.
+ */
+const KNOWN_CROSSINGS = new Set<string>([
+  'config/keymaps.ts -> ui/commands.ts',
+  'config/keymaps.ts -> ui/keys.ts',
+  'config/views.ts -> monitor/snapshot.ts',
+  'plan/evaluate.ts -> probes/cpu/parse.ts',
+  'plan/evaluate.ts -> probes/probe.ts',
+  'docker/access.ts -> probes/probe.ts',
+  'docker/access.ts -> probes/containers/parse.ts',
+  'docker/access.ts -> probes/containers/raw.ts',
+  'docker/access.ts -> probes/containers/source.ts',
+  'probes/probe.ts -> monitor/status.ts',
+  'probes/backups/reader.ts -> drills/types.ts',
+  'probes/backups/reading.ts -> drills/types.ts',
+  'probes/backups/types.ts -> drills/types.ts',
+  'ui/app.tsx -> monitor/snapshot.ts',
+  'ui/components/pane-view.tsx -> monitor/snapshot.ts',
+  'ui/components/pane-view.tsx -> probes/containers/types.ts',
+  'ui/components/panel-lines.ts -> runbooks/audit.ts',
+  'ui/components/panel-lines.ts -> runbooks/lock.ts',
+  'ui/components/run-lines.ts -> runbooks/events.ts',
+  'ui/components/status-bar.tsx -> monitor/snapshot.ts',
+  'ui/console-state.ts -> runbooks/audit.ts',
+  'ui/frame.ts -> monitor/status.ts',
+  'ui/hooks/use-snapshot.ts -> monitor/snapshot.ts',
+  'ui/interaction.ts -> monitor/snapshot.ts',
+  'ui/interaction.ts -> probes/containers/types.ts',
+  'ui/layout.ts -> monitor/snapshot.ts',
+  'ui/panes/backups.ts -> monitor/snapshot.ts',
+  'ui/panes/backups.ts -> monitor/status.ts',
+  'ui/panes/backups.ts -> probes/backups/freshness.ts',
+  'ui/panes/backups.ts -> probes/backups/reading.ts',
+  'ui/panes/backups.ts -> probes/backups/types.ts',
+  'ui/panes/common.ts -> monitor/snapshot.ts',
+  'ui/panes/containers-view.ts -> probes/containers/types.ts',
+  'ui/panes/containers.ts -> monitor/snapshot.ts',
+  'ui/panes/containers.ts -> monitor/status.ts',
+  'ui/panes/containers.ts -> probes/containers/parse.ts',
+  'ui/panes/containers.ts -> probes/containers/types.ts',
+  'ui/panes/cpu.ts -> monitor/snapshot.ts',
+  'ui/panes/cpu.ts -> plan/evaluate.ts',
+  'ui/panes/cpu.ts -> probes/containers/types.ts',
+  'ui/panes/cpu.ts -> probes/cpu/probe.ts',
+  'ui/panes/dns.ts -> monitor/snapshot.ts',
+  'ui/panes/dns.ts -> monitor/status.ts',
+  'ui/panes/dns.ts -> probes/dns/probe.ts',
+  'ui/panes/dns.ts -> probes/pihole/thousands.ts',
+  'ui/panes/gpu.ts -> monitor/snapshot.ts',
+  'ui/panes/gpu.ts -> probes/gpu/parse.ts',
+  'ui/panes/index.ts -> monitor/snapshot.ts',
+  'ui/panes/index.ts -> probes/containers/types.ts',
+  'ui/panes/vpn.ts -> monitor/snapshot.ts',
+  'ui/panes/vpn.ts -> monitor/status.ts',
+  'ui/panes/vpn.ts -> probes/vpn/parse.ts',
+  'ui/panes/vpn.ts -> probes/vpn/probe.ts',
+  'ui/run-view.ts -> runbooks/events.ts',
+  'ui/run-view.ts -> runbooks/output-lines.ts',
+  'ui/text.ts -> monitor/status.ts',
+  'ui/theme.ts -> monitor/status.ts',
+]);
+
+type Import = { from: string; to: string; typeOnly: boolean };
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sourceFiles(path);
+    return /\.tsx?$/.test(name) ? [path] : [];
+  });
+}
+
+const IMPORT = /(?:^|\n)\s*(import|export)(\s+type)?\s[^'"]*?from\s+['"](\.[^'"]+)['"]|\bimport\(\s*['"](\.[^'"]+)['"]\s*\)/g;
+
+function importsOf(files: readonly string[]): Import[] {
+  const known = new Set(files);
+  const found: Import[] = [];
+  for (const file of files) {
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(IMPORT)) {
+      const spec = (m[3] ?? m[4]) as string;
+      const base = resolve(dirname(file), spec).replace(/\.js$/, '');
+      const target = [`${base}.ts`, `${base}.tsx`, join(base, 'index.ts')].find((c) => known.has(c));
+      if (target === undefined) throw new Error(`${relative(SRC, file)}: import of ${spec} names no file in src/`);
+      found.push({ from: relative(SRC, file), to: relative(SRC, target), typeOnly: m[2] !== undefined });
+    }
+  }
+  return found;
+}
+
+function layerOf(path: string): string {
+  return path.includes('/') ? (path.split('/')[0] as string) : 'cli';
+}
+
+const files = sourceFiles(SRC);
+const imports = importsOf(files);
+
+describe('the layers of src/', () => {
+  it('every folder of src/ is a layer with its rule', () => {
+    const layers = new Set(files.map((f) => layerOf(relative(SRC, f))));
+    expect([...layers].filter((l) => !(l in MAY_IMPORT))).toEqual([]);
+  });
+
+  it('no layer imports one above it, beyond the crossings listed', () => {
+    const crossings = imports
+      .filter(({ from, to }) => {
+        const [a, b] = [layerOf(from), layerOf(to)];
+        const allowed = MAY_IMPORT[a] ?? [];
+        return a !== b && !allowed.includes('*') && !allowed.includes(b);
+      })
+      .map(({ from, to }) => `${from} -> ${to}`);
+    const unique = [...new Set(crossings)].sort();
+    expect(unique.filter((c) => !KNOWN_CROSSINGS.has(c)), 'new imports against the layering').toEqual([]);
+    expect([...KNOWN_CROSSINGS].filter((c) => !unique.includes(c)), 'listed crossings that are gone: take them off the list').toEqual([]);
+  });
+
+  it('no module imports itself back through others (type-only imports aside)', () => {
+    const graph = new Map<string, string[]>();
+    for (const { from, to, typeOnly } of imports) if (!typeOnly) graph.set(from, [...(graph.get(from) ?? []), to]);
+    const cycles: string[] = [];
+    const state = new Map<string, 'open' | 'done'>();
+    const visit = (node: string, path: string[]): void => {
+      state.set(node, 'open');
+      for (const next of graph.get(node) ?? []) {
+        if (state.get(next) === 'open') cycles.push([...path.slice(path.indexOf(next)), next].join(' -> '));
+        else if (!state.has(next)) visit(next, [...path, next]);
+      }
+      state.set(node, 'done');
+    };
+    for (const node of graph.keys()) if (!state.has(node)) visit(node, [node]);
+    expect(cycles).toEqual([]);
+  });
+});
