@@ -2,7 +2,7 @@
 // cores' worth it uses, and the capacity triggers. Pure: history comes in as an argument.
 import type { Plan, Triggers } from '../config/schema.js';
 import type { HostReading } from '../probes/cpu/parse.js';
-import type { Alert } from '../probes/probe.js';
+import type { Alert } from '../model/alert.js';
 import { sustainedAbove, type Sample } from './sustained.js';
 
 export type GroupVerdict = 'over' | 'ok' | 'under' | 'absent';

@@ -1,9 +1,9 @@
 // A probe is a reader (I/O on a host, abortable) and a pure parser, plus an assessment of
 // the parsed reading against the config. The monitor runs probes; panes render readings.
-import type { Status } from '../monitor/status.js';
+import type { Alert } from '../model/alert.js';
+import type { Status } from '../model/status.js';
 
-export type AlertLevel = 'warn' | 'crit';
-export type Alert = { level: AlertLevel; message: string };
+export type { Alert, AlertLevel } from '../model/alert.js';
 
 export type Assessment = {
   status: Extract<Status, 'ok' | 'warn' | 'crit'>;

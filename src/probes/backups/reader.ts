@@ -6,7 +6,7 @@ import type { Host } from '../../hosts/host.js';
 import type { Hosts } from '../../hosts/registry.js';
 import { repositoryCommand, walCommand, walTarget, type PlannedCommand } from './commands.js';
 import { execFailure, listingFailure, resultFailure } from './parse.js';
-import type { DrillRecord } from '../../drills/types.js';
+import type { DrillRecord } from '../../model/drill.js';
 import type { BackupSetConfig, BackupsConfig, BackupsRaw, ReadFailure, SetRaw, SetSource, WalRaw } from './types.js';
 
 export type BackupsHosts = Pick<Hosts, 'get'>;

@@ -6,7 +6,7 @@ import { assessmentFromAlerts, type Alert, type Assessment } from '../probe.js';
 import { setLocation, walTarget } from './commands.js';
 import { freshness, keepOf, retention, sizeDrop } from './freshness.js';
 import { BackupParseError, itemsFromListing, parseArchiver, parseBorgList, parseResticSnapshots } from './parse.js';
-import type { DrillRecord } from '../../drills/types.js';
+import type { DrillRecord } from '../../model/drill.js';
 import type { BackupItem, BackupSetConfig, BackupSetReading, BackupsConfig, BackupsRaw, BackupsReading, DrillReading, SetRaw, SetSource, SetState, WalRaw, WalReading } from './types.js';
 
 /** A schedule as people say it: "4h", "1d", "7d" (not "24h"). */

@@ -2,7 +2,7 @@
 // reading panes render. Docs: docs/backups.md.
 import type { Config } from '../../config/schema.js';
 import type { FileStat } from '../../hosts/host.js';
-import type { DrillRecord } from '../../drills/types.js';
+import type { DrillRecord } from '../../model/drill.js';
 
 export type BackupsConfig = NonNullable<Config['backups']>;
 export type BackupSetConfig = BackupsConfig['sets'][number];
