@@ -1,6 +1,7 @@
 // The live console: renders the App in the alternate screen, with the actions controller behind
 // it, and owns every way out (a run in progress is stopped and left resumable).
 import { render } from 'ink';
+import { PANE_RENDERERS } from '../panes/renderers.js';
 import { App, type AppActions } from '../ui/app.js';
 import { boundRunbooks } from '../ui/commands.js';
 import { profilerFromEnv } from '../ui/profile.js';
@@ -95,6 +96,7 @@ export async function runConsole(s: Setup, runtime: Runtime, options: { noColor:
   const instance = render(
     <App
       source={monitor}
+      panes={PANE_RENDERERS}
       config={s.config}
       views={s.views}
       initialView={s.initialView}

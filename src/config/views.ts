@@ -1,7 +1,7 @@
 // Views: which panes are shown and how they are arranged, per size tier. YAML files in
 // views/ (built in) or the user's directory; validated like the config.
 import { z } from 'zod';
-import { PANE_IDS, type PaneId } from '../monitor/snapshot.js';
+import { PANE_IDS, type PaneId } from '../panes/ids.js';
 import { resolveNamed, type Env } from './paths.js';
 import { readUserFile, UserFileError } from './user-file.js';
 
@@ -19,7 +19,7 @@ const fixed = z.number().int().positive().optional().describe('Exact cells along
 
 const layoutSchema: z.ZodType<LayoutNode, LayoutInput> = z.lazy(() =>
   z.union([
-    z.strictObject({ pane: z.enum(PANE_IDS as [PaneId, ...PaneId[]]), size: weight, fixed }).transform(
+    z.strictObject({ pane: z.enum(PANE_IDS), size: weight, fixed }).transform(
       (leaf): LayoutNode => ({ pane: leaf.pane, size: leaf.size ?? 1, fixed: leaf.fixed ?? null }),
     ),
     z.strictObject({ row: z.array(layoutSchema).min(1), size: weight, fixed }).transform(

@@ -1,25 +1,12 @@
 // The Snapshot: plain, immutable data published once per tick. The console renders it,
-// `homeops status --json` prints it, and demo scenarios produce it from fixtures.
-import type { BackupsReading } from '../probes/backups/probe.js';
-import type { ContainersReading } from '../probes/containers/types.js';
-import type { CpuData } from '../probes/cpu/probe.js';
-import type { DnsReading } from '../probes/dns/probe.js';
-import type { GpuReading } from '../probes/gpu/parse.js';
+// `homeops status --json` prints it, and demo scenarios produce it from fixtures. Its panes are
+// the registered pane kinds' (src/panes/sources.ts), each with the data its probe reads.
+import type { PaneData } from '../panes/sources.js';
 import type { Alert } from '../probes/probe.js';
-import type { VpnReading } from '../probes/vpn/parse.js';
 import type { Status } from './status.js';
 
-export type PaneData = {
-  cpu: CpuData;
-  gpu: GpuReading;
-  containers: ContainersReading;
-  dns: DnsReading;
-  vpn: VpnReading;
-  backups: BackupsReading;
-};
-
-export type PaneId = keyof PaneData;
-export const PANE_IDS: readonly PaneId[] = ['cpu', 'gpu', 'containers', 'dns', 'vpn', 'backups'];
+export { PANE_IDS, type PaneId } from '../panes/ids.js';
+export type { PaneData };
 
 export type PaneEntry<T> = {
   status: Status;
@@ -35,7 +22,7 @@ export type PaneEntry<T> = {
   data: T | null;
 };
 
-export type Panes = { [K in PaneId]: PaneEntry<PaneData[K]> };
+export type Panes = { [K in keyof PaneData]: PaneEntry<PaneData[K]> };
 
 export type Snapshot = {
   version: 1;
@@ -46,7 +33,6 @@ export type Snapshot = {
   status: Status;
   /** The console's own cost: CPU % of one core since the previous tick, resident memory. */
   self: { cpuPercent: number | null; rssBytes: number };
-  /** Hosts reached over SSH that do not answer now: since when and why. */
   /** SSH hosts not answering now: since when, why, and when the next try is due. */
   unreachable: { host: string; since: string; reason: string; retryAt: string | null }[];
   panes: Panes;

@@ -12,6 +12,7 @@ import { HelpView } from './components/help.js';
 import { centre, Overlay, type Placed } from './components/overlay.js';
 import { PaneView } from './components/pane-view.js';
 import { shownSets } from './panes/backups.js';
+import type { PaneRenderers } from './panes/index.js';
 import { PanelView } from './components/panel-view.js';
 import { menuLines } from './components/runbook-menu.js';
 import { StatusBar } from './components/status-bar.js';
@@ -36,6 +37,8 @@ export type AppActions = {
 
 export type AppProps = {
   source: SnapshotSource;
+  /** How each pane is drawn, by id (src/panes/renderers.ts). */
+  panes: PaneRenderers;
   config: Config;
   views: readonly View[];
   /** Index into views of the view asked for, or 'auto'. */
@@ -226,22 +229,23 @@ export function App(props: AppProps) {
   const renderTree = (node: LaidOut, key: string): React.ReactNode => {
     if (node.kind === 'pane') {
       if (node.rect.width <= 0 || node.rect.height <= 0) return null;
+      const kind = props.panes[node.pane];
+      const focused = node.pane === focusedId;
       return (
         <PaneView
           key={key}
           id={node.pane}
+          kind={kind}
           entry={snapshot.panes[node.pane]}
+          view={kind.view({ snapshot, ix, focused })}
           host={snapshot.host}
           width={node.rect.width}
           height={node.rect.height}
-          focused={node.pane === focusedId}
+          focused={focused}
           scroll={ui.scroll[node.pane] ?? 0}
           config={config}
           theme={theme}
           profiler={props.profiler ?? null}
-          containersView={node.pane === 'containers' ? ix.containers : undefined}
-          backupsView={node.pane === 'backups' && focusedId === 'backups' ? ix.backups : undefined}
-          containerGroups={node.pane === 'cpu' ? snapshot.panes.containers.data?.groups : undefined}
         />
       );
     }

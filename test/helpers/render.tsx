@@ -20,6 +20,7 @@ import { cpuProbe } from '../../src/probes/cpu/probe.js';
 import type { CpuRaw } from '../../src/probes/cpu/parse.js';
 import { assessGpu } from '../../src/probes/gpu/probe.js';
 import { EXTENDED_GPU_FIELDS, BASE_GPU_FIELDS, parseGpu } from '../../src/probes/gpu/parse.js';
+import { PANE_RENDERERS } from '../../src/panes/renderers.js';
 import { App, type AppActions } from '../../src/ui/app.js';
 import type { ConsoleIntents, ConsoleStateSource } from '../../src/ui/console-state.js';
 import type { Profiler } from '../../src/ui/profile.js';
@@ -440,6 +441,7 @@ export async function renderApp(options: RenderOptions): Promise<Rendered> {
   const instance = render(
     <App
       source={options.source}
+      panes={PANE_RENDERERS}
       config={s.config}
       views={s.views}
       initialView={options.view ?? s.initialView}

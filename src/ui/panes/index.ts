@@ -1,41 +1,38 @@
+// What the console asks of a pane kind to draw it (src/panes/<id>/view.ts): the state it needs
+// besides its Snapshot entry, and its content lines.
 import type { Config } from '../../config/schema.js';
-import type { PaneEntry, PaneId, Panes } from '../../monitor/snapshot.js';
-import { backupsPane } from './backups.js';
-import type { BackupsView } from './backups-view.js';
+import type { PaneData, PaneEntry, PaneId, Snapshot } from '../../monitor/snapshot.js';
+import type { Interaction } from '../interaction.js';
 import type { PaneContent } from './common.js';
-import { containersPane } from './containers.js';
-import type { ContainerGroupUsage } from '../../probes/containers/types.js';
-import type { ContainersView } from './containers-view.js';
-import { cpuPane } from './cpu.js';
-import { dnsPane } from './dns.js';
-import { gpuPane } from './gpu.js';
-import { vpnPane } from './vpn.js';
 
-/** What the App keeps for a pane besides the Snapshot: the containers table's sort, filter and selection. */
-export type PaneViewState = {
-  containers?: ContainersView | undefined;
-  /** The backups pane's selection and detail, while it has the focus. */
-  backups?: BackupsView | undefined;
-  /** What each plan group's containers use, from the containers pane's reading (for the CPU pane). */
-  containerGroups?: readonly ContainerGroupUsage[] | undefined;
+/** What a pane is drawn in: the space inside its border, the config, the console's host. */
+export type PaneArea = { width: number; height: number; config: Config; host: string };
+
+/** What a pane's view state is picked from. */
+export type PaneViewContext = {
+  snapshot: Snapshot;
+  ix: Interaction;
+  /** The pane has the focus. */
+  focused: boolean;
 };
 
-/** Builds a pane's content lines for the space it has. */
-export function paneContent<K extends PaneId>(id: K, entry: Panes[K], width: number, height: number, config: Config, host: string, view: PaneViewState = {}): PaneContent {
-  switch (id) {
-    case 'cpu':
-      return cpuPane(entry as PaneEntry<Panes['cpu']['data'] & object>, width, config, entry.host ?? host, view.containerGroups);
-    case 'gpu':
-      return gpuPane(entry as PaneEntry<Panes['gpu']['data'] & object>, width, height, config);
-    case 'containers':
-      return containersPane(entry as PaneEntry<Panes['containers']['data'] & object>, width, height, config, view.containers);
-    case 'dns':
-      return dnsPane(entry as PaneEntry<Panes['dns']['data'] & object>, width, height, config);
-    case 'vpn':
-      return vpnPane(entry as PaneEntry<Panes['vpn']['data'] & object>, width, height, config);
-    case 'backups':
-      return backupsPane(entry as PaneEntry<Panes['backups']['data'] & object>, width, height, config, view.backups);
-    default:
-      return { title: id, lines: [] };
-  }
+export type PaneRenderer<Data, View> = {
+  /**
+   * What the pane shows besides its entry (a table's sort and selection, another pane's
+   * reading). The same object while nothing it depends on changed: the pane is built again
+   * only when its entry or this differs.
+   */
+  view(context: PaneViewContext): View;
+  render(entry: PaneEntry<Data>, area: PaneArea, view: View): PaneContent;
+};
+
+/** Declares how the pane `id` is drawn; its entry is typed by the data that pane's source reads. */
+export function defineView<Id extends PaneId, View>(_id: Id, renderer: PaneRenderer<PaneData[Id], View>): PaneRenderer<PaneData[Id], View> {
+  return renderer;
 }
+
+/** A renderer whatever its data: the console hands each pane its own entry, by id. */
+export type AnyPaneRenderer = PaneRenderer<never, unknown>;
+
+/** Every pane's renderer, by id; the console gets them from src/panes/renderers.ts. */
+export type PaneRenderers = Readonly<Record<PaneId, AnyPaneRenderer>>;

@@ -1,0 +1,23 @@
+// Every pane kind's source, registered once, in the order the Snapshot and `status` list them.
+import { backupsSource } from './backups/source.js';
+import { containersSource } from './containers/source.js';
+import { cpuSource } from './cpu/source.js';
+import { dnsSource } from './dns/source.js';
+import { gpuSource } from './gpu/source.js';
+import type { PANE_IDS } from './ids.js';
+import type { PaneSource } from './kind.js';
+import { vpnSource } from './vpn/source.js';
+
+export const PANE_SOURCES = [cpuSource, gpuSource, containersSource, dnsSource, vpnSource, backupsSource] as const;
+
+type Sources = typeof PANE_SOURCES;
+
+/** Each pane's data type, by id: what its probe reads (the Snapshot's `panes`). */
+export type PaneData = { [S in Sources[number] as S['id']]: S extends PaneSource<string, infer Data> ? Data : never };
+
+// The ids the config loader checks views against (ids.ts) are these, in this order: a pane
+// added here and not there, or the other way round, does not compile.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type IdsOf<T extends readonly unknown[]> = { [I in keyof T]: T[I] extends { id: infer Id } ? Id : never };
+const idsMatch: Same<IdsOf<Sources>, typeof PANE_IDS> = true;
+void idsMatch;
