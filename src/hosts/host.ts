@@ -1,5 +1,6 @@
 // How commands and files reach a machine. Probes and runbooks see only this interface; the
 // local implementation spawns processes, the SSH one runs them over one pooled connection.
+import type { Duplex } from 'node:stream';
 
 export type ExecOptions = {
   timeoutMs: number;
@@ -39,6 +40,18 @@ export type FileStat = { path: string; size: number; mtimeMs: number; isDirector
 
 export type FileOptions = { timeoutMs: number; signal?: AbortSignal };
 
+/**
+ * Why a TCP connection could not be made: `refused` (nothing listens), `timeout` (no answer in
+ * time), `unreachable` (no route, an unknown name), `origin-down` (the host it is made from is
+ * not reachable itself: nothing was tried), `aborted`.
+ */
+export class ConnectError extends Error {
+  constructor(readonly reason: 'refused' | 'timeout' | 'unreachable' | 'origin-down' | 'aborted', message: string) {
+    super(message);
+    this.name = 'ConnectError';
+  }
+}
+
 export type Host = {
   readonly name: string;
   readonly kind: 'local' | 'ssh';
@@ -50,6 +63,11 @@ export type Host = {
   /** null when the path does not exist. */
   stat(path: string, options: FileOptions): Promise<FileStat | null>;
   list(dir: string, options: FileOptions): Promise<FileStat[]>;
+  /**
+   * A TCP connection made from this host (over SSH: a forwarded channel, so the connection starts
+   * there). Rejects with a ConnectError. Absent where the host cannot make one (replays).
+   */
+  connectTcp?(address: string, port: number, options: FileOptions): Promise<Duplex>;
   /** Drops pooled connections; the host can still be used (it reconnects). */
   close(): void;
 };

@@ -2,8 +2,10 @@
 // local filesystem.
 import { spawn } from 'node:child_process';
 import { readdir, readFile, stat } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { join } from 'node:path';
-import { ExecError, validTag, type Command, type ExecOptions, type ExecResult, type FileStat, type Host } from './host.js';
+import type { Duplex } from 'node:stream';
+import { ConnectError, ExecError, validTag, type Command, type ExecOptions, type ExecResult, type FileOptions, type FileStat, type Host } from './host.js';
 
 /** After SIGTERM, how long a process group gets before SIGKILL. */
 const KILL_GRACE_MS = 1500;
@@ -14,6 +16,7 @@ export function localHost(name = 'local'): Host {
     kind: 'local',
     exec: (argv, options) => runLocal({ argv }, options),
     run: runLocal,
+    connectTcp: connectLocal,
     async readFile(path, options) {
       const data = await readFile(path, { signal: options.signal });
       if (options.maxBytes !== undefined && data.length > options.maxBytes) throw new ExecError('other', `${path}: larger than ${options.maxBytes} bytes`);
@@ -130,6 +133,40 @@ export function runLocal(command: Command, options: ExecOptions): Promise<ExecRe
       if (killTimer) clearTimeout(killTimer);
       if (failure) reject(failure);
       else resolve({ stdout: out.stdout, stderr: out.stderr, code, signal });
+    });
+  });
+}
+
+/** How a socket error reads as a ConnectError's reason. */
+export function connectReason(code: string | undefined): 'refused' | 'timeout' | 'unreachable' {
+  if (code === 'ECONNREFUSED') return 'refused';
+  if (code === 'ETIMEDOUT') return 'timeout';
+  return 'unreachable';
+}
+
+/** A TCP connection from this machine, given up at the timeout or an abort. */
+export function connectLocal(address: string, port: number, options: FileOptions): Promise<Duplex> {
+  return new Promise<Duplex>((resolve, reject) => {
+    if (options.signal?.aborted) return reject(new ConnectError('aborted', 'aborted'));
+    const socket = connect({ host: address, port });
+    const fail = (error: ConnectError) => {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      socket.destroy();
+      reject(error);
+    };
+    const onAbort = () => fail(new ConnectError('aborted', 'aborted'));
+    const timer = setTimeout(() => fail(new ConnectError('timeout', `${address}:${port}: no connection within ${options.timeoutMs} ms`)), options.timeoutMs);
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const onError = (error: NodeJS.ErrnoException) => fail(new ConnectError(connectReason(error.code), `${address}:${port}: ${error.code ?? error.message}`));
+    socket.once('error', onError);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      socket.off('error', onError);
+      // Whoever uses the connection listens for its errors; one before then must not crash the console.
+      socket.on('error', () => {});
+      resolve(socket);
     });
   });
 }

@@ -17,7 +17,7 @@ function loadSsh2(): Promise<Ssh2> {
 }
 import type { HostConfig } from '../config/schema.js';
 import { expandHome, type Env } from '../config/paths.js';
-import { commandLine, ExecError, shellQuote, validTag, type Command, type ExecOptions, type ExecResult, type FileOptions, type FileStat, type Host } from './host.js';
+import { commandLine, ConnectError, ExecError, shellQuote, validTag, type Command, type ExecOptions, type ExecResult, type FileOptions, type FileStat, type Host } from './host.js';
 import { checkHostKey, fingerprint, keyTypeOf, knownHostName, knownHostsLine, knownKeyTypes, parseKnownHosts } from './known-hosts.js';
 import { hostKeyAlgorithmsFor, loadIdentity } from './identity.js';
 import { parseSshConfig, resolveAlias } from './ssh-config.js';
@@ -241,6 +241,45 @@ export class SshHost implements Host {
       client.exec(command, (error, stream) => {
         if (error) reject(new ExecError('unreachable', `${this.name}: cannot start ${command}: ${error.message}`));
         else resolve(stream);
+      });
+    });
+  }
+
+  /**
+   * A TCP connection made by the host itself (a direct-tcpip channel on the pooled connection):
+   * what answers there, as that host sees it.
+   */
+  async connectTcp(address: string, port: number, options: FileOptions): Promise<Duplex> {
+    const started = this.now();
+    let client: Client;
+    try {
+      ({ client } = await this.connection(options.signal, options.timeoutMs));
+    } catch (error) {
+      throw new ConnectError(error instanceof ExecError && error.reason === 'aborted' ? 'aborted' : 'origin-down', (error as Error).message);
+    }
+    const remaining = Math.max(1, options.timeoutMs - (this.now() - started));
+    return new Promise<Duplex>((resolve, reject) => {
+      let settled = false;
+      const settle = (error: ConnectError | null, channel?: ClientChannel) => {
+        if (settled) {
+          channel?.destroy();
+          return;
+        }
+        settled = true;
+        clearTimeout(timer);
+        options.signal?.removeEventListener('abort', onAbort);
+        if (error) reject(error);
+        else if (channel) resolve(channel);
+      };
+      const onAbort = () => settle(new ConnectError('aborted', 'aborted'));
+      const timer = setTimeout(() => settle(new ConnectError('timeout', `${address}:${port} from ${this.name}: no connection within ${options.timeoutMs} ms`)), remaining);
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      client.forwardOut('127.0.0.1', 0, address, port, (error, channel) => {
+        if (!error) return settle(null, channel);
+        // The server says why it could not open the channel (OpenSSH: "Connection refused").
+        const text = error.message.replace(/^\(SSH\) Channel open failure: /, '');
+        const reason = /refused/i.test(text) ? 'refused' : /timed? ?out/i.test(text) ? 'timeout' : 'unreachable';
+        settle(new ConnectError(reason, `${address}:${port} from ${this.name}: ${text}`));
       });
     });
   }
