@@ -284,18 +284,115 @@ export const backupsSchema = z.strictObject({
   });
 });
 
+// Services and how each is checked: from a host of the config (this machine by default, or over
+// that host's SSH connection), one check per service. docs/services.md.
+const port = z.number().int().min(1).max(65535);
+const hostAddress = z.string().min(1).regex(/^[^\s/]+$/, 'an address or host name, without a scheme or path');
+
+const httpCheck = z.strictObject({
+  url: httpUrl.describe('What is fetched (GET); https:// also reads the certificate\'s days left'),
+  status: z.union([z.number().int().min(100).max(599), z.array(z.number().int().min(100).max(599)).min(1)]).optional()
+    .describe('The status code(s) that count as up; default any 2xx or 3xx'),
+  keyword: z.string().min(1).optional().describe('Text the body must contain (in its first 64 KiB)'),
+  ca: z.string().min(1).optional().describe('https: a PEM file of the certificate authority (a self-signed estate), on the machine running the console'),
+  insecure: z.boolean().default(false).describe('https: accept a certificate that cannot be verified (its days left are still checked)'),
+});
+const tcpCheck = z.strictObject({ address: hostAddress, port });
+const tlsCheck = z.strictObject({
+  address: hostAddress,
+  port: port.default(443),
+  serverName: z.string().min(1).optional().describe('The name asked for (SNI) and verified; default the address'),
+  ca: z.string().min(1).optional().describe('A PEM file of the certificate authority'),
+  insecure: z.boolean().default(false).describe('Accept a certificate that cannot be verified (its days left are still checked)'),
+});
+const dnsAnswerCheck = z.strictObject({
+  server: hostAddress.describe('The DNS server asked (an address)'),
+  port: port.default(53),
+  name: z.string().min(1),
+  type: z.enum(['A', 'AAAA', 'TXT']).default('A'),
+});
+const containerServiceCheck = z.strictObject({
+  name: z.string().min(1).describe('The container\'s name'),
+  host: name.optional().describe('The host whose Docker engine runs it (a docker.endpoints host); default: the service\'s runsOn'),
+});
+
+export const serviceCheckSchema = z.union([
+  z.strictObject({ http: httpCheck }),
+  z.strictObject({ tcp: tcpCheck }),
+  z.strictObject({ tls: tlsCheck }),
+  z.strictObject({ dns: dnsAnswerCheck }),
+  z.strictObject({ container: containerServiceCheck }),
+]).describe('One of http, tcp, tls, dns or container');
+
+export const PRIORITIES = [1, 2, 3, 4] as const;
+
+export const serviceSchema = z.strictObject({
+  name,
+  description: z.string().optional(),
+  priority: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]).default(4)
+    .describe('Recovery priority: how soon it must be back (services.budgets); 1 is the most urgent'),
+  group: name.optional().describe('The plan group it belongs to (a plan.groups name)'),
+  runsOn: name.optional().describe('The host it runs on (a key of hosts): what triggers about that host look at'),
+  from: name.optional().describe('The host the check runs on (a key of hosts), locally or over its SSH connection; default this machine'),
+  check: serviceCheckSchema,
+  slow: duration.optional().describe('A p95 response time over 5 minutes above this is a warning; default services.slow'),
+  standby: z.boolean().default(false)
+    .describe('Runs only while the estate has failed over (the NAS\'s backup services): down is expected then, and up means the standby serves'),
+});
+
+export const servicesSchema = z.strictObject({
+  list: z.array(serviceSchema).default([]).describe('The services, in the order the pane lists them (it puts those in trouble first)'),
+  interval: duration.default(15_000).describe('How often every service is checked'),
+  timeout: duration.default(5000).describe('Time allowed for one check'),
+  downAfter: z.number().int().min(1).max(20).default(2)
+    .describe('Checks in a row that must fail before a service that was up counts as down (one failure alone shows in its error rate)'),
+  budgets: z.strictObject({ 1: duration.default(300_000), 2: duration.default(1_800_000), 3: duration.default(7_200_000), 4: duration.default(86_400_000) })
+    .prefault({}).describe('Recovery budget per priority: a down service warns past half of it and is critical past it'),
+  slow: duration.default(1000).describe('Default p95 response time over 5 minutes above which a service is slow (a warning)'),
+  errorRate: z.strictObject({ warn: percent.default(5), crit: percent.default(25) }).prefault({})
+    .describe('Share of checks failing over 5 minutes that is a warning, or critical'),
+  certificate: z.strictObject({ warn: duration.default(14 * 86_400_000), crit: duration.default(3 * 86_400_000) }).prefault({})
+    .describe('A TLS certificate expiring within warn is a warning, within crit critical'),
+}).superRefine((services, ctx) => {
+  const seen = new Set<string>();
+  services.list.forEach((service, index) => {
+    if (seen.has(service.name)) ctx.addIssue({ code: 'custom', path: ['list', index, 'name'], message: `service "${service.name}" is defined twice` });
+    seen.add(service.name);
+  });
+});
+
+// When expected downtime happens: inside a window nothing is alerted or triggered for it.
+const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day as HH:MM, e.g. 02:00');
+export const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
+
+export const maintenanceSchema = z.strictObject({
+  weekday: z.enum(WEEKDAYS).describe('The day of the window'),
+  weeks: z.array(z.union([z.number().int().min(1).max(5), z.literal('last')])).min(1).optional()
+    .describe('Which of the month\'s such days: 1 the first, 2 the second … or last; default every one'),
+  from: clockTime.describe('Start, local time'),
+  to: clockTime.describe('End, local time (the same day)'),
+  runbook: name.optional().describe('The runbook of the window: run outside it, it asks first'),
+}).superRefine((window, ctx) => {
+  if (window.to <= window.from) ctx.addIssue({ code: 'custom', path: ['to'], message: `must be later than from (${window.from}) on the same day` });
+});
+
 export const runbooksSchema = z.strictObject({
   dirs: z.array(z.string()).default([])
     .describe('More runbook directories (relative to the config file), besides the built-in ones and ~/.config/homeops/runbooks'),
   site: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'use letters, digits and "_"'), z.string()).default({})
     .describe('Site-specific commands and values the runbooks call as {{site.NAME}}: how DHCP is changed on this router, how services start on the NAS'),
+  triggers: z.record(name, z.strictObject({
+    response: z.enum(['offer', 'auto', 'off']).optional()
+      .describe('offer: the console shows a banner; auto: homeops watch runs it; off: never; default the runbook\'s own (offer)'),
+    for: duration.optional().describe('How long the condition must hold; default the runbook\'s own'),
+  })).default({}).describe('Per runbook id: how its trigger responds, and how long its condition must hold'),
 });
 
 export const configSchema = z.strictObject({
   $schema: z.string().optional(),
   refresh: duration.default(2000).describe('How often the console redraws with the newest readings'),
   view: z.string().default('auto').describe('auto, a view name, or a view file'),
-  views: z.array(z.string()).min(1).max(9).default(['workstation', 'tmux', 'outage'])
+  views: z.array(z.string()).min(1).max(9).default(['workstation', 'tmux', 'outage', 'services'])
     .describe('Views the number keys switch between, in order; names or files'),
   keymap: z.string().default('default').describe('A keymap name or a keymap file'),
   readOnly: z.boolean().default(false),
@@ -309,6 +406,8 @@ export const configSchema = z.strictObject({
   dns: dnsSchema.optional(),
   vpn: vpnSchema.optional(),
   backups: backupsSchema.optional(),
+  services: servicesSchema.optional(),
+  maintenance: maintenanceSchema.optional().describe('The maintenance window, when expected downtime neither alerts nor triggers'),
   runbooks: runbooksSchema.optional(),
 }).superRefine((config, ctx) => {
   // Own keys only: `in` would accept "toString" or "constructor" as a host.
@@ -344,6 +443,24 @@ export const configSchema = z.strictObject({
       ctx.addIssue({ code: 'custom', path: ['dns', 'servers', index, 'host'], message: `no host "${server.host}" in hosts` });
     }
   }
+  const groups = new Set(config.plan.groups.map((g) => g.name));
+  for (const [index, service] of (config.services?.list ?? []).entries()) {
+    const at = ['services', 'list', index];
+    for (const field of ['runsOn', 'from'] as const) {
+      const host = service[field];
+      if (host !== undefined && !Object.hasOwn(config.hosts, host)) ctx.addIssue({ code: 'custom', path: [...at, field], message: `no host "${host}" in hosts` });
+    }
+    if (service.group !== undefined && !groups.has(service.group)) {
+      ctx.addIssue({ code: 'custom', path: [...at, 'group'], message: `no group "${service.group}" in plan.groups (have: ${[...groups].join(', ')})` });
+    }
+    if ('container' in service.check) {
+      const host = service.check.container.host ?? service.runsOn;
+      if (host === undefined) ctx.addIssue({ code: 'custom', path: [...at, 'check', 'container'], message: 'say which host\'s Docker engine runs it (host, or the service\'s runsOn)' });
+      else if (!(config.docker?.endpoints ?? []).some((e) => e.host === host)) {
+        ctx.addIssue({ code: 'custom', path: [...at, 'check', 'container', ...(service.check.container.host ? ['host'] : [])], message: `host "${host}" has no Docker endpoint (docker.endpoints)` });
+      }
+    }
+  }
   for (const [index, set] of (config.backups?.sets ?? []).entries()) {
     if (!Object.hasOwn(config.hosts, set.host)) {
       ctx.addIssue({ code: 'custom', path: ['backups', 'sets', index, 'host'], message: `no host "${set.host}" in hosts` });
@@ -367,3 +484,7 @@ export type Triggers = z.output<typeof triggersSchema>;
 export type ProbesConfig = z.output<typeof probesSchema>;
 export type DockerConfig = z.output<typeof dockerSchema>;
 export type DockerEndpointConfig = z.output<typeof dockerEndpointSchema>;
+export type ServicesConfig = z.output<typeof servicesSchema>;
+export type ServiceConfig = z.output<typeof serviceSchema>;
+export type ServiceCheck = z.output<typeof serviceCheckSchema>;
+export type MaintenanceConfig = z.output<typeof maintenanceSchema>;

@@ -114,7 +114,7 @@ describe('the built-in default config (the reference estate)', () => {
     expect(minimal.refresh).toBe(config.refresh);
     expect(minimal.triggers).toEqual(config.triggers);
     expect(minimal.probes).toEqual(config.probes);
-    expect(minimal.views).toEqual(['workstation', 'tmux', 'outage']);
+    expect(minimal.views).toEqual(['workstation', 'tmux', 'outage', 'services']);
     expect([minimal.docker, minimal.dns, minimal.vpn, minimal.backups, minimal.runbooks]).toEqual([undefined, undefined, undefined, undefined, undefined]);
   });
 });
@@ -178,7 +178,7 @@ describe('error lines: FILE:LINE:COL path: message', () => {
     });
 
     it('lists the known keys when nothing is close', () => {
-      expect(errorOf(`${BASE}whatever: 1\n`)).toBe('config.yaml:8:1 whatever: unknown field (known: refresh, view, views, keymap, readOnly, profile, hosts, plan, triggers, probes, docker, dns, vpn, backups, runbooks)');
+      expect(errorOf(`${BASE}whatever: 1\n`)).toBe('config.yaml:8:1 whatever: unknown field (known: refresh, view, views, keymap, readOnly, profile, hosts, plan, triggers, probes, docker, dns, vpn, backups, services, maintenance, runbooks)');
     });
 
     it('reports the misspelling, not the key it makes look missing', () => {
