@@ -225,7 +225,7 @@ Usage:
 Options:
   --config FILE        config file (also HOMEOPS_CONFIG; default
                        $XDG_CONFIG_HOME/homeops/config.yaml, else the built-in estate)
-  --view NAME|FILE     view: workstation, tmux, outage, or a file (default: by terminal size)
+  --view NAME|FILE     view: workstation, tmux, outage, services, or a file (default: by terminal size)
   --keymap NAME|FILE   keymap: default, vim, or a file
   --demo [SCENARIO]    replay a recorded scenario instead of reading this machine
                        (default ${DEFAULT_SCENARIO}; scenarios: SCENARIOS)

@@ -56,7 +56,7 @@ export const viewSchema = z.strictObject({
 export type View = z.output<typeof viewSchema> & { file: string };
 export type Tier = View['tiers'][number];
 
-export const BUILTIN_VIEWS = ['workstation', 'tmux', 'outage'] as const;
+export const BUILTIN_VIEWS = ['workstation', 'tmux', 'outage', 'services'] as const;
 
 export function loadView(nameOrFile: string, env: Env, cwd: string): View {
   const found = resolveNamed('views', nameOrFile, env, cwd);

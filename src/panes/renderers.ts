@@ -5,6 +5,7 @@ import { containersView } from './containers/view.js';
 import { cpuView } from './cpu/view.js';
 import { dnsView } from './dns/view.js';
 import { gpuView } from './gpu/view.js';
+import { servicesView } from './services/view.js';
 import { vpnView } from './vpn/view.js';
 
 export const PANE_RENDERERS: PaneRenderers = {
@@ -14,4 +15,5 @@ export const PANE_RENDERERS: PaneRenderers = {
   dns: dnsView,
   vpn: vpnView,
   backups: backupsView,
+  services: servicesView,
 };

@@ -4,11 +4,12 @@ import { containersSource } from './containers/source.js';
 import { cpuSource } from './cpu/source.js';
 import { dnsSource } from './dns/source.js';
 import { gpuSource } from './gpu/source.js';
+import { servicesSource } from './services/source.js';
 import type { PANE_IDS } from './ids.js';
 import type { PaneSource } from './kind.js';
 import { vpnSource } from './vpn/source.js';
 
-export const PANE_SOURCES = [cpuSource, gpuSource, containersSource, dnsSource, vpnSource, backupsSource] as const;
+export const PANE_SOURCES = [cpuSource, gpuSource, containersSource, dnsSource, vpnSource, backupsSource, servicesSource] as const;
 
 type Sources = typeof PANE_SOURCES;
 

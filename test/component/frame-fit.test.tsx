@@ -26,6 +26,10 @@ const PANES: Record<string, PaneTitle[]> = {
   // are the backups there.
   'outage/normal': ['DNS', 'Containers', 'VPN', 'Backups', 'CPU'],
   'outage/small': ['DNS', 'Containers', 'VPN', 'Backups'],
+  // A bad day: the services against their budgets, and what they stand on.
+  'services/wide': ['Services', 'DNS', 'Containers', 'Backups'],
+  'services/normal': ['Services', 'DNS', 'Backups'],
+  'services/small': ['Services', 'DNS'],
 };
 
 async function checkFits(name: string, columns: number, rows: number): Promise<void> {
@@ -62,6 +66,7 @@ describe('every frame fits the terminal at 80x24, 120x40 and 200x60', () => {
     expect(at('workstation')).toEqual(['120x40', '200x60']);
     expect(at('tmux')).toEqual(['80x24', '120x40', '200x60']);
     expect(at('outage')).toEqual(['80x24', '120x40', '200x60']);
+    expect(at('services')).toEqual(['80x24', '120x40', '200x60']);
   });
 
   it.each(cases)('%s at %ix%i', checkFits);
@@ -73,6 +78,7 @@ describe('every frame fits the terminal at the tiers\' smallest sizes', () => {
   it('covers each view at each size where it fits', () => {
     expect(cases.map(([n, c, r]) => `${n} ${c}x${r}`)).toEqual([
       'workstation 100x30', 'workstation 160x45', 'tmux 60x16', 'tmux 100x30', 'tmux 160x45', 'outage 60x16', 'outage 100x30', 'outage 160x45',
+      'services 60x16', 'services 100x30', 'services 160x45',
     ]);
   });
 

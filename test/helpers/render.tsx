@@ -293,13 +293,14 @@ export async function demoPanes(name: string): Promise<Panes> {
 
 /**
  * A busy estate, the most text the panes show: the 7950X under load, two GPUs, and the
- * containers, DNS, VPN and backups of a bad evening (a database unhealthy and a service in a
- * restart loop, the primary DNS down and clients failed over, the VPN stopped, the database
- * backup overdue).
+ * containers, DNS, VPN, backups and services of a bad evening (a database unhealthy and a
+ * service in a restart loop, the primary DNS down and clients failed over, the VPN stopped, the
+ * database backup overdue, the workstation's services unreachable).
  */
 export async function busyPanes(s: Setup): Promise<Partial<Panes>> {
-  const [containers, dns, vpn, backups] = await Promise.all(['db-unhealthy', 'primary-down', 'vpn-down', 'backups-stale'].map(demoPanes));
+  const [containers, dns, vpn, backups, services] = await Promise.all(['db-unhealthy', 'primary-down', 'vpn-down', 'backups-stale', 'primary-failure'].map(demoPanes));
   return {
+    ...(services ? { services: services.services } : {}),
     cpu: cpuEntry(s, 'cpu/7950x-busy.json'),
     gpu: gpuEntry(s, 'dual-595'),
     ...(containers ? { containers: containers.containers } : {}),
@@ -582,7 +583,7 @@ export function paneText(plain: string, title: string): string {
 }
 
 /** The title each pane's top border starts with. */
-export const PANE_TITLES = { cpu: 'CPU', containers: 'Containers', gpu: 'GPU', dns: 'DNS', vpn: 'VPN', backups: 'Backups' } as const satisfies Record<PaneId, string>;
+export const PANE_TITLES = { cpu: 'CPU', containers: 'Containers', gpu: 'GPU', dns: 'DNS', vpn: 'VPN', backups: 'Backups', services: 'Services' } as const satisfies Record<PaneId, string>;
 
 export type PaneTitle = (typeof PANE_TITLES)[keyof typeof PANE_TITLES];
 

@@ -83,7 +83,7 @@ describe('built-in views', () => {
   });
 
   it('says which views exist when asked for one that does not', () => {
-    expect(errorOf('dashboard').message).toBe('--view:1:1 no view "dashboard" (built in: workstation, tmux, outage; or give a file path)');
+    expect(errorOf('dashboard').message).toBe('--view:1:1 no view "dashboard" (built in: workstation, tmux, outage, services; or give a file path)');
   });
 });
 

@@ -1,0 +1,108 @@
+// The services probe's words: what a check saw (raw, from the reader or a demo recording), what
+// it means (a result), and the reading the pane and triggers use.
+import type { ContainerHealth } from '../containers/parse.js';
+import type { DnsOutcome } from '../dns/query.js';
+
+export type CheckKind = 'http' | 'tcp' | 'tls' | 'dns' | 'container';
+
+/**
+ * Why a check got no answer: `timeout` (nothing within the time allowed), `refused` (nothing
+ * listens), `unreachable` (no route, the address unknown), `tls` (the handshake failed: an
+ * unverifiable certificate), `not-run` (the host it runs from is not reachable: says nothing of
+ * the service), `other`.
+ */
+export type CheckFailure = { kind: 'timeout' | 'refused' | 'unreachable' | 'tls' | 'not-run' | 'other'; message: string };
+
+/** A TLS peer's certificate as the handshake showed it. */
+export type CertificateSeen = {
+  /** Its notAfter, as the TLS library prints it ("Jan  5 12:00:00 2027 GMT") or ISO. */
+  validTo: string;
+  subject?: string;
+  /** The chain was verified against the trusted authorities. */
+  authorized: boolean;
+  /** Why it could not be verified, when it was accepted anyway (insecure). */
+  authorizationError?: string;
+};
+
+/** What one check of one service saw. */
+export type CheckRaw = {
+  service: string;
+  /** When the check started (ms since the epoch). */
+  at: number;
+  /** Time to the answer (a whole HTTP response, a connect, a handshake, a DNS reply); null without one. */
+  ms: number | null;
+  http?: { status: number; body: string };
+  tcp?: { connected: true };
+  tls?: CertificateSeen;
+  dns?: { outcome: DnsOutcome; records: string[] };
+  /** A container's health; null: no engine knows the container. */
+  container?: { health: ContainerHealth | null };
+  failure?: CheckFailure;
+};
+
+/** One read: each service's checks since the last (one each live; a demo adds its past). */
+export type ServicesRaw = { at: number; checks: CheckRaw[] };
+
+/** What a check means: up, down (with why), or not known (not run). */
+export type CheckResult = {
+  service: string;
+  at: number;
+  /** null: not run (the host it runs from is unreachable); says nothing of the service. */
+  up: boolean | null;
+  ms: number | null;
+  /** Why it is not up, in words ("HTTP 502", "timed out after 5s", "keyword \"ok\" not in the body"). */
+  why: string | null;
+  /** Days until the certificate expires (negative: expired); https and tls checks only. */
+  certDaysLeft: number | null;
+  /** A short note on a passing check ("no health check", "10.0.10.20"). */
+  note: string | null;
+};
+
+/** up: the last check passed · down: it failed · unknown: not checked yet, or could not be. */
+export type ServiceState = 'up' | 'down' | 'unknown';
+
+export type Windowed = { m5: number | null; m60: number | null };
+
+export type ServiceReading = {
+  name: string;
+  description: string | null;
+  priority: 1 | 2 | 3 | 4;
+  group: string | null;
+  runsOn: string | null;
+  /** It runs only while the estate has failed over: down is expected, up means it serves. */
+  standby: boolean;
+  /** Where the check runs: a host of the config, or null for this machine. */
+  from: string | null;
+  kind: CheckKind;
+  /** What is checked: a URL, address:port, a DNS name at a server, a container. */
+  target: string;
+  state: ServiceState;
+  why: string | null;
+  note: string | null;
+  lastCheck: string | null;
+  lastMs: number | null;
+  /** 95th percentile response time, ms, over the last 5 and 60 minutes (checks that got an answer). */
+  p95: Windowed;
+  /** Share of checks that failed (0..1) over the last 5 and 60 minutes; null with no checks then. */
+  errorRate: Windowed;
+  checks: { m5: number; m60: number };
+  certDaysLeft: number | null;
+  /** When the current outage began (its first failed check); null while up. */
+  downSince: string | null;
+  /** Its recovery budget (by priority), ms. */
+  budgetMs: number;
+  /**
+   * The verdict: ok, warn or crit (its problems say why); `maintenance` when it is down inside
+   * the maintenance window (expected); `standby` when a standby service is down (it runs only
+   * after a failover); `unknown` before its first check or while it cannot be run.
+   */
+  level: 'ok' | 'warn' | 'crit' | 'maintenance' | 'standby' | 'unknown';
+  problems: { level: 'warn' | 'crit'; message: string }[];
+};
+
+export type ServicesReading = {
+  at: string;
+  services: ServiceReading[];
+  /** The maintenance window in force now: downtime inside it is expected. */
+  maintenance: { until: string } | null;
+};
