@@ -68,6 +68,9 @@ function startTls(socket: Duplex, serverName: string, options: { ca?: string | u
   return new Promise<TLSSocket>((resolve, reject) => {
     const secure = tlsConnect({
       socket,
+      // The name the certificate is verified against (over a given socket it would be
+      // "localhost"); SNI only for a name, never an address (RFC 6066 §3).
+      host: serverName,
       ...(isIP(serverName) ? {} : { servername: serverName }),
       rejectUnauthorized: !options.insecure,
       ...(options.ca ? { ca: readFileSync(options.ca) } : {}),
