@@ -112,6 +112,12 @@ async function main(argv: readonly string[]): Promise<number> {
     if (request.command === 'status') {
       const { formatStatus, statusExitCode } = await import('./cli/status.js');
       const runtime = buildRuntime(s);
+      // The runbooks' triggers say which of them the situation calls for (they read the services).
+      if (s.config.services?.list.length) {
+        const [{ loadRunbooks }, { offersFor, triggeredRunbooks }] = await Promise.all([import('./runbooks/load.js'), import('./runbooks/triggers.js')]);
+        const triggered = triggeredRunbooks(loadRunbooks({ config: s.config, env: process.env, cwd: process.cwd(), configFile: s.source.path }).runbooks);
+        runtime.monitor.setOffers((snapshot, now) => offersFor(snapshot, triggered, s.config.runbooks?.triggers, now));
+      }
       const snapshot = await runtime.monitor.once().finally(() => runtime.close());
       // JSON stays exact: the characters a terminal would act on are written as \u escapes.
       process.stdout.write(request.json ? `${terminalSafeJson(snapshot, 2)}\n` : formatStatus(snapshot));

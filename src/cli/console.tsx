@@ -120,7 +120,18 @@ export async function runConsole(s: Setup, runtime: Runtime, options: { noColor:
   // After the first frames: the offer to resume a run that was interrupted (the runbooks are
   // loaded then only if there is one; otherwise when the menu or a runbook key asks).
   setTimeout(() => {
-    if (!finished) controller.start();
+    if (finished) return;
+    controller.start();
+    // With services to watch, the runbooks' triggers are read soon after the start, so that a
+    // situation that calls for one is offered (the banner) without the menu being opened first.
+    if (s.config.services?.list.length) {
+      void Promise.all([controller.loadCatalog(), import('../runbooks/triggers.js')]).then(([catalog, { offersFor, triggeredRunbooks }]) => {
+        const triggered = triggeredRunbooks(catalog.runbooks);
+        if (finished || triggered.length === 0) return;
+        monitor.setOffers((snapshot, now) => offersFor(snapshot, triggered, s.config.runbooks?.triggers, now));
+        monitor.publish();
+      });
+    }
   }, 250);
   // A deliberate crash, to check on a given terminal that the screen comes back after one.
   const crashAfter = Number(env.HOMEOPS_TEST_CRASH_MS);

@@ -22,5 +22,11 @@ export function formatStatus(snapshot: Snapshot): string {
     lines.push(`${STATUS_WORD[entry.status].padEnd(6)} ${id.padEnd(10)} ${entry.error && entry.error !== entry.summary ? `${safe(entry.error)}${age} · ` : ''}${safe(entry.summary)}`);
     for (const alert of entry.alerts) lines.push(`${''.padEnd(17)}${STATUS_WORD[alert.level]} ${safe(alert.message)}`);
   }
+  // The runbooks the situation calls for, and how to run one from here.
+  for (const offer of snapshot.offers) {
+    const since = new Date(offer.since).toTimeString().slice(0, 8);
+    const how = offer.response === 'auto' ? 'homeops watch runs it' : `run: homeops runbook run ${offer.runbook}`;
+    lines.push(`${'OFFER'.padEnd(6)} ${safe(offer.runbook)}: ${safe(offer.reason)} (since ${since}) · ${how}`);
+  }
   return `${lines.join('\n')}\n`;
 }

@@ -2,7 +2,7 @@
 // overlaps itself; a slow or dead source delays nothing else. Knows nothing of the UI.
 import { formatDuration } from '../config/units.js';
 import { ProbeError, type Assessment, type Probe } from '../probes/probe.js';
-import type { PaneEntry, PaneId, Panes, Snapshot } from './snapshot.js';
+import type { Offer, PaneEntry, PaneId, Panes, Snapshot } from './snapshot.js';
 import { worst, type Status } from './status.js';
 
 // Probes of different reading types live side by side; the monitor only moves their data.
@@ -66,6 +66,9 @@ export type MonitorOptions = {
 
 export type Listener = (snapshot: Snapshot) => void;
 
+/** The runbooks a Snapshot calls for (the runbooks' triggers, set once they are loaded). */
+export type OfferSource = (snapshot: Omit<Snapshot, 'offers'>, now: number) => Offer[];
+
 export function describeError(error: unknown): { status: 'off' | 'down'; message: string } {
   if (error instanceof ProbeError) return { status: error.status, message: error.message };
   if (error instanceof Error) return { status: 'down', message: error.message.split('\n')[0] ?? error.name };
@@ -93,6 +96,7 @@ export class Monitor {
   private lastCpuAt = performance.now();
   private latest: Snapshot;
   private started = false;
+  private offers: OfferSource | null = null;
 
   constructor(slots: readonly ProbeSlot[], private readonly options: MonitorOptions) {
     this.now = options.now ?? Date.now;
@@ -110,6 +114,11 @@ export class Monitor {
       timer: null,
     }));
     this.latest = this.build();
+  }
+
+  /** From now on each Snapshot lists the runbooks its triggers call for. */
+  setOffers(source: OfferSource | null): void {
+    this.offers = source;
   }
 
   current(): Snapshot {
@@ -295,8 +304,8 @@ export class Monitor {
       this.lastCpu = cpu;
       this.lastCpuAt = at;
     }
-    return deepFreeze({
-      version: 1,
+    const base = {
+      version: 1 as const,
       takenAt: new Date(now).toISOString(),
       host: this.options.host,
       demo: this.options.demo ?? null,
@@ -305,7 +314,8 @@ export class Monitor {
       unreachable: unreachable.map((u) => ({ host: u.host, since: new Date(u.sinceMs).toISOString(), reason: u.reason, retryAt: u.retryAtMs && u.retryAtMs > now ? new Date(u.retryAtMs).toISOString() : null })),
       // The probe for each id produces that id's data type; the slots are built that way.
       panes: panes as Panes,
-    });
+    };
+    return deepFreeze({ ...base, offers: this.offers?.(base, now) ?? [] });
   }
 }
 

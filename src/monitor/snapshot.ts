@@ -24,6 +24,21 @@ export type PaneEntry<T> = {
 
 export type Panes = { [K in keyof PaneData]: PaneEntry<PaneData[K]> };
 
+/**
+ * A runbook the situation calls for: its trigger's condition has held for its duration
+ * (src/runbooks/triggers.ts). `offer`: the console shows it and waits for the operator; `auto`:
+ * `homeops watch` runs it.
+ */
+export type Offer = {
+  runbook: string;
+  title: string;
+  /** Why, in words: the trigger's reason and what was seen ("dns-primary down"). */
+  reason: string;
+  /** Since when the condition has held (ISO). */
+  since: string;
+  response: 'offer' | 'auto';
+};
+
 export type Snapshot = {
   version: 1;
   takenAt: string;
@@ -36,4 +51,6 @@ export type Snapshot = {
   /** SSH hosts not answering now: since when, why, and when the next try is due. */
   unreachable: { host: string; since: string; reason: string; retryAt: string | null }[];
   panes: Panes;
+  /** Runbooks the situation calls for, the most pressing first. */
+  offers: Offer[];
 };

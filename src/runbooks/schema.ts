@@ -180,6 +180,35 @@ export type RunSpec = z.output<typeof runSchema>;
 export type CheckSpec = z.output<typeof checkSchema>;
 export type WaitSpec = z.output<typeof waitSchema>;
 
+// What a trigger watches: services of the services pane picked by name, host, check kind,
+// priority or standby, all (or any) of them down or up. docs/services.md, "Triggers".
+const serviceSelector = z.strictObject({
+  name: z.array(name).min(1).optional().describe('These services (names of services.list)'),
+  runsOn: name.optional().describe('The services that run on this host'),
+  kind: z.enum(['http', 'tcp', 'tls', 'dns', 'container']).optional().describe('The services checked this way'),
+  priority: z.array(z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)])).min(1).optional(),
+  standby: z.boolean().optional().describe('true: only the standby services (the NAS\'s backup services); false: none of them'),
+});
+
+export const triggerConditionSchema = z.strictObject({
+  services: serviceSelector,
+  state: z.enum(['down', 'up']).describe('down: failing their checks; up: answering them'),
+  match: z.enum(['all', 'any']).default('all').describe('all of the services picked, or any one of them'),
+});
+
+export const triggerSchema = z.strictObject({
+  when: z.union([triggerConditionSchema, z.array(triggerConditionSchema).min(1)])
+    .describe('The condition on the services, or a list of conditions that must all hold'),
+  for: duration.describe('How long the condition must have held'),
+  reason: z.string().min(1).describe('Why the runbook is called for, in words, as the banner and `status` say it'),
+  response: z.enum(['offer', 'auto']).default('offer')
+    .describe('offer: the console shows a banner and `status` lists it; auto: `homeops watch` runs it (runbooks.triggers in the config overrides this)'),
+  supersedes: z.array(name).default([]).describe('Runbooks not offered while this one is (a primary failover includes the DNS failover)'),
+});
+
+export type TriggerSpec = z.output<typeof triggerSchema>;
+export type TriggerCondition = z.output<typeof triggerConditionSchema>;
+
 const baseSchema = z.strictObject({
   $schema: z.string().optional(),
   id: name.describe('What `homeops runbook run ID` and key bindings call it'),
@@ -190,6 +219,7 @@ const baseSchema = z.strictObject({
   inputs: z.record(inputName, inputSchema).default({}),
   steps: z.array(stepSchema).min(1),
   rollback: z.array(stepSchema).default([]).describe('Run when a step fails and the run stops'),
+  trigger: triggerSchema.optional().describe('When the situation calls for this runbook: the console offers it, or `homeops watch` runs it'),
   parts: z.record(name, z.strictObject({
     title: z.string().min(1),
     steps: z.array(name).min(1).describe('Ids of main steps; they run in the runbook\'s order'),

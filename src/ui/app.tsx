@@ -6,11 +6,12 @@ import { useCallback, useMemo, useRef, useState } from 'react';
 import type { Keymap } from '../config/keymaps.js';
 import type { Config } from '../config/schema.js';
 import type { View } from '../config/views.js';
-import type { PaneId, Snapshot } from '../monitor/snapshot.js';
+import type { Offer, PaneId, Snapshot } from '../monitor/snapshot.js';
 import { dialogLines } from './components/dialog.js';
 import { HelpView } from './components/help.js';
 import { centre, Overlay, type Placed } from './components/overlay.js';
 import { PaneView } from './components/pane-view.js';
+import { OfferBanner } from './components/offer-banner.js';
 import { shownSets } from './panes/backups.js';
 import type { PaneRenderers } from './panes/index.js';
 import { PanelView } from './components/panel-view.js';
@@ -79,6 +80,13 @@ function splitForPanel(views: readonly View[], wanted: View | 'auto', size: Size
   return { panelHeight: areaHeight, placement: null };
 }
 
+/** The key that runs the first offer: its runbook's own binding, else offer.run's. */
+function offerKey(keymap: Keymap, offers: readonly Offer[]): string | undefined {
+  const first = offers[0];
+  if (!first) return undefined;
+  return keymap.bindings.get(`runbook:${first.runbook}`)?.[0] ?? keymap.bindings.get('offer.run')?.[0];
+}
+
 function perform(effect: Effect, actions: AppActions): void {
   if (effect.type === 'quit') return actions.quit();
   if (effect.type === 'refresh') return actions.refresh();
@@ -126,19 +134,23 @@ export function App(props: AppProps) {
 
   const { ui, ix } = state;
   const rows = usableRows(size);
-  const areaHeight = Math.max(0, rows - 1);
+  // A runbook the situation calls for takes a row above the status bar while it is offered.
+  const offers = snapshot.offers;
+  const bannerRows = offers.length > 0 && rows > 4 ? 1 : 0;
+  const layoutSize = useMemo<Size>(() => (bannerRows ? { columns: size.columns, rows: size.rows - bannerRows } : size), [size, bannerRows]);
+  const areaHeight = Math.max(0, rows - 1 - bannerRows);
   const wanted = ui.view === 'auto' ? 'auto' : views[ui.view] ?? 'auto';
   const note = outageNote(snapshot, config.plan.host);
   const outage = useMemo<Outage | null>(() => {
     const view = note === null ? undefined : views.find((v) => v.name === 'outage');
     return view && note !== null ? { view, note } : null;
   }, [views, note]);
-  const full = useMemo(() => choosePlacement(views, wanted, size, outage), [views, wanted, size, outage]);
+  const full = useMemo(() => choosePlacement(views, wanted, layoutSize, outage), [views, wanted, layoutSize, outage]);
   const panel = ui.help ? null : cs.panel;
   const hasPanel = panel !== null;
   const split = useMemo<Split>(
-    () => (hasPanel ? splitForPanel(views, wanted, size, areaHeight, outage) : { panelHeight: 0, placement: full }),
-    [hasPanel, views, wanted, size, areaHeight, full, outage],
+    () => (hasPanel ? splitForPanel(views, wanted, layoutSize, areaHeight, outage) : { panelHeight: 0, placement: full }),
+    [hasPanel, views, wanted, layoutSize, areaHeight, full, outage],
   );
   const placement = split.placement?.kind === 'view' ? split.placement : null;
   const paneIds: PaneId[] = placement ? placement.panes.map((p) => p.pane) : [];
@@ -155,8 +167,8 @@ export function App(props: AppProps) {
     let shown = full;
     if (now.view !== ui.view) {
       const nowWanted = now.view === 'auto' ? 'auto' : views[now.view] ?? 'auto';
-      shown = choosePlacement(views, nowWanted, size, outage);
-      const nowSplit = hasPanel ? splitForPanel(views, nowWanted, size, areaHeight, outage).placement : shown;
+      shown = choosePlacement(views, nowWanted, layoutSize, outage);
+      const nowSplit = hasPanel ? splitForPanel(views, nowWanted, layoutSize, areaHeight, outage).placement : shown;
       ids = nowSplit?.kind === 'view' ? nowSplit.panes.map((p) => p.pane) : [];
     }
     return {
@@ -171,6 +183,7 @@ export function App(props: AppProps) {
       containers: snapshot.panes.containers.data,
       backupSets: backupNames,
       page: Math.max(1, (split.panelHeight || areaHeight) - 6),
+      offer: offers.find((o) => o.response === 'offer')?.runbook ?? null,
     };
   };
   const onPresses = useCallback((presses: KeyPress[]) => {
@@ -272,6 +285,7 @@ export function App(props: AppProps) {
         )}
         {overlay && <Overlay placed={overlay} theme={theme} />}
       </Box>
+      {bannerRows > 0 && <OfferBanner offers={offers} runKey={offerKey(keymap, offers)} width={size.columns} theme={theme} />}
       <StatusBar
         snapshot={snapshot}
         view={viewLabel}

@@ -41,6 +41,7 @@ export const COMMANDS = {
   runbooks: 'The runbook menu: run one, its dry run, the history',
   'runbook.dry-run': 'In the menu: each step\'s host and exact command, nothing run',
   'runbook.history': 'The runs of runbooks, from the audit log',
+  'offer.run': 'Run the runbook the banner offers (asks first)',
 } as const;
 
 export type StaticCommand = keyof typeof COMMANDS;

@@ -89,6 +89,8 @@ export type RouteContext = {
   backupSets: readonly string[] | null;
   /** Lines a page moves in a panel or the menu. */
   page: number;
+  /** The runbook the banner offers (a trigger's), if any. */
+  offer?: string | null;
 };
 
 export type Routed = { ui: UiState; ix: Interaction; effects: Effect[] };
@@ -379,6 +381,8 @@ export function routeKey(ui: UiState, ix: Interaction, press: KeyPress, ctx: Rou
       return same([{ type: 'blocking', enabled: true }]);
     case 'backups.verify':
       return same([{ type: 'verify-backups' }]);
+    case 'offer.run':
+      return same(ctx.offer ? [{ type: 'run', id: ctx.offer }] : [{ type: 'notify', text: 'no runbook is offered now', tone: 'plain' }]);
     case 'select':
     case 'confirm.yes':
     case 'confirm.no':

@@ -323,6 +323,7 @@ export type SnapshotParts = {
   self?: Snapshot['self'];
   unreachable?: Snapshot['unreachable'];
   panes?: Partial<Panes>;
+  offers?: Snapshot['offers'];
 };
 
 /** A Snapshot with the given panes; panes not given are off ("not in this test"). */
@@ -337,6 +338,7 @@ export function snapshot(parts: SnapshotParts = {}): Snapshot {
     self: parts.self ?? { cpuPercent: 1.5, rssBytes: 96 * 1024 * 1024 },
     unreachable: parts.unreachable ?? [],
     panes,
+    offers: parts.offers ?? [],
   };
 }
 

@@ -22,6 +22,8 @@ export type ServiceWindows = {
   checks: { m5: number; m60: number };
   /** When the current run of failures began; null when the newest check passed (or none was judged). */
   downSince: number | null;
+  /** When the current run of passing checks began (as far as this console has seen); null after a failure. */
+  upSince: number | null;
   /** Checks in a row that failed, newest back. */
   failStreak: number;
   /** A check of it has passed within the hour kept. */
@@ -33,6 +35,7 @@ export class ServiceHistory {
   /** The first failure of each service's current outage, kept past the hour the samples cover. */
   private readonly outageStart = new Map<string, number>();
   private readonly streak = new Map<string, number>();
+  private readonly upStart = new Map<string, number>();
 
   /** Adds judged checks (in any order); checks that could not run are not the service's doing. */
   record(results: readonly CheckResult[]): void {
@@ -43,9 +46,11 @@ export class ServiceHistory {
       list.push({ at: result.at, up: result.up, ms: result.ms });
       this.samples.set(result.service, list);
       if (result.up) {
+        if (!this.upStart.has(result.service)) this.upStart.set(result.service, result.at);
         this.outageStart.delete(result.service);
         this.streak.set(result.service, 0);
       } else {
+        this.upStart.delete(result.service);
         if (!this.outageStart.has(result.service)) this.outageStart.set(result.service, result.at);
         this.streak.set(result.service, (this.streak.get(result.service) ?? 0) + 1);
       }
@@ -59,6 +64,7 @@ export class ServiceHistory {
         this.samples.delete(name);
         this.outageStart.delete(name);
         this.streak.delete(name);
+        this.upStart.delete(name);
         continue;
       }
       const first = list.findIndex((s) => s.at > now - M60);
@@ -83,6 +89,7 @@ export class ServiceHistory {
       errorRate: { m5: a.errors, m60: b.errors },
       checks: { m5: m5.length, m60: m60.length },
       downSince: this.outageStart.get(service) ?? null,
+      upSince: this.upStart.get(service) ?? null,
       failStreak: this.streak.get(service) ?? 0,
       seenUp: m60.some((s) => s.up),
     };

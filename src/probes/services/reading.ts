@@ -109,6 +109,7 @@ export function servicesReading(
       checks: windows.checks,
       certDaysLeft: result?.certDaysLeft ?? null,
       downSince: state === 'down' && windows.downSince !== null ? new Date(windows.downSince).toISOString() : null,
+      upSince: state === 'up' && windows.upSince !== null ? new Date(windows.upSince).toISOString() : null,
       budgetMs: config.budgets[service.priority],
     } satisfies Omit<ServiceReading, 'level' | 'problems'>;
     return { ...base, ...verdictOf(service, base, config, now, window !== null) };

@@ -89,6 +89,8 @@ export type ServiceReading = {
   certDaysLeft: number | null;
   /** When the current outage began (its first failed check); null while up. */
   downSince: string | null;
+  /** Up without a failed check since then (as far back as this console has seen); null otherwise. */
+  upSince: string | null;
   /** Its recovery budget (by priority), ms. */
   budgetMs: number;
   /**
