@@ -25,7 +25,7 @@ export function formatStatus(snapshot: Snapshot): string {
   // The runbooks the situation calls for, and how to run one from here.
   for (const offer of snapshot.offers) {
     const since = new Date(offer.since).toTimeString().slice(0, 8);
-    const how = offer.response === 'auto' ? 'homeops watch runs it' : `run: homeops runbook run ${offer.runbook}`;
+    const how = `${offer.response === 'auto' ? 'automatic; ' : ''}run: homeops runbook run ${offer.runbook}`;
     lines.push(`${'OFFER'.padEnd(6)} ${safe(offer.runbook)}: ${safe(offer.reason)} (since ${since}) · ${how}`);
   }
   return `${lines.join('\n')}\n`;

@@ -383,7 +383,7 @@ export const runbooksSchema = z.strictObject({
     .describe('Site-specific commands and values the runbooks call as {{site.NAME}}: how DHCP is changed on this router, how services start on the NAS'),
   triggers: z.record(name, z.strictObject({
     response: z.enum(['offer', 'auto', 'off']).optional()
-      .describe('offer: the console shows a banner; auto: homeops watch runs it; off: never; default the runbook\'s own (offer)'),
+      .describe('offer: the console shows a banner; auto: for the watcher to run (the console still offers it); off: never; default the runbook\'s own (offer)'),
     for: duration.optional().describe('How long the condition must hold; default the runbook\'s own'),
   })).default({}).describe('Per runbook id: how its trigger responds, and how long its condition must hold'),
 });

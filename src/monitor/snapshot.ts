@@ -27,7 +27,7 @@ export type Panes = { [K in keyof PaneData]: PaneEntry<PaneData[K]> };
 /**
  * A runbook the situation calls for: its trigger's condition has held for its duration
  * (src/runbooks/triggers.ts). `offer`: the console shows it and waits for the operator; `auto`:
- * `homeops watch` runs it.
+ * the watcher runs it.
  */
 export type Offer = {
   runbook: string;

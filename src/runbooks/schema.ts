@@ -202,7 +202,7 @@ export const triggerSchema = z.strictObject({
   for: duration.describe('How long the condition must have held'),
   reason: z.string().min(1).describe('Why the runbook is called for, in words, as the banner and `status` say it'),
   response: z.enum(['offer', 'auto']).default('offer')
-    .describe('offer: the console shows a banner and `status` lists it; auto: `homeops watch` runs it (runbooks.triggers in the config overrides this)'),
+    .describe('offer: the console shows a banner and `status` lists it; auto: for the watcher to run (runbooks.triggers in the config overrides this)'),
   supersedes: z.array(name).default([]).describe('Runbooks not offered while this one is (a primary failover includes the DNS failover)'),
 });
 
@@ -219,7 +219,7 @@ const baseSchema = z.strictObject({
   inputs: z.record(inputName, inputSchema).default({}),
   steps: z.array(stepSchema).min(1),
   rollback: z.array(stepSchema).default([]).describe('Run when a step fails and the run stops'),
-  trigger: triggerSchema.optional().describe('When the situation calls for this runbook: the console offers it, or `homeops watch` runs it'),
+  trigger: triggerSchema.optional().describe('When the situation calls for this runbook: the console offers it, or the watcher runs it'),
   parts: z.record(name, z.strictObject({
     title: z.string().min(1),
     steps: z.array(name).min(1).describe('Ids of main steps; they run in the runbook\'s order'),

@@ -1,7 +1,7 @@
 // Triggers: which runbooks the situation calls for. A runbook's trigger is a condition on the
 // services pane (services down, or up) that must have held for a while; the Snapshot says since
 // when each service has been down or up, so whether it has held that long is read from the
-// Snapshot alone: the same answer in the console, in `homeops status` and in `homeops watch`,
+// Snapshot alone: the same answer in the console, in `homeops status` and in a watcher,
 // and no timer of its own. Inside the maintenance window nothing is offered. Pure.
 import type { Config } from '../config/schema.js';
 import { formatDuration } from '../config/units.js';

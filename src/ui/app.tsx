@@ -183,7 +183,7 @@ export function App(props: AppProps) {
       containers: snapshot.panes.containers.data,
       backupSets: backupNames,
       page: Math.max(1, (split.panelHeight || areaHeight) - 6),
-      offer: offers.find((o) => o.response === 'offer')?.runbook ?? null,
+      offer: offers[0]?.runbook ?? null,
     };
   };
   const onPresses = useCallback((presses: KeyPress[]) => {

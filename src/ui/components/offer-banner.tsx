@@ -29,8 +29,8 @@ export function offerBannerLine(props: Omit<OfferBannerProps, 'theme'>): Line {
     { segments: [{ text: ` · since ${since}`, tone: 'plain' }], priority: 0 },
   ];
   if (more.length) parts.push({ segments: [{ text: ` · +${more.length} more (homeops status)`, tone: 'muted' }], priority: 2 });
-  if (props.runKey && !auto) parts.push({ segments: [{ text: ` · ${props.runKey} run it`, tone: 'warn', bold: true }], priority: 0 });
-  if (auto) parts.push({ segments: [{ text: ' · homeops watch runs it', tone: 'muted' }], priority: 0 });
+  // An automatic one is for the watcher to run; here the key runs it too, asked first.
+  if (props.runKey) parts.push({ segments: [{ text: ` · ${props.runKey} run it${auto ? ' now' : ''}`, tone: 'warn', bold: true }], priority: 0 });
   return fitParts(parts, props.width);
 }
 
