@@ -4,20 +4,45 @@ import type { Config } from '../config/schema.js';
 import type { Env } from '../config/paths.js';
 import { InputError, isRequired, resolveInputs, type InputValue } from './inputs.js';
 import type { Runbook } from './load.js';
-import { planRun, selectPart, type RunPlan } from './plan.js';
+import { planRun, selectPart, type PlannedStep, type RunPlan } from './plan.js';
+import { clockOf, describeWindow, nextWindow, windowAt } from '../config/maintenance.js';
 import { buildRedactor } from './redact.js';
 import type { RunState } from './state.js';
 
-export type PrepareContext = { config: Config; env: Env };
+export type PrepareContext = {
+  config: Config;
+  env: Env;
+  /** The clock the maintenance window is judged by. */
+  now?: () => number;
+  /** A saved run resumed: it was agreed to when it started, and its steps are the ones saved. */
+  resuming?: boolean;
+};
+
+/** The step that asks before the maintenance window's runbook runs outside the window. */
+function outsideWindowStep(config: Config, now: number): PlannedStep | null {
+  const window = config.maintenance;
+  if (!window || windowAt(window, now)) return null;
+  const next = nextWindow(window, now);
+  const when = next ? `; the next begins ${new Date(next.from).toDateString().slice(0, 10)} ${clockOf(next.from)}` : '';
+  const prompt = `It is not the maintenance window (${describeWindow(window)}${when}). Run it now anyway?`;
+  return { id: 'outside-window', title: 'Outside the maintenance window', kind: 'confirm', phase: 'main', index: 0, onFailure: 'stop', skip: undefined, host: null, display: prompt, displayEnv: '', confirm: prompt };
+}
 
 /**
  * Throws InputError for bad or missing inputs, PlanError when the config cannot serve it or the
- * runbook has no such part. With a part, only its steps are planned.
+ * runbook has no such part. With a part, only its steps are planned. The maintenance window's
+ * runbook (maintenance.runbook), run whole outside the window, first asks whether to go on; the
+ * runbook's own outsideWindow input is then set, so that its own check of the time does not
+ * refuse what the operator agreed to.
  */
-export function prepareRun(runbook: Runbook, given: Readonly<Record<string, string | InputValue>>, { config, env }: PrepareContext, part?: string | null): RunPlan {
-  const inputs = resolveInputs(runbook.id, runbook.inputs, given, env);
+export function prepareRun(runbook: Runbook, given: Readonly<Record<string, string | InputValue>>, context: PrepareContext, part?: string | null): RunPlan {
+  const { config, env } = context;
+  const ask = !part && !context.resuming && config.maintenance?.runbook === runbook.id ? outsideWindowStep(config, (context.now ?? Date.now)()) : null;
+  const withWindow = ask && runbook.inputs.outsideWindow?.type === 'boolean' && !Object.hasOwn(given, 'outsideWindow') ? { ...given, outsideWindow: true } : given;
+  const inputs = resolveInputs(runbook.id, runbook.inputs, withWindow, env);
   const plan = planRun(runbook, inputs, config, buildRedactor({ env, config }));
-  return part ? selectPart(plan, part) : plan;
+  if (part) return selectPart(plan, part);
+  return ask ? { ...plan, steps: [ask, ...plan.steps.map((step) => ({ ...step, index: step.index + 1 }))] } : plan;
 }
 
 /**
@@ -40,5 +65,6 @@ export function prepareResume(runbook: Runbook, state: RunState, given: Readonly
     const spec = Object.hasOwn(runbook.inputs, k) ? runbook.inputs[k] : undefined;
     return spec !== undefined && !(v === '' && !isRequired(spec) && spec.default === undefined);
   }));
-  return prepareRun(runbook, { ...known, ...given }, context, state.part ?? null);
+  // A run that was agreed to outside the maintenance window is not asked about again.
+  return prepareRun(runbook, { ...known, ...given }, { ...context, resuming: true }, state.part ?? null);
 }

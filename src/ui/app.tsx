@@ -4,6 +4,7 @@
 import { Box, Text } from 'ink';
 import { useCallback, useMemo, useRef, useState } from 'react';
 import type { Keymap } from '../config/keymaps.js';
+import { clockOf, windowAt } from '../config/maintenance.js';
 import type { Config } from '../config/schema.js';
 import type { View } from '../config/views.js';
 import type { Offer, PaneId, Snapshot } from '../monitor/snapshot.js';
@@ -141,6 +142,9 @@ export function App(props: AppProps) {
   const areaHeight = Math.max(0, rows - 1 - bannerRows);
   const wanted = ui.view === 'auto' ? 'auto' : views[ui.view] ?? 'auto';
   const note = outageNote(snapshot, config.plan.host);
+  // The maintenance window, by the Snapshot's clock: the status bar says until when.
+  const inWindow = windowAt(config.maintenance, Date.parse(snapshot.takenAt));
+  const maintenanceUntil = inWindow ? clockOf(inWindow.until) : null;
   const outage = useMemo<Outage | null>(() => {
     const view = note === null ? undefined : views.find((v) => v.name === 'outage');
     return view && note !== null ? { view, note } : null;
@@ -298,6 +302,7 @@ export function App(props: AppProps) {
         theme={theme}
         message={cs.message}
         busy={cs.busy}
+        maintenanceUntil={maintenanceUntil}
       />
     </Box>
   );

@@ -422,6 +422,7 @@ async function settle(): Promise<void> {
 
 const mounted: Rendered[] = [];
 
+
 export function unmountAll(): void {
   for (const r of mounted.splice(0)) r.unmount();
 }

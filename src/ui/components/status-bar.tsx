@@ -21,6 +21,8 @@ export type StatusBarProps = {
   message?: Message | null;
   /** An action in flight. */
   busy?: string | null;
+  /** Inside the maintenance window: when it ends ("04:00"). */
+  maintenanceUntil?: string | null;
 };
 
 const MESSAGE_SYMBOL: Record<Message['tone'], string> = { ok: '✔', warn: '▲', crit: '✖', plain: '·' };
@@ -45,6 +47,8 @@ export function statusBarLine(props: Omit<StatusBarProps, 'theme'>): Line {
   // Given way to first, last to first: the refresh, the clock, the console's own cost, q quit,
   // the demo's name, the view's name; then a note is shortened.
   if (props.readOnly) parts.push({ segments: [{ text: ' READ-ONLY', tone: 'accent' }], priority: 0 });
+  // Expected downtime: said before anything that could be read as an outage.
+  if (props.maintenanceUntil) parts.push({ segments: [{ text: ` · maintenance window until ${props.maintenanceUntil}`, tone: 'accent', bold: true }], priority: 1, shrink: true });
   if (props.busy) parts.push({ segments: [{ text: ` · ${props.busy}`, tone: 'accent', bold: true }], priority: 0, shrink: true });
   if (props.message) parts.push({ segments: [{ text: ` · ${MESSAGE_SYMBOL[props.message.tone]} ${props.message.text}`, tone: props.message.tone, bold: props.message.tone !== 'plain' }], priority: 0, shrink: true });
   // A note saying why the view is not the one asked for outlasts the view's name.
