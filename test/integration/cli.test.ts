@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, it, expect } from 'vitest';
+import type { Snapshot } from '../../src/monitor/snapshot.js';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const cli = join(root, 'dist', 'cli.js');
@@ -136,6 +137,34 @@ describe('homeops status', () => {
     expect(result.stdout).toMatch(/^\s+WARN GPU at 84 °C \(warn ≥ 80\)$/m);
   });
 
+  it('the bad day: primary-failure has the workstation\'s services down against their budgets, and offers primary-failover', async () => {
+    const result = await homeops(['status', '--demo', 'primary-failure']);
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stdout).toMatch(/^WARN\s+services\s+1\/13 up · dns-primary DOWN \(\+11\)$/m);
+    expect(result.stdout).toMatch(/^\s+WARN auth down 3m12s of 5m: no answer within 5s \(priority 1: past half its recovery budget\)$/m);
+    expect(result.stdout).toMatch(/^OFFER  primary-failover: the workstation's health checks fail: 8 services down \(dns-primary, auth, health and 5 more\) for 3m12s \(since \d\d:\d\d:\d\d\) · run: homeops runbook run primary-failover$/m);
+    // It includes the DNS failover, which is not offered on its own beside it.
+    expect(result.stdout).not.toMatch(/^OFFER  dns-failover/m);
+    const json = JSON.parse((await homeops(['status', '--json', '--demo', 'primary-failure'])).stdout) as Pick<Snapshot, 'offers' | 'panes'>;
+    expect(json.offers.map((o) => [o.runbook, o.response])).toEqual([['primary-failover', 'offer']]);
+    expect(json.panes.services.data?.services.find((s) => s.name === 'auth')).toMatchObject({ state: 'down', priority: 1, budgetMs: 300_000, level: 'warn' });
+  });
+
+  it('services-degraded: the gateway slow and erroring, a certificate 5 days from expiry; nothing offered', async () => {
+    const result = await homeops(['status', '--json', '--demo', 'services-degraded']);
+    expect(result.code, result.stderr).toBe(1);
+    const json = JSON.parse(result.stdout) as Pick<Snapshot, 'offers' | 'panes'>;
+    expect(json.offers).toEqual([]);
+    const gateway = json.panes.services.data?.services.find((s) => s.name === 'api-gateway');
+    expect(gateway?.p95.m5).toBeGreaterThan(500);
+    expect(gateway?.errorRate.m5).toBeGreaterThan(0.05);
+    expect(json.panes.services.alerts.map((a) => a.message)).toEqual([
+      expect.stringMatching(/^auth certificate expires in (4d|5d|1\d\dh)/),
+      expect.stringMatching(/^api-gateway slow: p95 (\d+ms|\d(\.\d)?s) over 5m \(above 500ms\)$/),
+      expect.stringMatching(/^api-gateway erroring: \d+% of checks failed over 5m \(\d+ checks\)$/),
+    ]);
+  });
+
   it('prints the Snapshot as JSON with --json', async () => {
     const result = await homeops(['status', '--json', '--demo', 'gpu-hot']);
     expect(result.code, result.stderr).toBe(1);
@@ -152,7 +181,7 @@ describe('homeops status', () => {
     const result = await homeops(['status', '--demo', 'nope']);
     expect(result.code).toBe(EX_USAGE);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toBe('homeops: no demo scenario "nope" (have: backups-stale, db-unhealthy, gpu-hot, healthy, primary-down, vpn-down)\n');
+    expect(result.stderr).toBe('homeops: no demo scenario "nope" (have: backups-stale, db-unhealthy, gpu-hot, healthy, primary-down, primary-failure, services-degraded, vpn-down)\n');
   });
 });
 
