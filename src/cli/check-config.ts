@@ -32,6 +32,7 @@ const SOURCE: Record<Setup['source']['kind'], string> = {
  */
 export function checkConfigReport(s: Setup, env: Env, catalog: Pick<RunbookCatalog, 'dirs' | 'runbooks'>): string {
   const usable = catalog.runbooks.filter((r) => !r.unavailable).length;
+  const triggered = catalog.runbooks.filter((r) => r.trigger && !r.unavailable).map((r) => r.id);
   const { placement } = s;
   const lines = [
     `config   ${s.source.path} (${SOURCE[s.source.kind]})`,
@@ -45,6 +46,10 @@ export function checkConfigReport(s: Setup, env: Env, catalog: Pick<RunbookCatal
     ...(s.scenario ? [`demo     ${s.scenario.name.padEnd(12)} ${s.scenario.dir}`] : []),
     ...catalog.dirs.map((d) => `runbooks ${d.dir}${d.builtin ? ' (built-in)' : ''}`),
     ...catalog.runbooks.filter((r) => r.unavailable).map((r) => `note     runbook ${r.id} cannot run with this config: ${r.unavailable}`),
+    // runbooks.triggers naming a runbook that has no trigger changes nothing: said, not refused.
+    ...Object.keys(s.config.runbooks?.triggers ?? {}).filter((id) => !catalog.runbooks.some((r) => r.id === id && r.trigger))
+      .map((id) => `note     runbooks.triggers.${id}: no runbook "${id}" has a trigger; this changes nothing`),
+    ...(triggered.length && !s.config.services?.list.length ? [`note     no services in the config: the triggers of ${triggered.join(', ')} never offer anything`] : []),
     `ok: config, ${s.views.length} views, keymap "${s.keymap.name}" and ${usable} runbooks are valid`,
   ];
   return `${lines.map((line) => terminalSafe(line)).join('\n')}\n`;

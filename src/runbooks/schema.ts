@@ -391,6 +391,22 @@ export function checkAgainstConfig(doc: RunbookDoc, config: Config): Issue[] {
   for (const [index, host] of (doc.hosts ?? []).entries()) {
     if (!Object.hasOwn(config.hosts, host)) issues.push({ path: ['hosts', index], message: `no host "${host}" in the config (${didYouMean(host, hostNames)})` });
   }
+  // A trigger's services: the hosts it names exist; the services it names, where the config
+  // lists services (without them the trigger never holds, and the console says nothing of it).
+  if (doc.trigger) {
+    const when = doc.trigger.when;
+    const conditions = Array.isArray(when) ? when : [when];
+    const services = config.services?.list.map((s) => s.name) ?? [];
+    conditions.forEach((condition, index) => {
+      const at = Array.isArray(when) ? ['trigger', 'when', index, 'services'] : ['trigger', 'when', 'services'];
+      const host = condition.services.runsOn;
+      if (host !== undefined && !Object.hasOwn(config.hosts, host)) issues.push({ path: [...at, 'runsOn'], message: `no host "${host}" in the config (${didYouMean(host, hostNames)})` });
+      if (!config.services) return;
+      (condition.services.name ?? []).forEach((service, i) => {
+        if (!services.includes(service)) issues.push({ path: [...at, 'name', i], message: `no service "${service}" in the config's services.list (${didYouMean(service, services)})` });
+      });
+    });
+  }
   return issues;
 }
 

@@ -198,6 +198,18 @@ describe('homeops check-config', () => {
     expect(result.stdout).toMatch(/^ok: /m);
   });
 
+  it('notes a runbooks.triggers entry that changes nothing, and triggers that cannot fire without services', async () => {
+    const copy = join(home, 'triggers.yaml');
+    const base = readFileSync(join(root, 'src', 'config', 'default.yaml'), 'utf8');
+    writeFileSync(copy, base.replace('  triggers: {}', '  triggers: { dns-failovr: { response: auto } }'));
+    expect((await homeops(['check-config', '--config', copy])).stdout).toContain('note     runbooks.triggers.dns-failovr: no runbook "dns-failovr" has a trigger; this changes nothing\n');
+    // Without the services section the built-in triggers have nothing to watch.
+    writeFileSync(copy, base.replace(/\nservices:\n(  .*\n)+/, '\n'));
+    const bare = await homeops(['check-config', '--config', copy]);
+    expect(bare.code, bare.stderr).toBe(0);
+    expect(bare.stdout).toContain('note     no services in the config: the triggers of dns-failover, failback, primary-failover never offer anything\n');
+  });
+
   it('names where the config came from: --config, HOMEOPS_CONFIG or the user’s file', async () => {
     const copy = join(home, 'copy.yaml');
     copyFileSync(join(root, 'src', 'config', 'default.yaml'), copy);

@@ -2,6 +2,9 @@
 // or up. The built-in runbooks' triggers (dns-failover, primary-failover, failback) over
 // readings of the reference estate's services; held and released; the config's overrides; the
 // maintenance window.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtinConfigPath } from '../../src/config/paths.js';
 import { configSchema, runbooksSchema } from '../../src/config/schema.js';
@@ -121,5 +124,37 @@ describe('the config\'s runbooks.triggers', () => {
 
   it('an unknown response is a config error', () => {
     expect(runbooksSchema.safeParse({ triggers: { 'dns-failover': { response: 'now' } } }).success).toBe(false);
+  });
+});
+
+describe('a trigger that names what the config does not have', () => {
+  it('an unknown service or host is a located error; without services in the config, names are not checked', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'homeops-trigger-'));
+    writeFileSync(join(dir, 'x.yaml'), [
+      'id: restart-api',
+      'title: Restart the API',
+      'trigger:',
+      '  when:',
+      '    - { services: { name: [api-gatway] }, state: down }',
+      '    - { services: { runsOn: nass }, state: up }',
+      '  for: 1m',
+      '  reason: the API does not answer',
+      'steps:',
+      '  - { id: say, note: restarted }',
+      '',
+    ].join('\n'));
+    const withDir = { ...config, runbooks: { ...config.runbooks!, dirs: [dir] } };
+    const error = (() => {
+      try {
+        loadRunbooks({ config: withDir, env: { HOME: '/nonexistent' }, cwd: '/' });
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return 'no error';
+    })();
+    expect(error).toBe(`${join(dir, 'x.yaml')}:5:28 trigger.when.0.services.name.0: no service "api-gatway" in the config's services.list (did you mean "api-gateway"?)`);
+    const { services: _, ...noServices } = withDir;
+    writeFileSync(join(dir, 'x.yaml'), readFileSync(join(dir, 'x.yaml'), 'utf8').replace('runsOn: nass', 'runsOn: nas'));
+    expect(loadRunbooks({ config: noServices, env: { HOME: '/nonexistent' }, cwd: '/' }).get('restart-api')?.trigger?.for).toBe(60_000);
   });
 });
