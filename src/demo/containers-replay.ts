@@ -169,6 +169,10 @@ export function replayDocker(scenario: Scenario, config: Pick<Config, 'plan' | '
       const entries = parseList(substituteTimes(list, now()));
       return entries.find((e) => e.name === name || e.id === name)?.health ?? null;
     },
+    async containerStatus(name) {
+      const entry = parseList(substituteTimes(list, now())).find((e) => e.name === name || e.id === name);
+      return entry ? { state: entry.state, health: entry.health } : null;
+    },
     retryNow() {},
     close() {},
   };

@@ -4,7 +4,7 @@
 import type { Config } from '../config/schema.js';
 import type { Hosts } from '../hosts/registry.js';
 import { ProbeError } from '../probes/probe.js';
-import type { ContainerHealth } from '../probes/containers/parse.js';
+import type { ContainerHealth, ContainerStatus } from '../probes/containers/parse.js';
 import type { ContainersRaw, EndpointRaw } from '../probes/containers/raw.js';
 import { ContainersSource, type ChangeListener } from '../probes/containers/source.js';
 import { engineActions, type ContainerActions } from './actions.js';
@@ -22,6 +22,8 @@ export type DockerAccess = {
   readonly actions: ContainerActions;
   /** A container's health by name on any watched engine; null when none knows it (VPN probe). */
   containerHealth(name: string, signal: AbortSignal): Promise<ContainerHealth | null>;
+  /** Whether a container runs, and its health, on any watched engine; null when none knows it (services). */
+  containerStatus(name: string, signal: AbortSignal): Promise<ContainerStatus | null>;
   /** Engines that went away are asked again at the next read, backoff or not (the operator's r). */
   retryNow(): void;
   /** Ends event streams, stats sweeps and connections (SSH channels included). */
@@ -100,6 +102,20 @@ export function openDocker(config: Config, hosts: Hosts, options: OpenOptions): 
     engines.set(endpoint.host, engine);
     sources.push(new ContainersSource(engine, { timeoutMs: docker.timeout, statsIntervalMs: docker.statsInterval, concurrency }));
   }
+  // On whichever watched engine knows the container: the first that does answers.
+  const containerStatus = async (name: string, signal: AbortSignal): Promise<ContainerStatus | null> => {
+    let lastError: unknown = null;
+    for (const source of sources) {
+      try {
+        const status = await source.containerStatus(name, signal);
+        if (status !== null) return status;
+      } catch (error) {
+        lastError = error;
+      }
+    }
+    if (lastError) throw lastError instanceof EngineError || lastError instanceof ProbeError ? lastError : new Error(String(lastError));
+    return null;
+  };
   return {
     hosts: docker.endpoints.map((e) => e.host),
     read: readAll(sources, broken),
@@ -108,19 +124,8 @@ export function openDocker(config: Config, hosts: Hosts, options: OpenOptions): 
       return () => offs.forEach((off) => off());
     },
     actions: engineActions(engines, { stopTimeoutMs: docker.stopTimeout, logLines: docker.logLines }),
-    async containerHealth(name, signal) {
-      let lastError: unknown = null;
-      for (const source of sources) {
-        try {
-          const health = await source.containerHealth(name, signal);
-          if (health !== null) return health;
-        } catch (error) {
-          lastError = error;
-        }
-      }
-      if (lastError) throw lastError instanceof EngineError || lastError instanceof ProbeError ? lastError : new Error(String(lastError));
-      return null;
-    },
+    containerHealth: async (name, signal) => (await containerStatus(name, signal))?.health ?? null,
+    containerStatus,
     retryNow() {
       for (const source of sources) source.retryNow();
     },

@@ -1,7 +1,7 @@
 // The services probe against real servers on loopback: an HTTP server (status codes, a keyword,
 // a slow answer), an HTTPS server with a self-signed certificate this test makes (one expiring in
 // 5 days), a TCP port that accepts and never answers, a port nothing listens on, dnsmasq for DNS
-// answers; and the same checks made from another host over its SSH connection (a real sshd), as
+// answers, containers on a Docker engine (healthy, unhealthy, without a health check, exited); and the same checks made from another host over its SSH connection (a real sshd), as
 // the outage profile makes them from the NAS.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -11,13 +11,16 @@ import { createServer as createTcpServer, type Server, type Socket } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { servicesSchema, type ServiceConfig } from '../../src/config/schema.js';
+import { configSchema, servicesSchema, type ServiceConfig } from '../../src/config/schema.js';
+import { openDocker, type DockerAccess } from '../../src/docker/access.js';
+import type { Hosts } from '../../src/hosts/registry.js';
 import { connectLocal } from '../../src/hosts/local.js';
 import { SshHost } from '../../src/hosts/ssh.js';
 import { runCheck, servicesReader, type CheckSources } from '../../src/probes/services/checks.js';
 import { servicesProbe } from '../../src/probes/services/probe.js';
 import type { ServiceReading, ServicesReading } from '../../src/probes/services/types.js';
 import { dnsmasqAvailable, startDnsmasq, stopAllDnsmasq, type Dnsmasq } from '../helpers/dnsmasq.js';
+import { dockerEngineAvailable, startTestEngine, type TestEngine } from '../helpers/dockerd.js';
 import { freePort, sshdAvailable, startSshd, type Sshd } from '../helpers/sshd.js';
 
 const never = new AbortController().signal;
@@ -297,5 +300,61 @@ describe.runIf(sshdAvailable() && dnsmasqAvailable())('checks from another host,
     } finally {
       gone.close();
     }
+  });
+});
+
+describe.runIf(dockerEngineAvailable())('container checks on a real Docker engine', () => {
+  let engine: TestEngine;
+  let access: DockerAccess;
+  let prefix: string;
+  const noHosts: Hosts = { get: () => undefined, names: () => [], closeAll() {}, unreachable: () => [], retryNow() {} };
+
+  beforeAll(async () => {
+    engine = await startTestEngine();
+    prefix = `svc${engine.run}`;
+    const fast = ['--health-interval', '1s', '--health-retries', '1'];
+    await Promise.all([
+      engine.runContainer(`${prefix}-ok`, ['--health-cmd', 'echo fine', ...fast], ['sleep', '3600']),
+      engine.runContainer(`${prefix}-bad`, ['--health-cmd', 'exit 1', ...fast], ['sleep', '3600']),
+      engine.runContainer(`${prefix}-plain`, [], ['sleep', '3600']),
+      engine.runContainer(`${prefix}-exited`, [], ['sh', '-c', 'exit 3']),
+    ]);
+    const config = configSchema.parse({
+      hosts: { ws: { local: true } },
+      plan: { host: 'ws', groups: [{ name: 'a', cores: 1 }] },
+      docker: { endpoints: [{ host: 'ws', socket: engine.dockerHost }], timeout: '3s' },
+    });
+    access = openDocker(config, noHosts, { env: {} }) as DockerAccess;
+  }, 120_000);
+  afterAll(async () => {
+    access?.close();
+    await engine?.stop();
+  });
+
+  it('healthy and running without a health check are up; unhealthy, exited and missing are down with why', async () => {
+    const names = ['ok', 'bad', 'plain', 'exited', 'missing'];
+    const config = servicesSchema.parse({
+      timeout: 3000,
+      downAfter: 1,
+      list: names.map((n) => ({ name: n, runsOn: 'ws', check: { container: { name: `${prefix}-${n}` } } })),
+    });
+    const sources: CheckSources = { origin: () => ({ connect: connectLocal, remote: false }), containerStatus: (_host, name, signal) => access.containerStatus(name, signal) };
+    const probe = servicesProbe(servicesReader(config, sources), config);
+    const expected = {
+      ok: ['up', 'healthy'],
+      bad: ['down', 'unhealthy'],
+      plain: ['up', 'running, no health check'],
+      exited: ['down', 'container exited, not running'],
+      missing: ['down', `no container ${prefix}-missing`],
+    };
+    const of = (r: ServicesReading) => Object.fromEntries(r.services.map((s) => [s.name, [s.state, s.why ?? s.note]]));
+    // Health checks run every second: read until each container has settled, at most 15 s.
+    let reading = probe.parse(await probe.read(never));
+    const end = Date.now() + 15_000;
+    while (JSON.stringify(of(reading)) !== JSON.stringify(expected) && Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 300));
+      reading = probe.parse(await probe.read(never));
+    }
+    expect(of(reading)).toEqual(expected);
   });
 });

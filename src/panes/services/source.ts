@@ -20,7 +20,7 @@ function checkSources(context: SourceContext): CheckSources {
       return { connect, remote: host.kind === 'ssh' };
     },
     // On whichever watched engine knows the container (the config checks its host has one).
-    ...(docker ? { containerHealth: (_host: string, name: string, signal: AbortSignal) => docker.containerHealth(name, signal) } : {}),
+    ...(docker ? { containerStatus: (_host: string, name: string, signal: AbortSignal) => docker.containerStatus(name, signal) } : {}),
   };
 }
 

@@ -9,6 +9,9 @@ export type ContainerHealth = (typeof HEALTHS)[number];
 export const STATES = ['created', 'running', 'paused', 'restarting', 'exited', 'removing', 'dead'] as const;
 export type ContainerState = (typeof STATES)[number] | 'unknown';
 
+/** What a service's container check asks of the engine: is it running, and its health. */
+export type ContainerStatus = { state: ContainerState; health: ContainerHealth };
+
 export class DockerParseError extends Error {}
 
 export type ListEntry = {
@@ -124,6 +127,8 @@ export type InspectInfo = {
   finishedAt: string | null;
   exitCode: number | null;
   oomKilled: boolean;
+  /** The engine's State.Status (running, exited, …). */
+  state: ContainerState;
   /** The engine's error for the last start (a missing binary, a bad mount). */
   error: string | null;
   health: { status: ContainerHealth; failingStreak: number | null; log: HealthCheckResult[] } | null;
@@ -152,6 +157,7 @@ export function parseInspect(body: unknown): InspectInfo | null {
     finishedAt: time(state?.FinishedAt),
     exitCode: num(state?.ExitCode),
     oomKilled: state?.OOMKilled === true,
+    state: stateOf(state?.Status),
     error: str(state?.Error) || null,
     health: health
       ? {

@@ -8,7 +8,7 @@ import type { DockerEngine, EngineVersion } from '../../docker/engine.js';
 import { EngineError } from '../../docker/errors.js';
 import { EventWatcher, type ContainerEvent } from '../../docker/events.js';
 import { ProbeError } from '../probe.js';
-import { healthFromStatus, parseInspect, parseListOnce, type ContainerHealth, type ListEntry } from './parse.js';
+import { healthFromStatus, parseInspect, parseListOnce, type ContainerHealth, type ContainerStatus, type ListEntry } from './parse.js';
 import type { EndpointRaw } from './raw.js';
 import { mapLimit, StatsCollector } from './stats-collector.js';
 
@@ -165,10 +165,15 @@ export class ContainersSource {
 
   /** The health of one container by name or id: null when the engine does not know it. */
   async containerHealth(name: string, signal: AbortSignal): Promise<ContainerHealth | null> {
+    return (await this.containerStatus(name, signal))?.health ?? null;
+  }
+
+  /** Whether one container runs, and its health; null when the engine does not know it. */
+  async containerStatus(name: string, signal: AbortSignal): Promise<ContainerStatus | null> {
     try {
       const body = await this.engine.getJson(`/containers/${encodeURIComponent(name)}/json`, {}, { signal, timeoutMs: this.options.timeoutMs });
       const info = parseInspect(body);
-      return info ? info.health?.status ?? 'none' : null;
+      return info ? { state: info.state, health: info.health?.status ?? 'none' } : null;
     } catch (error) {
       if (error instanceof EngineError && error.statusCode === 404) return null;
       throw error instanceof EngineError ? this.failure(error, this.now()) : error;

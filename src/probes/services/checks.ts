@@ -9,7 +9,7 @@ import type { Duplex } from 'node:stream';
 import { connect as tlsConnect, type PeerCertificate, type TLSSocket } from 'node:tls';
 import type { ServiceConfig, ServicesConfig } from '../../config/schema.js';
 import { ConnectError, type FileOptions } from '../../hosts/host.js';
-import type { ContainerHealth } from '../containers/parse.js';
+import type { ContainerStatus } from '../containers/parse.js';
 import { queryDns, type DnsOutcome, type DnsRecordType } from '../dns/query.js';
 import { dnsQuery, firstMessage, parseDnsReply } from './dns-tcp.js';
 import type { CertificateSeen, CheckFailure, CheckRaw, ServicesRaw } from './types.js';
@@ -25,8 +25,8 @@ export type CheckOrigin = { connect: Connect; remote: boolean } | { unavailable:
 export type CheckSources = {
   /** Where the check of a service runs (its `from`, or this machine). */
   origin(service: ServiceConfig): CheckOrigin;
-  /** A container's health on a host's Docker engine; null: the engine does not know it. */
-  containerHealth?: (host: string, name: string, signal: AbortSignal) => Promise<ContainerHealth | null>;
+  /** Whether a container runs on a host's Docker engine, and its health; null: the engine does not know it. */
+  containerStatus?: (host: string, name: string, signal: AbortSignal) => Promise<ContainerStatus | null>;
 };
 
 class CheckFailed extends Error {
@@ -229,9 +229,9 @@ export async function runCheck(service: ServiceConfig, sources: CheckSources, ti
       return { ...base, dns: { outcome: answer.outcome, records: answer.records }, ms: answered ? Math.round((answer.latencyMs ?? 0) * 10) / 10 : null };
     }
     const host = check.container.host ?? service.runsOn ?? '';
-    if (!sources.containerHealth) return { ...base, ms: null, failure: { kind: 'not-run', message: 'no Docker engine is configured' } };
-    const health = await Promise.race([sources.containerHealth(host, check.container.name, signal), deadline]);
-    return { ...base, container: { health }, ms: elapsed() };
+    if (!sources.containerStatus) return { ...base, ms: null, failure: { kind: 'not-run', message: 'no Docker engine is configured' } };
+    const status = await Promise.race([sources.containerStatus(host, check.container.name, signal), deadline]);
+    return { ...base, container: status ? { health: status.health, state: status.state } : { health: null }, ms: elapsed() };
   } catch (error) {
     const seen = (error as { tlsSeen?: CertificateSeen }).tlsSeen;
     return { ...base, ms: null, failure: failureOf(error, timedOut), ...(seen ? { tls: seen } : {}) };

@@ -64,9 +64,10 @@ export function judgeCheck(raw: CheckRaw, service: ServiceConfig, timeoutMs: num
   }
   const container = raw.container;
   if (!container) return done(false, failureText(raw, timeoutMs));
+  if (container.health === null) return done(false, `no container ${check.container.name}`);
+  // A stopped container keeps the last health its check gave: not running is down whatever it says.
+  if (container.state !== undefined && container.state !== 'running') return done(false, `container ${container.state}, not running`);
   switch (container.health) {
-    case null:
-      return done(false, `no container ${check.container.name}`);
     case 'healthy':
       return done(true, null, { note: 'healthy' });
     case 'none':

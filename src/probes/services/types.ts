@@ -1,6 +1,6 @@
 // The services probe's words: what a check saw (raw, from the reader or a demo recording), what
 // it means (a result), and the reading the pane and triggers use.
-import type { ContainerHealth } from '../containers/parse.js';
+import type { ContainerHealth, ContainerState } from '../containers/parse.js';
 import type { DnsOutcome } from '../dns/query.js';
 
 export type CheckKind = 'http' | 'tcp' | 'tls' | 'dns' | 'container';
@@ -35,8 +35,8 @@ export type CheckRaw = {
   tcp?: { connected: true };
   tls?: CertificateSeen;
   dns?: { outcome: DnsOutcome; records: string[] };
-  /** A container's health; null: no engine knows the container. */
-  container?: { health: ContainerHealth | null };
+  /** A container's health (null: no engine knows the container), and whether it runs (absent: as a recording that says only its health, running). */
+  container?: { health: ContainerHealth | null; state?: ContainerState };
   failure?: CheckFailure;
 };
 
