@@ -96,10 +96,12 @@ describe('print paths, any string', () => {
         keymap: { name, files: [path, reason] },
         placement: { profile: 'local', reason, local: [name], ssh: [reason] },
         scenario: { name, dir: path },
+        // A runbooks.triggers entry and a runbook with a trigger, both named anyhow: notes that name them.
+        config: { runbooks: { triggers: { [name]: { response: 'auto' } } } },
       } as unknown as Setup;
       const report = checkConfigReport(setup, { XDG_STATE_HOME: path }, {
         dirs: [{ dir: path, builtin: false }],
-        runbooks: [{ id: name, unavailable: reason } as never],
+        runbooks: [{ id: name, unavailable: reason } as never, { id: reason, trigger: {} } as never],
       });
       expect(report).not.toMatch(CONTROL_BUT_NEWLINE);
     }), RUNS);

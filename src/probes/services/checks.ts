@@ -107,7 +107,7 @@ async function httpCheck(check: Extract<ServiceConfig['check'], { http: unknown 
         port,
         path: `${url.pathname}${url.search}`,
         headers: { host: url.host, 'user-agent': 'homeops', accept: '*/*', connection: 'close' },
-        createConnection: () => stream as never,
+        createConnection: () => stream,
       });
       const onAbort = () => req.destroy(new Error('aborted'));
       signal.addEventListener('abort', onAbort, { once: true });
