@@ -116,7 +116,7 @@ async function main(argv: readonly string[]): Promise<number> {
       if (s.config.services?.list.length) {
         const [{ loadRunbooks }, { offersFor, triggeredRunbooks }] = await Promise.all([import('./runbooks/load.js'), import('./runbooks/triggers.js')]);
         const triggered = triggeredRunbooks(loadRunbooks({ config: s.config, env: process.env, cwd: process.cwd(), configFile: s.source.path }).runbooks);
-        runtime.monitor.setOffers((snapshot, now) => offersFor(snapshot, triggered, s.config.runbooks?.triggers, now));
+        runtime.monitor.setOffers((snapshot, now) => offersFor(snapshot.panes.services.data, triggered, s.config.runbooks?.triggers, now));
       }
       const snapshot = await runtime.monitor.once().finally(() => runtime.close());
       // JSON stays exact: the characters a terminal would act on are written as \u escapes.

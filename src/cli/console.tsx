@@ -128,7 +128,7 @@ export async function runConsole(s: Setup, runtime: Runtime, options: { noColor:
       void Promise.all([controller.loadCatalog(), import('../runbooks/triggers.js')]).then(([catalog, { offersFor, triggeredRunbooks }]) => {
         const triggered = triggeredRunbooks(catalog.runbooks);
         if (finished || triggered.length === 0) return;
-        monitor.setOffers((snapshot, now) => offersFor(snapshot, triggered, s.config.runbooks?.triggers, now));
+        monitor.setOffers((snapshot, now) => offersFor(snapshot.panes.services.data, triggered, s.config.runbooks?.triggers, now));
         monitor.publish();
       });
     }

@@ -1,7 +1,7 @@
 // Views: which panes are shown and how they are arranged, per size tier. YAML files in
 // views/ (built in) or the user's directory; validated like the config.
 import { z } from 'zod';
-import { PANE_IDS, type PaneId } from '../panes/ids.js';
+import { PANE_IDS, type PaneId } from '../model/panes.js';
 import { resolveNamed, type Env } from './paths.js';
 import { readUserFile, UserFileError } from './user-file.js';
 

@@ -3,9 +3,10 @@
 // the registered pane kinds' (src/panes/sources.ts), each with the data its probe reads.
 import type { PaneData } from '../panes/sources.js';
 import type { Alert } from '../probes/probe.js';
+import type { Offer } from '../model/offer.js';
 import type { Status } from './status.js';
 
-export { PANE_IDS, type PaneId } from '../panes/ids.js';
+export { PANE_IDS, type PaneId } from '../model/panes.js';
 export type { PaneData };
 
 export type PaneEntry<T> = {
@@ -24,20 +25,7 @@ export type PaneEntry<T> = {
 
 export type Panes = { [K in keyof PaneData]: PaneEntry<PaneData[K]> };
 
-/**
- * A runbook the situation calls for: its trigger's condition has held for its duration
- * (src/runbooks/triggers.ts). `offer`: the console shows it and waits for the operator; `auto`:
- * the watcher runs it.
- */
-export type Offer = {
-  runbook: string;
-  title: string;
-  /** Why, in words: the trigger's reason and what was seen ("dns-primary down"). */
-  reason: string;
-  /** Since when the condition has held (ISO). */
-  since: string;
-  response: 'offer' | 'auto';
-};
+export type { Offer } from '../model/offer.js';
 
 export type Snapshot = {
   version: 1;

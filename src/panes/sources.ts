@@ -5,7 +5,7 @@ import { cpuSource } from './cpu/source.js';
 import { dnsSource } from './dns/source.js';
 import { gpuSource } from './gpu/source.js';
 import { servicesSource } from './services/source.js';
-import type { PANE_IDS } from './ids.js';
+import type { PANE_IDS } from '../model/panes.js';
 import type { PaneSource } from './kind.js';
 import { vpnSource } from './vpn/source.js';
 

@@ -8,7 +8,7 @@
 import type { Config } from '../config/schema.js';
 import type { Env } from '../config/paths.js';
 import type { Hosts } from '../hosts/registry.js';
-import type { Offer, Snapshot } from '../monitor/snapshot.js';
+import type { Offer } from '../model/offer.js';
 import type { RunEvent } from './events.js';
 import type { RunbookCatalog } from './load.js';
 import { currentUser, LockedError } from './lock.js';
@@ -43,7 +43,7 @@ export class AutoResponder {
    * Runs what the Snapshot's automatic offers call for and has not been run in this episode;
    * resolves with what was run. While a run goes on, a later Snapshot waits for the next call.
    */
-  respond(snapshot: Pick<Snapshot, 'offers'>): Promise<AutoOutcome[]> {
+  respond(snapshot: { readonly offers: readonly Offer[] }): Promise<AutoOutcome[]> {
     if (this.running) return Promise.resolve([]);
     const current = new Set(snapshot.offers.map(episode));
     // An episode that ended can come back (a new since): forget the ones no longer offered.

@@ -5,8 +5,8 @@
 // and no timer of its own. Inside the maintenance window nothing is offered. Pure.
 import type { Config } from '../config/schema.js';
 import { formatDuration } from '../config/units.js';
-import type { Offer, Snapshot } from '../monitor/snapshot.js';
-import type { ServiceReading } from '../probes/services/types.js';
+import type { Offer } from '../model/offer.js';
+import type { ServiceReading, ServicesReading } from '../model/services.js';
 import type { TriggerCondition, TriggerSpec } from './schema.js';
 
 export type Triggered = { id: string; title: string; trigger: TriggerSpec };
@@ -52,12 +52,11 @@ export function conditionHeld(services: readonly ServiceReading[], condition: Tr
 }
 
 /**
- * The offers a Snapshot calls for at `now`: each runbook whose trigger's conditions all hold and
+ * The offers the services reading (the Snapshot's) calls for at `now`: each runbook whose trigger's conditions all hold and
  * have held for its duration, unless the config turns it off, or a runbook offered with it
  * supersedes it. The longest-held first.
  */
-export function offersFor(snapshot: Pick<Snapshot, 'panes'>, runbooks: readonly Triggered[], overrides: TriggerOverrides | undefined, now: number): Offer[] {
-  const reading = snapshot.panes.services.data;
+export function offersFor(reading: ServicesReading | null, runbooks: readonly Triggered[], overrides: TriggerOverrides | undefined, now: number): Offer[] {
   if (!reading || reading.maintenance) return [];
   const found: (Offer & { supersedes: readonly string[] })[] = [];
   for (const { id, title, trigger } of runbooks) {

@@ -71,8 +71,7 @@ describe('an automatic response, from a service going down to its runbook run', 
     const probe = servicesProbe(servicesReader(services, { origin: () => ({ connect: connectLocal, remote: false }) }), services);
     const snapshot = async (): Promise<Pick<Snapshot, 'offers'>> => {
       const data = probe.parse(await probe.read(never));
-      const panes = { services: { status: 'ok', ageMs: 0, summary: '', alerts: [], data } } as unknown as Snapshot['panes'];
-      return { offers: offersFor({ panes }, triggered, config.runbooks?.triggers, Date.now()) };
+      return { offers: offersFor(data, triggered, config.runbooks?.triggers, Date.now()) };
     };
     const notices: AutoNotice[] = [];
     const hosts = hostsFromConfig(config, env);

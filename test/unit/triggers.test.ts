@@ -9,7 +9,6 @@ import { describe, expect, it } from 'vitest';
 import { builtinConfigPath } from '../../src/config/paths.js';
 import { configSchema, runbooksSchema } from '../../src/config/schema.js';
 import { readUserFile } from '../../src/config/user-file.js';
-import type { Snapshot } from '../../src/monitor/snapshot.js';
 import type { ServiceReading, ServicesReading } from '../../src/probes/services/types.js';
 import { loadRunbooks } from '../../src/runbooks/load.js';
 import { offersFor, triggeredRunbooks } from '../../src/runbooks/triggers.js';
@@ -43,10 +42,7 @@ function reading(states: Record<string, State> = {}, maintenance: ServicesReadin
   };
 }
 
-const snapshot = (data: ServicesReading | null): Pick<Snapshot, 'panes'> =>
-  ({ panes: { services: { status: 'ok', ageMs: 0, summary: '', alerts: [], data } } }) as unknown as Pick<Snapshot, 'panes'>;
-
-const offers = (data: ServicesReading | null, overrides?: Parameters<typeof offersFor>[2], now = NOW) => offersFor(snapshot(data), triggered, overrides, now);
+const offers = (data: ServicesReading | null, overrides?: Parameters<typeof offersFor>[2], now = NOW) => offersFor(data, triggered, overrides, now);
 
 const workstation = services.list.filter((s) => s.runsOn === 'workstation' && s.priority <= 2).map((s) => s.name);
 const allDown = (seconds: number) => Object.fromEntries(workstation.map((name) => [name, { down: seconds * SEC }]));

@@ -6,7 +6,10 @@ import type { MaintenanceConfig, ServiceConfig, ServicesConfig } from '../../con
 import { formatDuration } from '../../config/units.js';
 import { assessmentFromAlerts, type Alert, type Assessment } from '../probe.js';
 import type { ServiceHistory } from './history.js';
+import { troubleFirst } from '../../model/services.js';
 import type { CheckKind, CheckResult, ServiceReading, ServicesReading } from './types.js';
+
+export { troubleFirst };
 
 const DAY_MS = 86_400_000;
 
@@ -115,15 +118,6 @@ export function servicesReading(
     return { ...base, ...verdictOf(service, base, config, now, window !== null) };
   });
   return { at: new Date(now).toISOString(), services, maintenance: window ? { until: new Date(window.until).toISOString() } : null };
-}
-
-const RANK: Record<ServiceReading['level'], number> = { crit: 0, warn: 1, maintenance: 2, unknown: 3, ok: 4, standby: 5 };
-
-/** Services in trouble first (the worst first, then by priority), the rest in config order. */
-export function troubleFirst(services: readonly ServiceReading[]): ServiceReading[] {
-  return services.map((s, index) => ({ s, index }))
-    .sort((a, b) => RANK[a.s.level] - RANK[b.s.level] || (a.s.level === 'ok' ? 0 : a.s.priority - b.s.priority) || a.index - b.index)
-    .map(({ s }) => s);
 }
 
 export function assessServices(reading: ServicesReading): Assessment {

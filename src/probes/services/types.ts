@@ -3,7 +3,9 @@
 import type { ContainerHealth, ContainerState } from '../containers/parse.js';
 import type { DnsOutcome } from '../dns/query.js';
 
-export type CheckKind = 'http' | 'tcp' | 'tls' | 'dns' | 'container';
+import type { CheckKind } from '../../model/services.js';
+
+export type { CheckKind };
 
 /**
  * Why a check got no answer: `timeout` (nothing within the time allowed), `refused` (nothing
@@ -58,53 +60,4 @@ export type CheckResult = {
   note: string | null;
 };
 
-/** up: the last check passed · down: it failed · unknown: not checked yet, or could not be. */
-export type ServiceState = 'up' | 'down' | 'unknown';
-
-export type Windowed = { m5: number | null; m60: number | null };
-
-export type ServiceReading = {
-  name: string;
-  description: string | null;
-  priority: 1 | 2 | 3 | 4;
-  group: string | null;
-  runsOn: string | null;
-  /** It runs only while the estate has failed over: down is expected, up means it serves. */
-  standby: boolean;
-  /** Where the check runs: a host of the config, or null for this machine. */
-  from: string | null;
-  kind: CheckKind;
-  /** What is checked: a URL, address:port, a DNS name at a server, a container. */
-  target: string;
-  state: ServiceState;
-  why: string | null;
-  note: string | null;
-  lastCheck: string | null;
-  lastMs: number | null;
-  /** 95th percentile response time, ms, over the last 5 and 60 minutes (checks that got an answer). */
-  p95: Windowed;
-  /** Share of checks that failed (0..1) over the last 5 and 60 minutes; null with no checks then. */
-  errorRate: Windowed;
-  checks: { m5: number; m60: number };
-  certDaysLeft: number | null;
-  /** When the current outage began (its first failed check); null while up. */
-  downSince: string | null;
-  /** Up without a failed check since then (as far back as this console has seen); null otherwise. */
-  upSince: string | null;
-  /** Its recovery budget (by priority), ms. */
-  budgetMs: number;
-  /**
-   * The verdict: ok, warn or crit (its problems say why); `maintenance` when it is down inside
-   * the maintenance window (expected); `standby` when a standby service is down (it runs only
-   * after a failover); `unknown` before its first check or while it cannot be run.
-   */
-  level: 'ok' | 'warn' | 'crit' | 'maintenance' | 'standby' | 'unknown';
-  problems: { level: 'warn' | 'crit'; message: string }[];
-};
-
-export type ServicesReading = {
-  at: string;
-  services: ServiceReading[];
-  /** The maintenance window in force now: downtime inside it is expected. */
-  maintenance: { until: string } | null;
-};
+export type { ServiceReading, ServicesReading, ServiceState, Windowed } from '../../model/services.js';

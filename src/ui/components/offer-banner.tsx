@@ -2,7 +2,7 @@
 // runbook, why, since when, and the key that runs it. The key and "since" stay whole; the why
 // is shortened first, then the runbook's title.
 import { memo } from 'react';
-import type { Offer } from '../../monitor/snapshot.js';
+import type { Offer } from '../../model/offer.js';
 import { fitParts, type Part } from '../fit-parts.js';
 import type { Line } from '../text.js';
 import type { Theme } from '../theme.js';

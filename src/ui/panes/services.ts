@@ -5,9 +5,9 @@
 // group, the last time); the name, the priority and what is wrong stay.
 import { clockOf } from '../../config/maintenance.js';
 import type { PaneEntry } from '../../monitor/snapshot.js';
-import type { Status } from '../../monitor/status.js';
-import { outageText, troubleFirst } from '../../probes/services/reading.js';
-import type { ServiceReading, ServicesReading } from '../../probes/services/types.js';
+import { formatDuration } from '../../config/units.js';
+import { troubleFirst, type ServiceReading, type ServicesReading } from '../../model/services.js';
+import type { Status } from '../../model/status.js';
 import { STATUS_SYMBOL, STATUS_WORD } from '../theme.js';
 import { pad, textWidth, truncateWords, type Line, type Segment, type Tone } from '../text.js';
 import { stateLines, type PaneContent } from './common.js';
@@ -54,7 +54,7 @@ function downCell(service: ServiceReading, at: number): Cell {
   if (service.level === 'standby') return { text: 'standby: runs after a failover', tone: 'muted' };
   if (service.level === 'maintenance') return { text: `down · maintenance window${service.why ? ` · ${service.why}` : ''}`, tone: 'muted' };
   const downFor = service.downSince === null ? 0 : Math.max(0, at - Date.parse(service.downSince));
-  const outage = outageText('', downFor, service.budgetMs).trimStart().replace(/^down/, 'DOWN');
+  const outage = `DOWN ${formatDuration(downFor)} of ${formatDuration(service.budgetMs)}`;
   const tone: Tone = downFor > service.budgetMs ? 'crit' : downFor > service.budgetMs / 2 ? 'warn' : 'down';
   return { text: `${outage}${service.why ? ` · ${service.why}` : ''}`, tone };
 }
