@@ -1,5 +1,5 @@
 // Publishes the config schema for editors (docs/config.schema.json) and keeps the worked
-// example in docs/config.md equal to the built-in config (src/config/default.yaml).
+// example in docs/config.md equal to the reference estate (examples/estate.yaml).
 //
 //   npm run schema              rewrite both files
 //   npm run schema -- --check   exit 1 if either is out of date (CI, and the unit tests)
@@ -13,7 +13,7 @@ import { formatDuration, parseDuration } from '../src/config/units.js';
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const SCHEMA_FILE = 'docs/config.schema.json';
 export const DOC_FILE = 'docs/config.md';
-export const DEFAULT_CONFIG_FILE = 'src/config/default.yaml';
+export const DEFAULT_CONFIG_FILE = 'examples/estate.yaml';
 export const BLOCK_START = '<!-- default-config:start -->';
 export const BLOCK_END = '<!-- default-config:end -->';
 
@@ -94,7 +94,7 @@ export function renderSchemaFile(): string {
   return `${JSON.stringify(buildConfigJsonSchema(), null, 2)}\n`;
 }
 
-/** Replaces the block between the markers in docs/config.md with default.yaml, verbatim. */
+/** Replaces the block between the markers in docs/config.md with the reference estate, verbatim. */
 export function renderConfigDoc(doc: string, defaultYaml: string): string {
   const start = doc.indexOf(BLOCK_START);
   const end = doc.indexOf(BLOCK_END);

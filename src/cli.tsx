@@ -101,7 +101,7 @@ async function main(argv: readonly string[]): Promise<number> {
       const { checkConfigReport } = await import('./cli/check-config.js');
       const { loadRunbooks } = await import('./runbooks/load.js');
       // Runbooks are validated with the config they would run with; a broken one is exit 78.
-      const catalog = loadRunbooks({ config: s.config, env: process.env, cwd: process.cwd(), configFile: s.source.path });
+      const catalog = loadRunbooks({ config: s.config, env: process.env, cwd: process.cwd(), configFile: s.source.path ?? undefined });
       // A keymap binding runbook:<id> must name a runbook of the catalog (exit 78 otherwise).
       const { checkRunbookBindings } = await import('./config/keymaps.js');
       checkRunbookBindings(s.keymap, catalog.runbooks.map((r) => r.id), process.env, process.cwd());

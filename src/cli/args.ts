@@ -224,10 +224,12 @@ Usage:
 
 Options:
   --config FILE        config file (also HOMEOPS_CONFIG; default
-                       $XDG_CONFIG_HOME/homeops/config.yaml, else the built-in estate)
+                       $XDG_CONFIG_HOME/homeops/config.yaml, else this machine only:
+                       nothing on the network is probed until a config names it)
   --view NAME|FILE     view: workstation, tmux, outage, services, or a file (default: by terminal size)
   --keymap NAME|FILE   keymap: default, vim, or a file
-  --demo [SCENARIO]    replay a recorded scenario instead of reading this machine
+  --demo [SCENARIO]    replay a recorded scenario of the reference estate
+                       (examples/estate.yaml) instead of reading this machine
                        (default ${DEFAULT_SCENARIO}; scenarios: SCENARIOS)
   --read-only          refuse every action that changes anything (runbooks, containers, DNS)
   --profile NAME       where this runs: local (on the host marked local), remote (every

@@ -1,6 +1,7 @@
 // `homeops check-config`: everything the console would load, validated, with the paths used.
 import type { Env } from '../config/paths.js';
-import { stateHome } from '../config/paths.js';
+import { stateHome, userConfigPath } from '../config/paths.js';
+import { machineNotes } from '../config/machine-config.js';
 import { join } from 'node:path';
 import type { RunbookCatalog } from '../runbooks/load.js';
 import type { Setup } from './compose.js';
@@ -19,12 +20,17 @@ function stateProblem(env: Env): string | null {
   }
 }
 
-const SOURCE: Record<Setup['source']['kind'], string> = {
+const SOURCE: Record<Exclude<Setup['source']['kind'], 'builtin'>, string> = {
   flag: '--config',
   env: 'HOMEOPS_CONFIG',
   user: 'user config',
-  builtin: 'built-in default',
+  demo: 'the reference estate, for the demo',
 };
+
+function configLine(s: Setup, env: Env): string {
+  if (s.source.kind === 'builtin') return `config   none: the built-in default, this machine only (homeops init writes ${userConfigPath(env)})`;
+  return `config   ${s.source.path} (${SOURCE[s.source.kind]})`;
+}
 
 /**
  * The report; `catalog` is the runbooks validated with this config. Each line is one line safe
@@ -35,7 +41,9 @@ export function checkConfigReport(s: Setup, env: Env, catalog: Pick<RunbookCatal
   const triggered = catalog.runbooks.filter((r) => r.trigger && !r.unavailable).map((r) => r.id);
   const { placement } = s;
   const lines = [
-    `config   ${s.source.path} (${SOURCE[s.source.kind]})`,
+    configLine(s, env),
+    ...(s.config.plan.note ? [`plan     ${s.config.plan.note}`] : []),
+    ...Object.entries(s.machine ? machineNotes(s.machine) : {}).map(([pane, note]) => `note     ${pane}: ${note}`),
     ...s.views.map((view, index) => `view ${index + 1}   ${view.name.padEnd(12)} ${view.file}`),
     `keymap   ${s.keymap.name.padEnd(12)} ${s.keymap.files.join(' → ')}`,
     `state    ${join(stateHome(env), 'homeops')}`,

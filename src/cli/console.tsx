@@ -19,7 +19,7 @@ export async function runConsole(s: Setup, runtime: Runtime, options: { noColor:
   const { monitor } = runtime;
   const env = process.env;
   const cwd = process.cwd();
-  const runbookOptions = { config: s.config, env, cwd, configFile: s.source.path };
+  const runbookOptions = { config: s.config, env, cwd, configFile: s.source.path ?? undefined };
   let controller: ConsoleController;
   try {
     // A key bound to a runbook that does not exist is a located error (exit 78), found before

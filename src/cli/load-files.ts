@@ -11,7 +11,7 @@ import type { GlobalOptions } from './args.js';
 import type { Loaded } from './setup-core.js';
 
 export function loadFiles(options: GlobalOptions, env: Env, cwd: string): Loaded {
-  const loaded = loadConfig(options.config, env, cwd);
+  const loaded = loadConfig(options.config, env, cwd, { demo: options.demo !== undefined });
   const views = loadViews(loaded.config.views, env, cwd);
   const wantedView = options.view ?? loaded.config.view;
   let initialView: number | 'auto' = 'auto';

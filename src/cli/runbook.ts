@@ -7,7 +7,7 @@
 import { createInterface } from 'node:readline';
 import { readOnlyReason } from '../actions/guard.js';
 import type { Env } from '../config/paths.js';
-import { loadConfig } from '../config/load.js';
+import { BUILTIN_CONFIG_NAME, loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { formatDuration } from '../config/units.js';
 import { suggest, UserFileError } from '../config/user-file.js';
@@ -387,7 +387,7 @@ export async function runbookCommand(request: RunbookRequest, options: GlobalOpt
       return result.cleared || !result.verdict ? EXIT.ok : EXIT.locked;
     }
     const { config, source } = loadConfig(options.config, env, cwd);
-    const catalog = loadRunbooks({ config, env, cwd, configFile: source.path });
+    const catalog = loadRunbooks({ config, env, cwd, configFile: source.path ?? undefined });
     if (request.action === 'list') {
       io.out(listRunbooks(catalog.runbooks));
       return EXIT.ok;
@@ -397,7 +397,7 @@ export async function runbookCommand(request: RunbookRequest, options: GlobalOpt
       io.out(showRunbook(runbook, config));
       return EXIT.ok;
     }
-    return await runCommand(request, options, io, runbook, config, source.path);
+    return await runCommand(request, options, io, runbook, config, source.path ?? BUILTIN_CONFIG_NAME);
   } catch (error) {
     if (error instanceof UsageFailure || error instanceof InputError || error instanceof IdError) {
       io.err(`homeops: ${error.message}\n`);

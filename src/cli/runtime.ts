@@ -2,6 +2,7 @@
 // pane kind (live, replaying a demo scenario, or off), the Docker engines and DNS sources that
 // actions go through.
 import { hostname } from 'node:os';
+import { machineNotes } from '../config/machine-config.js';
 import type { Env } from '../config/paths.js';
 import { replayDocker } from '../demo/containers-replay.js';
 import { replayDnsSources } from '../demo/dns-replay.js';
@@ -45,9 +46,11 @@ export function buildRuntime(s: Setup, env: Env = process.env): Runtime {
     // A live reading over SSH waits on that host: the monitor says the host's state for it.
     overSsh: (name) => !scenario && hosts.get(name)?.kind === 'ssh',
   };
+  // Under the built-in default a pane left out says why in this machine's terms.
+  const notes: Readonly<Record<string, string | undefined>> = s.machine ? machineNotes(s.machine) : {};
   const slots: ProbeSlot[] = PANE_SOURCES.map((source): ProbeSlot => {
     const off = source.off(config);
-    if (off !== null) return { id: source.id, disabled: off };
+    if (off !== null) return { id: source.id, disabled: notes[source.id] ?? off };
     return { id: source.id, ...(scenario ? source.demo(context, scenario) : source.live(context)) };
   });
   // Opened by a pane above, or now for the actions (a config whose panes use neither).

@@ -3,7 +3,8 @@
 // without loading the YAML parser or the validators. compose.ts has the slow way.
 import type { Keymap } from '../config/keymaps.js';
 import type { LoadedConfig } from '../config/load.js';
-import type { Env } from '../config/paths.js';
+import { detectMachine } from '../config/machine.js';
+import { resolveConfigPath, type Env } from '../config/paths.js';
 import type { SetupCache } from '../config/setup-cache.js';
 import type { View } from '../config/views.js';
 import type { Scenario } from '../demo/scenario.js';
@@ -26,17 +27,24 @@ export type Loaded = LoadedConfig & { views: View[]; initialView: number | 'auto
 
 /** Everything besides the files that what is loaded depends on: the cache's key. */
 export function setupInputs(options: GlobalOptions, env: Env, cwd: string): unknown {
+  // The built-in default is made from this machine's facts (cheap to read: a few files under
+  // /sys and /etc), so they are part of the key: a Docker engine installed since is seen.
+  const builtin = resolveConfigPath(options.config, env, cwd, { demo: options.demo !== undefined }).kind === 'builtin';
   return {
     config: options.config ?? null, view: options.view ?? null, keymap: options.keymap ?? null, demo: options.demo ?? null,
     env: { HOMEOPS_CONFIG: env.HOMEOPS_CONFIG ?? null, XDG_CONFIG_HOME: env.XDG_CONFIG_HOME ?? null, HOME: env.HOME ?? null },
     cwd,
+    machine: builtin ? detectMachine(env) : null,
   };
 }
 
 /** The setup from what was loaded: the refresh asked for, read-only, where each host is. */
 export function completeSetup(loaded: Loaded, options: GlobalOptions, env: Env): Setup {
   const config = options.refreshMs ? { ...loaded.config, refresh: options.refreshMs } : loaded.config;
-  const placement = resolveHosts(config, chooseProfile(options.profile, env, config), thisMachine());
+  // The built-in default is this machine and nothing else: there is no host to reach over SSH.
+  const placement = loaded.source.kind === 'builtin'
+    ? { ...resolveHosts(config, 'local', thisMachine()), reason: 'the built-in default: this machine only (no config file; homeops init writes one)' }
+    : resolveHosts(config, chooseProfile(options.profile, env, config), thisMachine());
   return { ...loaded, config, readOnly: options.readOnly || config.readOnly, placement };
 }
 

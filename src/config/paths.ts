@@ -50,19 +50,37 @@ export function expandHome(path: string, env: Env): string {
   return path === '~' || path.startsWith('~/') ? join(env.HOME || homedir(), path.slice(1)) : path;
 }
 
-export type ConfigSource = { kind: 'flag' | 'env' | 'user' | 'builtin'; path: string };
+/**
+ * Where the config came from. `builtin`: no file, the built-in default (this machine only,
+ * made at start: config/machine-config.ts). `demo`: a demo scenario without a file named, run
+ * on the reference estate it was recorded on (examples/estate.yaml).
+ */
+export type ConfigSource =
+  | { kind: 'flag' | 'env' | 'user' | 'demo'; path: string }
+  | { kind: 'builtin'; path: null };
 
-/** --config, then HOMEOPS_CONFIG, then $XDG_CONFIG_HOME/homeops/config.yaml, then the built-in default. */
-export function resolveConfigPath(flag: string | undefined, env: Env, cwd: string): ConfigSource {
+/**
+ * --config, then HOMEOPS_CONFIG, then (for a demo) the reference estate, then
+ * $XDG_CONFIG_HOME/homeops/config.yaml, then the built-in default: this machine.
+ */
+export function resolveConfigPath(flag: string | undefined, env: Env, cwd: string, options: { demo?: boolean } = {}): ConfigSource {
   if (flag) return { kind: 'flag', path: resolve(cwd, expandHome(flag, env)) };
   if (env.HOMEOPS_CONFIG) return { kind: 'env', path: resolve(cwd, expandHome(env.HOMEOPS_CONFIG, env)) };
+  // The scenarios are recordings of the reference estate: its hosts, containers and servers.
+  if (options.demo) return { kind: 'demo', path: estateConfigPath() };
   const user = join(userDir(env), 'config.yaml');
   if (pathExists(user)) return { kind: 'user', path: user };
-  return { kind: 'builtin', path: builtinConfigPath() };
+  return { kind: 'builtin', path: null };
 }
 
-export function builtinConfigPath(): string {
-  return join(packageRoot(), 'src', 'config', 'default.yaml');
+/** The reference estate: the example to copy from, and the estate of every demo scenario. */
+export function estateConfigPath(): string {
+  return join(packageRoot(), 'examples', 'estate.yaml');
+}
+
+/** The user's config file, where `homeops init` writes. */
+export function userConfigPath(env: Env): string {
+  return join(userDir(env), 'config.yaml');
 }
 
 /**

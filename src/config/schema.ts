@@ -65,6 +65,7 @@ export const planGroupSchema = z.strictObject({
 export const planSchema = z.strictObject({
   host: name.describe('The host the plan describes (a key of hosts)'),
   threadsPerCore: z.number().int().min(1).max(8).default(2),
+  note: z.string().optional().describe('Shown with the plan in the CPU pane, e.g. that it is a guess still to be written'),
   groups: z.array(planGroupSchema).min(1),
   reserved: z.array(z.strictObject({ name, memory: size, description: z.string().optional() })).default([])
     .describe('Memory set aside outside the groups: container overhead, file cache, GPU, reserve'),

@@ -19,7 +19,7 @@ afterEach(unmountAll);
 afterAll(cleanupHomes);
 
 const s = testSetup();
-const { config } = loadConfig(undefined, { HOME: '/nonexistent', XDG_CONFIG_HOME: '/nonexistent' }, '/');
+const { config } = loadConfig(undefined, { HOME: '/nonexistent', XDG_CONFIG_HOME: '/nonexistent' }, '/', { demo: true });
 const never = new AbortController().signal;
 
 /** The containers entry a scenario's Docker recording gives after `reads` reads (stats need two). */

@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadConfig } from '../../src/config/load.js';
 import { loadKeymap } from '../../src/config/keymaps.js';
-import { builtinConfigPath } from '../../src/config/paths.js';
+import { estateConfigPath } from '../../src/config/paths.js';
 import { configSchema } from '../../src/config/schema.js';
 import { readUserFile, UserFileError } from '../../src/config/user-file.js';
 import { loadView } from '../../src/config/views.js';
@@ -16,7 +16,7 @@ export type Kind = 'config' | 'view' | 'keymap' | 'runbook';
 export type Outcome = { file: string; result: 'ok' | 'user-error' | 'crash'; message: string; messageLength: number; ms: number; cpuMs: number; peakMb: number; warnings: string[] };
 
 const env = { HOME: '/nonexistent', XDG_CONFIG_HOME: '/nonexistent' };
-const config = readUserFile(builtinConfigPath(), configSchema);
+const config = readUserFile(estateConfigPath(), configSchema);
 const load: Record<Kind, (file: string) => unknown> = {
   config: (file) => loadConfig(file, env, '/'),
   view: (file) => loadView(file, env, '/'),

@@ -189,7 +189,9 @@ describe('homeops check-config', () => {
   it('prints the config, views and keymap it resolved and exits 0', async () => {
     const result = await homeops(['check-config']);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toContain(`config   ${join(root, 'src', 'config', 'default.yaml')} (built-in default)`);
+    expect(result.stdout).toContain(`config   none: the built-in default, this machine only (homeops init writes ${join(home, 'config', 'homeops', 'config.yaml')})`);
+    expect(result.stdout).toMatch(/^plan     a guess: the reference estate's plan \(16 cores, 64\.0 GiB\) scaled to this machine's \d+ cores? and /m);
+    expect(result.stdout).toMatch(/^profile  local\s+the built-in default: this machine only/m);
     for (const view of ['workstation', 'tmux', 'outage']) {
       expect(result.stdout).toMatch(new RegExp(`^view \\d\\s+${view}\\s+${join(root, 'views', `${view}.yaml`)}$`, 'm'));
     }
@@ -200,7 +202,7 @@ describe('homeops check-config', () => {
 
   it('notes a runbooks.triggers entry that changes nothing, and triggers that cannot fire without services', async () => {
     const copy = join(home, 'triggers.yaml');
-    const base = readFileSync(join(root, 'src', 'config', 'default.yaml'), 'utf8');
+    const base = readFileSync(join(root, 'examples', 'estate.yaml'), 'utf8');
     writeFileSync(copy, base.replace('  triggers: {}', '  triggers: { dns-failovr: { response: auto } }'));
     expect((await homeops(['check-config', '--config', copy])).stdout).toContain('note     runbooks.triggers.dns-failovr: no runbook "dns-failovr" has a trigger; this changes nothing\n');
     // Without the services section the built-in triggers have nothing to watch.
@@ -210,9 +212,10 @@ describe('homeops check-config', () => {
     expect(bare.stdout).toContain('note     no services in the config: the triggers of dns-failover, failback, primary-failover never offer anything\n');
   });
 
-  it('names where the config came from: --config, HOMEOPS_CONFIG or the user’s file', async () => {
+  it('names where the config came from: --config, HOMEOPS_CONFIG, the user’s file, or the reference estate for a demo', async () => {
+    expect((await homeops(['check-config', '--demo'])).stdout).toContain(`config   ${join(root, 'examples', 'estate.yaml')} (the reference estate, for the demo)`);
     const copy = join(home, 'copy.yaml');
-    copyFileSync(join(root, 'src', 'config', 'default.yaml'), copy);
+    copyFileSync(join(root, 'examples', 'estate.yaml'), copy);
     expect((await homeops(['check-config', '--config', copy])).stdout).toContain(`config   ${copy} (--config)`);
     expect((await homeops(['check-config'], { HOMEOPS_CONFIG: copy })).stdout).toContain(`config   ${copy} (HOMEOPS_CONFIG)`);
     const user = join(home, 'config', 'homeops', 'config.yaml');

@@ -56,9 +56,12 @@ function homeops(args: string[], options: { env?: Record<string, string>; during
   });
 }
 
-describe('with the built-in estate', () => {
+/** The reference estate, whose hosts and site values the built-in runbooks were written for. */
+const onEstate = (args: string[], options: Parameters<typeof homeops>[1] = {}) => homeops(args, { ...options, env: { HOMEOPS_CONFIG: join(root, 'examples', 'estate.yaml'), ...options.env } });
+
+describe('with the reference estate', () => {
   it('list: every built-in runbook with its title, danger and hosts', async () => {
-    const result = await homeops(['runbook', 'list']);
+    const result = await onEstate(['runbook', 'list']);
     expect(result.code, result.stderr).toBe(0);
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^ID +TITLE +DANGEROUS +HOSTS$/);
@@ -67,7 +70,7 @@ describe('with the built-in estate', () => {
   });
 
   it('show: inputs and steps, with the site values the steps call', async () => {
-    const result = await homeops(['runbook', 'show', 'database-restore']);
+    const result = await onEstate(['runbook', 'show', 'database-restore']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^database-restore · Restore the database from backup\ndangerous: yes \(refused in read-only mode\)\n/);
     expect(result.stdout).toMatch(/^ {2}method +one of pitr\|dump +default pitr/m);
@@ -77,7 +80,7 @@ describe('with the built-in estate', () => {
 
   it('run --dry-run: each step\'s host and exact command; nothing is contacted, locked or logged', async () => {
     const started = Date.now();
-    const result = await homeops(['runbook', 'run', 'dns-failover', '--dry-run']);
+    const result = await onEstate(['runbook', 'run', 'dns-failover', '--dry-run']);
     expect(result.code, result.stderr).toBe(0);
     expect(Date.now() - started).toBeLessThan(5000);
     expect(result.stdout).toMatch(/^ {2}4\. dhcp-to-backup +run +nas \(ssh admin@10\.0\.10\.20\)$/m);
@@ -87,44 +90,44 @@ describe('with the built-in estate', () => {
   });
 
   it('--read-only refuses a dangerous runbook and says why; its dry run is still shown', async () => {
-    const refused = await homeops(['runbook', 'run', 'maintenance-window', '--read-only', '--yes']);
+    const refused = await onEstate(['runbook', 'run', 'maintenance-window', '--read-only', '--yes']);
     expect(refused.code).toBe(77);
     expect(refused.stdout).toBe('');
     expect(refused.stderr).toBe('homeops: maintenance-window is dangerous (it changes things) and homeops was started with --read-only; nothing was run\n');
-    const dry = await homeops(['runbook', 'run', 'maintenance-window', '--read-only', '--dry-run']);
+    const dry = await onEstate(['runbook', 'run', 'maintenance-window', '--read-only', '--dry-run']);
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain('note: maintenance-window is dangerous and homeops was started with --read-only: a real run would be refused');
   });
 
   it('--part: show lists the parts; a part\'s dry run has only its steps; an unknown part is exit 64 with the parts there are', async () => {
-    const shown = await homeops(['runbook', 'show', 'maintenance-window']);
+    const shown = await onEstate(['runbook', 'show', 'maintenance-window']);
     expect(shown.stdout).toMatch(/parts \(run alone with --part NAME\):\n  verify-backups  Verify the backups \(not dangerous\)\n     steps: config-backup-fresh, app-backup-fresh, database-backup-fresh, verify-backup, database-drill\n/);
-    const dry = await homeops(['runbook', 'run', 'maintenance-window', '--part', 'verify-backups', '--read-only', '--dry-run']);
+    const dry = await onEstate(['runbook', 'run', 'maintenance-window', '--part', 'verify-backups', '--read-only', '--dry-run']);
     expect(dry.code).toBe(0);
     expect(dry.stdout).toMatch(/^maintenance-window --part verify-backups · Monthly maintenance window: Verify the backups\n/);
     expect(dry.stdout).toMatch(/ 4\. verify-backup +run/);
     expect(dry.stdout).not.toContain('system-updates');
     expect(dry.stdout).not.toContain('a real run would be refused');
-    const unknown = await homeops(['runbook', 'run', 'maintenance-window', '--part', 'verify', '--dry-run']);
+    const unknown = await onEstate(['runbook', 'run', 'maintenance-window', '--part', 'verify', '--dry-run']);
     expect(unknown).toMatchObject({ code: 64, stderr: 'homeops: maintenance-window has no part "verify" (parts: verify-backups)\n' });
   });
 
   it('bad input: one line, exit 64', async () => {
-    const result = await homeops(['runbook', 'run', 'database-restore', '--dry-run', '--input', 'method=full']);
+    const result = await onEstate(['runbook', 'run', 'database-restore', '--dry-run', '--input', 'method=full']);
     expect(result).toMatchObject({ code: 64, stdout: '', stderr: 'homeops: input method: "full" is not one of pitr, dump\n' });
-    const unknown = await homeops(['runbook', 'run', 'database-restore', '--input', 'databse=x']);
+    const unknown = await onEstate(['runbook', 'run', 'database-restore', '--input', 'databse=x']);
     expect(unknown.code).toBe(64);
     expect(unknown.stderr).toBe('homeops: database-restore has no input "databse" (inputs: database, method, targetTime)\n');
   });
 
   it('an unknown runbook or action: exit 64 with what exists', async () => {
-    expect(await homeops(['runbook', 'run', 'dns-failvoer'])).toMatchObject({ code: 64, stderr: expect.stringMatching(/^homeops: no runbook "dns-failvoer" \(did you mean "dns-failover"\? have: database-restore, dns-failover/) });
-    expect(await homeops(['runbook', 'launch', 'x'])).toMatchObject({ code: 64, stderr: 'homeops: unknown runbook action "launch" (actions: list, show, run, history, unlock) (see homeops --help)\n' });
-    expect(await homeops(['runbook', 'list', '--dry-run'])).toMatchObject({ code: 64, stderr: 'homeops: --dry-run belongs to `homeops runbook run` (see homeops --help)\n' });
+    expect(await onEstate(['runbook', 'run', 'dns-failvoer'])).toMatchObject({ code: 64, stderr: expect.stringMatching(/^homeops: no runbook "dns-failvoer" \(did you mean "dns-failover"\? have: database-restore, dns-failover/) });
+    expect(await onEstate(['runbook', 'launch', 'x'])).toMatchObject({ code: 64, stderr: 'homeops: unknown runbook action "launch" (actions: list, show, run, history, unlock) (see homeops --help)\n' });
+    expect(await onEstate(['runbook', 'list', '--dry-run'])).toMatchObject({ code: 64, stderr: 'homeops: --dry-run belongs to `homeops runbook run` (see homeops --help)\n' });
   });
 
   it('check-config validates the runbooks too', async () => {
-    const result = await homeops(['check-config']);
+    const result = await onEstate(['check-config']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain(`runbooks ${join(root, 'runbooks')} (built-in)`);
     expect(result.stdout).toMatch(/^ok: .* and 5 runbooks are valid$/m);

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { builtinConfigPath, packageRoot } from '../../src/config/paths.js';
+import { estateConfigPath, packageRoot } from '../../src/config/paths.js';
 import { configSchema } from '../../src/config/schema.js';
 import { readUserFile, UserFileError, validateDocument } from '../../src/config/user-file.js';
 
@@ -35,7 +35,7 @@ function errorOf(sets: string): string {
 }
 
 describe('the built-in sets (the reference estate, docs/config.md)', () => {
-  const backups = readUserFile(builtinConfigPath(), configSchema).backups;
+  const backups = readUserFile(estateConfigPath(), configSchema).backups;
 
   it('configuration continuous with 30 versions, database every 4 h with WAL archiving, application daily, media weekly; on the NAS', () => {
     expect(backups?.sets.map((s) => [s.name, s.host, s.kind, s.schedule / 3_600_000, s.keep ?? null])).toEqual([
@@ -60,7 +60,7 @@ describe('a set', () => {
   it('keep: a number is versions, text an age; nothing else; a parsed config parses again the same', () => {
     expect(parse('    - { name: db, host: nas, path: /b, schedule: 4h, keep: 30 }')?.sets[0]?.keep).toBe(30);
     expect(parse('    - { name: db, host: nas, path: /b, schedule: 4h, keep: 7d }')?.sets[0]?.keep).toBe('7d');
-    const config = readUserFile(builtinConfigPath(), configSchema);
+    const config = readUserFile(estateConfigPath(), configSchema);
     expect(configSchema.parse(config).backups).toEqual(config.backups);
     expect(errorOf('    - { name: db, host: nas, path: /b, schedule: 4h, keep: "30" }')).toBe('config.yaml:9:60 backups.sets.0.keep: "30" is not an age (use e.g. 12h, 7d) or a number of versions');
     expect(errorOf('    - { name: db, host: nas, path: /b, schedule: 4h, keep: 0 }')).toMatch(/^config\.yaml:9:60 backups\.sets\.0\.keep: /);
@@ -93,7 +93,7 @@ describe('a set', () => {
 describe('docs/backups.md', () => {
   const doc = readFileSync(join(packageRoot(), 'docs', 'backups.md'), 'utf8');
   const examples = [...doc.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
-  const builtin = parseYaml(readFileSync(builtinConfigPath(), 'utf8')) as Record<string, unknown>;
+  const builtin = parseYaml(readFileSync(estateConfigPath(), 'utf8')) as Record<string, unknown>;
 
   it('every example is a valid backups section, and the worked example is the built-in one', () => {
     expect(examples.length).toBeGreaterThanOrEqual(2);
@@ -102,6 +102,6 @@ describe('docs/backups.md', () => {
       expect(result.success, example).toBe(true);
     }
     const worked = configSchema.parse({ ...builtin, ...(parseYaml(examples[0] ?? '') as Record<string, unknown>) });
-    expect(worked.backups).toEqual(readUserFile(builtinConfigPath(), configSchema).backups);
+    expect(worked.backups).toEqual(readUserFile(estateConfigPath(), configSchema).backups);
   });
 });

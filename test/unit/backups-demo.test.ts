@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { builtinConfigPath } from '../../src/config/paths.js';
+import { estateConfigPath } from '../../src/config/paths.js';
 import { configSchema } from '../../src/config/schema.js';
 import { readUserFile } from '../../src/config/user-file.js';
 import { replayBackups } from '../../src/demo/backups-replay.js';
@@ -15,7 +15,7 @@ import { loadScenario } from '../../src/demo/scenario-load.js';
 import { backupsProbe, type BackupsConfig } from '../../src/probes/backups/probe.js';
 import { backupsConfig, HOUR } from '../helpers/backups.js';
 
-const config = readUserFile(builtinConfigPath(), configSchema);
+const config = readUserFile(estateConfigPath(), configSchema);
 const backups = config.backups!;
 const never = new AbortController().signal;
 

@@ -2,7 +2,7 @@
 // towards overdue, age against schedule and versions kept; detail blocks as height allows,
 // problems first; an unreachable host first of all; at 80, 120 and 200 columns and narrower.
 import { describe, expect, it } from 'vitest';
-import { builtinConfigPath } from '../../src/config/paths.js';
+import { estateConfigPath } from '../../src/config/paths.js';
 import { configSchema } from '../../src/config/schema.js';
 import { readUserFile } from '../../src/config/user-file.js';
 import type { PaneEntry } from '../../src/monitor/snapshot.js';
@@ -13,7 +13,7 @@ import { closeSetDetail, INITIAL_BACKUPS_VIEW, moveSetSelection, toggleSetDetail
 import { lineText, textWidth } from '../../src/ui/text.js';
 import { AT, archiverLine, DAY, HOUR, listing, MINUTE } from '../helpers/backups.js';
 
-const config = readUserFile(builtinConfigPath(), configSchema);
+const config = readUserFile(estateConfigPath(), configSchema);
 const backups = config.backups!;
 const MiB = 1024 * 1024;
 

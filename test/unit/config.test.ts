@@ -7,7 +7,7 @@ import { parse as parseYaml } from 'yaml';
 // real JSON Schema validator.
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { loadConfig } from '../../src/config/load.js';
-import { builtinConfigPath, resolveConfigPath, type Env } from '../../src/config/paths.js';
+import { estateConfigPath, resolveConfigPath, type Env } from '../../src/config/paths.js';
 import { configSchema } from '../../src/config/schema.js';
 import { parseDuration, parseSize } from '../../src/config/units.js';
 import { readUserFile, UserFileError, validateDocument } from '../../src/config/user-file.js';
@@ -17,7 +17,7 @@ import {
 } from '../../scripts/gen-schema.js';
 
 const GiB = 1024 ** 3;
-const DEFAULT_YAML = readFileSync(builtinConfigPath(), 'utf8');
+const DEFAULT_YAML = readFileSync(estateConfigPath(), 'utf8');
 
 // A small user config; the expected line:col below count from it.
 const BASE = [
@@ -48,7 +48,7 @@ function errorOf(text: string, file = 'config.yaml'): string {
 }
 
 describe('the built-in default config (the reference estate)', () => {
-  const config = readUserFile(builtinConfigPath(), configSchema);
+  const config = readUserFile(estateConfigPath(), configSchema);
 
   it('validates', () => {
     expect(() => validateDocument('default.yaml', DEFAULT_YAML, configSchema)).not.toThrow();
@@ -338,10 +338,15 @@ describe('resolveConfigPath: --config, then HOMEOPS_CONFIG, then the user file, 
     expect(resolveConfigPath(undefined, { HOME: home }, cwd)).toEqual({ kind: 'user', path: join(home, '.config', 'homeops', 'config.yaml') });
   });
 
-  it('else the built-in default', () => {
+  it('else the built-in default, which is no file', () => {
     const source = resolveConfigPath(undefined, { XDG_CONFIG_HOME: join(dir, 'empty'), HOME: join(dir, 'empty') }, cwd);
-    expect(source).toEqual({ kind: 'builtin', path: builtinConfigPath() });
-    expect(source.path).toBe(join(ROOT, 'src', 'config', 'default.yaml'));
+    expect(source).toEqual({ kind: 'builtin', path: null });
+  });
+
+  it('a demo without a config named runs on the reference estate, even with a user config', () => {
+    expect(resolveConfigPath(undefined, { XDG_CONFIG_HOME: xdg }, cwd, { demo: true })).toEqual({ kind: 'demo', path: estateConfigPath() });
+    expect(estateConfigPath()).toBe(join(ROOT, 'examples', 'estate.yaml'));
+    expect(resolveConfigPath('mine.yaml', {}, cwd, { demo: true })).toEqual({ kind: 'flag', path: join(cwd, 'mine.yaml') });
   });
 
   it('loadConfig reads the file it resolved, with no merging of the built-in', () => {
@@ -357,11 +362,11 @@ describe('generated files', () => {
     expect(checkGenerated()).toEqual([]);
   });
 
-  it('default.yaml points editors at the published schema', () => {
+  it('the reference estate points editors at the published schema', () => {
     const first = DEFAULT_YAML.split('\n')[0] ?? '';
     const match = /^# yaml-language-server: \$schema=(\S+)$/.exec(first);
     expect(match).not.toBeNull();
-    expect(resolve(dirname(builtinConfigPath()), match?.[1] ?? '')).toBe(join(ROOT, SCHEMA_FILE));
+    expect(resolve(dirname(estateConfigPath()), match?.[1] ?? '')).toBe(join(ROOT, SCHEMA_FILE));
   });
 
   it('renderConfigDoc replaces only the marked block, and again gives the same text', () => {
@@ -373,7 +378,7 @@ describe('generated files', () => {
     expect(() => renderConfigDoc('# no markers\n', 'a: 1\n')).toThrow(/default-config:start/);
   });
 
-  it('the docs include default.yaml verbatim', () => {
+  it('the docs include the reference estate verbatim', () => {
     const doc = readFileSync(join(ROOT, 'docs', 'config.md'), 'utf8');
     expect(doc).toContain(`${BLOCK_START}\n\`\`\`yaml\n${DEFAULT_YAML}`);
   });

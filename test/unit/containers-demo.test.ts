@@ -10,7 +10,7 @@ import { loadScenario } from '../../src/demo/scenario-load.js';
 import { containersProbe } from '../../src/probes/containers/probe.js';
 import type { ContainersReading } from '../../src/probes/containers/types.js';
 
-const { config } = loadConfig(undefined, { HOME: '/nonexistent', XDG_CONFIG_HOME: '/nonexistent' }, '/');
+const { config } = loadConfig(undefined, { HOME: '/nonexistent', XDG_CONFIG_HOME: '/nonexistent' }, '/', { demo: true });
 const never = new AbortController().signal;
 
 async function play(name: string, reads = 1) {

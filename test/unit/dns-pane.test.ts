@@ -1,7 +1,7 @@
 // The DNS pane's lines: the first answers "can the house resolve names, through which server";
 // then a line per server with each name's outcome and latency, Pi-hole's figures, and sync.
 import { describe, expect, it } from 'vitest';
-import { builtinConfigPath } from '../../src/config/paths.js';
+import { estateConfigPath } from '../../src/config/paths.js';
 import { configSchema } from '../../src/config/schema.js';
 import { readUserFile } from '../../src/config/user-file.js';
 import type { PaneEntry } from '../../src/monitor/snapshot.js';
@@ -10,7 +10,7 @@ import type { DnsAnswer, DnsOutcome } from '../../src/probes/dns/query.js';
 import { dnsPane } from '../../src/ui/panes/dns.js';
 import { lineText, textWidth } from '../../src/ui/text.js';
 
-const config = readUserFile(builtinConfigPath(), configSchema);
+const config = readUserFile(estateConfigPath(), configSchema);
 const dns = config.dns!;
 const AT = 1_760_000_000_000;
 const HOUR = 3_600_000;

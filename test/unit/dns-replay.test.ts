@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { builtinConfigPath } from '../../src/config/paths.js';
+import { estateConfigPath } from '../../src/config/paths.js';
 import { configSchema } from '../../src/config/schema.js';
 import { readUserFile } from '../../src/config/user-file.js';
 import { replayDnsSources } from '../../src/demo/dns-replay.js';
@@ -15,7 +15,7 @@ import { assessDns, dnsHeadline, dnsProbe, dnsReader, type DnsConfig } from '../
 import { setBlockingEverywhere } from '../../src/probes/pihole/blocking.js';
 import { PiholeClient, PiholeError } from '../../src/probes/pihole/client.js';
 
-const config = readUserFile(builtinConfigPath(), configSchema);
+const config = readUserFile(estateConfigPath(), configSchema);
 const dns = config.dns!;
 const never = new AbortController().signal;
 const HOUR = 3_600_000;

@@ -8,7 +8,7 @@ import { physicalCores } from '../../src/plan/topology.js';
 import { parseCpu, type CpuRaw, type Filesystem, type HostReading, type NetInterface } from '../../src/probes/cpu/parse.js';
 
 const root = new URL('../../', import.meta.url);
-const config: Config = validateDocument('default.yaml', readFileSync(new URL('src/config/default.yaml', root), 'utf8'), configSchema);
+const config: Config = validateDocument('default.yaml', readFileSync(new URL('examples/estate.yaml', root), 'utf8'), configSchema);
 const ignored = config.probes.cpu.ignoreFilesystems;
 const GiB = 1024 ** 3;
 

@@ -92,6 +92,8 @@ describe('print paths, any string', () => {
     fc.assert(fc.property(text(), text(), text(), (path, name, reason) => {
       const setup = {
         source: { kind: 'flag', path },
+        config: { plan: { note: reason } },
+        machine: null,
         views: [{ name, file: path }],
         keymap: { name, files: [path, reason] },
         placement: { profile: 'local', reason, local: [name], ssh: [reason] },

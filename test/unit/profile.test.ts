@@ -130,9 +130,9 @@ describe('config: profile and probe hosts', () => {
     expect(configSchema.safeParse({ ...rawEstate(), profile: 'laptop' }).success).toBe(false);
   });
 
-  it('the built-in estate can reach the workstation over SSH under the remote profile', () => {
-    const { config } = loadConfig(undefined, { HOME: '/nonexistent', XDG_CONFIG_HOME: '/nonexistent' }, '/');
-    // The built-in default starts as the workstation anywhere (a first start shows real readings).
+  it('the reference estate can reach the workstation over SSH under the remote profile', () => {
+    const { config } = loadConfig(undefined, { HOME: '/nonexistent', XDG_CONFIG_HOME: '/nonexistent' }, '/', { demo: true });
+    // The reference estate plays the workstation anywhere (a demo shows it from any machine).
     expect(config.profile).toBe('local');
     expect(resolveHosts(config, config.profile, laptop).local).toEqual(['workstation']);
     expect(config.hosts.workstation?.ssh).toBeDefined();

@@ -1,6 +1,6 @@
 // The plan a dry run prints: every step's host and exact command, resolved before anything runs.
 import { describe, expect, it } from 'vitest';
-import { builtinConfigPath } from '../../src/config/paths.js';
+import { estateConfigPath } from '../../src/config/paths.js';
 import { configSchema } from '../../src/config/schema.js';
 import { readUserFile, validateDocument } from '../../src/config/user-file.js';
 import { loadRunbooks } from '../../src/runbooks/load.js';
@@ -9,7 +9,7 @@ import { prepareRun } from '../../src/runbooks/prepare.js';
 import { Redactor } from '../../src/runbooks/redact.js';
 import { runbookSchema } from '../../src/runbooks/schema.js';
 
-const defaults = readUserFile(builtinConfigPath(), configSchema);
+const defaults = readUserFile(estateConfigPath(), configSchema);
 const catalog = loadRunbooks({ config: defaults, env: { HOME: '/nonexistent' }, cwd: '/' });
 const env = { HOME: '/nonexistent' };
 

@@ -5,13 +5,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { builtinConfigPath } from '../../src/config/paths.js';
+import { estateConfigPath } from '../../src/config/paths.js';
 import { configSchema, type Config } from '../../src/config/schema.js';
 import { readUserFile, UserFileError, validateDocument } from '../../src/config/user-file.js';
 import { builtinRunbookDir, loadRunbooks } from '../../src/runbooks/load.js';
 import { runbookSchema } from '../../src/runbooks/schema.js';
 
-const defaultConfig = readUserFile(builtinConfigPath(), configSchema);
+const defaultConfig = readUserFile(estateConfigPath(), configSchema);
 
 const config: Config = configSchema.parse({
   hosts: {

@@ -9,7 +9,7 @@ import type { GlobalOptions } from '../../src/cli/args.js';
 import { setup, type Setup } from '../../src/cli/compose.js';
 import { cachedSetup as fastSetup } from '../../src/cli/setup-core.js';
 import { pathExists, readText, recordFacts } from '../../src/config/file-facts.js';
-import { builtinConfigPath, packageRoot, type Env } from '../../src/config/paths.js';
+import { estateConfigPath, packageRoot, type Env } from '../../src/config/paths.js';
 import { setupCache } from '../../src/config/setup-cache.js';
 import { UserFileError } from '../../src/config/user-file.js';
 
@@ -68,11 +68,11 @@ describe('setup cache', () => {
 
   it('loads again when the config file changes, and an invalid one gives the same error as without a cache', () => {
     const file = join(dir, 'config.yaml');
-    writeFileSync(file, readFileSync(builtinConfigPath(), 'utf8'));
+    writeFileSync(file, readFileSync(estateConfigPath(), 'utf8'));
     const o = options({ config: file });
     expect(cachedSetup(o).loaded).toBe(true);
     expect(cachedSetup(o).loaded).toBe(false);
-    writeFileSync(file, readFileSync(builtinConfigPath(), 'utf8').replace(/^refresh: .*$/m, 'refresh: 5s'));
+    writeFileSync(file, readFileSync(estateConfigPath(), 'utf8').replace(/^refresh: .*$/m, 'refresh: 5s'));
     const changed = cachedSetup(o);
     expect(changed.loaded).toBe(true);
     expect(changed.s.config.refresh).toBe(5000);
@@ -98,7 +98,7 @@ describe('setup cache', () => {
   it('keeps apart starts with other arguments or environment', () => {
     expect(cachedSetup(options()).loaded).toBe(true);
     expect(cachedSetup(options({ view: 'tmux' })).loaded).toBe(true);
-    env = { ...env, HOMEOPS_CONFIG: builtinConfigPath() };
+    env = { ...env, HOMEOPS_CONFIG: estateConfigPath() };
     expect(cachedSetup(options()).loaded).toBe(true);
     expect(cachedSetup(options()).loaded).toBe(false);
     expect(cachedSetup(options({ view: 'tmux' })).loaded).toBe(true);
@@ -106,7 +106,7 @@ describe('setup cache', () => {
 
   it('the fast start (no YAML parser, no validator) takes the cache only while every file is as it was', () => {
     const file = join(dir, 'config.yaml');
-    writeFileSync(file, readFileSync(builtinConfigPath(), 'utf8'));
+    writeFileSync(file, readFileSync(estateConfigPath(), 'utf8'));
     const o = options({ config: file, demo: 'healthy', refreshMs: 1000 });
     const cache = setupCache(join(dir, 'cache'));
     expect(fastSetup(o, env, dir, cache)).toBeNull();
@@ -117,7 +117,7 @@ describe('setup cache', () => {
     expect(fast?.config.refresh).toBe(1000);
     // Other options are another key; a changed file is no longer taken.
     expect(fastSetup(options({ config: file }), env, dir, cache)).toBeNull();
-    writeFileSync(file, readFileSync(builtinConfigPath(), 'utf8').replace(/^refresh: .*$/m, 'refresh: 5s'));
+    writeFileSync(file, readFileSync(estateConfigPath(), 'utf8').replace(/^refresh: .*$/m, 'refresh: 5s'));
     expect(fastSetup(o, env, dir, cache)).toBeNull();
   });
 

@@ -6,10 +6,10 @@ import { parseDirectIp, parsePorts, parsePublicIp, parseVpn, parseVpnStatus, typ
 import { assessVpn, gluetunAuth } from '../../src/probes/vpn/probe.js';
 import { vpnHeadline, vpnPane } from '../../src/ui/panes/vpn.js';
 import { lineText } from '../../src/ui/text.js';
-import { builtinConfigPath } from '../../src/config/paths.js';
+import { estateConfigPath } from '../../src/config/paths.js';
 import { readUserFile } from '../../src/config/user-file.js';
 
-const readDefaultConfig = () => readUserFile(builtinConfigPath(), configSchema);
+const readDefaultConfig = () => readUserFile(estateConfigPath(), configSchema);
 
 const json = (body: unknown, status = 200): RouteResult => ({ status, body, text: `${JSON.stringify(body)}\n` });
 const unauthorized: RouteResult = { status: 401, body: undefined, text: 'Unauthorized\n' };

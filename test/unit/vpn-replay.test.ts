@@ -1,6 +1,6 @@
 // Demo scenarios' Gluetun recordings replayed through the real VPN probe.
 import { describe, expect, it } from 'vitest';
-import { builtinConfigPath } from '../../src/config/paths.js';
+import { estateConfigPath } from '../../src/config/paths.js';
 import { configSchema } from '../../src/config/schema.js';
 import { readUserFile } from '../../src/config/user-file.js';
 import { loadScenario } from '../../src/demo/scenario-load.js';
@@ -8,7 +8,7 @@ import { replayVpnSources } from '../../src/demo/vpn-replay.js';
 import { vpnProbe, vpnReader } from '../../src/probes/vpn/probe.js';
 import { vpnHeadline } from '../../src/ui/panes/vpn.js';
 
-const config = readUserFile(builtinConfigPath(), configSchema);
+const config = readUserFile(estateConfigPath(), configSchema);
 const vpn = config.vpn!;
 const never = new AbortController().signal;
 

@@ -64,6 +64,8 @@ export function cpuPane(entry: PaneEntry<CpuData>, width: number, config: Config
     lines.push([{ text: `     above ${plan.sustained.thresholdPercent} % for ${formatDuration(plan.sustained.aboveForMs)} of the ${formatDuration(plan.sustained.windowMs)} trigger window`, tone: 'warn' }]);
   }
   if (plan.shortfall) lines.push(...labelled('⚠ ', plan.shortfall, 'accent', width));
+  // A plan not written by the user (the built-in default's guess) says so above its table.
+  if (config.plan.note) lines.push(...labelled('plan ', config.plan.note, 'muted', width));
 
   // The plan table: one row per group. Without room for a bar (a 38-column pane in an 80x24
   // tmux split), the bar goes and the verdict stays.
