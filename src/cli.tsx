@@ -43,6 +43,14 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`homeops ${version()}\n`);
     return 0;
   }
+  if (request.command === 'init') {
+    const { initCommand } = await import('./cli/init.js');
+    return initCommand(request.init, request.options, process.env, process.cwd(), {
+      out: (text) => process.stdout.write(terminalSafe(text, { newlines: 'lines' })),
+      err: (text) => process.stderr.write(terminalSafe(text, { newlines: 'lines' })),
+      now: () => new Date(),
+    });
+  }
   if (request.command === 'runbook') {
     const { runbookCommand, processIo } = await import('./cli/runbook.js');
     try {

@@ -24,24 +24,31 @@ export type RunbookRequest =
 
 export const RUNBOOK_ACTIONS = ['list', 'show', 'run', 'history', 'unlock'] as const;
 
+export const INIT_SOURCES = ['detect', 'estate'] as const;
+export type InitSource = (typeof INIT_SOURCES)[number];
+/** `homeops init`: where the config it writes comes from; --force replaces a file (kept as a backup). */
+export type InitRequest = { from: InitSource; force: boolean };
+
 export type Request =
   | { command: 'console'; options: GlobalOptions }
   | { command: 'runbook'; options: GlobalOptions; runbook: RunbookRequest }
   | { command: 'status'; options: GlobalOptions; json: boolean }
   | { command: 'check-config'; options: GlobalOptions }
   | { command: 'drill'; options: GlobalOptions; sets: string[]; json: boolean }
+  | { command: 'init'; options: GlobalOptions; init: InitRequest }
   | { command: 'help' }
   | { command: 'version' };
 
 export class UsageError extends Error {}
 
-const COMMANDS = ['status', 'check-config', 'runbook', 'drill'] as const;
+const COMMANDS = ['status', 'check-config', 'runbook', 'drill', 'init'] as const;
 export const DEFAULT_SCENARIO = 'healthy';
 
 export function parseArgs(argv: readonly string[]): Request {
   const options: GlobalOptions = { readOnly: false, noColor: false };
   let command: (typeof COMMANDS)[number] | undefined;
   let json = false;
+  let from: InitSource | undefined;
   const args = [...argv];
   const positionals: string[] = [];
   // Options of `homeops runbook …`, with the first flag that set each (for the error message).
@@ -103,6 +110,12 @@ export function parseArgs(argv: readonly string[]): Request {
         options.refreshMs = ms;
         break;
       }
+      case '--from': {
+        const source = value(flag, inline);
+        if (!(INIT_SOURCES as readonly string[]).includes(source)) throw new UsageError(`--from takes ${INIT_SOURCES.join(' or ')}, not "${source}"`);
+        from = source as InitSource;
+        break;
+      }
       case '--json':
         if (command !== 'status' && command !== 'drill') throw new UsageError('--json belongs to `homeops status` and `homeops drill`');
         json = true;
@@ -161,6 +174,12 @@ export function parseArgs(argv: readonly string[]): Request {
     }
   }
   if (command === 'runbook') return { command, options, runbook: runbookRequest(positionals, rb) };
+  if (from !== undefined && command !== 'init') throw new UsageError('--from belongs to `homeops init`');
+  if (command === 'init') {
+    const other = rb.seen.find((f) => f !== '--force');
+    if (other) throw new UsageError(`${other} belongs to \`homeops runbook\``);
+    return { command, options, init: { from: from ?? 'detect', force: rb.force } };
+  }
   const stray = rb.seen[0];
   if (stray) throw new UsageError(`${stray} belongs to \`homeops runbook\``);
   if (command === 'status') return { command, options, json };
@@ -205,6 +224,11 @@ Usage:
   homeops [options]                 the live console
   homeops status [--json] [options] one snapshot of every pane; exit 0 ok, 1 warn, 2 crit, 3 unknown
   homeops check-config [options]    validate config, views, keymap and runbooks; print the files used
+  homeops init [--from detect|estate] [--force]
+                                    write a config to start from (~/.config/homeops/config.yaml,
+                                    or --config FILE): detect, this machine only (default), or
+                                    estate, the reference estate; prints what to edit next;
+                                    --force replaces a file, kept as FILE.DATE.bak (73 if it exists)
   homeops runbook list              the runbooks: id, title, dangerous or not, hosts
   homeops runbook show ID           a runbook's inputs and steps
   homeops runbook run ID [--dry-run] [--yes] [--input KEY=VALUE]… [--part NAME] [--resume]
@@ -245,7 +269,8 @@ Options:
   --still-running kill|wait
                        runbook run: a step of an earlier run (its connection or runner was
                        lost) still runs on a host: stop it, or wait for it, without asking
-  --force              runbook unlock: clear the lock even if its run may be alive
+  --force              runbook unlock: clear the lock even if its run may be alive;
+                       init: replace the config file (the old one is kept as a backup)
   -h, --help           this help
   -V, --version        the version
 

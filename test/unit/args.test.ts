@@ -83,6 +83,16 @@ describe('parseArgs', () => {
     expect(parseArgs(['check-config', '--keymap', 'vim'])).toEqual({ command: 'check-config', options: { ...defaults, keymap: 'vim' } });
   });
 
+  it('parses init: --from detect or estate, --force', () => {
+    expect(parseArgs(['init'])).toEqual({ command: 'init', options: defaults, init: { from: 'detect', force: false } });
+    expect(parseArgs(['init', '--from', 'estate', '--force'])).toEqual({ command: 'init', options: defaults, init: { from: 'estate', force: true } });
+    expect(parseArgs(['--config', 'x.yaml', 'init', '--from=detect'])).toEqual({ command: 'init', options: { ...defaults, config: 'x.yaml' }, init: { from: 'detect', force: false } });
+    expect(usageError(['init', '--from', 'nas'])).toBe('--from takes detect or estate, not "nas"');
+    expect(usageError(['status', '--from', 'estate'])).toBe('--from belongs to `homeops init`');
+    expect(usageError(['init', '--dry-run'])).toBe('--dry-run belongs to `homeops runbook`');
+    expect(usageError(['init', 'now'])).toBe('unexpected argument "now"');
+  });
+
   it('refuses --json outside status', () => {
     expect(usageError(['--json'])).toBe('--json belongs to `homeops status` and `homeops drill`');
     expect(usageError(['check-config', '--json'])).toBe('--json belongs to `homeops status` and `homeops drill`');
@@ -123,7 +133,7 @@ describe('parseArgs', () => {
     expect(usageError(['--bogus=1'])).toBe('unknown option --bogus');
     expect(usageError(['-x'])).toBe('unknown option -x');
     expect(usageError(['--demo', '-x'])).toBe('unknown option -x');
-    expect(usageError(['stats'])).toBe('unknown command "stats" (commands: status, check-config, runbook, drill)');
+    expect(usageError(['stats'])).toBe('unknown command "stats" (commands: status, check-config, runbook, drill, init)');
     expect(usageError(['status', 'now'])).toBe('unexpected argument "now"');
     expect(usageError(['status', 'status'])).toBe('unexpected argument "status"');
   });
@@ -131,7 +141,7 @@ describe('parseArgs', () => {
 
 describe('HELP', () => {
   it('mentions every option and command parseArgs accepts', () => {
-    for (const word of ['status', '--json', 'check-config', '--config', 'HOMEOPS_CONFIG', '--view', '--keymap', '--demo', '--read-only', '--refresh', '--profile', 'HOMEOPS_HOST_PROFILE', '--no-color', '--help', '--version', '-h', '-V']) {
+    for (const word of ['status', '--json', 'check-config', '--config', 'HOMEOPS_CONFIG', '--view', '--keymap', '--demo', '--read-only', '--refresh', '--profile', 'HOMEOPS_HOST_PROFILE', '--no-color', '--help', '--version', '-h', '-V', 'init', '--from', '--force']) {
       expect(HELP, word).toContain(word);
     }
   });
