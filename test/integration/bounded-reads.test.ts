@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { builtinConfigPath } from '../../src/config/paths.js';
+import { estateConfigPath } from '../../src/config/paths.js';
 import { configSchema, dnsSchema, vpnSchema } from '../../src/config/schema.js';
 import { readUserFile } from '../../src/config/user-file.js';
 import { engineActions } from '../../src/docker/actions.js';
@@ -33,7 +33,7 @@ import { sshdAvailable, startSshd, type Sshd } from '../helpers/sshd.js';
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
 const never = new AbortController().signal;
-const config = readUserFile(builtinConfigPath(), configSchema);
+const config = readUserFile(estateConfigPath(), configSchema);
 const MB = 1024 * 1024;
 const HUGE = 10 ** 12;
 

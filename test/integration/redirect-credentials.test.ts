@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { builtinConfigPath } from '../../src/config/paths.js';
+import { estateConfigPath } from '../../src/config/paths.js';
 import { configSchema, dnsSchema, vpnSchema } from '../../src/config/schema.js';
 import { readUserFile } from '../../src/config/user-file.js';
 import { describeError } from '../../src/monitor/monitor.js';
@@ -25,7 +25,7 @@ import { startPiholeStandin } from '../helpers/pihole-standin.js';
 const PASSWORD = 'correct horse';
 const KEY = 'Ab3dEf6hiJk9mNpQrStUvW';
 const never = new AbortController().signal;
-const config = readUserFile(builtinConfigPath(), configSchema);
+const config = readUserFile(estateConfigPath(), configSchema);
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {

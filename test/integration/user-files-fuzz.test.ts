@@ -23,7 +23,7 @@ const LIMIT_MB = 200;
 const LONGEST_ERROR = 700;
 
 const sources: Record<Kind, string[]> = {
-  config: [join(ROOT, 'src', 'config', 'default.yaml')],
+  config: [join(ROOT, 'examples', 'estate.yaml')],
   view: readdirSync(join(ROOT, 'views')).map((f) => join(ROOT, 'views', f)),
   keymap: readdirSync(join(ROOT, 'keymaps')).map((f) => join(ROOT, 'keymaps', f)),
   runbook: readdirSync(join(ROOT, 'runbooks')).map((f) => join(ROOT, 'runbooks', f)),
