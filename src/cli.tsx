@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { HELP, parseArgs, UsageError, type Request } from './cli/args.js';
 import { packageRoot } from './config/paths.js';
 import { setupCache, setupCacheDir } from './config/setup-cache.js';
-import { UserFileError } from './config/user-file-error.js';
+import { UnknownNameError, UserFileError } from './config/user-file-error.js';
 import { listScenarios, ScenarioError } from './demo/scenario.js';
 import { forgetLauncherEnv } from './cli/launcher-env.js';
 import { ProfileError } from './hosts/profile.js';
@@ -30,7 +30,7 @@ async function main(argv: readonly string[]): Promise<number> {
     request = parseArgs(argv);
   } catch (error) {
     if (error instanceof UsageError) {
-      sayError(`homeops: ${error.message} (see homeops --help)`);
+      sayError(`homeops: ${error.message}${error.pointer ? '' : ' (see homeops --help)'}`);
       return EX_USAGE;
     }
     throw error;
@@ -143,6 +143,11 @@ async function main(argv: readonly string[]): Promise<number> {
       return EX_CONFIG;
     }
     if (error instanceof ScenarioError || error instanceof ProfileError) {
+      sayError(`homeops: ${error.message}`);
+      return EX_USAGE;
+    }
+    // --view nope, --keymap nope: what was typed is wrong, like --demo nope.
+    if (error instanceof UnknownNameError) {
       sayError(`homeops: ${error.message}`);
       return EX_USAGE;
     }

@@ -39,7 +39,12 @@ export type Request =
   | { command: 'help' }
   | { command: 'version' };
 
-export class UsageError extends Error {}
+/** A mistake on the command line (exit 64). `pointer`: the message says where to look already. */
+export class UsageError extends Error {
+  constructor(message: string, readonly pointer = false) {
+    super(message);
+  }
+}
 
 const COMMANDS = ['status', 'check-config', 'runbook', 'drill', 'init'] as const;
 export const DEFAULT_SCENARIO = 'healthy';
@@ -209,7 +214,7 @@ function runbookRequest(positionals: readonly string[], flags: RunbookFlags): Ru
     if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`);
     return { action, limit: flags.limit ?? 20, ...(id !== undefined ? { id } : {}) };
   }
-  if (id === undefined) throw new UsageError(`runbook ${action} needs a runbook ID (see homeops runbook list)`);
+  if (id === undefined) throw new UsageError(`runbook ${action} needs a runbook ID: homeops runbook list names them`, true);
   if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`);
   if (action === 'show') return { action, id };
   if (action === 'unlock') return { action, id, force: flags.force };

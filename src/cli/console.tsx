@@ -92,7 +92,11 @@ export async function runConsole(s: Setup, runtime: Runtime, options: { noColor:
     runtime.docker?.retryNow();
     void monitor.refreshNow();
   };
-  const actions: AppActions = { quit: () => finish(0), refresh, intents: controller.intents };
+  const redraw = () => {
+    screen.reassert();
+    frames.repaint();
+  };
+  const actions: AppActions = { quit: () => finish(0), refresh, redraw, intents: controller.intents };
   const instance = render(
     <App
       source={monitor}

@@ -158,9 +158,10 @@ function rawCheck(check: CheckSpec): string {
   return `${check.kind}: ${words.join(' ')}`;
 }
 
-function history(env: Env, id: string | undefined, limit: number): string {
+/** The history as a table; null when the audit log has no runs (of that id). */
+function history(env: Env, id: string | undefined, limit: number): string | null {
   const runs = readHistory(env, { limit, ...(id ? { runbook: id } : {}) });
-  if (!runs.length) return `no runs${id ? ` of ${id}` : ' or actions'} in the audit log yet\n`;
+  if (!runs.length) return null;
   const rows = [['STARTED', 'RUNBOOK OR ACTION', 'STATUS', 'DURATION', 'USER', 'ID']];
   for (const run of runs) {
     const status = run.status === 'failed' && run.failedStep ? `failed at ${run.failedStep}` : run.status;
@@ -378,7 +379,14 @@ export async function runbookCommand(request: RunbookRequest, options: GlobalOpt
   const { env, cwd } = io;
   try {
     if (request.action === 'history') {
-      io.out(history(env, request.id, request.limit));
+      const shown = history(env, request.id, request.limit);
+      // No runs of an id no runbook has: a mistyped id, said as such (runs of a runbook since
+      // removed are still shown).
+      if (shown === null && request.id !== undefined) {
+        const { config, source } = loadConfig(options.config, env, cwd);
+        find(loadRunbooks({ config, env, cwd, configFile: source.path ?? undefined }).runbooks, request.id);
+      }
+      io.out(shown ?? `no runs${request.id ? ` of ${request.id}` : ' or actions'} in the audit log yet\n`);
       return EXIT.ok;
     }
     if (request.action === 'unlock') {

@@ -8,7 +8,7 @@ import { resolveConfigPath, type Env } from '../config/paths.js';
 import type { SetupCache } from '../config/setup-cache.js';
 import type { View } from '../config/views.js';
 import type { Scenario } from '../demo/scenario.js';
-import { chooseProfile, resolveHosts, thisMachine, type HostPlacement } from '../hosts/profile.js';
+import { profileChoice, resolveHosts, thisMachine, type HostPlacement } from '../hosts/profile.js';
 import type { GlobalOptions } from './args.js';
 
 export type Setup = LoadedConfig & {
@@ -38,13 +38,18 @@ export function setupInputs(options: GlobalOptions, env: Env, cwd: string): unkn
   };
 }
 
+function placementFor(config: Loaded['config'], options: GlobalOptions, env: Env): HostPlacement {
+  const { profile, origin } = profileChoice(options.profile, env, config);
+  return resolveHosts(config, profile, thisMachine(), origin);
+}
+
 /** The setup from what was loaded: the refresh asked for, read-only, where each host is. */
 export function completeSetup(loaded: Loaded, options: GlobalOptions, env: Env): Setup {
   const config = options.refreshMs ? { ...loaded.config, refresh: options.refreshMs } : loaded.config;
   // The built-in default is this machine and nothing else: there is no host to reach over SSH.
   const placement = loaded.source.kind === 'builtin'
     ? { ...resolveHosts(config, 'local', thisMachine()), reason: 'the built-in default: this machine only (no config file; homeops init writes one)' }
-    : resolveHosts(config, chooseProfile(options.profile, env, config), thisMachine());
+    : placementFor(config, options, env);
   return { ...loaded, config, readOnly: options.readOnly || config.readOnly, placement };
 }
 

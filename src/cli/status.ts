@@ -5,6 +5,9 @@ import { STATUS_WORD } from '../ui/theme.js';
 import { formatAge } from '../config/units.js';
 import { terminalSafe } from '../terminal/terminal-safe.js';
 
+/** Where a pane's value starts: the status word (6), a space, the id (10), a space. */
+const VALUE_COLUMN = 18;
+
 export function statusExitCode(snapshot: Snapshot): 0 | 1 | 2 | 3 {
   return exitCodeFor(Object.values(snapshot.panes).map((p) => p.status as Status));
 }
@@ -20,7 +23,8 @@ export function formatStatus(snapshot: Snapshot): string {
   for (const [id, entry] of Object.entries(snapshot.panes)) {
     const age = entry.status === 'stale' && entry.ageMs !== null ? ` (data ${formatAge(entry.ageMs)} old)` : '';
     lines.push(`${STATUS_WORD[entry.status].padEnd(6)} ${id.padEnd(10)} ${entry.error && entry.error !== entry.summary ? `${safe(entry.error)}${age} · ` : ''}${safe(entry.summary)}`);
-    for (const alert of entry.alerts) lines.push(`${''.padEnd(17)}${STATUS_WORD[alert.level]} ${safe(alert.message)}`);
+    // Detail lines start where the values do: under the summary, after the word and the id.
+    for (const alert of entry.alerts) lines.push(`${''.padEnd(VALUE_COLUMN)}${STATUS_WORD[alert.level]} ${safe(alert.message)}`);
   }
   // The runbooks the situation calls for, and how to run one from here.
   for (const offer of snapshot.offers) {

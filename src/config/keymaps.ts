@@ -6,6 +6,7 @@ import { boundRunbooks, COMMAND_NAMES, isCommand, isStaticCommand, RUNBOOK_PREFI
 import { normaliseKey } from '../ui/keys.js';
 import { resolveNamed, type Env } from './paths.js';
 import { readUserFile, suggest, UserFileError } from './user-file.js';
+import { UnknownNameError } from './user-file-error.js';
 
 export type Bindings = Map<Command, string[]>;
 export type Keymap = { name: string; files: string[]; bindings: Bindings; byKey: Map<string, Command> };
@@ -80,7 +81,7 @@ function keymapFileSchema(inherited: Bindings, options: KeymapOptions) {
 function loadChain(nameOrFile: string, env: Env, cwd: string, seen: string[], options: KeymapOptions): Keymap {
   const found = resolveNamed('keymaps', nameOrFile, env, cwd);
   if (!found) {
-    throw new UserFileError('--keymap', 1, 1, '', `no keymap "${nameOrFile}" (built in: ${BUILTIN_KEYMAPS.join(', ')}; or give a file path)`);
+    throw new UnknownNameError('keymap', nameOrFile, `no keymap "${nameOrFile}" (built in: ${BUILTIN_KEYMAPS.join(', ')}; or give a file path)`);
   }
   // Read the parent first so the child's conflicts can be located in the child's file; a
   // parent that does not exist, or a circle, is reported at the child's `extends:` line.

@@ -14,6 +14,18 @@ export class UserFileError extends Error {
   }
 }
 
+/**
+ * A view or keymap asked for by a name that is neither built in nor in the user's folder. On
+ * the command line (--view nope) it is a usage error (exit 64); named in the config it becomes
+ * a UserFileError at that field.
+ */
+export class UnknownNameError extends Error {
+  constructor(readonly kind: 'view' | 'keymap', readonly nameAsked: string, message: string) {
+    super(message);
+    this.name = 'UnknownNameError';
+  }
+}
+
 const MAX_FIELD = 120;
 const MAX_PROBLEM = 400;
 const MAX_QUOTED = 60;

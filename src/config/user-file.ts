@@ -301,6 +301,17 @@ function shapeAt(schema: z.ZodType, path: readonly PropertyKey[]): unknown {
   return (unwrap(current) as { shape?: unknown } | undefined)?.shape;
 }
 
+/** Where a field sits in a YAML file (its parent when it is missing); line 1 when unreadable. */
+export function locateField(file: string, path: readonly (string | number)[]): { line: number; col: number } {
+  try {
+    const counter = new LineCounter();
+    const doc = parseDocument(readText(file), { lineCounter: counter, logLevel: 'error' });
+    return positionOf(doc, counter, path);
+  } catch {
+    return { line: 1, col: 1 };
+  }
+}
+
 export function readUserFile<S extends z.ZodType>(file: string, schema: S): z.output<S> {
   let text: string;
   try {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { PANE_IDS, type PaneId } from '../model/panes.js';
 import { resolveNamed, type Env } from './paths.js';
 import { readUserFile, UserFileError } from './user-file.js';
+import { UnknownNameError } from './user-file-error.js';
 
 export type LayoutNode =
   | { pane: PaneId; size: number; fixed: number | null }
@@ -61,7 +62,7 @@ export const BUILTIN_VIEWS = ['workstation', 'tmux', 'outage', 'services'] as co
 export function loadView(nameOrFile: string, env: Env, cwd: string): View {
   const found = resolveNamed('views', nameOrFile, env, cwd);
   if (!found) {
-    throw new UserFileError('--view', 1, 1, '', `no view "${nameOrFile}" (built in: ${BUILTIN_VIEWS.join(', ')}; or give a file path)`);
+    throw new UnknownNameError('view', nameOrFile, `no view "${nameOrFile}" (built in: ${BUILTIN_VIEWS.join(', ')}; or give a file path)`);
   }
   return { ...readUserFile(found.path, viewSchema), file: found.path };
 }

@@ -42,13 +42,18 @@ export class ProfileError extends Error {}
 
 /** The profile in force: `--profile`, else HOMEOPS_HOST_PROFILE, else the config's `profile`. */
 export function chooseProfile(flag: ProfileName | undefined, env: Readonly<Record<string, string | undefined>>, config: Pick<Config, 'profile'>): ProfileName {
-  if (flag) return flag;
+  return profileChoice(flag, env, config).profile;
+}
+
+/** The profile in force and where it was set, in words ("--profile", "from the config"). */
+export function profileChoice(flag: ProfileName | undefined, env: Readonly<Record<string, string | undefined>>, config: Pick<Config, 'profile'>): { profile: ProfileName; origin: string } {
+  if (flag) return { profile: flag, origin: '--profile' };
   const fromEnv = env[PROFILE_ENV];
   if (fromEnv !== undefined && fromEnv !== '') {
     if (!isProfileName(fromEnv)) throw new ProfileError(`${PROFILE_ENV}: "${fromEnv}" is not a profile (use ${PROFILES.join(', ')})`);
-    return fromEnv;
+    return { profile: fromEnv, origin: PROFILE_ENV };
   }
-  return config.profile;
+  return { profile: config.profile, origin: 'from the config' };
 }
 
 const shortName = (name: string) => name.toLowerCase().split('.')[0] ?? '';
@@ -72,14 +77,14 @@ function sameMachine(name: string, host: Config['hosts'][string], machine: Machi
  * `auto` is `local` when this machine is a host marked local, by hostname (the host's key or
  * ssh.host, compared without the domain) or by one of its interface addresses; else `remote`.
  */
-export function resolveHosts(config: Pick<Config, 'hosts'>, requested: ProfileName, machine: Machine): HostPlacement {
+export function resolveHosts(config: Pick<Config, 'hosts'>, requested: ProfileName, machine: Machine, origin = 'asked for'): HostPlacement {
   const entries = Object.entries(config.hosts);
   const marked = entries.filter(([, host]) => host.local);
   let profile: 'local' | 'remote';
   let reason: string;
   if (requested !== 'auto') {
     profile = requested;
-    reason = `profile ${requested} (asked for)`;
+    reason = `profile ${requested} (${origin})`;
   } else if (marked.length === 0) {
     profile = 'remote';
     reason = 'auto: no host is marked local: true, so every host is reached over SSH';

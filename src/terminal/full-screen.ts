@@ -4,10 +4,16 @@
 import { writeSync } from 'node:fs';
 import { terminalSafe } from './terminal-safe.js';
 
-const ENTER = '\x1b[?1049h\x1b[?7l\x1b[?25l\x1b[?2004h\x1b[H\x1b[2J';
+/** The modes the console runs in, besides the alternate screen: no auto-wrap, no cursor, bracketed paste. */
+const MODES = '\x1b[?7l\x1b[?25l\x1b[?2004h';
+const ENTER = `\x1b[?1049h${MODES}\x1b[H\x1b[2J`;
 const LEAVE = '\x1b[?2004l\x1b[?7h\x1b[?25h\x1b[?1049l';
 
-export type TerminalGuard = { restore(): void };
+export type TerminalGuard = {
+  restore(): void;
+  /** Sets the console's modes again (a program that ran in the terminal may have changed them). */
+  reassert(): void;
+};
 
 /** Lines of stray stderr kept while the screen is ours, to be said after it is given back. */
 const HELD_LINES = 20;
@@ -62,5 +68,13 @@ export function enterFullScreen(fd = 1): TerminalGuard {
   };
   // Last resort: whatever ends the process, the screen comes back.
   process.once('exit', restore);
-  return { restore };
+  const reassert = () => {
+    if (!active) return;
+    try {
+      writeSync(fd, MODES);
+    } catch {
+      // the terminal is gone
+    }
+  };
+  return { restore, reassert };
 }

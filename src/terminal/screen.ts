@@ -306,6 +306,14 @@ export class FrameStream extends EventEmitter {
     return true;
   }
 
+  /** The whole frame again, from a cleared screen (Ctrl-L: something else wrote on the terminal). */
+  repaint(): void {
+    if (this.closed || this.screen === null) return;
+    const update = diffFrame(null, this.screen);
+    this.bytesWritten += Buffer.byteLength(update);
+    this.terminal.write(update);
+  }
+
   /** Stops passing frames on (Ink renders a last frame while unmounting). */
   close(): void {
     this.closed = true;

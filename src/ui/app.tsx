@@ -33,6 +33,8 @@ import { lineText, textWidth, truncate } from './text.js';
 export type AppActions = {
   quit(): void;
   refresh(): void;
+  /** Puts the whole frame on the terminal again, and the terminal's modes (Ctrl-L). */
+  redraw?(): void;
   /** The actions controller's intents; without them (the panes alone) action keys do nothing. */
   intents?: ConsoleIntents;
 };
@@ -91,6 +93,7 @@ function offerKey(keymap: Keymap, offers: readonly Offer[]): string | undefined 
 function perform(effect: Effect, actions: AppActions): void {
   if (effect.type === 'quit') return actions.quit();
   if (effect.type === 'refresh') return actions.refresh();
+  if (effect.type === 'redraw') return actions.redraw?.();
   const intents = actions.intents;
   if (!intents) return;
   switch (effect.type) {

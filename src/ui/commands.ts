@@ -11,6 +11,7 @@ export const COMMANDS = {
   'focus.next': 'Focus the next pane',
   'focus.prev': 'Focus the previous pane',
   refresh: 'Read every source now',
+  redraw: 'Draw the whole screen again (after something else wrote on it)',
   'view.next': 'Switch to the next view',
   'view.auto': 'Choose the view by terminal size again',
   'view.1': 'Switch to view 1',

@@ -58,6 +58,7 @@ export const INITIAL_INTERACTION: Interaction = { menu: null, typed: null, form:
 export type Effect =
   | { type: 'quit' }
   | { type: 'refresh' }
+  | { type: 'redraw' }
   | { type: 'answer'; promptId: number; answer: Answer; values?: Readonly<Record<string, string>> }
   | { type: 'load-runbooks' }
   | { type: 'run'; id: string }
@@ -205,6 +206,8 @@ export function routeKey(ui: UiState, ix: Interaction, press: KeyPress, ctx: Rou
     return same([{ type: 'quit' }]);
   }
   const command = press.name === undefined ? undefined : ctx.keymap.byKey.get(press.name);
+  // A redraw is for the terminal, not for what is on it: it works over everything.
+  if (command === 'redraw') return same([{ type: 'redraw' }]);
 
   // 1. A dialog takes every key.
   const prompt = cs.prompt;

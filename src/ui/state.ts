@@ -75,6 +75,7 @@ export function uiReducer(state: UiState, command: Command, context: UiContext):
       return scrollBy(state, context, 'top');
     case 'quit':
     case 'refresh':
+    case 'redraw':
       return state;
     default: {
       const match = /^view\.(\d)$/.exec(command);

@@ -28,8 +28,8 @@ describe('readings', () => {
     expect(text).toContain('NVIDIA GeForce RTX 4080 · P2 · driver 595.71');
     expect(text).toMatch(/util [█▉▊▋▌▍▎▏░]+ 63%/);
     expect(text).toMatch(/vram [█▉▊▋▌▍▎▏░]+ 60% 9\.6\/16\.0 GiB/);
-    // power.draw.instant (236.90 W) of the 320 W limit.
-    expect(text).toContain('temp 61°C · power 237/320 W · fan 41%');
+    // power.draw (212.37 W, what nvidia-smi shows; not the instant 236.90 W) of the 320 W limit.
+    expect(text).toContain('temp 61°C · power 212/320 W · fan 41%');
     expect(text).toMatch(/1842 +ollama +7\.0 GiB/);
     expect(text).toMatch(/2290 +python3 +2\.3 GiB/);
     // The process using more VRAM is listed first.
@@ -46,7 +46,7 @@ describe('readings', () => {
     expect(text).toMatch(/NVIDIA GeForce RTX 4080 · P2 · driver( 595\.71\.05|…)/);
     expect(text).toMatch(/util [█▉▊▋▌▍▎▏░]+ 63%/);
     expect(text).toMatch(/vram [█▉▊▋▌▍▎▏░]+ 60% 9\.6\/16\.0 GiB/);
-    expect(text).toContain('temp 61°C · power 237/320 W · fan 41%');
+    expect(text).toContain('temp 61°C · power 212/320 W · fan 41%');
     // What does not fit is counted on the border, not silently dropped.
     const hidden = Number(/↓(\d+) more/.exec(pane?.bottom ?? '')?.[1] ?? 0);
     const shown = ['pid ', '1842 ', '2290 '].filter((start) => pane?.body.some((l) => l.startsWith(start))).length;
@@ -69,7 +69,7 @@ describe('readings', () => {
     expect(text).toContain('temp 71°C');
     expect(text).toContain('temp 38°C');
     // No power limit or fan reported by the second card: said, not invented.
-    expect(text).toContain('power 18 W · fan n/a');
+    expect(text).toContain('power 20 W · fan n/a');
     expect(text).toMatch(/40112 +llama-server +18\.0 GiB +0\b/);
     expect(text).toMatch(/5120 +ffmpeg +612 MiB +1\b/);
   });
@@ -97,9 +97,9 @@ describe('readings', () => {
   it('two GPUs at 80x24: each GPU\'s line shows its VRAM % and power draw too', async () => {
     const app = await renderApp({ source: new FakeSource(snapshot({ panes: { gpu: gpuEntry(s, 'dual-595') } })), setup: s, columns: 80, rows: 24 });
     const body = paneOnScreen(app.plainFrame(), 'GPU')?.body ?? [];
-    // Power is the instant draw where the driver has it (402.77 W and 18.02 W).
-    expect(body.find((l) => l.startsWith('0 '))).toMatch(/^0 RTX 4090 .*88% .*71°C .*82% .*403 ?W$/);
-    expect(body.find((l) => l.startsWith('1 '))).toMatch(/^1 RTX 4080 .*3% .*38°C .*7% .*18 ?W$/);
+    // Power is power.draw, as nvidia-smi shows it (391.52 W and 19.84 W; the instant readings differ).
+    expect(body.find((l) => l.startsWith('0 '))).toMatch(/^0 RTX 4090 .*88% .*71°C .*82% .*392 ?W$/);
+    expect(body.find((l) => l.startsWith('1 '))).toMatch(/^1 RTX 4080 .*3% .*38°C .*7% .*20 ?W$/);
   });
 
   it.each([[80, 24], [120, 40]] as const)('a hot GPU at %ix%i: WARN on the pane and in the status bar, and the temperature alert', async (columns, rows) => {

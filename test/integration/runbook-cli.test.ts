@@ -126,6 +126,15 @@ describe('with the reference estate', () => {
     expect(await onEstate(['runbook', 'list', '--dry-run'])).toMatchObject({ code: 64, stderr: 'homeops: --dry-run belongs to `homeops runbook run` (see homeops --help)\n' });
   });
 
+  it('history of an id no runbook has says so (64); of a runbook never run, that it has no runs yet (0)', async () => {
+    expect(await onEstate(['runbook', 'history', 'dns-failvoer'])).toMatchObject({ code: 64, stdout: '', stderr: expect.stringMatching(/^homeops: no runbook "dns-failvoer" \(did you mean "dns-failover"\? have: database-restore, dns-failover/) });
+    expect(await onEstate(['runbook', 'history', 'failback'])).toMatchObject({ code: 0, stdout: 'no runs of failback in the audit log yet\n' });
+  });
+
+  it('run without an id says so once, pointing at the list', async () => {
+    expect(await onEstate(['runbook', 'run'])).toMatchObject({ code: 64, stderr: 'homeops: runbook run needs a runbook ID: homeops runbook list names them\n' });
+  });
+
   it('check-config validates the runbooks too', async () => {
     const result = await onEstate(['check-config']);
     expect(result.code, result.stderr).toBe(0);

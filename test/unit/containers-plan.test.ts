@@ -158,6 +158,17 @@ describe('assessment', () => {
     ]);
   });
 
+  it('one restart reads "1 restart"; a long check output is cut with "…"', () => {
+    const one = assess([{ name: 'api-gateway', state: 'restarting', status: 'Restarting (1) 8 seconds ago', restarts: 1 }, ...all.slice(0, 2)]);
+    expect(one.alerts[0]?.message).toBe('api-gateway restarting in a loop (1 restart) [core]');
+    const long = `connection to server at "db" (10.0.0.5), port 5432 failed: ${'x'.repeat(120)}`;
+    const cut = assess([{ name: 'postgres', health: 'unhealthy', streak: 3, log: long }, ...all.slice(1)]);
+    const message = cut.alerts[0]?.message ?? '';
+    expect(message).toBe(`postgres unhealthy (3 failed checks): ${long.slice(0, 79)}… [database]`);
+    const short = assess([{ name: 'postgres', health: 'unhealthy', streak: 1, log: 'no response' }, ...all.slice(1)]);
+    expect(short.alerts[0]?.message).toBe('postgres unhealthy (1 failed check): no response [database]');
+  });
+
   it('does not warn about a check that started a moment ago', () => {
     expect(assess([...all.slice(1), { name: 'postgres', health: 'starting', startedAgoMs: 10_000 }]).status).toBe('ok');
   });

@@ -49,10 +49,10 @@ describe('parseGpuCsv', () => {
     }]);
   });
 
-  it('prefers the instantaneous draw on driver 595, whatever the column order', () => {
+  it('takes power.draw, the figure nvidia-smi itself shows (the one-second average on 595), not the instant reading, whatever the column order', () => {
     const { gpuCsv, fields } = firstFrame('rtx4080-595');
     const [gpu] = parseGpuCsv(gpuCsv, fields);
-    expect(gpu).toMatchObject({ name: 'NVIDIA GeForce RTX 4080', driverVersion: '595.71.05', utilizationPercent: 63, powerDrawW: 236.9, powerLimitW: 320, memoryUsedMiB: 9871 });
+    expect(gpu).toMatchObject({ name: 'NVIDIA GeForce RTX 4080', driverVersion: '595.71.05', utilizationPercent: 63, powerDrawW: 212.37, powerLimitW: 320, memoryUsedMiB: 9871 });
   });
 
   it('replays later frames as separate readings', () => {
@@ -68,8 +68,8 @@ describe('parseGpuCsv', () => {
       [0, 'NVIDIA GeForce RTX 4090', 24564],
       [1, 'NVIDIA GeForce RTX 4080', 16376],
     ]);
-    expect(gpus[0]).toMatchObject({ fanPercent: 62, powerLimitW: 450, powerDrawW: 402.77 });
-    expect(gpus[1]).toMatchObject({ fanPercent: null, powerLimitW: null, powerDrawW: 18.02, pstate: 'P8' });
+    expect(gpus[0]).toMatchObject({ fanPercent: 62, powerLimitW: 450, powerDrawW: 391.52 });
+    expect(gpus[1]).toMatchObject({ fanPercent: null, powerLimitW: null, powerDrawW: 19.84, pstate: 'P8' });
   });
 
   it('accepts values with units when nounits was not given', () => {

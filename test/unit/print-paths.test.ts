@@ -35,6 +35,15 @@ describe('print paths, any string', () => {
     }), RUNS);
   });
 
+  it('homeops status: detail lines start where the values do', () => {
+    const entry = { status: 'crit' as const, ageMs: 100, summary: '11/12 running', alerts: [{ level: 'crit' as const, message: 'postgres unhealthy' }], data: null };
+    const out = formatStatus(snapshot({ panes: { containers: entry } })).split('\n');
+    const head = out.find((l) => l.includes('11/12 running')) ?? '';
+    const detail = out.find((l) => l.includes('postgres unhealthy')) ?? '';
+    expect(head.indexOf('11/12')).toBe(detail.indexOf('CRIT'));
+    expect(head.indexOf('11/12')).toBe(18);
+  });
+
   it('homeops runbook run: every event of a run', () => {
     fc.assert(fc.property(fc.array(text(), { minLength: 8, maxLength: 8 }), (s) => {
       const [a = '', b = '', c = '', d = '', e = '', f = '', g = '', h = ''] = s;

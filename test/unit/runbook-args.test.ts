@@ -43,7 +43,7 @@ describe('homeops runbook', () => {
   it('says what is missing or misplaced', () => {
     expect(usageError(['runbook'])).toBe('runbook needs an action: list, show, run, history, unlock');
     expect(usageError(['runbook', 'start', 'x'])).toBe('unknown runbook action "start" (actions: list, show, run, history, unlock)');
-    expect(usageError(['runbook', 'run'])).toBe('runbook run needs a runbook ID (see homeops runbook list)');
+    expect(usageError(['runbook', 'run'])).toBe('runbook run needs a runbook ID: homeops runbook list names them');
     expect(usageError(['runbook', 'show', 'a', 'b'])).toBe('unexpected argument "b"');
     expect(usageError(['runbook', 'list', 'x'])).toBe('unexpected argument "x"');
     expect(usageError(['runbook', 'show', 'a', '--yes'])).toBe('--yes belongs to `homeops runbook run`');

@@ -10,13 +10,16 @@ export type AssessOptions = Pick<DockerConfig, 'startingGrace'>;
 
 function healthDetail(row: ContainerRow): string {
   const streak = row.failingStreak ? ` (${row.failingStreak} failed check${row.failingStreak === 1 ? '' : 's'})` : '';
-  const output = row.lastHealthOutput ? `: ${row.lastHealthOutput.split('\n')[0]?.slice(0, 80)}` : '';
+  const first = row.lastHealthOutput?.split('\n')[0] ?? '';
+  // A long check output is cut, and says so.
+  const output = first ? `: ${first.length > 80 ? `${first.slice(0, 79)}…` : first}` : '';
   return `${streak}${output}`;
 }
 
 function restartDetail(row: ContainerRow): string {
-  if (row.recentRestarts) return ` (${row.recentRestarts} restarts lately)`;
-  if (row.restartCount) return ` (${row.restartCount} restarts)`;
+  const restarts = (count: number) => `${count} restart${count === 1 ? '' : 's'}`;
+  if (row.recentRestarts) return ` (${restarts(row.recentRestarts)} lately)`;
+  if (row.restartCount) return ` (${restarts(row.restartCount)})`;
   return '';
 }
 

@@ -102,7 +102,9 @@ export function parseGpuCsv(csv: string, fields: readonly string[]): Gpu[] {
       memoryTotalMiB: number(get('memory.total')),
       temperatureC: number(get('temperature.gpu')),
       // The instantaneous reading, where the driver has it, is what a live pane should show.
-      powerDrawW: number(get('power.draw.instant')) ?? number(get('power.draw')),
+      // power.draw is the figure nvidia-smi itself shows (on Ampere and newer the one-second
+      // average); the instant reading jumps from poll to poll.
+      powerDrawW: number(get('power.draw')) ?? number(get('power.draw.instant')),
       powerLimitW: number(get('power.limit')),
       fanPercent: number(get('fan.speed')),
     };

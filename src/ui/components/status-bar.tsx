@@ -25,7 +25,8 @@ export type StatusBarProps = {
   maintenanceUntil?: string | null;
 };
 
-const MESSAGE_SYMBOL: Record<Message['tone'], string> = { ok: '✔', warn: '▲', crit: '✖', plain: '·' };
+/** A plain message has no symbol: the separator before it is its only mark (never "· ·"). */
+const MESSAGE_SYMBOL: Record<Message['tone'], string> = { ok: '✔ ', warn: '▲ ', crit: '✖ ', plain: '' };
 
 function clock(iso: string): string {
   return new Date(iso).toTimeString().slice(0, 8);
@@ -50,7 +51,7 @@ export function statusBarLine(props: Omit<StatusBarProps, 'theme'>): Line {
   // Expected downtime: said before anything that could be read as an outage.
   if (props.maintenanceUntil) parts.push({ segments: [{ text: ` · maintenance window until ${props.maintenanceUntil}`, tone: 'accent', bold: true }], priority: 1, shrink: true });
   if (props.busy) parts.push({ segments: [{ text: ` · ${props.busy}`, tone: 'accent', bold: true }], priority: 0, shrink: true });
-  if (props.message) parts.push({ segments: [{ text: ` · ${MESSAGE_SYMBOL[props.message.tone]} ${props.message.text}`, tone: props.message.tone, bold: props.message.tone !== 'plain' }], priority: 0, shrink: true });
+  if (props.message) parts.push({ segments: [{ text: ` · ${MESSAGE_SYMBOL[props.message.tone]}${props.message.text}`, tone: props.message.tone, bold: props.message.tone !== 'plain' }], priority: 0, shrink: true });
   // A note saying why the view is not the one asked for outlasts the view's name.
   parts.push({ segments: [{ text: ` · view ${props.view}`, tone: 'plain' }], priority: 2 });
   if (props.note) parts.push({ segments: [{ text: ` (${props.note})`, tone: 'warn' }], priority: 1, shrink: true });

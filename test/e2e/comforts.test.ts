@@ -1,0 +1,46 @@
+// The comforts a user of k9s, lazydocker or htop reaches for, in a real terminal: the built
+// console in tmux.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { cli, ensureBuilt, root } from '../helpers/built.js';
+import { haveCommand, requireService } from '../helpers/require-service.js';
+import { TmuxSession } from '../helpers/tmux.js';
+
+const hasTmux = requireService('tmux', () => haveCommand('tmux'), 'apt-get install -y tmux');
+const MARKER = 'BEFORE-HOMEOPS-COMFORTS';
+
+describe.runIf(hasTmux)('comforts, in a real terminal', () => {
+  const home = mkdtempSync(join(tmpdir(), 'homeops-e2e-comforts-'));
+  const sessions: TmuxSession[] = [];
+  const env = { HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_STATE_HOME: join(home, '.state'), XDG_CACHE_HOME: join(home, '.cache'), HOMEOPS_CONFIG: undefined, NO_COLOR: undefined };
+
+  beforeAll(() => ensureBuilt(), 120_000);
+  afterAll(() => rmSync(home, { recursive: true, force: true }));
+  afterEach(async () => {
+    await Promise.all(sessions.splice(0).map((s) => s.kill()));
+  });
+
+  const start = async (cols: number, rows: number, args: string, more: Record<string, string | undefined> = {}): Promise<TmuxSession> => {
+    const tmux = await TmuxSession.start({ cols, rows, env: { ...env, ...more }, cwd: root, marker: MARKER, command: `node ${cli} ${args}` });
+    sessions.push(tmux);
+    await tmux.waitFor(/view \w+\//);
+    return tmux;
+  };
+
+  it('Ctrl-L draws the whole screen again after something else wrote on it', async () => {
+    const tmux = await start(100, 30, '--demo healthy');
+    const before = await tmux.waitFor(/CPU · workstation/);
+    const tty = (await tmux.display('#{pane_tty}')).trim();
+    // Another program (a wall message, `clear` in a background job) writes over the frame.
+    writeFileSync(tty, '\x1b[H\x1b[2J\x1b[3;3HSTRAY TEXT OVER THE FRAME');
+    await tmux.waitFor(/STRAY TEXT OVER THE FRAME/);
+    await tmux.sendKeys('C-l');
+    const after = await tmux.waitFor((screen) => !screen.includes('STRAY TEXT') && screen.split('\n')[0]?.startsWith('┏') === true);
+    // Every row of the frame is back, borders and all, not only the rows whose readings changed.
+    const rows = (screen: string) => screen.split('\n').slice(0, 28);
+    rows(after).forEach((row, index) => expect(row.trim(), `row ${index + 1}`).not.toBe(''));
+    expect(rows(after).map((row) => row[0])).toEqual(rows(before).map((row) => row[0]));
+  });
+});
