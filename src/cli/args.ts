@@ -1,6 +1,7 @@
 // Command-line parsing. Pure: argv in, a request or a usage error out.
 import { parseDuration } from '../config/units.js';
 import { isProfileName, PROFILE_ENV, PROFILES, type ProfileName } from '../hosts/profile.js';
+import { isThemeName, THEME_NAMES, type ThemeName } from '../ui/theme.js';
 
 export type GlobalOptions = {
   config?: string;
@@ -10,6 +11,8 @@ export type GlobalOptions = {
   readOnly: boolean;
   refreshMs?: number;
   noColor: boolean;
+  /** dark, light or high-contrast (--theme). */
+  theme?: ThemeName;
   /** Where the console runs: local (on the host marked local), remote (every host over SSH), auto. */
   profile?: ProfileName;
 };
@@ -108,6 +111,12 @@ export function parseArgs(argv: readonly string[]): Request {
       case '--no-color':
         options.noColor = true;
         break;
+      case '--theme': {
+        const name = value(flag, inline);
+        if (!isThemeName(name)) throw new UsageError(`--theme: "${name}" is not a theme (use ${THEME_NAMES.join(', ')})`);
+        options.theme = name;
+        break;
+      }
       case '--refresh': {
         const text = value(flag, inline);
         const ms = parseDuration(text);
@@ -265,7 +274,10 @@ Options:
                        host over SSH: from the NAS or a laptop) or auto (by hostname and
                        address); also ${PROFILE_ENV} (default: the config's profile)
   --refresh DURATION   redraw interval, e.g. 2s or 500ms (default from config: 2s)
-  --no-color           no colour (also NO_COLOR=1); statuses are always words too
+  --theme NAME         dark (default), light (for a light background) or high-contrast;
+                       also theme: in the config; T in the console switches
+  --no-color           no colour (also NO_COLOR=1, the same thing: bold and reverse
+                       video stay); statuses are always words too
   --dry-run            runbook run: print each step's host and exact command; run nothing
   -y, --yes            runbook run: answer yes to every confirm step
   --input KEY=VALUE    runbook run: an input (repeatable); also HOMEOPS_INPUT_KEY

@@ -5,7 +5,8 @@ import { PANE_RENDERERS } from '../panes/renderers.js';
 import { App, type AppActions } from '../ui/app.js';
 import { boundRunbooks } from '../ui/commands.js';
 import { profilerFromEnv } from '../ui/profile.js';
-import { themeFromEnv } from '../ui/theme.js';
+import chalk from 'chalk';
+import { chooseTheme, type ThemeName } from '../ui/theme.js';
 import type { Runtime, Setup } from './compose.js';
 import { ConsoleController } from './controller.js';
 import { collectEveryMinute } from './memory.js';
@@ -15,7 +16,7 @@ import { enterFullScreen } from '../terminal/full-screen.js';
 import { terminalSafe } from '../terminal/terminal-safe.js';
 
 /** `notes`: things to say once in the status bar when the console has started. */
-export async function runConsole(s: Setup, runtime: Runtime, options: { noColor: boolean; notes?: readonly string[] }): Promise<number> {
+export async function runConsole(s: Setup, runtime: Runtime, options: { noColor: boolean; theme?: ThemeName | undefined; notes?: readonly string[] }): Promise<number> {
   const { monitor } = runtime;
   const env = process.env;
   const cwd = process.cwd();
@@ -46,7 +47,11 @@ export async function runConsole(s: Setup, runtime: Runtime, options: { noColor:
     await runtime.close();
     throw error;
   }
-  const theme = options.noColor ? { color: false } : themeFromEnv(env);
+  // chalk turns all styling off when it sees --no-color on the command line; the theme decides
+  // about colour here, so that --no-color and NO_COLOR look the same (reverse video and bold
+  // stay, for the selection and the status words).
+  if (chalk.level === 0 && process.stdout.isTTY && process.argv.includes('--no-color')) chalk.level = 1;
+  const theme = chooseTheme({ flag: options.theme, noColor: options.noColor, env, config: s.config.theme });
   const profiler = profilerFromEnv(env);
   const screen = enterFullScreen();
   const stopCollecting = collectEveryMinute();

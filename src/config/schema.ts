@@ -397,6 +397,8 @@ export const configSchema = z.strictObject({
     .describe('Views the number keys switch between, in order; names or files'),
   keymap: z.string().default('default').describe('A keymap name or a keymap file'),
   readOnly: z.boolean().default(false),
+  theme: z.enum(['dark', 'light', 'high-contrast']).optional()
+    .describe('dark (the default), light (for a light terminal background) or high-contrast; --theme overrides it, NO_COLOR and --no-color turn colour off'),
   profile: z.enum(['auto', 'local', 'remote']).default('auto')
     .describe('local: the console runs on the host marked local · remote: every host is reached over SSH (from the NAS or a laptop) · auto: local when this machine is the host marked local'),
   hosts: z.record(name, hostSchema),

@@ -27,7 +27,7 @@ import { formOf, INITIAL_INTERACTION, routeKey, scrollOf, type Effect, type Inte
 import { choosePlacement, usableRows, type LaidOut, type Placement, type Size } from './layout.js';
 import type { Profiler } from './profile.js';
 import { focusedPane, initialUiState, type UiState } from './state.js';
-import type { Theme } from './theme.js';
+import { nextThemeName, themeNamed, type Theme, type ThemeName } from './theme.js';
 import { lineText, textWidth, truncate } from './text.js';
 
 export type AppActions = {
@@ -35,6 +35,8 @@ export type AppActions = {
   refresh(): void;
   /** Puts the whole frame on the terminal again, and the terminal's modes (Ctrl-L). */
   redraw?(): void;
+  /** The theme was switched in the console: remember it for the next start. */
+  themeChosen?(name: ThemeName): void;
   /** The actions controller's intents; without them (the panes alone) action keys do nothing. */
   intents?: ConsoleIntents;
 };
@@ -90,7 +92,8 @@ function offerKey(keymap: Keymap, offers: readonly Offer[]): string | undefined 
   return keymap.bindings.get(`runbook:${first.runbook}`)?.[0] ?? keymap.bindings.get('offer.run')?.[0];
 }
 
-function perform(effect: Effect, actions: AppActions): void {
+function perform(effect: Effect, actions: AppActions, switchTheme: () => void): void {
+  if (effect.type === 'theme-next') return switchTheme();
   if (effect.type === 'quit') return actions.quit();
   if (effect.type === 'refresh') return actions.refresh();
   if (effect.type === 'redraw') return actions.redraw?.();
@@ -127,7 +130,9 @@ function perform(effect: Effect, actions: AppActions): void {
 }
 
 export function App(props: AppProps) {
-  const { source, config, views, keymap, theme, actions } = props;
+  const { source, config, views, keymap, actions } = props;
+  const [theme, setTheme] = useState<Theme>(props.theme);
+  const themeRef = useRef(theme);
   const consoleSource = props.console ?? STATIC_CONSOLE_STATE;
   const snapshot = useSnapshot(source);
   const cs = useConsoleState(consoleSource);
@@ -193,19 +198,34 @@ export function App(props: AppProps) {
       offer: offers[0]?.runbook ?? null,
     };
   };
+  // T: the next theme, at once. Without colour (NO_COLOR, --no-color) there is none to switch.
+  const switchTheme = useCallback(() => {
+    const intents = actions.intents;
+    const current = themeRef.current;
+    if (!current.color) {
+      intents?.notify('no colour (NO_COLOR or --no-color): there are no themes to switch', 'plain');
+      return;
+    }
+    const name = nextThemeName(current.name);
+    themeRef.current = themeNamed(name);
+    setTheme(themeRef.current);
+    actions.themeChosen?.(name);
+    const pinned = config.theme !== undefined && config.theme !== name ? ` until the next start (the config says ${config.theme})` : '';
+    intents?.notify(`theme ${name}${pinned}`, 'plain');
+  }, [actions, config.theme]);
   const onPresses = useCallback((presses: KeyPress[]) => {
     const start = stateRef.current;
     for (const press of presses) {
       const before = stateRef.current;
       const routed = routeKey(before.ui, before.ix, press, { ...contextRef.current(before.ui), console: consoleSource.current() });
       if (routed.ui !== before.ui || routed.ix !== before.ix) stateRef.current = { ui: routed.ui, ix: routed.ix };
-      for (const effect of routed.effects) perform(effect, actions);
+      for (const effect of routed.effects) perform(effect, actions, switchTheme);
       // Nothing typed after q acts on a console that is closing.
       if (routed.effects.some((e) => e.type === 'quit')) break;
     }
     // One render for the whole read.
     if (stateRef.current !== start) setState(stateRef.current);
-  }, [actions, consoleSource]);
+  }, [actions, consoleSource, switchTheme]);
   useKeyPresses(onPresses);
 
   const runbookTitles = useMemo(() => new Map(cs.catalog.map((r) => [r.id, r.title])), [cs.catalog]);

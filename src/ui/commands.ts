@@ -12,6 +12,7 @@ export const COMMANDS = {
   'focus.prev': 'Focus the previous pane',
   refresh: 'Read every source now',
   redraw: 'Draw the whole screen again (after something else wrote on it)',
+  'theme.next': 'The next theme: dark, light, high-contrast (kept for the next start)',
   'view.next': 'Switch to the next view',
   'view.auto': 'Choose the view by terminal size again',
   'view.1': 'Switch to view 1',

@@ -59,6 +59,7 @@ export type Effect =
   | { type: 'quit' }
   | { type: 'refresh' }
   | { type: 'redraw' }
+  | { type: 'theme-next' }
   | { type: 'answer'; promptId: number; answer: Answer; values?: Readonly<Record<string, string>> }
   | { type: 'load-runbooks' }
   | { type: 'run'; id: string }
@@ -372,6 +373,8 @@ export function routeKey(ui: UiState, ix: Interaction, press: KeyPress, ctx: Rou
       return same([{ type: 'quit' }]);
     case 'refresh':
       return same([{ type: 'refresh' }]);
+    case 'theme.next':
+      return same([{ type: 'theme-next' }]);
     case 'runbooks':
       return withIx({ ...ix, menu: { index: 0 } }, [{ type: 'load-runbooks' }]);
     case 'runbook.history':

@@ -76,6 +76,7 @@ export function uiReducer(state: UiState, command: Command, context: UiContext):
     case 'quit':
     case 'refresh':
     case 'redraw':
+    case 'theme.next':
       return state;
     default: {
       const match = /^view\.(\d)$/.exec(command);

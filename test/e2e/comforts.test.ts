@@ -43,4 +43,40 @@ describe.runIf(hasTmux)('comforts, in a real terminal', () => {
     rows(after).forEach((row, index) => expect(row.trim(), `row ${index + 1}`).not.toBe(''));
     expect(rows(after).map((row) => row[0])).toEqual(rows(before).map((row) => row[0]));
   });
+
+  /** The SGR attributes a screen uses, as sets of parameters ("7" reverse, "1" bold, "31" red…). */
+  const attributes = (ansi: string) => new Set([...ansi.matchAll(/\x1b\[([\d;]*)m/g)].flatMap((m) => (m[1] ?? '').split(';')).filter((p) => p !== '' && p !== '0'));
+  // 39 and 49 are the defaults, which tmux writes back between runs: not a colour.
+  const colours = (attrs: Set<string>) => [...attrs].filter((p) => /^(3[0-8]|4[0-8]|9[0-7]|10[0-7])$/.test(p));
+
+  it('--no-color and NO_COLOR=1 do the same thing: no colour, reverse video and bold kept', async () => {
+    const flag = await start(100, 30, '--demo healthy --no-color');
+    await flag.waitFor(/CPU · workstation/);
+    const byFlag = attributes(await flag.captureAnsi());
+    const env = await start(100, 30, '--demo healthy', { NO_COLOR: '1' });
+    await env.waitFor(/CPU · workstation/);
+    const byEnv = attributes(await env.captureAnsi());
+    expect(colours(byFlag)).toEqual([]);
+    expect(colours(byEnv)).toEqual([]);
+    // The status badge in reverse video, titles in bold: in both.
+    expect(byFlag.has('7')).toBe(true);
+    expect(byFlag.has('1')).toBe(true);
+    expect([...byFlag].sort()).toEqual([...byEnv].sort());
+    // And the control: in colour there are colours.
+    const coloured = await start(100, 30, '--demo healthy');
+    await coloured.waitFor(/CPU · workstation/);
+    expect(colours(attributes(await coloured.captureAnsi())).length).toBeGreaterThan(0);
+  });
+
+  it('--theme light draws no yellow, cyan or white text; T switches the theme and says so', async () => {
+    const tmux = await start(100, 30, '--demo healthy --theme light');
+    await tmux.waitFor(/CPU · workstation/);
+    const light = attributes(await tmux.captureAnsi());
+    for (const code of ['33', '36', '37', '93', '96', '97']) expect(light.has(code), code).toBe(false);
+    expect([...light].some((p) => p === '38')).toBe(true);
+    await tmux.sendKeys('T');
+    await tmux.waitFor(/theme high-contrast/);
+    const high = attributes(await tmux.captureAnsi());
+    expect([...high].some((p) => /^9[0-7]$/.test(p))).toBe(true);
+  });
 });

@@ -93,6 +93,12 @@ describe('parseArgs', () => {
     expect(usageError(['init', 'now'])).toBe('unexpected argument "now"');
   });
 
+  it('reads --theme dark, light or high-contrast', () => {
+    expect(options(parseArgs(['--theme', 'light'])).theme).toBe('light');
+    expect(options(parseArgs(['--theme=high-contrast', '--demo'])).theme).toBe('high-contrast');
+    expect(usageError(['--theme', 'solarized'])).toBe('--theme: "solarized" is not a theme (use dark, light, high-contrast)');
+  });
+
   it('refuses --json outside status', () => {
     expect(usageError(['--json'])).toBe('--json belongs to `homeops status` and `homeops drill`');
     expect(usageError(['check-config', '--json'])).toBe('--json belongs to `homeops status` and `homeops drill`');
@@ -141,7 +147,7 @@ describe('parseArgs', () => {
 
 describe('HELP', () => {
   it('mentions every option and command parseArgs accepts', () => {
-    for (const word of ['status', '--json', 'check-config', '--config', 'HOMEOPS_CONFIG', '--view', '--keymap', '--demo', '--read-only', '--refresh', '--profile', 'HOMEOPS_HOST_PROFILE', '--no-color', '--help', '--version', '-h', '-V', 'init', '--from', '--force']) {
+    for (const word of ['status', '--json', 'check-config', '--config', 'HOMEOPS_CONFIG', '--view', '--keymap', '--demo', '--read-only', '--refresh', '--profile', 'HOMEOPS_HOST_PROFILE', '--no-color', '--help', '--version', '-h', '-V', 'init', '--from', '--force', '--theme', 'high-contrast']) {
       expect(HELP, word).toContain(word);
     }
   });

@@ -1,13 +1,13 @@
 import chalk, { foregroundColorNames, type ForegroundColorName } from 'chalk';
 import { Text } from 'ink';
 import { memo } from 'react';
-import { colorOf, type Theme } from '../theme.js';
+import { boldOf, colorOf, type Theme } from '../theme.js';
 import type { Line, Segment } from '../text.js';
 
 type Style = { color: string | undefined; bold: boolean; inverse: boolean };
 
 function styleOf(segment: Segment, theme: Theme): Style {
-  return { color: colorOf(segment.tone, theme), bold: theme.color && !!segment.bold, inverse: !!segment.inverse };
+  return { color: colorOf(segment.tone, theme), bold: boldOf(segment.tone, segment.bold, theme), inverse: !!segment.inverse };
 }
 
 const FOREGROUND = new Set<string>(foregroundColorNames);
@@ -24,6 +24,7 @@ function isForeground(color: string): color is ForegroundColorName {
 export function styled(text: string, style: Style): string {
   let out = text;
   if (style.color && isForeground(style.color)) out = chalk[style.color](out);
+  else if (style.color?.startsWith('#')) out = chalk.hex(style.color)(out);
   if (style.bold) out = chalk.bold(out);
   if (style.inverse) out = chalk.inverse(out);
   return out;
