@@ -16,7 +16,10 @@ import {
   escapeView,
   INITIAL_CONTAINERS_VIEW,
   moveSelection,
+  previousSort,
+  reverseSort,
   selectedContainer,
+  type ContainerSort,
   startFilter,
   toggleDetail,
   toggleProblemsFirst,
@@ -138,6 +141,16 @@ function moveOf(command: Command | undefined, page: number): number | 'top' | 'b
   if (command === 'page.up') return -page;
   return command === undefined ? null : MOVES[command] ?? null;
 }
+
+/** The commands that pick a column directly (pressed again: the other way). */
+const SORT_COLUMNS: Partial<Record<Command, ContainerSort>> = {
+  'sort.name': 'name', 'sort.group': 'group', 'sort.state': 'state', 'sort.health': 'health',
+  'sort.cpu': 'cpu', 'sort.memory': 'memory', 'sort.restarts': 'restarts', 'sort.uptime': 'uptime',
+};
+
+/** Every command that changes the containers' order. */
+const isSortCommand = (command: Command): boolean =>
+  command === 'sort' || command === 'sort.previous' || command === 'sort.reverse' || command === 'sort.problems' || SORT_COLUMNS[command] !== undefined;
 
 const CONTAINER_ACTIONS: Partial<Record<Command, ContainerAction>> = {
   'container.restart': 'restart',
@@ -332,9 +345,13 @@ export function routeKey(ui: UiState, ix: Interaction, press: KeyPress, ctx: Rou
       return next === view ? same() : withIx({ ...ix, containers: next });
     }
     // The detail shows one container: the filter and the order of rows it hides wait until it closes.
-    if (view.detail && (command === 'filter' || command === 'sort' || command === 'sort.problems')) return same([{ type: 'notify', text: 'a container\'s detail is open: esc closes it first', tone: 'plain' }]);
+    if (view.detail && (command === 'filter' || isSortCommand(command))) return same([{ type: 'notify', text: 'a container\'s detail is open: esc closes it first', tone: 'plain' }]);
     if (command === 'filter') return withIx({ ...ix, containers: startFilter(view) });
     if (command === 'sort') return withIx({ ...ix, containers: cycleSort(view) });
+    if (command === 'sort.previous') return withIx({ ...ix, containers: previousSort(view) });
+    if (command === 'sort.reverse') return withIx({ ...ix, containers: reverseSort(view) });
+    const column = SORT_COLUMNS[command];
+    if (column) return withIx({ ...ix, containers: cycleSort(view, column) });
     if (command === 'sort.problems') return withIx({ ...ix, containers: toggleProblemsFirst(view) });
     if (command === 'select') return withIx({ ...ix, containers: toggleDetail(view) });
     if (command === 'close') {
@@ -347,7 +364,7 @@ export function routeKey(ui: UiState, ix: Interaction, press: KeyPress, ctx: Rou
       if (!target) return same([{ type: 'notify', text: 'no container selected', tone: 'warn' }]);
       return same([action ? { type: 'container', action, target } : { type: 'logs', target }]);
     }
-  } else if (CONTAINER_ACTIONS[command] || command === 'container.logs' || command === 'filter' || command === 'sort' || command === 'sort.problems') {
+  } else if (CONTAINER_ACTIONS[command] || command === 'container.logs' || command === 'filter' || isSortCommand(command)) {
     const text = ctx.focused === 'containers' ? 'no containers read yet' : 'focus the containers pane first (tab), then pick a container';
     return same([{ type: 'notify', text, tone: 'warn' }]);
   }

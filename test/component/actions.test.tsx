@@ -147,6 +147,20 @@ describe('containers', () => {
     expect(selected(app.plainFrame())).toBe('api-gateway');
     await app.press('s');
     expect(paneText(app.plainFrame(), 'Containers')).toMatch(/sort problems, group/);
+    // A column directly (C: CPU, the busiest first), again the other way; I reverses; < and > step.
+    await app.press('C');
+    expect(paneText(app.plainFrame(), 'Containers')).toMatch(/sort problems, cpu↓/);
+    expect(paneText(app.plainFrame(), 'Containers')).toMatch(/ cpu↓ /);
+    await app.press('C');
+    expect(paneText(app.plainFrame(), 'Containers')).toMatch(/sort problems, cpu↑/);
+    await app.press('I');
+    expect(paneText(app.plainFrame(), 'Containers')).toMatch(/sort problems, cpu↓/);
+    await app.press('<');
+    expect(paneText(app.plainFrame(), 'Containers')).toMatch(/sort problems, health/);
+    await app.press('>');
+    expect(paneText(app.plainFrame(), 'Containers')).toMatch(/sort problems, cpu↓/);
+    await app.press('N');
+    expect(paneText(app.plainFrame(), 'Containers')).toMatch(/sort problems, name↑/);
     // The filter: typed text, backspace, enter keeps it, escape clears it.
     await app.press('/');
     for (const key of 'postx') await app.press(key);

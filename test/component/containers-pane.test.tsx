@@ -151,6 +151,27 @@ describe('header and alerts', () => {
     expect(plainOrder.at(-1)).toBe('api-gateway');
   });
 
+  it('the sorted column is marked whichever it is: state and health on the shared status column, or their own', () => {
+    for (const sort of ['state', 'health'] as const) {
+      for (const descending of [false, true]) {
+        const view: ContainersView = { ...INITIAL_CONTAINERS_VIEW, sort, descending };
+        const arrow = descending ? '↓' : '↑';
+        // 70 columns: one status column for both.
+        const narrow = columnHeader(paneLines(dbUnhealthy, 70, 34, view));
+        expect(narrow, `${sort} at 70`).toContain(`status${arrow}`);
+        expect([...narrow.matchAll(/[↑↓]/g)]).toHaveLength(1);
+        // 118 columns: state and health apart, the one sorted by marked.
+        const wide = columnHeader(paneLines(dbUnhealthy, 118, 34, view));
+        expect(wide, `${sort} at 118`).toContain(`${sort}${arrow}`);
+        expect([...wide.matchAll(/[↑↓]/g)]).toHaveLength(1);
+      }
+    }
+    // A column not shown at this width: no column marked, the header line names the sort.
+    const restarts = paneLines(dbUnhealthy, 38, 20, { ...INITIAL_CONTAINERS_VIEW, sort: 'restarts', descending: true });
+    expect(columnHeader(restarts)).not.toMatch(/[↑↓]/);
+    expect(restarts.join('\n')).toMatch(/restarts↓|restart↓/);
+  });
+
   it('problems the window leaves out are counted in the header, with where they are', () => {
     // Name order alone (P), in a short pane: the unhealthy postgres is below the window.
     const byName: ContainersView = { ...INITIAL_CONTAINERS_VIEW, problemsFirst: false };
@@ -393,7 +414,7 @@ describe('in the console', () => {
     const plain = await renderApp({ source: source(), setup: s, columns: 200, rows: 60, theme: { color: false } });
     expect(plain.plainFrame()).toBe(coloured.plainFrame());
     expect(plain.lastFrame()).not.toMatch(/\x1b\[(3\d|9\d|38;)[\d;]*m/);
-    expect(plain.lastFrame()).toMatch(/\x1b\[7m▸api-gateway/);
+    expect(plain.lastFrame()).toMatch(/\x1b\[7m(\x1b\[1m)?▸api-gateway/);
   });
 });
 

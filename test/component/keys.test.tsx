@@ -22,12 +22,16 @@ const KEY = { tab: '\t', shiftTab: '\x1b[Z', escape: '\x1b', down: '\x1b[B', up:
 describe('help', () => {
   it.each(['default', 'vim'] as const)('? opens help listing every binding of the %s keymap', async (name) => {
     const keymap = builtinKeymap(name);
-    // 120x44: room for every fixed command and the four built-in views without scrolling.
-    const app = await renderApp({ source: source(), setup: s, columns: 120, rows: 44, keymap });
+    // 120x40: every fixed command, a page at a time (page down scrolls the help).
+    const app = await renderApp({ source: source(), setup: s, columns: 120, rows: 40, keymap });
     await app.press('?');
     const help = paneOnScreen(app.plainFrame(), 'Help · keys');
     expect(help?.heavy).toBe(true);
-    const body = help?.body ?? [];
+    const body = [...(help?.body ?? [])];
+    for (let page = 0; page < 8 && /↓\d+/.test(paneOnScreen(app.plainFrame(), 'Help · keys')?.bottom ?? ''); page++) {
+      await app.press('\x1b[6~');
+      body.push(...(paneOnScreen(app.plainFrame(), 'Help · keys')?.body ?? []));
+    }
     expect(body[0]).toMatch(new RegExp(`^keymap ${name} \\(`));
     let listed = 0;
     let expected = 0;

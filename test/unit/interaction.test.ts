@@ -126,7 +126,7 @@ describe('an open panel owns the keyboard', () => {
   ];
   const keymaps = ['default', 'vim'].map((name) => loadKeymap(name, { HOME: home, XDG_CONFIG_HOME: join(home, '.config') }, home));
   // What a panel may ask for: its own scrolling, closing, aborting, opening a run from the history, a hint.
-  const allowed = new Set(['notify', 'close-panel', 'abort', 'run-detail', 'refresh']);
+  const allowed = new Set(['notify', 'close-panel', 'abort', 'run-detail', 'refresh', 'redraw']);
 
   for (const [what, consoleState] of panels) {
     it(`${what}: no key reaches the containers pane beneath it`, () => {

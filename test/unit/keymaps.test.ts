@@ -1,3 +1,4 @@
+import { UnknownNameError } from '../../src/config/user-file-error.js';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -88,9 +89,8 @@ describe('built-in keymaps', () => {
     expect(keymap.byKey.size).toBe(all.length);
   });
 
-  it('says which keymaps exist when asked for one that does not', () => {
-    const error = errorOf('emacs');
-    expect(error.message).toBe('--keymap:1:1 no keymap "emacs" (built in: default, vim; or give a file path)');
+  it('says which keymaps exist when asked for one that does not (a usage error on the command line)', () => {
+    expect(() => load('emacs')).toThrow(new UnknownNameError('keymap', 'emacs', 'no keymap "emacs" (built in: default, vim; or give a file path)'));
   });
 });
 

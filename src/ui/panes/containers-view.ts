@@ -261,6 +261,13 @@ export function cycleSort(view: ContainersView, column?: ContainerSort): Contain
   return { ...view, sort: next, descending: SORT_DESCENDING[next] };
 }
 
+/** The column before the one sorted by, in CONTAINER_SORTS, in its own direction. */
+export function previousSort(view: ContainersView): ContainersView {
+  const index = CONTAINER_SORTS.indexOf(view.sort);
+  const previous = CONTAINER_SORTS[(index - 1 + CONTAINER_SORTS.length) % CONTAINER_SORTS.length] ?? 'name';
+  return { ...view, sort: previous, descending: SORT_DESCENDING[previous] };
+}
+
 /** Problems first, or the column's order alone. */
 export function toggleProblemsFirst(view: ContainersView): ContainersView {
   return { ...view, problemsFirst: !view.problemsFirst };

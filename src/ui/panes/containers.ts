@@ -180,6 +180,7 @@ function chooseColumns(rows: readonly ContainerRow[], width: number, ctx: TableC
   const nameMin = Math.min(nameIdeal, 14);
   const limitCtx: TableContext = { ...ctx, limit: true };
 
+  // The status column shows the state and the health together: sorting by either marks it.
   const status = mk('status', 'status', widths.status, 'left', 'health', statusWord);
   const state = mk('state', 'state', widths.state, 'left', 'state', stateWord);
   const health = mk('health', 'health', widths.health, 'left', 'health', healthWord);
@@ -220,12 +221,22 @@ function chooseColumns(rows: readonly ContainerRow[], width: number, ctx: TableC
   return [name, ...picked];
 }
 
+/**
+ * The column that shows the sort: the one sorted by, or, for state or health while the two
+ * share the status column, that column. None when the sorted column is not shown at this width
+ * (the header line above the table still names the sort).
+ */
+function sortedColumn(columns: readonly Column[], sort: ContainerSort): ColumnId | null {
+  const own = columns.find((c) => c.sort === sort && c.id !== 'status');
+  if (own) return own.id;
+  return (sort === 'state' || sort === 'health') && columns.some((c) => c.id === 'status') ? 'status' : null;
+}
+
 function headerLine(columns: readonly Column[], view: ContainersView, width: number): Line {
   const segments: Segment[] = [{ text: ' ' }];
+  const marked = sortedColumn(columns, view.sort);
   for (const [index, column] of columns.entries()) {
-    const arrow = column.sort === view.sort && (view.sort !== 'health' || column.id !== 'status' || !columns.some((c) => c.id === 'health'))
-      ? (view.descending ? '↓' : '↑')
-      : '';
+    const arrow = column.id === marked ? (view.descending ? '↓' : '↑') : '';
     const text = pad(`${column.header}${arrow}`, column.width, column.align);
     segments.push({ text: index === 0 ? text : ` ${text}`, tone: arrow ? 'accent' : 'muted', bold: arrow !== '' });
   }
@@ -316,7 +327,8 @@ function hiddenProblems(rows: readonly ContainerRow[], window: { start: number; 
   return hidden;
 }
 
-function summaryLine(reading: ContainersReading, view: ContainersView, shown: number, window: { start: number; end: number }, width: number, hidden: Hidden): Line {
+/** `marked`: a column of the table shows the sort; when none does, the sort here stays longer. */
+function summaryLine(reading: ContainersReading, view: ContainersView, shown: number, window: { start: number; end: number }, width: number, hidden: Hidden, marked = true): Line {
   const c = reading.counts;
   const left: Part[] = [
     { segments: [{ text: c.running === c.total ? `${c.total} running` : `${c.running}/${c.total} running`, bold: true }], priority: 1 },
@@ -336,7 +348,11 @@ function summaryLine(reading: ContainersReading, view: ContainersView, shown: nu
     const range = window.end - window.start === 1 ? `${window.end}` : `${window.start + 1}–${window.end}`;
     right.push({ segments: [{ text: `${range} of ${shown}`, tone: 'accent' }], priority: 4 });
   }
-  right.push({ segments: [{ text: `sort ${view.problemsFirst ? 'problems, ' : ''}${SORT_NAME[view.sort]}${view.descending ? '↓' : '↑'}`, tone: 'muted' }], priority: 5 });
+  const sorted = `${SORT_NAME[view.sort]}${view.descending ? '↓' : '↑'}`;
+  // With no column to mark, the sort is said here in short, and kept as long as the counts.
+  right.push(marked
+    ? { segments: [{ text: `sort ${view.problemsFirst ? 'problems, ' : ''}${sorted}`, tone: 'muted' }], priority: 5 }
+    : { segments: [{ text: sorted, tone: 'accent' }], priority: 1 });
   if (view.filtering || view.filter) {
     const match = view.filter ? ` ${shown}/${c.total}` : '';
     right.push({
@@ -616,7 +632,7 @@ export function containersPane(entry: PaneEntry<ContainersReading>, width: numbe
       windowShown = { start: selected, end: selected + 1 };
       body.push(detailHeading(selectedRow, ctx, width), ...fitDetail(detail, room - 1));
     }
-    lines.push(summaryLine(reading, view, count, windowShown, width, hiddenProblems(rows, windowShown)), ...body);
+    lines.push(summaryLine(reading, view, count, windowShown, width, hiddenProblems(rows, windowShown), sortedColumn(columns, view.sort) !== null), ...body);
     return { title: TITLE, lines };
   }
 
@@ -626,7 +642,7 @@ export function containersPane(entry: PaneEntry<ContainersReading>, width: numbe
   const showGroups = groups.length > 0 && room - groups.length - 1 >= Math.min(tableFull, 10 + (colHeader ? 1 : 0));
   if (showGroups) room -= groups.length + 1;
   const body = table(Math.min(room, tableFull));
-  lines.push(summaryLine(reading, view, count, windowShown, width, hiddenProblems(rows, windowShown)), ...body);
+  lines.push(summaryLine(reading, view, count, windowShown, width, hiddenProblems(rows, windowShown), sortedColumn(columns, view.sort) !== null), ...body);
   if (showGroups) lines.push([], ...groups);
   return { title: TITLE, lines };
 }
