@@ -5,7 +5,7 @@
 import type { Keymap } from '../config/keymaps.js';
 import type { PaneId } from '../monitor/snapshot.js';
 import type { ContainersReading } from '../probes/containers/types.js';
-import { runbookOf, type Command } from './commands.js';
+import { isCommand, runbookOf, type Command } from './commands.js';
 import type { KeyPress } from './key-decoder.js';
 import type { Answer, ConsoleState, ContainerAction, ContainerTarget, MessageTone, Panel, Prompt } from './console-state.js';
 import {
@@ -15,8 +15,10 @@ import {
   editFilter,
   escapeView,
   INITIAL_CONTAINERS_VIEW,
+  containerKey,
   moveSelection,
   previousSort,
+  selectedIndex,
   reverseSort,
   selectedContainer,
   type ContainerSort,
@@ -26,7 +28,7 @@ import {
   visibleContainers,
   type ContainersView,
 } from './panes/containers-view.js';
-import { closeSetDetail, INITIAL_BACKUPS_VIEW, moveSetSelection, toggleSetDetail, type BackupsView } from './panes/backups-view.js';
+import { closeSetDetail, INITIAL_BACKUPS_VIEW, moveSetSelection, selectedSetIndex, toggleSetDetail, type BackupsView } from './panes/backups-view.js';
 import { isActive } from './run-view.js';
 import { uiReducer, type UiContext, type UiState } from './state.js';
 
@@ -47,6 +49,8 @@ export type Interaction = {
   panelBack: { key: string; scroll: number } | null;
   /** The menu entry a dry run was opened from: closing the dry run goes back to the menu there. */
   menuBack: { index: number } | null;
+  /** The last click, for telling a double-click: what was clicked and when. */
+  lastClick: { key: string; at: number } | null;
 };
 
 export type FormState = { promptId: number; index: number; values: Readonly<Record<string, string>> };
@@ -56,7 +60,22 @@ export function formOf(ix: Interaction, prompt: Extract<Prompt, { kind: 'inputs'
   return ix.form?.promptId === prompt.id ? ix.form : { promptId: prompt.id, index: prompt.focus, values: prompt.values };
 }
 
-export const INITIAL_INTERACTION: Interaction = { menu: null, typed: null, form: null, containers: INITIAL_CONTAINERS_VIEW, backups: INITIAL_BACKUPS_VIEW, panelScroll: 0, panelKey: null, panelBack: null, menuBack: null };
+export const INITIAL_INTERACTION: Interaction = { menu: null, typed: null, form: null, containers: INITIAL_CONTAINERS_VIEW, backups: INITIAL_BACKUPS_VIEW, panelScroll: 0, panelKey: null, panelBack: null, menuBack: null, lastClick: null };
+
+/** Two clicks on one thing within this long are a double-click. */
+export const DOUBLE_CLICK_MS = 400;
+
+/**
+ * What is under a cell of the terminal: a pane (the content line there, and the row it shows,
+ * if any), the open panel, the help, the menu, a dialog, or nothing of interest.
+ */
+export type MouseTarget =
+  | { kind: 'pane'; pane: PaneId; row: string | null }
+  | { kind: 'panel' }
+  | { kind: 'help' }
+  | { kind: 'menu' }
+  | { kind: 'dialog' }
+  | { kind: 'none' };
 
 export type Effect =
   | { type: 'quit' }
@@ -96,6 +115,8 @@ export type RouteContext = {
   page: number;
   /** The runbook the banner offers (a trigger's), if any. */
   offer?: string | null;
+  /** What is at a cell (x, y from 1, as mouse reports count); without it the mouse does nothing. */
+  locate?: (x: number, y: number) => MouseTarget;
 };
 
 export type Routed = { ui: UiState; ix: Interaction; effects: Effect[] };
@@ -204,7 +225,63 @@ function routeForm(ui: UiState, ix: Interaction, press: KeyPress, prompt: Extrac
   return { ui, ix, effects: [] };
 }
 
+/** Lines one notch of the wheel scrolls text (a list moves its selection one row a notch). */
+const WHEEL_LINES = 3;
+
+/**
+ * The mouse: a click focuses the pane under it and selects the row there (containers, backup
+ * sets); a second click on the same row soon after opens its detail; the wheel scrolls what is
+ * under it (focusing that pane), a list by its selection. Dialogs and text prompts answer the
+ * keyboard only.
+ */
+function routeMouse(ui: UiState, ix: Interaction, press: KeyPress, ctx: RouteContext): Routed {
+  const same = (): Routed => ({ ui, ix, effects: [] });
+  const mouse = press.mouse;
+  if (!mouse || !ctx.locate || ctx.console.prompt || ix.containers.filtering) return same();
+  const target = ctx.locate(mouse.x, mouse.y);
+  if (mouse.action === 'wheel-up' || mouse.action === 'wheel-down') {
+    const command: Command = mouse.action === 'wheel-up' ? 'scroll.up' : 'scroll.down';
+    let state: Routed = { ui, ix, effects: [] };
+    let focused = ctx.focused;
+    if (target.kind === 'pane' && !ix.menu && !ctx.console.panel && !ui.help && target.pane !== ctx.focused) {
+      state = { ...state, ui: { ...ui, focus: target.pane } };
+      focused = target.pane;
+    }
+    const list = ix.menu !== null || (ctx.console.panel?.kind === 'history' && !ui.help) || (!ctx.console.panel && !ui.help && (focused === 'containers' || focused === 'backups'));
+    const steps = list ? 1 : WHEEL_LINES;
+    for (let i = 0; i < steps; i++) {
+      const next = routeKey(state.ui, state.ix, { name: undefined, text: null, command }, { ...ctx, focused });
+      state = { ui: next.ui, ix: next.ix, effects: [...state.effects, ...next.effects.filter((e) => e.type !== 'notify')] };
+    }
+    return state;
+  }
+  if (mouse.action !== 'press' || mouse.button !== 0 || target.kind !== 'pane' || ix.menu || ctx.console.panel || ui.help) return same();
+  const focusedUi = ui.focus === target.pane ? ui : { ...ui, focus: target.pane };
+  const clickKey = `${target.pane}:${target.row ?? ''}`;
+  const double = target.row !== null && ix.lastClick?.key === clickKey && mouse.at - ix.lastClick.at <= DOUBLE_CLICK_MS;
+  const lastClick = double ? null : { key: clickKey, at: mouse.at };
+  if (target.pane === 'containers' && target.row !== null && ctx.containers) {
+    const rows = visibleContainers(ctx.containers, ix.containers);
+    const index = rows.findIndex((row) => containerKey(row) === target.row);
+    if (index >= 0) {
+      let view = moveSelection(ix.containers, rows, index - selectedIndex(ix.containers, rows));
+      if (double) view = toggleDetail(view);
+      return { ui: focusedUi, ix: { ...ix, containers: view, lastClick }, effects: [] };
+    }
+  }
+  if (target.pane === 'backups' && target.row !== null && ctx.backupSets) {
+    const index = ctx.backupSets.indexOf(target.row);
+    if (index >= 0) {
+      let view = moveSetSelection(ix.backups, ctx.backupSets, index - selectedSetIndex(ix.backups, ctx.backupSets));
+      if (double) view = toggleSetDetail(view);
+      return { ui: focusedUi, ix: { ...ix, backups: view, lastClick }, effects: [] };
+    }
+  }
+  return { ui: focusedUi, ix: { ...ix, lastClick }, effects: [] };
+}
+
 export function routeKey(ui: UiState, ix: Interaction, press: KeyPress, ctx: RouteContext): Routed {
+  if (press.name === 'mouse') return routeMouse(ui, ix, press, ctx);
   const same = (effects: Effect[] = []): Routed => ({ ui, ix, effects });
   const withIx = (next: Interaction, effects: Effect[] = []): Routed => ({ ui, ix: next, effects });
   const { console: cs } = ctx;
@@ -219,7 +296,7 @@ export function routeKey(ui: UiState, ix: Interaction, press: KeyPress, ctx: Rou
     }
     return same([{ type: 'quit' }]);
   }
-  const command = press.name === undefined ? undefined : ctx.keymap.byKey.get(press.name);
+  const command = press.command !== undefined && isCommand(press.command) ? press.command : press.name === undefined ? undefined : ctx.keymap.byKey.get(press.name);
   // A redraw is for the terminal, not for what is on it: it works over everything.
   if (command === 'redraw') return same([{ type: 'redraw' }]);
 

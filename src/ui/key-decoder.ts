@@ -8,13 +8,57 @@
 // pasted (bracketed paste, DECSET 2004) is one press with `paste` set: it types into a text field
 // and never runs a command.
 
+/**
+ * A mouse report (SGR, DECSET 1006): a button pressed or released, a drag with a button held,
+ * or the wheel; x and y count cells from 1 at the top left, as the terminal does.
+ */
+export type MouseEvent = {
+  action: 'press' | 'release' | 'drag' | 'wheel-up' | 'wheel-down';
+  /** 0 left, 1 middle, 2 right; null for the wheel or a release some terminals leave unnamed. */
+  button: 0 | 1 | 2 | null;
+  x: number;
+  y: number;
+  shift: boolean;
+  meta: boolean;
+  ctrl: boolean;
+};
+
 /** A key press: its name as keymaps write it, and the text it types (for text fields). */
 export type KeyPress = {
   name: string | undefined;
   text: string | null;
   /** Pasted text: it types into a text field and never acts as a command key. */
   paste?: true;
+  /** A mouse report (name 'mouse'); `at`: when it was read, for double-clicks. */
+  mouse?: MouseEvent & { at: number };
+  /** A command the mouse stands for (the wheel scrolls), whatever key the keymap gives it. */
+  command?: string;
 };
+
+const SGR_MOUSE = /^\x1b\[<(\d{1,4});(\d{1,5});(\d{1,5})([Mm])$/;
+
+/** An SGR mouse report (ESC [ < b ; x ; y M|m), or null when the sequence is not one. */
+export function parseMouse(seq: string): MouseEvent | null {
+  const match = SGR_MOUSE.exec(seq);
+  if (!match) return null;
+  const code = Number(match[1]);
+  const x = Number(match[2]);
+  const y = Number(match[3]);
+  if (x < 1 || y < 1) return null;
+  const mods = { shift: (code & 4) !== 0, meta: (code & 8) !== 0, ctrl: (code & 16) !== 0 };
+  const low = code & 3;
+  if (code & 64) {
+    // The wheel: 64 up, 65 down (66, 67: sideways, not used).
+    if (low > 1) return null;
+    return { action: low === 0 ? 'wheel-up' : 'wheel-down', button: null, x, y, ...mods };
+  }
+  if (code & 128) return null;
+  const button = low === 3 ? null : (low as 0 | 1 | 2);
+  if (match[4] === 'm') return { action: 'release', button, x, y, ...mods };
+  if (code & 32) return { action: 'drag', button, x, y, ...mods };
+  // Button 3 in a press is the release of the X10 protocol, which SGR does not send.
+  return button === null ? { action: 'release', button, x, y, ...mods } : { action: 'press', button, x, y, ...mods };
+}
 
 const PASTE_START = '\x1b[200~';
 const PASTE_END = '\x1b[201~';
@@ -130,7 +174,8 @@ export function createKeyDecoder(): KeyDecoder {
       }
       if (event === PASTE_END) return out;
       if (event.startsWith('\x1b')) {
-        out.push(escapePress(event));
+        const mouse = event.startsWith('\x1b[<') ? parseMouse(event) : null;
+        out.push(mouse ? { name: 'mouse', text: null, mouse: { ...mouse, at: now } } : escapePress(event));
         return out;
       }
       for (const ch of event) {

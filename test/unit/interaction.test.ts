@@ -203,3 +203,70 @@ describe('deliberate aborts', () => {
     }
   });
 });
+
+describe('the mouse', () => {
+  const rows = ['api-gateway', 'nginx', 'postgres'].map((name) => containerRow(name));
+  const reading = readingOf(rows);
+  const keyOf = (name: string) => `workstation/${name}`;
+  /** A screen where line 10 of the containers pane shows `nginx`, 11 `postgres`, and the CPU pane is above. */
+  const locate: NonNullable<RouteContext['locate']> = (_x, y) => {
+    if (y < 5) return { kind: 'pane', pane: 'cpu', row: null };
+    if (y === 10) return { kind: 'pane', pane: 'containers', row: keyOf('nginx') };
+    if (y === 11) return { kind: 'pane', pane: 'containers', row: keyOf('postgres') };
+    return { kind: 'pane', pane: 'containers', row: null };
+  };
+  const ctx = (console: Partial<ConsoleState> = {}): RouteContext => ({ ...context(console, 'cpu'), containers: reading, locate });
+  const mouse = (action: 'press' | 'release' | 'wheel-up' | 'wheel-down', y: number, at: number): KeyPress => ({
+    name: 'mouse', text: null, mouse: { action, button: action === 'press' || action === 'release' ? 0 : null, x: 5, y, shift: false, meta: false, ctrl: false, at },
+  });
+  function route(presses: KeyPress[], context: RouteContext, start: { ui?: UiState; ix?: Interaction } = {}) {
+    let ui = start.ui ?? initialUiState('auto');
+    let ix = start.ix ?? INITIAL_INTERACTION;
+    const effects = [];
+    for (const p of presses) {
+      const routed = routeKey(ui, ix, p, context);
+      ui = routed.ui;
+      ix = routed.ix;
+      effects.push(...routed.effects);
+    }
+    return { ui, ix, effects };
+  }
+
+  it('a click focuses the pane under it and selects the row there', () => {
+    const routed = route([mouse('press', 11, 0), mouse('release', 11, 50)], ctx());
+    expect(routed.ui.focus).toBe('containers');
+    expect(routed.ix.containers.selected).toBe(keyOf('postgres'));
+    expect(routed.ix.containers.detail).toBe(false);
+    expect(routed.effects).toEqual([]);
+  });
+
+  it('a double-click opens the row\'s detail; two clicks far apart, or on two rows, do not', () => {
+    expect(route([mouse('press', 10, 0), mouse('press', 10, 300)], ctx()).ix.containers.detail).toBe(true);
+    expect(route([mouse('press', 10, 0), mouse('press', 10, 1_000)], ctx()).ix.containers.detail).toBe(false);
+    expect(route([mouse('press', 10, 0), mouse('press', 11, 100)], ctx()).ix.containers.detail).toBe(false);
+  });
+
+  it('the wheel scrolls the pane under it, and moves a list\'s selection a row a notch', () => {
+    // The CPU pane has the focus already (the first pane): the wheel scrolls it three lines.
+    const text = route([mouse('wheel-down', 2, 0)], ctx());
+    expect(text.ui.scroll.cpu).toBe(3);
+    // Over the containers pane, from the CPU pane: the focus moves there first.
+    const list = route([mouse('wheel-down', 12, 0), mouse('wheel-down', 12, 10)], ctx());
+    expect(list.ui.focus).toBe('containers');
+    expect(list.ix.containers.selected).not.toBeNull();
+    expect(list.ix.containers.selected).not.toBe(keyOf('api-gateway'));
+  });
+
+  it('a dialog answers the keyboard only: a click beneath it changes nothing', () => {
+    const routed = route([mouse('press', 10, 0), mouse('press', 10, 100)], ctx({ prompt: confirm }));
+    expect(routed.ui.focus).toBeNull();
+    expect(routed.ix).toEqual(INITIAL_INTERACTION);
+    expect(routed.effects).toEqual([]);
+  });
+
+  it('without a way to tell what is where (no mouse), a report does nothing', () => {
+    const routed = route([mouse('press', 10, 0)], { ...ctx(), locate: undefined });
+    expect(routed.ui).toEqual(initialUiState('auto'));
+    expect(routed.ix).toEqual(INITIAL_INTERACTION);
+  });
+});

@@ -1,7 +1,7 @@
 // What the terminal sends, as key presses (src/ui/key-decoder.ts): every key of a read in order,
 // escape sequences named as keymap files write them, bracketed paste as text only. Pure.
 import { describe, expect, it } from 'vitest';
-import { createKeyDecoder, PASTE_IDLE_MS, pastedText, type KeyPress } from '../../src/ui/key-decoder.js';
+import { createKeyDecoder, parseMouse, PASTE_IDLE_MS, pastedText, type KeyPress } from '../../src/ui/key-decoder.js';
 import { normaliseKey } from '../../src/ui/keys.js';
 
 /** The names of the presses that a sequence of Ink input events decodes to. */
@@ -81,5 +81,32 @@ describe('bracketed paste', () => {
 
   it('pasted text loses line breaks, controls and escape sequences', () => {
     expect(pastedText('a\r\nb\nc\x1b]0;x\x07d\x1b[31me\x00')).toBe('a b cde');
+  });
+});
+
+describe('mouse reports (SGR, DECSET 1006)', () => {
+  it('decodes a left click, a release, the wheel and modifiers, with cells counted from 1', () => {
+    expect(parseMouse('\x1b[<0;12;5M')).toEqual({ action: 'press', button: 0, x: 12, y: 5, shift: false, meta: false, ctrl: false });
+    expect(parseMouse('\x1b[<0;12;5m')?.action).toBe('release');
+    expect(parseMouse('\x1b[<64;3;4M')).toMatchObject({ action: 'wheel-up', button: null, x: 3, y: 4 });
+    expect(parseMouse('\x1b[<65;3;4M')?.action).toBe('wheel-down');
+    expect(parseMouse('\x1b[<2;1;1M')?.button).toBe(2);
+    expect(parseMouse('\x1b[<32;7;7M')?.action).toBe('drag');
+    expect(parseMouse('\x1b[<16;1;1M')).toMatchObject({ ctrl: true, shift: false });
+  });
+
+  it('refuses what is not a report: sideways wheel, cell 0, the old X10 form, junk', () => {
+    expect(parseMouse('\x1b[<66;1;1M')).toBeNull();
+    expect(parseMouse('\x1b[<0;0;1M')).toBeNull();
+    expect(parseMouse('\x1b[M !!')).toBeNull();
+    expect(parseMouse('\x1b[<0;1M')).toBeNull();
+  });
+
+  it('a report in a read is one press named mouse, with the time it was read, between the keys around it', () => {
+    const decoder = createKeyDecoder();
+    const presses = decoder.push('a', 100).concat(decoder.push('\x1b[<0;10;3M', 100), decoder.push('b', 100));
+    expect(presses.map((p) => p.name)).toEqual(['a', 'mouse', 'b']);
+    expect(presses[1]?.mouse).toMatchObject({ action: 'press', x: 10, y: 3, at: 100 });
+    expect(presses[1]?.text).toBeNull();
   });
 });

@@ -280,15 +280,20 @@ export function backupsPane(entry: PaneEntry<BackupsReading>, width: number, hei
   }
   const labelWidth = Math.max(LABEL_WIDTH, nameWidth + 2);
   const selected = view ? sets[selectedSetIndex(view, sets.map((s) => s.name))] ?? null : null;
+  const rows = new Map<number, string>();
+  const pushSet = (set: BackupSetReading) => {
+    rows.set(lines.length, set.name);
+    lines.push(setLine(set, layout, set === selected));
+  };
   if (selected && view?.detail) {
     // The full detail below the list, or, where both do not fit, below the selected set alone.
     const full = detailLines(selected, width, shownAt, labelWidth, true);
     const list = lines.length + sets.length + full.length <= height ? sets : [selected];
-    for (const set of list) lines.push(setLine(set, layout, set === selected));
+    for (const set of list) pushSet(set);
     lines.push(...full);
-    return { title: titleOf(sets), lines };
+    return { title: titleOf(sets), lines, rows };
   }
-  for (const set of sets) lines.push(setLine(set, layout, set === selected));
+  for (const set of sets) pushSet(set);
   // Details as height allows: the selected set's first, then sets that need attention, each
   // block whole or not at all.
   const rest = sets.filter((s) => s !== selected);
@@ -307,5 +312,5 @@ export function backupsPane(entry: PaneEntry<BackupsReading>, width: number, hei
   if (selected && !selectedShown && lines.length < height) {
     lines.push([{ text: `enter: ${selected.name} in detail`, tone: 'muted' }]);
   }
-  return { title: titleOf(sets), lines };
+  return { title: titleOf(sets), lines, rows };
 }

@@ -4,7 +4,11 @@ import type { PaneEntry } from '../../monitor/snapshot.js';
 import { STATUS_SYMBOL, STATUS_WORD } from '../theme.js';
 import { bar, textWidth, wrapText, type Line, type Tone } from '../text.js';
 
-export type PaneContent = { title: string; lines: Line[] };
+/**
+ * A pane's title and lines. `rows`: which line shows which selectable row (a container's key,
+ * a backup set's name), for a click or the wheel.
+ */
+export type PaneContent = { title: string; lines: Line[]; rows?: ReadonlyMap<number, string> };
 
 /** A labelled message, wrapped to the width with the continuation lines indented. */
 export function labelled(label: string, message: string, tone: Tone, width: number): Line[] {

@@ -12,7 +12,7 @@ import { groupTone, STATUS_SYMBOL, STATUS_WORD } from '../theme.js';
 import { terminalSafe } from '../../terminal/terminal-safe.js';
 import { pad, textWidth, truncate, truncateWords, type Line, type Segment, type Tone } from '../text.js';
 import { labelled, stateLines, toneFor, type PaneContent } from './common.js';
-import { INITIAL_CONTAINERS_VIEW, selectedIndex, visibleContainers, type ContainerSort, type ContainersView } from './containers-view.js';
+import { containerKey, INITIAL_CONTAINERS_VIEW, selectedIndex, visibleContainers, type ContainerSort, type ContainersView } from './containers-view.js';
 
 const TITLE = 'Containers';
 
@@ -605,6 +605,8 @@ export function containersPane(entry: PaneEntry<ContainersReading>, width: numbe
   const lines: Line[] = [...alerts];
   const columns = count > 0 ? chooseColumns(rows, width, ctx) : [];
   let windowShown = { start: 0, end: count };
+  // Which line of the table holds which container, counted from the table's first line.
+  let tableRows: (string | null)[] = [];
   const table = (fit: number): Line[] => {
     if (count === 0) return [emptyLine(reading, view, width)];
     const headed = colHeader && fit >= 2;
@@ -612,12 +614,24 @@ export function containersPane(entry: PaneEntry<ContainersReading>, width: numbe
     const start = windowStart(count, selected, slots);
     const end = Math.min(count, start + slots);
     const out: Line[] = headed ? [headerLine(columns, view, width)] : [];
+    tableRows = headed ? [null] : [];
     for (let i = start; i < end; i++) {
       const row = rows[i];
-      if (row) out.push(rowLine(row, columns, i === selected, width));
+      if (row) {
+        out.push(rowLine(row, columns, i === selected, width));
+        tableRows.push(containerKey(row));
+      }
     }
     windowShown = { start, end };
     return out;
+  };
+  /** The rows map once the table's first line is at `offset` of the pane's lines. */
+  const rowsAt = (offset: number): Map<number, string> => {
+    const map = new Map<number, string>();
+    tableRows.forEach((key, index) => {
+      if (key !== null) map.set(offset + index, key);
+    });
+    return map;
   };
 
   if (detail && selectedRow) {
@@ -630,10 +644,11 @@ export function containersPane(entry: PaneEntry<ContainersReading>, width: numbe
     } else {
       // Not enough room for both: the detail replaces the table.
       windowShown = { start: selected, end: selected + 1 };
+      tableRows = [];
       body.push(detailHeading(selectedRow, ctx, width), ...fitDetail(detail, room - 1));
     }
     lines.push(summaryLine(reading, view, count, windowShown, width, hiddenProblems(rows, windowShown), sortedColumn(columns, view.sort) !== null), ...body);
-    return { title: TITLE, lines };
+    return { title: TITLE, lines, rows: rowsAt(lines.length - body.length) };
   }
 
   // The groups against the plan, when the table keeps enough rows beside them.
@@ -643,6 +658,7 @@ export function containersPane(entry: PaneEntry<ContainersReading>, width: numbe
   if (showGroups) room -= groups.length + 1;
   const body = table(Math.min(room, tableFull));
   lines.push(summaryLine(reading, view, count, windowShown, width, hiddenProblems(rows, windowShown), sortedColumn(columns, view.sort) !== null), ...body);
+  const tableAt = lines.length - body.length;
   if (showGroups) lines.push([], ...groups);
-  return { title: TITLE, lines };
+  return { title: TITLE, lines, rows: rowsAt(tableAt) };
 }
