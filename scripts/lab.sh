@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The lab estate: the reference estate (src/config/default.yaml) rebuilt on this machine's loopback, so that
+# The lab estate: the reference estate (examples/estate.yaml) rebuilt on this machine's loopback, so that
 # the built-in runbooks run for real and backups are restored to prove them (docs/runbooks.md,
 # "Drills"). What it is made of:
 #

@@ -167,10 +167,10 @@ describe('the real gpuReader over the replaying host', () => {
     expect(calls).toHaveLength(2);
   });
 
-  it('uses the instantaneous draw on driver 595', async () => {
+  it('shows power.draw on driver 595, the figure nvidia-smi itself shows, not the instant reading', async () => {
     const raw = await gpuReader(replay('rtx4080-595'), config)(never);
     expect(raw.fields).toEqual(EXTENDED_GPU_FIELDS);
-    expect(parseGpu(raw).gpus[0]).toMatchObject({ utilizationPercent: 63, powerDrawW: 236.9, memoryUsedMiB: 9871 });
+    expect(parseGpu(raw).gpus[0]).toMatchObject({ utilizationPercent: 63, powerDrawW: 212.37, memoryUsedMiB: 9871 });
   });
 
   it('reads both GPUs and their processes, names with ", " included', async () => {

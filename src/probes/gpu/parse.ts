@@ -101,7 +101,6 @@ export function parseGpuCsv(csv: string, fields: readonly string[]): Gpu[] {
       memoryUsedMiB: number(get('memory.used')),
       memoryTotalMiB: number(get('memory.total')),
       temperatureC: number(get('temperature.gpu')),
-      // The instantaneous reading, where the driver has it, is what a live pane should show.
       // power.draw is the figure nvidia-smi itself shows (on Ampere and newer the one-second
       // average); the instant reading jumps from poll to poll.
       powerDrawW: number(get('power.draw')) ?? number(get('power.draw.instant')),
