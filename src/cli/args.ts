@@ -11,6 +11,8 @@ export type GlobalOptions = {
   readOnly: boolean;
   refreshMs?: number;
   noColor: boolean;
+  /** --no-mouse: the terminal keeps the mouse (its own selection); the console takes no clicks. */
+  noMouse?: true;
   /** dark, light or high-contrast (--theme). */
   theme?: ThemeName;
   /** Where the console runs: local (on the host marked local), remote (every host over SSH), auto. */
@@ -110,6 +112,9 @@ export function parseArgs(argv: readonly string[]): Request {
       }
       case '--no-color':
         options.noColor = true;
+        break;
+      case '--no-mouse':
+        options.noMouse = true;
         break;
       case '--theme': {
         const name = value(flag, inline);
@@ -278,6 +283,8 @@ Options:
                        also theme: in the config; T in the console switches
   --no-color           no colour (also NO_COLOR=1, the same thing: bold and reverse
                        video stay); statuses are always words too
+  --no-mouse           the console takes no clicks or wheel (also mouse: false in the
+                       config); the terminal selects text with the mouse as usual
   --dry-run            runbook run: print each step's host and exact command; run nothing
   -y, --yes            runbook run: answer yes to every confirm step
   --input KEY=VALUE    runbook run: an input (repeatable); also HOMEOPS_INPUT_KEY

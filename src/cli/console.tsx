@@ -16,7 +16,7 @@ import { enterFullScreen } from '../terminal/full-screen.js';
 import { terminalSafe } from '../terminal/terminal-safe.js';
 
 /** `notes`: things to say once in the status bar when the console has started. */
-export async function runConsole(s: Setup, runtime: Runtime, options: { noColor: boolean; theme?: ThemeName | undefined; notes?: readonly string[] }): Promise<number> {
+export async function runConsole(s: Setup, runtime: Runtime, options: { noColor: boolean; noMouse?: boolean | undefined; theme?: ThemeName | undefined; notes?: readonly string[] }): Promise<number> {
   const { monitor } = runtime;
   const env = process.env;
   const cwd = process.cwd();
@@ -53,7 +53,10 @@ export async function runConsole(s: Setup, runtime: Runtime, options: { noColor:
   if (chalk.level === 0 && process.stdout.isTTY && process.argv.includes('--no-color')) chalk.level = 1;
   const theme = chooseTheme({ flag: options.theme, noColor: options.noColor, env, config: s.config.theme });
   const profiler = profilerFromEnv(env);
-  const screen = enterFullScreen();
+  // The mouse is the console's unless --no-mouse or the config says not (then the terminal
+  // selects text with it as usual; with it on, shift+drag selects in most terminals).
+  const mouse = options.noMouse !== true && s.config.mouse;
+  const screen = enterFullScreen(1, { mouse });
   const stopCollecting = collectEveryMinute();
   const frames = new FrameStream(process.stdout);
   let exitCode = 0;
@@ -115,6 +118,7 @@ export async function runConsole(s: Setup, runtime: Runtime, options: { noColor:
       profiler={profiler}
       actions={actions}
       console={controller}
+      mouse={mouse}
     />,
     {
       // Ink renders whole frames into the FrameStream, which puts only changed rows on screen.

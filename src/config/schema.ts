@@ -399,6 +399,8 @@ export const configSchema = z.strictObject({
   readOnly: z.boolean().default(false),
   theme: z.enum(['dark', 'light', 'high-contrast']).optional()
     .describe('dark (the default), light (for a light terminal background) or high-contrast; --theme overrides it, NO_COLOR and --no-color turn colour off'),
+  mouse: z.boolean().default(true)
+    .describe('Clicks and the wheel in the console (a click selects, a double-click opens, the wheel scrolls); false leaves the mouse to the terminal, as --no-mouse does'),
   profile: z.enum(['auto', 'local', 'remote']).default('auto')
     .describe('local: the console runs on the host marked local · remote: every host is reached over SSH (from the NAS or a laptop) · auto: local when this machine is the host marked local'),
   hosts: z.record(name, hostSchema),

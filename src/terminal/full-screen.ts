@@ -1,13 +1,20 @@
 // The terminal while the console runs: alternate screen, no auto-wrap, hidden cursor, bracketed
-// paste (pasted text arrives marked, so that it types into a field and never runs commands); and
+// paste (pasted text arrives marked, so that it types into a field and never runs commands), mouse
+// reports unless turned off; and
 // the way back on every exit (q, Ctrl-C, SIGTERM, SIGHUP, an uncaught error, process exit).
 import { writeSync } from 'node:fs';
 import { terminalSafe } from './terminal-safe.js';
 
 /** The modes the console runs in, besides the alternate screen: no auto-wrap, no cursor, bracketed paste. */
 const MODES = '\x1b[?7l\x1b[?25l\x1b[?2004h';
-const ENTER = `\x1b[?1049h${MODES}\x1b[H\x1b[2J`;
-const LEAVE = '\x1b[?2004l\x1b[?7h\x1b[?25h\x1b[?1049l';
+/**
+ * Mouse reports: presses, releases and the wheel (1000), in the SGR form (1006), which has no
+ * limit on the column and ends each report unambiguously. Not 1002/1003: drags and motion are
+ * not used, and every motion report would be a read.
+ */
+const MOUSE = '\x1b[?1000h\x1b[?1006h';
+/** Mouse reports off whether they were on or not: a terminal left reporting clicks types junk into the shell. */
+const LEAVE = '\x1b[?1006l\x1b[?1000l\x1b[?2004l\x1b[?7h\x1b[?25h\x1b[?1049l';
 
 export type TerminalGuard = {
   restore(): void;
@@ -52,9 +59,10 @@ function holdStderr(): () => void {
   };
 }
 
-export function enterFullScreen(fd = 1): TerminalGuard {
+export function enterFullScreen(fd = 1, options: { mouse?: boolean } = {}): TerminalGuard {
   let active = true;
-  writeSync(fd, ENTER);
+  const modes = options.mouse ? `${MODES}${MOUSE}` : MODES;
+  writeSync(fd, `\x1b[?1049h${modes}\x1b[H\x1b[2J`);
   const release = holdStderr();
   const restore = () => {
     if (!active) return;
@@ -71,7 +79,7 @@ export function enterFullScreen(fd = 1): TerminalGuard {
   const reassert = () => {
     if (!active) return;
     try {
-      writeSync(fd, MODES);
+      writeSync(fd, modes);
     } catch {
       // the terminal is gone
     }

@@ -7,7 +7,7 @@ import type { Keymap } from '../config/keymaps.js';
 import { clockOf, windowAt } from '../config/maintenance.js';
 import type { Config } from '../config/schema.js';
 import type { View } from '../config/views.js';
-import type { Offer, PaneId, Snapshot } from '../monitor/snapshot.js';
+import type { Offer, PaneEntry, PaneId, Snapshot } from '../monitor/snapshot.js';
 import { dialogLines } from './components/dialog.js';
 import { HelpView } from './components/help.js';
 import { centre, Overlay, type Placed } from './components/overlay.js';
@@ -24,6 +24,7 @@ import { useSnapshot, type SnapshotSource } from './hooks/use-snapshot.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { useKeyPresses } from './hooks/use-key-presses.js';
 import { formOf, INITIAL_INTERACTION, routeKey, scrollOf, type Effect, type Interaction, type KeyPress, type RouteContext } from './interaction.js';
+import { targetAt } from './mouse-target.js';
 import { choosePlacement, usableRows, type LaidOut, type Placement, type Size } from './layout.js';
 import type { Profiler } from './profile.js';
 import { focusedPane, initialUiState, type UiState } from './state.js';
@@ -56,6 +57,8 @@ export type AppProps = {
   /** What the actions controller publishes (runs, dialogs, messages, logs). */
   console?: ConsoleStateSource;
   profiler?: Profiler | null;
+  /** The terminal sends mouse reports (on unless --no-mouse or mouse: false): clicks and the wheel act. */
+  mouse?: boolean;
 };
 
 type State = { ui: UiState; ix: Interaction };
@@ -196,6 +199,27 @@ export function App(props: AppProps) {
       backupSets: backupNames,
       page: Math.max(1, (split.panelHeight || areaHeight) - 6),
       offer: offers[0]?.runbook ?? null,
+      locate: props.mouse
+        ? (x, y) => {
+            // What is where as this frame drew it; the rows of a pane as its content has them now.
+            const newest = stateRef.current;
+            return targetAt({
+              areaHeight: full.kind === 'too-small' && !hasPanel ? 0 : areaHeight,
+              help: now.help,
+              dialog: consoleSource.current().prompt !== null,
+              menu: newest.ix.menu !== null,
+              panelHeight: panel ? split.panelHeight : 0,
+              panes: now.view === ui.view && placement ? placement.panes : [],
+              scrollOf: (pane) => now.scroll[pane] ?? 0,
+              contentOf: (pane, inner, innerHeight) => {
+                const kind = props.panes[pane];
+                const view = kind.view({ snapshot, ix: newest.ix, focused: focusedPane(now, ids) === pane });
+                const content = kind.render(snapshot.panes[pane] as PaneEntry<never>, { width: inner, height: innerHeight, config, host: snapshot.host }, view);
+                return { count: content.lines.length, rows: content.rows };
+              },
+            }, x, y);
+          }
+        : undefined,
     };
   };
   // T: the next theme, at once. Without colour (NO_COLOR, --no-color) there is none to switch.

@@ -1,6 +1,7 @@
 // The comforts a user of k9s, lazydocker or htop reaches for, in a real terminal: the built
 // console in tmux.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -78,5 +79,65 @@ describe.runIf(hasTmux)('comforts, in a real terminal', () => {
     await tmux.waitFor(/theme high-contrast/);
     const high = attributes(await tmux.captureAnsi());
     expect([...high].some((p) => /^9[0-7]$/.test(p))).toBe(true);
+  });
+
+  /** Bytes as tmux send-keys -H takes them. */
+  const hex = (text: string) => [...Buffer.from(text, 'utf8')].map((b) => b.toString(16).padStart(2, '0'));
+  /** A left click (press and release) at a cell counted from 1, as a terminal reports it. */
+  const click = (x: number, y: number) => [...hex(`\x1b[<0;${x};${y}M`), ...hex(`\x1b[<0;${x};${y}m`)];
+  const rowOf = (screen: string, pattern: RegExp) => screen.split('\n').findIndex((line) => pattern.test(line)) + 1;
+  const mouseModes = async (tmux: TmuxSession) => (await tmux.display('#{mouse_any_flag} #{mouse_sgr_flag}')).trim();
+
+  it('inside tmux with the mouse on: a click focuses the containers pane and selects the row, a double-click opens it, the wheel scrolls', async () => {
+    // The console runs in a tmux of its own with `mouse on`, inside the harness's pane: the
+    // clicks are read by that tmux from its terminal and passed on as tmux passes them.
+    const conf = join(home, 'inner-tmux.conf');
+    writeFileSync(conf, 'set -g mouse on\nset -g status off\n');
+    const socket = join(home, 'inner.sock');
+    const outer = await TmuxSession.start({
+      cols: 120, rows: 40, env, cwd: root,
+      command: `tmux -S ${socket} -f ${conf} new-session -x 120 -y 40 'node ${cli} --demo healthy'`,
+    });
+    sessions.push(outer);
+    try {
+      const first = await outer.waitFor(/│ nginx /, 10_000);
+      const y = rowOf(first, /│ nginx /);
+      await outer.tmux('send-keys', '-t', outer.tmuxTarget(), '-H', ...click(5, y));
+      const focused = await outer.waitFor((screen) => /┃▸nginx /.test(screen));
+      expect(focused).toMatch(/┏━ ▸ Containers/);
+      // Two clicks on the same row, quickly: the detail.
+      const at = rowOf(focused, /┃▸nginx /);
+      await outer.tmux('send-keys', '-t', outer.tmuxTarget(), '-H', ...click(5, at), ...click(5, at));
+      await outer.waitFor(/image +nginx:/);
+      // The wheel over the CPU pane gives it the focus (and scrolls it).
+      await outer.tmux('send-keys', '-t', outer.tmuxTarget(), '-H', ...hex('\x1b[<65;5;5M'));
+      await outer.waitFor(/┏━ ▸ CPU/);
+    } finally {
+      await outer.tmux('send-keys', '-t', outer.tmuxTarget(), 'q');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // The inner tmux ends with the console; if the test failed first, it is stopped here.
+      spawnSync('tmux', ['-S', socket, 'kill-server'], { stdio: 'ignore', timeout: 2_000 });
+      rmSync(socket, { force: true });
+    }
+  });
+
+  it('the terminal is given its mouse back at exit and after a crash; --no-mouse never takes it', async () => {
+    const tmux = await start(100, 30, '--demo healthy');
+    expect(await mouseModes(tmux)).toBe('1 1');
+    await tmux.sendKeys('q');
+    await tmux.waitForExit();
+    expect(await mouseModes(tmux)).toBe('0 0');
+
+    const crashing = await start(100, 30, '--demo healthy', { HOMEOPS_TEST_CRASH_MS: '1500' });
+    expect(await mouseModes(crashing)).toBe('1 1');
+    expect(await crashing.waitForExit(10_000)).toBe(70);
+    expect(await mouseModes(crashing)).toBe('0 0');
+
+    const off = await start(100, 30, '--demo healthy --no-mouse');
+    expect(await mouseModes(off)).toBe('0 0');
+    const config = join(home, 'no-mouse.yaml');
+    writeFileSync(config, `${readFileSync(join(root, 'examples', 'estate.yaml'), 'utf8')}\nmouse: false\n`);
+    const byConfig = await start(100, 30, `--demo healthy --config ${config}`);
+    expect(await mouseModes(byConfig)).toBe('0 0');
   });
 });

@@ -93,6 +93,11 @@ describe('parseArgs', () => {
     expect(usageError(['init', 'now'])).toBe('unexpected argument "now"');
   });
 
+  it('reads --no-mouse', () => {
+    expect(options(parseArgs(['--no-mouse'])).noMouse).toBe(true);
+    expect(options(parseArgs(['--demo'])).noMouse).toBeUndefined();
+  });
+
   it('reads --theme dark, light or high-contrast', () => {
     expect(options(parseArgs(['--theme', 'light'])).theme).toBe('light');
     expect(options(parseArgs(['--theme=high-contrast', '--demo'])).theme).toBe('high-contrast');
@@ -147,7 +152,7 @@ describe('parseArgs', () => {
 
 describe('HELP', () => {
   it('mentions every option and command parseArgs accepts', () => {
-    for (const word of ['status', '--json', 'check-config', '--config', 'HOMEOPS_CONFIG', '--view', '--keymap', '--demo', '--read-only', '--refresh', '--profile', 'HOMEOPS_HOST_PROFILE', '--no-color', '--help', '--version', '-h', '-V', 'init', '--from', '--force', '--theme', 'high-contrast']) {
+    for (const word of ['status', '--json', 'check-config', '--config', 'HOMEOPS_CONFIG', '--view', '--keymap', '--demo', '--read-only', '--refresh', '--profile', 'HOMEOPS_HOST_PROFILE', '--no-color', '--help', '--version', '-h', '-V', 'init', '--from', '--force', '--theme', 'high-contrast', '--no-mouse']) {
       expect(HELP, word).toContain(word);
     }
   });
