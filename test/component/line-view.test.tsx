@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LinesText, LineView, lineString, sameLine } from '../../src/ui/components/lines.js';
 import { fitLine } from '../../src/ui/text.js';
 import { painted } from '../helpers/vt.js';
-import { colorOf, type Theme } from '../../src/ui/theme.js';
+import { boldOf, colorOf, type Theme } from '../../src/ui/theme.js';
 import type { Line } from '../../src/ui/text.js';
 
 class Sink extends EventEmitter {
@@ -38,7 +38,7 @@ function Nested({ line, theme }: { line: Line; theme: Theme }) {
   return (
     <Text wrap="truncate">
       {line.filter((s) => s.text).map((s, index) => (
-        <Text key={index} color={colorOf(s.tone, theme)} bold={theme.color && !!s.bold} inverse={!!s.inverse}>{s.text}</Text>
+        <Text key={index} color={colorOf(s.tone, theme)} bold={boldOf(s.tone, s.bold, theme)} inverse={!!s.inverse}>{s.text}</Text>
       ))}
     </Text>
   );

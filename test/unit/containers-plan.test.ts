@@ -164,7 +164,10 @@ describe('assessment', () => {
     const long = `connection to server at "db" (10.0.0.5), port 5432 failed: ${'x'.repeat(120)}`;
     const cut = assess([{ name: 'postgres', health: 'unhealthy', streak: 3, log: long }, ...all.slice(1)]);
     const message = cut.alerts[0]?.message ?? '';
-    expect(message).toBe(`postgres unhealthy (3 failed checks): ${long.slice(0, 79)}… [database]`);
+    // At the last whole word: the x's are one word too long to keep.
+    expect(message).toBe('postgres unhealthy (3 failed checks): connection to server at "db" (10.0.0.5), port 5432 failed:… [database]');
+    const oneWord = `${'y'.repeat(120)}`;
+    expect(assess([{ name: 'postgres', health: 'unhealthy', streak: 3, log: oneWord }, ...all.slice(1)]).alerts[0]?.message).toBe(`postgres unhealthy (3 failed checks): ${'y'.repeat(79)}… [database]`);
     const short = assess([{ name: 'postgres', health: 'unhealthy', streak: 1, log: 'no response' }, ...all.slice(1)]);
     expect(short.alerts[0]?.message).toBe('postgres unhealthy (1 failed check): no response [database]');
   });

@@ -11,9 +11,16 @@ export type AssessOptions = Pick<DockerConfig, 'startingGrace'>;
 function healthDetail(row: ContainerRow): string {
   const streak = row.failingStreak ? ` (${row.failingStreak} failed check${row.failingStreak === 1 ? '' : 's'})` : '';
   const first = row.lastHealthOutput?.split('\n')[0] ?? '';
-  // A long check output is cut, and says so.
-  const output = first ? `: ${first.length > 80 ? `${first.slice(0, 79)}…` : first}` : '';
+  // A long check output is cut, at a word where there is one, and says so.
+  const output = first ? `: ${first.length > 80 ? cutAtWord(first, 79) : first}` : '';
   return `${streak}${output}`;
+}
+
+/** The text cut to at most `max` characters and "…", at the last space if that keeps half of it. */
+function cutAtWord(text: string, max: number): string {
+  const space = text.lastIndexOf(' ', max);
+  const end = space >= max / 2 ? space : max;
+  return `${text.slice(0, end).trimEnd()}…`;
 }
 
 function restartDetail(row: ContainerRow): string {
