@@ -136,7 +136,7 @@ async function main(argv: readonly string[]): Promise<number> {
       return EX_USAGE;
     }
     const { runConsole } = await (consoleModule ?? import('./cli/console.js'));
-    return await runConsole(s, buildRuntime(s), { noColor: request.options.noColor, noMouse: request.options.noMouse, theme: request.options.theme, notes: cacheNote ? [cacheNote] : [] });
+    return await runConsole(s, buildRuntime(s), { noColor: request.options.noColor, noMouse: request.options.noMouse, since: request.options.since, theme: request.options.theme, notes: cacheNote ? [cacheNote] : [] });
   } catch (error) {
     if (error instanceof UserFileError) {
       sayError(error.message);

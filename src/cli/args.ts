@@ -13,6 +13,8 @@ export type GlobalOptions = {
   noColor: boolean;
   /** --no-mouse: the terminal keeps the mouse (its own selection); the console takes no clicks. */
   noMouse?: true;
+  /** --since: how far back a logs view starts ("10m"), instead of the last lines. */
+  since?: string;
   /** dark, light or high-contrast (--theme). */
   theme?: ThemeName;
   /** Where the console runs: local (on the host marked local), remote (every host over SSH), auto. */
@@ -116,6 +118,13 @@ export function parseArgs(argv: readonly string[]): Request {
       case '--no-mouse':
         options.noMouse = true;
         break;
+      case '--since': {
+        const text = value(flag, inline);
+        const ms = parseDuration(text);
+        if (ms === undefined || ms <= 0) throw new UsageError(`--since: "${text}" is not a duration (e.g. 10m, 1h, 2d)`);
+        options.since = text;
+        break;
+      }
       case '--theme': {
         const name = value(flag, inline);
         if (!isThemeName(name)) throw new UsageError(`--theme: "${name}" is not a theme (use ${THEME_NAMES.join(', ')})`);
@@ -285,6 +294,8 @@ Options:
                        video stay); statuses are always words too
   --no-mouse           the console takes no clicks or wheel (also mouse: false in the
                        config); the terminal selects text with the mouse as usual
+  --since DURATION     a container's logs in the console start that far back (e.g. 10m,
+                       1h) instead of the last docker.logLines lines; 0 there changes it
   --dry-run            runbook run: print each step's host and exact command; run nothing
   -y, --yes            runbook run: answer yes to every confirm step
   --input KEY=VALUE    runbook run: an input (repeatable); also HOMEOPS_INPUT_KEY

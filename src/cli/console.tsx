@@ -16,7 +16,7 @@ import { enterFullScreen } from '../terminal/full-screen.js';
 import { terminalSafe } from '../terminal/terminal-safe.js';
 
 /** `notes`: things to say once in the status bar when the console has started. */
-export async function runConsole(s: Setup, runtime: Runtime, options: { noColor: boolean; noMouse?: boolean | undefined; theme?: ThemeName | undefined; notes?: readonly string[] }): Promise<number> {
+export async function runConsole(s: Setup, runtime: Runtime, options: { noColor: boolean; noMouse?: boolean | undefined; since?: string | undefined; theme?: ThemeName | undefined; notes?: readonly string[] }): Promise<number> {
   const { monitor } = runtime;
   const env = process.env;
   const cwd = process.cwd();
@@ -42,6 +42,7 @@ export async function runConsole(s: Setup, runtime: Runtime, options: { noColor:
     controller = new ConsoleController({
       config: s.config, env, hosts: runtime.hosts, docker: runtime.docker, dns: runtime.dns, monitor, catalog, readOnly: s.readOnly, demo: s.scenario?.name ?? null,
       notes: options.notes ?? [],
+      ...(options.since ? { logSince: options.since } : {}),
     });
   } catch (error) {
     await runtime.close();

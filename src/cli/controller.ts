@@ -12,9 +12,16 @@ import { readOnlyRunbookMessage, READ_ONLY_MODE, sessionGuard } from '../actions
 import { performAction, type ActionSpec, type Confirmation } from '../actions/perform.js';
 import type { Config } from '../config/schema.js';
 import type { Env } from '../config/paths.js';
-import { formatDuration } from '../config/units.js';
+import { formatDuration, parseDuration } from '../config/units.js';
 import type { ContainerActions } from '../docker/actions.js';
 import type { PaneId } from '../monitor/snapshot.js';
+import { writePrivate } from '../config/private-files.js';
+import { checkStateDir, stateDir } from '../runbooks/state-dir.js';
+import { LogsStream, type LogsSource } from './logs-stream.js';
+import { join } from 'node:path';
+
+/** The "since" steps of a logs view, in the order its key goes through them, then back to the last lines. */
+const LOG_SINCE_STEPS = ['1m', '5m', '15m', '1h', '1d'];
 import type { DnsSources } from '../probes/dns/probe.js';
 import type { BlockingRequest } from '../probes/pihole/blocking.js';
 import type { Hosts } from '../hosts/registry.js';
@@ -64,6 +71,8 @@ export type ControllerDeps = {
   publishMs?: number;
   /** Lines a logs view keeps. */
   logLines?: number;
+  /** --since: how far back a logs view starts ("10m"); without it, the last docker.logLines lines. */
+  logSince?: string;
   // Replaceable for tests.
   runPlan?: (plan: RunPlan, deps: RunDeps, options: { resume?: RunState }) => Promise<RunResult>;
   setBlocking?: SetBlocking;
@@ -126,7 +135,7 @@ export class ConsoleController implements ConsoleStateSource {
   private dirty = false;
   private runAbort: AbortController | null = null;
   private running: Promise<void> | null = null;
-  private logs: { controller: AbortController; lines: LogLineView[]; dropped: number } | null = null;
+  private logs: LogsStream | null = null;
   private closed = false;
   private catalog: Catalog | null;
   /** Why the runbooks could not be loaded. */
@@ -151,6 +160,9 @@ export class ConsoleController implements ConsoleStateSource {
       showRun: (runId) => this.showRun(runId),
       containerAction: (action, target) => void this.containerAction(action, target),
       openLogs: (target) => this.openLogs(target),
+      openGroupLogs: (group, targets) => this.openGroupLogs(group, targets),
+      saveLogs: () => this.saveLogs(),
+      cycleLogsSince: () => this.cycleLogsSince(),
       setBlocking: (enabled) => void this.setBlocking(enabled),
       notify: (text, tone) => this.say(text, tone ?? 'plain'),
     };
@@ -220,7 +232,7 @@ export class ConsoleController implements ConsoleStateSource {
     if (this.closed) return;
     this.closed = true;
     for (const task of this.tasks) task.controller.abort(new Error(why));
-    this.logs?.controller.abort();
+    this.logs?.stop();
     if (this.runAbort && !this.runAbort.signal.aborted) this.runAbort.abort(new RunInterruption(why));
     for (const pending of this.pending.splice(0)) pending.resolve('cancel');
     if (this.messageTimer) clearTimeout(this.messageTimer);
@@ -636,6 +648,25 @@ export class ConsoleController implements ConsoleStateSource {
   }
 
   private openLogs(target: ContainerTarget): void {
+    this.startLogs({ targets: [target], group: null, since: this.initialSince() });
+  }
+
+  private openGroupLogs(group: string, targets: readonly ContainerTarget[]): void {
+    if (targets.length === 0) {
+      this.say(`no containers in group ${group}`, 'warn');
+      return;
+    }
+    this.startLogs({ targets, group, since: this.initialSince() });
+  }
+
+  /** --since, as the logs start when opened. */
+  private initialSince(): LogsSource['since'] {
+    const label = this.deps.logSince;
+    const ms = label ? parseDuration(label) : undefined;
+    return label && ms !== undefined ? { label, ms: this.now() - ms } : null;
+  }
+
+  private startLogs(source: LogsSource): void {
     const docker = this.deps.docker;
     if (!docker) {
       this.say('no Docker engine configured (docker.endpoints)', 'warn');
@@ -646,38 +677,58 @@ export class ConsoleController implements ConsoleStateSource {
       return;
     }
     this.closeLogs();
-    const controller = new AbortController();
-    const logs = { controller, lines: [] as LogLineView[], dropped: 0 };
-    this.logs = logs;
-    const keep = this.deps.logLines ?? 5000;
-    const base = { kind: 'logs' as const, container: target.name, host: target.host };
-    this.set({ panel: { ...base, lines: [], state: 'loading', error: null, dropped: 0 } });
-    const publish = (state: 'loading' | 'following' | 'ended' | 'failed', error: string | null, soon: boolean) => {
-      if (this.logs !== logs) return;
-      this.set({ panel: { ...base, lines: logs.lines.slice(), state, error, dropped: logs.dropped } }, soon);
-    };
-    void (async () => {
-      try {
-        for await (const line of docker.actions.logs({ host: target.host, id: target.id, name: target.name }, { follow: true, signal: controller.signal })) {
-          if (controller.signal.aborted) return;
-          logs.lines.push({ stream: line.stream, text: line.text, at: line.at });
-          if (logs.lines.length > keep) {
-            const cut = logs.lines.length - keep;
-            logs.lines.splice(0, cut);
-            logs.dropped += cut;
-          }
-          publish('following', null, true);
-        }
-        if (!controller.signal.aborted) publish('ended', null, false);
-      } catch (error) {
-        if (!controller.signal.aborted) publish('failed', errorText(error), false);
-      }
-    })();
+    let stream: LogsStream | null = null;
+    stream = new LogsStream(source, {
+      actions: docker.actions,
+      keep: this.deps.logLines ?? 5000,
+      publishMs: this.deps.publishMs ?? 80,
+      publish: (panel) => {
+        // A stream replaced or closed publishes nothing more.
+        if (stream !== null && this.logs !== stream) return;
+        this.set({ panel });
+      },
+    });
+    this.logs = stream;
+  }
+
+  /** The next "since" of the open logs (the last lines, 1m, 5m, 15m, 1h, 1d back): the stream starts over from there. */
+  private cycleLogsSince(): void {
+    const open = this.logs;
+    if (!open) return;
+    // The next step further back than now (a --since of 2m goes on to 5m); after 1d, the last lines.
+    const current = open.source.since ? parseDuration(open.source.since.label) ?? 0 : -1;
+    const label = LOG_SINCE_STEPS.find((step) => step !== '' && (parseDuration(step) ?? 0) > current) ?? '';
+    const ms = label ? parseDuration(label) : undefined;
+    this.startLogs({ ...open.source, since: label && ms !== undefined ? { label, ms: this.now() - ms } : null });
+    this.say(label ? `logs since ${label} ago` : 'the last lines of the logs', 'plain');
+  }
+
+  /** Writes the lines the logs panel keeps to a private file in the state directory, and says where. */
+  private saveLogs(): void {
+    const open = this.logs;
+    if (!open) return;
+    const lines = open.snapshot();
+    if (lines.length === 0) {
+      this.say('no log lines to save', 'plain');
+      return;
+    }
+    const name = (open.source.group ? `group-${open.source.group}` : open.source.targets[0]?.name ?? 'logs').replace(/[^A-Za-z0-9._-]/g, '_');
+    const stamp = new Date(this.now()).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    try {
+      checkStateDir(this.deps.env, 'logs', true);
+      const path = join(stateDir(this.deps.env), 'logs', `${name}-${stamp}.log`);
+      const text = lines.map((l) => `${l.at ?? '-'} ${l.stream}${l.source ? ` ${l.source}` : ''} ${l.text}\n`).join('');
+      writePrivate(path, text);
+      const dropped = open.droppedCount ? ` (${open.droppedCount} older lines were dropped before)` : '';
+      this.say(`saved ${lines.length} line${lines.length === 1 ? '' : 's'} to ${path}${dropped}`, 'ok');
+    } catch (error) {
+      this.say(`logs not saved: ${errorText(error)}`, 'warn');
+    }
   }
 
   private closeLogs(): void {
     if (!this.logs) return;
-    this.logs.controller.abort();
+    this.logs.stop();
     this.logs = null;
   }
 

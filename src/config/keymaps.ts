@@ -9,7 +9,11 @@ import { readUserFile, suggest, UserFileError } from './user-file.js';
 import { UnknownNameError } from './user-file-error.js';
 
 export type Bindings = Map<Command, string[]>;
-export type Keymap = { name: string; files: string[]; bindings: Bindings; byKey: Map<string, Command> };
+/**
+ * `byKey`: what a key does; `logsByKey`: what it does in a logs panel, where the logs view's own
+ * commands come first (they may reuse keys of the panes: n, N, t).
+ */
+export type Keymap = { name: string; files: string[]; bindings: Bindings; byKey: Map<string, Command>; logsByKey: Map<string, Command> };
 
 export const BUILTIN_KEYMAPS = ['default', 'vim'] as const;
 
@@ -64,18 +68,36 @@ function keymapFileSchema(inherited: Bindings, options: KeymapOptions) {
     const merged = new Map(inherited);
     for (const [command, keys] of mine) merged.set(command, keys);
     const owner = new Map<string, Command>();
+    const logsOwner = new Map<string, Command>();
     for (const [command, keys] of merged) {
       for (const key of keys) {
-        const other = owner.get(key);
+        // The logs view's commands share a key only with commands that do nothing while it is open.
+        const other = isLogsCommand(command) ? logsOwner.get(key) ?? panelOwner(owner.get(key)) : owner.get(key) ?? (ACTIVE_IN_LOGS.has(command) ? logsOwner.get(key) : undefined);
         if (other && other !== command) {
           const blamed = mine.has(command) ? command : other;
           const otherCommand = blamed === command ? other : command;
           ctx.addIssue({ code: 'custom', path: ['bindings', blamed], message: `key "${key}" is also bound to ${otherCommand}${mine.has(otherCommand) ? '' : ' (inherited)'}; unbind one of them` });
         }
-        owner.set(key, command);
+        if (isLogsCommand(command)) logsOwner.set(key, command);
+        else owner.set(key, command);
       }
     }
   });
+}
+
+/** The commands of the logs view alone: active only while a logs panel is open. */
+export function isLogsCommand(command: Command): boolean {
+  return command.startsWith('logs.');
+}
+
+/** Commands that still act while a logs panel is open: a logs command may not share their keys. */
+const ACTIVE_IN_LOGS: ReadonlySet<Command> = new Set<Command>([
+  'quit', 'help', 'close', 'select', 'redraw', 'refresh', 'filter',
+  'scroll.up', 'scroll.down', 'page.up', 'page.down', 'scroll.top', 'scroll.bottom',
+]);
+
+function panelOwner(command: Command | undefined): Command | undefined {
+  return command !== undefined && ACTIVE_IN_LOGS.has(command) ? command : undefined;
 }
 
 function loadChain(nameOrFile: string, env: Env, cwd: string, seen: string[], options: KeymapOptions): Keymap {
@@ -107,8 +129,9 @@ function loadChain(nameOrFile: string, env: Env, cwd: string, seen: string[], op
     }));
   }
   const byKey = new Map<string, Command>();
-  for (const [command, keys] of bindings) for (const key of keys) byKey.set(key, command);
-  return { name: file.name ?? nameOrFile, files: [...(parent?.files ?? []), found.path], bindings, byKey };
+  const logsByKey = new Map<string, Command>();
+  for (const [command, keys] of bindings) for (const key of keys) (isLogsCommand(command) ? logsByKey : byKey).set(key, command);
+  return { name: file.name ?? nameOrFile, files: [...(parent?.files ?? []), found.path], bindings, byKey, logsByKey };
 }
 
 export function loadKeymap(nameOrFile: string, env: Env, cwd: string, options: KeymapOptions = {}): Keymap {

@@ -157,7 +157,7 @@ export function replayDocker(scenario: Scenario, config: Pick<Config, 'plan' | '
     restart: async () => refuse(),
     stop: async () => refuse(),
     start: async () => refuse(),
-    logs: (ref: ContainerRef, o = {}) => recordedLogs(recording, ref, o.tail ?? config.docker?.logLines ?? 200, now()),
+    logs: (ref: ContainerRef, o = {}) => recordedLogs(recording, ref, o.tail ?? config.docker?.logLines ?? 200, now(), o.sinceMs),
   };
 
   return {
@@ -178,12 +178,17 @@ export function replayDocker(scenario: Scenario, config: Pick<Config, 'plan' | '
   };
 }
 
-async function* recordedLogs(recording: Recording, ref: ContainerRef, tail: number, nowMs: number): AsyncGenerator<LogLine> {
+async function* recordedLogs(recording: Recording, ref: ContainerRef, tail: number, nowMs: number, sinceMs?: number): AsyncGenerator<LogLine> {
   const entries = parseList(recording.frames[0]?.list ?? []);
   const name = ref.name ?? entries.find((e) => e.id === ref.id || e.id.startsWith(ref.id))?.name ?? ref.id;
   const lines = recording.logs[name] ?? [['stdout', '$date:now', `(no log lines recorded for ${name} in this demo scenario)`]];
-  for (const [stream, at, text] of lines.slice(-tail)) {
+  const out: LogLine[] = [];
+  for (const [stream, at, text] of lines) {
     const when = substituteTimes(at, nowMs);
-    yield { stream: stream === 'stderr' ? 'stderr' : 'stdout', text, at: typeof when === 'string' && !when.startsWith('$') ? when : null };
+    const time = typeof when === 'string' && !when.startsWith('$') ? when : null;
+    // As the engine does: with --since, the lines before it are not sent.
+    if (sinceMs !== undefined && time !== null && Date.parse(time) < sinceMs) continue;
+    out.push({ stream: stream === 'stderr' ? 'stderr' : 'stdout', text, at: time });
   }
+  yield* out.slice(-tail);
 }

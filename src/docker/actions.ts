@@ -23,6 +23,8 @@ export type LogsOptions = {
   /** Keep streaming new lines until the signal aborts or the container stops. */
   follow?: boolean;
   timestamps?: boolean;
+  /** Only lines written since this time (ms since the epoch), as `docker logs --since`. */
+  sinceMs?: number;
   signal?: AbortSignal;
 };
 
@@ -83,21 +85,25 @@ export function engineActions(engines: ReadonlyMap<string, DockerEngine>, option
     restart: (ref, o) => act('restart', ref, o?.signal),
     stop: (ref, o) => act('stop', ref, o?.signal),
     start: (ref, o) => act('start', ref, o?.signal),
-    logs: (ref, o = {}) => streamLogs(engineFor(ref), ref, { tail: o.tail ?? options.logLines, follow: o.follow ?? false, timestamps: o.timestamps ?? true, signal: o.signal }),
+    logs: (ref, o = {}) => streamLogs(engineFor(ref), ref, { tail: o.tail ?? options.logLines, follow: o.follow ?? false, timestamps: o.timestamps ?? true, sinceMs: o.sinceMs, signal: o.signal }),
   };
 }
 
 async function* streamLogs(
   engine: DockerEngine,
   ref: ContainerRef,
-  options: { tail: number; follow: boolean; timestamps: boolean; signal: AbortSignal | undefined },
+  options: { tail: number; follow: boolean; timestamps: boolean; sinceMs: number | undefined; signal: AbortSignal | undefined },
 ): AsyncGenerator<LogLine> {
   const { signal } = options;
   const path = `/containers/${encodeURIComponent(ref.id)}`;
   // With a TTY the engine sends the log raw; without one, in 8-byte-header frames.
   const inspect = await engine.getJson(`${path}/json`, {}, { signal, timeoutMs: 5000 });
   const tty = !!inspect && typeof inspect === 'object' && (inspect as { Config?: { Tty?: unknown } }).Config?.Tty === true;
-  const res = await engine.stream(`${path}/logs`, { stdout: true, stderr: true, tail: options.tail, follow: options.follow, timestamps: options.timestamps }, { signal, timeoutMs: 10_000 });
+  const res = await engine.stream(`${path}/logs`, {
+    stdout: true, stderr: true, tail: options.tail, follow: options.follow, timestamps: options.timestamps,
+    // The engine takes seconds, with a fraction (API 1.41 and newer).
+    since: options.sinceMs === undefined ? undefined : (options.sinceMs / 1000).toFixed(3),
+  }, { signal, timeoutMs: 10_000 });
   const frames = new FrameDecoder(tty);
   const lines = new LineSplitter(options.timestamps);
   try {

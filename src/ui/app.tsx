@@ -23,7 +23,8 @@ import { useConsoleState } from './hooks/use-console-state.js';
 import { useSnapshot, type SnapshotSource } from './hooks/use-snapshot.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { useKeyPresses } from './hooks/use-key-presses.js';
-import { formOf, INITIAL_INTERACTION, routeKey, scrollOf, type Effect, type Interaction, type KeyPress, type RouteContext } from './interaction.js';
+import { formOf, INITIAL_INTERACTION, panelKey, routeKey, scrollOf, type Effect, type Interaction, type KeyPress, type RouteContext } from './interaction.js';
+import { logsViewOf } from './logs-view.js';
 import { targetAt } from './mouse-target.js';
 import { choosePlacement, usableRows, type LaidOut, type Placement, type Size } from './layout.js';
 import type { Profiler } from './profile.js';
@@ -125,6 +126,12 @@ function perform(effect: Effect, actions: AppActions, switchTheme: () => void): 
       return intents.containerAction(effect.action, effect.target);
     case 'logs':
       return intents.openLogs(effect.target);
+    case 'group-logs':
+      return intents.openGroupLogs(effect.group, effect.targets);
+    case 'logs-save':
+      return intents.saveLogs();
+    case 'logs-since':
+      return intents.cycleLogsSince();
     case 'blocking':
       return intents.setBlocking(effect.enabled);
     case 'notify':
@@ -199,6 +206,7 @@ export function App(props: AppProps) {
       backupSets: backupNames,
       page: Math.max(1, (split.panelHeight || areaHeight) - 6),
       offer: offers[0]?.runbook ?? null,
+      panelHeight: split.panelHeight || areaHeight,
       locate: props.mouse
         ? (x, y) => {
             // What is where as this frame drew it; the rows of a pane as its content has them now.
@@ -254,7 +262,13 @@ export function App(props: AppProps) {
 
   const runbookTitles = useMemo(() => new Map(cs.catalog.map((r) => [r.id, r.title])), [cs.catalog]);
   const first = (command: Parameters<Keymap['bindings']['get']>[0]) => keymap.bindings.get(command)?.[0];
-  const panelKeys = useMemo(() => ({ close: keymap.bindings.get('close')?.[0], bottom: keymap.bindings.get('scroll.bottom')?.[0] }), [keymap]);
+  const panelKeys = useMemo(() => {
+    const key = (command: Parameters<Keymap['bindings']['get']>[0]) => keymap.bindings.get(command)?.[0];
+    return {
+      close: key('close'), bottom: key('scroll.bottom'), follow: key('logs.follow'), timestamps: key('logs.timestamps'), wrap: key('logs.wrap'),
+      search: key('filter'), next: key('logs.next'), previous: key('logs.previous'), save: key('logs.save'), since: key('logs.since'),
+    };
+  }, [keymap]);
   const menuKeys = useMemo(
     () => ({ select: keymap.bindings.get('select')?.[0], dryRun: keymap.bindings.get('runbook.dry-run')?.[0], history: keymap.bindings.get('runbook.history')?.[0], close: keymap.bindings.get('close')?.[0] }),
     [keymap],
@@ -329,7 +343,7 @@ export function App(props: AppProps) {
         ) : (
           <>
             {panel && split.panelHeight > 0 && (
-              <PanelView panel={panel} run={cs.run} width={size.columns} height={split.panelHeight} scroll={scrollOf(ix, panel)} keys={panelKeys} theme={theme} />
+              <PanelView panel={panel} run={cs.run} width={size.columns} height={split.panelHeight} scroll={scrollOf(ix, panel)} keys={panelKeys} logs={panel.kind === 'logs' ? logsViewOf(ix.logs, panelKey(panel)) : undefined} theme={theme} />
             )}
             {placement && renderTree(placement.tree, 'root')}
           </>

@@ -74,12 +74,18 @@ export type RunbookEntry = {
   steps: number;
 };
 
-export type LogLineView = { stream: 'stdout' | 'stderr'; text: string; at: string | null };
+/** `source`: the container a line came from, in the merged logs of a plan group. */
+export type LogLineView = { stream: 'stdout' | 'stderr'; text: string; at: string | null; source?: string };
 
 export type LogsPanel = {
   kind: 'logs';
+  /** The container, or for a plan group's merged logs the group's name. */
   container: string;
   host: string;
+  /** The merged logs of a plan group: its name and how many containers; null for one container. */
+  group?: { name: string; containers: number } | null;
+  /** How far back the logs start ("10m"), or null for the last lines (docker.logLines). */
+  since?: string | null;
   lines: readonly LogLineView[];
   /** loading: waiting for the engine; following: new lines come as written; ended: the
    *  container stopped or the stream closed; failed: see error. */
@@ -140,6 +146,12 @@ export type ConsoleIntents = {
   closePanel(): void;
   containerAction(action: ContainerAction, target: ContainerTarget): void;
   openLogs(target: ContainerTarget): void;
+  /** The merged logs of a plan group's containers. */
+  openGroupLogs(group: string, targets: readonly ContainerTarget[]): void;
+  /** Writes the open logs' kept lines to a file (said in the status bar). */
+  saveLogs(): void;
+  /** The open logs start over from further back: the last lines, 1m, 5m, 15m, 1h, 1d. */
+  cycleLogsSince(): void;
   /** Disables blocking on every Pi-hole for config.dns.disableFor, or enables it again. */
   setBlocking(enabled: boolean): void;
   /** A message for the status bar from the App itself ("focus the containers pane first"). */

@@ -30,6 +30,8 @@ import {
 } from './panes/containers-view.js';
 import { closeSetDetail, INITIAL_BACKUPS_VIEW, moveSetSelection, selectedSetIndex, toggleSetDetail, type BackupsView } from './panes/backups-view.js';
 import { isActive } from './run-view.js';
+import { logsRoom } from './components/panel-lines.js';
+import { acceptSearch, goToMatch, INITIAL_LOGS_VIEW, logsViewOf, moveLogs, toggleFollow, type LogsView } from './logs-view.js';
 import { uiReducer, type UiContext, type UiState } from './state.js';
 
 export type Interaction = {
@@ -51,6 +53,8 @@ export type Interaction = {
   menuBack: { index: number } | null;
   /** The last click, for telling a double-click: what was clicked and when. */
   lastClick: { key: string; at: number } | null;
+  /** How the logs panel is looked at: follow, timestamps, wrap, search. */
+  logs: LogsView;
 };
 
 export type FormState = { promptId: number; index: number; values: Readonly<Record<string, string>> };
@@ -60,7 +64,7 @@ export function formOf(ix: Interaction, prompt: Extract<Prompt, { kind: 'inputs'
   return ix.form?.promptId === prompt.id ? ix.form : { promptId: prompt.id, index: prompt.focus, values: prompt.values };
 }
 
-export const INITIAL_INTERACTION: Interaction = { menu: null, typed: null, form: null, containers: INITIAL_CONTAINERS_VIEW, backups: INITIAL_BACKUPS_VIEW, panelScroll: 0, panelKey: null, panelBack: null, menuBack: null, lastClick: null };
+export const INITIAL_INTERACTION: Interaction = { menu: null, typed: null, form: null, containers: INITIAL_CONTAINERS_VIEW, backups: INITIAL_BACKUPS_VIEW, panelScroll: 0, panelKey: null, panelBack: null, menuBack: null, lastClick: null, logs: INITIAL_LOGS_VIEW };
 
 /** Two clicks on one thing within this long are a double-click. */
 export const DOUBLE_CLICK_MS = 400;
@@ -94,6 +98,9 @@ export type Effect =
   | { type: 'close-panel' }
   | { type: 'container'; action: ContainerAction; target: ContainerTarget }
   | { type: 'logs'; target: ContainerTarget }
+  | { type: 'group-logs'; group: string; targets: ContainerTarget[] }
+  | { type: 'logs-save' }
+  | { type: 'logs-since' }
   | { type: 'blocking'; enabled: boolean }
   | { type: 'notify'; text: string; tone: MessageTone };
 
@@ -103,7 +110,7 @@ export type { KeyPress };
 const erases = (press: KeyPress) => press.name === 'backspace' || press.name === 'delete';
 
 export type RouteContext = {
-  keymap: Pick<Keymap, 'byKey' | 'bindings'>;
+  keymap: Pick<Keymap, 'byKey' | 'bindings' | 'logsByKey'>;
   console: ConsoleState;
   uiContext: UiContext;
   /** The pane with the focus, if any is shown. */
@@ -115,6 +122,8 @@ export type RouteContext = {
   page: number;
   /** The runbook the banner offers (a trigger's), if any. */
   offer?: string | null;
+  /** Rows the open panel has (the logs view works out its room from them). */
+  panelHeight?: number;
   /** What is at a cell (x, y from 1, as mouse reports count); without it the mouse does nothing. */
   locate?: (x: number, y: number) => MouseTarget;
 };
@@ -124,7 +133,8 @@ export type Routed = { ui: UiState; ix: Interaction; effects: Effect[] };
 /** A key identifying a panel, so that scrolling starts over when another one opens. */
 export function panelKey(panel: Panel | null): string | null {
   if (!panel) return null;
-  if (panel.kind === 'logs') return `logs:${panel.host}/${panel.container}`;
+  // Another container, the group's merged logs or another "since" is a new view of them.
+  if (panel.kind === 'logs') return `logs:${panel.group ? 'group:' : ''}${panel.host}/${panel.container}@${panel.since ?? ''}`;
   if (panel.kind === 'dry-run') return `dry-run:${panel.runbook}`;
   if (panel.kind === 'run-detail') return `run-detail:${panel.run.runId}`;
   return panel.kind;
@@ -340,6 +350,21 @@ export function routeKey(ui: UiState, ix: Interaction, press: KeyPress, ctx: Rou
     return next === view ? same() : withIx({ ...ix, containers: next });
   }
 
+  // 2b. The search at the foot of the logs: a text input too.
+  const logsPanel = cs.panel?.kind === 'logs' && !ui.help ? cs.panel : null;
+  const logsView = logsPanel ? logsViewOf(ix.logs, panelKey(logsPanel)) : null;
+  if (logsPanel && logsView?.typing) {
+    const room = logsRoom(ctx.panelHeight ?? 24, logsView);
+    if (press.name === 'enter') {
+      const { view, found } = acceptSearch(logsView, logsPanel, room);
+      return withIx({ ...ix, logs: view }, view.search && !found ? [{ type: 'notify', text: `no line has "${view.search}"`, tone: 'warn' }] : []);
+    }
+    if (press.name === 'escape') return withIx({ ...ix, logs: { ...logsView, typing: false, search: '', match: null } });
+    if (erases(press)) return withIx({ ...ix, logs: { ...logsView, search: Array.from(logsView.search).slice(0, -1).join('') } });
+    if (press.text) return withIx({ ...ix, logs: { ...logsView, search: logsView.search + press.text } });
+    return same();
+  }
+
   // 3. The runbook menu.
   if (ix.menu) {
     const entries = cs.catalog;
@@ -376,6 +401,35 @@ export function routeKey(ui: UiState, ix: Interaction, press: KeyPress, ctx: Rou
       const picked = panel.entries[Math.min(scroll, last)];
       const key = panelKey(panel);
       if (command === 'select' && picked && key) return withIx({ ...ix, panelBack: { key, scroll } }, [{ type: 'run-detail', runId: picked.runId }]);
+    }
+    if (panel.kind === 'logs' && logsView) {
+      const room = logsRoom(ctx.panelHeight ?? 24, logsView);
+      const setView = (view: LogsView, effects: Effect[] = []) => withIx({ ...ix, logs: view }, effects);
+      const own = press.name === undefined ? undefined : ctx.keymap.logsByKey.get(press.name);
+      if (move !== null) return setView(moveLogs(logsView, panel, room, move));
+      switch (own) {
+        case 'logs.follow':
+          return setView(toggleFollow(logsView, panel, room));
+        case 'logs.timestamps':
+          return setView({ ...logsView, timestamps: !logsView.timestamps });
+        case 'logs.wrap':
+          return setView({ ...logsView, wrap: !logsView.wrap });
+        case 'logs.next':
+        case 'logs.previous': {
+          if (!logsView.search) return same([{ type: 'notify', text: `no search: ${ctx.keymap.bindings.get('filter')?.[0] ?? '/'} searches the logs`, tone: 'plain' }]);
+          const next = goToMatch(logsView, panel, room, own === 'logs.next' ? 1 : -1);
+          return next ? setView(next) : same([{ type: 'notify', text: `no ${own === 'logs.next' ? 'newer' : 'older'} line has "${logsView.search}"`, tone: 'plain' }]);
+        }
+        case 'logs.save':
+          return same([{ type: 'logs-save' }]);
+        case 'logs.since':
+          return same([{ type: 'logs-since' }]);
+        default:
+          break;
+      }
+      if (command === 'filter') return setView({ ...logsView, typing: true, search: '', match: null });
+      // Esc clears a search first, then closes.
+      if (command === 'close' && logsView.search) return setView({ ...logsView, search: '', match: null });
     }
     if (move !== null) {
       const delta = move === 'top' ? Number.MAX_SAFE_INTEGER : move === 'bottom' ? -Number.MAX_SAFE_INTEGER : move;
@@ -435,13 +489,19 @@ export function routeKey(ui: UiState, ix: Interaction, press: KeyPress, ctx: Rou
       const next = escapeView(view);
       if (next !== view) return withIx({ ...ix, containers: next });
     }
+    if (command === 'container.group-logs') {
+      const row = selectedContainer(ctx.containers, view);
+      if (!row) return same([{ type: 'notify', text: 'no container selected', tone: 'warn' }]);
+      const members = ctx.containers.containers.filter((c) => c.group === row.group);
+      return same([{ type: 'group-logs', group: row.group, targets: members.map((c) => ({ host: c.host, id: c.id, name: c.name })) }]);
+    }
     const action = CONTAINER_ACTIONS[command];
     if (action || command === 'container.logs') {
       const target = targetOf(ctx, view);
       if (!target) return same([{ type: 'notify', text: 'no container selected', tone: 'warn' }]);
       return same([action ? { type: 'container', action, target } : { type: 'logs', target }]);
     }
-  } else if (CONTAINER_ACTIONS[command] || command === 'container.logs' || command === 'filter' || isSortCommand(command)) {
+  } else if (CONTAINER_ACTIONS[command] || command === 'container.logs' || command === 'container.group-logs' || command === 'filter' || isSortCommand(command)) {
     const text = ctx.focused === 'containers' ? 'no containers read yet' : 'focus the containers pane first (tab), then pick a container';
     return same([{ type: 'notify', text, tone: 'warn' }]);
   }

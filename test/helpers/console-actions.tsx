@@ -62,6 +62,9 @@ export function recordingIntents(): { intents: ConsoleIntents; calls: IntentCall
     closePanel: record('closePanel'),
     containerAction: record('containerAction'),
     openLogs: record('openLogs'),
+    openGroupLogs: record('openGroupLogs'),
+    saveLogs: record('saveLogs'),
+    cycleLogsSince: record('cycleLogsSince'),
     setBlocking: record('setBlocking'),
     notify: record('notify'),
   };

@@ -126,13 +126,13 @@ describe('an open panel owns the keyboard', () => {
   ];
   const keymaps = ['default', 'vim'].map((name) => loadKeymap(name, { HOME: home, XDG_CONFIG_HOME: join(home, '.config') }, home));
   // What a panel may ask for: its own scrolling, closing, aborting, opening a run from the history, a hint.
-  const allowed = new Set(['notify', 'close-panel', 'abort', 'run-detail', 'refresh', 'redraw']);
+  const allowed = new Set(['notify', 'close-panel', 'abort', 'run-detail', 'refresh', 'redraw', 'logs-save', 'logs-since']);
 
   for (const [what, consoleState] of panels) {
     it(`${what}: no key reaches the containers pane beneath it`, () => {
       for (const map of keymaps) {
         const ctx = { ...context(consoleState, 'containers'), keymap: map, containers: reading };
-        for (const name of map.byKey.keys()) {
+        for (const name of new Set([...map.byKey.keys(), ...map.logsByKey.keys()])) {
           if (name === 'ctrl+c') continue;
           // The help may open over the panel (it then owns the keys itself).
           if (map.byKey.get(name) === 'help') continue;

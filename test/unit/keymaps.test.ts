@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it, expect } from 'vitest';
-import { BUILTIN_KEYMAPS, loadKeymap } from '../../src/config/keymaps.js';
+import { BUILTIN_KEYMAPS, isLogsCommand, loadKeymap } from '../../src/config/keymaps.js';
 import { UserFileError } from '../../src/config/user-file.js';
 import { COMMAND_NAMES } from '../../src/ui/commands.js';
 import { TMUX_PREFIXES } from '../../src/ui/keys.js';
@@ -82,11 +82,33 @@ describe('built-in keymaps', () => {
     }
   });
 
-  it.each(BUILTIN_KEYMAPS)('%s binds no key twice', (name) => {
+  it.each(BUILTIN_KEYMAPS)('%s binds no key twice (the logs view\'s own keys apart, and none of those over a key that works in the logs)', (name) => {
     const keymap = load(name);
-    const all = [...keymap.bindings.values()].flat();
-    expect(new Set(all).size).toBe(all.length);
-    expect(keymap.byKey.size).toBe(all.length);
+    const entries = [...keymap.bindings.entries()];
+    const logs = entries.filter(([command]) => isLogsCommand(command)).flatMap(([, keys]) => keys);
+    const rest = entries.filter(([command]) => !isLogsCommand(command)).flatMap(([, keys]) => keys);
+    expect(new Set(rest).size).toBe(rest.length);
+    expect(new Set(logs).size).toBe(logs.length);
+    expect(keymap.byKey.size).toBe(rest.length);
+    expect(keymap.logsByKey.size).toBe(logs.length);
+    const inLogs = ['quit', 'help', 'close', 'filter', 'scroll.up', 'scroll.down', 'page.up', 'page.down', 'scroll.top', 'scroll.bottom', 'redraw'] as const;
+    for (const command of inLogs) for (const key of keymap.bindings.get(command) ?? []) expect(keymap.logsByKey.has(key), `${name}: ${key}`).toBe(false);
+  });
+
+  it('a logs key over a key that still works in the logs is an error; over a pane\'s key it is not', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'homeops-keymap-logs-'));
+    try {
+      const clash = join(dir, 'clash.yaml');
+      writeFileSync(clash, 'extends: default\nbindings:\n  logs.follow: [q]\n');
+      expect(() => loadKeymap(clash, {}, dir)).toThrow(/key "q" is also bound to quit/);
+      const fine = join(dir, 'fine.yaml');
+      writeFileSync(fine, 'extends: default\nbindings:\n  logs.follow: [S]\n');
+      const keymap = loadKeymap(fine, {}, dir);
+      expect(keymap.byKey.get('S')).toBe('container.stop');
+      expect(keymap.logsByKey.get('S')).toBe('logs.follow');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('says which keymaps exist when asked for one that does not (a usage error on the command line)', () => {

@@ -3,8 +3,9 @@
 import { formatDuration } from '../../config/units.js';
 import { runLabel } from '../../runbooks/audit.js';
 import { formatTime } from '../../runbooks/lock.js';
-import type { DryRunPanel, HistoryPanel, LogsPanel, RunDetailPanel } from '../console-state.js';
-import { pad, type Line, type Tone } from '../text.js';
+import type { DryRunPanel, HistoryPanel, LogLineView, LogsPanel, RunDetailPanel } from '../console-state.js';
+import { endOf, lineAt, matchesIn, matchingLines, searchedText, shownTop, type LogsView } from '../logs-view.js';
+import { pad, textWidth, type Line, type Tone } from '../text.js';
 import { boxLines } from './box.js';
 
 export type PanelKeys = { close?: string | undefined; bottom?: string | undefined };
@@ -16,31 +17,153 @@ const LOG_STATE: Record<LogsPanel['state'], { text: string; tone: Tone }> = {
   failed: { text: 'FAILED', tone: 'crit' },
 };
 
-function logTime(at: string | null): string {
+/**
+ * A line's time as the console shows times (local): the time of day for today's lines, with the
+ * date before it for older ones, so that lines of several days read in order.
+ */
+export function logTime(at: string | null, now: number): string {
   if (!at) return '';
-  const time = /T(\d\d:\d\d:\d\d)/.exec(at)?.[1];
-  return time ? `${time} ` : '';
+  const time = Date.parse(at);
+  if (Number.isNaN(time)) return '';
+  const date = new Date(time);
+  const two = (n: number) => String(n).padStart(2, '0');
+  const clock = `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`;
+  if (new Date(now).toDateString() === date.toDateString()) return `${clock} `;
+  return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())} ${clock} `;
 }
 
-/** `scroll`: lines up from the end; 0 follows new lines. */
-export function logsLines(panel: LogsPanel, width: number, height: number, scroll: number, keys: PanelKeys): Line[] {
-  const body: Line[] = [];
-  if (panel.dropped) body.push([{ text: `(${panel.dropped} older lines dropped)`, tone: 'muted' }]);
-  for (const line of panel.lines) {
-    body.push([{ text: logTime(line.at), tone: 'muted' }, { text: line.text, tone: line.stream === 'stderr' ? 'warn' : 'plain' }]);
+/** The keys a logs panel names in its foot, as the keymap binds them. */
+export type LogsKeys = PanelKeys & {
+  follow?: string | undefined; timestamps?: string | undefined; wrap?: string | undefined; search?: string | undefined;
+  next?: string | undefined; previous?: string | undefined; save?: string | undefined; since?: string | undefined;
+};
+
+/** A log line's segments: time, source, text, with the search's matches marked (the one gone to in reverse video). */
+function logLine(line: LogLineView, view: LogsView, current: boolean, now: number): Line {
+  const out: Line = [];
+  if (view.timestamps) {
+    const time = logTime(line.at, now);
+    if (time) out.push({ text: time, tone: 'muted' });
   }
-  if (panel.state === 'loading' && !panel.lines.length) body.push([{ text: 'asking the engine for the last lines…', tone: 'muted' }]);
-  if (panel.state === 'ended') body.push([{ text: '(the log ended: the container stopped or the stream closed)', tone: 'muted' }]);
+  const tone: Tone = line.stream === 'stderr' ? 'warn' : 'plain';
+  const prefix = line.source ? `${line.source} ` : '';
+  const text = searchedText(line);
+  const matches = matchesIn(text, view.search);
+  let at = 0;
+  for (const [from, to] of matches) {
+    if (from > at) out.push(segmentOf(text.slice(at, from), at, prefix.length, tone));
+    out.push({ text: text.slice(from, to), tone: 'accent', bold: true, inverse: current });
+    at = to;
+  }
+  if (at < text.length) out.push(segmentOf(text.slice(at), at, prefix.length, tone));
+  return out;
+}
+
+/** Part of a line's text: the source prefix muted, the rest in the stream's tone. */
+function segmentOf(text: string, at: number, prefix: number, tone: Tone): Line[number] {
+  return at < prefix ? { text, tone: 'group0' } : { text, tone };
+}
+
+/** A line's segments cut into rows `width` cells wide (the text wrapped, not cut). */
+function wrapSegments(line: Line, width: number): Line[] {
+  const rows: Line[] = [[]];
+  let used = 0;
+  for (const segment of line) {
+    let rest = segment.text;
+    while (rest) {
+      const room = width - used;
+      if (room <= 0) {
+        rows.push([]);
+        used = 0;
+        continue;
+      }
+      const piece = truncateCells(rest, room);
+      rows[rows.length - 1]?.push({ ...segment, text: piece });
+      used += textWidth(piece);
+      rest = rest.slice(piece.length);
+      if (rest) {
+        rows.push([]);
+        used = 0;
+      }
+    }
+  }
+  return rows;
+}
+
+/** The longest start of `text` that fits `width` cells (at least one character, so that wrapping moves on). */
+function truncateCells(text: string, width: number): string {
+  let cells = 0;
+  let end = 0;
+  for (const ch of text) {
+    const w = textWidth(ch);
+    if (cells + w > width && end > 0) break;
+    cells += w;
+    end += ch.length;
+    if (cells >= width) break;
+  }
+  return text.slice(0, end);
+}
+
+/** Rows the body of a logs panel has for lines (the frame and the foot take the rest). */
+export function logsRoom(height: number, view: LogsView): number {
+  return Math.max(1, height - 2 - (view.typing || view.search ? 2 : 1));
+}
+
+export function logsLines(panel: LogsPanel, width: number, height: number, view: LogsView, keys: LogsKeys, now = Date.now()): Line[] {
+  const room = logsRoom(height, view);
+  const inner = Math.max(1, width - 2);
+  const top = shownTop(view, panel, room);
+  const end = endOf(panel);
+  const rowsOf = (at: number): Line[] => {
+    const line = lineAt(panel, at);
+    if (!line) return [];
+    const segments = logLine(line, view, view.match === at, now);
+    return view.wrap ? wrapSegments(segments, inner) : [segments];
+  };
+  const body: Line[] = [];
+  let shownEnd = top;
+  if (view.follow) {
+    // From the end back until the room is full.
+    const rows: Line[][] = [];
+    let count = 0;
+    for (let at = end - 1; at >= panel.dropped && count < room; at--) {
+      const lineRows = rowsOf(at);
+      rows.unshift(lineRows);
+      count += lineRows.length;
+    }
+    for (const lineRows of rows) body.push(...lineRows);
+    shownEnd = end;
+  } else {
+    for (let at = top; at < end && body.length < room; at++) {
+      body.push(...rowsOf(at));
+      shownEnd = at + 1;
+    }
+  }
+  if (panel.state === 'loading' && !panel.lines.length) body.push([{ text: 'asking the engine for the lines…', tone: 'muted' }]);
+  if (panel.state === 'ended' && shownEnd >= end) body.push([{ text: '(the log ended: the container stopped or the stream closed)', tone: 'muted' }]);
   if (panel.error) body.push([{ text: panel.error, tone: 'crit' }]);
-  const following = scroll === 0;
-  const state = following ? LOG_STATE[panel.state] : { text: `paused ↑${scroll}`, tone: 'warn' as Tone };
-  const footer: Line[] = [[{
-    text: ` ↑↓ pgup pgdn scroll${keys.bottom ? ` · ${keys.bottom} follow` : ''} · ${keys.close ?? 'esc'} back`,
-    tone: 'muted',
-  }]];
-  const room = Math.max(0, height - 2 - footer.length);
-  const start = Math.max(0, body.length - room - scroll);
-  return boxLines({ title: `Logs · ${panel.container} on ${panel.host}`, badge: state, lines: body, width, height, scroll: start, tone: 'accent', heavy: true, footer });
+
+  const newer = end - shownEnd;
+  const state = view.follow ? LOG_STATE[panel.state] : { text: newer > 0 ? `held · ${newer} newer` : 'held', tone: 'warn' as Tone };
+  const key = (k: string | undefined, what: string) => (k ? `${k} ${what}` : '');
+  const hints = [
+    key(keys.follow, view.follow ? 'hold' : 'follow'), key(keys.search, 'search'), key(keys.timestamps, view.timestamps ? 'no times' : 'times'),
+    key(keys.wrap, view.wrap ? 'cut' : 'wrap'), key(keys.since, 'since'), key(keys.save, 'save'), `${keys.close ?? 'esc'} back`,
+  ].filter(Boolean).join(' · ');
+  const footer: Line[] = [[{ text: ` ${hints}`, tone: 'muted' }]];
+  if (view.typing) {
+    footer.push([{ text: ` /${view.search}`, tone: 'accent', bold: true }, { text: '▏', tone: 'accent' }, { text: '  enter keeps it, esc clears it', tone: 'muted' }]);
+  } else if (view.search) {
+    const matches = matchingLines(panel, view.search);
+    const index = view.match === null ? -1 : matches.indexOf(view.match);
+    const where = matches.length === 0 ? 'no match' : index >= 0 ? `${index + 1} of ${matches.length}` : `${matches.length} match${matches.length === 1 ? '' : 'es'}`;
+    const moves = [keys.next, keys.previous].filter(Boolean).join('/');
+    footer.push([{ text: ` /${view.search}`, tone: 'accent', bold: true }, { text: `  ${where}${moves && matches.length ? ` · ${moves} next/previous` : ''}`, tone: matches.length ? 'muted' : 'warn' }]);
+  }
+  const source = panel.group ? `group ${panel.group.name} (${panel.group.containers} containers, merged)` : panel.container;
+  const since = panel.since ? ` · since ${panel.since}` : '';
+  const dropped = panel.dropped ? ` · ${panel.dropped} older dropped` : '';
+  return boxLines({ title: `Logs · ${source} on ${panel.host}${since}${dropped}`, badge: state, lines: body, width, height, scroll: view.follow ? 'end' : 0, tone: 'accent', heavy: true, footer });
 }
 
 const RUN_TONE: Record<string, Tone> = { ok: 'ok', failed: 'crit', aborted: 'warn', interrupted: 'warn', partial: 'warn', unfinished: 'accent' };

@@ -6,7 +6,8 @@ import type { Panel } from '../console-state.js';
 import { useNow } from '../hooks/use-now.js';
 import type { RunView } from '../run-view.js';
 import type { Theme } from '../theme.js';
-import { dryRunLines, historyLines, logsLines, runDetailLines, type PanelKeys } from './panel-lines.js';
+import { INITIAL_LOGS_VIEW, type LogsView } from '../logs-view.js';
+import { dryRunLines, historyLines, logsLines, runDetailLines, type LogsKeys } from './panel-lines.js';
 import { LinesBlock } from './overlay.js';
 import { runPanelLines } from './run-lines.js';
 
@@ -16,11 +17,13 @@ export type PanelViewProps = {
   width: number;
   height: number;
   scroll: number;
-  keys: PanelKeys;
+  keys: LogsKeys;
+  /** How the logs are looked at (the logs panel only). */
+  logs?: LogsView | undefined;
   theme: Theme;
 };
 
-function PanelViewInner({ panel, run, width, height, scroll, keys, theme }: PanelViewProps) {
+function PanelViewInner({ panel, run, width, height, scroll, keys, logs, theme }: PanelViewProps) {
   const ticking = panel.kind === 'run' && run !== null && (run.status === 'running' || run.status === 'starting');
   const now = useNow(ticking);
   const lines = useMemo(() => {
@@ -28,7 +31,7 @@ function PanelViewInner({ panel, run, width, height, scroll, keys, theme }: Pane
       case 'run':
         return run ? runPanelLines(run, width, height, now, scroll, { close: keys.close, scroll: '↑↓' }) : [];
       case 'logs':
-        return logsLines(panel, width, height, scroll, keys);
+        return logsLines(panel, width, height, logs ?? INITIAL_LOGS_VIEW, keys);
       case 'history':
         return historyLines(panel, width, height, scroll, keys);
       case 'run-detail':
@@ -36,7 +39,7 @@ function PanelViewInner({ panel, run, width, height, scroll, keys, theme }: Pane
       case 'dry-run':
         return dryRunLines(panel, width, height, scroll, keys);
     }
-  }, [panel, run, width, height, scroll, keys, now]);
+  }, [panel, run, width, height, scroll, keys, logs, now]);
   return <LinesBlock lines={lines} width={width} theme={theme} />;
 }
 
