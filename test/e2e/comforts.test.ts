@@ -140,4 +140,28 @@ describe.runIf(hasTmux)('comforts, in a real terminal', () => {
     const byConfig = await start(100, 30, `--demo healthy --config ${config}`);
     expect(await mouseModes(byConfig)).toBe('0 0');
   });
+
+  it('the demo\'s postgres log reads in order (older days with their date); a search marks and counts its matches', async () => {
+    const tmux = await start(120, 40, '--demo healthy');
+    await tmux.waitFor(/│ postgres /);
+    for (let i = 0; i < 6 && !/┏━ ▸ Containers/.test(await tmux.capture()); i++) await tmux.sendKeys('Tab');
+    await tmux.waitFor(/┏━ ▸ Containers/);
+    await tmux.type('/postgres');
+    await tmux.sendKeys('Enter', 'L');
+    const logs = await tmux.waitFor(/Logs · postgres on workstation/);
+    const lines = logs.split('\n').filter((l) => /^┃(\d{4}-\d\d-\d\d )?\d\d:\d\d:\d\d /.test(l));
+    expect(lines).toHaveLength(4);
+    // Three days back with the date, the checkpoint four hours ago with the time (and the date
+    // only when that was yesterday): in order as read.
+    expect(lines[0]).toMatch(/^┃\d{4}-\d\d-\d\d \d\d:\d\d:\d\d PostgreSQL init process complete/);
+    expect(lines[3]).toMatch(/^┃(\d{4}-\d\d-\d\d )?\d\d:\d\d:\d\d LOG: {2}checkpoint complete/);
+    const stamp = (line: string) => /^┃(?:(\d{4}-\d\d-\d\d) )?(\d\d:\d\d:\d\d)/.exec(line)?.slice(1, 3).join(' ') ?? '';
+    expect(stamp(lines[0] ?? '') < stamp(lines[3] ?? '') || !/^\d/.test(stamp(lines[3] ?? ''))).toBe(true);
+    await tmux.sendKeys('/');
+    await tmux.type('checkpoint');
+    await tmux.sendKeys('Enter');
+    await tmux.waitFor(/\/checkpoint {2}2 of 2 · n\/N next\/previous/);
+    await tmux.sendKeys('t');
+    await tmux.waitFor((screen) => screen.includes('┃LOG:  checkpoint starting: time'));
+  });
 });
