@@ -1,5 +1,6 @@
 // The live console: renders the App in the alternate screen, with the actions controller behind
 // it, and owns every way out (a run in progress is stopped and left resumable).
+import { spawnSync } from 'node:child_process';
 import { render } from 'ink';
 import { PANE_RENDERERS } from '../panes/renderers.js';
 import { App, type AppActions } from '../ui/app.js';
@@ -22,6 +23,10 @@ export async function runConsole(s: Setup, runtime: Runtime, options: { noColor:
   const cwd = process.cwd();
   const runbookOptions = { config: s.config, env, cwd, configFile: s.source.path ?? undefined };
   let controller: ConsoleController;
+  // Set once the screen is the console's (below); the controller is made before that.
+  const handTerminalRef: { current: (argv: readonly string[], say: string) => { code: number | null; error: string | null } } = {
+    current: () => ({ code: null, error: 'the console has not started' }),
+  };
   try {
     // A key bound to a runbook that does not exist is a located error (exit 78), found before
     // the screen changes from the files' id lines. The runbooks' loader and validator (and the
@@ -43,6 +48,7 @@ export async function runConsole(s: Setup, runtime: Runtime, options: { noColor:
       config: s.config, env, hosts: runtime.hosts, docker: runtime.docker, dns: runtime.dns, monitor, catalog, readOnly: s.readOnly, demo: s.scenario?.name ?? null,
       notes: options.notes ?? [],
       ...(options.since ? { logSince: options.since } : {}),
+      handTerminal: (argv, say) => handTerminalRef.current(argv, say),
     });
   } catch (error) {
     await runtime.close();
@@ -105,6 +111,38 @@ export async function runConsole(s: Setup, runtime: Runtime, options: { noColor:
     screen.reassert();
     frames.repaint();
   };
+  // A shell in a container: the screen and the keyboard are the shell's until it exits. The
+  // console waits in spawnSync, so that nothing here reads the keys typed into the shell; a
+  // Ctrl-C or Ctrl-Z meant for the shell (before ssh or docker put the terminal in raw mode)
+  // does not stop the console.
+  const handTerminal = (argv: readonly string[], say: string): { code: number | null; error: string | null } => {
+    const [command, ...args] = argv;
+    if (!command || finished) return { code: null, error: 'nothing to run' };
+    const ignore = () => {};
+    process.removeListener('SIGINT', onSignal);
+    process.on('SIGINT', ignore);
+    process.on('SIGTSTP', ignore);
+    const stdin = process.stdin;
+    const raw = stdin.isTTY && stdin.isRaw;
+    screen.suspend();
+    try {
+      if (raw) stdin.setRawMode(false);
+      process.stdout.write(`${terminalSafe(`homeops: ${say}`)}\n`);
+      const result = spawnSync(command, args, { stdio: 'inherit' });
+      return { code: result.status, error: result.error ? result.error.message : null };
+    } finally {
+      if (raw && stdin.isTTY) stdin.setRawMode(true);
+      screen.resume();
+      frames.repaint();
+      // Signals that came while the shell ran are handled after this returns: still ignored.
+      setTimeout(() => {
+        process.removeListener('SIGINT', ignore);
+        process.removeListener('SIGTSTP', ignore);
+        if (!finished) process.on('SIGINT', onSignal);
+      }, 200);
+    }
+  };
+  handTerminalRef.current = handTerminal;
   const actions: AppActions = { quit: () => finish(0), refresh, redraw, intents: controller.intents };
   const instance = render(
     <App

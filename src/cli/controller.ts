@@ -18,6 +18,7 @@ import type { PaneId } from '../monitor/snapshot.js';
 import { writePrivate } from '../config/private-files.js';
 import { checkStateDir, stateDir } from '../runbooks/state-dir.js';
 import { LogsStream, type LogsSource } from './logs-stream.js';
+import { shellCommand } from '../docker/exec-argv.js';
 import { join } from 'node:path';
 
 /** The "since" steps of a logs view, in the order its key goes through them, then back to the last lines. */
@@ -73,6 +74,11 @@ export type ControllerDeps = {
   logLines?: number;
   /** --since: how far back a logs view starts ("10m"); without it, the last docker.logLines lines. */
   logSince?: string;
+  /**
+   * Hands the terminal to a program (a shell in a container) and takes it back when it exits;
+   * `say`: the line shown above it. Without it, no shell can be opened.
+   */
+  handTerminal?: (argv: readonly string[], say: string) => { code: number | null; error: string | null };
   // Replaceable for tests.
   runPlan?: (plan: RunPlan, deps: RunDeps, options: { resume?: RunState }) => Promise<RunResult>;
   setBlocking?: SetBlocking;
@@ -101,6 +107,9 @@ const VERB: Record<ContainerAction, { doing: string; done: string }> = {
   stop: { doing: 'stopping', done: 'stopped' },
   start: { doing: 'starting', done: 'started' },
 };
+
+/** A shell that ends with an error sooner than this after it was started never started. */
+const SHELL_START_MS = 1500;
 
 /** The part of a runbook the backups pane's verify key runs. */
 const VERIFY_PART = 'verify-backups';
@@ -160,6 +169,7 @@ export class ConsoleController implements ConsoleStateSource {
       showRun: (runId) => this.showRun(runId),
       containerAction: (action, target) => void this.containerAction(action, target),
       openLogs: (target) => this.openLogs(target),
+      openShell: (target) => void this.openShell(target),
       openGroupLogs: (group, targets) => this.openGroupLogs(group, targets),
       saveLogs: () => this.saveLogs(),
       cycleLogsSince: () => this.cycleLogsSince(),
@@ -645,6 +655,45 @@ export class ConsoleController implements ConsoleStateSource {
     const spec = containerAction(docker.actions, action, { host: target.host, id: target.id, name: target.name });
     const tried = await this.act(spec, `${VERB[action].doing} ${target.name}…`, `${target.name}: not ${VERB[action].done}`);
     if (tried && !this.closed) this.deps.monitor.nudge('containers');
+  }
+
+  /**
+   * A shell in the container: asked first (it can change anything there), written to the audit
+   * log, refused in read-only mode and in a demo; the console hands the terminal to it and takes
+   * it back when the shell exits.
+   */
+  private async openShell(target: ContainerTarget): Promise<void> {
+    const hand = this.deps.handTerminal;
+    const what = `Shell in ${target.name} on ${target.host}`;
+    const command = shellCommand(this.deps.config, target, this.deps.hosts.get(target.host)?.kind === 'local' || (!this.deps.hosts.get(target.host) && this.deps.config.hosts[target.host]?.local === true), this.deps.env);
+    const spec: ActionSpec = {
+      action: 'container.shell',
+      target: `${target.name} on ${target.host}`,
+      what,
+      cannot: () => {
+        if (this.deps.demo) return 'a demo scenario replays recordings: there is no container to open a shell in';
+        if (!hand) return 'this console cannot hand its terminal over';
+        if (this.runActive) return `${this.state.run?.runbook.id ?? 'a runbook'} is running: a shell waits until it ends`;
+        return 'refusal' in command ? command.refusal : null;
+      },
+      confirm: {
+        title: 'Shell in container',
+        question: `Open a shell in ${target.name} on ${target.host}? The console steps aside until you leave the shell (exit or ctrl+d).`,
+        yes: 'Open shell',
+        danger: true,
+      },
+      run: async () => {
+        if (!hand || 'refusal' in command) throw new Error('no shell');
+        const started = this.now();
+        const ended = hand(command.argv, `a shell in ${target.name} on ${target.host} (${command.argv[0] === 'ssh' ? 'docker exec over ssh -t' : 'docker exec'}); exit it to come back to the console`);
+        if (ended.error) throw new Error(`${command.argv[0]} could not be run: ${ended.error}`);
+        // A shell ends with the status of its last command; one that ends at once with an error
+        // never started (the container is not running, docker or ssh refused).
+        if (ended.code !== 0 && this.now() - started < SHELL_START_MS) throw new Error(`${command.argv[0] === 'ssh' ? 'ssh -t … docker exec' : 'docker exec'} ended at once with exit status ${ended.code ?? 'unknown'}: is ${target.name} running?`);
+        return { result: 'ok', changed: false, message: `the shell in ${target.name} on ${target.host} ended${ended.code === 0 ? '' : ` (its last status ${ended.code ?? 'unknown'})`}` };
+      },
+    };
+    await this.act(spec, `shell in ${target.name}…`, `${target.name}: no shell opened`);
   }
 
   private openLogs(target: ContainerTarget): void {

@@ -20,6 +20,9 @@ export type TerminalGuard = {
   restore(): void;
   /** Sets the console's modes again (a program that ran in the terminal may have changed them). */
   reassert(): void;
+  /** Gives the terminal back for a while (a shell in a container), as at exit; `resume` takes it again. */
+  suspend(): void;
+  resume(): void;
 };
 
 /** Lines of stray stderr kept while the screen is ours, to be said after it is given back. */
@@ -84,5 +87,21 @@ export function enterFullScreen(fd = 1, options: { mouse?: boolean } = {}): Term
       // the terminal is gone
     }
   };
-  return { restore, reassert };
+  const suspend = () => {
+    if (!active) return;
+    try {
+      writeSync(fd, LEAVE);
+    } catch {
+      // the terminal is gone
+    }
+  };
+  const resume = () => {
+    if (!active) return;
+    try {
+      writeSync(fd, `\x1b[?1049h${modes}\x1b[H\x1b[2J`);
+    } catch {
+      // the terminal is gone
+    }
+  };
+  return { restore, reassert, suspend, resume };
 }

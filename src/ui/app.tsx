@@ -126,6 +126,8 @@ function perform(effect: Effect, actions: AppActions, switchTheme: () => void): 
       return intents.containerAction(effect.action, effect.target);
     case 'logs':
       return intents.openLogs(effect.target);
+    case 'shell':
+      return intents.openShell(effect.target);
     case 'group-logs':
       return intents.openGroupLogs(effect.group, effect.targets);
     case 'logs-save':

@@ -47,6 +47,7 @@ export const COMMANDS = {
   'container.stop': 'Stop the selected container (asks first)',
   'container.start': 'Start the selected container (asks first)',
   'container.logs': 'The selected container\'s logs, following new lines',
+  'container.shell': 'A shell in the selected container (asks first)',
   'container.group-logs': 'The merged logs of the selected container\'s plan group',
   'logs.follow': 'In the logs: follow new lines, or hold the view',
   'logs.timestamps': 'In the logs: timestamps on or off',

@@ -146,6 +146,8 @@ export type ConsoleIntents = {
   closePanel(): void;
   containerAction(action: ContainerAction, target: ContainerTarget): void;
   openLogs(target: ContainerTarget): void;
+  /** A shell in the container (asked first, audited): the console hands the terminal to it. */
+  openShell(target: ContainerTarget): void;
   /** The merged logs of a plan group's containers. */
   openGroupLogs(group: string, targets: readonly ContainerTarget[]): void;
   /** Writes the open logs' kept lines to a file (said in the status bar). */

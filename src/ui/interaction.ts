@@ -98,6 +98,7 @@ export type Effect =
   | { type: 'close-panel' }
   | { type: 'container'; action: ContainerAction; target: ContainerTarget }
   | { type: 'logs'; target: ContainerTarget }
+  | { type: 'shell'; target: ContainerTarget }
   | { type: 'group-logs'; group: string; targets: ContainerTarget[] }
   | { type: 'logs-save' }
   | { type: 'logs-since' }
@@ -496,12 +497,12 @@ export function routeKey(ui: UiState, ix: Interaction, press: KeyPress, ctx: Rou
       return same([{ type: 'group-logs', group: row.group, targets: members.map((c) => ({ host: c.host, id: c.id, name: c.name })) }]);
     }
     const action = CONTAINER_ACTIONS[command];
-    if (action || command === 'container.logs') {
+    if (action || command === 'container.logs' || command === 'container.shell') {
       const target = targetOf(ctx, view);
       if (!target) return same([{ type: 'notify', text: 'no container selected', tone: 'warn' }]);
-      return same([action ? { type: 'container', action, target } : { type: 'logs', target }]);
+      return same([action ? { type: 'container', action, target } : command === 'container.shell' ? { type: 'shell', target } : { type: 'logs', target }]);
     }
-  } else if (CONTAINER_ACTIONS[command] || command === 'container.logs' || command === 'container.group-logs' || command === 'filter' || isSortCommand(command)) {
+  } else if (CONTAINER_ACTIONS[command] || command === 'container.logs' || command === 'container.shell' || command === 'container.group-logs' || command === 'filter' || isSortCommand(command)) {
     const text = ctx.focused === 'containers' ? 'no containers read yet' : 'focus the containers pane first (tab), then pick a container';
     return same([{ type: 'notify', text, tone: 'warn' }]);
   }

@@ -258,7 +258,7 @@ describe('DNS blocking', () => {
     await app.waitForText('✔ primary: blocking disabled for 5 min · secondary: blocking disabled for 5 min');
     expect(requests).toEqual([{ enabled: false, forMs: 300_000 }]);
     expect(nudges).toEqual(['dns']);
-    await app.press('E');
+    await app.press('\x05');
     await app.waitForText('Enable blocking on primary and secondary again?');
     await app.press(KEY.enter);
     await app.waitForText('✔ primary: blocking enabled · secondary: blocking enabled');

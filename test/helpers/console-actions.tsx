@@ -62,6 +62,7 @@ export function recordingIntents(): { intents: ConsoleIntents; calls: IntentCall
     closePanel: record('closePanel'),
     containerAction: record('containerAction'),
     openLogs: record('openLogs'),
+    openShell: record('openShell'),
     openGroupLogs: record('openGroupLogs'),
     saveLogs: record('saveLogs'),
     cycleLogsSince: record('cycleLogsSince'),

@@ -390,6 +390,63 @@ describe('containers', () => {
   });
 });
 
+describe('a shell in a container', () => {
+  const workstation = { host: 'workstation', id: 'abc123', name: 'postgres' };
+  function handing(code: number | null = 0, takesMs = 2000) {
+    const calls: { argv: readonly string[]; say: string }[] = [];
+    let now = 1_000_000;
+    const hand = (argv: readonly string[], say: string) => {
+      calls.push({ argv, say });
+      now += takesMs;
+      return { code, error: null };
+    };
+    return { calls, hand, now: () => now };
+  }
+
+  it('asks first, hands the terminal to docker exec -it, writes the shell to the audit log, says how it ended', async () => {
+    const { calls, hand, now } = handing(0);
+    const audit: { action: string; event: string; result?: string }[] = [];
+    const { controller } = testController(config, books(marker()), { docker: fakeDocker().docker, handTerminal: hand, now, audit: (line) => audit.push(line as never) });
+    controller.intents.openShell(workstation);
+    const ask = await until(controller, prompted('confirm'));
+    expect(ask.prompt).toMatchObject({ title: 'Shell in container', yes: 'Open shell', danger: true });
+    expect(calls).toEqual([]);
+    controller.intents.answer(ask.prompt?.id ?? -1, 'yes');
+    const done = await until(controller, (s) => s.message?.text.startsWith('the shell') === true);
+    expect(done.message?.text).toBe('the shell in postgres on workstation ended');
+    expect(calls).toHaveLength(1);
+    // The workstation's endpoint names no socket: the docker CLI finds the engine as homeops does.
+    expect(calls[0]?.argv.slice(0, 4)).toEqual(['docker', 'exec', '-it', 'abc123']);
+    expect(calls[0]?.say).toBe('a shell in postgres on workstation (docker exec); exit it to come back to the console');
+    expect(audit.map((l) => [l.event, l.action, l.result])).toEqual([['action-start', 'container.shell', undefined], ['action-end', 'container.shell', 'ok']]);
+  });
+
+  it('is refused in read-only mode and in a demo, without asking and without a shell; a no opens none', async () => {
+    const { calls, hand, now } = handing(0);
+    const readOnly = testController(config, books(marker()), { docker: fakeDocker().docker, handTerminal: hand, now, readOnly: true });
+    readOnly.controller.intents.openShell(workstation);
+    expect((await until(readOnly.controller, (s) => s.message !== null)).message?.text).toBe('Shell in postgres on workstation refused: read-only mode (--read-only or readOnly: true in the config); nothing was changed');
+    const demo = testController(config, books(marker()), { docker: fakeDocker().docker, handTerminal: hand, now, demo: 'healthy' });
+    demo.controller.intents.openShell(workstation);
+    expect((await until(demo.controller, (s) => s.message !== null)).message?.text).toBe('a demo scenario replays recordings: there is no container to open a shell in');
+    const no = testController(config, books(marker()), { docker: fakeDocker().docker, handTerminal: hand, now });
+    no.controller.intents.openShell(workstation);
+    no.controller.intents.answer((await until(no.controller, prompted('confirm'))).prompt?.id ?? -1, 'no');
+    expect((await until(no.controller, (s) => s.message !== null)).message?.text).toBe('postgres: no shell opened');
+    expect([readOnly, demo, no].map((t) => t.controller.current().prompt)).toEqual([null, null, null]);
+    expect(calls).toEqual([]);
+  });
+
+  it('a shell that ends at once with an error never started: said as a failure', async () => {
+    const { hand, now } = handing(1, 200);
+    const { controller } = testController(config, books(marker()), { docker: fakeDocker().docker, handTerminal: hand, now });
+    controller.intents.openShell(workstation);
+    controller.intents.answer((await until(controller, prompted('confirm'))).prompt?.id ?? -1, 'yes');
+    const failed = await until(controller, (s) => s.message?.tone === 'crit');
+    expect(failed.message?.text).toBe('Shell in postgres on workstation: docker exec ended at once with exit status 1: is postgres running?');
+  });
+});
+
 describe('DNS blocking', () => {
   const piholes = [{ name: 'primary' }, { name: 'secondary' }] as unknown as PiholeTarget[];
 

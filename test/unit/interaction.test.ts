@@ -94,11 +94,15 @@ describe('routeKey', () => {
   });
 
   it('action keys ask for effects; container keys need the containers pane', () => {
-    expect(press(['D', 'E', 'H', 'F'], context()).effects).toEqual([
+    expect(press(['D', 'ctrl+e', 'H', 'F'], context()).effects).toEqual([
       { type: 'blocking', enabled: false }, { type: 'blocking', enabled: true }, { type: 'history' }, { type: 'run', id: 'dns-failover' },
     ]);
     expect(press(['ctrl+r'], context()).effects[0]).toMatchObject({ type: 'notify', text: expect.stringMatching(/focus the containers pane/) });
     expect(press(['ctrl+r'], context({}, 'containers')).effects[0]).toMatchObject({ type: 'notify', text: 'no containers read yet' });
+    // E: a shell in the selected container, as in lazydocker (the containers pane focused).
+    const reading = readingOf([containerRow('api-gateway')]);
+    expect(press(['E'], { ...context({}, 'containers'), containers: reading }).effects).toEqual([{ type: 'shell', target: { host: 'workstation', id: reading.containers[0]?.id, name: 'api-gateway' } }]);
+    expect(press(['E'], context()).effects[0]).toMatchObject({ type: 'notify', text: expect.stringMatching(/focus the containers pane/) });
   });
 
   it('other keys still reach the panes (focus, views, help)', () => {

@@ -89,7 +89,7 @@ describe('built-in keymaps and the new commands', () => {
     const expected: Record<string, string> = {
       b: 'runbooks', H: 'runbook.history', d: 'runbook.dry-run', F: 'runbook:dns-failover', enter: 'select', y: 'confirm.yes', n: 'confirm.no',
       '/': 'filter', s: 'sort', 'ctrl+r': 'container.restart', S: 'container.stop', U: 'container.start', L: 'container.logs',
-      D: 'dns.disable-blocking', E: 'dns.enable-blocking', end: 'scroll.bottom',
+      D: 'dns.disable-blocking', 'ctrl+e': 'dns.enable-blocking', E: 'container.shell', 'meta+l': 'container.group-logs', end: 'scroll.bottom',
     };
     for (const [key, command] of Object.entries(expected)) expect(keymap.byKey.get(key), key).toBe(command);
     for (const command of COMMAND_NAMES) expect(keymap.bindings.get(command)?.length, command).toBeGreaterThan(0);
