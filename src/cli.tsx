@@ -13,6 +13,8 @@ import { terminalSafe, terminalSafeJson } from './terminal/terminal-safe.js';
 
 const EX_USAGE = 64;
 const EX_CONFIG = 78;
+/** A file could not be written or removed (sysexits EX_CANTCREAT). */
+const EX_CANTCREAT = 73;
 
 /** One line on stderr; a message may quote a file name or a value from outside. */
 function sayError(message: string): void {
@@ -42,6 +44,18 @@ async function main(argv: readonly string[]): Promise<number> {
   if (request.command === 'version') {
     process.stdout.write(`homeops ${version()}\n`);
     return 0;
+  }
+  if (request.command === 'reset-state') {
+    const { appStatePath, resetAppState } = await import('./cli/app-state.js');
+    const path = appStatePath(process.env);
+    try {
+      const had = resetAppState(process.env);
+      process.stdout.write(terminalSafe(had ? `homeops: forgot what the console remembered (${path})\n` : `homeops: the console remembered nothing (${path} does not exist)\n`));
+      return 0;
+    } catch (error) {
+      sayError(`homeops: cannot remove ${path}: ${error instanceof Error ? error.message : String(error)}`);
+      return EX_CANTCREAT;
+    }
   }
   if (request.command === 'init') {
     const { initCommand } = await import('./cli/init.js');
@@ -136,7 +150,7 @@ async function main(argv: readonly string[]): Promise<number> {
       return EX_USAGE;
     }
     const { runConsole } = await (consoleModule ?? import('./cli/console.js'));
-    return await runConsole(s, buildRuntime(s), { noColor: request.options.noColor, noMouse: request.options.noMouse, since: request.options.since, theme: request.options.theme, notes: cacheNote ? [cacheNote] : [] });
+    return await runConsole(s, buildRuntime(s), { noColor: request.options.noColor, noMouse: request.options.noMouse, since: request.options.since, viewAsked: request.options.view !== undefined, theme: request.options.theme, notes: cacheNote ? [cacheNote] : [] });
   } catch (error) {
     if (error instanceof UserFileError) {
       sayError(error.message);

@@ -44,7 +44,8 @@ export type Request =
   | { command: 'drill'; options: GlobalOptions; sets: string[]; json: boolean }
   | { command: 'init'; options: GlobalOptions; init: InitRequest }
   | { command: 'help' }
-  | { command: 'version' };
+  | { command: 'version' }
+  | { command: 'reset-state' };
 
 /** A mistake on the command line (exit 64). `pointer`: the message says where to look already. */
 export class UsageError extends Error {
@@ -86,6 +87,8 @@ export function parseArgs(argv: readonly string[]): Request {
       case '-V':
       case '--version':
         return { command: 'version' };
+      case '--reset-state':
+        return { command: 'reset-state' };
       case '--config':
         options.config = value(flag, inline);
         break;
@@ -296,6 +299,8 @@ Options:
                        config); the terminal selects text with the mouse as usual
   --since DURATION     a container's logs in the console start that far back (e.g. 10m,
                        1h) instead of the last docker.logLines lines; 0 there changes it
+  --reset-state        forget what the console remembers between starts (the view, the
+                       containers' sort and filter, the theme chosen with T, notices seen)
   --dry-run            runbook run: print each step's host and exact command; run nothing
   -y, --yes            runbook run: answer yes to every confirm step
   --input KEY=VALUE    runbook run: an input (repeatable); also HOMEOPS_INPUT_KEY

@@ -9,6 +9,7 @@ import { profilerFromEnv } from '../ui/profile.js';
 import chalk from 'chalk';
 import { chooseTheme, type ThemeName } from '../ui/theme.js';
 import type { Runtime, Setup } from './compose.js';
+import { openAppState } from './app-state.js';
 import { ConsoleController } from './controller.js';
 import { collectEveryMinute } from './memory.js';
 import { quickRunbookIds } from './runbook-ids.js';
@@ -16,12 +17,26 @@ import { FrameStream } from '../terminal/screen.js';
 import { enterFullScreen } from '../terminal/full-screen.js';
 import { terminalSafe } from '../terminal/terminal-safe.js';
 
+/** The notice of the first start without a config file, by its key in the remembered state. */
+const FIRST_RUN_NOTICE = 'builtin-default';
+const FIRST_RUN_NOTE = 'no config file: this machine only, nothing on the network is watched; homeops init writes a config to start from (said once)';
+
 /** `notes`: things to say once in the status bar when the console has started. */
-export async function runConsole(s: Setup, runtime: Runtime, options: { noColor: boolean; noMouse?: boolean | undefined; since?: string | undefined; theme?: ThemeName | undefined; notes?: readonly string[] }): Promise<number> {
+export async function runConsole(s: Setup, runtime: Runtime, options: { noColor: boolean; noMouse?: boolean | undefined; since?: string | undefined; viewAsked?: boolean | undefined; theme?: ThemeName | undefined; notes?: readonly string[] }): Promise<number> {
   const { monitor } = runtime;
   const env = process.env;
   const cwd = process.cwd();
   const runbookOptions = { config: s.config, env, cwd, configFile: s.source.path ?? undefined };
+  // What the console remembers of the last start (the view, the containers' order and filter,
+  // the theme chosen with T, the notices seen); --view, --theme and the config come first.
+  const store = openAppState(env);
+  const remembered = store?.read() ?? {};
+  const rememberedView = remembered.view === undefined ? -1 : s.views.findIndex((v) => v.name === remembered.view);
+  const initialView = !options.viewAsked && s.initialView === 'auto' && rememberedView >= 0 ? rememberedView : s.initialView;
+  // The first start without a config file says once what the console watches and how to change it.
+  const dismissed = new Set(remembered.dismissed ?? []);
+  const firstRun = s.source.kind === 'builtin' && !dismissed.has(FIRST_RUN_NOTICE) && store !== null;
+  if (firstRun) store.update({ dismissed: [...dismissed, FIRST_RUN_NOTICE] });
   let controller: ConsoleController;
   // Set once the screen is the console's (below); the controller is made before that.
   const handTerminalRef: { current: (argv: readonly string[], say: string) => { code: number | null; error: string | null } } = {
@@ -46,7 +61,7 @@ export async function runConsole(s: Setup, runtime: Runtime, options: { noColor:
     const catalog = loadChecked;
     controller = new ConsoleController({
       config: s.config, env, hosts: runtime.hosts, docker: runtime.docker, dns: runtime.dns, monitor, catalog, readOnly: s.readOnly, demo: s.scenario?.name ?? null,
-      notes: options.notes ?? [],
+      notes: [...(options.notes ?? []), ...(firstRun ? [FIRST_RUN_NOTE] : [])],
       ...(options.since ? { logSince: options.since } : {}),
       handTerminal: (argv, say) => handTerminalRef.current(argv, say),
     });
@@ -58,7 +73,7 @@ export async function runConsole(s: Setup, runtime: Runtime, options: { noColor:
   // about colour here, so that --no-color and NO_COLOR look the same (reverse video and bold
   // stay, for the selection and the status words).
   if (chalk.level === 0 && process.stdout.isTTY && process.argv.includes('--no-color')) chalk.level = 1;
-  const theme = chooseTheme({ flag: options.theme, noColor: options.noColor, env, config: s.config.theme });
+  const theme = chooseTheme({ flag: options.theme, noColor: options.noColor, env, config: s.config.theme, remembered: remembered.theme });
   const profiler = profilerFromEnv(env);
   // The mouse is the console's unless --no-mouse or the config says not (then the terminal
   // selects text with it as usual; with it on, shift+drag selects in most terminals).
@@ -89,7 +104,7 @@ export async function runConsole(s: Setup, runtime: Runtime, options: { noColor:
     if (message) process.stderr.write(`${terminalSafe(`homeops: ${message}`)}\n`);
     // A run in progress is stopped (its remote process too) and left resumable; then sessions
     // and connections end, after the screen is back (a Pi-hole logout waits at most 1 s).
-    void controller.close(why).then(() => runtime.close()).finally(resolveDone);
+    void controller.close(why).then(() => runtime.close()).then(() => store?.flush()).finally(resolveDone);
   };
 
   const WHY: Partial<Record<NodeJS.Signals, string>> = { SIGHUP: 'SIGHUP: the terminal went away', SIGTERM: 'SIGTERM: homeops was told to stop', SIGINT: 'SIGINT: homeops was interrupted' };
@@ -143,14 +158,19 @@ export async function runConsole(s: Setup, runtime: Runtime, options: { noColor:
     }
   };
   handTerminalRef.current = handTerminal;
-  const actions: AppActions = { quit: () => finish(0), refresh, redraw, intents: controller.intents };
+  const actions: AppActions = {
+    quit: () => finish(0), refresh, redraw, intents: controller.intents,
+    themeChosen: (name) => store?.update({ theme: name }),
+    remember: (state) => store?.update({ view: state.view ?? '', containers: state.containers }),
+  };
   const instance = render(
     <App
       source={monitor}
       panes={PANE_RENDERERS}
       config={s.config}
       views={s.views}
-      initialView={s.initialView}
+      initialView={initialView}
+      initialContainers={remembered.containers}
       keymap={s.keymap}
       theme={theme}
       readOnly={s.readOnly}

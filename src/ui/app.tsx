@@ -2,7 +2,7 @@
 // panels, menu and dialogs of actions. Reads the Snapshot and the actions controller's state,
 // sends intents; knows nothing of probes, hosts or processes.
 import { Box, Text } from 'ink';
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Keymap } from '../config/keymaps.js';
 import { clockOf, windowAt } from '../config/maintenance.js';
 import type { Config } from '../config/schema.js';
@@ -15,6 +15,7 @@ import { PaneView } from './components/pane-view.js';
 import { OfferBanner } from './components/offer-banner.js';
 import { shownSets } from './panes/backups.js';
 import type { PaneRenderers } from './panes/index.js';
+import type { ContainersView } from './panes/containers-view.js';
 import { PanelView } from './components/panel-view.js';
 import { menuLines } from './components/runbook-menu.js';
 import { StatusBar } from './components/status-bar.js';
@@ -39,8 +40,16 @@ export type AppActions = {
   redraw?(): void;
   /** The theme was switched in the console: remember it for the next start. */
   themeChosen?(name: ThemeName): void;
+  /** The view and the containers' order and filter changed: remembered for the next start. */
+  remember?(state: RememberedView): void;
   /** The actions controller's intents; without them (the panes alone) action keys do nothing. */
   intents?: ConsoleIntents;
+};
+
+/** What the console remembers of its own state between starts (src/cli/app-state.ts). */
+export type RememberedView = {
+  view: string | null;
+  containers: Pick<ContainersView, 'sort' | 'descending' | 'problemsFirst' | 'filter'>;
 };
 
 export type AppProps = {
@@ -60,6 +69,8 @@ export type AppProps = {
   profiler?: Profiler | null;
   /** The terminal sends mouse reports (on unless --no-mouse or mouse: false): clicks and the wheel act. */
   mouse?: boolean;
+  /** The containers' order and filter as remembered from the last start. */
+  initialContainers?: RememberedView['containers'] | undefined;
 };
 
 type State = { ui: UiState; ix: Interaction };
@@ -149,7 +160,10 @@ export function App(props: AppProps) {
   const snapshot = useSnapshot(source);
   const cs = useConsoleState(consoleSource);
   const size = useTerminalSize();
-  const [state, setState] = useState<State>(() => ({ ui: initialUiState(props.initialView), ix: INITIAL_INTERACTION }));
+  const [state, setState] = useState<State>(() => ({
+    ui: initialUiState(props.initialView),
+    ix: props.initialContainers ? { ...INITIAL_INTERACTION, containers: { ...INITIAL_INTERACTION.containers, ...props.initialContainers } } : INITIAL_INTERACTION,
+  }));
   // The key handler works on the newest state, also for several keys in one read (a paste).
   const stateRef = useRef(state);
 
@@ -261,6 +275,17 @@ export function App(props: AppProps) {
     if (stateRef.current !== start) setState(stateRef.current);
   }, [actions, consoleSource, switchTheme]);
   useKeyPresses(onPresses);
+
+  // Remembered for the next start: the view chosen (by name: the views may be reordered), the
+  // containers' order and the filter once kept (not while it is typed).
+  const containersView = ix.containers;
+  const keptFilter = containersView.filtering ? null : containersView.filter;
+  const chosenView = ui.view === 'auto' ? null : views[ui.view]?.name ?? null;
+  const remember = actions.remember;
+  useEffect(() => {
+    if (!remember || keptFilter === null) return;
+    remember({ view: chosenView, containers: { sort: containersView.sort, descending: containersView.descending, problemsFirst: containersView.problemsFirst, filter: keptFilter } });
+  }, [remember, chosenView, containersView.sort, containersView.descending, containersView.problemsFirst, keptFilter]);
 
   const runbookTitles = useMemo(() => new Map(cs.catalog.map((r) => [r.id, r.title])), [cs.catalog]);
   const first = (command: Parameters<Keymap['bindings']['get']>[0]) => keymap.bindings.get(command)?.[0];

@@ -164,4 +164,46 @@ describe.runIf(hasTmux)('comforts, in a real terminal', () => {
     await tmux.sendKeys('t');
     await tmux.waitFor((screen) => screen.includes('┃LOG:  checkpoint starting: time'));
   });
+
+  it('the console remembers the view, the containers\' sort and filter and the theme; --reset-state forgets them', async () => {
+    const state = join(home, 'remembers');
+    const more = { XDG_STATE_HOME: state };
+    const first = await start(120, 40, '--demo healthy', more);
+    await first.waitFor(/│ postgres /);
+    for (let i = 0; i < 6 && !/┏━ ▸ Containers/.test(await first.capture()); i++) await first.sendKeys('Tab');
+    await first.waitFor(/┏━ ▸ Containers/);
+    // Sort by memory, largest first; keep a filter; the next theme; view 2 (tmux).
+    await first.sendKeys('M');
+    await first.type('/re');
+    await first.sendKeys('Enter');
+    await first.waitFor(/sort problems, mem↓ +\/re /);
+    await first.sendKeys('T');
+    await first.waitFor(/theme light/);
+    await first.sendKeys('2');
+    await first.waitFor(/view tmux\//);
+    await first.sendKeys('q');
+    expect(await first.waitForExit()).toBe(0);
+
+    const second = await start(120, 40, '--demo healthy', more);
+    const screen = await second.waitFor(/sort problems, mem↓ +\/re /);
+    expect(screen).toMatch(/view tmux\//);
+    const light = attributes(await second.captureAnsi());
+    for (const code of ['33', '36', '37']) expect(light.has(code), code).toBe(false);
+    await second.sendKeys('q');
+    await second.waitForExit();
+
+    // --view on the command line comes first.
+    const asked = await start(120, 40, '--demo healthy --view workstation', more);
+    await asked.waitFor(/view workstation\//);
+    await asked.sendKeys('q');
+    await asked.waitForExit();
+
+    const reset = await TmuxSession.start({ cols: 250, rows: 10, env: { ...env, ...more }, cwd: root, command: `node ${cli} --reset-state` });
+    sessions.push(reset);
+    expect(await reset.waitForExit()).toBe(0);
+    expect(await reset.capture()).toMatch(/homeops: forgot what the console remembered \(.*console\.json\)/);
+    const fresh = await start(120, 40, '--demo healthy', more);
+    const after = await fresh.waitFor(/sort problems, name↑/);
+    expect(after).toMatch(/view workstation\//);
+  });
 });

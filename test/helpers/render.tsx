@@ -1,6 +1,6 @@
 // Renders the console's <App> the way src/cli/console.tsx does (Ink in debug mode: one whole
-// frame per write) into a fake terminal of any size, with a fake keyboard. ink-testing-library
-// fixes its terminal at 100 columns and cannot resize, so component tests use this instead.
+// frame per write) into a fake terminal of any size, with a fake keyboard. (ink-testing-library
+// fixes its terminal at 100 columns and cannot resize: it is not used, nor a dependency.)
 import { EventEmitter } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

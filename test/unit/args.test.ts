@@ -4,7 +4,7 @@ import { DEFAULT_SCENARIO, HELP, parseArgs, UsageError, type GlobalOptions, type
 const defaults: GlobalOptions = { readOnly: false, noColor: false };
 
 function options(request: Request): GlobalOptions {
-  if (request.command === 'help' || request.command === 'version') throw new Error(`no options on ${request.command}`);
+  if (request.command === 'help' || request.command === 'version' || request.command === 'reset-state') throw new Error(`no options on ${request.command}`);
   return request.options;
 }
 
