@@ -78,11 +78,11 @@ describe('gpuReader through the local host', () => {
     expect(calls).toEqual([extended, base, apps, base, apps]);
   });
 
-  it('reads the instantaneous power draw on driver 595', async () => {
+  it('reads power.draw on driver 595, the figure nvidia-smi itself shows (not the instant reading, 236.9 W)', async () => {
     const raw = await readerFor('rtx4080-595')(never);
     expect(raw.fields).toEqual(EXTENDED_GPU_FIELDS);
     const reading = parseGpu(raw);
-    expect(reading.gpus[0]).toMatchObject({ powerDrawW: 236.9, utilizationPercent: 63, temperatureC: 61 });
+    expect(reading.gpus[0]).toMatchObject({ powerDrawW: 212.37, utilizationPercent: 63, temperatureC: 61 });
     expect(reading.processes.map((p) => [p.name, p.usedMemoryMiB])).toEqual([
       ['/usr/local/bin/ollama', 7168],
       ['/opt/central-agent/venv/bin/python3', 2304],
@@ -174,7 +174,7 @@ describe('the GPU probe inside a Monitor', () => {
   it('shows each case with the status a user should see', async () => {
     const ok = await entryFor(fakeNvidiaSmiEnv('rtx4080-595'));
     expect(ok.entry).toMatchObject({ status: 'ok', summary: '63% 61°C 9.6/16.0 GiB', alerts: [] });
-    expect(ok.entry.data?.gpus[0]?.powerDrawW).toBe(236.9);
+    expect(ok.entry.data?.gpus[0]?.powerDrawW).toBe(212.37);
     expect(ok.entry.ageMs).not.toBeNull();
 
     const hot = await entryFor(fakeNvidiaSmiEnv('hot-595'));
