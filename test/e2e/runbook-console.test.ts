@@ -71,7 +71,7 @@ describe.runIf(ready)('runbooks in the console, over a real sshd', () => {
     writeFileSync(join(home, 'keys.yaml'), [
       'extends: default',
       'bindings:',
-      '  runbook:stream-test: [T]',
+      '  runbook:stream-test: [Y]',
       '  runbook:slow-test: [W]',
       '  runbook:danger-test: [X]',
       '',
@@ -134,7 +134,7 @@ describe.runIf(ready)('runbooks in the console, over a real sshd', () => {
 
   it('a runbook runs from its key: asked, then every step streams into the panel with the other panes live below', async () => {
     const tmux = await start();
-    await tmux.sendKeys('T');
+    await tmux.sendKeys('Y');
     await tmux.waitFor(/Run stream-test/);
     await tmux.sendKeys('y');
     const streaming = await tmux.waitFor(/▶ 2\/3 count\s+nas\s+running[^]*│ tick 1/, 10_000);

@@ -42,7 +42,7 @@ describe.runIf(ready)('a runbook whose connection is lost mid-step, in the conso
       `runbooks: { dirs: [${join(home, 'runbooks')}] }`,
       '',
     ].join('\n'));
-    writeFileSync(join(home, 'keys.yaml'), 'extends: default\nbindings:\n  runbook:lost-test: [T]\n');
+    writeFileSync(join(home, 'keys.yaml'), 'extends: default\nbindings:\n  runbook:lost-test: [Y]\n');
     const flag = join(home, 'first-done');
     writeFileSync(join(home, 'runbooks', 'lost.yaml'), [
       'id: lost-test',
@@ -71,7 +71,7 @@ describe.runIf(ready)('a runbook whose connection is lost mid-step, in the conso
     const env = homeEnv(home, { HOMEOPS_CONFIG: join(home, 'config.yaml'), NO_COLOR: '1' });
     tmux = await TmuxSession.start({ cols: 140, rows: 44, env, cwd: root, command: `node ${cli}` });
     await tmux.waitFor(/view workstation/, 15_000);
-    await tmux.sendKeys('T');
+    await tmux.sendKeys('Y');
     await tmux.waitFor(/Run lost-test/, 10_000);
     await tmux.sendKeys('y');
     await tmux.waitFor(/│ started/, 15_000);
