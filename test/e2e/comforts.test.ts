@@ -23,8 +23,10 @@ describe.runIf(hasTmux)('comforts, in a real terminal', () => {
     await Promise.all(sessions.splice(0).map((s) => s.kill()));
   });
 
+  let runs = 0;
   const start = async (cols: number, rows: number, args: string, more: Record<string, string | undefined> = {}): Promise<TmuxSession> => {
-    const tmux = await TmuxSession.start({ cols, rows, env: { ...env, ...more }, cwd: root, marker: MARKER, command: `node ${cli} ${args}` });
+    // A state directory each unless a test shares one: the console remembers its view, sort and theme.
+    const tmux = await TmuxSession.start({ cols, rows, env: { ...env, XDG_STATE_HOME: join(home, `.state-${++runs}`), ...more }, cwd: root, marker: MARKER, command: `node ${cli} ${args}` });
     sessions.push(tmux);
     await tmux.waitFor(/view \w+\//);
     return tmux;

@@ -47,14 +47,23 @@ describe.runIf(hasTmux && dockerEngineAvailable())('a shell in a container, in a
   });
 
   const start = async (args = ''): Promise<TmuxSession> => {
+    // The audit log is kept; what the console remembered (the filter) is forgotten before each start.
+    rmSync(join(home, '.state', 'homeops', 'console.json'), { force: true });
     const tmux = await TmuxSession.start({ cols: 120, rows: 40, env, cwd: root, command: `node ${cli} --config ${config} ${args}` });
     sessions.push(tmux);
     await tmux.waitFor(new RegExp(`[│┃][ ▸]${name} `), 15_000);
     // Select the container: the filter finds it (the containers pane focused first).
-    for (let i = 0; i < 6 && !/┏━ ▸ Containers/.test(await tmux.capture()); i++) await tmux.sendKeys('Tab');
+    // One Tab at a time, each seen on screen before the next (a loaded machine draws late).
+    const focusedTitle = (screen: string) => /┏━ ▸ (\S+)/.exec(screen)?.[1] ?? '';
+    for (let i = 0; i < 6; i++) {
+      const before = focusedTitle(await tmux.capture());
+      if (before === 'Containers') break;
+      await tmux.sendKeys('Tab');
+      await tmux.waitFor((screen) => focusedTitle(screen) !== before, 10_000);
+    }
     await tmux.type(`/${name}`);
     await tmux.sendKeys('Enter');
-    await tmux.waitFor(new RegExp(`▸${name} `));
+    await tmux.waitFor(new RegExp(`▸${name} `), 15_000);
     return tmux;
   };
 
@@ -84,7 +93,7 @@ describe.runIf(hasTmux && dockerEngineAvailable())('a shell in a container, in a
   it('read-only mode refuses it, and nothing leaves the console', async () => {
     const tmux = await start('--read-only');
     await tmux.sendKeys('E');
-    const screen = await tmux.waitFor(/refused: read-only mode/);
+    const screen = await tmux.waitFor(/refused: read-only mode/, 10_000);
     expect(screen).toMatch(/CPU ·/);
     expect(screen).not.toMatch(/Open a shell/);
   });

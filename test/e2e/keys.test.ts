@@ -25,8 +25,11 @@ describe.runIf(hasTmux)('keys that arrive together, pastes and panels, in a real
     await Promise.all(sessions.splice(0).map((s) => s.kill()));
   });
 
+  let runs = 0;
   const start = async (cols: number, rows: number, args: string, after = ''): Promise<TmuxSession> => {
-    const tmux = await TmuxSession.start({ cols, rows, env, cwd: root, marker: MARKER, command: `node ${cli} ${args}${after}` });
+    // A state directory each: the console remembers its view between starts, and each test starts afresh.
+    const fresh = { ...env, XDG_STATE_HOME: join(home, `.state-${++runs}`) };
+    const tmux = await TmuxSession.start({ cols, rows, env: fresh, cwd: root, marker: MARKER, command: `node ${cli} ${args}${after}` });
     sessions.push(tmux);
     await tmux.waitFor(/view \w+\//);
     return tmux;
@@ -72,20 +75,26 @@ describe.runIf(hasTmux)('keys that arrive together, pastes and panels, in a real
     await tmux.sendKeys('C-d');
   });
 
-  it('in the logs of api-gateway, /ngi and S act on the logs alone: no filter, no stop of nginx', async () => {
+  it('in the logs of api-gateway, /ngi and S act on the logs alone: a search, no filter, no stop of nginx', async () => {
     const tmux = await start(120, 40, '--demo healthy');
     await tmux.sendKeys('Tab');
     await tmux.waitFor((s) => focused(s) === 'Containers');
     await tmux.type('/api-gateway');
     await tmux.sendKeys('Enter', 'L');
     await tmux.waitFor(/Logs · api-gateway/);
+    // In the logs / searches them: what is typed after it is the search, S included.
     await tmux.type('/ngi');
     await tmux.sendKeys('S');
     await new Promise((r) => setTimeout(r, 400));
     const screen = await tmux.capture();
     expect(screen).toMatch(/Logs · api-gateway/);
+    expect(screen).toMatch(/\/ngiS▏/);
     expect(screen).not.toMatch(/Stop nginx|stop nginx/i);
-    expect(screen).toMatch(/esc closes the logs first/);
+    // Escape clears the search, the next one closes the logs.
+    await tmux.sendKeys('Escape');
+    await tmux.waitFor((s) => !/\/ngiS/.test(s) && /Logs · api-gateway/.test(s));
+    await tmux.sendKeys('S');
+    await tmux.waitFor(/esc closes the logs first/);
     await tmux.sendKeys('Escape');
     const panes = await tmux.waitFor((s) => !/Logs · api-gateway/.test(s));
     // The filter is the one typed before the logs opened.
