@@ -206,7 +206,7 @@ describe.runIf(sshdAvailable())('against a real sshd', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^hello · Say hello · run \d{8}T\d{6}Z-hello-[0-9a-f]{4}\n/);
     expect(result.stdout).toContain('[1/2] greet · nas · echo "hello from 127.0.0.1"\n      │ hello from 127.0.0.1\n      ok · ');
-    expect(result.stdout).toMatch(/ {6}ok · \d+ms · exit 0\n\[2\/2\] done · operator · All good/);
+    expect(result.stdout).toMatch(/ {6}ok · \d+(ms|\.\ds|s) · exit 0\n\[2\/2\] done · operator · All good/);
     expect(result.stdout).toMatch(/\nhello: ok in \d+(ms|\.\ds|s)\n$/);
   });
 
