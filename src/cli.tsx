@@ -137,7 +137,7 @@ async function main(argv: readonly string[]): Promise<number> {
       // The runbooks' triggers say which of them the situation calls for (they read the services).
       if (s.config.services?.list.length) {
         const [{ loadRunbooks }, { offersFor, triggeredRunbooks }] = await Promise.all([import('./runbooks/load.js'), import('./runbooks/triggers.js')]);
-        const triggered = triggeredRunbooks(loadRunbooks({ config: s.config, env: process.env, cwd: process.cwd(), configFile: s.source.path }).runbooks);
+        const triggered = triggeredRunbooks(loadRunbooks({ config: s.config, env: process.env, cwd: process.cwd(), configFile: s.source.path ?? undefined }).runbooks);
         runtime.monitor.setOffers((snapshot, now) => offersFor(snapshot.panes.services.data, triggered, s.config.runbooks?.triggers, now));
       }
       const snapshot = await runtime.monitor.once().finally(() => runtime.close());

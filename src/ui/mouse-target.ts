@@ -1,7 +1,7 @@
 // What is under a cell of the terminal, for a click or the wheel. Pure: it reads the frame's
 // layout as the App drew it (the panel on top, the panes' rectangles below it, the help or a
 // dialog over everything) and asks a pane's content which row a line shows.
-import type { PaneId } from '../monitor/snapshot.js';
+import type { PaneId } from '../model/panes.js';
 import { maxScroll } from './frame.js';
 import type { MouseTarget } from './interaction.js';
 import type { PaneRect } from './layout.js';

@@ -2,13 +2,13 @@
 // dialog and the CLI's confirmation are the runner's confirm step), and then does not refuse on
 // its own time check; inside the window, or for one of its parts, nothing is added.
 import { describe, expect, it } from 'vitest';
-import { builtinConfigPath } from '../../src/config/paths.js';
+import { estateConfigPath } from '../../src/config/paths.js';
 import { configSchema } from '../../src/config/schema.js';
 import { readUserFile } from '../../src/config/user-file.js';
 import { loadRunbooks } from '../../src/runbooks/load.js';
 import { prepareRun } from '../../src/runbooks/prepare.js';
 
-const config = readUserFile(builtinConfigPath(), configSchema);
+const config = readUserFile(estateConfigPath(), configSchema);
 const env = { HOME: '/nonexistent' };
 const runbook = loadRunbooks({ config, env, cwd: '/' }).get('maintenance-window')!;
 // Sunday 6 December 2026 is the first Sunday of its month.

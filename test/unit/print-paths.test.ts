@@ -101,14 +101,13 @@ describe('print paths, any string', () => {
     fc.assert(fc.property(text(), text(), text(), (path, name, reason) => {
       const setup = {
         source: { kind: 'flag', path },
-        config: { plan: { note: reason } },
         machine: null,
         views: [{ name, file: path }],
         keymap: { name, files: [path, reason] },
         placement: { profile: 'local', reason, local: [name], ssh: [reason] },
         scenario: { name, dir: path },
         // A runbooks.triggers entry and a runbook with a trigger, both named anyhow: notes that name them.
-        config: { runbooks: { triggers: { [name]: { response: 'auto' } } } },
+        config: { plan: { note: reason }, runbooks: { triggers: { [name]: { response: 'auto' } } } },
       } as unknown as Setup;
       const report = checkConfigReport(setup, { XDG_STATE_HOME: path }, {
         dirs: [{ dir: path, builtin: false }],

@@ -6,14 +6,14 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { builtinConfigPath } from '../../src/config/paths.js';
+import { estateConfigPath } from '../../src/config/paths.js';
 import { configSchema, runbooksSchema } from '../../src/config/schema.js';
 import { readUserFile } from '../../src/config/user-file.js';
 import type { ServiceReading, ServicesReading } from '../../src/probes/services/types.js';
 import { loadRunbooks } from '../../src/runbooks/load.js';
 import { offersFor, triggeredRunbooks } from '../../src/runbooks/triggers.js';
 
-const config = readUserFile(builtinConfigPath(), configSchema);
+const config = readUserFile(estateConfigPath(), configSchema);
 const services = config.services!;
 const triggered = triggeredRunbooks(loadRunbooks({ config, env: { HOME: '/nonexistent' }, cwd: '/' }).runbooks);
 const NOW = Date.parse('2026-12-05T20:00:00Z');
