@@ -83,6 +83,18 @@ describe.runIf(hasTmux)('comforts, in a real terminal', () => {
     expect([...high].some((p) => /^9[0-7]$/.test(p))).toBe(true);
   });
 
+  /** Tab until the containers pane has the focus, one Tab at a time, each drawn before the next. */
+  const focusContainers = async (tmux: TmuxSession) => {
+    const focusedTitle = (screen: string) => /┏━ ▸ (\S+)/.exec(screen)?.[1] ?? '';
+    for (let i = 0; i < 10; i++) {
+      const before = focusedTitle(await tmux.capture());
+      if (before === 'Containers') return;
+      await tmux.sendKeys('Tab');
+      await tmux.waitFor((screen) => focusedTitle(screen) !== before, 10_000);
+    }
+    await tmux.waitFor(/┏━ ▸ Containers/);
+  };
+
   /** Bytes as tmux send-keys -H takes them. */
   const hex = (text: string) => [...Buffer.from(text, 'utf8')].map((b) => b.toString(16).padStart(2, '0'));
   /** A left click (press and release) at a cell counted from 1, as a terminal reports it. */
@@ -146,8 +158,7 @@ describe.runIf(hasTmux)('comforts, in a real terminal', () => {
   it('the demo\'s postgres log reads in order (older days with their date); a search marks and counts its matches', async () => {
     const tmux = await start(120, 40, '--demo healthy');
     await tmux.waitFor(/│ postgres /);
-    for (let i = 0; i < 6 && !/┏━ ▸ Containers/.test(await tmux.capture()); i++) await tmux.sendKeys('Tab');
-    await tmux.waitFor(/┏━ ▸ Containers/);
+    await focusContainers(tmux);
     await tmux.type('/postgres');
     await tmux.sendKeys('Enter', 'L');
     const logs = await tmux.waitFor(/Logs · postgres on workstation/);
@@ -172,8 +183,7 @@ describe.runIf(hasTmux)('comforts, in a real terminal', () => {
     const more = { XDG_STATE_HOME: state };
     const first = await start(120, 40, '--demo healthy', more);
     await first.waitFor(/│ postgres /);
-    for (let i = 0; i < 6 && !/┏━ ▸ Containers/.test(await first.capture()); i++) await first.sendKeys('Tab');
-    await first.waitFor(/┏━ ▸ Containers/);
+    await focusContainers(first);
     // Sort by memory, largest first; keep a filter; the next theme; view 2 (tmux).
     await first.sendKeys('M');
     await first.type('/re');

@@ -180,15 +180,15 @@ describe('homeops status', () => {
   it('--view nope and --keymap nope are usage errors (64) like --demo nope; named in the config they are the config\'s error (78), located', async () => {
     for (const args of [['--view', 'nope'], ['status', '--view', 'nope'], ['check-config', '--view=nope']]) {
       const result = await homeops(args);
-      expect(result, args.join(' ')).toMatchObject({ code: EX_USAGE, stdout: '', stderr: 'homeops: no view "nope" (built in: workstation, tmux, outage; or give a file path)\n' });
+      expect(result, args.join(' ')).toMatchObject({ code: EX_USAGE, stdout: '', stderr: 'homeops: no view "nope" (built in: workstation, tmux, outage, services; or give a file path)\n' });
     }
     expect(await homeops(['check-config', '--keymap', 'nope'])).toMatchObject({ code: EX_USAGE, stderr: 'homeops: no keymap "nope" (built in: default, vim; or give a file path)\n' });
     const estate = readFileSync(join(root, 'examples', 'estate.yaml'), 'utf8');
     const viewed = userFile('view-nope.yaml', [estate.replace(/^view: auto.*$/m, 'view: nope')]);
     const line = estate.split('\n').findIndex((l) => l.startsWith('view: ')) + 1;
-    expect(await homeops(['check-config', '--config', viewed])).toMatchObject({ code: EX_CONFIG, stderr: `${viewed}:${line}:7 view: no view "nope" (built in: workstation, tmux, outage; or give a file path)\n` });
+    expect(await homeops(['check-config', '--config', viewed])).toMatchObject({ code: EX_CONFIG, stderr: `${viewed}:${line}:7 view: no view "nope" (built in: workstation, tmux, outage, services; or give a file path)\n` });
     const listed = userFile('views-nope.yaml', [estate.replace(/^view: auto.*$/m, 'view: auto\nviews: [workstation, nope]')]);
-    expect(await homeops(['status', '--config', listed])).toMatchObject({ code: EX_CONFIG, stderr: `${listed}:${line + 1}:22 views.1: no view "nope" (built in: workstation, tmux, outage; or give a file path)\n` });
+    expect(await homeops(['status', '--config', listed])).toMatchObject({ code: EX_CONFIG, stderr: `${listed}:${line + 1}:22 views.1: no view "nope" (built in: workstation, tmux, outage, services; or give a file path)\n` });
   });
 
   it('check-config says where the profile came from, and "asked for" only when it was', async () => {
