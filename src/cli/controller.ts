@@ -39,7 +39,9 @@ import {
   type LogLineView,
   type MessageTone,
   type Prompt,
+  type TimelinePanel,
 } from '../ui/console-state.js';
+import { readTimelinePanel } from './timeline-panel.js';
 import { applyRunEvent, failedToStart, isActive, startingRun } from '../ui/run-view.js';
 
 export type ControllerDeps = {
@@ -71,6 +73,7 @@ export type ControllerDeps = {
   audit?: (line: AuditActionLine) => void;
   findInterrupted?: () => InterruptedRun[];
   history?: () => RunHistoryEntry[];
+  timeline?: () => Promise<TimelinePanel>;
   runEntries?: (runId: string) => AuditEntry[];
 };
 
@@ -127,6 +130,7 @@ export class ConsoleController implements ConsoleStateSource {
   private runAbort: AbortController | null = null;
   private running: Promise<void> | null = null;
   private logs: { controller: AbortController; lines: LogLineView[]; dropped: number } | null = null;
+  private timelineTimer: NodeJS.Timeout | null = null;
   private closed = false;
   private catalog: Catalog | null;
   /** Why the runbooks could not be loaded. */
@@ -146,6 +150,7 @@ export class ConsoleController implements ConsoleStateSource {
       dryRun: (id) => void this.dryRun(id),
       verifyBackups: () => void this.verifyBackups(),
       showHistory: () => this.showHistory(),
+      showTimeline: () => this.showTimeline(),
       abortRun: (confirm) => void this.abortRun(confirm === true),
       closePanel: () => this.closePanel(),
       showRun: (runId) => this.showRun(runId),
@@ -225,6 +230,8 @@ export class ConsoleController implements ConsoleStateSource {
     for (const pending of this.pending.splice(0)) pending.resolve('cancel');
     if (this.messageTimer) clearTimeout(this.messageTimer);
     if (this.publishTimer) clearTimeout(this.publishTimer);
+    if (this.timelineTimer) clearInterval(this.timelineTimer);
+    this.timelineTimer = null;
     this.messageTimer = null;
     this.publishTimer = null;
     if (this.running) {
@@ -589,6 +596,33 @@ export class ConsoleController implements ConsoleStateSource {
     } catch (error) {
       this.set({ panel: { kind: 'history', entries: [], error: `cannot read the audit log: ${errorText(error)}` } });
     }
+  }
+
+  /** The timeline, read now and every 10 s while the panel stays open. */
+  private showTimeline(): void {
+    if (this.runActive) {
+      this.say(`${this.state.run?.runbook.id ?? 'a runbook'} is running; its panel stays until it ends`, 'warn');
+      return;
+    }
+    this.closeLogs();
+    const read = this.deps.timeline ?? (() => readTimelinePanel(this.deps.env, this.deps.demo));
+    const refresh = () => {
+      void read().then((panel) => {
+        if (!this.closed && this.state.panel?.kind === 'timeline') this.set({ panel });
+      });
+    };
+    this.set({ panel: { kind: 'timeline', events: [], error: null, note: null, loading: true } });
+    refresh();
+    if (this.timelineTimer) clearInterval(this.timelineTimer);
+    this.timelineTimer = setInterval(() => {
+      if (this.state.panel?.kind !== 'timeline') {
+        if (this.timelineTimer) clearInterval(this.timelineTimer);
+        this.timelineTimer = null;
+        return;
+      }
+      refresh();
+    }, 10_000);
+    this.timelineTimer.unref();
   }
 
   private async offerResume(found: readonly InterruptedRun[]): Promise<void> {

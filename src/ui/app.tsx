@@ -106,6 +106,8 @@ function perform(effect: Effect, actions: AppActions): void {
       return intents.verifyBackups();
     case 'history':
       return intents.showHistory();
+    case 'timeline':
+      return intents.showTimeline();
     case 'run-detail':
       return intents.showRun(effect.runId);
     case 'abort':

@@ -42,6 +42,7 @@ export const COMMANDS = {
   'runbook.dry-run': 'In the menu: each step\'s host and exact command, nothing run',
   'runbook.history': 'The runs of runbooks, from the audit log',
   'offer.run': 'Run the runbook the banner offers (asks first)',
+  timeline: 'The timeline: what changed while nobody looked',
 } as const;
 
 export type StaticCommand = keyof typeof COMMANDS;

@@ -1,6 +1,7 @@
 // What the console shows of the actions it runs (runbook runs, container actions, logs, DNS
 // blocking), as plain immutable data published by the actions controller, and the intents the
 // App sends it. The App renders this state and never runs anything itself.
+import type { TimelineEvent } from '../model/timeline.js';
 import type { AuditEntry, RunHistoryEntry } from '../runbooks/audit.js';
 import type { RunView } from './run-view.js';
 
@@ -99,7 +100,13 @@ export type DryRunPanel = { kind: 'dry-run'; runbook: string; title: string; lin
 /** The run panel shows ConsoleState.run. */
 export type RunPanel = { kind: 'run' };
 
-export type Panel = RunPanel | LogsPanel | HistoryPanel | RunDetailPanel | DryRunPanel;
+/**
+ * The timeline the watcher recorded, newest first: what changed while nobody was looking.
+ * `note`: why it may be incomplete (no watcher has run, or it stopped); `loading` until read.
+ */
+export type TimelinePanel = { kind: 'timeline'; events: readonly TimelineEvent[]; error: string | null; note: string | null; loading: boolean };
+
+export type Panel = RunPanel | LogsPanel | HistoryPanel | RunDetailPanel | DryRunPanel | TimelinePanel;
 
 export type ConsoleState = {
   /** The runbooks found at start, for the menu. */
@@ -132,6 +139,8 @@ export type ConsoleIntents = {
   /** Runs the verify-backups part of the runbook that has one (maintenance-window), asking first. */
   verifyBackups(): void;
   showHistory(): void;
+  /** The timeline panel (read from the store; again every few seconds while it is open). */
+  showTimeline(): void;
   /** One run of the history, step by step, from the audit log. */
   showRun(runId: string): void;
   /** Stops the running step (the remote process too) and ends the run; `confirm`: ask first. */

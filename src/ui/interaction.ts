@@ -64,6 +64,7 @@ export type Effect =
   | { type: 'dry-run'; id: string }
   | { type: 'verify-backups' }
   | { type: 'history' }
+  | { type: 'timeline' }
   | { type: 'run-detail'; runId: string }
   /** `confirm`: ask first (a dangerous runbook); without it the run is aborted at once. */
   | { type: 'abort'; confirm?: true }
@@ -113,7 +114,7 @@ export function scrollOf(ix: Interaction, panel: Panel | null): number {
 
 /** What the status bar calls an open panel. */
 const PANEL_WORDS: Readonly<Record<Panel['kind'], string>> = {
-  run: 'the run', logs: 'the logs', history: 'the history', 'run-detail': 'the run\'s detail', 'dry-run': 'the dry run',
+  run: 'the run', logs: 'the logs', history: 'the history', 'run-detail': 'the run\'s detail', 'dry-run': 'the dry run', timeline: 'the timeline',
 };
 
 /** How to leave a panel, with the key the keymap binds: "esc closes the logs first". */
@@ -373,6 +374,8 @@ export function routeKey(ui: UiState, ix: Interaction, press: KeyPress, ctx: Rou
       return withIx({ ...ix, menu: { index: 0 } }, [{ type: 'load-runbooks' }]);
     case 'runbook.history':
       return same([{ type: 'history' }]);
+    case 'timeline':
+      return same([{ type: 'timeline' }]);
     case 'runbook.dry-run':
       return same([{ type: 'notify', text: 'pick a runbook in the menu first (runbooks), then ask for its dry run', tone: 'plain' }]);
     case 'dns.disable-blocking':

@@ -27,7 +27,11 @@ describe('help', () => {
     await app.press('?');
     const help = paneOnScreen(app.plainFrame(), 'Help · keys');
     expect(help?.heavy).toBe(true);
-    const body = help?.body ?? [];
+    const body = [...(help?.body ?? [])];
+    for (let page = 0; page < 3 && !body.some((l) => l.startsWith('ctrl+c always quits')); page++) {
+      await app.press('\x1b[6~');
+      body.push(...(paneOnScreen(app.plainFrame(), 'Help · keys')?.body ?? []));
+    }
     expect(body[0]).toMatch(new RegExp(`^keymap ${name} \\(`));
     let listed = 0;
     let expected = 0;

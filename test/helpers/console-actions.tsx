@@ -57,6 +57,7 @@ export function recordingIntents(): { intents: ConsoleIntents; calls: IntentCall
     dryRun: record('dryRun'),
     verifyBackups: record('verifyBackups'),
     showHistory: record('showHistory'),
+    showTimeline: record('showTimeline'),
     showRun: record('showRun'),
     abortRun: record('abortRun'),
     closePanel: record('closePanel'),

@@ -6,7 +6,7 @@ import type { Panel } from '../console-state.js';
 import { useNow } from '../hooks/use-now.js';
 import type { RunView } from '../run-view.js';
 import type { Theme } from '../theme.js';
-import { dryRunLines, historyLines, logsLines, runDetailLines, type PanelKeys } from './panel-lines.js';
+import { dryRunLines, historyLines, logsLines, runDetailLines, timelineLines, type PanelKeys } from './panel-lines.js';
 import { LinesBlock } from './overlay.js';
 import { runPanelLines } from './run-lines.js';
 
@@ -35,6 +35,8 @@ function PanelViewInner({ panel, run, width, height, scroll, keys, theme }: Pane
         return runDetailLines(panel, width, height, scroll, keys);
       case 'dry-run':
         return dryRunLines(panel, width, height, scroll, keys);
+      case 'timeline':
+        return timelineLines(panel, width, height, scroll, keys, Date.now());
     }
   }, [panel, run, width, height, scroll, keys, now]);
   return <LinesBlock lines={lines} width={width} theme={theme} />;
