@@ -152,7 +152,7 @@ async function main(argv: readonly string[]): Promise<number> {
     if (request.command === 'silence') {
       const { silenceCommand } = await import('./cli/silence.js');
       try {
-        const result = silenceCommand(request.silence, s.config, process.env);
+        const result = silenceCommand(request.silence, s.config, process.env, Date.now(), s.scenario?.name ?? null);
         process.stdout.write(result.stdout);
         process.stderr.write(result.stderr);
         return result.code;

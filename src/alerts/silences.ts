@@ -23,8 +23,9 @@ export const NO_SILENCES: Silences = { silences: [], acks: [] };
 /** An acknowledgement lasts until its alert resolves, or this long at most. */
 export const ACK_MS = 7 * 86_400_000;
 
-export function silencesPath(env: Env): string {
-  return join(stateDir(env), 'silences.json');
+/** The estate's silences; a demo scenario's are kept apart, like its timeline. */
+export function silencesPath(env: Env, demo: string | null = null): string {
+  return join(stateDir(env), demo ? 'silences-demo.json' : 'silences.json');
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -78,18 +79,19 @@ export function acked(all: Silences, key: string, since: number, now: number): A
   return all.acks.find((a) => a.key === key && a.until > now && a.at >= since) ?? null;
 }
 
-export function readSilences(env: Env): Silences {
+export function readSilences(env: Env, demo: string | null = null): Silences {
   if (!checkStateDir(env, null, false)) return NO_SILENCES;
-  const text = readPrivate(silencesPath(env), 'the silences file');
+  const text = readPrivate(silencesPath(env, demo), 'the silences file');
   return text === null ? NO_SILENCES : parseSilences(text);
 }
 
-function writeSilences(env: Env, all: Silences, now: number): void {
+function writeSilences(env: Env, demo: string | null, all: Silences, now: number): void {
   checkStateDir(env, null, true);
-  writePrivate(silencesPath(env), `${JSON.stringify(current(all, now), null, 1)}\n`, { sync: true });
+  writePrivate(silencesPath(env, demo), `${JSON.stringify(current(all, now), null, 1)}\n`, { sync: true });
 }
 
-type Who = { from: 'console' | 'shell'; env: Env; now?: number };
+/** Who says it, from where; `demo`: a demo scenario's silences, not the estate's. */
+type Who = { from: 'console' | 'shell'; env: Env; now?: number; demo?: string | null };
 
 function audit(env: Env, entry: Parameters<AuditLog['append']>[0]): void {
   new AuditLog(auditLogPath(env)).append(entry);
@@ -100,8 +102,8 @@ export function addSilence(target: string, durationMs: number, reason: string | 
   const now = who.now ?? Date.now();
   const user = currentUser(who.env);
   const silence: Silence = { target, at: now, until: now + durationMs, by: user, reason };
-  const all = readSilences(who.env);
-  writeSilences(who.env, { ...all, silences: [...all.silences.filter((s) => s.target !== target), silence] }, now);
+  const all = readSilences(who.env, who.demo ?? null);
+  writeSilences(who.env, who.demo ?? null, { ...all, silences: [...all.silences.filter((s) => s.target !== target), silence] }, now);
   audit(who.env, { event: 'silence', time: new Date(now).toISOString(), user, machine: hostname(), target, until: new Date(silence.until).toISOString(), ...(reason ? { reason } : {}), from: who.from });
   return silence;
 }
@@ -109,10 +111,10 @@ export function addSilence(target: string, durationMs: number, reason: string | 
 /** Lifts the silences set on `target`; false when there was none. */
 export function liftSilence(target: string, who: Who): boolean {
   const now = who.now ?? Date.now();
-  const all = readSilences(who.env);
+  const all = readSilences(who.env, who.demo ?? null);
   const left = all.silences.filter((s) => s.target !== target || s.until <= now);
   if (left.length === all.silences.length) return false;
-  writeSilences(who.env, { ...all, silences: left }, now);
+  writeSilences(who.env, who.demo ?? null, { ...all, silences: left }, now);
   audit(who.env, { event: 'unsilence', time: new Date(now).toISOString(), user: currentUser(who.env), machine: hostname(), target, from: who.from });
   return true;
 }
@@ -123,8 +125,8 @@ export function addAcks(keys: readonly string[], who: Who): Ack[] {
   const user = currentUser(who.env);
   const acks = keys.map((key) => ({ key, at: now, until: now + ACK_MS, by: user }));
   if (acks.length === 0) return acks;
-  const all = readSilences(who.env);
-  writeSilences(who.env, { ...all, acks: [...all.acks.filter((a) => !keys.includes(a.key)), ...acks] }, now);
+  const all = readSilences(who.env, who.demo ?? null);
+  writeSilences(who.env, who.demo ?? null, { ...all, acks: [...all.acks.filter((a) => !keys.includes(a.key)), ...acks] }, now);
   for (const ack of acks) audit(who.env, { event: 'ack', time: new Date(now).toISOString(), user, machine: hostname(), target: ack.key, from: who.from });
   return acks;
 }
@@ -134,14 +136,14 @@ export function addAcks(keys: readonly string[], who: Who): Ack[] {
  * the watcher's ticks and the console's bell. A file that cannot be read counts as none, said
  * once through `onProblem`.
  */
-export function silenceReader(env: Env, onProblem: (message: string) => void = () => {}): () => Silences {
+export function silenceReader(env: Env, demo: string | null, onProblem: (message: string) => void = () => {}): () => Silences {
   let seen = '';
   let value = NO_SILENCES;
   let problem = '';
   return () => {
     try {
       if (!checkStateDir(env, null, false)) return NO_SILENCES;
-      const fd = openPrivate(silencesPath(env), constants.O_RDONLY, 'the silences file');
+      const fd = openPrivate(silencesPath(env, demo), constants.O_RDONLY, 'the silences file');
       if (fd === null) {
         seen = '';
         value = NO_SILENCES;
@@ -155,7 +157,7 @@ export function silenceReader(env: Env, onProblem: (message: string) => void = (
         closeSync(fd);
       }
       if (stamp !== seen) {
-        value = readSilences(env);
+        value = readSilences(env, demo);
         seen = stamp;
       }
       problem = '';

@@ -293,10 +293,12 @@ Usage:
                                     config, or those named): the newest dump restored into a
                                     throwaway PostgreSQL, a sample of restic/borg files restored
                                     and compared; exit 0 restorable, 1 a drill failed
-  homeops watch [--json] [options]  the console's monitor without a screen: records every change
-                                    in the timeline (SQLite in the state directory) and says it,
-                                    one line per event; exit 0 on SIGTERM (75: one is already
-                                    watching, 73: state directory unusable)
+  homeops watch [--json] [options]  the console's monitor without a screen: alerts (sustain,
+                                    severity, one per unreachable host), notifications
+                                    (alerts.channels), every change recorded in the timeline
+                                    (SQLite in the state directory) and said, one line per event;
+                                    exit 0 on SIGTERM (75: one is already watching, 73: state
+                                    directory unusable)
   homeops watch --print-systemd-unit
                                     a systemd user unit running this watcher (install: docs/alerts.md)
   homeops events [--since DURATION] [--json]
@@ -334,5 +336,6 @@ Options:
   -V, --version        the version
 
 Keys (default keymap): ? help · q quit · Tab/Shift-Tab focus · r refresh · 1-9 views · v next view
+                       t timeline · a acknowledge · z silence
 Errors in a config, view, keymap or runbook file: one line FILE:LINE:COL field: problem, exit 78.
 `;

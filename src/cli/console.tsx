@@ -13,6 +13,8 @@ import { quickRunbookIds } from './runbook-ids.js';
 import { FrameStream } from '../terminal/screen.js';
 import { enterFullScreen } from '../terminal/full-screen.js';
 import { terminalSafe } from '../terminal/terminal-safe.js';
+import { bellWatch } from '../alerts/bell.js';
+import { silenceReader } from '../alerts/silences.js';
 
 /** `notes`: things to say once in the status bar when the console has started. */
 export async function runConsole(s: Setup, runtime: Runtime, options: { noColor: boolean; notes?: readonly string[] }): Promise<number> {
@@ -64,6 +66,7 @@ export async function runConsole(s: Setup, runtime: Runtime, options: { noColor:
     exitCode = code;
     stopCollecting();
     monitor.stop();
+    unsubscribeBell();
     frames.close();
     try {
       instance.unmount();
@@ -116,6 +119,13 @@ export async function runConsole(s: Setup, runtime: Runtime, options: { noColor:
       onRender: profiler ? ({ renderTime }) => profiler.frame(renderTime) : undefined,
     },
   );
+  // A new critical alert rings the terminal's bell (alerts.bell), once, unless silenced.
+  const bellRules = s.config.alerts?.bell === false ? null : { severity: s.config.alerts?.severity ?? {} };
+  const unsubscribeBell = bellRules
+    ? monitor.subscribe(bellWatch(bellRules, silenceReader(env, s.scenario?.name ?? null), () => {
+      if (!finished) process.stdout.write('\x07');
+    }))
+    : () => {};
   monitor.start();
   // After the first frames: the offer to resume a run that was interrupted (the runbooks are
   // loaded then only if there is one; otherwise when the menu or a runbook key asks).

@@ -13,8 +13,8 @@ import { performAction, type ActionSpec, type Confirmation } from '../actions/pe
 import type { Config } from '../config/schema.js';
 import type { Env } from '../config/paths.js';
 import { formatDuration } from '../config/units.js';
-import type { ContainerActions } from '../docker/actions.js';
-import type { PaneId } from '../monitor/snapshot.js';
+import type { ContainerActions, ContainerRef } from '../docker/actions.js';
+import type { PaneId, Snapshot } from '../monitor/snapshot.js';
 import type { DnsSources } from '../probes/dns/probe.js';
 import type { BlockingRequest } from '../probes/pihole/blocking.js';
 import type { Hosts } from '../hosts/registry.js';
@@ -42,6 +42,7 @@ import {
   type TimelinePanel,
 } from '../ui/console-state.js';
 import { readTimelinePanel } from './timeline-panel.js';
+import { acknowledge, applySilence, silenceForm, type AlertActionDeps } from './alert-actions.js';
 import { applyRunEvent, failedToStart, isActive, startingRun } from '../ui/run-view.js';
 
 export type ControllerDeps = {
@@ -50,7 +51,8 @@ export type ControllerDeps = {
   hosts: Hosts;
   docker: { actions: ContainerActions } | null;
   dns: Pick<DnsSources, 'piholes'> | null;
-  monitor: { nudge(id: PaneId): void };
+  /** `current`: the newest Snapshot (what ack and silence act on). */
+  monitor: { nudge(id: PaneId): void; current?(): Snapshot };
   /** The runbooks, or how to load them: loading validates every file, which takes a while, so
    *  it happens on first use or when loadCatalog() is called (after the first frame). */
   catalog?: Catalog | (() => Catalog | Promise<Catalog>);
@@ -151,6 +153,8 @@ export class ConsoleController implements ConsoleStateSource {
       verifyBackups: () => void this.verifyBackups(),
       showHistory: () => this.showHistory(),
       showTimeline: () => this.showTimeline(),
+      ackAlerts: (pane) => this.ackAlerts(pane),
+      silenceAlerts: (pane) => void this.silenceAlerts(pane),
       abortRun: (confirm) => void this.abortRun(confirm === true),
       closePanel: () => this.closePanel(),
       showRun: (runId) => this.showRun(runId),
@@ -595,6 +599,34 @@ export class ConsoleController implements ConsoleStateSource {
       this.set({ panel: { kind: 'history', entries, error: null } });
     } catch (error) {
       this.set({ panel: { kind: 'history', entries: [], error: `cannot read the audit log: ${errorText(error)}` } });
+    }
+  }
+
+  private alertDeps(): AlertActionDeps {
+    return { env: this.deps.env, demo: this.deps.demo, snapshot: () => this.deps.monitor.current?.() ?? null };
+  }
+
+  /** Acknowledges what is wrong in the pane now (the silences file and the audit log). */
+  private ackAlerts(pane: PaneId): void {
+    try {
+      const result = acknowledge(pane, this.alertDeps());
+      this.say(result.text, result.tone);
+    } catch (error) {
+      this.say(`not acknowledged: ${errorText(error)}`, 'crit');
+    }
+  }
+
+  /** Asks what to silence and for how long, then silences it (audited). */
+  private async silenceAlerts(pane: PaneId): Promise<void> {
+    const asked = await this.askInputs(silenceForm(pane, this.alertDeps()));
+    if (asked.answer !== 'yes') {
+      this.say('nothing silenced', 'plain');
+      return;
+    }
+    try {
+      this.say(applySilence(asked.values, this.alertDeps()), 'ok');
+    } catch (error) {
+      this.say(`not silenced: ${errorText(error)}`, 'crit');
     }
   }
 

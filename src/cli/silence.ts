@@ -27,9 +27,9 @@ function clock(ms: number, now: number): string {
   return d.toDateString() === new Date(now).toDateString() ? time : `${d.toISOString().slice(0, 10)} ${time}`;
 }
 
-export function silenceCommand(request: SilenceRequest, config: Pick<Config, 'hosts'>, env: Env, now = Date.now()): SilenceResult {
+export function silenceCommand(request: SilenceRequest, config: Pick<Config, 'hosts'>, env: Env, now = Date.now(), demo: string | null = null): SilenceResult {
   if (request.action === 'list') {
-    const all = current(readSilences(env), now);
+    const all = current(readSilences(env, demo), now);
     if (all.silences.length === 0 && all.acks.length === 0) return { code: 0, stdout: 'no silences or acknowledgements in force\n', stderr: '' };
     const lines = [
       ...all.silences.map((s) => `silenced      ${s.target} until ${clock(s.until, now)} (${formatDuration(s.until - now)} left) by ${s.by}${s.reason ? `: ${s.reason}` : ''}`),
@@ -43,11 +43,11 @@ export function silenceCommand(request: SilenceRequest, config: Pick<Config, 'ho
     return { code: 64, stdout: '', stderr: terminalSafe(`homeops silence: "${request.target}" is not a pane (${PANE_IDS.join(', ')}), a host (${hosts}) or an alert's key (PANE:words, as homeops events and homeops watch show them)`) + '\n' };
   }
   if (request.action === 'lift') {
-    const lifted = liftSilence(target, { from: 'shell', env, now });
+    const lifted = liftSilence(target, { from: 'shell', env, now, demo });
     return lifted
       ? { code: 0, stdout: `${terminalSafe(target)} is no longer silenced\n`, stderr: '' }
       : { code: 1, stdout: '', stderr: `homeops silence: ${terminalSafe(target)} was not silenced\n` };
   }
-  const silence = addSilence(target, request.durationMs, request.reason, { from: 'shell', env, now });
+  const silence = addSilence(target, request.durationMs, request.reason, { from: 'shell', env, now, demo });
   return { code: 0, stdout: terminalSafe(`silenced ${target} until ${clock(silence.until, now)} (${formatDuration(request.durationMs)})${silence.reason ? `: ${silence.reason}` : ''}`) + '\n', stderr: '' };
 }

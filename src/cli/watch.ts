@@ -20,6 +20,11 @@ import type { Runtime } from './runtime.js';
 import type { Setup } from './setup-core.js';
 import { systemdUnit } from './systemd-unit.js';
 import { Watcher } from './watcher.js';
+import { ALERT_STATE_KEY, AlertStep, rulesFrom } from '../alerts/alert-step.js';
+import { stateWord } from '../alerts/channels/payload.js';
+import type { Reaction } from '../alerts/reactions.js';
+import { silenceReader } from '../alerts/silences.js';
+import { buildRedactor } from '../runbooks/redact.js';
 
 export const WATCH_EXIT = { ok: 0, state: 73, locked: 75 } as const;
 
@@ -50,7 +55,11 @@ export function unitFor(options: GlobalOptions, request: WatchRequest, io: Pick<
   return systemdUnit({ binary: join(packageRoot(), 'dist', 'cli.js'), nodeDir: dirname(process.execPath), args, docs: join(packageRoot(), 'docs', 'alerts.md') });
 }
 
-export async function runWatch(s: Setup, runtime: Runtime, request: WatchRequest, io: WatchIo): Promise<number> {
+/** What other parts of homeops hand the watcher: reactions (a trigger's automatic response)
+ *  and the maintenance window (nothing is notified while it holds). */
+export type WatchOptions = { reactions?: readonly Reaction[]; maintenance?: (now: number) => string | null };
+
+export async function runWatch(s: Setup, runtime: Runtime, request: WatchRequest, io: WatchIo, options: WatchOptions = {}): Promise<number> {
   const demo = s.scenario?.name ?? null;
   let lock: HeldLock;
   let recorder: Recorder;
@@ -83,17 +92,48 @@ export async function runWatch(s: Setup, runtime: Runtime, request: WatchRequest
     throw error;
   }
   const say = (event: TimelineEvent) => io.out(`${request.json ? terminalSafeJson(event) : eventLine(event)}\n`);
-  const watcher = new Watcher({
+  // Secrets are masked in what is said and sent, a demo's too (a channel's token in its error).
+  const redactor = buildRedactor({ env: io.env, config: s.config });
+  const redact = (text: string) => runtime.redact(redactor.redact(text));
+  const channels = s.config.alerts?.channels ?? [];
+  let watcher: Watcher | null = null;
+  // The notifier's code, and each channel's, is loaded only when channels are configured.
+  const notifier = channels.length
+    ? new (await import('../alerts/notifier.js')).Notifier(channels, {
+      env: io.env,
+      source: s.scenario?.host ?? hostname(),
+      host: (name) => runtime.hosts.get(name),
+      redact,
+      onResult: (d) => {
+        const what = `${stateWord(d.message)} ${d.message.severity} ${d.message.title}`;
+        if (d.ok) watcher?.tell({ at: Date.now(), kind: 'notify', subject: d.channel, state: 'sent', severity: d.message.severity, text: `${d.channel} (${d.type}): ${what}` });
+        else watcher?.note({ at: Date.now(), kind: 'notify', subject: d.channel, state: 'failed', severity: d.message.severity, text: `${d.channel} (${d.type}) could not send "${what}"${d.attempts > 1 ? ` after ${d.attempts} tries` : ''}: ${d.error ?? '?'}` });
+      },
+    })
+    : null;
+  const alerts = new AlertStep({
+    rules: rulesFrom(s.config.alerts),
+    saved: recorder.meta(ALERT_STATE_KEY),
+    paneHosts: () => runtime.monitor.waitsOn(),
+    silences: silenceReader(io.env, demo, (problem) => io.err(`homeops watch: silences not read: ${terminalSafe(problem)}`)),
+    maintenance: options.maintenance ?? (() => null),
+    send: (message) => notifier?.send(message),
+  });
+  watcher = new Watcher({
     recorder,
     auditLog: demo ? null : auditLogPath(io.env),
+    steps: [alerts],
+    reactions: options.reactions ?? [],
     say,
     warn: (message) => io.err(`homeops watch: ${terminalSafe(message)}`),
+    redact,
+    maintenance: options.maintenance ?? (() => null),
   });
   const host = s.scenario?.host ?? hostname();
   const started = Date.now();
   watcher.note({
     at: started, kind: 'watch', subject: host, state: 'started', severity: null,
-    text: `watcher started on ${host} (${s.placement.profile} profile${demo ? `, demo ${demo}` : ''}); timeline ${recorder.path} (${formatBytes(recorder.sizeBytes())})`,
+    text: `watcher started on ${host} (${s.placement.profile} profile${demo ? `, demo ${demo}` : ''}); ${channels.length ? `channels ${channels.map((c) => `${c.name} (${c.type})`).join(', ')}` : 'no channels'}; timeline ${recorder.path} (${formatBytes(recorder.sizeBytes())})`,
   });
   const { monitor } = runtime;
   const unsubscribe = monitor.subscribe((snapshot) => watcher.tick(snapshot));
@@ -102,6 +142,9 @@ export async function runWatch(s: Setup, runtime: Runtime, request: WatchRequest
   unsubscribe();
   monitor.stop();
   await watcher.settled();
+  // Messages on their way get a few seconds; then what is still trying is given up.
+  await notifier?.settle(5000);
+  notifier?.close();
   watcher.note({ at: Date.now(), kind: 'watch', subject: host, state: 'stopped', severity: null, text: `watcher stopped by ${signal} after ${Math.round((Date.now() - started) / 1000)}s` });
   recorder.close();
   lock.release();

@@ -34,8 +34,8 @@ export type WatcherOptions = {
   warn(message: string): void;
   /** How long timeline events are kept. */
   keepEventsMs?: number;
-  /** The maintenance window holds now (nothing is notified): the hook for the window's config. */
-  maintenance?: (now: number) => boolean;
+  /** The maintenance window's name while it holds (nothing is notified); the hook for its config. */
+  maintenance?: (now: number) => string | null;
   redact?: (text: string) => string;
 };
 
@@ -54,9 +54,14 @@ export class Watcher {
     this.auditOffset = Number.isFinite(offset) ? offset : -1;
   }
 
-  /** Records an event outside a tick (the watcher started or stopped). */
+  /** Records an event outside a tick (the watcher started or stopped, a delivery failed). */
   note(event: TimelineEvent): void {
-    this.write([event], {});
+    this.write([this.options.redact ? { ...event, text: this.options.redact(event.text) } : event], {});
+  }
+
+  /** Says an event without recording it (a message delivered). */
+  tell(event: TimelineEvent): void {
+    this.options.say(this.options.redact ? { ...event, text: this.options.redact(event.text) } : event);
   }
 
   /** Works out and records one tick. Reactions run after it, one tick at a time. */
@@ -111,7 +116,7 @@ export class Watcher {
     const reactions = this.options.reactions ?? [];
     if (reactions.length === 0) return;
     const tick: WatchTick = {
-      snapshot, now, events, maintenance: this.options.maintenance?.(now) ?? false,
+      snapshot, now, events, maintenance: (this.options.maintenance?.(now) ?? null) !== null,
       record: (event) => this.write([event], {}),
     };
     this.busy = this.busy.then(async () => {

@@ -108,6 +108,10 @@ function perform(effect: Effect, actions: AppActions): void {
       return intents.showHistory();
     case 'timeline':
       return intents.showTimeline();
+    case 'ack':
+      return intents.ackAlerts(effect.pane);
+    case 'silence':
+      return intents.silenceAlerts(effect.pane);
     case 'run-detail':
       return intents.showRun(effect.runId);
     case 'abort':

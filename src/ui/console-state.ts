@@ -2,6 +2,7 @@
 // blocking), as plain immutable data published by the actions controller, and the intents the
 // App sends it. The App renders this state and never runs anything itself.
 import type { TimelineEvent } from '../model/timeline.js';
+import type { PaneId } from '../monitor/snapshot.js';
 import type { AuditEntry, RunHistoryEntry } from '../runbooks/audit.js';
 import type { RunView } from './run-view.js';
 
@@ -141,6 +142,10 @@ export type ConsoleIntents = {
   showHistory(): void;
   /** The timeline panel (read from the store; again every few seconds while it is open). */
   showTimeline(): void;
+  /** Acknowledges what is wrong in a pane now: no reminders until it resolves. */
+  ackAlerts(pane: PaneId): void;
+  /** Asks what to silence (the pane, or one of its alerts) and for how long, then silences it. */
+  silenceAlerts(pane: PaneId): void;
   /** One run of the history, step by step, from the audit log. */
   showRun(runId: string): void;
   /** Stops the running step (the remote process too) and ends the run; `confirm`: ask first. */

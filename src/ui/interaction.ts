@@ -65,6 +65,8 @@ export type Effect =
   | { type: 'verify-backups' }
   | { type: 'history' }
   | { type: 'timeline' }
+  | { type: 'ack'; pane: PaneId }
+  | { type: 'silence'; pane: PaneId }
   | { type: 'run-detail'; runId: string }
   /** `confirm`: ask first (a dangerous runbook); without it the run is aborted at once. */
   | { type: 'abort'; confirm?: true }
@@ -376,6 +378,12 @@ export function routeKey(ui: UiState, ix: Interaction, press: KeyPress, ctx: Rou
       return same([{ type: 'history' }]);
     case 'timeline':
       return same([{ type: 'timeline' }]);
+    case 'alerts.ack':
+    case 'alerts.silence': {
+      const pane = ctx.focused;
+      if (!pane) return same([{ type: 'notify', text: 'focus a pane first (tab), then acknowledge or silence its alerts', tone: 'plain' }]);
+      return same([{ type: command === 'alerts.ack' ? 'ack' : 'silence', pane }]);
+    }
     case 'runbook.dry-run':
       return same([{ type: 'notify', text: 'pick a runbook in the menu first (runbooks), then ask for its dry run', tone: 'plain' }]);
     case 'dns.disable-blocking':

@@ -58,6 +58,8 @@ export function recordingIntents(): { intents: ConsoleIntents; calls: IntentCall
     verifyBackups: record('verifyBackups'),
     showHistory: record('showHistory'),
     showTimeline: record('showTimeline'),
+    ackAlerts: record('ackAlerts'),
+    silenceAlerts: record('silenceAlerts'),
     showRun: record('showRun'),
     abortRun: record('abortRun'),
     closePanel: record('closePanel'),

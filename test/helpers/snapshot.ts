@@ -29,6 +29,7 @@ export function snapshotAt(at: number, panes: Partial<Record<PaneId, PaneSpec>>,
     status: 'ok',
     self: { cpuPercent: null, rssBytes: 0 },
     unreachable,
+    offers: [],
     panes: all as Panes,
   };
 }

@@ -77,7 +77,7 @@ describe('silences and acknowledgements', () => {
     expect(parseSilences('{"silences":[{"target":"dns"},{"target":"vpn","at":1,"until":2}],"acks":"x"}')).toEqual({ silences: [{ target: 'vpn', at: 1, until: 2, by: '?', reason: null }], acks: [] });
     addSilence('dns', 3_600_000, null, { from: 'shell', env, now: T });
     const problems: string[] = [];
-    const read = silenceReader(env, (m) => problems.push(m));
+    const read = silenceReader(env, null, (m) => problems.push(m));
     expect(read().silences).toHaveLength(1);
     const path = silencesPath(env);
     rmSync(path);
