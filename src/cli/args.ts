@@ -293,12 +293,14 @@ Usage:
                                     config, or those named): the newest dump restored into a
                                     throwaway PostgreSQL, a sample of restic/borg files restored
                                     and compared; exit 0 restorable, 1 a drill failed
-  homeops watch [--json] [options]  the console's monitor without a screen: alerts (sustain,
+  homeops watch [--json] [--metrics HOST:PORT] [options]
+                                    the console's monitor without a screen: alerts (sustain,
                                     severity, one per unreachable host), notifications
-                                    (alerts.channels), every change recorded in the timeline
-                                    (SQLite in the state directory) and said, one line per event;
-                                    exit 0 on SIGTERM (75: one is already watching, 73: state
-                                    directory unusable)
+                                    (alerts.channels), every change recorded in the timeline and
+                                    per-minute history (SQLite in the state directory) and said,
+                                    one line per event; exit 0 on SIGTERM (75: one is already
+                                    watching, 73: state directory unusable, 69: the metrics
+                                    address cannot be served)
   homeops watch --print-systemd-unit
                                     a systemd user unit running this watcher (install: docs/alerts.md)
   homeops events [--since DURATION] [--json]
@@ -331,6 +333,7 @@ Options:
   --force              runbook unlock: clear the lock even if its run may be alive
   --json               status, events: JSON; watch: one JSON object per event
   --since DURATION     events: how far back, e.g. 2h, 30m, 7d
+  --metrics HOST:PORT  watch: serve OpenMetrics for Prometheus at http://HOST:PORT/metrics
   --reason TEXT        silence: why, for the audit log and the timeline
   -h, --help           this help
   -V, --version        the version

@@ -14,6 +14,7 @@ import { FrameStream } from '../terminal/screen.js';
 import { enterFullScreen } from '../terminal/full-screen.js';
 import { terminalSafe } from '../terminal/terminal-safe.js';
 import { bellWatch } from '../alerts/bell.js';
+import { MinuteTrends } from './trend-source.js';
 import { silenceReader } from '../alerts/silences.js';
 
 /** `notes`: things to say once in the status bar when the console has started. */
@@ -67,6 +68,7 @@ export async function runConsole(s: Setup, runtime: Runtime, options: { noColor:
     stopCollecting();
     monitor.stop();
     unsubscribeBell();
+    trends.unsubscribe();
     frames.close();
     try {
       instance.unmount();
@@ -96,6 +98,8 @@ export async function runConsole(s: Setup, runtime: Runtime, options: { noColor:
     void monitor.refreshNow();
   };
   const actions: AppActions = { quit: () => finish(0), refresh, intents: controller.intents };
+  // The sparklines' minutes, kept in memory from this console's own ticks.
+  const trends = new MinuteTrends(monitor);
   const instance = render(
     <App
       source={monitor}
@@ -109,6 +113,7 @@ export async function runConsole(s: Setup, runtime: Runtime, options: { noColor:
       profiler={profiler}
       actions={actions}
       console={controller}
+      trends={trends}
     />,
     {
       // Ink renders whole frames into the FrameStream, which puts only changed rows on screen.

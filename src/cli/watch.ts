@@ -14,6 +14,7 @@ import { acquireLockAt, currentUser, LockedError, thisMachine, type HeldLock } f
 import { checkStateDir, stateDir } from '../runbooks/state-dir.js';
 import { storePath } from '../store/db.js';
 import { Recorder } from '../store/recorder.js';
+import { HistoryStep } from '../store/history-step.js';
 import { terminalSafe, terminalSafeJson } from '../terminal/terminal-safe.js';
 import type { GlobalOptions, WatchRequest } from './args.js';
 import type { Runtime } from './runtime.js';
@@ -26,7 +27,7 @@ import type { Reaction } from '../alerts/reactions.js';
 import { silenceReader } from '../alerts/silences.js';
 import { buildRedactor } from '../runbooks/redact.js';
 
-export const WATCH_EXIT = { ok: 0, state: 73, locked: 75 } as const;
+export const WATCH_EXIT = { ok: 0, unavailable: 69, state: 73, locked: 75 } as const;
 
 export type WatchIo = {
   env: Env;
@@ -119,21 +120,39 @@ export async function runWatch(s: Setup, runtime: Runtime, request: WatchRequest
     maintenance: options.maintenance ?? (() => null),
     send: (message) => notifier?.send(message),
   });
+  const history = new HistoryStep(recorder, s.config.store?.history ?? 7 * 86_400_000);
   watcher = new Watcher({
+    keepEventsMs: s.config.store?.timeline ?? 30 * 86_400_000,
     recorder,
     auditLog: demo ? null : auditLogPath(io.env),
-    steps: [alerts],
+    steps: [alerts, history],
     reactions: options.reactions ?? [],
     say,
     warn: (message) => io.err(`homeops watch: ${terminalSafe(message)}`),
     redact,
     maintenance: options.maintenance ?? (() => null),
   });
+  let metrics: { address: string; close(): Promise<void> } | null = null;
+  if (request.metrics) {
+    const { startMetricsServer } = await import('../metrics/server.js');
+    try {
+      metrics = await startMetricsServer(request.metrics, () => ({
+        snapshot: runtime.monitor.current(), config: s.config, firing: alerts.firing(), storeBytes: recorder.sizeBytes(),
+      }));
+    } catch (error) {
+      io.err(`homeops watch: cannot serve metrics on ${request.metrics.host}:${request.metrics.port}: ${(error as Error).message}`);
+      notifier?.close();
+      recorder.close();
+      lock.release();
+      await runtime.close();
+      return WATCH_EXIT.unavailable;
+    }
+  }
   const host = s.scenario?.host ?? hostname();
   const started = Date.now();
   watcher.note({
     at: started, kind: 'watch', subject: host, state: 'started', severity: null,
-    text: `watcher started on ${host} (${s.placement.profile} profile${demo ? `, demo ${demo}` : ''}); ${channels.length ? `channels ${channels.map((c) => `${c.name} (${c.type})`).join(', ')}` : 'no channels'}; timeline ${recorder.path} (${formatBytes(recorder.sizeBytes())})`,
+    text: `watcher started on ${host} (${s.placement.profile} profile${demo ? `, demo ${demo}` : ''}); ${channels.length ? `channels ${channels.map((c) => `${c.name} (${c.type})`).join(', ')}` : 'no channels'}; timeline ${recorder.path} (${formatBytes(recorder.sizeBytes())})${metrics ? `; metrics at http://${metrics.address}/metrics` : ''}`,
   });
   const { monitor } = runtime;
   const unsubscribe = monitor.subscribe((snapshot) => watcher.tick(snapshot));
@@ -142,6 +161,12 @@ export async function runWatch(s: Setup, runtime: Runtime, request: WatchRequest
   unsubscribe();
   monitor.stop();
   await watcher.settled();
+  await metrics?.close();
+  try {
+    history.close();
+  } catch (error) {
+    io.err(`homeops watch: the last minute of history was not written: ${terminalSafe((error as Error).message)}`);
+  }
   // Messages on their way get a few seconds; then what is still trying is given up.
   await notifier?.settle(5000);
   notifier?.close();

@@ -463,6 +463,11 @@ export const alertsSchema = z.strictObject({
   });
 });
 
+export const storeSchema = z.strictObject({
+  history: duration.default(7 * 86_400_000).describe('How long the per-minute samples are kept'),
+  timeline: duration.default(30 * 86_400_000).describe('How long the timeline\'s events are kept'),
+});
+
 export const configSchema = z.strictObject({
   $schema: z.string().optional(),
   refresh: duration.default(2000).describe('How often the console redraws with the newest readings'),
@@ -485,6 +490,7 @@ export const configSchema = z.strictObject({
   maintenance: maintenanceSchema.optional().describe('The maintenance window, when expected downtime neither alerts nor triggers'),
   runbooks: runbooksSchema.optional(),
   alerts: alertsSchema.optional(),
+  store: storeSchema.optional(),
 }).superRefine((config, ctx) => {
   // Own keys only: `in` would accept "toString" or "constructor" as a host.
   if (!Object.hasOwn(config.hosts, config.plan.host)) {

@@ -21,6 +21,9 @@ import { StatusBar } from './components/status-bar.js';
 import { STATIC_CONSOLE_STATE, type ConsoleIntents, type ConsoleStateSource } from './console-state.js';
 import { useConsoleState } from './hooks/use-console-state.js';
 import { useSnapshot, type SnapshotSource } from './hooks/use-snapshot.js';
+import { useTrends } from './hooks/use-trends.js';
+import type { TrendSource } from '../model/trends.js';
+
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { useKeyPresses } from './hooks/use-key-presses.js';
 import { formOf, INITIAL_INTERACTION, routeKey, scrollOf, type Effect, type Interaction, type KeyPress, type RouteContext } from './interaction.js';
@@ -51,6 +54,8 @@ export type AppProps = {
   actions: AppActions;
   /** What the actions controller publishes (runs, dialogs, messages, logs). */
   console?: ConsoleStateSource;
+  /** The last hour per minute, for sparklines (none without it). */
+  trends?: TrendSource;
   profiler?: Profiler | null;
 };
 
@@ -133,6 +138,7 @@ export function App(props: AppProps) {
   const { source, config, views, keymap, theme, actions } = props;
   const consoleSource = props.console ?? STATIC_CONSOLE_STATE;
   const snapshot = useSnapshot(source);
+  const trends = useTrends(props.trends);
   const cs = useConsoleState(consoleSource);
   const size = useTerminalSize();
   const [state, setState] = useState<State>(() => ({ ui: initialUiState(props.initialView), ix: INITIAL_INTERACTION }));
@@ -260,7 +266,7 @@ export function App(props: AppProps) {
           id={node.pane}
           kind={kind}
           entry={snapshot.panes[node.pane]}
-          view={kind.view({ snapshot, ix, focused })}
+          view={kind.view({ snapshot, ix, focused, trends })}
           host={snapshot.host}
           width={node.rect.width}
           height={node.rect.height}
