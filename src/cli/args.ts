@@ -331,7 +331,7 @@ Options:
                        runbook run: a step of an earlier run (its connection or runner was
                        lost) still runs on a host: stop it, or wait for it, without asking
   --force              runbook unlock: clear the lock even if its run may be alive
-  --json               status, events: JSON; watch: one JSON object per event
+  --json               status, drill, events: JSON; watch: one JSON object per event
   --since DURATION     events: how far back, e.g. 2h, 30m, 7d
   --metrics HOST:PORT  watch: serve OpenMetrics for Prometheus at http://HOST:PORT/metrics
   --reason TEXT        silence: why, for the audit log and the timeline
