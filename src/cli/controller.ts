@@ -39,9 +39,12 @@ import {
   type LogLineView,
   type MessageTone,
   type Prompt,
+  type Panel,
   type TimelinePanel,
+  type TrendsPanel,
 } from '../ui/console-state.js';
 import { readTimelinePanel } from './timeline-panel.js';
+import { readTrendsPanel } from './trends-panel.js';
 import { acknowledge, applySilence, silenceForm, type AlertActionDeps } from './alert-actions.js';
 import { applyRunEvent, failedToStart, isActive, startingRun } from '../ui/run-view.js';
 
@@ -76,6 +79,7 @@ export type ControllerDeps = {
   findInterrupted?: () => InterruptedRun[];
   history?: () => RunHistoryEntry[];
   timeline?: () => Promise<TimelinePanel>;
+  trends?: (pane: PaneId, item: string | null) => Promise<TrendsPanel>;
   runEntries?: (runId: string) => AuditEntry[];
 };
 
@@ -132,7 +136,7 @@ export class ConsoleController implements ConsoleStateSource {
   private runAbort: AbortController | null = null;
   private running: Promise<void> | null = null;
   private logs: { controller: AbortController; lines: LogLineView[]; dropped: number } | null = null;
-  private timelineTimer: NodeJS.Timeout | null = null;
+  private readTimer: NodeJS.Timeout | null = null;
   private closed = false;
   private catalog: Catalog | null;
   /** Why the runbooks could not be loaded. */
@@ -153,6 +157,7 @@ export class ConsoleController implements ConsoleStateSource {
       verifyBackups: () => void this.verifyBackups(),
       showHistory: () => this.showHistory(),
       showTimeline: () => this.showTimeline(),
+      showTrends: (pane, item) => this.showTrends(pane, item),
       ackAlerts: (pane) => this.ackAlerts(pane),
       silenceAlerts: (pane) => void this.silenceAlerts(pane),
       abortRun: (confirm) => void this.abortRun(confirm === true),
@@ -234,8 +239,8 @@ export class ConsoleController implements ConsoleStateSource {
     for (const pending of this.pending.splice(0)) pending.resolve('cancel');
     if (this.messageTimer) clearTimeout(this.messageTimer);
     if (this.publishTimer) clearTimeout(this.publishTimer);
-    if (this.timelineTimer) clearInterval(this.timelineTimer);
-    this.timelineTimer = null;
+    if (this.readTimer) clearInterval(this.readTimer);
+    this.readTimer = null;
     this.messageTimer = null;
     this.publishTimer = null;
     if (this.running) {
@@ -632,29 +637,44 @@ export class ConsoleController implements ConsoleStateSource {
 
   /** The timeline, read now and every 10 s while the panel stays open. */
   private showTimeline(): void {
+    const read = this.deps.timeline ?? (() => readTimelinePanel(this.deps.env, this.deps.demo));
+    this.showRead({ kind: 'timeline', events: [], error: null, note: null, loading: true }, read, 10_000);
+  }
+
+  /** A pane's history, read now and every minute (the watcher writes one a minute) while open. */
+  private showTrends(pane: PaneId, item: string | null): void {
+    const reader = this.deps.trends ?? ((p: PaneId, i: string | null) => readTrendsPanel(this.deps.env, this.deps.demo, p, i));
+    const read = () => reader(pane, item);
+    this.showRead({ kind: 'trends', pane, item, series: [], error: null, note: null, loading: true }, read, 60_000);
+  }
+
+  /** A panel read from the store: shown at once as loading, read now and again every `everyMs` while it is the one open. */
+  private showRead<P extends TimelinePanel | TrendsPanel>(loading: P, read: () => Promise<P>, everyMs: number): void {
     if (this.runActive) {
       this.say(`${this.state.run?.runbook.id ?? 'a runbook'} is running; its panel stays until it ends`, 'warn');
       return;
     }
     this.closeLogs();
-    const read = this.deps.timeline ?? (() => readTimelinePanel(this.deps.env, this.deps.demo));
+    // Still open: the same kind of panel, and for a history the same pane and item.
+    const current = (panel: Panel | null) => panel !== null && panel.kind === loading.kind &&
+      (panel.kind !== 'trends' || (loading.kind === 'trends' && panel.pane === loading.pane && panel.item === loading.item));
     const refresh = () => {
       void read().then((panel) => {
-        if (!this.closed && this.state.panel?.kind === 'timeline') this.set({ panel });
+        if (!this.closed && current(this.state.panel)) this.set({ panel });
       });
     };
-    this.set({ panel: { kind: 'timeline', events: [], error: null, note: null, loading: true } });
+    this.set({ panel: loading });
     refresh();
-    if (this.timelineTimer) clearInterval(this.timelineTimer);
-    this.timelineTimer = setInterval(() => {
-      if (this.state.panel?.kind !== 'timeline') {
-        if (this.timelineTimer) clearInterval(this.timelineTimer);
-        this.timelineTimer = null;
+    if (this.readTimer) clearInterval(this.readTimer);
+    this.readTimer = setInterval(() => {
+      if (!current(this.state.panel)) {
+        if (this.readTimer) clearInterval(this.readTimer);
+        this.readTimer = null;
         return;
       }
       refresh();
-    }, 10_000);
-    this.timelineTimer.unref();
+    }, everyMs);
+    this.readTimer.unref();
   }
 
   private async offerResume(found: readonly InterruptedRun[]): Promise<void> {

@@ -69,3 +69,22 @@ export function historyStats(db: Database): { samples: number; series: number; o
   const series = db.prepare('SELECT count(*) AS n FROM series').get() as { n: number };
   return { samples: Number(row.n), series: Number(series.n), oldest: row.oldest === null ? null : Number(row.oldest) };
 }
+
+/**
+ * A series' means in `count` buckets of `minutes` minutes each, the last ending before `end` (a
+ * minute, exclusive), oldest first; NaN for a bucket with no sample (the watcher was not
+ * running, or the pane had no fresh data). One query, grouped by SQLite.
+ */
+export function bucketMeans(db: Database, name: string, end: number, minutes: number, count: number): number[] {
+  const from = end - minutes * count;
+  const rows = db.prepare(
+    // CAST: JS numbers may be bound as REAL, and a REAL division would not group.
+    'SELECT CAST((s.at - ?) / ? AS INTEGER) AS bucket, avg(s.value) AS value FROM samples s JOIN series n ON n.id = s.series WHERE n.name = ? AND s.at >= ? AND s.at < ? GROUP BY bucket',
+  ).all(from, minutes, name, from, end) as { bucket: number; value: number }[];
+  const out: number[] = Array.from({ length: count }, () => NaN);
+  for (const row of rows) {
+    const index = Number(row.bucket);
+    if (index >= 0 && index < count) out[index] = Number(row.value);
+  }
+  return out;
+}

@@ -5,8 +5,9 @@
 import type { Snapshot } from '../monitor/snapshot.js';
 import { REPLIED } from '../probes/dns/query.js';
 
-/** What a series measures, for labels and scales. */
-export type SeriesUnit = 'percent' | 'celsius' | 'ms' | 'bytes';
+import type { SeriesUnit } from '../model/trends.js';
+
+export type { SeriesUnit };
 
 export function unitOf(series: string): SeriesUnit {
   if (series.endsWith('.temp')) return 'celsius';

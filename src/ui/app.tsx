@@ -113,6 +113,8 @@ function perform(effect: Effect, actions: AppActions): void {
       return intents.showHistory();
     case 'timeline':
       return intents.showTimeline();
+    case 'trends':
+      return intents.showTrends(effect.pane, effect.item);
     case 'ack':
       return intents.ackAlerts(effect.pane);
     case 'silence':

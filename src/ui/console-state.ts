@@ -2,6 +2,7 @@
 // blocking), as plain immutable data published by the actions controller, and the intents the
 // App sends it. The App renders this state and never runs anything itself.
 import type { TimelineEvent } from '../model/timeline.js';
+import type { SeriesHistory } from '../model/trends.js';
 import type { PaneId } from '../monitor/snapshot.js';
 import type { AuditEntry, RunHistoryEntry } from '../runbooks/audit.js';
 import type { RunView } from './run-view.js';
@@ -107,7 +108,13 @@ export type RunPanel = { kind: 'run' };
  */
 export type TimelinePanel = { kind: 'timeline'; events: readonly TimelineEvent[]; error: string | null; note: string | null; loading: boolean };
 
-export type Panel = RunPanel | LogsPanel | HistoryPanel | RunDetailPanel | DryRunPanel | TimelinePanel;
+/**
+ * The history of the focused pane's series (or of one container: `item`, HOST/NAME), over the
+ * last hour, day and week, from the store the watcher writes.
+ */
+export type TrendsPanel = { kind: 'trends'; pane: PaneId; item: string | null; series: readonly SeriesHistory[]; error: string | null; note: string | null; loading: boolean };
+
+export type Panel = RunPanel | LogsPanel | HistoryPanel | RunDetailPanel | DryRunPanel | TimelinePanel | TrendsPanel;
 
 export type ConsoleState = {
   /** The runbooks found at start, for the menu. */
@@ -142,6 +149,8 @@ export type ConsoleIntents = {
   showHistory(): void;
   /** The timeline panel (read from the store; again every few seconds while it is open). */
   showTimeline(): void;
+  /** The history panel of a pane (or of one container, HOST/NAME), read from the store. */
+  showTrends(pane: PaneId, item: string | null): void;
   /** Acknowledges what is wrong in a pane now: no reminders until it resolves. */
   ackAlerts(pane: PaneId): void;
   /** Asks what to silence (the pane, or one of its alerts) and for how long, then silences it. */

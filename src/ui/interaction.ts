@@ -65,6 +65,7 @@ export type Effect =
   | { type: 'verify-backups' }
   | { type: 'history' }
   | { type: 'timeline' }
+  | { type: 'trends'; pane: PaneId; item: string | null }
   | { type: 'ack'; pane: PaneId }
   | { type: 'silence'; pane: PaneId }
   | { type: 'run-detail'; runId: string }
@@ -104,6 +105,7 @@ export function panelKey(panel: Panel | null): string | null {
   if (panel.kind === 'logs') return `logs:${panel.host}/${panel.container}`;
   if (panel.kind === 'dry-run') return `dry-run:${panel.runbook}`;
   if (panel.kind === 'run-detail') return `run-detail:${panel.run.runId}`;
+  if (panel.kind === 'trends') return `trends:${panel.pane}:${panel.item ?? ''}`;
   return panel.kind;
 }
 
@@ -116,7 +118,7 @@ export function scrollOf(ix: Interaction, panel: Panel | null): number {
 
 /** What the status bar calls an open panel. */
 const PANEL_WORDS: Readonly<Record<Panel['kind'], string>> = {
-  run: 'the run', logs: 'the logs', history: 'the history', 'run-detail': 'the run\'s detail', 'dry-run': 'the dry run', timeline: 'the timeline',
+  run: 'the run', logs: 'the logs', history: 'the history', 'run-detail': 'the run\'s detail', 'dry-run': 'the dry run', timeline: 'the timeline', trends: 'the history',
 };
 
 /** How to leave a panel, with the key the keymap binds: "esc closes the logs first". */
@@ -378,6 +380,13 @@ export function routeKey(ui: UiState, ix: Interaction, press: KeyPress, ctx: Rou
       return same([{ type: 'history' }]);
     case 'timeline':
       return same([{ type: 'timeline' }]);
+    case 'trends': {
+      const pane = ctx.focused;
+      if (!pane) return same([{ type: 'notify', text: 'focus a pane first (tab), then ask for its history', tone: 'plain' }]);
+      // The containers pane: the selected container's, else every container's.
+      const target = pane === 'containers' && ctx.containers ? targetOf(ctx, ix.containers) : null;
+      return same([{ type: 'trends', pane, item: target ? `${target.host}/${target.name}` : null }]);
+    }
     case 'alerts.ack':
     case 'alerts.silence': {
       const pane = ctx.focused;

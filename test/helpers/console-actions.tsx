@@ -58,6 +58,7 @@ export function recordingIntents(): { intents: ConsoleIntents; calls: IntentCall
     verifyBackups: record('verifyBackups'),
     showHistory: record('showHistory'),
     showTimeline: record('showTimeline'),
+    showTrends: record('showTrends'),
     ackAlerts: record('ackAlerts'),
     silenceAlerts: record('silenceAlerts'),
     showRun: record('showRun'),

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TimelineEvent } from '../../src/model/timeline.js';
 import type { Snapshot } from '../../src/monitor/snapshot.js';
-import { historyStats, readSeries, seriesNames } from '../../src/store/history.js';
+import { bucketMeans, HistoryWriter, historyStats, readSeries, seriesNames } from '../../src/store/history.js';
 import { HistoryStep } from '../../src/store/history-step.js';
 import { Recorder } from '../../src/store/recorder.js';
 import { MinuteMeans, minuteOf, samplesOf, unitOf } from '../../src/store/samples.js';
@@ -129,7 +129,28 @@ describe('HistoryStep against the store', () => {
   });
 });
 
+describe('bucketMeans', () => {
+  it('averages each bucket, oldest first, ending before the minute given, with gaps where nothing was written', () => {
+    const recorder = new Recorder(join(dir, 'homeops.db'));
+    const writer = new HistoryWriter(recorder.db);
+    // Minutes 1000–1059, value = the minute's offset; nothing for 1020–1029.
+    for (let m = 1000; m < 1060; m++) if (m < 1020 || m >= 1030) writer.write(m, new Map([['x', m - 1000]]));
+    writer.write(1060, new Map([['x', 999]])); // the minute in progress: not in the spans
+    expect(bucketMeans(recorder.db, 'x', 1060, 10, 6)).toEqual([4.5, 14.5, NaN, 34.5, 44.5, 54.5]);
+    expect(bucketMeans(recorder.db, 'x', 1060, 15, 4)).toEqual([7, 17, 37, 52]);
+    expect(bucketMeans(recorder.db, 'x', 1060, 1, 3)).toEqual([57, 58, 59]);
+    expect(bucketMeans(recorder.db, 'nothing', 1060, 60, 2)).toEqual([NaN, NaN]);
+    recorder.close();
+  });
+});
+
 describe('sparkline', () => {
+  it('leaves a gap where nothing was recorded, and scales on what was', () => {
+    expect(sparkline([1, NaN, 3], 10)).toBe('▁ █');
+    expect(sparkline([NaN, NaN], 10)).toBe('  ');
+    expect(downsample([1, 3, NaN, NaN, 5, NaN], 3)).toEqual([2, NaN, 5]);
+  });
+
   it('draws percentages on a fixed 0–100 scale and other figures on their own', () => {
     expect(sparkline([0, 50, 100], 10, { low: 0, high: 100 })).toBe('▁▅█');
     expect(sparkline([1, 2, 3], 10, { low: 0, high: 100 })).toBe('▁▁▁');

@@ -9,6 +9,7 @@ import type { Theme } from '../theme.js';
 import { dryRunLines, historyLines, logsLines, runDetailLines, timelineLines, type PanelKeys } from './panel-lines.js';
 import { LinesBlock } from './overlay.js';
 import { runPanelLines } from './run-lines.js';
+import { trendsLines } from './trends-lines.js';
 
 export type PanelViewProps = {
   panel: Panel;
@@ -37,6 +38,8 @@ function PanelViewInner({ panel, run, width, height, scroll, keys, theme }: Pane
         return dryRunLines(panel, width, height, scroll, keys);
       case 'timeline':
         return timelineLines(panel, width, height, scroll, keys, Date.now());
+      case 'trends':
+        return trendsLines(panel, width, height, scroll, keys);
     }
   }, [panel, run, width, height, scroll, keys, now]);
   return <LinesBlock lines={lines} width={width} theme={theme} />;
