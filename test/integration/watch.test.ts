@@ -1,41 +1,14 @@
 // `homeops watch`, the built binary as a service would run it: one line per event on stdout, a
 // clean exit on SIGTERM, one watcher per timeline, and a watcher killed outright that starts
 // again with its timeline intact and without recording again what did not change.
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildIfStale, CLI, runCli } from '../helpers/cli.js';
 import { haveCommand } from '../helpers/require-service.js';
-
-type Watch = { child: ChildProcess; out: () => string; err: () => string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> };
-
-function envFor(home: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, LANG: 'C.UTF-8',
-    XDG_CONFIG_HOME: join(home, 'config'), XDG_STATE_HOME: join(home, 'state'), XDG_CACHE_HOME: join(home, 'cache'), ...extra,
-  };
-}
-
-export function startWatch(home: string, args: readonly string[], extra: Record<string, string> = {}): Watch {
-  const child = spawn(process.execPath, [CLI, 'watch', ...args], { cwd: home, env: envFor(home, extra), stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
-  return { child, out: () => out, err: () => err, exited };
-}
-
-export async function waitForText(read: () => string, pattern: RegExp, timeoutMs = 20_000): Promise<string> {
-  const start = Date.now();
-  while (!pattern.test(read())) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${pattern}; got:\n${read()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return read();
-}
+import { startWatch, waitForText } from '../helpers/watch.js';
 
 describe('homeops watch', () => {
   let home: string;
