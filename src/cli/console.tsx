@@ -14,7 +14,7 @@ import { FrameStream } from '../terminal/screen.js';
 import { enterFullScreen } from '../terminal/full-screen.js';
 import { terminalSafe } from '../terminal/terminal-safe.js';
 import { bellWatch } from '../alerts/bell.js';
-import { MinuteTrends } from './trend-source.js';
+import { MinuteTrends, recordedHour } from './trend-source.js';
 import { silenceReader } from '../alerts/silences.js';
 
 /** `notes`: things to say once in the status bar when the console has started. */
@@ -98,8 +98,14 @@ export async function runConsole(s: Setup, runtime: Runtime, options: { noColor:
     void monitor.refreshNow();
   };
   const actions: AppActions = { quit: () => finish(0), refresh, intents: controller.intents };
-  // The sparklines' minutes, kept in memory from this console's own ticks.
+  // The sparklines' minutes, kept in memory from this console's own ticks, and the hour before
+  // from the watcher's store, read once the first frame is out.
   const trends = new MinuteTrends(monitor);
+  setTimeout(() => {
+    void recordedHour(env, s.scenario?.name ?? null).then((recorded) => {
+      if (!finished) trends.seed(recorded, Date.now());
+    });
+  }, 500).unref();
   const instance = render(
     <App
       source={monitor}

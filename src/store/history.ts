@@ -63,6 +63,19 @@ export function readSeries(db: Database, name: string, from: number): Point[] {
   return rows.map((r) => ({ minute: Number(r.minute), value: Number(r.value) }));
 }
 
+/** Every series' samples from `from` (a minute, inclusive) on, oldest first, in one query. */
+export function readRecent(db: Database, from: number): Map<string, Point[]> {
+  const rows = db.prepare('SELECT n.name AS name, s.at AS minute, s.value AS value FROM samples s JOIN series n ON n.id = s.series WHERE s.at >= ? ORDER BY n.name, s.at')
+    .all(from) as { name: string; minute: number; value: number }[];
+  const out = new Map<string, Point[]>();
+  for (const row of rows) {
+    const points = out.get(row.name) ?? [];
+    points.push({ minute: Number(row.minute), value: Number(row.value) });
+    out.set(row.name, points);
+  }
+  return out;
+}
+
 /** How much the history holds: samples, series, the oldest minute. */
 export function historyStats(db: Database): { samples: number; series: number; oldest: number | null } {
   const row = db.prepare('SELECT count(*) AS n, min(at) AS oldest FROM samples').get() as { n: number; oldest: number | null };

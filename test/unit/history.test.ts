@@ -10,6 +10,8 @@ import type { Snapshot } from '../../src/monitor/snapshot.js';
 import { bucketMeans, HistoryWriter, historyStats, readSeries, seriesNames } from '../../src/store/history.js';
 import { HistoryStep } from '../../src/store/history-step.js';
 import { Recorder } from '../../src/store/recorder.js';
+import { storePath } from '../../src/store/db.js';
+import { MinuteTrends, recordedHour } from '../../src/cli/trend-source.js';
 import { MinuteMeans, minuteOf, samplesOf, unitOf } from '../../src/store/samples.js';
 import { downsample, sparkline } from '../../src/ui/sparkline.js';
 import { builtinConfigPath } from '../../src/config/paths.js';
@@ -141,6 +143,40 @@ describe('bucketMeans', () => {
     expect(bucketMeans(recorder.db, 'x', 1060, 1, 3)).toEqual([57, 58, 59]);
     expect(bucketMeans(recorder.db, 'nothing', 1060, 60, 2)).toEqual([NaN, NaN]);
     recorder.close();
+  });
+});
+
+describe('the console\'s sparklines start from the watcher\'s last hour', () => {
+  it('takes the minutes recorded before its own, the last hour only, each once', async () => {
+    const env = { HOME: dir, XDG_STATE_HOME: join(dir, 'state') };
+    expect((await recordedHour(env, null)).size).toBe(0);
+    const now = Date.UTC(2026, 11, 7, 12, 0, 30);
+    const current = minuteOf(now);
+    const recorder = new Recorder(storePath(env, null));
+    const writer = new HistoryWriter(recorder.db);
+    // 90 minutes recorded by a watcher, value = minutes ago, up to the minute before last.
+    for (let m = current - 90; m < current - 1; m++) writer.write(m, new Map([['cpu.total', current - m]]));
+    recorder.close();
+
+    let tick: (snapshot: Snapshot) => void = () => {};
+    const trends = new MinuteTrends({ subscribe: (listener) => ((tick = listener), () => {}) });
+    // The console's own first minute (the one before this), finished by a tick in this one.
+    const at = (ms: number): Snapshot => ({ ...healthy, takenAt: new Date(ms).toISOString() });
+    tick(at(now - 60_000));
+    tick(at(now));
+    const own = trends.current().get('cpu.total');
+    expect(own).toEqual([healthy.panes.cpu.data?.plan.totalPercent]);
+
+    const recorded = await recordedHour(env, null, now);
+    expect(recorded.get('cpu.total')?.length).toBe(58);
+    trends.seed(recorded, now);
+    const seeded = trends.current().get('cpu.total') ?? [];
+    // 59 minutes ago … 2 minutes ago from the store, then the console's own minute.
+    expect(seeded.slice(0, -1)).toEqual(Array.from({ length: 58 }, (_, i) => 59 - i));
+    expect(seeded.at(-1)).toBe(own?.[0]);
+    // Seeding again adds nothing.
+    trends.seed(recorded, now);
+    expect(trends.current().get('cpu.total')).toEqual(seeded);
   });
 });
 
