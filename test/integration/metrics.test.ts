@@ -1,7 +1,7 @@
 // `homeops watch --metrics`: a real Prometheus server (Debian's package) scrapes the watcher on
 // loopback and reads back the panes' statuses, the alerts firing, the plan groups, the GPU, the
 // backups and DNS; promtool lints the classic text format.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -125,5 +125,18 @@ describe.runIf(havePrometheus)('Prometheus scrapes homeops watch', () => {
     expect((await open.text()).endsWith('# EOF\n')).toBe(true);
     expect((await fetch(`http://127.0.0.1:${metricsPort}/other`)).status).toBe(404);
     expect(watchOut).toContain(`metrics at http://127.0.0.1:${metricsPort}/metrics`);
+  });
+
+  it('an address it cannot serve stops a second watcher at once with exit 69 and the reason', async () => {
+    // The port is the first watcher's; a second watcher of another timeline (healthy) cannot bind it.
+    const other = mkdtempSync(join(tmpdir(), 'homeops-metrics-busy-'));
+    try {
+      const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: other, XDG_STATE_HOME: join(other, 'state'), XDG_CACHE_HOME: join(other, 'cache') };
+      const result = spawnSync(process.execPath, [CLI, 'watch', '--demo', 'healthy', '--metrics', `127.0.0.1:${metricsPort}`], { env, encoding: 'utf8', timeout: 30_000 });
+      expect(result.status).toBe(69);
+      expect(result.stderr).toMatch(new RegExp(`^homeops watch: cannot serve metrics on 127\\.0\\.0\\.1:${metricsPort}: .*EADDRINUSE`));
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
   });
 });

@@ -5,6 +5,7 @@ import { execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildIfStale, CLI, runCli } from '../helpers/cli.js';
 import { haveCommand } from '../helpers/require-service.js';
@@ -45,6 +46,31 @@ describe('homeops watch', () => {
     const human = await runCli(['events', '--demo', 'primary-down', '--since', '1h'], { home });
     expect(human.stdout).toMatch(/pane warn\s+dns warn: FAILOVER/);
     expect(human.stdout).toMatch(/\d+ events in the last 1h · .*demo\.db/);
+  }, 60_000);
+
+  it('keeps per-minute samples of the estate in the store, the minute in progress written when it stops', async () => {
+    const watch = startWatch(home, ['--demo', 'healthy', '--refresh', '500ms']);
+    running.push(watch.child);
+    try {
+      await waitForText(watch.out, /watch started/);
+      // A few ticks, all in a minute or two: the one in progress is written at the stop.
+      await new Promise((r) => setTimeout(r, 2500));
+    } finally {
+      watch.child.kill('SIGTERM');
+    }
+    expect((await watch.exited).code).toBe(0);
+    const db = new DatabaseSync(join(home, 'state', 'homeops', 'demo.db'), { readOnly: true });
+    try {
+      const rows = db.prepare('SELECT n.name AS name, s.at AS minute, s.value AS value FROM samples s JOIN series n ON n.id = s.series').all() as { name: string; minute: number; value: number }[];
+      const names = rows.map((r) => r.name);
+      expect(names).toEqual(expect.arrayContaining(['cpu.total', 'cpu.group.database', 'mem.used', 'gpu.0.temp', 'dns.primary.latency']));
+      expect(names.some((n) => n.startsWith('container.'))).toBe(true);
+      const now = Math.floor(Date.now() / 60_000);
+      expect(rows.every((r) => r.minute >= now - 2 && r.minute <= now)).toBe(true);
+      expect(rows.find((r) => r.name === 'gpu.0.temp')?.value).toBeGreaterThan(0);
+    } finally {
+      db.close();
+    }
   }, 60_000);
 
   it('a watcher killed outright starts again with its timeline intact', async () => {
