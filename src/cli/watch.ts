@@ -25,6 +25,7 @@ import { ALERT_STATE_KEY, AlertStep, rulesFrom } from '../alerts/alert-step.js';
 import { stateWord } from '../alerts/channels/payload.js';
 import type { Reaction } from '../alerts/reactions.js';
 import { silenceReader } from '../alerts/silences.js';
+import { maintenanceCheck } from '../alerts/maintenance.js';
 import { buildRedactor } from '../runbooks/redact.js';
 
 export const WATCH_EXIT = { ok: 0, unavailable: 69, state: 73, locked: 75 } as const;
@@ -112,12 +113,14 @@ export async function runWatch(s: Setup, runtime: Runtime, request: WatchRequest
       },
     })
     : null;
+  // The maintenance window in the config (a test may give its own).
+  const maintenance = options.maintenance ?? maintenanceCheck(s.config.alerts?.maintenance);
   const alerts = new AlertStep({
     rules: rulesFrom(s.config.alerts),
     saved: recorder.meta(ALERT_STATE_KEY),
     paneHosts: () => runtime.monitor.waitsOn(),
     silences: silenceReader(io.env, demo, (problem) => io.err(`homeops watch: silences not read: ${terminalSafe(problem)}`)),
-    maintenance: options.maintenance ?? (() => null),
+    maintenance,
     send: (message) => notifier?.send(message),
   });
   const history = new HistoryStep(recorder, s.config.store?.history ?? 7 * 86_400_000);
@@ -130,7 +133,7 @@ export async function runWatch(s: Setup, runtime: Runtime, request: WatchRequest
     say,
     warn: (message) => io.err(`homeops watch: ${terminalSafe(message)}`),
     redact,
-    maintenance: options.maintenance ?? (() => null),
+    maintenance,
   });
   let metrics: { address: string; close(): Promise<void> } | null = null;
   if (request.metrics) {
