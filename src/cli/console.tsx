@@ -15,6 +15,7 @@ import { enterFullScreen } from '../terminal/full-screen.js';
 import { terminalSafe } from '../terminal/terminal-safe.js';
 import { bellWatch } from '../alerts/bell.js';
 import { MinuteTrends, recordedHour } from './trend-source.js';
+import { readAway, readClosedAt, writeClosedAt } from './while-away.js';
 import { silenceReader } from '../alerts/silences.js';
 
 /** `notes`: things to say once in the status bar when the console has started. */
@@ -66,6 +67,12 @@ export async function runConsole(s: Setup, runtime: Runtime, options: { noColor:
     finished = true;
     exitCode = code;
     stopCollecting();
+    try {
+      writeClosedAt(env, s.scenario?.name ?? null, Date.now());
+    } catch {
+      // Not noted (a state directory not the user's own): the next start only says nothing of
+      // what changed meanwhile; the rest of the console's state is checked where it is used.
+    }
     monitor.stop();
     unsubscribeBell();
     trends.unsubscribe();
@@ -101,9 +108,18 @@ export async function runConsole(s: Setup, runtime: Runtime, options: { noColor:
   // The sparklines' minutes, kept in memory from this console's own ticks, and the hour before
   // from the watcher's store, read once the first frame is out.
   const trends = new MinuteTrends(monitor);
+  const demoName = s.scenario?.name ?? null;
   setTimeout(() => {
-    void recordedHour(env, s.scenario?.name ?? null).then((recorded) => {
+    void recordedHour(env, demoName).then((recorded) => {
       if (!finished) trends.seed(recorded, Date.now());
+    });
+    // What the watcher recorded since this console was last closed, said once.
+    void (async () => {
+      const closedAt = readClosedAt(env, demoName);
+      const away = closedAt === null ? null : await readAway(env, demoName, closedAt);
+      if (away && !finished) controller.intents.notify(away.text, away.tone);
+    })().catch(() => {
+      // Nothing to say is no problem to report: the timeline panel (t) says why it cannot read.
     });
   }, 500).unref();
   const instance = render(
