@@ -114,7 +114,7 @@ export async function runWatch(s: Setup, runtime: Runtime, request: WatchRequest
     })
     : null;
   // The maintenance window in the config (a test may give its own).
-  const maintenance = options.maintenance ?? maintenanceCheck(s.config.alerts?.maintenance);
+  const maintenance = options.maintenance ?? maintenanceCheck(s.config.maintenance);
   const alerts = new AlertStep({
     rules: rulesFrom(s.config.alerts),
     saved: recorder.meta(ALERT_STATE_KEY),

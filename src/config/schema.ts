@@ -390,9 +390,6 @@ export const runbooksSchema = z.strictObject({
 
 // Alerts: how long trouble must last, how urgent it is, and who is told (docs/alerts.md).
 const severityWord = z.enum(['critical', 'high', 'medium', 'low']);
-/** Days of the week as the config names them (the maintenance window). */
-export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
-const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day as HH:MM (24 h), e.g. 02:00');
 const ruleKey = z.string().regex(/^(host|(cpu|gpu|containers|dns|vpn|backups)(\.(crit|warn|down|stale))?)$/, 'a pane (cpu, gpu, containers, dns, vpn, backups), PANE.LEVEL (crit, warn, down, stale), or host');
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name');
 const channelCommon = {
@@ -451,12 +448,6 @@ export const alertsSchema = z.strictObject({
   remind: duration.default(3_600_000).describe('A reminder this often while an alert fires unacknowledged; 0: never'),
   severity: z.record(ruleKey, severityWord).default({}).describe('Severities other than the defaults, per pane, PANE.LEVEL or host'),
   bell: z.boolean().default(true).describe('The console rings the terminal bell when a critical alert appears'),
-  maintenance: z.strictObject({
-    days: z.array(z.enum(WEEKDAYS)).min(1).describe('The days it starts on: sun, mon, tue, wed, thu, fri, sat'),
-    from: clockTime.describe('When it starts, local time (HH:MM, 24 h)'),
-    to: clockTime.describe('When it ends, local time; earlier than from: the next day'),
-  }).refine((w) => w.from !== w.to, { message: 'from and to are the same time', path: ['to'] }).optional()
-    .describe('The weekly maintenance window: nothing is sent while it holds (the timeline records everything)'),
   channels: z.array(channelSchema).default([]).describe('Who is told: webhook, ntfy, email, command'),
 }).superRefine((alerts, ctx) => {
   const seen = new Set<string>();

@@ -33,6 +33,9 @@ import { focusedPane, initialUiState, type UiState } from './state.js';
 import type { Theme } from './theme.js';
 import { lineText, textWidth, truncate } from './text.js';
 
+/** The panes that draw sparklines: only they render again when a minute ends. */
+const TREND_PANES: ReadonlySet<PaneId> = new Set(['cpu', 'gpu', 'dns', 'containers']);
+
 export type AppActions = {
   quit(): void;
   refresh(): void;

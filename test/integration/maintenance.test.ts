@@ -1,4 +1,4 @@
-// The maintenance window in the config holds every message: the built watcher against
+// The maintenance window (the config's `maintenance`) holds every message: the built watcher against
 // --demo primary-down, with a window around now, records the DNS alert firing (and why nothing
 // was sent) and sends nothing to the webhook on loopback.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,20 +25,26 @@ describe('the maintenance window', () => {
   });
 
   it('records the alert firing and sends nothing while it holds', async () => {
-    // Every day, from an hour ago to an hour from now (past midnight where it must be).
-    const now = Date.now();
-    const window = `{ days: [sun, mon, tue, wed, thu, fri, sat], from: "${hhmm(new Date(now - 3_600_000))}", to: "${hhmm(new Date(now + 3_600_000))}" }`;
+    // The window today, from now to an hour from now (the reference estate's replaced); if that
+    // would pass midnight, from a minute ago to 23:59.
+    const now = new Date();
+    const weekday = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'][now.getDay()];
+    const later = new Date(now.getTime() + 3_600_000);
+    const from = hhmm(new Date(now.getTime() - 60_000));
+    const to = later.getDate() === now.getDate() ? hhmm(later) : '23:59';
+    const window = `{ weekday: ${weekday}, from: "${from < to ? from : '00:00'}", to: "${to}" }`;
     const config = join(home, 'estate.yaml');
-    writeFileSync(config, `${readFileSync(join(ROOT, 'src', 'config', 'default.yaml'), 'utf8')}
+    const estate = readFileSync(join(ROOT, 'src', 'config', 'default.yaml'), 'utf8').replace(/^maintenance: .*$/m, `maintenance: ${window}`);
+    writeFileSync(config, `${estate}
 alerts:
   sustain: 2s
-  maintenance: ${window}
   channels: [{ name: hook, type: webhook, url: "${hook.url}", severities: [critical, high, medium, low] }]
 `);
     const watch = startWatch(home, ['--config', config, '--demo', 'primary-down']);
     try {
       const out = await waitForText(watch.out, /alert firing high dns: FAILOVER/, 30_000);
-      expect(out).toMatch(/alert firing high dns: FAILOVER.*\(maintenance window Sun, Mon, Tue, Wed, Thu, Fri, Sat \d\d:\d\d–\d\d:\d\d\)/);
+      expect(out).toMatch(/watch began maintenance window \w+ \d\d:\d\d–\d\d:\d\d \(until \d\d:\d\d\) began: nothing is sent until it ends/);
+      expect(out).toMatch(/alert firing high dns: FAILOVER.*\(maintenance window \w+ \d\d:\d\d–\d\d:\d\d \(until \d\d:\d\d\)\)/);
       // A few ticks more: nothing goes out.
       await new Promise((r) => setTimeout(r, 3000));
       expect(hook.received).toEqual([]);

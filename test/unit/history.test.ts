@@ -21,6 +21,8 @@ import { cpuPane } from '../../src/ui/panes/cpu.js';
 import { dnsPane } from '../../src/ui/panes/dns.js';
 import { gpuPane } from '../../src/ui/panes/gpu.js';
 import type { Trends } from '../../src/model/trends.js';
+import { containersPane } from '../../src/ui/panes/containers.js';
+import { INITIAL_CONTAINERS_VIEW, visibleContainers } from '../../src/ui/panes/containers-view.js';
 import { lineText, textWidth } from '../../src/ui/text.js';
 import { buildIfStale, runCli } from '../helpers/cli.js';
 
@@ -232,6 +234,21 @@ describe('sparklines in the panes', () => {
       expect(line?.trimEnd().endsWith('█')).toBe(true);
       expect(wide.every((l) => textWidth(l) <= 110)).toBe(true);
     }
+  });
+
+  it('draws the selected container\'s CPU and memory in its detail', () => {
+    const reading = healthy.panes.containers.data;
+    const view = { ...INITIAL_CONTAINERS_VIEW, detail: true };
+    const row = reading ? visibleContainers(reading, view)[0] : undefined;
+    expect(row).toBeDefined();
+    const withContainer = new Map([...trends, [`container.${row?.host}/${row?.name}.cpu`, rising], [`container.${row?.host}/${row?.name}.mem`, rising.map((v) => v * 1e6)]]);
+    const lines = (width: number, t?: Map<string, number[]>): string[] => containersPane(healthy.panes.containers, width, 40, config, view, t).lines.map(lineText);
+    const wide = lines(120, withContainer);
+    expect(wide.find((l) => /^cpu /.test(l.trim()) && SPARK.test(l.trimEnd()))).toBeDefined();
+    expect(wide.find((l) => /^memory /.test(l.trim()) && SPARK.test(l.trimEnd()))).toBeDefined();
+    expect(wide.every((l) => textWidth(l) <= 120)).toBe(true);
+    // Another container's trends, or none: the detail as it was.
+    expect(lines(120, trends)).toEqual(lines(120));
   });
 
   it('gives way where the pane is narrow or nothing was seen yet, and loses no words for it', () => {

@@ -1,52 +1,40 @@
-// The maintenance window: which local times it holds (a window past midnight belongs to the day
-// it starts on), its name, and the config's errors for it.
+// The maintenance window as the watcher sees it (the config's `maintenance`): its words while it
+// holds, none outside it, and the timeline's events when it begins and ends.
 import { describe, expect, it } from 'vitest';
-import { inWindow, maintenanceCheck, windowName, type MaintenanceWindow } from '../../src/alerts/maintenance.js';
-import { configSchema } from '../../src/config/schema.js';
+import { AlertStep } from '../../src/alerts/alert-step.js';
+import { maintenanceCheck } from '../../src/alerts/maintenance.js';
+import { DEFAULT_RULES } from '../../src/alerts/rules.js';
+import { NO_SILENCES } from '../../src/alerts/silences.js';
+import { maintenanceSchema } from '../../src/config/schema.js';
+import type { TimelineEvent } from '../../src/model/timeline.js';
+import { snapshotAt } from '../helpers/snapshot.js';
 
-// 2026-12-06 is a Sunday; local times (the window is in the machine's local time).
+// 2026-12-06 is the first Sunday of December; local times (the window is in local time).
 const at = (day: number, hh: number, mm = 0) => new Date(2026, 11, day, hh, mm);
+const sunday = maintenanceSchema.parse({ weekday: 'sunday', weeks: [1], from: '02:00', to: '04:00' });
 
-describe('the maintenance window', () => {
-  const sunday: MaintenanceWindow = { days: ['sun'], from: '02:00', to: '04:00' };
-
-  it('holds from its start (inclusive) to its end (exclusive) on its days only', () => {
-    expect(inWindow(sunday, at(6, 1, 59))).toBe(false);
-    expect(inWindow(sunday, at(6, 2, 0))).toBe(true);
-    expect(inWindow(sunday, at(6, 3, 59))).toBe(true);
-    expect(inWindow(sunday, at(6, 4, 0))).toBe(false);
-    expect(inWindow(sunday, at(7, 3, 0))).toBe(false); // Monday
-  });
-
-  it('past midnight: from the start day\'s evening to the next morning', () => {
-    const saturdayNight: MaintenanceWindow = { days: ['sat'], from: '23:00', to: '01:00' };
-    expect(inWindow(saturdayNight, at(5, 22, 59))).toBe(false);
-    expect(inWindow(saturdayNight, at(5, 23, 30))).toBe(true); // Saturday
-    expect(inWindow(saturdayNight, at(6, 0, 30))).toBe(true); // Sunday morning
-    expect(inWindow(saturdayNight, at(6, 1, 0))).toBe(false);
-    expect(inWindow(saturdayNight, at(6, 23, 30))).toBe(false); // Sunday evening is not a start day
-  });
-
-  it('names itself for the timeline, and the watcher\'s check gives the name only while it holds', () => {
-    expect(windowName({ days: ['sat', 'sun'], from: '02:00', to: '04:00' })).toBe('Sat, Sun 02:00–04:00');
+describe('the maintenance window, for the watcher', () => {
+  it('names the window while it holds, with when it ends, and nothing outside it', () => {
     const check = maintenanceCheck(sunday);
-    expect(check(at(6, 2, 30).getTime())).toBe('Sun 02:00–04:00');
-    expect(check(at(6, 5).getTime())).toBeNull();
+    expect(check(at(6, 1, 59).getTime())).toBeNull();
+    expect(check(at(6, 2, 0).getTime())).toBe('sunday 02:00–04:00, the first of each month (until 04:00)');
+    expect(check(at(6, 4, 0).getTime())).toBeNull();
+    expect(check(at(13, 3, 0).getTime())).toBeNull(); // the second Sunday
     expect(maintenanceCheck(undefined)(at(6, 2, 30).getTime())).toBeNull();
   });
 
-  it('is checked in the config: days, times of day, and not empty', () => {
-    const base = { hosts: { here: { local: true } }, plan: { host: 'here', groups: [{ name: 'all', cores: 1 }] } };
-    const parse = (maintenance: unknown) => configSchema.safeParse({ ...base, alerts: { maintenance } });
-    expect(parse({ days: ['sun'], from: '02:00', to: '04:00' }).success).toBe(true);
-    const issue = (maintenance: unknown) => {
-      const result = parse(maintenance);
-      return result.success ? null : `${result.error.issues[0]?.path.join('.')}: ${result.error.issues[0]?.message}`;
-    };
-    expect(issue({ days: ['sunday'], from: '02:00', to: '04:00' })).toMatch(/^alerts\.maintenance\.days\.0: /);
-    expect(issue({ days: ['sun'], from: '2am', to: '04:00' })).toBe('alerts.maintenance.from: a time of day as HH:MM (24 h), e.g. 02:00');
-    expect(issue({ days: ['sun'], from: '02:00', to: '24:00' })).toBe('alerts.maintenance.to: a time of day as HH:MM (24 h), e.g. 02:00');
-    expect(issue({ days: ['sun'], from: '02:00', to: '02:00' })).toBe('alerts.maintenance.to: from and to are the same time');
-    expect(issue({ days: [], from: '02:00', to: '04:00' })).toMatch(/^alerts\.maintenance\.days: /);
+  it('the watcher records when the window begins and when it ends, once each', () => {
+    const step = new AlertStep({
+      rules: DEFAULT_RULES, saved: null, paneHosts: () => ({}), silences: () => NO_SILENCES, maintenance: maintenanceCheck(sunday), send: () => {},
+    });
+    const events: TimelineEvent[] = [];
+    for (const [hh, mm] of [[1, 58], [1, 59], [2, 0], [2, 1], [3, 59], [4, 0], [4, 1]] as const) {
+      const now = at(6, hh, mm).getTime();
+      step.step(snapshotAt(now, {}), now, (e) => events.push(e));
+    }
+    expect(events.map((e) => `${new Date(e.at).getHours()}:${new Date(e.at).getMinutes()} ${e.subject} ${e.state}: ${e.text}`)).toEqual([
+      '2:0 maintenance began: maintenance window sunday 02:00–04:00, the first of each month (until 04:00) began: nothing is sent until it ends',
+      '4:0 maintenance ended: maintenance window sunday 02:00–04:00, the first of each month (until 04:00) ended: what still fires is sent now',
+    ]);
   });
 });

@@ -9,7 +9,7 @@ import { pad, type Line } from '../text.js';
 import { boxLines } from './box.js';
 import type { PanelKeys } from './panel-lines.js';
 
-const PANE_TITLE: Record<TrendsPanel['pane'], string> = { cpu: 'CPU', gpu: 'GPU', containers: 'Containers', dns: 'DNS', vpn: 'VPN', backups: 'Backups' };
+const PANE_TITLE: Record<TrendsPanel['pane'], string> = { cpu: 'CPU', gpu: 'GPU', containers: 'Containers', dns: 'DNS', services: 'Services', vpn: 'VPN', backups: 'Backups' };
 
 /** A value in the series' unit. */
 export function formatValue(value: number, unit: SeriesUnit): string {
