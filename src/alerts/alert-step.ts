@@ -30,6 +30,8 @@ export class AlertStep {
   readonly name = 'alerts';
   private state: AlertState;
   private saved: string;
+  /** The maintenance window that held at the last tick, to say when it begins and ends. */
+  private window: string | null = null;
 
   constructor(private readonly options: AlertStepOptions) {
     this.state = loadState(options.saved);
@@ -42,8 +44,14 @@ export class AlertStep {
   }
 
   step(snapshot: Snapshot, now: number, record: (event: TimelineEvent) => void): void {
+    const maintenance = this.options.maintenance(now);
+    if (maintenance !== this.window) {
+      if (this.window !== null) record({ at: now, kind: 'watch', subject: 'maintenance', state: 'ended', severity: null, text: `maintenance window ${this.window} ended: what still fires is sent now` });
+      if (maintenance !== null) record({ at: now, kind: 'watch', subject: 'maintenance', state: 'began', severity: null, text: `maintenance window ${maintenance} began: nothing is sent until it ends` });
+      this.window = maintenance;
+    }
     const result = step(this.state, {
-      snapshot, now, paneHosts: this.options.paneHosts(), silences: this.options.silences(), maintenance: this.options.maintenance(now), rules: this.options.rules,
+      snapshot, now, paneHosts: this.options.paneHosts(), silences: this.options.silences(), maintenance, rules: this.options.rules,
     });
     this.state = result.state;
     for (const e of result.events) record(e);
