@@ -41,13 +41,14 @@ function record(env: Record<string, string>): void {
 async function open(app: Rendered, pane: 'CPU' | 'Containers' | 'VPN' | 'GPU'): Promise<string[]> {
   await focusPane(app, pane);
   await app.press('T');
-  await app.waitForText(/History · /);
-  await app.waitFor(() => !app.plainFrame().includes('reading the history'), 'the history to be read');
+  // Reading a week of samples takes a moment on a loaded machine.
+  await app.waitForText(/History · /, 15_000);
+  await app.waitFor(() => !app.plainFrame().includes('reading the history'), 'the history to be read', 15_000);
   const title = app.lines().find((l) => l.includes('History · ')) ?? '';
   return paneOnScreen(app.plainFrame(), title.replace(/^[^H]*(History · [^)]*\)).*$/, '$1'))?.body ?? app.lines();
 }
 
-describe('the history panel', () => {
+describe('the history panel', { timeout: 60_000 }, () => {
   for (const [columns, rows] of [[120, 40], [80, 24]] as const) {
     it(`shows the CPU's series over the hour, day and week at ${columns}x${rows}`, async () => {
       const { controller, env } = testController(s.config, catalogOf(s.config, {}));
@@ -76,8 +77,8 @@ describe('the history panel', () => {
     await focusPane(app, 'Containers');
     await app.press('\x1b[B');
     await app.press('T');
-    await app.waitForText(/History · [^ ]+\/[^ ]+ \(1 series/);
-    await app.waitFor(() => /now \d+%/.test(app.plainFrame()), 'the history to be read');
+    await app.waitForText(/History · [^ ]+\/[^ ]+ \(1 series/, 15_000);
+    await app.waitFor(() => /now \d+%/.test(app.plainFrame()), 'the history to be read', 15_000);
     const name = /History · ([^ ]+)\/([^ ]+) \(/.exec(app.plainFrame());
     const index = running.findIndex((c) => c.host === name?.[1] && c.name === name?.[2]);
     expect(index).toBeGreaterThanOrEqual(0);
@@ -89,7 +90,7 @@ describe('the history panel', () => {
     const app = await renderApp({ source: new FakeSource(snapshot({ panes })), setup: s, columns: 120, rows: 40, console: controller, intents: controller.intents });
     await focusPane(app, 'CPU');
     await app.press('T');
-    await app.waitForText('nothing recorded yet: homeops watch keeps the history');
+    await app.waitForText('nothing recorded yet: homeops watch keeps the history', 15_000);
     await app.press('\x1b');
     record(env);
     await open(app, 'GPU');

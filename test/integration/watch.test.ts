@@ -49,7 +49,9 @@ describe('homeops watch', () => {
   }, 60_000);
 
   it('keeps per-minute samples of the estate in the store, the minute in progress written when it stops', async () => {
-    const watch = startWatch(home, ['--demo', 'healthy', '--refresh', '500ms']);
+    // A home of its own: the demo timeline of the other tests is left as they expect it.
+    const own = mkdtempSync(join(tmpdir(), 'homeops-watch-samples-'));
+    const watch = startWatch(own, ['--demo', 'healthy', '--refresh', '500ms']);
     running.push(watch.child);
     try {
       await waitForText(watch.out, /watch started/);
@@ -59,7 +61,7 @@ describe('homeops watch', () => {
       watch.child.kill('SIGTERM');
     }
     expect((await watch.exited).code).toBe(0);
-    const db = new DatabaseSync(join(home, 'state', 'homeops', 'demo.db'), { readOnly: true });
+    const db = new DatabaseSync(join(own, 'state', 'homeops', 'demo.db'), { readOnly: true });
     try {
       const rows = db.prepare('SELECT n.name AS name, s.at AS minute, s.value AS value FROM samples s JOIN series n ON n.id = s.series').all() as { name: string; minute: number; value: number }[];
       const names = rows.map((r) => r.name);
@@ -70,6 +72,7 @@ describe('homeops watch', () => {
       expect(rows.find((r) => r.name === 'gpu.0.temp')?.value).toBeGreaterThan(0);
     } finally {
       db.close();
+      rmSync(own, { recursive: true, force: true });
     }
   }, 60_000);
 
