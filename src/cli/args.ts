@@ -339,6 +339,6 @@ Options:
   -V, --version        the version
 
 Keys (default keymap): ? help · q quit · Tab/Shift-Tab focus · r refresh · 1-9 views · v next view
-                       t timeline · T history · a acknowledge · z silence
+                       t timeline · p history · a acknowledge · z silence
 Errors in a config, view, keymap or runbook file: one line FILE:LINE:COL field: problem, exit 78.
 `;

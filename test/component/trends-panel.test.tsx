@@ -1,4 +1,4 @@
-// The console's history panel: T shows the focused pane's series (or the selected container's)
+// The console's history panel: p shows the focused pane's series (or the selected container's)
 // over the last hour, day and week, read from the real SQLite store the watcher writes; panes
 // without a history say so; esc closes it.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -40,7 +40,7 @@ function record(env: Record<string, string>): void {
 
 async function open(app: Rendered, pane: 'CPU' | 'Containers' | 'VPN' | 'GPU'): Promise<string[]> {
   await focusPane(app, pane);
-  await app.press('T');
+  await app.press('p');
   // Reading a week of samples takes a moment on a loaded machine.
   await app.waitForText(/History · /, 15_000);
   await app.waitFor(() => !app.plainFrame().includes('reading the history'), 'the history to be read', 15_000);
@@ -76,7 +76,7 @@ describe('the history panel', { timeout: 60_000 }, () => {
     const app = await renderApp({ source: new FakeSource(snapshot({ panes })), setup: s, columns: 120, rows: 40, console: controller, intents: controller.intents });
     await focusPane(app, 'Containers');
     await app.press('\x1b[B');
-    await app.press('T');
+    await app.press('p');
     await app.waitForText(/History · [^ ]+\/[^ ]+ \(1 series/, 15_000);
     await app.waitFor(() => /now \d+%/.test(app.plainFrame()), 'the history to be read', 15_000);
     const name = /History · ([^ ]+)\/([^ ]+) \(/.exec(app.plainFrame());
@@ -89,7 +89,7 @@ describe('the history panel', { timeout: 60_000 }, () => {
     const { controller, env } = testController(s.config, catalogOf(s.config, {}));
     const app = await renderApp({ source: new FakeSource(snapshot({ panes })), setup: s, columns: 120, rows: 40, console: controller, intents: controller.intents });
     await focusPane(app, 'CPU');
-    await app.press('T');
+    await app.press('p');
     await app.waitForText('nothing recorded yet: homeops watch keeps the history', 15_000);
     await app.press('\x1b');
     record(env);
