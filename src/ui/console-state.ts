@@ -3,7 +3,7 @@
 // App sends it. The App renders this state and never runs anything itself.
 import type { TimelineEvent } from '../model/timeline.js';
 import type { SeriesHistory } from '../model/trends.js';
-import type { PaneId } from '../monitor/snapshot.js';
+import type { PaneId } from '../model/panes.js';
 import type { AuditEntry, RunHistoryEntry } from '../runbooks/audit.js';
 import type { RunView } from './run-view.js';
 

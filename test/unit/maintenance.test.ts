@@ -17,7 +17,7 @@ describe('the maintenance window, for the watcher', () => {
   it('names the window while it holds, with when it ends, and nothing outside it', () => {
     const check = maintenanceCheck(sunday);
     expect(check(at(6, 1, 59).getTime())).toBeNull();
-    expect(check(at(6, 2, 0).getTime())).toBe('sunday 02:00–04:00, the first of each month (until 04:00)');
+    expect(check(at(6, 2, 0).getTime())).toBe('Sundays 02:00–04:00, the first of each month (until 04:00)');
     expect(check(at(6, 4, 0).getTime())).toBeNull();
     expect(check(at(13, 3, 0).getTime())).toBeNull(); // the second Sunday
     expect(maintenanceCheck(undefined)(at(6, 2, 30).getTime())).toBeNull();
@@ -33,8 +33,8 @@ describe('the maintenance window, for the watcher', () => {
       step.step(snapshotAt(now, {}), now, (e) => events.push(e));
     }
     expect(events.map((e) => `${new Date(e.at).getHours()}:${new Date(e.at).getMinutes()} ${e.subject} ${e.state}: ${e.text}`)).toEqual([
-      '2:0 maintenance began: maintenance window sunday 02:00–04:00, the first of each month (until 04:00) began: nothing is sent until it ends',
-      '4:0 maintenance ended: maintenance window sunday 02:00–04:00, the first of each month (until 04:00) ended: what still fires is sent now',
+      '2:0 maintenance began: maintenance window Sundays 02:00–04:00, the first of each month (until 04:00) began: nothing is sent until it ends',
+      '4:0 maintenance ended: maintenance window Sundays 02:00–04:00, the first of each month (until 04:00) ended: what still fires is sent now',
     ]);
   });
 });
