@@ -14,6 +14,10 @@
 // containers on the test engine (scripts/services.sh up), the console against that engine for
 // the same window, with the engine's own extra CPU (dockerd, containerd, the containers' shims)
 // beside it. --skip-containers leaves the engine run out.
+//
+// The watcher: `homeops watch --demo healthy` measured like the console (CPU, RSS) beside it; and
+// its database's growth per day (scripts/store-growth.ts: the history step fed the demo's
+// Snapshot for 9 simulated days into a real SQLite file).
 import { execFileSync } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -52,7 +56,8 @@ if (opts.help) {
                         [--first-frame REGEX] [--starts N] [--skip-containers] [--containers N]
   --seconds N          measure CPU, RSS and output over N seconds (default 60)
   --warmup N           after a warm-up of N seconds (default 10)
-  --only NAME          measure only homeops (its two views), htop, btop, or the containers figures
+  --only NAME          measure only homeops (its views and the watcher), homeops-watch (the watcher
+                       and its store), htop, btop, store (the database's growth) or the containers figures
   --json FILE          also write the figures as JSON
   --first-frame REGEX  what on screen means the console's first frame (default: refresh, in its status bar)
   --starts N           starts for the first-frame median (default 5; the last one is measured on)
@@ -122,11 +127,23 @@ const targets = [
     firstFrame: new RegExp(opts['first-frame']),
     needs: 'npm run build',
   },
+  {
+    // The watcher as a service runs it: no screen, the same monitor, writing its store (a
+    // private state directory) and a line per event.
+    name: 'homeops-watch',
+    label: 'homeops watch',
+    command: consoleCommand(['watch', '--demo', 'healthy']),
+    firstFrame: /watch started/,
+    starts: 1,
+    state: true,
+    needs: 'npm run build',
+  },
   { name: 'htop', label: 'htop -d 20', command: ['htop', '-d', '20'], firstFrame: /F10Quit/, needs: 'apt-get install -y htop' },
   { name: 'btop', label: 'btop (update_ms 2000)', command: ['btop'], firstFrame: /¹cpu/, needs: 'apt-get install -y btop' },
 ].filter((t) => !opts.only || t.name === opts.only || (opts.only === 'homeops' && t.name.startsWith('homeops-')));
 const containersWanted = !opts.only || opts.only === 'containers';
-if (targets.length === 0 && !containersWanted) fail(`--only: "${opts.only}" is not one of homeops, htop, btop, containers`);
+const storeWanted = !opts.only || opts.only === 'store' || opts.only === 'homeops-watch';
+if (targets.length === 0 && !containersWanted && !storeWanted) fail(`--only: "${opts.only}" is not one of homeops, homeops-watch, htop, btop, containers, store`);
 const benchContainers = Math.floor(Number(opts.containers));
 const benchKeys = Math.floor(Number(opts.keys));
 if (!(benchKeys >= 0)) fail('--keys takes a number');
@@ -326,6 +343,12 @@ async function measure(target) {
   for (const f of [output, profile, firstFrameFile]) rmSync(f, { force: true });
   const extraEnv = [];
   if (target.console) extraEnv.push(`HOMEOPS_PROFILE=${profile}`, `HOMEOPS_FIRST_FRAME_FILE=${firstFrameFile}`);
+  if (target.state) {
+    const state = join(work, `${target.name}.state`);
+    rmSync(state, { recursive: true, force: true });
+    mkdirSync(state, { recursive: true, mode: 0o700 });
+    extraEnv.push(`XDG_STATE_HOME=${state}`, `XDG_CACHE_HOME=${join(work, `${target.name}.cache`)}`);
+  }
   if (target.name === 'btop') {
     const config = join(work, 'btop-config');
     mkdirSync(join(config, 'btop'), { recursive: true });
@@ -908,7 +931,7 @@ for (const t of targets) {
     process.stderr.write('bench: dist/cli.js is missing; running npm run build\n');
     execFileSync('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
   }
-  if (!t.console && !have(t.command[0])) fail(`${t.name} is not installed — install it with: ${t.needs}`);
+  if (!t.console && !t.state && !have(t.command[0])) fail(`${t.name} is not installed — install it with: ${t.needs}`);
 }
 mkdirSync(work, { recursive: true });
 
@@ -937,6 +960,22 @@ for (const t of targets) {
   }
 }
 if (Object.keys(results).length) printTable(results);
+
+let store = null;
+if (storeWanted) {
+  process.stderr.write('  store: the watcher\'s database over 9 simulated days\n');
+  try {
+    const text = execFileSync(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'store-growth.ts'), '9', root], { cwd: root, encoding: 'utf8' });
+    store = JSON.parse(text);
+    const mb = (b) => `${(b / 1e6).toFixed(2)} MB`;
+    process.stdout.write(`\nthe watcher's database (demo estate: ${store.series} series, ${store.samplesPerDay} samples a day, kept ${store.keptDays} days):\n` +
+      `  grows ${mb(store.growthBytesPerDay)} a day (${store.bytesPerSample.toFixed(1)} bytes a sample) until pruning holds it at ${mb(store.steadyBytes)}\n` +
+      `  after each day: ${store.bytesAfterDay.map(mb).join(', ')}\n`);
+  } catch (error) {
+    failed = true;
+    process.stderr.write(`bench: store: ${error instanceof Error ? error.message : String(error)}\n`);
+  }
+}
 
 let containers = null;
 if (containersWanted) {
@@ -969,7 +1008,7 @@ if (containersWanted) {
   printContainers(containers);
 }
 if (opts.json) {
-  writeFileSync(resolve(opts.json), `${JSON.stringify({ machine, options: { cols: COLS, rows: ROWS, seconds, warmup, starts, containers: benchContainers }, goals: { ...GOALS, containers: CONTAINER_GOALS }, results, containers }, null, 2)}\n`);
+  writeFileSync(resolve(opts.json), `${JSON.stringify({ machine, options: { cols: COLS, rows: ROWS, seconds, warmup, starts, containers: benchContainers }, goals: { ...GOALS, containers: CONTAINER_GOALS }, results, containers, store }, null, 2)}\n`);
   process.stdout.write(`\nJSON: ${resolve(opts.json)}\n`);
 }
 process.exit(failed ? 1 : 0);

@@ -21,6 +21,11 @@ function sayError(message: string): void {
   process.stderr.write(`${terminalSafe(message)}\n`);
 }
 
+/** stdout for a log: a reader that went away (a closed pipe) loses the lines, not the process. */
+function writeOut(text: string): void {
+  if (process.stdout.writableEnded || process.stdout.destroyed) return;
+  process.stdout.write(text);
+}
 function version(): string {
   return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }
@@ -95,6 +100,27 @@ async function main(argv: readonly string[]): Promise<number> {
       throw error;
     }
   }
+  if (request.command === 'events') {
+    const { eventsCommand } = await import('./cli/events.js');
+    try {
+      const result = eventsCommand(process.env, request.options.demo ?? null, request.sinceMs, request.json);
+      process.stdout.write(result.stdout);
+      process.stderr.write(result.stderr);
+      return result.code;
+    } catch (error) {
+      const { PrivatePathError } = await import('./config/private-files.js');
+      if (error instanceof PrivatePathError) {
+        sayError(`homeops events: ${error.message}`);
+        return 73;
+      }
+      throw error;
+    }
+  }
+  if (request.command === 'watch' && request.watch.printUnit) {
+    const { unitFor } = await import('./cli/watch.js');
+    process.stdout.write(unitFor(request.options, request.watch, { env: process.env, cwd: process.cwd() }));
+    return 0;
+  }
   // The console's own code (Ink, React, the layout engine's WebAssembly) loads while the
   // config is read and validated: the first frame comes sooner.
   const consoleModule = request.command === 'console' ? import('./cli/console.js') : undefined;
@@ -144,6 +170,33 @@ async function main(argv: readonly string[]): Promise<number> {
       // JSON stays exact: the characters a terminal would act on are written as \u escapes.
       process.stdout.write(request.json ? `${terminalSafeJson(snapshot, 2)}\n` : formatStatus(snapshot));
       return statusExitCode(snapshot);
+    }
+    if (request.command === 'silence') {
+      const { silenceCommand } = await import('./cli/silence.js');
+      try {
+        const result = silenceCommand(request.silence, s.config, process.env, Date.now(), s.scenario?.name ?? null);
+        process.stdout.write(result.stdout);
+        process.stderr.write(result.stderr);
+        return result.code;
+      } catch (error) {
+        const { PrivatePathError } = await import('./config/private-files.js');
+        if (error instanceof PrivatePathError) {
+          sayError(`homeops silence: ${error.message}`);
+          return 73;
+        }
+        throw error;
+      }
+    }
+    if (request.command === 'watch') {
+      const { runWatch, processStopSignal } = await import('./cli/watch.js');
+      process.stdout.on('error', () => {});
+      return await runWatch(s, buildRuntime(s), request.watch, {
+        env: process.env,
+        cwd: process.cwd(),
+        out: (text) => writeOut(text),
+        err: (line) => process.stderr.write(`${line}\n`),
+        stopSignal: processStopSignal,
+      });
     }
     if (!process.stdin.isTTY || !process.stdout.isTTY) {
       process.stderr.write('homeops: the console needs a terminal; for scripts use `homeops status` or `homeops status --json`\n');

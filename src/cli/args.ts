@@ -35,11 +35,19 @@ export const INIT_SOURCES = ['detect', 'estate'] as const;
 export type InitSource = (typeof INIT_SOURCES)[number];
 /** `homeops init`: where the config it writes comes from; --force replaces a file (kept as a backup). */
 export type InitRequest = { from: InitSource; force: boolean };
+/** `homeops watch`: headless, or only the systemd unit printed. */
+export type WatchRequest = { json: boolean; printUnit: boolean; metrics: { host: string; port: number } | null };
+
+/** `homeops silence`: the silences in force, or one set (a duration) or lifted (`off`). */
+export type SilenceRequest = { action: 'list' } | { action: 'set'; target: string; durationMs: number; reason: string | null } | { action: 'lift'; target: string };
 
 export type Request =
   | { command: 'console'; options: GlobalOptions }
   | { command: 'runbook'; options: GlobalOptions; runbook: RunbookRequest }
   | { command: 'status'; options: GlobalOptions; json: boolean }
+  | { command: 'watch'; options: GlobalOptions; watch: WatchRequest }
+  | { command: 'events'; options: GlobalOptions; json: boolean; sinceMs: number }
+  | { command: 'silence'; options: GlobalOptions; silence: SilenceRequest }
   | { command: 'check-config'; options: GlobalOptions }
   | { command: 'drill'; options: GlobalOptions; sets: string[]; json: boolean }
   | { command: 'init'; options: GlobalOptions; init: InitRequest }
@@ -54,14 +62,32 @@ export class UsageError extends Error {
   }
 }
 
-const COMMANDS = ['status', 'check-config', 'runbook', 'drill', 'init'] as const;
+const COMMANDS = ['status', 'check-config', 'runbook', 'drill', 'init', 'watch', 'events', 'silence'] as const;
 export const DEFAULT_SCENARIO = 'healthy';
+/** What `homeops events` lists without --since. */
+export const DEFAULT_EVENTS_SINCE_MS = 24 * 3_600_000;
+
+const JSON_COMMANDS: readonly string[] = ['status', 'drill', 'events', 'watch'];
+
+/** HOST:PORT for --metrics: an IPv4 address or name, or [IPv6], and a port. */
+export function parseListen(text: string): { host: string; port: number } | null {
+  const match = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(text);
+  if (!match) return null;
+  const port = Number(match[2]);
+  if (port < 1 || port > 65535) return null;
+  return { host: (match[1] ?? '').replace(/^\[|\]$/g, ''), port };
+}
 
 export function parseArgs(argv: readonly string[]): Request {
   const options: GlobalOptions = { readOnly: false, noColor: false };
   let command: (typeof COMMANDS)[number] | undefined;
   let json = false;
   let from: InitSource | undefined;
+  let sinceMs: number | null = null;
+  let reason: string | null = null;
+  const watch: WatchRequest = { json: false, printUnit: false, metrics: null };
+  // Flags of one command, with the first flag that set each (for the error message).
+  const own: { flag: string; command: string }[] = [];
   const args = [...argv];
   const positionals: string[] = [];
   // Options of `homeops runbook …`, with the first flag that set each (for the error message).
@@ -122,10 +148,12 @@ export function parseArgs(argv: readonly string[]): Request {
         options.noMouse = true;
         break;
       case '--since': {
+        // The console: where a container's logs start; homeops events: how far back it lists.
         const text = value(flag, inline);
         const ms = parseDuration(text);
-        if (ms === undefined || ms <= 0) throw new UsageError(`--since: "${text}" is not a duration (e.g. 10m, 1h, 2d)`);
+        if (ms === undefined || ms <= 0) throw new UsageError(`--since: "${text}" is not a duration (e.g. 10m, 2h, 7d)`);
         options.since = text;
+        sinceMs = ms;
         break;
       }
       case '--theme': {
@@ -148,8 +176,24 @@ export function parseArgs(argv: readonly string[]): Request {
         break;
       }
       case '--json':
-        if (command !== 'status' && command !== 'drill') throw new UsageError('--json belongs to `homeops status` and `homeops drill`');
+        if (command === undefined || !JSON_COMMANDS.includes(command)) throw new UsageError('--json belongs to `homeops status`, `homeops drill`, `homeops events` or `homeops watch`');
         json = true;
+        break;
+      case '--metrics': {
+        const text = value(flag, inline);
+        const listen = parseListen(text);
+        if (!listen) throw new UsageError(`--metrics: "${text}" is not HOST:PORT (e.g. 127.0.0.1:9464)`);
+        watch.metrics = listen;
+        own.push({ flag, command: 'watch' });
+        break;
+      }
+      case '--print-systemd-unit':
+        watch.printUnit = true;
+        own.push({ flag, command: 'watch' });
+        break;
+      case '--reason':
+        reason = value(flag, inline);
+        own.push({ flag, command: 'silence' });
         break;
       case '--dry-run':
         rb.dryRun = true;
@@ -195,7 +239,7 @@ export function parseArgs(argv: readonly string[]): Request {
       }
       default:
         if (arg.startsWith('-')) throw new UsageError(`unknown option ${flag}`);
-        if (command === 'runbook' || command === 'drill') {
+        if (command === 'runbook' || command === 'drill' || command === 'silence') {
           positionals.push(arg);
           break;
         }
@@ -203,6 +247,9 @@ export function parseArgs(argv: readonly string[]): Request {
         if (!(COMMANDS as readonly string[]).includes(arg)) throw new UsageError(`unknown command "${arg}" (commands: ${COMMANDS.join(', ')})`);
         command = arg as (typeof COMMANDS)[number];
     }
+  }
+  for (const { flag, command: owner } of own) {
+    if (owner !== command) throw new UsageError(`${flag} belongs to \`homeops ${owner}\``);
   }
   if (command === 'runbook') return { command, options, runbook: runbookRequest(positionals, rb) };
   if (from !== undefined && command !== 'init') throw new UsageError('--from belongs to `homeops init`');
@@ -215,8 +262,26 @@ export function parseArgs(argv: readonly string[]): Request {
   if (stray) throw new UsageError(`${stray} belongs to \`homeops runbook\``);
   if (command === 'status') return { command, options, json };
   if (command === 'drill') return { command, options, sets: positionals, json };
+  if (command === 'watch') return { command, options, watch: { ...watch, json } };
+  if (command === 'events') return { command, options, json, sinceMs: sinceMs ?? DEFAULT_EVENTS_SINCE_MS };
+  if (command === 'silence') return { command, options, silence: silenceRequest(positionals, reason) };
   if (command === 'check-config') return { command, options };
   return { command: 'console', options };
+}
+
+function silenceRequest(positionals: readonly string[], reason: string | null): SilenceRequest {
+  const [target, length, extra] = positionals;
+  if (target === undefined) {
+    if (reason !== null) throw new UsageError('--reason goes with a silence: homeops silence PANE|HOST|ALERT DURATION --reason TEXT');
+    return { action: 'list' };
+  }
+  if (length === undefined) throw new UsageError(`silence ${target} needs a duration (e.g. 2h) or off`);
+  if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`);
+  if (length === 'off') return { action: 'lift', target };
+  const ms = parseDuration(length);
+  if (ms === undefined || ms < 60_000) throw new UsageError(`silence: "${length}" is not a duration of a minute or more (e.g. 30m, 2h, 1d), nor off`);
+  if (ms > 30 * 86_400_000) throw new UsageError(`silence: ${length} is longer than 30 days; silence for less, or change the config`);
+  return { action: 'set', target, durationMs: ms, reason };
 }
 
 type RunbookFlags = { dryRun: boolean; yes: boolean; resume: boolean; force: boolean; inputs: string[]; limit: number | undefined; part: string | null; stillRunning: 'kill' | 'wait' | null; seen: string[] };
@@ -276,6 +341,21 @@ Usage:
                                     config, or those named): the newest dump restored into a
                                     throwaway PostgreSQL, a sample of restic/borg files restored
                                     and compared; exit 0 restorable, 1 a drill failed
+  homeops watch [--json] [--metrics HOST:PORT] [options]
+                                    the console's monitor without a screen: alerts (sustain,
+                                    severity, one per unreachable host), notifications
+                                    (alerts.channels), every change recorded in the timeline and
+                                    per-minute history (SQLite in the state directory) and said,
+                                    one line per event; exit 0 on SIGTERM (75: one is already
+                                    watching, 73: state directory unusable, 69: the metrics
+                                    address cannot be served)
+  homeops watch --print-systemd-unit
+                                    a systemd user unit running this watcher (install: docs/alerts.md)
+  homeops events [--since DURATION] [--json]
+                                    the timeline, newest first (default the last 24h)
+  homeops silence [PANE|HOST|ALERT DURATION|off] [--reason TEXT]
+                                    no notification about it for DURATION (e.g. 2h), or off; without
+                                    arguments, the silences in force (audited)
 
 Options:
   --config FILE        config file (also HOMEOPS_CONFIG; default
@@ -298,7 +378,8 @@ Options:
   --no-mouse           the console takes no clicks or wheel (also mouse: false in the
                        config); the terminal selects text with the mouse as usual
   --since DURATION     a container's logs in the console start that far back (e.g. 10m,
-                       1h) instead of the last docker.logLines lines; 0 there changes it
+                       1h) instead of the last docker.logLines lines; 0 there changes it;
+                       events: how far back it lists (default 24h)
   --reset-state        forget what the console remembers between starts (the view, the
                        containers' sort and filter, the theme chosen with T, notices seen)
   --dry-run            runbook run: print each step's host and exact command; run nothing
@@ -311,9 +392,13 @@ Options:
                        lost) still runs on a host: stop it, or wait for it, without asking
   --force              runbook unlock: clear the lock even if its run may be alive;
                        init: replace the config file (the old one is kept as a backup)
+  --json               status, drill, events: JSON; watch: one JSON object per event
+  --metrics HOST:PORT  watch: serve OpenMetrics for Prometheus at http://HOST:PORT/metrics
+  --reason TEXT        silence: why, for the audit log and the timeline
   -h, --help           this help
   -V, --version        the version
 
 Keys (default keymap): ? help · q quit · Tab/Shift-Tab focus · r refresh · 1-9 views · v next view
+                       t timeline · p history · a acknowledge · z silence
 Errors in a config, view, keymap or runbook file: one line FILE:LINE:COL field: problem, exit 78.
 `;

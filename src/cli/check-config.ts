@@ -8,6 +8,7 @@ import type { Setup } from './compose.js';
 import { terminalSafe } from '../terminal/terminal-safe.js';
 import { PrivatePathError } from '../config/private-files.js';
 import { checkStateDir } from '../runbooks/state-dir.js';
+import { severitiesOf } from '../alerts/routes.js';
 
 /** Why the state directory cannot be used, or null (it is fine, or not made yet). */
 function stateProblem(env: Env): string | null {
@@ -52,6 +53,7 @@ export function checkConfigReport(s: Setup, env: Env, catalog: Pick<RunbookCatal
     ...(placement.local.length ? [`local    ${placement.local.join(', ')}`] : []),
     ...(placement.ssh.length ? [`ssh      ${placement.ssh.join(', ')}`] : []),
     ...(s.scenario ? [`demo     ${s.scenario.name.padEnd(12)} ${s.scenario.dir}`] : []),
+    ...(s.config.alerts?.channels ?? []).map((c) => `channel  ${c.name.padEnd(12)} ${c.type}: ${severitiesOf(c).join(', ')}`),
     ...catalog.dirs.map((d) => `runbooks ${d.dir}${d.builtin ? ' (built-in)' : ''}`),
     ...catalog.runbooks.filter((r) => r.unavailable).map((r) => `note     runbook ${r.id} cannot run with this config: ${r.unavailable}`),
     // runbooks.triggers naming a runbook that has no trigger changes nothing: said, not refused.

@@ -16,6 +16,10 @@ import { quickRunbookIds } from './runbook-ids.js';
 import { FrameStream } from '../terminal/screen.js';
 import { enterFullScreen } from '../terminal/full-screen.js';
 import { terminalSafe } from '../terminal/terminal-safe.js';
+import { bellWatch } from '../alerts/bell.js';
+import { MinuteTrends, recordedHour } from './trend-source.js';
+import { readAway, readClosedAt, writeClosedAt } from './while-away.js';
+import { silenceReader } from '../alerts/silences.js';
 
 /** The notice of the first start without a config file, by its key in the remembered state. */
 const FIRST_RUN_NOTICE = 'builtin-default';
@@ -93,7 +97,15 @@ export async function runConsole(s: Setup, runtime: Runtime, options: { noColor:
     finished = true;
     exitCode = code;
     stopCollecting();
+    try {
+      writeClosedAt(env, s.scenario?.name ?? null, Date.now());
+    } catch {
+      // Not noted (a state directory not the user's own): the next start only says nothing of
+      // what changed meanwhile; the rest of the console's state is checked where it is used.
+    }
     monitor.stop();
+    unsubscribeBell();
+    trends.unsubscribe();
     frames.close();
     try {
       instance.unmount();
@@ -163,6 +175,23 @@ export async function runConsole(s: Setup, runtime: Runtime, options: { noColor:
     themeChosen: (name) => store?.update({ theme: name }),
     remember: (state) => store?.update({ view: state.view ?? '', containers: state.containers }),
   };
+  // The sparklines' minutes, kept in memory from this console's own ticks, and the hour before
+  // from the watcher's store, read once the first frame is out.
+  const trends = new MinuteTrends(monitor);
+  const demoName = s.scenario?.name ?? null;
+  setTimeout(() => {
+    void recordedHour(env, demoName).then((recorded) => {
+      if (!finished) trends.seed(recorded, Date.now());
+    });
+    // What the watcher recorded since this console was last closed, said once.
+    void (async () => {
+      const closedAt = readClosedAt(env, demoName);
+      const away = closedAt === null ? null : await readAway(env, demoName, closedAt);
+      if (away && !finished) controller.intents.notify(away.text, away.tone);
+    })().catch(() => {
+      // Nothing to say is no problem to report: the timeline panel (t) says why it cannot read.
+    });
+  }, 500).unref();
   const instance = render(
     <App
       source={monitor}
@@ -178,6 +207,7 @@ export async function runConsole(s: Setup, runtime: Runtime, options: { noColor:
       actions={actions}
       console={controller}
       mouse={mouse}
+      trends={trends}
     />,
     {
       // Ink renders whole frames into the FrameStream, which puts only changed rows on screen.
@@ -188,6 +218,13 @@ export async function runConsole(s: Setup, runtime: Runtime, options: { noColor:
       onRender: profiler ? ({ renderTime }) => profiler.frame(renderTime) : undefined,
     },
   );
+  // A new critical alert rings the terminal's bell (alerts.bell), once, unless silenced.
+  const bellRules = s.config.alerts?.bell === false ? null : { severity: s.config.alerts?.severity ?? {} };
+  const unsubscribeBell = bellRules
+    ? monitor.subscribe(bellWatch(bellRules, silenceReader(env, s.scenario?.name ?? null), () => {
+      if (!finished) process.stdout.write('\x07');
+    }))
+    : () => {};
   monitor.start();
   // After the first frames: the offer to resume a run that was interrupted (the runbooks are
   // loaded then only if there is one; otherwise when the menu or a runbook key asks).

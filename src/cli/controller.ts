@@ -13,8 +13,8 @@ import { performAction, type ActionSpec, type Confirmation } from '../actions/pe
 import type { Config } from '../config/schema.js';
 import type { Env } from '../config/paths.js';
 import { formatDuration, parseDuration } from '../config/units.js';
-import type { ContainerActions } from '../docker/actions.js';
-import type { PaneId } from '../monitor/snapshot.js';
+import type { ContainerActions, ContainerRef } from '../docker/actions.js';
+import type { PaneId, Snapshot } from '../monitor/snapshot.js';
 import { writePrivate } from '../config/private-files.js';
 import { checkStateDir, stateDir } from '../runbooks/state-dir.js';
 import { LogsStream, type LogsSource } from './logs-stream.js';
@@ -47,7 +47,13 @@ import {
   type LogLineView,
   type MessageTone,
   type Prompt,
+  type Panel,
+  type TimelinePanel,
+  type TrendsPanel,
 } from '../ui/console-state.js';
+import { readTimelinePanel } from './timeline-panel.js';
+import { readTrendsPanel } from './trends-panel.js';
+import { acknowledge, applySilence, silenceForm, type AlertActionDeps } from './alert-actions.js';
 import { applyRunEvent, failedToStart, isActive, startingRun } from '../ui/run-view.js';
 
 export type ControllerDeps = {
@@ -56,7 +62,8 @@ export type ControllerDeps = {
   hosts: Hosts;
   docker: { actions: ContainerActions } | null;
   dns: Pick<DnsSources, 'piholes'> | null;
-  monitor: { nudge(id: PaneId): void };
+  /** `current`: the newest Snapshot (what ack and silence act on). */
+  monitor: { nudge(id: PaneId): void; current?(): Snapshot };
   /** The runbooks, or how to load them: loading validates every file, which takes a while, so
    *  it happens on first use or when loadCatalog() is called (after the first frame). */
   catalog?: Catalog | (() => Catalog | Promise<Catalog>);
@@ -86,6 +93,8 @@ export type ControllerDeps = {
   audit?: (line: AuditActionLine) => void;
   findInterrupted?: () => InterruptedRun[];
   history?: () => RunHistoryEntry[];
+  timeline?: () => Promise<TimelinePanel>;
+  trends?: (pane: PaneId, item: string | null) => Promise<TrendsPanel>;
   runEntries?: (runId: string) => AuditEntry[];
 };
 
@@ -145,6 +154,7 @@ export class ConsoleController implements ConsoleStateSource {
   private runAbort: AbortController | null = null;
   private running: Promise<void> | null = null;
   private logs: LogsStream | null = null;
+  private readTimer: NodeJS.Timeout | null = null;
   private closed = false;
   private catalog: Catalog | null;
   /** Why the runbooks could not be loaded. */
@@ -164,6 +174,10 @@ export class ConsoleController implements ConsoleStateSource {
       dryRun: (id) => void this.dryRun(id),
       verifyBackups: () => void this.verifyBackups(),
       showHistory: () => this.showHistory(),
+      showTimeline: () => this.showTimeline(),
+      showTrends: (pane, item) => this.showTrends(pane, item),
+      ackAlerts: (pane) => this.ackAlerts(pane),
+      silenceAlerts: (pane) => void this.silenceAlerts(pane),
       abortRun: (confirm) => void this.abortRun(confirm === true),
       closePanel: () => this.closePanel(),
       showRun: (runId) => this.showRun(runId),
@@ -247,6 +261,8 @@ export class ConsoleController implements ConsoleStateSource {
     for (const pending of this.pending.splice(0)) pending.resolve('cancel');
     if (this.messageTimer) clearTimeout(this.messageTimer);
     if (this.publishTimer) clearTimeout(this.publishTimer);
+    if (this.readTimer) clearInterval(this.readTimer);
+    this.readTimer = null;
     this.messageTimer = null;
     this.publishTimer = null;
     if (this.running) {
@@ -611,6 +627,76 @@ export class ConsoleController implements ConsoleStateSource {
     } catch (error) {
       this.set({ panel: { kind: 'history', entries: [], error: `cannot read the audit log: ${errorText(error)}` } });
     }
+  }
+
+  private alertDeps(): AlertActionDeps {
+    return { env: this.deps.env, demo: this.deps.demo, snapshot: () => this.deps.monitor.current?.() ?? null };
+  }
+
+  /** Acknowledges what is wrong in the pane now (the silences file and the audit log). */
+  private ackAlerts(pane: PaneId): void {
+    try {
+      const result = acknowledge(pane, this.alertDeps());
+      this.say(result.text, result.tone);
+    } catch (error) {
+      this.say(`not acknowledged: ${errorText(error)}`, 'crit');
+    }
+  }
+
+  /** Asks what to silence and for how long, then silences it (audited). */
+  private async silenceAlerts(pane: PaneId): Promise<void> {
+    const asked = await this.askInputs(silenceForm(pane, this.alertDeps()));
+    if (asked.answer !== 'yes') {
+      this.say('nothing silenced', 'plain');
+      return;
+    }
+    try {
+      this.say(applySilence(asked.values, this.alertDeps()), 'ok');
+    } catch (error) {
+      this.say(`not silenced: ${errorText(error)}`, 'crit');
+    }
+  }
+
+  /** The timeline, read now and every 10 s while the panel stays open. */
+  private showTimeline(): void {
+    const read = this.deps.timeline ?? (() => readTimelinePanel(this.deps.env, this.deps.demo));
+    this.showRead({ kind: 'timeline', events: [], error: null, note: null, loading: true }, read, 10_000);
+  }
+
+  /** A pane's history, read now and every minute (the watcher writes one a minute) while open. */
+  private showTrends(pane: PaneId, item: string | null): void {
+    const reader = this.deps.trends ?? ((p: PaneId, i: string | null) => readTrendsPanel(this.deps.env, this.deps.demo, p, i));
+    const read = () => reader(pane, item);
+    this.showRead({ kind: 'trends', pane, item, series: [], error: null, note: null, loading: true }, read, 60_000);
+  }
+
+  /** A panel read from the store: shown at once as loading, read now and again every `everyMs` while it is the one open. */
+  private showRead<P extends TimelinePanel | TrendsPanel>(loading: P, read: () => Promise<P>, everyMs: number): void {
+    if (this.runActive) {
+      this.say(`${this.state.run?.runbook.id ?? 'a runbook'} is running; its panel stays until it ends`, 'warn');
+      return;
+    }
+    this.closeLogs();
+    // Still open: the same kind of panel, and for a history the same pane and item.
+    const current = (panel: Panel | null) => panel !== null && panel.kind === loading.kind &&
+      (panel.kind !== 'trends' || (loading.kind === 'trends' && panel.pane === loading.pane && panel.item === loading.item));
+    const refresh = () => {
+      void read().then((panel) => {
+        if (!this.closed && current(this.state.panel)) this.set({ panel });
+      });
+    };
+    this.set({ panel: loading });
+    refresh();
+    if (this.readTimer) clearInterval(this.readTimer);
+    this.readTimer = setInterval(() => {
+      if (!current(this.state.panel)) {
+        if (this.readTimer) clearInterval(this.readTimer);
+        this.readTimer = null;
+        return;
+      }
+      refresh();
+    }, everyMs);
+    this.readTimer.unref();
   }
 
   private async offerResume(found: readonly InterruptedRun[]): Promise<void> {

@@ -6,6 +6,8 @@ import { machineNotes } from '../config/machine-config.js';
 import type { Env } from '../config/paths.js';
 import { replayDocker } from '../demo/containers-replay.js';
 import { replayDnsSources } from '../demo/dns-replay.js';
+import { DEMO_AFTER_ENV, type Scenario } from '../demo/scenario.js';
+import { parseDuration } from '../config/units.js';
 import { openDocker, type DockerAccess } from '../docker/access.js';
 import { hostsFromConfig, type Hosts } from '../hosts/registry.js';
 import { Monitor, type ProbeSlot } from '../monitor/monitor.js';
@@ -23,6 +25,8 @@ export type Runtime = {
   /** The DNS servers and their Pi-holes (the blocking action), or null when DNS is not configured. */
   dns: DnsSources | null;
   hosts: Hosts;
+  /** Masks the secrets the config names (and secret-looking variables' values) in a text. */
+  redact(text: string): string;
   /** Stops the monitor and closes every connection; never rejects. */
   close(): Promise<void>;
 };
@@ -31,6 +35,31 @@ export type Runtime = {
 function once<T>(open: () => T): () => T {
   let opened: { value: T } | null = null;
   return () => (opened ??= { value: open() }).value;
+}
+
+/** The probe per registered pane kind: live, replaying `scenario`, or off. */
+/** `notes`: under the built-in default, why a pane left out is off, in this machine's terms. */
+function buildSlots(context: SourceContext, scenario: Scenario | null, notes: Readonly<Record<string, string | undefined>>): ProbeSlot[] {
+  return PANE_SOURCES.map((source): ProbeSlot => {
+    const off = source.off(context.config);
+    if (off !== null) return { id: source.id, disabled: notes[source.id] ?? off };
+    return { id: source.id, ...(scenario ? source.demo(context, scenario) : source.live(context)) };
+  });
+}
+
+/**
+ * A scenario with a second phase (a recovery): each probe reads the first phase's recordings
+ * until `switchAt`, then the second's, through the first phase's parser and assessment (the
+ * same config: a trigger's history carries on across the switch).
+ */
+function phasedSlots(first: readonly ProbeSlot[], second: readonly ProbeSlot[], switchAt: number): ProbeSlot[] {
+  return first.map((slot) => {
+    const next = second.find((other) => other.id === slot.id);
+    if (!('probe' in slot) || !next || !('probe' in next)) return slot;
+    const a = slot.probe;
+    const b = next.probe;
+    return { ...slot, probe: { ...a, read: (signal: AbortSignal) => (Date.now() < switchAt ? a.read(signal) : b.read(signal)) } };
+  });
 }
 
 export function buildRuntime(s: Setup, env: Env = process.env): Runtime {
@@ -48,11 +77,18 @@ export function buildRuntime(s: Setup, env: Env = process.env): Runtime {
   };
   // Under the built-in default a pane left out says why in this machine's terms.
   const notes: Readonly<Record<string, string | undefined>> = s.machine ? machineNotes(s.machine) : {};
-  const slots: ProbeSlot[] = PANE_SOURCES.map((source): ProbeSlot => {
-    const off = source.off(config);
-    if (off !== null) return { id: source.id, disabled: notes[source.id] ?? off };
-    return { id: source.id, ...(scenario ? source.demo(context, scenario) : source.live(context)) };
-  });
+  let slots = buildSlots(context, scenario, notes);
+  const then = scenario?.then;
+  if (then) {
+    const override = env[DEMO_AFTER_ENV] ? parseDuration(env[DEMO_AFTER_ENV] ?? '') : undefined;
+    const next = then.scenario;
+    const nextContext: SourceContext = {
+      ...context,
+      docker: once(() => (config.docker ? replayDocker(next, config) : null)),
+      dns: once(() => (config.dns && config.dns.servers.length > 0 ? replayDnsSources(next, config.dns) : null)),
+    };
+    slots = phasedSlots(slots, buildSlots(nextContext, next, notes), Date.now() + (override ?? then.afterMs));
+  }
   // Opened by a pane above, or now for the actions (a config whose panes use neither).
   const docker = context.docker();
   const dns = context.dns();
@@ -78,6 +114,7 @@ export function buildRuntime(s: Setup, env: Env = process.env): Runtime {
     docker,
     dns,
     hosts,
+    redact: (text) => redactor.redact(text),
     close() {
       closing ??= (async () => {
         monitor.stop();

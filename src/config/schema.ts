@@ -389,6 +389,86 @@ export const runbooksSchema = z.strictObject({
   })).default({}).describe('Per runbook id: how its trigger responds, and how long its condition must hold'),
 });
 
+// Alerts: how long trouble must last, how urgent it is, and who is told (docs/alerts.md).
+const severityWord = z.enum(['critical', 'high', 'medium', 'low']);
+const ruleKey = z.string().regex(/^(host|(cpu|gpu|containers|dns|vpn|backups)(\.(crit|warn|down|stale))?)$/, 'a pane (cpu, gpu, containers, dns, vpn, backups), PANE.LEVEL (crit, warn, down, stale), or host');
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name');
+const channelCommon = {
+  name,
+  severities: z.array(severityWord).min(1).optional()
+    .describe('The severities sent here (firing, reminders and resolutions); default by type: ntfy and command critical, email high, webhook critical, high and medium'),
+  timeout: duration.default(10_000).describe('Time allowed for one delivery'),
+};
+
+export const webhookChannelSchema = z.strictObject({
+  ...channelCommon,
+  type: z.literal('webhook'),
+  url: httpUrl.describe('Where the JSON is POSTed'),
+  tokenEnv: envName.register(secretFields, { secret: 'env' }).optional().describe('Environment variable holding a token sent as Authorization: Bearer'),
+  tokenFile: z.string().min(1).register(secretFields, { secret: 'file' }).optional().describe('Or a file holding it (first line)'),
+});
+
+export const ntfyChannelSchema = z.strictObject({
+  ...channelCommon,
+  type: z.literal('ntfy'),
+  url: httpUrl.describe('The ntfy server, e.g. https://ntfy.sh or your own'),
+  topic: z.string().regex(/^[-_A-Za-z0-9]{1,64}$/, 'letters, digits, "-" or "_", at most 64'),
+  tokenEnv: envName.register(secretFields, { secret: 'env' }).optional().describe('Environment variable holding an access token'),
+  tokenFile: z.string().min(1).register(secretFields, { secret: 'file' }).optional().describe('Or a file holding it (first line)'),
+});
+
+export const emailChannelSchema = z.strictObject({
+  ...channelCommon,
+  type: z.literal('email'),
+  host: z.string().min(1).describe('The SMTP server'),
+  port: z.number().int().min(1).max(65535).default(587),
+  security: z.enum(['starttls', 'tls', 'none']).default('starttls')
+    .describe('starttls: plain connection upgraded with STARTTLS, refused without it (port 587) · tls: TLS from the start (465) · none: no TLS (a relay on this machine only)'),
+  caFile: z.string().min(1).optional().describe('A CA certificate (PEM) to trust for the server, besides the system\'s'),
+  from: z.string().min(3),
+  to: z.array(z.string().min(3)).min(1),
+  user: z.string().min(1).optional().describe('Login for SMTP AUTH'),
+  passwordEnv: envName.register(secretFields, { secret: 'env' }).optional().describe('Environment variable holding the SMTP password'),
+  passwordFile: z.string().min(1).register(secretFields, { secret: 'file' }).optional().describe('Or a file holding it (first line)'),
+});
+
+export const commandChannelSchema = z.strictObject({
+  ...channelCommon,
+  type: z.literal('command'),
+  host: name.describe('The host it runs on (a key of hosts): the NAS for its own notifier'),
+  command: z.array(z.string().min(1)).min(1)
+    .describe('argv, run without a shell; the alert comes in HOMEOPS_ALERT_STATE, _SEVERITY, _TITLE, _TEXT, _PANE, _SINCE, _KEY and _JSON'),
+});
+
+export const channelSchema = z.discriminatedUnion('type', [webhookChannelSchema, ntfyChannelSchema, emailChannelSchema, commandChannelSchema]);
+
+export const alertsSchema = z.strictObject({
+  sustain: duration.default(120_000).describe('How long trouble must last before its alert fires'),
+  sustainFor: z.record(ruleKey, duration).default({}).describe('The sustain time per pane, PANE.LEVEL or host, e.g. { dns: 30s, cpu.warn: 10m }'),
+  clear: duration.default(60_000).describe('How long a firing alert\'s trouble must be gone before it resolves'),
+  remind: duration.default(3_600_000).describe('A reminder this often while an alert fires unacknowledged; 0: never'),
+  severity: z.record(ruleKey, severityWord).default({}).describe('Severities other than the defaults, per pane, PANE.LEVEL or host'),
+  bell: z.boolean().default(true).describe('The console rings the terminal bell when a critical alert appears'),
+  channels: z.array(channelSchema).default([]).describe('Who is told: webhook, ntfy, email, command'),
+}).superRefine((alerts, ctx) => {
+  const seen = new Set<string>();
+  alerts.channels.forEach((channel, index) => {
+    if (seen.has(channel.name)) ctx.addIssue({ code: 'custom', path: ['channels', index, 'name'], message: `channel "${channel.name}" is defined twice` });
+    seen.add(channel.name);
+    if (channel.type === 'email' && channel.user === undefined && (channel.passwordEnv !== undefined || channel.passwordFile !== undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['channels', index, channel.passwordEnv !== undefined ? 'passwordEnv' : 'passwordFile'], message: 'a password needs user as well' });
+    }
+    if (channel.type === 'email' && channel.user !== undefined && channel.passwordEnv === undefined && channel.passwordFile === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['channels', index, 'user'], message: 'SMTP AUTH needs passwordEnv or passwordFile as well' });
+    }
+  });
+});
+
+export const storeSchema = z.strictObject({
+  history: duration.default(7 * 86_400_000).describe('How long the per-minute samples are kept'),
+  timeline: duration.default(30 * 86_400_000).describe('How long the timeline\'s events are kept'),
+});
+
 export const configSchema = z.strictObject({
   $schema: z.string().optional(),
   refresh: duration.default(2000).describe('How often the console redraws with the newest readings'),
@@ -414,6 +494,8 @@ export const configSchema = z.strictObject({
   services: servicesSchema.optional(),
   maintenance: maintenanceSchema.optional().describe('The maintenance window, when expected downtime neither alerts nor triggers'),
   runbooks: runbooksSchema.optional(),
+  alerts: alertsSchema.optional(),
+  store: storeSchema.optional(),
 }).superRefine((config, ctx) => {
   // Own keys only: `in` would accept "toString" or "constructor" as a host.
   if (!Object.hasOwn(config.hosts, config.plan.host)) {
@@ -466,6 +548,11 @@ export const configSchema = z.strictObject({
       }
     }
   }
+  for (const [index, channel] of (config.alerts?.channels ?? []).entries()) {
+    if (channel.type === 'command' && !Object.hasOwn(config.hosts, channel.host)) {
+      ctx.addIssue({ code: 'custom', path: ['alerts', 'channels', index, 'host'], message: `no host "${channel.host}" in hosts` });
+    }
+  }
   for (const [index, set] of (config.backups?.sets ?? []).entries()) {
     if (!Object.hasOwn(config.hosts, set.host)) {
       ctx.addIssue({ code: 'custom', path: ['backups', 'sets', index, 'host'], message: `no host "${set.host}" in hosts` });
@@ -488,6 +575,8 @@ export type PlanGroup = z.output<typeof planGroupSchema>;
 export type Triggers = z.output<typeof triggersSchema>;
 export type ProbesConfig = z.output<typeof probesSchema>;
 export type DockerConfig = z.output<typeof dockerSchema>;
+export type AlertsConfig = z.output<typeof alertsSchema>;
+export type ChannelConfig = z.output<typeof channelSchema>;
 export type DockerEndpointConfig = z.output<typeof dockerEndpointSchema>;
 export type ServicesConfig = z.output<typeof servicesSchema>;
 export type ServiceConfig = z.output<typeof serviceSchema>;

@@ -34,7 +34,8 @@ export function secretFieldPaths(schema: z.ZodType): { path: string; kind: Secre
     else if (def.innerType) walk(def.innerType, path);
   };
   walk(schema, '');
-  return out;
+  // A field in several options of a union (each channel type's tokenEnv) is one path.
+  return out.filter((f, i) => out.findIndex((g) => g.path === f.path && g.kind === f.kind) === i);
 }
 
 /** Every field of the schema, with its path (to check that secret-looking names are marked). */

@@ -18,6 +18,10 @@ export const SECRET_PATHS: readonly { path: string; kind: SecretKind }[] = [
   { path: 'vpn.passwordFile', kind: 'file' },
   { path: 'backups.sets.*.passwordFile', kind: 'host-file' },
   { path: 'backups.sets.*.walArchive.passwordEnv', kind: 'env' },
+  { path: 'alerts.channels.*.tokenEnv', kind: 'env' },
+  { path: 'alerts.channels.*.tokenFile', kind: 'file' },
+  { path: 'alerts.channels.*.passwordEnv', kind: 'env' },
+  { path: 'alerts.channels.*.passwordFile', kind: 'file' },
 ];
 
 /** A secret the config names, and the field that names it. */

@@ -6,7 +6,18 @@ import { packageRoot } from '../config/paths.js';
 import { ExecError, type CommandRunner, type ExecResult } from '../hosts/host.js';
 import type { CpuRaw } from '../probes/cpu/parse.js';
 
-export type Scenario = { name: string; dir: string; description: string; host: string };
+export type Scenario = {
+  name: string;
+  /** Where its recordings are (another scenario's, for one that replays it: `replays:`). */
+  dir: string;
+  description: string;
+  host: string;
+  /** A second phase: after `afterMs` the recordings of `scenario` are replayed instead (a recovery). */
+  then?: { afterMs: number; scenario: Scenario };
+};
+
+/** Overrides a scenario's `then.after` (a demo that recovers sooner, for trying alerts out). */
+export const DEMO_AFTER_ENV = 'HOMEOPS_DEMO_AFTER';
 
 export function scenariosDir(): string {
   return join(packageRoot(), 'fixtures', 'scenarios');

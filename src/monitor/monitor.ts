@@ -125,6 +125,13 @@ export class Monitor {
     return this.latest;
   }
 
+  /** The hosts reached over SSH that each pane's reading waits on (its own host, engines, backup hosts). */
+  waitsOn(): Partial<Record<PaneId, readonly string[]>> {
+    const out: Partial<Record<PaneId, readonly string[]>> = {};
+    for (const state of this.states) if (state.via.length) out[state.id] = state.via;
+    return out;
+  }
+
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

@@ -62,6 +62,23 @@ export type AuditRunEnd = {
 
 export type AuditEntry = AuditRunStart | AuditStep | AuditRunEnd | AuditActionLine;
 
+/**
+ * An operator's word on alerts (src/alerts/silences.ts): a silence set or lifted, alerts
+ * acknowledged, from the console or a shell. Not part of any run: the runs' history skips it.
+ */
+export type AuditAlertAction = {
+  event: 'silence' | 'unsilence' | 'ack';
+  time: string;
+  user: string;
+  machine: string;
+  /** A pane, a host, or an alert's key. */
+  target: string;
+  /** When the silence or acknowledgement ends. */
+  until?: string;
+  reason?: string;
+  from: 'console' | 'shell';
+};
+
 export const OUTPUT_TAIL_BYTES = 2048;
 
 /** The last `bytes` of text, cut at a character boundary, marked when cut. */
@@ -81,7 +98,7 @@ export class AuditLog {
    * Appends one line and flushes it to disk before returning. The state directory must be the
    * user's own and the log a file of theirs, not a symbolic link (PrivatePathError otherwise).
    */
-  append(entry: AuditEntry): void {
+  append(entry: AuditEntry | AuditAlertAction): void {
     privateDir(dirname(this.path), 'the state directory', { create: true });
     const fd = openPrivate(this.path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, 'the audit log') as number;
     try {

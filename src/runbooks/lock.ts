@@ -171,6 +171,15 @@ function clearStale(path: string, machine: LockEnvironment): boolean {
 export function acquireLock(env: Env, runbook: string, runId: string, machine: LockEnvironment = thisMachine(), user = currentUser(env)): HeldLock {
   const path = lockPath(env, runbook);
   checkStateDir(env, 'locks', true);
+  return acquireLockAt(path, runbook, runId, machine, user);
+}
+
+/**
+ * Takes the lock file at `path` (in a private directory already checked) for `name`: the same
+ * rules as a runbook's lock. `homeops watch` holds one so that the timeline has one writer.
+ */
+export function acquireLockAt(path: string, name: string, runId: string, machine: LockEnvironment, user: string): HeldLock {
+  const runbook = name;
   const info: LockInfo = { pid: process.pid, host: machine.hostname, user, startedAt: new Date(machine.now).toISOString(), runId };
   let replaced: HeldLock['replaced'] = null;
   for (let attempt = 0; attempt < 3; attempt++) {

@@ -22,6 +22,9 @@ import { StatusBar } from './components/status-bar.js';
 import { STATIC_CONSOLE_STATE, type ConsoleIntents, type ConsoleStateSource } from './console-state.js';
 import { useConsoleState } from './hooks/use-console-state.js';
 import { useSnapshot, type SnapshotSource } from './hooks/use-snapshot.js';
+import { useTrends } from './hooks/use-trends.js';
+import type { TrendSource } from '../model/trends.js';
+
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { useKeyPresses } from './hooks/use-key-presses.js';
 import { formOf, INITIAL_INTERACTION, panelKey, routeKey, scrollOf, type Effect, type Interaction, type KeyPress, type RouteContext } from './interaction.js';
@@ -32,6 +35,9 @@ import type { Profiler } from './profile.js';
 import { focusedPane, initialUiState, type UiState } from './state.js';
 import { nextThemeName, themeNamed, type Theme, type ThemeName } from './theme.js';
 import { lineText, textWidth, truncate } from './text.js';
+
+/** The panes that draw sparklines: only they render again when a minute ends. */
+const TREND_PANES: ReadonlySet<PaneId> = new Set(['cpu', 'gpu', 'dns', 'containers']);
 
 export type AppActions = {
   quit(): void;
@@ -66,6 +72,8 @@ export type AppProps = {
   actions: AppActions;
   /** What the actions controller publishes (runs, dialogs, messages, logs). */
   console?: ConsoleStateSource;
+  /** The last hour per minute, for sparklines (none without it). */
+  trends?: TrendSource;
   profiler?: Profiler | null;
   /** The terminal sends mouse reports (on unless --no-mouse or mouse: false): clicks and the wheel act. */
   mouse?: boolean;
@@ -127,6 +135,14 @@ function perform(effect: Effect, actions: AppActions, switchTheme: () => void): 
       return intents.verifyBackups();
     case 'history':
       return intents.showHistory();
+    case 'timeline':
+      return intents.showTimeline();
+    case 'trends':
+      return intents.showTrends(effect.pane, effect.item);
+    case 'ack':
+      return intents.ackAlerts(effect.pane);
+    case 'silence':
+      return intents.silenceAlerts(effect.pane);
     case 'run-detail':
       return intents.showRun(effect.runId);
     case 'abort':
@@ -158,6 +174,7 @@ export function App(props: AppProps) {
   const themeRef = useRef(theme);
   const consoleSource = props.console ?? STATIC_CONSOLE_STATE;
   const snapshot = useSnapshot(source);
+  const trends = useTrends(props.trends);
   const cs = useConsoleState(consoleSource);
   const size = useTerminalSize();
   const [state, setState] = useState<State>(() => ({
@@ -237,7 +254,7 @@ export function App(props: AppProps) {
               scrollOf: (pane) => now.scroll[pane] ?? 0,
               contentOf: (pane, inner, innerHeight) => {
                 const kind = props.panes[pane];
-                const view = kind.view({ snapshot, ix: newest.ix, focused: focusedPane(now, ids) === pane });
+                const view = kind.view({ snapshot, ix: newest.ix, focused: focusedPane(now, ids) === pane, trends });
                 const content = kind.render(snapshot.panes[pane] as PaneEntry<never>, { width: inner, height: innerHeight, config, host: snapshot.host }, view);
                 return { count: content.lines.length, rows: content.rows };
               },
@@ -342,7 +359,7 @@ export function App(props: AppProps) {
           id={node.pane}
           kind={kind}
           entry={snapshot.panes[node.pane]}
-          view={kind.view({ snapshot, ix, focused })}
+          view={kind.view({ snapshot, ix, focused, trends })}
           host={snapshot.host}
           width={node.rect.width}
           height={node.rect.height}

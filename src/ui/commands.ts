@@ -63,6 +63,10 @@ export const COMMANDS = {
   'runbook.dry-run': 'In the menu: each step\'s host and exact command, nothing run',
   'runbook.history': 'The runs of runbooks, from the audit log',
   'offer.run': 'Run the runbook the banner offers (asks first)',
+  timeline: 'The timeline: what changed while nobody looked',
+  trends: 'The focused pane\'s history: last hour, day and week',
+  'alerts.ack': 'Acknowledge the focused pane\'s alerts (no reminders)',
+  'alerts.silence': 'Silence the focused pane or one of its alerts (asks)',
 } as const;
 
 export type StaticCommand = keyof typeof COMMANDS;

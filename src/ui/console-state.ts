@@ -1,6 +1,9 @@
 // What the console shows of the actions it runs (runbook runs, container actions, logs, DNS
 // blocking), as plain immutable data published by the actions controller, and the intents the
 // App sends it. The App renders this state and never runs anything itself.
+import type { TimelineEvent } from '../model/timeline.js';
+import type { SeriesHistory } from '../model/trends.js';
+import type { PaneId } from '../model/panes.js';
 import type { AuditEntry, RunHistoryEntry } from '../runbooks/audit.js';
 import type { RunView } from './run-view.js';
 
@@ -105,7 +108,19 @@ export type DryRunPanel = { kind: 'dry-run'; runbook: string; title: string; lin
 /** The run panel shows ConsoleState.run. */
 export type RunPanel = { kind: 'run' };
 
-export type Panel = RunPanel | LogsPanel | HistoryPanel | RunDetailPanel | DryRunPanel;
+/**
+ * The timeline the watcher recorded, newest first: what changed while nobody was looking.
+ * `note`: why it may be incomplete (no watcher has run, or it stopped); `loading` until read.
+ */
+export type TimelinePanel = { kind: 'timeline'; events: readonly TimelineEvent[]; error: string | null; note: string | null; loading: boolean };
+
+/**
+ * The history of the focused pane's series (or of one container: `item`, HOST/NAME), over the
+ * last hour, day and week, from the store the watcher writes.
+ */
+export type TrendsPanel = { kind: 'trends'; pane: PaneId; item: string | null; series: readonly SeriesHistory[]; error: string | null; note: string | null; loading: boolean };
+
+export type Panel = RunPanel | LogsPanel | HistoryPanel | RunDetailPanel | DryRunPanel | TimelinePanel | TrendsPanel;
 
 export type ConsoleState = {
   /** The runbooks found at start, for the menu. */
@@ -138,6 +153,14 @@ export type ConsoleIntents = {
   /** Runs the verify-backups part of the runbook that has one (maintenance-window), asking first. */
   verifyBackups(): void;
   showHistory(): void;
+  /** The timeline panel (read from the store; again every few seconds while it is open). */
+  showTimeline(): void;
+  /** The history panel of a pane (or of one container, HOST/NAME), read from the store. */
+  showTrends(pane: PaneId, item: string | null): void;
+  /** Acknowledges what is wrong in a pane now: no reminders until it resolves. */
+  ackAlerts(pane: PaneId): void;
+  /** Asks what to silence (the pane, or one of its alerts) and for how long, then silences it. */
+  silenceAlerts(pane: PaneId): void;
   /** One run of the history, step by step, from the audit log. */
   showRun(runId: string): void;
   /** Stops the running step (the remote process too) and ends the run; `confirm`: ask first. */

@@ -92,6 +92,10 @@ export type Effect =
   | { type: 'dry-run'; id: string }
   | { type: 'verify-backups' }
   | { type: 'history' }
+  | { type: 'timeline' }
+  | { type: 'trends'; pane: PaneId; item: string | null }
+  | { type: 'ack'; pane: PaneId }
+  | { type: 'silence'; pane: PaneId }
   | { type: 'run-detail'; runId: string }
   /** `confirm`: ask first (a dangerous runbook); without it the run is aborted at once. */
   | { type: 'abort'; confirm?: true }
@@ -138,6 +142,7 @@ export function panelKey(panel: Panel | null): string | null {
   if (panel.kind === 'logs') return `logs:${panel.group ? 'group:' : ''}${panel.host}/${panel.container}@${panel.since ?? ''}`;
   if (panel.kind === 'dry-run') return `dry-run:${panel.runbook}`;
   if (panel.kind === 'run-detail') return `run-detail:${panel.run.runId}`;
+  if (panel.kind === 'trends') return `trends:${panel.pane}:${panel.item ?? ''}`;
   return panel.kind;
 }
 
@@ -150,7 +155,7 @@ export function scrollOf(ix: Interaction, panel: Panel | null): number {
 
 /** What the status bar calls an open panel. */
 const PANEL_WORDS: Readonly<Record<Panel['kind'], string>> = {
-  run: 'the run', logs: 'the logs', history: 'the history', 'run-detail': 'the run\'s detail', 'dry-run': 'the dry run',
+  run: 'the run', logs: 'the logs', history: 'the history', 'run-detail': 'the run\'s detail', 'dry-run': 'the dry run', timeline: 'the timeline', trends: 'the history',
 };
 
 /** How to leave a panel, with the key the keymap binds: "esc closes the logs first". */
@@ -534,6 +539,21 @@ export function routeKey(ui: UiState, ix: Interaction, press: KeyPress, ctx: Rou
       return withIx({ ...ix, menu: { index: 0 } }, [{ type: 'load-runbooks' }]);
     case 'runbook.history':
       return same([{ type: 'history' }]);
+    case 'timeline':
+      return same([{ type: 'timeline' }]);
+    case 'trends': {
+      const pane = ctx.focused;
+      if (!pane) return same([{ type: 'notify', text: 'focus a pane first (tab), then ask for its history', tone: 'plain' }]);
+      // The containers pane: the selected container's, else every container's.
+      const target = pane === 'containers' && ctx.containers ? targetOf(ctx, ix.containers) : null;
+      return same([{ type: 'trends', pane, item: target ? `${target.host}/${target.name}` : null }]);
+    }
+    case 'alerts.ack':
+    case 'alerts.silence': {
+      const pane = ctx.focused;
+      if (!pane) return same([{ type: 'notify', text: 'focus a pane first (tab), then acknowledge or silence its alerts', tone: 'plain' }]);
+      return same([{ type: command === 'alerts.ack' ? 'ack' : 'silence', pane }]);
+    }
     case 'runbook.dry-run':
       return same([{ type: 'notify', text: 'pick a runbook in the menu first (runbooks), then ask for its dry run', tone: 'plain' }]);
     case 'dns.disable-blocking':

@@ -203,7 +203,7 @@ describe('homeops status', () => {
     const result = await homeops(['status', '--demo', 'nope']);
     expect(result.code).toBe(EX_USAGE);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toBe('homeops: no demo scenario "nope" (have: backups-stale, db-unhealthy, gpu-hot, healthy, primary-down, primary-failure, services-degraded, vpn-down)\n');
+    expect(result.stderr).toBe('homeops: no demo scenario "nope" (have: backups-stale, db-unhealthy, gpu-hot, healthy, primary-down, primary-down-recovers, primary-failure, services-degraded, vpn-down)\n');
   });
 });
 

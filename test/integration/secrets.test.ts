@@ -36,6 +36,10 @@ const NAMING: Record<string, (file: string) => string> = {
   'vpn.passwordFile': (file) => `vpn: { url: "http://127.0.0.1:9", username: u, passwordFile: "${file}", timeout: 500ms }`,
   'backups.sets.*.passwordFile': (file) => `backups: { sets: [{ name: repo, host: here, kind: restic, path: /nonexistent/repo, schedule: 1h, passwordFile: "${file}" }], timeout: 2s }`,
   'backups.sets.*.walArchive.passwordEnv': () => `backups: { sets: [{ name: db, host: here, path: /tmp, schedule: 1h, walArchive: { passwordEnv: ${VAR} } }], timeout: 2s }`,
+  'alerts.channels.*.tokenEnv': () => `alerts: { channels: [{ name: hook, type: webhook, url: "http://127.0.0.1:9/hook", tokenEnv: ${VAR} }] }`,
+  'alerts.channels.*.tokenFile': (file) => `alerts: { channels: [{ name: phone, type: ntfy, url: "http://127.0.0.1:9", topic: t, tokenFile: "${file}" }] }`,
+  'alerts.channels.*.passwordEnv': () => `alerts: { channels: [{ name: mail, type: email, host: 127.0.0.1, port: 9, from: a@b.c, to: [d@e.f], user: u, passwordEnv: ${VAR} }] }`,
+  'alerts.channels.*.passwordFile': (file) => `alerts: { channels: [{ name: mail, type: email, host: 127.0.0.1, port: 9, from: a@b.c, to: [d@e.f], user: u, passwordFile: "${file}" }] }`,
 };
 
 describe('each secret the config names is masked on screen, in status, in the audit log and in the cache', () => {

@@ -105,8 +105,8 @@ describe('parseArgs', () => {
   });
 
   it('refuses --json outside status', () => {
-    expect(usageError(['--json'])).toBe('--json belongs to `homeops status` and `homeops drill`');
-    expect(usageError(['check-config', '--json'])).toBe('--json belongs to `homeops status` and `homeops drill`');
+    expect(usageError(['--json'])).toBe('--json belongs to `homeops status`, `homeops drill`, `homeops events` or `homeops watch`');
+    expect(usageError(['check-config', '--json'])).toBe('--json belongs to `homeops status`, `homeops drill`, `homeops events` or `homeops watch`');
   });
 
   it('reads --profile local, remote or auto, for every command', () => {
@@ -144,7 +144,7 @@ describe('parseArgs', () => {
     expect(usageError(['--bogus=1'])).toBe('unknown option --bogus');
     expect(usageError(['-x'])).toBe('unknown option -x');
     expect(usageError(['--demo', '-x'])).toBe('unknown option -x');
-    expect(usageError(['stats'])).toBe('unknown command "stats" (commands: status, check-config, runbook, drill, init)');
+    expect(usageError(['stats'])).toBe('unknown command "stats" (commands: status, check-config, runbook, drill, init, watch, events, silence)');
     expect(usageError(['status', 'now'])).toBe('unexpected argument "now"');
     expect(usageError(['status', 'status'])).toBe('unexpected argument "status"');
   });
@@ -155,5 +155,39 @@ describe('HELP', () => {
     for (const word of ['status', '--json', 'check-config', '--config', 'HOMEOPS_CONFIG', '--view', '--keymap', '--demo', '--read-only', '--refresh', '--profile', 'HOMEOPS_HOST_PROFILE', '--no-color', '--help', '--version', '-h', '-V', 'init', '--from', '--force', '--theme', 'high-contrast', '--no-mouse']) {
       expect(HELP, word).toContain(word);
     }
+  });
+});
+
+describe('watch, events and silence', () => {
+  it('parses watch with its own flags', () => {
+    expect(parseArgs(['watch'])).toEqual({ command: 'watch', options: defaults, watch: { json: false, printUnit: false, metrics: null } });
+    expect(parseArgs(['--demo', 'watch', '--json'])).toEqual({ command: 'watch', options: { ...defaults, demo: 'healthy' }, watch: { json: true, printUnit: false, metrics: null } });
+    expect(parseArgs(['watch', '--metrics', '127.0.0.1:9464', '--profile', 'remote'])).toEqual({
+      command: 'watch', options: { ...defaults, profile: 'remote' }, watch: { json: false, printUnit: false, metrics: { host: '127.0.0.1', port: 9464 } },
+    });
+    expect(parseArgs(['watch', '--metrics=[::1]:9100', '--print-systemd-unit'])).toMatchObject({ watch: { printUnit: true, metrics: { host: '::1', port: 9100 } } });
+    expect(usageError(['watch', '--metrics', '9464'])).toBe('--metrics: "9464" is not HOST:PORT (e.g. 127.0.0.1:9464)');
+    expect(usageError(['watch', '--metrics', 'localhost:70000'])).toBe('--metrics: "localhost:70000" is not HOST:PORT (e.g. 127.0.0.1:9464)');
+    expect(usageError(['status', '--metrics', '127.0.0.1:1'])).toBe('--metrics belongs to `homeops watch`');
+    expect(usageError(['--print-systemd-unit'])).toBe('--print-systemd-unit belongs to `homeops watch`');
+  });
+
+  it('parses events with --since (default 24h) and --json', () => {
+    expect(parseArgs(['events'])).toEqual({ command: 'events', options: defaults, json: false, sinceMs: 24 * 3_600_000 });
+    // --since is also the console's (where a container's logs start), so it stays in the options.
+    expect(parseArgs(['events', '--since', '2h', '--json'])).toEqual({ command: 'events', options: { ...defaults, since: '2h' }, json: true, sinceMs: 7_200_000 });
+    expect(usageError(['events', '--since', 'yesterday'])).toBe('--since: "yesterday" is not a duration (e.g. 10m, 2h, 7d)');
+  });
+
+  it('parses silence: list, set with a duration and a reason, lift with off', () => {
+    expect(parseArgs(['silence'])).toEqual({ command: 'silence', options: defaults, silence: { action: 'list' } });
+    expect(parseArgs(['silence', 'dns', '2h', '--reason', 'router swap'])).toEqual({
+      command: 'silence', options: defaults, silence: { action: 'set', target: 'dns', durationMs: 7_200_000, reason: 'router swap' },
+    });
+    expect(parseArgs(['silence', 'dns:FAILOVER', 'off'])).toEqual({ command: 'silence', options: defaults, silence: { action: 'lift', target: 'dns:FAILOVER' } });
+    expect(usageError(['silence', 'dns'])).toBe('silence dns needs a duration (e.g. 2h) or off');
+    expect(usageError(['silence', 'dns', '10s'])).toBe('silence: "10s" is not a duration of a minute or more (e.g. 30m, 2h, 1d), nor off');
+    expect(usageError(['silence', 'dns', '40d'])).toBe('silence: 40d is longer than 30 days; silence for less, or change the config');
+    expect(usageError(['silence', '--reason', 'x'])).toBe('--reason goes with a silence: homeops silence PANE|HOST|ALERT DURATION --reason TEXT');
   });
 });

@@ -178,7 +178,7 @@ describe('error lines: FILE:LINE:COL path: message', () => {
     });
 
     it('lists the known keys when nothing is close', () => {
-      expect(errorOf(`${BASE}whatever: 1\n`)).toBe('config.yaml:8:1 whatever: unknown field (known: refresh, view, views, keymap, readOnly, theme, mouse, profile, hosts, plan, triggers, probes, docker, dns, vpn, backups, services, maintenance, runbooks)');
+      expect(errorOf(`${BASE}whatever: 1\n`)).toBe('config.yaml:8:1 whatever: unknown field (known: refresh, view, views, keymap, readOnly, theme, mouse, profile, hosts, plan, triggers, probes, docker, dns, vpn, backups, services, maintenance, runbooks, alerts, store)');
     });
 
     it('reports the misspelling, not the key it makes look missing', () => {

@@ -26,7 +26,10 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   actions: ['probes', 'docker', 'hosts', 'config', 'model'],
   runbooks: ['actions', 'drills', 'probes', 'docker', 'hosts', 'config', 'model'],
   alerts: ['monitor', 'runbooks', 'actions', 'probes', 'hosts', 'config', 'model'],
-  store: ['alerts', 'monitor', 'probes', 'config', 'model'],
+  // (runbooks: the state directory the store shares with the audit log and the runs.)
+  store: ['alerts', 'runbooks', 'monitor', 'probes', 'config', 'model'],
+  // The Prometheus endpoint of `homeops watch`: the Snapshot, the config and the alerts firing as metrics.
+  metrics: ['alerts', 'monitor', 'probes', 'config', 'model'],
   ui: ['terminal', 'config', 'model'],
   // The pane registry: each pane kind's source (a probe, live or from a demo) and its view (the
   // ui's drawing), registered once; only the composition root and the Snapshot's types use it.

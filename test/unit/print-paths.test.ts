@@ -107,7 +107,7 @@ describe('print paths, any string', () => {
         placement: { profile: 'local', reason, local: [name], ssh: [reason] },
         scenario: { name, dir: path },
         // A runbooks.triggers entry and a runbook with a trigger, both named anyhow: notes that name them.
-        config: { plan: { note: reason }, runbooks: { triggers: { [name]: { response: 'auto' } } } },
+        config: { plan: { note: reason }, runbooks: { triggers: { [name]: { response: 'auto' } } }, alerts: { channels: [{ name, type: 'webhook', severities: ['critical'] }] } },
       } as unknown as Setup;
       const report = checkConfigReport(setup, { XDG_STATE_HOME: path }, {
         dirs: [{ dir: path, builtin: false }],

@@ -3,9 +3,10 @@
 import { formatDuration } from '../../config/units.js';
 import { runLabel } from '../../runbooks/audit.js';
 import { formatTime } from '../../runbooks/lock.js';
-import type { DryRunPanel, HistoryPanel, LogLineView, LogsPanel, RunDetailPanel } from '../console-state.js';
+import type { DryRunPanel, HistoryPanel, LogLineView, LogsPanel, RunDetailPanel, TimelinePanel } from '../console-state.js';
+import type { TimelineEvent } from '../../model/timeline.js';
 import { endOf, lineAt, matchesIn, matchingLines, searchedText, shownTop, type LogsView } from '../logs-view.js';
-import { pad, textWidth, type Line, type Tone } from '../text.js';
+import { pad, textWidth, wrapText, type Line, type Tone } from '../text.js';
 import { boxLines } from './box.js';
 
 export type PanelKeys = { close?: string | undefined; bottom?: string | undefined };
@@ -264,4 +265,45 @@ export function dryRunLines(panel: DryRunPanel, width: number, height: number, s
   });
   const footer: Line[] = [[{ text: ` ↑↓ scroll · ${keys.close ?? 'esc'} back · nothing was run`, tone: 'muted' }]];
   return boxLines({ title: `Dry run · ${panel.runbook} · ${panel.title}`, badge: { text: 'nothing run', tone: 'ok' }, lines: body, width, height, scroll, tone: 'accent', heavy: true, footer });
+}
+
+const EVENT_TONE: Record<string, Tone> = {
+  ok: 'ok', back: 'ok', resolved: 'ok', started: 'accent', warn: 'warn', stale: 'warn', held: 'warn', reminder: 'warn', silenced: 'muted', acked: 'muted',
+  crit: 'crit', down: 'crit', lost: 'crit', firing: 'crit', failed: 'crit', off: 'muted', stopped: 'muted',
+};
+
+function eventTime(at: number, today: string): string {
+  const d = new Date(at);
+  const p = (n: number) => String(n).padStart(2, '0');
+  const time = `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+  return d.toDateString() === today ? time : `${p(d.getMonth() + 1)}-${p(d.getDate())} ${time}`;
+}
+
+const STATE_WIDTH = 17;
+
+/** One event, its words wrapped under themselves rather than cut. */
+function eventLines(e: TimelineEvent, today: string, timeWidth: number, width: number): Line[] {
+  const tone = EVENT_TONE[e.state] ?? 'plain';
+  const indent = timeWidth + 2 + STATE_WIDTH;
+  return wrapText(e.text, Math.max(12, width - 4 - indent)).map((text, index) => index === 0
+    ? [
+      { text: pad(eventTime(e.at, today), timeWidth + 2), tone: 'muted' },
+      { text: pad(`${e.state}${e.severity ? ` ${e.severity}` : ''}`, STATE_WIDTH), tone, bold: tone === 'crit' },
+      { text },
+    ]
+    : [{ text: ' '.repeat(indent) }, { text }]);
+}
+
+/** Newest first; `scroll` lines down from the top. */
+export function timelineLines(panel: TimelinePanel, width: number, height: number, scroll: number, keys: PanelKeys, now: number): Line[] {
+  const body: Line[] = [];
+  if (panel.note) body.push([{ text: panel.note, tone: 'warn' }]);
+  if (panel.error) body.push([{ text: panel.error, tone: 'crit' }]);
+  if (panel.loading && !panel.events.length) body.push([{ text: 'reading the timeline…', tone: 'muted' }]);
+  else if (!panel.events.length && !panel.error) body.push([{ text: 'nothing recorded in the last 7 days', tone: 'muted' }]);
+  const today = new Date(now).toDateString();
+  const timeWidth = panel.events.some((e) => new Date(e.at).toDateString() !== today) ? 14 : 8;
+  for (const e of panel.events) body.push(...eventLines(e, today, timeWidth, width));
+  const footer: Line[] = [[{ text: ` ↑↓ pgup pgdn scroll · ${keys.close ?? 'esc'} back · homeops events in a shell`, tone: 'muted' }]];
+  return boxLines({ title: `Timeline (${panel.events.length} event${panel.events.length === 1 ? '' : 's'}, newest first)`, lines: body, width, height, scroll, tone: 'accent', heavy: true, footer });
 }

@@ -7,9 +7,10 @@ import { useNow } from '../hooks/use-now.js';
 import type { RunView } from '../run-view.js';
 import type { Theme } from '../theme.js';
 import { INITIAL_LOGS_VIEW, type LogsView } from '../logs-view.js';
-import { dryRunLines, historyLines, logsLines, runDetailLines, type LogsKeys } from './panel-lines.js';
+import { dryRunLines, historyLines, logsLines, runDetailLines, timelineLines, type LogsKeys, type PanelKeys } from './panel-lines.js';
 import { LinesBlock } from './overlay.js';
 import { runPanelLines } from './run-lines.js';
+import { trendsLines } from './trends-lines.js';
 
 export type PanelViewProps = {
   panel: Panel;
@@ -38,6 +39,10 @@ function PanelViewInner({ panel, run, width, height, scroll, keys, logs, theme }
         return runDetailLines(panel, width, height, scroll, keys);
       case 'dry-run':
         return dryRunLines(panel, width, height, scroll, keys);
+      case 'timeline':
+        return timelineLines(panel, width, height, scroll, keys, Date.now());
+      case 'trends':
+        return trendsLines(panel, width, height, scroll, keys);
     }
   }, [panel, run, width, height, scroll, keys, logs, now]);
   return <LinesBlock lines={lines} width={width} theme={theme} />;

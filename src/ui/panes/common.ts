@@ -2,7 +2,8 @@
 import { formatAge } from '../../config/units.js';
 import type { PaneEntry } from '../../monitor/snapshot.js';
 import { STATUS_SYMBOL, STATUS_WORD } from '../theme.js';
-import { bar, textWidth, wrapText, type Line, type Tone } from '../text.js';
+import { bar, lineText, textWidth, wrapText, type Line, type Tone } from '../text.js';
+import { sparkline } from '../sparkline.js';
 
 /**
  * A pane's title and lines. `rows`: which line shows which selectable row (a container's key,
@@ -46,4 +47,20 @@ export function gauge(label: string, fraction: number, barWidth: number, tone: T
 /** Colour for a value against triggers that fire above their threshold (as the plan's do). */
 export function toneFor(fraction: number, warnAt: number, critAt = Infinity): Tone {
   return fraction > critAt ? 'crit' : fraction > warnAt ? 'warn' : 'ok';
+}
+
+/** Least room, in cells, a sparkline needs to be worth drawing; it is at most this long. */
+const TREND_MIN = 10;
+const TREND_MAX = 30;
+
+/**
+ * The line with a sparkline of the last minutes after it, where the pane has room for one (the
+ * words are never given up for it) and there are two minutes to draw. `scale`: fixed ends
+ * (0–100 for percentages), else the values' own.
+ */
+export function withTrend(line: Line, values: readonly number[] | undefined, width: number, scale?: { low: number; high: number }): Line {
+  if (!values || values.length < 2) return line;
+  const room = width - textWidth(lineText(line)) - 2;
+  if (room < TREND_MIN) return line;
+  return [...line, { text: '  ' }, { text: sparkline(values, Math.min(room, TREND_MAX), scale), tone: 'muted' }];
 }

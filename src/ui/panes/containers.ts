@@ -11,7 +11,8 @@ import { UNPLANNED, type ContainerGroupUsage, type ContainerRow, type Containers
 import { groupTone, STATUS_SYMBOL, STATUS_WORD } from '../theme.js';
 import { terminalSafe } from '../../terminal/terminal-safe.js';
 import { pad, textWidth, truncate, truncateWords, type Line, type Segment, type Tone } from '../text.js';
-import { labelled, stateLines, toneFor, type PaneContent } from './common.js';
+import { labelled, stateLines, toneFor, withTrend, type PaneContent } from './common.js';
+import type { Trends } from '../../model/trends.js';
 import { containerKey, INITIAL_CONTAINERS_VIEW, selectedIndex, visibleContainers, type ContainerSort, type ContainersView } from './containers-view.js';
 
 const TITLE = 'Containers';
@@ -483,7 +484,7 @@ function checkWord(check: HealthCheckResult): Cell {
   return { text: check.exitCode === null ? 'fail' : `fail ${check.exitCode}`, tone: 'crit' };
 }
 
-function detailLines(row: ContainerRow, reading: ContainersReading, ageMs: number, width: number): DetailLine[] {
+function detailLines(row: ContainerRow, reading: ContainersReading, ageMs: number, width: number, trends?: Trends): DetailLine[] {
   const now = reading.readAt + ageMs;
   const label = (text: string) => ({ text: pad(text, 9), tone: 'muted' as const });
   const out: DetailLine[] = [];
@@ -519,13 +520,17 @@ function detailLines(row: ContainerRow, reading: ContainersReading, ageMs: numbe
     });
   }
   add(5, label('networks'), { text: row.networks.length ? row.networks.join(', ') : 'none' });
-  add(3, label('cpu'), { text: `${cpuText(row.cpuPercent)} · ${coresText(row.cpuCores)} cores`, tone: row.cpuPercent === null ? 'muted' : undefined });
+  // The last hour of its CPU and memory after them, where the pane is wide enough.
+  const trended = (priority: number, series: string, ...segments: Segment[]) =>
+    out.push({ priority, line: fitWidth(withTrend(segments, trends?.get(`container.${row.host}/${row.name}.${series}`), width), width) });
+  trended(3, 'cpu', label('cpu'), { text: `${cpuText(row.cpuPercent)} · ${coresText(row.cpuCores)} cores`, tone: row.cpuPercent === null ? 'muted' : undefined });
+
   const used = row.memoryUsedBytes === null ? 'not measured' : formatBytes(row.memoryUsedBytes);
   const plan = row.planMemoryBytes
     ? ` of ${formatBytes(row.planMemoryBytes)} planned${row.memoryUsedBytes !== null ? ` (${Math.round((row.memoryUsedBytes / row.planMemoryBytes) * 100)}%)` : ''}`
     : row.group === UNPLANNED ? ' · not in the plan' : ' · no memory planned';
   const limit = row.memoryLimitBytes !== null ? ` · limit ${formatBytes(row.memoryLimitBytes)}` : '';
-  add(2, label('memory'), { text: used }, { text: plan, tone: memoryTone(row) }, { text: limit, tone: 'muted' });
+  trended(2, 'mem', label('memory'), { text: used }, { text: plan, tone: memoryTone(row) }, { text: limit, tone: 'muted' });
   return out;
 }
 
@@ -571,7 +576,7 @@ function emptyLine(reading: ContainersReading, view: ContainersView, width: numb
   return fitWidth([{ text: hosts.length ? `no containers on ${hosts.join(', ')}` : 'no containers', tone: 'muted' }], width);
 }
 
-export function containersPane(entry: PaneEntry<ContainersReading>, width: number, height: number, config: Config, view: ContainersView = INITIAL_CONTAINERS_VIEW): PaneContent {
+export function containersPane(entry: PaneEntry<ContainersReading>, width: number, height: number, config: Config, view: ContainersView = INITIAL_CONTAINERS_VIEW, trends?: Trends): PaneContent {
   const reading = entry.data;
   if (!reading) {
     const lines = stateLines(entry, width);
@@ -594,7 +599,7 @@ export function containersPane(entry: PaneEntry<ContainersReading>, width: numbe
   const afterHeader = size - 1;
   const wantRows = count === 0 ? 1 : Math.min(count, 3);
   const colHeader = count > 0 && afterHeader >= wantRows + 2;
-  const detail = view.detail && selectedRow ? detailLines(selectedRow, reading, entry.ageMs ?? 0, width) : null;
+  const detail = view.detail && selectedRow ? detailLines(selectedRow, reading, entry.ageMs ?? 0, width, trends) : null;
   // With the detail open the alerts get a line each at most: the detail is what was asked for.
   const alertBudget = detail
     ? Math.max(1, Math.min(notices(entry).length, afterHeader - 1 - detail.length))

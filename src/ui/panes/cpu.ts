@@ -7,7 +7,10 @@ import type { ContainerGroupUsage } from '../../probes/containers/types.js';
 import type { CpuData } from '../../probes/cpu/probe.js';
 import { groupTone } from '../theme.js';
 import { level, pad, percent, type Line, type Segment, type Tone } from '../text.js';
-import { gauge, labelled, stateLines, toneFor, type PaneContent } from './common.js';
+import { gauge, labelled, stateLines, toneFor, withTrend, type PaneContent } from './common.js';
+import type { Trends } from '../../model/trends.js';
+
+const PERCENT = { low: 0, high: 100 };
 
 const VERDICT: Record<GroupUsage['verdict'], { text: string; tone: Tone }> = {
   over: { text: 'OVER', tone: 'warn' },
@@ -46,7 +49,7 @@ function containerLines(groups: readonly ContainerGroupUsage[], nameWidth: numbe
   return lines;
 }
 
-export function cpuPane(entry: PaneEntry<CpuData>, width: number, config: Config, hostName: string, containerGroups?: readonly ContainerGroupUsage[]): PaneContent {
+export function cpuPane(entry: PaneEntry<CpuData>, width: number, config: Config, hostName: string, containerGroups?: readonly ContainerGroupUsage[], trends?: Trends): PaneContent {
   const title = hostName === config.plan.host ? `CPU · ${hostName}` : `CPU · ${hostName} · plan of ${config.plan.host}`;
   const lines: Line[] = stateLines(entry, width);
   const data = entry.data;
@@ -90,7 +93,13 @@ export function cpuPane(entry: PaneEntry<CpuData>, width: number, config: Config
       const figure = ` ${pad(percent(group.percent), 4, 'right')} `;
       row.push({ text: pad(used, usedWidth) }, ...(withBar ? gauge('', group.percent / 100, barWidth, load, figure) : [{ text: figure.slice(1), tone: load }]), { text: verdict.text, tone: verdict.tone, bold: group.verdict === 'over' });
     }
-    lines.push(row);
+    // The last minutes of the group after it, lined up, where the pane is wide enough.
+    // (The verdict padded so that the sparklines start in one column; the row as it was when
+    // there is no room for one.)
+    const last = row.at(-1);
+    const padded: Line = last ? [...row.slice(0, -1), { ...last, text: pad(last.text, 5) }] : row;
+    const trended = withTrend(padded, trends?.get(`cpu.group.${group.name}`), width, PERCENT);
+    lines.push(trended === padded ? row : trended);
   });
 
   // Core map: one cell per physical core, coloured by the group that owns it.

@@ -9,7 +9,8 @@ import { dnsHeadline, OUTCOME_WORD, type DnsReading, type DnsServerReading, type
 import { thousands } from '../../probes/pihole/thousands.js';
 import { STATUS_SYMBOL, STATUS_WORD } from '../theme.js';
 import { pad, textWidth, type Line, type Segment } from '../text.js';
-import { labelled, stateLines, type PaneContent } from './common.js';
+import { labelled, stateLines, withTrend, type PaneContent } from './common.js';
+import type { Trends } from '../../model/trends.js';
 
 const SERVER_STATUS: Record<DnsServerReading['health'], Status> = { ok: 'ok', degraded: 'warn', failing: 'warn', down: 'down' };
 
@@ -163,7 +164,7 @@ function headlineText(headline: { tone: Status; text: string }, reading: DnsRead
   return headline.text;
 }
 
-export function dnsPane(entry: PaneEntry<DnsReading>, width: number, height: number, _config: Config): PaneContent {
+export function dnsPane(entry: PaneEntry<DnsReading>, width: number, height: number, _config: Config, trends?: Trends): PaneContent {
   const reading = entry.data;
   if (!reading) {
     const lines = stateLines(entry, width);
@@ -203,7 +204,11 @@ export function dnsPane(entry: PaneEntry<DnsReading>, width: number, height: num
   // Servers in trouble first (down, then degraded or failing), otherwise in the config's order.
   const rank = (server: DnsServerReading) => (server.health === 'down' ? 0 : server.health === 'ok' ? 2 : 1);
   const servers = reading.servers.map((server, index) => ({ server, index })).sort((a, b) => rank(a.server) - rank(b.server) || a.index - b.index);
-  for (const { server } of servers) lines.push(...serverLines(server, reading, layout));
+  for (const { server } of servers) {
+    const [first, ...rest] = serverLines(server, reading, layout);
+    // Its latency over the last minutes, where the line has room.
+    if (first) lines.push(withTrend(first, trends?.get(`dns.${server.name}.latency`), width), ...rest);
+  }
   lines.push(...drift);
   return { title, lines };
 }

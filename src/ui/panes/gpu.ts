@@ -3,7 +3,8 @@ import type { Config } from '../../config/schema.js';
 import type { PaneEntry } from '../../monitor/snapshot.js';
 import type { Gpu, GpuReading } from '../../probes/gpu/parse.js';
 import { pad, percent, type Line, type Tone } from '../text.js';
-import { gauge, stateLines, type PaneContent } from './common.js';
+import { gauge, stateLines, withTrend, type PaneContent } from './common.js';
+import type { Trends } from '../../model/trends.js';
 
 const num = (value: number | null, digits = 0, unit = '') => (value === null ? 'n/a' : `${value.toFixed(digits)}${unit}`);
 const gib = (mib: number | null) => (mib === null ? 'n/a' : (mib / 1024).toFixed(1));
@@ -17,7 +18,7 @@ function memoryFraction(gpu: Gpu): number | null {
   return gpu.memoryUsedMiB !== null && gpu.memoryTotalMiB ? gpu.memoryUsedMiB / gpu.memoryTotalMiB : null;
 }
 
-function fullBlock(gpu: Gpu, width: number, config: Config['probes']['gpu'], many: boolean): Line[] {
+function fullBlock(gpu: Gpu, width: number, config: Config['probes']['gpu'], many: boolean, trends?: Trends): Line[] {
   const barWidth = Math.max(6, Math.min(24, width - 28));
   const mem = memoryFraction(gpu);
   const memTone: Tone = mem === null ? 'muted' : mem * 100 >= config.memoryPercent.crit ? 'crit' : mem * 100 >= config.memoryPercent.warn ? 'warn' : 'ok';
@@ -28,13 +29,13 @@ function fullBlock(gpu: Gpu, width: number, config: Config['probes']['gpu'], man
       { text: gpu.name, bold: true },
       { text: `${gpu.pstate ? ` · ${gpu.pstate}` : ''}${gpu.driverVersion ? ` · driver ${gpu.driverVersion}` : ''}`, tone: 'muted' },
     ],
-    gauge('util ', (gpu.utilizationPercent ?? 0) / 100, barWidth, 'accent', ` ${pad(percent(gpu.utilizationPercent), 4, 'right')}`),
+    withTrend(gauge('util ', (gpu.utilizationPercent ?? 0) / 100, barWidth, 'accent', ` ${pad(percent(gpu.utilizationPercent), 4, 'right')}`), trends?.get(`gpu.${gpu.index}.util`), width, { low: 0, high: 100 }),
     gauge('vram ', mem ?? 0, barWidth, memTone, ` ${pad(percent(mem === null ? null : mem * 100), 4, 'right')} ${gib(gpu.memoryUsedMiB)}/${gib(gpu.memoryTotalMiB)} GiB`),
-    [
+    withTrend([
       { text: 'temp ' },
       { text: num(gpu.temperatureC, 0, '°C'), tone: temperatureTone(gpu, config), bold: temperatureTone(gpu, config) !== 'ok' },
       { text: ` · power ${power} · fan ${num(gpu.fanPercent, 0, '%')}` },
-    ],
+    ], trends?.get(`gpu.${gpu.index}.temp`), width),
   ];
 }
 
@@ -56,7 +57,7 @@ function compactLine(gpu: Gpu, width: number, config: Config['probes']['gpu']): 
   ];
 }
 
-export function gpuPane(entry: PaneEntry<GpuReading>, width: number, height: number, config: Config): PaneContent {
+export function gpuPane(entry: PaneEntry<GpuReading>, width: number, height: number, config: Config, trends?: Trends): PaneContent {
   const gpuConfig = config.probes.gpu;
   const lines: Line[] = stateLines(entry, width);
   const reading = entry.data;
@@ -69,7 +70,7 @@ export function gpuPane(entry: PaneEntry<GpuReading>, width: number, height: num
   const many = reading.gpus.length > 1;
   // Full blocks when they fit the pane, one line per GPU otherwise.
   const fullHeight = lines.length + reading.gpus.length * 4;
-  if (fullHeight <= height) for (const gpu of reading.gpus) lines.push(...fullBlock(gpu, width, gpuConfig, many));
+  if (fullHeight <= height) for (const gpu of reading.gpus) lines.push(...fullBlock(gpu, width, gpuConfig, many, trends));
   else for (const gpu of reading.gpus) lines.push(compactLine(gpu, width, gpuConfig));
 
   const nameWidth = Math.max(8, Math.min(28, width - 22 - (many ? 1 : 0)));

@@ -3,6 +3,7 @@
 import type { Config } from '../../config/schema.js';
 import type { PaneData, PaneEntry, PaneId, Snapshot } from '../../monitor/snapshot.js';
 import type { Interaction } from '../interaction.js';
+import type { Trends } from '../../model/trends.js';
 import type { PaneContent } from './common.js';
 
 /** What a pane is drawn in: the space inside its border, the config, the console's host. */
@@ -14,7 +15,18 @@ export type PaneViewContext = {
   ix: Interaction;
   /** The pane has the focus. */
   focused: boolean;
+  /** The last hour per minute, for the panes that draw sparklines (a new map once a minute). */
+  trends: Trends;
 };
+
+/**
+ * Two values as one view, the same object while both are the same (a view must not change
+ * while nothing it depends on did). One per pane kind.
+ */
+export function viewPair<A, B>(): (a: A, b: B) => { a: A; b: B } {
+  let last: { a: A; b: B } | null = null;
+  return (a, b) => (last && last.a === a && last.b === b ? last : (last = { a, b }));
+}
 
 export type PaneRenderer<Data, View> = {
   /**
