@@ -34,7 +34,7 @@ describe.runIf(hasTmux)('the console says what changed while it was closed', () 
     // The watcher, with the same state directory, while the console is closed.
     const watchEnv = { XDG_STATE_HOME: join(home, '.state'), XDG_CACHE_HOME: join(home, '.cache'), XDG_CONFIG_HOME: join(home, '.config') };
     const config = join(home, 'estate.yaml');
-    writeFileSync(config, `${readFileSync(join(root, 'src', 'config', 'default.yaml'), 'utf8')}\nalerts: { sustain: 1s }\n`);
+    writeFileSync(config, `${readFileSync(join(root, 'examples', 'estate.yaml'), 'utf8')}\nalerts: { sustain: 1s }\n`);
     const watch = startWatch(home, ['--config', config, '--demo', 'primary-down'], watchEnv);
     try {
       await waitForText(watch.out, /alert firing high dns: FAILOVER/, 30_000);

@@ -34,7 +34,7 @@ describe('the maintenance window', () => {
     const to = later.getDate() === now.getDate() ? hhmm(later) : '23:59';
     const window = `{ weekday: ${weekday}, from: "${from < to ? from : '00:00'}", to: "${to}" }`;
     const config = join(home, 'estate.yaml');
-    const estate = readFileSync(join(ROOT, 'src', 'config', 'default.yaml'), 'utf8').replace(/^maintenance: .*$/m, `maintenance: ${window}`);
+    const estate = readFileSync(join(ROOT, 'examples', 'estate.yaml'), 'utf8').replace(/^maintenance: .*$/m, `maintenance: ${window}`);
     writeFileSync(config, `${estate}
 alerts:
   sustain: 2s

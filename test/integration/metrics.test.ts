@@ -52,7 +52,7 @@ describe.runIf(havePrometheus)('Prometheus scrapes homeops watch', () => {
     const promPort = await freePort();
     prom = `http://127.0.0.1:${promPort}`;
     const config = join(home, 'estate.yaml');
-    writeFileSync(config, `${readFileSync(join(ROOT, 'src', 'config', 'default.yaml'), 'utf8')}\nalerts: { sustain: 2s }\n`);
+    writeFileSync(config, `${readFileSync(join(ROOT, 'examples', 'estate.yaml'), 'utf8')}\nalerts: { sustain: 2s }\n`);
     const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, XDG_STATE_HOME: join(home, 'state'), XDG_CACHE_HOME: join(home, 'cache') };
     const watch = spawn(process.execPath, [CLI, 'watch', '--config', config, '--demo', 'primary-down', '--metrics', `127.0.0.1:${metricsPort}`], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     watch.stdout?.setEncoding('utf8').on('data', (c: string) => (watchOut += c));

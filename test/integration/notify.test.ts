@@ -152,7 +152,7 @@ describe.runIf(haveOpenssl)('the watcher tells every channel when an alert fires
     const commandOut = join(home, 'command.txt');
     const config = join(home, 'estate.yaml');
     // The reference estate (what the demo scenarios replay), with alerts sooner than by default.
-    writeFileSync(config, `${readFileSync(join(ROOT, 'src', 'config', 'default.yaml'), 'utf8')}
+    writeFileSync(config, `${readFileSync(join(ROOT, 'examples', 'estate.yaml'), 'utf8')}
 alerts:
   sustain: 4s
   clear: 4s
