@@ -161,7 +161,9 @@ describe.runIf(hasTmux)('comforts, in a real terminal', () => {
     await focusContainers(tmux);
     await tmux.type('/postgres');
     await tmux.sendKeys('Enter', 'L');
-    const logs = await tmux.waitFor(/Logs · postgres on workstation/);
+    // The panel's title comes before the lines the stream reads: wait for the four of them.
+    const timed = (screen: string) => screen.split('\n').filter((l) => /^┃(\d{4}-\d\d-\d\d )?\d\d:\d\d:\d\d /.test(l)).length;
+    const logs = await tmux.waitFor((screen) => /Logs · postgres on workstation/.test(screen) && timed(screen) >= 4);
     const lines = logs.split('\n').filter((l) => /^┃(\d{4}-\d\d-\d\d )?\d\d:\d\d:\d\d /.test(l));
     expect(lines).toHaveLength(4);
     // Three days back with the date, the checkpoint four hours ago with the time (and the date
