@@ -8,7 +8,7 @@ import { Resolver } from 'node:dns/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cli, ensureBuilt, homeEnv } from '../helpers/homeops-cli.js';
+import { cli, ensureBuilt, homeEnv } from '../helpers/built.js';
 import { auditOf, dhcpLease, docker, labNormal, requireLab, type Lab } from '../helpers/lab.js';
 import { haveCommand, requireService } from '../helpers/require-service.js';
 import { TmuxSession } from '../helpers/tmux.js';

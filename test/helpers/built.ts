@@ -1,24 +1,30 @@
-// The built console (dist/cli.js) for the tests that run it as a user would.
+// The built console (dist/cli.js) for the tests that run it as a user would, and the one check
+// that it is not older than what it is built from.
 import { execFileSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { expect } from 'vitest';
 
 export const root = resolve(import.meta.dirname, '../..');
 export const cli = join(root, 'dist', 'cli.js');
 
-/** Builds dist/cli.js when it is missing or older than any source file. */
-export function ensureBuilt(): void {
-  const newest = (dir: string): number => {
-    let latest = 0;
-    for (const entry of execFileSync('find', [dir, '-type', 'f'], { encoding: 'utf8' }).split('\n').filter(Boolean)) {
-      latest = Math.max(latest, statSync(entry).mtimeMs);
-    }
-    return latest;
+/** What the bundle is built from: a change to any of them makes dist/cli.js stale. */
+const SOURCES = ['src', 'scripts/build.mjs', 'scripts/node-flags.mjs', 'scripts/bundle', 'package.json'];
+
+function newestSource(): number {
+  let newest = 0;
+  const walk = (path: string) => {
+    const stat = statSync(path);
+    if (stat.isDirectory()) for (const entry of readdirSync(path)) walk(join(path, entry));
+    else newest = Math.max(newest, stat.mtimeMs);
   };
-  if (!existsSync(cli) || statSync(cli).mtimeMs < newest(join(root, 'src'))) {
-    execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
-  }
+  for (const path of SOURCES) if (existsSync(join(root, path))) walk(join(root, path));
+  return newest;
+}
+
+/** Builds dist/cli.js when it is missing or older than a source (for beforeAll, with a long timeout). */
+export function ensureBuilt(): void {
+  if (!existsSync(cli) || statSync(cli).mtimeMs < newestSource()) execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'pipe' });
 }
 
 /** Every line fits the terminal, and the frame leaves the last row free. */
@@ -34,6 +40,6 @@ export function assertFits(screen: string, cols: number, rows: number): void {
  * it (config, state, cache), nothing of the machine's user. `extra` adds or removes (undefined)
  * variables.
  */
-export function homeEnv(home: string, extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
-  return { HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_STATE_HOME: join(home, '.state'), XDG_CACHE_HOME: join(home, '.cache'), ...extra };
+export function homeEnv<Extra extends Record<string, string | undefined> = Record<never, never>>(home: string, extra?: Extra): { HOME: string; XDG_CONFIG_HOME: string; XDG_STATE_HOME: string; XDG_CACHE_HOME: string } & Extra {
+  return { HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_STATE_HOME: join(home, '.state'), XDG_CACHE_HOME: join(home, '.cache'), ...(extra as Extra) };
 }

@@ -1,7 +1,7 @@
 // Driving the console against the lab as an operator does: started in a real terminal (tmux)
 // with the lab's config, a runbook picked from the menu (`b`, the arrows, enter), its inputs'
 // form, its id typed, its confirm steps answered.
-import { cli } from './homeops-cli.js';
+import { cli } from './built.js';
 import { TmuxSession } from './tmux.js';
 
 export async function startConsole(env: Record<string, string | undefined>, cwd: string): Promise<TmuxSession> {

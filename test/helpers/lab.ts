@@ -4,11 +4,11 @@
 // is a failure; elsewhere its drills are skipped with how to start it.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { root } from './built.js';
 import { requireService } from './require-service.js';
 
-export const repoRoot = resolve(import.meta.dirname, '../..');
-const script = join(repoRoot, 'scripts', 'lab.sh');
+const script = join(root, 'scripts', 'lab.sh');
 const START = 'scripts/lab.sh build && scripts/lab.sh up (as root; build needs the package registries once)';
 
 export type Lab = {

@@ -3,10 +3,11 @@
 // (the one path: read-only guard, confirmation, audit lines). The lines land in the audit log
 // the runbooks use, with who, when, what and the result; read-only mode refuses and writes
 // nothing; the history (the console's panel and `homeops runbook history`) shows the actions.
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { hostname, tmpdir, userInfo } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { cli, ensureBuilt } from '../helpers/built.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditActionLine } from '../../src/actions/audit-lines.js';
 import { ConsoleController } from '../../src/cli/controller.js';
@@ -21,7 +22,6 @@ import { lineText } from '../../src/ui/text.js';
 import { dockerEngineAvailable, startTestEngine, type TestEngine } from '../helpers/dockerd.js';
 import { startPiholeStandin, type PiholeStandin } from '../helpers/pihole-standin.js';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
 const noHosts: Hosts = { get: () => undefined, names: () => [], closeAll() {}, unreachable: () => [], retryNow() {} };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ME = userInfo().username;
@@ -236,7 +236,6 @@ describe('Pi-hole blocking against the stand-in', () => {
 });
 
 describe('the history shows actions beside runs, labelled as such', () => {
-  const cli = join(ROOT, 'dist', 'cli.js');
   let env: Record<string, string>;
   let controller: ConsoleController;
   let standin: PiholeStandin;
@@ -277,7 +276,7 @@ describe('the history shows actions beside runs, labelled as such', () => {
   });
 
   it('`homeops runbook history` lists the action with its label and id', async () => {
-    if (!existsSync(cli) || statSync(cli).mtimeMs < newestSource()) execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'pipe' });
+    ensureBuilt();
     const out = await new Promise<string>((done, fail) => {
       const child = spawn(process.execPath, [cli, 'runbook', 'history'], { env: { ...env, LANG: 'C.UTF-8' }, stdio: ['ignore', 'pipe', 'pipe'] });
       let text = '';
@@ -291,13 +290,3 @@ describe('the history shows actions beside runs, labelled as such', () => {
   });
 });
 
-function newestSource(): number {
-  let newest = 0;
-  const walk = (path: string) => {
-    const stat = statSync(path);
-    if (stat.isDirectory()) for (const entry of readdirSync(path)) walk(join(path, entry));
-    else newest = Math.max(newest, stat.mtimeMs);
-  };
-  for (const path of ['src', 'scripts/build.mjs', 'package.json']) if (existsSync(join(ROOT, path))) walk(join(ROOT, path));
-  return newest;
-}

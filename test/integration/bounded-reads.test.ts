@@ -3,12 +3,13 @@
 // of 150 MB; test/helpers/misbehaving-engine.ts), reached directly and over a real sshd, and real
 // HTTP servers on loopback for Pi-hole and Gluetun. Memory is checked as a correctness bound on
 // the built `homeops status` (its peak RSS stays under 200 MB), not as a benchmark.
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { cli as CLI, ensureBuilt } from '../helpers/built.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { estateConfigPath } from '../../src/config/paths.js';
 import { configSchema, dnsSchema, vpnSchema } from '../../src/config/schema.js';
@@ -30,8 +31,6 @@ import { haveCommand } from '../helpers/require-service.js';
 import { ENDLESS_BYTES, startMisbehavingEngine, type MisbehavingEngine } from '../helpers/misbehaving-engine.js';
 import { sshdAvailable, startSshd, type Sshd } from '../helpers/sshd.js';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
-const CLI = join(ROOT, 'dist', 'cli.js');
 const never = new AbortController().signal;
 const config = readUserFile(estateConfigPath(), configSchema);
 const MB = 1024 * 1024;
@@ -51,20 +50,9 @@ afterEach(() => {
   for (const route of ['list', 'events', 'logs', 'restart'] as const) engine.set(route, null);
 });
 
-function newestSource(): number {
-  let newest = 0;
-  const walk = (path: string) => {
-    const stat = statSync(path);
-    if (stat.isDirectory()) for (const entry of readdirSync(path)) walk(join(path, entry));
-    else newest = Math.max(newest, stat.mtimeMs);
-  };
-  for (const path of ['src', 'scripts/build.mjs', 'package.json']) if (existsSync(join(ROOT, path))) walk(join(ROOT, path));
-  return newest;
-}
-
 /** `homeops status` against the stand-in engine: its output and its peak resident memory. */
 async function status(): Promise<{ stdout: string; peakBytes: number }> {
-  if (!existsSync(CLI) || statSync(CLI).mtimeMs < newestSource()) execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'pipe' });
+  ensureBuilt();
   const configFile = join(dir, 'config.yaml');
   writeFileSync(configFile, [
     'hosts: { ws: { local: true } }',

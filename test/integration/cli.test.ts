@@ -1,40 +1,22 @@
 // The built `homeops` binary, run as a user or a script would run it: exit codes, what goes
 // to stdout and stderr, and the one-line errors for broken user files.
-import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { cli, ensureBuilt, root } from '../helpers/built.js';
 import { afterAll, beforeAll, describe, it, expect } from 'vitest';
 import type { Snapshot } from '../../src/monitor/snapshot.js';
 
-const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const cli = join(root, 'dist', 'cli.js');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
 
 const EX_USAGE = 64;
 const EX_CONFIG = 78;
 
-/** Newest modification time of the files the bundle is built from. */
-function newestSource(): number {
-  let newest = 0;
-  const walk = (path: string) => {
-    const stat = statSync(path);
-    if (stat.isDirectory()) for (const entry of readdirSync(path)) walk(join(path, entry));
-    else newest = Math.max(newest, stat.mtimeMs);
-  };
-  for (const path of ['src', 'scripts/build.mjs', 'scripts/node-flags.mjs', 'scripts/bundle', 'package.json']) {
-    if (existsSync(join(root, path))) walk(join(root, path));
-  }
-  return newest;
-}
-
 let home: string;
 
 beforeAll(() => {
-  if (!existsSync(cli) || statSync(cli).mtimeMs < newestSource()) {
-    execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'pipe' });
-  }
+  ensureBuilt();
   home = mkdtempSync(join(tmpdir(), 'homeops-cli-'));
 }, 120_000);
 

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildIfStale, CLI, ROOT } from '../helpers/cli.js';
+import { ensureBuilt, CLI, ROOT } from '../helpers/cli.js';
 import { haveCommand, requireService } from '../helpers/require-service.js';
 
 const canTrace = requireService('unshare, ip and strace as root (network namespaces)',
@@ -19,7 +19,7 @@ const canTrace = requireService('unshare, ip and strace as root (network namespa
 let home: string;
 
 beforeAll(() => {
-  buildIfStale();
+  ensureBuilt();
   home = mkdtempSync(join(tmpdir(), 'homeops-first-run-'));
 }, 120_000);
 

@@ -5,13 +5,13 @@ import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildIfStale, runCli } from '../helpers/cli.js';
+import { ensureBuilt, runCli } from '../helpers/cli.js';
 
 let home: string;
 let n = 0;
 
 beforeAll(() => {
-  buildIfStale();
+  ensureBuilt();
   home = mkdtempSync(join(tmpdir(), 'homeops-files-'));
 }, 120_000);
 afterAll(() => rmSync(home, { recursive: true, force: true }));

@@ -7,7 +7,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, write
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildIfStale, runCli, type CliResult } from '../helpers/cli.js';
+import { ensureBuilt, runCli, type CliResult } from '../helpers/cli.js';
 import { dockerEngineAvailable, startTestEngine, type TestEngine } from '../helpers/dockerd.js';
 import { FAKE_NVIDIA_SMI_BIN, NVIDIA_SMI_CASES } from '../helpers/fake-nvidia-smi.js';
 import { startPiholeStandin, type PiholeStandin } from '../helpers/pihole-standin.js';
@@ -21,7 +21,7 @@ let home: string;
 let n = 0;
 
 beforeAll(() => {
-  buildIfStale();
+  ensureBuilt();
   home = mkdtempSync(join(tmpdir(), 'homeops-hostile-'));
 }, 120_000);
 afterAll(() => rmSync(home, { recursive: true, force: true }));

@@ -4,12 +4,12 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildIfStale, ROOT, runCli } from '../helpers/cli.js';
+import { ensureBuilt, ROOT, runCli } from '../helpers/cli.js';
 
 let home: string;
 const userConfig = () => join(home, 'config', 'homeops', 'config.yaml');
 
-beforeAll(() => buildIfStale(), 120_000);
+beforeAll(() => ensureBuilt(), 120_000);
 beforeEach(() => {
   home = mkdtempSync(join(tmpdir(), 'homeops-init-'));
 });

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildIfStale, ROOT } from '../helpers/cli.js';
+import { ensureBuilt, ROOT } from '../helpers/cli.js';
 
 const run = promisify(execFile);
 const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -17,7 +17,7 @@ const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as
 let work: string;
 
 beforeAll(() => {
-  buildIfStale();
+  ensureBuilt();
   work = mkdtempSync(join(tmpdir(), 'homeops-install-'));
 }, 120_000);
 

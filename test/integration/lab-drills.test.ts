@@ -7,7 +7,8 @@ import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, homeEnv, homeops } from '../helpers/homeops-cli.js';
+import { ensureBuilt, homeEnv } from '../helpers/built.js';
+import { homeops } from '../helpers/cli.js';
 import { amcheck, auditOf, corruptEvents, docker, labNormal, psql, requireLab, runIdOf, switchWal, waitArchived, type Lab } from '../helpers/lab.js';
 
 const lab = requireLab();

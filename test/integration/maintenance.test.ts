@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildIfStale, ROOT } from '../helpers/cli.js';
+import { ensureBuilt, ROOT } from '../helpers/cli.js';
 import { startWatch, waitForText } from '../helpers/watch.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 
@@ -15,7 +15,7 @@ describe('the maintenance window', () => {
   let home: string;
   let hook: WebhookReceiver;
   beforeAll(async () => {
-    buildIfStale();
+    ensureBuilt();
     home = mkdtempSync(join(tmpdir(), 'homeops-maintenance-'));
     hook = await startWebhookReceiver();
   }, 120_000);

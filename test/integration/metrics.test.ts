@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildIfStale, CLI, ROOT } from '../helpers/cli.js';
+import { ensureBuilt, CLI, ROOT } from '../helpers/cli.js';
 import { haveCommand, requireService } from '../helpers/require-service.js';
 
 const havePrometheus = requireService('prometheus', () => haveCommand('prometheus') && haveCommand('promtool'), 'apt-get install -y prometheus');
@@ -46,7 +46,7 @@ describe.runIf(havePrometheus)('Prometheus scrapes homeops watch', () => {
   let metricsPort = 0;
   let watchOut = '';
   beforeAll(async () => {
-    buildIfStale();
+    ensureBuilt();
     home = mkdtempSync(join(tmpdir(), 'homeops-metrics-'));
     metricsPort = await freePort();
     const promPort = await freePort();

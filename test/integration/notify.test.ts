@@ -11,7 +11,7 @@ import { Notifier, type Delivery } from '../../src/alerts/notifier.js';
 import type { Message } from '../../src/alerts/engine.js';
 import { configSchema, type ChannelConfig } from '../../src/config/schema.js';
 import { hostsFromConfig } from '../../src/hosts/registry.js';
-import { buildIfStale, CLI, ROOT, runCli } from '../helpers/cli.js';
+import { ensureBuilt, CLI, ROOT, runCli } from '../helpers/cli.js';
 import { startNtfyStandin, type NtfyStandin } from '../helpers/ntfy-standin.js';
 import { haveCommand, requireService } from '../helpers/require-service.js';
 import { startSmtpServer, type SmtpTestServer } from '../helpers/smtp.js';
@@ -137,7 +137,7 @@ describe.runIf(haveOpenssl)('the watcher tells every channel when an alert fires
   let smtp: SmtpTestServer;
   let home: string;
   beforeAll(async () => {
-    buildIfStale();
+    ensureBuilt();
     hook = await startWebhookReceiver();
     ntfy = await startNtfyStandin({ token: 'tk_phone-token-1' });
     smtp = await startSmtpServer({ user: 'homeops', password: 'mail-pass-9' });

@@ -2,33 +2,20 @@
 // directories, a config whose NAS is a real sshd on loopback. Exit codes 0/1/130, 64 for bad
 // input, 75 when already running, 77 when read-only refuses, 78 for a broken runbook file.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { cli, ensureBuilt, root } from '../helpers/built.js';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { sshdAvailable, startSshd, type Sshd } from '../helpers/sshd.js';
 
-const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const cli = join(root, 'dist', 'cli.js');
-
-function newestSource(): number {
-  let newest = 0;
-  const walk = (path: string) => {
-    const stat = statSync(path);
-    if (stat.isDirectory()) for (const entry of readdirSync(path)) walk(join(path, entry));
-    else newest = Math.max(newest, stat.mtimeMs);
-  };
-  for (const path of ['src', 'scripts/build.mjs', 'scripts/node-flags.mjs', 'scripts/bundle', 'package.json']) if (existsSync(join(root, path))) walk(join(root, path));
-  return newest;
-}
 
 type Result = { code: number | null; stdout: string; stderr: string };
 
 let home: string;
 
 beforeAll(() => {
-  if (!existsSync(cli) || statSync(cli).mtimeMs < newestSource()) execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'pipe' });
+  ensureBuilt();
   home = mkdtempSync(join(tmpdir(), 'homeops-rb-cli-'));
 }, 120_000);
 afterAll(() => rmSync(home, { recursive: true, force: true }));

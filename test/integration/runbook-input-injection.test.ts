@@ -5,7 +5,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildIfStale, runCli } from '../helpers/cli.js';
+import { ensureBuilt, runCli } from '../helpers/cli.js';
 import { requireSshd, testServices } from '../helpers/services.js';
 
 let home: string;
@@ -13,7 +13,7 @@ let shared: string;
 let n = 0;
 
 beforeAll(() => {
-  buildIfStale();
+  ensureBuilt();
   home = mkdtempSync(join(tmpdir(), 'homeops-inputs-'));
   // Where an injected command would leave its mark: writable by the SSH user too.
   shared = mkdtempSync(join(tmpdir(), 'homeops-inputs-mark-'));

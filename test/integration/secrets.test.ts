@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.js';
 import { allFieldPaths, secretFieldPaths } from '../../src/config/secret-fields.js';
 import { SECRET_PATHS } from '../../src/config/secret-paths.js';
-import { buildIfStale, runCli } from '../helpers/cli.js';
+import { ensureBuilt, runCli } from '../helpers/cli.js';
 
 describe('the secret-bearing fields, from the schema', () => {
   it('SECRET_PATHS (what the redactor reads) is exactly what the schema marks secret', () => {
@@ -45,7 +45,7 @@ const NAMING: Record<string, (file: string) => string> = {
 describe('each secret the config names is masked on screen, in status, in the audit log and in the cache', () => {
   let home: string;
   beforeAll(() => {
-    buildIfStale();
+    ensureBuilt();
     home = mkdtempSync(join(tmpdir(), 'homeops-secrets-'));
   }, 120_000);
   afterAll(() => rmSync(home, { recursive: true, force: true }));

@@ -10,7 +10,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildIfStale, CLI, ROOT } from '../helpers/cli.js';
+import { ensureBuilt, CLI, ROOT } from '../helpers/cli.js';
 import type { Kind, Outcome } from '../helpers/user-file-worker.js';
 import { MAX_USER_FILE_BYTES } from '../../src/config/file-facts.js';
 import { extremes, mutate, random } from '../helpers/yaml-mutate.js';
@@ -33,7 +33,7 @@ let dir: string;
 const cases: { kind: Kind; file: string; name: string }[] = [];
 
 beforeAll(() => {
-  buildIfStale();
+  ensureBuilt();
   dir = mkdtempSync(join(tmpdir(), 'homeops-fuzz-'));
   const rng = random(SEED);
   for (const kind of Object.keys(sources) as Kind[]) {

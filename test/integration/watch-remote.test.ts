@@ -10,7 +10,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildIfStale } from '../helpers/cli.js';
+import { ensureBuilt } from '../helpers/cli.js';
 import { requireSshd, testServices } from '../helpers/services.js';
 import { freePort } from '../helpers/sshd.js';
 import { startWatch, waitForText } from '../helpers/watch.js';
@@ -59,7 +59,7 @@ describe.runIf(requireSshd())('homeops watch --profile remote against a host tha
   const { ssh } = testServices();
 
   beforeAll(async () => {
-    buildIfStale();
+    ensureBuilt();
     home = mkdtempSync(join(tmpdir(), 'homeops-watch-remote-'));
     link = await startLink(ssh);
     hook = await startWebhookReceiver();

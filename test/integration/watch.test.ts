@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildIfStale, CLI, runCli } from '../helpers/cli.js';
+import { ensureBuilt, CLI, runCli } from '../helpers/cli.js';
 import { haveCommand } from '../helpers/require-service.js';
 import { startWatch, waitForText } from '../helpers/watch.js';
 
@@ -15,7 +15,7 @@ describe('homeops watch', () => {
   let home: string;
   const running: ChildProcess[] = [];
   beforeAll(() => {
-    buildIfStale();
+    ensureBuilt();
     home = mkdtempSync(join(tmpdir(), 'homeops-watch-'));
   }, 120_000);
   afterAll(() => {

@@ -24,7 +24,7 @@ import type { Trends } from '../../src/model/trends.js';
 import { containersPane } from '../../src/ui/panes/containers.js';
 import { INITIAL_CONTAINERS_VIEW, visibleContainers } from '../../src/ui/panes/containers-view.js';
 import { lineText, textWidth } from '../../src/ui/text.js';
-import { buildIfStale, runCli } from '../helpers/cli.js';
+import { ensureBuilt, runCli } from '../helpers/cli.js';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -33,7 +33,7 @@ let home: string;
 let healthy: Snapshot;
 let primaryDown: Snapshot;
 beforeAll(async () => {
-  buildIfStale();
+  ensureBuilt();
   home = mkdtempSync(join(tmpdir(), 'homeops-history-home-'));
   // Real Snapshots, as the monitor makes them, from the demo scenarios.
   const read = async (scenario: string) => JSON.parse((await runCli(['status', '--json', '--demo', scenario], { home })).stdout) as Snapshot;
