@@ -26,6 +26,26 @@ function writeOut(text: string): void {
   if (process.stdout.writableEnded || process.stdout.destroyed) return;
   process.stdout.write(text);
 }
+/**
+ * Writes what a subcommand produced and returns its exit code; a state directory that is not
+ * the user's alone (cache and state are trusted only then) is one line and exit 73.
+ */
+async function commandOutput(name: string, run: () => { stdout: string; stderr: string; code: number }): Promise<number> {
+  try {
+    const result = run();
+    process.stdout.write(result.stdout);
+    process.stderr.write(result.stderr);
+    return result.code;
+  } catch (error) {
+    const { PrivatePathError } = await import('./config/private-files.js');
+    if (error instanceof PrivatePathError) {
+      sayError(`homeops ${name}: ${error.message}`);
+      return 73;
+    }
+    throw error;
+  }
+}
+
 function version(): string {
   return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }
@@ -102,19 +122,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   if (request.command === 'events') {
     const { eventsCommand } = await import('./cli/events.js');
-    try {
-      const result = eventsCommand(process.env, request.options.demo ?? null, request.sinceMs, request.json);
-      process.stdout.write(result.stdout);
-      process.stderr.write(result.stderr);
-      return result.code;
-    } catch (error) {
-      const { PrivatePathError } = await import('./config/private-files.js');
-      if (error instanceof PrivatePathError) {
-        sayError(`homeops events: ${error.message}`);
-        return 73;
-      }
-      throw error;
-    }
+    return commandOutput('events', () => eventsCommand(process.env, request.options.demo ?? null, request.sinceMs, request.json));
   }
   if (request.command === 'watch' && request.watch.printUnit) {
     const { unitFor } = await import('./cli/watch.js');
@@ -173,19 +181,7 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     if (request.command === 'silence') {
       const { silenceCommand } = await import('./cli/silence.js');
-      try {
-        const result = silenceCommand(request.silence, s.config, process.env, Date.now(), s.scenario?.name ?? null);
-        process.stdout.write(result.stdout);
-        process.stderr.write(result.stderr);
-        return result.code;
-      } catch (error) {
-        const { PrivatePathError } = await import('./config/private-files.js');
-        if (error instanceof PrivatePathError) {
-          sayError(`homeops silence: ${error.message}`);
-          return 73;
-        }
-        throw error;
-      }
+      return commandOutput('silence', () => silenceCommand(request.silence, s.config, process.env, Date.now(), s.scenario?.name ?? null));
     }
     if (request.command === 'watch') {
       const { runWatch, processStopSignal } = await import('./cli/watch.js');
