@@ -66,16 +66,9 @@ VETH_ROUTER=${TAG}r
 VETH_LAN=${TAG}c
 
 # ---------------------------------------------------------------- helpers
-now_us() { local t=${EPOCHREALTIME//[!0-9]/}; echo $((10#$t)); }
-secs() {
-  local d=$(($(now_us) - $1))
-  printf '%d.%03d' $((d / 1000000)) $((d / 1000 % 1000))
-}
-say() { printf '%s\n' "$*"; }
+# shellcheck source=scripts/lib/processes.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/processes.sh"
 die() { printf 'lab.sh: %s\n' "$*" >&2; exit 1; }
-
-# A zombie counts as dead: PID 1 on these machines reaps orphans only every ~1.5 s.
-alive() { [ -n "${1:-}" ] && [ -r "/proc/$1/stat" ] && [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != Z ]; }
 
 pid_of() { # pid_of <name> <comm>: the PID in $R/run/<name>.pid if that process is alive and is <comm>
   local p
@@ -84,18 +77,6 @@ pid_of() { # pid_of <name> <comm>: the PID in $R/run/<name>.pid if that process 
   alive "$p" || return 1
   [ "$(cat "/proc/$p/comm" 2>/dev/null)" = "$2" ] || return 1
   echo "$p"
-}
-
-waitfor() { # waitfor <what> <timeout-s> <pid or -> <cmd...>
-  local what=$1 to=$2 pid=$3 t
-  shift 3
-  t=$(now_us)
-  until "$@" >/dev/null 2>&1; do
-    if [ "$pid" != - ] && ! alive "$pid"; then say "FAILED: $what (process $pid exited)" >&2; return 1; fi
-    if [ $(($(now_us) - t)) -gt $((to * 1000000)) ]; then say "TIMEOUT: $what after ${to} s" >&2; return 1; fi
-    sleep 0.05
-  done
-  say "  $what ready in $(secs "$t") s"
 }
 
 descendants() { # descendants <pid>: every live descendant, children first
@@ -128,8 +109,6 @@ need() {
   [ ${#missing[@]} -eq 0 ] || die "missing ${missing[*]}; run scripts/lab.sh build (or apt-get install -y --no-install-recommends $PACKAGES)"
 }
 
-docker_cli() { DOCKER_HOST=unix://$DOCKER_SOCK docker "$@"; }
-docker_ping() { curl -sf --max-time 2 --unix-socket "$DOCKER_SOCK" http://localhost/_ping; }
 
 # ---------------------------------------------------------------- build (needs the registries)
 mirror() { # the Debian mirror apt itself uses

@@ -28,16 +28,9 @@ IMAGE=local/busybox:latest
 PACKAGES="docker.io busybox-static openssh-server openssh-client dnsmasq dnsutils postgresql curl"
 
 # ---------------------------------------------------------------- helpers
-now_us() { local t=${EPOCHREALTIME//[!0-9]/}; echo $((10#$t)); }
-secs() { # secs <start-us>: seconds since then, 3 decimals
-  local d=$(($(now_us) - $1))
-  printf '%d.%03d' $((d / 1000000)) $((d / 1000 % 1000))
-}
-say() { printf '%s\n' "$*"; }
+# shellcheck source=scripts/lib/processes.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/processes.sh"
 die() { printf 'services.sh: %s\n' "$*" >&2; exit 1; }
-
-# A zombie counts as dead: PID 1 on these machines reaps orphans only every ~1.5 s.
-alive() { [ -n "${1:-}" ] && [ -r "/proc/$1/stat" ] && [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != Z ]; }
 
 # The PID in $R/<name>.pid, if that process is alive and is the program we started (no PID reuse).
 pid_of() {
@@ -47,19 +40,6 @@ pid_of() {
   alive "$p" || return 1
   [ "$(cat "/proc/$p/comm" 2>/dev/null)" = "$comm" ] || return 1
   echo "$p"
-}
-
-# waitfor <what> <timeout-s> <pid or -> <cmd...>: poll every 50 ms; fail early if <pid> died.
-waitfor() {
-  local what=$1 to=$2 pid=$3 t
-  shift 3
-  t=$(now_us)
-  until "$@" >/dev/null 2>&1; do
-    if [ "$pid" != - ] && ! alive "$pid"; then say "FAILED: $what (process $pid exited)" >&2; return 1; fi
-    if [ $(($(now_us) - t)) -gt $((to * 1000000)) ]; then say "TIMEOUT: $what after ${to} s" >&2; return 1; fi
-    sleep 0.05
-  done
-  say "  $what ready in $(secs "$t") s"
 }
 
 # stop <name> <comm> <signal>: signal the process and wait (zombie-aware) up to 20 s, then SIGKILL.
@@ -100,8 +80,6 @@ need() { # need <command>...: fail with the apt-get line when a program is missi
   [ ${#missing[@]} -eq 0 ] || die "missing ${missing[*]}; install with: apt-get install -y --no-install-recommends $PACKAGES"
 }
 
-docker_cli() { DOCKER_HOST=unix://$DOCKER_SOCK docker "$@"; }
-docker_ping() { curl -sf --max-time 2 --unix-socket "$DOCKER_SOCK" http://localhost/_ping; }
 
 # ---------------------------------------------------------------- docker
 start_dockerd() { # start_dockerd <storage-driver>
