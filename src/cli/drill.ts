@@ -9,7 +9,7 @@ import { suggest } from '../config/user-file.js';
 import { chooseProfile, resolveHosts, thisMachine } from '../hosts/profile.js';
 import { hostsFromConfig } from '../hosts/registry.js';
 import { drillSet } from '../drills/run.js';
-import type { DrillRecord } from '../drills/types.js';
+import type { DrillRecord } from '../model/drill.js';
 import type { GlobalOptions } from './args.js';
 
 export type DrillIo = { out(text: string): void; err(text: string): void; env: Env; cwd: string };

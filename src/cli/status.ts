@@ -1,6 +1,6 @@
 // `homeops status`: one snapshot as a table or JSON, with Nagios exit codes.
 import type { Snapshot } from '../monitor/snapshot.js';
-import { exitCodeFor, NAGIOS_WORDS, type Status } from '../monitor/status.js';
+import { exitCodeFor, NAGIOS_WORDS, type Status } from '../model/status.js';
 import { STATUS_WORD } from '../ui/theme.js';
 import { formatAge } from '../config/units.js';
 import { terminalSafe } from '../terminal/terminal-safe.js';

@@ -3,7 +3,7 @@
 // it and a row count per table. Pure: the command line and the reading of its output; the live
 // server is never contacted.
 import { shellQuote } from '../hosts/host.js';
-import type { DrillTable } from './types.js';
+import type { DrillTable } from '../model/drill.js';
 
 /** Lines of ours in the output start with this; everything else is the programs' own words. */
 export const MARK = 'HOMEOPS-DRILL';

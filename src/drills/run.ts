@@ -11,7 +11,7 @@ import type { BackupSetConfig } from '../probes/backups/types.js';
 import { parsePostgresDrill, postgresCleanupCommand, postgresDrillCommand } from './postgres.js';
 import { borgEnv, borgListCommand, borgRestoreCommand, chooseSample, parseBorgList, parseResticList, resticListCommand, resticRestoreCommand, sampleSummary, sampleVerdicts } from './sample.js';
 import { recordDrill } from './store.js';
-import type { DrillKind, DrillRecord } from './types.js';
+import type { DrillKind, DrillRecord } from '../model/drill.js';
 
 export type DrillDeps = {
   hosts: Pick<Hosts, 'get'>;

@@ -6,7 +6,7 @@
 import { shellQuote } from '../hosts/host.js';
 import type { BackupSetConfig } from '../probes/backups/types.js';
 import { MARK } from './postgres.js';
-import type { DrillFile, FileVerdict } from './types.js';
+import type { DrillFile, FileVerdict } from '../model/drill.js';
 
 export type RepositoryFile = { path: string; size: number; mtimeMs: number | null; sha256?: string };
 export type Snapshot = { id: string; files: RepositoryFile[] };

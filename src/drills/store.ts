@@ -3,7 +3,7 @@
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { stateHome, type Env } from '../config/paths.js';
-import type { DrillRecord } from './types.js';
+import type { DrillRecord } from '../model/drill.js';
 
 export function drillLogPath(env: Env): string {
   return join(stateHome(env), 'homeops', 'drills.jsonl');

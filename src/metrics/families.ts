@@ -4,7 +4,7 @@
 // that do not answer. Pure. The list, for dashboards, is in docs/alerts.md.
 import type { Config } from '../config/schema.js';
 import type { Snapshot } from '../monitor/snapshot.js';
-import { STATUSES } from '../monitor/status.js';
+import { STATUSES } from '../model/status.js';
 import { SEVERITIES, type Severity } from '../model/timeline.js';
 import { REPLIED } from '../probes/dns/query.js';
 import type { Family, Sample } from './exposition.js';

@@ -3,7 +3,7 @@
 import { formatDuration } from '../config/units.js';
 import { ProbeError, type Assessment, type Probe } from '../probes/probe.js';
 import type { Offer, PaneEntry, PaneId, Panes, Snapshot } from './snapshot.js';
-import { worst, type Status } from './status.js';
+import { worst, type Status } from '../model/status.js';
 
 // Probes of different reading types live side by side; the monitor only moves their data.
 type AnyProbe = Probe<unknown, unknown>;

@@ -4,7 +4,7 @@
 import type { PaneData } from '../panes/sources.js';
 import type { Alert } from '../probes/probe.js';
 import type { Offer } from '../model/offer.js';
-import type { Status } from './status.js';
+import type { Status } from '../model/status.js';
 
 export { PANE_IDS, type PaneId } from '../model/panes.js';
 export type { PaneData };

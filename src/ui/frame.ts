@@ -1,6 +1,6 @@
 // A pane's box: border with title and status word, content window, scroll hint. Pure; the
 // result is exactly `height` lines of exactly `width` cells.
-import type { Status } from '../monitor/status.js';
+import type { Status } from '../model/status.js';
 import { STATUS_SYMBOL, STATUS_WORD } from './theme.js';
 import { fitLine, textWidth, truncate, type Line, type Tone } from './text.js';
 

@@ -1,6 +1,6 @@
 // Lines of coloured segments, cut and padded to an exact width. Pane renderers build these;
 // components only print them, so a frame never has a line wider than its pane.
-import type { Status } from '../monitor/status.js';
+import type { Status } from '../model/status.js';
 import stringWidth, { graphemes } from '../terminal/string-width.js';
 import { terminalSafe } from '../terminal/terminal-safe.js';
 

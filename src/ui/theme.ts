@@ -1,5 +1,5 @@
 // How tones look. Colour is never the only carrier of meaning: every status is also a word.
-import type { Status } from '../monitor/status.js';
+import type { Status } from '../model/status.js';
 import type { Tone } from './text.js';
 
 export const THEME_NAMES = ['dark', 'light', 'high-contrast'] as const;

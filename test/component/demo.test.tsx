@@ -3,7 +3,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildMonitor, buildRuntime, type Runtime, type Setup } from '../../src/cli/compose.js';
 import type { Monitor } from '../../src/monitor/monitor.js';
-import { worst, type Status } from '../../src/monitor/status.js';
+import { worst, type Status } from '../../src/model/status.js';
 import { assessDns } from '../../src/probes/dns/probe.js';
 import {
   cleanupHomes, demoPanes, FakeSource, frameProblems, PANE_TITLES, paneOnScreen, paneText, renderApp, snapshot, statusBar, statusWord, testSetup, unmountAll, viewIndex,

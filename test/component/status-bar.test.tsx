@@ -1,7 +1,7 @@
 // The status bar (host, view, refresh, the tick's time, the console's own CPU and memory, the
 // overall status word) and NO_COLOR: no colour at all, every status still a word.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { Status } from '../../src/monitor/status.js';
+import type { Status } from '../../src/model/status.js';
 import {
   cleanupHomes, cpuEntry, demoPanes, FakeSource, focusedPanes, gpuEntry, offEntry, paneOnScreen, paneText, renderApp, snapshot, statusBar, testSetup,
   unmountAll,

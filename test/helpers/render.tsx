@@ -15,7 +15,7 @@ import { loadKeymap, type Keymap } from '../../src/config/keymaps.js';
 import { packageRoot } from '../../src/config/paths.js';
 import type { View } from '../../src/config/views.js';
 import { PANE_IDS, type PaneEntry, type PaneId, type Panes, type Snapshot } from '../../src/monitor/snapshot.js';
-import { worst } from '../../src/monitor/status.js';
+import { worst } from '../../src/model/status.js';
 import { cpuProbe } from '../../src/probes/cpu/probe.js';
 import type { CpuRaw } from '../../src/probes/cpu/parse.js';
 import { assessGpu } from '../../src/probes/gpu/probe.js';
@@ -26,7 +26,7 @@ import type { ConsoleIntents, ConsoleStateSource } from '../../src/ui/console-st
 import type { Profiler } from '../../src/ui/profile.js';
 import type { SnapshotSource } from '../../src/ui/hooks/use-snapshot.js';
 import { STATUS_SYMBOL, STATUS_WORD, type Theme } from '../../src/ui/theme.js';
-import type { Status } from '../../src/monitor/status.js';
+import type { Status } from '../../src/model/status.js';
 
 // ---------------------------------------------------------------------------------------------
 // The fake terminal.

@@ -3,7 +3,7 @@
 import type { PaneEntry, PaneId, Panes, Snapshot } from '../../src/monitor/snapshot.js';
 import { PANE_IDS } from '../../src/monitor/snapshot.js';
 import type { Alert } from '../../src/probes/probe.js';
-import type { Status } from '../../src/monitor/status.js';
+import type { Status } from '../../src/model/status.js';
 
 export type PaneSpec = { status: Status; alerts?: Alert[]; summary?: string; error?: string; data?: unknown; ageMs?: number | null };
 

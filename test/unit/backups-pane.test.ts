@@ -6,7 +6,7 @@ import { estateConfigPath } from '../../src/config/paths.js';
 import { configSchema } from '../../src/config/schema.js';
 import { readUserFile } from '../../src/config/user-file.js';
 import type { PaneEntry } from '../../src/monitor/snapshot.js';
-import type { DrillRecord } from '../../src/drills/types.js';
+import type { DrillRecord } from '../../src/model/drill.js';
 import { assessBackups, clockTime, parseBackups, type BackupsRaw, type BackupsReading, type SetRaw } from '../../src/probes/backups/probe.js';
 import { backupsPane } from '../../src/ui/panes/backups.js';
 import { closeSetDetail, INITIAL_BACKUPS_VIEW, moveSetSelection, toggleSetDetail, type BackupsView } from '../../src/ui/panes/backups-view.js';

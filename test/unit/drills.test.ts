@@ -13,7 +13,7 @@ import { UserFileError, validateDocument } from '../../src/config/user-file.js';
 import { MARK, parsePostgresDrill, postgresDrillCommand } from '../../src/drills/postgres.js';
 import { chooseSample, parseBorgList, parseResticList, sampleSummary, sampleVerdicts, type RepositoryFile } from '../../src/drills/sample.js';
 import { drillLogPath, lastDrills, recordDrill } from '../../src/drills/store.js';
-import type { DrillRecord } from '../../src/drills/types.js';
+import type { DrillRecord } from '../../src/model/drill.js';
 
 const root = mkdtempSync(join(tmpdir(), 'homeops-drills-unit-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { frameLines, maxScroll, type FrameInput } from '../../src/ui/frame.js';
 import { lineText, textWidth, type Line } from '../../src/ui/text.js';
-import { STATUSES } from '../../src/monitor/status.js';
+import { STATUSES } from '../../src/model/status.js';
 
 function input(overrides: Partial<FrameInput> = {}): FrameInput {
   return { title: 'GPU', lines: [], status: 'ok', age: null, width: 40, height: 8, focused: false, scroll: 0, ...overrides };

@@ -7,7 +7,7 @@
 import type { Config } from '../../config/schema.js';
 import { formatAge, formatBytes } from '../../config/units.js';
 import type { PaneEntry } from '../../monitor/snapshot.js';
-import type { Status } from '../../monitor/status.js';
+import type { Status } from '../../model/status.js';
 import { freshness, overdueFraction } from '../../probes/backups/freshness.js';
 import { clockTime, everyText as every } from '../../probes/backups/reading.js';
 import type { BackupItem, BackupSetReading, BackupsReading, DrillReading, SetState, WalReading } from '../../probes/backups/types.js';

@@ -5,7 +5,7 @@
 import type { Config } from '../../config/schema.js';
 import { formatAge, formatBytes } from '../../config/units.js';
 import type { PaneEntry } from '../../monitor/snapshot.js';
-import type { Status } from '../../monitor/status.js';
+import type { Status } from '../../model/status.js';
 import type { HealthCheckResult } from '../../probes/containers/parse.js';
 import { UNPLANNED, type ContainerGroupUsage, type ContainerRow, type ContainersReading } from '../../probes/containers/types.js';
 import { groupTone, STATUS_SYMBOL, STATUS_WORD } from '../theme.js';

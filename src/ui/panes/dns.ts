@@ -4,7 +4,7 @@
 import type { Config } from '../../config/schema.js';
 import { formatAge, formatDuration } from '../../config/units.js';
 import type { PaneEntry } from '../../monitor/snapshot.js';
-import type { Status } from '../../monitor/status.js';
+import type { Status } from '../../model/status.js';
 import { dnsHeadline, OUTCOME_WORD, type DnsReading, type DnsServerReading, type NameAnswer, type PiholeView } from '../../probes/dns/probe.js';
 import { thousands } from '../../probes/pihole/thousands.js';
 import { STATUS_SYMBOL, STATUS_WORD } from '../theme.js';

@@ -2,7 +2,7 @@
 // the Gluetun container's health, and whether traffic really leaves through the tunnel.
 import type { Config } from '../../config/schema.js';
 import type { PaneEntry } from '../../monitor/snapshot.js';
-import type { Status } from '../../monitor/status.js';
+import type { Status } from '../../model/status.js';
 import type { VpnReading } from '../../probes/vpn/parse.js';
 import { placeOf } from '../../probes/vpn/probe.js';
 import { STATUS_SYMBOL, STATUS_WORD } from '../theme.js';
