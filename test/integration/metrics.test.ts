@@ -3,7 +3,7 @@
 // backups and DNS; promtool lints the classic text format.
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../helpers/sshd.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,17 +12,6 @@ import { haveCommand, requireService } from '../helpers/require-service.js';
 
 const havePrometheus = requireService('prometheus', () => haveCommand('prometheus') && haveCommand('promtool'), 'apt-get install -y prometheus');
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitFor<T>(what: string, get: () => Promise<T | null>, ms = 60_000): Promise<T> {
   const start = Date.now();
