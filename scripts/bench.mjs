@@ -522,7 +522,7 @@ const CONTAINER_GOALS = { frameMs: 15, cpuPercent: 1, rssMB: 85, keyP99Ms: 50 };
 const BENCH_LABEL = 'homeops.bench';
 const BENCH_IMAGE = process.env.HOMEOPS_TEST_DOCKER_IMAGE || 'local/busybox:latest';
 
-const RENDER_SCRIPT = String.raw`
+const RENDER_SCRIPT = `
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 const root = process.argv[2];

@@ -81,7 +81,7 @@ export function processIo(env: Env, cwd: string): RunbookIo {
 function table(cells: string[][]): string {
   const rows = cells.map((row) => row.map((cell) => terminalSafe(cell)));
   const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  for (const row of rows) for (const [i, cell] of row.entries()) widths[i] = Math.max(widths[i] ?? 0, cell.length);
   return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd()).join('\n');
 }
 

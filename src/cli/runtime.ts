@@ -34,7 +34,10 @@ export type Runtime = {
 /** Opens a shared source once, on first ask (several panes and the actions use one). */
 function once<T>(open: () => T): () => T {
   let opened: { value: T } | null = null;
-  return () => (opened ??= { value: open() }).value;
+  return () => {
+    opened ??= { value: open() };
+    return opened.value;
+  };
 }
 
 /** The probe per registered pane kind: live, replaying `scenario`, or off. */

@@ -40,7 +40,7 @@ export function silenceCommand(request: SilenceRequest, config: Pick<Config, 'ho
   const target = silenceTarget(request.target, config);
   if (target === null) {
     const hosts = Object.keys(config.hosts).join(', ') || 'none';
-    return { code: 64, stdout: '', stderr: terminalSafe(`homeops silence: "${request.target}" is not a pane (${PANE_IDS.join(', ')}), a host (${hosts}) or an alert's key (PANE:words, as homeops events and homeops watch show them)`) + '\n' };
+    return { code: 64, stdout: '', stderr: `${terminalSafe(`homeops silence: "${request.target}" is not a pane (${PANE_IDS.join(', ')}), a host (${hosts}) or an alert's key (PANE:words, as homeops events and homeops watch show them)`)}\n` };
   }
   if (request.action === 'lift') {
     const lifted = liftSilence(target, { from: 'shell', env, now, demo });
@@ -49,5 +49,5 @@ export function silenceCommand(request: SilenceRequest, config: Pick<Config, 'ho
       : { code: 1, stdout: '', stderr: `homeops silence: ${terminalSafe(target)} was not silenced\n` };
   }
   const silence = addSilence(target, request.durationMs, request.reason, { from: 'shell', env, now, demo });
-  return { code: 0, stdout: terminalSafe(`silenced ${target} until ${clock(silence.until, now)} (${formatDuration(request.durationMs)})${silence.reason ? `: ${silence.reason}` : ''}`) + '\n', stderr: '' };
+  return { code: 0, stdout: `${terminalSafe(`silenced ${target} until ${clock(silence.until, now)} (${formatDuration(request.durationMs)})${silence.reason ? `: ${silence.reason}` : ''}`)}\n`, stderr: '' };
 }

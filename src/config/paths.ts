@@ -18,7 +18,10 @@ export function packageRoot(): string {
     const manifest = join(dir, 'package.json');
     if (existsSync(manifest)) {
       try {
-        if ((JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'homeops') return (cachedRoot = dir);
+        if ((JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'homeops') {
+          cachedRoot = dir;
+          return dir;
+        }
       } catch {
         // not ours; keep walking up
       }

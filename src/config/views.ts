@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { PANE_IDS, type PaneId } from '../model/panes.js';
 import { resolveNamed, type Env } from './paths.js';
-import { readUserFile, UserFileError } from './user-file.js';
+import { readUserFile, } from './user-file.js';
 import { UnknownNameError } from './user-file-error.js';
 
 export type LayoutNode =

@@ -121,7 +121,9 @@ export function openDocker(config: Config, hosts: Hosts, options: OpenOptions): 
     read: readAll(sources, broken),
     subscribe(listener) {
       const offs = sources.map((source) => source.subscribe(listener));
-      return () => offs.forEach((off) => off());
+      return () => {
+        for (const off of offs) off();
+      };
     },
     actions: engineActions(engines, { stopTimeoutMs: docker.stopTimeout, logLines: docker.logLines }),
     containerHealth: async (name, signal) => (await containerStatus(name, signal))?.health ?? null,

@@ -176,7 +176,7 @@ export class DockerEngine {
     } else answer = await this.getViaAgent(full, options);
     if (options.reuseUnchanged && answer.status === 200) {
       const last = this.lastAnswers.get(full);
-      if (last && last.body.equals(answer.body)) return last.value;
+      if (last?.body.equals(answer.body)) return last.value;
     }
     const result = decode(answer, this.label);
     if (result instanceof EngineError) throw result;

@@ -240,10 +240,11 @@ class Connection {
 
   constructor(endpoint: GetEndpoint, private readonly onIdleClose: (conn: Connection) => void) {
     // onread: the socket hands each read to onData directly, without a stream's buffering.
+    readBuffer ??= Buffer.allocUnsafe(READ_BUFFER_BYTES);
     this.socket = createConnection({
       ...endpoint,
       onread: {
-        buffer: (readBuffer ??= Buffer.allocUnsafe(READ_BUFFER_BYTES)),
+        buffer: readBuffer,
         callback: (bytes: number, buffer: Uint8Array) => {
           this.onData(Buffer.from(buffer.buffer, buffer.byteOffset, bytes));
           return true;

@@ -63,7 +63,7 @@ export async function drillSet(set: BackupSetConfig, deps: DrillDeps): Promise<D
   const say = (line: string) => deps.onProgress?.(line);
   const base = { set: set.name, kind };
   try {
-    const result = kind === 'postgres' ? await drillDump(set, deps, { left, signal, say }) : await drillSample(set, kind, deps, { left, signal, say });
+    const result = kind === 'postgres' ? await drillDump(set, drill, deps, { left, signal, say }) : await drillSample(set, drill, kind, deps, { left, signal, say });
     const record: DrillRecord = { ...base, at: now(), durationMs: now() - started, ...result };
     recordDrill(deps.env, record);
     return record;
@@ -84,8 +84,9 @@ export async function drillSet(set: BackupSetConfig, deps: DrillDeps): Promise<D
 type Run = { left: () => number; signal: AbortSignal; say: (line: string) => void };
 type Outcome = Pick<DrillRecord, 'ok' | 'backup' | 'summary' | 'error' | 'tables' | 'files'>;
 
-async function drillDump(set: BackupSetConfig, deps: DrillDeps, run: Run): Promise<Outcome> {
-  const drill = set.drill!;
+type Drill = NonNullable<BackupSetConfig['drill']>;
+
+async function drillDump(set: BackupSetConfig, drill: Drill, deps: DrillDeps, run: Run): Promise<Outcome> {
   const holder = hostOf(deps.hosts, set.host);
   const entries = await holder.list(set.path, { timeoutMs: run.left(), signal: run.signal });
   const newest = itemsFromListing(entries, set).find((item) => (item.size ?? 0) > 0);
@@ -115,8 +116,7 @@ async function drillDump(set: BackupSetConfig, deps: DrillDeps, run: Run): Promi
   return { ok: true, backup: newest.name, summary: `${tables}; pg_amcheck found no corruption`, tables: outcome.tables };
 }
 
-async function drillSample(set: BackupSetConfig, kind: 'restic' | 'borg', deps: DrillDeps, run: Run): Promise<Outcome> {
-  const drill = set.drill!;
+async function drillSample(set: BackupSetConfig, drill: Drill, kind: 'restic' | 'borg', deps: DrillDeps, run: Run): Promise<Outcome> {
   const host = hostOf(deps.hosts, set.host);
   const env = kind === 'borg' ? borgEnv(set) : {};
   const listed = await host.run(kind === 'restic' ? { argv: resticListCommand(set) } : { shell: borgListCommand(set) }, { timeoutMs: run.left(), signal: run.signal, env, maxBuffer: 256 * 1024 * 1024 });

@@ -68,7 +68,7 @@ async function drillCheck(check: Extract<PlannedCheck, { kind: 'drill' }>, deps:
 }
 
 async function dnsCheck(check: Extract<PlannedCheck, { kind: 'dns' }>, deps: CheckDeps): Promise<CheckResult> {
-  let answer;
+  let answer: Awaited<ReturnType<typeof queryDns>>;
   try {
     answer = await queryDns({ name: check.server, address: check.address, port: check.port }, check.name, check.recordType, check.timeoutMs, deps.signal);
   } catch (error) {
@@ -125,7 +125,7 @@ async function containerCheck(check: Extract<PlannedCheck, { kind: 'container' }
 async function backupCheck(check: Extract<PlannedCheck, { kind: 'backup' }>, deps: CheckDeps): Promise<CheckResult> {
   const host = hostOf(deps, check.host);
   const now = (deps.now ?? Date.now)();
-  let files;
+  let files: Awaited<ReturnType<typeof host.list>>;
   try {
     files = await host.list(check.path, { timeoutMs: check.timeoutMs, signal: deps.signal });
   } catch (error) {

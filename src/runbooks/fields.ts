@@ -13,7 +13,7 @@ export function templatedStrings(step: RunbookStep): { path: Path; text: string 
   add(['title'], step.title);
   if (step.run) {
     add(['run', 'command'], step.run.command);
-    step.run.argv?.forEach((arg, i) => add(['run', 'argv', i], arg));
+    for (const [i, arg] of (step.run.argv ?? []).entries()) add(['run', 'argv', i], arg);
     for (const [key, value] of Object.entries(step.run.env ?? {})) add(['run', 'env', key], value);
   }
   const checkStrings = (prefix: Path, check: CheckSpec) => {

@@ -6,7 +6,7 @@ import { commandLine, shellQuote, type Command } from '../hosts/host.js';
 import { formatDuration } from '../config/units.js';
 import type { InputValue } from './inputs.js';
 import type { Runbook } from './load.js';
-import { looksSecret, MASK, Redactor } from './redact.js';
+import { looksSecret, MASK, type Redactor } from './redact.js';
 import { parseHostField, templatedStrings } from './fields.js';
 import type { CheckSpec, RunbookStep, StepKind } from './schema.js';
 import { renderTemplate, scanTemplate, type TemplateContext } from './template.js';
@@ -322,10 +322,10 @@ export function formatPlan(plan: RunPlan, config: Config): string {
     return out;
   };
   lines.push('steps:');
-  plan.steps.forEach((s, i) => lines.push(...step(s, `${i + 1}.`)));
+  for (const [i, s] of plan.steps.entries()) lines.push(...step(s, `${i + 1}.`));
   if (plan.rollback.length) {
     lines.push('rollback (when a step fails and the run stops):');
-    plan.rollback.forEach((s, i) => lines.push(...step(s, `R${i + 1}.`)));
+    for (const [i, s] of plan.rollback.entries()) lines.push(...step(s, `R${i + 1}.`));
   }
   return `${lines.join('\n')}\n`;
 }

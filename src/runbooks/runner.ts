@@ -415,11 +415,12 @@ async function execute(
       return { state: result.holds ? 'ok' : 'failed', exitCode: result.exitCode ?? null, message: result.detail };
     }
     if (step.confirm !== undefined) {
-      if (!deps.confirm || !view) return { state: 'failed', exitCode: null, message: 'a confirm step needs someone to answer, and there is no one' };
+      const confirm = deps.confirm;
+      if (!confirm || !view) return { state: 'failed', exitCode: null, message: 'a confirm step needs someone to answer, and there is no one' };
       const answer = await new Promise<boolean>((resolve, reject) => {
         const onAbort = () => reject(new ExecError('aborted', 'aborted'));
         signal.addEventListener('abort', onAbort, { once: true });
-        deps.confirm!({ prompt: step.confirm ?? '', step: view, runId }).then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+        confirm({ prompt: step.confirm ?? '', step: view, runId }).then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
       });
       if (!answer) return { state: 'aborted', exitCode: null, message: 'declined by the operator' };
       out('info', 'confirmed\n');

@@ -65,7 +65,10 @@ function memo<T>(limit: number): { get(a: Pen, b: Pen | string): T | undefined; 
         size = 0;
       }
       let row = table.get(a);
-      if (!row) table.set(a, (row = new Map()));
+      if (!row) {
+        row = new Map();
+        table.set(a, row);
+      }
       row.set(b, value);
       return value;
     },

@@ -110,7 +110,7 @@ function controlString(text: string, start: number, intro: string, osc: boolean)
 }
 
 /** The sequence an ESC at `index` starts, as shown; `end` is where the text goes on. */
-function escape(text: string, index: number): Sequence {
+function escapeSequence(text: string, index: number): Sequence {
   const next = index + 1 < text.length ? text.charCodeAt(index + 1) : -1;
   if (next === 0x5b) return csi(text, index + 2, '\\e[');
   if (next === 0x5d) return controlString(text, index + 2, '\\e]', true);
@@ -159,7 +159,7 @@ export function terminalSafe(text: string, mode: SafeMode = {}): string {
       continue;
     }
     if (code === ESC) {
-      const sequence = escape(text, index);
+      const sequence = escapeSequence(text, index);
       put(sequence.text);
       index = sequence.end;
       continue;

@@ -36,9 +36,6 @@ import { focusedPane, initialUiState, type UiState } from './state.js';
 import { nextThemeName, themeNamed, type Theme, type ThemeName } from './theme.js';
 import { lineText, textWidth, truncate } from './text.js';
 
-/** The panes that draw sparklines: only they render again when a minute ends. */
-const TREND_PANES: ReadonlySet<PaneId> = new Set(['cpu', 'gpu', 'dns', 'containers']);
-
 export type AppActions = {
   quit(): void;
   refresh(): void;
@@ -116,55 +113,89 @@ function offerKey(keymap: Keymap, offers: readonly Offer[]): string | undefined 
 }
 
 function perform(effect: Effect, actions: AppActions, switchTheme: () => void): void {
-  if (effect.type === 'theme-next') return switchTheme();
-  if (effect.type === 'quit') return actions.quit();
-  if (effect.type === 'refresh') return actions.refresh();
-  if (effect.type === 'redraw') return actions.redraw?.();
+  if (effect.type === 'theme-next') {
+    switchTheme();
+    return;
+  }
+  if (effect.type === 'quit') {
+    actions.quit();
+    return;
+  }
+  if (effect.type === 'refresh') {
+    actions.refresh();
+    return;
+  }
+  if (effect.type === 'redraw') {
+    actions.redraw?.();
+    return;
+  }
   const intents = actions.intents;
   if (!intents) return;
   switch (effect.type) {
     case 'answer':
-      return effect.values ? intents.answer(effect.promptId, effect.answer, effect.values) : intents.answer(effect.promptId, effect.answer);
+      if (effect.values) intents.answer(effect.promptId, effect.answer, effect.values);
+      else intents.answer(effect.promptId, effect.answer);
+      break;
     case 'load-runbooks':
-      return intents.loadRunbooks();
+      intents.loadRunbooks();
+      break;
     case 'run':
-      return intents.runRunbook(effect.id);
+      intents.runRunbook(effect.id);
+      break;
     case 'dry-run':
-      return intents.dryRun(effect.id);
+      intents.dryRun(effect.id);
+      break;
     case 'verify-backups':
-      return intents.verifyBackups();
+      intents.verifyBackups();
+      break;
     case 'history':
-      return intents.showHistory();
+      intents.showHistory();
+      break;
     case 'timeline':
-      return intents.showTimeline();
+      intents.showTimeline();
+      break;
     case 'trends':
-      return intents.showTrends(effect.pane, effect.item);
+      intents.showTrends(effect.pane, effect.item);
+      break;
     case 'ack':
-      return intents.ackAlerts(effect.pane);
+      intents.ackAlerts(effect.pane);
+      break;
     case 'silence':
-      return intents.silenceAlerts(effect.pane);
+      intents.silenceAlerts(effect.pane);
+      break;
     case 'run-detail':
-      return intents.showRun(effect.runId);
+      intents.showRun(effect.runId);
+      break;
     case 'abort':
-      return intents.abortRun(effect.confirm === true);
+      intents.abortRun(effect.confirm === true);
+      break;
     case 'close-panel':
-      return intents.closePanel();
+      intents.closePanel();
+      break;
     case 'container':
-      return intents.containerAction(effect.action, effect.target);
+      intents.containerAction(effect.action, effect.target);
+      break;
     case 'logs':
-      return intents.openLogs(effect.target);
+      intents.openLogs(effect.target);
+      break;
     case 'shell':
-      return intents.openShell(effect.target);
+      intents.openShell(effect.target);
+      break;
     case 'group-logs':
-      return intents.openGroupLogs(effect.group, effect.targets);
+      intents.openGroupLogs(effect.group, effect.targets);
+      break;
     case 'logs-save':
-      return intents.saveLogs();
+      intents.saveLogs();
+      break;
     case 'logs-since':
-      return intents.cycleLogsSince();
+      intents.cycleLogsSince();
+      break;
     case 'blocking':
-      return intents.setBlocking(effect.enabled);
+      intents.setBlocking(effect.enabled);
+      break;
     case 'notify':
-      return intents.notify(effect.text, effect.tone);
+      intents.notify(effect.text, effect.tone);
+      break;
   }
 }
 

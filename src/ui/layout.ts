@@ -95,7 +95,10 @@ function place(view: View, tier: Tier, size: Size, note: string | null): Placeme
 }
 
 function smallest(view: View): Tier {
-  return view.tiers[view.tiers.length - 1] ?? view.tiers[0]!;
+  // The config's schema asks for one tier at least.
+  const last = view.tiers[view.tiers.length - 1];
+  if (!last) throw new Error(`view ${view.name} has no tiers`);
+  return last;
 }
 
 /**

@@ -37,7 +37,7 @@ describe('dialogs', () => {
       const frame = app.plainFrame();
       expect(frameProblems(frame, columns, rows), `${prompt.title}\n${frame}`).toEqual([]);
       expect(app.terminal.problems).toEqual([]);
-      if (prompt.kind === 'confirm') expect(frame).toMatch(/ y +\w[^]* n +\w/);
+      if (prompt.kind === 'confirm') expect(frame).toMatch(/ y +\w[\s\S]* n +\w/);
       if (prompt === RESUME && rows >= 12) expect(frame).toMatch(/ esc +Later/);
       if (rows >= 16) expect(frame).toContain(prompt.kind === 'typed' ? 'Type dns-failover and press enter' : prompt.lines[0]?.slice(0, 20));
     }

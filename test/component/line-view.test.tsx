@@ -38,6 +38,7 @@ function Nested({ line, theme }: { line: Line; theme: Theme }) {
   return (
     <Text wrap="truncate">
       {line.filter((s) => s.text).map((s, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: segments of one line, in their order
         <Text key={index} color={colorOf(s.tone, theme)} bold={boldOf(s.tone, s.bold, theme)} inverse={!!s.inverse}>{s.text}</Text>
       ))}
     </Text>
@@ -75,6 +76,7 @@ describe('LineView', () => {
     chalk.level = 3;
     const theme = { color: true };
     const lines = LINES.map((line) => fitLine(line, 30));
+    // biome-ignore lint/suspicious/noArrayIndexKey: rows of one frame, in their order
     const perLine = frame(<Box flexDirection="column" width={30} height={lines.length}>{lines.map((line, i) => <LineView key={i} line={line} theme={theme} />)}</Box>);
     const oneText = frame(<Box flexDirection="column" width={30} height={lines.length}><LinesText lines={lines} theme={theme} /></Box>);
     expect(oneText).toBe(perLine);

@@ -33,7 +33,7 @@ describe('primary-failure: the workstation\'s services down, budgets counting', 
     expect(row(body, 'dns-primary')).toMatch(/^✖ dns-primary +P1  DOWN 3m12s of 5m · no answer within 5s/);
     expect(row(body, 'auth')).toMatch(/^✖ auth +P1  DOWN 3m12s of 5m/);
     expect(row(body, 'postgres')).toMatch(/P2  DOWN 3m12s of 30m/);
-    const order = ['dns-primary', 'auth', 'health', 'central-agent'].map((name) => body.findIndex((l) => l === row(body, name)));
+    const order = ['dns-primary', 'auth', 'health', 'central-agent'].map((name) => body.indexOf(row(body, name) ?? ''));
     expect(order).toEqual([...order].sort((a, b) => a - b));
     // The NAS's standby authentication says why it is down: it is expected to be.
     if (rows >= 40) expect(row(body, 'nas-auth')).toMatch(/standby: runs after a failover/);

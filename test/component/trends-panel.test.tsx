@@ -31,7 +31,9 @@ function record(env: Record<string, string>): void {
     values.set('cpu.total', ago <= 60 ? 90 - ago : 20);
     if (ago < 120 || ago > 180) values.set('cpu.group.database', 40);
     values.set('mem.used', 52);
-    running.forEach((c, index) => values.set(`container.${c.host}/${c.name}.cpu`, 10 + index));
+    running.forEach((c, index) => {
+      values.set(`container.${c.host}/${c.name}.cpu`, 10 + index);
+    });
     if (ago > 1440) values.set('gpu.0.temp', 70); // nothing for the GPU in the last day
     writer.write(minute, values);
   }

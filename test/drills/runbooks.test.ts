@@ -68,7 +68,7 @@ describe.runIf(lab)('drills in the lab estate', () => {
     expect(lease?.dns).toEqual([l.nas, l.router]);
     expect(await resolves(lease?.dns[0] ?? '')).toEqual([l.nas]);
     // The NAS's Pi-hole saw the checks' queries (its query log is what monitor-clients reads).
-    expect(result.stdout).toMatch(/\[7\/9\] monitor-clients[^]*│ +\d+ from 127\./);
+    expect(result.stdout).toMatch(/\[7\/9\] monitor-clients[\s\S]*│ +\d+ from 127\./);
   });
 
   it('primary-failover then failback from the command line: the NAS takes over DNS and the services, then gives them back', async () => {

@@ -43,7 +43,9 @@ describe.runIf(hasTmux)('comforts, in a real terminal', () => {
     const after = await tmux.waitFor((screen) => !screen.includes('STRAY TEXT') && screen.split('\n')[0]?.startsWith('┏') === true);
     // Every row of the frame is back, borders and all, not only the rows whose readings changed.
     const rows = (screen: string) => screen.split('\n').slice(0, 28);
-    rows(after).forEach((row, index) => expect(row.trim(), `row ${index + 1}`).not.toBe(''));
+    rows(after).forEach((row, index) => {
+      expect(row.trim(), `row ${index + 1}`).not.toBe('');
+    });
     expect(rows(after).map((row) => row[0])).toEqual(rows(before).map((row) => row[0]));
   });
 

@@ -1,9 +1,7 @@
-// The built console in a real terminal (tmux): start, panes, help, view switch, resize, and
-// every way out restoring the screen.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { assertFits, cli, ensureBuilt, homeEnv, root } from '../helpers/built.js';
 import { haveCommand, requireService } from '../helpers/require-service.js';

@@ -4,12 +4,12 @@
 // mid-run (SIGHUP) offers the run for resuming at its next start; a key bound to a runbook that
 // does not exist stops the start with a located error.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { paneOnScreen } from '../helpers/render.js';
-import { assertFits, cli, ensureBuilt, root } from '../helpers/built.js';
+import { assertFits, cli, ensureBuilt, } from '../helpers/built.js';
 import { haveCommand, requireService } from '../helpers/require-service.js';
 import { requireSshd, testServices } from '../helpers/services.js';
 import { TmuxSession } from '../helpers/tmux.js';
@@ -137,7 +137,7 @@ describe.runIf(ready)('runbooks in the console, over a real sshd', () => {
     await tmux.sendKeys('Y');
     await tmux.waitFor(/Run stream-test/);
     await tmux.sendKeys('y');
-    const streaming = await tmux.waitFor(/▶ 2\/3 count\s+nas\s+running[^]*│ tick 1/, 10_000);
+    const streaming = await tmux.waitFor(/▶ 2\/3 count\s+nas\s+running[\s\S]*│ tick 1/, 10_000);
     expect(streaming).toMatch(/✔ 1\/3 hello\s+nas\s+ok/);
     expect(streaming).toMatch(/○ 3\/3 done\s+operator\s+pending/);
     expect(streaming).toMatch(/CPU · /);
@@ -216,7 +216,7 @@ describe.runIf(ready)('runbooks in the console, over a real sshd', () => {
     await second.sendKeys('y');
     await second.waitFor(/Resume slow-test/);
     await second.sendKeys('y');
-    const resumed = await second.waitFor(/resumed at step long[^]*│ started/, 10_000);
+    const resumed = await second.waitFor(/resumed at step long[\s\S]*│ started/, 10_000);
     expect(resumed).toMatch(/▶ 1\/2 long\s+nas\s+running/);
     await second.sendKeys('Escape');
     await second.waitFor(/ABORTED at long/, 10_000);

@@ -188,7 +188,7 @@ export async function startPiholeStandin(options: PiholeStandinOptions = {}): Pr
     return send(res, 200, currentBlocking());
   };
 
-  const v5 = (req: IncomingMessage, res: ServerResponse, url: URL) => {
+  const v5 = (_req: IncomingMessage, res: ServerResponse, url: URL) => {
     if (url.pathname === '/admin/api.php') {
       res.writeHead(200, { 'content-type': 'application/json' });
       if (url.searchParams.get('auth') !== password) return res.end('[]');

@@ -159,6 +159,8 @@ export class Vt {
 /** What a frame looks like painted naively, row by row, on a clean screen. */
 export function painted(lines: readonly string[], width: number, height: number): string[] {
   const vt = new Vt(width, height);
-  lines.forEach((line, row) => vt.feed(`\x1b[${row + 1};1H\x1b[0m${line}\x1b[0m`));
+  lines.forEach((line, row) => {
+    vt.feed(`\x1b[${row + 1};1H\x1b[0m${line}\x1b[0m`);
+  });
   return vt.seen();
 }

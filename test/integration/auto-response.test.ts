@@ -92,7 +92,7 @@ describe('an automatic response, from a service going down to its runbook run', 
       // Still down, the same episode: not run again.
       expect(await responder.respond(await snapshot())).toEqual([]);
       expect(notices.map((n) => [n.level, n.text.replace(/ · run \S+$/, '')])).toEqual([
-        ['warn', 'running restart-api automatically: the API does not answer: api down for ' + (offered.offers[0]?.reason.split(' for ')[1] ?? '')],
+        ['warn', `running restart-api automatically: the API does not answer: api down for ${offered.offers[0]?.reason.split(' for ')[1] ?? ''}`],
         ['info', 'restart-api (run automatically) finished'],
       ]);
       // The audit log has the run, by the trigger.

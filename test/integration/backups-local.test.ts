@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.js';
 import { hostsFromConfig } from '../../src/hosts/registry.js';
-import { assessBackups, backupsProbe, backupsReader, parseBackups } from '../../src/probes/backups/probe.js';
+import { assessBackups, backupsProbe, backupsReader, } from '../../src/probes/backups/probe.js';
 
 const HOUR = 3_600_000;
 const never = new AbortController().signal;

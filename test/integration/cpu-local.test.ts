@@ -13,7 +13,10 @@ describe.runIf(process.platform === 'linux')('the local CPU reader', () => {
     const second = await read(signal);
     for (const raw of [first, second]) {
       expect(raw.load.cpus).toHaveLength(availableParallelism());
-      for (const cpu of raw.load.cpus) expect(cpu.load).toBeGreaterThanOrEqual(0), expect(cpu.load).toBeLessThanOrEqual(100);
+      for (const cpu of raw.load.cpus) {
+        expect(cpu.load).toBeGreaterThanOrEqual(0);
+        expect(cpu.load).toBeLessThanOrEqual(100);
+      }
     }
     const total = Number(/^MemTotal:\s+(\d+) kB/m.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1]) * 1024;
     expect(second.mem.total).toBe(total);

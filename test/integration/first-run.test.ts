@@ -69,7 +69,9 @@ function traced(args: readonly string[], options: { env?: Record<string, string>
     if (options.tty) {
       // The first frame, then each key a second apart, then q.
       const keys = [...(options.keys ?? []), 'q'];
-      keys.forEach((key, index) => timers.push(setTimeout(() => child.stdin.write(key), 4000 + index * 1000)));
+      keys.forEach((key, index) => {
+        timers.push(setTimeout(() => child.stdin.write(key), 4000 + index * 1000));
+      });
     } else child.stdin.end();
     const killer = setTimeout(() => child.kill('SIGKILL'), 40_000);
     child.on('error', fail);

@@ -37,7 +37,9 @@ describe.runIf(dockerEngineAvailable())('the logs panel on a real Docker engine'
       engine.runContainer(`${prefix}-a`, [], ['sh', '-c', 'for i in 1 2 3 4; do echo "a$i"; sleep 0.3; done; sleep 3600']),
       engine.runContainer(`${prefix}-b`, [], ['sh', '-c', 'sleep 0.15; for i in 1 2 3 4; do echo "b$i"; sleep 0.3; done; sleep 3600']),
     ]);
-    ['chatty', 'a', 'b'].forEach((suffix, index) => ids.set(suffix, started[index] ?? ''));
+    ['chatty', 'a', 'b'].forEach((suffix, index) => {
+      ids.set(suffix, started[index] ?? '');
+    });
     access = openDocker(config, noHosts, { env: {} }) as DockerAccess;
     // Every container has written what the tests read.
     await sleep(3000);

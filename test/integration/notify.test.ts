@@ -182,7 +182,7 @@ alerts:
     const hooked = (state: string) => hook.received.some((r) => r.body.includes(`"state":"${state}"`) && r.body.includes(dnsKey));
     try {
       await waitFor(() => hooked('firing'), 'the webhook to hear the DNS alert fire');
-      expect(out).toMatch(new RegExp(`alert firing high dns: FAILOVER`));
+      expect(out).toMatch(/alert firing high dns: FAILOVER/);
       await waitFor(() => hooked('resolved'), 'the webhook to hear it resolve');
       await waitFor(() => /notify sent high mail \(email\): RESOLVED high dns/.test(out) && /notify sent high phone \(ntfy\): RESOLVED/.test(out) && /notify sent high nas \(command\): RESOLVED/.test(out), 'every channel to hear the resolution');
     } finally {

@@ -176,7 +176,7 @@ describe.runIf(sshdAvailable())('against a real sshd', () => {
     ]);
     for (const where of ['here', 'nas']) {
       // The first run sleeps (and is killed there); a later one finds the flag and is quick.
-      write(`stuck-${where}`, ['id: stuck-' + where, 'title: Gets stuck', 'steps:', `  - { id: stuck, run: { host: ${where}, command: "echo started; [ -e ${join(work(), `stuck-${where}`)} ] && exit 0; touch ${join(work(), `stuck-${where}`)}; sleep 30 # homeops-stuck-${process.pid}-${where}" } }`]);
+      write(`stuck-${where}`, [`id: stuck-${where}`, 'title: Gets stuck', 'steps:', `  - { id: stuck, run: { host: ${where}, command: "echo started; [ -e ${join(work(), `stuck-${where}`)} ] && exit 0; touch ${join(work(), `stuck-${where}`)}; sleep 30 # homeops-stuck-${process.pid}-${where}" } }`]);
     }
     write('steps3', [
       'id: steps3', 'title: Three steps', 'steps:',

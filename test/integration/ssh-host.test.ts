@@ -18,7 +18,7 @@ function target(sshd: Sshd, extra: Partial<SshTarget> = {}): SshTarget {
   };
 }
 
-function remoteProcesses(sshd: Sshd, pattern: string): string {
+function remoteProcesses(pattern: string): string {
   try {
     return execFileSync('pgrep', ['-af', pattern], { encoding: 'utf8' }).split('\n').filter((l) => l && !l.includes('pgrep')).join('\n');
   } catch {
@@ -137,11 +137,11 @@ describe.runIf(enabled)('SSH host against a real sshd', () => {
     const marker = `sleep 31${Math.floor(Math.random() * 900 + 100)}`;
     const running = host.run({ shell: `${marker}; echo never` }, { timeoutMs: 20_000, signal: controller.signal });
     await new Promise((r) => setTimeout(r, 600));
-    expect(remoteProcesses(sshd, marker)).not.toBe('');
+    expect(remoteProcesses(marker)).not.toBe('');
     controller.abort();
     const error = await failure(running);
     expect((error as ExecError).reason).toBe('aborted');
-    expect(await sleepUntilGone(() => remoteProcesses(sshd, marker))).toBe('');
+    expect(await sleepUntilGone(() => remoteProcesses(marker))).toBe('');
     host.close();
   });
 
@@ -150,7 +150,7 @@ describe.runIf(enabled)('SSH host against a real sshd', () => {
     const marker = `sleep 32${Math.floor(Math.random() * 900 + 100)}`;
     const error = await failure(host.run({ shell: `(${marker}) & ${marker}; wait` }, { timeoutMs: 800 }));
     expect((error as ExecError).reason).toBe('timeout');
-    expect(await sleepUntilGone(() => remoteProcesses(sshd, marker))).toBe('');
+    expect(await sleepUntilGone(() => remoteProcesses(marker))).toBe('');
     host.close();
   });
 

@@ -4,7 +4,7 @@
 // cable would) and restores. The watcher says the host was lost, its panes' alerts fold into the
 // host's one alert (one webhook message, "N alerts held"), and when the link is back it says so
 // and resolves the alert (one message).
-import { type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';

@@ -37,7 +37,15 @@ describe('performAction', () => {
   it('asks, records who, when and what before the change, then the result', async () => {
     const lines: AuditActionLine[] = [];
     const order: string[] = [];
-    const outcome = await performAction(context(lines, { confirm: async () => (order.push('asked'), true), audit: (l) => (order.push(l.event), lines.push(l)) }), spec(order));
+    const outcome = await performAction(context(lines, { confirm: async () => {
+          order.push('asked');
+          return true;
+        },
+        audit: (l) => {
+          order.push(l.event);
+          lines.push(l);
+        },
+      }), spec(order));
     expect(order).toEqual(['asked', 'action-start', 'restart', 'action-end']);
     expect(outcome).toMatchObject({ kind: 'done', result: 'ok', changed: true, message: 'web restarted on ws' });
     expect(lines[0]).toMatchObject({ event: 'action-start', user: 'ana', machine: 'ws', action: 'container.restart', target: 'web on ws', what: 'Restart web on ws', time: new Date(1_760_000_000_250).toISOString() });
@@ -48,7 +56,10 @@ describe('performAction', () => {
     const lines: AuditActionLine[] = [];
     const runs: string[] = [];
     let asked = 0;
-    const ask = async () => (asked++, true);
+    const ask = async () => {
+      asked++;
+      return true;
+    };
     const reason = readOnlyReason(true, false);
     expect(await performAction(context(lines, { guard: guardOf(reason), confirm: ask }), spec(runs))).toEqual({ kind: 'refused', message: 'Restart web on ws refused: homeops was started with --read-only; nothing was changed' });
     expect(await performAction(context(lines, { confirm: ask }), spec(runs, { cannot: () => 'a demo replays recordings' }))).toEqual({ kind: 'refused', message: 'a demo replays recordings' });

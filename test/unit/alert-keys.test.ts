@@ -13,7 +13,7 @@ describe('alert keys', () => {
     expect(alertKey('dns', 'FAILOVER: clients use secondary 10.0.10.20 — primary timed out')).toBe('dns:failover-clients-use-secondary-primary-timed-out');
     expect(slug('GPU 0 at 91°C')).toBe('gpu-at-c');
     expect(slug('½ ²')).toBe('alert');
-    expect(slug('a'.repeat(30) + ' ' + 'b'.repeat(30))).toBe('a'.repeat(30));
+    expect(slug(`${'a'.repeat(30)} ${'b'.repeat(30)}`)).toBe('a'.repeat(30));
   });
 
   it('are covered by their pane, a key, or the start of one at a word', () => {

@@ -8,7 +8,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { appStatePath, openAppState, resetAppState } from '../../src/cli/app-state.js';
 
 const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 function env() {
   const dir = mkdtempSync(join(tmpdir(), 'homeops-app-state-'));
   dirs.push(dir);

@@ -139,7 +139,7 @@ describe('events', () => {
   it('reads 1.41 lines (legacy fields) and 1.52 lines (without them), health from the action', () => {
     const old = lines('events-api-1.41.ndjson').map(parseEvent);
     expect(old[0]).toMatchObject({ action: 'health_status', health: 'unhealthy', name: 'redis' });
-    expect(old[0]?.time).toBeCloseTo(1764152530123.456789, 3);
+    expect(old[0]?.time).toBeCloseTo(1764152530123.457, 3);
     expect(old[1]).toMatchObject({ action: 'exec_start', health: null });
     expect(old[2]).toMatchObject({ action: 'die', name: 'api-gateway' });
     const current = lines('events-api-1.52.ndjson').map(parseEvent);

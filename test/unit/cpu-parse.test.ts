@@ -8,9 +8,9 @@ const HEADER = 'Inter-|   Receive                                               
   + ' face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n';
 
 function netDev(rows: Record<string, [number, number]>): string {
-  return HEADER + Object.entries(rows)
+  return `${HEADER + Object.entries(rows)
     .map(([iface, [rx, tx]]) => `${iface.padStart(6)}: ${rx} 100 0 0 0 0 0 0 ${tx} 90 0 0 0 0 0 0`)
-    .join('\n') + '\n';
+    .join('\n')}\n`;
 }
 
 /** A minimal valid sample; tests override what they look at. */

@@ -102,7 +102,10 @@ describe('a sample of a restic or borg snapshot', () => {
     const files = Array.from({ length: 20 }, (_, i) => file(`/f${i}`, i));
     files.push(file('/bad\nname', 1));
     let n = 0;
-    const sample = chooseSample(files, 5, () => ((n += 0.37) % 1));
+    const sample = chooseSample(files, 5, () => {
+      n += 0.37;
+      return n % 1;
+    });
     expect(sample).toHaveLength(5);
     expect(new Set(sample.map((f) => f.path)).size).toBe(5);
     expect(chooseSample(files.slice(0, 2), 5)).toHaveLength(2);

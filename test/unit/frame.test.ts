@@ -12,7 +12,9 @@ const texts = (frame: Line[]) => frame.map(lineText);
 
 function expectExactBox(frame: Line[], width: number, height: number) {
   expect(frame).toHaveLength(Math.max(0, height));
-  frame.forEach((line, row) => expect(textWidth(lineText(line)), `row ${row}: "${lineText(line)}"`).toBe(Math.max(0, width)));
+  frame.forEach((line, row) => {
+    expect(textWidth(lineText(line)), `row ${row}: "${lineText(line)}"`).toBe(Math.max(0, width));
+  });
 }
 
 describe('frameLines', () => {

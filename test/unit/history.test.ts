@@ -161,7 +161,12 @@ describe('the console\'s sparklines start from the watcher\'s last hour', () => 
     recorder.close();
 
     let tick: (snapshot: Snapshot) => void = () => {};
-    const trends = new MinuteTrends({ subscribe: (listener) => ((tick = listener), () => {}) });
+    const trends = new MinuteTrends({
+      subscribe: (listener) => {
+        tick = listener;
+        return () => {};
+      },
+    });
     // The console's own first minute (the one before this), finished by a tick in this one.
     const at = (ms: number): Snapshot => ({ ...healthy, takenAt: new Date(ms).toISOString() });
     tick(at(now - 60_000));

@@ -167,21 +167,21 @@ describe('a user keymap extending vim', () => {
     ]);
     const error = errorOf(path);
     expectOneLine(error);
-    expect(error.message).toMatch(new RegExp(`^${escape(path)}:5:\\d+ bindings\\.focus\\.nxt: unknown command "focus\\.nxt" \\(did you mean "focus\\.next"\\?\\)$`));
+    expect(error.message).toMatch(new RegExp(`^${escapeRegExp(path)}:5:\\d+ bindings\\.focus\\.nxt: unknown command "focus\\.nxt" \\(did you mean "focus\\.next"\\?\\)$`));
   });
 
   it('reports an unknown command with no likely spelling without a guess', () => {
     const path = file('foo.yaml', ['extends: vim', 'bindings:', '  foo: [x]']);
     const error = errorOf(path);
     expectOneLine(error);
-    expect(error.message).toMatch(new RegExp(`^${escape(path)}:3:\\d+ bindings\\.foo: unknown command "foo"`));
+    expect(error.message).toMatch(new RegExp(`^${escapeRegExp(path)}:3:\\d+ bindings\\.foo: unknown command "foo"`));
   });
 
   it('reports a bad key name at the key, saying what is wrong', () => {
     const path = file('badkey.yaml', ['extends: vim', 'bindings:', '  refresh: [r, S-Tab]']);
     const error = errorOf(path);
     expectOneLine(error);
-    expect(error.message).toMatch(new RegExp(`^${escape(path)}:3:16 bindings\\.refresh\\.1: "S-Tab": unknown key "S-Tab"`));
+    expect(error.message).toMatch(new RegExp(`^${escapeRegExp(path)}:3:16 bindings\\.refresh\\.1: "S-Tab": unknown key "S-Tab"`));
 
     const shifted = errorOf(file('shift.yaml', ['extends: vim', 'bindings:', '  refresh: shift+r']));
     expect(shifted.message).toContain('bindings.refresh: "shift+r": write shift+r as "R"');
@@ -215,7 +215,7 @@ describe('a user keymap extending vim', () => {
     const path = file('ctrlc.yaml', ['extends: vim', 'bindings:', '  refresh: ctrl+c']);
     const error = errorOf(path);
     expectOneLine(error);
-    expect(error.message).toMatch(new RegExp(`^${escape(path)}:3:\\d+ bindings\\.refresh: ctrl\\+c always quits; bind another key$`));
+    expect(error.message).toMatch(new RegExp(`^${escapeRegExp(path)}:3:\\d+ bindings\\.refresh: ctrl\\+c always quits; bind another key$`));
     // ctrl+C is the same key.
     expect(errorOf(file('ctrlc2.yaml', ['bindings:', '  help: [Ctrl+C]'])).message).toContain('ctrl+c always quits');
   });
@@ -249,6 +249,6 @@ describe('a user keymap extending vim', () => {
   });
 });
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

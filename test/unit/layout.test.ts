@@ -38,10 +38,12 @@ describe('distribute', () => {
       for (const parts of [[weighted(3), weighted(2)], [weighted(1), weighted(1), weighted(1)], [weighted(0.5), weighted(7), weighted(2.5), weighted(1)]]) {
         const sizes = distribute(total, parts);
         expect(sum(sizes), `${total} over ${JSON.stringify(parts)}`).toBe(total);
-        sizes.forEach((size) => expect(size).toBeGreaterThanOrEqual(0));
+        sizes.forEach((size) => {
+          expect(size).toBeGreaterThanOrEqual(0);
+        });
         // No part is more than one cell away from its exact share.
         const weights = sum(parts.map((p) => p.size));
-        sizes.forEach((size, i) => expect(Math.abs(size - (total * (parts[i]?.size ?? 0)) / weights)).toBeLessThan(1));
+        for (const [i, size] of sizes.entries()) expect(Math.abs(size - (total * (parts[i]?.size ?? 0)) / weights)).toBeLessThan(1);
       }
     }
   });
@@ -64,7 +66,7 @@ describe('distribute', () => {
     for (let total = 0; total <= 40; total++) {
       const sizes = distribute(total, [fixed(9), weighted(1), fixed(14), weighted(2)]);
       expect(sum(sizes)).toBe(total);
-      sizes.forEach((size) => expect(size).toBeGreaterThanOrEqual(0));
+      for (const size of sizes) expect(size).toBeGreaterThanOrEqual(0);
     }
   });
 });

@@ -56,7 +56,9 @@ describe('the plan, a guess in the reference proportions', () => {
       const shares = apportion(w, total);
       expect(shares.reduce((a, b) => a + b, 0)).toBe(total);
       const sum = w.reduce((a, b) => a + b, 0);
-      shares.forEach((share, i) => expect(Math.abs(share - ((w[i] ?? 0) / sum) * total)).toBeLessThan(1));
+      shares.forEach((share, i) => {
+        expect(Math.abs(share - ((w[i] ?? 0) / sum) * total)).toBeLessThan(1);
+      });
     }), { seed: 18, numRuns: 300 });
   });
 

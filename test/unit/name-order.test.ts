@@ -14,7 +14,10 @@ describe('compareNames', () => {
     const alphabet = 'aAbBzZ09_-.xX';
     const others = ['é', 'ß', ' ', '/', 'Ω', '😀', '+'];
     let seed = 11;
-    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const random = () => {
+      seed = (seed * 16807) % 2147483647;
+      return seed / 2147483647;
+    };
     const name = () => {
       let out = '';
       const length = Math.floor(random() * 6);

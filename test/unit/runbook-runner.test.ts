@@ -167,7 +167,11 @@ describe('running a plan', () => {
     const book = runbook(['steps:', '  - { id: a, run: { host: nas, command: "echo a" } }', '  - { id: ask, confirm: "Go on?" }', '  - { id: b, run: { host: nas, command: "echo b" } }', 'rollback:', '  - { id: undo, run: { host: nas, command: "echo undo" } }']);
     const asked: string[] = [];
     const yes = scriptedHost('nas', shell);
-    expect((await run(book, yes, { confirm: async ({ prompt }) => (asked.push(prompt), true) })).result.status).toBe('ok');
+    expect((await run(book, yes, { confirm: async ({ prompt }) => {
+          asked.push(prompt);
+          return true;
+        },
+      })).result.status).toBe('ok');
     expect(asked).toEqual(['Go on?']);
     const no = scriptedHost('nas', shell);
     const declined = await run(book, no, { confirm: async () => false });

@@ -28,7 +28,7 @@ function itemsOf(source: SetSource, set: BackupSetConfig): BackupItem[] {
 export function parseWal(raw: WalRaw, host: string, at: number): WalReading {
   const none = { host, archivedCount: null, lastArchivedWal: null, lastArchivedAt: null, failedCount: null, lastFailedWal: null, lastFailedAt: null };
   if ('failure' in raw) return { ...none, state: 'unknown', error: raw.failure.message };
-  let stats;
+  let stats: ReturnType<typeof parseArchiver>;
   try {
     stats = parseArchiver(raw.stdout);
   } catch (error) {

@@ -37,7 +37,10 @@ export function restartTracker(loop: DockerConfig['restartLoop']) {
       if (row.restartCount === null) return row;
       const key = `${row.host}/${row.id}`;
       let changes = history.get(key);
-      if (changes === undefined) history.set(key, (changes = []));
+      if (changes === undefined) {
+        changes = [];
+        history.set(key, changes);
+      }
       const last = changes[changes.length - 1];
       if (last === undefined || last.count !== row.restartCount) changes.push({ at: now, count: row.restartCount });
       // The first change stays while the next is still older than the window: it is the count

@@ -207,7 +207,7 @@ export class StatsCollector {
       if (known && known.current.readMs >= readMs) return false;
       const receivedAt = (this.options.now ?? Date.now)();
       // Memory comes with the first sample, CPU with the second: worth announcing.
-      const news = !known || !known.previous;
+      const news = !known?.previous;
       if (known) {
         // The older sample is dropped; the pair is updated in place.
         known.previous = known.current;

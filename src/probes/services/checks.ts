@@ -53,7 +53,7 @@ function failureOf(error: unknown, timedOut: boolean): CheckFailure {
 
 function certificateOf(socket: TLSSocket): CertificateSeen | undefined {
   const cert: PeerCertificate | undefined = socket.getPeerCertificate();
-  if (!cert || !cert.valid_to) return undefined;
+  if (!cert?.valid_to) return undefined;
   const error = socket.authorizationError;
   return {
     validTo: cert.valid_to,

@@ -67,6 +67,7 @@ export const HelpView = memo(function HelpView(props: HelpViewProps) {
   return (
     <Box flexDirection="column" width={props.width} height={props.height}>
       {lines.map((line, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: a line's place on screen is what it is
         <LineView key={index} line={line} theme={props.theme} />
       ))}
     </Box>

@@ -19,6 +19,7 @@ export const Overlay = memo(function Overlay({ placed, theme }: { placed: Placed
   return (
     <Box position="absolute" marginLeft={placed.x} marginTop={placed.y} flexDirection="column" width={placed.width} height={placed.lines.length}>
       {placed.lines.map((line, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: a line's place on screen is what it is
         <LineView key={index} line={line} theme={theme} />
       ))}
     </Box>
@@ -30,6 +31,7 @@ export const LinesBlock = memo(function LinesBlock({ lines, width, theme }: { li
   return (
     <Box flexDirection="column" width={width} height={lines.length}>
       {lines.map((line, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: a line's place on screen is what it is
         <LineView key={index} line={line} theme={theme} />
       ))}
     </Box>

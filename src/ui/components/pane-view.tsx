@@ -8,7 +8,6 @@ import type { AnyPaneRenderer } from '../panes/index.js';
 import type { Profiler } from '../profile.js';
 import type { Theme } from '../theme.js';
 import { LinesText } from './lines.js';
-import type { Trends } from '../../model/trends.js';
 
 export type PaneViewProps = {
   id: PaneId;

@@ -7,7 +7,7 @@ import { useNow } from '../hooks/use-now.js';
 import type { RunView } from '../run-view.js';
 import type { Theme } from '../theme.js';
 import { INITIAL_LOGS_VIEW, type LogsView } from '../logs-view.js';
-import { dryRunLines, historyLines, logsLines, runDetailLines, timelineLines, type LogsKeys, type PanelKeys } from './panel-lines.js';
+import { dryRunLines, historyLines, logsLines, runDetailLines, timelineLines, type LogsKeys, } from './panel-lines.js';
 import { LinesBlock } from './overlay.js';
 import { runPanelLines } from './run-lines.js';
 import { trendsLines } from './trends-lines.js';

@@ -2,14 +2,17 @@ import { useStdout } from 'ink';
 import { useEffect, useState } from 'react';
 import type { Size } from '../layout.js';
 
+function sizeOf(stdout: NodeJS.WriteStream): Size {
+  return { columns: stdout.columns || 80, rows: stdout.rows || 24 };
+}
+
 /** The terminal's size, re-read on every resize (Ink re-lays out on resize but does not re-render). */
 export function useTerminalSize(): Size {
   const { stdout } = useStdout();
-  const read = (): Size => ({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
-  const [size, setSize] = useState<Size>(read);
+  const [size, setSize] = useState<Size>(() => sizeOf(stdout));
   useEffect(() => {
     const onResize = () => {
-      const next = read();
+      const next = sizeOf(stdout);
       setSize((previous) => (previous.columns === next.columns && previous.rows === next.rows ? previous : next));
     };
     stdout.on('resize', onResize);

@@ -14,7 +14,7 @@ export const INITIAL_BACKUPS_VIEW: BackupsView = { selected: null, detail: false
 /** Where the selection is among `names`: the named set, else the first. */
 export function selectedSetIndex(view: BackupsView, names: readonly string[]): number {
   const index = view.selected === null ? -1 : names.indexOf(view.selected);
-  return index < 0 ? 0 : index;
+  return Math.max(index, 0);
 }
 
 export function moveSetSelection(view: BackupsView, names: readonly string[], delta: number | 'top' | 'bottom'): BackupsView {

@@ -10,7 +10,7 @@ import type { HealthCheckResult } from '../../probes/containers/parse.js';
 import { UNPLANNED, type ContainerGroupUsage, type ContainerRow, type ContainersReading } from '../../probes/containers/types.js';
 import { groupTone, STATUS_SYMBOL, STATUS_WORD } from '../theme.js';
 import { terminalSafe } from '../../terminal/terminal-safe.js';
-import { pad, textWidth, truncate, truncateWords, type Line, type Segment, type Tone } from '../text.js';
+import { pad, textWidth, truncateWords, type Line, type Segment, type Tone } from '../text.js';
 import { labelled, stateLines, toneFor, withTrend, type PaneContent } from './common.js';
 import type { Trends } from '../../model/trends.js';
 import { containerKey, INITIAL_CONTAINERS_VIEW, selectedIndex, visibleContainers, type ContainerSort, type ContainersView } from './containers-view.js';

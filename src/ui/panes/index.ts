@@ -25,7 +25,10 @@ export type PaneViewContext = {
  */
 export function viewPair<A, B>(): (a: A, b: B) => { a: A; b: B } {
   let last: { a: A; b: B } | null = null;
-  return (a, b) => (last && last.a === a && last.b === b ? last : (last = { a, b }));
+  return (a, b) => {
+    if (!last || last.a !== a || last.b !== b) last = { a, b };
+    return last;
+  };
 }
 
 export type PaneRenderer<Data, View> = {
