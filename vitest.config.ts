@@ -34,14 +34,28 @@ function inkStandIns(): Plugin {
 export default defineConfig({
   plugins: [inkStandIns()],
   test: {
-    include: ['test/**/*.test.{ts,tsx}'],
-    // The slower drills in the lab estate run with `npm run drill` (vitest.drill.config.ts).
-    exclude: [...configDefaults.exclude, 'test/drills/**'],
     reporters: ['default', './test/summary-reporter.ts'],
     testTimeout: 20_000,
     hookTimeout: 60_000,
-    // End-to-end tests share one tmux server and real services: keep files from racing.
-    fileParallelism: false,
     server: { deps: { inline: [/[\\/]node_modules[\\/](ink|wrap-ansi|cli-truncate|widest-line|slice-ansi)[\\/]/] } },
+    projects: [
+      {
+        // Modules and components on their own: each file in its own worker, side by side.
+        extends: true,
+        test: { name: 'alone', isolate: false, include: ['test/unit/**/*.test.{ts,tsx}', 'test/component/**/*.test.{ts,tsx}'], sequence: { groupOrder: 0 } },
+      },
+      {
+        // Against the real services and one tmux server, which they share: one file at a time,
+        // after the others. (The slower drills in the lab estate run with `npm run drill`,
+        // vitest.drill.config.ts.)
+        extends: true,
+        test: {
+          name: 'real',
+          include: ['test/integration/**/*.test.{ts,tsx}', 'test/e2e/**/*.test.{ts,tsx}'],
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });
