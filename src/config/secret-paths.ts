@@ -1,5 +1,5 @@
 // Where the config names its secrets, as paths: what the redactor masks. Kept equal to the
-// fields schema.ts marks secret (test/unit/secrets.test.ts walks the schema), so that a new
+// fields schema.ts marks secret (test/integration/secrets.test.ts walks the schema), so that a new
 // secret field cannot be forgotten; plain data here, so that reading it needs no validator.
 
 /**
