@@ -346,7 +346,8 @@ Usage:
                                     severity, one per unreachable host), notifications
                                     (alerts.channels), every change recorded in the timeline and
                                     per-minute history (SQLite in the state directory) and said,
-                                    one line per event; exit 0 on SIGTERM (75: one is already
+                                    one line per event; runs the runbooks whose trigger has
+                                    response: auto; exit 0 on SIGTERM (75: one is already
                                     watching, 73: state directory unusable, 69: the metrics
                                     address cannot be served)
   homeops watch --print-systemd-unit

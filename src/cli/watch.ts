@@ -20,9 +20,11 @@ import type { GlobalOptions, WatchRequest } from './args.js';
 import type { Runtime } from './runtime.js';
 import type { Setup } from './setup-core.js';
 import { systemdUnit } from './systemd-unit.js';
+import { triggerReactions } from './watch-triggers.js';
 import { Watcher } from './watcher.js';
 import { ALERT_STATE_KEY, AlertStep, rulesFrom } from '../alerts/alert-step.js';
 import { stateWord } from '../alerts/channels/payload.js';
+import type { Message } from '../alerts/engine.js';
 import type { Reaction } from '../alerts/reactions.js';
 import { silenceReader } from '../alerts/silences.js';
 import { maintenanceCheck } from '../alerts/maintenance.js';
@@ -57,12 +59,22 @@ export function unitFor(options: GlobalOptions, request: WatchRequest, io: Pick<
   return systemdUnit({ binary: join(packageRoot(), 'dist', 'cli.js'), nodeDir: dirname(process.execPath), args, docs: join(packageRoot(), 'docs', 'alerts.md') });
 }
 
-/** What other parts of homeops hand the watcher: reactions (a trigger's automatic response)
- *  and the maintenance window (nothing is notified while it holds). */
+/** What other parts of homeops hand the watcher: reactions of their own (besides a trigger's
+ *  automatic response, always there) and the maintenance window (nothing is notified while it holds). */
 export type WatchOptions = { reactions?: readonly Reaction[]; maintenance?: (now: number) => string | null };
 
 export async function runWatch(s: Setup, runtime: Runtime, request: WatchRequest, io: WatchIo, options: WatchOptions = {}): Promise<number> {
   const demo = s.scenario?.name ?? null;
+  // The runbooks' triggers: offers in the Snapshot, the automatic ones run by a reaction whose
+  // messages go to the channels (made below). A broken runbook file stops the start (exit 78).
+  let deliver: (message: Message) => void = () => {};
+  let reactions: Reaction[];
+  try {
+    reactions = [...await triggerReactions(s, runtime, io, (message) => deliver(message)), ...(options.reactions ?? [])];
+  } catch (error) {
+    await runtime.close();
+    throw error;
+  }
   let lock: HeldLock;
   let recorder: Recorder;
   try {
@@ -113,6 +125,7 @@ export async function runWatch(s: Setup, runtime: Runtime, request: WatchRequest
       },
     })
     : null;
+  deliver = (message) => notifier?.send(message);
   // The maintenance window in the config (a test may give its own).
   const maintenance = options.maintenance ?? maintenanceCheck(s.config.maintenance);
   const alerts = new AlertStep({
@@ -129,7 +142,7 @@ export async function runWatch(s: Setup, runtime: Runtime, request: WatchRequest
     recorder,
     auditLog: demo ? null : auditLogPath(io.env),
     steps: [alerts, history],
-    reactions: options.reactions ?? [],
+    reactions,
     say,
     warn: (message) => io.err(`homeops watch: ${terminalSafe(message)}`),
     redact,
@@ -163,7 +176,8 @@ export async function runWatch(s: Setup, runtime: Runtime, request: WatchRequest
   const signal = await io.stopSignal();
   unsubscribe();
   monitor.stop();
-  await watcher.settled();
+  // A run a trigger started is stopped (it stays resumable) and its end recorded.
+  await watcher.close();
   await metrics?.close();
   try {
     history.close();

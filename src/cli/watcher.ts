@@ -73,19 +73,7 @@ export class Watcher {
     this.recorded = changes.next;
     for (const e of changes.events) record(e);
     const meta: Record<string, string> = {};
-    if (this.options.auditLog) {
-      try {
-        if (this.auditOffset < 0) {
-          this.auditOffset = readAuditSince(this.options.auditLog, Number.MAX_SAFE_INTEGER, this.runStarts).offset;
-        }
-        const feed = readAuditSince(this.options.auditLog, this.auditOffset, this.runStarts);
-        for (const e of feed.events) record(e);
-        if (feed.offset !== this.auditOffset) meta[AUDIT_OFFSET] = String(feed.offset);
-        this.auditOffset = feed.offset;
-      } catch (error) {
-        this.warnOnce(`cannot read the audit log: ${(error as Error).message}`);
-      }
-    }
+    this.readAudit(record, meta);
     for (const step of this.options.steps ?? []) {
       try {
         step.step(snapshot, now, record);
@@ -112,12 +100,47 @@ export class Watcher {
     return this.busy;
   }
 
+  /**
+   * After the last tick: the reactions are closed (a run one started is stopped and waited
+   * for) and what they left in the audit log (that run's end) is recorded.
+   */
+  async close(): Promise<void> {
+    await this.busy;
+    for (const reaction of this.options.reactions ?? []) {
+      try {
+        await reaction.close?.();
+      } catch (error) {
+        this.warnOnce(`${reaction.name}: ${(error as Error).message}`);
+      }
+    }
+    const events: TimelineEvent[] = [];
+    const meta: Record<string, string> = {};
+    this.readAudit((event) => events.push(this.options.redact ? { ...event, text: this.options.redact(event.text) } : event), meta);
+    if (events.length || Object.keys(meta).length) this.write(events, meta);
+  }
+
+  /** Runs and actions appended to the audit log since the last read. */
+  private readAudit(record: (event: TimelineEvent) => void, meta: Record<string, string>): void {
+    if (!this.options.auditLog) return;
+    try {
+      if (this.auditOffset < 0) {
+        this.auditOffset = readAuditSince(this.options.auditLog, Number.MAX_SAFE_INTEGER, this.runStarts).offset;
+      }
+      const feed = readAuditSince(this.options.auditLog, this.auditOffset, this.runStarts);
+      for (const e of feed.events) record(e);
+      if (feed.offset !== this.auditOffset) meta[AUDIT_OFFSET] = String(feed.offset);
+      this.auditOffset = feed.offset;
+    } catch (error) {
+      this.warnOnce(`cannot read the audit log: ${(error as Error).message}`);
+    }
+  }
+
   private react(snapshot: Snapshot, now: number, events: readonly TimelineEvent[]): void {
     const reactions = this.options.reactions ?? [];
     if (reactions.length === 0) return;
     const tick: WatchTick = {
       snapshot, now, events, maintenance: (this.options.maintenance?.(now) ?? null) !== null,
-      record: (event) => this.write([event], {}),
+      record: (event) => this.note(event),
     };
     this.busy = this.busy.then(async () => {
       for (const reaction of reactions) {

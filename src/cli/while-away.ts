@@ -39,12 +39,15 @@ export function awaySummary(events: readonly TimelineEvent[]): { text: string; t
   if (resolved) parts.push(`${resolved} resolved`);
   const lost = [...new Set(events.filter((e) => e.kind === 'host' && e.state === 'lost').map((e) => e.subject))];
   for (const host of lost) parts.push(`${host} lost${events.some((e) => e.kind === 'host' && e.subject === host && e.state === 'back') ? ' and back' : ''}`);
-  const runs = events.filter((e) => e.kind === 'runbook' && e.state !== 'started').length;
+  // A run counts once, by its end; a trigger's own events (why it ran, that it did not) are not runs.
+  const runs = events.filter((e) => e.kind === 'runbook' && !['started', 'triggered', 'refused'].includes(e.state)).length;
   if (runs) parts.push(plural(runs, 'runbook run'));
+  const refused = count('runbook', 'refused');
+  if (refused) parts.push(`${plural(refused, 'automatic run')} not made`);
   const panes = count('pane');
   if (panes) parts.push(`${plural(panes, 'pane change')}`);
   if (parts.length === 0) return null;
-  return { text: `while the console was closed: ${parts.join(', ')} · t shows the timeline`, tone: fired > resolved || lost.length ? 'warn' : 'plain' };
+  return { text: `while the console was closed: ${parts.join(', ')} · t shows the timeline`, tone: fired > resolved || lost.length || refused ? 'warn' : 'plain' };
 }
 
 /** What the watcher recorded since `since`, summed up; null when nothing, no watcher, or no store to read. */

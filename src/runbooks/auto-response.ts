@@ -14,8 +14,17 @@ import type { RunbookCatalog } from './load.js';
 import { currentUser, LockedError } from './lock.js';
 import { prepareRun } from './prepare.js';
 import { runPlan, type RunResult } from './runner.js';
+import type { RunOutcome } from './events.js';
 
-export type AutoNotice = { level: 'info' | 'warn' | 'crit'; runbook: string; text: string };
+export type AutoNotice = {
+  level: 'info' | 'warn' | 'crit';
+  /** started: the run begins; how it ended (ok, failed, aborted, interrupted); refused: not run. */
+  state: 'started' | RunOutcome | 'refused';
+  runbook: string;
+  /** Since when the offer's condition held (ISO): the episode the notice is about. */
+  since: string;
+  text: string;
+};
 
 export type AutoResponseDeps = {
   catalog: Pick<RunbookCatalog, 'get'>;
@@ -25,6 +34,8 @@ export type AutoResponseDeps = {
   /** Where the house is told (a notification channel); a failure to tell stops nothing. */
   notify: (notice: AutoNotice) => void | Promise<void>;
   readOnly?: boolean;
+  /** Why no runbook is run at all (a demo replays recordings): each episode is refused, once. */
+  refusal?: string;
   onEvent?: (event: RunEvent) => void;
   signal?: AbortSignal;
 };
@@ -75,12 +86,12 @@ export class AutoResponder {
     const { deps } = this;
     const base = { runbook: offer.runbook, since: offer.since };
     const runbook = deps.catalog.get(offer.runbook);
-    if (!runbook || runbook.unavailable) {
-      const error = runbook?.unavailable ?? `no runbook "${offer.runbook}"`;
-      await this.tell({ level: 'crit', runbook: offer.runbook, text: `${offer.runbook} was not run automatically: ${error}` });
+    if (!runbook || runbook.unavailable || deps.refusal) {
+      const error = deps.refusal ?? runbook?.unavailable ?? `no runbook "${offer.runbook}"`;
+      await this.tell({ level: 'crit', state: 'refused', ...base, text: `${offer.runbook} was not run automatically: ${error}` });
       return { ...base, result: null, error };
     }
-    await this.tell({ level: 'warn', runbook: offer.runbook, text: `running ${offer.runbook} automatically: ${offer.reason}` });
+    await this.tell({ level: 'warn', state: 'started', ...base, text: `running ${offer.runbook} automatically: ${offer.reason}` });
     try {
       const plan = prepareRun(runbook, {}, { config: deps.config, env: deps.env });
       const result = await runPlan(plan, {
@@ -99,13 +110,14 @@ export class AutoResponder {
       const failed = result.status === 'failed' ? ` at step ${result.failedStep ?? '?'}${result.message ? `: ${result.message}` : ''}` : '';
       await this.tell({
         level: result.status === 'ok' ? 'info' : 'crit',
-        runbook: offer.runbook,
+        state: result.status,
+        ...base,
         text: `${offer.runbook} (run automatically) ${result.status === 'ok' ? 'finished' : result.status}${failed} · run ${result.runId}`,
       });
       return { ...base, result, error: null };
     } catch (error) {
       const text = error instanceof LockedError ? `already running: ${error.message}` : (error as Error).message;
-      await this.tell({ level: 'crit', runbook: offer.runbook, text: `${offer.runbook} was not run automatically: ${text}` });
+      await this.tell({ level: 'crit', state: 'refused', ...base, text: `${offer.runbook} was not run automatically: ${text}` });
       return { ...base, result: null, error: text };
     }
   }

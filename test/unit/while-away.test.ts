@@ -42,6 +42,14 @@ describe('while the console was closed', () => {
     expect(awaySummary([e(1, 'alert', 'a', 'firing'), e(2, 'alert', 'a', 'resolved')])?.tone).toBe('plain');
   });
 
+  it('counts a trigger\'s automatic run once, by its end, and says when one was not made', () => {
+    const auto = awaySummary([
+      e(1, 'runbook', 'dns-failover', 'triggered'), e(2, 'runbook', 'dns-failover', 'started'), e(3, 'runbook', 'dns-failover', 'ok'),
+    ]);
+    expect(auto).toEqual({ text: 'while the console was closed: 1 runbook run · t shows the timeline', tone: 'plain' });
+    expect(awaySummary([e(1, 'runbook', 'dns-failover', 'refused')])).toEqual({ text: 'while the console was closed: 1 automatic run not made · t shows the timeline', tone: 'warn' });
+  });
+
   it('reads what the watcher recorded after the console closed, and nothing before', async () => {
     expect(await readAway(env, null, 0)).toBeNull();
     const recorder = new Recorder(storePath(env, null));
