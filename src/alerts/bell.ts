@@ -1,5 +1,5 @@
 // The console's bell: one BEL when a critical alert appears that was not there at the last
-// tick and no silence covers it. The console has no sustain time (what it shows, it shows at
+// tick and no silence covers it, outside the maintenance window. The console has no sustain time (what it shows, it shows at
 // once), so neither has the bell. Pure but for the silences, read only when there is news.
 import type { Snapshot } from '../monitor/snapshot.js';
 import { conditionsOf } from './conditions.js';
@@ -16,10 +16,16 @@ export function criticalKeys(snapshot: Snapshot, rules: Pick<AlertRules, 'severi
   return keys;
 }
 
-/** Calls `ring` for each snapshot that brings a new, unsilenced critical alert. */
-export function bellWatch(rules: Pick<AlertRules, 'severity'>, silences: () => Silences, ring: () => void): (snapshot: Snapshot) => void {
+/**
+ * Calls `ring` for each snapshot that brings a new, unsilenced critical alert. Inside the
+ * maintenance window (`maintenance` gives its words while it holds) nothing rings, as the
+ * watcher sends nothing: what is known is left as it was before the window, so that what became
+ * critical inside it and still is at its end rings then, once.
+ */
+export function bellWatch(rules: Pick<AlertRules, 'severity'>, silences: () => Silences, ring: () => void, maintenance: (now: number) => string | null = () => null): (snapshot: Snapshot) => void {
   let before = new Set<string>();
   return (snapshot) => {
+    if (maintenance(Date.parse(snapshot.takenAt)) !== null) return;
     const now = criticalKeys(snapshot, rules);
     const fresh = [...now].filter((k) => !before.has(k));
     before = now;

@@ -17,6 +17,7 @@ import { FrameStream } from '../terminal/screen.js';
 import { enterFullScreen } from '../terminal/full-screen.js';
 import { terminalSafe } from '../terminal/terminal-safe.js';
 import { bellWatch } from '../alerts/bell.js';
+import { maintenanceCheck } from '../alerts/maintenance.js';
 import { MinuteTrends, recordedHour } from './trend-source.js';
 import { readAway, readClosedAt, writeClosedAt } from './while-away.js';
 import { silenceReader } from '../alerts/silences.js';
@@ -223,7 +224,7 @@ export async function runConsole(s: Setup, runtime: Runtime, options: { noColor:
   const unsubscribeBell = bellRules
     ? monitor.subscribe(bellWatch(bellRules, silenceReader(env, s.scenario?.name ?? null), () => {
       if (!finished) process.stdout.write('\x07');
-    }))
+    }, maintenanceCheck(s.config.maintenance)))
     : () => {};
   monitor.start();
   // After the first frames: the offer to resume a run that was interrupted (the runbooks are

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bellWatch, criticalKeys } from '../../src/alerts/bell.js';
+import { maintenanceCheck } from '../../src/alerts/maintenance.js';
 import { readSilences, NO_SILENCES, type Silences } from '../../src/alerts/silences.js';
 import { DEFAULT_RULES } from '../../src/alerts/rules.js';
 import { catalogOf, cleanupDirs, testController, until } from '../helpers/console-actions.js';
@@ -29,6 +30,28 @@ describe('the bell', () => {
     watch(snapshotAt(T + 6000, {}));
     watch(snapshotAt(T + 8000, { dns: dnsDown }));
     expect(rings).toBe(2);
+  });
+
+  it('is held inside the maintenance window, and rings once at its end for what is still critical', () => {
+    const window = { weekday: 'sunday' as const, from: '02:00', to: '04:00' };
+    // A Sunday, local time.
+    const at = (h: number, m = 0) => new Date(2026, 2, 1, h, m).getTime();
+    let rings = 0;
+    const watch = bellWatch(DEFAULT_RULES, () => NO_SILENCES, () => rings++, maintenanceCheck(window));
+    watch(snapshotAt(at(1, 59), {}));
+    watch(snapshotAt(at(2, 10), { dns: dnsDown }));
+    watch(snapshotAt(at(3, 0), { dns: dnsDown }));
+    expect(rings).toBe(0);
+    watch(snapshotAt(at(4, 0), { dns: dnsDown }));
+    expect(rings).toBe(1);
+    watch(snapshotAt(at(4, 1), { dns: dnsDown }));
+    expect(rings).toBe(1);
+    // What went away inside the window is not rung for afterwards.
+    let later = 0;
+    const other = bellWatch(DEFAULT_RULES, () => NO_SILENCES, () => later++, maintenanceCheck(window));
+    other(snapshotAt(at(2, 10), { dns: dnsDown }));
+    other(snapshotAt(at(4, 0), {}));
+    expect(later).toBe(0);
   });
 
   it('stays quiet for what a silence covers', () => {
