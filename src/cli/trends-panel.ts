@@ -17,6 +17,8 @@ export function seriesPrefixes(pane: PaneId, item: string | null): string[] {
       return ['dns.'];
     case 'containers':
       return [item ? `container.${item}.` : 'container.'];
+    case 'services':
+      return [item ? `service.${item}.` : 'service.'];
     default:
       return [];
   }

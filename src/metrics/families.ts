@@ -1,12 +1,14 @@
 // The estate as metric families, from the newest Snapshot, the alerts firing and the store:
 // each pane's status, the alerts, the plan groups' CPU and memory against the plan, the GPUs,
-// the backups' ages against their schedules, DNS latency per server, the containers, the hosts
-// that do not answer. Pure. The list, for dashboards, is in docs/alerts.md.
+// the backups' ages against their schedules, DNS latency per server, the containers, the
+// services' checks (state, verdict, response times, error rates, outage against its budget,
+// certificate), the hosts that do not answer. Pure. The list, for dashboards, is in docs/alerts.md.
 import type { Config } from '../config/schema.js';
 import type { Snapshot } from '../monitor/snapshot.js';
 import { STATUSES } from '../model/status.js';
 import { SEVERITIES, type Severity } from '../model/timeline.js';
 import { REPLIED } from '../probes/dns/query.js';
+import type { ServiceReading, Windowed } from '../model/services.js';
 import type { Family, Sample } from './exposition.js';
 
 export type FiringAlert = { key: string; pane: string | null; host: string | null; severity: Severity };
@@ -20,6 +22,8 @@ export type MetricsInput = {
 };
 
 const MIB = 1024 * 1024;
+const SERVICE_STATES = ['up', 'down', 'unknown'] as const satisfies readonly ServiceReading['state'][];
+const SERVICE_LEVELS = ['ok', 'warn', 'crit', 'maintenance', 'standby', 'unknown'] as const satisfies readonly ServiceReading['level'][];
 
 export function families(input: MetricsInput): Family[] {
   const { snapshot, config } = input;
@@ -90,6 +94,24 @@ export function families(input: MetricsInput): Family[] {
     }
     family('homeops_dns_latency_seconds', 'The median time a DNS server took to answer the names asked', latency, 'seconds');
     family('homeops_dns_failover', 'Clients use a server other than the first (1)', [{ value: dns.failover ? 1 : 0 }]);
+  }
+
+  const services = snapshot.panes.services.data;
+  if (services) {
+    const at = Date.parse(services.at);
+    const who = (s: ServiceReading) => ({ service: s.name, priority: String(s.priority) });
+    const windows = (s: ServiceReading, w: Windowed, scale: number): Sample[] => ([['5m', w.m5], ['1h', w.m60]] as const)
+      .filter(([, v]) => v !== null).map(([window, v]) => ({ labels: { service: s.name, window }, value: (v ?? 0) * scale }));
+    family('homeops_service_state', 'The service\'s last check: 1 for the state it is in (up, down, unknown), 0 for the others', services.services.flatMap((s) =>
+      SERVICE_STATES.map((state) => ({ labels: { ...who(s), state }, value: s.state === state ? 1 : 0 }))));
+    family('homeops_service_level', 'The service\'s verdict: 1 for the one it has (ok, warn, crit, maintenance: down in the window, standby: a standby service down, unknown)', services.services.flatMap((s) =>
+      SERVICE_LEVELS.map((level) => ({ labels: { service: s.name, level }, value: s.level === level ? 1 : 0 }))));
+    family('homeops_service_response_seconds', 'How long the service\'s last check took to get its answer', services.services.filter((s) => s.state === 'up' && s.lastMs !== null).map((s) => ({ labels: who(s), value: (s.lastMs ?? 0) / 1000 })), 'seconds');
+    family('homeops_service_response_p95_seconds', 'The 95th percentile of the service\'s response times over the window (5m, 1h), checks that got an answer', services.services.flatMap((s) => windows(s, s.p95, 1 / 1000)), 'seconds');
+    family('homeops_service_error_ratio', 'Share of the service\'s checks that failed over the window (5m, 1h), 0 to 1', services.services.flatMap((s) => windows(s, s.errorRate, 1)), 'ratio');
+    family('homeops_service_down_seconds', 'How long the service has been down (since its first failed check); absent while up', services.services.filter((s) => s.downSince !== null).map((s) => ({ labels: who(s), value: Math.max(0, at - Date.parse(s.downSince ?? '')) / 1000 })), 'seconds');
+    family('homeops_service_budget_seconds', 'The service\'s recovery budget (by its priority): down longer than this is critical', services.services.map((s) => ({ labels: who(s), value: s.budgetMs / 1000 })), 'seconds');
+    family('homeops_service_certificate_expiry_seconds', 'Time left before the service\'s TLS certificate expires', services.services.filter((s) => s.certDaysLeft !== null).map((s) => ({ labels: { service: s.name }, value: (s.certDaysLeft ?? 0) * 86_400 })), 'seconds');
   }
 
   family('homeops_watch_resident_memory_bytes', 'The watcher\'s own resident memory', [{ value: snapshot.self.rssBytes }], 'bytes');

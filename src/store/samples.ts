@@ -1,6 +1,6 @@
 // What the history keeps of a Snapshot: one number per series, named so that a pane or an item
 // finds its own (`cpu.group.database`, `gpu.0.temp`, `dns.primary.latency`,
-// `container.workstation/postgres.cpu`), and the mean of each minute's ticks. Pure: the
+// `container.workstation/postgres.cpu`, `service.auth.latency`), and the mean of each minute's ticks. Pure: the
 // watcher writes the minutes to the store, the console keeps the last hour in memory.
 import type { Snapshot } from '../monitor/snapshot.js';
 import { REPLIED } from '../probes/dns/query.js';
@@ -58,6 +58,11 @@ export function samplesOf(snapshot: Snapshot): Map<string, number> {
       put(`container.${c.host}/${c.name}.cpu`, c.cpuPercent);
       put(`container.${c.host}/${c.name}.mem`, c.memoryUsedBytes);
     }
+  }
+  const services = snapshot.panes.services;
+  if (services.data && fresh(services.status)) {
+    // The response time of the last check that got an answer; a service down has none (a gap).
+    for (const service of services.data.services) if (service.state === 'up') put(`service.${service.name}.latency`, service.lastMs);
   }
   return out;
 }

@@ -7,7 +7,7 @@ import { HistoryWriter } from '../../src/store/history.js';
 import { Recorder } from '../../src/store/recorder.js';
 import { storePath } from '../../src/store/db.js';
 import { catalogOf, cleanupDirs, testController } from '../helpers/console-actions.js';
-import { cleanupHomes, demoPanes, FakeSource, focusPane, frameProblems, paneOnScreen, snapshot, testSetup, renderApp, unmountAll, type Rendered } from '../helpers/render.js';
+import { cleanupHomes, demoPanes, FakeSource, focusPane, frameProblems, paneOnScreen, snapshot, testSetup, renderApp, unmountAll, viewIndex, type Rendered } from '../helpers/render.js';
 
 afterEach(() => {
   unmountAll();
@@ -87,6 +87,27 @@ describe('the history panel', { timeout: 60_000 }, () => {
     const index = running.findIndex((c) => c.host === name?.[1] && c.name === name?.[2]);
     expect(index).toBeGreaterThanOrEqual(0);
     expect(app.plainFrame()).toContain(`${name?.[1]}/${name?.[2]} CPU  now ${10 + index}%`);
+  });
+
+  it('shows the services\' response times in the services view', async () => {
+    const { controller, env } = testController(s.config, catalogOf(s.config, {}));
+    const recorder = new Recorder(storePath(env, null));
+    const writer = new HistoryWriter(recorder.db);
+    const end = minuteOf(Date.now());
+    // auth answers in 20 ms, then 80 ms over the last half hour; api-gateway in 130 ms.
+    for (let minute = end - 180; minute < end; minute++) {
+      writer.write(minute, new Map([['service.auth.latency', end - minute <= 30 ? 80 : 20], ['service.api-gateway.latency', 130]]));
+    }
+    recorder.close();
+    const app = await renderApp({ source: new FakeSource(snapshot({ panes })), setup: s, columns: 120, rows: 40, view: viewIndex(s, 'services'), console: controller, intents: controller.intents });
+    await focusPane(app, 'Services');
+    await app.press('p');
+    await app.waitForText(/History · Services \(2 series/, 15_000);
+    await app.waitFor(() => app.plainFrame().includes('auth response time'), 'the history to be read', 15_000);
+    const frame = app.plainFrame();
+    expect(frame).toMatch(/auth response time +now 80ms · hour 20ms–80ms · week 20ms–\d+ms/);
+    expect(frame).toMatch(/api-gateway response time +now 130ms/);
+    expect(frameProblems(app.frames.at(-1) ?? '', 120, 40)).toEqual([]);
   });
 
   it('says what it has: a gap for the last day, nothing for a pane without a history, nothing before a watcher ran', async () => {

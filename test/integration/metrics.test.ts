@@ -1,6 +1,6 @@
 // `homeops watch --metrics`: a real Prometheus server (Debian's package) scrapes the watcher on
 // loopback and reads back the panes' statuses, the alerts firing, the plan groups, the GPU, the
-// backups and DNS; promtool lints the classic text format.
+// backups, DNS and the services' checks; promtool lints the classic text format.
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { freePort } from '../helpers/sshd.js';
@@ -98,6 +98,18 @@ describe.runIf(havePrometheus)('Prometheus scrapes homeops watch', () => {
     const ages = await query('homeops_backup_age_seconds < homeops_backup_schedule_seconds');
     expect(ages.length).toBeGreaterThan(0);
     expect(Number((await query('homeops_store_bytes'))[0]?.value[1])).toBeGreaterThan(0);
+    // The services' checks: the primary DNS down and erroring, against its priority's budget;
+    // the others up, with their response times; the auth service's certificate.
+    expect((await query('homeops_service_state{service="dns-primary",state="down"}'))[0]?.metric.priority).toBe('1');
+    expect((await query('homeops_service_state{service="dns-primary",state="down"}'))[0]?.value[1]).toBe('1');
+    expect((await query('homeops_service_level{service="dns-primary",level="warn"}'))[0]?.value[1]).toBe('1');
+    expect(Number((await query('homeops_service_error_ratio{service="dns-primary",window="5m"}'))[0]?.value[1])).toBeGreaterThan(0.5);
+    expect(Number((await query('homeops_service_down_seconds{service="dns-primary"}'))[0]?.value[1])).toBeGreaterThanOrEqual(0);
+    expect((await query('homeops_service_budget_seconds{service="dns-primary"}'))[0]?.value[1]).toBe('300');
+    expect(Number((await query('homeops_service_response_seconds{service="api-gateway"}'))[0]?.value[1])).toBeGreaterThan(0.01);
+    expect(Number((await query('homeops_service_response_p95_seconds{service="api-gateway",window="5m"}'))[0]?.value[1])).toBeGreaterThan(0.01);
+    expect((await query('homeops_service_response_seconds{service="dns-primary"}'))).toEqual([]);
+    expect(Number((await query('homeops_service_certificate_expiry_seconds{service="auth"}'))[0]?.value[1])).toBeGreaterThan(86_400);
     // The units come only in OpenMetrics (# UNIT): Prometheus asked for it and got it.
     const metadata = await (await fetch(`${prom}/api/v1/targets/metadata?metric=homeops_gpu_temperature_celsius`)).json() as { data: { type: string; unit: string; help: string }[] };
     expect(metadata.data[0]).toMatchObject({ type: 'gauge', unit: 'celsius', help: 'GPU temperature' });

@@ -74,6 +74,23 @@ describe('samplesOf', () => {
   });
 });
 
+describe('service response times in the history', () => {
+  it('one series per service that answered: its last response time in ms; none for one that is down', async () => {
+    const failure = JSON.parse((await runCli(['status', '--json', '--demo', 'primary-failure'], { home })).stdout) as Snapshot;
+    const samples = samplesOf(healthy);
+    const services = healthy.panes.services.data?.services ?? [];
+    expect(services.length).toBeGreaterThan(5);
+    for (const service of services) {
+      if (service.state === 'up') expect(samples.get(`service.${service.name}.latency`)).toBe(service.lastMs);
+      else expect(samples.has(`service.${service.name}.latency`)).toBe(false);
+    }
+    expect(unitOf('service.auth.latency')).toBe('ms');
+    const down = samplesOf(failure);
+    expect(down.has('service.auth.latency')).toBe(false);
+    expect(down.get('service.dns-secondary.latency')).toBeGreaterThan(0);
+  });
+});
+
 describe('MinuteMeans', () => {
   it('hands back the mean of a minute when the next one begins, and the one in progress at the end', () => {
     const means = new MinuteMeans();

@@ -25,7 +25,7 @@ export function formatValue(value: number, unit: SeriesUnit): string {
   }
 }
 
-/** The series' name in a person's words: the plan group, the GPU's figure, the server, the container's figure. */
+/** The series' name in a person's words: the plan group, the GPU's figure, the server, the service, the container's figure. */
 export function seriesLabel(name: string): string {
   if (name === 'cpu.total') return 'CPU, all threads';
   if (name === 'mem.used') return 'memory';
@@ -35,6 +35,8 @@ export function seriesLabel(name: string): string {
   if (gpu) return `GPU ${gpu[1]} ${{ util: 'use', temp: 'temperature', vram: 'memory' }[gpu[2] as 'util' | 'temp' | 'vram']}`;
   const dns = /^dns\.(.+)\.latency$/.exec(name);
   if (dns) return `${dns[1]} latency`;
+  const service = /^service\.(.+)\.latency$/.exec(name);
+  if (service) return `${service[1]} response time`;
   const container = /^container\.(.+)\.(cpu|mem)$/.exec(name);
   if (container) return `${container[1]} ${container[2] === 'cpu' ? 'CPU' : 'memory'}`;
   return name;
