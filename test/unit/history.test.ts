@@ -19,6 +19,7 @@ import { configSchema } from '../../src/config/schema.js';
 import { readUserFile } from '../../src/config/user-file.js';
 import { cpuPane } from '../../src/ui/panes/cpu.js';
 import { dnsPane } from '../../src/ui/panes/dns.js';
+import { servicesPane } from '../../src/ui/panes/services.js';
 import { gpuPane } from '../../src/ui/panes/gpu.js';
 import type { Trends } from '../../src/model/trends.js';
 import { containersPane } from '../../src/ui/panes/containers.js';
@@ -271,6 +272,20 @@ describe('sparklines in the panes', () => {
     expect(wide.every((l) => textWidth(l) <= 120)).toBe(true);
     // Another container's trends, or none: the detail as it was.
     expect(lines(120, trends)).toEqual(lines(120));
+  });
+
+  it('draws each up service\'s response times after its row where every column fits, and nothing narrower', () => {
+    const withServices = new Map([...trends, ['service.api-gateway.latency', rising.map((v) => 100 + v)]]);
+    const lines = (width: number, t?: Trends): string[] => servicesPane(healthy.panes.services, width, 40, t).lines.map(lineText);
+    const wide = lines(130, withServices);
+    const row = wide.find((l) => /^\S+ api-gateway /.test(l));
+    expect(row).toMatch(SPARK);
+    expect(row?.trimEnd().endsWith('█')).toBe(true);
+    // Only the service that has a series gets one; no line is wider than the pane.
+    expect(wide.filter((l) => SPARK.test(l))).toHaveLength(1);
+    expect(wide.every((l) => textWidth(l) <= 130)).toBe(true);
+    // Narrow enough that a column gives way: the figures win, no sparkline.
+    expect(lines(60, withServices)).toEqual(lines(60));
   });
 
   it('gives way where the pane is narrow or nothing was seen yet, and loses no words for it', () => {

@@ -2,7 +2,8 @@
 // response time, its p95 and error rate over 5 minutes and an hour, and its certificate's days;
 // a down one its outage against its priority's recovery budget ("DOWN 3m12s of 5m") and why.
 // Columns give way from the right as the pane narrows (the hour's figures, the certificate, the
-// group, the last time); the name, the priority and what is wrong stay.
+// group, the last time); the name, the priority and what is wrong stay. Where every column
+// fits with room to spare, an up service's row ends with its last hour of response times.
 import { clockOf } from '../../config/maintenance.js';
 import type { PaneEntry } from '../../monitor/snapshot.js';
 import { formatDuration } from '../../config/units.js';
@@ -10,7 +11,8 @@ import { troubleFirst, type ServiceReading, type ServicesReading } from '../../m
 import type { Status } from '../../model/status.js';
 import { STATUS_SYMBOL, STATUS_WORD } from '../theme.js';
 import { pad, textWidth, truncateWords, type Line, type Segment, type Tone } from '../text.js';
-import { stateLines, type PaneContent } from './common.js';
+import { stateLines, withTrend, type PaneContent } from './common.js';
+import type { Trends } from '../../model/trends.js';
 
 const LEVEL_STATUS: Record<ServiceReading['level'], Status> = { ok: 'ok', warn: 'warn', crit: 'crit', maintenance: 'off', standby: 'off', unknown: 'stale' };
 
@@ -63,7 +65,7 @@ function unknownCell(service: ServiceReading): Cell {
   return { text: service.why ?? 'not checked yet', tone: 'muted' };
 }
 
-export function servicesPane(entry: PaneEntry<ServicesReading>, width: number, height: number): PaneContent {
+export function servicesPane(entry: PaneEntry<ServicesReading>, width: number, height: number, trends?: Trends): PaneContent {
   const reading = entry.data;
   const lines: Line[] = [];
   if (!reading) {
@@ -83,9 +85,11 @@ export function servicesPane(entry: PaneEntry<ServicesReading>, width: number, h
   const widths = new Map(COLUMNS.map((c) => [c.key, Math.max(textWidth(c.header), ...upRows.map((s) => textWidth(c.cell(s).text)))]));
   let shown = COLUMNS.filter((c) => (c.key !== 'cert' || upRows.some((s) => s.certDaysLeft !== null)) && (c.key !== 'group' || services.some((s) => s.group)));
   const total = () => fixed + shown.reduce((sum, c) => sum + 2 + (widths.get(c.key) ?? 0), 0);
+  let gaveWay = false;
   for (const key of GIVE_WAY) {
     if (total() <= width) break;
     shown = shown.filter((c) => c.key !== key);
+    gaveWay = true;
   }
   const cellsWidth = Math.max(0, width - fixed);
 
@@ -108,6 +112,11 @@ export function servicesPane(entry: PaneEntry<ServicesReading>, width: number, h
       for (const c of shown) {
         const cell = c.cell(service);
         row.push({ text: `  ${pad(cell.text, widths.get(c.key) ?? 0, c.align)}`, ...(cell.tone ? { tone: cell.tone } : {}) });
+      }
+      // The last hour of its response times, after every column, where the pane is wide enough.
+      if (!gaveWay) {
+        lines.push(withTrend(row, trends?.get(`service.${service.name}.latency`), width));
+        continue;
       }
     } else {
       const cell = service.state === 'down' ? downCell(service, at) : unknownCell(service);
