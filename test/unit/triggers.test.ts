@@ -2,7 +2,7 @@
 // or up. The built-in runbooks' triggers (dns-failover, primary-failover, failback) over
 // readings of the reference estate's services; held and released; the config's overrides; the
 // maintenance window.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -116,6 +116,23 @@ describe('the config\'s runbooks.triggers', () => {
     const down = reading({ 'dns-primary': { down: 90 * SEC } });
     expect(offers(down, overrides({ 'dns-failover': { response: 'auto' } }))[0]?.response).toBe('auto');
     expect(offers(down, overrides({ 'dns-failover': { response: 'off' } }))).toEqual([]);
+  });
+
+  it('the estate\'s automatic DNS failover: off as shipped, on with the one documented line of examples/estate.yaml', () => {
+    const down = reading({ 'dns-primary': { down: 90 * SEC } });
+    expect(offers(down, config.runbooks?.triggers).map((o) => [o.runbook, o.response])).toEqual([['dns-failover', 'offer']]);
+    const text = readFileSync(estateConfigPath(), 'utf8');
+    const line = '  # triggers: { dns-failover: { response: auto } }\n';
+    expect(text).toContain(line);
+    const dir = mkdtempSync(join(tmpdir(), 'homeops-auto-dns-'));
+    const file = join(dir, 'estate.yaml');
+    try {
+      writeFileSync(file, text.replace(line, line.replace('# ', '')).replace('  triggers: {}\n', ''));
+      const auto = readUserFile(file, configSchema);
+      expect(offers(down, auto.runbooks?.triggers).map((o) => [o.runbook, o.response])).toEqual([['dns-failover', 'auto']]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('an unknown response is a config error', () => {
