@@ -3,7 +3,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConsoleController, type ControllerDeps } from '../../src/cli/controller.js';
+import { ConsoleController } from '../../src/cli/controller.js';
+import type { ControllerDeps } from '../../src/cli/controller/deps.js';
 import type { Config } from '../../src/config/schema.js';
 import { hostsFromConfig } from '../../src/hosts/registry.js';
 import type { PaneId } from '../../src/monitor/snapshot.js';
