@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { render } from 'ink';
 import { PANE_RENDERERS } from '../panes/renderers.js';
 import { App, type AppActions } from '../ui/app.js';
-import { boundRunbooks } from '../ui/commands.js';
+import { boundRunbooks } from '../model/commands.js';
 import { profilerFromEnv } from '../ui/profile.js';
 import chalk from 'chalk';
 import { chooseTheme, type ThemeName } from '../ui/theme.js';

@@ -2,8 +2,8 @@
 // extends default or vim); unknown commands, `runbook:<id>` with an id no runbook has, bad key
 // names and one key bound to two commands are errors with file:line:col.
 import { z } from 'zod';
-import { boundRunbooks, COMMAND_NAMES, isCommand, isStaticCommand, RUNBOOK_PREFIX, runbookOf, type Command } from '../ui/commands.js';
-import { normaliseKey } from '../ui/keys.js';
+import { boundRunbooks, COMMAND_NAMES, isCommand, isStaticCommand, RUNBOOK_PREFIX, runbookOf, type Command } from '../model/commands.js';
+import { normaliseKey } from './keys.js';
 import { resolveNamed, type Env } from './paths.js';
 import { readUserFile, suggest, UserFileError } from './user-file.js';
 import { UnknownNameError } from './user-file-error.js';
@@ -137,8 +137,6 @@ function loadChain(nameOrFile: string, env: Env, cwd: string, seen: string[], op
 export function loadKeymap(nameOrFile: string, env: Env, cwd: string, options: KeymapOptions = {}): Keymap {
   return loadChain(nameOrFile, env, cwd, [], options);
 }
-
-export { boundRunbooks };
 
 /**
  * Checks the keymap's `runbook:<id>` bindings against the runbooks found (which are only known

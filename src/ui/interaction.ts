@@ -5,7 +5,7 @@
 import type { Keymap } from '../config/keymaps.js';
 import type { PaneId } from '../monitor/snapshot.js';
 import type { ContainersReading } from '../probes/containers/types.js';
-import { isCommand, runbookOf, type Command } from './commands.js';
+import { isCommand, runbookOf, type Command } from '../model/commands.js';
 import type { KeyPress } from './key-decoder.js';
 import type { Answer, ConsoleState, ContainerAction, ContainerTarget, MessageTone, Panel, Prompt } from './console-state.js';
 import {

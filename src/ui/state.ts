@@ -1,5 +1,5 @@
 // The console's own state (focus, help, chosen view, scroll) as a pure reducer over commands.
-import type { Command } from './commands.js';
+import type { Command } from '../model/commands.js';
 
 export type UiState = {
   /** The focused pane by id (it stays focused when a resize re-orders the panes); null: the first. */

@@ -1,7 +1,7 @@
 // Keys as a user presses them, through Ink's input parsing and the keymap: help, focus, views,
 // scrolling, quit and refresh.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { COMMAND_NAMES, COMMANDS } from '../../src/ui/commands.js';
+import { COMMAND_NAMES, COMMANDS } from '../../src/model/commands.js';
 import {
   builtinKeymap, busyPanes, cleanupHomes, FakeSource, focusedPanes, PANE_TITLES, paneOnScreen, renderApp, snapshot, statusBar, testSetup, unmountAll,
   type PaneTitle,

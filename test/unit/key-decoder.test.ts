@@ -2,7 +2,7 @@
 // escape sequences named as keymap files write them, bracketed paste as text only. Pure.
 import { describe, expect, it } from 'vitest';
 import { createKeyDecoder, parseMouse, PASTE_IDLE_MS, pastedText, type KeyPress } from '../../src/ui/key-decoder.js';
-import { normaliseKey } from '../../src/ui/keys.js';
+import { normaliseKey } from '../../src/config/keys.js';
 
 /** The names of the presses that a sequence of Ink input events decodes to. */
 function names(...events: string[]): (string | undefined)[] {

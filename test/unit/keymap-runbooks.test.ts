@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { quickRunbookIds } from '../../src/cli/runbook-ids.js';
-import { boundRunbooks, checkRunbookBindings, loadKeymap } from '../../src/config/keymaps.js';
+import { checkRunbookBindings, loadKeymap } from '../../src/config/keymaps.js';
 import { UserFileError } from '../../src/config/user-file.js';
 import { loadRunbooks } from '../../src/runbooks/load.js';
-import { COMMAND_NAMES, describeCommand, isCommand, runbookOf } from '../../src/ui/commands.js';
-import { TMUX_PREFIXES } from '../../src/ui/keys.js';
+import { boundRunbooks, COMMAND_NAMES, describeCommand, isCommand, runbookOf } from '../../src/model/commands.js';
+import { TMUX_PREFIXES } from '../../src/config/keys.js';
 import { testSetup } from '../helpers/render.js';
 
 let home: string;

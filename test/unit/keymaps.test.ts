@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it, expect } from 'vitest';
 import { BUILTIN_KEYMAPS, isLogsCommand, loadKeymap } from '../../src/config/keymaps.js';
 import { UserFileError } from '../../src/config/user-file.js';
-import { COMMAND_NAMES } from '../../src/ui/commands.js';
-import { TMUX_PREFIXES } from '../../src/ui/keys.js';
+import { COMMAND_NAMES } from '../../src/model/commands.js';
+import { TMUX_PREFIXES } from '../../src/config/keys.js';
 
 let home: string;
 let env: { HOME: string; XDG_CONFIG_HOME: string };

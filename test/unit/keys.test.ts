@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { NAMED_KEYS, normaliseKey } from '../../src/ui/keys.js';
+import { NAMED_KEYS, normaliseKey } from '../../src/config/keys.js';
 
 function errorOf(text: string): string {
   const result = normaliseKey(text);

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { COMMAND_NAMES, type Command } from '../../src/ui/commands.js';
+import { COMMAND_NAMES, type Command } from '../../src/model/commands.js';
 import { focusedPane, initialUiState, uiReducer, type UiContext, type UiState } from '../../src/ui/state.js';
 
 const context: UiContext = { paneIds: ['cpu', 'gpu', 'containers'], viewCount: 3, shownView: 0, page: 10 };

@@ -1,7 +1,7 @@
 import { Box } from 'ink';
 import { memo, useMemo } from 'react';
 import type { Keymap } from '../../config/keymaps.js';
-import { COMMAND_NAMES, describeCommand, runbookOf, type Command } from '../commands.js';
+import { COMMAND_NAMES, describeCommand, runbookOf, type Command } from '../../model/commands.js';
 import { frameLines } from '../frame.js';
 import type { Theme } from '../theme.js';
 import { pad, wrapText, type Line } from '../text.js';

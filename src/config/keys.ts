@@ -1,4 +1,4 @@
-// Key names as written in keymap files (key-decoder.ts names what the terminal sends the same way). Pure.
+// Key names as written in keymap files (ui/key-decoder.ts names what the terminal sends the same way). Pure.
 
 export const NAMED_KEYS = [
   'tab', 'enter', 'escape', 'space', 'up', 'down', 'left', 'right', 'pageup', 'pagedown',
