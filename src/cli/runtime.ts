@@ -8,7 +8,7 @@ import { replayDocker } from '../demo/containers-replay.js';
 import { replayDnsSources } from '../demo/dns-replay.js';
 import { DEMO_AFTER_ENV, type Scenario } from '../demo/scenario.js';
 import { parseDuration } from '../config/units.js';
-import { openDocker, type DockerAccess } from '../docker/access.js';
+import { openDocker, type DockerAccess } from '../probes/containers/access.js';
 import { hostsFromConfig, type Hosts } from '../hosts/registry.js';
 import { Monitor, type ProbeSlot } from '../monitor/monitor.js';
 import type { SourceContext } from '../panes/kind.js';

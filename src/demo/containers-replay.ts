@@ -7,12 +7,13 @@ import { join } from 'node:path';
 import type { Config } from '../config/schema.js';
 import { parseDuration } from '../config/units.js';
 import { ActionRefused, type ContainerActions, type ContainerRef } from '../docker/actions.js';
-import type { DockerAccess } from '../docker/access.js';
+import type { DockerAccess } from '../probes/containers/access.js';
 import type { LogLine } from '../docker/frames.js';
 import { parseList } from '../probes/containers/parse.js';
-import type { ContainersRaw, EngineInfo, StatsPair } from '../probes/containers/raw.js';
+import type { ContainersRaw, StatsPair } from '../probes/containers/raw.js';
 import { RecordingError } from './http-replay.js';
 import type { Scenario } from './scenario.js';
+import type { EngineInfo } from '../model/containers.js';
 
 export const DEMO_REASON = 'demo scenario: containers are replayed from a recording, so nothing is restarted, stopped or started';
 

@@ -6,7 +6,7 @@
 import type { Env } from '../config/paths.js';
 import type { Config } from '../config/schema.js';
 import type { Scenario } from '../demo/scenario.js';
-import type { DockerAccess } from '../docker/access.js';
+import type { DockerAccess } from '../probes/containers/access.js';
 import type { HostPlacement } from '../hosts/profile.js';
 import type { Hosts } from '../hosts/registry.js';
 import type { DnsSources } from '../probes/dns/probe.js';

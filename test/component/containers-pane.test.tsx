@@ -8,12 +8,12 @@ import { replayDocker } from '../../src/demo/containers-replay.js';
 import { loadScenario } from '../../src/demo/scenario-load.js';
 import type { Panes } from '../../src/monitor/snapshot.js';
 import { containersProbe } from '../../src/probes/containers/probe.js';
-import { UNPLANNED, type ContainerRow, type ContainersReading } from '../../src/probes/containers/types.js';
 import { frameLines } from '../../src/ui/frame.js';
 import { containersPane } from '../../src/ui/panes/containers.js';
 import { INITIAL_CONTAINERS_VIEW, moveSelection, visibleContainers, type ContainersView } from '../../src/ui/panes/containers-view.js';
 import { lineText, textWidth, type Line } from '../../src/ui/text.js';
 import { cleanupHomes, FakeSource, frameProblems, paneOnScreen, renderApp, snapshot, testSetup, unmountAll, viewIndex } from '../helpers/render.js';
+import { UNPLANNED, type ContainerRow, type ContainersReading } from '../../src/model/containers.js';
 
 afterEach(unmountAll);
 afterAll(cleanupHomes);

@@ -1,5 +1,5 @@
+import { UNPLANNED, type ContainerRow, type ContainersReading } from '../../src/model/containers.js';
 // Containers as a reading holds them, for the tests of what the UI makes of them.
-import { UNPLANNED, type ContainerRow, type ContainersReading } from '../../src/probes/containers/types.js';
 
 export function containerRow(name: string, overrides: Partial<ContainerRow> = {}): ContainerRow {
   return {

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditActionLine } from '../../src/actions/audit-lines.js';
 import { ConsoleController } from '../../src/cli/controller.js';
 import { configSchema, dnsSchema, type Config } from '../../src/config/schema.js';
-import { openDocker, type DockerAccess } from '../../src/docker/access.js';
+import { openDocker, type DockerAccess } from '../../src/probes/containers/access.js';
 import type { Hosts } from '../../src/hosts/registry.js';
 import { piholeTargets } from '../../src/probes/dns/probe.js';
 import { auditLogPath, readHistory, type AuditEntry } from '../../src/runbooks/audit.js';

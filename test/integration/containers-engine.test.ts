@@ -3,11 +3,11 @@
 // the event stream, the actions and the logs view.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema, type Config } from '../../src/config/schema.js';
-import { openDocker, type DockerAccess } from '../../src/docker/access.js';
+import { openDocker, type DockerAccess } from '../../src/probes/containers/access.js';
 import type { Hosts } from '../../src/hosts/registry.js';
 import { containersProbe } from '../../src/probes/containers/probe.js';
-import type { ContainerRow, ContainersReading } from '../../src/probes/containers/types.js';
 import { dockerEngineAvailable, type TestEngine, startTestEngine } from '../helpers/dockerd.js';
+import type { ContainerRow, ContainersReading } from '../../src/model/containers.js';
 
 const noHosts: Hosts = { get: () => undefined, names: () => [], closeAll() {}, unreachable: () => [], retryNow() {} };
 const never = new AbortController().signal;

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema, type Config } from '../../src/config/schema.js';
-import { openDocker, type DockerAccess } from '../../src/docker/access.js';
+import { openDocker, type DockerAccess } from '../../src/probes/containers/access.js';
 import type { Hosts } from '../../src/hosts/registry.js';
 import { Monitor } from '../../src/monitor/monitor.js';
 import type { PaneId } from '../../src/monitor/snapshot.js';
@@ -77,7 +77,7 @@ describe.runIf(privateDockerdAvailable())('a real engine', () => {
   it('permission denied: down, with the fix (a user outside the docker group)', async () => {
     // Root may open any socket; the check runs as nobody, as an ordinary user would.
     const code = `
-      const { openDocker } = await import(${JSON.stringify(join(ROOT, 'src/docker/access.ts'))});
+      const { openDocker } = await import(${JSON.stringify(join(ROOT, 'src/probes/containers/access.ts'))});
       const { configSchema } = await import(${JSON.stringify(join(ROOT, 'src/config/schema.ts'))});
       const config = configSchema.parse(${JSON.stringify({ hosts: { ws: { local: true } }, plan: { host: 'ws', groups: [{ name: 'a', cores: 1 }] }, docker: { endpoints: [{ host: 'ws', socket: engine.dockerHost }] } })});
       const access = openDocker(config, { get() {}, names() { return []; }, closeAll() {}, unreachable: () => [], retryNow() {} }, { env: {} });

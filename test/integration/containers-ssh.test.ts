@@ -5,14 +5,14 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema, type Config } from '../../src/config/schema.js';
-import { openDocker, type DockerAccess } from '../../src/docker/access.js';
+import { openDocker, type DockerAccess } from '../../src/probes/containers/access.js';
 import type { Hosts } from '../../src/hosts/registry.js';
 import { SshHost } from '../../src/hosts/ssh.js';
 import { containersProbe } from '../../src/probes/containers/probe.js';
 import { ProbeError } from '../../src/probes/probe.js';
-import type { ContainersReading } from '../../src/probes/containers/types.js';
 import { dockerEngineAvailable, startTestEngine, type TestEngine } from '../helpers/dockerd.js';
 import { sshdAvailable, startSshd, type Sshd } from '../helpers/sshd.js';
+import type { ContainersReading } from '../../src/model/containers.js';
 
 const never = new AbortController().signal;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema, servicesSchema, type ServiceConfig } from '../../src/config/schema.js';
-import { openDocker, type DockerAccess } from '../../src/docker/access.js';
+import { openDocker, type DockerAccess } from '../../src/probes/containers/access.js';
 import type { Hosts } from '../../src/hosts/registry.js';
 import { connectLocal } from '../../src/hosts/local.js';
 import { SshHost } from '../../src/hosts/ssh.js';

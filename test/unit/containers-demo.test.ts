@@ -8,7 +8,7 @@ import { DEMO_REASON, replayDocker, substituteTimes } from '../../src/demo/conta
 import { listScenarios } from '../../src/demo/scenario.js';
 import { loadScenario } from '../../src/demo/scenario-load.js';
 import { containersProbe } from '../../src/probes/containers/probe.js';
-import type { ContainersReading } from '../../src/probes/containers/types.js';
+import type { ContainersReading } from '../../src/model/containers.js';
 
 const { config } = loadConfig(undefined, { HOME: '/nonexistent', XDG_CONFIG_HOME: '/nonexistent' }, '/', { demo: true });
 const never = new AbortController().signal;

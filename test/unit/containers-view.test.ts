@@ -2,8 +2,8 @@
 // direction), the filter, and a selection that follows its container across re-sorts and new
 // readings, or goes to its neighbour when the container is gone.
 import { describe, expect, it } from 'vitest';
-import { UNPLANNED, type ContainerRow } from '../../src/probes/containers/types.js';
 import { containerRow, readingOf } from '../helpers/container-rows.js';
+import { UNPLANNED, type ContainerRow } from '../../src/model/containers.js';
 import {
   acceptFilter, clearFilter, containerKey, CONTAINER_SORTS, cycleSort, editFilter, escapeView, INITIAL_CONTAINERS_VIEW, moveSelection,
   reverseSort, selectedContainer, selectedIndex, SORT_DESCENDING, startFilter, syncSelection, toggleDetail, visibleContainers,

@@ -1,5 +1,5 @@
 // The containers pane's source: every configured Docker engine, live or replayed.
-import type { DockerAccess } from '../../docker/access.js';
+import type { DockerAccess } from '../../probes/containers/access.js';
 import { containersProbe } from '../../probes/containers/probe.js';
 import { defineSource, type SourceContext } from '../kind.js';
 

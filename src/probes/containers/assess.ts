@@ -4,7 +4,7 @@
 import type { DockerConfig } from '../../config/schema.js';
 import { formatBytes, formatDuration } from '../../config/units.js';
 import { assessmentFromAlerts, type Alert, type Assessment } from '../probe.js';
-import { UNPLANNED, type ContainerRow, type ContainersReading } from './types.js';
+import { UNPLANNED, type ContainerRow, type ContainersReading } from '../../model/containers.js';
 
 export type AssessOptions = Pick<DockerConfig, 'startingGrace'>;
 

@@ -1,16 +1,8 @@
 // Pure parsers for the Docker Engine API answers the containers probe reads: the container
 // list (GET /containers/json, with `Health` from API 1.52, from the Status text before), one
 // container's inspect (GET /containers/{id}/json) and stats (stats.ts).
+import { HEALTHS, STATES, type ContainerHealth, type ContainerState, type HealthCheckResult } from '../../model/containers.js';
 import { num, obj, str, time } from './json.js';
-
-export const HEALTHS = ['starting', 'healthy', 'unhealthy', 'none'] as const;
-export type ContainerHealth = (typeof HEALTHS)[number];
-
-export const STATES = ['created', 'running', 'paused', 'restarting', 'exited', 'removing', 'dead'] as const;
-export type ContainerState = (typeof STATES)[number] | 'unknown';
-
-/** What a service's container check asks of the engine: is it running, and its health. */
-export type ContainerStatus = { state: ContainerState; health: ContainerHealth };
 
 export class DockerParseError extends Error {}
 
@@ -109,14 +101,6 @@ export function parseListOnce(body: unknown): readonly ListEntry[] {
   }
   return entries;
 }
-
-export type HealthCheckResult = {
-  start: string | null;
-  end: string | null;
-  /** 0 passed, 1 failed, -1 timed out (the engine's own code). */
-  exitCode: number | null;
-  output: string;
-};
 
 export type InspectInfo = {
   id: string;

@@ -2,7 +2,7 @@
 // plan, else by its compose service), and what each group's containers use against the
 // group's allotment. Pure.
 import type { Plan } from '../../config/schema.js';
-import { UNPLANNED, type ContainerGroupUsage, type ContainerRow } from './types.js';
+import { UNPLANNED, type ContainerGroupUsage, type ContainerRow } from '../../model/containers.js';
 
 export type PlanEntry = { group: string; memoryBytes: number | null };
 

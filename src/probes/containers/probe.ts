@@ -1,11 +1,11 @@
-// The containers probe: any reader of ContainersRaw (the live engines of src/docker/access.ts,
+// The containers probe: any reader of ContainersRaw (the live engines of src/probes/containers/access.ts,
 // or a demo recording), the pure reading builder, restart-loop history, and the assessment.
 import type { Config, DockerConfig } from '../../config/schema.js';
 import type { Probe } from '../probe.js';
 import { assessContainers, rowLevel } from './assess.js';
 import type { ContainersRaw } from './raw.js';
 import { buildReading } from './reading.js';
-import type { ContainerRow, ContainersReading } from './types.js';
+import type { ContainerRow, ContainersReading } from '../../model/containers.js';
 
 /** The docker section's defaults, for a config without one. */
 /** The docker section's defaults (what the schema gives for `docker: {}`; a test holds them equal). */

@@ -1,7 +1,6 @@
 // What the containers reader hands the parser: the engine's own answers, as recorded JSON, so
 // that the live reader and the demo's recordings go through the same parsers.
-
-export type EngineInfo = { version: string | null; apiVersion: string | null; os: string | null };
+import type { EngineInfo } from '../../model/containers.js';
 
 /** Two stats answers of one container: the newest, and the one before it (ours, or null). */
 export type StatsPair = {

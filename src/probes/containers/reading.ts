@@ -7,7 +7,7 @@ import { parseInspect, parseListOnce, type InspectInfo, type ListEntry } from '.
 import { groupUsage, planIndex, placeContainer } from './plan.js';
 import type { ContainersRaw, EndpointRaw } from './raw.js';
 import { parseStats, usageOf, type StatsSample } from './stats.js';
-import { UNPLANNED, type ContainerCounts, type ContainerRow, type ContainersReading, type EndpointSummary } from './types.js';
+import { UNPLANNED, type ContainerCounts, type ContainerRow, type ContainersReading, type EndpointSummary } from '../../model/containers.js';
 
 export type ReadingContext = {
   plan: Plan;

@@ -8,9 +8,10 @@ import type { DockerEngine, EngineVersion } from '../../docker/engine.js';
 import { EngineError } from '../../docker/errors.js';
 import { EventWatcher, type ContainerEvent } from '../../docker/events.js';
 import { ProbeError } from '../probe.js';
-import { healthFromStatus, parseInspect, parseListOnce, type ContainerHealth, type ContainerStatus, type ListEntry } from './parse.js';
+import { healthFromStatus, parseInspect, parseListOnce, type ListEntry } from './parse.js';
 import type { EndpointRaw } from './raw.js';
 import { mapLimit, StatsCollector } from './stats-collector.js';
+import type { ContainerHealth, ContainerStatus } from '../../model/containers.js';
 
 export type SourceOptions = {
   /** Deadline of one read (list + inspects). */

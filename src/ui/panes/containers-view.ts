@@ -1,7 +1,7 @@
+import { UNPLANNED, type ContainerRow, type ContainersReading } from '../../model/containers.js';
 // What the containers table shows of a reading: the sort, the `/` filter, the selected row and
 // whether its detail is open. Pure functions over plain data; the app keeps a ContainersView in
 // its state and the pane renders from it.
-import { UNPLANNED, type ContainerRow, type ContainersReading } from '../../probes/containers/types.js';
 
 export type ContainerSort = 'name' | 'group' | 'state' | 'health' | 'cpu' | 'memory' | 'restarts' | 'uptime';
 

@@ -6,14 +6,13 @@ import type { Config } from '../../config/schema.js';
 import { formatAge, formatBytes } from '../../config/units.js';
 import type { PaneEntry } from '../../monitor/snapshot.js';
 import type { Status } from '../../model/status.js';
-import type { HealthCheckResult } from '../../probes/containers/parse.js';
-import { UNPLANNED, type ContainerGroupUsage, type ContainerRow, type ContainersReading } from '../../probes/containers/types.js';
 import { groupTone, STATUS_SYMBOL, STATUS_WORD } from '../theme.js';
 import { terminalSafe } from '../../terminal/terminal-safe.js';
 import { pad, textWidth, truncateWords, type Line, type Segment, type Tone } from '../text.js';
 import { labelled, stateLines, toneFor, withTrend, type PaneContent } from './common.js';
 import type { Trends } from '../../model/trends.js';
 import { containerKey, INITIAL_CONTAINERS_VIEW, selectedIndex, visibleContainers, type ContainerSort, type ContainersView } from './containers-view.js';
+import { UNPLANNED, type ContainerGroupUsage, type ContainerRow, type ContainersReading, type HealthCheckResult } from '../../model/containers.js';
 
 const TITLE = 'Containers';
 

@@ -3,12 +3,12 @@ import type { Config } from '../../config/schema.js';
 import { formatBytes, formatDuration } from '../../config/units.js';
 import { formatCoreList, type GroupUsage } from '../../plan/evaluate.js';
 import type { PaneEntry } from '../../monitor/snapshot.js';
-import type { ContainerGroupUsage } from '../../probes/containers/types.js';
 import type { CpuData } from '../../probes/cpu/probe.js';
 import { groupTone } from '../theme.js';
 import { level, pad, percent, type Line, type Segment, type Tone } from '../text.js';
 import { gauge, labelled, stateLines, toneFor, withTrend, type PaneContent } from './common.js';
 import type { Trends } from '../../model/trends.js';
+import type { ContainerGroupUsage } from '../../model/containers.js';
 
 const PERCENT = { low: 0, high: 100 };
 

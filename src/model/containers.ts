@@ -1,7 +1,25 @@
 // The containers reading: what the Snapshot carries for the containers pane, the status
-// command and the CPU pane's groups. Plain data.
-import type { ContainerHealth, ContainerState, HealthCheckResult } from './parse.js';
-import type { EngineInfo } from './raw.js';
+// command and the CPU pane's groups, in the engine's words (states, health, checks). Plain
+// data, made by src/probes/containers/.
+
+export const HEALTHS = ['starting', 'healthy', 'unhealthy', 'none'] as const;
+export type ContainerHealth = (typeof HEALTHS)[number];
+
+export const STATES = ['created', 'running', 'paused', 'restarting', 'exited', 'removing', 'dead'] as const;
+export type ContainerState = (typeof STATES)[number] | 'unknown';
+
+/** What a service's container check asks of the engine: is it running, and its health. */
+export type ContainerStatus = { state: ContainerState; health: ContainerHealth };
+
+export type HealthCheckResult = {
+  start: string | null;
+  end: string | null;
+  /** 0 passed, 1 failed, -1 timed out (the engine's own code). */
+  exitCode: number | null;
+  output: string;
+};
+
+export type EngineInfo = { version: string | null; apiVersion: string | null; os: string | null };
 
 /** The pseudo-group of containers the plan does not name. */
 export const UNPLANNED = 'unplanned';

@@ -1,16 +1,16 @@
 // Everything the console has of Docker, for the composition root: one reader over all the
 // configured engines (one per host), change notifications for the monitor's nudge, the
 // container actions for the UI, the VPN probe's container health, and close().
-import type { Config } from '../config/schema.js';
-import type { Hosts } from '../hosts/registry.js';
-import { ProbeError } from '../probes/probe.js';
-import type { ContainerHealth, ContainerStatus } from '../probes/containers/parse.js';
-import type { ContainersRaw, EndpointRaw } from '../probes/containers/raw.js';
-import { ContainersSource, type ChangeListener } from '../probes/containers/source.js';
-import { engineActions, type ContainerActions } from './actions.js';
-import { DockerEngine, localTarget, sshTarget, UnsupportedDockerHost, type EngineTarget } from './engine.js';
-import { EngineError } from './errors.js';
-import type { ChannelOpener } from './ssh-agent.js';
+import type { Config } from '../../config/schema.js';
+import type { Hosts } from '../../hosts/registry.js';
+import { ProbeError } from '../probe.js';
+import type { ContainersRaw, EndpointRaw } from './raw.js';
+import { ContainersSource, type ChangeListener } from './source.js';
+import { engineActions, type ContainerActions } from '../../docker/actions.js';
+import { DockerEngine, localTarget, sshTarget, UnsupportedDockerHost, type EngineTarget } from '../../docker/engine.js';
+import { EngineError } from '../../docker/errors.js';
+import type { ChannelOpener } from '../../docker/ssh-agent.js';
+import type { ContainerHealth, ContainerStatus } from '../../model/containers.js';
 
 export type DockerAccess = {
   /** The hosts whose engines are watched, in config order. */
