@@ -3,10 +3,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GluetunClient } from '../probes/vpn/client.js';
-import type { ContainerHealth } from '../probes/vpn/parse.js';
 import type { VpnConfig, VpnSources } from '../probes/vpn/probe.js';
 import { replayFetch, RecordingError, toRecording } from './http-replay.js';
 import type { Scenario } from './scenario.js';
+import type { ContainerHealth } from '../model/containers.js';
 
 const HEALTH: readonly (ContainerHealth | 'missing')[] = ['healthy', 'unhealthy', 'starting', 'none', 'missing'];
 

@@ -14,13 +14,13 @@ import { dnsReader, parseDns, piholeTargets, type DnsReading } from '../../src/p
 import { setBlockingEverywhere } from '../../src/probes/pihole/blocking.js';
 import { PiholeClient } from '../../src/probes/pihole/client.js';
 import { nodeFetch } from '../../src/probes/pihole/node-fetch.js';
-import type { VpnReading } from '../../src/probes/vpn/parse.js';
 import { liveVpnSources, vpnProbe, vpnReader } from '../../src/probes/vpn/probe.js';
 import { dnsPane } from '../../src/ui/panes/dns.js';
 import { vpnPane } from '../../src/ui/panes/vpn.js';
 import { lineText } from '../../src/ui/text.js';
 import { startGluetunStandin } from '../helpers/gluetun-standin.js';
 import { startPiholeStandin } from '../helpers/pihole-standin.js';
+import type { VpnReading } from '../../src/model/vpn.js';
 
 const PASSWORD = 'correct horse';
 const KEY = 'Ab3dEf6hiJk9mNpQrStUvW';

@@ -6,10 +6,10 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { vpnSchema } from '../../src/config/schema.js';
 import { ProbeError } from '../../src/probes/probe.js';
-import type { ContainerHealth } from '../../src/probes/vpn/parse.js';
 import { liveVpnSources, vpnProbe, vpnReader, type LiveVpnOptions } from '../../src/probes/vpn/probe.js';
 import { startGluetunStandin, type GluetunStandin, type GluetunStandinOptions } from '../helpers/gluetun-standin.js';
 import { freePort } from '../helpers/sshd.js';
+import type { ContainerHealth } from '../../src/model/containers.js';
 
 const KEY = 'Ab3dEf6hiJk9mNpQrStUvW';
 const HOMEOPS_ROUTES = ['GET /v1/vpn/status', 'GET /v1/publicip/ip', 'GET /v1/portforward', 'PUT /v1/vpn/status'];

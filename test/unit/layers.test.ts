@@ -71,12 +71,9 @@ const KNOWN_CROSSINGS = new Set<string>([
   'ui/panes/dns.ts -> probes/dns/probe.ts',
   'ui/panes/dns.ts -> probes/pihole/thousands.ts',
   'ui/panes/gpu.ts -> monitor/snapshot.ts',
-  'ui/panes/gpu.ts -> probes/gpu/parse.ts',
   'ui/panes/index.ts -> monitor/snapshot.ts',
   'ui/panes/services.ts -> monitor/snapshot.ts',
   'ui/panes/vpn.ts -> monitor/snapshot.ts',
-  'ui/panes/vpn.ts -> probes/vpn/parse.ts',
-  'ui/panes/vpn.ts -> probes/vpn/probe.ts',
   'ui/run-view.ts -> runbooks/events.ts',
   'ui/run-view.ts -> runbooks/output-lines.ts',
 ]);

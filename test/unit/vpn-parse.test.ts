@@ -2,12 +2,13 @@
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.js';
 import type { PaneEntry } from '../../src/monitor/snapshot.js';
-import { parseDirectIp, parsePorts, parsePublicIp, parseVpn, parseVpnStatus, type RouteResult, type VpnRaw, type VpnReading } from '../../src/probes/vpn/parse.js';
+import { parseDirectIp, parsePorts, parsePublicIp, parseVpn, parseVpnStatus, type RouteResult, type VpnRaw } from '../../src/probes/vpn/parse.js';
 import { assessVpn, gluetunAuth } from '../../src/probes/vpn/probe.js';
 import { vpnHeadline, vpnPane } from '../../src/ui/panes/vpn.js';
 import { lineText } from '../../src/ui/text.js';
 import { estateConfigPath } from '../../src/config/paths.js';
 import { readUserFile } from '../../src/config/user-file.js';
+import type { VpnReading } from '../../src/model/vpn.js';
 
 const readDefaultConfig = () => readUserFile(estateConfigPath(), configSchema);
 

@@ -1,6 +1,7 @@
 // Pure parsers for `nvidia-smi --query-gpu=… --format=csv,noheader,nounits` and
 // `--query-compute-apps=…`. Field lists differ between driver generations, so the raw
 // reading carries the list it was asked with.
+import type { Gpu, GpuProcess, GpuReading } from '../../model/gpu.js';
 
 /** Fields every driver since the 390 series answers. */
 export const BASE_GPU_FIELDS = [
@@ -18,25 +19,6 @@ export type GpuRaw = {
   gpuCsv: string;
   appsCsv: string | null;
 };
-
-export type Gpu = {
-  index: number;
-  uuid: string;
-  name: string;
-  driverVersion: string | null;
-  pstate: string | null;
-  utilizationPercent: number | null;
-  memoryUsedMiB: number | null;
-  memoryTotalMiB: number | null;
-  temperatureC: number | null;
-  powerDrawW: number | null;
-  powerLimitW: number | null;
-  fanPercent: number | null;
-};
-
-export type GpuProcess = { gpuIndex: number | null; gpuUuid: string; pid: number; name: string; usedMemoryMiB: number | null };
-
-export type GpuReading = { gpus: Gpu[]; processes: GpuProcess[]; processMemoryNote: string | null };
 
 export class GpuParseError extends Error {}
 

@@ -1,10 +1,8 @@
 import type { Config } from '../../config/schema.js';
 import { ExecError, type CommandRunner } from '../../hosts/host.js';
 import { assessmentFromAlerts, ProbeError, type Alert, type Assessment, type Probe } from '../probe.js';
-import {
-  APP_FIELDS, BASE_GPU_FIELDS, EXTENDED_GPU_FIELDS, isUnknownFieldError, nvidiaSmiFailure, parseGpu,
-  type GpuRaw, type GpuReading,
-} from './parse.js';
+import { APP_FIELDS, BASE_GPU_FIELDS, EXTENDED_GPU_FIELDS, isUnknownFieldError, nvidiaSmiFailure, parseGpu, type GpuRaw } from './parse.js';
+import type { GpuReading } from '../../model/gpu.js';
 
 type GpuConfig = Config['probes']['gpu'];
 

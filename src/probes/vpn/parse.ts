@@ -2,8 +2,8 @@
 import { isIP } from 'node:net';
 import type { HttpFailure } from '../pihole/http.js';
 import type { RouteAnswer } from './client.js';
-
-export type ContainerHealth = 'healthy' | 'unhealthy' | 'starting' | 'none';
+import { LOOP_STATES, type LoopState, type PublicIp, type VpnReading } from '../../model/vpn.js';
+import type { ContainerHealth } from '../../model/containers.js';
 
 /** A route's outcome as read: an answer, or no answer at all. */
 export type RouteResult = RouteAnswer | { failure: HttpFailure };
@@ -21,31 +21,6 @@ export type VpnRaw = {
   container: { name: string; health: ContainerHealth | null } | { name: string; error: string } | null;
   /** The direct IP check's answer (text as served), or why there is none; null = not configured. */
   directIp: { text: string } | { error: string } | null;
-};
-
-export const LOOP_STATES = ['running', 'starting', 'stopping', 'stopped', 'crashed', 'completed'] as const;
-export type LoopState = (typeof LOOP_STATES)[number] | 'unknown';
-
-export type PublicIp = { ip: string | null; country: string | null; region: string | null; city: string | null; organization: string | null };
-
-export type VpnReading = {
-  at: number;
-  url: string;
-  /** 'needed' = 401 without credentials; 'refused' = 401 with them. */
-  auth: 'ok' | 'needed' | 'refused';
-  authHint: string;
-  state: LoopState | null;
-  stateError: string | null;
-  publicIp: PublicIp | null;
-  publicIpError: string | null;
-  /** Forwarded ports; [] when none (no port forwarding, or not yet). */
-  ports: number[] | null;
-  portsError: string | null;
-  container: { name: string; health: ContainerHealth | null; error: string | null } | null;
-  directIp: string | null;
-  directIpError: string | null;
-  /** The VPN's public IP is the direct one: traffic does not go through the tunnel. */
-  leak: boolean;
 };
 
 function record(value: unknown): Record<string, unknown> | null {

@@ -5,8 +5,10 @@ import type { Config } from '../../config/schema.js';
 import { fetchWithTimeout, HttpCallError, type FetchLike } from '../pihole/http.js';
 import { assessmentFromAlerts, ProbeError, type Alert, type Assessment, type Probe } from '../probe.js';
 import { authHint, GluetunClient, type GluetunAuth, type RouteAnswer } from './client.js';
-import { parseVpn, type ContainerHealth, type RouteResult, type VpnRaw, type VpnReading } from './parse.js';
+import { parseVpn, type RouteResult, type VpnRaw } from './parse.js';
 import { nodeFetch } from '../pihole/node-fetch.js';
+import { placeOf, type VpnReading } from '../../model/vpn.js';
+import type { ContainerHealth } from '../../model/containers.js';
 
 export type VpnConfig = NonNullable<Config['vpn']>;
 
@@ -94,12 +96,6 @@ export function vpnReader(config: VpnConfig, sources: VpnSources, now: () => num
     }
     return { at, url: client.where, credentialsSent: Object.keys(headers).length > 0, authHint: auth, status, publicIp, portForward, container: containerResult, directIp };
   };
-}
-
-export function placeOf(reading: VpnReading): string {
-  const ip = reading.publicIp;
-  if (!ip) return '';
-  return [ip.country, ip.city].filter((p): p is string => p !== null).join(', ');
 }
 
 export function assessVpn(reading: VpnReading): Assessment {

@@ -3,11 +3,10 @@
 import type { Config } from '../../config/schema.js';
 import type { PaneEntry } from '../../monitor/snapshot.js';
 import type { Status } from '../../model/status.js';
-import type { VpnReading } from '../../probes/vpn/parse.js';
-import { placeOf } from '../../probes/vpn/probe.js';
 import { STATUS_SYMBOL, STATUS_WORD } from '../theme.js';
 import { pad, textWidth, type Line } from '../text.js';
 import { labelled, stateLines, type PaneContent } from './common.js';
+import { placeOf, type VpnReading } from '../../model/vpn.js';
 
 function statusLabel(status: Status): string {
   return `${STATUS_SYMBOL[status]} ${pad(STATUS_WORD[status], 5)} `;
