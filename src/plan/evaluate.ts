@@ -1,43 +1,9 @@
 // The allocation plan against a host reading: which physical cores each group owns, how many
 // cores' worth it uses, and the capacity triggers. Pure: history comes in as an argument.
 import type { Plan, Triggers } from '../config/schema.js';
-import type { HostReading } from '../probes/cpu/parse.js';
+import type { CoreUsage, GroupUsage, GroupVerdict, HostReading, PlanView } from '../model/cpu.js';
 import type { Alert } from '../model/alert.js';
 import { sustainedAbove, type Sample } from './sustained.js';
-
-export type GroupVerdict = 'over' | 'ok' | 'under' | 'absent';
-
-export type GroupUsage = {
-  name: string;
-  description: string | null;
-  /** Physical cores the plan gives the group. */
-  coreIds: number[];
-  /** Of those, the ones this host has. */
-  presentCoreIds: number[];
-  /** Cores' worth in use on the group's present cores (a core with all threads busy = 1). */
-  usedCores: number;
-  percent: number;
-  memoryBytes: number | null;
-  containers: string[];
-  verdict: GroupVerdict;
-};
-
-export type CoreUsage = { core: number; threads: number[]; used: number; group: string | null };
-
-export type PlanView = {
-  hostCores: number;
-  hostThreads: number;
-  planCores: number;
-  planThreads: number;
-  /** Set when the host has fewer cores than the plan: what is and is not shown. */
-  shortfall: string | null;
-  groups: GroupUsage[];
-  cores: CoreUsage[];
-  totalPercent: number;
-  sustained: { thresholdPercent: number; windowMs: number; aboveForMs: number };
-  memory: { totalBytes: number; usedBytes: number; percent: number; plannedBytes: number; reservedBytes: number };
-  alerts: Alert[];
-};
 
 /** Groups with coreIds keep them; the others take the lowest free cores, in plan order. */
 export function assignCores(plan: Plan): Map<string, number[]> {
@@ -57,24 +23,6 @@ export function assignCores(plan: Plan): Map<string, number[]> {
     result.set(group.name, cores);
   }
   return result;
-}
-
-export function formatCoreList(cores: readonly number[]): string {
-  if (cores.length === 0) return '–';
-  const sorted = [...cores].sort((a, b) => a - b);
-  const parts: string[] = [];
-  let start = sorted[0] ?? 0;
-  let previous = start;
-  for (const core of [...sorted.slice(1), Infinity]) {
-    if (core === previous + 1) {
-      previous = core;
-      continue;
-    }
-    parts.push(start === previous ? `${start}` : `${start}-${previous}`);
-    start = core;
-    previous = core;
-  }
-  return parts.join(',');
 }
 
 /** Below this share of its cores a group is "under" its plan (cores reserved but idle). */

@@ -1,7 +1,6 @@
 // Physical cores from the kernel's thread-sibling lists
 // (/sys/devices/system/cpu/cpuN/topology/thread_siblings_list: "0,16", "0-1", "3").
-
-export type PhysicalCore = { core: number; threads: number[] };
+import type { PhysicalCore } from '../model/cpu.js';
 
 /** Parses a kernel CPU list such as "0-3,8,10-11". */
 export function parseCpuList(list: string): number[] {

@@ -45,7 +45,6 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
  * one place is what is left of this rule.
  */
 const KNOWN_CROSSINGS = new Set<string>([
-  'plan/evaluate.ts -> probes/cpu/parse.ts',
   // The Snapshot's pane types derive from the registered sources (a type-only import).
   'monitor/snapshot.ts -> panes/sources.ts',
   'ui/app.tsx -> monitor/snapshot.ts',
@@ -65,8 +64,6 @@ const KNOWN_CROSSINGS = new Set<string>([
   'ui/panes/common.ts -> monitor/snapshot.ts',
   'ui/panes/containers.ts -> monitor/snapshot.ts',
   'ui/panes/cpu.ts -> monitor/snapshot.ts',
-  'ui/panes/cpu.ts -> plan/evaluate.ts',
-  'ui/panes/cpu.ts -> probes/cpu/probe.ts',
   'ui/panes/dns.ts -> monitor/snapshot.ts',
   'ui/panes/dns.ts -> probes/dns/probe.ts',
   'ui/panes/dns.ts -> probes/pihole/thousands.ts',

@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { configSchema, planSchema, type Config, type Plan } from '../../src/config/schema.js';
 import { validateDocument } from '../../src/config/user-file.js';
-import { assignCores, evaluatePlan, formatCoreList } from '../../src/plan/evaluate.js';
+import { assignCores, evaluatePlan } from '../../src/plan/evaluate.js';
 import { pushSample, type Sample } from '../../src/plan/sustained.js';
 import { physicalCores } from '../../src/plan/topology.js';
-import { parseCpu, type CpuRaw, type Filesystem, type HostReading, type NetInterface } from '../../src/probes/cpu/parse.js';
+import { parseCpu, type CpuRaw } from '../../src/probes/cpu/parse.js';
+import { formatCoreList, type Filesystem, type HostReading, type NetInterface } from '../../src/model/cpu.js';
 
 const root = new URL('../../', import.meta.url);
 const config: Config = validateDocument('default.yaml', readFileSync(new URL('examples/estate.yaml', root), 'utf8'), configSchema);

@@ -1,6 +1,7 @@
 // Pure parsing of a host sample into a HostReading. The local reader fills the raw sample
 // from systeminformation and the kernel's files; demo scenarios replay recorded ones.
-import { physicalCores, type PhysicalCore } from '../../plan/topology.js';
+import { physicalCores } from '../../plan/topology.js';
+import type { HostReading, NetInterface } from '../../model/cpu.js';
 
 export type NetDevSample = { text: string; atMs: number };
 
@@ -19,18 +20,6 @@ export type CpuRaw = {
   siblings: Record<string, string>;
   /** os.loadavg(). */
   loadAverage?: [number, number, number];
-};
-
-export type Filesystem = { mount: string; device: string; fsType: string; sizeBytes: number; usedBytes: number; availableBytes: number };
-export type NetInterface = { iface: string; rxBytesPerSec: number | null; txBytesPerSec: number | null; speedBitsPerSec: number | null };
-
-export type HostReading = {
-  threads: { id: number; loadPercent: number }[];
-  cores: PhysicalCore[];
-  memory: { totalBytes: number; availableBytes: number; usedBytes: number };
-  filesystems: Filesystem[];
-  network: NetInterface[];
-  loadAverage: [number, number, number] | null;
 };
 
 export class CpuParseError extends Error {}

@@ -1,14 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import type { Config } from '../../config/schema.js';
-import { evaluatePlan, type PlanView } from '../../plan/evaluate.js';
+import { evaluatePlan } from '../../plan/evaluate.js';
 import { pushSample, type Sample } from '../../plan/sustained.js';
 import { assessmentFromAlerts, type Assessment, type Probe } from '../probe.js';
-import { parseCpu, type CpuRaw, type HostReading } from './parse.js';
+import { parseCpu, type CpuRaw } from './parse.js';
 import { cpuLoads, parseMeminfo, parseProcStat, type CpuTimes } from './proc-parse.js';
 import { selectHost } from './select.js';
+import type { CpuData, HostReading } from '../../model/cpu.js';
 
-export type CpuData = { host: HostReading; plan: PlanView };
 
 type SystemInformation = typeof import('systeminformation');
 

@@ -1,5 +1,5 @@
+import type { HostReading } from '../../model/cpu.js';
 // Which filesystems and interfaces are worth showing and alerting on. Pure.
-import type { HostReading } from './parse.js';
 
 /** Matches "veth*", "br-*", "lo": a trailing * matches any rest. */
 export function matchesPattern(name: string, pattern: string): boolean {
