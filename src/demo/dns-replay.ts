@@ -3,10 +3,10 @@
 // Formats: fixtures/README.md, "DNS and Pi-hole".
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DnsAnswer, DnsOutcome } from '../probes/dns/query.js';
 import { piholeTargets, type DnsConfig, type DnsQueryFn, type DnsSources } from '../probes/dns/probe.js';
 import { replayFetch, toRecording, RecordingError, type HttpRecording, type RecordedAnswer } from './http-replay.js';
 import type { Scenario } from './scenario.js';
+import type { DnsAnswer, DnsOutcome } from '../model/dns.js';
 
 const OUTCOMES: readonly DnsOutcome[] = ['ok', 'nxdomain', 'nodata', 'refused', 'servfail', 'timeout', 'conn-refused', 'error'];
 

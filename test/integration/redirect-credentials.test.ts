@@ -10,7 +10,7 @@ import { configSchema, dnsSchema, vpnSchema } from '../../src/config/schema.js';
 import { readUserFile } from '../../src/config/user-file.js';
 import { describeError } from '../../src/monitor/monitor.js';
 import type { PaneEntry } from '../../src/monitor/snapshot.js';
-import { dnsReader, parseDns, piholeTargets, type DnsReading } from '../../src/probes/dns/probe.js';
+import { dnsReader, parseDns, piholeTargets } from '../../src/probes/dns/probe.js';
 import { setBlockingEverywhere } from '../../src/probes/pihole/blocking.js';
 import { PiholeClient } from '../../src/probes/pihole/client.js';
 import { nodeFetch } from '../../src/probes/pihole/node-fetch.js';
@@ -21,6 +21,7 @@ import { lineText } from '../../src/ui/text.js';
 import { startGluetunStandin } from '../helpers/gluetun-standin.js';
 import { startPiholeStandin } from '../helpers/pihole-standin.js';
 import type { VpnReading } from '../../src/model/vpn.js';
+import type { DnsReading } from '../../src/model/dns.js';
 
 const PASSWORD = 'correct horse';
 const KEY = 'Ab3dEf6hiJk9mNpQrStUvW';

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { dnsSchema } from '../../src/config/schema.js';
 import { assessDns, dnsHeadline, dnsProbe, dnsReader, parseDns, type DnsRaw, type PiholeRaw } from '../../src/probes/dns/probe.js';
-import type { DnsAnswer, DnsOutcome } from '../../src/probes/dns/query.js';
+import type { DnsAnswer, DnsOutcome } from '../../src/model/dns.js';
 
 const config = dnsSchema.parse({
   servers: [

@@ -65,8 +65,6 @@ const KNOWN_CROSSINGS = new Set<string>([
   'ui/panes/containers.ts -> monitor/snapshot.ts',
   'ui/panes/cpu.ts -> monitor/snapshot.ts',
   'ui/panes/dns.ts -> monitor/snapshot.ts',
-  'ui/panes/dns.ts -> probes/dns/probe.ts',
-  'ui/panes/dns.ts -> probes/pihole/thousands.ts',
   'ui/panes/gpu.ts -> monitor/snapshot.ts',
   'ui/panes/index.ts -> monitor/snapshot.ts',
   'ui/panes/services.ts -> monitor/snapshot.ts',

@@ -3,9 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { describeBlockingOutcomes } from '../../src/probes/pihole/blocking.js';
 import { compareGravity, gravityDrift } from '../../src/probes/pihole/drift.js';
-import {
-  isV5Answer, isV6AnswerToV5Url, parseApiError, parseBlocking, parseSession, parseSummary, PiholeParseError, type PiholeSummary,
-} from '../../src/probes/pihole/parse.js';
+import { isV5Answer, isV6AnswerToV5Url, parseApiError, parseBlocking, parseSession, parseSummary, PiholeParseError } from '../../src/probes/pihole/parse.js';
+import type { PiholeSummary } from '../../src/model/dns.js';
 
 // Written for this project in the shape of reference/protocols.md §1.3 (numbers our own).
 const SUMMARY = {

@@ -1,6 +1,6 @@
 // Pi-hole's counts read as they did when toLocaleString('en-US') wrote them.
 import { describe, expect, it } from 'vitest';
-import { thousands } from '../../src/probes/pihole/thousands.js';
+import { thousands } from '../../src/config/thousands.js';
 
 describe('thousands', () => {
   it('groups digits in threes, rounded, as en-US does', () => {

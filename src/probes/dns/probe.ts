@@ -4,19 +4,19 @@
 // blocking state and whether the secondary serves the same lists as the primary.
 import type { Config } from '../../config/schema.js';
 import { formatDuration } from '../../config/units.js';
-import { PiholeClient, PiholeError, type PiholeErrorKind } from '../pihole/client.js';
+import { PiholeClient, PiholeError } from '../pihole/client.js';
 import type { FetchLike } from '../pihole/http.js';
-import { gravityDrift, type Drift } from '../pihole/drift.js';
-import { parseBlocking, parseSummary, type Blocking, type PiholeSummary } from '../pihole/parse.js';
+import { gravityDrift } from '../pihole/drift.js';
+import { parseBlocking, parseSummary } from '../pihole/parse.js';
 import type { PiholeTarget } from '../pihole/blocking.js';
 import { assessmentFromAlerts, type Alert, type Assessment, type Probe } from '../probe.js';
-import { ACCEPTED, queryDns, REPLIED, type DnsAnswer, type DnsOutcome, type DnsRecordType, type DnsTarget } from './query.js';
+import { ACCEPTED, queryDns, REPLIED, type DnsTarget } from './query.js';
+import { OUTCOME_WORD, type ApiFailure, type DnsAnswer, type DnsRecordType, type DnsReading, type DnsServerReading, type Headline, type PiholeView, type ServerHealth } from '../../model/dns.js';
 
 export type DnsConfig = NonNullable<Config['dns']>;
 
 // ---------------------------------------------------------------- raw (what the reader returns)
 
-export type ApiFailure = { kind: PiholeErrorKind | 'parse'; message: string };
 /** One Pi-hole API call: the JSON it answered, or why there is none. */
 export type ApiResult = { body: unknown } | { error: ApiFailure };
 export type PiholeRaw = { server: string; summary: ApiResult; blocking: ApiResult };
@@ -30,58 +30,7 @@ export type DnsRaw = {
 
 // ---------------------------------------------------------------- reading (what panes render)
 
-export type PiholeView = {
-  summary: PiholeSummary | null;
-  blocking: Blocking | null;
-  /** Why summary or blocking is missing (the first failure; both usually fail alike). */
-  error: ApiFailure | null;
-};
-
-/**
- * ok: every name answered · degraded: clients can use it but some names fail · failing: it
- * replies but refuses or fails every name (clients move on) · down: no reply at all.
- */
-export type ServerHealth = 'ok' | 'degraded' | 'failing' | 'down';
-
-/** An answer, and whether the config marks the name as a LAN name (`local: true`). */
-export type NameAnswer = DnsAnswer & { local: boolean };
-
-export type DnsServerReading = {
-  name: string;
-  address: string;
-  port: number;
-  health: ServerHealth;
-  /** Clients can use it: at least one name got an answer a client accepts. */
-  answering: boolean;
-  /** In words, why it is not ok ("timed out", "connection refused", "example.com REFUSED"). */
-  why: string | null;
-  answers: NameAnswer[];
-  /** null when no Pi-hole is configured for this server. */
-  pihole: PiholeView | null;
-};
-
-export type DnsReading = {
-  at: number;
-  servers: DnsServerReading[];
-  /** The server clients use now: the first answering one in DHCP order; null = none answers. */
-  clientsUse: string | null;
-  /** Clients use a server other than the first. */
-  failover: boolean;
-  drift: Drift[];
-};
-
 // ---------------------------------------------------------------- parse (pure)
-
-export const OUTCOME_WORD: Record<DnsOutcome, string> = {
-  ok: 'ok',
-  nxdomain: 'NXDOMAIN',
-  nodata: 'no record',
-  refused: 'REFUSED',
-  servfail: 'SERVFAIL',
-  timeout: 'timeout',
-  'conn-refused': 'conn refused',
-  error: 'error',
-};
 
 function downReason(answers: readonly DnsAnswer[]): string {
   const outcomes = new Set(answers.map((a) => a.outcome));
@@ -137,23 +86,23 @@ export function parseDns(raw: DnsRaw, config: DnsConfig): DnsReading {
   });
   const inUse = servers.findIndex((s) => s.answering);
   const withPihole = servers.filter((s) => s.pihole !== null).map((s) => ({ name: s.name, summary: s.pihole?.summary ?? null }));
-  return {
+  const reading = {
     at: raw.at,
     servers,
     clientsUse: inUse >= 0 ? servers[inUse]?.name ?? null : null,
     failover: inUse > 0,
     drift: gravityDrift(withPihole, config.syncTolerance),
   };
+  // The verdict is made here, once: the pane shows it and the assessment raises it.
+  return { ...reading, headline: dnsHeadline(reading) };
 }
 
 // ---------------------------------------------------------------- assess (pure)
 
-export type Headline = { tone: 'ok' | 'warn' | 'crit'; text: string };
-
 const label = (s: DnsServerReading) => `${s.name} ${s.address}${s.port === 53 ? '' : `:${s.port}`}`;
 
 /** The one line that answers "can the house resolve names, and through which server". */
-export function dnsHeadline(reading: DnsReading): Headline {
+export function dnsHeadline(reading: Omit<DnsReading, 'headline'>): Headline {
   const total = reading.servers.length;
   if (total === 0) return { tone: 'warn', text: 'no DNS servers configured (dns.servers)' };
   const answering = reading.servers.filter((s) => s.answering).length;
@@ -177,7 +126,7 @@ function minutesLeft(seconds: number): string {
 
 export function assessDns(reading: DnsReading): Assessment {
   const alerts: Alert[] = [];
-  const headline = dnsHeadline(reading);
+  const headline = reading.headline;
   // The headline is an alert when clients lost the first server; a server in use that answers
   // some names badly is named by its own alert below.
   if (headline.tone === 'crit' || reading.failover) alerts.push({ level: headline.tone === 'crit' ? 'crit' : 'warn', message: headline.text });

@@ -3,32 +3,7 @@
 // (timeout) or nobody listening (connection refused, the ICMP port-unreachable of a stopped server).
 import { Resolver } from 'node:dns/promises';
 import { performance } from 'node:perf_hooks';
-
-export type DnsRecordType = 'A' | 'AAAA' | 'TXT';
-
-export type DnsOutcome =
-  | 'ok'
-  | 'nxdomain'
-  /** The name exists but has no record of this type. */
-  | 'nodata'
-  | 'refused'
-  | 'servfail'
-  | 'timeout'
-  | 'conn-refused'
-  | 'error';
-
-export type DnsAnswer = {
-  server: string;
-  name: string;
-  type: DnsRecordType;
-  outcome: DnsOutcome;
-  /** Time until the outcome; for a timeout, the time waited. */
-  latencyMs: number | null;
-  /** The records (A/AAAA addresses, TXT strings joined); empty unless ok. */
-  records: string[];
-  /** The resolver's own code when the outcome is 'error'. */
-  detail?: string;
-};
+import type { DnsAnswer, DnsOutcome, DnsRecordType } from '../../model/dns.js';
 
 /** What the server said, as a client experiences it: a reply (of some kind) or none. */
 export const REPLIED: ReadonlySet<DnsOutcome> = new Set(['ok', 'nxdomain', 'nodata', 'refused', 'servfail']);

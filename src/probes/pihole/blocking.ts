@@ -2,7 +2,8 @@
 // once: both must change together, or clients get different answers depending on which server
 // they ask. Each server's outcome is reported; one failing does not stop the others.
 import { PiholeError, type PiholeClient } from './client.js';
-import { parseBlocking, type Blocking } from './parse.js';
+import { parseBlocking } from './parse.js';
+import type { Blocking } from '../../model/dns.js';
 
 export type BlockingRequest = { enabled: false; forMs: number } | { enabled: true };
 

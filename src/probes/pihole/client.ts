@@ -6,20 +6,7 @@ import { describeFetchError, fetchWithTimeout, HttpCallError, jsonOrUndefined, s
 import { isV5Answer, isV6AnswerToV5Url, parseApiError, parseSession } from './parse.js';
 import { describeSecretSource, readSecret, SecretError, type SecretSource } from './secret.js';
 import { nodeFetch } from './node-fetch.js';
-
-export type PiholeErrorKind =
-  /** Pi-hole wants a password and none is configured. */
-  | 'auth-needed'
-  /** The password was refused (or the session was refused right after logging in). */
-  | 'auth-failed'
-  /** Pi-hole answered with its error shape (key, message, hint). */
-  | 'api'
-  /** A Pi-hole v5 server: it has no /api. */
-  | 'v5'
-  /** No answer: refused, timed out, unreachable. */
-  | 'unreachable'
-  /** Something answered, but not as Pi-hole v6 does. */
-  | 'bad-answer';
+import type { PiholeErrorKind } from '../../model/dns.js';
 
 export type PiholeErrorDetails = { status?: number; key?: string; hint?: string | null; network?: HttpFailureKind };
 

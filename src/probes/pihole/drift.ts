@@ -1,17 +1,8 @@
 // Whether a secondary Pi-hole serves the same lists as the primary. Pi-hole has no replication
 // of its own (reference/protocols.md §1.7): a sync job copies the primary's gravity to the
 // secondary, so a different gravity size, or update times far apart, mean the job stopped.
-import type { PiholeSummary } from './parse.js';
-import { thousands } from './thousands.js';
-
-export type Drift = {
-  server: string;
-  /** The Pi-hole compared against (the first configured one). */
-  against: string;
-  inSync: boolean;
-  /** Why not, in words ("gravity 150,002 vs 152,337 domains"); empty when in sync or unknown. */
-  reasons: string[];
-};
+import { thousands } from '../../config/thousands.js';
+import type { Drift, PiholeSummary } from '../../model/dns.js';
 
 function span(ms: number): string {
   const minutes = Math.round(ms / 60_000);

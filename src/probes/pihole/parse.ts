@@ -1,23 +1,6 @@
 // Pure readers of Pi-hole v6 API answers (reference/protocols.md §1). Key sets vary between
 // FTL versions, so every field is read defensively: a missing or odd value becomes null.
-
-export type PiholeSummary = {
-  queries: number | null;
-  blocked: number | null;
-  blockedPercent: number | null;
-  gravityDomains: number | null;
-  /** Unix time in ms of the last gravity update; null when Pi-hole does not know (0). */
-  gravityUpdatedAt: number | null;
-  activeClients: number | null;
-};
-
-export type BlockingState = 'enabled' | 'disabled' | 'failed' | 'unknown';
-
-export type Blocking = {
-  state: BlockingState;
-  /** Seconds until the state flips back; null when permanent. */
-  timerSeconds: number | null;
-};
+import type { Blocking, BlockingState, PiholeSummary } from '../../model/dns.js';
 
 /** Pi-hole's uniform error body: {"error":{"key","message","hint"},"took"}. */
 export type PiholeApiError = { key: string; message: string; hint: string | null };

@@ -9,10 +9,11 @@ import type { Duplex } from 'node:stream';
 import { connect as tlsConnect, type PeerCertificate, type TLSSocket } from 'node:tls';
 import type { ServiceConfig, ServicesConfig } from '../../config/schema.js';
 import { ConnectError, type FileOptions } from '../../hosts/host.js';
-import { queryDns, type DnsOutcome, type DnsRecordType } from '../dns/query.js';
+import { queryDns } from '../dns/query.js';
 import { dnsQuery, firstMessage, parseDnsReply } from './dns-tcp.js';
 import type { CertificateSeen, CheckFailure, CheckRaw, ServicesRaw } from './types.js';
 import type { ContainerStatus } from '../../model/containers.js';
+import type { DnsOutcome, DnsRecordType } from '../../model/dns.js';
 
 /** The first 64 KiB of a body are what a keyword is looked for in. */
 const BODY_LIMIT = 64 * 1024;

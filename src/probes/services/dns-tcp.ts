@@ -1,7 +1,7 @@
+import type { DnsOutcome, DnsRecordType } from '../../model/dns.js';
 // One DNS question over TCP (RFC 1035 §4.2.2: each message preceded by its length), for checks
 // run from another host: a forwarded SSH channel carries TCP, not UDP. Only what a check needs:
 // the reply's code and its A, AAAA or TXT records.
-import type { DnsOutcome, DnsRecordType } from '../dns/query.js';
 
 const TYPE_CODES: Record<DnsRecordType, number> = { A: 1, AAAA: 28, TXT: 16 };
 

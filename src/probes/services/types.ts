@@ -1,6 +1,5 @@
 // The services probe's words: what a check saw (raw, from the reader or a demo recording), what
 // it means (a result), and the reading the pane and triggers use.
-import type { DnsOutcome } from '../dns/query.js';
 
 import type { CheckKind } from '../../model/services.js';
 
@@ -61,3 +60,4 @@ export type CheckResult = {
 
 export type { ServiceReading, ServicesReading, ServiceState, Windowed } from '../../model/services.js';
 import type { ContainerHealth, ContainerState } from '../../model/containers.js';
+import type { DnsOutcome } from '../../model/dns.js';

@@ -5,12 +5,12 @@ import type { Config } from '../../config/schema.js';
 import { formatAge, formatDuration } from '../../config/units.js';
 import type { PaneEntry } from '../../monitor/snapshot.js';
 import type { Status } from '../../model/status.js';
-import { dnsHeadline, OUTCOME_WORD, type DnsReading, type DnsServerReading, type NameAnswer, type PiholeView } from '../../probes/dns/probe.js';
-import { thousands } from '../../probes/pihole/thousands.js';
+import { thousands } from '../../config/thousands.js';
 import { STATUS_SYMBOL, STATUS_WORD } from '../theme.js';
 import { pad, textWidth, type Line, type Segment } from '../text.js';
 import { labelled, stateLines, withTrend, type PaneContent } from './common.js';
 import type { Trends } from '../../model/trends.js';
+import { OUTCOME_WORD, type DnsReading, type DnsServerReading, type NameAnswer, type PiholeView } from '../../model/dns.js';
 
 const SERVER_STATUS: Record<DnsServerReading['health'], Status> = { ok: 'ok', degraded: 'warn', failing: 'warn', down: 'down' };
 
@@ -171,7 +171,7 @@ export function dnsPane(entry: PaneEntry<DnsReading>, width: number, height: num
     if (lines.length === 0) lines.push([{ text: entry.summary, tone: 'muted' }]);
     return { title: 'DNS', lines };
   }
-  const headline = dnsHeadline(reading);
+  const headline = reading.headline;
   const title = headline.tone === 'crit' ? 'DNS · NO DNS' : reading.failover ? 'DNS · FAILOVER' : 'DNS';
   // First: can the house resolve names. Then why the data may be old.
   const lines: Line[] = labelled(statusLabel(headline.tone), headlineText(headline, reading, width), headline.tone, width);
