@@ -72,3 +72,14 @@ export function formatBytes(bytes: number, digits = 1): string {
   }
   return `${index === 0 ? Math.round(value) : value.toFixed(digits)} ${units[index]}`;
 }
+
+/** A schedule as people say it: "4h", "1d", "7d" (not "24h"). */
+export function everyText(ms: number): string {
+  const day = 86_400_000;
+  return ms >= day && ms % day === 0 ? `${ms / day}d` : formatDuration(ms);
+}
+
+/** Local time of day, as the SSH host words "unreachable since 10:42:13". */
+export function clockTime(ms: number): string {
+  return new Date(ms).toTimeString().slice(0, 8);
+}

@@ -3,9 +3,10 @@
 // permission denied, missing locations, and nothing waits past its timeout or an abort.
 import { describe, expect, it } from 'vitest';
 import { ExecError } from '../../src/hosts/host.js';
-import { freshness, keepOf, overdueFraction, retention, sizeDrop, SETTLE_MS } from '../../src/probes/backups/freshness.js';
+import { keepOf, retention, sizeDrop, SETTLE_MS } from '../../src/probes/backups/freshness.js';
 import { assessBackups, backupsProbe, backupsReader, parseBackups, type BackupsRaw, type SetRaw } from '../../src/probes/backups/probe.js';
 import { AT, archiverLine, backupsConfig, DAY, exit, fakeHost, HOUR, hostsOf, listing, MINUTE, ok } from '../helpers/backups.js';
+import { freshness, overdueFraction } from '../../src/model/backups.js';
 
 const never = new AbortController().signal;
 

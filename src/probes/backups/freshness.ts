@@ -1,30 +1,14 @@
 // Is a set's newest backup fresh against its schedule; are the versions kept what retention
 // says; is the newest much smaller than the one before. Pure.
 import { parseDuration } from '../../config/units.js';
-import type { BackupItem, Keep, KeepConfig, RetentionReading, SizeDrop } from './types.js';
-
-/** Past the schedule a backup is due; past this many schedules, overdue. */
-export const OVERDUE_FACTOR = 1.5;
+import type { Keep, KeepConfig } from './types.js';
+import type { BackupItem, RetentionReading, SizeDrop } from '../../model/backups.js';
 
 /**
  * A newest file modified this recently may still be being written (a dump in progress): its
  * size is not compared with the one before until it has settled.
  */
 export const SETTLE_MS = 120_000;
-
-export type Freshness = 'fresh' | 'due' | 'overdue';
-
-/** A backup from the future (clocks apart) counts as just made. */
-export function freshness(ageMs: number, scheduleMs: number): Freshness {
-  if (ageMs <= scheduleMs) return 'fresh';
-  return ageMs <= OVERDUE_FACTOR * scheduleMs ? 'due' : 'overdue';
-}
-
-/** How far along to overdue the newest backup is: 0 just made, 1 at the overdue point (for bars). */
-export function overdueFraction(ageMs: number, scheduleMs: number): number {
-  if (scheduleMs <= 0) return 1;
-  return Math.min(1, Math.max(0, ageMs / (OVERDUE_FACTOR * scheduleMs)));
-}
 
 /** The newest smaller than `minPercent` of the one before; null when not (or sizes unknown). */
 export function sizeDrop(items: readonly BackupItem[], minPercent: number, at: number): SizeDrop | null {

@@ -2,7 +2,7 @@
 // pg_stat_archiver line into typed values; and what a failed call means, in words.
 import { ExecError, type ExecResult, type FileStat } from '../../hosts/host.js';
 import { nameMatcher } from './glob.js';
-import type { BackupItem, BackupKind, ReadFailure } from './types.js';
+import type { BackupItem, BackupKind, ReadFailure } from '../../model/backups.js';
 
 export class BackupParseError extends Error {}
 

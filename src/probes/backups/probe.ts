@@ -1,12 +1,13 @@
 // The backups probe: is every backup set fresh against its schedule, locally and on the NAS,
 // and is the database's WAL archiving working. Reader: src/probes/backups/reader.ts; parsing
 // and assessment: reading.ts. Docs: docs/backups.md.
+import type { BackupsReading } from '../../model/backups.js';
 import type { Probe } from '../probe.js';
 import { assessBackups, parseBackups } from './reading.js';
-import type { BackupsConfig, BackupsRaw, BackupsReading } from './types.js';
+import type { BackupsConfig, BackupsRaw } from './types.js';
 
 export { backupsReader, type BackupsHosts, type BackupsReaderOptions } from './reader.js';
-export { assessBackups, backupsSummary, clockTime, parseBackups, stateText } from './reading.js';
+export { assessBackups, backupsSummary, parseBackups, stateText } from './reading.js';
 export type * from './types.js';
 
 export function backupsProbe(read: (signal: AbortSignal) => Promise<BackupsRaw>, config: BackupsConfig): Probe<BackupsRaw, BackupsReading> {

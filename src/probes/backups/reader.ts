@@ -7,7 +7,8 @@ import type { Hosts } from '../../hosts/registry.js';
 import { repositoryCommand, walCommand, walTarget, type PlannedCommand } from './commands.js';
 import { execFailure, listingFailure, resultFailure } from './parse.js';
 import type { DrillRecord } from '../../model/drill.js';
-import type { BackupSetConfig, BackupsConfig, BackupsRaw, ReadFailure, SetRaw, SetSource, WalRaw } from './types.js';
+import type { BackupSetConfig, BackupsConfig, BackupsRaw, SetRaw, SetSource, WalRaw } from './types.js';
+import type { ReadFailure } from '../../model/backups.js';
 
 export type BackupsHosts = Pick<Hosts, 'get'>;
 export type Env = Readonly<Record<string, string | undefined>>;

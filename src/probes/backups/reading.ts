@@ -1,24 +1,14 @@
 // From what the reader brought back to the reading (per set: state, newest, age, versions
 // against retention, size drop, WAL archiving), and from the reading to the probe's status,
 // summary and alerts. Pure.
-import { formatAge, formatBytes, formatDuration } from '../../config/units.js';
+import { clockTime, everyText, formatAge, formatBytes } from '../../config/units.js';
 import { assessmentFromAlerts, type Alert, type Assessment } from '../probe.js';
 import { setLocation, walTarget } from './commands.js';
-import { freshness, keepOf, retention, sizeDrop } from './freshness.js';
+import { keepOf, retention, sizeDrop } from './freshness.js';
 import { BackupParseError, itemsFromListing, parseArchiver, parseBorgList, parseResticSnapshots } from './parse.js';
 import type { DrillRecord } from '../../model/drill.js';
-import type { BackupItem, BackupSetConfig, BackupSetReading, BackupsConfig, BackupsRaw, BackupsReading, DrillReading, SetRaw, SetSource, SetState, WalRaw, WalReading } from './types.js';
-
-/** A schedule as people say it: "4h", "1d", "7d" (not "24h"). */
-export function everyText(ms: number): string {
-  const day = 86_400_000;
-  return ms >= day && ms % day === 0 ? `${ms / day}d` : formatDuration(ms);
-}
-
-/** Local time of day, as the SSH host words "unreachable since 10:42:13". */
-export function clockTime(ms: number): string {
-  return new Date(ms).toTimeString().slice(0, 8);
-}
+import type { BackupSetConfig, BackupsConfig, BackupsRaw, SetRaw, SetSource, WalRaw } from './types.js';
+import { freshness, type BackupItem, type BackupSetReading, type BackupsReading, type DrillReading, type SetState, type WalReading } from '../../model/backups.js';
 
 function itemsOf(source: SetSource, set: BackupSetConfig): BackupItem[] {
   if (source.kind === 'listing') return itemsFromListing(source.entries, set);
