@@ -12,11 +12,11 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Snapshot } from '../src/monitor/snapshot.js';
 import { HistoryStep } from '../src/store/history-step.js';
 import { historyStats } from '../src/store/history.js';
 import { Recorder } from '../src/store/recorder.js';
 import { samplesOf } from '../src/store/samples.js';
+import type { Snapshot } from '../src/model/snapshot.js';
 
 const DAY = 86_400_000;
 const TICK = 30_000;

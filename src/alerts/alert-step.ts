@@ -2,11 +2,12 @@
 // restart sends nothing twice), the silences read again when they change, the messages handed
 // to whoever sends them.
 import type { AlertsConfig } from '../config/schema.js';
-import type { PaneId, Snapshot } from '../monitor/snapshot.js';
 import type { TimelineEvent } from '../model/timeline.js';
 import { loadState, saveState, step, type AlertState, type Message } from './engine.js';
 import { DEFAULT_RULES, type AlertRules } from './rules.js';
 import type { Silences } from './silences.js';
+import type { Snapshot } from '../model/snapshot.js';
+import type { PaneId } from '../model/panes.js';
 
 export const ALERT_STATE_KEY = 'alerts.state';
 

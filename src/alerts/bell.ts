@@ -1,10 +1,10 @@
 // The console's bell: one BEL when a critical alert appears that was not there at the last
 // tick and no silence covers it, outside the maintenance window. The console has no sustain time (what it shows, it shows at
 // once), so neither has the bell. Pure but for the silences, read only when there is news.
-import type { Snapshot } from '../monitor/snapshot.js';
 import { conditionsOf } from './conditions.js';
 import { severityOf, type AlertRules } from './rules.js';
 import { silenceFor, type Silences } from './silences.js';
+import type { Snapshot } from '../model/snapshot.js';
 
 /** The keys of what is critical in this snapshot. */
 export function criticalKeys(snapshot: Snapshot, rules: Pick<AlertRules, 'severity'>): Set<string> {

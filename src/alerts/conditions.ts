@@ -1,9 +1,9 @@
 // What is wrong in one Snapshot, as conditions with stable keys: each pane's alerts, a pane
 // whose source is down or whose data is old, and each host that does not answer. Pure.
-import type { PaneId, Snapshot } from '../monitor/snapshot.js';
-import { PANE_IDS } from '../monitor/snapshot.js';
 import { alertKey, hostKey, paneKey } from './keys.js';
 import type { Level } from './rules.js';
+import type { Snapshot } from '../model/snapshot.js';
+import { PANE_IDS, type PaneId } from '../model/panes.js';
 
 export type Condition = {
   key: string;

@@ -14,11 +14,12 @@
 //   firing was sent, so that no receiver keeps an alert open for ever.
 // - A pane with no reading neither starts nor resolves its alerts (a restarted watcher, a probe
 //   not read yet).
-import type { PaneId, Snapshot } from '../monitor/snapshot.js';
 import { SEVERITY_RANK, type Severity, type TimelineEvent } from '../model/timeline.js';
 import { conditionsOf, type Condition } from './conditions.js';
 import { severityOf, sustainOf, type AlertRules, type Level, type Subject } from './rules.js';
 import { acked, silenceFor, type Silences } from './silences.js';
+import type { Snapshot } from '../model/snapshot.js';
+import type { PaneId } from '../model/panes.js';
 
 export type Tracked = {
   key: string;

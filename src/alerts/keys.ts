@@ -1,8 +1,8 @@
+import { PANE_IDS, type PaneId } from '../model/panes.js';
 // An alert's key: the same problem gets the same key from one tick to the next, though the
 // figures in its words change ("pihole unhealthy (4 failed checks)" → "(5 failed checks)").
 // Keys are what silences and acknowledgements name, what a webhook receives, and what
 // `homeops events` shows: plain words a shell takes without quotes. Pure.
-import { PANE_IDS, type PaneId } from '../monitor/snapshot.js';
 
 /** Longest slug kept: enough to tell a pane's alerts apart, short enough to type. */
 const SLUG_LENGTH = 48;

@@ -10,8 +10,8 @@
 //   stale (data older than it should be)     low
 //
 // `alerts.severity` in the config overrides any of these by `PANE.LEVEL`, `PANE` or `host`.
-import type { PaneId } from '../monitor/snapshot.js';
 import type { Severity } from '../model/timeline.js';
+import type { PaneId } from '../model/panes.js';
 
 /** What is wrong: an alert's level, or the pane's own state. */
 export type Level = 'crit' | 'warn' | 'down' | 'stale';

@@ -1,8 +1,8 @@
 // What changed between one snapshot and the state last recorded: a pane's status, a host lost
 // or back. Pure. The last recorded state comes from the timeline itself when the watcher starts,
 // so a restart records nothing that did not change while it was away.
-import type { Snapshot } from '../monitor/snapshot.js';
 import type { TimelineEvent } from '../model/timeline.js';
+import type { Snapshot } from '../model/snapshot.js';
 
 /** The last state recorded per subject: `pane:<id>` → a status word, `host:<name>` → lost or back. */
 export type Recorded = ReadonlyMap<string, { state: string; at: number }>;

@@ -5,8 +5,9 @@ import { paneAlertKeys } from '../alerts/conditions.js';
 import { addAcks, addSilence } from '../alerts/silences.js';
 import type { Env } from '../config/paths.js';
 import { parseDuration } from '../config/units.js';
-import type { PaneId, Snapshot } from '../monitor/snapshot.js';
 import type { FormField, Prompt } from '../ui/console-state.js';
+import type { Snapshot } from '../model/snapshot.js';
+import type { PaneId } from '../model/panes.js';
 
 export const SILENCE_LENGTHS = ['30m', '1h', '2h', '4h', '8h', '1d'] as const;
 

@@ -5,9 +5,9 @@ import { addSilence, current, liftSilence, readSilences } from '../alerts/silenc
 import type { Env } from '../config/paths.js';
 import type { Config } from '../config/schema.js';
 import { formatDuration } from '../config/units.js';
-import { PANE_IDS } from '../monitor/snapshot.js';
 import { terminalSafe } from '../terminal/terminal-safe.js';
 import type { SilenceRequest } from './args.js';
+import { PANE_IDS } from '../model/panes.js';
 
 export type SilenceResult = { code: number; stdout: string; stderr: string };
 

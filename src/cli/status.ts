@@ -1,9 +1,9 @@
 // `homeops status`: one snapshot as a table or JSON, with Nagios exit codes.
-import type { Snapshot } from '../monitor/snapshot.js';
 import { exitCodeFor, NAGIOS_WORDS, type Status } from '../model/status.js';
 import { STATUS_WORD } from '../ui/theme.js';
 import { formatAge } from '../config/units.js';
 import { terminalSafe } from '../terminal/terminal-safe.js';
+import type { Snapshot } from '../model/snapshot.js';
 
 /** Where a pane's value starts: the status word (6), a space, the id (10), a space. */
 const VALUE_COLUMN = 18;

@@ -4,10 +4,10 @@
 // hour at once rather than from when the console opened; nothing is written. The history panel
 // reads the store for longer.
 import type { Env } from '../config/paths.js';
-import type { Snapshot } from '../monitor/snapshot.js';
 import type { Trends, TrendSource } from '../model/trends.js';
 import { NO_TRENDS } from '../model/trends.js';
 import { MinuteMeans, samplesOf } from '../store/samples.js';
+import type { Snapshot } from '../model/snapshot.js';
 
 const KEEP = 60;
 

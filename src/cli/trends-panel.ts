@@ -2,9 +2,9 @@
 // store the watcher writes: each of its series over the last hour, day and week. Like the
 // timeline panel, the store's code and node:sqlite load only when it is first opened.
 import type { Env } from '../config/paths.js';
-import type { PaneId } from '../monitor/snapshot.js';
 import { HISTORY_SPANS, type SeriesHistory } from '../model/trends.js';
 import type { TrendsPanel } from '../ui/console-state.js';
+import type { PaneId } from '../model/panes.js';
 
 /** The series of a pane, by the start of their names (src/store/samples.ts names them). */
 export function seriesPrefixes(pane: PaneId, item: string | null): string[] {

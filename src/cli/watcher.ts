@@ -4,10 +4,10 @@
 // said one line per event.
 import { stateChanges, recordedFrom, type Recorded } from '../alerts/state-changes.js';
 import type { Reaction, WatchTick } from '../alerts/reactions.js';
-import type { Snapshot } from '../monitor/snapshot.js';
 import type { TimelineEvent } from '../model/timeline.js';
 import { readAuditSince } from '../store/audit-feed.js';
 import type { Recorder } from '../store/recorder.js';
+import type { Snapshot } from '../model/snapshot.js';
 
 const AUDIT_OFFSET = 'audit.offset';
 const DAY = 86_400_000;

@@ -4,12 +4,12 @@
 // services' checks (state, verdict, response times, error rates, outage against its budget,
 // certificate), the hosts that do not answer. Pure. The list, for dashboards, is in docs/alerts.md.
 import type { Config } from '../config/schema.js';
-import type { Snapshot } from '../monitor/snapshot.js';
 import { STATUSES } from '../model/status.js';
 import { SEVERITIES, type Severity } from '../model/timeline.js';
 import { REPLIED } from '../probes/dns/query.js';
 import type { ServiceReading, Windowed } from '../model/services.js';
 import type { Family, Sample } from './exposition.js';
+import type { Snapshot } from '../model/snapshot.js';
 
 export type FiringAlert = { key: string; pane: string | null; host: string | null; severity: Severity };
 

@@ -2,8 +2,10 @@
 // overlaps itself; a slow or dead source delays nothing else. Knows nothing of the UI.
 import { formatDuration } from '../config/units.js';
 import { ProbeError, type Assessment, type Probe } from '../probes/probe.js';
-import type { Offer, PaneEntry, PaneId, Panes, Snapshot } from './snapshot.js';
 import { worst, type Status } from '../model/status.js';
+import type { PaneEntry, Panes, Snapshot } from '../model/snapshot.js';
+import type { PaneId } from '../model/panes.js';
+import type { Offer } from '../model/offer.js';
 
 // Probes of different reading types live side by side; the monitor only moves their data.
 type AnyProbe = Probe<unknown, unknown>;

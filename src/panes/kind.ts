@@ -1,8 +1,9 @@
 // A pane kind lives in its own folder here: source.ts says where its data comes from (live, in a
 // demo scenario, or nowhere with this config), view.ts how it is drawn. The runtime builds the
-// monitor's probes from the sources (sources.ts), the Snapshot's pane types derive from them,
-// and the console draws each pane through its view (renderers.ts). The two halves are apart so
-// that `homeops status` loads no drawing code and the console's drawing no reader it does not use.
+// monitor's probes from the sources (sources.ts), each reading what the Snapshot's PaneData
+// (model/snapshot.ts) says it carries, and the console draws each pane through its view
+// (renderers.ts). The two halves are apart so that `homeops status` loads no drawing code and
+// the console's drawing no reader it does not use.
 import type { Env } from '../config/paths.js';
 import type { Config } from '../config/schema.js';
 import type { Scenario } from '../demo/scenario.js';

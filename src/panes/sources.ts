@@ -6,6 +6,7 @@ import { dnsSource } from './dns/source.js';
 import { gpuSource } from './gpu/source.js';
 import { servicesSource } from './services/source.js';
 import type { PANE_IDS } from '../model/panes.js';
+import type { PaneData } from '../model/snapshot.js';
 import type { PaneSource } from './kind.js';
 import { vpnSource } from './vpn/source.js';
 
@@ -13,8 +14,8 @@ export const PANE_SOURCES = [cpuSource, gpuSource, containersSource, dnsSource, 
 
 type Sources = typeof PANE_SOURCES;
 
-/** Each pane's data type, by id: what its probe reads (the Snapshot's `panes`). */
-export type PaneData = { [S in Sources[number] as S['id']]: S extends PaneSource<string, infer Data> ? Data : never };
+/** Each registered source's data type, by id. */
+type SourcedData = { [S in Sources[number] as S['id']]: S extends PaneSource<string, infer Data> ? Data : never };
 
 // The ids the config loader checks views against (ids.ts) are these, in this order: a pane
 // added here and not there, or the other way round, does not compile.
@@ -22,3 +23,6 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type IdsOf<T extends readonly unknown[]> = { [I in keyof T]: T[I] extends { id: infer Id } ? Id : never };
 const idsMatch: Same<IdsOf<Sources>, typeof PANE_IDS> = true;
 void idsMatch;
+// And each reads what the Snapshot's PaneData (model/snapshot.ts) says it carries.
+const dataMatch: Same<SourcedData, PaneData> = true;
+void dataMatch;

@@ -1,12 +1,12 @@
 // The watcher's history: the mean of each minute's ticks written per series, what is older than
 // `store.history` pruned every hour (the first time at the start), and once a day how big the
 // store is, recorded on the timeline (the watcher's own start line says it already).
-import type { Snapshot } from '../monitor/snapshot.js';
 import type { TimelineEvent } from '../model/timeline.js';
 import { formatBytes } from '../config/units.js';
 import { HistoryWriter, historyStats } from './history.js';
 import type { Recorder } from './recorder.js';
 import { MinuteMeans, minuteOf, samplesOf } from './samples.js';
+import type { Snapshot } from '../model/snapshot.js';
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;

@@ -2,10 +2,10 @@
 // finds its own (`cpu.group.database`, `gpu.0.temp`, `dns.primary.latency`,
 // `container.workstation/postgres.cpu`, `service.auth.latency`), and the mean of each minute's ticks. Pure: the
 // watcher writes the minutes to the store, the console keeps the last hour in memory.
-import type { Snapshot } from '../monitor/snapshot.js';
 import { REPLIED } from '../probes/dns/query.js';
 
 import type { SeriesUnit } from '../model/trends.js';
+import type { Snapshot } from '../model/snapshot.js';
 
 export type { SeriesUnit };
 

@@ -7,7 +7,6 @@ import type { Keymap } from '../config/keymaps.js';
 import { clockOf, windowAt } from '../config/maintenance.js';
 import type { Config } from '../config/schema.js';
 import type { View } from '../config/views.js';
-import type { Offer, PaneEntry, PaneId, Snapshot } from '../monitor/snapshot.js';
 import { dialogLines } from './components/dialog.js';
 import { HelpView } from './components/help.js';
 import { centre, Overlay, type Placed } from './components/overlay.js';
@@ -35,6 +34,9 @@ import type { Profiler } from './profile.js';
 import { focusedPane, initialUiState, type UiState } from './state.js';
 import { nextThemeName, themeNamed, type Theme, type ThemeName } from './theme.js';
 import { lineText, textWidth, truncate } from './text.js';
+import type { PaneEntry, Snapshot } from '../model/snapshot.js';
+import type { PaneId } from '../model/panes.js';
+import type { Offer } from '../model/offer.js';
 
 export type AppActions = {
   quit(): void;

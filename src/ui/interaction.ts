@@ -3,7 +3,6 @@
 // press becomes new UI state and effects (intents for the controller); pure, so that the App
 // only has to carry them out.
 import type { Keymap } from '../config/keymaps.js';
-import type { PaneId } from '../monitor/snapshot.js';
 import { isCommand, runbookOf, type Command } from '../model/commands.js';
 import type { KeyPress } from './key-decoder.js';
 import type { Answer, ConsoleState, ContainerAction, ContainerTarget, MessageTone, Panel, Prompt } from './console-state.js';
@@ -33,6 +32,7 @@ import { logsRoom } from './components/panel-lines.js';
 import { acceptSearch, goToMatch, INITIAL_LOGS_VIEW, logsViewOf, moveLogs, toggleFollow, type LogsView } from './logs-view.js';
 import { uiReducer, type UiContext, type UiState } from './state.js';
 import type { ContainersReading } from '../model/containers.js';
+import type { PaneId } from '../model/panes.js';
 
 export type Interaction = {
   /** The runbook menu, with the entry picked; null when closed. */

@@ -1,7 +1,7 @@
 // Layout maths: which view and tier fit a terminal, and the exact rectangle of every pane.
 // Pure; the frame it describes never exceeds the terminal.
 import type { LayoutNode, Tier, View } from '../config/views.js';
-import type { PaneId } from '../monitor/snapshot.js';
+import type { PaneId } from '../model/panes.js';
 
 export type Size = { columns: number; rows: number };
 export type Rect = { x: number; y: number; width: number; height: number };

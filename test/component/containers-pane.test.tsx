@@ -6,7 +6,6 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { replayDocker } from '../../src/demo/containers-replay.js';
 import { loadScenario } from '../../src/demo/scenario-load.js';
-import type { Panes } from '../../src/monitor/snapshot.js';
 import { containersProbe } from '../../src/probes/containers/probe.js';
 import { frameLines } from '../../src/ui/frame.js';
 import { containersPane } from '../../src/ui/panes/containers.js';
@@ -14,6 +13,7 @@ import { INITIAL_CONTAINERS_VIEW, moveSelection, visibleContainers, type Contain
 import { lineText, textWidth, type Line } from '../../src/ui/text.js';
 import { cleanupHomes, FakeSource, frameProblems, paneOnScreen, renderApp, snapshot, testSetup, unmountAll, viewIndex } from '../helpers/render.js';
 import { UNPLANNED, type ContainerRow, type ContainersReading } from '../../src/model/containers.js';
+import type { Panes } from '../../src/model/snapshot.js';
 
 afterEach(unmountAll);
 afterAll(cleanupHomes);

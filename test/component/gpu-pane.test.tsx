@@ -5,8 +5,8 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { replayNvidiaSmiHost } from '../../src/demo/scenario.js';
 import type { CommandRunner } from '../../src/hosts/host.js';
 import { Monitor, type ProbeSlot } from '../../src/monitor/monitor.js';
-import { PANE_IDS } from '../../src/monitor/snapshot.js';
 import { gpuProbe, gpuReader } from '../../src/probes/gpu/probe.js';
+import { PANE_IDS } from '../../src/model/panes.js';
 import {
   cleanupHomes, fixturePath, FakeSource, focusPane, gpuEntry, joinLines, paneOnScreen, paneText, renderApp, snapshot, statusBar, testSetup, unmountAll,
   wholePane,

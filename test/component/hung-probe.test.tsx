@@ -3,11 +3,11 @@
 // settles and ignores its abort signal.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { Monitor, type ProbeSlot } from '../../src/monitor/monitor.js';
-import { PANE_IDS } from '../../src/monitor/snapshot.js';
 import { cpuProbe } from '../../src/probes/cpu/probe.js';
 import type { GpuRaw } from '../../src/probes/gpu/parse.js';
 import { gpuProbe } from '../../src/probes/gpu/probe.js';
 import { cleanupHomes, cpuRaw, focusedPanes, paneOnScreen, paneText, renderApp, statusBar, testSetup, unmountAll } from '../helpers/render.js';
+import { PANE_IDS } from '../../src/model/panes.js';
 
 const s = testSetup();
 const monitors: Monitor[] = [];

@@ -2,9 +2,9 @@
 // until when; an offer takes the row above the status bar with the runbook, why, since when and
 // its key, every frame still fits, and the key asks to run that runbook.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { Offer } from '../../src/monitor/snapshot.js';
 import { recordingIntents } from '../helpers/console-actions.js';
 import { cleanupHomes, FakeSource, frameProblems, renderApp, snapshot, statusBar, testSetup, unmountAll } from '../helpers/render.js';
+import type { Offer } from '../../src/model/offer.js';
 
 afterEach(unmountAll);
 afterAll(cleanupHomes);

@@ -7,7 +7,6 @@ import { ConsoleController } from '../../src/cli/controller.js';
 import type { ControllerDeps } from '../../src/cli/controller/deps.js';
 import type { Config } from '../../src/config/schema.js';
 import { hostsFromConfig } from '../../src/hosts/registry.js';
-import type { PaneId } from '../../src/monitor/snapshot.js';
 import { loadRunbookFile, type Runbook, type RunbookCatalog } from '../../src/runbooks/load.js';
 import {
   INITIAL_CONSOLE_STATE,
@@ -17,6 +16,7 @@ import {
 } from '../../src/ui/console-state.js';
 import type { Profiler } from '../../src/ui/profile.js';
 import { sleep } from './render.js';
+import type { PaneId } from '../../src/model/panes.js';
 
 /** Console state the test sets by hand. */
 export class ManualConsole implements ConsoleStateSource {

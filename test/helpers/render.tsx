@@ -14,7 +14,6 @@ import type { GlobalOptions } from '../../src/cli/args.js';
 import { loadKeymap, type Keymap } from '../../src/config/keymaps.js';
 import { packageRoot } from '../../src/config/paths.js';
 import type { View } from '../../src/config/views.js';
-import { PANE_IDS, type PaneEntry, type PaneId, type Panes, type Snapshot } from '../../src/monitor/snapshot.js';
 import { worst } from '../../src/model/status.js';
 import { cpuProbe } from '../../src/probes/cpu/probe.js';
 import type { CpuRaw } from '../../src/probes/cpu/parse.js';
@@ -27,6 +26,8 @@ import type { Profiler } from '../../src/ui/profile.js';
 import type { SnapshotSource } from '../../src/ui/hooks/use-snapshot.js';
 import { STATUS_SYMBOL, STATUS_WORD, type Theme } from '../../src/ui/theme.js';
 import type { Status } from '../../src/model/status.js';
+import type { PaneEntry, Panes, Snapshot } from '../../src/model/snapshot.js';
+import { PANE_IDS, type PaneId } from '../../src/model/panes.js';
 
 // ---------------------------------------------------------------------------------------------
 // The fake terminal.

@@ -11,13 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema, type Config } from '../../src/config/schema.js';
 import { hostsFromConfig } from '../../src/hosts/registry.js';
 import { connectLocal } from '../../src/hosts/local.js';
-import type { Snapshot } from '../../src/monitor/snapshot.js';
 import { servicesReader } from '../../src/probes/services/checks.js';
 import { servicesProbe } from '../../src/probes/services/probe.js';
 import { readHistory } from '../../src/runbooks/audit.js';
 import { AutoResponder, type AutoNotice } from '../../src/runbooks/auto-response.js';
 import { loadRunbooks } from '../../src/runbooks/load.js';
 import { offersFor, triggeredRunbooks } from '../../src/runbooks/triggers.js';
+import type { Snapshot } from '../../src/model/snapshot.js';
 
 const never = new AbortController().signal;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -20,7 +20,6 @@ import { EngineError } from '../../src/docker/errors.js';
 import { EventWatcher, type WatcherState } from '../../src/docker/events.js';
 import { SshHost } from '../../src/hosts/ssh.js';
 import { describeError } from '../../src/monitor/monitor.js';
-import type { PaneEntry } from '../../src/monitor/snapshot.js';
 import { dnsReader, parseDns, piholeTargets } from '../../src/probes/dns/probe.js';
 import { liveVpnSources, vpnProbe, vpnReader } from '../../src/probes/vpn/probe.js';
 import { dnsPane } from '../../src/ui/panes/dns.js';
@@ -31,6 +30,7 @@ import { ENDLESS_BYTES, startMisbehavingEngine, type MisbehavingEngine } from '.
 import { sshdAvailable, startSshd, type Sshd } from '../helpers/sshd.js';
 import type { VpnReading } from '../../src/model/vpn.js';
 import type { DnsReading } from '../../src/model/dns.js';
+import type { PaneEntry } from '../../src/model/snapshot.js';
 
 const never = new AbortController().signal;
 const config = readUserFile(estateConfigPath(), configSchema);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, ensureBuilt, root } from '../helpers/built.js';
 import { afterAll, beforeAll, describe, it, expect } from 'vitest';
-import type { Snapshot } from '../../src/monitor/snapshot.js';
+import type { Snapshot } from '../../src/model/snapshot.js';
 
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
 

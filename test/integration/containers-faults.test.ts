@@ -9,10 +9,10 @@ import { configSchema, type Config } from '../../src/config/schema.js';
 import { openDocker, type DockerAccess } from '../../src/probes/containers/access.js';
 import type { Hosts } from '../../src/hosts/registry.js';
 import { Monitor } from '../../src/monitor/monitor.js';
-import type { PaneId } from '../../src/monitor/snapshot.js';
 import { containersProbe } from '../../src/probes/containers/probe.js';
 import { ProbeError } from '../../src/probes/probe.js';
 import { privateDockerdAvailable, startTestEngine, type TestEngine } from '../helpers/dockerd.js';
+import type { PaneId } from '../../src/model/panes.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const noHosts: Hosts = { get: () => undefined, names: () => [], closeAll() {}, unreachable: () => [], retryNow() {} };

@@ -9,7 +9,6 @@ import { estateConfigPath } from '../../src/config/paths.js';
 import { configSchema, dnsSchema, vpnSchema } from '../../src/config/schema.js';
 import { readUserFile } from '../../src/config/user-file.js';
 import { describeError } from '../../src/monitor/monitor.js';
-import type { PaneEntry } from '../../src/monitor/snapshot.js';
 import { dnsReader, parseDns, piholeTargets } from '../../src/probes/dns/probe.js';
 import { setBlockingEverywhere } from '../../src/probes/pihole/blocking.js';
 import { PiholeClient } from '../../src/probes/pihole/client.js';
@@ -22,6 +21,7 @@ import { startGluetunStandin } from '../helpers/gluetun-standin.js';
 import { startPiholeStandin } from '../helpers/pihole-standin.js';
 import type { VpnReading } from '../../src/model/vpn.js';
 import type { DnsReading } from '../../src/model/dns.js';
+import type { PaneEntry } from '../../src/model/snapshot.js';
 
 const PASSWORD = 'correct horse';
 const KEY = 'Ab3dEf6hiJk9mNpQrStUvW';

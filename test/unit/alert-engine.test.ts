@@ -4,7 +4,8 @@ import { DEFAULT_RULES, severityOf, sustainOf, type AlertRules } from '../../src
 import { NO_SILENCES, type Silences } from '../../src/alerts/silences.js';
 import type { TimelineEvent } from '../../src/model/timeline.js';
 import { snapshotAt, type PaneSpec } from '../helpers/snapshot.js';
-import type { PaneId, Snapshot } from '../../src/monitor/snapshot.js';
+import type { Snapshot } from '../../src/model/snapshot.js';
+import type { PaneId } from '../../src/model/panes.js';
 
 const T = Date.parse('2026-03-01T10:00:00Z');
 const RULES: AlertRules = { ...DEFAULT_RULES, sustainMs: 30_000, clearMs: 20_000, remindMs: 600_000 };

@@ -5,7 +5,6 @@ import { describe, expect, it } from 'vitest';
 import { estateConfigPath } from '../../src/config/paths.js';
 import { configSchema } from '../../src/config/schema.js';
 import { readUserFile } from '../../src/config/user-file.js';
-import type { PaneEntry } from '../../src/monitor/snapshot.js';
 import type { DrillRecord } from '../../src/model/drill.js';
 import { clockTime } from '../../src/config/units.js';
 import type { BackupsReading } from '../../src/model/backups.js';
@@ -14,6 +13,7 @@ import { backupsPane } from '../../src/ui/panes/backups.js';
 import { closeSetDetail, INITIAL_BACKUPS_VIEW, moveSetSelection, toggleSetDetail, type BackupsView } from '../../src/ui/panes/backups-view.js';
 import { lineText, textWidth } from '../../src/ui/text.js';
 import { AT, archiverLine, DAY, HOUR, listing, MINUTE } from '../helpers/backups.js';
+import type { PaneEntry } from '../../src/model/snapshot.js';
 
 const config = readUserFile(estateConfigPath(), configSchema);
 const backups = config.backups!;

@@ -4,11 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { estateConfigPath } from '../../src/config/paths.js';
 import { configSchema } from '../../src/config/schema.js';
 import { readUserFile } from '../../src/config/user-file.js';
-import type { PaneEntry } from '../../src/monitor/snapshot.js';
 import { parseDns, type DnsRaw, type PiholeRaw } from '../../src/probes/dns/probe.js';
 import { dnsPane } from '../../src/ui/panes/dns.js';
 import { lineText, textWidth } from '../../src/ui/text.js';
 import type { DnsAnswer, DnsOutcome, DnsReading } from '../../src/model/dns.js';
+import type { PaneEntry } from '../../src/model/snapshot.js';
 
 const config = readUserFile(estateConfigPath(), configSchema);
 const dns = config.dns!;

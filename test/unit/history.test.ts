@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TimelineEvent } from '../../src/model/timeline.js';
-import type { Snapshot } from '../../src/monitor/snapshot.js';
 import { bucketMeans, HistoryWriter, historyStats, readSeries, seriesNames } from '../../src/store/history.js';
 import { HistoryStep } from '../../src/store/history-step.js';
 import { Recorder } from '../../src/store/recorder.js';
@@ -26,6 +25,7 @@ import { containersPane } from '../../src/ui/panes/containers.js';
 import { INITIAL_CONTAINERS_VIEW, visibleContainers } from '../../src/ui/panes/containers-view.js';
 import { lineText, textWidth } from '../../src/ui/text.js';
 import { ensureBuilt, runCli } from '../helpers/cli.js';
+import type { Snapshot } from '../../src/model/snapshot.js';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;

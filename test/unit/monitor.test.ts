@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Monitor, type ProbeSlot } from '../../src/monitor/monitor.js';
-import type { Snapshot } from '../../src/monitor/snapshot.js';
 import { exitCodeFor, STATUSES, worst, type Status } from '../../src/model/status.js';
 import { ProbeError, type Assessment, type Probe } from '../../src/probes/probe.js';
+import type { Snapshot } from '../../src/model/snapshot.js';
 
 // Small fake probes: the data is whatever the reader returns; the assessment is always ok.
 type Reading = { n: number };

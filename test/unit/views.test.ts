@@ -5,8 +5,8 @@ import { afterEach, beforeEach, describe, it, expect } from 'vitest';
 import { BUILTIN_VIEWS, loadView, loadViews } from '../../src/config/views.js';
 import { UserFileError } from '../../src/config/user-file.js';
 import { UnknownNameError } from '../../src/config/user-file-error.js';
-import { PANE_IDS } from '../../src/monitor/snapshot.js';
 import type { LayoutNode } from '../../src/config/views.js';
+import { PANE_IDS } from '../../src/model/panes.js';
 
 let home: string;
 let env: { HOME: string; XDG_CONFIG_HOME: string };

@@ -1,7 +1,6 @@
 // Gluetun's answers and a direct-IP check → the VPN reading, its assessment and its pane.
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.js';
-import type { PaneEntry } from '../../src/monitor/snapshot.js';
 import { parseDirectIp, parsePorts, parsePublicIp, parseVpn, parseVpnStatus, type RouteResult, type VpnRaw } from '../../src/probes/vpn/parse.js';
 import { assessVpn, gluetunAuth } from '../../src/probes/vpn/probe.js';
 import { vpnHeadline, vpnPane } from '../../src/ui/panes/vpn.js';
@@ -9,6 +8,7 @@ import { lineText } from '../../src/ui/text.js';
 import { estateConfigPath } from '../../src/config/paths.js';
 import { readUserFile } from '../../src/config/user-file.js';
 import type { VpnReading } from '../../src/model/vpn.js';
+import type { PaneEntry } from '../../src/model/snapshot.js';
 
 const readDefaultConfig = () => readUserFile(estateConfigPath(), configSchema);
 

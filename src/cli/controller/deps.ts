@@ -6,7 +6,6 @@ import type { Config } from '../../config/schema.js';
 import type { Env } from '../../config/paths.js';
 import type { ContainerActions } from '../../docker/actions.js';
 import type { Hosts } from '../../hosts/registry.js';
-import type { PaneId, Snapshot } from '../../monitor/snapshot.js';
 import type { DnsSources } from '../../probes/dns/probe.js';
 import type { AuditEntry, RunHistoryEntry } from '../../runbooks/audit.js';
 import type { RunbookCatalog } from '../../runbooks/load.js';
@@ -14,6 +13,8 @@ import type { RunPlan } from '../../runbooks/plan.js';
 import type { RunDeps, RunResult } from '../../runbooks/runner.js';
 import type { InterruptedRun, RunState } from '../../runbooks/state.js';
 import type { TimelinePanel, TrendsPanel } from '../../ui/console-state.js';
+import type { Snapshot } from '../../model/snapshot.js';
+import type { PaneId } from '../../model/panes.js';
 
 export type Catalog = Pick<RunbookCatalog, 'runbooks' | 'get'>;
 

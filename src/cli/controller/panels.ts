@@ -1,7 +1,6 @@
 // The panels that show what was recorded: the runs' history and one run's audit lines, the
 // timeline and a pane's trends (read from the store now and again while open); and closing
 // whichever panel is open (a run's panel stays while it runs).
-import type { PaneId } from '../../monitor/snapshot.js';
 import { readHistory, readRunEntries } from '../../runbooks/audit.js';
 import type { Panel, TimelinePanel, TrendsPanel } from '../../ui/console-state.js';
 import { readTimelinePanel } from '../timeline-panel.js';
@@ -10,6 +9,7 @@ import type { ConsoleBoard } from './board.js';
 import { errorText, type ControllerDeps } from './deps.js';
 import type { ConsoleGuard } from './guard.js';
 import type { LogsService } from './logs.js';
+import type { PaneId } from '../../model/panes.js';
 
 export type PanelServiceDeps = Pick<ControllerDeps, 'env' | 'demo' | 'history' | 'runEntries' | 'timeline' | 'trends'> & {
   board: ConsoleBoard;

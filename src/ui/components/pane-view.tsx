@@ -2,12 +2,13 @@ import { Box } from 'ink';
 import { memo, useMemo } from 'react';
 import type { Config } from '../../config/schema.js';
 import { formatAge } from '../../config/units.js';
-import type { PaneEntry, PaneId } from '../../monitor/snapshot.js';
 import { frameLines } from '../frame.js';
 import type { AnyPaneRenderer } from '../panes/index.js';
 import type { Profiler } from '../profile.js';
 import type { Theme } from '../theme.js';
 import { LinesText } from './lines.js';
+import type { PaneEntry } from '../../model/snapshot.js';
+import type { PaneId } from '../../model/panes.js';
 
 export type PaneViewProps = {
   id: PaneId;

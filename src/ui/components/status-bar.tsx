@@ -1,11 +1,11 @@
 import { memo } from 'react';
 import { formatBytes, formatDuration } from '../../config/units.js';
-import type { Snapshot } from '../../monitor/snapshot.js';
 import type { Message } from '../console-state.js';
 import { STATUS_SYMBOL, STATUS_WORD, type Theme } from '../theme.js';
 import { fitParts, type Part } from '../fit-parts.js';
 import type { Line } from '../text.js';
 import { LineView } from './lines.js';
+import type { Snapshot } from '../../model/snapshot.js';
 
 export type StatusBarProps = {
   snapshot: Snapshot;

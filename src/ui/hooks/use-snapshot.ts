@@ -1,5 +1,5 @@
 import { useSyncExternalStore } from 'react';
-import type { Snapshot } from '../../monitor/snapshot.js';
+import type { Snapshot } from '../../model/snapshot.js';
 
 export type SnapshotSource = {
   current(): Snapshot;

@@ -6,13 +6,13 @@
 // detail (schedule, previous and oldest backups, when it was read) in place of the others.
 import type { Config } from '../../config/schema.js';
 import { clockTime, everyText as every, formatAge, formatBytes } from '../../config/units.js';
-import type { PaneEntry } from '../../monitor/snapshot.js';
 import type { Status } from '../../model/status.js';
 import { STATUS_SYMBOL } from '../theme.js';
 import { bar, pad, textWidth, type Line, type Segment, type Tone } from '../text.js';
 import { selectedSetIndex, type BackupsView } from './backups-view.js';
 import { labelled, stateLines, type PaneContent } from './common.js';
 import { freshness, overdueFraction, type BackupItem, type BackupSetReading, type BackupsReading, type DrillReading, type SetState, type WalReading } from '../../model/backups.js';
+import type { PaneEntry } from '../../model/snapshot.js';
 
 const STATE_STATUS: Record<SetState, Status> = { fresh: 'ok', due: 'warn', overdue: 'crit', missing: 'crit', unknown: 'stale' };
 const STATE_WORD: Record<SetState, string> = { fresh: 'fresh', due: 'DUE', overdue: 'OVERDUE', missing: 'MISSING', unknown: 'UNKNOWN' };

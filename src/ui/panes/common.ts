@@ -1,9 +1,9 @@
 // Lines every pane starts with: why its data is old or missing, and its alerts.
 import { formatAge } from '../../config/units.js';
-import type { PaneEntry } from '../../monitor/snapshot.js';
 import { STATUS_SYMBOL, STATUS_WORD } from '../theme.js';
 import { bar, lineText, textWidth, wrapText, type Line, type Tone } from '../text.js';
 import { sparkline } from '../sparkline.js';
+import type { PaneEntry } from '../../model/snapshot.js';
 
 /**
  * A pane's title and lines. `rows`: which line shows which selectable row (a container's key,

@@ -4,7 +4,6 @@
 // its allotment. The selected container's detail shows below the table, or instead of it.
 import type { Config } from '../../config/schema.js';
 import { formatAge, formatBytes } from '../../config/units.js';
-import type { PaneEntry } from '../../monitor/snapshot.js';
 import type { Status } from '../../model/status.js';
 import { groupTone, STATUS_SYMBOL, STATUS_WORD } from '../theme.js';
 import { terminalSafe } from '../../terminal/terminal-safe.js';
@@ -13,6 +12,7 @@ import { labelled, stateLines, toneFor, withTrend, type PaneContent } from './co
 import type { Trends } from '../../model/trends.js';
 import { containerKey, INITIAL_CONTAINERS_VIEW, selectedIndex, visibleContainers, type ContainerSort, type ContainersView } from './containers-view.js';
 import { UNPLANNED, type ContainerGroupUsage, type ContainerRow, type ContainersReading, type HealthCheckResult } from '../../model/containers.js';
+import type { PaneEntry } from '../../model/snapshot.js';
 
 const TITLE = 'Containers';
 

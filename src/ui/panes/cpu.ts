@@ -1,13 +1,13 @@
 // The CPU pane: per-core load against the allocation plan, memory, disks and network.
 import type { Config } from '../../config/schema.js';
 import { formatBytes, formatDuration } from '../../config/units.js';
-import type { PaneEntry } from '../../monitor/snapshot.js';
 import { groupTone } from '../theme.js';
 import { level, pad, percent, type Line, type Segment, type Tone } from '../text.js';
 import { gauge, labelled, stateLines, toneFor, withTrend, type PaneContent } from './common.js';
 import type { Trends } from '../../model/trends.js';
 import type { ContainerGroupUsage } from '../../model/containers.js';
 import { formatCoreList, type CpuData, type GroupUsage } from '../../model/cpu.js';
+import type { PaneEntry } from '../../model/snapshot.js';
 
 const PERCENT = { low: 0, high: 100 };
 

@@ -3,7 +3,6 @@
 // whether the secondary serves the same lists as the primary.
 import type { Config } from '../../config/schema.js';
 import { formatAge, formatDuration } from '../../config/units.js';
-import type { PaneEntry } from '../../monitor/snapshot.js';
 import type { Status } from '../../model/status.js';
 import { thousands } from '../../config/thousands.js';
 import { STATUS_SYMBOL, STATUS_WORD } from '../theme.js';
@@ -11,6 +10,7 @@ import { pad, textWidth, type Line, type Segment } from '../text.js';
 import { labelled, stateLines, withTrend, type PaneContent } from './common.js';
 import type { Trends } from '../../model/trends.js';
 import { OUTCOME_WORD, type DnsReading, type DnsServerReading, type NameAnswer, type PiholeView } from '../../model/dns.js';
+import type { PaneEntry } from '../../model/snapshot.js';
 
 const SERVER_STATUS: Record<DnsServerReading['health'], Status> = { ok: 'ok', degraded: 'warn', failing: 'warn', down: 'down' };
 

@@ -1,10 +1,10 @@
 // The GPU pane: utilisation, VRAM, temperature, power per GPU, and the processes using them.
 import type { Config } from '../../config/schema.js';
-import type { PaneEntry } from '../../monitor/snapshot.js';
 import { pad, percent, type Line, type Tone } from '../text.js';
 import { gauge, stateLines, withTrend, type PaneContent } from './common.js';
 import type { Trends } from '../../model/trends.js';
 import type { Gpu, GpuReading } from '../../model/gpu.js';
+import type { PaneEntry } from '../../model/snapshot.js';
 
 const num = (value: number | null, digits = 0, unit = '') => (value === null ? 'n/a' : `${value.toFixed(digits)}${unit}`);
 const gib = (mib: number | null) => (mib === null ? 'n/a' : (mib / 1024).toFixed(1));

@@ -5,7 +5,6 @@
 // group, the last time); the name, the priority and what is wrong stay. Where every column
 // fits with room to spare, an up service's row ends with its last hour of response times.
 import { clockOf } from '../../config/maintenance.js';
-import type { PaneEntry } from '../../monitor/snapshot.js';
 import { formatDuration } from '../../config/units.js';
 import { troubleFirst, type ServiceReading, type ServicesReading } from '../../model/services.js';
 import type { Status } from '../../model/status.js';
@@ -13,6 +12,7 @@ import { STATUS_SYMBOL, STATUS_WORD } from '../theme.js';
 import { pad, textWidth, truncateWords, type Line, type Segment, type Tone } from '../text.js';
 import { stateLines, withTrend, type PaneContent } from './common.js';
 import type { Trends } from '../../model/trends.js';
+import type { PaneEntry } from '../../model/snapshot.js';
 
 const LEVEL_STATUS: Record<ServiceReading['level'], Status> = { ok: 'ok', warn: 'warn', crit: 'crit', maintenance: 'off', standby: 'off', unknown: 'stale' };
 

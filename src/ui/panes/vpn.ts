@@ -1,12 +1,12 @@
 // The VPN pane: is the tunnel up, the public IP and country the house shows, the forwarded port,
 // the Gluetun container's health, and whether traffic really leaves through the tunnel.
 import type { Config } from '../../config/schema.js';
-import type { PaneEntry } from '../../monitor/snapshot.js';
 import type { Status } from '../../model/status.js';
 import { STATUS_SYMBOL, STATUS_WORD } from '../theme.js';
 import { pad, textWidth, type Line } from '../text.js';
 import { labelled, stateLines, type PaneContent } from './common.js';
 import { placeOf, type VpnReading } from '../../model/vpn.js';
+import type { PaneEntry } from '../../model/snapshot.js';
 
 function statusLabel(status: Status): string {
   return `${STATUS_SYMBOL[status]} ${pad(STATUS_WORD[status], 5)} `;

@@ -1,13 +1,28 @@
 // The Snapshot: plain, immutable data published once per tick. The console renders it,
 // `homeops status --json` prints it, and demo scenarios produce it from fixtures. Its panes are
-// the registered pane kinds' (src/panes/sources.ts), each with the data its probe reads.
-import type { PaneData } from '../panes/sources.js';
-import type { Alert } from '../probes/probe.js';
-import type { Offer } from '../model/offer.js';
-import type { Status } from '../model/status.js';
+// the registered pane kinds' (src/panes/sources.ts checks that they read what PaneData says),
+// each with its reading, in the words of this folder.
+import type { Alert } from './alert.js';
+import type { BackupsReading } from './backups.js';
+import type { ContainersReading } from './containers.js';
+import type { CpuData } from './cpu.js';
+import type { DnsReading } from './dns.js';
+import type { GpuReading } from './gpu.js';
+import type { Offer } from './offer.js';
+import type { ServicesReading } from './services.js';
+import type { Status } from './status.js';
+import type { VpnReading } from './vpn.js';
 
-export { PANE_IDS, type PaneId } from '../model/panes.js';
-export type { PaneData };
+/** Each pane's data type, by id: what its probe reads. */
+export type PaneData = {
+  cpu: CpuData;
+  gpu: GpuReading;
+  containers: ContainersReading;
+  dns: DnsReading;
+  vpn: VpnReading;
+  backups: BackupsReading;
+  services: ServicesReading;
+};
 
 export type PaneEntry<T> = {
   status: Status;
@@ -24,8 +39,6 @@ export type PaneEntry<T> = {
 };
 
 export type Panes = { [K in keyof PaneData]: PaneEntry<PaneData[K]> };
-
-export type { Offer } from '../model/offer.js';
 
 export type Snapshot = {
   version: 1;
