@@ -14,7 +14,6 @@ import { suggest, UserFileError } from '../config/user-file.js';
 import { chooseProfile, resolveHosts, thisMachine as thisHostMachine } from '../hosts/profile.js';
 import { hostsFromConfig } from '../hosts/registry.js';
 import { readHistory, runLabel } from '../runbooks/audit.js';
-import type { RunEvent } from '../runbooks/events.js';
 import { InputError, isRequired, parseInputPairs } from '../runbooks/inputs.js';
 import { loadRunbooks, type Runbook } from '../runbooks/load.js';
 import { formatTime, LockedError, thisMachine, unlock } from '../runbooks/lock.js';
@@ -28,8 +27,9 @@ import { scanTemplate } from '../runbooks/template.js';
 import { IdError } from '../config/path-id.js';
 import { PrivatePathError } from '../config/private-files.js';
 import { lastRedraw, terminalSafe } from '../terminal/terminal-safe.js';
-import { splitOutput } from '../runbooks/output-lines.js';
 import type { GlobalOptions, RunbookRequest } from './args.js';
+import type { RunEvent } from '../model/runs.js';
+import { splitOutput } from '../ui/output-lines.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 64, state: 73, locked: 75, refused: 77, config: 78, aborted: 130 } as const;
 

@@ -9,12 +9,11 @@ import type { Config } from '../config/schema.js';
 import type { Env } from '../config/paths.js';
 import type { Hosts } from '../hosts/registry.js';
 import type { Offer } from '../model/offer.js';
-import type { RunEvent } from './events.js';
 import type { RunbookCatalog } from './load.js';
 import { currentUser, LockedError } from './lock.js';
 import { prepareRun } from './prepare.js';
 import { runPlan, type RunResult } from './runner.js';
-import type { RunOutcome } from './events.js';
+import type { RunEvent, RunOutcome } from '../model/runs.js';
 
 export type AutoNotice = {
   level: 'info' | 'warn' | 'crit';

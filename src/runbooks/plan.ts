@@ -8,9 +8,10 @@ import type { InputValue } from './inputs.js';
 import type { Runbook } from './load.js';
 import { looksSecret, MASK, type Redactor } from './redact.js';
 import { parseHostField, templatedStrings } from './fields.js';
-import type { CheckSpec, RunbookStep, StepKind } from './schema.js';
+import type { CheckSpec, RunbookStep } from './schema.js';
 import { renderTemplate, scanTemplate, type TemplateContext } from './template.js';
 import { argvScriptIndex } from './shell-places.js';
+import type { Phase, StepKind } from '../model/runs.js';
 
 export type PlannedCheck =
   | { kind: 'dns'; server: string; address: string; port: number; name: string; recordType: 'A' | 'AAAA' | 'TXT'; expect: 'answering' | 'failing'; timeoutMs: number }
@@ -28,8 +29,6 @@ export type PlannedRun = {
   exit: number[];
   output: string | undefined;
 };
-
-export type Phase = 'main' | 'rollback';
 
 export type PlannedStep = {
   id: string;

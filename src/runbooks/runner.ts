@@ -12,12 +12,12 @@ import type { Hosts } from '../hosts/registry.js';
 import { AuditLog, auditLogPath, tail } from './audit.js';
 import { withHostSecrets } from './redact.js';
 import { runCheck, type CheckResult } from './checks.js';
-import type { FinishedState, RunEvent, RunOutcome, StepView } from './events.js';
 import { displayInputs } from './inputs.js';
 import { acquireLock, currentUser, formatTime, thisMachine, type HeldLock, type LockEnvironment } from './lock.js';
-import type { Phase, PlannedStep, RunPlan } from './plan.js';
+import type { PlannedStep, RunPlan } from './plan.js';
 import { describeOrphan, OrphanError, possibleOrphans, settleOrphan, stepTag, stillRunning, stopOrphan, waitForOrphan, type Orphan, type OrphanChoice } from './orphans.js';
 import { firstUnfinished, pruneRunStates, saveRunState, type RunState, type StepRecord } from './state.js';
+import type { FinishedState, Phase, RunEvent, RunOutcome, StepView } from '../model/runs.js';
 
 export type ConfirmRequest = { prompt: string; step: StepView; runId: string };
 

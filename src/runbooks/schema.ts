@@ -10,6 +10,7 @@ import { checkInputValue, type InputSpec } from './inputs.js';
 import { hostFields, parseHostField, templatedStrings } from './fields.js';
 import { scanTemplate, type TemplateRef } from './template.js';
 import { misplacedInputs } from './shell-places.js';
+import { STEP_KINDS } from '../model/runs.js';
 
 export { hostFields, parseHostField, templatedStrings };
 
@@ -152,8 +153,6 @@ const waitSchema = z.strictObject({
   holdFor: duration.default(0).describe('The check must hold this long without a break (e.g. "down for 60s")'),
 });
 
-const STEP_KINDS = ['run', 'check', 'wait', 'confirm', 'note'] as const;
-export type StepKind = (typeof STEP_KINDS)[number];
 
 const stepSchema = z.strictObject({
   id: name,

@@ -1,9 +1,9 @@
 // A runbook run as its panel shows it: every step with its state, host and times, the output of
 // the step that runs (or ran last), the result. Built from the runner's events by a pure
 // reducer; every change gives a new object, and parts that did not change are kept.
-import type { Phase, RunEvent, StepState, StepView } from '../runbooks/events.js';
 import { lastRedraw } from '../terminal/terminal-safe.js';
-import { splitOutput } from '../runbooks/output-lines.js';
+import type { Phase, RunEvent, StepState, StepView } from '../model/runs.js';
+import { splitOutput } from './output-lines.js';
 
 export type RunStepRow = {
   id: string;

@@ -4,11 +4,11 @@
 // in the menu runs on this machine, a dangerous one only once its id is typed.
 import { execFileSync } from 'node:child_process';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { RunEvent, StepView } from '../../src/runbooks/events.js';
 import type { ConsoleState } from '../../src/ui/console-state.js';
 import { applyRunEvent, startingRun, type RunView } from '../../src/ui/run-view.js';
 import { catalogOf, cleanupDirs, ManualConsole, recordingIntents, testController, until } from '../helpers/console-actions.js';
 import { cleanupHomes, demoPanes, FakeSource, frameProblems, paneOnScreen, sleep, snapshot, statusBar, testSetup, renderApp, unmountAll } from '../helpers/render.js';
+import type { RunEvent, StepView } from '../../src/model/runs.js';
 
 afterEach(() => {
   unmountAll();

@@ -15,7 +15,6 @@ import { validateDocument } from '../../src/config/user-file.js';
 import { hostsFromConfig } from '../../src/hosts/registry.js';
 import { auditLogPath, readAuditLog, type AuditStep } from '../../src/runbooks/audit.js';
 import { runCheck } from '../../src/runbooks/checks.js';
-import type { RunEvent } from '../../src/runbooks/events.js';
 import type { Runbook } from '../../src/runbooks/load.js';
 import { LockedError, lockPath } from '../../src/runbooks/lock.js';
 import { formatPlan } from '../../src/runbooks/plan.js';
@@ -24,6 +23,7 @@ import { runPlan, type RunDeps, type RunResult } from '../../src/runbooks/runner
 import { runbookSchema } from '../../src/runbooks/schema.js';
 import { findInterruptedRuns, saveRunState, type RunState } from '../../src/runbooks/state.js';
 import { freePort, sshdAvailable, startSshd, type Sshd } from '../helpers/sshd.js';
+import type { RunEvent } from '../../src/model/runs.js';
 
 const enabled = sshdAvailable();
 

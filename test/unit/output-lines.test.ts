@@ -1,8 +1,8 @@
 // A step's output cut into lines as it streams: whole lines as they end, and a line without end
 // shown in pieces of MAX_OUTPUT_LINE rather than held (and split again) without bound.
 import { describe, expect, it } from 'vitest';
-import { MAX_OUTPUT_LINE, splitOutput } from '../../src/runbooks/output-lines.js';
 import { addOutput, type StepOutput } from '../../src/ui/run-view.js';
+import { MAX_OUTPUT_LINE, splitOutput } from '../../src/ui/output-lines.js';
 
 describe('splitOutput', () => {
   it('gives whole lines and keeps the unfinished rest, empty lines included', () => {

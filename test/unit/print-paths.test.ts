@@ -11,12 +11,12 @@ import { checkConfigReport } from '../../src/cli/check-config.js';
 import { progressPrinter, runbookCommand, type RunbookIo } from '../../src/cli/runbook.js';
 import { formatStatus } from '../../src/cli/status.js';
 import type { Setup } from '../../src/cli/compose.js';
-import type { RunEvent } from '../../src/runbooks/events.js';
 import { fitLine, lineText, wrapText } from '../../src/ui/text.js';
 import { snapshot } from '../helpers/render.js';
 import { hostileText } from '../helpers/hostile-text.js';
 import type { PaneEntry } from '../../src/model/snapshot.js';
 import { PANE_IDS } from '../../src/model/panes.js';
+import type { RunEvent } from '../../src/model/runs.js';
 
 const CONTROL_BUT_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;

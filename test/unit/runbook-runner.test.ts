@@ -10,7 +10,6 @@ import { commandLine, ExecError, type Command, type ExecOptions, type ExecResult
 import type { Hosts } from '../../src/hosts/registry.js';
 import { auditLogPath, readAuditLog, type AuditStep } from '../../src/runbooks/audit.js';
 import { runCheck } from '../../src/runbooks/checks.js';
-import type { RunEvent } from '../../src/runbooks/events.js';
 import type { Runbook } from '../../src/runbooks/load.js';
 import type { LockEnvironment } from '../../src/runbooks/lock.js';
 import { PlanError } from '../../src/runbooks/plan.js';
@@ -18,6 +17,7 @@ import { prepareResume, prepareRun } from '../../src/runbooks/prepare.js';
 import { ReadOnlyError, RunInterruption, runPlan, type RunDeps } from '../../src/runbooks/runner.js';
 import { runbookSchema } from '../../src/runbooks/schema.js';
 import { findInterruptedRuns, listRunStates, loadRunState, saveRunState, type RunState } from '../../src/runbooks/state.js';
+import type { RunEvent } from '../../src/model/runs.js';
 
 type Script = (line: string, options: ExecOptions) => Promise<ExecResult> | ExecResult;
 

@@ -1,10 +1,10 @@
 // The runbook panel's lines: every step with its state, host and time, the live output of the
 // step that runs (or the last one that ran), and the result. Pure; `now` drives the clocks.
 import { formatDuration } from '../../config/units.js';
-import type { StepState } from '../../runbooks/events.js';
 import { outputLines, type RunStepRow, type RunView } from '../run-view.js';
 import { pad, textWidth, truncate, wrapText, type Line, type Tone } from '../text.js';
 import { boxLines } from './box.js';
+import type { StepState } from '../../model/runs.js';
 
 export const STEP_SYMBOL: Record<StepState, string> = { pending: '○', running: '▶', ok: '✔', failed: '✖', skipped: '–', aborted: '■', interrupted: '↯' };
 export const STEP_TONE: Record<StepState, Tone> = { pending: 'muted', running: 'accent', ok: 'ok', failed: 'crit', skipped: 'muted', aborted: 'warn', interrupted: 'warn' };

@@ -1,11 +1,15 @@
-// What a run tells whoever watches it (the console's runbook panel, the CLI's progress lines).
-// Plain data; every event carries the run's id.
-import type { Phase } from './plan.js';
-import type { StepState } from './state.js';
-import type { StepKind } from './schema.js';
+// What a run tells whoever watches it (the console's runbook panel, the CLI's progress lines),
+// in the words of a run: its steps' kinds, phases and states. Plain data; every event carries
+// the run's id. Made by src/runbooks/runner.ts.
 
-export type { Phase } from './plan.js';
-export type { StepState } from './state.js';
+/** What a step does: exactly one of these keys in its YAML. */
+export const STEP_KINDS = ['run', 'check', 'wait', 'confirm', 'note'] as const;
+export type StepKind = (typeof STEP_KINDS)[number];
+
+/** The run's own steps, or the rollback that runs after a failure. */
+export type Phase = 'main' | 'rollback';
+
+export type StepState = 'pending' | 'running' | 'ok' | 'failed' | 'skipped' | 'aborted' | 'interrupted';
 
 /** A step as a panel shows it before and while the run goes. */
 export type StepView = {
