@@ -3,8 +3,8 @@
 // before anything changes (who, when, what), the change, and an audit line with its result.
 // If the first line cannot be written nothing is changed: no change goes unrecorded.
 import { randomBytes } from 'node:crypto';
-import type { ActionResult, AuditActionLine } from './audit-lines.js';
 import type { Guard } from './guard.js';
+import type { ActionResult, AuditActionLine } from '../model/audit.js';
 
 export type Confirmation = { title: string; question: string; yes: string; danger: boolean };
 

@@ -9,14 +9,14 @@ import { readOnlyReason } from '../actions/guard.js';
 import type { Env } from '../config/paths.js';
 import { BUILTIN_CONFIG_NAME, loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { formatDuration } from '../config/units.js';
+import { formatDuration, formatTime } from '../config/units.js';
 import { suggest, UserFileError } from '../config/user-file.js';
 import { chooseProfile, resolveHosts, thisMachine as thisHostMachine } from '../hosts/profile.js';
 import { hostsFromConfig } from '../hosts/registry.js';
-import { readHistory, runLabel } from '../runbooks/audit.js';
+import { readHistory } from '../runbooks/audit.js';
 import { InputError, isRequired, parseInputPairs } from '../runbooks/inputs.js';
 import { loadRunbooks, type Runbook } from '../runbooks/load.js';
-import { formatTime, LockedError, thisMachine, unlock } from '../runbooks/lock.js';
+import { LockedError, thisMachine, unlock } from '../runbooks/lock.js';
 import { formatPlan, PlanError, runScope, type RunPlan } from '../runbooks/plan.js';
 import { prepareResume, prepareRun } from '../runbooks/prepare.js';
 import { ReadOnlyError, ResumeError, RunInterruption, runPlan, type ConfirmRequest } from '../runbooks/runner.js';
@@ -30,6 +30,7 @@ import { lastRedraw, terminalSafe } from '../terminal/terminal-safe.js';
 import type { GlobalOptions, RunbookRequest } from './args.js';
 import type { RunEvent } from '../model/runs.js';
 import { splitOutput } from '../ui/output-lines.js';
+import { runLabel } from '../model/audit.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 64, state: 73, locked: 75, refused: 77, config: 78, aborted: 130 } as const;
 

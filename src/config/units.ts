@@ -83,3 +83,10 @@ export function everyText(ms: number): string {
 export function clockTime(ms: number): string {
   return new Date(ms).toTimeString().slice(0, 8);
 }
+
+/** Local date and time to the second: "2026-01-05 10:42:13". */
+export function formatTime(ms: number): string {
+  const d = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}

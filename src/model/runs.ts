@@ -64,3 +64,6 @@ export type RunEvent =
   }
   | { type: 'rollback-start'; runId: string; afterStep: string }
   | { type: 'run-end'; runId: string; status: RunOutcome; durationMs: number; failedStep: string | null; message?: string };
+
+/** A runbook input's value, as given, typed by its declaration. */
+export type InputValue = string | number | boolean;

@@ -4,80 +4,14 @@
 // (src/actions/) writes an action-start and an action-end line to the same log.
 import { closeSync, constants, fstatSync, fsyncSync, readSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { ActionResult, AuditActionLine } from '../actions/audit-lines.js';
+import type { AuditAlertAction, AuditEntry, RunHistoryEntry } from '../model/audit.js';
 import type { Env } from '../config/paths.js';
 import { openPrivate, privateDir } from '../config/private-files.js';
 import { stateDir } from './state-dir.js';
-import type { InputValue } from './inputs.js';
 
 export function auditLogPath(env: Env): string {
   return join(stateDir(env), 'audit.jsonl');
 }
-
-export type AuditRunStart = {
-  event: 'run-start';
-  time: string;
-  runId: string;
-  user: string;
-  machine: string;
-  runbook: string;
-  /** The part run alone, when not the whole runbook. */
-  part?: string;
-  inputs: Record<string, InputValue>;
-  resumedAt?: string;
-};
-
-export type AuditStep = {
-  event: 'step';
-  time: string;
-  runId: string;
-  user: string;
-  runbook: string;
-  step: string;
-  phase: 'main' | 'rollback';
-  kind: string;
-  host: string | null;
-  command: string;
-  /** The command's environment, NAME=value words, secrets masked. */
-  env?: string;
-  state: 'ok' | 'failed' | 'skipped' | 'aborted' | 'interrupted';
-  exitCode: number | null;
-  durationMs: number;
-  /** The last ~2 KB of output (stdout and stderr as they came). */
-  output: string;
-  message?: string;
-};
-
-export type AuditRunEnd = {
-  event: 'run-end';
-  time: string;
-  runId: string;
-  user: string;
-  runbook: string;
-  status: 'ok' | 'failed' | 'aborted' | 'interrupted';
-  durationMs: number;
-  failedStep?: string;
-  message?: string;
-};
-
-export type AuditEntry = AuditRunStart | AuditStep | AuditRunEnd | AuditActionLine;
-
-/**
- * An operator's word on alerts (src/alerts/silences.ts): a silence set or lifted, alerts
- * acknowledged, from the console or a shell. Not part of any run: the runs' history skips it.
- */
-export type AuditAlertAction = {
-  event: 'silence' | 'unsilence' | 'ack';
-  time: string;
-  user: string;
-  machine: string;
-  /** A pane, a host, or an alert's key. */
-  target: string;
-  /** When the silence or acknowledgement ends. */
-  until?: string;
-  reason?: string;
-  from: 'console' | 'shell';
-};
 
 export const OUTPUT_TAIL_BYTES = 2048;
 
@@ -110,35 +44,7 @@ export class AuditLog {
   }
 }
 
-export type RunHistoryEntry = {
-  /** A runbook's run, or an action (a change made outside a runbook: a container restarted, Pi-hole blocking). */
-  kind: 'run' | 'action';
-  /** The run's id, or the action's. */
-  runId: string;
-  /** The runbook; for an action, what kind it is (container.restart, pihole.blocking). */
-  runbook: string;
-  /** An action's change in words ("Restart web on workstation"); null for a run. */
-  what: string | null;
-  /** The part run alone; null: the whole runbook. */
-  part: string | null;
-  user: string;
-  machine: string;
-  startedAt: string;
-  endedAt: string | null;
-  /** 'unfinished' when the log has no end for it (it is running, or the process died); 'partial' for an action that changed some of its targets. */
-  status: AuditRunEnd['status'] | ActionResult | 'unfinished';
-  durationMs: number | null;
-  failedStep: string | null;
-  message: string | null;
-  steps: number;
-  resumed: boolean;
-};
 
-/** How a run is named in the history: the runbook, with the part when it ran one alone; an action as such. */
-export function runLabel(run: Pick<RunHistoryEntry, 'kind' | 'runbook' | 'part' | 'what'>): string {
-  if (run.kind === 'action') return `action: ${run.what ?? run.runbook}`;
-  return run.part ? `${run.runbook}/${run.part}` : run.runbook;
-}
 
 /** At most this much of the end of the log is read for the history. */
 const HISTORY_BYTES = 8 * 1024 * 1024;

@@ -1,9 +1,9 @@
 // A runbook's inputs: typed values from `--input KEY=VALUE`, a form in the console, the
 // environment (HOMEOPS_INPUT_NAME, for secrets that should not be on a command line) or the
 // defaults, checked against what the runbook declares. Pure.
+import type { InputValue } from '../model/runs.js';
 
 export type InputType = 'string' | 'integer' | 'number' | 'boolean' | 'enum';
-export type InputValue = string | number | boolean;
 
 export type InputSpec = {
   type: InputType;

@@ -6,6 +6,7 @@ import { closeSync, constants, fstatSync, fsyncSync, openSync, readSync, rmSync,
 import { hostname, uptime, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { Env } from '../config/paths.js';
+import { formatTime } from '../config/units.js';
 import { idFileName } from '../config/path-id.js';
 import { openPrivate } from '../config/private-files.js';
 import { checkStateDir, stateDir } from './state-dir.js';
@@ -74,11 +75,6 @@ export function judgeLock(info: LockInfo | null, ageMs: number, machine: LockEnv
   return { state: 'live', info };
 }
 
-export function formatTime(ms: number): string {
-  const d = new Date(ms);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-}
 
 function describe(info: LockInfo): string {
   return `since ${formatTime(Date.parse(info.startedAt))} (pid ${info.pid}, host ${info.host}, user ${info.user}, run ${info.runId})`;

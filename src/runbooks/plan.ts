@@ -4,14 +4,13 @@ import type { Config } from '../config/schema.js';
 import type { BackupSetConfig } from '../probes/backups/types.js';
 import { commandLine, shellQuote, type Command } from '../hosts/host.js';
 import { formatDuration } from '../config/units.js';
-import type { InputValue } from './inputs.js';
 import type { Runbook } from './load.js';
 import { looksSecret, MASK, type Redactor } from './redact.js';
 import { parseHostField, templatedStrings } from './fields.js';
 import type { CheckSpec, RunbookStep } from './schema.js';
 import { renderTemplate, scanTemplate, type TemplateContext } from './template.js';
 import { argvScriptIndex } from './shell-places.js';
-import type { Phase, StepKind } from '../model/runs.js';
+import type { InputValue, Phase, StepKind } from '../model/runs.js';
 
 export type PlannedCheck =
   | { kind: 'dns'; server: string; address: string; port: number; name: string; recordType: 'A' | 'AAAA' | 'TXT'; expect: 'answering' | 'failing'; timeoutMs: number }

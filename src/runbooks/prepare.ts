@@ -2,12 +2,13 @@
 // secrets collected for the redactor, templates resolved. The CLI and the console share it.
 import type { Config } from '../config/schema.js';
 import type { Env } from '../config/paths.js';
-import { InputError, isRequired, resolveInputs, type InputValue } from './inputs.js';
+import { InputError, isRequired, resolveInputs } from './inputs.js';
 import type { Runbook } from './load.js';
 import { planRun, selectPart, type PlannedStep, type RunPlan } from './plan.js';
 import { clockOf, describeWindow, nextWindow, windowAt } from '../config/maintenance.js';
 import { buildRedactor } from './redact.js';
 import type { RunState } from './state.js';
+import type { InputValue } from '../model/runs.js';
 
 export type PrepareContext = {
   config: Config;

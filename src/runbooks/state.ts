@@ -8,9 +8,8 @@ import type { Env } from '../config/paths.js';
 import { idFileName } from '../config/path-id.js';
 import { readPrivate, writePrivate } from '../config/private-files.js';
 import { checkStateDir, stateDir } from './state-dir.js';
-import type { InputValue } from './inputs.js';
 import { thisMachine, type LockEnvironment } from './lock.js';
-import type { StepState } from '../model/runs.js';
+import type { InputValue, StepState } from '../model/runs.js';
 
 /** 'interrupted': the connection to the step's host dropped while it ran; its command may go on there. */
 export type RunStatus = 'running' | 'ok' | 'failed' | 'aborted' | 'interrupted' | 'abandoned';

@@ -4,8 +4,8 @@
 import type { TimelineEvent } from '../model/timeline.js';
 import type { SeriesHistory } from '../model/trends.js';
 import type { PaneId } from '../model/panes.js';
-import type { AuditEntry, RunHistoryEntry } from '../runbooks/audit.js';
 import type { RunView } from './run-view.js';
+import type { AuditEntry, RunHistoryEntry } from '../model/audit.js';
 
 export type MessageTone = 'ok' | 'warn' | 'crit' | 'plain';
 

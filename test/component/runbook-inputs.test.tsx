@@ -3,10 +3,11 @@
 // said in the form, which stays open with what was typed; the run uses the values; a dangerous
 // runbook still asks for its typed id after the form; a part asks only for the inputs it uses.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { auditLogPath, readAuditLog, type AuditStep } from '../../src/runbooks/audit.js';
+import { auditLogPath, readAuditLog } from '../../src/runbooks/audit.js';
 import { inputsUsed } from '../../src/runbooks/plan.js';
 import { catalogOf, cleanupDirs, testController } from '../helpers/console-actions.js';
 import { cleanupHomes, demoPanes, FakeSource, frameProblems, paneOnScreen, snapshot, statusBar, testSetup, renderApp, unmountAll } from '../helpers/render.js';
+import type { AuditStep } from '../../src/model/audit.js';
 
 afterEach(() => {
   unmountAll();

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema, type Config } from '../../src/config/schema.js';
 import { validateDocument } from '../../src/config/user-file.js';
 import { hostsFromConfig } from '../../src/hosts/registry.js';
-import { auditLogPath, readAuditLog, type AuditStep } from '../../src/runbooks/audit.js';
+import { auditLogPath, readAuditLog } from '../../src/runbooks/audit.js';
 import { runCheck } from '../../src/runbooks/checks.js';
 import type { Runbook } from '../../src/runbooks/load.js';
 import { LockedError, lockPath } from '../../src/runbooks/lock.js';
@@ -24,6 +24,7 @@ import { runbookSchema } from '../../src/runbooks/schema.js';
 import { findInterruptedRuns, saveRunState, type RunState } from '../../src/runbooks/state.js';
 import { freePort, sshdAvailable, startSshd, type Sshd } from '../helpers/sshd.js';
 import type { RunEvent } from '../../src/model/runs.js';
+import type { AuditStep } from '../../src/model/audit.js';
 
 const enabled = sshdAvailable();
 

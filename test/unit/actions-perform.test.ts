@@ -5,10 +5,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { AuditActionLine } from '../../src/actions/audit-lines.js';
 import { guardOf, readOnlyReason } from '../../src/actions/guard.js';
 import { performAction, type ActionContext, type ActionSpec } from '../../src/actions/perform.js';
 import { AuditLog } from '../../src/runbooks/audit.js';
+import type { AuditActionLine } from '../../src/model/audit.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'homeops-perform-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -4,7 +4,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AuditActionLine } from '../../src/actions/audit-lines.js';
 import type { ActionSpec } from '../../src/actions/perform.js';
 import { AuditedActions } from '../../src/cli/controller/actions.js';
 import { ConsoleBoard } from '../../src/cli/controller/board.js';
@@ -13,6 +12,7 @@ import { Prompts } from '../../src/cli/controller/prompts.js';
 import { auditLogPath } from '../../src/runbooks/audit.js';
 import { INITIAL_CONSOLE_STATE, type ConsoleState } from '../../src/ui/console-state.js';
 import { cleanupDirs, stateEnv } from '../helpers/console-actions.js';
+import type { AuditActionLine } from '../../src/model/audit.js';
 
 afterEach(() => cleanupDirs());
 

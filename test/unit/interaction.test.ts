@@ -5,12 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadKeymap } from '../../src/config/keymaps.js';
-import type { RunHistoryEntry } from '../../src/runbooks/audit.js';
 import { INITIAL_CONSOLE_STATE, type ConsoleState, type Prompt } from '../../src/ui/console-state.js';
 import { INITIAL_INTERACTION, routeKey, type Interaction, type KeyPress, type RouteContext } from '../../src/ui/interaction.js';
 import { startingRun } from '../../src/ui/run-view.js';
 import { containerRow, readingOf } from '../helpers/container-rows.js';
 import { initialUiState, type UiState } from '../../src/ui/state.js';
+import type { RunHistoryEntry } from '../../src/model/audit.js';
 
 const home = mkdtempSync(join(tmpdir(), 'homeops-interaction-'));
 afterAll(() => rmSync(home, { recursive: true, force: true }));

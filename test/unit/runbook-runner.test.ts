@@ -8,7 +8,7 @@ import { configSchema, type Config } from '../../src/config/schema.js';
 import { validateDocument } from '../../src/config/user-file.js';
 import { commandLine, ExecError, type Command, type ExecOptions, type ExecResult, type FileStat, type Host } from '../../src/hosts/host.js';
 import type { Hosts } from '../../src/hosts/registry.js';
-import { auditLogPath, readAuditLog, type AuditStep } from '../../src/runbooks/audit.js';
+import { auditLogPath, readAuditLog } from '../../src/runbooks/audit.js';
 import { runCheck } from '../../src/runbooks/checks.js';
 import type { Runbook } from '../../src/runbooks/load.js';
 import type { LockEnvironment } from '../../src/runbooks/lock.js';
@@ -18,6 +18,7 @@ import { ReadOnlyError, RunInterruption, runPlan, type RunDeps } from '../../src
 import { runbookSchema } from '../../src/runbooks/schema.js';
 import { findInterruptedRuns, listRunStates, loadRunState, saveRunState, type RunState } from '../../src/runbooks/state.js';
 import type { RunEvent } from '../../src/model/runs.js';
+import type { AuditStep } from '../../src/model/audit.js';
 
 type Script = (line: string, options: ExecOptions) => Promise<ExecResult> | ExecResult;
 

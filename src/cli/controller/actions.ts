@@ -3,7 +3,6 @@
 // the audit log (a line before the change and one with its result, actions/perform.ts), the
 // console busy while it runs, and what came of it in the status bar. close() aborts them all.
 import { hostname } from 'node:os';
-import type { AuditActionLine } from '../../actions/audit-lines.js';
 import { performAction, type ActionSpec } from '../../actions/perform.js';
 import type { Env } from '../../config/paths.js';
 import { AuditLog, auditLogPath } from '../../runbooks/audit.js';
@@ -12,6 +11,7 @@ import type { ConsoleBoard } from './board.js';
 import type { ControllerDeps } from './deps.js';
 import type { ConsoleGuard } from './guard.js';
 import type { Prompts } from './prompts.js';
+import type { AuditActionLine } from '../../model/audit.js';
 
 type Task = { label: string; controller: AbortController };
 

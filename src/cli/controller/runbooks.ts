@@ -2,13 +2,12 @@
 // one), run by the runner with its output streamed into the run's panel, aborted, resumed after
 // an interruption; a dry run's plan. One run at a time, refused in a demo and (dangerous ones)
 // in read-only mode: the console's guard decides.
-import { formatDuration } from '../../config/units.js';
+import { formatDuration, formatTime } from '../../config/units.js';
 import { formatPlan, inputsUsed, runScope, type RunPlan } from '../../runbooks/plan.js';
 import { prepareResume, prepareRun } from '../../runbooks/prepare.js';
 import { describeOrphan, type Orphan, type OrphanChoice } from '../../runbooks/orphans.js';
 import { RunInterruption, runPlan, type ConfirmRequest, type RunDeps } from '../../runbooks/runner.js';
 import type { Runbook } from '../../runbooks/load.js';
-import { formatTime } from '../../runbooks/lock.js';
 import { abandonRun, findInterruptedRuns, type InterruptedRun, type RunState } from '../../runbooks/state.js';
 import { applyRunEvent, failedToStart, isActive, startingRun } from '../../ui/run-view.js';
 import type { ConsoleBoard } from './board.js';

@@ -1,13 +1,12 @@
 // Lines of the panels that take the place of the panes: a container's logs, the history of
 // runbook runs and actions and one run's steps (or one action), a runbook's dry run. Pure.
-import { formatDuration } from '../../config/units.js';
-import { runLabel } from '../../runbooks/audit.js';
-import { formatTime } from '../../runbooks/lock.js';
+import { formatDuration, formatTime } from '../../config/units.js';
 import type { DryRunPanel, HistoryPanel, LogLineView, LogsPanel, RunDetailPanel, TimelinePanel } from '../console-state.js';
 import type { TimelineEvent } from '../../model/timeline.js';
 import { endOf, lineAt, matchesIn, matchingLines, searchedText, shownTop, type LogsView } from '../logs-view.js';
 import { pad, textWidth, wrapText, type Line, type Tone } from '../text.js';
 import { boxLines } from './box.js';
+import { runLabel } from '../../model/audit.js';
 
 export type PanelKeys = { close?: string | undefined; bottom?: string | undefined };
 
