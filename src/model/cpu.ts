@@ -49,6 +49,12 @@ export type PlanView = {
   totalPercent: number;
   sustained: { thresholdPercent: number; windowMs: number; aboveForMs: number };
   memory: { totalBytes: number; usedBytes: number; percent: number; plannedBytes: number; reservedBytes: number };
+  /**
+   * What is past its capacity trigger now: the CPU in use, memory, the disks (mounts) short of
+   * free space, the links (interfaces) busy. The pane marks them; the CPU's alert waits for the
+   * sustained window.
+   */
+  triggered: { cpu: boolean; memory: boolean; disks: string[]; links: string[] };
   alerts: Alert[];
 };
 

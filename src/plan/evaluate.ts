@@ -99,18 +99,22 @@ export function evaluatePlan(
   if (memPercent > triggers.memory.percent) {
     alerts.push({ level: 'warn', message: `memory ${memPercent.toFixed(0)} % used (trigger > ${triggers.memory.percent} %)` });
   }
+  const disks: string[] = [];
   for (const fs of reading.filesystems) {
     if (ignoreFsTypes.includes(fs.fsType)) continue;
     const free = (fs.availableBytes / fs.sizeBytes) * 100;
     if (free < triggers.storage.freePercent) {
+      disks.push(fs.mount);
       alerts.push({ level: 'warn', message: `${fs.mount} ${free.toFixed(0)} % free (trigger < ${triggers.storage.freePercent} %)` });
     }
   }
+  const links: string[] = [];
   for (const net of reading.network) {
     if (!net.speedBitsPerSec) continue;
     const peak = Math.max(net.rxBytesPerSec ?? 0, net.txBytesPerSec ?? 0) * 8;
     const percent = (peak / net.speedBitsPerSec) * 100;
     if (percent > triggers.network.percent) {
+      links.push(net.iface);
       alerts.push({ level: 'warn', message: `${net.iface} at ${percent.toFixed(0)} % of link speed (trigger > ${triggers.network.percent} %)` });
     }
   }
@@ -134,6 +138,7 @@ export function evaluatePlan(
       plannedBytes,
       reservedBytes,
     },
+    triggered: { cpu: totalPercent > triggers.cpu.percent, memory: memPercent > triggers.memory.percent, disks, links },
     alerts,
   };
 }

@@ -196,6 +196,8 @@ describe('capacity triggers', () => {
     }));
     expect(ignored).toEqual(expect.arrayContaining(['overlay', 'tmpfs']));
     expect(messages(view)).toEqual(['/ 15 % free (trigger < 20 %)', '/mnt/d 20 % free (trigger < 20 %)']);
+    // The same verdict the pane marks the disks with.
+    expect(view.triggered.disks).toEqual(['/', '/mnt/d']);
   });
 
   it('network: fires when either direction passes 70 % of the link speed', () => {
@@ -214,6 +216,15 @@ describe('capacity triggers', () => {
       ],
     }));
     expect(messages(view)).toEqual(['eth0 at 80 % of link speed (trigger > 70 %)']);
+    expect(view.triggered.links).toEqual(['eth0']);
+  });
+
+  it('says what is past its trigger now: the CPU at once (its alert waits for the window), memory', () => {
+    const busy = evaluate(workstation({ cores: Array.from({ length: 16 }, () => 90), memory: { total: 100 * GiB, used: 86 * GiB } }));
+    expect(busy.triggered).toMatchObject({ cpu: true, memory: true });
+    expect(messages(busy)).not.toContain(expect.stringContaining('CPU above'));
+    const calm = evaluate(workstation({ cores: Array.from({ length: 16 }, () => 80), memory: { total: 100 * GiB, used: 85 * GiB } }));
+    expect(calm.triggered).toEqual({ cpu: false, memory: false, disks: [], links: [] });
   });
 
   it('sustained CPU: fires only once the whole window has been above 80 %', () => {

@@ -3,7 +3,7 @@ import type { Config } from '../../config/schema.js';
 import { formatBytes, formatDuration } from '../../config/units.js';
 import { groupTone } from '../theme.js';
 import { level, pad, percent, type Line, type Segment, type Tone } from '../text.js';
-import { gauge, labelled, stateLines, toneFor, withTrend, type PaneContent } from './common.js';
+import { gauge, labelled, stateLines, withTrend, type PaneContent } from './common.js';
 import type { Trends } from '../../model/trends.js';
 import type { ContainerGroupUsage } from '../../model/containers.js';
 import { formatCoreList, type CpuData, type GroupUsage } from '../../model/cpu.js';
@@ -57,11 +57,10 @@ export function cpuPane(entry: PaneEntry<CpuData>, width: number, config: Config
     return { title, lines };
   }
   const { plan, host } = data;
-  const triggers = config.triggers;
   const gaugeWidth = Math.max(6, Math.min(30, width - 40));
 
   const load = host.loadAverage ? ` · load ${host.loadAverage.map((l) => l.toFixed(2)).join(' ')}` : '';
-  lines.push(gauge('cpu  ', plan.totalPercent / 100, gaugeWidth, toneFor(plan.totalPercent, triggers.cpu.percent), ` ${pad(percent(plan.totalPercent), 4, 'right')} of ${plan.hostThreads} threads${load}`));
+  lines.push(gauge('cpu  ', plan.totalPercent / 100, gaugeWidth, plan.triggered.cpu ? 'warn' : 'ok', ` ${pad(percent(plan.totalPercent), 4, 'right')} of ${plan.hostThreads} threads${load}`));
   if (plan.sustained.aboveForMs > 0) {
     lines.push([{ text: `     above ${plan.sustained.thresholdPercent} % for ${formatDuration(plan.sustained.aboveForMs)} of the ${formatDuration(plan.sustained.windowMs)} trigger window`, tone: 'warn' }]);
   }
@@ -88,7 +87,8 @@ export function cpuPane(entry: PaneEntry<CpuData>, width: number, config: Config
       row.push({ text: pad('–', usedWidth), tone: 'muted' }, { text: pad('', withBar ? barWidth + 6 : 5) }, { text: verdict.text, tone: verdict.tone });
     } else {
       const used = `${group.usedCores.toFixed(1)}/${group.presentCoreIds.length}`;
-      const load = toneFor(group.percent, triggers.cpu.percent);
+      // The plan's verdict: over is past the CPU trigger.
+      const load: Tone = group.verdict === 'over' ? 'warn' : 'ok';
       const figure = ` ${pad(percent(group.percent), 4, 'right')} `;
       row.push({ text: pad(used, usedWidth) }, ...(withBar ? gauge('', group.percent / 100, barWidth, load, figure) : [{ text: figure.slice(1), tone: load }]), { text: verdict.text, tone: verdict.tone, bold: group.verdict === 'over' });
     }
@@ -118,7 +118,7 @@ export function cpuPane(entry: PaneEntry<CpuData>, width: number, config: Config
   const mem = plan.memory;
   const planned = mem.plannedBytes + mem.reservedBytes;
   lines.push([
-    ...gauge('mem  ', mem.percent / 100, gaugeWidth, toneFor(mem.percent, triggers.memory.percent), ` ${pad(percent(mem.percent), 4, 'right')} ${formatBytes(mem.usedBytes)} of ${formatBytes(mem.totalBytes)}`),
+    ...gauge('mem  ', mem.percent / 100, gaugeWidth, plan.triggered.memory ? 'warn' : 'ok', ` ${pad(percent(mem.percent), 4, 'right')} ${formatBytes(mem.usedBytes)} of ${formatBytes(mem.totalBytes)}`),
   ]);
   if (planned > 0) {
     // The kernel sees a little less than the RAM installed (firmware and kernel reservations,
@@ -130,13 +130,12 @@ export function cpuPane(entry: PaneEntry<CpuData>, width: number, config: Config
   const mountWidth = Math.min(14, Math.max(0, ...host.filesystems.map((fs) => fs.mount.length)));
   for (const fs of host.filesystems) {
     const usedFraction = fs.usedBytes / fs.sizeBytes;
-    const free = (fs.availableBytes / fs.sizeBytes) * 100;
-    lines.push(gauge(`disk ${pad(fs.mount, mountWidth)} `, usedFraction, Math.max(4, gaugeWidth - mountWidth), free < triggers.storage.freePercent ? 'warn' : 'ok', ` ${pad(percent(usedFraction * 100), 4, 'right')} used · ${formatBytes(fs.availableBytes)} free`));
+    lines.push(gauge(`disk ${pad(fs.mount, mountWidth)} `, usedFraction, Math.max(4, gaugeWidth - mountWidth), plan.triggered.disks.includes(fs.mount) ? 'warn' : 'ok', ` ${pad(percent(usedFraction * 100), 4, 'right')} used · ${formatBytes(fs.availableBytes)} free`));
   }
   for (const net of host.network) {
     const peak = Math.max(net.rxBytesPerSec ?? 0, net.txBytesPerSec ?? 0) * 8;
     const share = net.speedBitsPerSec ? ` of ${linkSpeed(net.speedBitsPerSec)} (${percent((peak / net.speedBitsPerSec) * 100)})` : '';
-    const busy = net.speedBitsPerSec ? (peak / net.speedBitsPerSec) * 100 > triggers.network.percent : false;
+    const busy = plan.triggered.links.includes(net.iface);
     lines.push([{ text: `net  ${net.iface} ↓${rate(net.rxBytesPerSec)} ↑${rate(net.txBytesPerSec)}${share}`, tone: busy ? 'warn' : 'plain' }]);
   }
   // The containers of each group (from the containers pane's reading) against the same plan.
