@@ -99,7 +99,17 @@ export type ContainerGroupUsage = {
   measured: number;
   /** Containers the plan names in this group that the engine does not have. */
   missing: string[];
+  /**
+   * The verdict on its use against its allotment: warn past the CPU (memory) trigger, crit past
+   * all of it; null without an allotment.
+   */
+  coresLevel: UsageLevel | null;
+  memoryLevel: UsageLevel | null;
+  /** It uses all of its cores or memory, or more. */
+  over: boolean;
 };
+
+export type UsageLevel = 'ok' | 'warn' | 'crit';
 
 export type EndpointSummary = {
   host: string;

@@ -77,7 +77,7 @@ function endpoint(host: string, specs: Spec[]): EndpointRaw {
   return { host, label: `${host} engine`, engine: { version: '29.0.0', apiVersion: '1.52', os: 'linux' }, readAt: NOW, list, inspect, stats };
 }
 
-const reading = (raw: ContainersRaw) => buildReading(raw, { plan: config.plan, threadsPerCore: 2 }, NOW);
+const reading = (raw: ContainersRaw) => buildReading(raw, { plan: config.plan, triggers: config.triggers, threadsPerCore: 2 }, NOW);
 
 describe('plan mapping', () => {
   it('places by the plan\'s container name first, then by the compose service, else unplanned', () => {
@@ -116,8 +116,18 @@ describe('group usage against the allotment', () => {
     expect(r.containers.find((c) => c.name === 'postgres')).toMatchObject({ cpuPercent: 300, cpuCores: 1.5, planMemoryBytes: 8 * GiB });
   });
 
+  it('judges each group\'s use once: warn past the trigger, crit past its whole allotment, over at all of it', () => {
+    expect(group('database')).toMatchObject({ coresLevel: 'ok', memoryLevel: 'ok', over: false });
+    expect(group('media')).toMatchObject({ memoryLevel: null });
+    expect(group('unplanned')).toMatchObject({ coresLevel: null, memoryLevel: null, over: false });
+    const strict = groupUsage(r.containers, config.plan, { ...config.triggers, cpu: { ...config.triggers.cpu, percent: 40 }, memory: { ...config.triggers.memory, percent: 50 } });
+    expect(strict.find((g) => g.group === 'database')).toMatchObject({ coresLevel: 'warn', memoryLevel: 'warn', over: false });
+    const busy = r.containers.map((c) => (c.name === 'postgres' ? { ...c, cpuCores: 4 } : c));
+    expect(groupUsage(busy, config.plan, config.triggers).find((g) => g.group === 'database')).toMatchObject({ coresLevel: 'crit', over: true });
+  });
+
   it('is the same function the CPU pane gets (groupUsage)', () => {
-    expect(groupUsage(r.containers, config.plan)).toEqual(r.groups);
+    expect(groupUsage(r.containers, config.plan, config.triggers)).toEqual(r.groups);
   });
 
   it('calls nothing missing when the plan host\'s engine was not read', () => {

@@ -1,8 +1,8 @@
 // Containers against the allocation plan: which group a container belongs to (named in the
 // plan, else by its compose service), and what each group's containers use against the
 // group's allotment. Pure.
-import type { Plan } from '../../config/schema.js';
-import { UNPLANNED, type ContainerGroupUsage, type ContainerRow } from '../../model/containers.js';
+import type { Plan, Triggers } from '../../config/schema.js';
+import { UNPLANNED, type ContainerGroupUsage, type ContainerRow, type UsageLevel } from '../../model/containers.js';
 
 export type PlanEntry = { group: string; memoryBytes: number | null };
 
@@ -37,9 +37,16 @@ export function placeContainer(
  * carry their group (see placeContainer); containers on hosts other than the plan's are
  * `unplanned` there.
  */
+/** A share of an allotment, in %: past the trigger it is a warning, past all of it critical. */
+function usageLevel(percent: number | null, triggerPercent: number): UsageLevel | null {
+  if (percent === null) return null;
+  return percent > 100 ? 'crit' : percent > triggerPercent ? 'warn' : 'ok';
+}
+
 export function groupUsage(
   containers: readonly ContainerRow[],
   plan: Plan,
+  triggers: Pick<Triggers, 'cpu' | 'memory'>,
   /** Whether the plan host's engine was read; without it nothing can be called missing. */
   planHostWatched: boolean = containers.some((c) => c.host === plan.host),
 ): ContainerGroupUsage[] {
@@ -53,20 +60,25 @@ export function groupUsage(
   const tally = (group: string, rows: readonly ContainerRow[], cores: number | null, memoryBytes: number | null, missing: string[]): ContainerGroupUsage => {
     const usedCores = rows.reduce((sum, r) => sum + (r.cpuCores ?? 0), 0);
     const memoryUsedBytes = rows.reduce((sum, r) => sum + (r.memoryUsedBytes ?? 0), 0);
+    const coresPercent = cores ? (usedCores / cores) * 100 : null;
+    const memoryPercent = memoryBytes ? (memoryUsedBytes / memoryBytes) * 100 : null;
     return {
       group,
       planned: group !== UNPLANNED,
       cores,
       usedCores,
-      coresPercent: cores ? (usedCores / cores) * 100 : null,
+      coresPercent,
       memoryBytes,
       memoryUsedBytes,
-      memoryPercent: memoryBytes ? (memoryUsedBytes / memoryBytes) * 100 : null,
+      memoryPercent,
       containers: rows.length,
       running: rows.filter((r) => r.state === 'running').length,
       unhealthy: rows.filter((r) => r.health === 'unhealthy').length,
       measured: rows.filter((r) => r.cpuCores !== null).length,
       missing,
+      coresLevel: usageLevel(coresPercent, triggers.cpu.percent),
+      memoryLevel: usageLevel(memoryPercent, triggers.memory.percent),
+      over: (coresPercent ?? 0) >= 100 || (memoryPercent ?? 0) >= 100,
     };
   };
   const result = plan.groups.map((group) => {

@@ -53,7 +53,7 @@ export function restartTracker(loop: DockerConfig['restartLoop']) {
   };
 }
 
-export function containersProbe(read: (signal: AbortSignal) => Promise<ContainersRaw>, config: Pick<Config, 'plan' | 'docker'>, now: () => number = Date.now): Probe<ContainersRaw, ContainersReading> {
+export function containersProbe(read: (signal: AbortSignal) => Promise<ContainersRaw>, config: Pick<Config, 'plan' | 'docker' | 'triggers'>, now: () => number = Date.now): Probe<ContainersRaw, ContainersReading> {
   const docker = config.docker ?? DEFAULT_DOCKER;
   const track = restartTracker(docker.restartLoop);
   return {
@@ -63,7 +63,7 @@ export function containersProbe(read: (signal: AbortSignal) => Promise<Container
     read,
     parse(raw) {
       const at = now();
-      const reading = buildReading(raw, { plan: config.plan, threadsPerCore: config.plan.threadsPerCore }, at);
+      const reading = buildReading(raw, { plan: config.plan, triggers: config.triggers, threadsPerCore: config.plan.threadsPerCore }, at);
       const containers = track(reading.containers, at).map((row) => {
         const level = rowLevel(row, docker);
         return level === row.level ? row : { ...row, level };

@@ -1,7 +1,7 @@
 // Raw engine answers (raw.ts) → the containers reading (types.ts): list, inspect and stats
 // merged per container, placed in the plan, summed per group. Pure (answers already parsed are
 // remembered by identity: the engine's answers are never changed once received).
-import type { Plan } from '../../config/schema.js';
+import type { Plan, Triggers } from '../../config/schema.js';
 import { compareNames } from './name-order.js';
 import { parseInspect, parseListOnce, type InspectInfo, type ListEntry } from './parse.js';
 import { groupUsage, planIndex, placeContainer } from './plan.js';
@@ -11,6 +11,8 @@ import { UNPLANNED, type ContainerCounts, type ContainerRow, type ContainersRead
 
 export type ReadingContext = {
   plan: Plan;
+  /** The CPU and memory triggers a group's use is judged against. */
+  triggers: Pick<Triggers, 'cpu' | 'memory'>;
   /** Threads per physical core, to turn CPU threads into the plan's cores. */
   threadsPerCore: number;
 };
@@ -132,7 +134,7 @@ export function buildReading(raw: ContainersRaw, ctx: ReadingContext, now: numbe
   return {
     endpoints,
     containers: rows,
-    groups: groupUsage(rows, ctx.plan, planHostWatched),
+    groups: groupUsage(rows, ctx.plan, ctx.triggers, planHostWatched),
     counts: countContainers(rows),
     readAt: Math.max(0, ...raw.endpoints.filter((e) => !e.failure).map((e) => e.readAt)),
   };

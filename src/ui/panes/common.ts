@@ -44,11 +44,6 @@ export function gauge(label: string, fraction: number, barWidth: number, tone: T
   ];
 }
 
-/** Colour for a value against triggers that fire above their threshold (as the plan's do). */
-export function toneFor(fraction: number, warnAt: number, critAt = Infinity): Tone {
-  return fraction > critAt ? 'crit' : fraction > warnAt ? 'warn' : 'ok';
-}
-
 /** Least room, in cells, a sparkline needs to be worth drawing; it is at most this long. */
 const TREND_MIN = 10;
 const TREND_MAX = 30;

@@ -8,7 +8,7 @@ import type { Status } from '../../model/status.js';
 import { groupTone, STATUS_SYMBOL, STATUS_WORD } from '../theme.js';
 import { terminalSafe } from '../../terminal/terminal-safe.js';
 import { pad, textWidth, truncateWords, type Line, type Segment, type Tone } from '../text.js';
-import { labelled, stateLines, toneFor, withTrend, type PaneContent } from './common.js';
+import { labelled, stateLines, withTrend, type PaneContent } from './common.js';
 import type { Trends } from '../../model/trends.js';
 import { containerKey, INITIAL_CONTAINERS_VIEW, selectedIndex, visibleContainers, type ContainerSort, type ContainersView } from './containers-view.js';
 import { UNPLANNED, type ContainerGroupUsage, type ContainerRow, type ContainersReading, type HealthCheckResult } from '../../model/containers.js';
@@ -449,12 +449,12 @@ function groupRow(g: ContainerGroupUsage, nameWidth: number, wide: boolean, conf
   const cores = g.cores !== null ? `${g.usedCores.toFixed(2)}/${g.cores}` : g.usedCores.toFixed(2);
   segments.push({ text: ` ${pad(cores, wide ? 8 : 7, 'right')} ` });
   segments.push(g.coresPercent !== null
-    ? { text: pad(`${Math.round(g.coresPercent)}%`, 4, 'right'), tone: toneFor(g.coresPercent, config.triggers.cpu.percent, 100) }
+    ? { text: pad(`${Math.round(g.coresPercent)}%`, 4, 'right'), tone: g.coresLevel ?? 'ok' }
     : { text: pad('', 4) });
   const memory = g.memoryBytes !== null ? `${shortBytes(g.memoryUsedBytes)}/${shortBytes(g.memoryBytes)}` : shortBytes(g.memoryUsedBytes);
   segments.push({ text: `  ${pad(memory, wide ? 11 : 10, 'right')} ` });
   segments.push(g.memoryPercent !== null
-    ? { text: pad(`${Math.round(g.memoryPercent)}%`, 4, 'right'), tone: toneFor(g.memoryPercent, config.triggers.memory.percent, 100) }
+    ? { text: pad(`${Math.round(g.memoryPercent)}%`, 4, 'right'), tone: g.memoryLevel ?? 'ok' }
     : { text: pad('', 4) });
   if (wide) {
     segments.push({ text: `   ${g.running}/${g.containers} running`, tone: g.running < g.containers ? 'warn' : undefined });

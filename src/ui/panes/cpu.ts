@@ -38,7 +38,7 @@ function containerLines(groups: readonly ContainerGroupUsage[], nameWidth: numbe
   for (const g of shown) {
     const cores = g.cores === null ? `${g.usedCores.toFixed(2)}` : `${g.usedCores.toFixed(2)}/${g.cores}`;
     const memory = g.memoryBytes === null ? formatBytes(g.memoryUsedBytes) : `${formatBytes(g.memoryUsedBytes)} of ${formatBytes(g.memoryBytes)}`;
-    const over = (g.coresPercent ?? 0) >= 100 || (g.memoryPercent ?? 0) >= 100;
+    const over = g.over;
     lines.push([
       { text: pad(g.group, nameWidth), tone: g.planned ? 'plain' : 'muted' },
       { text: `${cores} cores · ${memory} · ${g.running}/${g.containers} running${g.missing.length ? ` · ${g.missing.length} missing` : ''}`, tone: over ? 'warn' : 'plain' },
