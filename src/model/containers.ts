@@ -1,6 +1,7 @@
 // The containers reading: what the Snapshot carries for the containers pane, the status
 // command and the CPU pane's groups, in the engine's words (states, health, checks). Plain
 // data, made by src/probes/containers/.
+import type { Level } from './status.js';
 
 export const HEALTHS = ['starting', 'healthy', 'unhealthy', 'none'] as const;
 export type ContainerHealth = (typeof HEALTHS)[number];
@@ -103,13 +104,11 @@ export type ContainerGroupUsage = {
    * The verdict on its use against its allotment: warn past the CPU (memory) trigger, crit past
    * all of it; null without an allotment.
    */
-  coresLevel: UsageLevel | null;
-  memoryLevel: UsageLevel | null;
+  coresLevel: Level | null;
+  memoryLevel: Level | null;
   /** It uses all of its cores or memory, or more. */
   over: boolean;
 };
-
-export type UsageLevel = 'ok' | 'warn' | 'crit';
 
 export type EndpointSummary = {
   host: string;

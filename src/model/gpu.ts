@@ -1,5 +1,6 @@
 // The GPU reading: each GPU's figures and the processes using it, as nvidia-smi reports them.
-// Plain data, made by src/probes/gpu/.
+// Plain data, made by src/probes/gpu/, which also judges each GPU's temperature and VRAM.
+import type { Level } from './status.js';
 
 export type Gpu = {
   index: number;
@@ -18,4 +19,10 @@ export type Gpu = {
 
 export type GpuProcess = { gpuIndex: number | null; gpuUuid: string; pid: number; name: string; usedMemoryMiB: number | null };
 
-export type GpuReading = { gpus: Gpu[]; processes: GpuProcess[]; processMemoryNote: string | null };
+/** A GPU with the verdicts on it: temperature and VRAM use against the configured thresholds (null: not reported). */
+export type JudgedGpu = Gpu & { temperatureLevel: Level | null; memoryLevel: Level | null };
+
+export type GpuReading = { gpus: JudgedGpu[]; processes: GpuProcess[]; processMemoryNote: string | null };
+
+/** What nvidia-smi's answers say, before the GPUs are judged. */
+export type ParsedGpus = Omit<GpuReading, 'gpus'> & { gpus: Gpu[] };

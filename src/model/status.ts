@@ -3,6 +3,9 @@
 export const STATUSES = ['ok', 'warn', 'crit', 'stale', 'down', 'off'] as const;
 export type Status = (typeof STATUSES)[number];
 
+/** A verdict on one figure against its thresholds. */
+export type Level = 'ok' | 'warn' | 'crit';
+
 /** Severity used to pick the worst status of several (off counts for nothing). */
 const SEVERITY: Record<Status, number> = { off: 0, ok: 1, stale: 2, warn: 3, down: 4, crit: 5 };
 

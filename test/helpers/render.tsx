@@ -17,7 +17,7 @@ import type { View } from '../../src/config/views.js';
 import { worst } from '../../src/model/status.js';
 import { cpuProbe } from '../../src/probes/cpu/probe.js';
 import type { CpuRaw } from '../../src/probes/cpu/parse.js';
-import { assessGpu } from '../../src/probes/gpu/probe.js';
+import { assessGpu, judgeGpus } from '../../src/probes/gpu/probe.js';
 import { EXTENDED_GPU_FIELDS, BASE_GPU_FIELDS, parseGpu } from '../../src/probes/gpu/parse.js';
 import { PANE_RENDERERS } from '../../src/panes/renderers.js';
 import { App, type AppActions } from '../../src/ui/app.js';
@@ -274,7 +274,7 @@ export function gpuEntry(s: Setup, caseDir: string): Panes['gpu'] {
     return `${asked.map((f) => values[fields.indexOf(f)] ?? '[N/A]').join(', ')}\n`;
   }).join('');
   const appsCsv = readFileSync(join(dir, 'query-compute-apps.csv'), 'utf8');
-  const data = parseGpu({ fields: asked, gpuCsv, appsCsv });
+  const data = judgeGpus(parseGpu({ fields: asked, gpuCsv, appsCsv }), s.config.probes.gpu);
   const assessment = assessGpu(data, s.config.probes.gpu);
   return { status: assessment.status, ageMs: 1200, summary: assessment.summary, alerts: assessment.alerts, data };
 }

@@ -7,7 +7,7 @@ import { afterEach, describe, it, expect, vi } from 'vitest';
 import { probesSchema } from '../../src/config/schema.js';
 import { execLocal, localHost } from '../../src/hosts/local.js';
 import { Monitor } from '../../src/monitor/monitor.js';
-import { assessGpu, gpuProbe, gpuReader } from '../../src/probes/gpu/probe.js';
+import { assessGpu, gpuProbe, gpuReader, judgeGpus } from '../../src/probes/gpu/probe.js';
 import { BASE_GPU_FIELDS, EXTENDED_GPU_FIELDS, parseGpu } from '../../src/probes/gpu/parse.js';
 import { ProbeError } from '../../src/probes/probe.js';
 import { fakeNvidiaSmiEnv, hostWithEnv, isolatedCase, processesMatching } from '../helpers/fake-nvidia-smi.js';
@@ -32,7 +32,7 @@ function readerFor(caseName: string, log?: string) {
 }
 
 async function readingOf(caseName: string) {
-  return parseGpu(await readerFor(caseName)(never));
+  return judgeGpus(parseGpu(await readerFor(caseName)(never)), config);
 }
 
 async function failureOf(promise: Promise<unknown>): Promise<ProbeError> {
@@ -81,7 +81,7 @@ describe('gpuReader through the local host', () => {
   it('reads power.draw on driver 595, the figure nvidia-smi itself shows (not the instant reading, 236.9 W)', async () => {
     const raw = await readerFor('rtx4080-595')(never);
     expect(raw.fields).toEqual(EXTENDED_GPU_FIELDS);
-    const reading = parseGpu(raw);
+    const reading = judgeGpus(parseGpu(raw), config);
     expect(reading.gpus[0]).toMatchObject({ powerDrawW: 212.37, utilizationPercent: 63, temperatureC: 61 });
     expect(reading.processes.map((p) => [p.name, p.usedMemoryMiB])).toEqual([
       ['/usr/local/bin/ollama', 7168],
@@ -105,7 +105,10 @@ describe('gpuReader through the local host', () => {
   });
 
   it('warns about a hot GPU', async () => {
-    const assessment = assessGpu(await readingOf('hot-595'), config);
+    const hot = await readingOf('hot-595');
+    // The verdict the pane colours the temperature with is the one the alert comes from.
+    expect(hot.gpus[0]).toMatchObject({ temperatureLevel: 'warn', memoryLevel: 'ok' });
+    const assessment = assessGpu(hot, config);
     expect(assessment.status).toBe('warn');
     expect(assessment.alerts).toEqual([{ level: 'warn', message: 'GPU at 84 °C (warn ≥ 80)' }]);
   });

@@ -2,7 +2,8 @@
 // plan, else by its compose service), and what each group's containers use against the
 // group's allotment. Pure.
 import type { Plan, Triggers } from '../../config/schema.js';
-import { UNPLANNED, type ContainerGroupUsage, type ContainerRow, type UsageLevel } from '../../model/containers.js';
+import { UNPLANNED, type ContainerGroupUsage, type ContainerRow } from '../../model/containers.js';
+import type { Level } from '../../model/status.js';
 
 export type PlanEntry = { group: string; memoryBytes: number | null };
 
@@ -38,7 +39,7 @@ export function placeContainer(
  * `unplanned` there.
  */
 /** A share of an allotment, in %: past the trigger it is a warning, past all of it critical. */
-function usageLevel(percent: number | null, triggerPercent: number): UsageLevel | null {
+function usageLevel(percent: number | null, triggerPercent: number): Level | null {
   if (percent === null) return null;
   return percent > 100 ? 'crit' : percent > triggerPercent ? 'warn' : 'ok';
 }

@@ -1,7 +1,7 @@
 // Pure parsers for `nvidia-smi --query-gpu=… --format=csv,noheader,nounits` and
 // `--query-compute-apps=…`. Field lists differ between driver generations, so the raw
 // reading carries the list it was asked with.
-import type { Gpu, GpuProcess, GpuReading } from '../../model/gpu.js';
+import type { Gpu, GpuProcess, ParsedGpus } from '../../model/gpu.js';
 
 /** Fields every driver since the 390 series answers. */
 export const BASE_GPU_FIELDS = [
@@ -113,7 +113,7 @@ export function parseAppsCsv(csv: string, gpus: readonly Gpu[]): { processes: Gp
   return { processes, note };
 }
 
-export function parseGpu(raw: GpuRaw): GpuReading {
+export function parseGpu(raw: GpuRaw): ParsedGpus {
   const gpus = parseGpuCsv(raw.gpuCsv, raw.fields);
   if (gpus.length === 0) throw new GpuParseError('nvidia-smi listed no GPUs');
   const apps = raw.appsCsv === null ? { processes: [], note: 'processes not read' } : parseAppsCsv(raw.appsCsv, gpus);

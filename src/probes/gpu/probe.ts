@@ -2,7 +2,8 @@ import type { Config } from '../../config/schema.js';
 import { ExecError, type CommandRunner } from '../../hosts/host.js';
 import { assessmentFromAlerts, ProbeError, type Alert, type Assessment, type Probe } from '../probe.js';
 import { APP_FIELDS, BASE_GPU_FIELDS, EXTENDED_GPU_FIELDS, isUnknownFieldError, nvidiaSmiFailure, parseGpu, type GpuRaw } from './parse.js';
-import type { GpuReading } from '../../model/gpu.js';
+import type { GpuReading, ParsedGpus } from '../../model/gpu.js';
+import type { Level } from '../../model/status.js';
 
 type GpuConfig = Config['probes']['gpu'];
 
@@ -43,18 +44,35 @@ export function gpuReader(host: CommandRunner, config: GpuConfig): (signal: Abor
 
 const fmt = (value: number | null, digits = 0) => (value === null ? '?' : value.toFixed(digits));
 
+function levelOf(value: number | null, thresholds: { warn: number; crit: number }): Level | null {
+  if (value === null) return null;
+  return value >= thresholds.crit ? 'crit' : value >= thresholds.warn ? 'warn' : 'ok';
+}
+
+/** Each GPU's temperature and VRAM use against the configured thresholds: the one verdict the pane shows and the alerts raise. */
+export function judgeGpus(parsed: ParsedGpus, config: GpuConfig): GpuReading {
+  return {
+    ...parsed,
+    gpus: parsed.gpus.map((gpu) => ({
+      ...gpu,
+      temperatureLevel: levelOf(gpu.temperatureC, config.temperature),
+      memoryLevel: levelOf(gpu.memoryUsedMiB !== null && gpu.memoryTotalMiB ? (gpu.memoryUsedMiB / gpu.memoryTotalMiB) * 100 : null, config.memoryPercent),
+    })),
+  };
+}
+
 export function assessGpu(reading: GpuReading, config: GpuConfig): Assessment {
   const alerts: Alert[] = [];
   for (const gpu of reading.gpus) {
     const label = reading.gpus.length > 1 ? `GPU ${gpu.index}` : 'GPU';
-    if (gpu.temperatureC !== null) {
-      if (gpu.temperatureC >= config.temperature.crit) alerts.push({ level: 'crit', message: `${label} at ${gpu.temperatureC} °C (crit ≥ ${config.temperature.crit})` });
-      else if (gpu.temperatureC >= config.temperature.warn) alerts.push({ level: 'warn', message: `${label} at ${gpu.temperatureC} °C (warn ≥ ${config.temperature.warn})` });
+    if (gpu.temperatureC !== null && gpu.temperatureLevel !== null) {
+      if (gpu.temperatureLevel === 'crit') alerts.push({ level: 'crit', message: `${label} at ${gpu.temperatureC} °C (crit ≥ ${config.temperature.crit})` });
+      else if (gpu.temperatureLevel === 'warn') alerts.push({ level: 'warn', message: `${label} at ${gpu.temperatureC} °C (warn ≥ ${config.temperature.warn})` });
     }
     if (gpu.memoryUsedMiB !== null && gpu.memoryTotalMiB) {
       const percent = (gpu.memoryUsedMiB / gpu.memoryTotalMiB) * 100;
-      if (percent >= config.memoryPercent.crit) alerts.push({ level: 'crit', message: `${label} VRAM ${percent.toFixed(0)} % used (crit ≥ ${config.memoryPercent.crit})` });
-      else if (percent >= config.memoryPercent.warn) alerts.push({ level: 'warn', message: `${label} VRAM ${percent.toFixed(0)} % used (warn ≥ ${config.memoryPercent.warn})` });
+      if (gpu.memoryLevel === 'crit') alerts.push({ level: 'crit', message: `${label} VRAM ${percent.toFixed(0)} % used (crit ≥ ${config.memoryPercent.crit})` });
+      else if (gpu.memoryLevel === 'warn') alerts.push({ level: 'warn', message: `${label} VRAM ${percent.toFixed(0)} % used (warn ≥ ${config.memoryPercent.warn})` });
     }
   }
   const summary = reading.gpus
@@ -69,7 +87,7 @@ export function gpuProbe(read: (signal: AbortSignal) => Promise<GpuRaw>, config:
     intervalMs: config.interval,
     timeoutMs: config.timeout,
     read,
-    parse: parseGpu,
+    parse: (raw) => judgeGpus(parseGpu(raw), config),
     assess: (reading) => assessGpu(reading, config),
   };
 }

@@ -3,25 +3,21 @@ import type { Config } from '../../config/schema.js';
 import { pad, percent, type Line, type Tone } from '../text.js';
 import { gauge, stateLines, withTrend, type PaneContent } from './common.js';
 import type { Trends } from '../../model/trends.js';
-import type { Gpu, GpuReading } from '../../model/gpu.js';
+import type { GpuReading, JudgedGpu } from '../../model/gpu.js';
 import type { PaneEntry } from '../../model/snapshot.js';
 
 const num = (value: number | null, digits = 0, unit = '') => (value === null ? 'n/a' : `${value.toFixed(digits)}${unit}`);
 const gib = (mib: number | null) => (mib === null ? 'n/a' : (mib / 1024).toFixed(1));
 
-function temperatureTone(gpu: Gpu, config: Config['probes']['gpu']): Tone {
-  if (gpu.temperatureC === null) return 'muted';
-  return gpu.temperatureC >= config.temperature.crit ? 'crit' : gpu.temperatureC >= config.temperature.warn ? 'warn' : 'ok';
-}
 
-function memoryFraction(gpu: Gpu): number | null {
+function memoryFraction(gpu: JudgedGpu): number | null {
   return gpu.memoryUsedMiB !== null && gpu.memoryTotalMiB ? gpu.memoryUsedMiB / gpu.memoryTotalMiB : null;
 }
 
-function fullBlock(gpu: Gpu, width: number, config: Config['probes']['gpu'], many: boolean, trends?: Trends): Line[] {
+function fullBlock(gpu: JudgedGpu, width: number, many: boolean, trends?: Trends): Line[] {
   const barWidth = Math.max(6, Math.min(24, width - 28));
   const mem = memoryFraction(gpu);
-  const memTone: Tone = mem === null ? 'muted' : mem * 100 >= config.memoryPercent.crit ? 'crit' : mem * 100 >= config.memoryPercent.warn ? 'warn' : 'ok';
+  const memTone: Tone = gpu.memoryLevel ?? 'muted';
   const power = gpu.powerDrawW === null ? 'n/a' : `${num(gpu.powerDrawW)}${gpu.powerLimitW === null ? '' : `/${num(gpu.powerLimitW)}`} W`;
   return [
     [
@@ -33,14 +29,14 @@ function fullBlock(gpu: Gpu, width: number, config: Config['probes']['gpu'], man
     gauge('vram ', mem ?? 0, barWidth, memTone, ` ${pad(percent(mem === null ? null : mem * 100), 4, 'right')} ${gib(gpu.memoryUsedMiB)}/${gib(gpu.memoryTotalMiB)} GiB`),
     withTrend([
       { text: 'temp ' },
-      { text: num(gpu.temperatureC, 0, '°C'), tone: temperatureTone(gpu, config), bold: temperatureTone(gpu, config) !== 'ok' },
+      { text: num(gpu.temperatureC, 0, '°C'), tone: (gpu.temperatureLevel ?? 'muted'), bold: (gpu.temperatureLevel ?? 'muted') !== 'ok' },
       { text: ` · power ${power} · fan ${num(gpu.fanPercent, 0, '%')}` },
     ], trends?.get(`gpu.${gpu.index}.temp`), width),
   ];
 }
 
 /** One GPU on one line, fitted to the width: the name gives way first, never the figures. */
-function compactLine(gpu: Gpu, width: number, config: Config['probes']['gpu']): Line {
+function compactLine(gpu: JudgedGpu, width: number): Line {
   const mem = memoryFraction(gpu);
   const wide = width >= 56;
   const total = gpu.memoryTotalMiB === null ? 'n/a' : wide ? gib(gpu.memoryTotalMiB) : String(Math.round(gpu.memoryTotalMiB / 1024));
@@ -51,14 +47,13 @@ function compactLine(gpu: Gpu, width: number, config: Config['probes']['gpu']): 
     { text: `${gpu.index} `, tone: 'accent' },
     { text: pad(gpu.name.replace(/^NVIDIA (GeForce )?/, ''), nameWidth), bold: true },
     { text: ` ${pad(percent(gpu.utilizationPercent), 4, 'right')}` },
-    { text: ` ${pad(num(gpu.temperatureC, 0, '°C'), 4, 'right')}`, tone: temperatureTone(gpu, config) },
+    { text: ` ${pad(num(gpu.temperatureC, 0, '°C'), 4, 'right')}`, tone: (gpu.temperatureLevel ?? 'muted') },
     { text: memory },
     { text: power },
   ];
 }
 
-export function gpuPane(entry: PaneEntry<GpuReading>, width: number, height: number, config: Config, trends?: Trends): PaneContent {
-  const gpuConfig = config.probes.gpu;
+export function gpuPane(entry: PaneEntry<GpuReading>, width: number, height: number, _config: Config, trends?: Trends): PaneContent {
   const lines: Line[] = stateLines(entry, width);
   const reading = entry.data;
   const where = entry.host === undefined ? '' : ` · ${entry.host}`;
@@ -70,8 +65,8 @@ export function gpuPane(entry: PaneEntry<GpuReading>, width: number, height: num
   const many = reading.gpus.length > 1;
   // Full blocks when they fit the pane, one line per GPU otherwise.
   const fullHeight = lines.length + reading.gpus.length * 4;
-  if (fullHeight <= height) for (const gpu of reading.gpus) lines.push(...fullBlock(gpu, width, gpuConfig, many, trends));
-  else for (const gpu of reading.gpus) lines.push(compactLine(gpu, width, gpuConfig));
+  if (fullHeight <= height) for (const gpu of reading.gpus) lines.push(...fullBlock(gpu, width, many, trends));
+  else for (const gpu of reading.gpus) lines.push(compactLine(gpu, width));
 
   const nameWidth = Math.max(8, Math.min(28, width - 22 - (many ? 1 : 0)));
   if (reading.processes.length) {
