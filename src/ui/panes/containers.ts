@@ -432,18 +432,18 @@ function alertLines<T>(entry: PaneEntry<T>, width: number, budget: number): Line
 // ---------------------------------------------------------------------------------------------
 // Each plan group's containers against its allotment.
 
-function groupLines(reading: ContainersReading, width: number, config: Config, groupIndex: ReadonlyMap<string, number>): Line[] {
+function groupLines(reading: ContainersReading, width: number, groupIndex: ReadonlyMap<string, number>): Line[] {
   const groups = reading.groups.filter((g) => g.containers > 0 || g.missing.length > 0);
   if (groups.length === 0) return [];
   const nameWidth = Math.max(5, ...groups.map((g) => textWidth(g.group)));
   const wide = width >= nameWidth + 52;
   const head = `${pad('plan', nameWidth)} ${pad('cores', wide ? 8 : 7, 'right')} ${pad('', 4)}  ${pad('memory', wide ? 11 : 10, 'right')} ${pad('', 4)}${wide ? '   containers' : ''}`;
   const lines: Line[] = [fitWidth([{ text: head, tone: 'muted' }], width)];
-  for (const g of groups) lines.push(fitWidth(groupRow(g, nameWidth, wide, config, groupIndex), width));
+  for (const g of groups) lines.push(fitWidth(groupRow(g, nameWidth, wide, groupIndex), width));
   return lines;
 }
 
-function groupRow(g: ContainerGroupUsage, nameWidth: number, wide: boolean, config: Config, groupIndex: ReadonlyMap<string, number>): Segment[] {
+function groupRow(g: ContainerGroupUsage, nameWidth: number, wide: boolean, groupIndex: ReadonlyMap<string, number>): Segment[] {
   const index = groupIndex.get(g.group);
   const segments: Segment[] = [{ text: pad(g.group, nameWidth), tone: g.planned && index !== undefined ? groupTone(index) : 'muted', bold: g.planned }];
   const cores = g.cores !== null ? `${g.usedCores.toFixed(2)}/${g.cores}` : g.usedCores.toFixed(2);
@@ -575,7 +575,7 @@ function emptyLine(reading: ContainersReading, view: ContainersView, width: numb
   return fitWidth([{ text: hosts.length ? `no containers on ${hosts.join(', ')}` : 'no containers', tone: 'muted' }], width);
 }
 
-export function containersPane(entry: PaneEntry<ContainersReading>, width: number, height: number, config: Config, view: ContainersView = INITIAL_CONTAINERS_VIEW, trends?: Trends): PaneContent {
+export function containersPane(entry: PaneEntry<ContainersReading>, width: number, height: number, _config: Config, view: ContainersView = INITIAL_CONTAINERS_VIEW, trends?: Trends): PaneContent {
   const reading = entry.data;
   if (!reading) {
     const lines = stateLines(entry, width);
@@ -656,7 +656,7 @@ export function containersPane(entry: PaneEntry<ContainersReading>, width: numbe
   }
 
   // The groups against the plan, when the table keeps enough rows beside them.
-  const groups = groupLines(reading, width, config, ctx.groupIndex);
+  const groups = groupLines(reading, width, ctx.groupIndex);
   const tableFull = count === 0 ? 1 : count + (colHeader ? 1 : 0);
   const showGroups = groups.length > 0 && room - groups.length - 1 >= Math.min(tableFull, 10 + (colHeader ? 1 : 0));
   if (showGroups) room -= groups.length + 1;
