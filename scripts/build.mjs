@@ -3,7 +3,7 @@
 import { build } from 'esbuild';
 import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve as resolvePath, sep } from 'node:path';
-import { builtinModules } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { launcher } from './node-flags.mjs';
 
@@ -86,7 +86,24 @@ const yogaWithoutFetch = {
 // MessageEvent, whose getters load undici, and with it http2, tls, zlib, web streams and
 // worker_threads (76 more built-in modules, about 7 MB resident, none of them used); `node:fs`,
 // `node:util` and `node:process` each pull in a few dozen more the same way.
+//
+// Some of them are required only when first used: the ones an idle console has no call for (a
+// console that shows the demo, or only this machine, never opens a TLS or HTTPS connection,
+// resolves a name, hashes or starts a process). Each stands in as an object of getters, one per
+// export, that requires the module on the first read; the code that imports it reads its exports
+// only where it calls them, so the module, and the dozens of Node's own it loads (crypto alone
+// about 20, tls and https 8 more), stays out of the process until then. Only modules whose
+// exports are a plain object can stand in that way (events' is a class, read at import).
 const nodeModules = new Set(builtinModules);
+const LAZY_BUILTINS = ['child_process', 'crypto', 'dns/promises', 'https', 'perf_hooks', 'readline', 'tls'];
+const nodeRequire = createRequire(import.meta.url);
+function lazyBuiltin(id) {
+  const exports = nodeRequire(id);
+  if (exports === null || typeof exports !== 'object') throw new Error(`${id}: its exports are not a plain object, so it cannot be loaded on first use (scripts/build.mjs)`);
+  const names = Object.keys(exports).filter((name) => name !== 'default');
+  return `let loaded; const load = () => loaded ??= require(${JSON.stringify(id)});
+for (const name of ${JSON.stringify(names)}) Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });`;
+}
 const builtinsByRequire = {
   name: 'builtins-by-require',
   setup(b) {
@@ -95,7 +112,10 @@ const builtinsByRequire = {
       if (args.kind !== 'import-statement' || !nodeModules.has(name)) return undefined;
       return { path: `node:${name}`, namespace: 'builtin-by-require' };
     });
-    b.onLoad({ filter: /.*/, namespace: 'builtin-by-require' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
+    b.onLoad({ filter: /.*/, namespace: 'builtin-by-require' }, (args) => ({
+      contents: LAZY_BUILTINS.includes(args.path.slice('node:'.length)) ? lazyBuiltin(args.path) : `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
   },
 };
 
