@@ -13,6 +13,8 @@ import { openAppState } from './app-state.js';
 import { ConsoleController } from './controller.js';
 import { collectEveryMinute } from './memory.js';
 import { quickRunbookIds } from './runbook-ids.js';
+import { checkedRunbookCatalog } from './runbook-catalog.js';
+import { setupCache, setupCacheDir } from '../config/setup-cache.js';
 import { FrameStream } from '../terminal/screen.js';
 import { enterFullScreen } from '../terminal/full-screen.js';
 import { terminalSafe } from '../terminal/terminal-safe.js';
@@ -49,15 +51,11 @@ export async function runConsole(s: Setup, runtime: Runtime, options: { noColor:
   };
   try {
     // A key bound to a runbook that does not exist is a located error (exit 78), found before
-    // the screen changes from the files' id lines. The runbooks' loader and validator (and the
-    // YAML and schema code under them) load only when runbooks are needed: an idle console
-    // never loads them.
-    const loadChecked = async () => {
-      const [{ loadRunbooks }, { checkRunbookBindings }] = await Promise.all([import('../runbooks/load.js'), import('../config/keymaps.js')]);
-      const found = loadRunbooks(runbookOptions);
-      checkRunbookBindings(s.keymap, found.runbooks.map((r) => r.id), env, cwd);
-      return found;
-    };
+    // the screen changes from the files' id lines. The catalog comes from the cache while the
+    // runbooks and the config are unchanged; otherwise the runbooks' loader and validator (and
+    // the YAML and schema code under them) are loaded for it and let go (cli/runbook-catalog.ts).
+    const catalogCache = setupCache(setupCacheDir(env));
+    const loadChecked = () => checkedRunbookCatalog(runbookOptions, s.keymap, catalogCache);
     const bound = boundRunbooks(s.keymap);
     if (bound.length) {
       const quick = quickRunbookIds(runbookOptions);

@@ -1,5 +1,6 @@
 // A start without a cached setup (the first one, or after a file changed) reads and validates
-// the user's files with the YAML parser and the validators, which the console never uses again.
+// the user's files with the YAML parser and the validators, which the console never uses again
+// (the runbooks' catalog too, when it is not cached: cli/runbook-catalog.ts).
 // Imported as modules they would stay loaded, their schemas alive, for the console's whole life
 // (about 6 MB, and a larger heap for every garbage collection to walk). So the bundle holds a
 // copy of the loader built on its own (dist/load-files.js, by scripts/build.mjs), which is
@@ -19,6 +20,7 @@ import * as userFileError from '../config/user-file-error.js';
 import * as scenario from '../demo/scenario.js';
 import type { GlobalOptions } from './args.js';
 import type { LoadFiles } from './load-files.js';
+import type { loadRunbooks } from '../runbooks/load.js';
 import { setupFrom, type Setup } from './setup-core.js';
 
 /** In the bundle (scripts/build.mjs defines it): the detached loader's file, from the package root. */
@@ -39,8 +41,10 @@ const SHARED: Record<string, unknown> = {
  */
 const ZOD_GLOBALS = ['__zod_globalRegistry', '__zod_globalConfig'];
 
+type DetachedExports = { loadFiles: LoadFiles; loadRunbooks: typeof loadRunbooks };
+
 /** The detached loader, compiled afresh; undefined when running unbundled (tests, tsx). */
-export function detachedLoadFiles(): LoadFiles | undefined {
+function detachedExports(): DetachedExports | undefined {
   if (typeof HOMEOPS_DETACHED_LOADER === 'undefined') return undefined;
   const file = join(paths.packageRoot(), HOMEOPS_DETACHED_LOADER);
   const nodeRequire = createRequire(file);
@@ -48,15 +52,24 @@ export function detachedLoadFiles(): LoadFiles | undefined {
   const global = globalThis as Record<string, unknown>;
   const made = ZOD_GLOBALS.filter((name) => !(name in global));
   try {
-    const exports = run((id: string) => {
+    return run((id: string) => {
       if (!id.startsWith('homeops:')) return nodeRequire(id);
       if (!(id in SHARED)) throw new Error(`${file}: imports ${id}, which the console does not share`);
       return SHARED[id];
-    }) as { loadFiles: LoadFiles };
-    return exports.loadFiles;
+    }) as DetachedExports;
   } finally {
     for (const name of made) delete global[name];
   }
+}
+
+/** The setup files' loader of a detached copy; undefined when running unbundled (tests, tsx). */
+export function detachedLoadFiles(): LoadFiles | undefined {
+  return detachedExports()?.loadFiles;
+}
+
+/** The runbooks' loader of a detached copy; undefined when running unbundled (tests, tsx). */
+export function detachedLoadRunbooks(): typeof loadRunbooks | undefined {
+  return detachedExports()?.loadRunbooks;
 }
 
 /** The setup as compose.ts's `setup` makes it, with the files read by the detached loader. */

@@ -1,5 +1,6 @@
 // Reads and validates the user's files (config, views, keymap) and the demo scenario: the slow
-// way to a setup, with the YAML parser and the validators. compose.ts runs it in the ESM module
+// way to a setup, with the YAML parser and the validators (and the runbooks' loader, which uses
+// them too). compose.ts runs it in the ESM module
 // graph (check-config, tests); a first start of the console runs it from a copy built on its own
 // and lets that copy go afterwards (detached-load.ts).
 import { loadKeymap } from '../config/keymaps.js';
@@ -48,3 +49,7 @@ export function loadFiles(options: GlobalOptions, env: Env, cwd: string): Loaded
 }
 
 export type LoadFiles = typeof loadFiles;
+
+// The runbooks' loader, for the console's catalog when it is not in the cache (cli/runbook-catalog.ts):
+// in the detached copy it goes with the rest.
+export { loadRunbooks } from '../runbooks/load.js';

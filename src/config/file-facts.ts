@@ -1,8 +1,8 @@
-// What loading the config, views, keymap and scenario learnt about the file system: which
-// paths exist, and the files read (size, times, inode). While a recording is on, lookups and
+// What loading the config, views, keymap, scenario and runbooks learnt about the file system:
+// which paths exist, the files read (size, times, inode) and the directories listed (names). While a recording is on, lookups and
 // reads through here are noted; a later run can tell from the notes alone whether anything
 // that loading depended on has changed (src/config/setup-cache.ts).
-import { closeSync, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync, type Stats } from 'node:fs';
 import { UserFileError } from './user-file-error.js';
 
 /**
@@ -16,9 +16,14 @@ export const MAX_USER_FILE_BYTES = 256 * 1024;
 export type FileFact =
   | { path: string; kind: 'none' }
   | { path: string; kind: 'dir' }
-  | { path: string; kind: 'file'; size: number; mtimeMs: number; ctimeMs: number; ino: number };
+  | { path: string; kind: 'file'; size: number; mtimeMs: number; ctimeMs: number; ino: number }
+  /** A directory as listed: the names in it, sorted (a file added or removed changes them). */
+  | { path: string; kind: 'listing'; names: string[] };
 
 let recording: Map<string, FileFact> | null = null;
+
+/** A listing is noted beside what is known of the same path (it exists, it is a directory). */
+const keyOf = (fact: FileFact): string => (fact.kind === 'listing' ? `listing:${fact.path}` : fact.path);
 
 function statOf(path: string): Stats | undefined {
   try {
@@ -37,7 +42,8 @@ function factOf(path: string, stats: Stats | undefined): FileFact {
 
 function note(fact: FileFact): void {
   // The first look counts: a file read after its existence was checked keeps its identity.
-  if (recording && (!recording.has(fact.path) || recording.get(fact.path)?.kind !== 'file')) recording.set(fact.path, fact);
+  const key = keyOf(fact);
+  if (recording && (!recording.has(key) || recording.get(key)?.kind !== 'file')) recording.set(key, fact);
 }
 
 /** Whether something is at the path (as existsSync answers), noted while recording. */
@@ -77,6 +83,17 @@ export function readText(path: string): string {
   }
 }
 
+function namesIn(path: string): string[] {
+  return readdirSync(path).sort();
+}
+
+/** The names in a directory, sorted, as readdirSync lists them (it throws as that does); noted while recording. */
+export function listDir(path: string): string[] {
+  const names = namesIn(path);
+  if (recording) note({ path, kind: 'listing', names });
+  return names;
+}
+
 /** Runs `load` and returns what it returned with every path it looked at. */
 export function recordFacts<T>(load: () => T): { value: T; facts: FileFact[] } {
   const outer = recording;
@@ -89,9 +106,19 @@ export function recordFacts<T>(load: () => T): { value: T; facts: FileFact[] } {
   }
 }
 
-/** Whether every path is still as noted: same kind, and a file the same size, times and inode. */
+/** Whether every path is still as noted: same kind, a file the same size, times and inode, a directory the same names. */
 export function factsHold(facts: readonly FileFact[]): boolean {
   for (const fact of facts) {
+    if (fact.kind === 'listing') {
+      let names: string[];
+      try {
+        names = namesIn(fact.path);
+      } catch {
+        return false;
+      }
+      if (names.length !== fact.names.length || names.some((name, index) => name !== fact.names[index])) return false;
+      continue;
+    }
     const now = factOf(fact.path, statOf(fact.path));
     if (now.kind !== fact.kind) return false;
     if (now.kind === 'file' && fact.kind === 'file' &&

@@ -1,9 +1,9 @@
 // Where runbooks are looked for: the package's built-in ones, the user's, and the config's
 // runbooks.dirs (relative to the config file). Without checks: load.ts says which of the
 // config's directories is missing, located in the config; the console's quick look skips it.
-import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Config } from '../config/schema.js';
+import { pathExists } from '../config/file-facts.js';
 import { expandHome, packageRoot, userDir, type Env } from '../config/paths.js';
 
 export type RunbookDirOptions = {
@@ -24,7 +24,8 @@ export function builtinRunbookDir(): string {
 export function runbookDirCandidates(options: RunbookDirOptions): { dir: string; builtin: boolean; index: number | null }[] {
   const dirs: { dir: string; builtin: boolean; index: number | null }[] = [{ dir: options.builtinDir ?? builtinRunbookDir(), builtin: true, index: null }];
   const own = join(userDir(options.env), 'runbooks');
-  if (existsSync(own)) dirs.push({ dir: own, builtin: false, index: null });
+  // Noted (file-facts) so that a catalog kept in the cache is made again once the directory appears.
+  if (pathExists(own)) dirs.push({ dir: own, builtin: false, index: null });
   const base = options.configFile ? dirname(options.configFile) : options.cwd;
   for (const [index, dir] of (options.config.runbooks?.dirs ?? []).entries()) {
     dirs.push({ dir: resolve(base, expandHome(dir, options.env)), builtin: false, index });

@@ -4,12 +4,12 @@
 // (FILE:LINE:COL path: message). A built-in runbook that the config cannot serve (a minimal
 // config without the NAS, or without the site values it calls) is listed as unavailable, with
 // the located reason, rather than breaking every command.
-import { readdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import type { Config } from '../config/schema.js';
 import { UserFileError, validateDocument } from '../config/user-file.js';
-import { readText } from '../config/file-facts.js';
+import { listDir, readText } from '../config/file-facts.js';
 import { builtinRunbookDir, runbookDirCandidates, type RunbookDirOptions } from './dirs.js';
 import { hostFields, parseHostField, runbookSchema, type RunbookDoc } from './schema.js';
 
@@ -113,7 +113,8 @@ export function loadRunbooks(options: LoadRunbooksOptions): RunbookCatalog {
   for (const { dir, builtin } of dirs) {
     let names: string[] = [];
     try {
-      names = readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort();
+      // Listed through file-facts: a runbook added or removed is a change to a cached catalog.
+      names = listDir(dir).filter((n) => /\.ya?ml$/.test(n));
     } catch {
       names = []; // a built-in directory missing from a trimmed install
     }
