@@ -187,7 +187,14 @@ const main = await build({
 const inkImports = Object.fromEntries(Object.entries(main.metafile.inputs)
   .filter(([path]) => path.startsWith('node_modules/ink/build/'))
   .map(([path, input]) => [path, input.imports.map((i) => i.path).sort()]));
-writeFileSync('dist/bundle-inputs.json', `${JSON.stringify({ inputs: Object.keys(main.metafile.inputs).sort(), inkImports }, null, 1)}\n`);
+// And each chunk's entry point, the chunks it imports statically (loaded with it) and the packages
+// in it, so that a test can check what a start loads.
+const chunks = Object.fromEntries(Object.entries(main.metafile.outputs).map(([file, output]) => [file, {
+  entryPoint: output.entryPoint ?? null,
+  imports: output.imports.filter((i) => i.kind === 'import-statement' && !i.external).map((i) => i.path).sort(),
+  packages: [...new Set(Object.keys(output.inputs).map((input) => /^node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1]).filter(Boolean))].sort(),
+}]));
+writeFileSync('dist/bundle-inputs.json', `${JSON.stringify({ inputs: Object.keys(main.metafile.inputs).sort(), inkImports, chunks }, null, 1)}\n`);
 for (const [name, count] of Object.entries(replaced)) {
   if (count === 0) throw new Error(`the stand-in for Ink's ${name} replaced nothing: Ink no longer imports it where the build expects (scripts/build.mjs); the console would run Ink's own`);
 }

@@ -5,27 +5,45 @@
 // never an error. `homeops --reset-state` removes the file.
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
 import type { Env } from '../config/paths.js';
 import { checkStateDir, stateDir } from '../runbooks/state-dir.js';
-import { CONTAINER_SORTS } from '../ui/panes/containers-view.js';
-import { THEME_NAMES } from '../ui/theme.js';
+import { CONTAINER_SORTS, type ContainerSort } from '../ui/panes/containers-view.js';
+import { THEME_NAMES, type ThemeName } from '../ui/theme.js';
 
 export const APP_STATE_FILE = 'console.json';
 
-const appStateSchema = z.object({
-  view: z.string().min(1).max(200).optional().catch(undefined),
-  containers: z.object({
-    sort: z.enum(CONTAINER_SORTS),
-    descending: z.boolean(),
-    problemsFirst: z.boolean(),
-    filter: z.string().max(200),
-  }).optional().catch(undefined),
-  theme: z.enum(THEME_NAMES).optional().catch(undefined),
-  dismissed: z.array(z.string().max(200)).max(100).optional().catch(undefined),
-});
+export type AppState = {
+  view?: string | undefined;
+  containers?: { sort: ContainerSort; descending: boolean; problemsFirst: boolean; filter: string } | undefined;
+  theme?: ThemeName | undefined;
+  dismissed?: string[] | undefined;
+};
 
-export type AppState = z.infer<typeof appStateSchema>;
+// Checked by hand rather than with the config's validator: the console reads this file at every
+// start, and zod (with the schemas made when it loads) would be loaded for it alone.
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isText = (value: unknown, min: number, max: number): value is string => typeof value === 'string' && value.length >= min && value.length <= max;
+const isOneOf = <T extends string>(names: readonly T[], value: unknown): value is T => names.some((name) => name === value);
+
+function containersPart(value: unknown): AppState['containers'] {
+  if (!isRecord(value)) return undefined;
+  const { sort, descending, problemsFirst, filter } = value;
+  if (!isOneOf(CONTAINER_SORTS, sort) || typeof descending !== 'boolean' || typeof problemsFirst !== 'boolean' || !isText(filter, 0, 200)) return undefined;
+  return { sort, descending, problemsFirst, filter };
+}
+
+/** What was read, part by part: a part that is not as written is left out, the others kept. */
+export function checkedAppState(data: unknown): AppState {
+  if (!isRecord(data)) return {};
+  const state: AppState = {};
+  if (isText(data.view, 1, 200)) state.view = data.view;
+  const containers = containersPart(data.containers);
+  if (containers) state.containers = containers;
+  if (isOneOf(THEME_NAMES, data.theme)) state.theme = data.theme;
+  const dismissed = data.dismissed;
+  if (Array.isArray(dismissed) && dismissed.length <= 100 && dismissed.every((notice) => isText(notice, 0, 200))) state.dismissed = [...dismissed as string[]];
+  return state;
+}
 
 export function appStatePath(env: Env): string {
   return join(stateDir(env), APP_STATE_FILE);
@@ -74,8 +92,7 @@ export function openAppState(env: Env): AppStateStore | null {
       } catch {
         return {};
       }
-      const parsed = appStateSchema.safeParse(data);
-      return parsed.success ? parsed.data : {};
+      return checkedAppState(data);
     },
     update(patch) {
       const parts = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));

@@ -1,6 +1,11 @@
 // The maintenance window in local time: whether now is inside it, when the next one is, and the
 // words for it. Pure over the config's `maintenance` section and a clock.
-import { WEEKDAYS, type MaintenanceConfig } from './schema.js';
+import type { MaintenanceConfig } from './schema.js';
+
+/** The config's weekday names, by Date's getDay(). Here, not in schema.ts: the console and the
+ * watcher read the window at run time, and a value from schema.ts would load zod and make every
+ * schema of the config at their start. */
+export const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
 
 export type WindowTimes = { from: number; until: number };
 

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { parseDuration, parseSize } from './units.js';
 import { secretFields } from './secret-fields.js';
+import { WEEKDAYS } from './maintenance.js';
 
 /** A duration: milliseconds as a number, or text such as "2s", "500ms", "5m". */
 export const duration = z.union([z.number().int().nonnegative(), z.string()]).transform((value, ctx) => {
@@ -364,7 +365,6 @@ export const servicesSchema = z.strictObject({
 
 // When expected downtime happens: inside a window nothing is alerted or triggered for it.
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day as HH:MM, e.g. 02:00');
-export const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
 
 export const maintenanceSchema = z.strictObject({
   weekday: z.enum(WEEKDAYS).describe('The day of the window'),

@@ -4,8 +4,12 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { appStatePath, openAppState, resetAppState } from '../../src/cli/app-state.js';
+import { z } from 'zod';
+import { appStatePath, checkedAppState, openAppState, resetAppState } from '../../src/cli/app-state.js';
+import { CONTAINER_SORTS } from '../../src/ui/panes/containers-view.js';
+import { THEME_NAMES } from '../../src/ui/theme.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -56,5 +60,39 @@ describe('the console\'s remembered state', () => {
     const { chmodSync } = await import('node:fs');
     chmodSync(join(e.XDG_STATE_HOME, 'homeops'), 0o777);
     expect(openAppState(e)).toBeNull();
+  });
+
+  // The file is checked by hand, part by part, as this schema (the one it was first read with) reads it.
+  const asWritten = z.object({
+    view: z.string().min(1).max(200).optional().catch(undefined),
+    containers: z.object({ sort: z.enum(CONTAINER_SORTS), descending: z.boolean(), problemsFirst: z.boolean(), filter: z.string().max(200) }).optional().catch(undefined),
+    theme: z.enum(THEME_NAMES).optional().catch(undefined),
+    dismissed: z.array(z.string().max(200)).max(100).optional().catch(undefined),
+  });
+  const schemaReading = (data: unknown) => {
+    const parsed = asWritten.safeParse(data);
+    return parsed.success ? JSON.parse(JSON.stringify(parsed.data)) as unknown : {};
+  };
+
+  it('reads any file as the schema reads it', () => {
+    const text = fc.oneof(fc.string({ maxLength: 3 }), fc.string({ minLength: 198, maxLength: 202 }), fc.constant(''));
+    const anything = fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), text, fc.array(text, { maxLength: 3 }));
+    const containers = fc.record({
+      sort: fc.oneof(fc.constantFrom(...CONTAINER_SORTS), anything),
+      descending: fc.oneof(fc.boolean(), anything),
+      problemsFirst: fc.oneof(fc.boolean(), anything),
+      filter: fc.oneof(text, anything),
+      extra: anything,
+    }, { requiredKeys: [] });
+    const file = fc.record({
+      view: fc.oneof(text, anything),
+      containers: fc.oneof(containers, anything),
+      theme: fc.oneof(fc.constantFrom(...THEME_NAMES), anything),
+      dismissed: fc.oneof(fc.array(text, { maxLength: 3 }), fc.array(fc.constant('x'), { minLength: 99, maxLength: 102 }), anything),
+      other: anything,
+    }, { requiredKeys: [] });
+    fc.assert(fc.property(fc.oneof(file, anything), (data) => {
+      expect(checkedAppState(data)).toEqual(schemaReading(data));
+    }), { numRuns: 2000 });
   });
 });

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { root } from '../helpers/built.js';
 
-type Inputs = { inputs: string[]; inkImports: Record<string, string[]> };
+type Chunk = { entryPoint: string | null; imports: string[]; packages: string[] };
+type Inputs = { inputs: string[]; inkImports: Record<string, string[]>; chunks: Record<string, Chunk> };
 let bundle: Inputs;
 
 beforeAll(() => {
@@ -37,5 +38,25 @@ describe('the bundle', () => {
     expect(importers(/^scripts\/bundle\/ink-measure-text\.js$/).length).toBeGreaterThan(0);
     // Every string-width Ink uses is ours.
     expect(importers(/^node_modules\/string-width\//)).toEqual([]);
+  });
+
+  // A console start always loads the entry, the console, the cached setup's reader and the
+  // runtime, and with them every chunk they import statically. The YAML parser, the validators
+  // and the state file's writer are loaded only when a file must be read and validated, or
+  // something is remembered: a start from the cache that changes nothing never loads them.
+  it('a console start from the cache loads neither the YAML parser nor zod nor conf', () => {
+    const starts = ['src/cli.tsx', 'src/cli/console.tsx', 'src/cli/setup-core.ts', 'src/cli/runtime.ts'];
+    const entries = Object.entries(bundle.chunks).filter(([, chunk]) => chunk.entryPoint !== null && starts.includes(chunk.entryPoint));
+    expect(entries.map(([, chunk]) => chunk.entryPoint).sort()).toEqual([...starts].sort());
+    const loaded = new Set<string>();
+    const visit = (file: string) => {
+      if (loaded.has(file)) return;
+      loaded.add(file);
+      for (const next of bundle.chunks[file]?.imports ?? []) visit(next);
+    };
+    for (const [file] of entries) visit(file);
+    const packages = new Set([...loaded].flatMap((file) => bundle.chunks[file]?.packages ?? []));
+    expect(packages.has('ink')).toBe(true);
+    for (const name of ['yaml', 'zod', 'conf', 'ajv']) expect([...packages], name).not.toContain(name);
   });
 });
