@@ -5,6 +5,7 @@
 // never an error. `homeops --reset-state` removes the file.
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import type { Env } from '../config/paths.js';
 import { checkStateDir, stateDir } from '../runbooks/state-dir.js';
 import { CONTAINER_SORTS, type ContainerSort } from '../ui/panes/containers-view.js';
@@ -83,6 +84,10 @@ export function openAppState(env: Env): AppStateStore | null {
     return conf;
   };
   let queue: Promise<void> = Promise.resolve();
+  // The file as last read or written: a part that would be written as it already is, is not
+  // (the console says its view and the containers' order as it starts), so that a start that
+  // changes nothing neither loads conf nor rewrites the file.
+  let onFile: Record<string, unknown> | null = null;
   return {
     path,
     read() {
@@ -92,10 +97,14 @@ export function openAppState(env: Env): AppStateStore | null {
       } catch {
         return {};
       }
+      if (typeof data === 'object' && data !== null && !Array.isArray(data)) onFile = data as Record<string, unknown>;
       return checkedAppState(data);
     },
     update(patch) {
       const parts = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
+      const known = onFile;
+      if (known && Object.entries(parts).every(([key, value]) => isDeepStrictEqual(known[key], value))) return;
+      onFile = { ...known, ...parts };
       queue = queue.then(async () => {
         try {
           (await writer())?.set(parts);

@@ -62,6 +62,24 @@ describe('the console\'s remembered state', () => {
     expect(openAppState(e)).toBeNull();
   });
 
+  it('a start that changes nothing rewrites nothing', async () => {
+    const e = env();
+    const state = { view: 'tmux', containers: { sort: 'cpu' as const, descending: true, problemsFirst: false, filter: '' } };
+    const first = openAppState(e);
+    first?.update(state);
+    await first?.flush();
+    const before = statSync(appStatePath(e)).mtimeMs;
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const again = openAppState(e);
+    expect(again?.read()).toEqual(state);
+    again?.update(state);
+    await again?.flush();
+    expect(statSync(appStatePath(e)).mtimeMs).toBe(before);
+    again?.update({ ...state, view: 'workstation' });
+    await again?.flush();
+    expect(openAppState(e)?.read().view).toBe('workstation');
+  });
+
   // The file is checked by hand, part by part, as this schema (the one it was first read with) reads it.
   const asWritten = z.object({
     view: z.string().min(1).max(200).optional().catch(undefined),
