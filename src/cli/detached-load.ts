@@ -43,14 +43,29 @@ const ZOD_GLOBALS = ['__zod_globalRegistry', '__zod_globalConfig'];
 
 type DetachedExports = { loadFiles: LoadFiles; loadRunbooks: typeof loadRunbooks };
 
-/** The detached loader, compiled afresh; undefined when running unbundled (tests, tsx). */
+/**
+ * The copy last compiled, as long as the collector has not taken it: a first start loads its
+ * setup and, a moment later, its runbooks; one copy serves both, where two would be in memory
+ * at once until the next full collection.
+ */
+let lastCopy: WeakRef<DetachedExports> | undefined;
+
+/** The detached loader (compiled afresh unless the last copy is still there); undefined when running unbundled (tests, tsx). */
 function detachedExports(): DetachedExports | undefined {
   if (typeof HOMEOPS_DETACHED_LOADER === 'undefined') return undefined;
-  const file = join(paths.packageRoot(), HOMEOPS_DETACHED_LOADER);
+  const kept = lastCopy?.deref();
+  if (kept) return kept;
+  const made = compileCopy(HOMEOPS_DETACHED_LOADER);
+  lastCopy = new WeakRef(made);
+  return made;
+}
+
+function compileCopy(loader: string): DetachedExports {
+  const file = join(paths.packageRoot(), loader);
   const nodeRequire = createRequire(file);
   const run = compileFunction(readFileSync(file, 'utf8'), ['require'], { filename: file });
   const global = globalThis as Record<string, unknown>;
-  const made = ZOD_GLOBALS.filter((name) => !(name in global));
+  const ours = ZOD_GLOBALS.filter((name) => !(name in global));
   try {
     return run((id: string) => {
       if (!id.startsWith('homeops:')) return nodeRequire(id);
@@ -58,7 +73,7 @@ function detachedExports(): DetachedExports | undefined {
       return SHARED[id];
     }) as DetachedExports;
   } finally {
-    for (const name of made) delete global[name];
+    for (const name of ours) delete global[name];
   }
 }
 
