@@ -169,9 +169,11 @@ async function main(argv: readonly string[]): Promise<number> {
       const { formatStatus, statusExitCode } = await import('./cli/status.js');
       const runtime = buildRuntime(s);
       // The runbooks' triggers say which of them the situation calls for (they read the services).
+      // The catalog is the console's (cli/runbook-catalog.ts): from the cache while unchanged.
       if (s.config.services?.list.length) {
-        const [{ loadRunbooks }, { offersFor, triggeredRunbooks }] = await Promise.all([import('./runbooks/load.js'), import('./runbooks/triggers.js')]);
-        const triggered = triggeredRunbooks(loadRunbooks({ config: s.config, env: process.env, cwd: process.cwd(), configFile: s.source.path ?? undefined }).runbooks);
+        const [{ runbookCatalog }, { offersFor, triggeredRunbooks }] = await Promise.all([import('./cli/runbook-catalog.js'), import('./runbooks/triggers.js')]);
+        const catalog = await runbookCatalog({ config: s.config, env: process.env, cwd: process.cwd(), configFile: s.source.path ?? undefined }, cache);
+        const triggered = triggeredRunbooks(catalog.runbooks);
         runtime.monitor.setOffers((snapshot, now) => offersFor(snapshot.panes.services.data, triggered, s.config.runbooks?.triggers, now));
       }
       const snapshot = await runtime.monitor.once().finally(() => runtime.close());
