@@ -24,6 +24,14 @@ export function seriesPrefixes(pane: PaneId, item: string | null): string[] {
   }
 }
 
+/**
+ * Whether a series is the item's own: its prefix and one figure after it. A name may hold dots,
+ * so `service.api.` also starts `service.api.v2.latency`, which is another service's.
+ */
+export function ownSeries(name: string, prefixes: readonly string[], item: string | null): boolean {
+  return prefixes.some((p) => name.startsWith(p) && (item === null || !name.slice(p.length).includes('.')));
+}
+
 /** The CPU's total first, then the plan groups and memory; otherwise by name. */
 function order(names: readonly string[]): string[] {
   const rank = (n: string) => (n === 'cpu.total' ? 0 : n.startsWith('cpu.group.') ? 1 : n.startsWith('mem.') ? 2 : 3);
@@ -43,7 +51,7 @@ export async function readTrendsPanel(env: Env, demo: string | null, pane: PaneI
     try {
       // The minute in progress is not written yet: the spans end where it starts.
       const end = minuteOf(now);
-      const series: SeriesHistory[] = order(seriesNames(db, prefixes)).map((name) => {
+      const series: SeriesHistory[] = order(seriesNames(db, prefixes).filter((name) => ownSeries(name, prefixes, item))).map((name) => {
         const [hour, day, week] = (['hour', 'day', 'week'] as const).map((span) => bucketMeans(db, name, end, HISTORY_SPANS[span].minutes, HISTORY_SPANS[span].count));
         const newest = [...(hour ?? [])].reverse().find(Number.isFinite);
         return { name, unit: unitOf(name), last: newest ?? null, hour: hour ?? [], day: day ?? [], week: week ?? [] };

@@ -13,6 +13,7 @@ import { centre, Overlay, type Placed } from './components/overlay.js';
 import { PaneView } from './components/pane-view.js';
 import { OfferBanner } from './components/offer-banner.js';
 import { shownSets } from './panes/backups.js';
+import { serviceNames } from './panes/services.js';
 import type { PaneRenderers } from './panes/index.js';
 import type { ContainersView } from './panes/containers-view.js';
 import { PanelView } from './components/panel-view.js';
@@ -246,6 +247,8 @@ export function App(props: AppProps) {
 
   const backupsEntry = snapshot.panes.backups;
   const backupNames = useMemo(() => (backupsEntry.data ? shownSets(backupsEntry.data, backupsEntry.ageMs).map((s) => s.name) : null), [backupsEntry]);
+  const servicesData = snapshot.panes.services.data;
+  const servicesOrder = useMemo(() => (servicesData ? serviceNames(servicesData) : null), [servicesData]);
   // What routing a key needs to know of the screen. Keys of one read are routed one after the
   // other before the next render, so the panes shown and the focus are worked out from the
   // newest state (a view switched by the previous key of the same read counts).
@@ -270,6 +273,7 @@ export function App(props: AppProps) {
       focused: focusedPane(now, ids),
       containers: snapshot.panes.containers.data,
       backupSets: backupNames,
+      serviceNames: servicesOrder,
       page: Math.max(1, (split.panelHeight || areaHeight) - 6),
       offer: offers[0]?.runbook ?? null,
       panelHeight: split.panelHeight || areaHeight,

@@ -27,6 +27,7 @@ import {
   type ContainersView,
 } from './panes/containers-view.js';
 import { closeSetDetail, INITIAL_BACKUPS_VIEW, moveSetSelection, selectedSetIndex, toggleSetDetail, type BackupsView } from './panes/backups-view.js';
+import { INITIAL_SERVICES_VIEW, moveServiceSelection, selectedService, selectedServiceIndex, type ServicesView } from './panes/services-view.js';
 import { isActive } from './run-view.js';
 import { logsRoom } from './components/panel-lines.js';
 import { acceptSearch, goToMatch, INITIAL_LOGS_VIEW, logsViewOf, moveLogs, toggleFollow, type LogsView } from './logs-view.js';
@@ -43,6 +44,7 @@ export type Interaction = {
   form: FormState | null;
   containers: ContainersView;
   backups: BackupsView;
+  services: ServicesView;
   /** Scroll of the open panel: lines up from the end (run output, logs) or down from the top. */
   panelScroll: number;
   /** Which panel panelScroll belongs to. */
@@ -64,7 +66,7 @@ export function formOf(ix: Interaction, prompt: Extract<Prompt, { kind: 'inputs'
   return ix.form?.promptId === prompt.id ? ix.form : { promptId: prompt.id, index: prompt.focus, values: prompt.values };
 }
 
-export const INITIAL_INTERACTION: Interaction = { menu: null, typed: null, form: null, containers: INITIAL_CONTAINERS_VIEW, backups: INITIAL_BACKUPS_VIEW, panelScroll: 0, panelKey: null, panelBack: null, menuBack: null, lastClick: null, logs: INITIAL_LOGS_VIEW };
+export const INITIAL_INTERACTION: Interaction = { menu: null, typed: null, form: null, containers: INITIAL_CONTAINERS_VIEW, backups: INITIAL_BACKUPS_VIEW, services: INITIAL_SERVICES_VIEW, panelScroll: 0, panelKey: null, panelBack: null, menuBack: null, lastClick: null, logs: INITIAL_LOGS_VIEW };
 
 /** Two clicks on one thing within this long are a double-click. */
 export const DOUBLE_CLICK_MS = 400;
@@ -123,6 +125,8 @@ export type RouteContext = {
   containers: ContainersReading | null;
   /** The backup sets' names in the pane's order; null before the first reading. */
   backupSets: readonly string[] | null;
+  /** The services' names in the pane's order (those in trouble first); null before the first reading. */
+  serviceNames: readonly string[] | null;
   /** Lines a page moves in a panel or the menu. */
   page: number;
   /** The runbook the banner offers (a trigger's), if any. */
@@ -246,7 +250,7 @@ const WHEEL_LINES = 3;
 
 /**
  * The mouse: a click focuses the pane under it and selects the row there (containers, backup
- * sets); a second click on the same row soon after opens its detail; the wheel scrolls what is
+ * sets, services); a second click on the same row soon after opens its detail; the wheel scrolls what is
  * under it (focusing that pane), a list by its selection. Dialogs and text prompts answer the
  * keyboard only.
  */
@@ -263,7 +267,7 @@ function routeMouse(ui: UiState, ix: Interaction, press: KeyPress, ctx: RouteCon
       state = { ...state, ui: { ...ui, focus: target.pane } };
       focused = target.pane;
     }
-    const list = ix.menu !== null || (ctx.console.panel?.kind === 'history' && !ui.help) || (!ctx.console.panel && !ui.help && (focused === 'containers' || focused === 'backups'));
+    const list = ix.menu !== null || (ctx.console.panel?.kind === 'history' && !ui.help) || (!ctx.console.panel && !ui.help && (focused === 'containers' || focused === 'backups' || focused === 'services'));
     const steps = list ? 1 : WHEEL_LINES;
     for (let i = 0; i < steps; i++) {
       const next = routeKey(state.ui, state.ix, { name: undefined, text: null, command }, { ...ctx, focused });
@@ -291,6 +295,14 @@ function routeMouse(ui: UiState, ix: Interaction, press: KeyPress, ctx: RouteCon
       let view = moveSetSelection(ix.backups, ctx.backupSets, index - selectedSetIndex(ix.backups, ctx.backupSets));
       if (double) view = toggleSetDetail(view);
       return { ui: focusedUi, ix: { ...ix, backups: view, lastClick }, effects: [] };
+    }
+  }
+  // A service has no detail to open: a click selects it, a second one does no more.
+  if (target.pane === 'services' && target.row !== null && ctx.serviceNames) {
+    const index = ctx.serviceNames.indexOf(target.row);
+    if (index >= 0) {
+      const view = moveServiceSelection(ix.services, ctx.serviceNames, index - selectedServiceIndex(ix.services, ctx.serviceNames));
+      return { ui: focusedUi, ix: { ...ix, services: view, lastClick }, effects: [] };
     }
   }
   return { ui: focusedUi, ix: { ...ix, lastClick }, effects: [] };
@@ -527,6 +539,15 @@ export function routeKey(ui: UiState, ix: Interaction, press: KeyPress, ctx: Rou
     }
   }
 
+  if (ctx.focused === 'services' && ctx.serviceNames && ctx.serviceNames.length > 0) {
+    // 6c. The focused services pane: ↑↓ select a service (for its history, p).
+    const move = moveOf(command, ctx.uiContext.page);
+    if (move !== null) {
+      const next = moveServiceSelection(ix.services, ctx.serviceNames, move);
+      return next === ix.services ? same() : withIx({ ...ix, services: next });
+    }
+  }
+
   // 7. Everything else.
   switch (command) {
     case 'quit':
@@ -544,9 +565,11 @@ export function routeKey(ui: UiState, ix: Interaction, press: KeyPress, ctx: Rou
     case 'trends': {
       const pane = ctx.focused;
       if (!pane) return same([{ type: 'notify', text: 'focus a pane first (tab), then ask for its history', tone: 'plain' }]);
-      // The containers pane: the selected container's, else every container's.
+      // The containers pane: the selected container's, else every container's; the same for services.
       const target = pane === 'containers' && ctx.containers ? targetOf(ctx, ix.containers) : null;
-      return same([{ type: 'trends', pane, item: target ? `${target.host}/${target.name}` : null }]);
+      if (target) return same([{ type: 'trends', pane, item: `${target.host}/${target.name}` }]);
+      const service = pane === 'services' && ctx.serviceNames ? selectedService(ix.services, ctx.serviceNames) : null;
+      return same([{ type: 'trends', pane, item: service }]);
     }
     case 'alerts.ack':
     case 'alerts.silence': {

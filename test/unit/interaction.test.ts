@@ -26,6 +26,7 @@ function context(console: Partial<ConsoleState> = {}, focused: RouteContext['foc
     focused,
     containers: null,
     backupSets: null,
+    serviceNames: null,
     page: 10,
   };
 }

@@ -4,6 +4,7 @@
 // Columns give way from the right as the pane narrows (the hour's figures, the certificate, the
 // group, the last time); the name, the priority and what is wrong stay. Where every column
 // fits with room to spare, an up service's row ends with its last hour of response times.
+// With the focus, one service is selected (↑↓, a click): its row is in reverse video.
 import { clockOf } from '../../config/maintenance.js';
 import { formatDuration } from '../../config/units.js';
 import { troubleFirst, type ServiceReading, type ServicesReading } from '../../model/services.js';
@@ -13,6 +14,7 @@ import { pad, textWidth, truncateWords, type Line, type Segment, type Tone } fro
 import { stateLines, withTrend, type PaneContent } from './common.js';
 import type { Trends } from '../../model/trends.js';
 import type { PaneEntry } from '../../model/snapshot.js';
+import { selectedServiceIndex, type ServicesView } from './services-view.js';
 
 const LEVEL_STATUS: Record<ServiceReading['level'], Status> = { ok: 'ok', warn: 'warn', crit: 'crit', maintenance: 'off', standby: 'off', unknown: 'stale' };
 
@@ -65,7 +67,16 @@ function unknownCell(service: ServiceReading): Cell {
   return { text: service.why ?? 'not checked yet', tone: 'muted' };
 }
 
-export function servicesPane(entry: PaneEntry<ServicesReading>, width: number, height: number, trends?: Trends): PaneContent {
+/** The services' names in the pane's order (those in trouble first), for the selection. */
+export function serviceNames(reading: ServicesReading): string[] {
+  return troubleFirst(reading.services).map((s) => s.name);
+}
+
+/** The selected row in reverse video and bold: visible without colour too. */
+const marked = (line: Line): Line => line.map((segment) => ({ ...segment, inverse: true, bold: true }));
+
+/** `view` is given while the pane has the focus: the selected service's row is marked. */
+export function servicesPane(entry: PaneEntry<ServicesReading>, width: number, height: number, trends?: Trends, view?: ServicesView): PaneContent {
   const reading = entry.data;
   const lines: Line[] = [];
   if (!reading) {
@@ -78,6 +89,8 @@ export function servicesPane(entry: PaneEntry<ServicesReading>, width: number, h
   if (reading.maintenance) lines.push([{ text: `◐ maintenance window until ${clockOf(Date.parse(reading.maintenance.until))}: downtime is expected`, tone: 'accent' }]);
 
   const services = troubleFirst(reading.services);
+  const selected = view ? services[selectedServiceIndex(view, services.map((s) => s.name))] ?? null : null;
+  const rows = new Map<number, string>();
   const nameWidth = Math.min(18, Math.max(7, ...services.map((s) => textWidth(s.name))));
   const fixed = 2 + nameWidth + 3; // symbol, name, " P1"
   const upRows = services.filter((s) => s.state === 'up');
@@ -99,6 +112,8 @@ export function servicesPane(entry: PaneEntry<ServicesReading>, width: number, h
     lines.push(header);
   }
   for (const service of services) {
+    rows.set(lines.length, service.name);
+    const mark = (line: Line): Line => (service === selected ? marked(line) : line);
     const status = LEVEL_STATUS[service.level];
     const outage = service.state === 'down' && (service.level === 'warn' || service.level === 'crit');
     const symbol = outage ? STATUS_SYMBOL.down : STATUS_SYMBOL[status];
@@ -115,14 +130,14 @@ export function servicesPane(entry: PaneEntry<ServicesReading>, width: number, h
       }
       // The last hour of its response times, after every column, where the pane is wide enough.
       if (!gaveWay) {
-        lines.push(withTrend(row, trends?.get(`service.${service.name}.latency`), width));
+        lines.push(mark(withTrend(row, trends?.get(`service.${service.name}.latency`), width)));
         continue;
       }
     } else {
       const cell = service.state === 'down' ? downCell(service, at) : unknownCell(service);
       row.push({ text: `  ${truncateWords(cell.text, Math.max(0, cellsWidth - 2))}`, ...(cell.tone ? { tone: cell.tone } : {}) });
     }
-    lines.push(row);
+    lines.push(mark(row));
   }
   // What makes an up service warn, in words, where there is room (the row shows only figures).
   const room = height - lines.length;
@@ -133,5 +148,5 @@ export function servicesPane(entry: PaneEntry<ServicesReading>, width: number, h
   const serving = reading.services.filter((s) => !s.standby);
   const up = serving.filter((s) => s.state === 'up').length;
   const title = `Services · ${up}/${serving.length} up${reading.maintenance ? ' · maintenance' : ''}`;
-  return { title, lines };
+  return { title, lines, rows };
 }
