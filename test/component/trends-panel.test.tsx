@@ -1,4 +1,4 @@
-// The console's history panel: p shows the focused pane's series (or the selected container's)
+// The console's history panel: p shows the focused pane's series (or the selected container's or service's)
 // over the last hour, day and week, read from the real SQLite store the watcher writes; panes
 // without a history say so; esc closes it.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -6,6 +6,8 @@ import { minuteOf } from '../../src/store/samples.js';
 import { HistoryWriter } from '../../src/store/history.js';
 import { Recorder } from '../../src/store/recorder.js';
 import { storePath } from '../../src/store/db.js';
+import type { ServicesReading } from '../../src/model/services.js';
+import { serviceNames } from '../../src/ui/panes/services.js';
 import { catalogOf, cleanupDirs, testController } from '../helpers/console-actions.js';
 import { cleanupHomes, demoPanes, FakeSource, focusPane, frameProblems, paneOnScreen, snapshot, testSetup, renderApp, unmountAll, viewIndex, type Rendered } from '../helpers/render.js';
 
@@ -89,7 +91,7 @@ describe('the history panel', { timeout: 60_000 }, () => {
     expect(app.plainFrame()).toContain(`${name?.[1]}/${name?.[2]} CPU  now ${10 + index}%`);
   });
 
-  it('shows the services\' response times in the services view', async () => {
+  it('shows every service\'s response times while the services pane has no reading to select one in', async () => {
     const { controller, env } = testController(s.config, catalogOf(s.config, {}));
     const recorder = new Recorder(storePath(env, null));
     const writer = new HistoryWriter(recorder.db);
@@ -99,7 +101,9 @@ describe('the history panel', { timeout: 60_000 }, () => {
       writer.write(minute, new Map([['service.auth.latency', end - minute <= 30 ? 80 : 20], ['service.api-gateway.latency', 130]]));
     }
     recorder.close();
-    const app = await renderApp({ source: new FakeSource(snapshot({ panes })), setup: s, columns: 120, rows: 40, view: viewIndex(s, 'services'), console: controller, intents: controller.intents });
+    // The services' host cannot be reached yet: no service to select, the history has them all.
+    const unread = { status: 'down' as const, ageMs: null, summary: 'not read yet', error: 'connection refused', alerts: [], data: null };
+    const app = await renderApp({ source: new FakeSource(snapshot({ panes: { ...panes, services: unread } })), setup: s, columns: 120, rows: 40, view: viewIndex(s, 'services'), console: controller, intents: controller.intents });
     await focusPane(app, 'Services');
     await app.press('p');
     await app.waitForText(/History · Services \(2 series/, 15_000);
@@ -107,6 +111,46 @@ describe('the history panel', { timeout: 60_000 }, () => {
     const frame = app.plainFrame();
     expect(frame).toMatch(/auth response time +now 80ms · hour 20ms–80ms · week 20ms–\d+ms/);
     expect(frame).toMatch(/api-gateway response time +now 130ms/);
+    expect(frameProblems(app.frames.at(-1) ?? '', 120, 40)).toEqual([]);
+  });
+
+  it('shows the selected service\'s response times alone, named in the title, after the selection moved', async () => {
+    const { controller, env } = testController(s.config, catalogOf(s.config, {}));
+    const names = serviceNames(panes.services.data as ServicesReading);
+    const [first, second] = names;
+    const recorder = new Recorder(storePath(env, null));
+    const writer = new HistoryWriter(recorder.db);
+    const end = minuteOf(Date.now());
+    // Each service answers in 10 ms more than the one before it; a service whose name starts
+    // with the second's and a dot was recorded too (another service, not the selected one's).
+    for (let minute = end - 120; minute < end; minute++) {
+      const values = new Map(names.map((name, index) => [`service.${name}.latency`, 10 * (index + 1)]));
+      values.set(`service.${second}.v2.latency`, 999);
+      writer.write(minute, values);
+    }
+    recorder.close();
+    const source = new FakeSource(snapshot({ panes }));
+    const app = await renderApp({ source, setup: s, columns: 120, rows: 40, view: viewIndex(s, 'services'), console: controller, intents: controller.intents });
+    await focusPane(app, 'Services');
+    const selectedRow = (name: string | undefined) => new RegExp(`\\x1b\\[7m[^\\n]*${name} +P\\d`);
+    expect(app.lastFrame()).toMatch(selectedRow(first));
+    await app.press('\x1b[B');
+    await app.waitFor(() => selectedRow(second).test(app.lastFrame()), `${second}'s row marked`);
+    expect(app.lastFrame()).not.toMatch(selectedRow(first));
+    // A new reading with the first service down puts it first: the selection stays on the second.
+    const down = structuredClone(panes.services);
+    const firstReading = down.data?.services.find((x) => x.name === first);
+    if (firstReading) Object.assign(firstReading, { state: 'down', level: 'crit', lastMs: null, downSince: down.data?.at ?? null, upSince: null, why: 'no answer within 5s' });
+    source.publish(snapshot({ panes: { ...panes, services: down } }));
+    await app.waitForText(`DOWN`);
+    expect(app.lastFrame()).toMatch(selectedRow(second));
+    await app.press('p');
+    await app.waitForText(`History · ${second} (1 series`, 15_000);
+    await app.waitFor(() => app.plainFrame().includes(`${second} response time`), 'the history to be read', 15_000);
+    const frame = app.plainFrame();
+    expect(frame).toMatch(new RegExp(`${second} response time +now 20ms · hour 20ms–20ms`));
+    expect(frame).not.toContain(`${first} response time`);
+    expect(frame).not.toContain('999ms');
     expect(frameProblems(app.frames.at(-1) ?? '', 120, 40)).toEqual([]);
   });
 
