@@ -293,7 +293,7 @@ export function App(props: AppProps) {
                 const kind = props.panes[pane];
                 const view = kind.view({ snapshot, ix: newest.ix, focused: focusedPane(now, ids) === pane, trends });
                 const content = kind.render(snapshot.panes[pane] as PaneEntry<never>, { width: inner, height: innerHeight, config, host: snapshot.host }, view);
-                return { count: content.lines.length, rows: content.rows };
+                return { count: content.lines.length, rows: content.rows, selected: content.selected };
               },
             }, x, y);
           }

@@ -53,6 +53,16 @@ export function maxScroll(count: number, height: number): number {
   return Math.max(0, count - Math.max(0, height - 2));
 }
 
+/**
+ * The scroll that shows line `selected` in a pane of `height`: the pane's own where it shows it
+ * already, else the least change that brings it in (the selection moved past the window).
+ */
+export function scrollInSight(scroll: number, selected: number | undefined, height: number): number {
+  if (selected === undefined) return scroll;
+  const body = Math.max(1, height - 2);
+  return Math.min(Math.max(scroll, selected - body + 1), selected);
+}
+
 export function frameLines(input: FrameInput): Line[] {
   const { width, height } = input;
   if (width < 4 || height < 2) {

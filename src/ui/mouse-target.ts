@@ -2,7 +2,7 @@
 // layout as the App drew it (the panel on top, the panes' rectangles below it, the help or a
 // dialog over everything) and asks a pane's content which row a line shows.
 import type { PaneId } from '../model/panes.js';
-import { maxScroll } from './frame.js';
+import { maxScroll, scrollInSight } from './frame.js';
 import type { MouseTarget } from './interaction.js';
 import type { PaneRect } from './layout.js';
 
@@ -21,9 +21,9 @@ export type ScreenMap = {
   scrollOf(pane: PaneId): number;
   /**
    * The content of a pane drawn `inner` cells wide and `innerHeight` lines tall: how many lines
-   * it has, and which selectable row a line shows.
+   * it has, which selectable row a line shows, and the selected row's line (kept in sight).
    */
-  contentOf(pane: PaneId, inner: number, innerHeight: number): { count: number; rows?: ReadonlyMap<number, string> | undefined };
+  contentOf(pane: PaneId, inner: number, innerHeight: number): { count: number; rows?: ReadonlyMap<number, string> | undefined; selected?: number | undefined };
 };
 
 /** The target at cell (x, y), both counted from 1 as mouse reports count them. */
@@ -44,7 +44,7 @@ export function targetAt(map: ScreenMap, x: number, y: number): MouseTarget {
   if (!inside) return { kind: 'pane', pane: rect.pane, row: null };
   const content = map.contentOf(rect.pane, rect.width - 2, rect.height - 2);
   if (!content.rows) return { kind: 'pane', pane: rect.pane, row: null };
-  // The frame clamps the scroll the same way (src/ui/frame.ts).
-  const scroll = Math.min(Math.max(0, map.scrollOf(rect.pane)), maxScroll(content.count, rect.height));
+  // The frame keeps the selection in sight and clamps the scroll the same way (src/ui/frame.ts).
+  const scroll = Math.min(Math.max(0, scrollInSight(map.scrollOf(rect.pane), content.selected, rect.height)), maxScroll(content.count, rect.height));
   return { kind: 'pane', pane: rect.pane, row: content.rows.get(line + scroll) ?? null };
 }

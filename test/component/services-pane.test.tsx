@@ -2,8 +2,10 @@
 // replay, probe and assessment: outages against their recovery budgets, the slow and erroring
 // API gateway, the certificate close to expiry; at 80, 120 and 200 columns.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import type { ServicesReading } from '../../src/model/services.js';
+import { serviceNames } from '../../src/ui/panes/services.js';
 import {
-  cleanupHomes, demoPanes, FakeSource, frameProblems, paneOnScreen, renderApp, snapshot, statusBar, testSetup, unmountAll, viewIndex,
+  cleanupHomes, demoPanes, FakeSource, focusPane, frameProblems, paneOnScreen, renderApp, snapshot, statusBar, testSetup, unmountAll, viewIndex,
 } from '../helpers/render.js';
 
 afterEach(unmountAll);
@@ -65,4 +67,27 @@ it('healthy: every service up, nothing warns', async () => {
   const { top, body } = await servicesPane(healthy, 120, 40);
   expect(top).toMatch(/Services · 13\/13 up .* ● ok [╮┓]$/);
   expect(body.filter((l) => /^[▲▼✖]/.test(l))).toEqual([]);
+});
+
+describe('the selection, with the focus', () => {
+  /** The row of `name` on screen in reverse video (the selected one), in the raw frame. */
+  const markedRow = (frame: string, name: string) => frame.split('\n').some((line) => new RegExp(`\\x1b\\[7m[^│┃]*${name} +P\\d`).test(line));
+
+  it('at 80x24, where the pane is shorter than its rows, the selected row is kept in sight as it moves past the window', async () => {
+    const names = serviceNames(healthy.services.data as ServicesReading);
+    const last = names.at(-1) ?? '';
+    const app = await renderApp({ source: new FakeSource(snapshot({ panes: healthy })), setup: s, columns: 80, rows: 24, view: viewIndex(s, 'services') });
+    await focusPane(app, 'Services');
+    // The last service is below the window until the selection gets there.
+    expect(paneOnScreen(app.plainFrame(), 'Services')?.body.some((l) => l.includes(` ${last} `))).toBe(false);
+    expect(markedRow(app.lastFrame(), names[0] ?? '')).toBe(true);
+    for (let i = 1; i < names.length; i++) await app.press('\x1b[B');
+    await app.waitFor(() => markedRow(app.lastFrame(), last), `${last} marked on screen`);
+    expect(paneOnScreen(app.plainFrame(), 'Services')?.body.some((l) => new RegExp(`^. ${last} +P\\d`).test(l))).toBe(true);
+    expect(frameProblems(app.lastFrame(), 80, 24)).toEqual([]);
+    // Home: back to the first, at the top again.
+    await app.press('\x1b[H');
+    await app.waitFor(() => markedRow(app.lastFrame(), names[0] ?? ''), `${names[0]} marked again`);
+    expect(paneOnScreen(app.plainFrame(), 'Services')?.body.some((l) => l.includes(` ${last} `))).toBe(false);
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { frameLines, maxScroll, type FrameInput } from '../../src/ui/frame.js';
+import { frameLines, maxScroll, scrollInSight, type FrameInput } from '../../src/ui/frame.js';
 import { lineText, textWidth, type Line } from '../../src/ui/text.js';
 import { STATUSES } from '../../src/model/status.js';
 
@@ -144,5 +144,20 @@ describe('frameLines', () => {
         expectExactBox(frame, width, height);
       }
     }
+  });
+});
+
+describe('scrollInSight', () => {
+  // A pane 8 high shows 6 lines: with scroll 0, lines 0-5.
+  it('keeps the pane\'s scroll while the selected line is in the window', () => {
+    expect(scrollInSight(0, 5, 8)).toBe(0);
+    expect(scrollInSight(3, 3, 8)).toBe(3);
+    expect(scrollInSight(4, undefined, 8)).toBe(4);
+  });
+
+  it('moves the window the least that brings a selection past either edge into sight', () => {
+    expect(scrollInSight(0, 6, 8)).toBe(1);
+    expect(scrollInSight(0, 20, 8)).toBe(15);
+    expect(scrollInSight(10, 2, 8)).toBe(2);
   });
 });

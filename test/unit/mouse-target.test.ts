@@ -36,6 +36,8 @@ describe('what is under the mouse', () => {
     // The CPU pane is scrolled by 4: its first inside line shows line 4.
     expect(targetAt(screen(), 10, 7)).toEqual({ kind: 'pane', pane: 'cpu', row: 'line 4' });
     // A scroll beyond the end is clamped as the frame clamps it (20 lines, 8 inside: at most 12).
+    // A selected row below the window brings it into sight, as the frame draws it: line 15 last.
+    expect(targetAt(screen({ contentOf: () => ({ count: 20, rows: new Map([[8, 'line 8'], [15, 'line 15']]), selected: 15 }), scrollOf: () => 0 }), 10, 14)).toEqual({ kind: 'pane', pane: 'cpu', row: 'line 15' });
     expect(targetAt(screen({ scrollOf: () => 50 }), 10, 7)).toEqual({ kind: 'pane', pane: 'cpu', row: 'line 12' });
     // The side borders show no row either.
     expect(targetAt(screen(), 31, 8)).toEqual({ kind: 'pane', pane: 'containers', row: null });

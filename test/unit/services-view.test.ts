@@ -65,9 +65,12 @@ describe('the services selection', () => {
     expect([...(pane.rows ?? [])].map(([line, name]) => [lineText(pane.lines[line] ?? []).slice(2, 13).trim(), name]))
       .toEqual(names.map((name) => [name, name]));
     expect(marked({ selected: 'api-gateway' }, reading())).toEqual(['api-gateway']);
+    // The frame keeps that line in sight.
+    expect(pane.rows?.get(pane.selected ?? -1)).toBe('api-gateway');
     expect(marked(INITIAL_SERVICES_VIEW, reading())).toEqual(['auth']);
-    // Without the focus nothing is marked.
+    // Without the focus nothing is marked, and the pane scrolls as any other.
     expect(marked(undefined, reading())).toEqual([]);
+    expect(servicesPane(entry(reading()), 100, 20).selected).toBeUndefined();
   });
 
   it('stays on the same service when a new reading puts another first', () => {

@@ -2,7 +2,7 @@ import { Box } from 'ink';
 import { memo, useMemo } from 'react';
 import type { Config } from '../../config/schema.js';
 import { formatAge } from '../../config/units.js';
-import { frameLines } from '../frame.js';
+import { frameLines, scrollInSight } from '../frame.js';
 import type { AnyPaneRenderer } from '../panes/index.js';
 import type { Profiler } from '../profile.js';
 import type { Theme } from '../theme.js';
@@ -34,7 +34,7 @@ function PaneViewInner({ id, kind, entry, view, host, width, height, focused, sc
     const build = () => {
       // The entry is this kind's (the App looks both up by the same id).
       const content = kind.render(entry as PaneEntry<never>, { width: width - 2, height: height - 2, config, host }, view);
-      return frameLines({ title: content.title, lines: content.lines, status: entry.status, age, width, height, focused, scroll });
+      return frameLines({ title: content.title, lines: content.lines, status: entry.status, age, width, height, focused, scroll: scrollInSight(scroll, content.selected, height) });
     };
     return profiler ? profiler.time(id, build) : build();
   }, [id, kind, entry, view, host, width, height, focused, scroll, config, age, profiler]);

@@ -7,9 +7,10 @@ import type { PaneEntry } from '../../model/snapshot.js';
 
 /**
  * A pane's title and lines. `rows`: which line shows which selectable row (a container's key,
- * a backup set's name), for a click or the wheel.
+ * a backup set's name), for a click or the wheel. `selected`: the line of the selected row,
+ * which the frame keeps in sight whatever the pane's scroll (src/ui/frame.ts, scrollInSight).
  */
-export type PaneContent = { title: string; lines: Line[]; rows?: ReadonlyMap<number, string> };
+export type PaneContent = { title: string; lines: Line[]; rows?: ReadonlyMap<number, string>; selected?: number };
 
 /** A labelled message, wrapped to the width with the continuation lines indented. */
 export function labelled(label: string, message: string, tone: Tone, width: number): Line[] {

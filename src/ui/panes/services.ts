@@ -91,6 +91,7 @@ export function servicesPane(entry: PaneEntry<ServicesReading>, width: number, h
   const services = troubleFirst(reading.services);
   const selected = view ? services[selectedServiceIndex(view, services.map((s) => s.name))] ?? null : null;
   const rows = new Map<number, string>();
+  let selectedLine: number | undefined;
   const nameWidth = Math.min(18, Math.max(7, ...services.map((s) => textWidth(s.name))));
   const fixed = 2 + nameWidth + 3; // symbol, name, " P1"
   const upRows = services.filter((s) => s.state === 'up');
@@ -113,6 +114,7 @@ export function servicesPane(entry: PaneEntry<ServicesReading>, width: number, h
   }
   for (const service of services) {
     rows.set(lines.length, service.name);
+    if (service === selected) selectedLine = lines.length;
     const mark = (line: Line): Line => (service === selected ? marked(line) : line);
     const status = LEVEL_STATUS[service.level];
     const outage = service.state === 'down' && (service.level === 'warn' || service.level === 'crit');
@@ -148,5 +150,5 @@ export function servicesPane(entry: PaneEntry<ServicesReading>, width: number, h
   const serving = reading.services.filter((s) => !s.standby);
   const up = serving.filter((s) => s.state === 'up').length;
   const title = `Services · ${up}/${serving.length} up${reading.maintenance ? ' · maintenance' : ''}`;
-  return { title, lines, rows };
+  return { title, lines, rows, ...(selectedLine === undefined ? {} : { selected: selectedLine }) };
 }
