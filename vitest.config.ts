@@ -42,7 +42,12 @@ export default defineConfig({
       {
         // Modules and components on their own: each file in its own worker, side by side.
         extends: true,
-        test: { name: 'alone', isolate: false, include: ['test/unit/**/*.test.{ts,tsx}', 'test/component/**/*.test.{ts,tsx}'], sequence: { groupOrder: 0 } },
+        test: {
+          name: 'alone',
+          isolate: false,
+          include: ['test/unit/**/*.test.{ts,tsx}', 'test/component/**/*.test.{ts,tsx}'],
+          sequence: { groupOrder: 0 },
+        },
       },
       {
         // Against the real services and one tmux server, which they share: one file at a time,

@@ -19,8 +19,8 @@
 // its database's growth per day (scripts/store-growth.ts: the history step fed the demo's
 // Snapshot for 9 simulated days into a real SQLite file).
 import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -143,7 +143,8 @@ const targets = [
 ].filter((t) => !opts.only || t.name === opts.only || (opts.only === 'homeops' && t.name.startsWith('homeops-')));
 const containersWanted = !opts.only || opts.only === 'containers';
 const storeWanted = !opts.only || opts.only === 'store' || opts.only === 'homeops-watch';
-if (targets.length === 0 && !containersWanted && !storeWanted) fail(`--only: "${opts.only}" is not one of homeops, homeops-watch, htop, btop, containers, store`);
+if (targets.length === 0 && !containersWanted && !storeWanted)
+  fail(`--only: "${opts.only}" is not one of homeops, homeops-watch, htop, btop, containers, store`);
 const benchContainers = Math.floor(Number(opts.containers));
 const benchKeys = Math.floor(Number(opts.keys));
 if (!(benchKeys >= 0)) fail('--keys takes a number');
@@ -170,7 +171,15 @@ function stat(pid) {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const f = text.slice(text.lastIndexOf(')') + 2).split(' '); // f[0] is field 3 (state)
-    return { pid, state: f[0], ppid: Number(f[1]), utime: Number(f[11]), stime: Number(f[12]), cutime: Number(f[13]), cstime: Number(f[14]) };
+    return {
+      pid,
+      state: f[0],
+      ppid: Number(f[1]),
+      utime: Number(f[11]),
+      stime: Number(f[12]),
+      cutime: Number(f[13]),
+      cstime: Number(f[14]),
+    };
   } catch {
     return null;
   }
@@ -192,18 +201,20 @@ const alive = (pid) => {
 
 function descendants(pid) {
   const all = [];
-  for (const name of readdirSync('/proc')) if (/^\d+$/.test(name)) {
-    const s = stat(Number(name));
-    if (s) all.push(s);
-  }
+  for (const name of readdirSync('/proc'))
+    if (/^\d+$/.test(name)) {
+      const s = stat(Number(name));
+      if (s) all.push(s);
+    }
   const out = [];
   const queue = [pid];
   while (queue.length) {
     const parent = queue.shift();
-    for (const s of all) if (s.ppid === parent) {
-      out.push(s);
-      queue.push(s.pid);
-    }
+    for (const s of all)
+      if (s.ppid === parent) {
+        out.push(s);
+        queue.push(s.pid);
+      }
   }
   return out;
 }
@@ -336,7 +347,8 @@ const size = (file) => (existsSync(file) ? statSync(file).size : 0);
 
 async function measure(target) {
   const env = { ...process.env, LANG: process.env.LANG || 'C.UTF-8' };
-  for (const name of Object.keys(env)) if (name === 'CI' || name.startsWith('CI_') || name === 'TMUX' || name === 'TMUX_PANE') delete env[name];
+  for (const name of Object.keys(env))
+    if (name === 'CI' || name.startsWith('CI_') || name === 'TMUX' || name === 'TMUX_PANE') delete env[name];
   const output = join(work, `${target.name}.terminal`);
   const profile = join(work, `${target.name}.profile.jsonl`);
   const firstFrameFile = join(work, `${target.name}.first-frame`);
@@ -373,12 +385,21 @@ async function measure(target) {
       // `status` with the same arguments fills the cache the console then starts from.
       const args = target.command.slice(target.command.indexOf(cli) + 1);
       try {
-        execFileSync(process.execPath, [cli, 'status', ...args], { env: { ...env, XDG_CACHE_HOME: join(cacheRoot, 'warm') }, stdio: 'ignore', timeout: 60_000 });
+        execFileSync(process.execPath, [cli, 'status', ...args], {
+          env: { ...env, XDG_CACHE_HOME: join(cacheRoot, 'warm') },
+          stdio: 'ignore',
+          timeout: 60_000,
+        });
       } catch {
         // status exits 1–3 for a warning or worse; the cache is written all the same
       }
     }
-    const cacheEnv = (i) => (target.cache === 'warm' ? [`XDG_CACHE_HOME=${join(cacheRoot, 'warm')}`] : target.cache === 'cold' ? [`XDG_CACHE_HOME=${join(cacheRoot, `cold-${i}`)}`] : []);
+    const cacheEnv = (i) =>
+      target.cache === 'warm'
+        ? [`XDG_CACHE_HOME=${join(cacheRoot, 'warm')}`]
+        : target.cache === 'cold'
+          ? [`XDG_CACHE_HOME=${join(cacheRoot, `cold-${i}`)}`]
+          : [];
     for (let i = 0; i < startsHere; i++) {
       if (run) await stopProgram(run.pid);
       rmSync(firstFrameFile, { force: true });
@@ -437,9 +458,9 @@ async function measure(target) {
         maxOneSecond: Math.max(...perSecond),
       },
       rssMB: {
-        peak: (statusKB(pid, 'VmHWM') ?? 0) / 1000 * 1.024,
-        end: (statusKB(pid, 'VmRSS') ?? 0) / 1000 * 1.024,
-        meanDuringWindow: rssSamples.length ? (rssSamples.reduce((x, y) => x + y, 0) / rssSamples.length) / 1000 * 1.024 : null,
+        peak: ((statusKB(pid, 'VmHWM') ?? 0) / 1000) * 1.024,
+        end: ((statusKB(pid, 'VmRSS') ?? 0) / 1000) * 1.024,
+        meanDuringWindow: rssSamples.length ? (rssSamples.reduce((x, y) => x + y, 0) / rssSamples.length / 1000) * 1.024 : null,
       },
       terminalBytesPerMinute: (bytes / wall) * 60,
       render: target.console ? profileStats(profile, profileA) : null,
@@ -481,7 +502,12 @@ function printTable(results) {
     ['terminal output', (r) => r.terminalBytesPerMinute, fmt.rate, null],
   ];
   const ratioCols = results.homeops ? names.filter((n) => !n.startsWith('homeops')) : [];
-  const header = ['', ...names.map((n) => results[n].label), ...ratioCols.map((n) => `homeops/${n}`), results.homeops ? 'homeops goal' : ''];
+  const header = [
+    '',
+    ...names.map((n) => results[n].label),
+    ...ratioCols.map((n) => `homeops/${n}`),
+    results.homeops ? 'homeops goal' : '',
+  ];
   const body = rows.map(([title, get, f, g]) => [
     title,
     ...names.map((n) => f(get(results[n]))),
@@ -489,20 +515,35 @@ function printTable(results) {
     results.homeops && g ? goalBoth(get(results.homeops), results['homeops-cold'] ? get(results['homeops-cold']) : null, g) : '',
   ]);
   const widths = header.map((_, i) => Math.max(...[header, ...body].map((r) => [...r[i]].length)));
-  const line = (r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+  const line = (r) =>
+    r
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .join('  ')
+      .trimEnd();
   process.stdout.write(`${line(header)}\n${widths.map((w) => '─'.repeat(w)).join('  ')}\n${body.map(line).join('\n')}\n`);
 
   const t = results['homeops-tmux'];
-  if (t) process.stdout.write(`\nterminal output of the tmux view at ${COLS}x${ROWS}: ${fmt.rate(t.terminalBytesPerMinute)} ${goal(t.terminalBytesPerMinute / 1000, GOALS.tmuxBytesPerMinute / 1000, 'kB/min')}\n`);
+  if (t)
+    process.stdout.write(
+      `\nterminal output of the tmux view at ${COLS}x${ROWS}: ${fmt.rate(t.terminalBytesPerMinute)} ${goal(t.terminalBytesPerMinute / 1000, GOALS.tmuxBytesPerMinute / 1000, 'kB/min')}\n`,
+    );
   const h = results.homeops;
-  if (h?.firstFrameMs.selfReported != null) process.stdout.write(`\nhomeops first frame as the console reports it: ${fmt.ms(h.firstFrameMs.selfReported)}\n`);
+  if (h?.firstFrameMs.selfReported != null)
+    process.stdout.write(`\nhomeops first frame as the console reports it: ${fmt.ms(h.firstFrameMs.selfReported)}\n`);
   if (h?.render) {
     process.stdout.write(`\nhomeops render times during the ${seconds} s window (HOMEOPS_PROFILE), ms:\n`);
     const panes = Object.keys(h.render.all);
     const rr = panes.map((p) => {
       const w = h.render.window[p];
       const all = h.render.all[p];
-      return [p, String(w?.n ?? 0), w ? w.mean.toFixed(2) : '–', w ? w.p95.toFixed(2) : '–', w ? w.max.toFixed(2) : '–', all.max.toFixed(2)];
+      return [
+        p,
+        String(w?.n ?? 0),
+        w ? w.mean.toFixed(2) : '–',
+        w ? w.p95.toFixed(2) : '–',
+        w ? w.max.toFixed(2) : '–',
+        all.max.toFixed(2),
+      ];
     });
     const hdr = ['pane', 'n', 'mean', 'p95', 'max', 'max incl. start'];
     const wd = hdr.map((_, i) => Math.max(...[hdr, ...rr].map((r) => r[i].length)));
@@ -618,12 +659,22 @@ process.stdout.write(JSON.stringify(out));
 async function containersRender() {
   const file = join(work, 'containers-render.mjs');
   writeFileSync(file, RENDER_SCRIPT);
-  const text = execFileSync(process.execPath, ['--import', 'tsx', file, root], { cwd: root, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  const text = execFileSync(process.execPath, ['--import', 'tsx', file, root], {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 16 * 1024 * 1024,
+  });
   const raw = JSON.parse(text);
   return {
     containers: raw.containers,
     coldMs: raw.cold,
-    sizes: raw.sizes.map((s) => ({ label: s.label, pane: s.pane, newReading: stats(s.fresh), newReadingCpu: stats(s.freshCpu), keyPress: stats(s.moves) })),
+    sizes: raw.sizes.map((s) => ({
+      label: s.label,
+      pane: s.pane,
+      newReading: stats(s.fresh),
+      newReadingCpu: stats(s.freshCpu),
+      keyPress: stats(s.moves),
+    })),
     loadAverage: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
   };
 }
@@ -636,24 +687,40 @@ function engineSocket() {
   if (!host) return { socket: null, why: `no DOCKER_HOST and no ${envFile} (start the test engine with: scripts/services.sh up)` };
   if (!host.startsWith('unix://')) return { socket: null, why: `DOCKER_HOST=${host} is not a unix socket on this machine` };
   const socket = host.slice('unix://'.length);
-  return existsSync(socket) ? { socket, why: null } : { socket: null, why: `no socket at ${socket} (start the test engine with: scripts/services.sh up)` };
+  return existsSync(socket)
+    ? { socket, why: null }
+    : { socket: null, why: `no socket at ${socket} (start the test engine with: scripts/services.sh up)` };
 }
 
 function dockerApi(socket, method, path, body) {
   return new Promise((resolveCall, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = httpRequest({ socketPath: socket, path, method, timeout: 30_000, headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {} }, (res) => {
-      let text = '';
-      res.setEncoding('utf8').on('data', (c) => { text += c; }).on('end', () => {
-        let parsed = text;
-        try {
-          parsed = text ? JSON.parse(text) : null;
-        } catch {
-          // plain text
-        }
-        resolveCall({ status: res.statusCode ?? 0, body: parsed });
-      });
-    });
+    const req = httpRequest(
+      {
+        socketPath: socket,
+        path,
+        method,
+        timeout: 30_000,
+        headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {},
+      },
+      (res) => {
+        let text = '';
+        res
+          .setEncoding('utf8')
+          .on('data', (c) => {
+            text += c;
+          })
+          .on('end', () => {
+            let parsed = text;
+            try {
+              parsed = text ? JSON.parse(text) : null;
+            } catch {
+              // plain text
+            }
+            resolveCall({ status: res.statusCode ?? 0, body: parsed });
+          });
+      },
+    );
     req.on('error', reject);
     req.on('timeout', () => req.destroy(new Error(`${method} ${path}: no answer in 30 s`)));
     req.end(payload);
@@ -715,7 +782,9 @@ function cmdlineOf(pid) {
 
 /** dockerd serving the socket, its containerd, and the shims of the bench containers. */
 function enginePids(socket, containerIds) {
-  const all = readdirSync('/proc').filter((n) => /^\d+$/.test(n)).map(Number);
+  const all = readdirSync('/proc')
+    .filter((n) => /^\d+$/.test(n))
+    .map(Number);
   const pidFile = join(process.env.HOMEOPS_SVC_DIR || '/tmp/homeops-svc', 'dockerd.pid');
   let dockerd = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').trim()) : null;
   if (!dockerd || commOf(dockerd) !== 'dockerd' || !cmdlineOf(dockerd).some((a) => a.includes(socket))) {
@@ -729,11 +798,17 @@ function enginePids(socket, containerIds) {
 
 /** Own CPU ticks (utime + stime, not children) of each group of engine processes. */
 function engineTicks(pids) {
-  const own = (list) => list.reduce((sum, p) => {
-    const s = stat(p);
-    return sum + (s ? s.utime + s.stime : 0);
-  }, 0);
-  return { dockerd: pids.dockerd ? own([pids.dockerd]) : null, containerd: own(pids.containerd), shims: own(pids.shims), at: performance.now() };
+  const own = (list) =>
+    list.reduce((sum, p) => {
+      const s = stat(p);
+      return sum + (s ? s.utime + s.stime : 0);
+    }, 0);
+  return {
+    dockerd: pids.dockerd ? own([pids.dockerd]) : null,
+    containerd: own(pids.containerd),
+    shims: own(pids.shims),
+    at: performance.now(),
+  };
 }
 
 function engineCpu(a, b) {
@@ -773,7 +848,12 @@ function benchConfig(socket, names) {
 async function containersEngineRun() {
   const { socket, why } = engineSocket();
   if (!socket) throw new SkipError(why);
-  if (!(await dockerApi(socket, 'GET', '/_ping').then((r) => r.status === 200, () => false))) {
+  if (
+    !(await dockerApi(socket, 'GET', '/_ping').then(
+      (r) => r.status === 200,
+      () => false,
+    ))
+  ) {
     throw new SkipError(`the engine at ${socket} does not answer /_ping (start it with: scripts/services.sh up)`);
   }
   const image = await dockerApi(socket, 'GET', `/images/${encodeURIComponent(BENCH_IMAGE)}/json`);
@@ -818,8 +898,12 @@ async function containersEngineRun() {
       cache: 'warm',
       afterWindow: benchKeys > 0 ? (pane, pid, output) => keyLatency(pane, pid, output, benchKeys) : undefined,
       window: {
-        begin: () => { windowA = engineTicks(pids); },
-        end: () => { during = engineCpu(windowA, engineTicks(pids)); },
+        begin: () => {
+          windowA = engineTicks(pids);
+        },
+        end: () => {
+          during = engineCpu(windowA, engineTicks(pids));
+        },
       },
     };
     const consoleResult = await measure(target);
@@ -850,7 +934,12 @@ class SkipError extends Error {}
  * the screen captured only when it has grown, so output from a refresh alone does not count.
  */
 async function keyLatency(pane, pid, outputFile, count) {
-  const focus = (screen) => screen.split('\n').map((line, row) => `${row}:${line.indexOf('▸')}`).filter((mark) => !mark.endsWith(':-1')).join(' ');
+  const focus = (screen) =>
+    screen
+      .split('\n')
+      .map((line, row) => `${row}:${line.indexOf('▸')}`)
+      .filter((mark) => !mark.endsWith(':-1'))
+      .join(' ');
   const times = [];
   let missed = 0;
   process.stderr.write(`  containers: key latency, ${count} keys\n`);
@@ -878,7 +967,16 @@ async function keyLatency(pane, pid, outputFile, count) {
   }
   const sorted = [...times].sort((a, b) => a - b);
   const at = (q) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? null;
-  return { keys: count, answered: times.length, missed, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: sorted.at(-1) ?? null, all: times.map((v) => Number(v.toFixed(1))) };
+  return {
+    keys: count,
+    answered: times.length,
+    missed,
+    p50: at(0.5),
+    p95: at(0.95),
+    p99: at(0.99),
+    max: sorted.at(-1) ?? null,
+    all: times.map((v) => Number(v.toFixed(1))),
+  };
 }
 
 function printContainers(result) {
@@ -886,18 +984,29 @@ function printContainers(result) {
   out(`\ncontainers\n`);
   if (result.render) {
     const r = result.render;
-    out(`  pane frame with ${r.containers} containers (content + frame, in-process), ms; first frame cold: ${r.coldMs.toFixed(2)} ms; load average ${r.loadAverage}\n`);
-    out('  each refresh: a new reading, re-sorted by CPU; each key: the selection one row down; cpu: the process\'s CPU time\n');
+    out(
+      `  pane frame with ${r.containers} containers (content + frame, in-process), ms; first frame cold: ${r.coldMs.toFixed(2)} ms; load average ${r.loadAverage}\n`,
+    );
+    out("  each refresh: a new reading, re-sorted by CPU; each key: the selection one row down; cpu: the process's CPU time\n");
     const hdr = ['pane', 'each refresh: mean', 'p95', 'max', 'cpu mean', 'cpu p95', 'each key: mean', 'p95', 'max', ''];
     const rows = r.sizes.map((s) => [
       `${s.label} ${s.pane}`,
-      s.newReading.mean.toFixed(2), s.newReading.p95.toFixed(2), s.newReading.max.toFixed(2),
-      s.newReadingCpu.mean.toFixed(2), s.newReadingCpu.p95.toFixed(2),
-      s.keyPress.mean.toFixed(2), s.keyPress.p95.toFixed(2), s.keyPress.max.toFixed(2),
+      s.newReading.mean.toFixed(2),
+      s.newReading.p95.toFixed(2),
+      s.newReading.max.toFixed(2),
+      s.newReadingCpu.mean.toFixed(2),
+      s.newReadingCpu.p95.toFixed(2),
+      s.keyPress.mean.toFixed(2),
+      s.keyPress.p95.toFixed(2),
+      s.keyPress.max.toFixed(2),
       goal(s.newReading.p95, CONTAINER_GOALS.frameMs, 'ms (p95)'),
     ]);
     const wd = hdr.map((_, i) => Math.max(...[hdr, ...rows].map((x) => [...x[i]].length)));
-    const ln = (x) => `  ${x.map((c, i) => (i === 0 || i === x.length - 1 ? c.padEnd(wd[i]) : c.padStart(wd[i]))).join('  ').trimEnd()}`;
+    const ln = (x) =>
+      `  ${x
+        .map((c, i) => (i === 0 || i === x.length - 1 ? c.padEnd(wd[i]) : c.padStart(wd[i])))
+        .join('  ')
+        .trimEnd()}`;
     out(`${ln(hdr)}\n${rows.map(ln).join('\n')}\n`);
   }
   if (result.engineSkipped) out(`  ${result.engineSkipped}\n`);
@@ -909,17 +1018,28 @@ function printContainers(result) {
     out(`    CPU, own + children  ${fmt.pct(c.cpuPercent.withChildren)}\n`);
     out(`    CPU, busiest second  ${fmt.pct(c.cpuPercent.maxOneSecond)}\n`);
     out(`    RSS, peak            ${fmt.mb(c.rssMB.peak)}  ${goal(c.rssMB.peak, CONTAINER_GOALS.rssMB, 'MB')}\n`);
-    if (c.keys) out(`    key latency (Tab, ${c.keys.answered}/${c.keys.keys} answered)  p50 ${fmt.ms(c.keys.p50)} · p95 ${fmt.ms(c.keys.p95)} · p99 ${fmt.ms(c.keys.p99)} · max ${fmt.ms(c.keys.max)}  ${c.keys.missed ? '✗ some unanswered in 2 s' : goal(c.keys.p99, CONTAINER_GOALS.keyP99Ms, 'ms (p99)')}\n`);
+    if (c.keys)
+      out(
+        `    key latency (Tab, ${c.keys.answered}/${c.keys.keys} answered)  p50 ${fmt.ms(c.keys.p50)} · p95 ${fmt.ms(c.keys.p95)} · p99 ${fmt.ms(c.keys.p99)} · max ${fmt.ms(c.keys.max)}  ${c.keys.missed ? '✗ some unanswered in 2 s' : goal(c.keys.p99, CONTAINER_GOALS.keyP99Ms, 'ms (p99)')}\n`,
+      );
     out(`    first frame with the containers  ${fmt.ms(c.firstFrameMs.median)}\n`);
     const pane = c.render?.window?.containers;
     const frameTimes = c.render?.window?.frame;
-    if (pane) out(`    containers pane build  mean ${pane.mean.toFixed(2)} ms · p95 ${pane.p95.toFixed(2)} ms · max ${pane.max.toFixed(2)} ms (n ${pane.n})\n`);
-    if (frameTimes) out(`    Ink frames             mean ${frameTimes.mean.toFixed(2)} ms · p95 ${frameTimes.p95.toFixed(2)} ms · max ${frameTimes.max.toFixed(2)} ms (n ${frameTimes.n})\n`);
+    if (pane)
+      out(
+        `    containers pane build  mean ${pane.mean.toFixed(2)} ms · p95 ${pane.p95.toFixed(2)} ms · max ${pane.max.toFixed(2)} ms (n ${pane.n})\n`,
+      );
+    if (frameTimes)
+      out(
+        `    Ink frames             mean ${frameTimes.mean.toFixed(2)} ms · p95 ${frameTimes.p95.toFixed(2)} ms · max ${frameTimes.max.toFixed(2)} ms (n ${frameTimes.n})\n`,
+      );
     const eng = (x) => (x == null ? '–' : fmt.pct(x));
     out(`  the engine (own CPU of each process; the containers' shims are reparented away from dockerd):\n`);
     out(`    ${'process'.padEnd(12)}${'alone'.padStart(10)}${'with console'.padStart(14)}${'extra'.padStart(10)}\n`);
     for (const key of ['dockerd', 'containerd', 'shims', 'total']) {
-      out(`    ${key.padEnd(12)}${eng(e.engineIdle[key]).padStart(10)}${eng(e.engineDuring?.[key]).padStart(14)}${eng(e.engineExtra[key]).padStart(10)}\n`);
+      out(
+        `    ${key.padEnd(12)}${eng(e.engineIdle[key]).padStart(10)}${eng(e.engineDuring?.[key]).padStart(14)}${eng(e.engineExtra[key]).padStart(10)}\n`,
+      );
     }
   }
 }
@@ -963,14 +1083,19 @@ if (Object.keys(results).length) printTable(results);
 
 let store = null;
 if (storeWanted) {
-  process.stderr.write('  store: the watcher\'s database over 9 simulated days\n');
+  process.stderr.write("  store: the watcher's database over 9 simulated days\n");
   try {
-    const text = execFileSync(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'store-growth.ts'), '9', root], { cwd: root, encoding: 'utf8' });
+    const text = execFileSync(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'store-growth.ts'), '9', root], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     store = JSON.parse(text);
     const mb = (b) => `${(b / 1e6).toFixed(2)} MB`;
-    process.stdout.write(`\nthe watcher's database (demo estate: ${store.series} series, ${store.samplesPerDay} samples a day, kept ${store.keptDays} days):\n` +
-      `  grows ${mb(store.growthBytesPerDay)} a day (${store.bytesPerSample.toFixed(1)} bytes a sample) until pruning holds it at ${mb(store.steadyBytes)}\n` +
-      `  after each day: ${store.bytesAfterDay.map(mb).join(', ')}\n`);
+    process.stdout.write(
+      `\nthe watcher's database (demo estate: ${store.series} series, ${store.samplesPerDay} samples a day, kept ${store.keptDays} days):\n` +
+        `  grows ${mb(store.growthBytesPerDay)} a day (${store.bytesPerSample.toFixed(1)} bytes a sample) until pruning holds it at ${mb(store.steadyBytes)}\n` +
+        `  after each day: ${store.bytesAfterDay.map(mb).join(', ')}\n`,
+    );
   } catch (error) {
     failed = true;
     process.stderr.write(`bench: store: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -999,16 +1124,20 @@ if (containersWanted) {
     } catch (error) {
       failed = true;
       const why = error instanceof Error ? error.message : String(error);
-      containers.engineSkipped = error instanceof SkipError
-        ? `the run against real containers: not run, ${why}; or leave it out with --skip-containers`
-        : `the run against real containers failed: ${why}`;
+      containers.engineSkipped =
+        error instanceof SkipError
+          ? `the run against real containers: not run, ${why}; or leave it out with --skip-containers`
+          : `the run against real containers failed: ${why}`;
       process.stderr.write(`bench: containers: ${why}\n`);
     }
   }
   printContainers(containers);
 }
 if (opts.json) {
-  writeFileSync(resolve(opts.json), `${JSON.stringify({ machine, options: { cols: COLS, rows: ROWS, seconds, warmup, starts, containers: benchContainers }, goals: { ...GOALS, containers: CONTAINER_GOALS }, results, containers, store }, null, 2)}\n`);
+  writeFileSync(
+    resolve(opts.json),
+    `${JSON.stringify({ machine, options: { cols: COLS, rows: ROWS, seconds, warmup, starts, containers: benchContainers }, goals: { ...GOALS, containers: CONTAINER_GOALS }, results, containers, store }, null, 2)}\n`,
+  );
   process.stdout.write(`\nJSON: ${resolve(opts.json)}\n`);
 }
 process.exit(failed ? 1 : 0);

@@ -1,10 +1,11 @@
 // Bundles the console into dist/ so that it starts fast: one file to load instead of a few
 // hundred modules, React in production mode, rarely used code split into lazy chunks.
-import { build } from 'esbuild';
+
 import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { resolve as resolvePath, sep } from 'node:path';
 import { builtinModules, createRequire } from 'node:module';
+import { resolve as resolvePath, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { launcher } from './node-flags.mjs';
 
 const shim = fileURLToPath(new URL('../src/terminal/string-width.ts', import.meta.url));
@@ -99,7 +100,8 @@ const LAZY_BUILTINS = ['child_process', 'crypto', 'dns/promises', 'https', 'perf
 const nodeRequire = createRequire(import.meta.url);
 function lazyBuiltin(id) {
   const exports = nodeRequire(id);
-  if (exports === null || typeof exports !== 'object') throw new Error(`${id}: its exports are not a plain object, so it cannot be loaded on first use (scripts/build.mjs)`);
+  if (exports === null || typeof exports !== 'object')
+    throw new Error(`${id}: its exports are not a plain object, so it cannot be loaded on first use (scripts/build.mjs)`);
   const names = Object.keys(exports).filter((name) => name !== 'default');
   return `let loaded; const load = () => loaded ??= require(${JSON.stringify(id)});
 for (const name of ${JSON.stringify(names)}) Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });`;
@@ -113,7 +115,9 @@ const builtinsByRequire = {
       return { path: `node:${name}`, namespace: 'builtin-by-require' };
     });
     b.onLoad({ filter: /.*/, namespace: 'builtin-by-require' }, (args) => ({
-      contents: LAZY_BUILTINS.includes(args.path.slice('node:'.length)) ? lazyBuiltin(args.path) : `module.exports = require(${JSON.stringify(args.path)});`,
+      contents: LAZY_BUILTINS.includes(args.path.slice('node:'.length))
+        ? lazyBuiltin(args.path)
+        : `module.exports = require(${JSON.stringify(args.path)});`,
       loader: 'js',
     }));
   },
@@ -143,13 +147,17 @@ const sharedModules = {
 const lazySegmenters = {
   name: 'lazy-segmenters',
   setup(b) {
-    const files = /[\\/]node_modules[\\/](string-width[\\/]index|slice-ansi[\\/]tokenize-ansi|@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize)\.js$/;
+    const files =
+      /[\\/]node_modules[\\/](string-width[\\/]index|slice-ansi[\\/]tokenize-ansi|@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize)\.js$/;
     b.onLoad({ filter: files }, (args) => {
       const source = readFileSync(args.path, 'utf8');
       const made = /new Intl\.Segmenter\(([^()]*)\)/g;
       const count = source.match(made)?.length ?? 0;
       if (count !== 1) throw new Error(`${args.path}: expected one Intl.Segmenter, found ${count}; check how it segments`);
-      return { contents: source.replace(made, '({ made: null, segment(text) { return (this.made ??= new Intl.Segmenter($1)).segment(text); } })'), loader: 'js' };
+      return {
+        contents: source.replace(made, '({ made: null, segment(text) { return (this.made ??= new Intl.Segmenter($1)).segment(text); } })'),
+        loader: 'js',
+      };
     });
   },
 };
@@ -184,19 +192,41 @@ const main = await build({
 });
 // What went into the bundle, so that a test can check the stand-ins are in it and Ink's
 // originals of them are not (test/unit/bundle.test.ts).
-const inkImports = Object.fromEntries(Object.entries(main.metafile.inputs)
-  .filter(([path]) => path.startsWith('node_modules/ink/build/'))
-  .map(([path, input]) => [path, input.imports.map((i) => i.path).sort()]));
+const inkImports = Object.fromEntries(
+  Object.entries(main.metafile.inputs)
+    .filter(([path]) => path.startsWith('node_modules/ink/build/'))
+    .map(([path, input]) => [path, input.imports.map((i) => i.path).sort()]),
+);
 // And each chunk's entry point, the chunks it imports statically (loaded with it) and the packages
 // in it, so that a test can check what a start loads.
-const chunks = Object.fromEntries(Object.entries(main.metafile.outputs).map(([file, output]) => [file, {
-  entryPoint: output.entryPoint ?? null,
-  imports: output.imports.filter((i) => i.kind === 'import-statement' && !i.external).map((i) => i.path).sort(),
-  packages: [...new Set(Object.keys(output.inputs).map((input) => /^node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1]).filter(Boolean))].sort(),
-}]));
-writeFileSync('dist/bundle-inputs.json', `${JSON.stringify({ inputs: Object.keys(main.metafile.inputs).sort(), inkImports, chunks }, null, 1)}\n`);
+const chunks = Object.fromEntries(
+  Object.entries(main.metafile.outputs).map(([file, output]) => [
+    file,
+    {
+      entryPoint: output.entryPoint ?? null,
+      imports: output.imports
+        .filter((i) => i.kind === 'import-statement' && !i.external)
+        .map((i) => i.path)
+        .sort(),
+      packages: [
+        ...new Set(
+          Object.keys(output.inputs)
+            .map((input) => /^node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1])
+            .filter(Boolean),
+        ),
+      ].sort(),
+    },
+  ]),
+);
+writeFileSync(
+  'dist/bundle-inputs.json',
+  `${JSON.stringify({ inputs: Object.keys(main.metafile.inputs).sort(), inkImports, chunks }, null, 1)}\n`,
+);
 for (const [name, count] of Object.entries(replaced)) {
-  if (count === 0) throw new Error(`the stand-in for Ink's ${name} replaced nothing: Ink no longer imports it where the build expects (scripts/build.mjs); the console would run Ink's own`);
+  if (count === 0)
+    throw new Error(
+      `the stand-in for Ink's ${name} replaced nothing: Ink no longer imports it where the build expects (scripts/build.mjs); the console would run Ink's own`,
+    );
 }
 await build({
   entryPoints: ['src/cli/load-files.ts'],

@@ -25,12 +25,19 @@ type Json = z.core.JSONSchema.BaseSchema;
 
 const durationJson = (): Json => ({
   description: 'A duration: milliseconds as a number, or text such as 500ms, 2s, 5m, 1h30m, 7d',
-  anyOf: [{ type: 'integer', minimum: 0 }, { type: 'string', pattern: DURATION_PATTERN }],
+  anyOf: [
+    { type: 'integer', minimum: 0 },
+    { type: 'string', pattern: DURATION_PATTERN },
+  ],
 });
 
 const sizeJson = (): Json => ({
-  description: 'A size: bytes as a number, or text such as 512MiB, 8GiB, 2TB (KiB/MiB/GiB/TiB and K/M/G/T are powers of 1024; kB/MB/GB/TB powers of 1000)',
-  anyOf: [{ type: 'number', minimum: 0 }, { type: 'string', pattern: SIZE_PATTERN }],
+  description:
+    'A size: bytes as a number, or text such as 512MiB, 8GiB, 2TB (KiB/MiB/GiB/TiB and K/M/G/T are powers of 1024; kB/MB/GB/TB powers of 1000)',
+  anyOf: [
+    { type: 'number', minimum: 0 },
+    { type: 'string', pattern: SIZE_PATTERN },
+  ],
 });
 
 /** Durations are shown the way a user writes them ("2s"), when that reads back exactly. */
@@ -127,7 +134,9 @@ function outputs(root: string): Output[] {
 
 /** The generated files that differ from what the generator would write; empty when up to date. */
 export function checkGenerated(root: string = ROOT): string[] {
-  return outputs(root).filter((o) => o.current !== o.wanted).map((o) => o.file);
+  return outputs(root)
+    .filter((o) => o.current !== o.wanted)
+    .map((o) => o.file);
 }
 
 /** Writes the generated files; returns the ones that changed. */
@@ -145,7 +154,9 @@ function main(argv: readonly string[]): number {
     return 1;
   }
   const changed = writeGenerated();
-  process.stdout.write(changed.length ? `wrote ${changed.map((f) => relative(process.cwd(), join(ROOT, f))).join(', ')}\n` : 'up to date\n');
+  process.stdout.write(
+    changed.length ? `wrote ${changed.map((f) => relative(process.cwd(), join(ROOT, f))).join(', ')}\n` : 'up to date\n',
+  );
   return 0;
 }
 

@@ -12,11 +12,11 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { HistoryStep } from '../src/store/history-step.js';
+import type { Snapshot } from '../src/model/snapshot.js';
 import { historyStats } from '../src/store/history.js';
+import { HistoryStep } from '../src/store/history-step.js';
 import { Recorder } from '../src/store/recorder.js';
 import { samplesOf } from '../src/store/samples.js';
-import type { Snapshot } from '../src/model/snapshot.js';
 
 const DAY = 86_400_000;
 const TICK = 30_000;
@@ -32,7 +32,8 @@ try {
   let text = '';
   try {
     text = execFileSync(process.execPath, [join(root, 'dist', 'cli.js'), 'status', '--json', '--demo', 'healthy'], {
-      encoding: 'utf8', env: { ...process.env, HOME: home, XDG_STATE_HOME: join(home, 'state'), XDG_CACHE_HOME: join(home, 'cache') },
+      encoding: 'utf8',
+      env: { ...process.env, HOME: home, XDG_STATE_HOME: join(home, 'state'), XDG_CACHE_HOME: join(home, 'cache') },
     });
   } catch (error) {
     // status exits 1–3 for a warning or worse and prints the Snapshot all the same.
@@ -50,7 +51,8 @@ try {
   const afterDay: number[] = [];
   const started = performance.now();
   for (let day = 0; day < days; day++) {
-    for (let at = start + day * DAY; at < start + (day + 1) * DAY; at += TICK) step.step({ ...snapshot, takenAt: new Date(at).toISOString() }, at, () => {});
+    for (let at = start + day * DAY; at < start + (day + 1) * DAY; at += TICK)
+      step.step({ ...snapshot, takenAt: new Date(at).toISOString() }, at, () => {});
     afterDay.push(size());
   }
   const stats = historyStats(recorder.db);
@@ -59,17 +61,19 @@ try {
   // Growth while nothing is pruned: from the end of day 1 (the file's fixed part made) to day 7.
   const unpruned = Math.min(days, KEEP_DAYS);
   const growth = unpruned >= 2 ? ((afterDay[unpruned - 1] ?? 0) - (afterDay[0] ?? 0)) / (unpruned - 1) : null;
-  process.stdout.write(`${JSON.stringify({
-    series,
-    samplesPerDay: series * 1440,
-    keptDays: KEEP_DAYS,
-    bytesAfterDay: afterDay,
-    growthBytesPerDay: growth,
-    bytesPerSample: growth === null ? null : growth / (series * 1440),
-    steadyBytes: days > KEEP_DAYS + 1 ? afterDay.at(-1) : null,
-    samplesKept: stats.samples,
-    seconds: (performance.now() - started) / 1000,
-  })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({
+      series,
+      samplesPerDay: series * 1440,
+      keptDays: KEEP_DAYS,
+      bytesAfterDay: afterDay,
+      growthBytesPerDay: growth,
+      bytesPerSample: growth === null ? null : growth / (series * 1440),
+      steadyBytes: days > KEEP_DAYS + 1 ? afterDay.at(-1) : null,
+      samplesKept: stats.samples,
+      seconds: (performance.now() - started) / 1000,
+    })}\n`,
+  );
 } finally {
   rmSync(home, { recursive: true, force: true });
 }

@@ -2,12 +2,12 @@
 // the requested command. User-file errors are one line and exit 78; nothing prints a stack.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HELP, parseArgs, UsageError, type Request } from './cli/args.js';
+import { HELP, parseArgs, type Request, UsageError } from './cli/args.js';
+import { forgetLauncherEnv } from './cli/launcher-env.js';
 import { packageRoot } from './config/paths.js';
 import { setupCache, setupCacheDir } from './config/setup-cache.js';
 import { UnknownNameError, UserFileError } from './config/user-file-error.js';
 import { listScenarios, ScenarioError } from './demo/scenario.js';
-import { forgetLauncherEnv } from './cli/launcher-env.js';
 import { ProfileError } from './hosts/profile.js';
 import { terminalSafe, terminalSafeJson } from './terminal/terminal-safe.js';
 
@@ -75,7 +75,13 @@ async function main(argv: readonly string[]): Promise<number> {
     const path = appStatePath(process.env);
     try {
       const had = resetAppState(process.env);
-      process.stdout.write(terminalSafe(had ? `homeops: forgot what the console remembered (${path})\n` : `homeops: the console remembered nothing (${path} does not exist)\n`));
+      process.stdout.write(
+        terminalSafe(
+          had
+            ? `homeops: forgot what the console remembered (${path})\n`
+            : `homeops: the console remembered nothing (${path} does not exist)\n`,
+        ),
+      );
       return 0;
     } catch (error) {
       sayError(`homeops: cannot remove ${path}: ${error instanceof Error ? error.message : String(error)}`);
@@ -106,7 +112,10 @@ async function main(argv: readonly string[]): Promise<number> {
     const { drillCommand } = await import('./cli/drill.js');
     try {
       return await drillCommand(request, request.options, {
-        out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text), env: process.env, cwd: process.cwd(),
+        out: (text) => process.stdout.write(text),
+        err: (text) => process.stderr.write(text),
+        env: process.env,
+        cwd: process.cwd(),
       });
     } catch (error) {
       if (error instanceof UserFileError) {
@@ -160,7 +169,12 @@ async function main(argv: readonly string[]): Promise<number> {
       const catalog = loadRunbooks({ config: s.config, env: process.env, cwd: process.cwd(), configFile: s.source.path ?? undefined });
       // A keymap binding runbook:<id> must name a runbook of the catalog (exit 78 otherwise).
       const { checkRunbookBindings } = await import('./config/keymaps.js');
-      checkRunbookBindings(s.keymap, catalog.runbooks.map((r) => r.id), process.env, process.cwd());
+      checkRunbookBindings(
+        s.keymap,
+        catalog.runbooks.map((r) => r.id),
+        process.env,
+        process.cwd(),
+      );
       const report = checkConfigReport(s, process.env, catalog);
       process.stdout.write(report);
       return 0;
@@ -171,8 +185,14 @@ async function main(argv: readonly string[]): Promise<number> {
       // The runbooks' triggers say which of them the situation calls for (they read the services).
       // The catalog is the console's (cli/runbook-catalog.ts): from the cache while unchanged.
       if (s.config.services?.list.length) {
-        const [{ runbookCatalog }, { offersFor, triggeredRunbooks }] = await Promise.all([import('./cli/runbook-catalog.js'), import('./runbooks/triggers.js')]);
-        const catalog = await runbookCatalog({ config: s.config, env: process.env, cwd: process.cwd(), configFile: s.source.path ?? undefined }, cache);
+        const [{ runbookCatalog }, { offersFor, triggeredRunbooks }] = await Promise.all([
+          import('./cli/runbook-catalog.js'),
+          import('./runbooks/triggers.js'),
+        ]);
+        const catalog = await runbookCatalog(
+          { config: s.config, env: process.env, cwd: process.cwd(), configFile: s.source.path ?? undefined },
+          cache,
+        );
         const triggered = triggeredRunbooks(catalog.runbooks);
         runtime.monitor.setOffers((snapshot, now) => offersFor(snapshot.panes.services.data, triggered, s.config.runbooks?.triggers, now));
       }
@@ -201,7 +221,14 @@ async function main(argv: readonly string[]): Promise<number> {
       return EX_USAGE;
     }
     const { runConsole } = await (consoleModule ?? import('./cli/console.js'));
-    return await runConsole(s, buildRuntime(s), { noColor: request.options.noColor, noMouse: request.options.noMouse, since: request.options.since, viewAsked: request.options.view !== undefined, theme: request.options.theme, notes: cacheNote ? [cacheNote] : [] });
+    return await runConsole(s, buildRuntime(s), {
+      noColor: request.options.noColor,
+      noMouse: request.options.noMouse,
+      since: request.options.since,
+      viewAsked: request.options.view !== undefined,
+      theme: request.options.theme,
+      notes: cacheNote ? [cacheNote] : [],
+    });
   } catch (error) {
     if (error instanceof UserFileError) {
       sayError(error.message);

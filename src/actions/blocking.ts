@@ -2,7 +2,13 @@
 // it is called in the log, the question asked first, and its result (partial when some Pi-holes
 // changed and some did not).
 import { formatDuration } from '../config/units.js';
-import { describeBlockingOutcomes, setBlockingEverywhere, type BlockingOutcome, type BlockingRequest, type PiholeTarget } from '../probes/pihole/blocking.js';
+import {
+  type BlockingOutcome,
+  type BlockingRequest,
+  describeBlockingOutcomes,
+  type PiholeTarget,
+  setBlockingEverywhere,
+} from '../probes/pihole/blocking.js';
 import type { ActionSpec } from './perform.js';
 
 export type SetBlocking = (targets: readonly PiholeTarget[], request: BlockingRequest, signal: AbortSignal) => Promise<BlockingOutcome[]>;
@@ -16,7 +22,11 @@ function listWords(words: readonly string[]): string {
   return `${words.slice(0, -1).join(', ')} and ${words.at(-1) ?? ''}`;
 }
 
-export function blockingAction(targets: readonly PiholeTarget[], request: BlockingRequest, setBlocking: SetBlocking = setBlockingEverywhere): ActionSpec {
+export function blockingAction(
+  targets: readonly PiholeTarget[],
+  request: BlockingRequest,
+  setBlocking: SetBlocking = setBlockingEverywhere,
+): ActionSpec {
   const names = listWords(targets.map((t) => t.name)) || 'the Pi-holes';
   const enable = request.enabled;
   return {

@@ -3,8 +3,8 @@
 // before anything changes (who, when, what), the change, and an audit line with its result.
 // If the first line cannot be written nothing is changed: no change goes unrecorded.
 import { randomBytes } from 'node:crypto';
-import type { Guard } from './guard.js';
 import type { ActionResult, AuditActionLine } from '../model/audit.js';
+import type { Guard } from './guard.js';
 
 export type Confirmation = { title: string; question: string; yes: string; danger: boolean };
 
@@ -53,7 +53,10 @@ function errorText(error: unknown): string {
 
 /** An action's id: when, what, and a few random letters, like a run's. */
 export function newActionId(action: string, now: number): string {
-  const stamp = new Date(now).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = new Date(now)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `${stamp}-${action.replace(/[^A-Za-z0-9-]+/g, '-')}-${randomBytes(2).toString('hex')}`;
 }
 
@@ -67,9 +70,21 @@ export async function performAction(ctx: ActionContext, spec: ActionSpec): Promi
   const started = now();
   const id = newActionId(spec.action, started);
   try {
-    ctx.audit({ event: 'action-start', time: new Date(started).toISOString(), runId: id, user: ctx.user, machine: ctx.machine, action: spec.action, target: spec.target, what: spec.what });
+    ctx.audit({
+      event: 'action-start',
+      time: new Date(started).toISOString(),
+      runId: id,
+      user: ctx.user,
+      machine: ctx.machine,
+      action: spec.action,
+      target: spec.target,
+      what: spec.what,
+    });
   } catch (error) {
-    return { kind: 'refused', message: `${spec.what} not done: the audit log cannot be written (${errorText(error)}); nothing was changed` };
+    return {
+      kind: 'refused',
+      message: `${spec.what} not done: the audit log cannot be written (${errorText(error)}); nothing was changed`,
+    };
   }
   ctx.onStart?.();
   let done: ActionDone | { result: 'aborted' | 'failed'; changed: boolean; message: string };
@@ -83,7 +98,16 @@ export async function performAction(ctx: ActionContext, spec: ActionSpec): Promi
   let message = done.message;
   const ended = now();
   try {
-    ctx.audit({ event: 'action-end', time: new Date(ended).toISOString(), runId: id, user: ctx.user, action: spec.action, result: done.result, durationMs: ended - started, message: done.message });
+    ctx.audit({
+      event: 'action-end',
+      time: new Date(ended).toISOString(),
+      runId: id,
+      user: ctx.user,
+      action: spec.action,
+      result: done.result,
+      durationMs: ended - started,
+      message: done.message,
+    });
   } catch (error) {
     message = `${message} (the audit log could not record the result: ${errorText(error)})`;
   }

@@ -2,18 +2,24 @@
 // restart sends nothing twice), the silences read again when they change, the messages handed
 // to whoever sends them.
 import type { AlertsConfig } from '../config/schema.js';
-import type { TimelineEvent } from '../model/timeline.js';
-import { loadState, saveState, step, type AlertState, type Message } from './engine.js';
-import { DEFAULT_RULES, type AlertRules } from './rules.js';
-import type { Silences } from './silences.js';
-import type { Snapshot } from '../model/snapshot.js';
 import type { PaneId } from '../model/panes.js';
+import type { Snapshot } from '../model/snapshot.js';
+import type { TimelineEvent } from '../model/timeline.js';
+import { type AlertState, loadState, type Message, saveState, step } from './engine.js';
+import { type AlertRules, DEFAULT_RULES } from './rules.js';
+import type { Silences } from './silences.js';
 
 export const ALERT_STATE_KEY = 'alerts.state';
 
 export function rulesFrom(config: AlertsConfig | undefined): AlertRules {
   if (!config) return DEFAULT_RULES;
-  return { sustainMs: config.sustain, sustainFor: config.sustainFor, clearMs: config.clear, remindMs: config.remind, severity: config.severity };
+  return {
+    sustainMs: config.sustain,
+    sustainFor: config.sustainFor,
+    clearMs: config.clear,
+    remindMs: config.remind,
+    severity: config.severity,
+  };
 }
 
 export type AlertStepOptions = {
@@ -47,12 +53,33 @@ export class AlertStep {
   step(snapshot: Snapshot, now: number, record: (event: TimelineEvent) => void): void {
     const maintenance = this.options.maintenance(now);
     if (maintenance !== this.window) {
-      if (this.window !== null) record({ at: now, kind: 'watch', subject: 'maintenance', state: 'ended', severity: null, text: `maintenance window ${this.window} ended: what still fires is sent now` });
-      if (maintenance !== null) record({ at: now, kind: 'watch', subject: 'maintenance', state: 'began', severity: null, text: `maintenance window ${maintenance} began: nothing is sent until it ends` });
+      if (this.window !== null)
+        record({
+          at: now,
+          kind: 'watch',
+          subject: 'maintenance',
+          state: 'ended',
+          severity: null,
+          text: `maintenance window ${this.window} ended: what still fires is sent now`,
+        });
+      if (maintenance !== null)
+        record({
+          at: now,
+          kind: 'watch',
+          subject: 'maintenance',
+          state: 'began',
+          severity: null,
+          text: `maintenance window ${maintenance} began: nothing is sent until it ends`,
+        });
       this.window = maintenance;
     }
     const result = step(this.state, {
-      snapshot, now, paneHosts: this.options.paneHosts(), silences: this.options.silences(), maintenance, rules: this.options.rules,
+      snapshot,
+      now,
+      paneHosts: this.options.paneHosts(),
+      silences: this.options.silences(),
+      maintenance,
+      rules: this.options.rules,
     });
     this.state = result.state;
     for (const e of result.events) record(e);

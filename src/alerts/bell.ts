@@ -1,10 +1,11 @@
 // The console's bell: one BEL when a critical alert appears that was not there at the last
 // tick and no silence covers it, outside the maintenance window. The console has no sustain time (what it shows, it shows at
 // once), so neither has the bell. Pure but for the silences, read only when there is news.
-import { conditionsOf } from './conditions.js';
-import { severityOf, type AlertRules } from './rules.js';
-import { silenceFor, type Silences } from './silences.js';
+
 import type { Snapshot } from '../model/snapshot.js';
+import { conditionsOf } from './conditions.js';
+import { type AlertRules, severityOf } from './rules.js';
+import { type Silences, silenceFor } from './silences.js';
 
 /** The keys of what is critical in this snapshot. */
 export function criticalKeys(snapshot: Snapshot, rules: Pick<AlertRules, 'severity'>): Set<string> {
@@ -22,7 +23,12 @@ export function criticalKeys(snapshot: Snapshot, rules: Pick<AlertRules, 'severi
  * watcher sends nothing: what is known is left as it was before the window, so that what became
  * critical inside it and still is at its end rings then, once.
  */
-export function bellWatch(rules: Pick<AlertRules, 'severity'>, silences: () => Silences, ring: () => void, maintenance: (now: number) => string | null = () => null): (snapshot: Snapshot) => void {
+export function bellWatch(
+  rules: Pick<AlertRules, 'severity'>,
+  silences: () => Silences,
+  ring: () => void,
+  maintenance: (now: number) => string | null = () => null,
+): (snapshot: Snapshot) => void {
   let before = new Set<string>();
   return (snapshot) => {
     if (maintenance(Date.parse(snapshot.takenAt)) !== null) return;

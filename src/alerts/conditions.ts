@@ -1,9 +1,10 @@
 // What is wrong in one Snapshot, as conditions with stable keys: each pane's alerts, a pane
 // whose source is down or whose data is old, and each host that does not answer. Pure.
+
+import { PANE_IDS, type PaneId } from '../model/panes.js';
+import type { Snapshot } from '../model/snapshot.js';
 import { alertKey, hostKey, paneKey } from './keys.js';
 import type { Level } from './rules.js';
-import type { Snapshot } from '../model/snapshot.js';
-import { PANE_IDS, type PaneId } from '../model/panes.js';
 
 export type Condition = {
   key: string;
@@ -37,7 +38,14 @@ export function conditionsOf(snapshot: Snapshot): Conditions {
     if (entry.status === 'down' || (entry.status === 'stale' && !waiting)) {
       const level = entry.status;
       const why = entry.error ?? entry.summary;
-      list.push({ key: paneKey(pane, level), pane, host: entry.host ?? null, level, title: `${pane} ${level === 'down' ? 'down' : 'stale'}: ${why}`, text: entry.summary });
+      list.push({
+        key: paneKey(pane, level),
+        pane,
+        host: entry.host ?? null,
+        level,
+        title: `${pane} ${level === 'down' ? 'down' : 'stale'}: ${why}`,
+        text: entry.summary,
+      });
     }
     for (const alert of entry.alerts) {
       let key = alertKey(pane, alert.message);
@@ -55,5 +63,7 @@ export function conditionsOf(snapshot: Snapshot): Conditions {
 
 /** The keys of what is wrong in one pane now: its alerts and its own trouble. */
 export function paneAlertKeys(snapshot: Snapshot, pane: PaneId): string[] {
-  return conditionsOf(snapshot).list.filter((c) => c.pane === pane).map((c) => c.key);
+  return conditionsOf(snapshot)
+    .list.filter((c) => c.pane === pane)
+    .map((c) => c.key);
 }

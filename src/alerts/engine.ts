@@ -14,12 +14,13 @@
 //   firing was sent, so that no receiver keeps an alert open for ever.
 // - A pane with no reading neither starts nor resolves its alerts (a restarted watcher, a probe
 //   not read yet).
-import { SEVERITY_RANK, type Severity, type TimelineEvent } from '../model/timeline.js';
-import { conditionsOf, type Condition } from './conditions.js';
-import { severityOf, sustainOf, type AlertRules, type Level, type Subject } from './rules.js';
-import { acked, silenceFor, type Silences } from './silences.js';
-import type { Snapshot } from '../model/snapshot.js';
+
 import type { PaneId } from '../model/panes.js';
+import type { Snapshot } from '../model/snapshot.js';
+import { SEVERITY_RANK, type Severity, type TimelineEvent } from '../model/timeline.js';
+import { type Condition, conditionsOf } from './conditions.js';
+import { type AlertRules, type Level, type Subject, severityOf, sustainOf } from './rules.js';
+import { acked, type Silences, silenceFor } from './silences.js';
 
 export type Tracked = {
   key: string;
@@ -125,21 +126,47 @@ export function step(state: AlertState, input: StepInput): StepResult {
     return input.maintenance !== null ? `maintenance window ${input.maintenance}` : null;
   };
   const message = (t: Tracked, kind: 'firing' | 'resolved' | 'reminder', text: string): Message => ({
-    state: kind === 'resolved' ? 'resolved' : 'firing', reminder: kind === 'reminder', severity: t.severity, key: t.key, pane: t.pane, host: t.host,
-    title: t.title, text, since: t.since, at: now,
+    state: kind === 'resolved' ? 'resolved' : 'firing',
+    reminder: kind === 'reminder',
+    severity: t.severity,
+    key: t.key,
+    pane: t.pane,
+    host: t.host,
+    title: t.title,
+    text,
+    since: t.since,
+    at: now,
   });
-  const event = (t: Tracked, state: string, text: string): TimelineEvent => ({ at: now, kind: 'alert', subject: t.key, state, severity: t.severity, text });
+  const event = (t: Tracked, state: string, text: string): TimelineEvent => ({
+    at: now,
+    kind: 'alert',
+    subject: t.key,
+    state,
+    severity: t.severity,
+    text,
+  });
 
   // Conditions present now.
   for (const c of list) {
     const before = state.tracked[c.key];
     const subject = subjectOf(c);
-    const hold = c.key.startsWith('host:') ? holding.get(c.host ?? '') ?? 0 : 0;
+    const hold = c.key.startsWith('host:') ? (holding.get(c.host ?? '') ?? 0) : 0;
     const title = hold > 0 ? `${c.title}: ${plural(hold, 'alert')} held` : c.title;
     const t: Tracked = {
-      key: c.key, pane: c.pane, host: c.host, level: c.level, severity: severityOf(subject, rules), title, text: c.text,
-      since: before?.since ?? now, lastSeen: now, firing: before?.firing ?? false, sent: before?.sent ?? null, lastSent: before?.lastSent ?? null,
-      heldBy: holder(c.pane), holding: hold,
+      key: c.key,
+      pane: c.pane,
+      host: c.host,
+      level: c.level,
+      severity: severityOf(subject, rules),
+      title,
+      text: c.text,
+      since: before?.since ?? now,
+      lastSeen: now,
+      firing: before?.firing ?? false,
+      sent: before?.sent ?? null,
+      lastSent: before?.lastSent ?? null,
+      heldBy: holder(c.pane),
+      holding: hold,
     };
     if (!t.firing && now - t.since >= sustainOf(subject, rules)) {
       t.firing = true;
@@ -186,7 +213,12 @@ export function step(state: AlertState, input: StepInput): StepResult {
       messages.push(message(t, 'firing', `now ${t.severity}: ${t.text} (since ${since})`));
       t.sent = t.severity;
       t.lastSent = now;
-    } else if (rules.remindMs > 0 && t.lastSent !== null && now - t.lastSent >= rules.remindMs && !acked(input.silences, t.key, t.since, now)) {
+    } else if (
+      rules.remindMs > 0 &&
+      t.lastSent !== null &&
+      now - t.lastSent >= rules.remindMs &&
+      !acked(input.silences, t.key, t.since, now)
+    ) {
       messages.push(message(t, 'reminder', `still firing after ${lasted(now - t.since)}: ${t.text}`));
       t.lastSent = now;
     }
@@ -196,7 +228,9 @@ export function step(state: AlertState, input: StepInput): StepResult {
 
 /** The titles of alerts still firing that the host held. */
 function stillFiring(tracked: Readonly<Record<string, Tracked>>, host: string): string[] {
-  return Object.values(tracked).filter((t) => t.firing && t.heldBy === null && t.pane !== null && t.key !== `host:${host}`).map((t) => t.key);
+  return Object.values(tracked)
+    .filter((t) => t.firing && t.heldBy === null && t.pane !== null && t.key !== `host:${host}`)
+    .map((t) => t.key);
 }
 
 /** The state as kept between runs (JSON), and back; entries that do not read as tracked are dropped. */
@@ -210,11 +244,23 @@ export function loadState(text: string | null): AlertState {
     const data = JSON.parse(text) as Record<string, Partial<Tracked>>;
     const tracked: Record<string, Tracked> = {};
     for (const [key, t] of Object.entries(data ?? {})) {
-      if (typeof t?.since !== 'number' || typeof t.lastSeen !== 'number' || typeof t.title !== 'string' || typeof t.severity !== 'string') continue;
+      if (typeof t?.since !== 'number' || typeof t.lastSeen !== 'number' || typeof t.title !== 'string' || typeof t.severity !== 'string')
+        continue;
       tracked[key] = {
-        key, pane: (t.pane ?? null) as PaneId | null, host: t.host ?? null, level: (t.level ?? 'warn') as Level, severity: t.severity as Severity,
-        title: t.title, text: t.text ?? '', since: t.since, lastSeen: t.lastSeen, firing: t.firing === true, sent: (t.sent ?? null) as Severity | null,
-        lastSent: typeof t.lastSent === 'number' ? t.lastSent : null, heldBy: t.heldBy ?? null, holding: typeof t.holding === 'number' ? t.holding : 0,
+        key,
+        pane: (t.pane ?? null) as PaneId | null,
+        host: t.host ?? null,
+        level: (t.level ?? 'warn') as Level,
+        severity: t.severity as Severity,
+        title: t.title,
+        text: t.text ?? '',
+        since: t.since,
+        lastSeen: t.lastSeen,
+        firing: t.firing === true,
+        sent: (t.sent ?? null) as Severity | null,
+        lastSent: typeof t.lastSent === 'number' ? t.lastSent : null,
+        heldBy: t.heldBy ?? null,
+        holding: typeof t.holding === 'number' ? t.holding : 0,
       };
     }
     return { tracked };

@@ -1,4 +1,5 @@
 import { PANE_IDS, type PaneId } from '../model/panes.js';
+
 // An alert's key: the same problem gets the same key from one tick to the next, though the
 // figures in its words change ("pihole unhealthy (4 failed checks)" → "(5 failed checks)").
 // Keys are what silences and acknowledgements name, what a webhook receives, and what
@@ -9,7 +10,13 @@ const SLUG_LENGTH = 48;
 
 /** The words of a message without figures: lower case, digits dropped, words joined by "-". */
 export function slug(message: string): string {
-  const words = message.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/\d+/g, ' ').split(/[^a-z]+/).filter(Boolean);
+  const words = message
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/\d+/g, ' ')
+    .split(/[^a-z]+/)
+    .filter(Boolean);
   let out = '';
   for (const word of words) {
     const next = out ? `${out}-${word}` : word;

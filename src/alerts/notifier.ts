@@ -4,11 +4,18 @@
 // watcher. What a channel says back in an error passes through the redactor (a server that
 // echoes the token). A channel's code is loaded when it first has something to send.
 import type { ChannelConfig } from '../config/schema.js';
+import type { Sender, SenderDeps } from './channels/senders.js';
 import type { Message } from './engine.js';
 import { channelsFor } from './routes.js';
-import type { Sender, SenderDeps } from './channels/senders.js';
 
-export type Delivery = { channel: string; type: ChannelConfig['type']; message: Message; ok: boolean; error: string | null; attempts: number };
+export type Delivery = {
+  channel: string;
+  type: ChannelConfig['type'];
+  message: Message;
+  ok: boolean;
+  error: string | null;
+  attempts: number;
+};
 
 export type NotifierDeps = SenderDeps & {
   redact(text: string): string;
@@ -26,7 +33,10 @@ export class Notifier {
   private readonly senders = new Map<string, Promise<Sender>>();
   private readonly abort = new AbortController();
 
-  constructor(private readonly channels: readonly ChannelConfig[], private readonly deps: NotifierDeps) {}
+  constructor(
+    private readonly channels: readonly ChannelConfig[],
+    private readonly deps: NotifierDeps,
+  ) {}
 
   get size(): number {
     return this.channels.length;
@@ -43,7 +53,12 @@ export class Notifier {
   /** Resolves when everything queued has been delivered or given up, or after `ms`. */
   async settle(ms: number): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.all(this.queues.values()), new Promise<void>((resolve) => { timer = setTimeout(resolve, ms); })]);
+    await Promise.race([
+      Promise.all(this.queues.values()),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, ms);
+      }),
+    ]);
     if (timer) clearTimeout(timer);
   }
 
@@ -83,13 +98,24 @@ export class Notifier {
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, wait);
-        this.abort.signal.addEventListener('abort', () => {
-          clearTimeout(timer);
-          resolve();
-        }, { once: true });
+        this.abort.signal.addEventListener(
+          'abort',
+          () => {
+            clearTimeout(timer);
+            resolve();
+          },
+          { once: true },
+        );
       });
     }
-    this.deps.onResult({ channel: channel.name, type: channel.type, message, ok: false, error: error || 'the watcher stopped before it was sent', attempts: 0 });
+    this.deps.onResult({
+      channel: channel.name,
+      type: channel.type,
+      message,
+      ok: false,
+      error: error || 'the watcher stopped before it was sent',
+      attempts: 0,
+    });
   }
 }
 

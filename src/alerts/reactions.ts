@@ -3,8 +3,9 @@
 // reaction sees every tick, in order, after the alerts have been worked out; what it does it
 // records on the timeline through `record`. A reaction that throws or rejects is reported once
 // per tick and never stops the watcher or the other reactions.
-import type { TimelineEvent } from '../model/timeline.js';
+
 import type { Snapshot } from '../model/snapshot.js';
+import type { TimelineEvent } from '../model/timeline.js';
 
 export type WatchTick = {
   snapshot: Snapshot;

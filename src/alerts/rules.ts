@@ -10,8 +10,9 @@
 //   stale (data older than it should be)     low
 //
 // `alerts.severity` in the config overrides any of these by `PANE.LEVEL`, `PANE` or `host`.
-import type { Severity } from '../model/timeline.js';
+
 import type { PaneId } from '../model/panes.js';
+import type { Severity } from '../model/timeline.js';
 
 /** What is wrong: an alert's level, or the pane's own state. */
 export type Level = 'crit' | 'warn' | 'down' | 'stale';
@@ -19,7 +20,12 @@ export type Level = 'crit' | 'warn' | 'down' | 'stale';
 export const LEVELS: readonly Level[] = ['crit', 'warn', 'down', 'stale'];
 
 const BY_LEVEL: Readonly<Record<Level, Severity>> = { crit: 'high', down: 'high', warn: 'medium', stale: 'low' };
-const SPECIAL: Readonly<Record<string, Severity>> = { host: 'critical', 'dns.crit': 'critical', 'dns.down': 'critical', 'dns.warn': 'high' };
+const SPECIAL: Readonly<Record<string, Severity>> = {
+  host: 'critical',
+  'dns.crit': 'critical',
+  'dns.down': 'critical',
+  'dns.warn': 'high',
+};
 
 export type AlertRules = {
   /** How long a condition holds before it fires, ms. */

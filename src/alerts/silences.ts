@@ -104,7 +104,16 @@ export function addSilence(target: string, durationMs: number, reason: string | 
   const silence: Silence = { target, at: now, until: now + durationMs, by: user, reason };
   const all = readSilences(who.env, who.demo ?? null);
   writeSilences(who.env, who.demo ?? null, { ...all, silences: [...all.silences.filter((s) => s.target !== target), silence] }, now);
-  audit(who.env, { event: 'silence', time: new Date(now).toISOString(), user, machine: hostname(), target, until: new Date(silence.until).toISOString(), ...(reason ? { reason } : {}), from: who.from });
+  audit(who.env, {
+    event: 'silence',
+    time: new Date(now).toISOString(),
+    user,
+    machine: hostname(),
+    target,
+    until: new Date(silence.until).toISOString(),
+    ...(reason ? { reason } : {}),
+    from: who.from,
+  });
   return silence;
 }
 
@@ -115,7 +124,14 @@ export function liftSilence(target: string, who: Who): boolean {
   const left = all.silences.filter((s) => s.target !== target || s.until <= now);
   if (left.length === all.silences.length) return false;
   writeSilences(who.env, who.demo ?? null, { ...all, silences: left }, now);
-  audit(who.env, { event: 'unsilence', time: new Date(now).toISOString(), user: currentUser(who.env), machine: hostname(), target, from: who.from });
+  audit(who.env, {
+    event: 'unsilence',
+    time: new Date(now).toISOString(),
+    user: currentUser(who.env),
+    machine: hostname(),
+    target,
+    from: who.from,
+  });
   return true;
 }
 
@@ -127,7 +143,8 @@ export function addAcks(keys: readonly string[], who: Who): Ack[] {
   if (acks.length === 0) return acks;
   const all = readSilences(who.env, who.demo ?? null);
   writeSilences(who.env, who.demo ?? null, { ...all, acks: [...all.acks.filter((a) => !keys.includes(a.key)), ...acks] }, now);
-  for (const ack of acks) audit(who.env, { event: 'ack', time: new Date(now).toISOString(), user, machine: hostname(), target: ack.key, from: who.from });
+  for (const ack of acks)
+    audit(who.env, { event: 'ack', time: new Date(now).toISOString(), user, machine: hostname(), target: ack.key, from: who.from });
   return acks;
 }
 

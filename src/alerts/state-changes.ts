@@ -1,8 +1,9 @@
 // What changed between one snapshot and the state last recorded: a pane's status, a host lost
 // or back. Pure. The last recorded state comes from the timeline itself when the watcher starts,
 // so a restart records nothing that did not change while it was away.
-import type { TimelineEvent } from '../model/timeline.js';
+
 import type { Snapshot } from '../model/snapshot.js';
+import type { TimelineEvent } from '../model/timeline.js';
 
 /** The last state recorded per subject: `pane:<id>` → a status word, `host:<name>` → lost or back. */
 export type Recorded = ReadonlyMap<string, { state: string; at: number }>;
@@ -23,7 +24,10 @@ function waiting(entry: Snapshot['panes'][keyof Snapshot['panes']]): boolean {
   return entry.status === 'stale' && entry.ageMs === null && entry.error === undefined;
 }
 
-export function stateChanges(recorded: Recorded, snapshot: Snapshot): { events: TimelineEvent[]; next: Map<string, { state: string; at: number }> } {
+export function stateChanges(
+  recorded: Recorded,
+  snapshot: Snapshot,
+): { events: TimelineEvent[]; next: Map<string, { state: string; at: number }> } {
   const at = Date.parse(snapshot.takenAt);
   const next = new Map(recorded);
   const events: TimelineEvent[] = [];
@@ -33,14 +37,28 @@ export function stateChanges(recorded: Recorded, snapshot: Snapshot): { events: 
     if (recorded.get(key)?.state === 'lost') continue;
     const since = Date.parse(u.since);
     next.set(key, { state: 'lost', at: since });
-    events.push({ at: since, kind: 'host', subject: host, state: 'lost', severity: null, text: `${host} unreachable since ${clock(since)}: ${u.reason}` });
+    events.push({
+      at: since,
+      kind: 'host',
+      subject: host,
+      state: 'lost',
+      severity: null,
+      text: `${host} unreachable since ${clock(since)}: ${u.reason}`,
+    });
   }
   for (const [key, value] of recorded) {
     if (!key.startsWith('host:') || value.state !== 'lost') continue;
     const host = key.slice('host:'.length);
     if (down.has(host)) continue;
     next.set(key, { state: 'back', at });
-    events.push({ at, kind: 'host', subject: host, state: 'back', severity: null, text: `${host} answers again after ${lasted(at - value.at)}` });
+    events.push({
+      at,
+      kind: 'host',
+      subject: host,
+      state: 'back',
+      severity: null,
+      text: `${host} answers again after ${lasted(at - value.at)}`,
+    });
   }
   for (const [id, entry] of Object.entries(snapshot.panes)) {
     if (waiting(entry)) continue;
@@ -50,7 +68,14 @@ export function stateChanges(recorded: Recorded, snapshot: Snapshot): { events: 
     if (before === entry.status || (before === undefined && entry.status === 'off')) continue;
     next.set(key, { state: entry.status, at });
     const why = entry.error && entry.error !== entry.summary ? `${entry.error} · ${entry.summary}` : entry.summary;
-    events.push({ at, kind: 'pane', subject: id, state: entry.status, severity: null, text: `${id} ${before === undefined ? entry.status : `${before} → ${entry.status}`}: ${why}` });
+    events.push({
+      at,
+      kind: 'pane',
+      subject: id,
+      state: entry.status,
+      severity: null,
+      text: `${id} ${before === undefined ? entry.status : `${before} → ${entry.status}`}: ${why}`,
+    });
   }
   return { events, next };
 }

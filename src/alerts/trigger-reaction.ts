@@ -8,7 +8,7 @@
 // A run is not waited for: the watcher's ticks go on while it runs, and a Snapshot that comes
 // meanwhile waits for the next tick. Inside the maintenance window nothing is run.
 import type { Severity, TimelineEvent } from '../model/timeline.js';
-import { AutoResponder, type AutoNotice, type AutoResponseDeps } from '../runbooks/auto-response.js';
+import { type AutoNotice, AutoResponder, type AutoResponseDeps } from '../runbooks/auto-response.js';
 import { RunInterruption } from '../runbooks/runner.js';
 import type { Message } from './engine.js';
 import type { Reaction, WatchTick } from './reactions.js';
@@ -35,13 +35,24 @@ export function noticeEvent(notice: AutoNotice, at: number): TimelineEvent | nul
 /** The message a notice sends: one key per runbook, so that its end resolves its start. */
 export function noticeMessage(notice: AutoNotice, at: number): Message {
   const severity: Severity = notice.state === 'started' || notice.state === 'ok' ? 'high' : 'critical';
-  const title = notice.state === 'started' || notice.state === 'ok'
-    ? `automatic run of ${notice.runbook}`
-    : notice.state === 'refused' ? `automatic run of ${notice.runbook} not done` : `automatic run of ${notice.runbook} ${notice.state}`;
+  const title =
+    notice.state === 'started' || notice.state === 'ok'
+      ? `automatic run of ${notice.runbook}`
+      : notice.state === 'refused'
+        ? `automatic run of ${notice.runbook} not done`
+        : `automatic run of ${notice.runbook} ${notice.state}`;
   const since = Date.parse(notice.since);
   return {
-    state: notice.state === 'ok' ? 'resolved' : 'firing', reminder: false, severity, key: `runbook:${notice.runbook}`,
-    pane: 'services', host: null, title, text: notice.text, since: Number.isFinite(since) ? since : at, at,
+    state: notice.state === 'ok' ? 'resolved' : 'firing',
+    reminder: false,
+    severity,
+    key: `runbook:${notice.runbook}`,
+    pane: 'services',
+    host: null,
+    title,
+    text: notice.text,
+    since: Number.isFinite(since) ? since : at,
+    at,
   };
 }
 
@@ -62,12 +73,19 @@ export class TriggerReaction implements Reaction {
     if (tick.maintenance || this.stop.signal.aborted) return;
     // Every Snapshot is handed over, with or without offers: an episode that ended is forgotten,
     // so that it can come back.
-    const run = this.responder.respond(tick.snapshot).then(() => {}, (error: unknown) => {
-      this.record?.({
-        at: this.now(), kind: 'runbook', subject: 'trigger', state: 'refused', severity: 'critical',
-        text: `trigger: an automatic run could not be made: ${error instanceof Error ? error.message : String(error)}`,
-      });
-    });
+    const run = this.responder.respond(tick.snapshot).then(
+      () => {},
+      (error: unknown) => {
+        this.record?.({
+          at: this.now(),
+          kind: 'runbook',
+          subject: 'trigger',
+          state: 'refused',
+          severity: 'critical',
+          text: `trigger: an automatic run could not be made: ${error instanceof Error ? error.message : String(error)}`,
+        });
+      },
+    );
     this.inFlight.add(run);
     void run.finally(() => this.inFlight.delete(run));
   }
@@ -76,7 +94,12 @@ export class TriggerReaction implements Reaction {
   async close(): Promise<void> {
     this.stop.abort(new RunInterruption('the watcher was stopped'));
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.all(this.inFlight), new Promise<void>((resolve) => { timer = setTimeout(resolve, this.deps.closeWaitMs ?? 10_000); })]);
+    await Promise.race([
+      Promise.all(this.inFlight),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, this.deps.closeWaitMs ?? 10_000);
+      }),
+    ]);
     if (timer) clearTimeout(timer);
   }
 

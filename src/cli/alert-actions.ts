@@ -5,9 +5,9 @@ import { paneAlertKeys } from '../alerts/conditions.js';
 import { addAcks, addSilence } from '../alerts/silences.js';
 import type { Env } from '../config/paths.js';
 import { parseDuration } from '../config/units.js';
-import type { FormField, Prompt } from '../ui/console-state.js';
-import type { Snapshot } from '../model/snapshot.js';
 import type { PaneId } from '../model/panes.js';
+import type { Snapshot } from '../model/snapshot.js';
+import type { FormField, Prompt } from '../ui/console-state.js';
 
 export const SILENCE_LENGTHS = ['30m', '1h', '2h', '4h', '8h', '1d'] as const;
 
@@ -19,7 +19,10 @@ export function acknowledge(pane: PaneId, deps: AlertActionDeps): { text: string
   const keys = snapshot ? paneAlertKeys(snapshot, pane) : [];
   if (keys.length === 0) return { text: `${pane} has no alerts to acknowledge`, tone: 'plain' };
   addAcks(keys, { from: 'console', env: deps.env, demo: deps.demo });
-  return { text: `acknowledged ${keys.length === 1 ? keys[0] : `${keys.length} alerts of ${pane}`}: no reminders until ${keys.length === 1 ? 'it resolves' : 'they resolve'}`, tone: 'ok' };
+  return {
+    text: `acknowledged ${keys.length === 1 ? keys[0] : `${keys.length} alerts of ${pane}`}: no reminders until ${keys.length === 1 ? 'it resolves' : 'they resolve'}`,
+    tone: 'ok',
+  };
 }
 
 /** The form for a silence: what (the pane, or one of its alerts), how long, why. */
@@ -32,7 +35,13 @@ export function silenceForm(pane: PaneId, deps: AlertActionDeps): Omit<Extract<P
     { name: 'reason', description: 'why (for the audit log and the timeline)', choices: null, secret: false, required: false },
   ];
   return {
-    kind: 'inputs', title: `Silence · ${pane}`, fields, values: { what: pane, for: '1h', reason: '' }, error: null, focus: 0, submit: 'Silence',
+    kind: 'inputs',
+    title: `Silence · ${pane}`,
+    fields,
+    values: { what: pane, for: '1h', reason: '' },
+    error: null,
+    focus: 0,
+    submit: 'Silence',
     lines: ['No notification about it until the silence ends; the timeline still records it.', `From a shell: homeops silence ${pane} 2h`],
   };
 }

@@ -23,13 +23,15 @@ export type AppState = {
 // Checked by hand rather than with the config's validator: the console reads this file at every
 // start, and zod (with the schemas made when it loads) would be loaded for it alone.
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-const isText = (value: unknown, min: number, max: number): value is string => typeof value === 'string' && value.length >= min && value.length <= max;
+const isText = (value: unknown, min: number, max: number): value is string =>
+  typeof value === 'string' && value.length >= min && value.length <= max;
 const isOneOf = <T extends string>(names: readonly T[], value: unknown): value is T => names.some((name) => name === value);
 
 function containersPart(value: unknown): AppState['containers'] {
   if (!isRecord(value)) return undefined;
   const { sort, descending, problemsFirst, filter } = value;
-  if (!isOneOf(CONTAINER_SORTS, sort) || typeof descending !== 'boolean' || typeof problemsFirst !== 'boolean' || !isText(filter, 0, 200)) return undefined;
+  if (!isOneOf(CONTAINER_SORTS, sort) || typeof descending !== 'boolean' || typeof problemsFirst !== 'boolean' || !isText(filter, 0, 200))
+    return undefined;
   return { sort, descending, problemsFirst, filter };
 }
 
@@ -42,7 +44,8 @@ export function checkedAppState(data: unknown): AppState {
   if (containers) state.containers = containers;
   if (isOneOf(THEME_NAMES, data.theme)) state.theme = data.theme;
   const dismissed = data.dismissed;
-  if (Array.isArray(dismissed) && dismissed.length <= 100 && dismissed.every((notice) => isText(notice, 0, 200))) state.dismissed = [...dismissed as string[]];
+  if (Array.isArray(dismissed) && dismissed.length <= 100 && dismissed.every((notice) => isText(notice, 0, 200)))
+    state.dismissed = [...(dismissed as string[])];
   return state;
 }
 
@@ -77,10 +80,19 @@ export function openAppState(env: Env): AppStateStore | null {
   const path = appStatePath(env);
   let conf: Promise<ConfStore | null> | null = null;
   const writer = (): Promise<ConfStore | null> => {
-    conf ??= import('conf').then(
-      ({ default: Conf }) => new Conf<Record<string, unknown>>({ cwd: stateDir(env), configName: 'console', configFileMode: 0o600, clearInvalidConfig: true, accessPropertiesByDotNotation: false }) as ConfStore,
-      () => null,
-    ).catch(() => null);
+    conf ??= import('conf')
+      .then(
+        ({ default: Conf }) =>
+          new Conf<Record<string, unknown>>({
+            cwd: stateDir(env),
+            configName: 'console',
+            configFileMode: 0o600,
+            clearInvalidConfig: true,
+            accessPropertiesByDotNotation: false,
+          }) as ConfStore,
+        () => null,
+      )
+      .catch(() => null);
     return conf;
   };
   let queue: Promise<void> = Promise.resolve();

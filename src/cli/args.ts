@@ -25,7 +25,16 @@ export type GlobalOptions = {
 export type RunbookRequest =
   | { action: 'list' }
   | { action: 'show'; id: string }
-  | { action: 'run'; id: string; dryRun: boolean; yes: boolean; inputs: string[]; resume: boolean; part: string | null; stillRunning: 'kill' | 'wait' | null }
+  | {
+      action: 'run';
+      id: string;
+      dryRun: boolean;
+      yes: boolean;
+      inputs: string[];
+      resume: boolean;
+      part: string | null;
+      stillRunning: 'kill' | 'wait' | null;
+    }
   | { action: 'history'; id?: string; limit: number }
   | { action: 'unlock'; id: string; force: boolean };
 
@@ -39,7 +48,10 @@ export type InitRequest = { from: InitSource; force: boolean };
 export type WatchRequest = { json: boolean; printUnit: boolean; metrics: { host: string; port: number } | null };
 
 /** `homeops silence`: the silences in force, or one set (a duration) or lifted (`off`). */
-export type SilenceRequest = { action: 'list' } | { action: 'set'; target: string; durationMs: number; reason: string | null } | { action: 'lift'; target: string };
+export type SilenceRequest =
+  | { action: 'list' }
+  | { action: 'set'; target: string; durationMs: number; reason: string | null }
+  | { action: 'lift'; target: string };
 
 export type Request =
   | { command: 'console'; options: GlobalOptions }
@@ -57,7 +69,10 @@ export type Request =
 
 /** A mistake on the command line (exit 64). `pointer`: the message says where to look already. */
 export class UsageError extends Error {
-  constructor(message: string, readonly pointer = false) {
+  constructor(
+    message: string,
+    readonly pointer = false,
+  ) {
     super(message);
   }
 }
@@ -91,7 +106,17 @@ export function parseArgs(argv: readonly string[]): Request {
   const args = [...argv];
   const positionals: string[] = [];
   // Options of `homeops runbook …`, with the first flag that set each (for the error message).
-  const rb = { dryRun: false, yes: false, resume: false, force: false, inputs: [] as string[], limit: undefined as number | undefined, part: null as string | null, stillRunning: null as 'kill' | 'wait' | null, seen: [] as string[] };
+  const rb = {
+    dryRun: false,
+    yes: false,
+    resume: false,
+    force: false,
+    inputs: [] as string[],
+    limit: undefined as number | undefined,
+    part: null as string | null,
+    stillRunning: null as 'kill' | 'wait' | null,
+    seen: [] as string[],
+  };
   const value = (flag: string, inline: string | undefined): string => {
     if (inline !== undefined) {
       if (inline === '') throw new UsageError(`${flag} needs a value`);
@@ -128,7 +153,8 @@ export function parseArgs(argv: readonly string[]): Request {
         // The scenario is optional: `--demo`, `--demo gpu-hot`, `--demo=gpu-hot`.
         const next = args[0];
         if (inline !== undefined) options.demo = value(flag, inline);
-        else if (next !== undefined && !next.startsWith('-') && !(COMMANDS as readonly string[]).includes(next)) options.demo = args.shift();
+        else if (next !== undefined && !next.startsWith('-') && !(COMMANDS as readonly string[]).includes(next))
+          options.demo = args.shift();
         else options.demo = DEFAULT_SCENARIO;
         break;
       }
@@ -171,12 +197,14 @@ export function parseArgs(argv: readonly string[]): Request {
       }
       case '--from': {
         const source = value(flag, inline);
-        if (!(INIT_SOURCES as readonly string[]).includes(source)) throw new UsageError(`--from takes ${INIT_SOURCES.join(' or ')}, not "${source}"`);
+        if (!(INIT_SOURCES as readonly string[]).includes(source))
+          throw new UsageError(`--from takes ${INIT_SOURCES.join(' or ')}, not "${source}"`);
         from = source as InitSource;
         break;
       }
       case '--json':
-        if (command === undefined || !JSON_COMMANDS.includes(command)) throw new UsageError('--json belongs to `homeops status`, `homeops drill`, `homeops events` or `homeops watch`');
+        if (command === undefined || !JSON_COMMANDS.includes(command))
+          throw new UsageError('--json belongs to `homeops status`, `homeops drill`, `homeops events` or `homeops watch`');
         json = true;
         break;
       case '--metrics': {
@@ -244,7 +272,8 @@ export function parseArgs(argv: readonly string[]): Request {
           break;
         }
         if (command) throw new UsageError(`unexpected argument "${arg}"`);
-        if (!(COMMANDS as readonly string[]).includes(arg)) throw new UsageError(`unknown command "${arg}" (commands: ${COMMANDS.join(', ')})`);
+        if (!(COMMANDS as readonly string[]).includes(arg))
+          throw new UsageError(`unknown command "${arg}" (commands: ${COMMANDS.join(', ')})`);
         command = arg as (typeof COMMANDS)[number];
     }
   }
@@ -279,21 +308,41 @@ function silenceRequest(positionals: readonly string[], reason: string | null): 
   if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`);
   if (length === 'off') return { action: 'lift', target };
   const ms = parseDuration(length);
-  if (ms === undefined || ms < 60_000) throw new UsageError(`silence: "${length}" is not a duration of a minute or more (e.g. 30m, 2h, 1d), nor off`);
+  if (ms === undefined || ms < 60_000)
+    throw new UsageError(`silence: "${length}" is not a duration of a minute or more (e.g. 30m, 2h, 1d), nor off`);
   if (ms > 30 * 86_400_000) throw new UsageError(`silence: ${length} is longer than 30 days; silence for less, or change the config`);
   return { action: 'set', target, durationMs: ms, reason };
 }
 
-type RunbookFlags = { dryRun: boolean; yes: boolean; resume: boolean; force: boolean; inputs: string[]; limit: number | undefined; part: string | null; stillRunning: 'kill' | 'wait' | null; seen: string[] };
+type RunbookFlags = {
+  dryRun: boolean;
+  yes: boolean;
+  resume: boolean;
+  force: boolean;
+  inputs: string[];
+  limit: number | undefined;
+  part: string | null;
+  stillRunning: 'kill' | 'wait' | null;
+  seen: string[];
+};
 
 const RUNBOOK_FLAGS: Record<string, RunbookRequest['action']> = {
-  '--dry-run': 'run', '-y': 'run', '--yes': 'run', '--resume': 'run', '--still-running': 'run', '--input': 'run', '--part': 'run', '--force': 'unlock', '--limit': 'history',
+  '--dry-run': 'run',
+  '-y': 'run',
+  '--yes': 'run',
+  '--resume': 'run',
+  '--still-running': 'run',
+  '--input': 'run',
+  '--part': 'run',
+  '--force': 'unlock',
+  '--limit': 'history',
 };
 
 function runbookRequest(positionals: readonly string[], flags: RunbookFlags): RunbookRequest {
   const [action, id, extra] = positionals;
   if (action === undefined) throw new UsageError(`runbook needs an action: ${RUNBOOK_ACTIONS.join(', ')}`);
-  if (!(RUNBOOK_ACTIONS as readonly string[]).includes(action)) throw new UsageError(`unknown runbook action "${action}" (actions: ${RUNBOOK_ACTIONS.join(', ')})`);
+  if (!(RUNBOOK_ACTIONS as readonly string[]).includes(action))
+    throw new UsageError(`unknown runbook action "${action}" (actions: ${RUNBOOK_ACTIONS.join(', ')})`);
   for (const flag of flags.seen) {
     if (RUNBOOK_FLAGS[flag] !== action) throw new UsageError(`${flag} belongs to \`homeops runbook ${RUNBOOK_FLAGS[flag] ?? 'run'}\``);
   }
@@ -311,7 +360,16 @@ function runbookRequest(positionals: readonly string[], flags: RunbookFlags): Ru
   if (action === 'unlock') return { action, id, force: flags.force };
   if (flags.dryRun && flags.resume) throw new UsageError('--dry-run and --resume do not go together');
   if (flags.part !== null && flags.resume) throw new UsageError('--resume continues the run as it was, part and all: leave out --part');
-  return { action: 'run', id, dryRun: flags.dryRun, yes: flags.yes, inputs: flags.inputs, resume: flags.resume, part: flags.part, stillRunning: flags.stillRunning };
+  return {
+    action: 'run',
+    id,
+    dryRun: flags.dryRun,
+    yes: flags.yes,
+    inputs: flags.inputs,
+    resume: flags.resume,
+    part: flags.part,
+    stillRunning: flags.stillRunning,
+  };
 }
 
 export const HELP = `homeops — a terminal console for a home server estate

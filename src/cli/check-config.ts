@@ -1,14 +1,15 @@
 // `homeops check-config`: everything the console would load, validated, with the paths used.
+
+import { join } from 'node:path';
+import { severitiesOf } from '../alerts/routes.js';
+import { machineNotes } from '../config/machine-config.js';
 import type { Env } from '../config/paths.js';
 import { stateHome, userConfigPath } from '../config/paths.js';
-import { machineNotes } from '../config/machine-config.js';
-import { join } from 'node:path';
-import type { RunbookCatalog } from '../runbooks/load.js';
-import type { Setup } from './compose.js';
-import { terminalSafe } from '../terminal/terminal-safe.js';
 import { PrivatePathError } from '../config/private-files.js';
+import type { RunbookCatalog } from '../runbooks/load.js';
 import { checkStateDir } from '../runbooks/state-dir.js';
-import { severitiesOf } from '../alerts/routes.js';
+import { terminalSafe } from '../terminal/terminal-safe.js';
+import type { Setup } from './compose.js';
 
 /** Why the state directory cannot be used, or null (it is fine, or not made yet). */
 function stateProblem(env: Env): string | null {
@@ -29,7 +30,8 @@ const SOURCE: Record<Exclude<Setup['source']['kind'], 'builtin'>, string> = {
 };
 
 function configLine(s: Setup, env: Env): string {
-  if (s.source.kind === 'builtin') return `config   none: the built-in default, this machine only (homeops init writes ${userConfigPath(env)})`;
+  if (s.source.kind === 'builtin')
+    return `config   none: the built-in default, this machine only (homeops init writes ${userConfigPath(env)})`;
   return `config   ${s.source.path} (${SOURCE[s.source.kind]})`;
 }
 
@@ -57,9 +59,12 @@ export function checkConfigReport(s: Setup, env: Env, catalog: Pick<RunbookCatal
     ...catalog.dirs.map((d) => `runbooks ${d.dir}${d.builtin ? ' (built-in)' : ''}`),
     ...catalog.runbooks.filter((r) => r.unavailable).map((r) => `note     runbook ${r.id} cannot run with this config: ${r.unavailable}`),
     // runbooks.triggers naming a runbook that has no trigger changes nothing: said, not refused.
-    ...Object.keys(s.config.runbooks?.triggers ?? {}).filter((id) => !catalog.runbooks.some((r) => r.id === id && r.trigger))
+    ...Object.keys(s.config.runbooks?.triggers ?? {})
+      .filter((id) => !catalog.runbooks.some((r) => r.id === id && r.trigger))
       .map((id) => `note     runbooks.triggers.${id}: no runbook "${id}" has a trigger; this changes nothing`),
-    ...(triggered.length && !s.config.services?.list.length ? [`note     no services in the config: the triggers of ${triggered.join(', ')} never offer anything`] : []),
+    ...(triggered.length && !s.config.services?.list.length
+      ? [`note     no services in the config: the triggers of ${triggered.join(', ')} never offer anything`]
+      : []),
     `ok: config, ${s.views.length} views, keymap "${s.keymap.name}" and ${usable} runbooks are valid`,
   ];
   return `${lines.map((line) => terminalSafe(line)).join('\n')}\n`;

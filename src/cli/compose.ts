@@ -5,10 +5,10 @@ import type { Env } from '../config/paths.js';
 import type { SetupCache } from '../config/setup-cache.js';
 import type { GlobalOptions } from './args.js';
 import { loadFiles } from './load-files.js';
-import { setupFrom, type Setup } from './setup-core.js';
+import { type Setup, setupFrom } from './setup-core.js';
 
-export type { Setup } from './setup-core.js';
 export { buildMonitor, buildRuntime, type Runtime } from './runtime.js';
+export type { Setup } from './setup-core.js';
 
 /**
  * Config, views, keymap and scenario, validated; with `cache`, taken from it while none of

@@ -1,35 +1,47 @@
 // The live console: renders the App in the alternate screen, with the actions controller behind
 // it, and owns every way out (a run in progress is stopped and left resumable).
 import { spawnSync } from 'node:child_process';
-import { render } from 'ink';
-import { PANE_RENDERERS } from '../panes/renderers.js';
-import { App, type AppActions } from '../ui/app.js';
-import { boundRunbooks } from '../model/commands.js';
-import { profilerFromEnv } from '../ui/profile.js';
 import chalk from 'chalk';
-import { chooseTheme, type ThemeName } from '../ui/theme.js';
-import type { Runtime, Setup } from './compose.js';
-import { openAppState } from './app-state.js';
-import { ConsoleController } from './controller.js';
-import { collectEveryMinute } from './memory.js';
-import { quickRunbookIds } from './runbook-ids.js';
-import { checkedRunbookCatalog } from './runbook-catalog.js';
-import { setupCache, setupCacheDir } from '../config/setup-cache.js';
-import { FrameStream } from '../terminal/screen.js';
-import { enterFullScreen } from '../terminal/full-screen.js';
-import { terminalSafe } from '../terminal/terminal-safe.js';
+import { render } from 'ink';
 import { bellWatch } from '../alerts/bell.js';
 import { maintenanceCheck } from '../alerts/maintenance.js';
+import { silenceReader } from '../alerts/silences.js';
+import { setupCache, setupCacheDir } from '../config/setup-cache.js';
+import { boundRunbooks } from '../model/commands.js';
+import { PANE_RENDERERS } from '../panes/renderers.js';
+import { enterFullScreen } from '../terminal/full-screen.js';
+import { FrameStream } from '../terminal/screen.js';
+import { terminalSafe } from '../terminal/terminal-safe.js';
+import { App, type AppActions } from '../ui/app.js';
+import { profilerFromEnv } from '../ui/profile.js';
+import { chooseTheme, type ThemeName } from '../ui/theme.js';
+import { openAppState } from './app-state.js';
+import type { Runtime, Setup } from './compose.js';
+import { ConsoleController } from './controller.js';
+import { collectEveryMinute } from './memory.js';
+import { checkedRunbookCatalog } from './runbook-catalog.js';
+import { quickRunbookIds } from './runbook-ids.js';
 import { MinuteTrends, recordedHour } from './trend-source.js';
 import { readAway, readClosedAt, writeClosedAt } from './while-away.js';
-import { silenceReader } from '../alerts/silences.js';
 
 /** The notice of the first start without a config file, by its key in the remembered state. */
 const FIRST_RUN_NOTICE = 'builtin-default';
-const FIRST_RUN_NOTE = 'no config file: this machine only, nothing on the network is watched; homeops init writes a config to start from (said once)';
+const FIRST_RUN_NOTE =
+  'no config file: this machine only, nothing on the network is watched; homeops init writes a config to start from (said once)';
 
 /** `notes`: things to say once in the status bar when the console has started. */
-export async function runConsole(s: Setup, runtime: Runtime, options: { noColor: boolean; noMouse?: boolean | undefined; since?: string | undefined; viewAsked?: boolean | undefined; theme?: ThemeName | undefined; notes?: readonly string[] }): Promise<number> {
+export async function runConsole(
+  s: Setup,
+  runtime: Runtime,
+  options: {
+    noColor: boolean;
+    noMouse?: boolean | undefined;
+    since?: string | undefined;
+    viewAsked?: boolean | undefined;
+    theme?: ThemeName | undefined;
+    notes?: readonly string[];
+  },
+): Promise<number> {
   const { monitor } = runtime;
   const env = process.env;
   const cwd = process.cwd();
@@ -63,7 +75,15 @@ export async function runConsole(s: Setup, runtime: Runtime, options: { noColor:
     }
     const catalog = loadChecked;
     controller = new ConsoleController({
-      config: s.config, env, hosts: runtime.hosts, docker: runtime.docker, dns: runtime.dns, monitor, catalog, readOnly: s.readOnly, demo: s.scenario?.name ?? null,
+      config: s.config,
+      env,
+      hosts: runtime.hosts,
+      docker: runtime.docker,
+      dns: runtime.dns,
+      monitor,
+      catalog,
+      readOnly: s.readOnly,
+      demo: s.scenario?.name ?? null,
       notes: [...(options.notes ?? []), ...(firstRun ? [FIRST_RUN_NOTE] : [])],
       ...(options.since ? { logSince: options.since } : {}),
       handTerminal: (argv, say) => handTerminalRef.current(argv, say),
@@ -115,12 +135,22 @@ export async function runConsole(s: Setup, runtime: Runtime, options: { noColor:
     if (message) process.stderr.write(`${terminalSafe(`homeops: ${message}`)}\n`);
     // A run in progress is stopped (its remote process too) and left resumable; then sessions
     // and connections end, after the screen is back (a Pi-hole logout waits at most 1 s).
-    void controller.close(why).then(() => runtime.close()).then(() => store?.flush()).finally(resolveDone);
+    void controller
+      .close(why)
+      .then(() => runtime.close())
+      .then(() => store?.flush())
+      .finally(resolveDone);
   };
 
-  const WHY: Partial<Record<NodeJS.Signals, string>> = { SIGHUP: 'SIGHUP: the terminal went away', SIGTERM: 'SIGTERM: homeops was told to stop', SIGINT: 'SIGINT: homeops was interrupted' };
-  const onSignal = (signal: NodeJS.Signals) => finish(signal === 'SIGINT' ? 130 : 128 + (signal === 'SIGHUP' ? 1 : 15), undefined, WHY[signal]);
-  const onCrash = (error: unknown) => finish(70, `internal error: ${error instanceof Error ? error.message : String(error)}`, 'homeops crashed');
+  const WHY: Partial<Record<NodeJS.Signals, string>> = {
+    SIGHUP: 'SIGHUP: the terminal went away',
+    SIGTERM: 'SIGTERM: homeops was told to stop',
+    SIGINT: 'SIGINT: homeops was interrupted',
+  };
+  const onSignal = (signal: NodeJS.Signals) =>
+    finish(signal === 'SIGINT' ? 130 : 128 + (signal === 'SIGHUP' ? 1 : 15), undefined, WHY[signal]);
+  const onCrash = (error: unknown) =>
+    finish(70, `internal error: ${error instanceof Error ? error.message : String(error)}`, 'homeops crashed');
   process.on('SIGTERM', onSignal);
   process.on('SIGHUP', onSignal);
   process.on('SIGINT', onSignal);
@@ -170,7 +200,10 @@ export async function runConsole(s: Setup, runtime: Runtime, options: { noColor:
   };
   handTerminalRef.current = handTerminal;
   const actions: AppActions = {
-    quit: () => finish(0), refresh, redraw, intents: controller.intents,
+    quit: () => finish(0),
+    refresh,
+    redraw,
+    intents: controller.intents,
     themeChosen: (name) => store?.update({ theme: name }),
     remember: (state) => store?.update({ view: state.view ?? '', containers: state.containers }),
   };
@@ -220,9 +253,16 @@ export async function runConsole(s: Setup, runtime: Runtime, options: { noColor:
   // A new critical alert rings the terminal's bell (alerts.bell), once, unless silenced.
   const bellRules = s.config.alerts?.bell === false ? null : { severity: s.config.alerts?.severity ?? {} };
   const unsubscribeBell = bellRules
-    ? monitor.subscribe(bellWatch(bellRules, silenceReader(env, s.scenario?.name ?? null), () => {
-      if (!finished) process.stdout.write('\x07');
-    }, maintenanceCheck(s.config.maintenance)))
+    ? monitor.subscribe(
+        bellWatch(
+          bellRules,
+          silenceReader(env, s.scenario?.name ?? null),
+          () => {
+            if (!finished) process.stdout.write('\x07');
+          },
+          maintenanceCheck(s.config.maintenance),
+        ),
+      )
     : () => {};
   monitor.start();
   // After the first frames: the offer to resume a run that was interrupted (the runbooks are
@@ -233,12 +273,14 @@ export async function runConsole(s: Setup, runtime: Runtime, options: { noColor:
     // With services to watch, the runbooks' triggers are read soon after the start, so that a
     // situation that calls for one is offered (the banner) without the menu being opened first.
     if (s.config.services?.list.length) {
-      void Promise.all([controller.loadCatalog(), import('../runbooks/triggers.js')]).then(([catalog, { offersFor, triggeredRunbooks }]) => {
-        const triggered = triggeredRunbooks(catalog.runbooks);
-        if (finished || triggered.length === 0) return;
-        monitor.setOffers((snapshot, now) => offersFor(snapshot.panes.services.data, triggered, s.config.runbooks?.triggers, now));
-        monitor.publish();
-      });
+      void Promise.all([controller.loadCatalog(), import('../runbooks/triggers.js')]).then(
+        ([catalog, { offersFor, triggeredRunbooks }]) => {
+          const triggered = triggeredRunbooks(catalog.runbooks);
+          if (finished || triggered.length === 0) return;
+          monitor.setOffers((snapshot, now) => offersFor(snapshot.panes.services.data, triggered, s.config.runbooks?.triggers, now));
+          monitor.publish();
+        },
+      );
     }
   }, 250);
   // A deliberate crash, to check on a given terminal that the screen comes back after one.
@@ -248,7 +290,10 @@ export async function runConsole(s: Setup, runtime: Runtime, options: { noColor:
       throw new Error('deliberate crash (HOMEOPS_TEST_CRASH_MS)');
     }, crashAfter);
   }
-  instance.waitUntilExit().then(() => finish(exitCode), (error: unknown) => onCrash(error));
+  instance.waitUntilExit().then(
+    () => finish(exitCode),
+    (error: unknown) => onCrash(error),
+  );
   await done;
   return exitCode;
 }

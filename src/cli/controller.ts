@@ -4,7 +4,7 @@
 // board as one immutable ConsoleState. They share one guard (read-only mode, a demo, the run in
 // progress) and one audited path for every change to the estate. Nothing here waits on the App:
 // every remote call runs in the background with its own AbortSignal, and close() stops them all.
-import { INITIAL_CONSOLE_STATE, type ConsoleIntents, type ConsoleState, type ConsoleStateSource } from '../ui/console-state.js';
+import { type ConsoleIntents, type ConsoleState, type ConsoleStateSource, INITIAL_CONSOLE_STATE } from '../ui/console-state.js';
 import { AuditedActions } from './controller/actions.js';
 import { AlertService } from './controller/alerts.js';
 import { ConsoleBoard } from './controller/board.js';
@@ -34,7 +34,12 @@ export class ConsoleController implements ConsoleStateSource {
     const prompts = new Prompts(board);
     const shelf = new RunbookShelf(deps.catalog, { board, prompts });
     board.set({ catalog: shelf.entries() });
-    const guard = new ConsoleGuard({ readOnly: deps.readOnly, demo: deps.demo, run: () => board.current().run, say: (text, tone) => board.say(text, tone) });
+    const guard = new ConsoleGuard({
+      readOnly: deps.readOnly,
+      demo: deps.demo,
+      run: () => board.current().run,
+      say: (text, tone) => board.say(text, tone),
+    });
     const actions = new AuditedActions({ ...deps, board, prompts, guard });
     const logs = new LogsService({ ...deps, now: clock, board, guard });
     const panels = new PanelService({ ...deps, board, guard, logs });

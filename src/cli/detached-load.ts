@@ -13,15 +13,15 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { compileFunction } from 'node:vm';
 import * as fileFacts from '../config/file-facts.js';
-import * as paths from '../config/paths.js';
 import type { Env } from '../config/paths.js';
+import * as paths from '../config/paths.js';
 import type { SetupCache } from '../config/setup-cache.js';
 import * as userFileError from '../config/user-file-error.js';
 import * as scenario from '../demo/scenario.js';
+import type { loadRunbooks } from '../runbooks/load.js';
 import type { GlobalOptions } from './args.js';
 import type { LoadFiles } from './load-files.js';
-import type { loadRunbooks } from '../runbooks/load.js';
-import { setupFrom, type Setup } from './setup-core.js';
+import { type Setup, setupFrom } from './setup-core.js';
 
 /** In the bundle (scripts/build.mjs defines it): the detached loader's file, from the package root. */
 declare const HOMEOPS_DETACHED_LOADER: string | undefined;

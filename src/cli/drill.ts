@@ -2,13 +2,14 @@
 // state directory, where the backups pane reads it. Exit 0 every drill restored, 1 a drill
 // failed, 64 a set that is unknown or has no drill, 130 stopped (Ctrl-C); config errors are
 // thrown as UserFileError to the caller (exit 78).
-import type { Env } from '../config/paths.js';
+
 import { loadConfig } from '../config/load.js';
+import type { Env } from '../config/paths.js';
 import { formatDuration } from '../config/units.js';
 import { suggest } from '../config/user-file.js';
+import { drillSet } from '../drills/run.js';
 import { chooseProfile, resolveHosts, thisMachine } from '../hosts/profile.js';
 import { hostsFromConfig } from '../hosts/registry.js';
-import { drillSet } from '../drills/run.js';
 import type { DrillRecord } from '../model/drill.js';
 import type { GlobalOptions } from './args.js';
 
@@ -19,7 +20,9 @@ export const DRILL_EXIT = { ok: 0, failed: 1, usage: 64, aborted: 130 } as const
 /** A drill's result as the terminal shows it: a line, then its tables or files. */
 export function formatDrill(record: DrillRecord): string {
   const word = record.ok ? 'restorable' : 'DRILL FAILED';
-  const lines = [`${record.set}: ${word} · ${record.backup ?? 'no backup'} · ${record.ok ? record.summary : record.error ?? record.summary} · ${formatDuration(record.durationMs)}`];
+  const lines = [
+    `${record.set}: ${word} · ${record.backup ?? 'no backup'} · ${record.ok ? record.summary : (record.error ?? record.summary)} · ${formatDuration(record.durationMs)}`,
+  ];
   const width = Math.max(0, ...(record.tables ?? []).map((t) => t.name.length));
   for (const table of record.tables ?? []) lines.push(`  ${table.name.padEnd(width)}  ${table.rows} rows`);
   for (const file of record.files ?? []) lines.push(`  ${file.verdict.padEnd(7)}  ${file.path} (${file.size} bytes)`);
@@ -33,8 +36,13 @@ export async function drillCommand(request: { sets: string[]; json: boolean }, o
   for (const name of request.sets) {
     const set = all.find((s) => s.name === name);
     if (!set) {
-      const hint = suggest(name, all.map((s) => s.name));
-      io.err(`homeops: no backup set "${name}" (${hint ? `did you mean "${hint}"? ` : ''}sets: ${all.map((s) => s.name).join(', ') || 'none'})\n`);
+      const hint = suggest(
+        name,
+        all.map((s) => s.name),
+      );
+      io.err(
+        `homeops: no backup set "${name}" (${hint ? `did you mean "${hint}"? ` : ''}sets: ${all.map((s) => s.name).join(', ') || 'none'})\n`,
+      );
       return DRILL_EXIT.usage;
     }
     if (!set.drill) {
@@ -42,7 +50,9 @@ export async function drillCommand(request: { sets: string[]; json: boolean }, o
       return DRILL_EXIT.usage;
     }
   }
-  const chosen = request.sets.length ? request.sets.map((n) => drillable.find((s) => s.name === n)).filter((s) => s !== undefined) : drillable;
+  const chosen = request.sets.length
+    ? request.sets.map((n) => drillable.find((s) => s.name === n)).filter((s) => s !== undefined)
+    : drillable;
   if (!chosen.length) {
     io.err('homeops: no backup set has a drill: in the config; see docs/backups.md, "Drills"\n');
     return DRILL_EXIT.usage;
@@ -55,7 +65,9 @@ export async function drillCommand(request: { sets: string[]; json: boolean }, o
   try {
     for (const set of chosen) {
       const record = await drillSet(set, {
-        hosts, env: io.env, signal: controller.signal,
+        hosts,
+        env: io.env,
+        signal: controller.signal,
         ...(request.json ? {} : { onProgress: (line: string) => io.out(`${set.name}: ${line}\n`) }),
       });
       records.push(record);

@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { detectMachine } from '../config/machine.js';
 import { machineConfigYaml } from '../config/machine-config.js';
-import { estateConfigPath, expandHome, packageRoot, userConfigPath, type Env } from '../config/paths.js';
+import { type Env, estateConfigPath, expandHome, packageRoot, userConfigPath } from '../config/paths.js';
 import { configSchema } from '../config/schema.js';
 import { formatBytes } from '../config/units.js';
 import { readUserFile, validateDocument } from '../config/user-file.js';
@@ -23,7 +23,11 @@ export function initTarget(options: Pick<GlobalOptions, 'config'>, env: Env, cwd
   return userConfigPath(env);
 }
 
-const stamp = (date: Date) => date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, '');
+const stamp = (date: Date) =>
+  date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, '');
 
 /** The text written, and what to edit next. */
 export function initText(from: InitSource, env: Env): { text: string; what: string; next: string[] } {
@@ -37,7 +41,7 @@ export function initText(from: InitSource, env: Env): { text: string; what: stri
       text,
       what: 'the reference estate (a workstation and a Synology NAS)',
       next: [
-        'change every address under hosts:, dns: and vpn: to your own: until then the 10.0.10.x addresses are someone else\'s hosts',
+        "change every address under hosts:, dns: and vpn: to your own: until then the 10.0.10.x addresses are someone else's hosts",
         'plan: your cores and memory; backups: your paths; runbooks.site: how things are done in your house',
         'homeops check-config',
       ],
@@ -77,7 +81,9 @@ export function initCommand(request: InitRequest, options: GlobalOptions, env: E
     }
     // 'wx': never replaces a file, even one made since the check above.
     writeFileSync(target, text, { flag: 'wx', mode: 0o600 });
-    io.out(`wrote ${target}: ${what}${kept ? ` (the one before is ${kept})` : ''}\nnext:\n${next.map((step, index) => `  ${index + 1}. ${step}\n`).join('')}`);
+    io.out(
+      `wrote ${target}: ${what}${kept ? ` (the one before is ${kept})` : ''}\nnext:\n${next.map((step, index) => `  ${index + 1}. ${step}\n`).join('')}`,
+    );
     return 0;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

@@ -6,10 +6,10 @@
 import { loadKeymap } from '../config/keymaps.js';
 import { loadConfig } from '../config/load.js';
 import type { Env } from '../config/paths.js';
+import { locateField } from '../config/user-file.js';
+import { UnknownNameError, UserFileError } from '../config/user-file-error.js';
 import { loadView } from '../config/views.js';
 import { loadScenario } from '../demo/scenario-load.js';
-import { UnknownNameError, UserFileError } from '../config/user-file-error.js';
-import { locateField } from '../config/user-file.js';
 import type { GlobalOptions } from './args.js';
 import type { Loaded } from './setup-core.js';
 
@@ -37,13 +37,16 @@ export function loadFiles(options: GlobalOptions, env: Env, cwd: string): Loaded
     const index = views.findIndex((v) => v.name === wantedView);
     if (index >= 0) initialView = index;
     else {
-      views.push(options.view !== undefined ? loadView(wantedView, env, cwd) : fromConfig(file, ['view'], () => loadView(wantedView, env, cwd)));
+      views.push(
+        options.view !== undefined ? loadView(wantedView, env, cwd) : fromConfig(file, ['view'], () => loadView(wantedView, env, cwd)),
+      );
       initialView = views.length - 1;
     }
   }
-  const keymap = options.keymap !== undefined
-    ? loadKeymap(options.keymap, env, cwd)
-    : fromConfig(file, ['keymap'], () => loadKeymap(loaded.config.keymap, env, cwd));
+  const keymap =
+    options.keymap !== undefined
+      ? loadKeymap(options.keymap, env, cwd)
+      : fromConfig(file, ['keymap'], () => loadKeymap(loaded.config.keymap, env, cwd));
   const scenario = options.demo ? loadScenario(options.demo) : null;
   return { ...loaded, views, initialView, keymap, scenario };
 }

@@ -37,7 +37,10 @@ export class LogsStream {
   private state: LogsPanel['state'] = 'loading';
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(readonly source: LogsSource, private readonly options: LogsStreamOptions) {
+  constructor(
+    readonly source: LogsSource,
+    private readonly options: LogsStreamOptions,
+  ) {
     this.publishNow();
     for (const target of source.targets) void this.read(target);
   }
@@ -97,7 +100,10 @@ export class LogsStream {
     this.lines.splice(at, 0, kept);
     this.chars += line.text.length;
     let cut = 0;
-    while (this.lines.length - cut > this.options.keep || (this.chars > (this.options.maxChars ?? LOG_MAX_CHARS) && this.lines.length - cut > 1)) {
+    while (
+      this.lines.length - cut > this.options.keep ||
+      (this.chars > (this.options.maxChars ?? LOG_MAX_CHARS) && this.lines.length - cut > 1)
+    ) {
       this.chars -= this.lines[cut]?.text.length ?? 0;
       cut++;
     }

@@ -9,8 +9,8 @@
 // start validates again and says the same.
 import type { Keymap } from '../config/keymaps.js';
 import type { SetupCache } from '../config/setup-cache.js';
-import type { LoadRunbooksOptions, Runbook, RunbookCatalog } from '../runbooks/load.js';
 import { boundRunbooks } from '../model/commands.js';
+import type { LoadRunbooksOptions, Runbook, RunbookCatalog } from '../runbooks/load.js';
 import { detachedLoadRunbooks } from './detached-load.js';
 
 /** What the cache keeps of a catalog: `get` is made again from the runbooks. */
@@ -50,7 +50,11 @@ export async function runbookCatalog(options: LoadRunbooksOptions, cache: SetupC
  * The catalog, and a keymap binding that names a runbook it does not hold is a located error
  * (config/keymaps.ts, loaded only then).
  */
-export async function checkedRunbookCatalog(options: LoadRunbooksOptions, keymap: Keymap, cache: SetupCache | undefined): Promise<RunbookCatalog> {
+export async function checkedRunbookCatalog(
+  options: LoadRunbooksOptions,
+  keymap: Keymap,
+  cache: SetupCache | undefined,
+): Promise<RunbookCatalog> {
   const catalog = await runbookCatalog(options, cache);
   const ids = catalog.runbooks.map((runbook) => runbook.id);
   if (boundRunbooks(keymap).some((id) => !ids.includes(id))) {

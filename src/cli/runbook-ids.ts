@@ -3,9 +3,9 @@
 // first frame; this check, done before the screen changes, lets a key bound to a runbook that
 // does not exist still stop the start with a located error.
 import { readdirSync } from 'node:fs';
-import { readText } from '../config/file-facts.js';
 import { join } from 'node:path';
-import { runbookDirCandidates, type RunbookDirOptions } from '../runbooks/dirs.js';
+import { readText } from '../config/file-facts.js';
+import { type RunbookDirOptions, runbookDirCandidates } from '../runbooks/dirs.js';
 
 const ID_LINE = /^id:[ \t]*(["']?)([A-Za-z0-9][A-Za-z0-9._-]*)\1[ \t]*(?:#.*)?$/m;
 

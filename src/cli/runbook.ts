@@ -6,31 +6,31 @@
 // UserFileError to the caller).
 import { createInterface } from 'node:readline';
 import { readOnlyReason } from '../actions/guard.js';
-import type { Env } from '../config/paths.js';
 import { BUILTIN_CONFIG_NAME, loadConfig } from '../config/load.js';
+import { IdError } from '../config/path-id.js';
+import type { Env } from '../config/paths.js';
+import { PrivatePathError } from '../config/private-files.js';
 import type { Config } from '../config/schema.js';
 import { formatDuration, formatTime } from '../config/units.js';
 import { suggest, UserFileError } from '../config/user-file.js';
 import { chooseProfile, resolveHosts, thisMachine as thisHostMachine } from '../hosts/profile.js';
 import { hostsFromConfig } from '../hosts/registry.js';
+import { runLabel } from '../model/audit.js';
+import type { RunEvent } from '../model/runs.js';
 import { readHistory } from '../runbooks/audit.js';
 import { InputError, isRequired, parseInputPairs } from '../runbooks/inputs.js';
 import { loadRunbooks, type Runbook } from '../runbooks/load.js';
 import { LockedError, thisMachine, unlock } from '../runbooks/lock.js';
-import { formatPlan, PlanError, runScope, type RunPlan } from '../runbooks/plan.js';
+import { describeOrphan, type Orphan, type OrphanChoice, OrphanError } from '../runbooks/orphans.js';
+import { formatPlan, PlanError, type RunPlan, runScope } from '../runbooks/plan.js';
 import { prepareResume, prepareRun } from '../runbooks/prepare.js';
-import { ReadOnlyError, ResumeError, RunInterruption, runPlan, type ConfirmRequest } from '../runbooks/runner.js';
-import { templatedStrings, type CheckSpec } from '../runbooks/schema.js';
-import { describeOrphan, OrphanError, type Orphan, type OrphanChoice } from '../runbooks/orphans.js';
+import { type ConfirmRequest, ReadOnlyError, ResumeError, RunInterruption, runPlan } from '../runbooks/runner.js';
+import { type CheckSpec, templatedStrings } from '../runbooks/schema.js';
 import { abandonRun, findInterruptedRuns, firstUnfinished, interruptedBecause, listRunStates, type RunState } from '../runbooks/state.js';
 import { scanTemplate } from '../runbooks/template.js';
-import { IdError } from '../config/path-id.js';
-import { PrivatePathError } from '../config/private-files.js';
 import { lastRedraw, terminalSafe } from '../terminal/terminal-safe.js';
-import type { GlobalOptions, RunbookRequest } from './args.js';
-import type { RunEvent } from '../model/runs.js';
 import { splitOutput } from '../ui/output-lines.js';
-import { runLabel } from '../model/audit.js';
+import type { GlobalOptions, RunbookRequest } from './args.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 64, state: 73, locked: 75, refused: 77, config: 78, aborted: 130 } as const;
 
@@ -62,19 +62,20 @@ export function processIo(env: Env, cwd: string): RunbookIo {
     env,
     cwd,
     interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
-    ask: (question) => new Promise((resolve) => {
-      const rl = createInterface({ input: process.stdin, output: process.stdout });
-      rl.question(question, (answer) => {
-        rl.close();
-        resolve(answer);
-      });
-      rl.once('close', () => resolve(''));
-      // Ctrl-C at a question aborts the run, as it does anywhere else.
-      rl.once('SIGINT', () => {
-        rl.close();
-        process.kill(process.pid, 'SIGINT');
-      });
-    }),
+    ask: (question) =>
+      new Promise((resolve) => {
+        const rl = createInterface({ input: process.stdin, output: process.stdout });
+        rl.question(question, (answer) => {
+          rl.close();
+          resolve(answer);
+        });
+        rl.once('close', () => resolve(''));
+        // Ctrl-C at a question aborts the run, as it does anywhere else.
+        rl.once('SIGINT', () => {
+          rl.close();
+          process.kill(process.pid, 'SIGINT');
+        });
+      }),
   };
 }
 
@@ -83,7 +84,14 @@ function table(cells: string[][]): string {
   const rows = cells.map((row) => row.map((cell) => terminalSafe(cell)));
   const widths: number[] = [];
   for (const row of rows) for (const [i, cell] of row.entries()) widths[i] = Math.max(widths[i] ?? 0, cell.length);
-  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((row) =>
+      row
+        .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 function find(runbooks: Runbook[], id: string): Runbook {
@@ -127,15 +135,29 @@ function showRunbook(runbook: Runbook, config: Config): string {
   const section = (title: string, steps: Runbook['steps']) => {
     lines.push('', title);
     steps.forEach((step, i) => {
-      const host = step.run?.host ?? step.check?.container?.host ?? step.check?.backup?.host ?? step.wait?.check.container?.host ?? step.wait?.check.backup?.host;
-      lines.push(`  ${i + 1}. ${step.id}  ${step.kind}${host ? ` on ${host}` : ''}${step.onFailure === 'continue' ? '  (on failure: continue)' : ''}${step.when ? `  (when ${step.when.input} is ${JSON.stringify(step.when.is)})` : ''}`);
+      const host =
+        step.run?.host ??
+        step.check?.container?.host ??
+        step.check?.backup?.host ??
+        step.wait?.check.container?.host ??
+        step.wait?.check.backup?.host;
+      lines.push(
+        `  ${i + 1}. ${step.id}  ${step.kind}${host ? ` on ${host}` : ''}${step.onFailure === 'continue' ? '  (on failure: continue)' : ''}${step.when ? `  (when ${step.when.input} is ${JSON.stringify(step.when.is)})` : ''}`,
+      );
       if (step.title) lines.push(`     ${step.title}`);
       const check = step.check ?? step.wait?.check;
-      const wait = step.wait ? ` (every ${formatDuration(step.wait.every)}${step.wait.holdFor ? `, holding ${formatDuration(step.wait.holdFor)}` : ''}, at most ${formatDuration(step.wait.timeout)})` : '';
-      const body = step.run ? `$ ${step.run.command ?? step.run.argv?.join(' ') ?? ''}` : check ? `${rawCheck(check)}${wait}` : step.confirm ?? step.note ?? '';
+      const wait = step.wait
+        ? ` (every ${formatDuration(step.wait.every)}${step.wait.holdFor ? `, holding ${formatDuration(step.wait.holdFor)}` : ''}, at most ${formatDuration(step.wait.timeout)})`
+        : '';
+      const body = step.run
+        ? `$ ${step.run.command ?? step.run.argv?.join(' ') ?? ''}`
+        : check
+          ? `${rawCheck(check)}${wait}`
+          : (step.confirm ?? step.note ?? '');
       if (body) for (const line of body.trimEnd().split('\n')) lines.push(`     ${line}`);
       const used = new Set<string>();
-      for (const { text } of templatedStrings(step)) for (const ref of scanTemplate(text).refs) if (ref.namespace === 'site') used.add(ref.name);
+      for (const { text } of templatedStrings(step))
+        for (const ref of scanTemplate(text).refs) if (ref.namespace === 'site') used.add(ref.name);
       for (const name of used) lines.push(`     site.${name} = ${site[name] ?? '(not in the config)'}`);
     });
   };
@@ -166,7 +188,14 @@ function history(env: Env, id: string | undefined, limit: number): string | null
   const rows = [['STARTED', 'RUNBOOK OR ACTION', 'STATUS', 'DURATION', 'USER', 'ID']];
   for (const run of runs) {
     const status = run.status === 'failed' && run.failedStep ? `failed at ${run.failedStep}` : run.status;
-    rows.push([formatTime(Date.parse(run.startedAt)), runLabel(run), `${status}${run.resumed ? ' (resumed)' : ''}`, run.durationMs === null ? '-' : formatDuration(run.durationMs), run.user, run.runId]);
+    rows.push([
+      formatTime(Date.parse(run.startedAt)),
+      runLabel(run),
+      `${status}${run.resumed ? ' (resumed)' : ''}`,
+      run.durationMs === null ? '-' : formatDuration(run.durationMs),
+      run.user,
+      run.runId,
+    ]);
   }
   return `${table(rows)}\n`;
 }
@@ -234,8 +263,14 @@ export function progressPrinter(out: (text: string) => void): (event: RunEvent) 
         flush();
         const time = formatDuration(event.durationMs);
         if (event.status === 'ok') out(`${title}: ok in ${time}\n`);
-        else if (event.status === 'failed') out(`${title}: FAILED${event.failedStep ? ` at ${safe(event.failedStep)}` : ''} after ${time}${event.message ? ` — ${safe(event.message)}` : ''}\n`);
-        else out(`${title}: ${event.status.toUpperCase()} after ${time}${event.message ? ` — ${safe(event.message)}` : ''}; continue it with: homeops runbook run ${title} --resume\n`);
+        else if (event.status === 'failed')
+          out(
+            `${title}: FAILED${event.failedStep ? ` at ${safe(event.failedStep)}` : ''} after ${time}${event.message ? ` — ${safe(event.message)}` : ''}\n`,
+          );
+        else
+          out(
+            `${title}: ${event.status.toUpperCase()} after ${time}${event.message ? ` — ${safe(event.message)}` : ''}; continue it with: homeops runbook run ${title} --resume\n`,
+          );
         break;
       }
     }
@@ -245,10 +280,23 @@ export function progressPrinter(out: (text: string) => void): (event: RunEvent) 
 /** Runs and aborted or interrupted runs of a runbook that `--resume` can continue, newest first. */
 function resumable(env: Env, id: string): RunState[] {
   const machine = thisMachine();
-  return listRunStates(env).filter((s) => s.runbook === id && s.phase === 'main' && firstUnfinished(s) !== null && (s.status === 'aborted' || interruptedBecause(s, machine) !== null));
+  return listRunStates(env).filter(
+    (s) =>
+      s.runbook === id &&
+      s.phase === 'main' &&
+      firstUnfinished(s) !== null &&
+      (s.status === 'aborted' || interruptedBecause(s, machine) !== null),
+  );
 }
 
-async function runCommand(request: Extract<RunbookRequest, { action: 'run' }>, options: GlobalOptions, io: RunbookIo, runbook: Runbook, config: Config, configFile: string): Promise<number> {
+async function runCommand(
+  request: Extract<RunbookRequest, { action: 'run' }>,
+  options: GlobalOptions,
+  io: RunbookIo,
+  runbook: Runbook,
+  config: Config,
+  configFile: string,
+): Promise<number> {
   const { env } = io;
   if (runbook.unavailable) {
     io.err(`${runbook.unavailable}\n`);
@@ -283,11 +331,14 @@ async function runCommand(request: Extract<RunbookRequest, { action: 'run' }>, o
           resume = found.state;
           continue;
         }
-      } else if (!resume) io.err(`note: ${what}; starting a new run (homeops runbook run ${runbook.id} --resume would have continued it)\n`);
+      } else if (!resume)
+        io.err(`note: ${what}; starting a new run (homeops runbook run ${runbook.id} --resume would have continued it)\n`);
       abandonRun(env, found.state.runId);
     }
   }
-  const plan: RunPlan = resume ? prepareResume(runbook, resume, given, { config, env }) : prepareRun(runbook, given, { config, env }, request.part);
+  const plan: RunPlan = resume
+    ? prepareResume(runbook, resume, given, { config, env })
+    : prepareRun(runbook, given, { config, env }, request.part);
   if (request.dryRun) {
     io.out(formatPlan(plan, config));
     if (readOnly && plan.runbook.dangerous) io.out(`note: ${runbook.id} is dangerous and ${readOnly}: a real run would be refused\n`);
@@ -302,7 +353,8 @@ async function runCommand(request: Extract<RunbookRequest, { action: 'run' }>, o
     io.err('\nhomeops: aborting: stopping the running step (Ctrl-C again to quit at once)\n');
     controller.abort(new Error('aborted by the operator'));
   };
-  const onHangup = (signal: NodeJS.Signals) => () => controller.abort(new RunInterruption(`${signal}: ${signal === 'SIGHUP' ? 'the terminal went away' : 'homeops was told to stop'}`));
+  const onHangup = (signal: NodeJS.Signals) => () =>
+    controller.abort(new RunInterruption(`${signal}: ${signal === 'SIGHUP' ? 'the terminal went away' : 'homeops was told to stop'}`));
   const hup = onHangup('SIGHUP');
   const term = onHangup('SIGTERM');
   process.on('SIGINT', onSigint);
@@ -313,7 +365,10 @@ async function runCommand(request: Extract<RunbookRequest, { action: 'run' }>, o
       io.out(`      ? ${prompt} → yes (--yes)\n`);
       return true;
     }
-    if (!io.interactive) throw new Error('a confirm step needs an answer, and there is no terminal to ask: run homeops in a terminal, or pass --yes to answer yes');
+    if (!io.interactive)
+      throw new Error(
+        'a confirm step needs an answer, and there is no terminal to ask: run homeops in a terminal, or pass --yes to answer yes',
+      );
     const answer = await io.ask(`      ? ${prompt} [y/N] `);
     return /^y(es)?$/i.test(answer.trim());
   };
@@ -322,11 +377,15 @@ async function runCommand(request: Extract<RunbookRequest, { action: 'run' }>, o
   const onOrphan = async (orphan: Orphan): Promise<OrphanChoice> => {
     const what = describeOrphan(orphan);
     if (request.stillRunning) {
-      io.out(`${what} is still running: ${request.stillRunning === 'kill' ? 'stopping it' : 'waiting for it to end'} (--still-running ${request.stillRunning})\n`);
+      io.out(
+        `${what} is still running: ${request.stillRunning === 'kill' ? 'stopping it' : 'waiting for it to end'} (--still-running ${request.stillRunning})\n`,
+      );
       return request.stillRunning;
     }
     if (!io.interactive) return 'refuse';
-    const answer = (await io.ask(`${what} is still running.\n[k] stop it, [w] wait for it to end, anything else: run nothing? `)).trim().toLowerCase();
+    const answer = (await io.ask(`${what} is still running.\n[k] stop it, [w] wait for it to end, anything else: run nothing? `))
+      .trim()
+      .toLowerCase();
     if (answer === 'k' || answer === 'kill') return 'kill';
     if (answer === 'w' || answer === 'wait') {
       io.out(`waiting for it to end…\n`);
@@ -335,7 +394,11 @@ async function runCommand(request: Extract<RunbookRequest, { action: 'run' }>, o
     return 'refuse';
   };
   try {
-    const result = await runPlan(plan, { config, hosts, env, confirm, onOrphan, onEvent: progressPrinter(io.out), signal: controller.signal, readOnly: readOnly !== null }, resume ? { resume } : {});
+    const result = await runPlan(
+      plan,
+      { config, hosts, env, confirm, onOrphan, onEvent: progressPrinter(io.out), signal: controller.signal, readOnly: readOnly !== null },
+      resume ? { resume } : {},
+    );
     if (result.status === 'ok') return EXIT.ok;
     if (result.status === 'failed') return EXIT.failed;
     return EXIT.aborted;
@@ -353,7 +416,9 @@ async function runCommand(request: Extract<RunbookRequest, { action: 'run' }>, o
       return EXIT.usage;
     }
     if (error instanceof OrphanError) {
-      io.err(`homeops: ${error.message}${io.interactive || request.stillRunning ? '' : ' (--still-running kill|wait decides without asking)'}\n`);
+      io.err(
+        `homeops: ${error.message}${io.interactive || request.stillRunning ? '' : ' (--still-running kill|wait decides without asking)'}\n`,
+      );
       return EXIT.locked;
     }
     throw error;

@@ -4,17 +4,17 @@
 import { hostname } from 'node:os';
 import { machineNotes } from '../config/machine-config.js';
 import type { Env } from '../config/paths.js';
+import { parseDuration } from '../config/units.js';
 import { replayDocker } from '../demo/containers-replay.js';
 import { replayDnsSources } from '../demo/dns-replay.js';
 import { DEMO_AFTER_ENV, type Scenario } from '../demo/scenario.js';
-import { parseDuration } from '../config/units.js';
-import { openDocker, type DockerAccess } from '../probes/containers/access.js';
-import { hostsFromConfig, type Hosts } from '../hosts/registry.js';
+import { type Hosts, hostsFromConfig } from '../hosts/registry.js';
 import { Monitor, type ProbeSlot } from '../monitor/monitor.js';
 import type { SourceContext } from '../panes/kind.js';
 import { PANE_SOURCES } from '../panes/sources.js';
+import { type DockerAccess, openDocker } from '../probes/containers/access.js';
+import { closeDnsSources, type DnsSources, liveDnsSources } from '../probes/dns/probe.js';
 import { buildRedactor, configSecretSources, Redactor, redactValue, withHostSecrets } from '../runbooks/redact.js';
-import { closeDnsSources, liveDnsSources, type DnsSources } from '../probes/dns/probe.js';
 import type { Setup } from './setup-core.js';
 
 /** What a run holds open: the monitor and the sources actions go through. */
@@ -74,7 +74,13 @@ export function buildRuntime(s: Setup, env: Env = process.env): Runtime {
     hosts,
     placement: s.placement,
     docker: once(() => (config.docker ? (scenario ? replayDocker(scenario, config) : openDocker(config, hosts, { env })) : null)),
-    dns: once(() => (config.dns && config.dns.servers.length > 0 ? (scenario ? replayDnsSources(scenario, config.dns) : liveDnsSources(config.dns, env)) : null)),
+    dns: once(() =>
+      config.dns && config.dns.servers.length > 0
+        ? scenario
+          ? replayDnsSources(scenario, config.dns)
+          : liveDnsSources(config.dns, env)
+        : null,
+    ),
     // A live reading over SSH waits on that host: the monitor says the host's state for it.
     overSsh: (name) => !scenario && hosts.get(name)?.kind === 'ssh',
   };
@@ -104,11 +110,20 @@ export function buildRuntime(s: Setup, env: Env = process.env): Runtime {
       const found = hosts.get(host);
       if (!found) throw new Error(`no host ${host}`);
       return (await found.readFile(file, { timeoutMs: 10_000, maxBytes: 4096 })).toString('utf8');
-    }).then((more) => (redactor = more), () => {});
+    }).then(
+      (more) => (redactor = more),
+      () => {},
+    );
   }
   const secrets = !scenario && (redactor.size > 0 || configSecretSources(config).hostFiles.length > 0);
-  const redact = <T,>(value: T): T => redactValue(value, redactor);
-  const monitor = new Monitor(slots, { host: scenario?.host ?? hostname(), refreshMs: config.refresh, demo: scenario?.name ?? null, unreachable: () => hosts.unreachable(), ...(secrets ? { redact } : {}) });
+  const redact = <T>(value: T): T => redactValue(value, redactor);
+  const monitor = new Monitor(slots, {
+    host: scenario?.host ?? hostname(),
+    refreshMs: config.refresh,
+    demo: scenario?.name ?? null,
+    unreachable: () => hosts.unreachable(),
+    ...(secrets ? { redact } : {}),
+  });
   // Health changes reported by an engine reach the pane within a second, not at the next poll.
   const unsubscribe = docker?.subscribe(() => monitor.nudge('containers'));
   let closing: Promise<void> | null = null;

@@ -4,11 +4,11 @@
 import type { Keymap } from '../config/keymaps.js';
 import type { LoadedConfig } from '../config/load.js';
 import { detectMachine } from '../config/machine.js';
-import { resolveConfigPath, type Env } from '../config/paths.js';
+import { type Env, resolveConfigPath } from '../config/paths.js';
 import type { SetupCache } from '../config/setup-cache.js';
 import type { View } from '../config/views.js';
 import type { Scenario } from '../demo/scenario.js';
-import { profileChoice, resolveHosts, thisMachine, type HostPlacement } from '../hosts/profile.js';
+import { type HostPlacement, profileChoice, resolveHosts, thisMachine } from '../hosts/profile.js';
 import type { GlobalOptions } from './args.js';
 
 export type Setup = LoadedConfig & {
@@ -31,7 +31,10 @@ export function setupInputs(options: GlobalOptions, env: Env, cwd: string): unkn
   // /sys and /etc), so they are part of the key: a Docker engine installed since is seen.
   const builtin = resolveConfigPath(options.config, env, cwd, { demo: options.demo !== undefined }).kind === 'builtin';
   return {
-    config: options.config ?? null, view: options.view ?? null, keymap: options.keymap ?? null, demo: options.demo ?? null,
+    config: options.config ?? null,
+    view: options.view ?? null,
+    keymap: options.keymap ?? null,
+    demo: options.demo ?? null,
     env: { HOMEOPS_CONFIG: env.HOMEOPS_CONFIG ?? null, XDG_CONFIG_HOME: env.XDG_CONFIG_HOME ?? null, HOME: env.HOME ?? null },
     cwd,
     machine: builtin ? detectMachine(env) : null,
@@ -47,9 +50,13 @@ function placementFor(config: Loaded['config'], options: GlobalOptions, env: Env
 export function completeSetup(loaded: Loaded, options: GlobalOptions, env: Env): Setup {
   const config = options.refreshMs ? { ...loaded.config, refresh: options.refreshMs } : loaded.config;
   // The built-in default is this machine and nothing else: there is no host to reach over SSH.
-  const placement = loaded.source.kind === 'builtin'
-    ? { ...resolveHosts(config, 'local', thisMachine()), reason: 'the built-in default: this machine only (no config file; homeops init writes one)' }
-    : placementFor(config, options, env);
+  const placement =
+    loaded.source.kind === 'builtin'
+      ? {
+          ...resolveHosts(config, 'local', thisMachine()),
+          reason: 'the built-in default: this machine only (no config file; homeops init writes one)',
+        }
+      : placementFor(config, options, env);
   return { ...loaded, config, readOnly: options.readOnly || config.readOnly, placement };
 }
 

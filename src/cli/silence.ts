@@ -5,9 +5,9 @@ import { addSilence, current, liftSilence, readSilences } from '../alerts/silenc
 import type { Env } from '../config/paths.js';
 import type { Config } from '../config/schema.js';
 import { formatDuration } from '../config/units.js';
+import { PANE_IDS } from '../model/panes.js';
 import { terminalSafe } from '../terminal/terminal-safe.js';
 import type { SilenceRequest } from './args.js';
-import { PANE_IDS } from '../model/panes.js';
 
 export type SilenceResult = { code: number; stdout: string; stderr: string };
 
@@ -27,12 +27,22 @@ function clock(ms: number, now: number): string {
   return d.toDateString() === new Date(now).toDateString() ? time : `${d.toISOString().slice(0, 10)} ${time}`;
 }
 
-export function silenceCommand(request: SilenceRequest, config: Pick<Config, 'hosts'>, env: Env, now = Date.now(), demo: string | null = null): SilenceResult {
+export function silenceCommand(
+  request: SilenceRequest,
+  config: Pick<Config, 'hosts'>,
+  env: Env,
+  now = Date.now(),
+  demo: string | null = null,
+): SilenceResult {
   if (request.action === 'list') {
     const all = current(readSilences(env, demo), now);
-    if (all.silences.length === 0 && all.acks.length === 0) return { code: 0, stdout: 'no silences or acknowledgements in force\n', stderr: '' };
+    if (all.silences.length === 0 && all.acks.length === 0)
+      return { code: 0, stdout: 'no silences or acknowledgements in force\n', stderr: '' };
     const lines = [
-      ...all.silences.map((s) => `silenced      ${s.target} until ${clock(s.until, now)} (${formatDuration(s.until - now)} left) by ${s.by}${s.reason ? `: ${s.reason}` : ''}`),
+      ...all.silences.map(
+        (s) =>
+          `silenced      ${s.target} until ${clock(s.until, now)} (${formatDuration(s.until - now)} left) by ${s.by}${s.reason ? `: ${s.reason}` : ''}`,
+      ),
       ...all.acks.map((a) => `acknowledged  ${a.key} at ${clock(a.at, now)} by ${a.by} (until it resolves)`),
     ];
     return { code: 0, stdout: `${lines.map((l) => terminalSafe(l)).join('\n')}\n`, stderr: '' };
@@ -40,7 +50,11 @@ export function silenceCommand(request: SilenceRequest, config: Pick<Config, 'ho
   const target = silenceTarget(request.target, config);
   if (target === null) {
     const hosts = Object.keys(config.hosts).join(', ') || 'none';
-    return { code: 64, stdout: '', stderr: `${terminalSafe(`homeops silence: "${request.target}" is not a pane (${PANE_IDS.join(', ')}), a host (${hosts}) or an alert's key (PANE:words, as homeops events and homeops watch show them)`)}\n` };
+    return {
+      code: 64,
+      stdout: '',
+      stderr: `${terminalSafe(`homeops silence: "${request.target}" is not a pane (${PANE_IDS.join(', ')}), a host (${hosts}) or an alert's key (PANE:words, as homeops events and homeops watch show them)`)}\n`,
+    };
   }
   if (request.action === 'lift') {
     const lifted = liftSilence(target, { from: 'shell', env, now, demo });
@@ -49,5 +63,9 @@ export function silenceCommand(request: SilenceRequest, config: Pick<Config, 'ho
       : { code: 1, stdout: '', stderr: `homeops silence: ${terminalSafe(target)} was not silenced\n` };
   }
   const silence = addSilence(target, request.durationMs, request.reason, { from: 'shell', env, now, demo });
-  return { code: 0, stdout: `${terminalSafe(`silenced ${target} until ${clock(silence.until, now)} (${formatDuration(request.durationMs)})${silence.reason ? `: ${silence.reason}` : ''}`)}\n`, stderr: '' };
+  return {
+    code: 0,
+    stdout: `${terminalSafe(`silenced ${target} until ${clock(silence.until, now)} (${formatDuration(request.durationMs)})${silence.reason ? `: ${silence.reason}` : ''}`)}\n`,
+    stderr: '',
+  };
 }

@@ -1,9 +1,10 @@
 // `homeops status`: one snapshot as a table or JSON, with Nagios exit codes.
-import { exitCodeFor, NAGIOS_WORDS, type Status } from '../model/status.js';
-import { STATUS_WORD } from '../ui/theme.js';
+
 import { formatAge } from '../config/units.js';
-import { terminalSafe } from '../terminal/terminal-safe.js';
 import type { Snapshot } from '../model/snapshot.js';
+import { exitCodeFor, NAGIOS_WORDS, type Status } from '../model/status.js';
+import { terminalSafe } from '../terminal/terminal-safe.js';
+import { STATUS_WORD } from '../ui/theme.js';
 
 /** Where a pane's value starts: the status word (6), a space, the id (10), a space. */
 const VALUE_COLUMN = 18;
@@ -19,10 +20,14 @@ export function statusExitCode(snapshot: Snapshot): 0 | 1 | 2 | 3 {
 export function formatStatus(snapshot: Snapshot): string {
   const code = statusExitCode(snapshot);
   const safe = (text: string) => terminalSafe(text);
-  const lines = [`HOMEOPS ${NAGIOS_WORDS[code]} · ${safe(snapshot.host)}${snapshot.demo ? ` (demo ${safe(snapshot.demo)})` : ''} · ${snapshot.takenAt}`];
+  const lines = [
+    `HOMEOPS ${NAGIOS_WORDS[code]} · ${safe(snapshot.host)}${snapshot.demo ? ` (demo ${safe(snapshot.demo)})` : ''} · ${snapshot.takenAt}`,
+  ];
   for (const [id, entry] of Object.entries(snapshot.panes)) {
     const age = entry.status === 'stale' && entry.ageMs !== null ? ` (data ${formatAge(entry.ageMs)} old)` : '';
-    lines.push(`${STATUS_WORD[entry.status].padEnd(6)} ${id.padEnd(10)} ${entry.error && entry.error !== entry.summary ? `${safe(entry.error)}${age} · ` : ''}${safe(entry.summary)}`);
+    lines.push(
+      `${STATUS_WORD[entry.status].padEnd(6)} ${id.padEnd(10)} ${entry.error && entry.error !== entry.summary ? `${safe(entry.error)}${age} · ` : ''}${safe(entry.summary)}`,
+    );
     // Detail lines start where the values do: under the summary, after the word and the id.
     for (const alert of entry.alerts) lines.push(`${''.padEnd(VALUE_COLUMN)}${STATUS_WORD[alert.level]} ${safe(alert.message)}`);
   }

@@ -13,17 +13,29 @@ function clock(ms: number): string {
 }
 
 export async function readTimelinePanel(env: Env, demo: string | null, now = Date.now()): Promise<TimelinePanel> {
-  const [{ openForReading, storePath }, { readEvents, latestPerSubject }] = await Promise.all([import('../store/db.js'), import('../store/timeline.js')]);
+  const [{ openForReading, storePath }, { readEvents, latestPerSubject }] = await Promise.all([
+    import('../store/db.js'),
+    import('../store/timeline.js'),
+  ]);
   const path = storePath(env, demo);
   try {
     const db = openForReading(path);
     if (!db) {
-      return { kind: 'timeline', events: [], error: null, loading: false, note: `nothing recorded yet: homeops watch${demo ? ` --demo ${demo}` : ''} records the timeline (docs/alerts.md)` };
+      return {
+        kind: 'timeline',
+        events: [],
+        error: null,
+        loading: false,
+        note: `nothing recorded yet: homeops watch${demo ? ` --demo ${demo}` : ''} records the timeline (docs/alerts.md)`,
+      };
     }
     try {
       const events = readEvents(db, { since: now - SPAN_MS, limit: LIMIT });
       const watch = latestPerSubject(db, ['watch']).at(-1);
-      const note = watch?.state === 'stopped' ? `the watcher stopped at ${clock(watch.at)}: nothing since is recorded (start homeops watch, or its service)` : null;
+      const note =
+        watch?.state === 'stopped'
+          ? `the watcher stopped at ${clock(watch.at)}: nothing since is recorded (start homeops watch, or its service)`
+          : null;
       return { kind: 'timeline', events, error: null, note, loading: false };
     } finally {
       db.close();

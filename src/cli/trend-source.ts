@@ -4,10 +4,10 @@
 // hour at once rather than from when the console opened; nothing is written. The history panel
 // reads the store for longer.
 import type { Env } from '../config/paths.js';
-import type { Trends, TrendSource } from '../model/trends.js';
+import type { Snapshot } from '../model/snapshot.js';
+import type { TrendSource, Trends } from '../model/trends.js';
 import { NO_TRENDS } from '../model/trends.js';
 import { MinuteMeans, samplesOf } from '../store/samples.js';
-import type { Snapshot } from '../model/snapshot.js';
 
 const KEEP = 60;
 
@@ -79,7 +79,11 @@ export class MinuteTrends implements TrendSource {
  * the store cannot be read (the sparklines then start from this console's own minutes). The
  * store's code and node:sqlite load only here, after the first frame.
  */
-export async function recordedHour(env: Env, demo: string | null, now = Date.now()): Promise<Map<string, { minute: number; value: number }[]>> {
+export async function recordedHour(
+  env: Env,
+  demo: string | null,
+  now = Date.now(),
+): Promise<Map<string, { minute: number; value: number }[]>> {
   const out = new Map<string, { minute: number; value: number }[]>();
   try {
     const [{ openForReading, storePath }, { readRecent }] = await Promise.all([import('../store/db.js'), import('../store/history.js')]);

@@ -2,9 +2,9 @@
 // store the watcher writes: each of its series over the last hour, day and week. Like the
 // timeline panel, the store's code and node:sqlite load only when it is first opened.
 import type { Env } from '../config/paths.js';
+import type { PaneId } from '../model/panes.js';
 import { HISTORY_SPANS, type SeriesHistory } from '../model/trends.js';
 import type { TrendsPanel } from '../ui/console-state.js';
-import type { PaneId } from '../model/panes.js';
 
 /** The series of a pane, by the start of their names (src/store/samples.ts names them). */
 export function seriesPrefixes(pane: PaneId, item: string | null): string[] {
@@ -38,25 +38,47 @@ function order(names: readonly string[]): string[] {
   return [...names].sort((a, b) => rank(a) - rank(b));
 }
 
-export async function readTrendsPanel(env: Env, demo: string | null, pane: PaneId, item: string | null, now = Date.now()): Promise<TrendsPanel> {
+export async function readTrendsPanel(
+  env: Env,
+  demo: string | null,
+  pane: PaneId,
+  item: string | null,
+  now = Date.now(),
+): Promise<TrendsPanel> {
   const [{ openForReading, storePath }, { bucketMeans, seriesNames }, { minuteOf, unitOf }] = await Promise.all([
-    import('../store/db.js'), import('../store/history.js'), import('../store/samples.js'),
+    import('../store/db.js'),
+    import('../store/history.js'),
+    import('../store/samples.js'),
   ]);
   const base = { kind: 'trends' as const, pane, item, loading: false };
   const prefixes = seriesPrefixes(pane, item);
-  if (prefixes.length === 0) return { ...base, series: [], error: null, note: `no history is kept for the ${pane} pane (docs/alerts.md, "History", lists what is)` };
+  if (prefixes.length === 0)
+    return { ...base, series: [], error: null, note: `no history is kept for the ${pane} pane (docs/alerts.md, "History", lists what is)` };
   try {
     const db = openForReading(storePath(env, demo));
-    if (!db) return { ...base, series: [], error: null, note: `nothing recorded yet: homeops watch${demo ? ` --demo ${demo}` : ''} keeps the history (docs/alerts.md)` };
+    if (!db)
+      return {
+        ...base,
+        series: [],
+        error: null,
+        note: `nothing recorded yet: homeops watch${demo ? ` --demo ${demo}` : ''} keeps the history (docs/alerts.md)`,
+      };
     try {
       // The minute in progress is not written yet: the spans end where it starts.
       const end = minuteOf(now);
       const series: SeriesHistory[] = order(seriesNames(db, prefixes).filter((name) => ownSeries(name, prefixes, item))).map((name) => {
-        const [hour, day, week] = (['hour', 'day', 'week'] as const).map((span) => bucketMeans(db, name, end, HISTORY_SPANS[span].minutes, HISTORY_SPANS[span].count));
+        const [hour, day, week] = (['hour', 'day', 'week'] as const).map((span) =>
+          bucketMeans(db, name, end, HISTORY_SPANS[span].minutes, HISTORY_SPANS[span].count),
+        );
         const newest = [...(hour ?? [])].reverse().find(Number.isFinite);
         return { name, unit: unitOf(name), last: newest ?? null, hour: hour ?? [], day: day ?? [], week: week ?? [] };
       });
-      return { ...base, series, error: null, note: series.length ? null : `nothing recorded for ${item ?? `the ${pane} pane`} in the last 7 days` };
+      return {
+        ...base,
+        series,
+        error: null,
+        note: series.length ? null : `nothing recorded for ${item ?? `the ${pane} pane`} in the last 7 days`,
+      };
     } finally {
       db.close();
     }

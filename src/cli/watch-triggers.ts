@@ -2,9 +2,10 @@
 // triggers call for (as the console's and `status`'s do), and the automatic ones are run by a
 // reaction (src/alerts/trigger-reaction.ts). Without services to watch no trigger can fire, so
 // nothing is loaded then.
-import type { Env } from '../config/paths.js';
+
 import type { Message } from '../alerts/engine.js';
 import type { Reaction } from '../alerts/reactions.js';
+import type { Env } from '../config/paths.js';
 import type { Runtime } from './runtime.js';
 import type { Setup } from './setup-core.js';
 
@@ -15,17 +16,31 @@ const DEMO_REFUSAL = 'a demo scenario replays recordings, so no runbook runs aga
  * Sets the monitor's offers and returns the reaction that runs the automatic ones; none when
  * no runbook has a trigger. A broken runbook file throws its located error (exit 78).
  */
-export async function triggerReactions(s: Setup, runtime: Runtime, io: { env: Env; cwd: string }, send: (message: Message) => void): Promise<Reaction[]> {
+export async function triggerReactions(
+  s: Setup,
+  runtime: Runtime,
+  io: { env: Env; cwd: string },
+  send: (message: Message) => void,
+): Promise<Reaction[]> {
   if (!s.config.services?.list.length) return [];
   const [{ loadRunbooks }, { offersFor, triggeredRunbooks }, { TriggerReaction }] = await Promise.all([
-    import('../runbooks/load.js'), import('../runbooks/triggers.js'), import('../alerts/trigger-reaction.js'),
+    import('../runbooks/load.js'),
+    import('../runbooks/triggers.js'),
+    import('../alerts/trigger-reaction.js'),
   ]);
   const catalog = loadRunbooks({ config: s.config, env: io.env, cwd: io.cwd, configFile: s.source.path ?? undefined });
   const triggered = triggeredRunbooks(catalog.runbooks);
   if (triggered.length === 0) return [];
   runtime.monitor.setOffers((snapshot, now) => offersFor(snapshot.panes.services.data, triggered, s.config.runbooks?.triggers, now));
-  return [new TriggerReaction({
-    catalog, config: s.config, env: io.env, hosts: runtime.hosts, readOnly: s.readOnly, send,
-    ...(s.scenario ? { refusal: DEMO_REFUSAL } : {}),
-  })];
+  return [
+    new TriggerReaction({
+      catalog,
+      config: s.config,
+      env: io.env,
+      hosts: runtime.hosts,
+      readOnly: s.readOnly,
+      send,
+      ...(s.scenario ? { refusal: DEMO_REFUSAL } : {}),
+    }),
+  ];
 }

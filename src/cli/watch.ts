@@ -4,17 +4,24 @@
 // the database and its connections and exits 0.
 import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { ALERT_STATE_KEY, AlertStep, rulesFrom } from '../alerts/alert-step.js';
+import { stateWord } from '../alerts/channels/payload.js';
+import type { Message } from '../alerts/engine.js';
+import { maintenanceCheck } from '../alerts/maintenance.js';
+import type { Reaction } from '../alerts/reactions.js';
+import { silenceReader } from '../alerts/silences.js';
 import type { Env } from '../config/paths.js';
 import { packageRoot } from '../config/paths.js';
 import { PrivatePathError } from '../config/private-files.js';
 import { formatBytes } from '../config/units.js';
 import type { TimelineEvent } from '../model/timeline.js';
 import { auditLogPath } from '../runbooks/audit.js';
-import { acquireLockAt, currentUser, LockedError, thisMachine, type HeldLock } from '../runbooks/lock.js';
+import { acquireLockAt, currentUser, type HeldLock, LockedError, thisMachine } from '../runbooks/lock.js';
+import { buildRedactor } from '../runbooks/redact.js';
 import { checkStateDir, stateDir } from '../runbooks/state-dir.js';
 import { storePath } from '../store/db.js';
-import { Recorder } from '../store/recorder.js';
 import { HistoryStep } from '../store/history-step.js';
+import { Recorder } from '../store/recorder.js';
 import { terminalSafe, terminalSafeJson } from '../terminal/terminal-safe.js';
 import type { GlobalOptions, WatchRequest } from './args.js';
 import type { Runtime } from './runtime.js';
@@ -22,13 +29,6 @@ import type { Setup } from './setup-core.js';
 import { systemdUnit } from './systemd-unit.js';
 import { triggerReactions } from './watch-triggers.js';
 import { Watcher } from './watcher.js';
-import { ALERT_STATE_KEY, AlertStep, rulesFrom } from '../alerts/alert-step.js';
-import { stateWord } from '../alerts/channels/payload.js';
-import type { Message } from '../alerts/engine.js';
-import type { Reaction } from '../alerts/reactions.js';
-import { silenceReader } from '../alerts/silences.js';
-import { maintenanceCheck } from '../alerts/maintenance.js';
-import { buildRedactor } from '../runbooks/redact.js';
 
 export const WATCH_EXIT = { ok: 0, unavailable: 69, state: 73, locked: 75 } as const;
 
@@ -55,22 +55,37 @@ export function unitFor(options: GlobalOptions, request: WatchRequest, io: Pick<
   if (config) args.push('--config', resolve(io.cwd, config));
   if (options.profile) args.push('--profile', options.profile);
   if (options.demo) args.push('--demo', options.demo);
-  if (request.metrics) args.push('--metrics', `${request.metrics.host.includes(':') ? `[${request.metrics.host}]` : request.metrics.host}:${request.metrics.port}`);
-  return systemdUnit({ binary: join(packageRoot(), 'dist', 'cli.js'), nodeDir: dirname(process.execPath), args, docs: join(packageRoot(), 'docs', 'alerts.md') });
+  if (request.metrics)
+    args.push(
+      '--metrics',
+      `${request.metrics.host.includes(':') ? `[${request.metrics.host}]` : request.metrics.host}:${request.metrics.port}`,
+    );
+  return systemdUnit({
+    binary: join(packageRoot(), 'dist', 'cli.js'),
+    nodeDir: dirname(process.execPath),
+    args,
+    docs: join(packageRoot(), 'docs', 'alerts.md'),
+  });
 }
 
 /** What other parts of homeops hand the watcher: reactions of their own (besides a trigger's
  *  automatic response, always there) and the maintenance window (nothing is notified while it holds). */
 export type WatchOptions = { reactions?: readonly Reaction[]; maintenance?: (now: number) => string | null };
 
-export async function runWatch(s: Setup, runtime: Runtime, request: WatchRequest, io: WatchIo, options: WatchOptions = {}): Promise<number> {
+export async function runWatch(
+  s: Setup,
+  runtime: Runtime,
+  request: WatchRequest,
+  io: WatchIo,
+  options: WatchOptions = {},
+): Promise<number> {
   const demo = s.scenario?.name ?? null;
   // The runbooks' triggers: offers in the Snapshot, the automatic ones run by a reaction whose
   // messages go to the channels (made below). A broken runbook file stops the start (exit 78).
   let deliver: (message: Message) => void = () => {};
   let reactions: Reaction[];
   try {
-    reactions = [...await triggerReactions(s, runtime, io, (message) => deliver(message)), ...(options.reactions ?? [])];
+    reactions = [...(await triggerReactions(s, runtime, io, (message) => deliver(message))), ...(options.reactions ?? [])];
   } catch (error) {
     await runtime.close();
     throw error;
@@ -80,12 +95,20 @@ export async function runWatch(s: Setup, runtime: Runtime, request: WatchRequest
   try {
     checkStateDir(io.env, null, true);
     const runId = `watch-${process.pid}-${Date.now().toString(36)}`;
-    lock = acquireLockAt(join(stateDir(io.env), demo ? 'watch-demo.lock' : 'watch.lock'), 'homeops watch', runId, thisMachine(), currentUser(io.env));
+    lock = acquireLockAt(
+      join(stateDir(io.env), demo ? 'watch-demo.lock' : 'watch.lock'),
+      'homeops watch',
+      runId,
+      thisMachine(),
+      currentUser(io.env),
+    );
   } catch (error) {
     await runtime.close();
     if (error instanceof LockedError) {
       const info = error.verdict.info;
-      io.err(`homeops watch: another watcher records ${demo ? 'the demo timeline' : 'this timeline'} already${info ? ` (pid ${info.pid} on ${info.host} since ${info.startedAt})` : ''}; one at a time`);
+      io.err(
+        `homeops watch: another watcher records ${demo ? 'the demo timeline' : 'this timeline'} already${info ? ` (pid ${info.pid} on ${info.host} since ${info.startedAt})` : ''}; one at a time`,
+      );
       return WATCH_EXIT.locked;
     }
     if (error instanceof PrivatePathError) {
@@ -114,16 +137,32 @@ export async function runWatch(s: Setup, runtime: Runtime, request: WatchRequest
   // The notifier's code, and each channel's, is loaded only when channels are configured.
   const notifier = channels.length
     ? new (await import('../alerts/notifier.js')).Notifier(channels, {
-      env: io.env,
-      source: s.scenario?.host ?? hostname(),
-      host: (name) => runtime.hosts.get(name),
-      redact,
-      onResult: (d) => {
-        const what = `${stateWord(d.message)} ${d.message.severity} ${d.message.title}`;
-        if (d.ok) watcher?.tell({ at: Date.now(), kind: 'notify', subject: d.channel, state: 'sent', severity: d.message.severity, text: `${d.channel} (${d.type}): ${what}` });
-        else watcher?.note({ at: Date.now(), kind: 'notify', subject: d.channel, state: 'failed', severity: d.message.severity, text: `${d.channel} (${d.type}) could not send "${what}"${d.attempts > 1 ? ` after ${d.attempts} tries` : ''}: ${d.error ?? '?'}` });
-      },
-    })
+        env: io.env,
+        source: s.scenario?.host ?? hostname(),
+        host: (name) => runtime.hosts.get(name),
+        redact,
+        onResult: (d) => {
+          const what = `${stateWord(d.message)} ${d.message.severity} ${d.message.title}`;
+          if (d.ok)
+            watcher?.tell({
+              at: Date.now(),
+              kind: 'notify',
+              subject: d.channel,
+              state: 'sent',
+              severity: d.message.severity,
+              text: `${d.channel} (${d.type}): ${what}`,
+            });
+          else
+            watcher?.note({
+              at: Date.now(),
+              kind: 'notify',
+              subject: d.channel,
+              state: 'failed',
+              severity: d.message.severity,
+              text: `${d.channel} (${d.type}) could not send "${what}"${d.attempts > 1 ? ` after ${d.attempts} tries` : ''}: ${d.error ?? '?'}`,
+            });
+        },
+      })
     : null;
   deliver = (message) => notifier?.send(message);
   // The maintenance window in the config (a test may give its own).
@@ -153,7 +192,10 @@ export async function runWatch(s: Setup, runtime: Runtime, request: WatchRequest
     const { startMetricsServer } = await import('../metrics/server.js');
     try {
       metrics = await startMetricsServer(request.metrics, () => ({
-        snapshot: runtime.monitor.current(), config: s.config, firing: alerts.firing(), storeBytes: recorder.sizeBytes(),
+        snapshot: runtime.monitor.current(),
+        config: s.config,
+        firing: alerts.firing(),
+        storeBytes: recorder.sizeBytes(),
       }));
     } catch (error) {
       io.err(`homeops watch: cannot serve metrics on ${request.metrics.host}:${request.metrics.port}: ${(error as Error).message}`);
@@ -167,7 +209,11 @@ export async function runWatch(s: Setup, runtime: Runtime, request: WatchRequest
   const host = s.scenario?.host ?? hostname();
   const started = Date.now();
   watcher.note({
-    at: started, kind: 'watch', subject: host, state: 'started', severity: null,
+    at: started,
+    kind: 'watch',
+    subject: host,
+    state: 'started',
+    severity: null,
     text: `watcher started on ${host} (${s.placement.profile} profile${demo ? `, demo ${demo}` : ''}); ${channels.length ? `channels ${channels.map((c) => `${c.name} (${c.type})`).join(', ')}` : 'no channels'}; timeline ${recorder.path} (${formatBytes(recorder.sizeBytes())})${metrics ? `; metrics at http://${metrics.address}/metrics` : ''}`,
   });
   const { monitor } = runtime;
@@ -187,7 +233,14 @@ export async function runWatch(s: Setup, runtime: Runtime, request: WatchRequest
   // Messages on their way get a few seconds; then what is still trying is given up.
   await notifier?.settle(5000);
   notifier?.close();
-  watcher.note({ at: Date.now(), kind: 'watch', subject: host, state: 'stopped', severity: null, text: `watcher stopped by ${signal} after ${Math.round((Date.now() - started) / 1000)}s` });
+  watcher.note({
+    at: Date.now(),
+    kind: 'watch',
+    subject: host,
+    state: 'stopped',
+    severity: null,
+    text: `watcher stopped by ${signal} after ${Math.round((Date.now() - started) / 1000)}s`,
+  });
   recorder.close();
   lock.release();
   await runtime.close();

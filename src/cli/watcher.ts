@@ -2,12 +2,13 @@
 // lock and stdout): what changed is worked out from the Snapshot, runs and actions are read from
 // the audit log, the reactions see the tick, and all of it is recorded in one transaction and
 // said one line per event.
-import { stateChanges, recordedFrom, type Recorded } from '../alerts/state-changes.js';
+
 import type { Reaction, WatchTick } from '../alerts/reactions.js';
+import { type Recorded, recordedFrom, stateChanges } from '../alerts/state-changes.js';
+import type { Snapshot } from '../model/snapshot.js';
 import type { TimelineEvent } from '../model/timeline.js';
 import { readAuditSince } from '../store/audit-feed.js';
 import type { Recorder } from '../store/recorder.js';
-import type { Snapshot } from '../model/snapshot.js';
 
 const AUDIT_OFFSET = 'audit.offset';
 const DAY = 86_400_000;
@@ -139,7 +140,10 @@ export class Watcher {
     const reactions = this.options.reactions ?? [];
     if (reactions.length === 0) return;
     const tick: WatchTick = {
-      snapshot, now, events, maintenance: (this.options.maintenance?.(now) ?? null) !== null,
+      snapshot,
+      now,
+      events,
+      maintenance: (this.options.maintenance?.(now) ?? null) !== null,
       record: (event) => this.note(event),
     };
     this.busy = this.busy.then(async () => {

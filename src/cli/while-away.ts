@@ -14,7 +14,7 @@ export function closedAtPath(env: Env, demo: string | null): string {
 }
 
 export function readClosedAt(env: Env, demo: string | null): number | null {
-  const text = readPrivate(closedAtPath(env, demo), 'the console\'s closing time');
+  const text = readPrivate(closedAtPath(env, demo), "the console's closing time");
   const at = text === null ? NaN : Number(text.trim());
   return Number.isFinite(at) && at > 0 ? at : null;
 }
@@ -31,14 +31,16 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
  * back, runbook runs, panes that changed; null when nothing did. Pure.
  */
 export function awaySummary(events: readonly TimelineEvent[]): { text: string; tone: 'warn' | 'plain' } | null {
-  const count = (kind: TimelineEvent['kind'], state?: string) => events.filter((e) => e.kind === kind && (state === undefined || e.state === state)).length;
+  const count = (kind: TimelineEvent['kind'], state?: string) =>
+    events.filter((e) => e.kind === kind && (state === undefined || e.state === state)).length;
   const fired = count('alert', 'firing');
   const parts: string[] = [];
   if (fired) parts.push(`${plural(fired, 'alert')} fired`);
   const resolved = count('alert', 'resolved');
   if (resolved) parts.push(`${resolved} resolved`);
   const lost = [...new Set(events.filter((e) => e.kind === 'host' && e.state === 'lost').map((e) => e.subject))];
-  for (const host of lost) parts.push(`${host} lost${events.some((e) => e.kind === 'host' && e.subject === host && e.state === 'back') ? ' and back' : ''}`);
+  for (const host of lost)
+    parts.push(`${host} lost${events.some((e) => e.kind === 'host' && e.subject === host && e.state === 'back') ? ' and back' : ''}`);
   // A run counts once, by its end; a trigger's own events (why it ran, that it did not) are not runs.
   const runs = events.filter((e) => e.kind === 'runbook' && !['started', 'triggered', 'refused'].includes(e.state)).length;
   if (runs) parts.push(plural(runs, 'runbook run'));
@@ -47,7 +49,10 @@ export function awaySummary(events: readonly TimelineEvent[]): { text: string; t
   const panes = count('pane');
   if (panes) parts.push(`${plural(panes, 'pane change')}`);
   if (parts.length === 0) return null;
-  return { text: `while the console was closed: ${parts.join(', ')} · t shows the timeline`, tone: fired > resolved || lost.length || refused ? 'warn' : 'plain' };
+  return {
+    text: `while the console was closed: ${parts.join(', ')} · t shows the timeline`,
+    tone: fired > resolved || lost.length || refused ? 'warn' : 'plain',
+  };
 }
 
 /** What the watcher recorded since `since`, summed up; null when nothing, no watcher, or no store to read. */

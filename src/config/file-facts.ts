@@ -2,7 +2,7 @@
 // which paths exist, the files read (size, times, inode) and the directories listed (names). While a recording is on, lookups and
 // reads through here are noted; a later run can tell from the notes alone whether anything
 // that loading depended on has changed (src/config/setup-cache.ts).
-import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync, type Stats } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readSync, type Stats, statSync } from 'node:fs';
 import { UserFileError } from './user-file-error.js';
 
 /**
@@ -68,14 +68,16 @@ export function readText(path: string): string {
   try {
     const stats = fstatSync(fd);
     const cap = `user files are at most ${sizeText(MAX_USER_FILE_BYTES)}`;
-    if (stats.isFile() && stats.size > MAX_USER_FILE_BYTES) throw new UserFileError(path, 1, 1, '', `the file is ${sizeText(stats.size)}; ${cap}`);
+    if (stats.isFile() && stats.size > MAX_USER_FILE_BYTES)
+      throw new UserFileError(path, 1, 1, '', `the file is ${sizeText(stats.size)}; ${cap}`);
     const buffer = Buffer.alloc(MAX_USER_FILE_BYTES + 1);
     let length = 0;
     for (;;) {
       const read = readSync(fd, buffer, length, buffer.length - length, null);
       if (read === 0) break;
       length += read;
-      if (length > MAX_USER_FILE_BYTES) throw new UserFileError(path, 1, 1, '', `the file is more than ${sizeText(MAX_USER_FILE_BYTES)}; ${cap}`);
+      if (length > MAX_USER_FILE_BYTES)
+        throw new UserFileError(path, 1, 1, '', `the file is more than ${sizeText(MAX_USER_FILE_BYTES)}; ${cap}`);
     }
     return buffer.toString('utf8', 0, length);
   } finally {
@@ -121,8 +123,12 @@ export function factsHold(facts: readonly FileFact[]): boolean {
     }
     const now = factOf(fact.path, statOf(fact.path));
     if (now.kind !== fact.kind) return false;
-    if (now.kind === 'file' && fact.kind === 'file' &&
-      (now.size !== fact.size || now.mtimeMs !== fact.mtimeMs || now.ctimeMs !== fact.ctimeMs || now.ino !== fact.ino)) return false;
+    if (
+      now.kind === 'file' &&
+      fact.kind === 'file' &&
+      (now.size !== fact.size || now.mtimeMs !== fact.mtimeMs || now.ctimeMs !== fact.ctimeMs || now.ino !== fact.ino)
+    )
+      return false;
   }
   return true;
 }

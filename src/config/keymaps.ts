@@ -2,9 +2,9 @@
 // extends default or vim); unknown commands, `runbook:<id>` with an id no runbook has, bad key
 // names and one key bound to two commands are errors with file:line:col.
 import { z } from 'zod';
-import { boundRunbooks, COMMAND_NAMES, isCommand, isStaticCommand, RUNBOOK_PREFIX, runbookOf, type Command } from '../model/commands.js';
+import { boundRunbooks, COMMAND_NAMES, type Command, isCommand, isStaticCommand, RUNBOOK_PREFIX, runbookOf } from '../model/commands.js';
 import { normaliseKey } from './keys.js';
-import { resolveNamed, type Env } from './paths.js';
+import { type Env, resolveNamed } from './paths.js';
 import { readUserFile, suggest, UserFileError } from './user-file.js';
 import { UnknownNameError } from './user-file-error.js';
 
@@ -39,50 +39,59 @@ const keyList = z.union([z.string(), z.array(z.string()), z.null()]);
 
 /** The schema of one keymap file, checked against the bindings it inherits. */
 function keymapFileSchema(inherited: Bindings, options: KeymapOptions) {
-  return z.strictObject({
-    $schema: z.string().optional(),
-    name: z.string().optional(),
-    description: z.string().optional(),
-    extends: z.string().optional(),
-    bindings: z.record(z.string(), keyList).default({}),
-  }).superRefine((file, ctx) => {
-    const mine = new Map<Command, string[]>();
-    for (const [command, value] of Object.entries(file.bindings)) {
-      const problem = commandProblem(command, options.runbooks);
-      if (problem !== null || !isCommand(command)) {
-        ctx.addIssue({ code: 'custom', path: ['bindings', command], message: problem ?? `unknown command "${command}"` });
-        continue;
-      }
-      const keys = value === null ? [] : typeof value === 'string' ? [value] : value;
-      const normalised: string[] = [];
-      keys.forEach((key, index) => {
-        const result = normaliseKey(key);
-        const path = typeof value === 'string' ? ['bindings', command] : ['bindings', command, index];
-        if ('error' in result) ctx.addIssue({ code: 'custom', path, message: `"${key}": ${result.error}` });
-        else if (result.key === 'ctrl+c' && command !== 'quit') ctx.addIssue({ code: 'custom', path, message: 'ctrl+c always quits; bind another key' });
-        else normalised.push(result.key);
-      });
-      mine.set(command, normalised);
-    }
-    // One key, one command: check the merged result, blaming this file's binding.
-    const merged = new Map(inherited);
-    for (const [command, keys] of mine) merged.set(command, keys);
-    const owner = new Map<string, Command>();
-    const logsOwner = new Map<string, Command>();
-    for (const [command, keys] of merged) {
-      for (const key of keys) {
-        // The logs view's commands share a key only with commands that do nothing while it is open.
-        const other = isLogsCommand(command) ? logsOwner.get(key) ?? panelOwner(owner.get(key)) : owner.get(key) ?? (ACTIVE_IN_LOGS.has(command) ? logsOwner.get(key) : undefined);
-        if (other && other !== command) {
-          const blamed = mine.has(command) ? command : other;
-          const otherCommand = blamed === command ? other : command;
-          ctx.addIssue({ code: 'custom', path: ['bindings', blamed], message: `key "${key}" is also bound to ${otherCommand}${mine.has(otherCommand) ? '' : ' (inherited)'}; unbind one of them` });
+  return z
+    .strictObject({
+      $schema: z.string().optional(),
+      name: z.string().optional(),
+      description: z.string().optional(),
+      extends: z.string().optional(),
+      bindings: z.record(z.string(), keyList).default({}),
+    })
+    .superRefine((file, ctx) => {
+      const mine = new Map<Command, string[]>();
+      for (const [command, value] of Object.entries(file.bindings)) {
+        const problem = commandProblem(command, options.runbooks);
+        if (problem !== null || !isCommand(command)) {
+          ctx.addIssue({ code: 'custom', path: ['bindings', command], message: problem ?? `unknown command "${command}"` });
+          continue;
         }
-        if (isLogsCommand(command)) logsOwner.set(key, command);
-        else owner.set(key, command);
+        const keys = value === null ? [] : typeof value === 'string' ? [value] : value;
+        const normalised: string[] = [];
+        keys.forEach((key, index) => {
+          const result = normaliseKey(key);
+          const path = typeof value === 'string' ? ['bindings', command] : ['bindings', command, index];
+          if ('error' in result) ctx.addIssue({ code: 'custom', path, message: `"${key}": ${result.error}` });
+          else if (result.key === 'ctrl+c' && command !== 'quit')
+            ctx.addIssue({ code: 'custom', path, message: 'ctrl+c always quits; bind another key' });
+          else normalised.push(result.key);
+        });
+        mine.set(command, normalised);
       }
-    }
-  });
+      // One key, one command: check the merged result, blaming this file's binding.
+      const merged = new Map(inherited);
+      for (const [command, keys] of mine) merged.set(command, keys);
+      const owner = new Map<string, Command>();
+      const logsOwner = new Map<string, Command>();
+      for (const [command, keys] of merged) {
+        for (const key of keys) {
+          // The logs view's commands share a key only with commands that do nothing while it is open.
+          const other = isLogsCommand(command)
+            ? (logsOwner.get(key) ?? panelOwner(owner.get(key)))
+            : (owner.get(key) ?? (ACTIVE_IN_LOGS.has(command) ? logsOwner.get(key) : undefined));
+          if (other && other !== command) {
+            const blamed = mine.has(command) ? command : other;
+            const otherCommand = blamed === command ? other : command;
+            ctx.addIssue({
+              code: 'custom',
+              path: ['bindings', blamed],
+              message: `key "${key}" is also bound to ${otherCommand}${mine.has(otherCommand) ? '' : ' (inherited)'}; unbind one of them`,
+            });
+          }
+          if (isLogsCommand(command)) logsOwner.set(key, command);
+          else owner.set(key, command);
+        }
+      }
+    });
 }
 
 /** The commands of the logs view alone: active only while a logs panel is open. */
@@ -92,8 +101,19 @@ export function isLogsCommand(command: Command): boolean {
 
 /** Commands that still act while a logs panel is open: a logs command may not share their keys. */
 const ACTIVE_IN_LOGS: ReadonlySet<Command> = new Set<Command>([
-  'quit', 'help', 'close', 'select', 'redraw', 'refresh', 'filter',
-  'scroll.up', 'scroll.down', 'page.up', 'page.down', 'scroll.top', 'scroll.bottom',
+  'quit',
+  'help',
+  'close',
+  'select',
+  'redraw',
+  'refresh',
+  'filter',
+  'scroll.up',
+  'scroll.down',
+  'page.up',
+  'page.down',
+  'scroll.top',
+  'scroll.bottom',
 ]);
 
 function panelOwner(command: Command | undefined): Command | undefined {
@@ -103,19 +123,34 @@ function panelOwner(command: Command | undefined): Command | undefined {
 function loadChain(nameOrFile: string, env: Env, cwd: string, seen: string[], options: KeymapOptions): Keymap {
   const found = resolveNamed('keymaps', nameOrFile, env, cwd);
   if (!found) {
-    throw new UnknownNameError('keymap', nameOrFile, `no keymap "${nameOrFile}" (built in: ${BUILTIN_KEYMAPS.join(', ')}; or give a file path)`);
+    throw new UnknownNameError(
+      'keymap',
+      nameOrFile,
+      `no keymap "${nameOrFile}" (built in: ${BUILTIN_KEYMAPS.join(', ')}; or give a file path)`,
+    );
   }
   // Read the parent first so the child's conflicts can be located in the child's file; a
   // parent that does not exist, or a circle, is reported at the child's `extends:` line.
   const chain = [...seen, found.path];
-  const head = readUserFile(found.path, z.looseObject({
-    extends: z.string().optional().superRefine((parentName, ctx) => {
-      if (parentName === undefined) return;
-      const parentFile = resolveNamed('keymaps', parentName, env, cwd);
-      if (!parentFile) ctx.addIssue({ code: 'custom', message: `no keymap "${parentName}" (built in: ${BUILTIN_KEYMAPS.join(', ')}; or give a file path)` });
-      else if (chain.includes(parentFile.path)) ctx.addIssue({ code: 'custom', message: `keymaps extend each other in a circle: ${[...chain, parentFile.path].join(' → ')}` });
+  const head = readUserFile(
+    found.path,
+    z.looseObject({
+      extends: z
+        .string()
+        .optional()
+        .superRefine((parentName, ctx) => {
+          if (parentName === undefined) return;
+          const parentFile = resolveNamed('keymaps', parentName, env, cwd);
+          if (!parentFile)
+            ctx.addIssue({
+              code: 'custom',
+              message: `no keymap "${parentName}" (built in: ${BUILTIN_KEYMAPS.join(', ')}; or give a file path)`,
+            });
+          else if (chain.includes(parentFile.path))
+            ctx.addIssue({ code: 'custom', message: `keymaps extend each other in a circle: ${[...chain, parentFile.path].join(' → ')}` });
+        }),
     }),
-  }));
+  );
   const parent = head.extends ? loadChain(head.extends, env, cwd, chain, options) : undefined;
   const inherited: Bindings = parent ? new Map(parent.bindings) : new Map();
   const file = readUserFile(found.path, keymapFileSchema(inherited, options));
@@ -123,10 +158,13 @@ function loadChain(nameOrFile: string, env: Env, cwd: string, seen: string[], op
   for (const [command, value] of Object.entries(file.bindings)) {
     if (!isCommand(command)) continue;
     const keys = value === null ? [] : typeof value === 'string' ? [value] : value;
-    bindings.set(command, keys.map((k) => {
-      const result = normaliseKey(k);
-      return 'key' in result ? result.key : k;
-    }));
+    bindings.set(
+      command,
+      keys.map((k) => {
+        const result = normaliseKey(k);
+        return 'key' in result ? result.key : k;
+      }),
+    );
   }
   const byKey = new Map<string, Command>();
   const logsByKey = new Map<string, Command>();
@@ -149,5 +187,11 @@ export function checkRunbookBindings(keymap: Keymap, runbooks: readonly string[]
   const top = keymap.files.at(-1);
   if (top) loadKeymap(top, env, cwd, { runbooks });
   // Not located (the file changed since): still an error, at the top of the keymap.
-  throw new UserFileError(top ?? '--keymap', 1, 1, `bindings.${RUNBOOK_PREFIX}${unknown[0]}`, `no runbook "${unknown[0]}" (runbooks: ${runbooks.join(', ') || 'none'})`);
+  throw new UserFileError(
+    top ?? '--keymap',
+    1,
+    1,
+    `bindings.${RUNBOOK_PREFIX}${unknown[0]}`,
+    `no runbook "${unknown[0]}" (runbooks: ${runbooks.join(', ') || 'none'})`,
+  );
 }

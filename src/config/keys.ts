@@ -1,8 +1,21 @@
 // Key names as written in keymap files (ui/key-decoder.ts names what the terminal sends the same way). Pure.
 
 export const NAMED_KEYS = [
-  'tab', 'enter', 'escape', 'space', 'up', 'down', 'left', 'right', 'pageup', 'pagedown',
-  'home', 'end', 'backspace', 'delete', 'insert',
+  'tab',
+  'enter',
+  'escape',
+  'space',
+  'up',
+  'down',
+  'left',
+  'right',
+  'pageup',
+  'pagedown',
+  'home',
+  'end',
+  'backspace',
+  'delete',
+  'insert',
 ] as const;
 
 const MODIFIERS = ['ctrl', 'meta', 'shift'] as const;

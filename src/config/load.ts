@@ -1,7 +1,7 @@
-import { configSchema, type Config } from './schema.js';
 import { detectMachine, type MachineFacts } from './machine.js';
 import { machineConfigYaml } from './machine-config.js';
-import { estateConfigPath, resolveConfigPath, type ConfigSource, type Env } from './paths.js';
+import { type ConfigSource, type Env, estateConfigPath, resolveConfigPath } from './paths.js';
+import { type Config, configSchema } from './schema.js';
 import { readUserFile, validateDocument } from './user-file.js';
 
 /** `machine`: the facts the built-in default was made from; null when a file was read. */
@@ -17,7 +17,12 @@ export function builtinConfig(facts: MachineFacts): Config {
 }
 
 /** Finds and validates the config; throws UserFileError with file:line:col on any problem. */
-export function loadConfig(flag: string | undefined, env: Env, cwd: string, options: { demo?: boolean; machine?: MachineFacts } = {}): LoadedConfig {
+export function loadConfig(
+  flag: string | undefined,
+  env: Env,
+  cwd: string,
+  options: { demo?: boolean; machine?: MachineFacts } = {},
+): LoadedConfig {
   const source = resolveConfigPath(flag, env, cwd, options);
   if (source.kind === 'builtin') {
     const machine = options.machine ?? detectMachine(env);

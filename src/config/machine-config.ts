@@ -2,9 +2,10 @@
 // config file) and what `homeops init --from detect` writes. One text for both, so that what
 // init writes is exactly what ran before it. Pure: the facts come from machine.ts, the plan to
 // scale from the reference estate (examples/estate.yaml), which is configuration, not code.
+
+import { isLoopbackAddress, type MachineFacts } from './machine.js';
 import type { Plan } from './schema.js';
 import { formatBytes } from './units.js';
-import { isLoopbackAddress, type MachineFacts } from './machine.js';
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
@@ -49,9 +50,13 @@ export function sizeText(bytes: number): string {
  */
 export function guessPlan(reference: Plan, facts: Pick<MachineFacts, 'cores' | 'memoryBytes'>): PlanGuess {
   const referenceCores = reference.groups.reduce((sum, g) => sum + g.cores, 0);
-  const referenceMemory = reference.groups.reduce((sum, g) => sum + (g.memory ?? 0), 0) + reference.reserved.reduce((sum, r) => sum + r.memory, 0);
+  const referenceMemory =
+    reference.groups.reduce((sum, g) => sum + (g.memory ?? 0), 0) + reference.reserved.reduce((sum, r) => sum + r.memory, 0);
   const factor = referenceMemory > 0 ? facts.memoryBytes / referenceMemory : 0;
-  const cores = apportion(reference.groups.map((g) => g.cores), facts.cores);
+  const cores = apportion(
+    reference.groups.map((g) => g.cores),
+    facts.cores,
+  );
   const groups: GuessedGroup[] = [];
   reference.groups.forEach((group, index) => {
     const share = cores[index] ?? 0;
@@ -123,7 +128,11 @@ export function machineConfigYaml(facts: MachineFacts, reference: Plan, options:
       '',
     );
   } else {
-    push(`# The built-in default: this machine (${hostname}) only, ${shape}. Made at start from what`, '# homeops finds here; `homeops init` writes it to a file to start from.', '');
+    push(
+      `# The built-in default: this machine (${hostname}) only, ${shape}. Made at start from what`,
+      '# homeops finds here; `homeops init` writes it to a file to start from.',
+      '',
+    );
   }
   push(
     'refresh: 2s',
@@ -147,28 +156,58 @@ export function machineConfigYaml(facts: MachineFacts, reference: Plan, options:
     `  threadsPerCore: ${facts.threadsPerCore}`,
     `  note: ${quote(guess.note)}`,
     '  groups:',
-    ...guess.groups.map((g) => `    - { name: ${g.name}${g.description ? `, description: ${quote(g.description)}` : ''}, cores: ${g.cores}${g.memory !== undefined ? `, memory: ${sizeText(g.memory)}` : ''} }`),
+    ...guess.groups.map(
+      (g) =>
+        `    - { name: ${g.name}${g.description ? `, description: ${quote(g.description)}` : ''}, cores: ${g.cores}${g.memory !== undefined ? `, memory: ${sizeText(g.memory)}` : ''} }`,
+    ),
   );
-  if (guess.reserved.length > 0) push('  reserved:', ...guess.reserved.map((r) => `    - { name: ${r.name}, memory: ${sizeText(r.memory)} }`));
-  push('', '# nvidia-smi is run on this machine; without it the GPU pane says it is not installed.', 'probes:', '  gpu: { command: nvidia-smi }', '');
+  if (guess.reserved.length > 0)
+    push('  reserved:', ...guess.reserved.map((r) => `    - { name: ${r.name}, memory: ${sizeText(r.memory)} }`));
+  push(
+    '',
+    '# nvidia-smi is run on this machine; without it the GPU pane says it is not installed.',
+    'probes:',
+    '  gpu: { command: nvidia-smi }',
+    '',
+  );
   const dockerLines = ['docker:', '  endpoints:', `    - { host: ${host} }`];
   if (facts.docker) {
-    push(`# This machine's Docker engine (${facts.docker.via === 'DOCKER_HOST' ? `DOCKER_HOST=${facts.docker.address}` : facts.docker.address}).`, ...dockerLines, '');
+    push(
+      `# This machine's Docker engine (${facts.docker.via === 'DOCKER_HOST' ? `DOCKER_HOST=${facts.docker.address}` : facts.docker.address}).`,
+      ...dockerLines,
+      '',
+    );
   } else {
-    push('# No Docker engine found (DOCKER_HOST unset, no /var/run/docker.sock); once there is one:', ...dockerLines.map((l) => `# ${l}`), '');
+    push(
+      '# No Docker engine found (DOCKER_HOST unset, no /var/run/docker.sock); once there is one:',
+      ...dockerLines.map((l) => `# ${l}`),
+      '',
+    );
   }
   const local = facts.resolvers.filter(isLoopbackAddress);
   const remote = facts.resolvers.filter((r) => !isLoopbackAddress(r));
-  const serverLine = (address: string, index: number) => `- { name: ${index === 0 ? 'resolver' : `resolver-${index + 1}`}, address: ${quote(address)} }`;
+  const serverLine = (address: string, index: number) =>
+    `- { name: ${index === 0 ? 'resolver' : `resolver-${index + 1}`}, address: ${quote(address)} }`;
   const indexOf = (address: string) => facts.resolvers.indexOf(address);
   push('# The resolvers of /etc/resolv.conf. One on this machine (loopback) is asked for localhost, which');
   push('# a resolver answers itself, so the question never leaves the machine. One on the network is');
   push('# not asked until it is named here: uncomment it, with a name it should answer.');
   if (local.length > 0) {
-    push('dns:', '  servers:', ...local.map((a) => `    ${serverLine(a, indexOf(a))}`), ...remote.map((a) => `    # ${serverLine(a, indexOf(a))}`));
+    push(
+      'dns:',
+      '  servers:',
+      ...local.map((a) => `    ${serverLine(a, indexOf(a))}`),
+      ...remote.map((a) => `    # ${serverLine(a, indexOf(a))}`),
+    );
     push('  names:', '    - { name: localhost, local: true }', '    # - { name: example.com }');
   } else if (remote.length > 0) {
-    push('# dns:', '#   servers:', ...remote.map((a) => `#     ${serverLine(a, indexOf(a))}`), '#   names:', '#     - { name: example.com }');
+    push(
+      '# dns:',
+      '#   servers:',
+      ...remote.map((a) => `#     ${serverLine(a, indexOf(a))}`),
+      '#   names:',
+      '#     - { name: example.com }',
+    );
   } else {
     push('# (no nameserver in /etc/resolv.conf)');
   }

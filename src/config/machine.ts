@@ -37,7 +37,10 @@ export function parseResolvConf(text: string): string[] {
 
 /** An address on this machine's loopback: 127.0.0.0/8 or ::1 (asking it stays on this machine). */
 export function isLoopbackAddress(address: string): boolean {
-  const bare = address.replace(/%.*$/, '').replace(/^\[|\]$/g, '').toLowerCase();
+  const bare = address
+    .replace(/%.*$/, '')
+    .replace(/^\[|\]$/g, '')
+    .toLowerCase();
   if (/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare)) return true;
   if (/^::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare)) return true;
   return bare === '::1' || /^(0{1,4}:){7}0{0,3}1$/.test(bare);
@@ -103,8 +106,11 @@ function onPath(program: string, env: Env): string | null {
 export function detectMachine(env: Env): MachineFacts {
   const name = hostname();
   const dockerHost = env.DOCKER_HOST;
-  const docker: MachineFacts['docker'] = dockerHost ? { via: 'DOCKER_HOST', address: dockerHost }
-    : existsSync(DEFAULT_DOCKER_SOCKET) ? { via: 'socket', address: `unix://${DEFAULT_DOCKER_SOCKET}` } : null;
+  const docker: MachineFacts['docker'] = dockerHost
+    ? { via: 'DOCKER_HOST', address: dockerHost }
+    : existsSync(DEFAULT_DOCKER_SOCKET)
+      ? { via: 'socket', address: `unix://${DEFAULT_DOCKER_SOCKET}` }
+      : null;
   return {
     name: hostKey(name),
     hostname: name,

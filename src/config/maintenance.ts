@@ -59,8 +59,8 @@ export function describeWindow(window: MaintenanceConfig): string {
   const day = `${window.weekday[0]?.toUpperCase() ?? ''}${window.weekday.slice(1)}s`;
   const hours = `${window.from}–${window.to}`;
   if (!window.weeks) return `${day} ${hours}`;
-  const which = window.weeks.map((w) => (w === 'last' ? 'last' : ORDINALS[w - 1] ?? String(w)));
-  const list = which.length > 1 ? `${which.slice(0, -1).join(', ')} and ${which.at(-1) ?? ''}` : which[0] ?? '';
+  const which = window.weeks.map((w) => (w === 'last' ? 'last' : (ORDINALS[w - 1] ?? String(w))));
+  const list = which.length > 1 ? `${which.slice(0, -1).join(', ')} and ${which.at(-1) ?? ''}` : (which[0] ?? '');
   return `${day} ${hours}, the ${list} of each month`;
 }
 

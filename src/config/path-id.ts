@@ -8,7 +8,11 @@ const PATH_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const MAX_LENGTH = 200;
 
 export class IdError extends Error {
-  constructor(readonly kind: string, readonly id: string, why: string) {
+  constructor(
+    readonly kind: string,
+    readonly id: string,
+    why: string,
+  ) {
     // The id is quoted as JSON: whatever it holds shows as text.
     super(`${JSON.stringify(id.length > 60 ? `${id.slice(0, 60)}…` : id)} is not a ${kind} id: ${why}`);
     this.name = 'IdError';

@@ -58,9 +58,7 @@ export function expandHome(path: string, env: Env): string {
  * made at start: config/machine-config.ts). `demo`: a demo scenario without a file named, run
  * on the reference estate it was recorded on (examples/estate.yaml).
  */
-export type ConfigSource =
-  | { kind: 'flag' | 'env' | 'user' | 'demo'; path: string }
-  | { kind: 'builtin'; path: null };
+export type ConfigSource = { kind: 'flag' | 'env' | 'user' | 'demo'; path: string } | { kind: 'builtin'; path: null };
 
 /**
  * --config, then HOMEOPS_CONFIG, then (for a demo) the reference estate, then
@@ -90,7 +88,12 @@ export function userConfigPath(env: Env): string {
  * A named file (view, keymap) is looked up in the user's directory first, then among the
  * built-ins; anything with a slash or a .yaml/.yml ending is a path.
  */
-export function resolveNamed(kind: 'views' | 'keymaps', nameOrFile: string, env: Env, cwd: string): { path: string; builtin: boolean } | undefined {
+export function resolveNamed(
+  kind: 'views' | 'keymaps',
+  nameOrFile: string,
+  env: Env,
+  cwd: string,
+): { path: string; builtin: boolean } | undefined {
   if (nameOrFile.includes('/') || /\.ya?ml$/.test(nameOrFile)) {
     return { path: resolve(cwd, expandHome(nameOrFile, env)), builtin: false };
   }

@@ -4,7 +4,21 @@
 // does with ~/.ssh, one that is not the user's own or that others may write is refused, saying
 // why; a symbolic link is not followed to somewhere else; and what others may read is tightened
 // to the owner alone (0700 directories, 0600 files).
-import { closeSync, constants, fchmodSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, statSync, unlinkSync, writeSync, type Stats } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fchmodSync,
+  fstatSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  renameSync,
+  type Stats,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 
 /** Why a private directory or file cannot be used: one line. */
@@ -58,9 +72,11 @@ export function privateDir(dir: string, what: string, options: { create: boolean
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       const file = code === 'ENOTDIR' || code === 'EEXIST' ? blockingFile(dir) : null;
-      throw new PrivatePathError(file
-        ? `${what} ${dir} cannot be made: ${file} is a file, not a directory`
-        : `${what} ${dir} cannot be made: ${code === 'EACCES' ? 'permission denied' : (error as Error).message}`);
+      throw new PrivatePathError(
+        file
+          ? `${what} ${dir} cannot be made: ${file} is a file, not a directory`
+          : `${what} ${dir} cannot be made: ${code === 'EACCES' ? 'permission denied' : (error as Error).message}`,
+      );
     }
   }
   let stats: Stats;
@@ -69,7 +85,8 @@ export function privateDir(dir: string, what: string, options: { create: boolean
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (!options.create && code === 'ENOENT') return false;
-    if (code === 'ENOTDIR') throw new PrivatePathError(`${what} ${dir} cannot be used: ${blockingFile(dir) ?? 'a part of its path'} is a file, not a directory`);
+    if (code === 'ENOTDIR')
+      throw new PrivatePathError(`${what} ${dir} cannot be used: ${blockingFile(dir) ?? 'a part of its path'} is a file, not a directory`);
     throw new PrivatePathError(`${what} ${dir} cannot be used: ${(error as Error).message}`);
   }
   if (!stats.isDirectory()) throw new PrivatePathError(`${what} ${dir} is a file, not a directory`);

@@ -7,7 +7,16 @@ import type { SecretKind } from './secret-paths.js';
 
 export const secretFields = z.registry<{ secret: SecretKind }>();
 
-type Def = { type?: string; innerType?: unknown; in?: unknown; out?: unknown; shape?: Record<string, unknown>; element?: unknown; valueType?: unknown; options?: unknown[] };
+type Def = {
+  type?: string;
+  innerType?: unknown;
+  in?: unknown;
+  out?: unknown;
+  shape?: Record<string, unknown>;
+  element?: unknown;
+  valueType?: unknown;
+  options?: unknown[];
+};
 
 function defOf(schema: unknown): Def | undefined {
   return (schema as { def?: Def } | undefined)?.def;

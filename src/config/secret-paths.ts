@@ -47,7 +47,8 @@ export function secretSources(config: unknown): SecretSource[] {
       }
       if (node === null || typeof node !== 'object') return;
       const [head = '', ...rest] = parts;
-      const entries = head === '*' ? Object.entries(node as Record<string, unknown>) : [[head, (node as Record<string, unknown>)[head]] as const];
+      const entries =
+        head === '*' ? Object.entries(node as Record<string, unknown>) : [[head, (node as Record<string, unknown>)[head]] as const];
       for (const [key, child] of entries) visit(child, rest, at ? `${at}.${key}` : key, node);
     };
     visit(config, path.split('.'), '', null);

@@ -11,7 +11,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
-import { factsHold, recordFacts, type FileFact } from './file-facts.js';
+import { type FileFact, factsHold, recordFacts } from './file-facts.js';
 import { cacheHome, type Env } from './paths.js';
 import { PrivatePathError, privateDir, readPrivate, writePrivate } from './private-files.js';
 
@@ -86,18 +86,20 @@ export function setupCache(dir: string): SetupCache {
     const key = JSON.stringify({ format: FORMAT, build: buildIdentity(), inputs });
     return { key, file: join(dir, `setup-${nameOf(key)}.json`) };
   };
-  const stored = (key: string, file: string): { value: unknown } | undefined => guarded(() => {
-    if (!privateDir(dir, 'the cache directory', { create: false })) return undefined;
-    const text = readPrivate(file, 'the cached setup');
-    if (text === null) return undefined;
-    try {
-      const found = JSON.parse(text, reviver) as Stored;
-      if (found.format === FORMAT && found.key === key && Array.isArray(found.facts) && factsHold(found.facts)) return { value: found.value };
-    } catch {
-      // from another version, or torn
-    }
-    return undefined;
-  });
+  const stored = (key: string, file: string): { value: unknown } | undefined =>
+    guarded(() => {
+      if (!privateDir(dir, 'the cache directory', { create: false })) return undefined;
+      const text = readPrivate(file, 'the cached setup');
+      if (text === null) return undefined;
+      try {
+        const found = JSON.parse(text, reviver) as Stored;
+        if (found.format === FORMAT && found.key === key && Array.isArray(found.facts) && factsHold(found.facts))
+          return { value: found.value };
+      } catch {
+        // from another version, or torn
+      }
+      return undefined;
+    });
   return {
     problem: () => refused,
     peek<T>(inputs: unknown): T | undefined {

@@ -4,7 +4,13 @@ export class UserFileError extends Error {
   readonly field: string;
   readonly problem: string;
 
-  constructor(readonly file: string, readonly line: number, readonly col: number, field: string, problem: string) {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly col: number,
+    field: string,
+    problem: string,
+  ) {
     const shortField = field.length > MAX_FIELD ? `${field.slice(0, MAX_FIELD - 1)}…` : field;
     const shortProblem = excerpts(problem);
     super(`${file}:${line}:${col} ${shortField ? `${shortField}: ` : ''}${shortProblem}`);
@@ -20,7 +26,11 @@ export class UserFileError extends Error {
  * a UserFileError at that field.
  */
 export class UnknownNameError extends Error {
-  constructor(readonly kind: 'view' | 'keymap', readonly nameAsked: string, message: string) {
+  constructor(
+    readonly kind: 'view' | 'keymap',
+    readonly nameAsked: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'UnknownNameError';
   }
@@ -35,8 +45,12 @@ const MAX_QUOTED = 60;
  * line quotes at most a little of a bad value (a 20 MB string would be a 20 MB line).
  */
 export function excerpts(problem: string): string {
-  let out = problem.length <= MAX_QUOTED ? problem : problem.replace(/"((?:[^"\\]|\\.)*)"/g, (whole: string, inner: string) =>
-    inner.length > MAX_QUOTED ? `"${inner.slice(0, MAX_QUOTED)}…" (${inner.length} characters)` : whole);
+  let out =
+    problem.length <= MAX_QUOTED
+      ? problem
+      : problem.replace(/"((?:[^"\\]|\\.)*)"/g, (whole: string, inner: string) =>
+          inner.length > MAX_QUOTED ? `"${inner.slice(0, MAX_QUOTED)}…" (${inner.length} characters)` : whole,
+        );
   if (out.length > MAX_PROBLEM) out = `${out.slice(0, MAX_PROBLEM - 1)}…`;
   return out;
 }

@@ -1,6 +1,6 @@
 // Reads a YAML file a user wrote and validates it, reporting every problem as one line
 // `FILE:LINE:COL path.to.field: what is wrong` that points at the offending node.
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
+import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
 import { readText } from './file-facts.js';
 import { UserFileError } from './user-file-error.js';
@@ -77,7 +77,8 @@ function knownKeysAt(schemaShape: unknown): string[] {
 function intoUnion(issue: z.core.$ZodIssue): z.core.$ZodIssue {
   let current = issue;
   for (let guard = 0; guard < 20 && current.code === 'invalid_union' && current.errors.length; guard++) {
-    const fits = (branch: z.core.$ZodIssue[]) => !branch.some((i) => i.code === 'unrecognized_keys' && i.path.length === 0) &&
+    const fits = (branch: z.core.$ZodIssue[]) =>
+      !branch.some((i) => i.code === 'unrecognized_keys' && i.path.length === 0) &&
       !branch.some((i) => i.code === 'invalid_type' && i.path.length === 0);
     const candidates = current.errors.filter(fits);
     const branch = (candidates.length ? candidates : current.errors).reduce((best, b) => (b.length < best.length ? b : best));
@@ -167,7 +168,7 @@ export function validateDocument<S extends z.ZodType>(file: string, text: string
     if (error instanceof UserFileError) throw error;
     // Whatever else a hostile document makes the parser or validator do (a stack overflow on
     // deep nesting, say) is still a problem of this file: located at its top, exit 78.
-    const why = error instanceof RangeError ? 'nested too deeply' : (error as Error).message?.split('\n')[0] ?? String(error);
+    const why = error instanceof RangeError ? 'nested too deeply' : ((error as Error).message?.split('\n')[0] ?? String(error));
     throw new UserFileError(file, 1, 1, '', `cannot be read: ${why}`);
   }
 }
@@ -250,7 +251,13 @@ function validate<S extends z.ZodType>(file: string, text: string, schema: S): z
   } catch (error) {
     // Aliases that would expand past a sane size (a "billion laughs"): said at the first one.
     if (alias && /alias/i.test((error as Error).message)) {
-      throw new UserFileError(file, alias.line, alias.col, alias.path, 'YAML: the aliases expand too far (a "billion laughs"?); write the values out');
+      throw new UserFileError(
+        file,
+        alias.line,
+        alias.col,
+        alias.path,
+        'YAML: the aliases expand too far (a "billion laughs"?); write the values out',
+      );
     }
     throw error;
   }
@@ -269,7 +276,13 @@ function validate<S extends z.ZodType>(file: string, text: string, schema: S): z
     const field = [...path, key].join('.');
     const known = knownKeysAt(shapeAt(schema, path));
     const hint = suggest(key, known);
-    throw new UserFileError(file, pos.line, pos.col, field, `unknown field${hint ? ` (did you mean "${hint}"?)` : known.length ? ` (known: ${known.filter((k) => k !== '$schema').join(', ')})` : ''}`);
+    throw new UserFileError(
+      file,
+      pos.line,
+      pos.col,
+      field,
+      `unknown field${hint ? ` (did you mean "${hint}"?)` : known.length ? ` (known: ${known.filter((k) => k !== '$schema').join(', ')})` : ''}`,
+    );
   }
   // A bad record key is at the end of its own path: point at the key, not at its value.
   const badKey = issue.code === 'invalid_key' ? path.at(-1) : undefined;
@@ -319,7 +332,14 @@ export function readUserFile<S extends z.ZodType>(file: string, schema: S): z.ou
   } catch (error) {
     if (error instanceof UserFileError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String((error as Error).message);
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : code === 'EISDIR'
+            ? 'is a directory'
+            : String((error as Error).message);
     throw new UserFileError(file, 1, 1, '', `cannot read: ${why}`);
   }
   return validateDocument(file, text, schema);

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDuration, parseSize } from '../config/units.js';
 import { ExecError, type ExecResult, type FileStat, type Host } from '../hosts/host.js';
-import { backupsReader, type BackupsHosts } from '../probes/backups/reader.js';
+import { type BackupsHosts, backupsReader } from '../probes/backups/reader.js';
 import type { BackupsConfig, BackupsRaw } from '../probes/backups/types.js';
 import { RecordingError } from './http-replay.js';
 import type { Scenario } from './scenario.js';
@@ -79,7 +79,8 @@ function checkBackups(list: unknown, file: string, where: string): void {
 }
 
 export function parseBackupsRecording(value: unknown, file: string): BackupsRecording {
-  if (!isRecord(value) || !isRecord(value.hosts)) throw new RecordingError(`${file}: expected { "hosts": { HOST: { "dirs": …, "archiver": … } } }`);
+  if (!isRecord(value) || !isRecord(value.hosts))
+    throw new RecordingError(`${file}: expected { "hosts": { HOST: { "dirs": …, "archiver": … } } }`);
   for (const [name, host] of Object.entries(value.hosts)) {
     if (!isRecord(host)) throw new RecordingError(`${file}: hosts.${name} must be an object`);
     for (const key of ['dirs', 'restic', 'borg'] as const) {
@@ -122,7 +123,10 @@ function replayHost(name: string, recorded: RecordedHost | undefined, file: stri
     if (!recorded) throw new ExecError('other', `${name}: not in the demo scenario`);
     if (recorded.unreachable !== undefined) {
       unreachableSince ??= now();
-      throw new ExecError('unreachable', `${name} unreachable since ${new Date(unreachableSince).toTimeString().slice(0, 8)} (${recorded.unreachable})`);
+      throw new ExecError(
+        'unreachable',
+        `${name} unreachable since ${new Date(unreachableSince).toTimeString().slice(0, 8)} (${recorded.unreachable})`,
+      );
     }
   };
   const sftpError = (code: number, message: string) => Object.assign(new ExecError('other', `${name}: ${message}`), { code });
@@ -131,36 +135,63 @@ function replayHost(name: string, recorded: RecordedHost | undefined, file: stri
     const last = argv.at(-1) ?? '';
     if (last.includes('pg_stat_archiver')) {
       const a = recorded?.archiver;
-      if (!a) return { stdout: '', stderr: 'psql: error: connection to server on socket "/var/run/postgresql/.s.PGSQL.5432" failed: No such file or directory\n', code: 2, signal: null };
+      if (!a)
+        return {
+          stdout: '',
+          stderr: 'psql: error: connection to server on socket "/var/run/postgresql/.s.PGSQL.5432" failed: No such file or directory\n',
+          code: 2,
+          signal: null,
+        };
       const at = now();
       const epoch = (age: string | null | undefined) => {
         const offset = ms(age, file, `hosts.${name}.archiver`);
         return offset === null ? null : (at - offset) / 1000;
       };
-      return ok(`${JSON.stringify({
-        archive_mode: a.archiveMode ?? 'on',
-        archived_count: a.archivedCount,
-        last_archived_wal: a.lastArchivedWal ?? null,
-        last_archived_time: epoch(a.lastArchived),
-        failed_count: a.failedCount ?? 0,
-        last_failed_wal: a.lastFailedWal ?? null,
-        last_failed_time: epoch(a.lastFailed),
-        now: at / 1000,
-      })}\n`);
+      return ok(
+        `${JSON.stringify({
+          archive_mode: a.archiveMode ?? 'on',
+          archived_count: a.archivedCount,
+          last_archived_wal: a.lastArchivedWal ?? null,
+          last_archived_time: epoch(a.lastArchived),
+          failed_count: a.failedCount ?? 0,
+          last_failed_wal: a.lastFailedWal ?? null,
+          last_failed_time: epoch(a.lastFailed),
+          now: at / 1000,
+        })}\n`,
+      );
     }
     if (argv.includes('snapshots') && argv.includes('-r')) {
       const repo = argv[argv.indexOf('-r') + 1] ?? '';
       const list = recorded?.restic?.[repo];
-      if (!list) return { stdout: '', stderr: `Fatal: repository does not exist: unable to open config file: stat ${repo}/config: no such file or directory\n`, code: 10, signal: null };
-      return ok(`${JSON.stringify(expand(list, now(), file).map((b, index) => {
-        const id = (index + 0x1f2e3d4c).toString(16).padStart(8, '0');
-        return { time: new Date(b.at).toISOString(), hostname: name, paths: [repo], id: `${id}${'0'.repeat(56)}`, short_id: id, summary: { total_bytes_processed: b.size } };
-      }))}\n`);
+      if (!list)
+        return {
+          stdout: '',
+          stderr: `Fatal: repository does not exist: unable to open config file: stat ${repo}/config: no such file or directory\n`,
+          code: 10,
+          signal: null,
+        };
+      return ok(
+        `${JSON.stringify(
+          expand(list, now(), file).map((b, index) => {
+            const id = (index + 0x1f2e3d4c).toString(16).padStart(8, '0');
+            return {
+              time: new Date(b.at).toISOString(),
+              hostname: name,
+              paths: [repo],
+              id: `${id}${'0'.repeat(56)}`,
+              short_id: id,
+              summary: { total_bytes_processed: b.size },
+            };
+          }),
+        )}\n`,
+      );
     }
     if (argv.includes('list')) {
       const list = recorded?.borg?.[last];
       if (!list) return { stdout: '', stderr: `Repository ${last} does not exist.\n`, code: 2, signal: null };
-      return ok(`${JSON.stringify({ archives: expand(list, now(), file).map((b) => ({ name: b.name, start: new Date(b.at).toISOString() })), repository: { location: last } })}\n`);
+      return ok(
+        `${JSON.stringify({ archives: expand(list, now(), file).map((b) => ({ name: b.name, start: new Date(b.at).toISOString() })), repository: { location: last } })}\n`,
+      );
     }
     return { stdout: '', stderr: `${argv[0] ?? 'command'}: not in the demo scenario\n`, code: 127, signal: null };
   };
@@ -168,7 +199,10 @@ function replayHost(name: string, recorded: RecordedHost | undefined, file: stri
     name,
     kind: 'ssh',
     exec: (argv) => run(argv),
-    run: (command) => ('argv' in command ? run(command.argv) : Promise.resolve({ stdout: '', stderr: 'shell commands are not replayed\n', code: 2, signal: null })),
+    run: (command) =>
+      'argv' in command
+        ? run(command.argv)
+        : Promise.resolve({ stdout: '', stderr: 'shell commands are not replayed\n', code: 2, signal: null }),
     async readFile(path) {
       gate();
       throw sftpError(2, `read ${path}: No such file`);
@@ -183,7 +217,12 @@ function replayHost(name: string, recorded: RecordedHost | undefined, file: stri
       const list = recorded?.dirs?.[dir];
       if (!list) throw sftpError(2, `list ${dir}: No such file`);
       const base = dir.endsWith('/') ? dir : `${dir}/`;
-      return expand(list, now(), file).map((b) => ({ path: `${base}${b.name}`, size: b.dir ? 4096 : b.size, mtimeMs: b.at, isDirectory: b.dir }));
+      return expand(list, now(), file).map((b) => ({
+        path: `${base}${b.name}`,
+        size: b.dir ? 4096 : b.size,
+        mtimeMs: b.at,
+        isDirectory: b.dir,
+      }));
     },
     close() {},
   };
@@ -205,7 +244,11 @@ export function replayBackupsHosts(recording: BackupsRecording, file: string, no
 }
 
 /** The scenario's backups reader, or null when it has no backups.json (the pane is then off). */
-export function replayBackups(scenario: Scenario, config: BackupsConfig, now: () => number = Date.now): ((signal: AbortSignal) => Promise<BackupsRaw>) | null {
+export function replayBackups(
+  scenario: Scenario,
+  config: BackupsConfig,
+  now: () => number = Date.now,
+): ((signal: AbortSignal) => Promise<BackupsRaw>) | null {
   const file = join(scenario.dir, 'backups.json');
   if (!existsSync(file)) return null;
   const recording = parseBackupsRecording(JSON.parse(readFileSync(file, 'utf8')) as unknown, file);

@@ -7,13 +7,13 @@ import { join } from 'node:path';
 import type { Config } from '../config/schema.js';
 import { parseDuration } from '../config/units.js';
 import { ActionRefused, type ContainerActions, type ContainerRef } from '../docker/actions.js';
-import type { DockerAccess } from '../probes/containers/access.js';
 import type { LogLine } from '../docker/frames.js';
+import type { EngineInfo } from '../model/containers.js';
+import type { DockerAccess } from '../probes/containers/access.js';
 import { parseList } from '../probes/containers/parse.js';
 import type { ContainersRaw, StatsPair } from '../probes/containers/raw.js';
 import { RecordingError } from './http-replay.js';
 import type { Scenario } from './scenario.js';
-import type { EngineInfo } from '../model/containers.js';
 
 export const DEMO_REASON = 'demo scenario: containers are replayed from a recording, so nothing is restarted, stopped or started';
 
@@ -86,13 +86,16 @@ export function loadContainersRecording(file: string): Recording {
     throw new RecordingError(`${file}: needs "frames": [ { "list": [...], "inspect": {...}, "stats": {...} }, ... ]`);
   }
   const first = parsed.frames[0] as unknown;
-  if (!isRecord(first) || !Array.isArray(first.list)) throw new RecordingError(`${file}: the first frame needs "list" (GET /containers/json)`);
+  if (!isRecord(first) || !Array.isArray(first.list))
+    throw new RecordingError(`${file}: the first frame needs "list" (GET /containers/json)`);
   const engine = isRecord(parsed.engine) ? parsed.engine : {};
   const text = (v: unknown) => (typeof v === 'string' ? v : null);
   const logs: Recording['logs'] = {};
   for (const [name, lines] of Object.entries(isRecord(parsed.logs) ? parsed.logs : {})) {
     if (!Array.isArray(lines)) continue;
-    logs[name] = lines.filter((l): l is [string, string, string] => Array.isArray(l) && l.length === 3 && l.every((p) => typeof p === 'string'));
+    logs[name] = lines.filter(
+      (l): l is [string, string, string] => Array.isArray(l) && l.length === 3 && l.every((p) => typeof p === 'string'),
+    );
   }
   return {
     engine: { version: text(engine.Version), apiVersion: text(engine.ApiVersion), os: text(engine.Os) },
@@ -106,7 +109,11 @@ export function loadContainersRecording(file: string): Recording {
  * The scenario's engine as a DockerAccess (the same shape as the live one), or null when the
  * scenario has no containers.json (the pane is off in that scenario).
  */
-export function replayDocker(scenario: Scenario, config: Pick<Config, 'plan' | 'docker'>, options: { now?: () => number } = {}): DockerAccess | null {
+export function replayDocker(
+  scenario: Scenario,
+  config: Pick<Config, 'plan' | 'docker'>,
+  options: { now?: () => number } = {},
+): DockerAccess | null {
   const file = join(scenario.dir, 'containers.json');
   if (!existsSync(file)) return null;
   const recording = loadContainersRecording(file);
@@ -137,16 +144,18 @@ export function replayDocker(scenario: Scenario, config: Pick<Config, 'plan' | '
     }
     previousStats = fresh;
     return {
-      endpoints: [{
-        host,
-        label,
-        engine: recording.engine,
-        readAt: at,
-        list: current,
-        // A copy: the inspects collected so far go on changing, and what a reading holds may be frozen.
-        inspect: { ...(substituteTimes(inspect, at) as Record<string, unknown>) },
-        stats,
-      }],
+      endpoints: [
+        {
+          host,
+          label,
+          engine: recording.engine,
+          readAt: at,
+          list: current,
+          // A copy: the inspects collected so far go on changing, and what a reading holds may be frozen.
+          inspect: { ...(substituteTimes(inspect, at) as Record<string, unknown>) },
+          stats,
+        },
+      ],
     };
   };
 
@@ -179,7 +188,13 @@ export function replayDocker(scenario: Scenario, config: Pick<Config, 'plan' | '
   };
 }
 
-async function* recordedLogs(recording: Recording, ref: ContainerRef, tail: number, nowMs: number, sinceMs?: number): AsyncGenerator<LogLine> {
+async function* recordedLogs(
+  recording: Recording,
+  ref: ContainerRef,
+  tail: number,
+  nowMs: number,
+  sinceMs?: number,
+): AsyncGenerator<LogLine> {
   const entries = parseList(recording.frames[0]?.list ?? []);
   const name = ref.name ?? entries.find((e) => e.id === ref.id || e.id.startsWith(ref.id))?.name ?? ref.id;
   const lines = recording.logs[name] ?? [['stdout', '$date:now', `(no log lines recorded for ${name} in this demo scenario)`]];

@@ -3,10 +3,10 @@
 // Formats: fixtures/README.md, "DNS and Pi-hole".
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { piholeTargets, type DnsConfig, type DnsQueryFn, type DnsSources } from '../probes/dns/probe.js';
-import { replayFetch, toRecording, RecordingError, type HttpRecording, type RecordedAnswer } from './http-replay.js';
-import type { Scenario } from './scenario.js';
 import type { DnsAnswer, DnsOutcome } from '../model/dns.js';
+import { type DnsConfig, type DnsQueryFn, type DnsSources, piholeTargets } from '../probes/dns/probe.js';
+import { type HttpRecording, type RecordedAnswer, RecordingError, replayFetch, toRecording } from './http-replay.js';
+import type { Scenario } from './scenario.js';
 
 const OUTCOMES: readonly DnsOutcome[] = ['ok', 'nxdomain', 'nodata', 'refused', 'servfail', 'timeout', 'conn-refused', 'error'];
 
@@ -16,7 +16,8 @@ export type DnsRecording = { servers: Record<string, Record<string, RecordedQuer
 
 function parseDnsRecording(value: unknown, file: string): DnsRecording {
   const servers = (value as { servers?: unknown } | null)?.servers;
-  if (!servers || typeof servers !== 'object') throw new RecordingError(`${file}: expected { "servers": { SERVER: { NAME: { "outcome": … } } } }`);
+  if (!servers || typeof servers !== 'object')
+    throw new RecordingError(`${file}: expected { "servers": { SERVER: { NAME: { "outcome": … } } } }`);
   for (const [server, names] of Object.entries(servers)) {
     for (const [name, query] of Object.entries((names ?? {}) as Record<string, unknown>)) {
       const outcome = (query as { outcome?: unknown } | null)?.outcome;
@@ -33,9 +34,17 @@ export function replayDnsQuery(recording: DnsRecording): DnsQueryFn {
   return async (target, name, type, timeoutMs): Promise<DnsAnswer> => {
     const server = recording.servers[target.name] ?? recording.servers['*'];
     const recorded = server?.[name] ?? server?.['*'];
-    if (!recorded) return { server: target.name, name, type, outcome: 'error', latencyMs: null, records: [], detail: 'not in the demo scenario' };
+    if (!recorded)
+      return { server: target.name, name, type, outcome: 'error', latencyMs: null, records: [], detail: 'not in the demo scenario' };
     const latency = recorded.latencyMs ?? (recorded.outcome === 'timeout' ? timeoutMs : recorded.outcome === 'conn-refused' ? 0.2 : 1);
-    return { server: target.name, name, type, outcome: recorded.outcome, latencyMs: latency, records: recorded.outcome === 'ok' ? recorded.records ?? [] : [] };
+    return {
+      server: target.name,
+      name,
+      type,
+      outcome: recorded.outcome,
+      latencyMs: latency,
+      records: recorded.outcome === 'ok' ? (recorded.records ?? []) : [],
+    };
   };
 }
 
@@ -60,7 +69,10 @@ function piholeFetch(recording: HttpRecording, now: () => number) {
       if (method === 'POST') {
         const request = body as { blocking?: unknown; timer?: unknown } | null;
         if (typeof request?.blocking !== 'boolean') {
-          return { status: 400, body: { error: { key: 'body_error', message: 'No "blocking" boolean in body data', hint: null }, took: 0.0001 } };
+          return {
+            status: 400,
+            body: { error: { key: 'body_error', message: 'No "blocking" boolean in body data', hint: null }, took: 0.0001 },
+          };
         }
         const timer = typeof request.timer === 'number' && request.timer > 0 ? request.timer : null;
         set = { blocking: request.blocking, until: timer === null ? null : now() + timer * 1000 };
@@ -75,15 +87,17 @@ export function replayDnsSources(scenario: Scenario, config: DnsConfig, now: () 
   const file = join(scenario.dir, 'dns.json');
   if (!existsSync(file)) return null;
   const recording = parseDnsRecording(JSON.parse(readFileSync(file, 'utf8')) as unknown, file);
-  const fetches = new Map(config.servers.flatMap((server) => {
-    if (!server.pihole) return [];
-    const piholeFile = join(scenario.dir, 'pihole', `${server.name}.json`);
-    // A Pi-hole the scenario does not record is one that does not answer.
-    const piholeRecording: HttpRecording = existsSync(piholeFile)
-      ? toRecording(JSON.parse(readFileSync(piholeFile, 'utf8')) as unknown, piholeFile)
-      : { unreachable: 'refused' };
-    return [[server.name, piholeFetch(piholeRecording, now)] as const];
-  }));
+  const fetches = new Map(
+    config.servers.flatMap((server) => {
+      if (!server.pihole) return [];
+      const piholeFile = join(scenario.dir, 'pihole', `${server.name}.json`);
+      // A Pi-hole the scenario does not record is one that does not answer.
+      const piholeRecording: HttpRecording = existsSync(piholeFile)
+        ? toRecording(JSON.parse(readFileSync(piholeFile, 'utf8')) as unknown, piholeFile)
+        : { unreachable: 'refused' };
+      return [[server.name, piholeFetch(piholeRecording, now)] as const];
+    }),
+  );
   // No password in the demo (an empty environment): the recordings answer without a session,
   // as a Pi-hole without a password does, and the user's real password is never touched.
   const piholes = config.servers.flatMap((server) => {

@@ -22,13 +22,15 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export function toRecording(value: unknown, file: string): HttpRecording {
   if (!isRecord(value)) throw new RecordingError(`${file}: expected an object`);
   const { unreachable, routes } = value;
-  if (unreachable !== undefined && unreachable !== 'refused' && unreachable !== 'timeout') throw new RecordingError(`${file}: unreachable must be "refused" or "timeout"`);
+  if (unreachable !== undefined && unreachable !== 'refused' && unreachable !== 'timeout')
+    throw new RecordingError(`${file}: unreachable must be "refused" or "timeout"`);
   if (routes !== undefined && !isRecord(routes)) throw new RecordingError(`${file}: routes must map "METHOD /path" to answers`);
   const checked: Record<string, RecordedAnswer> = {};
   for (const [key, answer] of Object.entries(routes ?? {})) {
     if (!/^[A-Z]+ \/\S*$/.test(key)) throw new RecordingError(`${file}: route "${key}" is not "METHOD /path"`);
     if (!isRecord(answer)) throw new RecordingError(`${file}: route "${key}" must be an object`);
-    if (answer.status !== undefined && typeof answer.status !== 'number') throw new RecordingError(`${file}: route "${key}": status must be a number`);
+    if (answer.status !== undefined && typeof answer.status !== 'number')
+      throw new RecordingError(`${file}: route "${key}": status must be a number`);
     checked[key] = answer as RecordedAnswer;
   }
   return { ...(unreachable ? { unreachable } : {}), routes: checked };
@@ -76,14 +78,18 @@ export function replayFetch(recording: HttpRecording, options: { now?: () => num
         body = init.body;
       }
     }
-    const answer = options.override?.(method, url.pathname, body)
-      ?? recording.routes?.[`${method} ${url.pathname}${url.search}`]
-      ?? recording.routes?.[`${method} ${url.pathname}`]
-      ?? { status: 404, text: 'Not Found\n', contentType: 'text/plain; charset=utf-8' };
+    const answer = options.override?.(method, url.pathname, body) ??
+      recording.routes?.[`${method} ${url.pathname}${url.search}`] ??
+      recording.routes?.[`${method} ${url.pathname}`] ?? { status: 404, text: 'Not Found\n', contentType: 'text/plain; charset=utf-8' };
     const text = answer.text ?? (answer.body === undefined ? '' : JSON.stringify(substituteNow(answer.body, now())));
     const contentType = answer.contentType ?? (answer.text === undefined ? 'application/json' : 'text/plain; charset=utf-8');
     const status = answer.status ?? 200;
     const bodyText = status === 204 || status === 304 ? '' : text;
-    return { status, ok: status >= 200 && status < 300, headers: { get: (name: string) => (name.toLowerCase() === 'content-type' ? contentType : null) }, text: async () => bodyText };
+    return {
+      status,
+      ok: status >= 200 && status < 300,
+      headers: { get: (name: string) => (name.toLowerCase() === 'content-type' ? contentType : null) },
+      text: async () => bodyText,
+    };
   };
 }

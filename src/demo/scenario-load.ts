@@ -2,10 +2,10 @@
 // scenario.ts so that replaying one (a cached start) does not load the YAML parser.
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { pathIdProblem } from '../config/path-id.js';
 import { pathExists, readText } from '../config/file-facts.js';
+import { pathIdProblem } from '../config/path-id.js';
 import { parseDuration } from '../config/units.js';
-import { listScenarios, ScenarioError, scenariosDir, type Scenario } from './scenario.js';
+import { listScenarios, type Scenario, ScenarioError, scenariosDir } from './scenario.js';
 
 /**
  * A scenario by name. Its scenario.yaml may say `replays: OTHER` (use that scenario's

@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../config/paths.js';
-import { ExecError, type CommandRunner, type ExecResult } from '../hosts/host.js';
+import { type CommandRunner, ExecError, type ExecResult } from '../hosts/host.js';
 import type { CpuRaw } from '../probes/cpu/parse.js';
 
 export type Scenario = {
@@ -25,7 +25,10 @@ export function scenariosDir(): string {
 
 export function listScenarios(): string[] {
   try {
-    return readdirSync(scenariosDir(), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+    return readdirSync(scenariosDir(), { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort();
   } catch {
     return [];
   }
@@ -75,22 +78,36 @@ export function replayNvidiaSmiHost(dir: string, hostName: string): CommandRunne
       if (existsSync(join(dir, 'hang'))) {
         // A wedged driver: no answer until the caller's timeout kills the call, as with a real process.
         return new Promise((_, reject) => {
-          const timer = setTimeout(() => reject(new ExecError('timeout', `${argv[0] ?? 'nvidia-smi'}: no answer within ${options.timeoutMs} ms`)), options.timeoutMs);
-          options.signal?.addEventListener('abort', () => {
-            clearTimeout(timer);
-            reject(new ExecError('aborted', 'aborted'));
-          }, { once: true });
+          const timer = setTimeout(
+            () => reject(new ExecError('timeout', `${argv[0] ?? 'nvidia-smi'}: no answer within ${options.timeoutMs} ms`)),
+            options.timeoutMs,
+          );
+          options.signal?.addEventListener(
+            'abort',
+            () => {
+              clearTimeout(timer);
+              reject(new ExecError('aborted', 'aborted'));
+            },
+            { once: true },
+          );
         });
       }
       const fail = read('fail.txt');
-      if (fail !== null) return Promise.resolve({ stdout: fail, stderr: '', code: Number(read('exit-code')?.trim() ?? 1) || 1, signal: null });
+      if (fail !== null)
+        return Promise.resolve({ stdout: fail, stderr: '', code: Number(read('exit-code')?.trim() ?? 1) || 1, signal: null });
       const query = argv.find((arg) => arg.startsWith('--query-gpu='));
       if (query) {
-        const known = (read('fields.txt') ?? '').trim().split(',').map((f) => f.trim());
+        const known = (read('fields.txt') ?? '')
+          .trim()
+          .split(',')
+          .map((f) => f.trim());
         const asked = query.slice('--query-gpu='.length).split(',');
         const unknown = asked.find((field) => !known.includes(field));
-        if (unknown) return Promise.resolve({ stdout: `Field "${unknown}" is not a valid field to query.\n\n`, stderr: '', code: 2, signal: null });
-        const rows = nextFrame('query-gpu.csv').split('\n').filter((l) => l.trim() !== '');
+        if (unknown)
+          return Promise.resolve({ stdout: `Field "${unknown}" is not a valid field to query.\n\n`, stderr: '', code: 2, signal: null });
+        const rows = nextFrame('query-gpu.csv')
+          .split('\n')
+          .filter((l) => l.trim() !== '');
         const out = rows.map((row) => {
           const values = row.split(', ');
           return asked.map((field) => values[known.indexOf(field)] ?? '[N/A]').join(', ');

@@ -36,9 +36,11 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 function checkSaw(value: unknown, where: string): void {
-  if (!isRecord(value)) throw new RecordingError(`${where} must be an object of what the check saw (http, tcp, tls, dns, container or failure)`);
+  if (!isRecord(value))
+    throw new RecordingError(`${where} must be an object of what the check saw (http, tcp, tls, dns, container or failure)`);
   const known = ['http', 'tcp', 'tls', 'dns', 'container', 'failure'];
-  for (const key of Object.keys(value)) if (!known.includes(key)) throw new RecordingError(`${where}.${key}: not something a check sees (${known.join(', ')})`);
+  for (const key of Object.keys(value))
+    if (!known.includes(key)) throw new RecordingError(`${where}.${key}: not something a check sees (${known.join(', ')})`);
 }
 
 function checkService(value: unknown, where: string): void {
@@ -51,20 +53,29 @@ function checkService(value: unknown, where: string): void {
     checkSaw(part.saw, `${where}.${key}.saw`);
   }
   const down = value.down as { since?: unknown } | undefined;
-  if (down && (typeof down.since !== 'string' || parseDuration(down.since) === undefined)) throw new RecordingError(`${where}.down.since must be a duration such as "3m12s"`);
+  if (down && (typeof down.since !== 'string' || parseDuration(down.since) === undefined))
+    throw new RecordingError(`${where}.down.since must be a duration such as "3m12s"`);
   const failing = value.failing as { every?: unknown } | undefined;
-  if (failing && !(typeof failing.every === 'number' && failing.every >= 1)) throw new RecordingError(`${where}.failing.every must be a number of checks, 1 or more`);
+  if (failing && !(typeof failing.every === 'number' && failing.every >= 1))
+    throw new RecordingError(`${where}.failing.every must be a number of checks, 1 or more`);
 }
 
 export function parseServicesRecording(value: unknown, file: string): ServicesRecording {
   if (!isRecord(value)) throw new RecordingError(`${file}: expected an object`);
   const history = value.history;
-  if (history !== undefined && (!isRecord(history) || typeof history.span !== 'string' || typeof history.every !== 'string'
-    || !(parseDuration(history.span) !== undefined && (parseDuration(history.every) ?? 0) > 0))) {
+  if (
+    history !== undefined &&
+    (!isRecord(history) ||
+      typeof history.span !== 'string' ||
+      typeof history.every !== 'string' ||
+      !(parseDuration(history.span) !== undefined && (parseDuration(history.every) ?? 0) > 0))
+  ) {
     throw new RecordingError(`${file}: history must be { "span": DURATION, "every": DURATION }`);
   }
-  for (const [kind, recorded] of Object.entries(isRecord(value.defaults) ? value.defaults : {})) checkService(recorded, `${file}: defaults.${kind}`);
-  for (const [name, recorded] of Object.entries(isRecord(value.services) ? value.services : {})) checkService(recorded, `${file}: services.${name}`);
+  for (const [kind, recorded] of Object.entries(isRecord(value.defaults) ? value.defaults : {}))
+    checkService(recorded, `${file}: defaults.${kind}`);
+  for (const [name, recorded] of Object.entries(isRecord(value.services) ? value.services : {}))
+    checkService(recorded, `${file}: services.${name}`);
   return value as ServicesRecording;
 }
 
@@ -72,7 +83,7 @@ export function parseServicesRecording(value: unknown, file: string): ServicesRe
 function timeText(text: string, now: number): string {
   const match = /^\$now(?:([+-])(.+))?$/.exec(text);
   if (!match) return text;
-  const offset = match[2] ? parseDuration(match[2]) ?? 0 : 0;
+  const offset = match[2] ? (parseDuration(match[2]) ?? 0) : 0;
   return new Date(now + (match[1] === '-' ? -offset : offset)).toISOString();
 }
 
@@ -86,7 +97,11 @@ function msFor(range: RecordedService['ms'], name: string, index: number): numbe
 }
 
 /** The reader for a scenario; null when it has no services.json. */
-export function replayServices(scenario: Scenario, config: ServicesConfig, now: () => number = Date.now): ((signal: AbortSignal) => Promise<ServicesRaw>) | null {
+export function replayServices(
+  scenario: Scenario,
+  config: ServicesConfig,
+  now: () => number = Date.now,
+): ((signal: AbortSignal) => Promise<ServicesRaw>) | null {
   const file = join(scenario.dir, 'services.json');
   if (!existsSync(file)) return null;
   const recording = parseServicesRecording(JSON.parse(readFileSync(file, 'utf8')) as unknown, file);
@@ -98,9 +113,12 @@ export function replayServices(scenario: Scenario, config: ServicesConfig, now: 
   const sample = (name: string, recorded: RecordedService, at: number): CheckRaw => {
     const index = Math.floor(at / every);
     const downSince = recorded.down ? (started ?? at) - (parseDuration(recorded.down.since) ?? 0) : null;
-    const saw = downSince !== null && at >= downSince && recorded.down
-      ? recorded.down.saw
-      : recorded.failing && index % recorded.failing.every === 0 ? recorded.failing.saw : recorded.saw ?? {};
+    const saw =
+      downSince !== null && at >= downSince && recorded.down
+        ? recorded.down.saw
+        : recorded.failing && index % recorded.failing.every === 0
+          ? recorded.failing.saw
+          : (recorded.saw ?? {});
     const answered = !saw.failure;
     const tls = saw.tls ? { ...saw.tls, validTo: timeText(saw.tls.validTo, at) } : undefined;
     return { service: name, at, ms: answered ? msFor(recorded.ms, name, index) : null, ...saw, ...(tls ? { tls } : {}) };
@@ -110,15 +128,15 @@ export function replayServices(scenario: Scenario, config: ServicesConfig, now: 
     const at = now();
     started ??= at;
     // The first read brings the recorded past; every later one, one check per service.
-    const times = count++ === 0 && span > 0
-      ? Array.from({ length: Math.floor(span / every) + 1 }, (_, k) => at - span + k * every)
-      : [at];
+    const times = count++ === 0 && span > 0 ? Array.from({ length: Math.floor(span / every) + 1 }, (_, k) => at - span + k * every) : [at];
     const checks = config.list.flatMap((service) => {
       const recorded = recording.services?.[service.name] ?? recording.defaults?.[checkKind(service)];
-      if (!recorded) return [{ service: service.name, at, ms: null, failure: { kind: 'not-run' as const, message: 'not in the demo scenario' } }];
+      if (!recorded)
+        return [{ service: service.name, at, ms: null, failure: { kind: 'not-run' as const, message: 'not in the demo scenario' } }];
       // A recorded outage began with a failed check at its very start.
       const since = recorded.down && times.length > 1 ? at - (parseDuration(recorded.down.since) ?? 0) : null;
-      const own = since !== null && since > (times[0] ?? at) ? [...times.filter((t) => t < since), since, ...times.filter((t) => t > since)] : times;
+      const own =
+        since !== null && since > (times[0] ?? at) ? [...times.filter((t) => t < since), since, ...times.filter((t) => t > since)] : times;
       return own.map((time) => sample(service.name, recorded, time));
     });
     return { at, checks };

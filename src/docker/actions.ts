@@ -76,7 +76,8 @@ export function engineActions(engines: ReadonlyMap<string, DockerEngine>, option
       if (status === 304) return { changed: false, message: `${nameOf(ref)} was already ${action === 'start' ? 'running' : 'stopped'}` };
       return { changed: true, message: `${nameOf(ref)} ${VERB[action]} on ${ref.host}` };
     } catch (error) {
-      if (error instanceof EngineError && error.statusCode === 404) throw new EngineError('api', `${nameOf(ref)} no longer exists on ${ref.host}`, 404);
+      if (error instanceof EngineError && error.statusCode === 404)
+        throw new EngineError('api', `${nameOf(ref)} no longer exists on ${ref.host}`, 404);
       throw error;
     }
   };
@@ -85,7 +86,14 @@ export function engineActions(engines: ReadonlyMap<string, DockerEngine>, option
     restart: (ref, o) => act('restart', ref, o?.signal),
     stop: (ref, o) => act('stop', ref, o?.signal),
     start: (ref, o) => act('start', ref, o?.signal),
-    logs: (ref, o = {}) => streamLogs(engineFor(ref), ref, { tail: o.tail ?? options.logLines, follow: o.follow ?? false, timestamps: o.timestamps ?? true, sinceMs: o.sinceMs, signal: o.signal }),
+    logs: (ref, o = {}) =>
+      streamLogs(engineFor(ref), ref, {
+        tail: o.tail ?? options.logLines,
+        follow: o.follow ?? false,
+        timestamps: o.timestamps ?? true,
+        sinceMs: o.sinceMs,
+        signal: o.signal,
+      }),
   };
 }
 
@@ -99,11 +107,19 @@ async function* streamLogs(
   // With a TTY the engine sends the log raw; without one, in 8-byte-header frames.
   const inspect = await engine.getJson(`${path}/json`, {}, { signal, timeoutMs: 5000 });
   const tty = !!inspect && typeof inspect === 'object' && (inspect as { Config?: { Tty?: unknown } }).Config?.Tty === true;
-  const res = await engine.stream(`${path}/logs`, {
-    stdout: true, stderr: true, tail: options.tail, follow: options.follow, timestamps: options.timestamps,
-    // The engine takes seconds, with a fraction (API 1.41 and newer).
-    since: options.sinceMs === undefined ? undefined : (options.sinceMs / 1000).toFixed(3),
-  }, { signal, timeoutMs: 10_000 });
+  const res = await engine.stream(
+    `${path}/logs`,
+    {
+      stdout: true,
+      stderr: true,
+      tail: options.tail,
+      follow: options.follow,
+      timestamps: options.timestamps,
+      // The engine takes seconds, with a fraction (API 1.41 and newer).
+      since: options.sinceMs === undefined ? undefined : (options.sinceMs / 1000).toFixed(3),
+    },
+    { signal, timeoutMs: 10_000 },
+  );
   const frames = new FrameDecoder(tty);
   const lines = new LineSplitter(options.timestamps);
   try {

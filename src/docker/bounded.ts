@@ -20,9 +20,11 @@ function size(bytes: number): string {
 /** `declared`: the Content-Length when that is what gave it away (then nothing was read). */
 export function answerTooLarge(path: string, max: number, declared: number | null): Error {
   const where = path.split('?')[0] ?? path;
-  const error = new Error(declared !== null
-    ? `the answer to ${where} would be ${declared} bytes (Content-Length), over the ${size(max)} read from an engine; not read`
-    : `the answer to ${where} is larger than the ${size(max)} read from an engine; reading stopped`) as Error & { code: string };
+  const error = new Error(
+    declared !== null
+      ? `the answer to ${where} would be ${declared} bytes (Content-Length), over the ${size(max)} read from an engine; not read`
+      : `the answer to ${where} is larger than the ${size(max)} read from an engine; reading stopped`,
+  ) as Error & { code: string };
   error.code = TOO_LARGE;
   return error;
 }

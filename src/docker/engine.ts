@@ -5,13 +5,13 @@
 // same agent. Every call has a deadline and an abort signal, every answer read whole is bounded
 // (bounded.ts), and every failure comes back as an EngineError (errors.ts).
 import type { IncomingMessage, RequestOptions } from 'node:http';
-import { Agent, request as httpRequest, type AgentOptions } from 'node:http';
+import { Agent, type AgentOptions, request as httpRequest } from 'node:http';
 import { inspect } from 'node:util';
 import { shellQuote } from '../hosts/host.js';
 import { readBounded } from './bounded.js';
 import { classifyEngineError, EngineError, PERMISSION_FIX } from './errors.js';
-import { GetPool, isTimeout, type GetAnswer } from './http-get.js';
-import { DialStdioAgent, type ChannelOpener } from './ssh-agent.js';
+import { type GetAnswer, GetPool, isTimeout } from './http-get.js';
+import { type ChannelOpener, DialStdioAgent } from './ssh-agent.js';
 
 export type EngineTarget =
   | { kind: 'socket'; host: string; socketPath: string }
@@ -29,7 +29,10 @@ export class UnsupportedDockerHost extends Error {}
 
 /** An agent that prints as its name: error messages and debug output never walk its sockets. */
 class QuietAgent extends Agent {
-  constructor(private readonly name: string, options: AgentOptions) {
+  constructor(
+    private readonly name: string,
+    options: AgentOptions,
+  ) {
     super(options);
   }
 
@@ -47,11 +50,16 @@ export function localTarget(host: string, socket: string | undefined, env: Reado
   if (spec.startsWith('/')) return { kind: 'socket', host, socketPath: spec };
   if (spec.startsWith('unix://')) return { kind: 'socket', host, socketPath: spec.slice('unix://'.length) || '/var/run/docker.sock' };
   if (spec.startsWith('tcp://')) {
-    if (env.DOCKER_TLS_VERIFY === '1') throw new UnsupportedDockerHost(`DOCKER_HOST=${spec} with DOCKER_TLS_VERIFY is not supported; use the engine's unix socket, or reach its host over SSH (hosts.<name>.ssh)`);
+    if (env.DOCKER_TLS_VERIFY === '1')
+      throw new UnsupportedDockerHost(
+        `DOCKER_HOST=${spec} with DOCKER_TLS_VERIFY is not supported; use the engine's unix socket, or reach its host over SSH (hosts.<name>.ssh)`,
+      );
     const url = new URL(spec);
     return { kind: 'tcp', host, hostname: url.hostname, port: Number(url.port || 2375) };
   }
-  throw new UnsupportedDockerHost(`DOCKER_HOST=${spec} is not supported; use unix:// or tcp://, or describe the host under hosts: with ssh and list it in docker.endpoints`);
+  throw new UnsupportedDockerHost(
+    `DOCKER_HOST=${spec} is not supported; use unix:// or tcp://, or describe the host under hosts: with ssh and list it in docker.endpoints`,
+  );
 }
 
 /** A remote host's engine, through `docker system dial-stdio` on its SSH connection. */
@@ -120,7 +128,10 @@ function jsonOf(body: Buffer): unknown {
 
 /** The engine's error answer (its JSON message) as an EngineError. */
 function answerError(status: number, body: Buffer, where: string): EngineError {
-  return classifyEngineError(Object.assign(new Error(`(HTTP code ${status}) unexpected`), { statusCode: status, json: jsonOf(body) }), where);
+  return classifyEngineError(
+    Object.assign(new Error(`(HTTP code ${status}) unexpected`), { statusCode: status, json: jsonOf(body) }),
+    where,
+  );
 }
 
 /** A GET's answer: the JSON of a 200, else an error with the engine's message. */
@@ -143,19 +154,28 @@ export class DockerEngine {
   /** The last answer to each GET asked with reuseUnchanged: its bytes and its value. */
   private readonly lastAnswers = new Map<string, { body: Buffer; value: unknown }>();
 
-  constructor(readonly target: EngineTarget, options: { maxSockets?: number; connectTimeoutMs?: number } = {}) {
+  constructor(
+    readonly target: EngineTarget,
+    options: { maxSockets?: number; connectTimeoutMs?: number } = {},
+  ) {
     this.label = targetLabel(target);
     this.host = target.host;
     if (target.kind === 'ssh') {
       const prefix = target.socketPath ? `DOCKER_HOST=${shellQuote(`unix://${target.socketPath}`)} ` : '';
-      this.agent = new DialStdioAgent(target.via, `${prefix}${target.dockerCommand} system dial-stdio`, options.connectTimeoutMs ?? 8000, { maxSockets: options.maxSockets ?? 6 });
+      this.agent = new DialStdioAgent(target.via, `${prefix}${target.dockerCommand} system dial-stdio`, options.connectTimeoutMs ?? 8000, {
+        maxSockets: options.maxSockets ?? 6,
+      });
       // The host name is never resolved: the agent makes every connection.
       this.connectTo = { host: 'docker', port: 80, agent: this.agent };
       this.pool = null;
     } else if (target.kind === 'tcp') {
       this.agent = new QuietAgent(this.label, { keepAlive: true, maxSockets: options.maxSockets ?? 64 });
       this.connectTo = { host: target.hostname.replace(/^\[(.*)\]$/, '$1'), port: target.port, agent: this.agent };
-      this.pool = new GetPool({ host: target.hostname.replace(/^\[(.*)\]$/, '$1'), port: target.port }, `${target.hostname}:${target.port}`, options.maxSockets ?? 64);
+      this.pool = new GetPool(
+        { host: target.hostname.replace(/^\[(.*)\]$/, '$1'), port: target.port },
+        `${target.hostname}:${target.port}`,
+        options.maxSockets ?? 64,
+      );
     } else {
       this.agent = new QuietAgent(this.label, { keepAlive: true, maxSockets: options.maxSockets ?? 128 });
       this.pool = new GetPool({ path: target.socketPath }, 'docker', options.maxSockets ?? 128);
@@ -289,9 +309,15 @@ export class DockerEngine {
     const failure = agent.lastFailure;
     if (!failure || Date.now() - failure.at > 2000) return classified;
     const said = failure.stderr.split('\n').find((l) => l.trim()) ?? '';
-    if (failure.code === 127 || /not found/i.test(said)) return new EngineError('no-engine', `no Docker engine on ${name}: ${this.target.dockerCommand} not found there`);
-    if (/permission denied/i.test(said)) return new EngineError('permission', `permission denied on ${name}'s Docker socket: ${PERMISSION_FIX.replace('your user', `the SSH user on ${name}`)}`);
-    if (/cannot connect to the docker daemon|no such file|connection refused/i.test(said)) return new EngineError('no-engine', `no Docker engine on ${name}: ${said}`);
+    if (failure.code === 127 || /not found/i.test(said))
+      return new EngineError('no-engine', `no Docker engine on ${name}: ${this.target.dockerCommand} not found there`);
+    if (/permission denied/i.test(said))
+      return new EngineError(
+        'permission',
+        `permission denied on ${name}'s Docker socket: ${PERMISSION_FIX.replace('your user', `the SSH user on ${name}`)}`,
+      );
+    if (/cannot connect to the docker daemon|no such file|connection refused/i.test(said))
+      return new EngineError('no-engine', `no Docker engine on ${name}: ${said}`);
     return new EngineError('lost', `Docker engine on ${name}: ${said || classified.message}`);
   }
 }

@@ -29,7 +29,8 @@ export class EngineError extends Error {
   }
 }
 
-export const PERMISSION_FIX = 'add your user to the docker group: sudo usermod -aG docker $USER, then log in again (or point DOCKER_HOST at an engine you may use)';
+export const PERMISSION_FIX =
+  'add your user to the docker group: sudo usermod -aG docker $USER, then log in again (or point DOCKER_HOST at an engine you may use)';
 
 type NodeishError = Error & { code?: unknown; errno?: unknown; syscall?: unknown; statusCode?: unknown; json?: unknown };
 

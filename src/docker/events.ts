@@ -7,7 +7,20 @@ import type { DockerEngine } from './engine.js';
 import { EngineError } from './errors.js';
 
 /** The container events that change what the containers pane shows. */
-export const WATCHED_EVENTS = ['create', 'start', 'restart', 'die', 'stop', 'destroy', 'pause', 'unpause', 'oom', 'rename', 'update', 'health_status'] as const;
+export const WATCHED_EVENTS = [
+  'create',
+  'start',
+  'restart',
+  'die',
+  'stop',
+  'destroy',
+  'pause',
+  'unpause',
+  'oom',
+  'rename',
+  'update',
+  'health_status',
+] as const;
 
 export type ContainerEvent = {
   id: string;
@@ -122,7 +135,11 @@ export class EventWatcher {
     this.controller = controller;
     let res: IncomingMessage;
     try {
-      res = await this.engine.stream('/events', { filters: { type: ['container'], event: [...WATCHED_EVENTS] } }, { timeoutMs: this.connectTimeoutMs, signal: controller.signal });
+      res = await this.engine.stream(
+        '/events',
+        { filters: { type: ['container'], event: [...WATCHED_EVENTS] } },
+        { timeoutMs: this.connectTimeoutMs, signal: controller.signal },
+      );
     } catch (error) {
       this.dropped(error instanceof EngineError ? error : new EngineError('other', String(error)));
       return;
@@ -148,7 +165,12 @@ export class EventWatcher {
       try {
         got = lines.push(chunk);
       } catch (error) {
-        end(new EngineError('too-large', `Docker engine at ${this.engine.label} sent ${(error as Error).message} on its event stream; dropped it`));
+        end(
+          new EngineError(
+            'too-large',
+            `Docker engine at ${this.engine.label} sent ${(error as Error).message} on its event stream; dropped it`,
+          ),
+        );
         return;
       }
       for (const line of got) {

@@ -1,8 +1,9 @@
 // The command line that hands the terminal to a shell in a container: `docker exec -it` against
 // the endpoint's engine on this machine, or the same run on the container's host over `ssh -t`
 // (the OpenSSH client, so that the terminal is a real one there: sizes, Ctrl-C, colours). Pure.
+
+import { type Env, expandHome } from '../config/paths.js';
 import type { Config } from '../config/schema.js';
-import { expandHome, type Env } from '../config/paths.js';
 import { shellQuote } from '../hosts/host.js';
 
 /** bash where the image has it, else sh (busybox, alpine). */
@@ -33,17 +34,25 @@ export function shellCommand(config: Config, target: ShellTarget, local: boolean
   const host = config.hosts[target.host];
   const ssh = host?.ssh;
   const address = ssh?.host ?? host?.address;
-  if (!ssh || !address) return { refusal: `${target.host} is not reached over SSH (hosts.${target.host}.ssh), so no shell can be opened there` };
-  const remote = [endpoint.dockerCommand, ...hostFlag(endpoint.socket), 'exec', '-it', target.id, 'sh', '-c', SHELL_SCRIPT].map(shellQuote).join(' ');
+  if (!ssh || !address)
+    return { refusal: `${target.host} is not reached over SSH (hosts.${target.host}.ssh), so no shell can be opened there` };
+  const remote = [endpoint.dockerCommand, ...hostFlag(endpoint.socket), 'exec', '-it', target.id, 'sh', '-c', SHELL_SCRIPT]
+    .map(shellQuote)
+    .join(' ');
   const argv = [
-    'ssh', '-t',
+    'ssh',
+    '-t',
     ...(ssh.port ? ['-p', String(ssh.port)] : []),
     ...(ssh.user ? ['-l', ssh.user] : []),
     ...(ssh.identityFile ? ['-i', expandHome(ssh.identityFile, env)] : []),
     ...(ssh.knownHosts ? ['-o', `UserKnownHostsFile=${expandHome(ssh.knownHosts, env)}`] : []),
-    '-o', `StrictHostKeyChecking=${ssh.hostKey === 'strict' ? 'yes' : 'accept-new'}`,
-    '-o', `ConnectTimeout=${Math.max(1, Math.ceil(ssh.connectTimeout / 1000))}`,
-    '--', address, remote,
+    '-o',
+    `StrictHostKeyChecking=${ssh.hostKey === 'strict' ? 'yes' : 'accept-new'}`,
+    '-o',
+    `ConnectTimeout=${Math.max(1, Math.ceil(ssh.connectTimeout / 1000))}`,
+    '--',
+    address,
+    remote,
   ];
   return { argv };
 }

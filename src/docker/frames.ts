@@ -85,7 +85,10 @@ export class LineSplitter {
   private readonly partial: Record<StreamName, string> = { stdout: '', stderr: '' };
   private readonly decoders = { stdout: new TextDecoder(), stderr: new TextDecoder() };
 
-  constructor(private readonly timestamps = false, private readonly maxLine = MAX_LINE_BYTES) {}
+  constructor(
+    private readonly timestamps = false,
+    private readonly maxLine = MAX_LINE_BYTES,
+  ) {}
 
   push(chunk: StreamChunk): LogLine[] {
     const text = this.partial[chunk.stream] + this.decoders[chunk.stream].decode(chunk.data, { stream: true });

@@ -64,7 +64,10 @@ export class ResponseParser {
   private size = 0;
 
   /** `path`: what was asked, for the error that names it. */
-  constructor(private readonly path = '/', private readonly maxBody = MAX_ANSWER_BYTES) {}
+  constructor(
+    private readonly path = '/',
+    private readonly maxBody = MAX_ANSWER_BYTES,
+  ) {}
 
   get done(): boolean {
     return this.mode === 'done';
@@ -92,7 +95,8 @@ export class ResponseParser {
           const from = this.head ? Math.max(0, this.head.length - 3) : at;
           const end = joined.indexOf(HEAD_END, from);
           if (end < 0) {
-            if (joined.length - (this.head ? 0 : at) > MAX_HEAD) throw transportError('the engine answered with an oversized header', 'HPE_HEADER_OVERFLOW');
+            if (joined.length - (this.head ? 0 : at) > MAX_HEAD)
+              throw transportError('the engine answered with an oversized header', 'HPE_HEADER_OVERFLOW');
             this.head = this.head ? joined : Buffer.from(data.subarray(at));
             return false;
           }
@@ -179,7 +183,11 @@ export class ResponseParser {
 
   private readHead(text: string): void {
     const match = /^HTTP\/1\.([01]) (\d{3})/.exec(text);
-    if (!match) throw transportError(`the engine answered with something other than HTTP: ${JSON.stringify(text.slice(0, 60))}`, 'HPE_INVALID_CONSTANT');
+    if (!match)
+      throw transportError(
+        `the engine answered with something other than HTTP: ${JSON.stringify(text.slice(0, 60))}`,
+        'HPE_INVALID_CONSTANT',
+      );
     const status = Number(match[2]);
     // Header names in any case; each value up to the end of its line.
     const lower = text.toLowerCase();
@@ -238,7 +246,10 @@ class Connection {
   /** Requests this connection carried (a fresh one has carried none). */
   uses = 0;
 
-  constructor(endpoint: GetEndpoint, private readonly onIdleClose: (conn: Connection) => void) {
+  constructor(
+    endpoint: GetEndpoint,
+    private readonly onIdleClose: (conn: Connection) => void,
+  ) {
     // onread: the socket hands each read to onData directly, without a stream's buffering.
     readBuffer ??= Buffer.allocUnsafe(READ_BUFFER_BYTES);
     this.socket = createConnection({
@@ -402,9 +413,13 @@ export class GetPool {
       const cancels = new Set<() => void>();
       set = cancels;
       this.watchers.set(signal, cancels);
-      signal.addEventListener('abort', () => {
-        for (const cancel of [...cancels]) cancel();
-      }, { once: true });
+      signal.addEventListener(
+        'abort',
+        () => {
+          for (const cancel of [...cancels]) cancel();
+        },
+        { once: true },
+      );
     }
     return set;
   }

@@ -43,7 +43,10 @@ export class DialStdioAgent extends Agent {
     super({ keepAlive: true, maxSockets: 6, maxFreeSockets: 2, ...options });
   }
 
-  override createConnection(_options: ClientRequestArgs, callback?: (error: Error | null, socket: Duplex) => void): Duplex | null | undefined {
+  override createConnection(
+    _options: ClientRequestArgs,
+    callback?: (error: Error | null, socket: Duplex) => void,
+  ): Duplex | null | undefined {
     this.host.openChannel(this.command, { timeoutMs: this.connectTimeoutMs }).then(
       (channel) => {
         this.channels.add(channel);

@@ -45,9 +45,10 @@ const SCRATCH = [
 /** The shell command run on the drill's host. */
 export function postgresDrillCommand(target: PostgresDrillTarget): string {
   const docker = target.docker.map(shellQuote).join(' ');
-  const image = 'image' in target.image
-    ? `image=${shellQuote(target.image.image)}`
-    : `image=$(${docker} inspect -f '{{.Config.Image}}' ${shellQuote(target.image.container)}) || { echo "${MARK} phase image"; exit 1; }`;
+  const image =
+    'image' in target.image
+      ? `image=${shellQuote(target.image.image)}`
+      : `image=$(${docker} inspect -f '{{.Config.Image}}' ${shellQuote(target.image.container)}) || { echo "${MARK} phase image"; exit 1; }`;
   return [
     `test -r ${shellQuote(target.dump)} || { echo "${MARK} phase read"; exit 1; }`,
     image,
@@ -61,14 +62,12 @@ export function postgresCleanupCommand(target: Pick<PostgresDrillTarget, 'docker
   return [...target.docker, 'rm', '-f', target.name];
 }
 
-export type PostgresDrillOutcome =
-  | { ok: true; tables: DrillTable[] }
-  | { ok: false; phase: string; error: string; tables: DrillTable[] };
+export type PostgresDrillOutcome = { ok: true; tables: DrillTable[] } | { ok: false; phase: string; error: string; tables: DrillTable[] };
 
 const PHASE_WORDS: Record<string, string> = {
-  read: 'the archive cannot be read on the drill\'s host',
+  read: "the archive cannot be read on the drill's host",
   run: 'the throwaway container did not run',
-  image: 'the live container\'s image cannot be found',
+  image: "the live container's image cannot be found",
   start: 'the throwaway server did not start',
   restore: 'pg_restore failed',
   amcheck: 'pg_amcheck found corruption or could not check',
@@ -93,7 +92,15 @@ export function parsePostgresDrill(stdout: string, stderr: string, code: number 
   }
   if (done && code === 0) return { ok: true, tables };
   // The programs' last words say why: pg_restore's and pg_amcheck's messages, docker's.
-  const words = [...stderr.split('\n').map((l) => l.trim()).filter(Boolean), ...other].slice(-3).join('; ');
+  const words = [
+    ...stderr
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean),
+    ...other,
+  ]
+    .slice(-3)
+    .join('; ');
   const what = PHASE_WORDS[phase] ?? `${phase} failed`;
   return { ok: false, phase, error: `${what}${words ? `: ${words}` : code === null ? ' (stopped)' : ` (exit ${code})`}`, tables };
 }

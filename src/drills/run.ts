@@ -6,12 +6,23 @@ import type { Env } from '../config/paths.js';
 import { formatDuration } from '../config/units.js';
 import { ExecError, type ExecResult, type Host } from '../hosts/host.js';
 import type { Hosts } from '../hosts/registry.js';
+import type { DrillKind, DrillRecord } from '../model/drill.js';
 import { itemsFromListing } from '../probes/backups/parse.js';
 import type { BackupSetConfig } from '../probes/backups/types.js';
 import { parsePostgresDrill, postgresCleanupCommand, postgresDrillCommand } from './postgres.js';
-import { borgEnv, borgListCommand, borgRestoreCommand, chooseSample, parseBorgList, parseResticList, resticListCommand, resticRestoreCommand, sampleSummary, sampleVerdicts } from './sample.js';
+import {
+  borgEnv,
+  borgListCommand,
+  borgRestoreCommand,
+  chooseSample,
+  parseBorgList,
+  parseResticList,
+  resticListCommand,
+  resticRestoreCommand,
+  sampleSummary,
+  sampleVerdicts,
+} from './sample.js';
 import { recordDrill } from './store.js';
-import type { DrillKind, DrillRecord } from '../model/drill.js';
 
 export type DrillDeps = {
   hosts: Pick<Hosts, 'get'>;
@@ -30,7 +41,10 @@ export function drillKind(set: BackupSetConfig): DrillKind {
 }
 
 class DrillFailure extends Error {
-  constructor(message: string, readonly backup: string | null = null) {
+  constructor(
+    message: string,
+    readonly backup: string | null = null,
+  ) {
     super(message);
   }
 }
@@ -63,18 +77,27 @@ export async function drillSet(set: BackupSetConfig, deps: DrillDeps): Promise<D
   const say = (line: string) => deps.onProgress?.(line);
   const base = { set: set.name, kind };
   try {
-    const result = kind === 'postgres' ? await drillDump(set, drill, deps, { left, signal, say }) : await drillSample(set, drill, kind, deps, { left, signal, say });
+    const result =
+      kind === 'postgres'
+        ? await drillDump(set, drill, deps, { left, signal, say })
+        : await drillSample(set, drill, kind, deps, { left, signal, say });
     const record: DrillRecord = { ...base, at: now(), durationMs: now() - started, ...result };
     recordDrill(deps.env, record);
     return record;
   } catch (error) {
     if (signal.aborted || (error instanceof ExecError && error.reason === 'aborted')) throw error;
-    const message = error instanceof ExecError && error.reason === 'timeout'
-      ? `did not finish within ${formatDuration(drill.timeout)}`
-      : (error as Error).message;
+    const message =
+      error instanceof ExecError && error.reason === 'timeout'
+        ? `did not finish within ${formatDuration(drill.timeout)}`
+        : (error as Error).message;
     const record: DrillRecord = {
-      ...base, at: now(), durationMs: now() - started, ok: false, backup: error instanceof DrillFailure ? error.backup : null,
-      summary: `drill failed: ${message}`, error: message,
+      ...base,
+      at: now(),
+      durationMs: now() - started,
+      ok: false,
+      backup: error instanceof DrillFailure ? error.backup : null,
+      summary: `drill failed: ${message}`,
+      error: message,
     };
     recordDrill(deps.env, record);
     return record;
@@ -103,7 +126,10 @@ async function drillDump(set: BackupSetConfig, drill: Drill, deps: DrillDeps, ru
   const host = hostOf(deps.hosts, where);
   let result: ExecResult;
   try {
-    result = await host.run({ shell: postgresDrillCommand(target) }, { timeoutMs: run.left(), signal: run.signal, maxBuffer: 8 * 1024 * 1024 });
+    result = await host.run(
+      { shell: postgresDrillCommand(target) },
+      { timeoutMs: run.left(), signal: run.signal, maxBuffer: 8 * 1024 * 1024 },
+    );
   } catch (error) {
     // Stopped half way: the container must not outlive the drill.
     await host.exec(postgresCleanupCommand(target), { timeoutMs: 30_000 }).catch(() => undefined);
@@ -111,7 +137,8 @@ async function drillDump(set: BackupSetConfig, drill: Drill, deps: DrillDeps, ru
   }
   const outcome = parsePostgresDrill(result.stdout, result.stderr, result.code);
   const rows = outcome.tables.reduce((sum, t) => sum + t.rows, 0);
-  if (!outcome.ok) return { ok: false, backup: newest.name, summary: `drill failed: ${outcome.error}`, error: outcome.error, tables: outcome.tables };
+  if (!outcome.ok)
+    return { ok: false, backup: newest.name, summary: `drill failed: ${outcome.error}`, error: outcome.error, tables: outcome.tables };
   const tables = `${outcome.tables.length} table${outcome.tables.length === 1 ? '' : 's'}, ${rows} row${rows === 1 ? '' : 's'}`;
   return { ok: true, backup: newest.name, summary: `${tables}; pg_amcheck found no corruption`, tables: outcome.tables };
 }
@@ -119,14 +146,22 @@ async function drillDump(set: BackupSetConfig, drill: Drill, deps: DrillDeps, ru
 async function drillSample(set: BackupSetConfig, drill: Drill, kind: 'restic' | 'borg', deps: DrillDeps, run: Run): Promise<Outcome> {
   const host = hostOf(deps.hosts, set.host);
   const env = kind === 'borg' ? borgEnv(set) : {};
-  const listed = await host.run(kind === 'restic' ? { argv: resticListCommand(set) } : { shell: borgListCommand(set) }, { timeoutMs: run.left(), signal: run.signal, env, maxBuffer: 256 * 1024 * 1024 });
+  const listed = await host.run(kind === 'restic' ? { argv: resticListCommand(set) } : { shell: borgListCommand(set) }, {
+    timeoutMs: run.left(),
+    signal: run.signal,
+    env,
+    maxBuffer: 256 * 1024 * 1024,
+  });
   if (listed.code !== 0) throw new DrillFailure(`${kind} could not list the newest snapshot: ${why(listed)}`);
   const snapshot = kind === 'restic' ? parseResticList(listed.stdout) : parseBorgList(listed.stdout);
   const sample = chooseSample(snapshot.files, drill.sample, deps.random);
   if (!sample.length) throw new DrillFailure(`the newest ${kind === 'restic' ? 'snapshot' : 'archive'} holds no files`, snapshot.id);
   run.say(`restoring ${sample.length} of ${snapshot.files.length} files of ${snapshot.id} on ${set.host}`);
   const paths = sample.map((f) => f.path);
-  const restored = await host.run({ shell: kind === 'restic' ? resticRestoreCommand(set, snapshot.id, paths) : borgRestoreCommand(set, snapshot.id, paths) }, { timeoutMs: run.left(), signal: run.signal, env, maxBuffer: 8 * 1024 * 1024 });
+  const restored = await host.run(
+    { shell: kind === 'restic' ? resticRestoreCommand(set, snapshot.id, paths) : borgRestoreCommand(set, snapshot.id, paths) },
+    { timeoutMs: run.left(), signal: run.signal, env, maxBuffer: 8 * 1024 * 1024 },
+  );
   const { files, restoreFailed } = sampleVerdicts(kind, sample, restored.stdout);
   if (restoreFailed || restored.code !== 0) {
     const error = `${kind} could not restore the sample: ${why(restored)}`;
@@ -135,7 +170,10 @@ async function drillSample(set: BackupSetConfig, drill: Drill, kind: 'restic' | 
   const summary = sampleSummary(files);
   const bad = files.filter((f) => f.verdict === 'differs' || f.verdict === 'missing');
   if (bad.length) {
-    const error = `${summary} (${bad.map((f) => f.path).slice(0, 3).join(', ')})`;
+    const error = `${summary} (${bad
+      .map((f) => f.path)
+      .slice(0, 3)
+      .join(', ')})`;
     return { ok: false, backup: snapshot.id, summary: `drill failed: ${error}`, error, files };
   }
   return { ok: true, backup: snapshot.id, summary, files };

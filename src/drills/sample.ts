@@ -4,9 +4,9 @@
 // with its source when the source is unchanged since the backup (same size and time), and
 // otherwise by its size alone. Pure: commands, the sample's choice, the reading of the output.
 import { shellQuote } from '../hosts/host.js';
+import type { DrillFile, FileVerdict } from '../model/drill.js';
 import type { BackupSetConfig } from '../probes/backups/types.js';
 import { MARK } from './postgres.js';
-import type { DrillFile, FileVerdict } from '../model/drill.js';
 
 export type RepositoryFile = { path: string; size: number; mtimeMs: number | null; sha256?: string };
 export type Snapshot = { id: string; files: RepositoryFile[] };
@@ -46,7 +46,11 @@ export function parseResticList(stdout: string): Snapshot {
       id = typeof record.short_id === 'string' ? record.short_id : typeof record.id === 'string' ? record.id.slice(0, 8) : id;
     } else if (record.type === 'file' && typeof record.path === 'string') {
       const mtime = typeof record.mtime === 'string' ? Date.parse(record.mtime) : NaN;
-      files.push({ path: record.path, size: typeof record.size === 'number' ? record.size : 0, mtimeMs: Number.isFinite(mtime) ? mtime : null });
+      files.push({
+        path: record.path,
+        size: typeof record.size === 'number' ? record.size : 0,
+        mtimeMs: Number.isFinite(mtime) ? mtime : null,
+      });
     }
   }
   if (!id) throw new Error('restic ls printed no snapshot (an empty repository?)');
@@ -139,7 +143,13 @@ export function chooseSample(files: readonly RepositoryFile[], count: number, ra
   return chosen;
 }
 
-type Sums = { restored: string | null; restoredSize: number | null; source: string | null; sourceSize: number | null; sourceMtimeS: number | null };
+type Sums = {
+  restored: string | null;
+  restoredSize: number | null;
+  source: string | null;
+  sourceSize: number | null;
+  sourceMtimeS: number | null;
+};
 
 function parseSums(stdout: string): { sums: Map<string, Sums>; repo: Map<string, string>; restoreFailed: boolean } {
   const sums = new Map<string, Sums>();
@@ -152,7 +162,13 @@ function parseSums(stdout: string): { sums: Map<string, Sums>; repo: Map<string,
     else if (line.startsWith(`${MARK} file `)) {
       const words = line.slice(MARK.length + 6).split(' ');
       const path = words.slice(5).join(' ');
-      sums.set(path, { restored: value(words[0]), restoredSize: number(words[1]), source: value(words[2]), sourceSize: number(words[3]), sourceMtimeS: number(words[4]) });
+      sums.set(path, {
+        restored: value(words[0]),
+        restoredSize: number(words[1]),
+        source: value(words[2]),
+        sourceSize: number(words[3]),
+        sourceMtimeS: number(words[4]),
+      });
     } else if (line.startsWith(`${MARK} repo `)) {
       try {
         const record: unknown = JSON.parse(line.slice(MARK.length + 6));
@@ -166,7 +182,11 @@ function parseSums(stdout: string): { sums: Map<string, Sums>; repo: Map<string,
 }
 
 /** Each sampled file's verdict, from the restore command's output. */
-export function sampleVerdicts(kind: 'restic' | 'borg', sample: readonly RepositoryFile[], stdout: string): { files: DrillFile[]; restoreFailed: boolean } {
+export function sampleVerdicts(
+  kind: 'restic' | 'borg',
+  sample: readonly RepositoryFile[],
+  stdout: string,
+): { files: DrillFile[]; restoreFailed: boolean } {
   const { sums, repo, restoreFailed } = parseSums(stdout);
   const files = sample.map((file): DrillFile => {
     const got = sums.get(file.path);
@@ -174,7 +194,11 @@ export function sampleVerdicts(kind: 'restic' | 'borg', sample: readonly Reposit
     if (!got || got.restored === null || got.restoredSize !== file.size) verdict = got?.restored ? 'differs' : 'missing';
     else if (kind === 'borg') verdict = repo.get(file.path) === got.restored ? 'same' : 'differs';
     else {
-      const unchanged = got.source !== null && got.sourceSize === file.size && file.mtimeMs !== null && got.sourceMtimeS === Math.floor(file.mtimeMs / 1000);
+      const unchanged =
+        got.source !== null &&
+        got.sourceSize === file.size &&
+        file.mtimeMs !== null &&
+        got.sourceMtimeS === Math.floor(file.mtimeMs / 1000);
       verdict = unchanged ? (got.source === got.restored ? 'same' : 'differs') : 'changed';
     }
     return { path: file.path, size: file.size, verdict };

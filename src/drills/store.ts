@@ -2,7 +2,7 @@
 // drill, appended; the last line of a set is its last drill. Read by the backups reader.
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { stateHome, type Env } from '../config/paths.js';
+import { type Env, stateHome } from '../config/paths.js';
 import type { DrillRecord } from '../model/drill.js';
 
 export function drillLogPath(env: Env): string {

@@ -46,7 +46,10 @@ export type FileOptions = { timeoutMs: number; signal?: AbortSignal };
  * not reachable itself: nothing was tried), `aborted`.
  */
 export class ConnectError extends Error {
-  constructor(readonly reason: 'refused' | 'timeout' | 'unreachable' | 'origin-down' | 'aborted', message: string) {
+  constructor(
+    readonly reason: 'refused' | 'timeout' | 'unreachable' | 'origin-down' | 'aborted',
+    message: string,
+  ) {
     super(message);
     this.name = 'ConnectError';
   }

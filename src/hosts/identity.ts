@@ -51,9 +51,11 @@ export function loadIdentity(files: readonly string[], parses: (data: Buffer) =>
       continue;
     }
     if (parses(read.data)) return { key: read.data, problem: skipped.length > 0 ? skipped.join('; ') : null };
-    skipped.push(haveAgent
-      ? `the key ${file} needs its passphrase and ssh-agent did not offer it (ssh-add ${file})`
-      : `the key ${file} needs its passphrase, given through ssh-agent: start one (eval $(ssh-agent)), run ssh-add ${file} and start homeops with SSH_AUTH_SOCK set`);
+    skipped.push(
+      haveAgent
+        ? `the key ${file} needs its passphrase and ssh-agent did not offer it (ssh-add ${file})`
+        : `the key ${file} needs its passphrase, given through ssh-agent: start one (eval $(ssh-agent)), run ssh-add ${file} and start homeops with SSH_AUTH_SOCK set`,
+    );
   }
   return { key: undefined, problem: skipped.length > 0 ? skipped.join('; ') : null };
 }
@@ -68,7 +70,9 @@ const ALGORITHMS: Readonly<Record<string, readonly ServerHostKeyAlgorithm[]>> = 
 };
 
 /** ssh2's default list with the algorithms of the known key types moved to the front; undefined (the default) when none are known. */
-export function hostKeyAlgorithmsFor(knownTypes: readonly string[]): { remove: ServerHostKeyAlgorithm[]; prepend: ServerHostKeyAlgorithm[]; append: ServerHostKeyAlgorithm[] } | undefined {
+export function hostKeyAlgorithmsFor(
+  knownTypes: readonly string[],
+): { remove: ServerHostKeyAlgorithm[]; prepend: ServerHostKeyAlgorithm[]; append: ServerHostKeyAlgorithm[] } | undefined {
   const first = knownTypes.flatMap((type) => ALGORITHMS[type] ?? []);
   if (first.length === 0) return undefined;
   // ssh2 applies these in key order: take them out of the default list, then put them in front.

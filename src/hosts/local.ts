@@ -5,7 +5,17 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
-import { ConnectError, ExecError, validTag, type Command, type ExecOptions, type ExecResult, type FileOptions, type FileStat, type Host } from './host.js';
+import {
+  type Command,
+  ConnectError,
+  ExecError,
+  type ExecOptions,
+  type ExecResult,
+  type FileOptions,
+  type FileStat,
+  type Host,
+  validTag,
+} from './host.js';
 
 /** After SIGTERM, how long a process group gets before SIGKILL. */
 const KILL_GRACE_MS = 1500;
@@ -19,7 +29,8 @@ export function localHost(name = 'local'): Host {
     connectTcp: connectLocal,
     async readFile(path, options) {
       const data = await readFile(path, { signal: options.signal });
-      if (options.maxBytes !== undefined && data.length > options.maxBytes) throw new ExecError('other', `${path}: larger than ${options.maxBytes} bytes`);
+      if (options.maxBytes !== undefined && data.length > options.maxBytes)
+        throw new ExecError('other', `${path}: larger than ${options.maxBytes} bytes`);
       return data;
     },
     async stat(path) {
@@ -33,14 +44,16 @@ export function localHost(name = 'local'): Host {
     },
     async list(dir) {
       const names = await readdir(dir);
-      const entries = await Promise.all(names.map(async (entry): Promise<FileStat | null> => {
-        try {
-          const info = await stat(join(dir, entry));
-          return { path: join(dir, entry), size: info.size, mtimeMs: info.mtimeMs, isDirectory: info.isDirectory() };
-        } catch {
-          return null; // gone between readdir and stat
-        }
-      }));
+      const entries = await Promise.all(
+        names.map(async (entry): Promise<FileStat | null> => {
+          try {
+            const info = await stat(join(dir, entry));
+            return { path: join(dir, entry), size: info.size, mtimeMs: info.mtimeMs, isDirectory: info.isDirectory() };
+          } catch {
+            return null; // gone between readdir and stat
+          }
+        }),
+      );
       return entries.filter((e): e is FileStat => e !== null);
     },
     close() {},
@@ -55,9 +68,12 @@ export function execLocal(argv: readonly string[], options: ExecOptions): Promis
 export function runLocal(command: Command, options: ExecOptions): Promise<ExecResult> {
   // With a tag, the shell's $0 carries it (argv goes through `exec "$@"` for that).
   const tag = options.tag !== undefined && validTag(options.tag) ? options.tag : null;
-  const [file, ...args] = 'shell' in command
-    ? ['/bin/sh', '-c', command.shell, ...(tag ? [tag] : [])]
-    : tag ? ['/bin/sh', '-c', 'exec "$@"', tag, ...command.argv] : command.argv;
+  const [file, ...args] =
+    'shell' in command
+      ? ['/bin/sh', '-c', command.shell, ...(tag ? [tag] : [])]
+      : tag
+        ? ['/bin/sh', '-c', 'exec "$@"', tag, ...command.argv]
+        : command.argv;
   if (!file) return Promise.reject(new ExecError('other', 'empty command'));
   const label = 'shell' in command ? 'sh' : file;
   return new Promise((resolve, reject) => {
@@ -156,9 +172,13 @@ export function connectLocal(address: string, port: number, options: FileOptions
       reject(error);
     };
     const onAbort = () => fail(new ConnectError('aborted', 'aborted'));
-    const timer = setTimeout(() => fail(new ConnectError('timeout', `${address}:${port}: no connection within ${options.timeoutMs} ms`)), options.timeoutMs);
+    const timer = setTimeout(
+      () => fail(new ConnectError('timeout', `${address}:${port}: no connection within ${options.timeoutMs} ms`)),
+      options.timeoutMs,
+    );
     options.signal?.addEventListener('abort', onAbort, { once: true });
-    const onError = (error: NodeJS.ErrnoException) => fail(new ConnectError(connectReason(error.code), `${address}:${port}: ${error.code ?? error.message}`));
+    const onError = (error: NodeJS.ErrnoException) =>
+      fail(new ConnectError(connectReason(error.code), `${address}:${port}: ${error.code ?? error.message}`));
     socket.once('error', onError);
     socket.once('connect', () => {
       clearTimeout(timer);

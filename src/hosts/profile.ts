@@ -2,7 +2,7 @@
 // entry says `local: true`, so that host is this machine. `remote`: on the NAS or a laptop while
 // the workstation is down, so every host, the one marked local included, is reached over SSH.
 // `auto` tells the two apart by this machine's hostname and addresses.
-import { hostname as osHostname, networkInterfaces } from 'node:os';
+import { networkInterfaces, hostname as osHostname } from 'node:os';
 import type { Config } from '../config/schema.js';
 
 export const PROFILES = ['auto', 'local', 'remote'] as const;
@@ -41,12 +41,20 @@ export type HostPlacement = {
 export class ProfileError extends Error {}
 
 /** The profile in force: `--profile`, else HOMEOPS_HOST_PROFILE, else the config's `profile`. */
-export function chooseProfile(flag: ProfileName | undefined, env: Readonly<Record<string, string | undefined>>, config: Pick<Config, 'profile'>): ProfileName {
+export function chooseProfile(
+  flag: ProfileName | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+  config: Pick<Config, 'profile'>,
+): ProfileName {
   return profileChoice(flag, env, config).profile;
 }
 
 /** The profile in force and where it was set, in words ("--profile", "from the config"). */
-export function profileChoice(flag: ProfileName | undefined, env: Readonly<Record<string, string | undefined>>, config: Pick<Config, 'profile'>): { profile: ProfileName; origin: string } {
+export function profileChoice(
+  flag: ProfileName | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+  config: Pick<Config, 'profile'>,
+): { profile: ProfileName; origin: string } {
   if (flag) return { profile: flag, origin: '--profile' };
   const fromEnv = env[PROFILE_ENV];
   if (fromEnv !== undefined && fromEnv !== '') {
@@ -58,7 +66,11 @@ export function profileChoice(flag: ProfileName | undefined, env: Readonly<Recor
 
 const shortName = (name: string) => name.toLowerCase().split('.')[0] ?? '';
 // IPv6 addresses compare without their zone (fe80::1%eth0) and in one case.
-const normalAddress = (address: string) => address.toLowerCase().replace(/%.*$/, '').replace(/^\[|\]$/g, '');
+const normalAddress = (address: string) =>
+  address
+    .toLowerCase()
+    .replace(/%.*$/, '')
+    .replace(/^\[|\]$/g, '');
 
 /** Why `machine` is the host `name` (by hostname or by address), or null when it is not. */
 function sameMachine(name: string, host: Config['hosts'][string], machine: Machine): string | null {

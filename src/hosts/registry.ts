@@ -1,7 +1,8 @@
 // The estate's hosts as Host objects: the ones the profile places on this machine run commands
 // here, the others are reached over SSH (one pooled connection each, made on first use).
-import type { Config } from '../config/schema.js';
+
 import type { Env } from '../config/paths.js';
+import type { Config } from '../config/schema.js';
 import type { Host } from './host.js';
 import { localHost } from './local.js';
 import type { HostPlacement } from './profile.js';

@@ -15,7 +15,8 @@ export function parseSshConfig(text: string): Block[] {
     const keyword = (match[1] ?? '').toLowerCase();
     const value = (match[2] ?? '').trim().replace(/^"(.*)"$/, '$1');
     if (keyword === 'host') blocks.push({ patterns: value.split(/\s+/), options: [] });
-    else if (keyword === 'match') blocks.push({ patterns: [], options: [] }); // Match blocks are not followed
+    else if (keyword === 'match')
+      blocks.push({ patterns: [], options: [] }); // Match blocks are not followed
     else blocks.at(-1)?.options.push([keyword, value]);
   }
   return blocks;
@@ -25,7 +26,10 @@ function matches(patterns: readonly string[], alias: string): boolean {
   let matched = false;
   for (const pattern of patterns) {
     const negated = pattern.startsWith('!');
-    const body = (negated ? pattern.slice(1) : pattern).replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+    const body = (negated ? pattern.slice(1) : pattern)
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.');
     if (new RegExp(`^${body}$`, 'i').test(alias)) {
       if (negated) return false;
       matched = true;

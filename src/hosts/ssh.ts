@@ -12,14 +12,27 @@ let ssh2Loading: Promise<Ssh2> | null = null;
 
 /** ssh2 is loaded on the first connection: a console that reaches no host over SSH never pays for it (~14 MB). */
 function loadSsh2(): Promise<Ssh2> {
-  ssh2Loading ??= import('ssh2').then((module) => ((module as { default?: Ssh2 }).default ?? module));
+  ssh2Loading ??= import('ssh2').then((module) => (module as { default?: Ssh2 }).default ?? module);
   return ssh2Loading;
 }
+
+import { type Env, expandHome } from '../config/paths.js';
 import type { HostConfig } from '../config/schema.js';
-import { expandHome, type Env } from '../config/paths.js';
-import { commandLine, ConnectError, ExecError, shellQuote, validTag, type Command, type ExecOptions, type ExecResult, type FileOptions, type FileStat, type Host } from './host.js';
-import { checkHostKey, fingerprint, keyTypeOf, knownHostName, knownHostsLine, knownKeyTypes, parseKnownHosts } from './known-hosts.js';
+import {
+  type Command,
+  ConnectError,
+  commandLine,
+  ExecError,
+  type ExecOptions,
+  type ExecResult,
+  type FileOptions,
+  type FileStat,
+  type Host,
+  shellQuote,
+  validTag,
+} from './host.js';
 import { hostKeyAlgorithmsFor, loadIdentity } from './identity.js';
+import { checkHostKey, fingerprint, keyTypeOf, knownHostName, knownHostsLine, knownKeyTypes, parseKnownHosts } from './known-hosts.js';
 import { parseSshConfig, resolveAlias } from './ssh-config.js';
 
 export type SshTarget = {
@@ -71,7 +84,11 @@ export function resolveSshTarget(name: string, host: HostConfig, env: Env): SshT
  * running), no route or timed out (the machine is off), the name not resolved, no handshake (it
  * accepts and never speaks SSH), authentication refused. The system's own code stays in brackets.
  */
-export function connectFailure(error: Error & { level?: string; code?: string }, target: Pick<SshTarget, 'user' | 'host' | 'port' | 'connectTimeoutMs'>, keyProblem: string | null = null): string {
+export function connectFailure(
+  error: Error & { level?: string; code?: string },
+  target: Pick<SshTarget, 'user' | 'host' | 'port' | 'connectTimeoutMs'>,
+  keyProblem: string | null = null,
+): string {
   const where = `${target.host}:${target.port}`;
   // Why the configured keys were not offered (too open, encrypted without an agent) says more than ssh2's "All configured authentication methods failed".
   if (error.level === 'client-authentication') return `authentication as ${target.user} refused: ${keyProblem ?? error.message}`;
@@ -115,7 +132,10 @@ export class SshHost implements Host {
   private lastReason = '';
   private hostKeyProblem: string | null = null;
 
-  constructor(readonly target: SshTarget, private readonly now: () => number = Date.now) {
+  constructor(
+    readonly target: SshTarget,
+    private readonly now: () => number = Date.now,
+  ) {
     this.name = target.name;
   }
 
@@ -137,7 +157,9 @@ export class SshHost implements Host {
     const started = this.now();
     const { client } = await this.connection(options.signal, options.timeoutMs);
     const remaining = Math.max(1, options.timeoutMs - (this.now() - started));
-    const env = Object.entries(options.env ?? {}).filter((e): e is [string, string] => e[1] !== undefined && /^[A-Za-z_][A-Za-z0-9_]*$/.test(e[0]));
+    const env = Object.entries(options.env ?? {}).filter(
+      (e): e is [string, string] => e[1] !== undefined && /^[A-Za-z_][A-Za-z0-9_]*$/.test(e[0]),
+    );
     const prefix = env.map(([k, v]) => `${k}=${shellQuote(v)} `).join('');
     // The remote shell reports its PID first (it is the leader of the session's process
     // group), then becomes the command; stopping the command kills that whole group.
@@ -181,7 +203,14 @@ export class SshHost implements Host {
       const onAbort = () => stop(new ExecError('aborted', `${this.name}: aborted`));
       options.signal?.addEventListener('abort', onAbort, { once: true });
       // The command may well go on there: it is not known to have stopped (see runbooks/orphans.ts).
-      const onConnectionLost = () => finish(failure ?? new ExecError('connection-lost', `${this.name}: connection lost while the command ran (${this.lastReason || 'closed by the server'})`));
+      const onConnectionLost = () =>
+        finish(
+          failure ??
+            new ExecError(
+              'connection-lost',
+              `${this.name}: connection lost while the command ran (${this.lastReason || 'closed by the server'})`,
+            ),
+        );
       client.once('close', onConnectionLost);
 
       const take = (stream: 'stdout' | 'stderr', chunk: string) => {
@@ -213,8 +242,7 @@ export class SshHost implements Host {
             if (first.startsWith(PID_MARKER)) {
               pid = Number(first.slice(PID_MARKER.length)) || null;
               if (pid !== null) options.onStarted?.(pid);
-            }
-            else take('stderr', `${first}\n`);
+            } else take('stderr', `${first}\n`);
             stderrHead = '';
             if (rest) take('stderr', rest);
             if (failure && pid !== null) this.kill(pid);
@@ -255,7 +283,10 @@ export class SshHost implements Host {
     try {
       ({ client } = await this.connection(options.signal, options.timeoutMs));
     } catch (error) {
-      throw new ConnectError(error instanceof ExecError && error.reason === 'aborted' ? 'aborted' : 'origin-down', (error as Error).message);
+      throw new ConnectError(
+        error instanceof ExecError && error.reason === 'aborted' ? 'aborted' : 'origin-down',
+        (error as Error).message,
+      );
     }
     const remaining = Math.max(1, options.timeoutMs - (this.now() - started));
     return new Promise<Duplex>((resolve, reject) => {
@@ -272,7 +303,10 @@ export class SshHost implements Host {
         else if (channel) resolve(channel);
       };
       const onAbort = () => settle(new ConnectError('aborted', 'aborted'));
-      const timer = setTimeout(() => settle(new ConnectError('timeout', `${address}:${port} from ${this.name}: no connection within ${options.timeoutMs} ms`)), remaining);
+      const timer = setTimeout(
+        () => settle(new ConnectError('timeout', `${address}:${port} from ${this.name}: no connection within ${options.timeoutMs} ms`)),
+        remaining,
+      );
       options.signal?.addEventListener('abort', onAbort, { once: true });
       client.forwardOut('127.0.0.1', 0, address, port, (error, channel) => {
         if (!error) return settle(null, channel);
@@ -290,17 +324,23 @@ export class SshHost implements Host {
     if (!connected || !Number.isInteger(pid) || pid <= 1) return;
     const script = `kill -TERM -- -${pid} 2>/dev/null || kill -TERM ${pid} 2>/dev/null; sleep 1; kill -KILL -- -${pid} 2>/dev/null; true`;
     connected.client.exec(script, (error, stream) => {
-      if (!error) stream.resume().on('close', () => {}).stderr.resume();
+      if (!error)
+        stream
+          .resume()
+          .on('close', () => {})
+          .stderr.resume();
     });
   }
 
   async readFile(path: string, options: FileOptions & { maxBytes?: number }): Promise<Buffer> {
     const sftp = await this.sftp(options);
-    return this.withTimeout<Buffer>(options, `read ${path}`, (done) => sftp.readFile(path, (error, data) => done(error, data)))
-      .then((data) => {
-        if (options.maxBytes !== undefined && data.length > options.maxBytes) throw new ExecError('other', `${path}: larger than ${options.maxBytes} bytes`);
+    return this.withTimeout<Buffer>(options, `read ${path}`, (done) => sftp.readFile(path, (error, data) => done(error, data))).then(
+      (data) => {
+        if (options.maxBytes !== undefined && data.length > options.maxBytes)
+          throw new ExecError('other', `${path}: larger than ${options.maxBytes} bytes`);
         return data;
-      });
+      },
+    );
   }
 
   async stat(path: string, options: FileOptions): Promise<FileStat | null> {
@@ -316,7 +356,9 @@ export class SshHost implements Host {
 
   async list(dir: string, options: FileOptions): Promise<FileStat[]> {
     const sftp = await this.sftp(options);
-    const entries = await this.withTimeout<FileEntry[]>(options, `list ${dir}`, (done) => sftp.readdir(dir, (error, list) => done(error, list)));
+    const entries = await this.withTimeout<FileEntry[]>(options, `list ${dir}`, (done) =>
+      sftp.readdir(dir, (error, list) => done(error, list)),
+    );
     const base = dir.endsWith('/') ? dir : `${dir}/`;
     return entries.map((entry) => ({
       path: `${base}${entry.filename}`,
@@ -345,9 +387,16 @@ export class SshHost implements Host {
     return connected.sftp;
   }
 
-  private withTimeout<T>(options: FileOptions, what: string, start: (done: (error: Error | null | undefined, value: T) => void) => void): Promise<T> {
+  private withTimeout<T>(
+    options: FileOptions,
+    what: string,
+    start: (done: (error: Error | null | undefined, value: T) => void) => void,
+  ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new ExecError('timeout', `${this.name}: ${what}: no answer within ${options.timeoutMs} ms`)), options.timeoutMs);
+      const timer = setTimeout(
+        () => reject(new ExecError('timeout', `${this.name}: ${what}: no answer within ${options.timeoutMs} ms`)),
+        options.timeoutMs,
+      );
       const onAbort = () => {
         clearTimeout(timer);
         reject(new ExecError('aborted', `${this.name}: ${what}: aborted`));
@@ -383,7 +432,10 @@ export class SshHost implements Host {
     // A caller's own deadline or abort ends its wait, not the connection attempt others share.
     // Not reaching the host is 'unreachable', not 'timeout': nothing ran, so no command was slow.
     return new Promise<Connected>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new ExecError('unreachable', `${this.name}: no SSH connection within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new ExecError('unreachable', `${this.name}: no SSH connection within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       const onAbort = () => reject(new ExecError('aborted', `${this.name}: aborted`));
       signal?.addEventListener('abort', onAbort, { once: true });
       attempt.then(resolve, reject).finally(() => {
@@ -461,7 +513,12 @@ export class SshHost implements Host {
         this.lastReason = reason;
         this.retryAt = now + (BACKOFF_MS[Math.min(this.failures, BACKOFF_MS.length - 1)] ?? 30_000);
         this.failures++;
-        reject(new ExecError(hostKey ? 'permission' : 'unreachable', hostKey ? reason : `${this.name} unreachable since ${clock(this.unreachableSince)} (${reason})`));
+        reject(
+          new ExecError(
+            hostKey ? 'permission' : 'unreachable',
+            hostKey ? reason : `${this.name} unreachable since ${clock(this.unreachableSince)} (${reason})`,
+          ),
+        );
       };
       client.on('ready', () => {
         ready = true;

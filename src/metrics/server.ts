@@ -2,8 +2,8 @@
 // the newest Snapshot as OpenMetrics (or the classic text format, by Accept); nothing else is
 // served. Loaded only when --metrics is given.
 import { createServer, type Server } from 'node:http';
-import { families, type MetricsInput } from './families.js';
 import { OPENMETRICS_TYPE, render, TEXT_TYPE, wantsOpenMetrics } from './exposition.js';
+import { families, type MetricsInput } from './families.js';
 
 export type MetricsServer = { address: string; close(): Promise<void> };
 
@@ -15,7 +15,9 @@ export function startMetricsServer(listen: { host: string; port: number }, input
       return;
     }
     if (path !== '/metrics') {
-      res.writeHead(path === '/' ? 200 : 404, { 'content-type': 'text/plain; charset=utf-8' }).end(path === '/' ? 'homeops watch: metrics at /metrics\n' : 'not found: metrics are at /metrics\n');
+      res
+        .writeHead(path === '/' ? 200 : 404, { 'content-type': 'text/plain; charset=utf-8' })
+        .end(path === '/' ? 'homeops watch: metrics at /metrics\n' : 'not found: metrics are at /metrics\n');
       return;
     }
     let body: string;
@@ -34,7 +36,10 @@ export function startMetricsServer(listen: { host: string; port: number }, input
     server.listen(listen.port, listen.host, () => {
       server.off('error', reject);
       const bound = server.address();
-      const where = bound && typeof bound === 'object' ? `${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}` : `${listen.host}:${listen.port}`;
+      const where =
+        bound && typeof bound === 'object'
+          ? `${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}`
+          : `${listen.host}:${listen.port}`;
       resolve({ address: where, close: () => new Promise((done) => server.close(() => done())) });
     });
   });

@@ -35,33 +35,43 @@ export type RunOutcome = 'ok' | 'failed' | 'aborted' | 'interrupted';
 
 export type RunEvent =
   | {
-    type: 'run-start';
-    runId: string;
-    runbook: { id: string; title: string; dangerous: boolean };
-    startedAt: number;
-    steps: StepView[];
-    rollback: StepView[];
-    /** The step a resumed run continues from; null for a new run. */
-    resumedFrom: string | null;
-    /** Things worth saying first (a stale lock that was replaced). */
-    notes: string[];
-  }
-  | { type: 'step-start'; runId: string; stepId: string; phase: Phase; index: number; kind: StepKind; at: number; host: string | null; display: string }
+      type: 'run-start';
+      runId: string;
+      runbook: { id: string; title: string; dangerous: boolean };
+      startedAt: number;
+      steps: StepView[];
+      rollback: StepView[];
+      /** The step a resumed run continues from; null for a new run. */
+      resumedFrom: string | null;
+      /** Things worth saying first (a stale lock that was replaced). */
+      notes: string[];
+    }
+  | {
+      type: 'step-start';
+      runId: string;
+      stepId: string;
+      phase: Phase;
+      index: number;
+      kind: StepKind;
+      at: number;
+      host: string | null;
+      display: string;
+    }
   /** Output of the running step; 'info' is the runner's own words (a check's result, a wait's tries, a note). */
   | { type: 'output'; runId: string; stepId: string; phase: Phase; stream: 'stdout' | 'stderr' | 'info'; chunk: string }
   | {
-    type: 'step-end';
-    runId: string;
-    stepId: string;
-    phase: Phase;
-    index: number;
-    state: FinishedState;
-    /** The command's exit code; null when none ran or it was killed. */
-    exitCode: number | null;
-    durationMs: number;
-    /** Why it failed, was skipped or aborted; what a check saw. */
-    message?: string;
-  }
+      type: 'step-end';
+      runId: string;
+      stepId: string;
+      phase: Phase;
+      index: number;
+      state: FinishedState;
+      /** The command's exit code; null when none ran or it was killed. */
+      exitCode: number | null;
+      durationMs: number;
+      /** Why it failed, was skipped or aborted; what a check saw. */
+      message?: string;
+    }
   | { type: 'rollback-start'; runId: string; afterStep: string }
   | { type: 'run-end'; runId: string; status: RunOutcome; durationMs: number; failedStep: string | null; message?: string };
 

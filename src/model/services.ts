@@ -58,7 +58,8 @@ const RANK: Record<ServiceReading['level'], number> = { crit: 0, warn: 1, mainte
 
 /** Services in trouble first (the worst first, then by priority), the rest in config order. */
 export function troubleFirst(services: readonly ServiceReading[]): ServiceReading[] {
-  return services.map((s, index) => ({ s, index }))
+  return services
+    .map((s, index) => ({ s, index }))
     .sort((a, b) => RANK[a.s.level] - RANK[b.s.level] || (a.s.level === 'ok' ? 0 : a.s.priority - b.s.priority) || a.index - b.index)
     .map(({ s }) => s);
 }

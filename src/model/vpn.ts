@@ -5,7 +5,13 @@ import type { ContainerHealth } from './containers.js';
 export const LOOP_STATES = ['running', 'starting', 'stopping', 'stopped', 'crashed', 'completed'] as const;
 export type LoopState = (typeof LOOP_STATES)[number] | 'unknown';
 
-export type PublicIp = { ip: string | null; country: string | null; region: string | null; city: string | null; organization: string | null };
+export type PublicIp = {
+  ip: string | null;
+  country: string | null;
+  region: string | null;
+  city: string | null;
+  organization: string | null;
+};
 
 export type VpnReading = {
   at: number;

@@ -1,11 +1,11 @@
 // Runs probes on their own intervals and publishes one Snapshot per tick. A probe never
 // overlaps itself; a slow or dead source delays nothing else. Knows nothing of the UI.
 import { formatDuration } from '../config/units.js';
-import { ProbeError, type Assessment, type Probe } from '../probes/probe.js';
-import { worst, type Status } from '../model/status.js';
-import type { PaneEntry, Panes, Snapshot } from '../model/snapshot.js';
-import type { PaneId } from '../model/panes.js';
 import type { Offer } from '../model/offer.js';
+import type { PaneId } from '../model/panes.js';
+import type { PaneEntry, Panes, Snapshot } from '../model/snapshot.js';
+import { type Status, worst } from '../model/status.js';
+import { type Assessment, type Probe, ProbeError } from '../probes/probe.js';
 
 // Probes of different reading types live side by side; the monitor only moves their data.
 type AnyProbe = Probe<unknown, unknown>;
@@ -15,8 +15,7 @@ export type ProbeSlot =
    * `host`: where the probe reads (a host of the config), when not this machine. `via`: the
    * hosts reached over SSH that its reading waits on (its own host, engines, backup hosts).
    */
-  | { id: PaneId; probe: AnyProbe; host?: string; via?: readonly string[] }
-  | { id: PaneId; disabled: string };
+  { id: PaneId; probe: AnyProbe; host?: string; via?: readonly string[] } | { id: PaneId; disabled: string };
 
 type Good = { data: unknown; at: number; assessment: Assessment };
 type Failure = { status: 'off' | 'down'; message: string; at: number };
@@ -100,7 +99,10 @@ export class Monitor {
   private started = false;
   private offers: OfferSource | null = null;
 
-  constructor(slots: readonly ProbeSlot[], private readonly options: MonitorOptions) {
+  constructor(
+    slots: readonly ProbeSlot[],
+    private readonly options: MonitorOptions,
+  ) {
     this.now = options.now ?? Date.now;
     this.states = slots.map((slot) => ({
       id: slot.id,
@@ -237,7 +239,11 @@ export class Monitor {
       } catch (error) {
         if (finished) return;
         const failure = describeError(error);
-        state.failure = { ...failure, message: this.options.redact ? this.options.redact(failure.message) : failure.message, at: this.now() };
+        state.failure = {
+          ...failure,
+          message: this.options.redact ? this.options.redact(failure.message) : failure.message,
+          at: this.now(),
+        };
       } finally {
         state.running = null;
         state.runningSince = null;
@@ -266,21 +272,38 @@ export class Monitor {
     const probe = state.probe;
     const good = state.good;
     const failure = state.failure;
-    const hung = state.runningSince !== null && probe !== null && now - state.runningSince > probe.timeoutMs
-      ? `still waiting for an answer since ${formatDuration(now - state.runningSince)}`
-      : null;
+    const hung =
+      state.runningSince !== null && probe !== null && now - state.runningSince > probe.timeoutMs
+        ? `still waiting for an answer since ${formatDuration(now - state.runningSince)}`
+        : null;
     if (!good) {
-      if (failure) return { status: failure.status, ageMs: null, error: hung ?? failure.message, summary: failure.message, alerts: [], data: null };
+      if (failure)
+        return { status: failure.status, ageMs: null, error: hung ?? failure.message, summary: failure.message, alerts: [], data: null };
       return { status: 'stale', ageMs: null, summary: 'waiting for the first reading', alerts: [], data: null };
     }
     const ageMs = now - good.at;
-    if (failure?.status === 'off') return { status: 'off', ageMs: null, summary: failure.message, error: failure.message, alerts: [], data: null };
+    if (failure?.status === 'off')
+      return { status: 'off', ageMs: null, summary: failure.message, error: failure.message, alerts: [], data: null };
     if (failure) {
-      return { status: 'stale', ageMs, error: hung ?? failure.message, summary: `${failure.message} (showing data from ${formatDuration(ageMs)} ago)`, alerts: good.assessment.alerts, data: good.data };
+      return {
+        status: 'stale',
+        ageMs,
+        error: hung ?? failure.message,
+        summary: `${failure.message} (showing data from ${formatDuration(ageMs)} ago)`,
+        alerts: good.assessment.alerts,
+        data: good.data,
+      };
     }
     const staleAfter = probe ? Math.max(3 * probe.intervalMs, probe.intervalMs + probe.timeoutMs) + this.options.refreshMs : Infinity;
     if (ageMs > staleAfter) {
-      return { status: 'stale', ageMs, error: hung ?? `no new reading for ${formatDuration(ageMs)}`, summary: good.assessment.summary, alerts: good.assessment.alerts, data: good.data };
+      return {
+        status: 'stale',
+        ageMs,
+        error: hung ?? `no new reading for ${formatDuration(ageMs)}`,
+        summary: good.assessment.summary,
+        alerts: good.assessment.alerts,
+        data: good.data,
+      };
     }
     return { status: good.assessment.status, ageMs, summary: good.assessment.summary, alerts: good.assessment.alerts, data: good.data };
   }
@@ -320,11 +343,15 @@ export class Monitor {
       demo: this.options.demo ?? null,
       status: worst(statuses),
       self: { cpuPercent, rssBytes: process.memoryUsage.rss() },
-      unreachable: unreachable.map((u) => ({ host: u.host, since: new Date(u.sinceMs).toISOString(), reason: u.reason, retryAt: u.retryAtMs && u.retryAtMs > now ? new Date(u.retryAtMs).toISOString() : null })),
+      unreachable: unreachable.map((u) => ({
+        host: u.host,
+        since: new Date(u.sinceMs).toISOString(),
+        reason: u.reason,
+        retryAt: u.retryAtMs && u.retryAtMs > now ? new Date(u.retryAtMs).toISOString() : null,
+      })),
       // The probe for each id produces that id's data type; the slots are built that way.
       panes: panes as Panes,
     };
     return deepFreeze({ ...base, offers: this.offers?.(base, now) ?? [] });
   }
 }
-

@@ -7,9 +7,9 @@
 import type { Env } from '../config/paths.js';
 import type { Config } from '../config/schema.js';
 import type { Scenario } from '../demo/scenario.js';
-import type { DockerAccess } from '../probes/containers/access.js';
 import type { HostPlacement } from '../hosts/profile.js';
 import type { Hosts } from '../hosts/registry.js';
+import type { DockerAccess } from '../probes/containers/access.js';
 import type { DnsSources } from '../probes/dns/probe.js';
 import type { Probe } from '../probes/probe.js';
 
@@ -31,9 +31,7 @@ export type SourceContext = {
  * A pane's source: its probe, with `host` where it reads when that is not this machine and `via`
  * the SSH hosts its reading waits on; or why it has none.
  */
-export type Source<Data> =
-  | { probe: Probe<unknown, Data>; host?: string; via?: readonly string[] }
-  | { disabled: string };
+export type Source<Data> = { probe: Probe<unknown, Data>; host?: string; via?: readonly string[] } | { disabled: string };
 
 export type PaneSource<Id extends string, Data> = {
   readonly id: Id;

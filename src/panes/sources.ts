@@ -1,13 +1,14 @@
 // Every pane kind's source, registered once, in the order the Snapshot and `status` list them.
+
+import type { PANE_IDS } from '../model/panes.js';
+import type { PaneData } from '../model/snapshot.js';
 import { backupsSource } from './backups/source.js';
 import { containersSource } from './containers/source.js';
 import { cpuSource } from './cpu/source.js';
 import { dnsSource } from './dns/source.js';
 import { gpuSource } from './gpu/source.js';
-import { servicesSource } from './services/source.js';
-import type { PANE_IDS } from '../model/panes.js';
-import type { PaneData } from '../model/snapshot.js';
 import type { PaneSource } from './kind.js';
+import { servicesSource } from './services/source.js';
 import { vpnSource } from './vpn/source.js';
 
 export const PANE_SOURCES = [cpuSource, gpuSource, containersSource, dnsSource, vpnSource, backupsSource, servicesSource] as const;

@@ -1,9 +1,9 @@
 // The allocation plan against a host reading: which physical cores each group owns, how many
 // cores' worth it uses, and the capacity triggers. Pure: history comes in as an argument.
 import type { Plan, Triggers } from '../config/schema.js';
-import type { CoreUsage, GroupUsage, GroupVerdict, HostReading, PlanView } from '../model/cpu.js';
 import type { Alert } from '../model/alert.js';
-import { sustainedAbove, type Sample } from './sustained.js';
+import type { CoreUsage, GroupUsage, GroupVerdict, HostReading, PlanView } from '../model/cpu.js';
+import { type Sample, sustainedAbove } from './sustained.js';
 
 /** Groups with coreIds keep them; the others take the lowest free cores, in plan order. */
 export function assignCores(plan: Plan): Map<string, number[]> {
@@ -56,9 +56,8 @@ export function evaluatePlan(
     const usedCores = presentCoreIds.reduce((sum, c) => sum + (coreUse.get(c) ?? 0), 0);
     const percent = presentCoreIds.length ? (usedCores / presentCoreIds.length) * 100 : 0;
     // "Over" as the CPU trigger counts it (> 80 %): the alert says "over 80 % of plan".
-    const verdict: GroupVerdict = presentCoreIds.length === 0
-      ? 'absent'
-      : percent > triggers.cpu.percent ? 'over' : percent < UNDER_PLAN_PERCENT ? 'under' : 'ok';
+    const verdict: GroupVerdict =
+      presentCoreIds.length === 0 ? 'absent' : percent > triggers.cpu.percent ? 'over' : percent < UNDER_PLAN_PERCENT ? 'under' : 'ok';
     return {
       name: group.name,
       description: group.description ?? null,
@@ -76,22 +75,32 @@ export function evaluatePlan(
   const hostCores = reading.cores.length;
   const hostThreads = reading.threads.length;
   const missing = groups.filter((g) => g.presentCoreIds.length < g.coreIds.length);
-  const shortfall = hostCores < planCores || missing.length
-    ? `plan has ${planCores} cores, this host ${hostCores}: ${missing.filter((g) => g.verdict === 'absent').map((g) => g.name).join(', ') || 'some groups'} not measurable here`
-    : null;
+  const shortfall =
+    hostCores < planCores || missing.length
+      ? `plan has ${planCores} cores, this host ${hostCores}: ${
+          missing
+            .filter((g) => g.verdict === 'absent')
+            .map((g) => g.name)
+            .join(', ') || 'some groups'
+        } not measurable here`
+      : null;
 
-  const totalPercent = reading.threads.length
-    ? reading.threads.reduce((sum, t) => sum + t.loadPercent, 0) / reading.threads.length
-    : 0;
+  const totalPercent = reading.threads.length ? reading.threads.reduce((sum, t) => sum + t.loadPercent, 0) / reading.threads.length : 0;
 
   const alerts: Alert[] = [];
   const sustained = sustainedAbove(history, triggers.cpu.percent, triggers.cpu.sustained, now);
   if (sustained.above) {
-    alerts.push({ level: 'warn', message: `CPU above ${triggers.cpu.percent} % for ${Math.round(sustained.forMs / 60_000)} min (sustained trigger)` });
+    alerts.push({
+      level: 'warn',
+      message: `CPU above ${triggers.cpu.percent} % for ${Math.round(sustained.forMs / 60_000)} min (sustained trigger)`,
+    });
   }
   for (const group of groups) {
     if (group.verdict === 'over') {
-      alerts.push({ level: 'warn', message: `${group.name} uses ${group.usedCores.toFixed(1)} of ${group.presentCoreIds.length} cores (over ${triggers.cpu.percent} % of plan)` });
+      alerts.push({
+        level: 'warn',
+        message: `${group.name} uses ${group.usedCores.toFixed(1)} of ${group.presentCoreIds.length} cores (over ${triggers.cpu.percent} % of plan)`,
+      });
     }
   }
 
@@ -115,7 +124,10 @@ export function evaluatePlan(
     const percent = (peak / net.speedBitsPerSec) * 100;
     if (percent > triggers.network.percent) {
       links.push(net.iface);
-      alerts.push({ level: 'warn', message: `${net.iface} at ${percent.toFixed(0)} % of link speed (trigger > ${triggers.network.percent} %)` });
+      alerts.push({
+        level: 'warn',
+        message: `${net.iface} at ${percent.toFixed(0)} % of link speed (trigger > ${triggers.network.percent} %)`,
+      });
     }
   }
 

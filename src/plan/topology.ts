@@ -35,9 +35,11 @@ export function physicalCores(threadIds: readonly number[], siblings: Readonly<R
     }
     if (!threads.includes(id)) threads = [id, ...threads];
     const key = [...threads].sort((a, b) => a - b).join(',');
-    if (!seen.has(key)) seen.set(key, [...threads].sort((a, b) => a - b));
+    if (!seen.has(key))
+      seen.set(
+        key,
+        [...threads].sort((a, b) => a - b),
+      );
   }
-  return [...seen.values()]
-    .sort((a, b) => (a[0] ?? 0) - (b[0] ?? 0))
-    .map((threads, core) => ({ core, threads }));
+  return [...seen.values()].sort((a, b) => (a[0] ?? 0) - (b[0] ?? 0)).map((threads, core) => ({ core, threads }));
 }

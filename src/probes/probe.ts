@@ -14,7 +14,10 @@ export type Assessment = {
 
 /** A failure a reader reports on purpose: `off` = not available here, `down` = broken. */
 export class ProbeError extends Error {
-  constructor(readonly status: 'off' | 'down', message: string) {
+  constructor(
+    readonly status: 'off' | 'down',
+    message: string,
+  ) {
     super(message);
     this.name = 'ProbeError';
   }

@@ -4,9 +4,9 @@
 // (src/actions/) writes an action-start and an action-end line to the same log.
 import { closeSync, constants, fstatSync, fsyncSync, readSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { AuditAlertAction, AuditEntry, RunHistoryEntry } from '../model/audit.js';
 import type { Env } from '../config/paths.js';
 import { openPrivate, privateDir } from '../config/private-files.js';
+import type { AuditAlertAction, AuditEntry, RunHistoryEntry } from '../model/audit.js';
 import { stateDir } from './state-dir.js';
 
 export function auditLogPath(env: Env): string {
@@ -43,8 +43,6 @@ export class AuditLog {
     }
   }
 }
-
-
 
 /** At most this much of the end of the log is read for the history. */
 const HISTORY_BYTES = 8 * 1024 * 1024;
@@ -94,12 +92,26 @@ export function readHistory(env: Env, options: { limit?: number; runbook?: strin
       if (options.runbook || options.actions === false) continue;
       if (entry.event === 'action-start') {
         runs.set(entry.runId, {
-          kind: 'action', runId: entry.runId, runbook: entry.action, what: entry.what, part: null, user: entry.user, machine: entry.machine,
-          startedAt: entry.time, endedAt: null, status: 'unfinished', durationMs: null, failedStep: null, message: null, steps: 0, resumed: false,
+          kind: 'action',
+          runId: entry.runId,
+          runbook: entry.action,
+          what: entry.what,
+          part: null,
+          user: entry.user,
+          machine: entry.machine,
+          startedAt: entry.time,
+          endedAt: null,
+          status: 'unfinished',
+          durationMs: null,
+          failedStep: null,
+          message: null,
+          steps: 0,
+          resumed: false,
         });
       } else {
         const action = runs.get(entry.runId);
-        if (action) Object.assign(action, { endedAt: entry.time, status: entry.result, durationMs: entry.durationMs, message: entry.message });
+        if (action)
+          Object.assign(action, { endedAt: entry.time, status: entry.result, durationMs: entry.durationMs, message: entry.message });
       }
       continue;
     }
@@ -117,8 +129,21 @@ export function readHistory(env: Env, options: { limit?: number; runbook?: strin
         continue;
       }
       run = {
-        kind: 'run', runId: entry.runId, runbook: entry.runbook, what: null, part: entry.part ?? null, user: entry.user, machine: entry.machine, startedAt: entry.time,
-        endedAt: null, status: 'unfinished', durationMs: null, failedStep: null, message: null, steps: 0, resumed: Boolean(entry.resumedAt),
+        kind: 'run',
+        runId: entry.runId,
+        runbook: entry.runbook,
+        what: null,
+        part: entry.part ?? null,
+        user: entry.user,
+        machine: entry.machine,
+        startedAt: entry.time,
+        endedAt: null,
+        status: 'unfinished',
+        durationMs: null,
+        failedStep: null,
+        message: null,
+        steps: 0,
+        resumed: Boolean(entry.resumedAt),
       };
       runs.set(entry.runId, run);
     } else if (run && entry.event === 'step') {

@@ -5,15 +5,16 @@
 // lock, the audit log and read-only mode apply; its confirm steps are answered yes, and said so
 // in the audit log (the user is "NAME via trigger"). A notification says it started and how it
 // ended. Nothing here decides whether a runbook is called for: that is the offers' (triggers.ts).
-import type { Config } from '../config/schema.js';
+
 import type { Env } from '../config/paths.js';
+import type { Config } from '../config/schema.js';
 import type { Hosts } from '../hosts/registry.js';
 import type { Offer } from '../model/offer.js';
+import type { RunEvent, RunOutcome } from '../model/runs.js';
 import type { RunbookCatalog } from './load.js';
 import { currentUser, LockedError } from './lock.js';
 import { prepareRun } from './prepare.js';
-import { runPlan, type RunResult } from './runner.js';
-import type { RunEvent, RunOutcome } from '../model/runs.js';
+import { type RunResult, runPlan } from './runner.js';
 
 export type AutoNotice = {
   level: 'info' | 'warn' | 'crit';

@@ -3,15 +3,15 @@
 // whether it holds and, in words, what it saw. DNS, TCP and HTTP are asked from this machine
 // (as a client would); containers and backups are looked at on their host.
 import { connect } from 'node:net';
+import type { Env } from '../config/paths.js';
+import { formatDuration } from '../config/units.js';
+import { drillSet } from '../drills/run.js';
 import { ExecError } from '../hosts/host.js';
 import type { Hosts } from '../hosts/registry.js';
-import { formatDuration } from '../config/units.js';
-import { ACCEPTED, DnsAbortedError, queryDns } from '../probes/dns/query.js';
-import type { PlannedCheck } from './plan.js';
-import { nodeFetch } from '../probes/pihole/node-fetch.js';
 import { globToRegExp } from '../probes/backups/glob.js';
-import type { Env } from '../config/paths.js';
-import { drillSet } from '../drills/run.js';
+import { ACCEPTED, DnsAbortedError, queryDns } from '../probes/dns/query.js';
+import { nodeFetch } from '../probes/pihole/node-fetch.js';
+import type { PlannedCheck } from './plan.js';
 
 export type CheckResult = {
   holds: boolean;
@@ -60,17 +60,28 @@ export async function runCheck(check: PlannedCheck, deps: CheckDeps): Promise<Ch
 }
 
 async function drillCheck(check: Extract<PlannedCheck, { kind: 'drill' }>, deps: CheckDeps): Promise<CheckResult> {
-  const record = await drillSet(check.set, { hosts: deps.hosts, env: deps.env ?? process.env, signal: deps.signal, ...(deps.now ? { now: deps.now } : {}) });
+  const record = await drillSet(check.set, {
+    hosts: deps.hosts,
+    env: deps.env ?? process.env,
+    signal: deps.signal,
+    ...(deps.now ? { now: deps.now } : {}),
+  });
   return {
     holds: record.ok,
-    detail: `${check.set.name}: ${record.ok ? 'restorable' : 'DRILL FAILED'} (${record.backup ?? 'no backup'}): ${record.ok ? record.summary : record.error ?? record.summary}`,
+    detail: `${check.set.name}: ${record.ok ? 'restorable' : 'DRILL FAILED'} (${record.backup ?? 'no backup'}): ${record.ok ? record.summary : (record.error ?? record.summary)}`,
   };
 }
 
 async function dnsCheck(check: Extract<PlannedCheck, { kind: 'dns' }>, deps: CheckDeps): Promise<CheckResult> {
   let answer: Awaited<ReturnType<typeof queryDns>>;
   try {
-    answer = await queryDns({ name: check.server, address: check.address, port: check.port }, check.name, check.recordType, check.timeoutMs, deps.signal);
+    answer = await queryDns(
+      { name: check.server, address: check.address, port: check.port },
+      check.name,
+      check.recordType,
+      check.timeoutMs,
+      deps.signal,
+    );
   } catch (error) {
     if (error instanceof DnsAbortedError) aborted();
     throw error;
@@ -78,21 +89,30 @@ async function dnsCheck(check: Extract<PlannedCheck, { kind: 'dns' }>, deps: Che
   const answering = ACCEPTED.has(answer.outcome);
   const where = `${check.address}:${check.port}`;
   const ms = answer.latencyMs === null ? '' : ` in ${Math.round(answer.latencyMs)} ms`;
-  const seen = answer.outcome === 'ok'
-    ? `${where} answered ${check.name} with ${answer.records.join(', ') || 'no records'}${ms}`
-    : answer.outcome === 'timeout'
-      ? `${where} did not answer within ${formatDuration(check.timeoutMs)}`
-      : answer.outcome === 'conn-refused'
-        ? `nothing listens on ${where} (connection refused)`
-        : `${where} replied ${answer.outcome.toUpperCase()} for ${check.name}${ms}${answer.detail ? ` (${answer.detail})` : ''}`;
+  const seen =
+    answer.outcome === 'ok'
+      ? `${where} answered ${check.name} with ${answer.records.join(', ') || 'no records'}${ms}`
+      : answer.outcome === 'timeout'
+        ? `${where} did not answer within ${formatDuration(check.timeoutMs)}`
+        : answer.outcome === 'conn-refused'
+          ? `nothing listens on ${where} (connection refused)`
+          : `${where} replied ${answer.outcome.toUpperCase()} for ${check.name}${ms}${answer.detail ? ` (${answer.detail})` : ''}`;
   return { holds: check.expect === 'answering' ? answering : !answering, detail: seen };
 }
 
-type DockerState = { Status?: string; Running?: boolean; ExitCode?: number; Health?: { Status?: string; FailingStreak?: number; Log?: { Output?: string }[] } };
+type DockerState = {
+  Status?: string;
+  Running?: boolean;
+  ExitCode?: number;
+  Health?: { Status?: string; FailingStreak?: number; Log?: { Output?: string }[] };
+};
 
 async function containerCheck(check: Extract<PlannedCheck, { kind: 'container' }>, deps: CheckDeps): Promise<CheckResult> {
   const host = hostOf(deps, check.host);
-  const result = await host.run({ argv: check.argv }, { timeoutMs: check.timeoutMs, signal: deps.signal, ...(deps.onOutput ? { onOutput: deps.onOutput } : {}) });
+  const result = await host.run(
+    { argv: check.argv },
+    { timeoutMs: check.timeoutMs, signal: deps.signal, ...(deps.onOutput ? { onOutput: deps.onOutput } : {}) },
+  );
   const output = `${result.stdout}${result.stderr}`;
   if (result.code !== 0) {
     const why = result.stderr.trim().split('\n').pop() || `docker inspect exited ${result.code}`;
@@ -129,7 +149,11 @@ async function backupCheck(check: Extract<PlannedCheck, { kind: 'backup' }>, dep
   try {
     files = await host.list(check.path, { timeoutMs: check.timeoutMs, signal: deps.signal });
   } catch (error) {
-    if (error instanceof ExecError && (error.reason === 'aborted' || error.reason === 'unreachable' || error.reason === 'connection-lost' || error.reason === 'timeout')) throw error;
+    if (
+      error instanceof ExecError &&
+      (error.reason === 'aborted' || error.reason === 'unreachable' || error.reason === 'connection-lost' || error.reason === 'timeout')
+    )
+      throw error;
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' || (error as { code?: unknown }).code === 2 ? 'no such directory' : (error as Error).message;
     return { holds: false, detail: `${check.path} on ${check.host}: ${why}` };
@@ -167,10 +191,18 @@ async function tcpCheck(check: Extract<PlannedCheck, { kind: 'tcp' }>, deps: Che
       resolve(result);
     }
     socket.once('connect', () => finish('open'));
-    socket.once('error', (error: NodeJS.ErrnoException) => finish(error.code === 'ECONNREFUSED' ? 'refused' : error.code ?? error.message));
+    socket.once('error', (error: NodeJS.ErrnoException) =>
+      finish(error.code === 'ECONNREFUSED' ? 'refused' : (error.code ?? error.message)),
+    );
   });
   const open = outcome === 'open';
-  const detail = open ? `${where} is open` : outcome === 'refused' ? `${where} is closed (connection refused)` : outcome === 'timeout' ? `${where} did not answer within ${formatDuration(check.timeoutMs)}` : `${where}: ${outcome}`;
+  const detail = open
+    ? `${where} is open`
+    : outcome === 'refused'
+      ? `${where} is closed (connection refused)`
+      : outcome === 'timeout'
+        ? `${where} did not answer within ${formatDuration(check.timeoutMs)}`
+        : `${where}: ${outcome}`;
   return { holds: check.expect === 'open' ? open : !open, detail };
 }
 
@@ -186,7 +218,7 @@ async function httpCheck(check: Extract<PlannedCheck, { kind: 'http' }>, deps: C
     if (deps.signal.aborted) aborted();
     // The error's code says why (ECONNREFUSED, ENOTFOUND); else its message.
     const code = (error as Error & { code?: string }).code;
-    why = timeout.aborted ? `no answer within ${formatDuration(check.timeoutMs)}` : code ?? (error as Error).message;
+    why = timeout.aborted ? `no answer within ${formatDuration(check.timeoutMs)}` : (code ?? (error as Error).message);
   }
   const ok = status !== null && check.statuses.includes(status);
   const detail = status === null ? `${check.url}: ${why}` : `${check.url} answered ${status}`;

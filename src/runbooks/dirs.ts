@@ -2,9 +2,9 @@
 // runbooks.dirs (relative to the config file). Without checks: load.ts says which of the
 // config's directories is missing, located in the config; the console's quick look skips it.
 import { dirname, join, resolve } from 'node:path';
-import type { Config } from '../config/schema.js';
 import { pathExists } from '../config/file-facts.js';
-import { expandHome, packageRoot, userDir, type Env } from '../config/paths.js';
+import { type Env, expandHome, packageRoot, userDir } from '../config/paths.js';
+import type { Config } from '../config/schema.js';
 
 export type RunbookDirOptions = {
   config: Config;
@@ -22,7 +22,9 @@ export function builtinRunbookDir(): string {
 
 /** Every directory to look in, in order; `index` is the position in runbooks.dirs of a configured one. */
 export function runbookDirCandidates(options: RunbookDirOptions): { dir: string; builtin: boolean; index: number | null }[] {
-  const dirs: { dir: string; builtin: boolean; index: number | null }[] = [{ dir: options.builtinDir ?? builtinRunbookDir(), builtin: true, index: null }];
+  const dirs: { dir: string; builtin: boolean; index: number | null }[] = [
+    { dir: options.builtinDir ?? builtinRunbookDir(), builtin: true, index: null },
+  ];
   const own = join(userDir(options.env), 'runbooks');
   // Noted (file-facts) so that a catalog kept in the cache is made again once the directory appears.
   if (pathExists(own)) dirs.push({ dir: own, builtin: false, index: null });

@@ -56,4 +56,3 @@ export function parseHostField(value: string): { name: string } | { site: string
   if (/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(value)) return { name: value };
   return { error: `"${value}" is not a host name (or {{site.NAME}} naming one)` };
 }
-

@@ -19,7 +19,11 @@ export type InputSpec = {
 
 export class InputError extends Error {
   /** The input at fault and what is wrong with it, for a form to point at; null when it is not one input's. */
-  constructor(message: string, readonly input: string | null = null, readonly problem: string | null = null) {
+  constructor(
+    message: string,
+    readonly input: string | null = null,
+    readonly problem: string | null = null,
+  ) {
     super(message);
   }
 }
@@ -96,7 +100,11 @@ export function resolveInputs(
     const raw = Object.hasOwn(given, name) ? given[name] : fromEnv !== undefined && fromEnv !== '' ? fromEnv : spec.default;
     if (raw === undefined) {
       if (isRequired(spec)) {
-        throw new InputError(`${runbookId} needs input "${name}"${spec.description ? ` (${spec.description})` : ''}: pass --input ${name}=…${spec.secret ? ` or set ${envNameFor(name)}` : ''}`, name, 'needs a value');
+        throw new InputError(
+          `${runbookId} needs input "${name}"${spec.description ? ` (${spec.description})` : ''}: pass --input ${name}=…${spec.secret ? ` or set ${envNameFor(name)}` : ''}`,
+          name,
+          'needs a value',
+        );
       }
       values[name] = '';
       continue;
@@ -122,6 +130,9 @@ export function parseInputPairs(pairs: readonly string[]): Record<string, string
 }
 
 /** Inputs as shown or recorded: secrets replaced by ***. */
-export function displayInputs(specs: Readonly<Record<string, InputSpec>>, values: Readonly<Record<string, InputValue>>): Record<string, InputValue> {
+export function displayInputs(
+  specs: Readonly<Record<string, InputSpec>>,
+  values: Readonly<Record<string, InputValue>>,
+): Record<string, InputValue> {
   return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, specs[k]?.secret ? '***' : v]));
 }

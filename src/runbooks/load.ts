@@ -7,11 +7,11 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { listDir, readText } from '../config/file-facts.js';
 import type { Config } from '../config/schema.js';
 import { UserFileError, validateDocument } from '../config/user-file.js';
-import { listDir, readText } from '../config/file-facts.js';
-import { builtinRunbookDir, runbookDirCandidates, type RunbookDirOptions } from './dirs.js';
-import { hostFields, parseHostField, runbookSchema, type RunbookDoc } from './schema.js';
+import { builtinRunbookDir, type RunbookDirOptions, runbookDirCandidates } from './dirs.js';
+import { hostFields, parseHostField, type RunbookDoc, runbookSchema } from './schema.js';
 
 export type Runbook = RunbookDoc & {
   file: string;
@@ -101,7 +101,8 @@ export function loadRunbookFile(file: string, config: Config, builtin: boolean):
   try {
     validateDocument(file, text, runbookSchema(config));
   } catch (error) {
-    if (builtin && error instanceof UserFileError) return { ...doc, file, builtin, unavailable: error.message, hostsUsed: hostsUsed(doc, config) };
+    if (builtin && error instanceof UserFileError)
+      return { ...doc, file, builtin, unavailable: error.message, hostsUsed: hostsUsed(doc, config) };
     throw error;
   }
   return { ...doc, file, builtin, hostsUsed: hostsUsed(doc, config) };

@@ -5,10 +5,10 @@
 import { closeSync, constants, fstatSync, fsyncSync, openSync, readSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname, uptime, userInfo } from 'node:os';
 import { join } from 'node:path';
-import type { Env } from '../config/paths.js';
-import { formatTime } from '../config/units.js';
 import { idFileName } from '../config/path-id.js';
+import type { Env } from '../config/paths.js';
 import { openPrivate } from '../config/private-files.js';
+import { formatTime } from '../config/units.js';
 import { checkStateDir, stateDir } from './state-dir.js';
 
 export type LockInfo = { pid: number; host: string; user: string; startedAt: string; runId: string };
@@ -56,8 +56,20 @@ const TORN_GRACE_MS = 5000;
 export function parseLock(text: string): LockInfo | null {
   try {
     const data = JSON.parse(text) as Partial<LockInfo>;
-    if (typeof data.pid !== 'number' || typeof data.host !== 'string' || typeof data.startedAt !== 'string' || typeof data.runId !== 'string') return null;
-    return { pid: data.pid, host: data.host, user: typeof data.user === 'string' ? data.user : '?', startedAt: data.startedAt, runId: data.runId };
+    if (
+      typeof data.pid !== 'number' ||
+      typeof data.host !== 'string' ||
+      typeof data.startedAt !== 'string' ||
+      typeof data.runId !== 'string'
+    )
+      return null;
+    return {
+      pid: data.pid,
+      host: data.host,
+      user: typeof data.user === 'string' ? data.user : '?',
+      startedAt: data.startedAt,
+      runId: data.runId,
+    };
   } catch {
     return null;
   }
@@ -66,26 +78,36 @@ export function parseLock(text: string): LockInfo | null {
 /** Pure: whether a lock still holds. `ageMs` is the lock file's age, for unreadable ones. */
 export function judgeLock(info: LockInfo | null, ageMs: number, machine: LockEnvironment): LockVerdict {
   if (!info) {
-    return ageMs > TORN_GRACE_MS ? { state: 'stale', info: null, why: 'the lock file is unreadable (a run died while taking it)' } : { state: 'live', info: { pid: 0, host: machine.hostname, user: '?', startedAt: new Date(machine.now - ageMs).toISOString(), runId: '?' } };
+    return ageMs > TORN_GRACE_MS
+      ? { state: 'stale', info: null, why: 'the lock file is unreadable (a run died while taking it)' }
+      : {
+          state: 'live',
+          info: { pid: 0, host: machine.hostname, user: '?', startedAt: new Date(machine.now - ageMs).toISOString(), runId: '?' },
+        };
   }
   if (info.host !== machine.hostname) return { state: 'foreign', info };
   const started = Date.parse(info.startedAt);
-  if (Number.isFinite(started) && started < machine.bootTime - 60_000) return { state: 'stale', info, why: `the machine has rebooted since ${formatTime(started)}` };
+  if (Number.isFinite(started) && started < machine.bootTime - 60_000)
+    return { state: 'stale', info, why: `the machine has rebooted since ${formatTime(started)}` };
   if (!machine.isAlive(info.pid)) return { state: 'stale', info, why: `process ${info.pid} is gone` };
   return { state: 'live', info };
 }
-
 
 function describe(info: LockInfo): string {
   return `since ${formatTime(Date.parse(info.startedAt))} (pid ${info.pid}, host ${info.host}, user ${info.user}, run ${info.runId})`;
 }
 
 export class LockedError extends Error {
-  constructor(readonly runbook: string, readonly verdict: LockVerdict) {
+  constructor(
+    readonly runbook: string,
+    readonly verdict: LockVerdict,
+  ) {
     const info = verdict.info;
-    super(verdict.state === 'foreign' && info
-      ? `${runbook} is locked by a run on another machine ${describe(info)}; homeops cannot tell from here whether it still runs. If it does not, clear the lock with: homeops runbook unlock ${runbook} --force`
-      : `${runbook} is already running ${info ? describe(info) : ''}`.trim());
+    super(
+      verdict.state === 'foreign' && info
+        ? `${runbook} is locked by a run on another machine ${describe(info)}; homeops cannot tell from here whether it still runs. If it does not, clear the lock with: homeops runbook unlock ${runbook} --force`
+        : `${runbook} is already running ${info ? describe(info) : ''}`.trim(),
+    );
     this.name = 'LockedError';
   }
 }
@@ -164,7 +186,13 @@ function clearStale(path: string, machine: LockEnvironment): boolean {
  * Takes the lock of a runbook for a run. A stale lock on this machine is replaced (and said
  * so); a live one, or one from another machine, is a LockedError.
  */
-export function acquireLock(env: Env, runbook: string, runId: string, machine: LockEnvironment = thisMachine(), user = currentUser(env)): HeldLock {
+export function acquireLock(
+  env: Env,
+  runbook: string,
+  runId: string,
+  machine: LockEnvironment = thisMachine(),
+  user = currentUser(env),
+): HeldLock {
   const path = lockPath(env, runbook);
   checkStateDir(env, 'locks', true);
   return acquireLockAt(path, runbook, runId, machine, user);
@@ -181,7 +209,9 @@ export function acquireLockAt(path: string, name: string, runId: string, machine
   for (let attempt = 0; attempt < 3; attempt++) {
     if (create(path, info)) {
       return {
-        info, path, replaced,
+        info,
+        path,
+        replaced,
         release() {
           // Only our own lock: a forced unlock may have let another run take it since.
           try {
@@ -212,12 +242,18 @@ export function unlock(env: Env, runbook: string, force: boolean, machine: LockE
   const who = verdict.info ? describe(verdict.info) : '';
   if (verdict.state === 'stale' || force) {
     rmSync(path, { force: true });
-    const what = verdict.state === 'stale' ? `a stale lock ${who}: ${verdict.why}` : verdict.state === 'live' ? `the lock of a run that is still running ${who}` : `the lock of a run on another machine ${who}`;
+    const what =
+      verdict.state === 'stale'
+        ? `a stale lock ${who}: ${verdict.why}`
+        : verdict.state === 'live'
+          ? `the lock of a run that is still running ${who}`
+          : `the lock of a run on another machine ${who}`;
     return { cleared: true, verdict, message: `${runbook}: cleared ${what}`.trim() };
   }
-  const message = verdict.state === 'live'
-    ? `${runbook} is running ${who}; not unlocking (stop that run, or use --force if you are sure it is not running)`
-    : `${runbook} is locked by a run on another machine ${who}; homeops cannot tell whether it still runs. Use --force if you are sure it does not`;
+  const message =
+    verdict.state === 'live'
+      ? `${runbook} is running ${who}; not unlocking (stop that run, or use --force if you are sure it is not running)`
+      : `${runbook} is locked by a run on another machine ${who}; homeops cannot tell whether it still runs. Use --force if you are sure it does not`;
   return { cleared: false, verdict, message };
 }
 

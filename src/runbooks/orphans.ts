@@ -6,7 +6,7 @@
 import type { Env } from '../config/paths.js';
 import type { Host } from '../hosts/host.js';
 import type { LockEnvironment } from './lock.js';
-import { interruptedBecause, listRunStates, loadRunState, saveRunState, type StepProcess } from './state.js';
+import { interruptedBecause, listRunStates, loadRunState, type StepProcess, saveRunState } from './state.js';
 
 /** A step of another run whose command may still be running. */
 export type Orphan = { runId: string; runbook: string; step: string; phase: 'main' | 'rollback'; process: StepProcess };
@@ -40,7 +40,10 @@ export function possibleOrphans(env: Env, hosts: readonly string[], machine: Loc
   for (const state of listRunStates(env)) {
     // A run whose runner is alive looks after its own steps.
     if (state.status === 'running' && interruptedBecause(state, machine) === null) continue;
-    for (const [phase, records] of [['main', state.steps], ['rollback', state.rollback]] as const) {
+    for (const [phase, records] of [
+      ['main', state.steps],
+      ['rollback', state.rollback],
+    ] as const) {
       for (const record of records) {
         const proc = record.process;
         if (!proc || (record.state !== 'running' && record.state !== 'interrupted') || !hosts.includes(proc.host)) continue;
@@ -67,9 +70,15 @@ function halves(tag: string): [string, string] {
 }
 
 async function tagged(host: Host, proc: StepProcess, signal?: AbortSignal): Promise<number[]> {
-  const result = await host.exec(['sh', '-c', FIND, 'homeops-find', ...halves(proc.tag)], { timeoutMs: 15_000, ...(signal ? { signal } : {}) });
+  const result = await host.exec(['sh', '-c', FIND, 'homeops-find', ...halves(proc.tag)], {
+    timeoutMs: 15_000,
+    ...(signal ? { signal } : {}),
+  });
   if (result.code !== 0) throw new Error(`cannot list the processes on ${host.name}: ${result.stderr.trim() || `exit ${result.code}`}`);
-  return result.stdout.split('\n').map(Number).filter((pid) => Number.isInteger(pid) && pid > 1);
+  return result.stdout
+    .split('\n')
+    .map(Number)
+    .filter((pid) => Number.isInteger(pid) && pid > 1);
 }
 
 /**
@@ -91,7 +100,10 @@ export async function stopOrphan(host: Host, proc: StepProcess, signal?: AbortSi
     'for p in $(tagged "$1" "$2"); do kill -KILL -- "-$p" 2>/dev/null || kill -KILL "$p" 2>/dev/null; done',
     'sleep 0.2; [ -z "$(tagged "$1" "$2")" ]',
   ].join('\n');
-  const result = await host.exec(['sh', '-c', script, 'homeops-stop', ...halves(proc.tag)], { timeoutMs: 15_000, ...(signal ? { signal } : {}) });
+  const result = await host.exec(['sh', '-c', script, 'homeops-stop', ...halves(proc.tag)], {
+    timeoutMs: 15_000,
+    ...(signal ? { signal } : {}),
+  });
   return result.code === 0;
 }
 
@@ -100,10 +112,14 @@ export async function waitForOrphan(host: Host, proc: StepProcess, signal: Abort
   while (await stillRunning(host, proc, signal)) {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(resolve, 1000);
-      signal.addEventListener('abort', () => {
-        clearTimeout(timer);
-        reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
-      }, { once: true });
+      signal.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+        },
+        { once: true },
+      );
     });
   }
 }

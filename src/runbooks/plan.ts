@@ -1,19 +1,28 @@
 // A runbook made concrete for one run: inputs checked, templates resolved, hosts and exact
 // commands known, `when` decided. The runner executes a plan; a dry run prints it. Pure.
 import type { Config } from '../config/schema.js';
-import type { BackupSetConfig } from '../probes/backups/types.js';
-import { commandLine, shellQuote, type Command } from '../hosts/host.js';
 import { formatDuration } from '../config/units.js';
+import { type Command, commandLine, shellQuote } from '../hosts/host.js';
+import type { InputValue, Phase, StepKind } from '../model/runs.js';
+import type { BackupSetConfig } from '../probes/backups/types.js';
+import { parseHostField, templatedStrings } from './fields.js';
 import type { Runbook } from './load.js';
 import { looksSecret, MASK, type Redactor } from './redact.js';
-import { parseHostField, templatedStrings } from './fields.js';
 import type { CheckSpec, RunbookStep } from './schema.js';
-import { renderTemplate, scanTemplate, type TemplateContext } from './template.js';
 import { argvScriptIndex } from './shell-places.js';
-import type { InputValue, Phase, StepKind } from '../model/runs.js';
+import { renderTemplate, scanTemplate, type TemplateContext } from './template.js';
 
 export type PlannedCheck =
-  | { kind: 'dns'; server: string; address: string; port: number; name: string; recordType: 'A' | 'AAAA' | 'TXT'; expect: 'answering' | 'failing'; timeoutMs: number }
+  | {
+      kind: 'dns';
+      server: string;
+      address: string;
+      port: number;
+      name: string;
+      recordType: 'A' | 'AAAA' | 'TXT';
+      expect: 'answering' | 'failing';
+      timeoutMs: number;
+    }
   | { kind: 'container'; host: string; name: string; expect: 'healthy' | 'running'; timeoutMs: number; argv: string[] }
   | { kind: 'backup'; host: string; path: string; glob: string | undefined; maxAgeMs: number; set: string | undefined; timeoutMs: number }
   | { kind: 'tcp'; address: string; port: number; expect: 'open' | 'closed'; timeoutMs: number }
@@ -73,7 +82,8 @@ export function parseServer(text: string): { address: string; port: number } {
   const colons = (text.match(/:/g) ?? []).length;
   if (colons === 1) {
     const [address = '', port = ''] = text.split(':');
-    if (!/^\d+$/.test(port) || Number(port) < 1 || Number(port) > 65535) throw new PlanError(`"${text}": the port is not a number from 1 to 65535`);
+    if (!/^\d+$/.test(port) || Number(port) < 1 || Number(port) > 65535)
+      throw new PlanError(`"${text}": the port is not a number from 1 to 65535`);
     return { address, port: Number(port) };
   }
   if (!text) throw new PlanError('empty DNS server');
@@ -110,25 +120,56 @@ function planCheck(check: CheckSpec, config: Config, ctx: TemplateContext): Plan
   const timeoutMs = check.timeout;
   if (check.dns) {
     const server = text(check.dns.server);
-    return { kind: 'dns', server, ...parseServer(server), name: text(check.dns.name), recordType: check.dns.type, expect: check.dns.expect, timeoutMs };
+    return {
+      kind: 'dns',
+      server,
+      ...parseServer(server),
+      name: text(check.dns.name),
+      recordType: check.dns.type,
+      expect: check.dns.expect,
+      timeoutMs,
+    };
   }
   if (check.container) {
     const name = text(check.container.name);
-    return { kind: 'container', host: resolveHost(check.container.host, config), name, expect: check.container.expect, timeoutMs, argv: ['docker', 'inspect', '-f', '{{json .State}}', name] };
+    return {
+      kind: 'container',
+      host: resolveHost(check.container.host, config),
+      name,
+      expect: check.container.expect,
+      timeoutMs,
+      argv: ['docker', 'inspect', '-f', '{{json .State}}', name],
+    };
   }
   if (check.backup) {
     const b = check.backup;
     if (b.set !== undefined) {
       const set = config.backups?.sets.find((s) => s.name === b.set);
       if (!set) throw new PlanError(`no backup set "${b.set}" in the config`);
-      return { kind: 'backup', host: set.host, path: set.path, glob: b.glob ?? set.glob, maxAgeMs: b.maxAge ?? set.schedule, set: set.name, timeoutMs };
+      return {
+        kind: 'backup',
+        host: set.host,
+        path: set.path,
+        glob: b.glob ?? set.glob,
+        maxAgeMs: b.maxAge ?? set.schedule,
+        set: set.name,
+        timeoutMs,
+      };
     }
-    return { kind: 'backup', host: resolveHost(b.host ?? '', config), path: text(b.path ?? ''), glob: b.glob === undefined ? undefined : text(b.glob), maxAgeMs: b.maxAge ?? 0, set: undefined, timeoutMs };
+    return {
+      kind: 'backup',
+      host: resolveHost(b.host ?? '', config),
+      path: text(b.path ?? ''),
+      glob: b.glob === undefined ? undefined : text(b.glob),
+      maxAgeMs: b.maxAge ?? 0,
+      set: undefined,
+      timeoutMs,
+    };
   }
   if (check.tcp) {
     const target = text(check.tcp.host);
     const host = Object.hasOwn(config.hosts, target) ? config.hosts[target] : undefined;
-    const address = host ? host.address ?? (host.local ? '127.0.0.1' : target) : target;
+    const address = host ? (host.address ?? (host.local ? '127.0.0.1' : target)) : target;
     return { kind: 'tcp', address, port: check.tcp.port, expect: check.tcp.expect, timeoutMs };
   }
   if (check.drill) {
@@ -136,7 +177,12 @@ function planCheck(check: CheckSpec, config: Config, ctx: TemplateContext): Plan
     const set = config.backups?.sets.find((s) => s.name === name);
     if (!set?.drill) throw new PlanError(`no backup set "${name}" with a drill: in the config`);
     // The drill's own time limit, unless the step allows it less.
-    return { kind: 'drill', set: { ...set, drill: { ...set.drill, timeout: Math.min(set.drill.timeout, timeoutMs) } }, host: set.drill.host ?? set.host, timeoutMs };
+    return {
+      kind: 'drill',
+      set: { ...set, drill: { ...set.drill, timeout: Math.min(set.drill.timeout, timeoutMs) } },
+      host: set.drill.host ?? set.host,
+      timeoutMs,
+    };
   }
   if (check.http) {
     const statuses = Array.isArray(check.http.status) ? check.http.status : [check.http.status];
@@ -167,7 +213,14 @@ function checkHost(check: PlannedCheck): string | null {
   return check.kind === 'container' || check.kind === 'backup' || check.kind === 'drill' ? check.host : null;
 }
 
-function planStep(step: RunbookStep, phase: Phase, index: number, config: Config, inputs: Record<string, InputValue>, redactor: Redactor): PlannedStep {
+function planStep(
+  step: RunbookStep,
+  phase: Phase,
+  index: number,
+  config: Config,
+  inputs: Record<string, InputValue>,
+  redactor: Redactor,
+): PlannedStep {
   const ctx = context(config, inputs);
   const base = {
     id: step.id,
@@ -187,14 +240,27 @@ function planStep(step: RunbookStep, phase: Phase, index: number, config: Config
       ? { argv: run.argv.map((a, i) => renderTemplate(a, ctx, { shell: i === script })) }
       : { shell: renderTemplate(run.command ?? '', ctx, { shell: true }) };
     const env = Object.fromEntries(Object.entries(run.env ?? {}).map(([k, v]) => [k, renderTemplate(v, ctx)]));
-    const secretEnv = Object.entries(env).filter(([k]) => looksSecret(k)).map(([, v]) => v);
+    const secretEnv = Object.entries(env)
+      .filter(([k]) => looksSecret(k))
+      .map(([, v]) => v);
     const mask = secretEnv.length ? redactor.with(secretEnv) : redactor;
     return {
       ...base,
       host,
       display: mask.redact(commandLine(command)),
-      displayEnv: mask.redact(Object.entries(env).map(([k, v]) => `${k}=${looksSecret(k) ? MASK : shellQuote(v)}`).join(' ')),
-      run: { host, command, env, timeoutMs: run.timeout, exit: Array.isArray(run.expect.exit) ? run.expect.exit : [run.expect.exit], output: run.expect.output },
+      displayEnv: mask.redact(
+        Object.entries(env)
+          .map(([k, v]) => `${k}=${looksSecret(k) ? MASK : shellQuote(v)}`)
+          .join(' '),
+      ),
+      run: {
+        host,
+        command,
+        env,
+        timeoutMs: run.timeout,
+        exit: Array.isArray(run.expect.exit) ? run.expect.exit : [run.expect.exit],
+        output: run.expect.output,
+      },
     };
   }
   if (step.check) {
@@ -207,7 +273,9 @@ function planStep(step: RunbookStep, phase: Phase, index: number, config: Config
     return {
       ...base,
       host: checkHost(check),
-      display: redactor.redact(`until ${describeCheck(check)}${hold} (every ${formatDuration(step.wait.every)}, at most ${formatDuration(step.wait.timeout)})`),
+      display: redactor.redact(
+        `until ${describeCheck(check)}${hold} (every ${formatDuration(step.wait.every)}, at most ${formatDuration(step.wait.timeout)})`,
+      ),
       displayEnv: '',
       check,
       wait: { check, timeoutMs: step.wait.timeout, everyMs: step.wait.every, holdForMs: step.wait.holdFor },
@@ -227,7 +295,10 @@ function planStep(step: RunbookStep, phase: Phase, index: number, config: Config
  */
 export function planRun(runbook: Runbook, inputs: Record<string, InputValue>, config: Config, redactor: Redactor): RunPlan {
   if (runbook.unavailable) throw new PlanError(runbook.unavailable);
-  const secretInputs = Object.entries(runbook.inputs).filter(([, spec]) => spec.secret).map(([name]) => String(inputs[name] ?? '')).filter(Boolean);
+  const secretInputs = Object.entries(runbook.inputs)
+    .filter(([, spec]) => spec.secret)
+    .map(([name]) => String(inputs[name] ?? ''))
+    .filter(Boolean);
   const mask = secretInputs.length ? redactor.with(secretInputs) : redactor;
   return {
     runbook,
@@ -249,7 +320,8 @@ export function inputsUsed(runbook: Runbook, part: string | null = null): string
   const used = new Set<string>();
   for (const step of steps) {
     if (step.when) used.add(step.when.input);
-    for (const { text } of templatedStrings(step)) for (const ref of scanTemplate(text).refs) if (ref.namespace === 'inputs') used.add(ref.name);
+    for (const { text } of templatedStrings(step))
+      for (const ref of scanTemplate(text).refs) if (ref.namespace === 'inputs') used.add(ref.name);
   }
   return Object.keys(runbook.inputs).filter((name) => used.has(name));
 }
@@ -315,7 +387,9 @@ export function formatPlan(plan: RunPlan, config: Config): string {
     const detail = s.run ? `$ ${s.display}` : s.display;
     for (const line of detail.split('\n')) out.push(`${' '.repeat(6)}${line}`);
     if (s.run) {
-      out.push(`${' '.repeat(6)}timeout ${formatDuration(s.run.timeoutMs)}, expect exit ${s.run.exit.join(' or ')}${s.run.output ? `, output matching /${s.run.output}/` : ''}${s.onFailure === 'continue' ? '; on failure: continue' : ''}`);
+      out.push(
+        `${' '.repeat(6)}timeout ${formatDuration(s.run.timeoutMs)}, expect exit ${s.run.exit.join(' or ')}${s.run.output ? `, output matching /${s.run.output}/` : ''}${s.onFailure === 'continue' ? '; on failure: continue' : ''}`,
+      );
     } else if (s.onFailure === 'continue') out.push(`${' '.repeat(6)}on failure: continue`);
     return out;
   };

@@ -2,15 +2,18 @@
 // variables whose names look secret (PASSWORD, TOKEN, KEY, SECRET…), and the secrets the
 // config names (Pi-hole passwords, Gluetun's API key), by variable or by file.
 import { readFileSync } from 'node:fs';
+import { type Env, expandHome } from '../config/paths.js';
 import type { Config } from '../config/schema.js';
-import { expandHome, type Env } from '../config/paths.js';
 import { secretSources } from '../config/secret-paths.js';
 
 export const MASK = '***';
 
 /** A word of the name (split at "_") ends in a secret-ish word: PGPASSWORD, API_KEY, GH_TOKEN. */
 export function looksSecret(envName: string): boolean {
-  return envName.toUpperCase().split(/[_\W]+/).some((part) => /(PASSWORD|PASSWD|PASSPHRASE|TOKEN|SECRET|KEY|CREDENTIALS?)$/.test(part) && !/^(KEYMAP|KEYBOARD)$/.test(part));
+  return envName
+    .toUpperCase()
+    .split(/[_\W]+/)
+    .some((part) => /(PASSWORD|PASSWD|PASSPHRASE|TOKEN|SECRET|KEY|CREDENTIALS?)$/.test(part) && !/^(KEYMAP|KEYBOARD)$/.test(part));
 }
 
 export class Redactor {
@@ -64,7 +67,11 @@ function firstLine(text: string): string | undefined {
  * The redactor with the secrets of files on other hosts added (a restic set's passwordFile on
  * the NAS), read through `read`; a file that cannot be read adds nothing.
  */
-export async function withHostSecrets(redactor: Redactor, config: Config, read: (host: string, file: string) => Promise<string>): Promise<Redactor> {
+export async function withHostSecrets(
+  redactor: Redactor,
+  config: Config,
+  read: (host: string, file: string) => Promise<string>,
+): Promise<Redactor> {
   const { hostFiles } = configSecretSources(config);
   if (!hostFiles.length) return redactor;
   const found = await Promise.all(hostFiles.map(({ host, file }) => read(host, file).then(firstLine, () => undefined)));

@@ -3,21 +3,32 @@
 // failure that stops the run, the rollback steps; on abort, the running step is stopped (on
 // the remote host too) and nothing else runs.
 import { randomBytes } from 'node:crypto';
-import { readOnlyRunbookMessage, READ_ONLY_MODE } from '../actions/guard.js';
-import type { Config } from '../config/schema.js';
+import { READ_ONLY_MODE, readOnlyRunbookMessage } from '../actions/guard.js';
 import type { Env } from '../config/paths.js';
+import type { Config } from '../config/schema.js';
 import { formatDuration, formatTime } from '../config/units.js';
 import { ExecError } from '../hosts/host.js';
 import type { Hosts } from '../hosts/registry.js';
-import { AuditLog, auditLogPath, tail } from './audit.js';
-import { withHostSecrets } from './redact.js';
-import { runCheck, type CheckResult } from './checks.js';
-import { displayInputs } from './inputs.js';
-import { acquireLock, currentUser, thisMachine, type HeldLock, type LockEnvironment } from './lock.js';
-import type { PlannedStep, RunPlan } from './plan.js';
-import { describeOrphan, OrphanError, possibleOrphans, settleOrphan, stepTag, stillRunning, stopOrphan, waitForOrphan, type Orphan, type OrphanChoice } from './orphans.js';
-import { firstUnfinished, pruneRunStates, saveRunState, type RunState, type StepRecord } from './state.js';
 import type { FinishedState, Phase, RunEvent, RunOutcome, StepView } from '../model/runs.js';
+import { AuditLog, auditLogPath, tail } from './audit.js';
+import { type CheckResult, runCheck } from './checks.js';
+import { displayInputs } from './inputs.js';
+import { acquireLock, currentUser, type HeldLock, type LockEnvironment, thisMachine } from './lock.js';
+import {
+  describeOrphan,
+  type Orphan,
+  type OrphanChoice,
+  OrphanError,
+  possibleOrphans,
+  settleOrphan,
+  stepTag,
+  stillRunning,
+  stopOrphan,
+  waitForOrphan,
+} from './orphans.js';
+import type { PlannedStep, RunPlan } from './plan.js';
+import { withHostSecrets } from './redact.js';
+import { firstUnfinished, pruneRunStates, type RunState, type StepRecord, saveRunState } from './state.js';
 
 export type ConfirmRequest = { prompt: string; step: StepView; runId: string };
 
@@ -76,14 +87,26 @@ const OUTPUT_KEEP = 64 * 1024;
 const MAX_BUFFER = 32 * 1024 * 1024;
 
 export function newRunId(runbook: string, now: number): string {
-  const stamp = new Date(now).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = new Date(now)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `${stamp}-${runbook}-${randomBytes(2).toString('hex')}`;
 }
 
 export function stepViews(plan: RunPlan, phase: Phase): StepView[] {
   return (phase === 'main' ? plan.steps : plan.rollback).map((s) => ({
-    id: s.id, title: s.title, kind: s.kind, phase: s.phase, index: s.index, host: s.host, display: s.display, displayEnv: s.displayEnv,
-    state: 'pending', onFailure: s.onFailure, ...(s.skip ? { skip: s.skip } : {}),
+    id: s.id,
+    title: s.title,
+    kind: s.kind,
+    phase: s.phase,
+    index: s.index,
+    host: s.host,
+    display: s.display,
+    displayEnv: s.displayEnv,
+    state: 'pending',
+    onFailure: s.onFailure,
+    ...(s.skip ? { skip: s.skip } : {}),
   }));
 }
 
@@ -111,14 +134,21 @@ type StepOutcome = { state: FinishedState; exitCode: number | null; message?: st
 export function resumePoint(plan: RunPlan, state: RunState): number {
   const { runbook } = plan;
   if (state.runbook !== runbook.id) throw new ResumeError(`run ${state.runId} is of ${state.runbook}, not ${runbook.id}`);
-  if ((state.part ?? null) !== plan.part) throw new ResumeError(`run ${state.runId} ran ${state.part ? `the part ${state.part}` : 'the whole runbook'}, not ${plan.part ? `the part ${plan.part}` : 'the whole runbook'}`);
+  if ((state.part ?? null) !== plan.part)
+    throw new ResumeError(
+      `run ${state.runId} ran ${state.part ? `the part ${state.part}` : 'the whole runbook'}, not ${plan.part ? `the part ${plan.part}` : 'the whole runbook'}`,
+    );
   if (state.status === 'ok') throw new ResumeError(`run ${state.runId} finished; there is nothing to resume`);
-  if (state.status === 'failed') throw new ResumeError(`run ${state.runId} failed${state.rollback.some((s) => s.state !== 'pending') ? ' and was rolled back' : ''}; start a new run`);
+  if (state.status === 'failed')
+    throw new ResumeError(
+      `run ${state.runId} failed${state.rollback.some((s) => s.state !== 'pending') ? ' and was rolled back' : ''}; start a new run`,
+    );
   if (state.status === 'abandoned') throw new ResumeError(`run ${state.runId} was abandoned; start a new run`);
   if (state.phase !== 'main') throw new ResumeError(`run ${state.runId} stopped while rolling back; start a new run`);
   const now = plan.steps.map((s) => s.id).join(',');
   const then = state.steps.map((s) => s.id).join(',');
-  if (now !== then) throw new ResumeError(`${runbook.id} has changed since run ${state.runId} began (its steps were ${then}; now ${now}); start a new run`);
+  if (now !== then)
+    throw new ResumeError(`${runbook.id} has changed since run ${state.runId} began (its steps were ${then}; now ${now}); start a new run`);
   const index = firstUnfinished(state);
   if (index === null) throw new ResumeError(`every step of run ${state.runId} finished; there is nothing to resume`);
   return index;
@@ -157,16 +187,40 @@ export async function runPlan(plan: RunPlan, deps: RunDeps, options: { resume?: 
     }
   };
   const iso = (ms: number) => new Date(ms).toISOString();
-  const secretNames = Object.entries(runbook.inputs).filter(([, s]) => s.secret).map(([n]) => n);
+  const secretNames = Object.entries(runbook.inputs)
+    .filter(([, s]) => s.secret)
+    .map(([n]) => n);
   const record = (s: PlannedStep): StepRecord => ({ id: s.id, state: 'pending', exitCode: null, startedAt: null, durationMs: null });
   const state: RunState = options.resume
-    ? { ...options.resume, pid: process.pid, host: machine.hostname, user, status: 'running', updatedAt: iso(started), resumed: options.resume.resumed + 1 }
+    ? {
+        ...options.resume,
+        pid: process.pid,
+        host: machine.hostname,
+        user,
+        status: 'running',
+        updatedAt: iso(started),
+        resumed: options.resume.resumed + 1,
+      }
     : {
-      version: 1, runId, runbook: runbook.id, ...(plan.part ? { part: plan.part } : {}), title: runbook.title, file: runbook.file, pid: process.pid, host: machine.hostname, user,
-      startedAt: iso(started), updatedAt: iso(started), status: 'running', phase: 'main',
-      inputs: Object.fromEntries(Object.entries(plan.inputs).filter(([k]) => !secretNames.includes(k))),
-      secretInputs: secretNames, steps: plan.steps.map(record), rollback: plan.rollback.map(record), resumed: 0,
-    };
+        version: 1,
+        runId,
+        runbook: runbook.id,
+        ...(plan.part ? { part: plan.part } : {}),
+        title: runbook.title,
+        file: runbook.file,
+        pid: process.pid,
+        host: machine.hostname,
+        user,
+        startedAt: iso(started),
+        updatedAt: iso(started),
+        status: 'running',
+        phase: 'main',
+        inputs: Object.fromEntries(Object.entries(plan.inputs).filter(([k]) => !secretNames.includes(k))),
+        secretInputs: secretNames,
+        steps: plan.steps.map(record),
+        rollback: plan.rollback.map(record),
+        resumed: 0,
+      };
   const save = () => {
     state.updatedAt = iso(now());
     try {
@@ -192,12 +246,21 @@ export async function runPlan(plan: RunPlan, deps: RunDeps, options: { resume?: 
     if (!options.resume) pruneRunStates(deps.env);
     save();
     audit.append({
-      event: 'run-start', time: iso(started), runId, user, machine: machine.hostname, runbook: runbook.id, ...(plan.part ? { part: plan.part } : {}),
-      inputs: displayInputs(runbook.inputs, plan.inputs), ...(options.resume ? { resumedAt: plan.steps[startIndex]?.id ?? '' } : {}),
+      event: 'run-start',
+      time: iso(started),
+      runId,
+      user,
+      machine: machine.hostname,
+      runbook: runbook.id,
+      ...(plan.part ? { part: plan.part } : {}),
+      inputs: displayInputs(runbook.inputs, plan.inputs),
+      ...(options.resume ? { resumedAt: plan.steps[startIndex]?.id ?? '' } : {}),
     });
     const notes: string[] = [...settled];
     if (lock.replaced) {
-      const who = lock.replaced.info ? ` (pid ${lock.replaced.info.pid}, started ${formatTime(Date.parse(lock.replaced.info.startedAt))}, run ${lock.replaced.info.runId})` : '';
+      const who = lock.replaced.info
+        ? ` (pid ${lock.replaced.info.pid}, started ${formatTime(Date.parse(lock.replaced.info.startedAt))}, run ${lock.replaced.info.runId})`
+        : '';
       notes.push(`replaced a stale lock${who}: ${lock.replaced.why}`);
     }
     const views = stepViews(plan, 'main');
@@ -206,8 +269,14 @@ export async function runPlan(plan: RunPlan, deps: RunDeps, options: { resume?: 
       if (i < startIndex && saved) view.state = saved.state;
     }
     emit({
-      type: 'run-start', runId, runbook: { id: runbook.id, title: runbook.title, dangerous: runbook.dangerous }, startedAt: started,
-      steps: views, rollback: stepViews(plan, 'rollback'), resumedFrom: options.resume ? plan.steps[startIndex]?.id ?? null : null, notes,
+      type: 'run-start',
+      runId,
+      runbook: { id: runbook.id, title: runbook.title, dangerous: runbook.dangerous },
+      startedAt: started,
+      steps: views,
+      rollback: stepViews(plan, 'rollback'),
+      resumedFrom: options.resume ? (plan.steps[startIndex]?.id ?? null) : null,
+      notes,
     });
 
     const runStep = async (step: PlannedStep, records: StepRecord[]): Promise<StepOutcome> => {
@@ -244,16 +313,42 @@ export async function runPlan(plan: RunPlan, deps: RunDeps, options: { resume?: 
         outcome = await execute(step, { ...deps, signal }, out, view, runId, now, started);
       }
       const durationMs = step.skip ? 0 : now() - begin;
-      Object.assign(rec, { state: outcome.state, exitCode: outcome.exitCode, durationMs, ...(outcome.message ? { message: redactor.redact(outcome.message) } : {}) });
+      Object.assign(rec, {
+        state: outcome.state,
+        exitCode: outcome.exitCode,
+        durationMs,
+        ...(outcome.message ? { message: redactor.redact(outcome.message) } : {}),
+      });
       // Only a lost connection leaves the command possibly running; otherwise it has ended.
       if (outcome.state !== 'interrupted') delete rec.process;
       save();
       audit.append({
-        event: 'step', time: iso(now()), runId, user, runbook: runbook.id, step: step.id, phase: step.phase, kind: step.kind, host: step.host,
-        command: step.display, ...(step.displayEnv ? { env: step.displayEnv } : {}), state: outcome.state, exitCode: outcome.exitCode, durationMs, output: tail(transcript),
+        event: 'step',
+        time: iso(now()),
+        runId,
+        user,
+        runbook: runbook.id,
+        step: step.id,
+        phase: step.phase,
+        kind: step.kind,
+        host: step.host,
+        command: step.display,
+        ...(step.displayEnv ? { env: step.displayEnv } : {}),
+        state: outcome.state,
+        exitCode: outcome.exitCode,
+        durationMs,
+        output: tail(transcript),
         ...(outcome.message ? { message: redactor.redact(outcome.message) } : {}),
       });
-      emit({ type: 'step-end', ...base, index: step.index, state: outcome.state, exitCode: outcome.exitCode, durationMs, ...(outcome.message ? { message: redactor.redact(outcome.message) } : {}) });
+      emit({
+        type: 'step-end',
+        ...base,
+        index: step.index,
+        state: outcome.state,
+        exitCode: outcome.exitCode,
+        durationMs,
+        ...(outcome.message ? { message: redactor.redact(outcome.message) } : {}),
+      });
       return outcome;
     };
 
@@ -297,7 +392,10 @@ export async function runPlan(plan: RunPlan, deps: RunDeps, options: { resume?: 
     }
     // Rollback undoes changes: when the run stopped before any command ran (a check found the
     // primary still answering, say), there is nothing to undo.
-    const changed = plan.steps.some((s, i) => s.kind === 'run' && state.steps[i] !== undefined && state.steps[i].state !== 'pending' && state.steps[i].state !== 'skipped');
+    const changed = plan.steps.some(
+      (s, i) =>
+        s.kind === 'run' && state.steps[i] !== undefined && state.steps[i].state !== 'pending' && state.steps[i].state !== 'skipped',
+    );
     if (stoppedBy && plan.rollback.length && !signal.aborted && changed) {
       state.phase = 'rollback';
       save();
@@ -317,11 +415,26 @@ export async function runPlan(plan: RunPlan, deps: RunDeps, options: { resume?: 
     if (message) state.message = redactor.redact(message);
     save();
     audit.append({
-      event: 'run-end', time: iso(now()), runId, user, runbook: runbook.id, status, durationMs,
-      ...(failedStep ? { failedStep } : {}), ...(message ? { message: redactor.redact(message) } : {}),
+      event: 'run-end',
+      time: iso(now()),
+      runId,
+      user,
+      runbook: runbook.id,
+      status,
+      durationMs,
+      ...(failedStep ? { failedStep } : {}),
+      ...(message ? { message: redactor.redact(message) } : {}),
     });
     emit({ type: 'run-end', runId, status, durationMs, failedStep, ...(message ? { message: redactor.redact(message) } : {}) });
-    return { runId, status, failedStep, ...(message ? { message: redactor.redact(message) } : {}), durationMs, steps: state.steps, rollback: state.rollback };
+    return {
+      runId,
+      status,
+      failedStep,
+      ...(message ? { message: redactor.redact(message) } : {}),
+      durationMs,
+      steps: state.steps,
+      rollback: state.rollback,
+    };
   } finally {
     lock.release();
   }
@@ -354,7 +467,8 @@ async function settleOrphans(plan: RunPlan, deps: RunDeps, machine: LockEnvironm
       throw new OrphanError(`${describeOrphan(orphan)} is still running; nothing was run (stop it, or wait for it to end, and run again)`);
     }
     if (choice === 'kill') {
-      if (!(await stopOrphan(host, orphan.process, signal))) throw new OrphanError(`could not stop ${describeOrphan(orphan)}; nothing was run`);
+      if (!(await stopOrphan(host, orphan.process, signal)))
+        throw new OrphanError(`could not stop ${describeOrphan(orphan)}; nothing was run`);
       settleOrphan(deps.env, orphan, `its command was still running and was stopped before run of ${plan.runbook.id}`);
       notes.push(`stopped ${describeOrphan(orphan)}, still running from before`);
     } else {
@@ -377,16 +491,28 @@ async function execute(
 ): Promise<StepOutcome> {
   const { signal } = deps;
   const abortedOutcome = (): StepOutcome => ({
-    state: 'aborted', exitCode: null,
-    message: signal.reason instanceof RunInterruption ? `interrupted (${signal.reason.why}); the command was stopped` : 'aborted by the operator; the command was stopped',
+    state: 'aborted',
+    exitCode: null,
+    message:
+      signal.reason instanceof RunInterruption
+        ? `interrupted (${signal.reason.why}); the command was stopped`
+        : 'aborted by the operator; the command was stopped',
   });
   const failure = (error: unknown, host: string | null): StepOutcome => {
     if (signal.aborted || (error instanceof ExecError && error.reason === 'aborted')) return abortedOutcome();
     if (error instanceof ExecError && error.reason === 'connection-lost') {
-      return { state: 'interrupted', exitCode: null, message: `connection to ${host ?? 'its host'} lost; its command may still run there (a resume checks first)` };
+      return {
+        state: 'interrupted',
+        exitCode: null,
+        message: `connection to ${host ?? 'its host'} lost; its command may still run there (a resume checks first)`,
+      };
     }
     if (error instanceof ExecError && error.reason === 'timeout' && step.run) {
-      return { state: 'failed', exitCode: null, message: `timed out after ${formatDuration(step.run.timeoutMs)}; the command was stopped${host ? ` on ${host}` : ''}` };
+      return {
+        state: 'failed',
+        exitCode: null,
+        message: `timed out after ${formatDuration(step.run.timeoutMs)}; the command was stopped${host ? ` on ${host}` : ''}`,
+      };
     }
     return { state: 'failed', exitCode: null, message: (error as Error).message };
   };
@@ -394,14 +520,24 @@ async function execute(
     if (step.run) {
       const run = step.run;
       const host = deps.hosts.get(run.host);
-      if (!host) return { state: 'failed', exitCode: null, message: `host "${run.host}" cannot run commands (no ssh: or local: true in the config)` };
+      if (!host)
+        return {
+          state: 'failed',
+          exitCode: null,
+          message: `host "${run.host}" cannot run commands (no ssh: or local: true in the config)`,
+        };
       const result = await host.run(run.command, {
-        timeoutMs: run.timeoutMs, signal, maxBuffer: MAX_BUFFER, onOutput: (stream, chunk) => out(stream, chunk),
-        tag: stepTag(runId, step.phase, step.id), onStarted: started,
+        timeoutMs: run.timeoutMs,
+        signal,
+        maxBuffer: MAX_BUFFER,
+        onOutput: (stream, chunk) => out(stream, chunk),
+        tag: stepTag(runId, step.phase, step.id),
+        onStarted: started,
         ...(Object.keys(run.env).length ? { env: run.env } : {}),
       });
       if (result.code === null) return { state: 'failed', exitCode: null, message: `killed by ${result.signal ?? 'a signal'}` };
-      if (!run.exit.includes(result.code)) return { state: 'failed', exitCode: result.code, message: `exit ${result.code} (expected ${run.exit.join(' or ')})` };
+      if (!run.exit.includes(result.code))
+        return { state: 'failed', exitCode: result.code, message: `exit ${result.code} (expected ${run.exit.join(' or ')})` };
       if (run.output !== undefined && !new RegExp(run.output, 'm').test(`${result.stdout}\n${result.stderr}`)) {
         return { state: 'failed', exitCode: result.code, message: `the output does not match /${run.output}/` };
       }
@@ -416,11 +552,14 @@ async function execute(
     }
     if (step.confirm !== undefined) {
       const confirm = deps.confirm;
-      if (!confirm || !view) return { state: 'failed', exitCode: null, message: 'a confirm step needs someone to answer, and there is no one' };
+      if (!confirm || !view)
+        return { state: 'failed', exitCode: null, message: 'a confirm step needs someone to answer, and there is no one' };
       const answer = await new Promise<boolean>((resolve, reject) => {
         const onAbort = () => reject(new ExecError('aborted', 'aborted'));
         signal.addEventListener('abort', onAbort, { once: true });
-        confirm({ prompt: step.confirm ?? '', step: view, runId }).then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+        confirm({ prompt: step.confirm ?? '', step: view, runId })
+          .then(resolve, reject)
+          .finally(() => signal.removeEventListener('abort', onAbort));
       });
       if (!answer) return { state: 'aborted', exitCode: null, message: 'declined by the operator' };
       out('info', 'confirmed\n');
@@ -445,7 +584,12 @@ async function waitFor(
   for (let attempt = 1; ; attempt++) {
     let result: CheckResult;
     try {
-      result = await runCheck(wait.check, { hosts: deps.hosts, signal: deps.signal, env: deps.env, ...(deps.now ? { now: deps.now } : {}) });
+      result = await runCheck(wait.check, {
+        hosts: deps.hosts,
+        signal: deps.signal,
+        env: deps.env,
+        ...(deps.now ? { now: deps.now } : {}),
+      });
     } catch (error) {
       if (deps.signal.aborted || (error instanceof ExecError && error.reason === 'aborted')) throw error;
       result = { holds: false, detail: (error as Error).message };
@@ -455,10 +599,17 @@ async function waitFor(
     if (result.holds) holdingSince ??= t;
     else holdingSince = null;
     const held = holdingSince === null ? 0 : t - holdingSince;
-    out('info', `try ${attempt} at ${formatDuration(t - start)}: ${result.detail}${result.holds ? (wait.holdForMs ? ` (holding ${formatDuration(held)} of ${formatDuration(wait.holdForMs)})` : '') : ''}\n`);
+    out(
+      'info',
+      `try ${attempt} at ${formatDuration(t - start)}: ${result.detail}${result.holds ? (wait.holdForMs ? ` (holding ${formatDuration(held)} of ${formatDuration(wait.holdForMs)})` : '') : ''}\n`,
+    );
     if (result.holds && held >= wait.holdForMs) return { state: 'ok', exitCode: null, message: result.detail };
     if (t - start + wait.everyMs > wait.timeoutMs) {
-      return { state: 'failed', exitCode: null, message: `did not hold${wait.holdForMs ? ` for ${formatDuration(wait.holdForMs)}` : ''} within ${formatDuration(wait.timeoutMs)}; last: ${last}` };
+      return {
+        state: 'failed',
+        exitCode: null,
+        message: `did not hold${wait.holdForMs ? ` for ${formatDuration(wait.holdForMs)}` : ''} within ${formatDuration(wait.timeoutMs)}; last: ${last}`,
+      };
     }
     await sleep(wait.everyMs, deps.signal);
   }

@@ -21,14 +21,36 @@ type Frame =
   | { kind: 'param' }
   | { kind: 'arith'; depth: number };
 
-const RESERVED = new Set(['if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'while', 'until', 'for', 'case', 'esac', '{', '}', '!', 'time']);
+const RESERVED = new Set([
+  'if',
+  'then',
+  'else',
+  'elif',
+  'fi',
+  'do',
+  'done',
+  'while',
+  'until',
+  'for',
+  'case',
+  'esac',
+  '{',
+  '}',
+  '!',
+  'time',
+]);
 const BLANK = /[ \t]/;
 const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'ksh', 'mksh', 'zsh', 'busybox']);
 // Options of sudo that take a value (the next word).
 const SUDO_VALUE = new Set(['-u', '-g', '-C', '-D', '-h', '-p', '-r', '-t', '-U', '-T']);
 
 function basename(word: string): string {
-  return word.replace(/["'\\]/g, '').split('/').pop() ?? word;
+  return (
+    word
+      .replace(/["'\\]/g, '')
+      .split('/')
+      .pop() ?? word
+  );
 }
 
 /**
@@ -275,7 +297,7 @@ export function shellPlaces(line: string, spans: readonly Span[]): Place[] {
       const start = at;
       while (at < line.length && !/[\s;&|<>()]/.test(line[at] ?? '')) at++;
       heredocs.push({ delimiter: line.slice(start, at).replace(/["'\\]/g, ''), strip });
-      skip(at, 'in a here-document\'s delimiter');
+      skip(at, "in a here-document's delimiter");
       continue;
     }
     if (ch === '<' || ch === '>') {
@@ -324,7 +346,8 @@ type InputRef = { name: string; text: string; index: number };
 /** What to write instead, by why the place is wrong. */
 function remedy(ref: InputRef, why: string): string {
   const env = ref.name.toUpperCase();
-  if (why.startsWith('in what ssh')) return `no quoting makes a value safe there: run the step on that host (run.host) with ${ref.text} bare`;
+  if (why.startsWith('in what ssh'))
+    return `no quoting makes a value safe there: run the step on that host (run.host) with ${ref.text} bare`;
   if (why.startsWith('in what eval')) return `leave eval out and write ${ref.text} bare`;
   if (why.startsWith('in the script')) return `make the script the step's command (a shell line) with ${ref.text} bare`;
   return `write it bare, ${ref.text} (it is passed as one word, quoted for you), or pass it in env: { ${env}: "${ref.text}" } and use "$${env}"`;
@@ -342,7 +365,7 @@ function issue(ref: InputRef, why: string, via: string | null): string {
  */
 export function misplacedInputs(
   run: { command?: string | undefined; argv?: readonly string[] | undefined },
-  scan: (text: string) => { refs: ({ namespace: string; name: string; text: string; index: number })[] },
+  scan: (text: string) => { refs: { namespace: string; name: string; text: string; index: number }[] },
   expand?: (site: string) => string | undefined,
 ): { path: Path; message: string }[] {
   const out: { path: Path; message: string }[] = [];
@@ -373,7 +396,11 @@ export function misplacedInputs(
       if (why && ref) out.push({ path, message: issue(ref, why, origin[ref.index] ?? null) });
     });
   };
-  const asShell = (line: string, refs: InputRef[]) => shellPlaces(line, refs.map((r) => ({ index: r.index, length: r.text.length })));
+  const asShell = (line: string, refs: InputRef[]) =>
+    shellPlaces(
+      line,
+      refs.map((r) => ({ index: r.index, length: r.text.length })),
+    );
   if (run.command !== undefined) check(['run', 'command'], run.command, asShell);
   if (run.argv) {
     const script = argvScriptIndex(run.argv);

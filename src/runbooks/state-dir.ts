@@ -1,7 +1,7 @@
 // Where runbooks keep their state ($XDG_STATE_HOME/homeops: the audit log, locks/, runs/), and
 // the check that it is the user's own before anything in it is read or written.
 import { join } from 'node:path';
-import { stateHome, type Env } from '../config/paths.js';
+import { type Env, stateHome } from '../config/paths.js';
 import { privateDir } from '../config/private-files.js';
 
 export function stateDir(env: Env): string {

@@ -4,12 +4,12 @@
 // gone: that run is interrupted, and can be resumed from its first step that did not finish.
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Env } from '../config/paths.js';
 import { idFileName } from '../config/path-id.js';
+import type { Env } from '../config/paths.js';
 import { readPrivate, writePrivate } from '../config/private-files.js';
-import { checkStateDir, stateDir } from './state-dir.js';
-import { thisMachine, type LockEnvironment } from './lock.js';
 import type { InputValue, StepState } from '../model/runs.js';
+import { type LockEnvironment, thisMachine } from './lock.js';
+import { checkStateDir, stateDir } from './state-dir.js';
 
 /** 'interrupted': the connection to the step's host dropped while it ran; its command may go on there. */
 export type RunStatus = 'running' | 'ok' | 'failed' | 'aborted' | 'interrupted' | 'abandoned';

@@ -30,7 +30,8 @@ export function scanTemplate(text: string): Scan {
       if (parts.length !== 1 || !parts[0]) problems.push({ text: whole, index, message: `${whole}: write {{${namespace}.NAME}}` });
       else refs.push({ namespace, name: parts[0], text: whole, index });
     } else if (namespace === 'hosts') {
-      if (parts.length !== 2 || !parts[0] || parts[1] !== 'address') problems.push({ text: whole, index, message: `${whole}: write {{hosts.NAME.address}}` });
+      if (parts.length !== 2 || !parts[0] || parts[1] !== 'address')
+        problems.push({ text: whole, index, message: `${whole}: write {{hosts.NAME.address}}` });
       else refs.push({ namespace, name: parts[0], field: parts[1], text: whole, index });
     } else if (/^(input|inputs?|sites?|host|hosts?|env|config)$/i.test(namespace) || closeTo(namespace)) {
       problems.push({ text: whole, index, message: `${whole}: unknown template namespace "${namespace}" (use inputs, site or hosts)` });

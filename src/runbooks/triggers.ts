@@ -17,11 +17,14 @@ export type TriggerOverrides = NonNullable<Config['runbooks']>['triggers'];
 /** The services a condition picks, standby ones left out unless it asks for them. */
 export function pickServices(services: readonly ServiceReading[], condition: TriggerCondition): ServiceReading[] {
   const pick = condition.services;
-  return services.filter((s) => (pick.name === undefined || pick.name.includes(s.name))
-    && (pick.runsOn === undefined || s.runsOn === pick.runsOn)
-    && (pick.kind === undefined || s.kind === pick.kind)
-    && (pick.priority === undefined || pick.priority.includes(s.priority))
-    && (pick.standby === undefined ? !s.standby || pick.name !== undefined : s.standby === pick.standby));
+  return services.filter(
+    (s) =>
+      (pick.name === undefined || pick.name.includes(s.name)) &&
+      (pick.runsOn === undefined || s.runsOn === pick.runsOn) &&
+      (pick.kind === undefined || s.kind === pick.kind) &&
+      (pick.priority === undefined || pick.priority.includes(s.priority)) &&
+      (pick.standby === undefined ? !s.standby || pick.name !== undefined : s.standby === pick.standby),
+  );
 }
 
 type Held = { since: number; seen: string };
@@ -40,14 +43,18 @@ export function conditionHeld(services: readonly ServiceReading[], condition: Tr
     return at === null ? null : Date.parse(at);
   };
   // Down means down and not expected to be (a standby service, the maintenance window).
-  const inState = (s: ServiceReading) => s.state === condition.state && (condition.state === 'up' || s.level === 'warn' || s.level === 'crit') && sinceOf(s) !== null;
+  const inState = (s: ServiceReading) =>
+    s.state === condition.state && (condition.state === 'up' || s.level === 'warn' || s.level === 'crit') && sinceOf(s) !== null;
   const matching = picked.filter(inState);
   if (condition.match === 'all' ? matching.length !== picked.length : matching.length === 0) return null;
   const times = matching.map((s) => sinceOf(s) as number);
   // All of them: it holds since the last one went that way; any: since the first did.
   const since = condition.match === 'all' ? Math.max(...times) : Math.min(...times);
   const word = condition.state === 'down' ? 'down' : 'up';
-  const seen = condition.match === 'all' && picked.length > 1 ? `${picked.length} services ${word} (${names(matching)})` : `${names(matching)} ${word}`;
+  const seen =
+    condition.match === 'all' && picked.length > 1
+      ? `${picked.length} services ${word} (${names(matching)})`
+      : `${names(matching)} ${word}`;
   return { since, seen };
 }
 
@@ -56,7 +63,12 @@ export function conditionHeld(services: readonly ServiceReading[], condition: Tr
  * have held for its duration, unless the config turns it off, or a runbook offered with it
  * supersedes it. The longest-held first.
  */
-export function offersFor(reading: ServicesReading | null, runbooks: readonly Triggered[], overrides: TriggerOverrides | undefined, now: number): Offer[] {
+export function offersFor(
+  reading: ServicesReading | null,
+  runbooks: readonly Triggered[],
+  overrides: TriggerOverrides | undefined,
+  now: number,
+): Offer[] {
   if (!reading || reading.maintenance) return [];
   const found: (Offer & { supersedes: readonly string[] })[] = [];
   for (const { id, title, trigger } of runbooks) {
@@ -86,6 +98,8 @@ export function offersFor(reading: ServicesReading | null, runbooks: readonly Tr
 }
 
 /** The runbooks of a catalog that have a trigger. */
-export function triggeredRunbooks(runbooks: readonly { id: string; title: string; trigger?: TriggerSpec | undefined; unavailable?: string | undefined }[]): Triggered[] {
+export function triggeredRunbooks(
+  runbooks: readonly { id: string; title: string; trigger?: TriggerSpec | undefined; unavailable?: string | undefined }[],
+): Triggered[] {
   return runbooks.flatMap((r) => (r.trigger && !r.unavailable ? [{ id: r.id, title: r.title, trigger: r.trigger }] : []));
 }

@@ -34,7 +34,14 @@ export function auditEvent(line: Line, runStarts: Map<string, number>): Timeline
     const runId = str(line.runId);
     if (runId) runStarts.set(runId, at);
     const where = str(line.machine);
-    return { at, kind: 'runbook', subject: runbook, state: 'started', severity: null, text: `runbook ${label} ${line.resumedAt ? 'resumed' : 'started'} by ${user}${where ? `@${where}` : ''}` };
+    return {
+      at,
+      kind: 'runbook',
+      subject: runbook,
+      state: 'started',
+      severity: null,
+      text: `runbook ${label} ${line.resumedAt ? 'resumed' : 'started'} by ${user}${where ? `@${where}` : ''}`,
+    };
   }
   if (event === 'run-end') {
     const status = str(line.status) ?? 'ended';
@@ -44,7 +51,11 @@ export function auditEvent(line: Line, runStarts: Map<string, number>): Timeline
     const message = str(line.message);
     const detail = failed ? ` at step ${failed}` : '';
     return {
-      at, kind: 'runbook', subject: runbook, state: status, severity: null,
+      at,
+      kind: 'runbook',
+      subject: runbook,
+      state: status,
+      severity: null,
       text: `runbook ${label} ${status}${detail}${started !== undefined ? took(at - started) : ''}${message && status !== 'ok' ? `: ${message}` : ''}`,
     };
   }
@@ -53,15 +64,32 @@ export function auditEvent(line: Line, runStarts: Map<string, number>): Timeline
     const until = str(line.until);
     const reason = str(line.reason);
     const from = str(line.from) === 'console' ? 'in the console' : 'from a shell';
-    const text = event === 'silence'
-      ? `${target} silenced until ${until ? new Date(until).toTimeString().slice(0, 5) : '?'} by ${user} ${from}${reason ? `: ${reason}` : ''}`
-      : event === 'unsilence' ? `${target} no longer silenced (${user} ${from})` : `${target} acknowledged by ${user} ${from}`;
-    return { at, kind: 'action', subject: target, state: event === 'ack' ? 'acked' : event === 'silence' ? 'silenced' : 'unsilenced', severity: null, text };
+    const text =
+      event === 'silence'
+        ? `${target} silenced until ${until ? new Date(until).toTimeString().slice(0, 5) : '?'} by ${user} ${from}${reason ? `: ${reason}` : ''}`
+        : event === 'unsilence'
+          ? `${target} no longer silenced (${user} ${from})`
+          : `${target} acknowledged by ${user} ${from}`;
+    return {
+      at,
+      kind: 'action',
+      subject: target,
+      state: event === 'ack' ? 'acked' : event === 'silence' ? 'silenced' : 'unsilenced',
+      severity: null,
+      text,
+    };
   }
   if (event === 'step' || event === null || line.runId !== undefined) return null;
   // An action of a kind this version does not know (written by a newer one): recorded as said.
   const target = str(line.target) ?? str(line.container) ?? '';
-  return { at, kind: 'action', subject: target || event, state: event, severity: null, text: `${event}${target ? ` ${target}` : ''} by ${user}` };
+  return {
+    at,
+    kind: 'action',
+    subject: target || event,
+    state: event,
+    severity: null,
+    text: `${event}${target ? ` ${target}` : ''} by ${user}`,
+  };
 }
 
 /** The complete lines of `text` as events; the offset just past the last complete line. */

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Env } from '../config/paths.js';
 import { openPrivate, privateDir } from '../config/private-files.js';
 import { stateDir } from '../runbooks/state-dir.js';
-import { sqlite, type Database } from './sqlite.js';
+import { type Database, sqlite } from './sqlite.js';
 
 /** The live estate's timeline and history; a demo scenario's go to a file of their own. */
 export function storePath(env: Env, demo: string | null): string {
@@ -70,7 +70,8 @@ export function openForWriting(path: string): Database {
     // A crash loses at most the last transaction; the file is never torn.
     db.exec('PRAGMA synchronous = NORMAL');
     const version = Number((db.prepare('PRAGMA user_version').get() as { user_version?: number } | undefined)?.user_version ?? 0);
-    if (version > SCHEMA_VERSION) throw new StoreError(`${path} was written by a newer homeops (schema ${version}); this one knows schema ${SCHEMA_VERSION}`);
+    if (version > SCHEMA_VERSION)
+      throw new StoreError(`${path} was written by a newer homeops (schema ${version}); this one knows schema ${SCHEMA_VERSION}`);
     db.exec(SCHEMA);
     db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
   } catch (error) {

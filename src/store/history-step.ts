@@ -1,12 +1,13 @@
 // The watcher's history: the mean of each minute's ticks written per series, what is older than
 // `store.history` pruned every hour (the first time at the start), and once a day how big the
 // store is, recorded on the timeline (the watcher's own start line says it already).
-import type { TimelineEvent } from '../model/timeline.js';
+
 import { formatBytes } from '../config/units.js';
+import type { Snapshot } from '../model/snapshot.js';
+import type { TimelineEvent } from '../model/timeline.js';
 import { HistoryWriter, historyStats } from './history.js';
 import type { Recorder } from './recorder.js';
 import { MinuteMeans, minuteOf, samplesOf } from './samples.js';
-import type { Snapshot } from '../model/snapshot.js';
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -20,7 +21,10 @@ export class HistoryStep {
   /** Samples pruned since the last report. */
   private pruned = 0;
 
-  constructor(private readonly recorder: Recorder, private readonly keepMs: number) {
+  constructor(
+    private readonly recorder: Recorder,
+    private readonly keepMs: number,
+  ) {
     this.writer = new HistoryWriter(recorder.db);
   }
 
@@ -42,7 +46,8 @@ export class HistoryStep {
   /** The store in one line: its size, what the history holds, what was pruned. */
   describe(now: number, pruned: number): string {
     const stats = historyStats(this.recorder.db);
-    const since = stats.oldest === null ? 'nothing yet' : `since ${new Date(stats.oldest * 60_000).toISOString().slice(0, 16).replace('T', ' ')}`;
+    const since =
+      stats.oldest === null ? 'nothing yet' : `since ${new Date(stats.oldest * 60_000).toISOString().slice(0, 16).replace('T', ' ')}`;
     const days = Math.round(this.keepMs / DAY);
     return `store ${formatBytes(this.recorder.sizeBytes())}: ${stats.samples} samples of ${stats.series} series ${since} (kept ${days}d)${pruned ? `; ${pruned} older ones pruned` : ''} · ${new Date(now).toISOString().slice(0, 10)}`;
   }

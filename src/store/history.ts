@@ -58,14 +58,20 @@ export function seriesNames(db: Database, prefixes: readonly string[]): string[]
 
 /** A series' samples from `from` (a minute, inclusive) on, oldest first. */
 export function readSeries(db: Database, name: string, from: number): Point[] {
-  const rows = db.prepare('SELECT s.at AS minute, s.value AS value FROM samples s JOIN series n ON n.id = s.series WHERE n.name = ? AND s.at >= ? ORDER BY s.at')
+  const rows = db
+    .prepare(
+      'SELECT s.at AS minute, s.value AS value FROM samples s JOIN series n ON n.id = s.series WHERE n.name = ? AND s.at >= ? ORDER BY s.at',
+    )
     .all(name, from) as { minute: number; value: number }[];
   return rows.map((r) => ({ minute: Number(r.minute), value: Number(r.value) }));
 }
 
 /** Every series' samples from `from` (a minute, inclusive) on, oldest first, in one query. */
 export function readRecent(db: Database, from: number): Map<string, Point[]> {
-  const rows = db.prepare('SELECT n.name AS name, s.at AS minute, s.value AS value FROM samples s JOIN series n ON n.id = s.series WHERE s.at >= ? ORDER BY n.name, s.at')
+  const rows = db
+    .prepare(
+      'SELECT n.name AS name, s.at AS minute, s.value AS value FROM samples s JOIN series n ON n.id = s.series WHERE s.at >= ? ORDER BY n.name, s.at',
+    )
     .all(from) as { name: string; minute: number; value: number }[];
   const out = new Map<string, Point[]>();
   for (const row of rows) {
@@ -90,10 +96,12 @@ export function historyStats(db: Database): { samples: number; series: number; o
  */
 export function bucketMeans(db: Database, name: string, end: number, minutes: number, count: number): number[] {
   const from = end - minutes * count;
-  const rows = db.prepare(
-    // CAST: JS numbers may be bound as REAL, and a REAL division would not group.
-    'SELECT CAST((s.at - ?) / ? AS INTEGER) AS bucket, avg(s.value) AS value FROM samples s JOIN series n ON n.id = s.series WHERE n.name = ? AND s.at >= ? AND s.at < ? GROUP BY bucket',
-  ).all(from, minutes, name, from, end) as { bucket: number; value: number }[];
+  const rows = db
+    .prepare(
+      // CAST: JS numbers may be bound as REAL, and a REAL division would not group.
+      'SELECT CAST((s.at - ?) / ? AS INTEGER) AS bucket, avg(s.value) AS value FROM samples s JOIN series n ON n.id = s.series WHERE n.name = ? AND s.at >= ? AND s.at < ? GROUP BY bucket',
+    )
+    .all(from, minutes, name, from, end) as { bucket: number; value: number }[];
   const out: number[] = Array.from({ length: count }, () => NaN);
   for (const row of rows) {
     const index = Number(row.bucket);

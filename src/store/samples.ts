@@ -2,10 +2,11 @@
 // finds its own (`cpu.group.database`, `gpu.0.temp`, `dns.primary.latency`,
 // `container.workstation/postgres.cpu`, `service.auth.latency`), and the mean of each minute's ticks. Pure: the
 // watcher writes the minutes to the store, the console keeps the last hour in memory.
-import { REPLIED } from '../probes/dns/query.js';
+
+import type { Snapshot } from '../model/snapshot.js';
 
 import type { SeriesUnit } from '../model/trends.js';
-import type { Snapshot } from '../model/snapshot.js';
+import { REPLIED } from '../probes/dns/query.js';
 
 export type { SeriesUnit };
 
@@ -48,7 +49,10 @@ export function samplesOf(snapshot: Snapshot): Map<string, number> {
   const dns = snapshot.panes.dns;
   if (dns.data && fresh(dns.status)) {
     for (const server of dns.data.servers) {
-      put(`dns.${server.name}.latency`, median(server.answers.filter((a) => REPLIED.has(a.outcome) && a.latencyMs !== null).map((a) => a.latencyMs ?? 0)));
+      put(
+        `dns.${server.name}.latency`,
+        median(server.answers.filter((a) => REPLIED.has(a.outcome) && a.latencyMs !== null).map((a) => a.latencyMs ?? 0)),
+      );
     }
   }
   const containers = snapshot.panes.containers;

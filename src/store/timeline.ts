@@ -1,7 +1,7 @@
 // The timeline's table: every change of state, appended by the watcher, read newest first by
 // `homeops events` and the console's timeline panel.
 import type { StatementSync } from 'node:sqlite';
-import { EVENT_KINDS, SEVERITIES, type EventKind, type Severity, type TimelineEvent } from '../model/timeline.js';
+import { EVENT_KINDS, type EventKind, SEVERITIES, type Severity, type TimelineEvent } from '../model/timeline.js';
 import type { Database } from './sqlite.js';
 
 type Row = { at: number; kind: string; subject: string; state: string; severity: string | null; text: string };
@@ -34,7 +34,8 @@ export type EventQuery = { since?: number; until?: number; limit?: number };
 
 /** Events newest first, from `since` (inclusive) to `until` (exclusive). */
 export function readEvents(db: Database, query: EventQuery = {}): TimelineEvent[] {
-  const rows = db.prepare('SELECT at, kind, subject, state, severity, text FROM events WHERE at >= ? AND at < ? ORDER BY at DESC, id DESC LIMIT ?')
+  const rows = db
+    .prepare('SELECT at, kind, subject, state, severity, text FROM events WHERE at >= ? AND at < ? ORDER BY at DESC, id DESC LIMIT ?')
     .all(query.since ?? 0, query.until ?? Number.MAX_SAFE_INTEGER, query.limit ?? 1000) as Row[];
   return rows.map(eventOf);
 }
@@ -52,7 +53,8 @@ export function writeMeta(db: Database, key: string, value: string): void {
 /** The newest event of each subject of these kinds, oldest first (what the watcher last recorded). */
 export function latestPerSubject(db: Database, kinds: readonly EventKind[]): TimelineEvent[] {
   const marks = kinds.map(() => '?').join(', ');
-  const rows = db.prepare(`SELECT e.at, e.kind, e.subject, e.state, e.severity, e.text FROM events e
+  const rows = db
+    .prepare(`SELECT e.at, e.kind, e.subject, e.state, e.severity, e.text FROM events e
     JOIN (SELECT max(id) AS id FROM events WHERE kind IN (${marks}) GROUP BY kind, subject) last ON last.id = e.id ORDER BY e.id`)
     .all(...kinds) as Row[];
   return rows.map(eventOf);

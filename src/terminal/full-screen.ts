@@ -40,7 +40,11 @@ function holdStderr(): () => void {
   const held: string[] = [];
   const previousNoDeprecation = process.noDeprecation;
   process.noDeprecation = true;
-  stderr.write = ((chunk: string | Uint8Array, encodingOrCallback?: BufferEncoding | ((error?: Error | null) => void), callback?: (error?: Error | null) => void): boolean => {
+  stderr.write = ((
+    chunk: string | Uint8Array,
+    encodingOrCallback?: BufferEncoding | ((error?: Error | null) => void),
+    callback?: (error?: Error | null) => void,
+  ): boolean => {
     held.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
     if (held.length > HELD_LINES) held.splice(0, held.length - HELD_LINES);
     const done = typeof encodingOrCallback === 'function' ? encodingOrCallback : callback;

@@ -9,9 +9,9 @@
 // never scrolls the alternate screen, and avoids Ink 6's relative-cursor redraws (its
 // incremental mode lands one row low when the frame ends in a newline).
 import { EventEmitter } from 'node:events';
-import stringWidth from './string-width.js';
 import { detached } from './detached.js';
-import { applySgr, blankPen, isPlain, penFor, PLAIN, samePen, sgrTransition, type Pen } from './sgr.js';
+import { applySgr, blankPen, isPlain, type Pen, PLAIN, penFor, samePen, sgrTransition } from './sgr.js';
+import stringWidth from './string-width.js';
 
 const BEGIN_SYNC = '\x1b[?2026h';
 const END_SYNC = '\x1b[?2026l';
@@ -33,7 +33,7 @@ export function lineCells(line: string): Cells | null {
   const pens: Pen[] = [];
   let pen: Pen = PLAIN;
   let blank: Pen = PLAIN;
-  for (let i = 0; i < line.length;) {
+  for (let i = 0; i < line.length; ) {
     if (line.charCodeAt(i) === 0x1b) {
       SGR.lastIndex = i;
       const match = SGR.exec(line);
@@ -85,7 +85,6 @@ function cellsOf(line: string): Cells | null {
   }
   return cells;
 }
-
 
 const utf8Length = (ch: string) => {
   const code = ch.codePointAt(0) ?? 0;

@@ -133,17 +133,18 @@ function computeSgr(pen: Pen, params: string): Pen | null {
 
 /** Whether two pens look the same (for interned pens, whether they are the same object). */
 export const samePen = (a: Pen, b: Pen): boolean =>
-  a === b || (a.fg === b.fg &&
-  a.bg === b.bg &&
-  a.bold === b.bold &&
-  a.dim === b.dim &&
-  a.italic === b.italic &&
-  a.underline === b.underline &&
-  a.blink === b.blink &&
-  a.inverse === b.inverse &&
-  a.hidden === b.hidden &&
-  a.strike === b.strike &&
-  a.overline === b.overline);
+  a === b ||
+  (a.fg === b.fg &&
+    a.bg === b.bg &&
+    a.bold === b.bold &&
+    a.dim === b.dim &&
+    a.italic === b.italic &&
+    a.underline === b.underline &&
+    a.blink === b.blink &&
+    a.inverse === b.inverse &&
+    a.hidden === b.hidden &&
+    a.strike === b.strike &&
+    a.overline === b.overline);
 
 export const isPlain = (pen: Pen): boolean => samePen(pen, PLAIN);
 

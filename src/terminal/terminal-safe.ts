@@ -114,7 +114,8 @@ function escapeSequence(text: string, index: number): Sequence {
   const next = index + 1 < text.length ? text.charCodeAt(index + 1) : -1;
   if (next === 0x5b) return csi(text, index + 2, '\\e[');
   if (next === 0x5d) return controlString(text, index + 2, '\\e]', true);
-  if (next === 0x50 || next === 0x58 || next === 0x5e || next === 0x5f) return controlString(text, index + 2, `\\e${String.fromCharCode(next)}`, false);
+  if (next === 0x50 || next === 0x58 || next === 0x5e || next === 0x5f)
+    return controlString(text, index + 2, `\\e${String.fromCharCode(next)}`, false);
   // nF, Fp, Fe, Fs: intermediates (space to "/") then one final byte ("0" to "~").
   let at = index + 1;
   while (at < text.length && text.charCodeAt(at) >= 0x20 && text.charCodeAt(at) <= 0x2f) at++;
@@ -172,7 +173,15 @@ export function terminalSafe(text: string, mode: SafeMode = {}): string {
       index = sequence.end;
       continue;
     }
-    if (code < 0x20 || (code >= 0x7f && code <= 0x9f) || code === 0x061c || code === 0x200e || code === 0x200f || (code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069)) {
+    if (
+      code < 0x20 ||
+      (code >= 0x7f && code <= 0x9f) ||
+      code === 0x061c ||
+      code === 0x200e ||
+      code === 0x200f ||
+      (code >= 0x202a && code <= 0x202e) ||
+      (code >= 0x2066 && code <= 0x2069)
+    ) {
       put(shown(code));
       index++;
       continue;
@@ -181,7 +190,16 @@ export function terminalSafe(text: string, mode: SafeMode = {}): string {
     let end = index + 1;
     while (end < text.length) {
       const c = text.charCodeAt(end);
-      if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0x061c || c === 0x200e || c === 0x200f || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)) break;
+      if (
+        c < 0x20 ||
+        (c >= 0x7f && c <= 0x9f) ||
+        c === 0x061c ||
+        c === 0x200e ||
+        c === 0x200f ||
+        (c >= 0x202a && c <= 0x202e) ||
+        (c >= 0x2066 && c <= 0x2069)
+      )
+        break;
       end++;
     }
     put(text.slice(index, end));

@@ -7,37 +7,46 @@ import type { Keymap } from '../config/keymaps.js';
 import { clockOf, windowAt } from '../config/maintenance.js';
 import type { Config } from '../config/schema.js';
 import type { View } from '../config/views.js';
+import type { Offer } from '../model/offer.js';
+import type { PaneId } from '../model/panes.js';
+import type { PaneEntry, Snapshot } from '../model/snapshot.js';
+import type { TrendSource } from '../model/trends.js';
 import { dialogLines } from './components/dialog.js';
 import { HelpView } from './components/help.js';
+import { OfferBanner } from './components/offer-banner.js';
 import { centre, Overlay, type Placed } from './components/overlay.js';
 import { PaneView } from './components/pane-view.js';
-import { OfferBanner } from './components/offer-banner.js';
-import { shownSets } from './panes/backups.js';
-import { serviceNames } from './panes/services.js';
-import type { PaneRenderers } from './panes/index.js';
-import type { ContainersView } from './panes/containers-view.js';
 import { PanelView } from './components/panel-view.js';
 import { menuLines } from './components/runbook-menu.js';
 import { StatusBar } from './components/status-bar.js';
-import { STATIC_CONSOLE_STATE, type ConsoleIntents, type ConsoleStateSource } from './console-state.js';
+import { type ConsoleIntents, type ConsoleStateSource, STATIC_CONSOLE_STATE } from './console-state.js';
 import { useConsoleState } from './hooks/use-console-state.js';
-import { useSnapshot, type SnapshotSource } from './hooks/use-snapshot.js';
-import { useTrends } from './hooks/use-trends.js';
-import type { TrendSource } from '../model/trends.js';
-
-import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { useKeyPresses } from './hooks/use-key-presses.js';
-import { formOf, INITIAL_INTERACTION, panelKey, routeKey, scrollOf, type Effect, type Interaction, type KeyPress, type RouteContext } from './interaction.js';
+import { type SnapshotSource, useSnapshot } from './hooks/use-snapshot.js';
+import { useTerminalSize } from './hooks/use-terminal-size.js';
+import { useTrends } from './hooks/use-trends.js';
+import {
+  type Effect,
+  formOf,
+  INITIAL_INTERACTION,
+  type Interaction,
+  type KeyPress,
+  panelKey,
+  type RouteContext,
+  routeKey,
+  scrollOf,
+} from './interaction.js';
+import { choosePlacement, type LaidOut, type Placement, type Size, usableRows } from './layout.js';
 import { logsViewOf } from './logs-view.js';
 import { targetAt } from './mouse-target.js';
-import { choosePlacement, usableRows, type LaidOut, type Placement, type Size } from './layout.js';
+import { shownSets } from './panes/backups.js';
+import type { ContainersView } from './panes/containers-view.js';
+import type { PaneRenderers } from './panes/index.js';
+import { serviceNames } from './panes/services.js';
 import type { Profiler } from './profile.js';
 import { focusedPane, initialUiState, type UiState } from './state.js';
-import { nextThemeName, themeNamed, type Theme, type ThemeName } from './theme.js';
 import { lineText, textWidth, truncate } from './text.js';
-import type { PaneEntry, Snapshot } from '../model/snapshot.js';
-import type { PaneId } from '../model/panes.js';
-import type { Offer } from '../model/offer.js';
+import { nextThemeName, type Theme, type ThemeName, themeNamed } from './theme.js';
 
 export type AppActions = {
   quit(): void;
@@ -213,7 +222,9 @@ export function App(props: AppProps) {
   const size = useTerminalSize();
   const [state, setState] = useState<State>(() => ({
     ui: initialUiState(props.initialView),
-    ix: props.initialContainers ? { ...INITIAL_INTERACTION, containers: { ...INITIAL_INTERACTION.containers, ...props.initialContainers } } : INITIAL_INTERACTION,
+    ix: props.initialContainers
+      ? { ...INITIAL_INTERACTION, containers: { ...INITIAL_INTERACTION.containers, ...props.initialContainers } }
+      : INITIAL_INTERACTION,
   }));
   // The key handler works on the newest state, also for several keys in one read (a paste).
   const stateRef = useRef(state);
@@ -225,7 +236,7 @@ export function App(props: AppProps) {
   const bannerRows = offers.length > 0 && rows > 4 ? 1 : 0;
   const layoutSize = useMemo<Size>(() => (bannerRows ? { columns: size.columns, rows: size.rows - bannerRows } : size), [size, bannerRows]);
   const areaHeight = Math.max(0, rows - 1 - bannerRows);
-  const wanted = ui.view === 'auto' ? 'auto' : views[ui.view] ?? 'auto';
+  const wanted = ui.view === 'auto' ? 'auto' : (views[ui.view] ?? 'auto');
   const note = outageNote(snapshot, config.plan.host);
   // The maintenance window, by the Snapshot's clock: the status bar says until when.
   const inWindow = windowAt(config.maintenance, Date.parse(snapshot.takenAt));
@@ -246,7 +257,10 @@ export function App(props: AppProps) {
   const focusedId = focusedPane(ui, paneIds);
 
   const backupsEntry = snapshot.panes.backups;
-  const backupNames = useMemo(() => (backupsEntry.data ? shownSets(backupsEntry.data, backupsEntry.ageMs).map((s) => s.name) : null), [backupsEntry]);
+  const backupNames = useMemo(
+    () => (backupsEntry.data ? shownSets(backupsEntry.data, backupsEntry.ageMs).map((s) => s.name) : null),
+    [backupsEntry],
+  );
   const servicesData = snapshot.panes.services.data;
   const servicesOrder = useMemo(() => (servicesData ? serviceNames(servicesData) : null), [servicesData]);
   // What routing a key needs to know of the screen. Keys of one read are routed one after the
@@ -257,7 +271,7 @@ export function App(props: AppProps) {
     let ids: readonly PaneId[] = paneIds;
     let shown = full;
     if (now.view !== ui.view) {
-      const nowWanted = now.view === 'auto' ? 'auto' : views[now.view] ?? 'auto';
+      const nowWanted = now.view === 'auto' ? 'auto' : (views[now.view] ?? 'auto');
       shown = choosePlacement(views, nowWanted, layoutSize, outage);
       const nowSplit = hasPanel ? splitForPanel(views, nowWanted, layoutSize, areaHeight, outage).placement : shown;
       ids = nowSplit?.kind === 'view' ? nowSplit.panes.map((p) => p.pane) : [];
@@ -281,21 +295,29 @@ export function App(props: AppProps) {
         ? (x, y) => {
             // What is where as this frame drew it; the rows of a pane as its content has them now.
             const newest = stateRef.current;
-            return targetAt({
-              areaHeight: full.kind === 'too-small' && !hasPanel ? 0 : areaHeight,
-              help: now.help,
-              dialog: consoleSource.current().prompt !== null,
-              menu: newest.ix.menu !== null,
-              panelHeight: panel ? split.panelHeight : 0,
-              panes: now.view === ui.view && placement ? placement.panes : [],
-              scrollOf: (pane) => now.scroll[pane] ?? 0,
-              contentOf: (pane, inner, innerHeight) => {
-                const kind = props.panes[pane];
-                const view = kind.view({ snapshot, ix: newest.ix, focused: focusedPane(now, ids) === pane, trends });
-                const content = kind.render(snapshot.panes[pane] as PaneEntry<never>, { width: inner, height: innerHeight, config, host: snapshot.host }, view);
-                return { count: content.lines.length, rows: content.rows, selected: content.selected };
+            return targetAt(
+              {
+                areaHeight: full.kind === 'too-small' && !hasPanel ? 0 : areaHeight,
+                help: now.help,
+                dialog: consoleSource.current().prompt !== null,
+                menu: newest.ix.menu !== null,
+                panelHeight: panel ? split.panelHeight : 0,
+                panes: now.view === ui.view && placement ? placement.panes : [],
+                scrollOf: (pane) => now.scroll[pane] ?? 0,
+                contentOf: (pane, inner, innerHeight) => {
+                  const kind = props.panes[pane];
+                  const view = kind.view({ snapshot, ix: newest.ix, focused: focusedPane(now, ids) === pane, trends });
+                  const content = kind.render(
+                    snapshot.panes[pane] as PaneEntry<never>,
+                    { width: inner, height: innerHeight, config, host: snapshot.host },
+                    view,
+                  );
+                  return { count: content.lines.length, rows: content.rows, selected: content.selected };
+                },
               },
-            }, x, y);
+              x,
+              y,
+            );
           }
         : undefined,
     };
@@ -315,30 +337,41 @@ export function App(props: AppProps) {
     const pinned = config.theme !== undefined && config.theme !== name ? ` until the next start (the config says ${config.theme})` : '';
     intents?.notify(`theme ${name}${pinned}`, 'plain');
   }, [actions, config.theme]);
-  const onPresses = useCallback((presses: KeyPress[]) => {
-    const start = stateRef.current;
-    for (const press of presses) {
-      const before = stateRef.current;
-      const routed = routeKey(before.ui, before.ix, press, { ...contextRef.current(before.ui), console: consoleSource.current() });
-      if (routed.ui !== before.ui || routed.ix !== before.ix) stateRef.current = { ui: routed.ui, ix: routed.ix };
-      for (const effect of routed.effects) perform(effect, actions, switchTheme);
-      // Nothing typed after q acts on a console that is closing.
-      if (routed.effects.some((e) => e.type === 'quit')) break;
-    }
-    // One render for the whole read.
-    if (stateRef.current !== start) setState(stateRef.current);
-  }, [actions, consoleSource, switchTheme]);
+  const onPresses = useCallback(
+    (presses: KeyPress[]) => {
+      const start = stateRef.current;
+      for (const press of presses) {
+        const before = stateRef.current;
+        const routed = routeKey(before.ui, before.ix, press, { ...contextRef.current(before.ui), console: consoleSource.current() });
+        if (routed.ui !== before.ui || routed.ix !== before.ix) stateRef.current = { ui: routed.ui, ix: routed.ix };
+        for (const effect of routed.effects) perform(effect, actions, switchTheme);
+        // Nothing typed after q acts on a console that is closing.
+        if (routed.effects.some((e) => e.type === 'quit')) break;
+      }
+      // One render for the whole read.
+      if (stateRef.current !== start) setState(stateRef.current);
+    },
+    [actions, consoleSource, switchTheme],
+  );
   useKeyPresses(onPresses);
 
   // Remembered for the next start: the view chosen (by name: the views may be reordered), the
   // containers' order and the filter once kept (not while it is typed).
   const containersView = ix.containers;
   const keptFilter = containersView.filtering ? null : containersView.filter;
-  const chosenView = ui.view === 'auto' ? null : views[ui.view]?.name ?? null;
+  const chosenView = ui.view === 'auto' ? null : (views[ui.view]?.name ?? null);
   const remember = actions.remember;
   useEffect(() => {
     if (!remember || keptFilter === null) return;
-    remember({ view: chosenView, containers: { sort: containersView.sort, descending: containersView.descending, problemsFirst: containersView.problemsFirst, filter: keptFilter } });
+    remember({
+      view: chosenView,
+      containers: {
+        sort: containersView.sort,
+        descending: containersView.descending,
+        problemsFirst: containersView.problemsFirst,
+        filter: keptFilter,
+      },
+    });
   }, [remember, chosenView, containersView.sort, containersView.descending, containersView.problemsFirst, keptFilter]);
 
   const runbookTitles = useMemo(() => new Map(cs.catalog.map((r) => [r.id, r.title])), [cs.catalog]);
@@ -346,12 +379,25 @@ export function App(props: AppProps) {
   const panelKeys = useMemo(() => {
     const key = (command: Parameters<Keymap['bindings']['get']>[0]) => keymap.bindings.get(command)?.[0];
     return {
-      close: key('close'), bottom: key('scroll.bottom'), follow: key('logs.follow'), timestamps: key('logs.timestamps'), wrap: key('logs.wrap'),
-      search: key('filter'), next: key('logs.next'), previous: key('logs.previous'), save: key('logs.save'), since: key('logs.since'),
+      close: key('close'),
+      bottom: key('scroll.bottom'),
+      follow: key('logs.follow'),
+      timestamps: key('logs.timestamps'),
+      wrap: key('logs.wrap'),
+      search: key('filter'),
+      next: key('logs.next'),
+      previous: key('logs.previous'),
+      save: key('logs.save'),
+      since: key('logs.since'),
     };
   }, [keymap]);
   const menuKeys = useMemo(
-    () => ({ select: keymap.bindings.get('select')?.[0], dryRun: keymap.bindings.get('runbook.dry-run')?.[0], history: keymap.bindings.get('runbook.history')?.[0], close: keymap.bindings.get('close')?.[0] }),
+    () => ({
+      select: keymap.bindings.get('select')?.[0],
+      dryRun: keymap.bindings.get('runbook.dry-run')?.[0],
+      history: keymap.bindings.get('runbook.history')?.[0],
+      close: keymap.bindings.get('close')?.[0],
+    }),
     [keymap],
   );
 
@@ -420,11 +466,28 @@ export function App(props: AppProps) {
     <Box flexDirection="column" width={size.columns} height={rows}>
       <Box flexDirection="column" width={size.columns} height={areaHeight}>
         {ui.help ? (
-          <HelpView keymap={keymap} views={views.map((v) => v.name)} width={size.columns} height={areaHeight} scroll={ui.helpScroll} theme={theme} runbookTitles={runbookTitles} />
+          <HelpView
+            keymap={keymap}
+            views={views.map((v) => v.name)}
+            width={size.columns}
+            height={areaHeight}
+            scroll={ui.helpScroll}
+            theme={theme}
+            runbookTitles={runbookTitles}
+          />
         ) : (
           <>
             {panel && split.panelHeight > 0 && (
-              <PanelView panel={panel} run={cs.run} width={size.columns} height={split.panelHeight} scroll={scrollOf(ix, panel)} keys={panelKeys} logs={panel.kind === 'logs' ? logsViewOf(ix.logs, panelKey(panel)) : undefined} theme={theme} />
+              <PanelView
+                panel={panel}
+                run={cs.run}
+                width={size.columns}
+                height={split.panelHeight}
+                scroll={scrollOf(ix, panel)}
+                keys={panelKeys}
+                logs={panel.kind === 'logs' ? logsViewOf(ix.logs, panelKey(panel)) : undefined}
+                theme={theme}
+              />
             )}
             {placement && renderTree(placement.tree, 'root')}
           </>

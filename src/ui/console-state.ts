@@ -1,11 +1,12 @@
 // What the console shows of the actions it runs (runbook runs, container actions, logs, DNS
 // blocking), as plain immutable data published by the actions controller, and the intents the
 // App sends it. The App renders this state and never runs anything itself.
+
+import type { AuditEntry, RunHistoryEntry } from '../model/audit.js';
+import type { PaneId } from '../model/panes.js';
 import type { TimelineEvent } from '../model/timeline.js';
 import type { SeriesHistory } from '../model/trends.js';
-import type { PaneId } from '../model/panes.js';
 import type { RunView } from './run-view.js';
-import type { AuditEntry, RunHistoryEntry } from '../model/audit.js';
 
 export type MessageTone = 'ok' | 'warn' | 'crit' | 'plain';
 
@@ -28,44 +29,44 @@ export type FormField = {
 /** A question or notice on top of everything; keys go to it while it is open. */
 export type Prompt =
   | {
-    id: number;
-    kind: 'confirm';
-    title: string;
-    lines: readonly string[];
-    /** Words for the answers: "[y] Restart", "[n] Cancel", "[esc] Later". */
-    yes: string;
-    no: string;
-    /** When set, Esc answers 'cancel' (a third choice) instead of 'no'. */
-    cancel?: string;
-    /** The action changes something: the dialog says so in warning colour. */
-    danger: boolean;
-    /** 'abort': the question before aborting a dangerous run (a Ctrl-C there aborts at once). */
-    purpose?: 'abort';
-  }
+      id: number;
+      kind: 'confirm';
+      title: string;
+      lines: readonly string[];
+      /** Words for the answers: "[y] Restart", "[n] Cancel", "[esc] Later". */
+      yes: string;
+      no: string;
+      /** When set, Esc answers 'cancel' (a third choice) instead of 'no'. */
+      cancel?: string;
+      /** The action changes something: the dialog says so in warning colour. */
+      danger: boolean;
+      /** 'abort': the question before aborting a dangerous run (a Ctrl-C there aborts at once). */
+      purpose?: 'abort';
+    }
   | {
-    id: number;
-    kind: 'typed';
-    title: string;
-    lines: readonly string[];
-    /** What the operator must type (the runbook id) for 'yes'. */
-    expect: string;
-  }
+      id: number;
+      kind: 'typed';
+      title: string;
+      lines: readonly string[];
+      /** What the operator must type (the runbook id) for 'yes'. */
+      expect: string;
+    }
   | { id: number; kind: 'notice'; title: string; lines: readonly string[]; tone: MessageTone }
   | {
-    id: number;
-    kind: 'inputs';
-    title: string;
-    lines: readonly string[];
-    fields: readonly FormField[];
-    /** The values the form opens with (defaults, HOMEOPS_INPUT_*, or what was given before). */
-    values: Readonly<Record<string, string>>;
-    /** Why the values given last were not taken; null the first time. */
-    error: string | null;
-    /** The field the cursor starts on (the one at fault, when asked again). */
-    focus: number;
-    /** The word for Enter: "Run", "Next". */
-    submit: string;
-  };
+      id: number;
+      kind: 'inputs';
+      title: string;
+      lines: readonly string[];
+      fields: readonly FormField[];
+      /** The values the form opens with (defaults, HOMEOPS_INPUT_*, or what was given before). */
+      values: Readonly<Record<string, string>>;
+      /** Why the values given last were not taken; null the first time. */
+      error: string | null;
+      /** The field the cursor starts on (the one at fault, when asked again). */
+      focus: number;
+      /** The word for Enter: "Run", "Next". */
+      submit: string;
+    };
 
 export type RunbookEntry = {
   id: string;
@@ -101,7 +102,13 @@ export type LogsPanel = {
 export type HistoryPanel = { kind: 'history'; entries: readonly RunHistoryEntry[]; error: string | null };
 
 /** One run from the audit log, step by step; `back` is the history it was opened from. */
-export type RunDetailPanel = { kind: 'run-detail'; run: RunHistoryEntry; entries: readonly AuditEntry[]; error: string | null; back: HistoryPanel | null };
+export type RunDetailPanel = {
+  kind: 'run-detail';
+  run: RunHistoryEntry;
+  entries: readonly AuditEntry[];
+  error: string | null;
+  back: HistoryPanel | null;
+};
 
 export type DryRunPanel = { kind: 'dry-run'; runbook: string; title: string; lines: readonly string[] };
 
@@ -112,13 +119,27 @@ export type RunPanel = { kind: 'run' };
  * The timeline the watcher recorded, newest first: what changed while nobody was looking.
  * `note`: why it may be incomplete (no watcher has run, or it stopped); `loading` until read.
  */
-export type TimelinePanel = { kind: 'timeline'; events: readonly TimelineEvent[]; error: string | null; note: string | null; loading: boolean };
+export type TimelinePanel = {
+  kind: 'timeline';
+  events: readonly TimelineEvent[];
+  error: string | null;
+  note: string | null;
+  loading: boolean;
+};
 
 /**
  * The history of the focused pane's series (or of one container: `item`, HOST/NAME), over the
  * last hour, day and week, from the store the watcher writes.
  */
-export type TrendsPanel = { kind: 'trends'; pane: PaneId; item: string | null; series: readonly SeriesHistory[]; error: string | null; note: string | null; loading: boolean };
+export type TrendsPanel = {
+  kind: 'trends';
+  pane: PaneId;
+  item: string | null;
+  series: readonly SeriesHistory[];
+  error: string | null;
+  note: string | null;
+  loading: boolean;
+};
 
 export type Panel = RunPanel | LogsPanel | HistoryPanel | RunDetailPanel | DryRunPanel | TimelinePanel | TrendsPanel;
 

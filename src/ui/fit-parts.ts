@@ -1,7 +1,7 @@
 // A line made of parts that give way by priority: when it is too wide, the part that matters
 // least goes first (decorations, secondary figures), then the next; what is left that can
 // shrink (a message) is shortened; parts of priority 0 are never dropped. Pure.
-import { fitLine, textWidth, truncate, type Line, type Segment } from './text.js';
+import { fitLine, type Line, type Segment, textWidth, truncate } from './text.js';
 
 export type Part = {
   segments: readonly Segment[];
@@ -49,5 +49,8 @@ export function fitParts(parts: readonly Part[], width: number): Line {
     const short = shortened(part, used() - width, 2);
     if (short) kept[i] = short;
   }
-  return fitLine(kept.flatMap((p) => p.segments), width);
+  return fitLine(
+    kept.flatMap((p) => p.segments),
+    width,
+  );
 }

@@ -1,8 +1,8 @@
 // A pane's box: border with title and status word, content window, scroll hint. Pure; the
 // result is exactly `height` lines of exactly `width` cells.
 import type { Status } from '../model/status.js';
+import { fitLine, type Line, type Tone, textWidth, truncate } from './text.js';
 import { STATUS_SYMBOL, STATUS_WORD } from './theme.js';
-import { fitLine, textWidth, truncate, type Line, type Tone } from './text.js';
 
 export type FrameInput = {
   title: string;
@@ -34,7 +34,10 @@ type HiddenProblems = { count: number; where: string; level: 'crit' | 'warn' };
 /** Problem lines above and below the window (continuation lines of a wrapped one count once). */
 function hiddenProblems(lines: readonly Line[], scroll: number, room: number): HiddenProblems[] {
   const out: HiddenProblems[] = [];
-  for (const [from, to, where] of [[0, scroll, 'above ↑'], [scroll + room, lines.length, 'below ↓']] as const) {
+  for (const [from, to, where] of [
+    [0, scroll, 'above ↑'],
+    [scroll + room, lines.length, 'below ↓'],
+  ] as const) {
     let count = 0;
     let level: 'crit' | 'warn' = 'warn';
     for (let i = from; i < to; i++) {
@@ -68,7 +71,8 @@ export function frameLines(input: FrameInput): Line[] {
   if (width < 4 || height < 2) {
     // Too small for a box: a single line with the title and status.
     return Array.from({ length: Math.max(0, height) }, (_, i) =>
-      fitLine(i === 0 ? [{ text: `${input.title} ${STATUS_WORD[input.status]}`, tone: input.status }] : [], Math.max(0, width)));
+      fitLine(i === 0 ? [{ text: `${input.title} ${STATUS_WORD[input.status]}`, tone: input.status }] : [], Math.max(0, width)),
+    );
   }
   const box = input.focused ? HEAVY : LIGHT;
   const borderTone: Tone = input.focused ? 'accent' : 'muted';
@@ -80,23 +84,34 @@ export function frameLines(input: FrameInput): Line[] {
   const titleRoom = Math.max(0, inner - textWidth(statusText) - 3);
   const title = ` ${input.focused ? '▸ ' : ''}${truncate(input.title, Math.max(0, titleRoom - (input.focused ? 3 : 1)))} `;
   const fill = Math.max(0, inner - 1 - textWidth(title) - textWidth(statusText));
-  const top: Line = textWidth(title) + textWidth(statusText) + 1 <= inner
-    ? [
-        { text: box.tl + box.h, tone: borderTone },
-        { text: title, tone: input.focused ? 'accent' : 'plain', bold: true },
-        { text: box.h.repeat(fill), tone: borderTone },
-        { text: statusText, tone: input.status, bold: input.status !== 'ok' && input.status !== 'off' },
-        { text: box.tr, tone: borderTone },
-      ]
-    : [{ text: box.tl, tone: borderTone }, ...fitLine([{ text: title, bold: true }], inner), { text: box.tr, tone: borderTone }];
+  const top: Line =
+    textWidth(title) + textWidth(statusText) + 1 <= inner
+      ? [
+          { text: box.tl + box.h, tone: borderTone },
+          { text: title, tone: input.focused ? 'accent' : 'plain', bold: true },
+          { text: box.h.repeat(fill), tone: borderTone },
+          { text: statusText, tone: input.status, bold: input.status !== 'ok' && input.status !== 'off' },
+          { text: box.tr, tone: borderTone },
+        ]
+      : [{ text: box.tl, tone: borderTone }, ...fitLine([{ text: title, bold: true }], inner), { text: box.tr, tone: borderTone }];
 
   const below = input.lines.length - scroll - bodyHeight;
   const hidden = hiddenProblems(input.lines, scroll, bodyHeight);
   // Problems out of sight are said first; the scroll counts, then the long words, give way.
-  const problems = (short: boolean) => hidden.map((h) => `${h.count} problem${h.count === 1 ? '' : 's'} ${short ? h.where.slice(-1) : h.where}`).join(' · ');
-  const scrolled = (short: boolean) => [scroll > 0 ? `↑${scroll}` : '', below > 0 ? `↓${below}${short ? '' : ' more'}` : ''].filter(Boolean).join(' ');
+  const problems = (short: boolean) =>
+    hidden.map((h) => `${h.count} problem${h.count === 1 ? '' : 's'} ${short ? h.where.slice(-1) : h.where}`).join(' · ');
+  const scrolled = (short: boolean) =>
+    [scroll > 0 ? `↑${scroll}` : '', below > 0 ? `↓${below}${short ? '' : ' more'}` : ''].filter(Boolean).join(' ');
   const join = (a: string, b: string) => (a && b ? `${a} · ${b}` : a || b);
-  const candidates = [join(problems(false), scrolled(false)), join(problems(true), scrolled(false)), join(problems(true), scrolled(true)), problems(false), problems(true), scrolled(false), scrolled(true)];
+  const candidates = [
+    join(problems(false), scrolled(false)),
+    join(problems(true), scrolled(false)),
+    join(problems(true), scrolled(true)),
+    problems(false),
+    problems(true),
+    scrolled(false),
+    scrolled(true),
+  ];
   const chosen = candidates.find((text) => text !== '' && textWidth(text) + 4 <= inner) ?? '';
   const hint = chosen ? ` ${chosen} ` : '';
   const worst = hidden.some((h) => h.level === 'crit') ? 'crit' : 'warn';

@@ -3,37 +3,50 @@
 // press becomes new UI state and effects (intents for the controller); pure, so that the App
 // only has to carry them out.
 import type { Keymap } from '../config/keymaps.js';
-import { isCommand, runbookOf, type Command } from '../model/commands.js';
-import type { KeyPress } from './key-decoder.js';
+import { type Command, isCommand, runbookOf } from '../model/commands.js';
+import type { ContainersReading } from '../model/containers.js';
+import type { PaneId } from '../model/panes.js';
+import { logsRoom } from './components/panel-lines.js';
 import type { Answer, ConsoleState, ContainerAction, ContainerTarget, MessageTone, Panel, Prompt } from './console-state.js';
+import type { KeyPress } from './key-decoder.js';
+import { acceptSearch, goToMatch, INITIAL_LOGS_VIEW, type LogsView, logsViewOf, moveLogs, toggleFollow } from './logs-view.js';
+import {
+  type BackupsView,
+  closeSetDetail,
+  INITIAL_BACKUPS_VIEW,
+  moveSetSelection,
+  selectedSetIndex,
+  toggleSetDetail,
+} from './panes/backups-view.js';
 import {
   acceptFilter,
+  type ContainerSort,
+  type ContainersView,
   clearFilter,
+  containerKey,
   cycleSort,
   editFilter,
   escapeView,
   INITIAL_CONTAINERS_VIEW,
-  containerKey,
   moveSelection,
   previousSort,
-  selectedIndex,
   reverseSort,
   selectedContainer,
-  type ContainerSort,
+  selectedIndex,
   startFilter,
   toggleDetail,
   toggleProblemsFirst,
   visibleContainers,
-  type ContainersView,
 } from './panes/containers-view.js';
-import { closeSetDetail, INITIAL_BACKUPS_VIEW, moveSetSelection, selectedSetIndex, toggleSetDetail, type BackupsView } from './panes/backups-view.js';
-import { INITIAL_SERVICES_VIEW, moveServiceSelection, selectedService, selectedServiceIndex, type ServicesView } from './panes/services-view.js';
+import {
+  INITIAL_SERVICES_VIEW,
+  moveServiceSelection,
+  type ServicesView,
+  selectedService,
+  selectedServiceIndex,
+} from './panes/services-view.js';
 import { isActive } from './run-view.js';
-import { logsRoom } from './components/panel-lines.js';
-import { acceptSearch, goToMatch, INITIAL_LOGS_VIEW, logsViewOf, moveLogs, toggleFollow, type LogsView } from './logs-view.js';
-import { uiReducer, type UiContext, type UiState } from './state.js';
-import type { ContainersReading } from '../model/containers.js';
-import type { PaneId } from '../model/panes.js';
+import { type UiContext, type UiState, uiReducer } from './state.js';
 
 export type Interaction = {
   /** The runbook menu, with the entry picked; null when closed. */
@@ -66,7 +79,20 @@ export function formOf(ix: Interaction, prompt: Extract<Prompt, { kind: 'inputs'
   return ix.form?.promptId === prompt.id ? ix.form : { promptId: prompt.id, index: prompt.focus, values: prompt.values };
 }
 
-export const INITIAL_INTERACTION: Interaction = { menu: null, typed: null, form: null, containers: INITIAL_CONTAINERS_VIEW, backups: INITIAL_BACKUPS_VIEW, services: INITIAL_SERVICES_VIEW, panelScroll: 0, panelKey: null, panelBack: null, menuBack: null, lastClick: null, logs: INITIAL_LOGS_VIEW };
+export const INITIAL_INTERACTION: Interaction = {
+  menu: null,
+  typed: null,
+  form: null,
+  containers: INITIAL_CONTAINERS_VIEW,
+  backups: INITIAL_BACKUPS_VIEW,
+  services: INITIAL_SERVICES_VIEW,
+  panelScroll: 0,
+  panelKey: null,
+  panelBack: null,
+  menuBack: null,
+  lastClick: null,
+  logs: INITIAL_LOGS_VIEW,
+};
 
 /** Two clicks on one thing within this long are a double-click. */
 export const DOUBLE_CLICK_MS = 400;
@@ -159,7 +185,13 @@ export function scrollOf(ix: Interaction, panel: Panel | null): number {
 
 /** What the status bar calls an open panel. */
 const PANEL_WORDS: Readonly<Record<Panel['kind'], string>> = {
-  run: 'the run', logs: 'the logs', history: 'the history', 'run-detail': 'the run\'s detail', 'dry-run': 'the dry run', timeline: 'the timeline', trends: 'the history',
+  run: 'the run',
+  logs: 'the logs',
+  history: 'the history',
+  'run-detail': "the run's detail",
+  'dry-run': 'the dry run',
+  timeline: 'the timeline',
+  trends: 'the history',
 };
 
 /** How to leave a panel, with the key the keymap binds: "esc closes the logs first". */
@@ -180,18 +212,28 @@ const MOVES: Partial<Record<Command, number | 'top' | 'bottom'>> = {
 function moveOf(command: Command | undefined, page: number): number | 'top' | 'bottom' | null {
   if (command === 'page.down') return page;
   if (command === 'page.up') return -page;
-  return command === undefined ? null : MOVES[command] ?? null;
+  return command === undefined ? null : (MOVES[command] ?? null);
 }
 
 /** The commands that pick a column directly (pressed again: the other way). */
 const SORT_COLUMNS: Partial<Record<Command, ContainerSort>> = {
-  'sort.name': 'name', 'sort.group': 'group', 'sort.state': 'state', 'sort.health': 'health',
-  'sort.cpu': 'cpu', 'sort.memory': 'memory', 'sort.restarts': 'restarts', 'sort.uptime': 'uptime',
+  'sort.name': 'name',
+  'sort.group': 'group',
+  'sort.state': 'state',
+  'sort.health': 'health',
+  'sort.cpu': 'cpu',
+  'sort.memory': 'memory',
+  'sort.restarts': 'restarts',
+  'sort.uptime': 'uptime',
 };
 
 /** Every command that changes the containers' order. */
 const isSortCommand = (command: Command): boolean =>
-  command === 'sort' || command === 'sort.previous' || command === 'sort.reverse' || command === 'sort.problems' || SORT_COLUMNS[command] !== undefined;
+  command === 'sort' ||
+  command === 'sort.previous' ||
+  command === 'sort.reverse' ||
+  command === 'sort.problems' ||
+  SORT_COLUMNS[command] !== undefined;
 
 const CONTAINER_ACTIONS: Partial<Record<Command, ContainerAction>> = {
   'container.restart': 'restart',
@@ -213,8 +255,11 @@ function targetOf(ctx: RouteContext, view: ContainersView): ContainerTarget | nu
 function routeForm(ui: UiState, ix: Interaction, press: KeyPress, prompt: Extract<Prompt, { kind: 'inputs' }>): Routed {
   const form = formOf(ix, prompt);
   const withForm = (next: FormState): Routed => ({ ui, ix: { ...ix, form: next }, effects: [] });
-  const done = (answer: Answer, values?: Readonly<Record<string, string>>): Routed =>
-    ({ ui, ix: { ...ix, form: null }, effects: [{ type: 'answer', promptId: prompt.id, answer, ...(values ? { values } : {}) }] });
+  const done = (answer: Answer, values?: Readonly<Record<string, string>>): Routed => ({
+    ui,
+    ix: { ...ix, form: null },
+    effects: [{ type: 'answer', promptId: prompt.id, answer, ...(values ? { values } : {}) }],
+  });
   const field = prompt.fields[form.index];
   const last = Math.max(0, prompt.fields.length - 1);
   switch (press.name) {
@@ -267,7 +312,10 @@ function routeMouse(ui: UiState, ix: Interaction, press: KeyPress, ctx: RouteCon
       state = { ...state, ui: { ...ui, focus: target.pane } };
       focused = target.pane;
     }
-    const list = ix.menu !== null || (ctx.console.panel?.kind === 'history' && !ui.help) || (!ctx.console.panel && !ui.help && (focused === 'containers' || focused === 'backups' || focused === 'services'));
+    const list =
+      ix.menu !== null ||
+      (ctx.console.panel?.kind === 'history' && !ui.help) ||
+      (!ctx.console.panel && !ui.help && (focused === 'containers' || focused === 'backups' || focused === 'services'));
     const steps = list ? 1 : WHEEL_LINES;
     for (let i = 0; i < steps; i++) {
       const next = routeKey(state.ui, state.ix, { name: undefined, text: null, command }, { ...ctx, focused });
@@ -324,7 +372,12 @@ export function routeKey(ui: UiState, ix: Interaction, press: KeyPress, ctx: Rou
     }
     return same([{ type: 'quit' }]);
   }
-  const command = press.command !== undefined && isCommand(press.command) ? press.command : press.name === undefined ? undefined : ctx.keymap.byKey.get(press.name);
+  const command =
+    press.command !== undefined && isCommand(press.command)
+      ? press.command
+      : press.name === undefined
+        ? undefined
+        : ctx.keymap.byKey.get(press.name);
   // A redraw is for the terminal, not for what is on it: it works over everything.
   if (command === 'redraw') return same([{ type: 'redraw' }]);
 
@@ -333,8 +386,15 @@ export function routeKey(ui: UiState, ix: Interaction, press: KeyPress, ctx: Rou
   if (prompt) {
     const answer = (a: Answer) => same([{ type: 'answer', promptId: prompt.id, answer: a }]);
     if (prompt.kind === 'notice') {
-      return command === 'select' || command === 'close' || command === 'confirm.yes' || command === 'confirm.no' || command === 'quit' || press.name === 'enter' || press.name === 'escape'
-        ? answer('yes') : same();
+      return command === 'select' ||
+        command === 'close' ||
+        command === 'confirm.yes' ||
+        command === 'confirm.no' ||
+        command === 'quit' ||
+        press.name === 'enter' ||
+        press.name === 'escape'
+        ? answer('yes')
+        : same();
     }
     if (prompt.kind === 'inputs') return routeForm(ui, ix, press, prompt);
     if (prompt.kind === 'confirm') {
@@ -345,9 +405,11 @@ export function routeKey(ui: UiState, ix: Interaction, press: KeyPress, ctx: Rou
     }
     // Typed: a text input, edited with the usual keys whatever the keymap binds.
     const typed = ix.typed?.promptId === prompt.id ? ix.typed : { promptId: prompt.id, text: '', wrong: false };
-    if (press.name === 'escape') return { ui, ix: { ...ix, typed: null }, effects: [{ type: 'answer', promptId: prompt.id, answer: 'no' }] };
+    if (press.name === 'escape')
+      return { ui, ix: { ...ix, typed: null }, effects: [{ type: 'answer', promptId: prompt.id, answer: 'no' }] };
     if (press.name === 'enter') {
-      if (typed.text === prompt.expect) return { ui, ix: { ...ix, typed: null }, effects: [{ type: 'answer', promptId: prompt.id, answer: 'yes' }] };
+      if (typed.text === prompt.expect)
+        return { ui, ix: { ...ix, typed: null }, effects: [{ type: 'answer', promptId: prompt.id, answer: 'yes' }] };
       return withIx({ ...ix, typed: { ...typed, wrong: true } });
     }
     if (erases(press)) return withIx({ ...ix, typed: { ...typed, text: Array.from(typed.text).slice(0, -1).join(''), wrong: false } });
@@ -375,7 +437,10 @@ export function routeKey(ui: UiState, ix: Interaction, press: KeyPress, ctx: Rou
     const room = logsRoom(ctx.panelHeight ?? 24, logsView);
     if (press.name === 'enter') {
       const { view, found } = acceptSearch(logsView, logsPanel, room);
-      return withIx({ ...ix, logs: view }, view.search && !found ? [{ type: 'notify', text: `no line has "${view.search}"`, tone: 'warn' }] : []);
+      return withIx(
+        { ...ix, logs: view },
+        view.search && !found ? [{ type: 'notify', text: `no line has "${view.search}"`, tone: 'warn' }] : [],
+      );
     }
     if (press.name === 'escape') return withIx({ ...ix, logs: { ...logsView, typing: false, search: '', match: null } });
     if (erases(press)) return withIx({ ...ix, logs: { ...logsView, search: Array.from(logsView.search).slice(0, -1).join('') } });
@@ -395,7 +460,8 @@ export function routeKey(ui: UiState, ix: Interaction, press: KeyPress, ctx: Rou
     const picked = entries[ix.menu.index];
     const closed = { ...ix, menu: null };
     if (command === 'select' && picked) return withIx(closed, [{ type: 'run', id: picked.id }]);
-    if (command === 'runbook.dry-run' && picked) return withIx({ ...closed, menuBack: { index: ix.menu.index } }, [{ type: 'dry-run', id: picked.id }]);
+    if (command === 'runbook.dry-run' && picked)
+      return withIx({ ...closed, menuBack: { index: ix.menu.index } }, [{ type: 'dry-run', id: picked.id }]);
     if (command === 'runbook.history') return withIx(closed, [{ type: 'history' }]);
     if (command === 'close' || command === 'quit' || command === 'runbooks') return withIx(closed);
     const id = command === undefined ? null : runbookOf(command);
@@ -418,7 +484,8 @@ export function routeKey(ui: UiState, ix: Interaction, press: KeyPress, ctx: Rou
       }
       const picked = panel.entries[Math.min(scroll, last)];
       const key = panelKey(panel);
-      if (command === 'select' && picked && key) return withIx({ ...ix, panelBack: { key, scroll } }, [{ type: 'run-detail', runId: picked.runId }]);
+      if (command === 'select' && picked && key)
+        return withIx({ ...ix, panelBack: { key, scroll } }, [{ type: 'run-detail', runId: picked.runId }]);
     }
     if (panel.kind === 'logs' && logsView) {
       const room = logsRoom(ctx.panelHeight ?? 24, logsView);
@@ -434,9 +501,16 @@ export function routeKey(ui: UiState, ix: Interaction, press: KeyPress, ctx: Rou
           return setView({ ...logsView, wrap: !logsView.wrap });
         case 'logs.next':
         case 'logs.previous': {
-          if (!logsView.search) return same([{ type: 'notify', text: `no search: ${ctx.keymap.bindings.get('filter')?.[0] ?? '/'} searches the logs`, tone: 'plain' }]);
+          if (!logsView.search)
+            return same([
+              { type: 'notify', text: `no search: ${ctx.keymap.bindings.get('filter')?.[0] ?? '/'} searches the logs`, tone: 'plain' },
+            ]);
           const next = goToMatch(logsView, panel, room, own === 'logs.next' ? 1 : -1);
-          return next ? setView(next) : same([{ type: 'notify', text: `no ${own === 'logs.next' ? 'newer' : 'older'} line has "${logsView.search}"`, tone: 'plain' }]);
+          return next
+            ? setView(next)
+            : same([
+                { type: 'notify', text: `no ${own === 'logs.next' ? 'newer' : 'older'} line has "${logsView.search}"`, tone: 'plain' },
+              ]);
         }
         case 'logs.save':
           return same([{ type: 'logs-save' }]);
@@ -461,7 +535,10 @@ export function routeKey(ui: UiState, ix: Interaction, press: KeyPress, ctx: Rou
         if (cs.run?.aborting) return same();
         return same([cs.run?.runbook.dangerous ? { type: 'abort', confirm: true } : { type: 'abort' }]);
       }
-      if (command === 'quit') return same([{ type: 'notify', text: `${cs.run?.runbook.id ?? 'a runbook'} is running: esc aborts it, ctrl+c twice quits`, tone: 'warn' }]);
+      if (command === 'quit')
+        return same([
+          { type: 'notify', text: `${cs.run?.runbook.id ?? 'a runbook'} is running: esc aborts it, ctrl+c twice quits`, tone: 'warn' },
+        ]);
     } else if (command === 'close' || command === 'quit') {
       // A dry run goes back to the menu it was opened from, with the same runbook picked.
       if (panel.kind === 'dry-run' && ix.menuBack) return withIx({ ...ix, menu: ix.menuBack, menuBack: null }, [{ type: 'close-panel' }]);
@@ -472,7 +549,9 @@ export function routeKey(ui: UiState, ix: Interaction, press: KeyPress, ctx: Rou
     if (command === 'help' || command === 'refresh') {
       // fall through to the help and the global commands
     } else {
-      return command === undefined || command === 'select' ? same() : same([{ type: 'notify', text: closeHint(ctx, panel, running), tone: 'plain' }]);
+      return command === undefined || command === 'select'
+        ? same()
+        : same([{ type: 'notify', text: closeHint(ctx, panel, running), tone: 'plain' }]);
     }
   }
 
@@ -494,7 +573,8 @@ export function routeKey(ui: UiState, ix: Interaction, press: KeyPress, ctx: Rou
       return next === view ? same() : withIx({ ...ix, containers: next });
     }
     // The detail shows one container: the filter and the order of rows it hides wait until it closes.
-    if (view.detail && (command === 'filter' || isSortCommand(command))) return same([{ type: 'notify', text: 'a container\'s detail is open: esc closes it first', tone: 'plain' }]);
+    if (view.detail && (command === 'filter' || isSortCommand(command)))
+      return same([{ type: 'notify', text: "a container's detail is open: esc closes it first", tone: 'plain' }]);
     if (command === 'filter') return withIx({ ...ix, containers: startFilter(view) });
     if (command === 'sort') return withIx({ ...ix, containers: cycleSort(view) });
     if (command === 'sort.previous') return withIx({ ...ix, containers: previousSort(view) });
@@ -517,9 +597,22 @@ export function routeKey(ui: UiState, ix: Interaction, press: KeyPress, ctx: Rou
     if (action || command === 'container.logs' || command === 'container.shell') {
       const target = targetOf(ctx, view);
       if (!target) return same([{ type: 'notify', text: 'no container selected', tone: 'warn' }]);
-      return same([action ? { type: 'container', action, target } : command === 'container.shell' ? { type: 'shell', target } : { type: 'logs', target }]);
+      return same([
+        action
+          ? { type: 'container', action, target }
+          : command === 'container.shell'
+            ? { type: 'shell', target }
+            : { type: 'logs', target },
+      ]);
     }
-  } else if (CONTAINER_ACTIONS[command] || command === 'container.logs' || command === 'container.shell' || command === 'container.group-logs' || command === 'filter' || isSortCommand(command)) {
+  } else if (
+    CONTAINER_ACTIONS[command] ||
+    command === 'container.logs' ||
+    command === 'container.shell' ||
+    command === 'container.group-logs' ||
+    command === 'filter' ||
+    isSortCommand(command)
+  ) {
     const text = ctx.focused === 'containers' ? 'no containers read yet' : 'focus the containers pane first (tab), then pick a container';
     return same([{ type: 'notify', text, tone: 'warn' }]);
   }
@@ -597,7 +690,13 @@ export function routeKey(ui: UiState, ix: Interaction, press: KeyPress, ctx: Rou
       const viewKey = /^view\.(\d)$/.exec(command);
       if (viewKey && Number(viewKey[1]) > ctx.uiContext.viewCount) {
         const count = ctx.uiContext.viewCount;
-        return same([{ type: 'notify', text: `no view ${viewKey[1]}: ${count === 1 ? 'there is 1 view' : `there are ${count} views (1–${count})`}`, tone: 'warn' }]);
+        return same([
+          {
+            type: 'notify',
+            text: `no view ${viewKey[1]}: ${count === 1 ? 'there is 1 view' : `there are ${count} views (1–${count})`}`,
+            tone: 'warn',
+          },
+        ]);
       }
       const next = uiReducer(ui, command, ctx.uiContext);
       return next === ui ? same() : { ui: next, ix, effects: [] };

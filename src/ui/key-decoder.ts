@@ -68,10 +68,22 @@ export const PASTE_IDLE_MS = 2_000;
 export const PASTE_MAX = 64 * 1024;
 
 const CSI_TILDE: Readonly<Record<string, string>> = {
-  '1': 'home', '7': 'home', '2': 'insert', '3': 'delete', '4': 'end', '8': 'end', '5': 'pageup', '6': 'pagedown',
+  '1': 'home',
+  '7': 'home',
+  '2': 'insert',
+  '3': 'delete',
+  '4': 'end',
+  '8': 'end',
+  '5': 'pageup',
+  '6': 'pagedown',
 };
 const CSI_LETTER: Readonly<Record<string, string>> = {
-  A: 'up', B: 'down', C: 'right', D: 'left', H: 'home', F: 'end',
+  A: 'up',
+  B: 'down',
+  C: 'right',
+  D: 'left',
+  H: 'home',
+  F: 'end',
 };
 
 /** ctrl, meta and shift as a modifier parameter encodes them (1 + a bit for each). */
@@ -135,12 +147,14 @@ function escapePress(seq: string): KeyPress {
 
 /** Pasted text for a one-line field: line breaks become spaces, controls and sequences go. */
 export function pastedText(raw: string): string {
-  return raw
-    // eslint-disable-next-line no-control-regex
-    .replace(/\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-_])?/g, '')
-    .replace(/\r\n|[\r\n]/g, ' ')
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\x00-\x1f\x7f-\x9f]/g, '');
+  return (
+    raw
+      // eslint-disable-next-line no-control-regex
+      .replace(/\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-_])?/g, '')
+      .replace(/\r\n|[\r\n]/g, ' ')
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\x00-\x1f\x7f-\x9f]/g, '')
+  );
 }
 
 export type KeyDecoder = {

@@ -62,9 +62,10 @@ export function layoutTree(node: LayoutNode, rect: Rect): LaidOut {
   let offset = 0;
   const children = node.children.map((child, index) => {
     const length = sizes[index] ?? 0;
-    const childRect = node.direction === 'row'
-      ? { x: rect.x + offset, y: rect.y, width: length, height: rect.height }
-      : { x: rect.x, y: rect.y + offset, width: rect.width, height: length };
+    const childRect =
+      node.direction === 'row'
+        ? { x: rect.x + offset, y: rect.y, width: length, height: rect.height }
+        : { x: rect.x, y: rect.y + offset, width: rect.width, height: length };
     offset += length;
     return layoutTree(child, childRect);
   });
@@ -109,7 +110,12 @@ function smallest(view: View): Tier {
  * The view and tier for this terminal. `outage` names the view to use on auto while the main
  * host is unreachable (the outage view), with the note saying why.
  */
-export function choosePlacement(views: readonly View[], wanted: View | 'auto', size: Size, outage?: { view: View; note: string } | null): Placement {
+export function choosePlacement(
+  views: readonly View[],
+  wanted: View | 'auto',
+  size: Size,
+  outage?: { view: View; note: string } | null,
+): Placement {
   if (wanted !== 'auto') {
     const tier = wanted.tiers.find((t) => tierFits(t, size));
     if (tier) return place(wanted, tier, size, null);

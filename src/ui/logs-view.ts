@@ -22,7 +22,16 @@ export type LogsView = {
   match: number | null;
 };
 
-export const INITIAL_LOGS_VIEW: LogsView = { key: null, follow: true, top: 0, timestamps: true, wrap: false, search: '', typing: false, match: null };
+export const INITIAL_LOGS_VIEW: LogsView = {
+  key: null,
+  follow: true,
+  top: 0,
+  timestamps: true,
+  wrap: false,
+  search: '',
+  typing: false,
+  match: null,
+};
 
 /** The panel's line count, counted as lines are: the dropped ones first. */
 export function endOf(panel: LogsPanel): number {
@@ -122,5 +131,8 @@ export function acceptSearch(view: LogsView, panel: LogsPanel, room: number): { 
   const matches = matchingLines(panel, view.search);
   const newest = matches.at(-1);
   if (newest === undefined) return { view: base, found: 0 };
-  return { view: { ...base, follow: false, match: newest, top: Math.max(panel.dropped, newest - Math.floor(room / 3)) }, found: matches.length };
+  return {
+    view: { ...base, follow: false, match: newest, top: Math.max(panel.dropped, newest - Math.floor(room / 3)) },
+    found: matches.length,
+  };
 }

@@ -23,7 +23,11 @@ export type ScreenMap = {
    * The content of a pane drawn `inner` cells wide and `innerHeight` lines tall: how many lines
    * it has, which selectable row a line shows, and the selected row's line (kept in sight).
    */
-  contentOf(pane: PaneId, inner: number, innerHeight: number): { count: number; rows?: ReadonlyMap<number, string> | undefined; selected?: number | undefined };
+  contentOf(
+    pane: PaneId,
+    inner: number,
+    innerHeight: number,
+  ): { count: number; rows?: ReadonlyMap<number, string> | undefined; selected?: number | undefined };
 };
 
 /** The target at cell (x, y), both counted from 1 as mouse reports count them. */
@@ -40,11 +44,15 @@ export function targetAt(map: ScreenMap, x: number, y: number): MouseTarget {
   if (!rect) return { kind: 'none' };
   // The border is the pane's but shows no row; the box needs 4x2 cells to have an inside.
   const line = inPanes - rect.y - 1;
-  const inside = rect.width >= 4 && rect.height >= 2 && line >= 0 && line < rect.height - 2 && column > rect.x && column < rect.x + rect.width - 1;
+  const inside =
+    rect.width >= 4 && rect.height >= 2 && line >= 0 && line < rect.height - 2 && column > rect.x && column < rect.x + rect.width - 1;
   if (!inside) return { kind: 'pane', pane: rect.pane, row: null };
   const content = map.contentOf(rect.pane, rect.width - 2, rect.height - 2);
   if (!content.rows) return { kind: 'pane', pane: rect.pane, row: null };
   // The frame keeps the selection in sight and clamps the scroll the same way (src/ui/frame.ts).
-  const scroll = Math.min(Math.max(0, scrollInSight(map.scrollOf(rect.pane), content.selected, rect.height)), maxScroll(content.count, rect.height));
+  const scroll = Math.min(
+    Math.max(0, scrollInSight(map.scrollOf(rect.pane), content.selected, rect.height)),
+    maxScroll(content.count, rect.height),
+  );
   return { kind: 'pane', pane: rect.pane, row: content.rows.get(line + scroll) ?? null };
 }

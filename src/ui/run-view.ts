@@ -1,8 +1,9 @@
 // A runbook run as its panel shows it: every step with its state, host and times, the output of
 // the step that runs (or ran last), the result. Built from the runner's events by a pure
 // reducer; every change gives a new object, and parts that did not change are kept.
-import { lastRedraw } from '../terminal/terminal-safe.js';
+
 import type { Phase, RunEvent, StepState, StepView } from '../model/runs.js';
+import { lastRedraw } from '../terminal/terminal-safe.js';
 import { splitOutput } from './output-lines.js';
 
 export type RunStepRow = {
@@ -67,9 +68,21 @@ const NO_PARTIAL: Readonly<Record<OutputStream, string>> = { stdout: '', stderr:
 
 export function startingRun(runbook: RunView['runbook'], at: number, steps: readonly StepView[] = []): RunView {
   return {
-    runbook, runId: null, status: 'starting', aborting: false, startedAt: at, endedAt: null,
-    steps: steps.map((s) => row(s)), rollback: [], rollingBack: false, current: null, output: null,
-    notes: [], resumedFrom: null, failedStep: null, message: null,
+    runbook,
+    runId: null,
+    status: 'starting',
+    aborting: false,
+    startedAt: at,
+    endedAt: null,
+    steps: steps.map((s) => row(s)),
+    rollback: [],
+    rollingBack: false,
+    current: null,
+    output: null,
+    notes: [],
+    resumedFrom: null,
+    failedStep: null,
+    message: null,
   };
 }
 
@@ -84,8 +97,18 @@ export function isActive(view: RunView | null): boolean {
 
 function row(step: StepView): RunStepRow {
   return {
-    id: step.id, title: step.title, kind: step.kind, phase: step.phase, index: step.index, host: step.host, display: step.display,
-    state: step.state, ...(step.skip ? { skip: step.skip } : {}), startedAt: null, durationMs: null, exitCode: null,
+    id: step.id,
+    title: step.title,
+    kind: step.kind,
+    phase: step.phase,
+    index: step.index,
+    host: step.host,
+    display: step.display,
+    state: step.state,
+    ...(step.skip ? { skip: step.skip } : {}),
+    startedAt: null,
+    durationMs: null,
+    exitCode: null,
   };
 }
 
@@ -149,13 +172,19 @@ export function applyRunEvent(view: RunView, event: RunEvent): RunView {
       };
     }
     case 'output': {
-      const output = view.output && view.output.stepId === event.stepId && view.output.phase === event.phase
-        ? view.output
-        : { phase: event.phase, stepId: event.stepId, lines: [], partial: NO_PARTIAL, dropped: 0 };
+      const output =
+        view.output && view.output.stepId === event.stepId && view.output.phase === event.phase
+          ? view.output
+          : { phase: event.phase, stepId: event.stepId, lines: [], partial: NO_PARTIAL, dropped: 0 };
       return { ...view, output: addOutput(output, event.stream, event.chunk) };
     }
     case 'step-end': {
-      const patch: Partial<RunStepRow> = { state: event.state, durationMs: event.durationMs, exitCode: event.exitCode, ...(event.message ? { message: event.message } : {}) };
+      const patch: Partial<RunStepRow> = {
+        state: event.state,
+        durationMs: event.durationMs,
+        exitCode: event.exitCode,
+        ...(event.message ? { message: event.message } : {}),
+      };
       const next = withStep(view, event.phase, event.stepId, patch);
       const ended = view.current?.stepId === event.stepId && view.current.phase === event.phase;
       return ended ? { ...next, current: null } : next;

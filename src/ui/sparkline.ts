@@ -10,11 +10,13 @@ export function sparkline(values: readonly number[], width: number, scale?: { lo
   const low = scale?.low ?? (finite.length ? Math.min(...finite) : 0);
   const high = scale?.high ?? (finite.length ? Math.max(...finite) : 0);
   const span = high - low;
-  return shown.map((v) => {
-    if (!Number.isFinite(v)) return ' ';
-    const at = span <= 0 ? 0 : Math.round(((Math.min(high, Math.max(low, v)) - low) / span) * (BLOCKS.length - 1));
-    return BLOCKS[at] ?? '▁';
-  }).join('');
+  return shown
+    .map((v) => {
+      if (!Number.isFinite(v)) return ' ';
+      const at = span <= 0 ? 0 : Math.round(((Math.min(high, Math.max(low, v)) - low) / span) * (BLOCKS.length - 1));
+      return BLOCKS[at] ?? '▁';
+    })
+    .join('');
 }
 
 /** Values averaged into `width` buckets, for a day or a week in a line; gaps are left out of a

@@ -81,7 +81,12 @@ const HIGH_CONTRAST: Record<Tone, string | undefined> = {
 const PALETTES: Record<ThemeName, Record<Tone, string | undefined>> = { dark: DARK, light: LIGHT, 'high-contrast': HIGH_CONTRAST };
 
 export function themeNamed(name: ThemeName): Theme {
-  return { color: true, name, palette: PALETTES[name], ...(name === 'high-contrast' ? { emphasis: ['ok', 'warn', 'crit', 'stale', 'down'] as const } : {}) };
+  return {
+    color: true,
+    name,
+    palette: PALETTES[name],
+    ...(name === 'high-contrast' ? { emphasis: ['ok', 'warn', 'crit', 'stale', 'down'] as const } : {}),
+  };
 }
 
 export const MONOCHROME: Theme = { color: false };

@@ -8,7 +8,20 @@ import type { LogLine } from '../../src/docker/frames.js';
 import type { BlockingOutcome, BlockingRequest, PiholeTarget } from '../../src/probes/pihole/blocking.js';
 import type { Prompt } from '../../src/ui/console-state.js';
 import { catalogOf, cleanupDirs, countingProfiler, ManualConsole, recordingIntents, testController } from '../helpers/console-actions.js';
-import { cleanupHomes, demoPanes, FakeSource, focusedPanes, frameProblems, paneOnScreen, paneText, snapshot, statusBar, testSetup, renderApp, unmountAll } from '../helpers/render.js';
+import {
+  cleanupHomes,
+  demoPanes,
+  FakeSource,
+  focusedPanes,
+  frameProblems,
+  paneOnScreen,
+  paneText,
+  renderApp,
+  snapshot,
+  statusBar,
+  testSetup,
+  unmountAll,
+} from '../helpers/render.js';
 
 afterEach(() => {
   unmountAll();
@@ -21,11 +34,46 @@ const s = testSetup();
 const panes = await demoPanes('healthy');
 const source = () => new FakeSource(snapshot({ panes }));
 
-const CONFIRM: Prompt = { id: 7, kind: 'confirm', title: 'Restart container', lines: ['Restart postgres on workstation?'], yes: 'Restart', no: 'Cancel', danger: true };
-const TYPED: Prompt = { id: 8, kind: 'typed', title: 'Run dns-failover · dangerous', lines: ['DNS failover to the NAS', '7 steps on workstation and nas', 'It changes things. Type dns-failover and press enter to run it; esc cancels.'], expect: 'dns-failover' };
-const RESUME: Prompt = { id: 9, kind: 'confirm', title: 'Interrupted run of failback', lines: ['Run R1 of failback was interrupted at step dns-back: SIGHUP: the terminal went away.', 'Resume it from step dns-back?'], yes: 'Resume', no: 'Dismiss (not offered again)', cancel: 'Later', danger: true };
+const CONFIRM: Prompt = {
+  id: 7,
+  kind: 'confirm',
+  title: 'Restart container',
+  lines: ['Restart postgres on workstation?'],
+  yes: 'Restart',
+  no: 'Cancel',
+  danger: true,
+};
+const TYPED: Prompt = {
+  id: 8,
+  kind: 'typed',
+  title: 'Run dns-failover · dangerous',
+  lines: [
+    'DNS failover to the NAS',
+    '7 steps on workstation and nas',
+    'It changes things. Type dns-failover and press enter to run it; esc cancels.',
+  ],
+  expect: 'dns-failover',
+};
+const RESUME: Prompt = {
+  id: 9,
+  kind: 'confirm',
+  title: 'Interrupted run of failback',
+  lines: ['Run R1 of failback was interrupted at step dns-back: SIGHUP: the terminal went away.', 'Resume it from step dns-back?'],
+  yes: 'Resume',
+  no: 'Dismiss (not offered again)',
+  cancel: 'Later',
+  danger: true,
+};
 
-const SIZES = [[200, 60], [120, 40], [80, 24], [60, 16], [40, 12], [30, 8], [24, 5]] as const;
+const SIZES = [
+  [200, 60],
+  [120, 40],
+  [80, 24],
+  [60, 16],
+  [40, 12],
+  [30, 8],
+  [24, 5],
+] as const;
 
 describe('dialogs', () => {
   it.each(SIZES)('at %ix%i a confirm, a typed and a three-way dialog fit, keeping their answers in view', async (columns, rows) => {
@@ -39,7 +87,8 @@ describe('dialogs', () => {
       expect(app.terminal.problems).toEqual([]);
       if (prompt.kind === 'confirm') expect(frame).toMatch(/ y +\w[\s\S]* n +\w/);
       if (prompt === RESUME && rows >= 12) expect(frame).toMatch(/ esc +Later/);
-      if (rows >= 16) expect(frame).toContain(prompt.kind === 'typed' ? 'Type dns-failover and press enter' : prompt.lines[0]?.slice(0, 20));
+      if (rows >= 16)
+        expect(frame).toContain(prompt.kind === 'typed' ? 'Type dns-failover and press enter' : prompt.lines[0]?.slice(0, 20));
     }
   });
 
@@ -55,7 +104,12 @@ describe('dialogs', () => {
     await app.press(KEY.enter);
     await app.press('n');
     await app.press(KEY.escape);
-    expect(calls.map((c) => c.args)).toEqual([[7, 'yes'], [7, 'yes'], [7, 'no'], [7, 'no']]);
+    expect(calls.map((c) => c.args)).toEqual([
+      [7, 'yes'],
+      [7, 'yes'],
+      [7, 'no'],
+      [7, 'no'],
+    ]);
     cs.publish({ prompt: RESUME });
     await app.waitForText('Later');
     await app.press(KEY.escape);
@@ -113,18 +167,21 @@ type Call = { action: string; ref: ContainerRef };
 
 function fakeDocker(refusal: string | null = null, lines: LogLine[] = []) {
   const calls: Call[] = [];
-  const act = (action: string) => async (ref: ContainerRef): Promise<ActionResult> => {
-    calls.push({ action, ref });
-    return { changed: true, message: `${ref.name ?? ref.id} ${action === 'stop' ? 'stopped' : `${action}ed`} on ${ref.host}` };
-  };
+  const act =
+    (action: string) =>
+    async (ref: ContainerRef): Promise<ActionResult> => {
+      calls.push({ action, ref });
+      return { changed: true, message: `${ref.name ?? ref.id} ${action === 'stop' ? 'stopped' : `${action}ed`} on ${ref.host}` };
+    };
   const actions: ContainerActions = {
     refusal: () => refusal,
     restart: act('restart'),
     stop: act('stop'),
     start: act('start'),
-    logs: () => (async function* () {
-      for (const line of lines) yield line;
-    })(),
+    logs: () =>
+      (async function* () {
+        for (const line of lines) yield line;
+      })(),
   };
   return { docker: { actions }, calls };
 }
@@ -134,7 +191,12 @@ async function focusContainers(app: Awaited<ReturnType<typeof renderApp>>): Prom
   expect(focusedPanes(app.plainFrame())).toEqual(['Containers']);
 }
 
-const selected = (plain: string) => paneOnScreen(plain, 'Containers')?.body.find((l) => l.startsWith('▸'))?.slice(1).trim().split(/\s+/)[0];
+const selected = (plain: string) =>
+  paneOnScreen(plain, 'Containers')
+    ?.body.find((l) => l.startsWith('▸'))
+    ?.slice(1)
+    .trim()
+    .split(/\s+/)[0];
 
 describe('containers', () => {
   it('with the pane focused: arrows move the selection, s sorts, / filters, enter opens the detail', async () => {
@@ -205,11 +267,21 @@ describe('containers', () => {
   it('in read-only mode the actions are refused with the reason, and nothing is asked', async () => {
     const fake = fakeDocker();
     const { controller } = testController(s.config, catalogOf(s.config, {}), { docker: fake.docker, readOnly: true });
-    const app = await renderApp({ source: source(), setup: s, columns: 200, rows: 50, console: controller, intents: controller.intents, readOnly: true });
+    const app = await renderApp({
+      source: source(),
+      setup: s,
+      columns: 200,
+      rows: 50,
+      console: controller,
+      intents: controller.intents,
+      readOnly: true,
+    });
     await focusContainers(app);
     await app.press(KEY.ctrlR);
     await app.waitForText('refused: read-only mode');
-    expect(statusBar(app.plainFrame())).toMatch(/READ-ONLY · ▲ Restart agent-orchestrator on workstation refused: read-only mode \(--read-only or readOnly: true in the config\)/);
+    expect(statusBar(app.plainFrame())).toMatch(
+      /READ-ONLY · ▲ Restart agent-orchestrator on workstation refused: read-only mode \(--read-only or readOnly: true in the config\)/,
+    );
     expect(app.plainFrame()).not.toContain('Restart agent-orchestrator on workstation?');
     expect(fake.calls).toEqual([]);
   });
@@ -222,7 +294,7 @@ describe('containers', () => {
     expect(calls).toEqual([{ intent: 'notify', args: ['focus the containers pane first (tab), then pick a container', 'warn'] }]);
   });
 
-  it('L shows the selected container\'s logs in a panel; escape goes back to the panes', async () => {
+  it("L shows the selected container's logs in a panel; escape goes back to the panes", async () => {
     const lines: LogLine[] = [
       { stream: 'stdout', text: 'database system is ready to accept connections', at: '2026-01-02T03:04:05.000Z' },
       { stream: 'stderr', text: 'FATAL: password authentication failed', at: '2026-01-02T03:04:06.000Z' },
@@ -247,7 +319,14 @@ describe('DNS blocking', () => {
     const requests: BlockingRequest[] = [];
     const setBlocking = async (targets: readonly PiholeTarget[], request: BlockingRequest): Promise<BlockingOutcome[]> => {
       requests.push(request);
-      return targets.map((t) => ({ server: t.name, ok: true, blocking: { state: request.enabled ? 'enabled' : 'disabled', timerSeconds: request.enabled ? null : 300 } }) as BlockingOutcome);
+      return targets.map(
+        (t) =>
+          ({
+            server: t.name,
+            ok: true,
+            blocking: { state: request.enabled ? 'enabled' : 'disabled', timerSeconds: request.enabled ? null : 300 },
+          }) as BlockingOutcome,
+      );
     };
     const piholes = [{ name: 'primary' }, { name: 'secondary' }] as unknown as PiholeTarget[];
     const { controller, nudges } = testController(s.config, catalogOf(s.config, {}), { dns: { piholes }, setBlocking });
@@ -267,7 +346,15 @@ describe('DNS blocking', () => {
   it('is refused in read-only mode with the reason', async () => {
     const piholes = [{ name: 'primary' }] as unknown as PiholeTarget[];
     const { controller } = testController(s.config, catalogOf(s.config, {}), { dns: { piholes }, readOnly: true });
-    const app = await renderApp({ source: source(), setup: s, columns: 200, rows: 50, console: controller, intents: controller.intents, readOnly: true });
+    const app = await renderApp({
+      source: source(),
+      setup: s,
+      columns: 200,
+      rows: 50,
+      console: controller,
+      intents: controller.intents,
+      readOnly: true,
+    });
     await app.press('D');
     await app.waitForText('Disable blocking on primary for 5 min refused: read-only mode');
   });

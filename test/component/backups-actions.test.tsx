@@ -6,9 +6,20 @@ import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { catalogOf, cleanupDirs, ManualConsole, testController, until } from '../helpers/console-actions.js';
 import { isActive } from '../../src/ui/run-view.js';
-import { cleanupHomes, demoPanes, FakeSource, focusedPanes, paneOnScreen, snapshot, statusBar, testSetup, renderApp, unmountAll } from '../helpers/render.js';
+import { catalogOf, cleanupDirs, ManualConsole, testController, until } from '../helpers/console-actions.js';
+import {
+  cleanupHomes,
+  demoPanes,
+  FakeSource,
+  focusedPanes,
+  paneOnScreen,
+  renderApp,
+  snapshot,
+  statusBar,
+  testSetup,
+  unmountAll,
+} from '../helpers/render.js';
 
 const dumps = mkdtempSync(join(tmpdir(), 'homeops-dumps-'));
 afterEach(() => {
@@ -36,7 +47,10 @@ async function focusBackups(app: App): Promise<void> {
 function details(app: App): string[] {
   const body = paneOnScreen(app.plainFrame(), 'Backups')?.body ?? [];
   const names = panes.backups.data?.sets.map((set) => set.name) ?? [];
-  return body.slice(names.length).map((line) => line.trimEnd()).filter((line) => line.trim() !== '');
+  return body
+    .slice(names.length)
+    .map((line) => line.trimEnd())
+    .filter((line) => line.trim() !== '');
 }
 
 describe('the backups pane with the focus', () => {
@@ -101,7 +115,7 @@ describe('B verifies the backups', () => {
     '  verify-backups: { title: Verify the backups, steps: [dump-fresh, verify], dangerous: false }',
   ];
 
-  it('asks (no typed id: the part changes nothing), then runs only the part\'s steps into the run panel', async () => {
+  it("asks (no typed id: the part changes nothing), then runs only the part's steps into the run panel", async () => {
     const { controller } = testController(s.config, catalogOf(s.config, { maint: maintenance }));
     const app = await renderApp({ source: source(), setup: s, columns: 120, rows: 40, console: controller, intents: controller.intents });
     await app.press('B');

@@ -6,14 +6,24 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { replayDocker } from '../../src/demo/containers-replay.js';
 import { loadScenario } from '../../src/demo/scenario-load.js';
+import { type ContainerRow, type ContainersReading, UNPLANNED } from '../../src/model/containers.js';
+import type { Panes } from '../../src/model/snapshot.js';
 import { containersProbe } from '../../src/probes/containers/probe.js';
 import { frameLines } from '../../src/ui/frame.js';
 import { containersPane } from '../../src/ui/panes/containers.js';
-import { INITIAL_CONTAINERS_VIEW, moveSelection, visibleContainers, type ContainersView } from '../../src/ui/panes/containers-view.js';
-import { lineText, textWidth, type Line } from '../../src/ui/text.js';
-import { cleanupHomes, FakeSource, frameProblems, paneOnScreen, renderApp, snapshot, testSetup, unmountAll, viewIndex } from '../helpers/render.js';
-import { UNPLANNED, type ContainerRow, type ContainersReading } from '../../src/model/containers.js';
-import type { Panes } from '../../src/model/snapshot.js';
+import { type ContainersView, INITIAL_CONTAINERS_VIEW, moveSelection, visibleContainers } from '../../src/ui/panes/containers-view.js';
+import { type Line, lineText, textWidth } from '../../src/ui/text.js';
+import {
+  cleanupHomes,
+  FakeSource,
+  frameProblems,
+  paneOnScreen,
+  renderApp,
+  snapshot,
+  testSetup,
+  unmountAll,
+  viewIndex,
+} from '../helpers/render.js';
 
 afterEach(unmountAll);
 afterAll(cleanupHomes);
@@ -45,7 +55,16 @@ function paneLines(entry: Panes['containers'], width: number, height: number, vi
 /** The pane in its frame, as the console draws it: [top, ...body, bottom], plain. */
 function framed(entry: Panes['containers'], width: number, height: number, view?: ContainersView): string[] {
   const content = containersPane(entry, width - 2, height - 2, config, view);
-  return frameLines({ title: content.title, lines: content.lines, status: entry.status, age: null, width, height, focused: false, scroll: 0 }).map(lineText);
+  return frameLines({
+    title: content.title,
+    lines: content.lines,
+    status: entry.status,
+    age: null,
+    width,
+    height,
+    focused: false,
+    scroll: 0,
+  }).map(lineText);
 }
 
 function rowOf(lines: readonly string[], name: string): string | undefined {
@@ -83,9 +102,24 @@ describe('columns by width', () => {
 
   it('118 columns: state and health apart, cores, memory against the limit, networks', () => {
     const lines = paneLines(dbUnhealthy, 118, 34);
-    expect(columnHeader(lines).trim().split(/\s+/)).toEqual(['name↑', 'group', 'state', 'health', 'restarts', 'up', 'cpu', 'cores', 'mem/limit', 'networks']);
-    expect(rowOf(lines, 'postgres')).toMatch(/^ postgres +database +running +unhealthy ×3 +0 +3d +34% +0\.17 +3\.1G\/8\.0G +homeops_internal *$/);
-    expect(rowOf(lines, 'api-gateway')).toMatch(/^▸api-gateway +core +restarting +none +17 loop +– +– +– +–\/8\.0G +homeops_default,homeop/);
+    expect(columnHeader(lines).trim().split(/\s+/)).toEqual([
+      'name↑',
+      'group',
+      'state',
+      'health',
+      'restarts',
+      'up',
+      'cpu',
+      'cores',
+      'mem/limit',
+      'networks',
+    ]);
+    expect(rowOf(lines, 'postgres')).toMatch(
+      /^ postgres +database +running +unhealthy ×3 +0 +3d +34% +0\.17 +3\.1G\/8\.0G +homeops_internal *$/,
+    );
+    expect(rowOf(lines, 'api-gateway')).toMatch(
+      /^▸api-gateway +core +restarting +none +17 loop +– +– +– +–\/8\.0G +homeops_default,homeop/,
+    );
     expect(rowOf(lines, 'redis')).toMatch(/ running +healthy +0 +3d /);
   });
 
@@ -94,7 +128,10 @@ describe('columns by width', () => {
     const pihole = data.containers.find((c) => c.name === 'pihole') as ContainerRow;
     const twoHosts: ContainersReading = {
       ...data,
-      endpoints: [...data.endpoints, { host: 'nas', label: 'nas over SSH', engine: null, status: 'ok', error: null, ageMs: 0, containers: 1 }],
+      endpoints: [
+        ...data.endpoints,
+        { host: 'nas', label: 'nas over SSH', engine: null, status: 'ok', error: null, ageMs: 0, containers: 1 },
+      ],
       containers: [...data.containers, { ...pihole, host: 'nas' }],
     };
     const lines = paneLines({ ...dbUnhealthy, data: twoHosts }, 70, 30);
@@ -208,7 +245,9 @@ describe('empty states', () => {
   it('an engine without containers', () => {
     const data = dbUnhealthy.data as ContainersReading;
     const empty: ContainersReading = {
-      ...data, containers: [], groups: [],
+      ...data,
+      containers: [],
+      groups: [],
       counts: { total: 0, running: 0, healthy: 0, unhealthy: 0, starting: 0, restarting: 0, exited: 0, unplanned: 0 },
     };
     const lines = paneLines({ status: 'ok', ageMs: 0, summary: '0/0 running', alerts: [], data: empty }, 58, 10);
@@ -217,7 +256,11 @@ describe('empty states', () => {
   });
 
   it('no data yet: why, from the entry', () => {
-    const lines = paneLines({ status: 'off', ageMs: null, summary: 'no Docker engine at unix:///var/run/docker.sock', alerts: [], data: null }, 58, 10);
+    const lines = paneLines(
+      { status: 'off', ageMs: null, summary: 'no Docker engine at unix:///var/run/docker.sock', alerts: [], data: null },
+      58,
+      10,
+    );
     expect(lines.join(' ')).toContain('no Docker engine at unix:///var/run/docker.sock');
   });
 
@@ -249,7 +292,11 @@ describe('groups against the plan', () => {
 describe('the selected container', () => {
   const onPostgres = (view: ContainersView = INITIAL_CONTAINERS_VIEW): ContainersView => {
     const rows = visibleContainers(dbUnhealthy.data as ContainersReading, view);
-    return moveSelection(view, rows, rows.findIndex((r) => r.name === 'postgres'));
+    return moveSelection(
+      view,
+      rows,
+      rows.findIndex((r) => r.name === 'postgres'),
+    );
   };
 
   it('is marked ▸ and drawn in reverse video (which NO_COLOR keeps)', () => {
@@ -287,11 +334,14 @@ describe('the selected container', () => {
 
   it('detail of a health check that printed escape sequences: shown as \\e]0;… and \\e[2J, not as half-stripped junk', () => {
     const reading = dbUnhealthy.data as ContainersReading;
-    const hostile = (row: ContainerRow): ContainerRow => row.name !== 'postgres' ? row : {
-      ...row,
-      lastHealthOutput: '\x1b]0;PWNED-TITLE\x07\x1b[2J',
-      healthLog: row.healthLog.map((check) => ({ ...check, output: '\x1b]0;PWNED-TITLE\x07\x1b[2J' })),
-    };
+    const hostile = (row: ContainerRow): ContainerRow =>
+      row.name !== 'postgres'
+        ? row
+        : {
+            ...row,
+            lastHealthOutput: '\x1b]0;PWNED-TITLE\x07\x1b[2J',
+            healthLog: row.healthLog.map((check) => ({ ...check, output: '\x1b]0;PWNED-TITLE\x07\x1b[2J' })),
+          };
     const entry = { ...dbUnhealthy, data: { ...reading, containers: reading.containers.map(hostile) } };
     const lines = framed(entry, 120, 40, { ...onPostgres(), detail: true });
     const text = lines.join('');
@@ -302,7 +352,14 @@ describe('the selected container', () => {
 
   it('detail of an exited or restarting container: exit code and OOM', () => {
     const rows = visibleContainers(dbUnhealthy.data as ContainersReading, INITIAL_CONTAINERS_VIEW);
-    const view = { ...moveSelection(INITIAL_CONTAINERS_VIEW, rows, rows.findIndex((r) => r.name === 'api-gateway')), detail: true };
+    const view = {
+      ...moveSelection(
+        INITIAL_CONTAINERS_VIEW,
+        rows,
+        rows.findIndex((r) => r.name === 'api-gateway'),
+      ),
+      detail: true,
+    };
     const detail = paneLines(dbUnhealthy, 118, 40, view).map((l) => l.trimEnd());
     expect(detail).toContain('restart  unless-stopped · 17 restarts, 3 lately · restart loop');
     expect(detail.find((l) => l.startsWith('finished '))).toMatch(/ · exit 1 · not OOM killed$/);
@@ -339,10 +396,20 @@ function manyContainers(n: number, built: { rows: Set<string> }): ContainersRead
       failingStreak: i % 17 === 0 ? 2 : 0,
     };
     const networks = row.networks;
-    Object.defineProperty(row, 'networks', { enumerable: true, get: () => { built.rows.add(row.name); return networks; } });
+    Object.defineProperty(row, 'networks', {
+      enumerable: true,
+      get: () => {
+        built.rows.add(row.name);
+        return networks;
+      },
+    });
     return row;
   });
-  return { ...(dbUnhealthy.data as ContainersReading), containers, counts: { ...(dbUnhealthy.data as ContainersReading).counts, total: n, running: n } };
+  return {
+    ...(dbUnhealthy.data as ContainersReading),
+    containers,
+    counts: { ...(dbUnhealthy.data as ContainersReading).counts, total: n, running: n },
+  };
 }
 
 describe('200 containers', () => {
@@ -395,7 +462,9 @@ describe('in the console', () => {
   ] as const)('%ix%i: a %i-column pane with its columns, nothing left to scroll', async (columns, rows, inner, header) => {
     const app = await renderApp({
       source: new FakeSource(snapshot({ panes: { containers: dbUnhealthy } })),
-      setup: s, columns, rows,
+      setup: s,
+      columns,
+      rows,
       ...(columns === 60 ? { view: viewIndex(s, 'tmux') } : {}),
     });
     expect(frameProblems(app.lastFrame(), columns, rows)).toEqual([]);
@@ -420,9 +489,23 @@ describe('in the console', () => {
 
 // Lines a pane returns are never wider than it, and never more than it is high.
 describe('fit', () => {
-  it.each([[20, 5], [30, 8], [38, 6], [38, 12], [46, 9], [58, 14], [70, 13], [118, 30], [118, 12]] as const)('%ix%i', (width, height) => {
+  it.each([
+    [20, 5],
+    [30, 8],
+    [38, 6],
+    [38, 12],
+    [46, 9],
+    [58, 14],
+    [70, 13],
+    [118, 30],
+    [118, 12],
+  ] as const)('%ix%i', (width, height) => {
     for (const entry of [dbUnhealthy, healthy]) {
-      for (const view of [INITIAL_CONTAINERS_VIEW, { ...INITIAL_CONTAINERS_VIEW, detail: true }, { ...INITIAL_CONTAINERS_VIEW, filter: 'a', filtering: true }]) {
+      for (const view of [
+        INITIAL_CONTAINERS_VIEW,
+        { ...INITIAL_CONTAINERS_VIEW, detail: true },
+        { ...INITIAL_CONTAINERS_VIEW, filter: 'a', filtering: true },
+      ]) {
         const lines: Line[] = containersPane(entry, width, height, config, view).lines;
         expect(lines.length, `${width}x${height} ${JSON.stringify(view)}`).toBeLessThanOrEqual(height);
         for (const line of lines) expect(textWidth(lineText(line))).toBeLessThanOrEqual(width);

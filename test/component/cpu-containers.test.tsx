@@ -10,7 +10,7 @@ const s = testSetup();
 const panes = await busyPanes(s);
 
 describe('containers in the CPU pane', () => {
-  it('at 200x60 lists each group\'s containers: cores\' worth and memory against the plan, and the unplanned ones', async () => {
+  it("at 200x60 lists each group's containers: cores' worth and memory against the plan, and the unplanned ones", async () => {
     const groups = panes.containers?.data?.groups ?? [];
     expect(groups.length).toBeGreaterThan(0);
     const app = await renderApp({ source: new FakeSource(snapshot({ panes })), setup: s, columns: 200, rows: 60 });

@@ -2,7 +2,18 @@
 // verdicts, and a host with fewer cores than the plan (a 2-core laptop or VM) saying so plainly.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import {
-  cleanupHomes, cpuEntry, FakeSource, gpuEntry, joinLines, paneOnScreen, paneText, renderApp, snapshot, testSetup, unmountAll, wholePane,
+  cleanupHomes,
+  cpuEntry,
+  FakeSource,
+  gpuEntry,
+  joinLines,
+  paneOnScreen,
+  paneText,
+  renderApp,
+  snapshot,
+  testSetup,
+  unmountAll,
+  wholePane,
 } from '../helpers/render.js';
 
 afterEach(unmountAll);
@@ -18,7 +29,11 @@ const PLAN = [
   { name: 'burst', cores: '14-15', owned: 2 },
 ];
 
-const sizes = [[80, 24], [120, 40], [200, 60]] as const;
+const sizes = [
+  [80, 24],
+  [120, 40],
+  [200, 60],
+] as const;
 
 function groupRow(body: readonly string[], name: string): string | undefined {
   return body.find((line) => line.startsWith(`${name} `));
@@ -48,7 +63,11 @@ describe.each(['cpu/7950x-idle.json', 'cpu/7950x-busy.json'])('a 7950X (%s)', (f
       const row = groupRow(body, planned.name);
       expect(row, `${planned.name} row`).toBeDefined();
       const used = `${group?.usedCores.toFixed(1)}/${planned.owned}`;
-      expect(row).toMatch(new RegExp(`^${planned.name} +${planned.cores} +${used.replace('.', '\\.')} +(?:[█▉▊▋▌▍▎▏░]+ +)?${Math.round(group?.percent ?? -1)}%`));
+      expect(row).toMatch(
+        new RegExp(
+          `^${planned.name} +${planned.cores} +${used.replace('.', '\\.')} +(?:[█▉▊▋▌▍▎▏░]+ +)?${Math.round(group?.percent ?? -1)}%`,
+        ),
+      );
       // A load bar where the pane has room for one (not in the 38 columns of an 80x24 split).
       if (columns > 80) expect(row).toMatch(/[█▉▊▋▌▍▎▏░]{4}/);
     }
@@ -86,7 +105,9 @@ describe.each(['cpu/7950x-idle.json', 'cpu/7950x-busy.json'])('a 7950X (%s)', (f
     }
     expect(pane?.top).toContain('▲ WARN');
     for (const group of over) {
-      expect(text).toContain(`▲ WARN ${group.name} uses ${group.usedCores.toFixed(1)} of ${group.presentCoreIds.length} cores (over 80 % of plan)`);
+      expect(text).toContain(
+        `▲ WARN ${group.name} uses ${group.usedCores.toFixed(1)} of ${group.presentCoreIds.length} cores (over 80 % of plan)`,
+      );
       expect(groupRow(pane?.body ?? [], group.name)).toMatch(/ OVER\s*$/);
     }
   });
@@ -106,7 +127,9 @@ describe('a 2-core host (fewer cores than the plan)', () => {
     expect(text).toContain('of 2 threads');
     // system owns cores 0-1, both here: measured like on the workstation.
     const system = entry.data?.plan.groups.find((g) => g.name === 'system');
-    expect(groupRow(body, 'system')).toMatch(new RegExp(`^system +0-1 +${system?.usedCores.toFixed(1).replace('.', '\\.')}/2 +(?:[█▉▊▋▌▍▎▏░]+ +)?\\d+%`));
+    expect(groupRow(body, 'system')).toMatch(
+      new RegExp(`^system +0-1 +${system?.usedCores.toFixed(1).replace('.', '\\.')}/2 +(?:[█▉▊▋▌▍▎▏░]+ +)?\\d+%`),
+    );
     // The absent groups have no figures: a dash, not a load of 0.
     for (const name of ['database', 'core', 'specialized', 'burst']) {
       expect(groupRow(body, name), name).toMatch(new RegExp(`^${name} +[\\d-]+ +– `));

@@ -2,12 +2,25 @@
 // through the real readers, parsers and assessments, one snapshot, the App.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildMonitor, buildRuntime, type Runtime, type Setup } from '../../src/cli/compose.js';
+import { type Status, worst } from '../../src/model/status.js';
 import type { Monitor } from '../../src/monitor/monitor.js';
-import { worst, type Status } from '../../src/model/status.js';
 import { assessDns } from '../../src/probes/dns/probe.js';
 import {
-  cleanupHomes, demoPanes, FakeSource, frameProblems, PANE_TITLES, paneOnScreen, paneText, renderApp, snapshot, statusBar, statusWord, testSetup, unmountAll, viewIndex,
+  cleanupHomes,
+  demoPanes,
+  FakeSource,
+  frameProblems,
+  PANE_TITLES,
   type PaneTitle,
+  paneOnScreen,
+  paneText,
+  renderApp,
+  snapshot,
+  statusBar,
+  statusWord,
+  testSetup,
+  unmountAll,
+  viewIndex,
 } from '../helpers/render.js';
 
 const monitors: Monitor[] = [];
@@ -33,10 +46,14 @@ describe('--demo', () => {
     expect(frameProblems(app.lastFrame(), 120, 40)).toEqual([]);
     expect(statusBar(plain)).toMatch(/^ ● ok  workstation DEMO healthy · view workstation\/normal/);
     // Every pane of the workstation view (the services pane is in the services view).
-    for (const title of Object.values(PANE_TITLES).filter((t) => t !== 'Services')) expect(paneOnScreen(plain, title)?.top, title).toMatch(/ ● ok [╮┓]$/);
+    for (const title of Object.values(PANE_TITLES).filter((t) => t !== 'Services'))
+      expect(paneOnScreen(plain, title)?.top, title).toMatch(/ ● ok [╮┓]$/);
     const cpu = paneOnScreen(plain, 'CPU')?.body ?? [];
     for (const group of ['system', 'database', 'core', 'specialized', 'burst']) {
-      expect(cpu.find((l) => l.startsWith(`${group} `)), group).toMatch(/\d\.\d\/\d +[█▉▊▋▌▍▎▏░]+ +\d+% ok\s*$/);
+      expect(
+        cpu.find((l) => l.startsWith(`${group} `)),
+        group,
+      ).toMatch(/\d\.\d\/\d +[█▉▊▋▌▍▎▏░]+ +\d+% ok\s*$/);
     }
     expect(paneText(plain, 'GPU')).toContain('NVIDIA GeForce RTX 4080');
     expect(paneText(plain, 'DNS')).toContain('clients use primary 10.0.10.10 · 3/3 servers answer');
@@ -44,7 +61,10 @@ describe('--demo', () => {
     expect(paneText(plain, 'Containers')).toMatch(/postgres/);
   });
 
-  it.each([[80, 24], [120, 40]] as const)('gpu-hot at %ix%i: the core group over its cores and the GPU at 84 °C, both WARN', async (columns, rows) => {
+  it.each([
+    [80, 24],
+    [120, 40],
+  ] as const)('gpu-hot at %ix%i: the core group over its cores and the GPU at 84 °C, both WARN', async (columns, rows) => {
     const { s, monitor } = await demo('gpu-hot');
     const app = await renderApp({ source: monitor, setup: s, columns, rows });
     const plain = app.plainFrame();
@@ -57,14 +77,14 @@ describe('--demo', () => {
     expect(paneText(plain, 'GPU')).toContain('▲ WARN GPU at 84 °C (warn ≥ 80)');
   });
 
-  it('gpu-hot at 120x40: the core group\'s row says OVER', async () => {
+  it("gpu-hot at 120x40: the core group's row says OVER", async () => {
     const { s, monitor } = await demo('gpu-hot');
     const app = await renderApp({ source: monitor, setup: s, columns: 120, rows: 40 });
     expect(paneOnScreen(app.plainFrame(), 'CPU')?.body.find((l) => l.startsWith('core '))).toMatch(/ OVER\s*$/);
   });
 
   // The CPU pane has 38 columns at 80x24: the verdicts still show.
-  it('gpu-hot at 80x24: the core group\'s row says OVER', async () => {
+  it("gpu-hot at 80x24: the core group's row says OVER", async () => {
     const { s, monitor } = await demo('gpu-hot');
     const app = await renderApp({ source: monitor, setup: s, columns: 80, rows: 24 });
     expect(paneOnScreen(app.plainFrame(), 'CPU')?.body.find((l) => l.startsWith('core '))).toMatch(/ OVER\s*$/);
@@ -82,7 +102,11 @@ const SCENARIOS: Record<string, Record<Exclude<PaneTitle, 'Services'>, Status>> 
   // PostgreSQL unhealthy and the api-gateway in a restart loop.
   'db-unhealthy': { CPU: 'ok', Containers: 'crit', GPU: 'ok', DNS: 'ok', VPN: 'ok', Backups: 'ok' },
 };
-const SIZES = [[80, 24], [120, 40], [200, 60]] as const;
+const SIZES = [
+  [80, 24],
+  [120, 40],
+  [200, 60],
+] as const;
 
 describe.each(Object.keys(SCENARIOS))('--demo %s', (name) => {
   let s: Setup;
@@ -95,7 +119,7 @@ describe.each(Object.keys(SCENARIOS))('--demo %s', (name) => {
   afterAll(() => runtime.close());
   const expected = SCENARIOS[name] ?? { CPU: 'off', Containers: 'off', GPU: 'off', DNS: 'off', VPN: 'off', Backups: 'off' };
 
-  it.each(SIZES)('at %ix%i every pane\'s title is on screen with its status word, and every frame fits', async (columns, rows) => {
+  it.each(SIZES)("at %ix%i every pane's title is on screen with its status word, and every frame fits", async (columns, rows) => {
     const app = await renderApp({ source: runtime.monitor, setup: s, columns, rows });
     const plain = app.plainFrame();
     for (const [title, status] of Object.entries(expected)) {
@@ -128,7 +152,13 @@ describe('the DNS pane at 80x24', () => {
     const runtime = buildRuntime(s);
     try {
       await runtime.monitor.once();
-      const app = await renderApp({ source: runtime.monitor, setup: s, columns: 80, rows: 24, ...(view ? { view: viewIndex(s, view) } : {}) });
+      const app = await renderApp({
+        source: runtime.monitor,
+        setup: s,
+        columns: 80,
+        rows: 24,
+        ...(view ? { view: viewIndex(s, view) } : {}),
+      });
       const pane = paneOnScreen(app.plainFrame(), 'DNS');
       return { pane, plain: app.plainFrame() };
     } finally {
@@ -146,7 +176,7 @@ describe('the DNS pane at 80x24', () => {
     expect(pane?.body[0]).toMatch(first);
   });
 
-  it('primary-down: why, and each server\'s answers as words, none cut', async () => {
+  it("primary-down: why, and each server's answers as words, none cut", async () => {
     const { pane, plain } = await firstLine('primary-down');
     expect(paneText(plain, 'DNS')).toContain('FAILOVER → secondary 10.0.10.20 — primary timed out');
     const body = pane?.body ?? [];
@@ -158,19 +188,26 @@ describe('the DNS pane at 80x24', () => {
     expect(body.some((l) => l.trim() === 'nas.home · example.com')).toBe(true);
   });
 
-  it('with blocking off on the primary\'s Pi-hole: says so in full, not cut off the end of a line', async () => {
+  it("with blocking off on the primary's Pi-hole: says so in full, not cut off the end of a line", async () => {
     const healthy = (await demoPanes('healthy')).dns;
     const reading = healthy.data;
     if (!reading) throw new Error('healthy: no DNS reading');
     // Someone pressed "disable blocking for 5 minutes" on the primary.
     const data = {
       ...reading,
-      servers: reading.servers.map((server) => (server.name === 'primary' && server.pihole?.blocking
-        ? { ...server, pihole: { ...server.pihole, blocking: { ...server.pihole.blocking, state: 'disabled' as const, timerSeconds: 300 } } }
-        : server)),
+      servers: reading.servers.map((server) =>
+        server.name === 'primary' && server.pihole?.blocking
+          ? {
+              ...server,
+              pihole: { ...server.pihole, blocking: { ...server.pihole.blocking, state: 'disabled' as const, timerSeconds: 300 } },
+            }
+          : server,
+      ),
     };
     const assessment = assessDns(data);
-    const source = new FakeSource(snapshot({ panes: { ...(await demoPanes('healthy')), dns: { ...healthy, ...assessment, ageMs: 0, data } } }));
+    const source = new FakeSource(
+      snapshot({ panes: { ...(await demoPanes('healthy')), dns: { ...healthy, ...assessment, ageMs: 0, data } } }),
+    );
     const app = await renderApp({ source, setup: testSetup({ demo: 'healthy' }), columns: 80, rows: 24 });
     const pane = paneOnScreen(app.plainFrame(), 'DNS');
     expect(pane?.top).toMatch(/ ▲ WARN [╮┓]$/);
@@ -190,7 +227,13 @@ describe('the VPN pane at 80x24', () => {
     const runtime = buildRuntime(s);
     try {
       await runtime.monitor.once();
-      const app = await renderApp({ source: runtime.monitor, setup: s, columns: 80, rows: 24, ...(view ? { view: viewIndex(s, view) } : {}) });
+      const app = await renderApp({
+        source: runtime.monitor,
+        setup: s,
+        columns: 80,
+        rows: 24,
+        ...(view ? { view: viewIndex(s, view) } : {}),
+      });
       return paneOnScreen(app.plainFrame(), 'VPN');
     } finally {
       await runtime.close();
@@ -206,7 +249,7 @@ describe('the VPN pane at 80x24', () => {
     expect(pane?.body.some((l) => /^container +gluetun unhealthy\s*$/.test(l))).toBe(true);
   });
 
-  it('vpn-down in the outage view: the container\'s health whole in a 30-column pane', async () => {
+  it("vpn-down in the outage view: the container's health whole in a 30-column pane", async () => {
     const pane = await vpnPane('outage');
     expect(pane?.body[0]).toMatch(/^✖ CRIT  VPN STOPPED/);
     expect(pane?.body.some((l) => /^container +gluetun unhealthy\s*$/.test(l))).toBe(true);

@@ -3,9 +3,21 @@
 // each tier's smallest size (60x16, 100x30, 160x45), where every column and row is spoken for.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import {
-  busyPanes, cleanupHomes, FakeSource, fitCases, frameProblems, PANE_TITLES, paneOnScreen, renderApp, snapshot, statusBar, statusWord, testSetup,
-  unmountAll, viewIndex,
+  busyPanes,
+  cleanupHomes,
+  FakeSource,
+  fitCases,
+  frameProblems,
+  PANE_TITLES,
   type PaneTitle,
+  paneOnScreen,
+  renderApp,
+  snapshot,
+  statusBar,
+  statusWord,
+  testSetup,
+  unmountAll,
+  viewIndex,
 } from '../helpers/render.js';
 
 afterEach(unmountAll);
@@ -59,7 +71,11 @@ async function checkFits(name: string, columns: number, rows: number): Promise<v
 }
 
 describe('every frame fits the terminal at 80x24, 120x40 and 200x60', () => {
-  const cases = fitCases(s.views, [[80, 24], [120, 40], [200, 60]]);
+  const cases = fitCases(s.views, [
+    [80, 24],
+    [120, 40],
+    [200, 60],
+  ]);
 
   it('covers every built-in view at each size where it fits', () => {
     const at = (name: string) => cases.filter(([n]) => n === name).map(([, c, r]) => `${c}x${r}`);
@@ -72,13 +88,26 @@ describe('every frame fits the terminal at 80x24, 120x40 and 200x60', () => {
   it.each(cases)('%s at %ix%i', checkFits);
 });
 
-describe('every frame fits the terminal at the tiers\' smallest sizes', () => {
-  const cases = fitCases(s.views, [[60, 16], [100, 30], [160, 45]]);
+describe("every frame fits the terminal at the tiers' smallest sizes", () => {
+  const cases = fitCases(s.views, [
+    [60, 16],
+    [100, 30],
+    [160, 45],
+  ]);
 
   it('covers each view at each size where it fits', () => {
     expect(cases.map(([n, c, r]) => `${n} ${c}x${r}`)).toEqual([
-      'workstation 100x30', 'workstation 160x45', 'tmux 60x16', 'tmux 100x30', 'tmux 160x45', 'outage 60x16', 'outage 100x30', 'outage 160x45',
-      'services 60x16', 'services 100x30', 'services 160x45',
+      'workstation 100x30',
+      'workstation 160x45',
+      'tmux 60x16',
+      'tmux 100x30',
+      'tmux 160x45',
+      'outage 60x16',
+      'outage 100x30',
+      'outage 160x45',
+      'services 60x16',
+      'services 100x30',
+      'services 160x45',
     ]);
   });
 

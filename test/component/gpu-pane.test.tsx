@@ -4,11 +4,23 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { replayNvidiaSmiHost } from '../../src/demo/scenario.js';
 import type { CommandRunner } from '../../src/hosts/host.js';
+import { PANE_IDS } from '../../src/model/panes.js';
 import { Monitor, type ProbeSlot } from '../../src/monitor/monitor.js';
 import { gpuProbe, gpuReader } from '../../src/probes/gpu/probe.js';
-import { PANE_IDS } from '../../src/model/panes.js';
 import {
-  cleanupHomes, fixturePath, FakeSource, focusPane, gpuEntry, joinLines, paneOnScreen, paneText, renderApp, snapshot, statusBar, testSetup, unmountAll,
+  cleanupHomes,
+  FakeSource,
+  fixturePath,
+  focusPane,
+  gpuEntry,
+  joinLines,
+  paneOnScreen,
+  paneText,
+  renderApp,
+  snapshot,
+  statusBar,
+  testSetup,
+  unmountAll,
   wholePane,
 } from '../helpers/render.js';
 
@@ -19,8 +31,16 @@ const s = testSetup();
 const gpuConfig = s.config.probes.gpu;
 
 describe('readings', () => {
-  it.each([[120, 40], [200, 60]] as const)('one GPU at %ix%i: name, utilisation, VRAM, temperature, power and its processes', async (columns, rows) => {
-    const app = await renderApp({ source: new FakeSource(snapshot({ panes: { gpu: gpuEntry(s, 'rtx4080-595') } })), setup: s, columns, rows });
+  it.each([
+    [120, 40],
+    [200, 60],
+  ] as const)('one GPU at %ix%i: name, utilisation, VRAM, temperature, power and its processes', async (columns, rows) => {
+    const app = await renderApp({
+      source: new FakeSource(snapshot({ panes: { gpu: gpuEntry(s, 'rtx4080-595') } })),
+      setup: s,
+      columns,
+      rows,
+    });
     const pane = paneOnScreen(app.plainFrame(), 'GPU');
     expect(pane?.top).toMatch(/^[╭┏][─━] GPU [─━]+ ● ok [╮┓]$/);
     expect(pane?.bottom).not.toContain('more');
@@ -37,8 +57,13 @@ describe('readings', () => {
   });
 
   // At 80x24 (tmux/small) the GPU pane is half the terminal: 38 columns inside its borders.
-  it('one GPU at 80x24: the card\'s figures in the small pane, the processes a scroll away', async () => {
-    const app = await renderApp({ source: new FakeSource(snapshot({ panes: { gpu: gpuEntry(s, 'rtx4080-595') } })), setup: s, columns: 80, rows: 24 });
+  it("one GPU at 80x24: the card's figures in the small pane, the processes a scroll away", async () => {
+    const app = await renderApp({
+      source: new FakeSource(snapshot({ panes: { gpu: gpuEntry(s, 'rtx4080-595') } })),
+      setup: s,
+      columns: 80,
+      rows: 24,
+    });
     const pane = paneOnScreen(app.plainFrame(), 'GPU');
     expect(pane?.top).toMatch(/^[╭┏][─━] GPU [─━]+ ● ok [╮┓]$/);
     const text = paneText(app.plainFrame(), 'GPU');
@@ -55,11 +80,17 @@ describe('readings', () => {
 
   // Both cards' figures on screen; the processes below them, a scroll away where the pane is short.
   it('two GPUs at 120x40: both, numbered, and which GPU each process runs on', async () => {
-    const app = await renderApp({ source: new FakeSource(snapshot({ panes: { gpu: gpuEntry(s, 'dual-595') } })), setup: s, columns: 120, rows: 40 });
+    const app = await renderApp({
+      source: new FakeSource(snapshot({ panes: { gpu: gpuEntry(s, 'dual-595') } })),
+      setup: s,
+      columns: 120,
+      rows: 40,
+    });
     const pane = paneOnScreen(app.plainFrame(), 'GPU');
     expect(pane?.top).toContain('GPU · 2 GPUs');
     const shown = paneText(app.plainFrame(), 'GPU');
-    for (const figure of ['0 NVIDIA GeForce RTX 4090 · P2', '1 NVIDIA GeForce RTX 4080 · P8', 'temp 71°C', 'temp 38°C']) expect(shown).toContain(figure);
+    for (const figure of ['0 NVIDIA GeForce RTX 4090 · P2', '1 NVIDIA GeForce RTX 4080 · P8', 'temp 71°C', 'temp 38°C'])
+      expect(shown).toContain(figure);
     await focusPane(app, 'GPU');
     const text = joinLines(await wholePane(app, 'GPU'));
     expect(text).toContain('0 NVIDIA GeForce RTX 4090 · P2');
@@ -75,14 +106,24 @@ describe('readings', () => {
   });
 
   // The name column used to leave no room for the "  gpu" column: the header read "vram  g…".
-  it('two GPUs at 120x40: the process table\'s header names its gpu column in full', async () => {
-    const app = await renderApp({ source: new FakeSource(snapshot({ panes: { gpu: gpuEntry(s, 'dual-595') } })), setup: s, columns: 120, rows: 40 });
+  it("two GPUs at 120x40: the process table's header names its gpu column in full", async () => {
+    const app = await renderApp({
+      source: new FakeSource(snapshot({ panes: { gpu: gpuEntry(s, 'dual-595') } })),
+      setup: s,
+      columns: 120,
+      rows: 40,
+    });
     const header = paneOnScreen(app.plainFrame(), 'GPU')?.body.find((line) => line.startsWith('pid '));
     expect(header).toMatch(/^pid +process +vram +gpu\s*$/);
   });
 
   it('two GPUs at 80x24: one line per GPU when the full blocks do not fit', async () => {
-    const app = await renderApp({ source: new FakeSource(snapshot({ panes: { gpu: gpuEntry(s, 'dual-595') } })), setup: s, columns: 80, rows: 24 });
+    const app = await renderApp({
+      source: new FakeSource(snapshot({ panes: { gpu: gpuEntry(s, 'dual-595') } })),
+      setup: s,
+      columns: 80,
+      rows: 24,
+    });
     const pane = paneOnScreen(app.plainFrame(), 'GPU');
     expect(pane?.top).toContain('GPU · 2 GPUs');
     const body = pane?.body ?? [];
@@ -94,15 +135,23 @@ describe('readings', () => {
 
   // The one-line form fits the 38 columns the GPU pane has at 80x24: the name gives way, not the
   // VRAM % or the power draw.
-  it('two GPUs at 80x24: each GPU\'s line shows its VRAM % and power draw too', async () => {
-    const app = await renderApp({ source: new FakeSource(snapshot({ panes: { gpu: gpuEntry(s, 'dual-595') } })), setup: s, columns: 80, rows: 24 });
+  it("two GPUs at 80x24: each GPU's line shows its VRAM % and power draw too", async () => {
+    const app = await renderApp({
+      source: new FakeSource(snapshot({ panes: { gpu: gpuEntry(s, 'dual-595') } })),
+      setup: s,
+      columns: 80,
+      rows: 24,
+    });
     const body = paneOnScreen(app.plainFrame(), 'GPU')?.body ?? [];
     // Power is power.draw, as nvidia-smi shows it (391.52 W and 19.84 W; the instant readings differ).
     expect(body.find((l) => l.startsWith('0 '))).toMatch(/^0 RTX 4090 .*88% .*71°C .*82% .*392 ?W$/);
     expect(body.find((l) => l.startsWith('1 '))).toMatch(/^1 RTX 4080 .*3% .*38°C .*7% .*20 ?W$/);
   });
 
-  it.each([[80, 24], [120, 40]] as const)('a hot GPU at %ix%i: WARN on the pane and in the status bar, and the temperature alert', async (columns, rows) => {
+  it.each([
+    [80, 24],
+    [120, 40],
+  ] as const)('a hot GPU at %ix%i: WARN on the pane and in the status bar, and the temperature alert', async (columns, rows) => {
     const app = await renderApp({ source: new FakeSource(snapshot({ panes: { gpu: gpuEntry(s, 'hot-595') } })), setup: s, columns, rows });
     const plain = app.plainFrame();
     expect(paneOnScreen(plain, 'GPU')?.top).toMatch(/ ▲ WARN [╮┓]$/);
@@ -114,9 +163,9 @@ describe('readings', () => {
 
 /** The GPU pane entry the monitor publishes after reading through `host` (not started: no timers). */
 async function readThrough(host: CommandRunner, now: () => number = Date.now): Promise<Monitor> {
-  const slots: ProbeSlot[] = PANE_IDS.map((id) => (id === 'gpu'
-    ? { id, probe: gpuProbe(gpuReader(host, gpuConfig), gpuConfig) }
-    : { id, disabled: 'not in this test' }));
+  const slots: ProbeSlot[] = PANE_IDS.map((id) =>
+    id === 'gpu' ? { id, probe: gpuProbe(gpuReader(host, gpuConfig), gpuConfig) } : { id, disabled: 'not in this test' },
+  );
   const monitor = new Monitor(slots, { host: 'workstation', refreshMs: 2000, now });
   await monitor.refreshNow();
   return monitor;
@@ -133,12 +182,18 @@ describe('when nvidia-smi fails', () => {
   });
 
   it.each([
-    ['driver-not-loaded', "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver. Make sure that the latest NVIDIA driver is installed and running."],
+    [
+      'driver-not-loaded',
+      "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver. Make sure that the latest NVIDIA driver is installed and running.",
+    ],
     ['nvml-mismatch', 'Failed to initialize NVML: Driver/library version mismatch'],
     ['no-devices', 'No devices were found'],
-  ])('%s: the pane is DOWN with the driver\'s own message, whole', async (caseDir, message) => {
+  ])("%s: the pane is DOWN with the driver's own message, whole", async (caseDir, message) => {
     const monitor = await readThrough(replayNvidiaSmiHost(fixturePath('nvidia-smi', caseDir), 'workstation'));
-    for (const [columns, rows] of [[80, 24], [120, 40]] as const) {
+    for (const [columns, rows] of [
+      [80, 24],
+      [120, 40],
+    ] as const) {
       const app = await renderApp({ source: monitor, setup: s, columns, rows });
       const plain = app.plainFrame();
       expect(paneOnScreen(plain, 'GPU')?.top).toMatch(/ ✖ DOWN [╮┓]$/);
@@ -171,7 +226,9 @@ describe('when nvidia-smi fails', () => {
     expect(paneText(plain, 'GPU')).toMatch(/^◌ STALE NVIDIA-SMI has failed/);
     await focusPane(app, 'GPU');
     const text = joinLines(await wholePane(app, 'GPU'));
-    expect(text).toContain("◌ STALE NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver. Make sure that the latest NVIDIA driver is installed and running. (data 3m old)");
+    expect(text).toContain(
+      "◌ STALE NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver. Make sure that the latest NVIDIA driver is installed and running. (data 3m old)",
+    );
     // The last good reading is still there to read.
     expect(text).toContain('NVIDIA GeForce RTX 4080');
     expect(text).toMatch(/util [█▉▊▋▌▍▎▏░]+ 63%/);

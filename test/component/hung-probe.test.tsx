@@ -2,12 +2,22 @@
 // panes nor the keys: the real Monitor with a fast CPU probe and a GPU probe whose read never
 // settles and ignores its abort signal.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { PANE_IDS } from '../../src/model/panes.js';
 import { Monitor, type ProbeSlot } from '../../src/monitor/monitor.js';
 import { cpuProbe } from '../../src/probes/cpu/probe.js';
 import type { GpuRaw } from '../../src/probes/gpu/parse.js';
 import { gpuProbe } from '../../src/probes/gpu/probe.js';
-import { cleanupHomes, cpuRaw, focusedPanes, paneOnScreen, paneText, renderApp, statusBar, testSetup, unmountAll } from '../helpers/render.js';
-import { PANE_IDS } from '../../src/model/panes.js';
+import {
+  cleanupHomes,
+  cpuRaw,
+  focusedPanes,
+  paneOnScreen,
+  paneText,
+  renderApp,
+  statusBar,
+  testSetup,
+  unmountAll,
+} from '../helpers/render.js';
 
 const s = testSetup();
 const monitors: Monitor[] = [];
@@ -23,16 +33,28 @@ function hungMonitor() {
   const reads = { cpu: 0, gpu: 0 };
   const slots: ProbeSlot[] = PANE_IDS.map((id): ProbeSlot => {
     if (id === 'cpu') {
-      return { id, probe: cpuProbe(async () => {
-        reads.cpu++;
-        return cpuRaw('cpu/7950x-idle.json');
-      }, { ...s.config, probes: { ...s.config.probes, cpu: { ...s.config.probes.cpu, interval: 100 } } }) };
+      return {
+        id,
+        probe: cpuProbe(
+          async () => {
+            reads.cpu++;
+            return cpuRaw('cpu/7950x-idle.json');
+          },
+          { ...s.config, probes: { ...s.config.probes, cpu: { ...s.config.probes.cpu, interval: 100 } } },
+        ),
+      };
     }
     if (id === 'gpu') {
-      return { id, probe: gpuProbe(() => {
-        reads.gpu++;
-        return new Promise<GpuRaw>(() => {});
-      }, { ...s.config.probes.gpu, interval: 100, timeout: GPU_TIMEOUT_MS }) };
+      return {
+        id,
+        probe: gpuProbe(
+          () => {
+            reads.gpu++;
+            return new Promise<GpuRaw>(() => {});
+          },
+          { ...s.config.probes.gpu, interval: 100, timeout: GPU_TIMEOUT_MS },
+        ),
+      };
     }
     return { id, disabled: 'not in this test' };
   });

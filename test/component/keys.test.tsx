@@ -3,8 +3,19 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { COMMAND_NAMES, COMMANDS } from '../../src/model/commands.js';
 import {
-  builtinKeymap, busyPanes, cleanupHomes, FakeSource, focusedPanes, PANE_TITLES, paneOnScreen, renderApp, snapshot, statusBar, testSetup, unmountAll,
+  builtinKeymap,
+  busyPanes,
+  cleanupHomes,
+  FakeSource,
+  focusedPanes,
+  PANE_TITLES,
   type PaneTitle,
+  paneOnScreen,
+  renderApp,
+  snapshot,
+  statusBar,
+  testSetup,
+  unmountAll,
 } from '../helpers/render.js';
 
 afterEach(unmountAll);
@@ -45,7 +56,9 @@ describe('help', () => {
       const row = body.find((line) => line.startsWith(shown) && line.slice(shown.length).trimStart().startsWith(`${command} `));
       expect(row, `a help row with ${shown} for ${command}`).toBeDefined();
       // With what it does.
-      expect(row?.trimEnd()).toMatch(new RegExp(`${literal(view ? `Switch to view ${view[1]}: ${s.views[Number(view[1]) - 1]?.name}` : COMMANDS[command])}$`));
+      expect(row?.trimEnd()).toMatch(
+        new RegExp(`${literal(view ? `Switch to view ${view[1]}: ${s.views[Number(view[1]) - 1]?.name}` : COMMANDS[command])}$`),
+      );
       if (row) listed++;
     }
     // Every command, less view.5 to view.9 (four views are configured).
@@ -66,11 +79,17 @@ describe('help', () => {
   });
 
   // The status words are explained only here, so they must not be cut at 80 or 120 columns.
-  it.each([[80, 24], [120, 40]] as const)('at %ix%i the help explains every status word in full', async (columns, rows) => {
+  it.each([
+    [80, 24],
+    [120, 40],
+  ] as const)('at %ix%i the help explains every status word in full', async (columns, rows) => {
     const app = await renderApp({ source: source(), setup: s, columns, rows });
     await app.press('?');
     const help = paneOnScreen(app.plainFrame(), 'Help · keys');
-    const text = (help?.body ?? []).map((l) => l.trim()).join(' ').replace(/ +/g, ' ');
+    const text = (help?.body ?? [])
+      .map((l) => l.trim())
+      .join(' ')
+      .replace(/ +/g, ' ');
     expect(text).toContain('STALE (old data)');
     expect(text).toContain('DOWN (source broken)');
     expect(text).toContain('off (not configured or not here)');
@@ -124,25 +143,31 @@ describe('focus', () => {
     for (const other of Object.values(PANE_TITLES)) expect(marker(plain, other), `▸ on ${other}`).toBe(other === title);
   };
 
-  it.each([[120, 40], [80, 24]] as const)('at %ix%i Tab moves the ▸ marker and the heavy border through every pane in layout order, Shift-Tab back', async (columns, rows) => {
-    const { view, order } = ORDER[`${columns}x${rows}`] ?? { view: '?', order: [] };
-    const app = await renderApp({ source: source(), setup: s, columns, rows });
-    expect(statusBar(app.plainFrame())).toContain(`view ${view}`);
-    // Tab visits each pane on screen once before coming back to the first.
-    expect(order).toHaveLength(Object.values(PANE_TITLES).filter((title) => paneOnScreen(app.plainFrame(), title)).length);
-    for (const title of order) {
-      expectFocus(app.plainFrame(), title);
-      await app.press(KEY.tab);
-    }
-    expectFocus(app.plainFrame(), 'CPU');
-    // Shift-Tab from the first pane goes round to the last, then back up the order.
-    for (const title of [...order].reverse()) {
-      await app.press(KEY.shiftTab);
-      expectFocus(app.plainFrame(), title);
-    }
-  });
+  it.each([
+    [120, 40],
+    [80, 24],
+  ] as const)(
+    'at %ix%i Tab moves the ▸ marker and the heavy border through every pane in layout order, Shift-Tab back',
+    async (columns, rows) => {
+      const { view, order } = ORDER[`${columns}x${rows}`] ?? { view: '?', order: [] };
+      const app = await renderApp({ source: source(), setup: s, columns, rows });
+      expect(statusBar(app.plainFrame())).toContain(`view ${view}`);
+      // Tab visits each pane on screen once before coming back to the first.
+      expect(order).toHaveLength(Object.values(PANE_TITLES).filter((title) => paneOnScreen(app.plainFrame(), title)).length);
+      for (const title of order) {
+        expectFocus(app.plainFrame(), title);
+        await app.press(KEY.tab);
+      }
+      expectFocus(app.plainFrame(), 'CPU');
+      // Shift-Tab from the first pane goes round to the last, then back up the order.
+      for (const title of [...order].reverse()) {
+        await app.press(KEY.shiftTab);
+        expectFocus(app.plainFrame(), title);
+      }
+    },
+  );
 
-  it('vim\'s l and h move the focus too', async () => {
+  it("vim's l and h move the focus too", async () => {
     const app = await renderApp({ source: source(), setup: s, columns: 120, rows: 40, keymap: builtinKeymap('vim') });
     await app.press('l');
     expect(focusedPanes(app.plainFrame())).toEqual(['Containers']);

@@ -3,8 +3,20 @@
 // leaves the terminal showing exactly the new frame.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import {
-  busyPanes, cells, cleanupHomes, FakeSource, focusedPanes, frameProblems, paneOnScreen, renderApp, snapshot, statusBar,
-  testSetup, unmountAll, viewIndex, type PaneTitle,
+  busyPanes,
+  cells,
+  cleanupHomes,
+  FakeSource,
+  focusedPanes,
+  frameProblems,
+  type PaneTitle,
+  paneOnScreen,
+  renderApp,
+  snapshot,
+  statusBar,
+  testSetup,
+  unmountAll,
+  viewIndex,
 } from '../helpers/render.js';
 
 afterEach(unmountAll);
@@ -19,8 +31,14 @@ type Size = [columns: number, rows: number];
 
 describe('the view and tier chosen by terminal size', () => {
   // Each column of panes, left to right, each listed top to bottom.
-  const WORKSTATION: PaneTitle[][] = [['CPU', 'Containers'], ['GPU', 'DNS', 'VPN', 'Backups']];
-  const TMUX_SMALL: PaneTitle[][] = [['CPU', 'GPU', 'Backups'], ['DNS', 'Containers', 'VPN']];
+  const WORKSTATION: PaneTitle[][] = [
+    ['CPU', 'Containers'],
+    ['GPU', 'DNS', 'VPN', 'Backups'],
+  ];
+  const TMUX_SMALL: PaneTitle[][] = [
+    ['CPU', 'GPU', 'Backups'],
+    ['DNS', 'Containers', 'VPN'],
+  ];
   it.each([
     [120, 40, 'workstation/normal', WORKSTATION],
     [80, 24, 'tmux/small', TMUX_SMALL],
@@ -80,7 +98,15 @@ describe('the view and tier chosen by terminal size', () => {
 
 describe('resizing between 80x24, 120x40 and 200x60', () => {
   // Every ordered pair of the three sizes: 80→120→200→80→200→120→80.
-  const path: Size[] = [[80, 24], [120, 40], [200, 60], [80, 24], [200, 60], [120, 40], [80, 24]];
+  const path: Size[] = [
+    [80, 24],
+    [120, 40],
+    [200, 60],
+    [80, 24],
+    [200, 60],
+    [120, 40],
+    [80, 24],
+  ];
   const expected: Record<string, string> = { '80x24': 'tmux/small', '120x40': 'workstation/normal', '200x60': 'workstation/wide' };
 
   it('re-lays out for each size, and what the terminal shows is exactly the new frame', async () => {
@@ -88,7 +114,10 @@ describe('resizing between 80x24, 120x40 and 200x60', () => {
     const app = await renderApp({ source: busy(), setup: s, columns: first?.[0] ?? 80, rows: first?.[1] ?? 24 });
     for (const [columns, rows] of rest) {
       await app.resize(columns, rows);
-      await app.waitFor(() => statusBar(app.plainFrame()).includes(`view ${expected[`${columns}x${rows}`]}`), `the ${columns}x${rows} layout`);
+      await app.waitFor(
+        () => statusBar(app.plainFrame()).includes(`view ${expected[`${columns}x${rows}`]}`),
+        `the ${columns}x${rows} layout`,
+      );
       expect(frameProblems(app.lastFrame(), columns, rows), `${columns}x${rows}`).toEqual([]);
       expect(cells(app.lines()[0] ?? '')).toBe(columns);
       // The console's screen writer leaves the terminal showing the frame, row for row, and the

@@ -2,9 +2,9 @@
 // until when; an offer takes the row above the status bar with the runbook, why, since when and
 // its key, every frame still fits, and the key asks to run that runbook.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import type { Offer } from '../../src/model/offer.js';
 import { recordingIntents } from '../helpers/console-actions.js';
 import { cleanupHomes, FakeSource, frameProblems, renderApp, snapshot, statusBar, testSetup, unmountAll } from '../helpers/render.js';
-import type { Offer } from '../../src/model/offer.js';
 
 afterEach(unmountAll);
 afterAll(cleanupHomes);
@@ -14,7 +14,10 @@ const s = testSetup();
 const local = (h: number, m: number, day = 6) => new Date(2026, 11, day, h, m).toISOString();
 
 describe('the maintenance window in the status bar', () => {
-  it.each([[80, 24], [120, 40]] as const)('at %ix%i: inside it, "maintenance window until 04:00"; outside it, nothing', async (columns, rows) => {
+  it.each([
+    [80, 24],
+    [120, 40],
+  ] as const)('at %ix%i: inside it, "maintenance window until 04:00"; outside it, nothing', async (columns, rows) => {
     const inside = await renderApp({ source: new FakeSource(snapshot({ takenAt: local(2, 30) })), setup: s, columns, rows });
     expect(statusBar(inside.plainFrame())).toContain('maintenance window until 04:00');
     const after = await renderApp({ source: new FakeSource(snapshot({ takenAt: local(4, 0) })), setup: s, columns, rows });
@@ -25,14 +28,20 @@ describe('the maintenance window in the status bar', () => {
   });
 });
 
-describe('an offer\'s banner', () => {
+describe("an offer's banner", () => {
   const offer: Offer = {
-    runbook: 'primary-failover', title: 'Primary failure — move DNS and critical services to the NAS',
-    reason: 'the workstation\'s health checks fail: 8 services down (dns-primary, auth, health and 5 more) for 3m12s',
-    since: local(21, 2, 5), response: 'offer',
+    runbook: 'primary-failover',
+    title: 'Primary failure — move DNS and critical services to the NAS',
+    reason: "the workstation's health checks fail: 8 services down (dns-primary, auth, health and 5 more) for 3m12s",
+    since: local(21, 2, 5),
+    response: 'offer',
   };
 
-  it.each([[80, 24], [120, 40], [200, 60]] as const)('at %ix%i: above the status bar, with since when and its key, the frame fitting', async (columns, rows) => {
+  it.each([
+    [80, 24],
+    [120, 40],
+    [200, 60],
+  ] as const)('at %ix%i: above the status bar, with since when and its key, the frame fitting', async (columns, rows) => {
     const app = await renderApp({ source: new FakeSource(snapshot({ offers: [offer] })), setup: s, columns, rows });
     expect(frameProblems(app.lastFrame(), columns, rows)).toEqual([]);
     const lines = app.plainFrame().split('\n');

@@ -2,9 +2,19 @@
 // arrows choose a run, enter shows its steps from the audit log (host, state, time, exit code,
 // command, output, why it failed), escape goes back to the history with the same run chosen.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { catalogOf, cleanupDirs, testController, until } from '../helpers/console-actions.js';
-import { cleanupHomes, demoPanes, FakeSource, frameProblems, paneOnScreen, snapshot, testSetup, renderApp, unmountAll } from '../helpers/render.js';
 import { isActive } from '../../src/ui/run-view.js';
+import { catalogOf, cleanupDirs, testController, until } from '../helpers/console-actions.js';
+import {
+  cleanupHomes,
+  demoPanes,
+  FakeSource,
+  frameProblems,
+  paneOnScreen,
+  renderApp,
+  snapshot,
+  testSetup,
+  unmountAll,
+} from '../helpers/render.js';
 
 afterEach(() => {
   unmountAll();
@@ -17,19 +27,16 @@ const s = testSetup();
 const panes = await demoPanes('healthy');
 const source = () => new FakeSource(snapshot({ panes }));
 
-const books = () => catalogOf(s.config, {
-  greet: [
-    'title: Greets',
-    'steps:',
-    '  - { id: hello, run: { host: workstation, command: "echo hello there", timeout: 30s } }',
-  ],
-  broken: [
-    'title: Breaks',
-    'steps:',
-    '  - { id: first, run: { host: workstation, command: "echo fine", timeout: 30s } }',
-    '  - { id: second, run: { host: workstation, command: "echo about to fail; exit 3", timeout: 30s } }',
-  ],
-});
+const books = () =>
+  catalogOf(s.config, {
+    greet: ['title: Greets', 'steps:', '  - { id: hello, run: { host: workstation, command: "echo hello there", timeout: 30s } }'],
+    broken: [
+      'title: Breaks',
+      'steps:',
+      '  - { id: first, run: { host: workstation, command: "echo fine", timeout: 30s } }',
+      '  - { id: second, run: { host: workstation, command: "echo about to fail; exit 3", timeout: 30s } }',
+    ],
+  });
 
 describe('the history of runs', () => {
   it('enter on a run shows its steps; escape goes back to the history, the same run chosen', async () => {

@@ -3,11 +3,22 @@
 // said in the form, which stays open with what was typed; the run uses the values; a dangerous
 // runbook still asks for its typed id after the form; a part asks only for the inputs it uses.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import type { AuditStep } from '../../src/model/audit.js';
 import { auditLogPath, readAuditLog } from '../../src/runbooks/audit.js';
 import { inputsUsed } from '../../src/runbooks/plan.js';
 import { catalogOf, cleanupDirs, testController } from '../helpers/console-actions.js';
-import { cleanupHomes, demoPanes, FakeSource, frameProblems, paneOnScreen, snapshot, statusBar, testSetup, renderApp, unmountAll } from '../helpers/render.js';
-import type { AuditStep } from '../../src/model/audit.js';
+import {
+  cleanupHomes,
+  demoPanes,
+  FakeSource,
+  frameProblems,
+  paneOnScreen,
+  renderApp,
+  snapshot,
+  statusBar,
+  testSetup,
+  unmountAll,
+} from '../helpers/render.js';
 
 afterEach(() => {
   unmountAll();
@@ -38,7 +49,7 @@ const restore = [
 const body = (app: Awaited<ReturnType<typeof renderApp>>, title: string) => paneOnScreen(app.plainFrame(), title)?.body.join('\n') ?? '';
 
 describe('inputs in the console', () => {
-  it('only the inputs the run uses, in the runbook\'s order; a part only its own', () => {
+  it("only the inputs the run uses, in the runbook's order; a part only its own", () => {
     const [book] = catalogOf(s.config, {
       r: [...restore, 'parts:', '  quick: { title: Quick, steps: [pick] }'],
     }).runbooks;
@@ -79,7 +90,10 @@ describe('inputs in the console', () => {
     await app.waitForText(/✔ ok in/);
     expect(body(app, 'Runbook restore')).toMatch(/✔ 2\/2 talk +operator +ok/);
     const steps = readAuditLog(auditLogPath(env)).filter((e): e is AuditStep => e.event === 'step');
-    expect(steps.map((e) => [e.step, e.state, e.output.trim()])).toEqual([['pick', 'ok', 'restoring ledgerq by dump'], ['talk', 'ok', 'verbose on']]);
+    expect(steps.map((e) => [e.step, e.state, e.output.trim()])).toEqual([
+      ['pick', 'ok', 'restoring ledgerq by dump'],
+      ['talk', 'ok', 'verbose on'],
+    ]);
     await controller.close();
   });
 

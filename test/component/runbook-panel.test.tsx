@@ -4,11 +4,23 @@
 // in the menu runs on this machine, a dangerous one only once its id is typed.
 import { execFileSync } from 'node:child_process';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { ConsoleState } from '../../src/ui/console-state.js';
-import { applyRunEvent, startingRun, type RunView } from '../../src/ui/run-view.js';
-import { catalogOf, cleanupDirs, ManualConsole, recordingIntents, testController, until } from '../helpers/console-actions.js';
-import { cleanupHomes, demoPanes, FakeSource, frameProblems, paneOnScreen, sleep, snapshot, statusBar, testSetup, renderApp, unmountAll } from '../helpers/render.js';
 import type { RunEvent, StepView } from '../../src/model/runs.js';
+import type { ConsoleState } from '../../src/ui/console-state.js';
+import { applyRunEvent, type RunView, startingRun } from '../../src/ui/run-view.js';
+import { catalogOf, cleanupDirs, ManualConsole, recordingIntents, testController, until } from '../helpers/console-actions.js';
+import {
+  cleanupHomes,
+  demoPanes,
+  FakeSource,
+  frameProblems,
+  paneOnScreen,
+  renderApp,
+  sleep,
+  snapshot,
+  statusBar,
+  testSetup,
+  unmountAll,
+} from '../helpers/render.js';
 
 afterEach(() => {
   unmountAll();
@@ -35,14 +47,70 @@ const STEPS = [
 /** A run of four steps: two done, the third running with output, as the runner would report it. */
 function runningView(now: number): RunView {
   const events: RunEvent[] = [
-    { type: 'run-start', runId: 'R1', runbook: { id: 'dns-failover', title: 'DNS failover to the NAS', dangerous: true }, startedAt: now - 42_000, steps: STEPS, rollback: [], resumedFrom: null, notes: [] },
-    { type: 'step-start', runId: 'R1', stepId: 'primary-down', phase: 'main', index: 0, kind: 'check', at: now - 42_000, host: null, display: '' },
-    { type: 'output', runId: 'R1', stepId: 'primary-down', phase: 'main', stream: 'info', chunk: '10.0.10.10:53 did not answer within 5s\n' },
+    {
+      type: 'run-start',
+      runId: 'R1',
+      runbook: { id: 'dns-failover', title: 'DNS failover to the NAS', dangerous: true },
+      startedAt: now - 42_000,
+      steps: STEPS,
+      rollback: [],
+      resumedFrom: null,
+      notes: [],
+    },
+    {
+      type: 'step-start',
+      runId: 'R1',
+      stepId: 'primary-down',
+      phase: 'main',
+      index: 0,
+      kind: 'check',
+      at: now - 42_000,
+      host: null,
+      display: '',
+    },
+    {
+      type: 'output',
+      runId: 'R1',
+      stepId: 'primary-down',
+      phase: 'main',
+      stream: 'info',
+      chunk: '10.0.10.10:53 did not answer within 5s\n',
+    },
     { type: 'step-end', runId: 'R1', stepId: 'primary-down', phase: 'main', index: 0, state: 'ok', exitCode: null, durationMs: 5000 },
-    { type: 'step-start', runId: 'R1', stepId: 'approve', phase: 'main', index: 1, kind: 'confirm', at: now - 37_000, host: null, display: '' },
+    {
+      type: 'step-start',
+      runId: 'R1',
+      stepId: 'approve',
+      phase: 'main',
+      index: 1,
+      kind: 'confirm',
+      at: now - 37_000,
+      host: null,
+      display: '',
+    },
     { type: 'step-end', runId: 'R1', stepId: 'approve', phase: 'main', index: 1, state: 'ok', exitCode: null, durationMs: 3000 },
-    { type: 'step-start', runId: 'R1', stepId: 'dhcp-to-backup', phase: 'main', index: 2, kind: 'run', at: now - 12_000, host: 'nas', display: '' },
-    ...Array.from({ length: 30 }, (_, i): RunEvent => ({ type: 'output', runId: 'R1', stepId: 'dhcp-to-backup', phase: 'main', stream: i % 7 === 6 ? 'stderr' : 'stdout', chunk: `uci line ${i + 1}\n` })),
+    {
+      type: 'step-start',
+      runId: 'R1',
+      stepId: 'dhcp-to-backup',
+      phase: 'main',
+      index: 2,
+      kind: 'run',
+      at: now - 12_000,
+      host: 'nas',
+      display: '',
+    },
+    ...Array.from(
+      { length: 30 },
+      (_, i): RunEvent => ({
+        type: 'output',
+        runId: 'R1',
+        stepId: 'dhcp-to-backup',
+        phase: 'main',
+        stream: i % 7 === 6 ? 'stderr' : 'stdout',
+        chunk: `uci line ${i + 1}\n`,
+      }),
+    ),
     { type: 'output', runId: 'R1', stepId: 'dhcp-to-backup', phase: 'main', stream: 'stdout', chunk: 'partial line' },
   ];
   return events.reduce(applyRunEvent, startingRun({ id: 'dns-failover', title: 'DNS failover to the NAS', dangerous: true }, now - 42_000));
@@ -50,12 +118,56 @@ function runningView(now: number): RunView {
 
 function finished(view: RunView, status: 'ok' | 'failed' | 'aborted'): RunView {
   const end: RunEvent[] = [
-    { type: 'step-end', runId: 'R1', stepId: 'dhcp-to-backup', phase: 'main', index: 2, state: status === 'ok' ? 'ok' : status === 'failed' ? 'failed' : 'aborted', exitCode: status === 'failed' ? 4 : status === 'ok' ? 0 : null, durationMs: 12_000, ...(status === 'ok' ? {} : { message: status === 'failed' ? 'exit 4 (expected 0)' : 'aborted by the operator; the command was stopped' }) },
-    ...(status === 'ok' ? [
-      { type: 'step-start', runId: 'R1', stepId: 'dhcp-now', phase: 'main', index: 3, kind: 'run', at: 0, host: 'nas', display: '' } as RunEvent,
-      { type: 'step-end', runId: 'R1', stepId: 'dhcp-now', phase: 'main', index: 3, state: 'ok', exitCode: 0, durationMs: 800 } as RunEvent,
-    ] : []),
-    { type: 'run-end', runId: 'R1', status, durationMs: 54_000, failedStep: status === 'ok' ? null : 'dhcp-to-backup', ...(status === 'failed' ? { message: 'dhcp-to-backup: exit 4 (expected 0)' } : status === 'aborted' ? { message: 'aborted by the operator; the command was stopped' } : {}) },
+    {
+      type: 'step-end',
+      runId: 'R1',
+      stepId: 'dhcp-to-backup',
+      phase: 'main',
+      index: 2,
+      state: status === 'ok' ? 'ok' : status === 'failed' ? 'failed' : 'aborted',
+      exitCode: status === 'failed' ? 4 : status === 'ok' ? 0 : null,
+      durationMs: 12_000,
+      ...(status === 'ok'
+        ? {}
+        : { message: status === 'failed' ? 'exit 4 (expected 0)' : 'aborted by the operator; the command was stopped' }),
+    },
+    ...(status === 'ok'
+      ? [
+          {
+            type: 'step-start',
+            runId: 'R1',
+            stepId: 'dhcp-now',
+            phase: 'main',
+            index: 3,
+            kind: 'run',
+            at: 0,
+            host: 'nas',
+            display: '',
+          } as RunEvent,
+          {
+            type: 'step-end',
+            runId: 'R1',
+            stepId: 'dhcp-now',
+            phase: 'main',
+            index: 3,
+            state: 'ok',
+            exitCode: 0,
+            durationMs: 800,
+          } as RunEvent,
+        ]
+      : []),
+    {
+      type: 'run-end',
+      runId: 'R1',
+      status,
+      durationMs: 54_000,
+      failedStep: status === 'ok' ? null : 'dhcp-to-backup',
+      ...(status === 'failed'
+        ? { message: 'dhcp-to-backup: exit 4 (expected 0)' }
+        : status === 'aborted'
+          ? { message: 'aborted by the operator; the command was stopped' }
+          : {}),
+    },
   ];
   return end.reduce(applyRunEvent, view);
 }
@@ -63,7 +175,12 @@ function finished(view: RunView, status: 'ok' | 'failed' | 'aborted'): RunView {
 const withRun = (run: RunView): Partial<ConsoleState> => ({ run, panel: { kind: 'run' } });
 
 describe('the run panel', () => {
-  it.each([[80, 24], [120, 40], [200, 60], [60, 16]] as const)('at %ix%i shows every step with its state, host and time, the running step\'s last lines, and fits', async (columns, rows) => {
+  it.each([
+    [80, 24],
+    [120, 40],
+    [200, 60],
+    [60, 16],
+  ] as const)("at %ix%i shows every step with its state, host and time, the running step's last lines, and fits", async (columns, rows) => {
     const cs = new ManualConsole(withRun(runningView(Date.now())));
     const app = await renderApp({ source: source(), setup: s, columns, rows, console: cs });
     const frame = app.plainFrame();
@@ -86,7 +203,11 @@ describe('the run panel', () => {
     expect(statusBar(frame)).toMatch(/ · view \w+/);
   });
 
-  it.each([[50, 12], [30, 8], [20, 5]] as const)('at %ix%i, too small for any view, the panel still fits and says the run\'s state', async (columns, rows) => {
+  it.each([
+    [50, 12],
+    [30, 8],
+    [20, 5],
+  ] as const)("at %ix%i, too small for any view, the panel still fits and says the run's state", async (columns, rows) => {
     const cs = new ManualConsole(withRun(runningView(Date.now())));
     const app = await renderApp({ source: source(), setup: s, columns, rows, console: cs });
     expect(frameProblems(app.plainFrame(), columns, rows)).toEqual([]);
@@ -97,7 +218,10 @@ describe('the run panel', () => {
     expect(frameProblems(app.plainFrame(), columns, rows)).toEqual([]);
   });
 
-  it.each([[80, 24], [120, 40]] as const)('at %ix%i ends with the result: ok, failed with why, aborted with how to resume', async (columns, rows) => {
+  it.each([
+    [80, 24],
+    [120, 40],
+  ] as const)('at %ix%i ends with the result: ok, failed with why, aborted with how to resume', async (columns, rows) => {
     const cs = new ManualConsole(withRun(finished(runningView(Date.now()), 'ok')));
     const app = await renderApp({ source: source(), setup: s, columns, rows, console: cs });
     let panel = paneOnScreen(app.plainFrame(), 'Runbook dns-failover');
@@ -153,15 +277,54 @@ describe('the run panel', () => {
 
   it('the dry run and the history panels', async () => {
     const cs = new ManualConsole({
-      panel: { kind: 'dry-run', runbook: 'failback', title: 'Fail back', lines: ['failback · Fail back · dangerous', 'steps:', '  1. check  check   this machine', '      $ systemctl start pihole-FTL'] },
+      panel: {
+        kind: 'dry-run',
+        runbook: 'failback',
+        title: 'Fail back',
+        lines: ['failback · Fail back · dangerous', 'steps:', '  1. check  check   this machine', '      $ systemctl start pihole-FTL'],
+      },
     });
     const app = await renderApp({ source: source(), setup: s, columns: 80, rows: 24, console: cs });
     expect(paneOnScreen(app.plainFrame(), 'Dry run · failback')?.body.join('\n')).toContain('$ systemctl start pihole-FTL');
     cs.publish({
       panel: {
-        kind: 'history', error: null, entries: [
-          { kind: 'run', runId: 'a', runbook: 'dns-failover', what: null, part: null, user: 'ana', machine: 'ws', startedAt: '2026-03-01T02:15:03.000Z', endedAt: '2026-03-01T02:16:15.000Z', status: 'failed', durationMs: 72_000, failedStep: 'dhcp-to-backup', message: 'exit 4', steps: 4, resumed: false },
-          { kind: 'run', runId: 'b', runbook: 'maintenance-window', what: null, part: null, user: 'ana', machine: 'ws', startedAt: '2026-02-22T02:00:00.000Z', endedAt: null, status: 'ok', durationMs: 3_600_000, failedStep: null, message: null, steps: 9, resumed: true },
+        kind: 'history',
+        error: null,
+        entries: [
+          {
+            kind: 'run',
+            runId: 'a',
+            runbook: 'dns-failover',
+            what: null,
+            part: null,
+            user: 'ana',
+            machine: 'ws',
+            startedAt: '2026-03-01T02:15:03.000Z',
+            endedAt: '2026-03-01T02:16:15.000Z',
+            status: 'failed',
+            durationMs: 72_000,
+            failedStep: 'dhcp-to-backup',
+            message: 'exit 4',
+            steps: 4,
+            resumed: false,
+          },
+          {
+            kind: 'run',
+            runId: 'b',
+            runbook: 'maintenance-window',
+            what: null,
+            part: null,
+            user: 'ana',
+            machine: 'ws',
+            startedAt: '2026-02-22T02:00:00.000Z',
+            endedAt: null,
+            status: 'ok',
+            durationMs: 3_600_000,
+            failedStep: null,
+            message: null,
+            steps: 9,
+            resumed: true,
+          },
         ],
       },
     });
@@ -175,13 +338,32 @@ describe('the run panel', () => {
 
 describe('the runbook menu', () => {
   const catalog = [
-    { id: 'database-restore', title: 'Restore the database from backup', dangerous: true, unavailable: null, hosts: ['workstation', 'nas'], steps: 9 },
+    {
+      id: 'database-restore',
+      title: 'Restore the database from backup',
+      dangerous: true,
+      unavailable: null,
+      hosts: ['workstation', 'nas'],
+      steps: 9,
+    },
     { id: 'dns-failover', title: 'DNS failover to the NAS', dangerous: true, unavailable: null, hosts: ['workstation', 'nas'], steps: 7 },
     { id: 'health', title: 'Read-only health checks', dangerous: false, unavailable: null, hosts: ['nas'], steps: 3 },
-    { id: 'maintenance-window', title: 'Monthly maintenance window', dangerous: true, unavailable: 'no runbooks.site.maintenanceWindowCheck in the config', hosts: [], steps: 12 },
+    {
+      id: 'maintenance-window',
+      title: 'Monthly maintenance window',
+      dangerous: true,
+      unavailable: 'no runbooks.site.maintenanceWindowCheck in the config',
+      hosts: [],
+      steps: 12,
+    },
   ];
 
-  it.each([[80, 24], [120, 40], [200, 60], [50, 12]] as const)('at %ix%i b lists the catalog over the panes; arrows pick, enter runs, d shows the dry run', async (columns, rows) => {
+  it.each([
+    [80, 24],
+    [120, 40],
+    [200, 60],
+    [50, 12],
+  ] as const)('at %ix%i b lists the catalog over the panes; arrows pick, enter runs, d shows the dry run', async (columns, rows) => {
     const { intents, calls } = recordingIntents();
     const cs = new ManualConsole({ catalog });
     const app = await renderApp({ source: source(), setup: s, columns, rows, console: cs, intents });
@@ -208,9 +390,18 @@ describe('the runbook menu', () => {
   });
 
   it('marks dangerous runbooks as refused in read-only mode', async () => {
-    const app = await renderApp({ source: source(), setup: s, columns: 120, rows: 40, console: new ManualConsole({ catalog }), readOnly: true });
+    const app = await renderApp({
+      source: source(),
+      setup: s,
+      columns: 120,
+      rows: 40,
+      console: new ManualConsole({ catalog }),
+      readOnly: true,
+    });
     await app.press('b');
-    expect(paneOnScreen(app.plainFrame(), 'Runbooks (4)')?.body.join('\n')).toMatch(/dns-failover\s+DNS failover to the NAS\s+refused: read-only/);
+    expect(paneOnScreen(app.plainFrame(), 'Runbooks (4)')?.body.join('\n')).toMatch(
+      /dns-failover\s+DNS failover to the NAS\s+refused: read-only/,
+    );
   });
 
   it('a key bound to a runbook runs it without the menu', async () => {
@@ -238,38 +429,39 @@ function running(pattern: string): boolean {
 
 describe('runbooks run from the console', () => {
   const mark = marker();
-  const books = () => catalogOf(s.config, {
-    hello: [
-      'title: Says hello twice',
-      'steps:',
-      '  - id: first',
-      '    run: { host: workstation, command: "echo hello; sleep 0.2; echo again", timeout: 30s }',
-      '  - id: second',
-      '    note: the end',
-    ],
-    risky: [
-      'title: Changes things',
-      'dangerous: true',
-      'steps:',
-      '  - id: ask',
-      '    confirm: Go ahead with the change?',
-      '  - id: act',
-      '    run: { host: workstation, command: "echo changed", timeout: 30s }',
-    ],
-    'risky-slow': [
-      'title: Takes long and changes things',
-      'dangerous: true',
-      'steps:',
-      '  - id: wait',
-      `    run: { host: workstation, command: "echo waiting; sleep 30 # ${mark}-risky-slow", timeout: 5m }`,
-    ],
-    slow: [
-      'title: Takes long',
-      'steps:',
-      '  - id: wait',
-      `    run: { host: workstation, command: "echo waiting; sleep 30 # ${mark}", timeout: 5m }`,
-    ],
-  });
+  const books = () =>
+    catalogOf(s.config, {
+      hello: [
+        'title: Says hello twice',
+        'steps:',
+        '  - id: first',
+        '    run: { host: workstation, command: "echo hello; sleep 0.2; echo again", timeout: 30s }',
+        '  - id: second',
+        '    note: the end',
+      ],
+      risky: [
+        'title: Changes things',
+        'dangerous: true',
+        'steps:',
+        '  - id: ask',
+        '    confirm: Go ahead with the change?',
+        '  - id: act',
+        '    run: { host: workstation, command: "echo changed", timeout: 30s }',
+      ],
+      'risky-slow': [
+        'title: Takes long and changes things',
+        'dangerous: true',
+        'steps:',
+        '  - id: wait',
+        `    run: { host: workstation, command: "echo waiting; sleep 30 # ${mark}-risky-slow", timeout: 5m }`,
+      ],
+      slow: [
+        'title: Takes long',
+        'steps:',
+        '  - id: wait',
+        `    run: { host: workstation, command: "echo waiting; sleep 30 # ${mark}", timeout: 5m }`,
+      ],
+    });
 
   it('picked in the menu: asked, run, streamed into the panel; esc closes it when done', async () => {
     const { controller } = testController(s.config, books());

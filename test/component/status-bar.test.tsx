@@ -3,7 +3,19 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Status } from '../../src/model/status.js';
 import {
-  cleanupHomes, cpuEntry, demoPanes, FakeSource, focusedPanes, gpuEntry, offEntry, paneOnScreen, paneText, renderApp, snapshot, statusBar, testSetup,
+  cleanupHomes,
+  cpuEntry,
+  demoPanes,
+  FakeSource,
+  focusedPanes,
+  gpuEntry,
+  offEntry,
+  paneOnScreen,
+  paneText,
+  renderApp,
+  snapshot,
+  statusBar,
+  testSetup,
   unmountAll,
 } from '../helpers/render.js';
 
@@ -13,13 +25,15 @@ afterAll(cleanupHomes);
 const s = testSetup();
 
 describe('the status bar', () => {
-  it('shows the host, view, refresh interval, the tick time and the console\'s own CPU and memory', async () => {
-    const source = new FakeSource(snapshot({
-      host: 'backup-nas',
-      takenAt: '2026-01-02T03:04:05.000Z',
-      self: { cpuPercent: 2.4, rssBytes: 87 * 1024 * 1024 },
-      panes: { cpu: cpuEntry(s, 'cpu/7950x-idle.json'), gpu: gpuEntry(s, 'rtx4080-595') },
-    }));
+  it("shows the host, view, refresh interval, the tick time and the console's own CPU and memory", async () => {
+    const source = new FakeSource(
+      snapshot({
+        host: 'backup-nas',
+        takenAt: '2026-01-02T03:04:05.000Z',
+        self: { cpuPercent: 2.4, rssBytes: 87 * 1024 * 1024 },
+        panes: { cpu: cpuEntry(s, 'cpu/7950x-idle.json'), gpu: gpuEntry(s, 'rtx4080-595') },
+      }),
+    );
     const app = await renderApp({ source, setup: s, columns: 120, rows: 40 });
     const bar = statusBar(app.plainFrame());
     expect(bar).toMatch(/^ ● ok  backup-nas · view workstation\/normal · refresh 2s · \d\d:\d\d:05 · self 2\.4% 87 MiB · \? help · q quit/);
@@ -27,7 +41,9 @@ describe('the status bar', () => {
     expect(paneOnScreen(app.plainFrame(), 'CPU')?.top).toContain('CPU · backup-nas · plan of workstation');
 
     // Each tick moves the time and the figures on.
-    source.publish(snapshot({ ...source.current(), takenAt: '2026-01-02T03:04:07.000Z', self: { cpuPercent: null, rssBytes: 90 * 1024 * 1024 } }));
+    source.publish(
+      snapshot({ ...source.current(), takenAt: '2026-01-02T03:04:07.000Z', self: { cpuPercent: null, rssBytes: 90 * 1024 * 1024 } }),
+    );
     await app.waitForText(/:\d\d:07 · self – 90 MiB/);
   });
 
@@ -47,11 +63,24 @@ describe('the status bar', () => {
   });
 
   it('says when it replays a demo and when it is read-only', async () => {
-    const app = await renderApp({ source: new FakeSource(snapshot({ demo: 'gpu-hot' })), setup: s, columns: 120, rows: 40, readOnly: true });
+    const app = await renderApp({
+      source: new FakeSource(snapshot({ demo: 'gpu-hot' })),
+      setup: s,
+      columns: 120,
+      rows: 40,
+      readOnly: true,
+    });
     expect(statusBar(app.plainFrame())).toMatch(/^ ○ off  workstation DEMO gpu-hot READ-ONLY · view /);
   });
 
-  const WORDS: [Status, string][] = [['ok', '● ok'], ['warn', '▲ WARN'], ['crit', '✖ CRIT'], ['stale', '◌ STALE'], ['down', '✖ DOWN'], ['off', '○ off']];
+  const WORDS: [Status, string][] = [
+    ['ok', '● ok'],
+    ['warn', '▲ WARN'],
+    ['crit', '✖ CRIT'],
+    ['stale', '◌ STALE'],
+    ['down', '✖ DOWN'],
+    ['off', '○ off'],
+  ];
   it.each(WORDS)('the overall status %s is the first thing on the bar, as a word, even at 60 columns', async (status, word) => {
     const app = await renderApp({ source: new FakeSource(snapshot({ status })), setup: s, columns: 60, rows: 16 });
     expect(statusBar(app.plainFrame()).startsWith(` ${word} `)).toBe(true);
@@ -74,24 +103,30 @@ describe('NO_COLOR', () => {
   // The panes in different states, so that most status words are on screen at once: CPU stale,
   // GPU hot (WARN), containers ok, DNS failed over (WARN), VPN not configured (off).
   const hot = gpuEntry(s, 'hot-595');
-  const states = () => snapshot({
-    panes: {
-      cpu: { ...cpuEntry(s, 'cpu/2core.json'), status: 'stale', ageMs: 95_000, error: 'no new reading for 1m35s' },
-      gpu: hot,
-      containers: healthy.containers,
-      dns: primaryDown.dns,
-      vpn: offEntry('not configured (no vpn section in the config)'),
-    },
-  });
+  const states = () =>
+    snapshot({
+      panes: {
+        cpu: { ...cpuEntry(s, 'cpu/2core.json'), status: 'stale', ageMs: 95_000, error: 'no new reading for 1m35s' },
+        gpu: hot,
+        containers: healthy.containers,
+        dns: primaryDown.dns,
+        vpn: offEntry('not configured (no vpn section in the config)'),
+      },
+    });
 
   // The pane Tab moves to first: the layout's second pane (the workstation view puts Containers
   // under the CPU; tmux/small at 80x24 puts the GPU there).
   const SECOND: Record<number, string> = { 80: 'GPU', 120: 'Containers', 200: 'Containers' };
 
-  it.each([[80, 24], [120, 40], [200, 60]] as const)('at %ix%i: not one colour escape, with the panes, the focus moved and the help open', async (columns, rows) => {
+  it.each([
+    [80, 24],
+    [120, 40],
+    [200, 60],
+  ] as const)('at %ix%i: not one colour escape, with the panes, the focus moved and the help open', async (columns, rows) => {
     const app = await renderApp({ source: new FakeSource(states()), setup: s, columns, rows, theme: { color: false } });
     expect(colourCodes(app.lastFrame())).toEqual([]);
-    for (const title of ['CPU', 'GPU', 'Containers', 'DNS', 'VPN', 'Backups']) expect(paneOnScreen(app.plainFrame(), title), title).toBeDefined();
+    for (const title of ['CPU', 'GPU', 'Containers', 'DNS', 'VPN', 'Backups'])
+      expect(paneOnScreen(app.plainFrame(), title), title).toBeDefined();
     await app.press('\t');
     expect(focusedPanes(app.plainFrame())).toEqual([SECOND[columns]]);
     expect(colourCodes(app.lastFrame())).toEqual([]);

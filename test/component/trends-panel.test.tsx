@@ -2,14 +2,27 @@
 // over the last hour, day and week, read from the real SQLite store the watcher writes; panes
 // without a history say so; esc closes it.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { minuteOf } from '../../src/store/samples.js';
+import type { ServicesReading } from '../../src/model/services.js';
+import { storePath } from '../../src/store/db.js';
 import { HistoryWriter } from '../../src/store/history.js';
 import { Recorder } from '../../src/store/recorder.js';
-import { storePath } from '../../src/store/db.js';
-import type { ServicesReading } from '../../src/model/services.js';
+import { minuteOf } from '../../src/store/samples.js';
 import { serviceNames } from '../../src/ui/panes/services.js';
 import { catalogOf, cleanupDirs, testController } from '../helpers/console-actions.js';
-import { cleanupHomes, demoPanes, FakeSource, focusPane, frameProblems, paneOnScreen, snapshot, testSetup, renderApp, unmountAll, viewIndex, type Rendered } from '../helpers/render.js';
+import {
+  cleanupHomes,
+  demoPanes,
+  FakeSource,
+  focusPane,
+  frameProblems,
+  paneOnScreen,
+  type Rendered,
+  renderApp,
+  snapshot,
+  testSetup,
+  unmountAll,
+  viewIndex,
+} from '../helpers/render.js';
 
 afterEach(() => {
   unmountAll();
@@ -53,11 +66,21 @@ async function open(app: Rendered, pane: 'CPU' | 'Containers' | 'VPN' | 'GPU'): 
 }
 
 describe('the history panel', { timeout: 60_000 }, () => {
-  for (const [columns, rows] of [[120, 40], [80, 24]] as const) {
+  for (const [columns, rows] of [
+    [120, 40],
+    [80, 24],
+  ] as const) {
     it(`shows the CPU's series over the hour, day and week at ${columns}x${rows}`, async () => {
       const { controller, env } = testController(s.config, catalogOf(s.config, {}));
       record(env);
-      const app = await renderApp({ source: new FakeSource(snapshot({ panes })), setup: s, columns, rows, console: controller, intents: controller.intents });
+      const app = await renderApp({
+        source: new FakeSource(snapshot({ panes })),
+        setup: s,
+        columns,
+        rows,
+        console: controller,
+        intents: controller.intents,
+      });
       const body = await open(app, 'CPU');
       const text = body.join('\n');
       expect(app.plainFrame()).toContain('History · CPU (3 series');
@@ -76,10 +99,17 @@ describe('the history panel', { timeout: 60_000 }, () => {
     });
   }
 
-  it('shows the selected container\'s series, not the others\'', async () => {
+  it("shows the selected container's series, not the others'", async () => {
     const { controller, env } = testController(s.config, catalogOf(s.config, {}));
     record(env);
-    const app = await renderApp({ source: new FakeSource(snapshot({ panes })), setup: s, columns: 120, rows: 40, console: controller, intents: controller.intents });
+    const app = await renderApp({
+      source: new FakeSource(snapshot({ panes })),
+      setup: s,
+      columns: 120,
+      rows: 40,
+      console: controller,
+      intents: controller.intents,
+    });
     await focusPane(app, 'Containers');
     await app.press('\x1b[B');
     await app.press('p');
@@ -91,19 +121,33 @@ describe('the history panel', { timeout: 60_000 }, () => {
     expect(app.plainFrame()).toContain(`${name?.[1]}/${name?.[2]} CPU  now ${10 + index}%`);
   });
 
-  it('shows every service\'s response times while the services pane has no reading to select one in', async () => {
+  it("shows every service's response times while the services pane has no reading to select one in", async () => {
     const { controller, env } = testController(s.config, catalogOf(s.config, {}));
     const recorder = new Recorder(storePath(env, null));
     const writer = new HistoryWriter(recorder.db);
     const end = minuteOf(Date.now());
     // auth answers in 20 ms, then 80 ms over the last half hour; api-gateway in 130 ms.
     for (let minute = end - 180; minute < end; minute++) {
-      writer.write(minute, new Map([['service.auth.latency', end - minute <= 30 ? 80 : 20], ['service.api-gateway.latency', 130]]));
+      writer.write(
+        minute,
+        new Map([
+          ['service.auth.latency', end - minute <= 30 ? 80 : 20],
+          ['service.api-gateway.latency', 130],
+        ]),
+      );
     }
     recorder.close();
     // The services' host cannot be reached yet: no service to select, the history has them all.
     const unread = { status: 'down' as const, ageMs: null, summary: 'not read yet', error: 'connection refused', alerts: [], data: null };
-    const app = await renderApp({ source: new FakeSource(snapshot({ panes: { ...panes, services: unread } })), setup: s, columns: 120, rows: 40, view: viewIndex(s, 'services'), console: controller, intents: controller.intents });
+    const app = await renderApp({
+      source: new FakeSource(snapshot({ panes: { ...panes, services: unread } })),
+      setup: s,
+      columns: 120,
+      rows: 40,
+      view: viewIndex(s, 'services'),
+      console: controller,
+      intents: controller.intents,
+    });
     await focusPane(app, 'Services');
     await app.press('p');
     await app.waitForText(/History · Services \(2 series/, 15_000);
@@ -114,7 +158,7 @@ describe('the history panel', { timeout: 60_000 }, () => {
     expect(frameProblems(app.frames.at(-1) ?? '', 120, 40)).toEqual([]);
   });
 
-  it('shows the selected service\'s response times alone, named in the title, after the selection moved', async () => {
+  it("shows the selected service's response times alone, named in the title, after the selection moved", async () => {
     const { controller, env } = testController(s.config, catalogOf(s.config, {}));
     const names = serviceNames(panes.services.data as ServicesReading);
     const [first, second] = names;
@@ -130,7 +174,15 @@ describe('the history panel', { timeout: 60_000 }, () => {
     }
     recorder.close();
     const source = new FakeSource(snapshot({ panes }));
-    const app = await renderApp({ source, setup: s, columns: 120, rows: 40, view: viewIndex(s, 'services'), console: controller, intents: controller.intents });
+    const app = await renderApp({
+      source,
+      setup: s,
+      columns: 120,
+      rows: 40,
+      view: viewIndex(s, 'services'),
+      console: controller,
+      intents: controller.intents,
+    });
     await focusPane(app, 'Services');
     const selectedRow = (name: string | undefined) => new RegExp(`\\x1b\\[7m[^\\n]*${name} +P\\d`);
     expect(app.lastFrame()).toMatch(selectedRow(first));
@@ -140,7 +192,15 @@ describe('the history panel', { timeout: 60_000 }, () => {
     // A new reading with the first service down puts it first: the selection stays on the second.
     const down = structuredClone(panes.services);
     const firstReading = down.data?.services.find((x) => x.name === first);
-    if (firstReading) Object.assign(firstReading, { state: 'down', level: 'crit', lastMs: null, downSince: down.data?.at ?? null, upSince: null, why: 'no answer within 5s' });
+    if (firstReading)
+      Object.assign(firstReading, {
+        state: 'down',
+        level: 'crit',
+        lastMs: null,
+        downSince: down.data?.at ?? null,
+        upSince: null,
+        why: 'no answer within 5s',
+      });
     source.publish(snapshot({ panes: { ...panes, services: down } }));
     await app.waitForText(`DOWN`);
     expect(app.lastFrame()).toMatch(selectedRow(second));
@@ -156,7 +216,14 @@ describe('the history panel', { timeout: 60_000 }, () => {
 
   it('says what it has: a gap for the last day, nothing for a pane without a history, nothing before a watcher ran', async () => {
     const { controller, env } = testController(s.config, catalogOf(s.config, {}));
-    const app = await renderApp({ source: new FakeSource(snapshot({ panes })), setup: s, columns: 120, rows: 40, console: controller, intents: controller.intents });
+    const app = await renderApp({
+      source: new FakeSource(snapshot({ panes })),
+      setup: s,
+      columns: 120,
+      rows: 40,
+      console: controller,
+      intents: controller.intents,
+    });
     await focusPane(app, 'CPU');
     await app.press('p');
     await app.waitForText('nothing recorded yet: homeops watch keeps the history', 15_000);

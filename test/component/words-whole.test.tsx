@@ -16,14 +16,40 @@ afterEach(() => {
 afterAll(cleanupHomes);
 
 const SCENARIOS = ['healthy', 'gpu-hot', 'db-unhealthy', 'primary-down', 'vpn-down', 'backups-stale'] as const;
-const SIZES = [[80, 24], [120, 40], [200, 60]] as const;
+const SIZES = [
+  [80, 24],
+  [120, 40],
+  [200, 60],
+] as const;
 
 /** Words and phrases that must be read whole wherever they appear. */
 const PROTECTED = [
-  'STALE', 'CRIT', 'WARN', 'DOWN', 'unreachable',
-  'fresh', 'DUE', 'OVERDUE', 'MISSING', 'UNKNOWN', 'WAL FAILING', 'WAL OFF', 'WAL unknown', 'WAL idle',
-  'healthy', 'unhealthy', 'restarting', 'starting', 'running', 'exited', 'restart loop',
-  'FAILOVER', 'NO DNS', 'timeout', 'refused', 'STOPPED',
+  'STALE',
+  'CRIT',
+  'WARN',
+  'DOWN',
+  'unreachable',
+  'fresh',
+  'DUE',
+  'OVERDUE',
+  'MISSING',
+  'UNKNOWN',
+  'WAL FAILING',
+  'WAL OFF',
+  'WAL unknown',
+  'WAL idle',
+  'healthy',
+  'unhealthy',
+  'restarting',
+  'starting',
+  'running',
+  'exited',
+  'restart loop',
+  'FAILOVER',
+  'NO DNS',
+  'timeout',
+  'refused',
+  'STOPPED',
 ];
 
 /** Every "x…" on screen whose x is the start of a protected word cut short. */

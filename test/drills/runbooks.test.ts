@@ -6,15 +6,29 @@
 // database-restore with pitr run with npm test as well (test/e2e/lab-console.test.ts,
 // test/integration/lab-drills.test.ts).
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { Resolver } from 'node:dns/promises';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ensureBuilt, homeEnv } from '../helpers/built.js';
 import { homeops } from '../helpers/cli.js';
+import {
+  amcheck,
+  auditOf,
+  corruptEvents,
+  dhcpLease,
+  docker,
+  type Lab,
+  labNormal,
+  labScript,
+  psql,
+  requireLab,
+  runIdOf,
+  switchWal,
+  waitArchived,
+} from '../helpers/lab.js';
 import { confirm, runEnd, runFromMenu, startConsole } from '../helpers/lab-console.js';
-import { amcheck, auditOf, corruptEvents, dhcpLease, docker, labNormal, labScript, psql, requireLab, runIdOf, switchWal, waitArchived, type Lab } from '../helpers/lab.js';
 import type { TmuxSession } from '../helpers/tmux.js';
 
 const lab = requireLab();
@@ -33,7 +47,8 @@ describe.runIf(lab)('drills in the lab estate', () => {
   const srv = join(l.dir, 'ws/srv/homeops');
   let notified = 0;
 
-  const state = (name: string) => docker(l, ['inspect', '-f', '{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}', name]).trim();
+  const state = (name: string) =>
+    docker(l, ['inspect', '-f', '{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}', name]).trim();
   const newNotifications = () => readFileSync(notifications, 'utf8').slice(notified);
   const resolves = async (server: string) => {
     const resolver = new Resolver({ timeout: 2_000, tries: 1 });
@@ -145,7 +160,10 @@ describe.runIf(lab)('drills in the lab estate', () => {
       const kept = readdirSync(srv).length;
       const started = Date.now();
       if (how === 'command line') {
-        const result = await homeops(['runbook', 'run', 'database-restore', '--yes', '--input', 'method=dump'], { env, timeoutMs: 400_000 });
+        const result = await homeops(['runbook', 'run', 'database-restore', '--yes', '--input', 'method=dump'], {
+          env,
+          timeoutMs: 400_000,
+        });
         expect(result.code, result.stdout).toBe(0);
         expect(result.stdout).toContain(`restoring ${join(l.dir, 'ws/mnt/nas/backups/db', dump.replace(/^dump \/backups\/db\//, ''))}`);
       } else {
@@ -169,13 +187,31 @@ describe.runIf(lab)('drills in the lab estate', () => {
     // A line of its own in the workstation's log: after the window it is in the rotated log.
     const marker = `maintenance drill ${Date.now()}`;
     appendFileSync(join(l.dir, 'ws/log/homeops.log'), `${marker}\n`);
-    const result = await homeops(['runbook', 'run', 'maintenance-window', '--yes', '--input', 'outsideWindow=true'], { env, timeoutMs: 400_000 });
+    const result = await homeops(['runbook', 'run', 'maintenance-window', '--yes', '--input', 'outsideWindow=true'], {
+      env,
+      timeoutMs: 400_000,
+    });
     expect(result.code, result.stdout).toBe(0);
     figure('maintenance-window (whole), command line', result.ms);
-    const states = Object.fromEntries(auditOf(env.XDG_STATE_HOME, runIdOf(result.stdout)).filter((e) => e.event === 'step').map((e) => [e.step, e.state]));
+    const states = Object.fromEntries(
+      auditOf(env.XDG_STATE_HOME, runIdOf(result.stdout))
+        .filter((e) => e.event === 'step')
+        .map((e) => [e.step, e.state]),
+    );
     expect(states).toEqual({
-      'in-window': 'skipped', 'backup-fresh': 'ok', approve: 'ok', 'system-updates': 'ok', 'database-maintenance': 'ok', 'log-rotation': 'ok',
-      'config-backup-fresh': 'ok', 'app-backup-fresh': 'ok', 'database-backup-fresh': 'ok', 'verify-backup': 'ok', 'database-drill': 'ok', 'database-healthy': 'ok', 'dns-answers': 'ok',
+      'in-window': 'skipped',
+      'backup-fresh': 'ok',
+      approve: 'ok',
+      'system-updates': 'ok',
+      'database-maintenance': 'ok',
+      'log-rotation': 'ok',
+      'config-backup-fresh': 'ok',
+      'app-backup-fresh': 'ok',
+      'database-backup-fresh': 'ok',
+      'verify-backup': 'ok',
+      'database-drill': 'ok',
+      'database-healthy': 'ok',
+      'dns-answers': 'ok',
     });
     expect(result.stdout).toMatch(/│ readable: 2 tables/);
     expect(result.stdout).toMatch(/│ vacuumdb: vacuuming database "homeops"/);
@@ -183,7 +219,11 @@ describe.runIf(lab)('drills in the lab estate', () => {
   }, 600_000);
 
   it('maintenance-window in its hours only: outside them it refuses before changing anything', async () => {
-    const inWindow = execFileSync('bash', ['-c', 'h=$(date +%H); [ "$(date +%u)" = 7 ] && [ "$h" -ge 2 ] && [ "$h" -lt 4 ] && echo yes || echo no'], { encoding: 'utf8' }).trim();
+    const inWindow = execFileSync(
+      'bash',
+      ['-c', 'h=$(date +%H); [ "$(date +%u)" = 7 ] && [ "$h" -ge 2 ] && [ "$h" -lt 4 ] && echo yes || echo no'],
+      { encoding: 'utf8' },
+    ).trim();
     if (inWindow === 'yes') return; // Sunday 02:00-04:00: the window is open, nothing to refuse
     const result = await homeops(['runbook', 'run', 'maintenance-window', '--yes'], { env, timeoutMs: 60_000 });
     expect(result.code).toBe(1);
@@ -205,7 +245,7 @@ describe.runIf(lab)('drills in the lab estate', () => {
     expect(done).toMatch(/✔ 5\/5 database-drill\s+workstation\s+ok/);
   }, 180_000);
 
-  it('the NAS\'s sshd stopped mid-run: the step on the NAS fails, the rollback is tried, the audit log says what happened and DHCP is unchanged', async () => {
+  it("the NAS's sshd stopped mid-run: the step on the NAS fails, the rollback is tried, the audit log says what happened and DHCP is unchanged", async () => {
     docker(l, ['stop', '-t', '1', 'pihole']);
     const tmux = await console();
     await tmux.sendKeys('F');
@@ -219,9 +259,22 @@ describe.runIf(lab)('drills in the lab estate', () => {
     const failed = await runEnd(tmux, 60_000);
     expect(failed).toMatch(/✖ FAILED at dhcp-to-backup after/);
     const audit = auditOf(env.XDG_STATE_HOME);
-    expect(audit.find((e) => e.step === 'dhcp-to-backup')).toMatchObject({ state: 'failed', host: 'nas', message: expect.stringMatching(/nas unreachable since .*ECONNREFUSED/) });
-    expect(audit.find((e) => e.step === 'dhcp-to-primary')).toMatchObject({ phase: 'rollback', state: 'failed', message: expect.stringMatching(/nas unreachable/) });
-    expect(audit.at(-1)).toMatchObject({ event: 'run-end', status: 'failed', failedStep: 'dhcp-to-backup', message: expect.stringMatching(/rollback step dhcp-to-primary failed too/) });
+    expect(audit.find((e) => e.step === 'dhcp-to-backup')).toMatchObject({
+      state: 'failed',
+      host: 'nas',
+      message: expect.stringMatching(/nas unreachable since .*ECONNREFUSED/),
+    });
+    expect(audit.find((e) => e.step === 'dhcp-to-primary')).toMatchObject({
+      phase: 'rollback',
+      state: 'failed',
+      message: expect.stringMatching(/nas unreachable/),
+    });
+    expect(audit.at(-1)).toMatchObject({
+      event: 'run-end',
+      status: 'failed',
+      failedStep: 'dhcp-to-backup',
+      message: expect.stringMatching(/rollback step dhcp-to-primary failed too/),
+    });
     // Nothing was changed: clients still get the workstation first.
     expect(dhcpLease(l)?.dns).toEqual([l.ws, l.nas, l.router]);
     expect(existsSync(join(l.dir, 'run/sshd-nas.pid'))).toBe(false);

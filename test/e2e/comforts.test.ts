@@ -15,7 +15,14 @@ const MARKER = 'BEFORE-HOMEOPS-COMFORTS';
 describe.runIf(hasTmux)('comforts, in a real terminal', () => {
   const home = mkdtempSync(join(tmpdir(), 'homeops-e2e-comforts-'));
   const sessions: TmuxSession[] = [];
-  const env = { HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_STATE_HOME: join(home, '.state'), XDG_CACHE_HOME: join(home, '.cache'), HOMEOPS_CONFIG: undefined, NO_COLOR: undefined };
+  const env = {
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, '.config'),
+    XDG_STATE_HOME: join(home, '.state'),
+    XDG_CACHE_HOME: join(home, '.cache'),
+    HOMEOPS_CONFIG: undefined,
+    NO_COLOR: undefined,
+  };
 
   beforeAll(() => ensureBuilt(), 120_000);
   afterAll(() => rmSync(home, { recursive: true, force: true }));
@@ -26,7 +33,14 @@ describe.runIf(hasTmux)('comforts, in a real terminal', () => {
   let runs = 0;
   const start = async (cols: number, rows: number, args: string, more: Record<string, string | undefined> = {}): Promise<TmuxSession> => {
     // A state directory each unless a test shares one: the console remembers its view, sort and theme.
-    const tmux = await TmuxSession.start({ cols, rows, env: { ...env, XDG_STATE_HOME: join(home, `.state-${++runs}`), ...more }, cwd: root, marker: MARKER, command: `node ${cli} ${args}` });
+    const tmux = await TmuxSession.start({
+      cols,
+      rows,
+      env: { ...env, XDG_STATE_HOME: join(home, `.state-${++runs}`), ...more },
+      cwd: root,
+      marker: MARKER,
+      command: `node ${cli} ${args}`,
+    });
     sessions.push(tmux);
     await tmux.waitFor(/view \w+\//);
     return tmux;
@@ -50,7 +64,8 @@ describe.runIf(hasTmux)('comforts, in a real terminal', () => {
   });
 
   /** The SGR attributes a screen uses, as sets of parameters ("7" reverse, "1" bold, "31" red…). */
-  const attributes = (ansi: string) => new Set([...ansi.matchAll(/\x1b\[([\d;]*)m/g)].flatMap((m) => (m[1] ?? '').split(';')).filter((p) => p !== '' && p !== '0'));
+  const attributes = (ansi: string) =>
+    new Set([...ansi.matchAll(/\x1b\[([\d;]*)m/g)].flatMap((m) => (m[1] ?? '').split(';')).filter((p) => p !== '' && p !== '0'));
   // 39 and 49 are the defaults, which tmux writes back between runs: not a colour.
   const colours = (attrs: Set<string>) => [...attrs].filter((p) => /^(3[0-8]|4[0-8]|9[0-7]|10[0-7])$/.test(p));
 
@@ -111,7 +126,10 @@ describe.runIf(hasTmux)('comforts, in a real terminal', () => {
     writeFileSync(conf, 'set -g mouse on\nset -g status off\n');
     const socket = join(home, 'inner.sock');
     const outer = await TmuxSession.start({
-      cols: 120, rows: 40, env, cwd: root,
+      cols: 120,
+      rows: 40,
+      env,
+      cwd: root,
       command: `tmux -S ${socket} -f ${conf} new-session -x 120 -y 40 'node ${cli} --demo healthy'`,
     });
     sessions.push(outer);
@@ -157,7 +175,7 @@ describe.runIf(hasTmux)('comforts, in a real terminal', () => {
     expect(await mouseModes(byConfig)).toBe('0 0');
   });
 
-  it('the demo\'s postgres log reads in order (older days with their date); a search marks and counts its matches', async () => {
+  it("the demo's postgres log reads in order (older days with their date); a search marks and counts its matches", async () => {
     const tmux = await start(120, 40, '--demo healthy');
     await tmux.waitFor(/│ postgres /);
     await focusContainers(tmux);
@@ -182,7 +200,7 @@ describe.runIf(hasTmux)('comforts, in a real terminal', () => {
     await tmux.waitFor((screen) => screen.includes('┃LOG:  checkpoint starting: time'));
   });
 
-  it('the console remembers the view, the containers\' sort and filter and the theme; --reset-state forgets them', async () => {
+  it("the console remembers the view, the containers' sort and filter and the theme; --reset-state forgets them", async () => {
     const state = join(home, 'remembers');
     const more = { XDG_STATE_HOME: state };
     const first = await start(120, 40, '--demo healthy', more);
@@ -214,7 +232,13 @@ describe.runIf(hasTmux)('comforts, in a real terminal', () => {
     await asked.sendKeys('q');
     await asked.waitForExit();
 
-    const reset = await TmuxSession.start({ cols: 250, rows: 10, env: { ...env, ...more }, cwd: root, command: `node ${cli} --reset-state` });
+    const reset = await TmuxSession.start({
+      cols: 250,
+      rows: 10,
+      env: { ...env, ...more },
+      cwd: root,
+      command: `node ${cli} --reset-state`,
+    });
     sessions.push(reset);
     expect(await reset.waitForExit()).toBe(0);
     expect(await reset.capture()).toMatch(/homeops: forgot what the console remembered \(.*console\.json\)/);

@@ -1,7 +1,6 @@
-
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { assertFits, cli, ensureBuilt, homeEnv, root } from '../helpers/built.js';
 import { haveCommand, requireService } from '../helpers/require-service.js';
@@ -9,8 +8,6 @@ import { isAlive, TmuxSession } from '../helpers/tmux.js';
 
 const hasTmux = requireService('tmux', () => haveCommand('tmux'), 'apt-get install -y tmux');
 const MARKER = 'BEFORE-HOMEOPS-MARKER';
-
-
 
 describe.runIf(hasTmux)('the console in a real terminal', () => {
   const home = mkdtempSync(join(tmpdir(), 'homeops-e2e-'));
@@ -32,7 +29,10 @@ describe.runIf(hasTmux)('the console in a real terminal', () => {
   it('starts in the workstation view at 120x40 with all six panes and the status bar', async () => {
     const tmux = await start(120, 40, '--demo healthy');
     // Every source answers soon, but not in the same frame: wait for the last of them.
-    const screen = await tmux.waitFor((s) => /core\s+6-9\s+\d+\.\d\/4/.test(s) && (s.match(/ ● ok [╮┓]/g) ?? []).length === 6 && /VPN running/.test(s) && /postgres/.test(s));
+    const screen = await tmux.waitFor(
+      (s) =>
+        /core\s+6-9\s+\d+\.\d\/4/.test(s) && (s.match(/ ● ok [╮┓]/g) ?? []).length === 6 && /VPN running/.test(s) && /postgres/.test(s),
+    );
     expect(await tmux.alternateScreenActive()).toBe(true);
     // Each pane's title on its top border with its status word.
     for (const title of ['CPU · workstation', 'Containers', 'GPU', 'DNS', 'VPN', 'Backups']) {
@@ -52,7 +52,14 @@ describe.runIf(hasTmux)('the console in a real terminal', () => {
     await tmux.waitFor(/view workstation/);
     await tmux.sendKeys('?');
     const help = await tmux.waitFor(/Help · keys/);
-    for (const line of [/q ctrl\+c\s+quit/, /\?\s+help/, /tab\s+focus\.next/, /shift\+tab\s+focus\.prev/, /r\s+refresh/, /2\s+view\.2\s+Switch to view 2: tmux/]) {
+    for (const line of [
+      /q ctrl\+c\s+quit/,
+      /\?\s+help/,
+      /tab\s+focus\.next/,
+      /shift\+tab\s+focus\.prev/,
+      /r\s+refresh/,
+      /2\s+view\.2\s+Switch to view 2: tmux/,
+    ]) {
       expect(help).toMatch(line);
     }
     await tmux.sendKeys('Escape');
@@ -98,16 +105,24 @@ describe.runIf(hasTmux)('the console in a real terminal', () => {
   const waysOut: [string, (tmux: TmuxSession) => Promise<void>, number][] = [
     ['q', (tmux) => tmux.sendKeys('q'), 0],
     ['Ctrl-C', (tmux) => tmux.sendKeys('C-c'), 0],
-    ['SIGTERM', async (tmux) => {
-      const pid = tmux.programPid();
-      if (pid === null) throw new Error('no program running');
-      process.kill(pid, 'SIGTERM');
-    }, 143],
-    ['SIGHUP (the SSH session dropped)', async (tmux) => {
-      const pid = tmux.programPid();
-      if (pid === null) throw new Error('no program running');
-      process.kill(pid, 'SIGHUP');
-    }, 129],
+    [
+      'SIGTERM',
+      async (tmux) => {
+        const pid = tmux.programPid();
+        if (pid === null) throw new Error('no program running');
+        process.kill(pid, 'SIGTERM');
+      },
+      143,
+    ],
+    [
+      'SIGHUP (the SSH session dropped)',
+      async (tmux) => {
+        const pid = tmux.programPid();
+        if (pid === null) throw new Error('no program running');
+        process.kill(pid, 'SIGHUP');
+      },
+      129,
+    ],
   ];
   for (const [name, leave, status] of waysOut) {
     it(`leaving with ${name} restores the screen`, async () => {
@@ -125,7 +140,14 @@ describe.runIf(hasTmux)('the console in a real terminal', () => {
   }
 
   it('an uncaught error restores the screen and says what happened in one line', async () => {
-    const tmux = await TmuxSession.start({ cols: 100, rows: 30, env: { ...env, HOMEOPS_TEST_CRASH_MS: '1500' }, cwd: root, marker: MARKER, command: `node ${cli} --demo healthy` });
+    const tmux = await TmuxSession.start({
+      cols: 100,
+      rows: 30,
+      env: { ...env, HOMEOPS_TEST_CRASH_MS: '1500' },
+      cwd: root,
+      marker: MARKER,
+      command: `node ${cli} --demo healthy`,
+    });
     sessions.push(tmux);
     await tmux.waitFor(/view workstation/);
     expect(await tmux.waitForExit(8000)).toBe(70);

@@ -18,7 +18,14 @@ describe.runIf(hasTmux && dockerEngineAvailable())('a shell in a container, in a
   let engine: TestEngine;
   let name: string;
   let config: string;
-  const env = { HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_STATE_HOME: join(home, '.state'), XDG_CACHE_HOME: join(home, '.cache'), HOMEOPS_CONFIG: undefined, NO_COLOR: undefined };
+  const env = {
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, '.config'),
+    XDG_STATE_HOME: join(home, '.state'),
+    XDG_CACHE_HOME: join(home, '.cache'),
+    HOMEOPS_CONFIG: undefined,
+    NO_COLOR: undefined,
+  };
 
   beforeAll(async () => {
     await ensureBuilt();
@@ -26,17 +33,20 @@ describe.runIf(hasTmux && dockerEngineAvailable())('a shell in a container, in a
     name = `sh${engine.run}`;
     await engine.runContainer(name, [], ['sleep', '3600']);
     config = join(home, 'config.yaml');
-    writeFileSync(config, [
-      'profile: local',
-      'hosts:',
-      '  ws: { local: true }',
-      'plan:',
-      '  host: ws',
-      `  groups: [{ name: core, cores: 1, containers: [${name}] }]`,
-      'docker:',
-      `  endpoints: [{ host: ws, socket: "${engine.dockerHost}" }]`,
-      '',
-    ].join('\n'));
+    writeFileSync(
+      config,
+      [
+        'profile: local',
+        'hosts:',
+        '  ws: { local: true }',
+        'plan:',
+        '  host: ws',
+        `  groups: [{ name: core, cores: 1, containers: [${name}] }]`,
+        'docker:',
+        `  endpoints: [{ host: ws, socket: "${engine.dockerHost}" }]`,
+        '',
+      ].join('\n'),
+    );
   }, 120_000);
   afterAll(async () => {
     await engine?.stop();
@@ -86,8 +96,14 @@ describe.runIf(hasTmux && dockerEngineAvailable())('a shell in a container, in a
     expect(await tmux.display('#{mouse_any_flag} #{alternate_on}')).toBe('1 1');
     await tmux.sendKeys('q');
     expect(await tmux.waitForExit()).toBe(0);
-    const audit = readFileSync(join(home, '.state', 'homeops', 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { event: string; action?: string; result?: string });
-    expect(audit.filter((l) => l.action === 'container.shell').map((l) => [l.event, l.result])).toEqual([['action-start', undefined], ['action-end', 'ok']]);
+    const audit = readFileSync(join(home, '.state', 'homeops', 'audit.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { event: string; action?: string; result?: string });
+    expect(audit.filter((l) => l.action === 'container.shell').map((l) => [l.event, l.result])).toEqual([
+      ['action-start', undefined],
+      ['action-end', 'ok'],
+    ]);
   });
 
   it('read-only mode refuses it, and nothing leaves the console', async () => {

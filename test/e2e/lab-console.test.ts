@@ -3,13 +3,14 @@
 // typed, the confirm step answered. It measures the operator's time from the key press to the
 // moment a LAN client asking DHCP is handed the NAS as its DNS server (goal: under 60 s,
 // docs/runbooks.md "Drills"), and checks that a query through that server answers.
-import { mkdtempSync, rmSync } from 'node:fs';
+
 import { Resolver } from 'node:dns/promises';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cli, ensureBuilt, homeEnv } from '../helpers/built.js';
-import { auditOf, dhcpLease, docker, labNormal, requireLab, type Lab } from '../helpers/lab.js';
+import { auditOf, dhcpLease, docker, type Lab, labNormal, requireLab } from '../helpers/lab.js';
 import { haveCommand, requireService } from '../helpers/require-service.js';
 import { TmuxSession } from '../helpers/tmux.js';
 

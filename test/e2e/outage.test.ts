@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { haveCommand, requireService } from '../helpers/require-service.js';
-import { sshdAvailable, startSshd, type Sshd } from '../helpers/sshd.js';
+import { type Sshd, sshdAvailable, startSshd } from '../helpers/sshd.js';
 import { TmuxSession } from '../helpers/tmux.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -27,7 +27,9 @@ describe.runIf(hasTmux && hasSshd)('outage: the workstation goes down while the 
   let tmux: TmuxSession | null = null;
 
   // The DNS servers of scripts/services.sh (any answer will do: the test reads the layout).
-  const [dns1Port, dns2Port] = [process.env.HOMEOPS_TEST_DNS1, process.env.HOMEOPS_TEST_DNS2].map((v, i) => Number(v?.split(':')[1] ?? 5353 + i));
+  const [dns1Port, dns2Port] = [process.env.HOMEOPS_TEST_DNS1, process.env.HOMEOPS_TEST_DNS2].map((v, i) =>
+    Number(v?.split(':')[1] ?? 5353 + i),
+  );
 
   beforeAll(async () => {
     execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
@@ -44,36 +46,39 @@ describe.runIf(hasTmux && hasSshd)('outage: the workstation goes down while the 
     const knownHosts = join(home, 'known_hosts');
     writeFileSync(knownHosts, execFileSync('cat', [workstation.knownHosts, nas.knownHosts]));
     const ssh = (s: Sshd) => `{ user: ${s.user}, port: ${s.port}, identityFile: ${s.clientKey}, knownHosts: ${knownHosts} }`;
-    writeFileSync(join(home, 'config.yaml'), [
-      'refresh: 1s',
-      'profile: remote',
-      'hosts:',
-      `  workstation: { address: 127.0.0.1, local: true, ssh: ${ssh(workstation)} }`,
-      `  nas: { address: 127.0.0.1, ssh: ${ssh(nas)} }`,
-      `  router: { address: 127.0.0.1, ssh: { user: ${nas.user}, port: ${silentPort}, identityFile: ${nas.clientKey}, knownHosts: ${knownHosts}, connectTimeout: 2s } }`,
-      'plan:',
-      '  host: workstation',
-      '  groups: [{ name: system, cores: 1 }, { name: services, cores: 1 }]',
-      'probes:',
-      '  cpu: { host: workstation, interval: 1s, timeout: 2s }',
-      '  gpu: { host: router, interval: 2s, timeout: 2s }',
-      'dns:',
-      '  servers:',
-      `    - { name: primary, address: 127.0.0.1, port: ${dns1Port}, host: workstation }`,
-      `    - { name: secondary, address: 127.0.0.1, port: ${dns2Port}, host: nas }`,
-      '  names: [{ name: nas.home, local: true }]',
-      'backups:',
-      `  sets: [{ name: configuration, host: nas, path: ${backups}, schedule: 1h }]`,
-      'runbooks:',
-      '  site:',
-      '    dnsProbeName: nas.home',
-      '    dhcpHost: nas',
-      '    dhcpDnsToBackup: echo dhcp now points at the nas',
-      '    dhcpDnsToPrimary: echo dhcp now points at the workstation',
-      '    dhcpShow: echo 6,127.0.0.1',
-      '    dnsClients: echo no clients',
-      '',
-    ].join('\n'));
+    writeFileSync(
+      join(home, 'config.yaml'),
+      [
+        'refresh: 1s',
+        'profile: remote',
+        'hosts:',
+        `  workstation: { address: 127.0.0.1, local: true, ssh: ${ssh(workstation)} }`,
+        `  nas: { address: 127.0.0.1, ssh: ${ssh(nas)} }`,
+        `  router: { address: 127.0.0.1, ssh: { user: ${nas.user}, port: ${silentPort}, identityFile: ${nas.clientKey}, knownHosts: ${knownHosts}, connectTimeout: 2s } }`,
+        'plan:',
+        '  host: workstation',
+        '  groups: [{ name: system, cores: 1 }, { name: services, cores: 1 }]',
+        'probes:',
+        '  cpu: { host: workstation, interval: 1s, timeout: 2s }',
+        '  gpu: { host: router, interval: 2s, timeout: 2s }',
+        'dns:',
+        '  servers:',
+        `    - { name: primary, address: 127.0.0.1, port: ${dns1Port}, host: workstation }`,
+        `    - { name: secondary, address: 127.0.0.1, port: ${dns2Port}, host: nas }`,
+        '  names: [{ name: nas.home, local: true }]',
+        'backups:',
+        `  sets: [{ name: configuration, host: nas, path: ${backups}, schedule: 1h }]`,
+        'runbooks:',
+        '  site:',
+        '    dnsProbeName: nas.home',
+        '    dhcpHost: nas',
+        '    dhcpDnsToBackup: echo dhcp now points at the nas',
+        '    dhcpDnsToPrimary: echo dhcp now points at the workstation',
+        '    dhcpShow: echo 6,127.0.0.1',
+        '    dnsClients: echo no clients',
+        '',
+      ].join('\n'),
+    );
   }, 120_000);
 
   afterAll(async () => {
@@ -85,7 +90,13 @@ describe.runIf(hasTmux && hasSshd)('outage: the workstation goes down while the 
   });
 
   it('keeps the last values, says since when, switches to the outage view and still answers keys', async () => {
-    const env = { HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_STATE_HOME: join(home, '.state'), HOMEOPS_CONFIG: join(home, 'config.yaml'), NO_COLOR: '1' };
+    const env = {
+      HOME: home,
+      XDG_CONFIG_HOME: join(home, '.config'),
+      XDG_STATE_HOME: join(home, '.state'),
+      HOMEOPS_CONFIG: join(home, 'config.yaml'),
+      NO_COLOR: '1',
+    };
     tmux = await TmuxSession.start({ cols: 120, rows: 40, env, cwd: root, command: `node ${cli}` });
     // The workstation's CPU, read over SSH; the backups on the NAS over SFTP.
     await tmux.waitFor(/CPU · workstation[\s\S]*of \d+ threads/, 15_000);

@@ -6,16 +6,15 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { assertFits, cli, ensureBuilt } from '../helpers/built.js';
 import { paneOnScreen } from '../helpers/render.js';
-import { assertFits, cli, ensureBuilt, } from '../helpers/built.js';
 import { haveCommand, requireService } from '../helpers/require-service.js';
 import { requireSshd, testServices } from '../helpers/services.js';
 import { TmuxSession } from '../helpers/tmux.js';
 
 const ready = requireService('tmux', () => haveCommand('tmux'), 'apt-get install -y tmux') && requireSshd();
-
 
 /** Processes on the server (this machine, another user) whose command line has `pattern`. */
 function onServer(pattern: string): string[] {
@@ -34,9 +33,11 @@ async function until(check: () => boolean, ms = 5000): Promise<boolean> {
 
 /** The text of the box titled `title` (a dialog, a panel), its lines joined. */
 function boxText(screen: string, title: string): string {
-  return (paneOnScreen(screen, title)?.body ?? []).map((l) => l.trim()).join(' ').replace(/ +/g, ' ');
+  return (paneOnScreen(screen, title)?.body ?? [])
+    .map((l) => l.trim())
+    .join(' ')
+    .replace(/ +/g, ' ');
 }
-
 
 describe.runIf(ready)('runbooks in the console, over a real sshd', () => {
   const { ssh } = testServices();
@@ -44,71 +45,84 @@ describe.runIf(ready)('runbooks in the console, over a real sshd', () => {
   const home = mkdtempSync(join(tmpdir(), 'homeops-e2e-rb-'));
   const sessions: TmuxSession[] = [];
   const env = {
-    HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_STATE_HOME: join(home, '.state'),
-    HOMEOPS_CONFIG: join(home, 'config.yaml'), NO_COLOR: undefined,
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, '.config'),
+    XDG_STATE_HOME: join(home, '.state'),
+    HOMEOPS_CONFIG: join(home, 'config.yaml'),
+    NO_COLOR: undefined,
   };
 
   beforeAll(() => {
     ensureBuilt();
     mkdirSync(join(home, 'runbooks'), { recursive: true });
-    writeFileSync(join(home, 'config.yaml'), [
-      'hosts:',
-      '  here: { local: true, address: 127.0.0.1 }',
-      '  nas:',
-      `    address: ${ssh.host}`,
-      `    ssh: { host: ${ssh.host}, port: ${ssh.port}, user: ${ssh.user}, identityFile: ${ssh.privateKeyPath}, knownHosts: ${ssh.knownHostsPath} }`,
-      'plan:',
-      '  host: here',
-      '  groups:',
-      '    - { name: all, cores: 1 }',
-      'probes:',
-      '  gpu: { enabled: false }',
-      'keymap: keys.yaml',
-      'runbooks:',
-      '  dirs: [runbooks]',
-      '',
-    ].join('\n'));
-    writeFileSync(join(home, 'keys.yaml'), [
-      'extends: default',
-      'bindings:',
-      '  runbook:stream-test: [Y]',
-      '  runbook:slow-test: [W]',
-      '  runbook:danger-test: [X]',
-      '',
-    ].join('\n'));
-    writeFileSync(join(home, 'runbooks', 'stream.yaml'), [
-      'id: stream-test',
-      'title: Streams lines from the NAS',
-      'steps:',
-      '  - id: hello',
-      '    run: { host: nas, command: "echo hello from $(id -un)", timeout: 30s }',
-      '  - id: count',
-      '    run: { host: nas, command: "for i in 1 2 3 4; do echo tick $i; sleep 0.6; done", timeout: 30s }',
-      '  - id: done',
-      '    note: all done',
-      '',
-    ].join('\n'));
-    writeFileSync(join(home, 'runbooks', 'slow.yaml'), [
-      'id: slow-test',
-      'title: A long step on the NAS',
-      'steps:',
-      '  - id: long',
-      `    run: { host: nas, command: "echo started; sleep 300 # ${marker}", timeout: 10m }`,
-      '  - id: after',
-      '    run: { host: nas, command: "echo after", timeout: 30s }',
-      '',
-    ].join('\n'));
-    writeFileSync(join(home, 'runbooks', 'danger.yaml'), [
-      'id: danger-test',
-      'title: Changes a file on the NAS',
-      'dangerous: true',
-      'steps:',
-      '  - id: ask',
-      '    confirm: Write the file on the NAS?',
-      '  - id: write',
-      '    run: { host: nas, command: "echo written by $(id -un)", timeout: 30s }',
-      '',
-    ].join('\n'));
+    writeFileSync(
+      join(home, 'config.yaml'),
+      [
+        'hosts:',
+        '  here: { local: true, address: 127.0.0.1 }',
+        '  nas:',
+        `    address: ${ssh.host}`,
+        `    ssh: { host: ${ssh.host}, port: ${ssh.port}, user: ${ssh.user}, identityFile: ${ssh.privateKeyPath}, knownHosts: ${ssh.knownHostsPath} }`,
+        'plan:',
+        '  host: here',
+        '  groups:',
+        '    - { name: all, cores: 1 }',
+        'probes:',
+        '  gpu: { enabled: false }',
+        'keymap: keys.yaml',
+        'runbooks:',
+        '  dirs: [runbooks]',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(
+      join(home, 'keys.yaml'),
+      ['extends: default', 'bindings:', '  runbook:stream-test: [Y]', '  runbook:slow-test: [W]', '  runbook:danger-test: [X]', ''].join(
+        '\n',
+      ),
+    );
+    writeFileSync(
+      join(home, 'runbooks', 'stream.yaml'),
+      [
+        'id: stream-test',
+        'title: Streams lines from the NAS',
+        'steps:',
+        '  - id: hello',
+        '    run: { host: nas, command: "echo hello from $(id -un)", timeout: 30s }',
+        '  - id: count',
+        '    run: { host: nas, command: "for i in 1 2 3 4; do echo tick $i; sleep 0.6; done", timeout: 30s }',
+        '  - id: done',
+        '    note: all done',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(
+      join(home, 'runbooks', 'slow.yaml'),
+      [
+        'id: slow-test',
+        'title: A long step on the NAS',
+        'steps:',
+        '  - id: long',
+        `    run: { host: nas, command: "echo started; sleep 300 # ${marker}", timeout: 10m }`,
+        '  - id: after',
+        '    run: { host: nas, command: "echo after", timeout: 30s }',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(
+      join(home, 'runbooks', 'danger.yaml'),
+      [
+        'id: danger-test',
+        'title: Changes a file on the NAS',
+        'dangerous: true',
+        'steps:',
+        '  - id: ask',
+        '    confirm: Write the file on the NAS?',
+        '  - id: write',
+        '    run: { host: nas, command: "echo written by $(id -un)", timeout: 30s }',
+        '',
+      ].join('\n'),
+    );
   }, 180_000);
   afterEach(async () => {
     await Promise.all(sessions.splice(0).map((s) => s.kill()));
@@ -192,7 +206,9 @@ describe.runIf(ready)('runbooks in the console, over a real sshd', () => {
     await tmux.sendKeys('X');
     const reason = /danger-test is dangerous \(it changes things\) and homeops is in read-only mode .*nothing was run/;
     // The whole dialog, not a capture taken while the terminal was still drawing it.
-    const refused = await tmux.waitFor((screen) => screen.includes('danger-test refused') && reason.test(boxText(screen, 'danger-test refused')));
+    const refused = await tmux.waitFor(
+      (screen) => screen.includes('danger-test refused') && reason.test(boxText(screen, 'danger-test refused')),
+    );
     expect(boxText(refused, 'danger-test refused')).toMatch(reason);
     expect(refused).toContain('READ-ONLY');
   });
@@ -210,8 +226,12 @@ describe.runIf(ready)('runbooks in the console, over a real sshd', () => {
     expect(await until(() => onServer(marker).length === 0)).toBe(true);
 
     const second = await start();
-    const question = /of slow-test \(started .*\) was interrupted at step long: SIGHUP: the terminal went away\. Resume it from step long\?/;
-    const offer = await second.waitFor((screen) => screen.includes('Interrupted run of slow-test') && question.test(boxText(screen, 'Interrupted run of slow-test')), 10_000);
+    const question =
+      /of slow-test \(started .*\) was interrupted at step long: SIGHUP: the terminal went away\. Resume it from step long\?/;
+    const offer = await second.waitFor(
+      (screen) => screen.includes('Interrupted run of slow-test') && question.test(boxText(screen, 'Interrupted run of slow-test')),
+      10_000,
+    );
     expect(boxText(offer, 'Interrupted run of slow-test')).toMatch(question);
     await second.sendKeys('y');
     await second.waitFor(/Resume slow-test/);

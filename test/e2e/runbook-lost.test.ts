@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, ensureBuilt, homeEnv, root } from '../helpers/built.js';
 import { haveCommand, requireService } from '../helpers/require-service.js';
-import { sshdAvailable, startSshd, type Sshd } from '../helpers/sshd.js';
+import { type Sshd, sshdAvailable, startSshd } from '../helpers/sshd.js';
 import { TmuxSession } from '../helpers/tmux.js';
 
 const ready = requireService('tmux', () => haveCommand('tmux'), 'apt-get install -y tmux') && sshdAvailable();
@@ -32,28 +32,34 @@ describe.runIf(ready)('a runbook whose connection is lost mid-step, in the conso
     ensureBuilt();
     sshd = await startSshd();
     mkdirSync(join(home, 'runbooks'), { recursive: true });
-    writeFileSync(join(home, 'config.yaml'), [
-      'hosts:',
-      '  here: { local: true, address: 127.0.0.1 }',
-      `  nas: { address: 127.0.0.1, ssh: { port: ${sshd.port}, user: ${sshd.user}, identityFile: ${sshd.clientKey}, knownHosts: ${sshd.knownHosts} } }`,
-      'plan: { host: here, groups: [{ name: all, cores: 1 }] }',
-      'probes: { gpu: { enabled: false } }',
-      `keymap: ${join(home, 'keys.yaml')}`,
-      `runbooks: { dirs: [${join(home, 'runbooks')}] }`,
-      '',
-    ].join('\n'));
+    writeFileSync(
+      join(home, 'config.yaml'),
+      [
+        'hosts:',
+        '  here: { local: true, address: 127.0.0.1 }',
+        `  nas: { address: 127.0.0.1, ssh: { port: ${sshd.port}, user: ${sshd.user}, identityFile: ${sshd.clientKey}, knownHosts: ${sshd.knownHosts} } }`,
+        'plan: { host: here, groups: [{ name: all, cores: 1 }] }',
+        'probes: { gpu: { enabled: false } }',
+        `keymap: ${join(home, 'keys.yaml')}`,
+        `runbooks: { dirs: [${join(home, 'runbooks')}] }`,
+        '',
+      ].join('\n'),
+    );
     writeFileSync(join(home, 'keys.yaml'), 'extends: default\nbindings:\n  runbook:lost-test: [Y]\n');
     const flag = join(home, 'first-done');
-    writeFileSync(join(home, 'runbooks', 'lost.yaml'), [
-      'id: lost-test',
-      'title: A long step on the NAS',
-      'steps:',
-      '  - id: long',
-      `    run: { host: nas, command: "echo started; [ -e ${flag} ] && exit 0; touch ${flag}; sleep 300 # ${mark}", timeout: 10m }`,
-      '  - id: after',
-      '    run: { host: nas, command: "echo after", timeout: 30s }',
-      '',
-    ].join('\n'));
+    writeFileSync(
+      join(home, 'runbooks', 'lost.yaml'),
+      [
+        'id: lost-test',
+        'title: A long step on the NAS',
+        'steps:',
+        '  - id: long',
+        `    run: { host: nas, command: "echo started; [ -e ${flag} ] && exit 0; touch ${flag}; sleep 300 # ${mark}", timeout: 10m }`,
+        '  - id: after',
+        '    run: { host: nas, command: "echo after", timeout: 30s }',
+        '',
+      ].join('\n'),
+    );
   }, 120_000);
 
   afterAll(async () => {

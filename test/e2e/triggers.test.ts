@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { assertFits, cli, ensureBuilt, homeEnv } from '../helpers/built.js';
-import { dnsmasqAvailable, startDnsmasq, stopAllDnsmasq, type Dnsmasq } from '../helpers/dnsmasq.js';
+import { type Dnsmasq, dnsmasqAvailable, startDnsmasq, stopAllDnsmasq } from '../helpers/dnsmasq.js';
 import { haveCommand, requireService } from '../helpers/require-service.js';
 import { TmuxSession } from '../helpers/tmux.js';
 
@@ -24,39 +24,45 @@ describe.runIf(ready)('a trigger in the console, watching a real DNS server', ()
     ensureBuilt();
     dns = await startDnsmasq('trigger-dns');
     mkdirSync(join(home, 'runbooks'), { recursive: true });
-    writeFileSync(join(home, 'config.yaml'), [
-      'refresh: 250ms',
-      'hosts:',
-      '  here: { local: true, address: 127.0.0.1 }',
-      'plan:',
-      '  host: here',
-      '  groups:',
-      '    - { name: all, cores: 1 }',
-      'probes:',
-      '  gpu: { enabled: false }',
-      'services:',
-      '  interval: 250ms',
-      '  timeout: 300ms',
-      '  downAfter: 1',
-      '  list:',
-      `    - { name: dns-here, priority: 1, runsOn: here, check: { dns: { server: 127.0.0.1, port: ${dns.port}, name: nas.home } } }`,
-      'runbooks:',
-      '  dirs: [runbooks]',
-      '  triggers: { switch-dns: { for: 2s } }',
-      '',
-    ].join('\n'));
-    writeFileSync(join(home, 'runbooks', 'switch.yaml'), [
-      'id: switch-dns',
-      'title: Use the other DNS server',
-      'trigger:',
-      '  when: { services: { kind: dns, runsOn: here }, state: down }',
-      '  for: 1h',
-      '  reason: the DNS server here does not answer',
-      'steps:',
-      '  - id: switch',
-      `    run: { host: here, command: "echo switched > ${done}", timeout: 10s }`,
-      '',
-    ].join('\n'));
+    writeFileSync(
+      join(home, 'config.yaml'),
+      [
+        'refresh: 250ms',
+        'hosts:',
+        '  here: { local: true, address: 127.0.0.1 }',
+        'plan:',
+        '  host: here',
+        '  groups:',
+        '    - { name: all, cores: 1 }',
+        'probes:',
+        '  gpu: { enabled: false }',
+        'services:',
+        '  interval: 250ms',
+        '  timeout: 300ms',
+        '  downAfter: 1',
+        '  list:',
+        `    - { name: dns-here, priority: 1, runsOn: here, check: { dns: { server: 127.0.0.1, port: ${dns.port}, name: nas.home } } }`,
+        'runbooks:',
+        '  dirs: [runbooks]',
+        '  triggers: { switch-dns: { for: 2s } }',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(
+      join(home, 'runbooks', 'switch.yaml'),
+      [
+        'id: switch-dns',
+        'title: Use the other DNS server',
+        'trigger:',
+        '  when: { services: { kind: dns, runsOn: here }, state: down }',
+        '  for: 1h',
+        '  reason: the DNS server here does not answer',
+        'steps:',
+        '  - id: switch',
+        `    run: { host: here, command: "echo switched > ${done}", timeout: 10s }`,
+        '',
+      ].join('\n'),
+    );
   }, 180_000);
   afterEach(async () => {
     dns.resume();
@@ -88,7 +94,9 @@ describe.runIf(ready)('a trigger in the console, watching a real DNS server', ()
     // Not before the condition had held for 2 s.
     expect(Date.now() - paused).toBeGreaterThanOrEqual(2000);
     const banner = offered.split('\n').find((l) => l.includes('▶ OFFER')) ?? '';
-    expect(banner).toMatch(/▶ OFFER {2}switch-dns .*· the DNS server here does not answer: dns-here down for \d+(\.\d)?s · since \d\d:\d\d · o run it\s*$/);
+    expect(banner).toMatch(
+      /▶ OFFER {2}switch-dns .*· the DNS server here does not answer: dns-here down for \d+(\.\d)?s · since \d\d:\d\d · o run it\s*$/,
+    );
     // The banner's row is taken from the panes: the frame still fits the terminal.
     assertFits(offered, 120, 30);
 

@@ -15,7 +15,11 @@ import { TmuxSession } from '../helpers/tmux.js';
 const hasTmux = requireService('tmux', () => haveCommand('tmux'), 'apt-get install -y tmux');
 
 /** The text of a pane's box, its lines joined. */
-const paneText = (screen: string, title: string) => (paneOnScreen(screen, title)?.body ?? []).map((l) => l.trim()).join(' ').replace(/ +/g, ' ');
+const paneText = (screen: string, title: string) =>
+  (paneOnScreen(screen, title)?.body ?? [])
+    .map((l) => l.trim())
+    .join(' ')
+    .replace(/ +/g, ' ');
 
 describe.runIf(hasTmux)('a host that never speaks SSH', () => {
   const home = mkdtempSync(join(tmpdir(), 'homeops-unreachable-'));
@@ -34,23 +38,26 @@ describe.runIf(hasTmux)('a host that never speaks SSH', () => {
     await new Promise<void>((done) => silent.listen(0, '127.0.0.1', done));
     const port = (silent.address() as { port: number }).port;
     writeFileSync(join(home, 'id_ed25519'), '');
-    writeFileSync(join(home, 'config.yaml'), [
-      'refresh: 1s',
-      'hosts:',
-      '  workstation: { address: 127.0.0.1, local: true }',
-      `  nas: { address: 127.0.0.1, ssh: { user: nobody, port: ${port}, knownHosts: ${join(home, 'known_hosts')}, connectTimeout: 2s } }`,
-      'plan:',
-      '  host: nas',
-      '  groups: [{ name: system, cores: 1 }]',
-      'probes:',
-      '  cpu: { host: nas, interval: 1s, timeout: 3s }',
-      '  gpu: { enabled: false }',
-      'docker:',
-      '  endpoints: [{ host: nas }]',
-      '  interval: 1s',
-      '  timeout: 3s',
-      '',
-    ].join('\n'));
+    writeFileSync(
+      join(home, 'config.yaml'),
+      [
+        'refresh: 1s',
+        'hosts:',
+        '  workstation: { address: 127.0.0.1, local: true }',
+        `  nas: { address: 127.0.0.1, ssh: { user: nobody, port: ${port}, knownHosts: ${join(home, 'known_hosts')}, connectTimeout: 2s } }`,
+        'plan:',
+        '  host: nas',
+        '  groups: [{ name: system, cores: 1 }]',
+        'probes:',
+        '  cpu: { host: nas, interval: 1s, timeout: 3s }',
+        '  gpu: { enabled: false }',
+        'docker:',
+        '  endpoints: [{ host: nas }]',
+        '  interval: 1s',
+        '  timeout: 3s',
+        '',
+      ].join('\n'),
+    );
   }, 120_000);
 
   afterAll(async () => {

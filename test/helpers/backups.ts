@@ -26,7 +26,10 @@ export type FakeBehaviour = {
 };
 
 /** A host whose list and run do what the test says; calls are recorded. */
-export function fakeHost(name: string, behaviour: FakeBehaviour): Host & { calls: { argv?: readonly string[]; dir?: string; options: unknown }[] } {
+export function fakeHost(
+  name: string,
+  behaviour: FakeBehaviour,
+): Host & { calls: { argv?: readonly string[]; dir?: string; options: unknown }[] } {
   const calls: { argv?: readonly string[]; dir?: string; options: unknown }[] = [];
   const run = (argv: readonly string[], options: ExecOptions) => {
     calls.push({ argv, options });
@@ -42,7 +45,9 @@ export function fakeHost(name: string, behaviour: FakeBehaviour): Host & { calls
     stat: () => Promise.resolve(null),
     list: (dir, options) => {
       calls.push({ dir, options });
-      return behaviour.list ? behaviour.list(dir, options) : Promise.reject(Object.assign(new Error(`list ${dir}: No such file`), { code: 2 }));
+      return behaviour.list
+        ? behaviour.list(dir, options)
+        : Promise.reject(Object.assign(new Error(`list ${dir}: No such file`), { code: 2 }));
     },
     close() {},
   };
@@ -56,7 +61,15 @@ export const ok = (stdout: string): ExecResult => ({ stdout, stderr: '', code: 0
 export const exit = (code: number, stderr: string): ExecResult => ({ stdout: '', stderr, code, signal: null });
 
 /** A line as ARCHIVER_QUERY prints it; times are seconds before `at`. */
-export function archiverLine(fields: { mode?: string; archived: number; lastArchivedAgo?: number | null; failed?: number; lastFailedAgo?: number | null; at?: number; skewMs?: number }): string {
+export function archiverLine(fields: {
+  mode?: string;
+  archived: number;
+  lastArchivedAgo?: number | null;
+  failed?: number;
+  lastFailedAgo?: number | null;
+  at?: number;
+  skewMs?: number;
+}): string {
   const at = (fields.at ?? AT) + (fields.skewMs ?? 0);
   const epoch = (ago: number | null | undefined) => (ago === null || ago === undefined ? null : (at - ago * 1000) / 1000);
   return `${JSON.stringify({

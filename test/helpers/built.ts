@@ -24,7 +24,8 @@ function newestSource(): number {
 
 /** Builds dist/cli.js when it is missing or older than a source (for beforeAll, with a long timeout). */
 export function ensureBuilt(): void {
-  if (!existsSync(cli) || statSync(cli).mtimeMs < newestSource()) execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'pipe' });
+  if (!existsSync(cli) || statSync(cli).mtimeMs < newestSource())
+    execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'pipe' });
 }
 
 /** Every line fits the terminal, and the frame leaves the last row free. */
@@ -40,6 +41,15 @@ export function assertFits(screen: string, cols: number, rows: number): void {
  * it (config, state, cache), nothing of the machine's user. `extra` adds or removes (undefined)
  * variables.
  */
-export function homeEnv<Extra extends Record<string, string | undefined> = Record<never, never>>(home: string, extra?: Extra): { HOME: string; XDG_CONFIG_HOME: string; XDG_STATE_HOME: string; XDG_CACHE_HOME: string } & Extra {
-  return { HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_STATE_HOME: join(home, '.state'), XDG_CACHE_HOME: join(home, '.cache'), ...(extra as Extra) };
+export function homeEnv<Extra extends Record<string, string | undefined> = Record<never, never>>(
+  home: string,
+  extra?: Extra,
+): { HOME: string; XDG_CONFIG_HOME: string; XDG_STATE_HOME: string; XDG_CACHE_HOME: string } & Extra {
+  return {
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, '.config'),
+    XDG_STATE_HOME: join(home, '.state'),
+    XDG_CACHE_HOME: join(home, '.cache'),
+    ...(extra as Extra),
+  };
 }

@@ -27,7 +27,11 @@ function runBinary(args: readonly string[], options: RunOptions): Promise<CliRes
   return new Promise((done, fail) => {
     const started = Date.now();
     const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', ...options.env };
-    const child = spawn(process.execPath, [...(options.node ?? []), CLI, ...args], { cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...(options.node ?? []), CLI, ...args], {
+      cwd: options.cwd,
+      env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -63,10 +67,23 @@ export function runCli(args: readonly string[], options: CliOptions): Promise<Cl
     XDG_CACHE_HOME: join(options.home, 'cache'),
     ...options.env,
   };
-  return runBinary(args, { env, cwd: options.cwd ?? options.home, timeoutMs: options.timeoutMs ?? 30_000, ...(options.node ? { node: options.node } : {}) });
+  return runBinary(args, {
+    env,
+    cwd: options.cwd ?? options.home,
+    timeoutMs: options.timeoutMs ?? 30_000,
+    ...(options.node ? { node: options.node } : {}),
+  });
 }
 
 /** Runs `homeops ARGS` with the environment given (homeEnv for a private user), from the repository. */
-export function homeops(args: string[], options: { env: Record<string, string>; cwd?: string; timeoutMs?: number; onOutput?: (stdout: string) => void }): Promise<CliResult> {
-  return runBinary(args, { env: options.env, cwd: options.cwd ?? root, timeoutMs: options.timeoutMs ?? 60_000, ...(options.onOutput ? { onOutput: options.onOutput } : {}) });
+export function homeops(
+  args: string[],
+  options: { env: Record<string, string>; cwd?: string; timeoutMs?: number; onOutput?: (stdout: string) => void },
+): Promise<CliResult> {
+  return runBinary(args, {
+    env: options.env,
+    cwd: options.cwd ?? root,
+    timeoutMs: options.timeoutMs ?? 60_000,
+    ...(options.onOutput ? { onOutput: options.onOutput } : {}),
+  });
 }

@@ -3,20 +3,15 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConsoleController } from '../../src/cli/controller.js';
 import type { ControllerDeps } from '../../src/cli/controller/deps.js';
+import { ConsoleController } from '../../src/cli/controller.js';
 import type { Config } from '../../src/config/schema.js';
 import { hostsFromConfig } from '../../src/hosts/registry.js';
+import type { PaneId } from '../../src/model/panes.js';
 import { loadRunbookFile, type Runbook, type RunbookCatalog } from '../../src/runbooks/load.js';
-import {
-  INITIAL_CONSOLE_STATE,
-  type ConsoleIntents,
-  type ConsoleState,
-  type ConsoleStateSource,
-} from '../../src/ui/console-state.js';
+import { type ConsoleIntents, type ConsoleState, type ConsoleStateSource, INITIAL_CONSOLE_STATE } from '../../src/ui/console-state.js';
 import type { Profiler } from '../../src/ui/profile.js';
 import { sleep } from './render.js';
-import type { PaneId } from '../../src/model/panes.js';
 
 /** Console state the test sets by hand. */
 export class ManualConsole implements ConsoleStateSource {
@@ -47,9 +42,11 @@ export type IntentCall = { intent: keyof ConsoleIntents; args: unknown[] };
 /** Intents that only record how they were called. */
 export function recordingIntents(): { intents: ConsoleIntents; calls: IntentCall[] } {
   const calls: IntentCall[] = [];
-  const record = <K extends keyof ConsoleIntents>(intent: K) => (...args: unknown[]) => {
-    calls.push({ intent, args });
-  };
+  const record =
+    <K extends keyof ConsoleIntents>(intent: K) =>
+    (...args: unknown[]) => {
+      calls.push({ intent, args });
+    };
   const intents: ConsoleIntents = {
     answer: record('answer'),
     // Not recorded: the menu asks for it every time it opens.
@@ -104,7 +101,12 @@ export function stateEnv(): Record<string, string> {
   const dir = mkdtempSync(join(tmpdir(), 'homeops-actions-'));
   dirs.push(dir);
   mkdirSync(join(dir, 'home'), { recursive: true });
-  return { HOME: join(dir, 'home'), XDG_CONFIG_HOME: join(dir, 'home', '.config'), XDG_STATE_HOME: join(dir, 'state'), PATH: process.env.PATH ?? '/usr/bin:/bin' };
+  return {
+    HOME: join(dir, 'home'),
+    XDG_CONFIG_HOME: join(dir, 'home', '.config'),
+    XDG_STATE_HOME: join(dir, 'state'),
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+  };
 }
 
 /** Runbooks from YAML texts (id → body lines after `id:`), checked against the config. */
@@ -121,7 +123,11 @@ export function catalogOf(config: Config, books: Record<string, string[]>): Pick
 
 export type TestController = { controller: ConsoleController; nudges: PaneId[]; env: Record<string, string> };
 
-export function testController(config: Config, catalog: Pick<RunbookCatalog, 'runbooks' | 'get'>, overrides: Partial<ControllerDeps> = {}): TestController {
+export function testController(
+  config: Config,
+  catalog: Pick<RunbookCatalog, 'runbooks' | 'get'>,
+  overrides: Partial<ControllerDeps> = {},
+): TestController {
   const env = (overrides.env as Record<string, string> | undefined) ?? stateEnv();
   const nudges: PaneId[] = [];
   const controller = new ConsoleController({
@@ -147,7 +153,10 @@ export async function until(source: ConsoleStateSource, check: (state: ConsoleSt
   for (;;) {
     const state = source.current();
     if (check(state)) return state;
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms; state: ${JSON.stringify({ ...state, catalog: undefined }, null, 1).slice(0, 2000)}`);
+    if (Date.now() - start > timeoutMs)
+      throw new Error(
+        `timed out after ${timeoutMs} ms; state: ${JSON.stringify({ ...state, catalog: undefined }, null, 1).slice(0, 2000)}`,
+      );
     await sleep(10);
   }
 }

@@ -1,4 +1,4 @@
-import { UNPLANNED, type ContainerRow, type ContainersReading } from '../../src/model/containers.js';
+import { type ContainerRow, type ContainersReading, UNPLANNED } from '../../src/model/containers.js';
 // Containers as a reading holds them, for the tests of what the UI makes of them.
 
 export function containerRow(name: string, overrides: Partial<ContainerRow> = {}): ContainerRow {
@@ -42,11 +42,20 @@ export function containerRow(name: string, overrides: Partial<ContainerRow> = {}
 
 export function readingOf(containers: ContainerRow[]): ContainersReading {
   return {
-    endpoints: [{ host: 'workstation', label: 'unix:///var/run/docker.sock', engine: null, status: 'ok', error: null, ageMs: 0, containers: containers.length }],
+    endpoints: [
+      {
+        host: 'workstation',
+        label: 'unix:///var/run/docker.sock',
+        engine: null,
+        status: 'ok',
+        error: null,
+        ageMs: 0,
+        containers: containers.length,
+      },
+    ],
     containers,
     groups: [],
     counts: { total: containers.length, running: 0, healthy: 0, unhealthy: 0, starting: 0, restarting: 0, exited: 0, unplanned: 0 },
     readAt: Date.parse('2026-01-02T03:00:00.000Z'),
   };
 }
-

@@ -2,14 +2,14 @@
 // reference/real-services.md §3: local records, NXDOMAIN for the rest of `home`, REFUSED for
 // outside names (no upstream: nothing leaves the machine). Stopped = connection refused
 // (ICMP port unreachable on loopback); paused with SIGSTOP = timeout.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { Resolver } from 'node:dns/promises';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './sshd.js';
 import { haveCommand, requireService } from './require-service.js';
+import { freePort } from './sshd.js';
 
 export const DNSMASQ = '/usr/sbin/dnsmasq';
 
@@ -90,14 +90,32 @@ export async function startDnsmasq(name: string): Promise<Dnsmasq> {
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freeDnsPort();
     const user = process.getuid?.() === 0 ? ['--user=root', '--group=root'] : [];
-    const child = spawn(DNSMASQ, [
-      '--keep-in-foreground', '--conf-file=/dev/null', '--no-resolv', '--no-hosts', '--no-poll',
-      '--listen-address=127.0.0.1', '--bind-interfaces', `--port=${port}`, ...user,
-      `--pid-file=${join(dir, 'dnsmasq.pid')}`, `--log-facility=${log}`, '--log-queries',
-      '--address=/nas.home/10.0.10.20', '--address=/blocked.example/0.0.0.0',
-      `--txt-record=instance.home,${name}`, `--addn-hosts=${hosts}`, '--local=/home/',
-      '--domain-needed', '--bogus-priv', '--cache-size=150',
-    ], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(
+      DNSMASQ,
+      [
+        '--keep-in-foreground',
+        '--conf-file=/dev/null',
+        '--no-resolv',
+        '--no-hosts',
+        '--no-poll',
+        '--listen-address=127.0.0.1',
+        '--bind-interfaces',
+        `--port=${port}`,
+        ...user,
+        `--pid-file=${join(dir, 'dnsmasq.pid')}`,
+        `--log-facility=${log}`,
+        '--log-queries',
+        '--address=/nas.home/10.0.10.20',
+        '--address=/blocked.example/0.0.0.0',
+        `--txt-record=instance.home,${name}`,
+        `--addn-hosts=${hosts}`,
+        '--local=/home/',
+        '--domain-needed',
+        '--bogus-priv',
+        '--cache-size=150',
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     let stderr = '';
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       stderr += chunk;
@@ -114,7 +132,10 @@ export async function startDnsmasq(name: string): Promise<Dnsmasq> {
     }
     if (ready && pid !== undefined) {
       const instance: Dnsmasq = {
-        name, port, pid, log,
+        name,
+        port,
+        pid,
+        log,
         pause: () => {
           if (isRunning(pid)) process.kill(pid, 'SIGSTOP');
         },

@@ -4,7 +4,7 @@
 // bridge, no iptables; overlay2 with vfs as the fallback) with `local/busybox` imported from
 // busybox-static. Test containers always run with `--network none`, carry a label naming this
 // run, and are removed by `removeTestContainers()`.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
@@ -45,7 +45,11 @@ export function dockerEngineAvailable(): boolean {
   return requireService(
     'docker engine',
     // A private dockerd needs root; the shared engine of scripts/services.sh does not.
-    () => ((haveCommand('dockerd') && process.getuid?.() === 0) || sharedSocket() !== null) && haveCommand('docker') && haveCommand('busybox') && haveCommand('tar'),
+    () =>
+      ((haveCommand('dockerd') && process.getuid?.() === 0) || sharedSocket() !== null) &&
+      haveCommand('docker') &&
+      haveCommand('busybox') &&
+      haveCommand('tar'),
     'apt-get install docker.io busybox-static',
   );
 }
@@ -71,31 +75,47 @@ export function ping(socket: string, timeoutMs = 1000): Promise<boolean> {
   return new Promise((resolve) => {
     const req = request({ socketPath: socket, path: '/_ping', method: 'GET', timeout: timeoutMs }, (res) => {
       let body = '';
-      res.setEncoding('utf8').on('data', (c: string) => { body += c; }).on('end', () => resolve(res.statusCode === 200 && body === 'OK'));
+      res
+        .setEncoding('utf8')
+        .on('data', (c: string) => {
+          body += c;
+        })
+        .on('end', () => resolve(res.statusCode === 200 && body === 'OK'));
     });
     req.on('error', () => resolve(false));
-    req.on('timeout', () => { req.destroy(); resolve(false); });
+    req.on('timeout', () => {
+      req.destroy();
+      resolve(false);
+    });
     req.end();
   });
 }
 
 function cli(socket: string) {
-  return (args: readonly string[]): Promise<string> => new Promise((resolve, reject) => {
-    const child = spawn('docker', args, { env: { ...process.env, DOCKER_HOST: `unix://${socket}` }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => { out += c; });
-    child.stderr.setEncoding('utf8').on('data', (c: string) => { err += c; });
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`docker ${args.join(' ')}: exit ${code}: ${err.trim()}`))));
-  });
+  return (args: readonly string[]): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const child = spawn('docker', args, { env: { ...process.env, DOCKER_HOST: `unix://${socket}` }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      let err = '';
+      child.stdout.setEncoding('utf8').on('data', (c: string) => {
+        out += c;
+      });
+      child.stderr.setEncoding('utf8').on('data', (c: string) => {
+        err += c;
+      });
+      child.on('error', reject);
+      child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`docker ${args.join(' ')}: exit ${code}: ${err.trim()}`))));
+    });
 }
 
 async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, child?: ChildProcess, log?: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return;
-    if (child && child.exitCode !== null) throw new Error(`${what}: dockerd exited (${child.exitCode}): ${log && existsSync(log) ? readFileSync(log, 'utf8').slice(-2000) : ''}`);
+    if (child && child.exitCode !== null)
+      throw new Error(
+        `${what}: dockerd exited (${child.exitCode}): ${log && existsSync(log) ? readFileSync(log, 'utf8').slice(-2000) : ''}`,
+      );
     if (Date.now() > deadline) throw new Error(`${what}: not ready within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -105,11 +125,29 @@ function startDockerd(dir: string, driver: string): { child: ChildProcess; socke
   const socket = join(dir, 'docker.sock');
   const log = join(dir, `dockerd-${driver}.log`);
   const out = openSync(log, 'a');
-  const child = spawn('dockerd', [
-    '--host', `unix://${socket}`, '--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'),
-    '--pidfile', join(dir, 'dockerd.pid'), '--iptables=false', '--ip6tables=false', '--bridge=none',
-    '--ip-forward=false', '--ip-masq=false', '--storage-driver', driver, '--log-level', 'warn',
-  ], { stdio: ['ignore', out, out] });
+  const child = spawn(
+    'dockerd',
+    [
+      '--host',
+      `unix://${socket}`,
+      '--data-root',
+      join(dir, 'data'),
+      '--exec-root',
+      join(dir, 'exec'),
+      '--pidfile',
+      join(dir, 'dockerd.pid'),
+      '--iptables=false',
+      '--ip6tables=false',
+      '--bridge=none',
+      '--ip-forward=false',
+      '--ip-masq=false',
+      '--storage-driver',
+      driver,
+      '--log-level',
+      'warn',
+    ],
+    { stdio: ['ignore', out, out] },
+  );
   closeSync(out);
   return { child, socket, log };
 }
@@ -150,18 +188,31 @@ async function importBusybox(socket: string, docker: (args: readonly string[]) =
 export function api(socket: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = request({ socketPath: socket, path, method, headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {} }, (res) => {
-      let text = '';
-      res.setEncoding('utf8').on('data', (c: string) => { text += c; }).on('end', () => {
-        let parsed: unknown = text;
-        try {
-          parsed = text ? JSON.parse(text) : null;
-        } catch {
-          // plain text
-        }
-        resolve({ status: res.statusCode ?? 0, body: parsed });
-      });
-    });
+    const req = request(
+      {
+        socketPath: socket,
+        path,
+        method,
+        headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {},
+      },
+      (res) => {
+        let text = '';
+        res
+          .setEncoding('utf8')
+          .on('data', (c: string) => {
+            text += c;
+          })
+          .on('end', () => {
+            let parsed: unknown = text;
+            try {
+              parsed = text ? JSON.parse(text) : null;
+            } catch {
+              // plain text
+            }
+            resolve({ status: res.statusCode ?? 0, body: parsed });
+          });
+      },
+    );
     req.on('error', reject);
     req.end(payload);
   });
@@ -212,7 +263,19 @@ export async function startTestEngine(options: { private?: boolean } = {}): Prom
     run,
     docker,
     async runContainer(name, args, command) {
-      const out = await docker(['run', '-d', '--name', name, '--network', 'none', '--label', `${TEST_LABEL}=${run}`, ...args, TEST_IMAGE, ...command]);
+      const out = await docker([
+        'run',
+        '-d',
+        '--name',
+        name,
+        '--network',
+        'none',
+        '--label',
+        `${TEST_LABEL}=${run}`,
+        ...args,
+        TEST_IMAGE,
+        ...command,
+      ]);
       return out.trim();
     },
     async createMany(names, config, concurrency = 8) {
@@ -252,7 +315,12 @@ export async function startTestEngine(options: { private?: boolean } = {}): Prom
       if (child) await stopChild(child);
       if (dir) {
         // Mounts a killed engine left behind first, so that rm never crosses into them.
-        const mounts = readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1] ?? '').filter((m) => m.startsWith(`${dir}/`)).sort().reverse();
+        const mounts = readFileSync('/proc/mounts', 'utf8')
+          .split('\n')
+          .map((l) => l.split(' ')[1] ?? '')
+          .filter((m) => m.startsWith(`${dir}/`))
+          .sort()
+          .reverse();
         for (const m of mounts) {
           try {
             execFileSync('umount', ['-l', m]);

@@ -6,8 +6,8 @@ import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execLocal } from '../../src/hosts/local.js';
 import type { CommandRunner } from '../../src/hosts/host.js';
+import { execLocal } from '../../src/hosts/local.js';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
@@ -56,7 +56,14 @@ export function processesMatching(text: string): Promise<number[]> {
     execFile('pgrep', ['-f', '--', text], (error, stdout) => {
       // pgrep exits 1 when nothing matches.
       if (error && error.code !== 1) reject(error);
-      else resolvePids(stdout.split('\n').filter(Boolean).map(Number).filter((pid) => pid !== process.pid));
+      else
+        resolvePids(
+          stdout
+            .split('\n')
+            .filter(Boolean)
+            .map(Number)
+            .filter((pid) => pid !== process.pid),
+        );
     });
   });
 }

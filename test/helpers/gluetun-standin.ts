@@ -89,7 +89,12 @@ export async function startGluetunStandin(options: GluetunStandinOptions = {}): 
     const method = req.method ?? 'GET';
     const path = url.pathname;
     const apiKey = req.headers['x-api-key'];
-    requests.push({ method, path: path + url.search, apiKey: typeof apiKey === 'string' ? apiKey : null, authorization: req.headers.authorization ?? null });
+    requests.push({
+      method,
+      path: path + url.search,
+      apiKey: typeof apiKey === 'string' ? apiKey : null,
+      authorization: req.headers.authorization ?? null,
+    });
     let body = '';
     req.setEncoding('utf8').on('data', (chunk: string) => {
       body += chunk;
@@ -119,7 +124,8 @@ export async function startGluetunStandin(options: GluetunStandinOptions = {}): 
           } catch {
             return text(res, 400, 'cannot decode JSON body');
           }
-          if (wanted !== 'running' && wanted !== 'stopped') return text(res, 400, `invalid status: ${String(wanted)}: possible values are: stopped, running`);
+          if (wanted !== 'running' && wanted !== 'stopped')
+            return text(res, 400, `invalid status: ${String(wanted)}: possible values are: stopped, running`);
           if (wanted === state.vpn) return json(res, { outcome: `already ${wanted}` });
           state.vpn = wanted;
           return json(res, { outcome: wanted });
@@ -146,9 +152,10 @@ export async function startGluetunStandin(options: GluetunStandinOptions = {}): 
     url: `http://127.0.0.1:${port}`,
     state,
     requests,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

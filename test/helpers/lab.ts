@@ -38,15 +38,22 @@ export function labEnv(env: NodeJS.ProcessEnv = process.env): Lab | null {
     return value;
   };
   return {
-    dir, config: need('HOMEOPS_CONFIG'), env: vars,
-    ws: need('HOMEOPS_LAB_WS'), nas: need('HOMEOPS_LAB_NAS'), router: need('HOMEOPS_LAB_ROUTER'),
+    dir,
+    config: need('HOMEOPS_CONFIG'),
+    env: vars,
+    ws: need('HOMEOPS_LAB_WS'),
+    nas: need('HOMEOPS_LAB_NAS'),
+    router: need('HOMEOPS_LAB_ROUTER'),
     dockerHost: need('HOMEOPS_LAB_DOCKER_HOST'),
   };
 }
 
 function answering(lab: Lab): boolean {
   const socket = lab.dockerHost.replace(/^unix:\/\//, '');
-  const ping = spawnSync('curl', ['-sf', '--max-time', '2', '--unix-socket', socket, 'http://localhost/_ping'], { stdio: 'ignore', timeout: 3_000 });
+  const ping = spawnSync('curl', ['-sf', '--max-time', '2', '--unix-socket', socket, 'http://localhost/_ping'], {
+    stdio: 'ignore',
+    timeout: 3_000,
+  });
   return ping.status === 0 && labScript(lab, ['status'], { check: false }).status === 0;
 }
 
@@ -58,10 +65,20 @@ export function requireLab(): Lab | null {
 }
 
 /** Runs scripts/lab.sh for this lab; throws with its output when it fails (unless check is false). */
-export function labScript(lab: Lab, args: string[], options: { check?: boolean; timeoutMs?: number } = {}): { status: number | null; stdout: string; stderr: string } {
+export function labScript(
+  lab: Lab,
+  args: string[],
+  options: { check?: boolean; timeoutMs?: number } = {},
+): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync('bash', [script, ...args], {
-    env: { ...process.env, HOMEOPS_LAB_DIR: lab.dir, HOMEOPS_LAB_NET: lab.ws.replace(/\.\d+$/, ''), HOMEOPS_LAB_SSH_PORT: lab.env.HOMEOPS_LAB_SSH_PORT ?? '2022' },
-    encoding: 'utf8', timeout: options.timeoutMs ?? 180_000,
+    env: {
+      ...process.env,
+      HOMEOPS_LAB_DIR: lab.dir,
+      HOMEOPS_LAB_NET: lab.ws.replace(/\.\d+$/, ''),
+      HOMEOPS_LAB_SSH_PORT: lab.env.HOMEOPS_LAB_SSH_PORT ?? '2022',
+    },
+    encoding: 'utf8',
+    timeout: options.timeoutMs ?? 180_000,
   });
   if (options.check !== false && result.status !== 0) {
     throw new Error(`scripts/lab.sh ${args.join(' ')} exited ${result.status}: ${result.stderr}${result.stdout}`);
@@ -75,12 +92,31 @@ export function labNormal(lab: Lab): void {
 }
 
 export function docker(lab: Lab, args: string[], input?: string): string {
-  return execFileSync('docker', args, { env: { ...process.env, DOCKER_HOST: lab.dockerHost }, encoding: 'utf8', timeout: 60_000, ...(input !== undefined ? { input } : {}) });
+  return execFileSync('docker', args, {
+    env: { ...process.env, DOCKER_HOST: lab.dockerHost },
+    encoding: 'utf8',
+    timeout: 60_000,
+    ...(input !== undefined ? { input } : {}),
+  });
 }
 
 /** One SQL statement on the lab's PostgreSQL (in its container), its rows as text lines. */
 export function psql(lab: Lab, sql: string, database = 'homeops'): string {
-  return docker(lab, ['exec', '-i', 'postgres', 'psql', '-U', 'postgres', '-d', database, '-XAtq', '-v', 'ON_ERROR_STOP=1', '-c', sql]).trim();
+  return docker(lab, [
+    'exec',
+    '-i',
+    'postgres',
+    'psql',
+    '-U',
+    'postgres',
+    '-d',
+    database,
+    '-XAtq',
+    '-v',
+    'ON_ERROR_STOP=1',
+    '-c',
+    sql,
+  ]).trim();
 }
 
 export type Lease = { address: string; dns: string[] };
@@ -108,16 +144,23 @@ export async function waitArchived(lab: Lab, segment: string, timeoutMs = 30_000
     const last = psql(lab, "select coalesce(last_archived_wal, '') from pg_stat_archiver");
     // Segment names sort in WAL order (timeline, then position).
     if (last >= segment && existsSync(join(lab.dir, 'nas/volume1/backups/db/wal', segment))) return;
-    if (Date.now() > deadline) throw new Error(`WAL segment ${segment} not archived after ${timeoutMs} ms (last archived: ${last || 'none'})`);
+    if (Date.now() > deadline)
+      throw new Error(`WAL segment ${segment} not archived after ${timeoutMs} ms (last archived: ${last || 'none'})`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
 
 /** pg_amcheck of the lab's database, as the restore's verify step runs it: its exit code and output. */
 export function amcheck(lab: Lab): { code: number; output: string } {
-  const result = spawnSync('docker', ['exec', 'postgres', 'pg_amcheck', '-U', 'postgres', '--install-missing', '--heapallindexed', '-d', 'homeops'], {
-    env: { ...process.env, DOCKER_HOST: lab.dockerHost }, encoding: 'utf8', timeout: 60_000,
-  });
+  const result = spawnSync(
+    'docker',
+    ['exec', 'postgres', 'pg_amcheck', '-U', 'postgres', '--install-missing', '--heapallindexed', '-d', 'homeops'],
+    {
+      env: { ...process.env, DOCKER_HOST: lab.dockerHost },
+      encoding: 'utf8',
+      timeout: 60_000,
+    },
+  );
   return { code: result.status ?? -1, output: `${result.stdout}${result.stderr}` };
 }
 
@@ -134,20 +177,39 @@ export function corruptEvents(lab: Lab): string {
   execFileSync('dd', [`of=${file}`, 'bs=1', 'seek=200', 'conv=notrunc', 'status=none'], { input: 'CORRUPT'.repeat(60) });
   docker(lab, ['start', 'postgres']);
   const deadline = Date.now() + 30_000;
-  while (spawnSync('docker', ['exec', 'postgres', 'pg_isready', '-q', '-U', 'postgres'], { env: { ...process.env, DOCKER_HOST: lab.dockerHost } }).status !== 0) {
+  while (
+    spawnSync('docker', ['exec', 'postgres', 'pg_isready', '-q', '-U', 'postgres'], {
+      env: { ...process.env, DOCKER_HOST: lab.dockerHost },
+    }).status !== 0
+  ) {
     if (Date.now() > deadline) throw new Error('PostgreSQL did not come back after the corruption');
     execFileSync('sleep', ['0.2']);
   }
   return relation;
 }
 
-export type AuditLine = { event: string; runId: string; step?: string; phase?: string; state?: string; status?: string; failedStep?: string; message?: string; output?: string; host?: string; exitCode?: number | null };
+export type AuditLine = {
+  event: string;
+  runId: string;
+  step?: string;
+  phase?: string;
+  state?: string;
+  status?: string;
+  failedStep?: string;
+  message?: string;
+  output?: string;
+  host?: string;
+  exitCode?: number | null;
+};
 
 /** Every line of the audit log (state directory XDG_STATE_HOME/homeops). */
 export function auditLines(stateHome: string): AuditLine[] {
   const file = join(stateHome, 'homeops', 'audit.jsonl');
   if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as AuditLine);
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as AuditLine);
 }
 
 /** The audit log's lines of one run; without a run id, of the newest run. */

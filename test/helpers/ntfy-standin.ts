@@ -7,9 +7,23 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type NtfyMessage = { id: string; time: number; event: 'message'; topic: string; message: string; title?: string; priority?: number; tags?: string[] };
+export type NtfyMessage = {
+  id: string;
+  time: number;
+  event: 'message';
+  topic: string;
+  message: string;
+  title?: string;
+  priority?: number;
+  tags?: string[];
+};
 
-export type NtfyStandin = { url: string; messages: NtfyMessage[]; requests: { path: string; authorization: string | null }[]; close(): Promise<void> };
+export type NtfyStandin = {
+  url: string;
+  messages: NtfyMessage[];
+  requests: { path: string; authorization: string | null }[];
+  close(): Promise<void>;
+};
 
 const PRIORITY_WORDS: Record<string, number> = { min: 1, low: 2, default: 3, high: 4, max: 5, urgent: 5 };
 
@@ -36,9 +50,11 @@ export async function startNtfyStandin(options: { token?: string } = {}): Promis
         } catch {
           return fail(res, 400, 40024, 'invalid request: request body must be message JSON');
         }
-        if (typeof json.topic !== 'string' || !/^[-_A-Za-z0-9]{1,64}$/.test(json.topic)) return fail(res, 400, 40010, 'invalid request: topic invalid');
+        if (typeof json.topic !== 'string' || !/^[-_A-Za-z0-9]{1,64}$/.test(json.topic))
+          return fail(res, 400, 40010, 'invalid request: topic invalid');
         message = {
-          topic: json.topic, message: typeof json.message === 'string' && json.message ? json.message : 'triggered',
+          topic: json.topic,
+          message: typeof json.message === 'string' && json.message ? json.message : 'triggered',
           ...(typeof json.title === 'string' ? { title: json.title } : {}),
           ...(typeof json.priority === 'number' ? { priority: json.priority } : {}),
           ...(Array.isArray(json.tags) ? { tags: json.tags.map(String) } : {}),
@@ -48,13 +64,25 @@ export async function startNtfyStandin(options: { token?: string } = {}): Promis
         if (!/^[-_A-Za-z0-9]{1,64}$/.test(topic)) return fail(res, 404, 40401, 'page not found');
         const priority = String(req.headers.priority ?? req.headers.p ?? '');
         message = {
-          topic, message: body || 'triggered',
+          topic,
+          message: body || 'triggered',
           ...(req.headers.title ? { title: String(req.headers.title) } : {}),
           ...(priority ? { priority: PRIORITY_WORDS[priority] ?? Number(priority) } : {}),
-          ...(req.headers.tags ? { tags: String(req.headers.tags).split(',').map((t) => t.trim()) } : {}),
+          ...(req.headers.tags
+            ? {
+                tags: String(req.headers.tags)
+                  .split(',')
+                  .map((t) => t.trim()),
+              }
+            : {}),
         };
       }
-      const full: NtfyMessage = { id: randomBytes(6).toString('base64url'), time: Math.floor(Date.now() / 1000), event: 'message', ...message };
+      const full: NtfyMessage = {
+        id: randomBytes(6).toString('base64url'),
+        time: Math.floor(Date.now() / 1000),
+        event: 'message',
+        ...message,
+      };
       messages.push(full);
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(`${JSON.stringify({ ...full, expires: full.time + 43_200 })}\n`);

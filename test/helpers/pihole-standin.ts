@@ -56,14 +56,16 @@ export async function startPiholeStandin(options: PiholeStandinOptions = {}): Pr
   const requests: RecordedRequest[] = [];
   const started = process.hrtime.bigint();
 
-  const took = () => Number(process.hrtime.bigint() - started) / 1e9 % 0.01;
+  const took = () => (Number(process.hrtime.bigint() - started) / 1e9) % 0.01;
   const send = (res: ServerResponse, status: number, body: Record<string, unknown>, headers: Record<string, string> = {}) => {
     res.writeHead(status, { 'content-type': JSON_TYPE, ...headers });
     res.end(JSON.stringify({ ...body, took: took() }));
   };
   const error = (res: ServerResponse, status: number, key: string, message: string, hint: string | null = null) =>
     send(res, status, { error: { key, message, hint } });
-  const sessionBody = (session: Partial<Record<string, unknown>>) => ({ session: { valid: false, totp: false, sid: null, validity: -1, ...session } });
+  const sessionBody = (session: Partial<Record<string, unknown>>) => ({
+    session: { valid: false, totp: false, sid: null, validity: -1, ...session },
+  });
 
   const currentBlocking = () => {
     if (flipAt !== null && Date.now() >= flipAt) {
@@ -94,12 +96,16 @@ export async function startPiholeStandin(options: PiholeStandinOptions = {}): Pr
     return { ok: true, session };
   };
 
-  const readBody = (req: IncomingMessage) => new Promise<string>((resolve) => {
-    let body = '';
-    req.setEncoding('utf8').on('data', (chunk: string) => {
-      body += chunk;
-    }).on('end', () => resolve(body));
-  });
+  const readBody = (req: IncomingMessage) =>
+    new Promise<string>((resolve) => {
+      let body = '';
+      req
+        .setEncoding('utf8')
+        .on('data', (chunk: string) => {
+          body += chunk;
+        })
+        .on('end', () => resolve(body));
+    });
 
   const v6 = (req: IncomingMessage, res: ServerResponse, url: URL, body: string) => {
     const method = req.method ?? 'GET';
@@ -126,20 +132,37 @@ export async function startPiholeStandin(options: PiholeStandinOptions = {}): Pr
         if (typeof given !== 'string') return error(res, 400, 'bad_request', "Field password has to be of type 'string'");
         if (given !== password) return send(res, 401, sessionBody({ message: 'password incorrect' }));
         for (const [key, s] of sessions) if (s.expires <= Date.now()) sessions.delete(key);
-        if (sessions.size >= maxSessions) return error(res, 429, 'api_seats_exceeded', 'API seats exceeded', 'increase webserver.api.max_sessions');
+        if (sessions.size >= maxSessions)
+          return error(res, 429, 'api_seats_exceeded', 'API seats exceeded', 'increase webserver.api.max_sessions');
         // 128 random bits in base64, as FTL prints them (23 characters ending in "=").
         const newSid = randomBytes(16).toString('base64').slice(0, 23);
         sessions.set(newSid, { sid: newSid, expires: Date.now() + timeout * 1000 });
         logins++;
-        return send(res, 200, {
-          session: { valid: true, totp: false, sid: newSid, csrf: randomBytes(16).toString('base64').slice(0, 23), validity: timeout, message: 'password correct' },
-        }, { 'set-cookie': `sid=${newSid}; SameSite=Lax; Path=/; Max-Age=${timeout}; HttpOnly` });
+        return send(
+          res,
+          200,
+          {
+            session: {
+              valid: true,
+              totp: false,
+              sid: newSid,
+              csrf: randomBytes(16).toString('base64').slice(0, 23),
+              validity: timeout,
+              message: 'password correct',
+            },
+          },
+          { 'set-cookie': `sid=${newSid}; SameSite=Lax; Path=/; Max-Age=${timeout}; HttpOnly` },
+        );
       }
       if (method === 'GET') {
         if (password === null) return send(res, 200, sessionBody({ valid: true, message: 'no password set' }));
         const state = authenticate(sid);
         if (!state.ok) return send(res, 401, sessionBody({ message: state.message }));
-        return send(res, 200, sessionBody({ valid: true, sid: state.session?.sid ?? null, validity: timeout, message: 'correct password' }));
+        return send(
+          res,
+          200,
+          sessionBody({ valid: true, sid: state.session?.sid ?? null, validity: timeout, message: 'correct password' }),
+        );
       }
       if (method === 'DELETE') {
         const state = authenticate(sid);
@@ -163,8 +186,13 @@ export async function startPiholeStandin(options: PiholeStandinOptions = {}): Pr
       const percent = Math.fround(summary.total ? (summary.blocked / summary.total) * 100 : 0);
       return send(res, 200, {
         queries: {
-          total: summary.total, blocked: summary.blocked, percent_blocked: percent, unique_domains: Math.round(summary.total / 12),
-          forwarded: Math.round(summary.total / 2), cached: Math.round(summary.total / 3), frequency: 0.5,
+          total: summary.total,
+          blocked: summary.blocked,
+          percent_blocked: percent,
+          unique_domains: Math.round(summary.total / 12),
+          forwarded: Math.round(summary.total / 2),
+          cached: Math.round(summary.total / 3),
+          frequency: 0.5,
           types: { A: Math.round(summary.total * 0.6), AAAA: Math.round(summary.total * 0.25), HTTPS: Math.round(summary.total * 0.15) },
           status: { GRAVITY: summary.blocked, FORWARDED: Math.round(summary.total / 2), CACHE: Math.round(summary.total / 3) },
           replies: { NODATA: 10, NXDOMAIN: 20, IP: Math.round(summary.total / 2) },
@@ -192,15 +220,22 @@ export async function startPiholeStandin(options: PiholeStandinOptions = {}): Pr
     if (url.pathname === '/admin/api.php') {
       res.writeHead(200, { 'content-type': 'application/json' });
       if (url.searchParams.get('auth') !== password) return res.end('[]');
-      return res.end(JSON.stringify({
-        domains_being_blocked: summary.gravity, dns_queries_today: summary.total, ads_blocked_today: summary.blocked,
-        ads_percentage_today: summary.total ? (summary.blocked / summary.total) * 100 : 0, status: 'enabled',
-        gravity_last_updated: { file_exists: true, absolute: summary.lastUpdate, relative: { days: 0, hours: 3, minutes: 12 } },
-      }));
+      return res.end(
+        JSON.stringify({
+          domains_being_blocked: summary.gravity,
+          dns_queries_today: summary.total,
+          ads_blocked_today: summary.blocked,
+          ads_percentage_today: summary.total ? (summary.blocked / summary.total) * 100 : 0,
+          status: 'enabled',
+          gravity_last_updated: { file_exists: true, absolute: summary.lastUpdate, relative: { days: 0, hours: 3, minutes: 12 } },
+        }),
+      );
     }
     // lighttpd's own page: there is no /api in v5.
     res.writeHead(404, { 'content-type': 'text/html' });
-    return res.end('<?xml version="1.0" encoding="iso-8859-1"?>\n<html><head><title>404 Not Found</title></head><body><h1>404 Not Found</h1></body></html>\n');
+    return res.end(
+      '<?xml version="1.0" encoding="iso-8859-1"?>\n<html><head><title>404 Not Found</title></head><body><h1>404 Not Found</h1></body></html>\n',
+    );
   };
 
   const server: Server = createServer((req, res) => {
@@ -208,7 +243,12 @@ export async function startPiholeStandin(options: PiholeStandinOptions = {}): Pr
       const url = new URL(req.url ?? '/', 'http://pi.hole');
       const body = await readBody(req);
       const header = req.headers['x-ftl-sid'] ?? req.headers.sid;
-      requests.push({ method: req.method ?? 'GET', path: url.pathname + url.search, sid: typeof header === 'string' ? header : url.searchParams.get('sid'), body });
+      requests.push({
+        method: req.method ?? 'GET',
+        path: url.pathname + url.search,
+        sid: typeof header === 'string' ? header : url.searchParams.get('sid'),
+        body,
+      });
       if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
       if (res.destroyed) return;
       if (version === 'v5') v5(req, res, url);
@@ -230,9 +270,10 @@ export async function startPiholeStandin(options: PiholeStandinOptions = {}): Pr
     setSummary: (next) => {
       summary = { ...summary, ...next };
     },
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -8,26 +8,26 @@ import { join } from 'node:path';
 import chalk from 'chalk';
 import { render } from 'ink';
 import stringWidth from 'string-width';
-import { buildRuntime, setup, type Setup } from '../../src/cli/compose.js';
-import { FrameStream } from '../../src/terminal/screen.js';
 import type { GlobalOptions } from '../../src/cli/args.js';
-import { loadKeymap, type Keymap } from '../../src/config/keymaps.js';
+import { buildRuntime, type Setup, setup } from '../../src/cli/compose.js';
+import { type Keymap, loadKeymap } from '../../src/config/keymaps.js';
 import { packageRoot } from '../../src/config/paths.js';
 import type { View } from '../../src/config/views.js';
+import { PANE_IDS, type PaneId } from '../../src/model/panes.js';
+import type { PaneEntry, Panes, Snapshot } from '../../src/model/snapshot.js';
+import type { Status } from '../../src/model/status.js';
 import { worst } from '../../src/model/status.js';
-import { cpuProbe } from '../../src/probes/cpu/probe.js';
-import type { CpuRaw } from '../../src/probes/cpu/parse.js';
-import { assessGpu, judgeGpus } from '../../src/probes/gpu/probe.js';
-import { EXTENDED_GPU_FIELDS, BASE_GPU_FIELDS, parseGpu } from '../../src/probes/gpu/parse.js';
 import { PANE_RENDERERS } from '../../src/panes/renderers.js';
+import type { CpuRaw } from '../../src/probes/cpu/parse.js';
+import { cpuProbe } from '../../src/probes/cpu/probe.js';
+import { BASE_GPU_FIELDS, EXTENDED_GPU_FIELDS, parseGpu } from '../../src/probes/gpu/parse.js';
+import { assessGpu, judgeGpus } from '../../src/probes/gpu/probe.js';
+import { FrameStream } from '../../src/terminal/screen.js';
 import { App, type AppActions } from '../../src/ui/app.js';
 import type { ConsoleIntents, ConsoleStateSource } from '../../src/ui/console-state.js';
-import type { Profiler } from '../../src/ui/profile.js';
 import type { SnapshotSource } from '../../src/ui/hooks/use-snapshot.js';
+import type { Profiler } from '../../src/ui/profile.js';
 import { STATUS_SYMBOL, STATUS_WORD, type Theme } from '../../src/ui/theme.js';
-import type { Status } from '../../src/model/status.js';
-import type { PaneEntry, Panes, Snapshot } from '../../src/model/snapshot.js';
-import { PANE_IDS, type PaneId } from '../../src/model/panes.js';
 
 // ---------------------------------------------------------------------------------------------
 // The fake terminal.
@@ -39,7 +39,8 @@ chalk.level = 3;
 
 const CURSOR = /^\x1b\[\?25[hl]$/;
 // Every CSI and OSC sequence, as strip-ansi matches them.
-const ANSI = /[\u001b\u009b][[\]()#;?]*(?:(?:(?:;[-a-zA-Z\d/#&.:=?%@~_]+)*|[a-zA-Z\d]+(?:;[-a-zA-Z\d/#&.:=?%@~_]*)*)?\u0007|(?:\d{1,4}(?:;\d{0,4})*)?[\dA-PR-TZcf-ntqry=><~])/g;
+const ANSI =
+  /[\u001b\u009b][[\]()#;?]*(?:(?:(?:;[-a-zA-Z\d/#&.:=?%@~_]+)*|[a-zA-Z\d]+(?:;[-a-zA-Z\d/#&.:=?%@~_]*)*)?\u0007|(?:\d{1,4}(?:;\d{0,4})*)?[\dA-PR-TZcf-ntqry=><~])/g;
 
 export function stripAnsi(text: string): string {
   return text.replace(ANSI, '');
@@ -228,9 +229,11 @@ export function viewIndex(s: Setup, name: string): number {
 
 /** [view, columns, rows] for each view and each size at which one of its tiers fits. */
 export function fitCases(views: readonly View[], sizes: readonly (readonly [number, number])[]): [string, number, number][] {
-  return views.flatMap((view) => sizes
-    .filter(([columns, rows]) => view.tiers.some((t) => columns >= t.minColumns && rows >= t.minRows))
-    .map(([columns, rows]): [string, number, number] => [view.name, columns, rows]));
+  return views.flatMap((view) =>
+    sizes
+      .filter(([columns, rows]) => view.tiers.some((t) => columns >= t.minColumns && rows >= t.minRows))
+      .map(([columns, rows]): [string, number, number] => [view.name, columns, rows]),
+  );
 }
 
 export function builtinKeymap(name: 'default' | 'vim'): Keymap {
@@ -264,15 +267,20 @@ export function cpuEntry(s: Setup, file: string): Panes['cpu'] {
 /** The GPU pane entry a fresh reading of an nvidia-smi case directory gives. */
 export function gpuEntry(s: Setup, caseDir: string): Panes['gpu'] {
   const dir = fixturePath('nvidia-smi', caseDir);
-  const fields = readFileSync(join(dir, 'fields.txt'), 'utf8').trim().split(',').map((f) => f.trim());
+  const fields = readFileSync(join(dir, 'fields.txt'), 'utf8')
+    .trim()
+    .split(',')
+    .map((f) => f.trim());
   // Ask as the reader does: the extended set when this driver knows it, else the base set.
   const asked: readonly string[] = EXTENDED_GPU_FIELDS.every((f) => fields.includes(f)) ? EXTENDED_GPU_FIELDS : BASE_GPU_FIELDS;
   const firstFrame = readFileSync(join(dir, 'query-gpu.csv'), 'utf8').split(/^---\s*$/m)[0] ?? '';
   const rows = firstFrame.split('\n').filter((l) => l.trim() !== '');
-  const gpuCsv = rows.map((row) => {
-    const values = row.split(', ');
-    return `${asked.map((f) => values[fields.indexOf(f)] ?? '[N/A]').join(', ')}\n`;
-  }).join('');
+  const gpuCsv = rows
+    .map((row) => {
+      const values = row.split(', ');
+      return `${asked.map((f) => values[fields.indexOf(f)] ?? '[N/A]').join(', ')}\n`;
+    })
+    .join('');
   const appsCsv = readFileSync(join(dir, 'query-compute-apps.csv'), 'utf8');
   const data = judgeGpus(parseGpu({ fields: asked, gpuCsv, appsCsv }), s.config.probes.gpu);
   const assessment = assessGpu(data, s.config.probes.gpu);
@@ -299,7 +307,9 @@ export async function demoPanes(name: string): Promise<Panes> {
  * database backup overdue, the workstation's services unreachable).
  */
 export async function busyPanes(s: Setup): Promise<Partial<Panes>> {
-  const [containers, dns, vpn, backups, services] = await Promise.all(['db-unhealthy', 'primary-down', 'vpn-down', 'backups-stale', 'primary-failure'].map(demoPanes));
+  const [containers, dns, vpn, backups, services] = await Promise.all(
+    ['db-unhealthy', 'primary-down', 'vpn-down', 'backups-stale', 'primary-failure'].map(demoPanes),
+  );
   return {
     ...(services ? { services: services.services } : {}),
     cpu: cpuEntry(s, 'cpu/7950x-busy.json'),
@@ -423,7 +433,6 @@ async function settle(): Promise<void> {
 
 const mounted: Rendered[] = [];
 
-
 export function unmountAll(): void {
   for (const r of mounted.splice(0)) r.unmount();
 }
@@ -502,7 +511,11 @@ export async function renderApp(options: RenderOptions): Promise<Rendered> {
     },
     waitFor,
     waitForText: (text, timeoutMs) =>
-      waitFor(() => (typeof text === 'string' ? plainFrame().includes(text) : text.test(plainFrame())), `"${String(text)}" on screen`, timeoutMs),
+      waitFor(
+        () => (typeof text === 'string' ? plainFrame().includes(text) : text.test(plainFrame())),
+        `"${String(text)}" on screen`,
+        timeoutMs,
+      ),
     unmount: () => {
       if (unmounted) return;
       unmounted = true;
@@ -557,7 +570,10 @@ export function paneOnScreen(plain: string, title: string): PaneOnScreen | undef
   for (let row = 0; row < lines.length; row++) {
     const chars = lines[row] ?? [];
     const text = chars.join('');
-    const at = [` ${title}`, ` ▸ ${title}`].map((t) => text.indexOf(t)).filter((i) => i >= 0).sort((a, b) => a - b)[0];
+    const at = [` ${title}`, ` ▸ ${title}`]
+      .map((t) => text.indexOf(t))
+      .filter((i) => i >= 0)
+      .sort((a, b) => a - b)[0];
     if (at === undefined) continue;
     // Column (in characters) of the title start: find the corner before it and after it.
     const titleCol = Array.from(text.slice(0, at)).length;
@@ -575,7 +591,14 @@ export function paneOnScreen(plain: string, title: string): PaneOnScreen | undef
       if (line[left] === bottomCorner) break;
       body.push(line.slice(left + 1, right).join(''));
     }
-    return { top: chars.slice(left, right + 1).join(''), body, bottom: (lines[end] ?? []).slice(left, right + 1).join(''), heavy, row, column: left };
+    return {
+      top: chars.slice(left, right + 1).join(''),
+      body,
+      bottom: (lines[end] ?? []).slice(left, right + 1).join(''),
+      heavy,
+      row,
+      column: left,
+    };
   }
   return undefined;
 }
@@ -587,7 +610,15 @@ export function paneText(plain: string, title: string): string {
 }
 
 /** The title each pane's top border starts with. */
-export const PANE_TITLES = { cpu: 'CPU', containers: 'Containers', gpu: 'GPU', dns: 'DNS', vpn: 'VPN', backups: 'Backups', services: 'Services' } as const satisfies Record<PaneId, string>;
+export const PANE_TITLES = {
+  cpu: 'CPU',
+  containers: 'Containers',
+  gpu: 'GPU',
+  dns: 'DNS',
+  vpn: 'VPN',
+  backups: 'Backups',
+  services: 'Services',
+} as const satisfies Record<PaneId, string>;
 
 export type PaneTitle = (typeof PANE_TITLES)[keyof typeof PANE_TITLES];
 
@@ -630,7 +661,11 @@ export async function wholePane(app: Rendered, title: string): Promise<string[]>
 
 /** Lines as one string with runs of spaces collapsed, as paneText reads a pane's body. */
 export function joinLines(lines: readonly string[]): string {
-  return lines.map((l) => l.trim()).filter(Boolean).join(' ').replace(/ +/g, ' ');
+  return lines
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join(' ')
+    .replace(/ +/g, ' ');
 }
 
 /** The status bar: the frame's last line. */

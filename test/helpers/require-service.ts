@@ -33,7 +33,10 @@ export function requireService(name: string, check: () => boolean, installHint: 
 export function haveCommand(cmd: string): boolean {
   const candidates = cmd.includes('/')
     ? [cmd]
-    : (process.env.PATH ?? '').split(delimiter).filter((dir) => isAbsolute(dir)).map((dir) => join(dir, cmd));
+    : (process.env.PATH ?? '')
+        .split(delimiter)
+        .filter((dir) => isAbsolute(dir))
+        .map((dir) => join(dir, cmd));
   return candidates.some((file) => {
     try {
       accessSync(file, constants.X_OK);

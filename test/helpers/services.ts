@@ -74,5 +74,9 @@ export const requireDnsmasq = () =>
 
 export const requirePostgres = () => {
   const { postgres } = testServices();
-  return requireService(`PostgreSQL on ${postgres.host}:${postgres.port}`, () => tcpListening(postgres.host, postgres.port), `${APT} && ${START}`);
+  return requireService(
+    `PostgreSQL on ${postgres.host}:${postgres.port}`,
+    () => tcpListening(postgres.host, postgres.port),
+    `${APT} && ${START}`,
+  );
 };

@@ -3,20 +3,22 @@
 // every message kept whole as it arrived.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 
 export type SmtpMail = { from: string; to: string[]; user: string | null; secure: boolean; data: string; subject: string; text: string };
 
 /** A header's value with RFC 2047 encoded words (=?UTF-8?Q?…?=, =?UTF-8?B?…?=) decoded. */
 export function decodeHeader(value: string): string {
-  return value.replace(/\?=\s+=\?/g, '?==?').replace(/=\?([^?]+)\?([QqBb])\?([^?]*)\?=/g, (_, _charset: string, kind: string, text: string) => {
-    if (kind.toUpperCase() === 'B') return Buffer.from(text, 'base64').toString('utf8');
-    const bytes = text.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_m: string, hex: string) => `%${hex}`);
-    return decodeURIComponent(bytes.replace(/%(?![0-9A-Fa-f]{2})/g, '%25'));
-  });
+  return value
+    .replace(/\?=\s+=\?/g, '?==?')
+    .replace(/=\?([^?]+)\?([QqBb])\?([^?]*)\?=/g, (_, _charset: string, kind: string, text: string) => {
+      if (kind.toUpperCase() === 'B') return Buffer.from(text, 'base64').toString('utf8');
+      const bytes = text.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_m: string, hex: string) => `%${hex}`);
+      return decodeURIComponent(bytes.replace(/%(?![0-9A-Fa-f]{2})/g, '%25'));
+    });
 }
 
 /** The body of a single-part message, its quoted-printable or base64 transfer encoding undone. */
@@ -51,8 +53,27 @@ export type SmtpTestServer = { port: number; caFile: string; mails: SmtpMail[]; 
 function certificate(dir: string): { key: string; cert: string; caFile: string } {
   const key = join(dir, 'key.pem');
   const cert = join(dir, 'cert.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1',
-    '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+    ],
+    { stdio: 'ignore' },
+  );
   return { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8'), caFile: cert };
 }
 
@@ -62,14 +83,16 @@ export async function startSmtpServer(auth: { user: string; password: string }):
   const mails: SmtpMail[] = [];
   const state = { authFailures: 0 };
   const server = new SMTPServer({
-    key, cert,
+    key,
+    cert,
     secure: false,
     authMethods: ['PLAIN', 'LOGIN'],
     // Without STARTTLS first, AUTH is refused (as a real submission server does).
     allowInsecureAuth: false,
     logger: false,
     onAuth(credentials, _session, callback) {
-      if (credentials.username === auth.user && credentials.password === auth.password) return callback(null, { user: credentials.username });
+      if (credentials.username === auth.user && credentials.password === auth.password)
+        return callback(null, { user: credentials.username });
       state.authFailures++;
       return callback(new Error('Invalid username or password'));
     },
@@ -94,13 +117,18 @@ export async function startSmtpServer(auth: { user: string; password: string }):
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.server.address() as AddressInfo;
   return {
-    port, caFile, mails,
+    port,
+    caFile,
+    mails,
     get authFailures() {
       return state.authFailures;
     },
-    close: () => new Promise((resolve) => server.close(() => {
-      rmSync(dir, { recursive: true, force: true });
-      resolve();
-    })),
+    close: () =>
+      new Promise((resolve) =>
+        server.close(() => {
+          rmSync(dir, { recursive: true, force: true });
+          resolve();
+        }),
+      ),
   };
 }

@@ -1,9 +1,10 @@
 // Snapshots built by hand for the alerts' and the store's pure parts: every pane off unless
 // given, a clock chosen by the test.
-import type { Alert } from '../../src/probes/probe.js';
-import type { Status } from '../../src/model/status.js';
-import type { PaneEntry, Panes, Snapshot } from '../../src/model/snapshot.js';
+
 import { PANE_IDS, type PaneId } from '../../src/model/panes.js';
+import type { PaneEntry, Panes, Snapshot } from '../../src/model/snapshot.js';
+import type { Status } from '../../src/model/status.js';
+import type { Alert } from '../../src/probes/probe.js';
 
 export type PaneSpec = { status: Status; alerts?: Alert[]; summary?: string; error?: string; data?: unknown; ageMs?: number | null };
 

@@ -1,6 +1,6 @@
 // A private OpenSSH server on a free loopback port, with its own host key, a client key for
 // the current user and a known_hosts file, for tests that need a real sshd (and may kill it).
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
@@ -58,28 +58,31 @@ export async function startSshd(options: { hostKeyTypes?: readonly ('ed25519' | 
   chmodSync(join(dir, 'keys', user), 0o600);
   mkdirSync('/run/sshd', { recursive: true });
   const config = join(dir, 'sshd_config');
-  writeFileSync(config, [
-    `Port ${port}`,
-    'ListenAddress 127.0.0.1',
-    ...hostKeyTypes.map((type) => `HostKey ${join(dir, `host_${type}`)}`),
-    `PidFile ${join(dir, 'sshd.pid')}`,
-    `AuthorizedKeysFile ${join(dir, 'keys')}/%u`,
-    'PubkeyAuthentication yes',
-    'PasswordAuthentication no',
-    'KbdInteractiveAuthentication no',
-    'PermitRootLogin prohibit-password',
-    'StrictModes no',
-    'UsePAM no',
-    'LogLevel VERBOSE',
-    'Subsystem sftp internal-sftp',
-    // Commands run as the test's own user, whose login shell may be bash, which reads that user's
-    // ~/.bashrc for a command over SSH when it is the first shell (SHLVL below 2). What a
-    // developer's start-up files do is not under test: one that hung (pyenv's rehash waiting on a
-    // lock a killed shell had left) made every command here time out. Starting at level 1 makes
-    // the command's shell the second, which reads none.
-    'SetEnv SHLVL=1',
-    '',
-  ].join('\n'));
+  writeFileSync(
+    config,
+    [
+      `Port ${port}`,
+      'ListenAddress 127.0.0.1',
+      ...hostKeyTypes.map((type) => `HostKey ${join(dir, `host_${type}`)}`),
+      `PidFile ${join(dir, 'sshd.pid')}`,
+      `AuthorizedKeysFile ${join(dir, 'keys')}/%u`,
+      'PubkeyAuthentication yes',
+      'PasswordAuthentication no',
+      'KbdInteractiveAuthentication no',
+      'PermitRootLogin prohibit-password',
+      'StrictModes no',
+      'UsePAM no',
+      'LogLevel VERBOSE',
+      'Subsystem sftp internal-sftp',
+      // Commands run as the test's own user, whose login shell may be bash, which reads that user's
+      // ~/.bashrc for a command over SSH when it is the first shell (SHLVL below 2). What a
+      // developer's start-up files do is not under test: one that hung (pyenv's rehash waiting on a
+      // lock a killed shell had left) made every command here time out. Starting at level 1 makes
+      // the command's shell the second, which reads none.
+      'SetEnv SHLVL=1',
+      '',
+    ].join('\n'),
+  );
   const hostPublicKey = readFileSync(join(dir, `host_${hostKeyTypes[0] ?? 'ed25519'}.pub`), 'utf8').trim();
   const [type, key] = hostPublicKey.split(' ');
   const knownHosts = join(dir, 'known_hosts');
@@ -96,7 +99,10 @@ export async function startSshd(options: { hostKeyTypes?: readonly ('ed25519' | 
   for (;;) {
     const ok = await new Promise<boolean>((resolve) => {
       const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => { socket.destroy(); resolve(true); });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
       socket.once('error', () => resolve(false));
     });
     if (ok) break;
@@ -117,7 +123,7 @@ export async function startSshd(options: { hostKeyTypes?: readonly ('ed25519' | 
       }
     }
     const below = new Set<number>(child.pid ? [child.pid] : []);
-    for (let grew = true; grew;) {
+    for (let grew = true; grew; ) {
       grew = false;
       for (const [pid, { ppid }] of parents) {
         if (below.has(ppid) && !below.has(pid)) {
@@ -154,7 +160,7 @@ export async function startSshd(options: { hostKeyTypes?: readonly ('ed25519' | 
       }
     }
     const doomed = new Set<number>(child.pid ? [child.pid] : []);
-    for (let grew = true; grew;) {
+    for (let grew = true; grew; ) {
       grew = false;
       for (const [pid, ppid] of parents) {
         if (doomed.has(ppid) && !doomed.has(pid)) {
@@ -172,7 +178,16 @@ export async function startSshd(options: { hostKeyTypes?: readonly ('ed25519' | 
     }
   };
   return {
-    dir, port, user, clientKey: join(dir, 'id_ed25519'), hostPublicKey, knownHosts, log, child, killAll, killSessions,
+    dir,
+    port,
+    user,
+    clientKey: join(dir, 'id_ed25519'),
+    hostPublicKey,
+    knownHosts,
+    log,
+    child,
+    killAll,
+    killSessions,
     async stop() {
       killAll();
       child.kill('SIGKILL');

@@ -9,7 +9,7 @@
 // The shell and everything in it runs without CI and CI_* in its environment: Ink renders
 // nothing interactive when it believes it is in CI, and CI=true is set for the tests themselves.
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -132,7 +132,11 @@ export class TmuxSession {
   /** The visible screen as plain text, one line per row, trailing spaces trimmed. */
   async capture(): Promise<string> {
     const text = await this.tmux('capture-pane', '-p', '-t', this.target);
-    return text.replace(/\n$/, '').split('\n').map((line) => line.trimEnd()).join('\n');
+    return text
+      .replace(/\n$/, '')
+      .split('\n')
+      .map((line) => line.trimEnd())
+      .join('\n');
   }
 
   /** The visible screen with its SGR escapes (colours, bold, inverse). */
@@ -239,7 +243,8 @@ export class TmuxSession {
     for (;;) {
       const pid = this.programPid();
       if (pid !== null) return pid;
-      if (Date.now() >= deadline) throw new Error(`no program started in the pane within ${timeoutMs} ms; screen:\n${frame(await this.capture())}`);
+      if (Date.now() >= deadline)
+        throw new Error(`no program started in the pane within ${timeoutMs} ms; screen:\n${frame(await this.capture())}`);
       await sleep(10);
     }
   }
@@ -248,7 +253,8 @@ export class TmuxSession {
   async waitForExit(timeoutMs = 5_000): Promise<number> {
     const deadline = Date.now() + timeoutMs;
     while (this.promptCount() <= this.promptsBeforeCommand) {
-      if (Date.now() >= deadline) throw new Error(`the program did not exit within ${timeoutMs} ms; screen:\n${frame(await this.capture())}`);
+      if (Date.now() >= deadline)
+        throw new Error(`the program did not exit within ${timeoutMs} ms; screen:\n${frame(await this.capture())}`);
       await sleep(20);
     }
     return this.exitStatus() ?? -1;
@@ -297,7 +303,9 @@ export class TmuxSession {
 
   private statusLines(): string[] {
     if (!existsSync(this.statusFile)) return [];
-    return readFileSync(this.statusFile, 'utf8').split('\n').filter((line) => line !== '');
+    return readFileSync(this.statusFile, 'utf8')
+      .split('\n')
+      .filter((line) => line !== '');
   }
 
   private promptCount(): number {
@@ -307,7 +315,10 @@ export class TmuxSession {
 
 /** The screen framed for an error message, so that blank rows and trailing text are visible. */
 function frame(screen: string): string {
-  return screen.split('\n').map((line) => `│${line}`).join('\n');
+  return screen
+    .split('\n')
+    .map((line) => `│${line}`)
+    .join('\n');
 }
 
 type ProcStat = { pid: number; ppid: number; state: string; start: number };

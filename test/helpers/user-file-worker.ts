@@ -3,8 +3,8 @@
 // how long it took, how far above its start it took the process's memory, any Node warning. Run as a
 // child of the fuzz test (node --expose-gc --import tsx), with a manifest of files on argv.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { loadConfig } from '../../src/config/load.js';
 import { loadKeymap } from '../../src/config/keymaps.js';
+import { loadConfig } from '../../src/config/load.js';
 import { estateConfigPath } from '../../src/config/paths.js';
 import { configSchema } from '../../src/config/schema.js';
 import { readUserFile, UserFileError } from '../../src/config/user-file.js';
@@ -13,7 +13,16 @@ import { loadRunbookFile } from '../../src/runbooks/load.js';
 
 export type Kind = 'config' | 'view' | 'keymap' | 'runbook';
 /** ms: wall time; cpuMs: the process's CPU time (what the file cost, whatever else the machine does). */
-export type Outcome = { file: string; result: 'ok' | 'user-error' | 'crash'; message: string; messageLength: number; ms: number; cpuMs: number; peakMb: number; warnings: string[] };
+export type Outcome = {
+  file: string;
+  result: 'ok' | 'user-error' | 'crash';
+  message: string;
+  messageLength: number;
+  ms: number;
+  cpuMs: number;
+  peakMb: number;
+  warnings: string[];
+};
 
 const env = { HOME: '/nonexistent', XDG_CONFIG_HOME: '/nonexistent' };
 const config = readUserFile(estateConfigPath(), configSchema);
@@ -73,6 +82,15 @@ for (const { kind, file } of manifest) {
   await new Promise((resolve) => setImmediate(resolve));
   // How far above where it started this file took the process's memory.
   const peakMb = Math.max(0, peak() - before) / 1024 / 1024;
-  const outcome: Outcome = { file, result, message: message.length > 2000 ? `${message.slice(0, 2000)}…` : message, messageLength: message.length, ms, cpuMs, peakMb, warnings: [...warnings] };
+  const outcome: Outcome = {
+    file,
+    result,
+    message: message.length > 2000 ? `${message.slice(0, 2000)}…` : message,
+    messageLength: message.length,
+    ms,
+    cpuMs,
+    peakMb,
+    warnings: [...warnings],
+  };
   process.stdout.write(`${JSON.stringify(outcome)}\n`);
 }

@@ -7,8 +7,27 @@
 type Look = Record<string, string>;
 
 const COLOURS = new Set([...Array.from({ length: 8 }, (_, i) => [30 + i, 40 + i, 90 + i, 100 + i])].flat());
-const ON: Record<number, string> = { 1: 'bold', 2: 'dim', 3: 'italic', 4: 'underline', 5: 'blink', 7: 'inverse', 8: 'hidden', 9: 'strike', 53: 'overline' };
-const OFF: Record<number, string[]> = { 22: ['bold', 'dim'], 23: ['italic'], 24: ['underline'], 25: ['blink'], 27: ['inverse'], 28: ['hidden'], 29: ['strike'], 55: ['overline'] };
+const ON: Record<number, string> = {
+  1: 'bold',
+  2: 'dim',
+  3: 'italic',
+  4: 'underline',
+  5: 'blink',
+  7: 'inverse',
+  8: 'hidden',
+  9: 'strike',
+  53: 'overline',
+};
+const OFF: Record<number, string[]> = {
+  22: ['bold', 'dim'],
+  23: ['italic'],
+  24: ['underline'],
+  25: ['blink'],
+  27: ['inverse'],
+  28: ['hidden'],
+  29: ['strike'],
+  55: ['overline'],
+};
 
 export class Vt {
   readonly chars: string[][];
@@ -21,7 +40,10 @@ export class Vt {
   /** Every erase-in-line after which text stood in the last column, as "row:col". */
   readonly eraseLog: string[] = [];
 
-  constructor(readonly width: number, readonly height: number) {
+  constructor(
+    readonly width: number,
+    readonly height: number,
+  ) {
     this.chars = Array.from({ length: height }, () => Array<string>(width).fill(' '));
     this.looks = Array.from({ length: height }, () => Array.from({ length: width }, () => ({})));
   }
@@ -40,7 +62,8 @@ export class Vt {
         const look = { ...this.look };
         for (const name of OFF[code] as string[]) delete look[name];
         this.look = look;
-      } else if (COLOURS.has(code)) this.look = { ...this.look, [(code >= 30 && code <= 37) || (code >= 90 && code <= 97) ? 'fg' : 'bg']: String(code) };
+      } else if (COLOURS.has(code))
+        this.look = { ...this.look, [(code >= 30 && code <= 37) || (code >= 90 && code <= 97) ? 'fg' : 'bg']: String(code) };
       else if (code === 39 || code === 49) {
         const look = { ...this.look };
         delete look[code === 39 ? 'fg' : 'bg'];
@@ -69,7 +92,8 @@ export class Vt {
     const pattern = /\x1b\[([?\d;]*)([A-Za-z])|([^\x1b])/gu;
     let consumed = 0;
     for (const match of data.matchAll(pattern)) {
-      if (match.index !== consumed) throw new Error(`unknown sequence at ${consumed}: ${JSON.stringify(data.slice(consumed, consumed + 10))}`);
+      if (match.index !== consumed)
+        throw new Error(`unknown sequence at ${consumed}: ${JSON.stringify(data.slice(consumed, consumed + 10))}`);
       consumed = match.index + match[0].length;
       const [, params = '', final, char] = match;
       if (char !== undefined) {

@@ -21,13 +21,75 @@ const pick = <T>(rng: Rng, list: readonly T[]): T => list[Math.floor(rng() * lis
 const int = (rng: Rng, min: number, max: number): number => min + Math.floor(rng() * (max - min + 1));
 
 const HOSTILE_VALUES = [
-  '', '~', 'null', '[]', '{}', '[[[]]]', '-1', '1e309', '0x7fffffffffffffff', 'NaN', '.inf', 'yes', 'true', '"\\e]0;PWNED\\a"',
-  '!!binary aGVsbG8=', '!js/function "function(){}"', '!!timestamp 2001-12-14', '!custom x', '&a [1, *a]', '*undefined_anchor',
-  '"unterminated', "'also", '{a: 1', '[1, 2', '| \n  block', '> \n  folded', ':', '- - -', '? x', '"\\u0000"', '"\\x1b[2J"',
-  '12:30:00', '2026-13-45', '99999999999999999999999', '"a\\tb"', '@reserved', '`reserved', '%directive',
+  '',
+  '~',
+  'null',
+  '[]',
+  '{}',
+  '[[[]]]',
+  '-1',
+  '1e309',
+  '0x7fffffffffffffff',
+  'NaN',
+  '.inf',
+  'yes',
+  'true',
+  '"\\e]0;PWNED\\a"',
+  '!!binary aGVsbG8=',
+  '!js/function "function(){}"',
+  '!!timestamp 2001-12-14',
+  '!custom x',
+  '&a [1, *a]',
+  '*undefined_anchor',
+  '"unterminated',
+  "'also",
+  '{a: 1',
+  '[1, 2',
+  '| \n  block',
+  '> \n  folded',
+  ':',
+  '- - -',
+  '? x',
+  '"\\u0000"',
+  '"\\x1b[2J"',
+  '12:30:00',
+  '2026-13-45',
+  '99999999999999999999999',
+  '"a\\tb"',
+  '@reserved',
+  '`reserved',
+  '%directive',
 ];
 
-const STRAY = ['\t', '\0', '\x1b', '"', "'", ':', '#', '[', ']', '{', '}', '&', '*', '!', '|', '>', '%', '@', '`', ',', '?', '-', '\r', '\u202e', '\ufeff', ' ', '\n'];
+const STRAY = [
+  '\t',
+  '\0',
+  '\x1b',
+  '"',
+  "'",
+  ':',
+  '#',
+  '[',
+  ']',
+  '{',
+  '}',
+  '&',
+  '*',
+  '!',
+  '|',
+  '>',
+  '%',
+  '@',
+  '`',
+  ',',
+  '?',
+  '-',
+  '\r',
+  '\u202e',
+  '\ufeff',
+  ' ',
+  '\n',
+];
 
 function lines(text: string): string[] {
   return text.split('\n');
@@ -135,7 +197,10 @@ export function mutate(text: string, rng: Rng): Mutation {
     }
     case 14: {
       const count = int(rng, 100, 3000);
-      return { name: `${count} aliases of one anchor`, text: `big: &big [${Array.from({ length: 50 }, (_, i) => i).join(', ')}]\nmany: [${Array.from({ length: count }, () => '*big').join(', ')}]\n${text}` };
+      return {
+        name: `${count} aliases of one anchor`,
+        text: `big: &big [${Array.from({ length: 50 }, (_, i) => i).join(', ')}]\nmany: [${Array.from({ length: count }, () => '*big').join(', ')}]\n${text}`,
+      };
     }
     case 15: {
       const buffer = Buffer.from(text, 'utf8');
@@ -145,10 +210,16 @@ export function mutate(text: string, rng: Rng): Mutation {
       return { name: `${count} bad bytes`, text: out };
     }
     case 16:
-      return { name: 'a document that is not a map', text: pick(rng, ['- a\n- b\n', '"just text"\n', '42\n', '---\n---\n', '...\n', '', '\ufeff', `%YAML 1.1\n---\n${text}`]) };
+      return {
+        name: 'a document that is not a map',
+        text: pick(rng, ['- a\n- b\n', '"just text"\n', '42\n', '---\n---\n', '...\n', '', '\ufeff', `%YAML 1.1\n---\n${text}`]),
+      };
     default: {
       // Merge keys and a second document.
-      return { name: 'merge key and second document', text: `base: &base { a: 1 }\nmerged: { <<: *base, b: 2 }\n${text}\n---\nsecond: 1\n` };
+      return {
+        name: 'merge key and second document',
+        text: `base: &base { a: 1 }\nmerged: { <<: *base, b: 2 }\n${text}\n---\nsecond: 1\n`,
+      };
     }
   }
 }
@@ -161,10 +232,19 @@ export function extremes(text: string, capBytes: number): Mutation[] {
   const room = capBytes - text.length - 64;
   const keys = Math.floor(room / 12);
   return [
-    { name: `${keys} unknown keys (the cap's worth)`, text: `${Array.from({ length: keys }, (_, i) => `k${String(i).padStart(6, '0')}: 1`).join('\n')}\n${text}` },
-    { name: `${Math.floor(room / 7)} aliases of one anchor (the cap's worth)`, text: `big: &big [1, 2, 3]\nmany: [${Array.from({ length: Math.floor(room / 7) }, () => '*big').join(', ')}]\n${text}` },
+    {
+      name: `${keys} unknown keys (the cap's worth)`,
+      text: `${Array.from({ length: keys }, (_, i) => `k${String(i).padStart(6, '0')}: 1`).join('\n')}\n${text}`,
+    },
+    {
+      name: `${Math.floor(room / 7)} aliases of one anchor (the cap's worth)`,
+      text: `big: &big [1, 2, 3]\nmany: [${Array.from({ length: Math.floor(room / 7) }, () => '*big').join(', ')}]\n${text}`,
+    },
     // The first plain `key: value` line (not a comment) given the long value instead.
-    { name: `a value of ${room} characters`, text: text.replace(/^(\s*[A-Za-z_][\w.-]*):[ \t]+[^\s#].*$/m, `$1: "${'A'.repeat(room - 10)}"`) },
+    {
+      name: `a value of ${room} characters`,
+      text: text.replace(/^(\s*[A-Za-z_][\w.-]*):[ \t]+[^\s#].*$/m, `$1: "${'A'.repeat(room - 10)}"`),
+    },
     { name: 'nesting 100000 at the top', text: `x: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n${text}` },
     { name: 'billion laughs, deep', text: `${billionLaughs(12)}${text}` },
   ];

@@ -7,20 +7,20 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { hostname, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { cli, ensureBuilt } from '../helpers/built.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsoleController } from '../../src/cli/controller.js';
-import { configSchema, dnsSchema, type Config } from '../../src/config/schema.js';
-import { openDocker, type DockerAccess } from '../../src/probes/containers/access.js';
+import { type Config, configSchema, dnsSchema } from '../../src/config/schema.js';
 import type { Hosts } from '../../src/hosts/registry.js';
+import type { AuditActionLine, AuditEntry } from '../../src/model/audit.js';
+import { type DockerAccess, openDocker } from '../../src/probes/containers/access.js';
 import { piholeTargets } from '../../src/probes/dns/probe.js';
 import { auditLogPath, readHistory } from '../../src/runbooks/audit.js';
 import { historyLines, runDetailLines } from '../../src/ui/components/panel-lines.js';
 import type { ConsoleState } from '../../src/ui/console-state.js';
 import { lineText } from '../../src/ui/text.js';
+import { cli, ensureBuilt } from '../helpers/built.js';
 import { dockerEngineAvailable, startTestEngine, type TestEngine } from '../helpers/dockerd.js';
-import { startPiholeStandin, type PiholeStandin } from '../helpers/pihole-standin.js';
-import type { AuditActionLine, AuditEntry } from '../../src/model/audit.js';
+import { type PiholeStandin, startPiholeStandin } from '../helpers/pihole-standin.js';
 
 const noHosts: Hosts = { get: () => undefined, names: () => [], closeAll() {}, unreachable: () => [], retryNow() {} };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -37,12 +37,23 @@ function stateEnv(): Record<string, string> {
   const dir = mkdtempSync(join(tmpdir(), 'homeops-audited-'));
   dirs.push(dir);
   mkdirSync(join(dir, 'home'));
-  return { HOME: join(dir, 'home'), XDG_STATE_HOME: join(dir, 'state'), XDG_CONFIG_HOME: join(dir, 'home', '.config'), PATH: process.env.PATH ?? '/usr/bin:/bin' };
+  return {
+    HOME: join(dir, 'home'),
+    XDG_STATE_HOME: join(dir, 'state'),
+    XDG_CONFIG_HOME: join(dir, 'home', '.config'),
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+  };
 }
 
 function auditLines(env: Record<string, string>): AuditEntry[] {
   const file = auditLogPath(env);
-  return existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as AuditEntry) : [];
+  return existsSync(file)
+    ? readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as AuditEntry)
+    : [];
 }
 
 function actionLines(env: Record<string, string>): AuditActionLine[] {
@@ -66,10 +77,24 @@ async function confirmAndWait(controller: ConsoleController, before: number | un
   return (await until(controller, (s) => s.message !== null && s.message.id !== before && s.busy === null)).message;
 }
 
-function controllerFor(config: Config, env: Record<string, string>, extra: Partial<ConstructorParameters<typeof ConsoleController>[0]>): ConsoleController {
+function controllerFor(
+  config: Config,
+  env: Record<string, string>,
+  extra: Partial<ConstructorParameters<typeof ConsoleController>[0]>,
+): ConsoleController {
   return new ConsoleController({
-    config, env, hosts: noHosts, docker: null, dns: null, monitor: { nudge() {} }, catalog: { runbooks: [], get: () => undefined },
-    readOnly: false, demo: null, publishMs: 5, findInterrupted: () => [], ...extra,
+    config,
+    env,
+    hosts: noHosts,
+    docker: null,
+    dns: null,
+    monitor: { nudge() {} },
+    catalog: { runbooks: [], get: () => undefined },
+    readOnly: false,
+    demo: null,
+    publishMs: 5,
+    findInterrupted: () => [],
+    ...extra,
   });
 }
 
@@ -122,13 +147,23 @@ describe.runIf(dockerEngineAvailable())('container actions on a real Docker engi
 
     const lines = actionLines(env);
     expect(lines.map((l) => [l.event, l.action])).toEqual([
-      ['action-start', 'container.restart'], ['action-end', 'container.restart'],
-      ['action-start', 'container.stop'], ['action-end', 'container.stop'],
-      ['action-start', 'container.start'], ['action-end', 'container.start'],
-      ['action-start', 'container.start'], ['action-end', 'container.start'],
+      ['action-start', 'container.restart'],
+      ['action-end', 'container.restart'],
+      ['action-start', 'container.stop'],
+      ['action-end', 'container.stop'],
+      ['action-start', 'container.start'],
+      ['action-end', 'container.start'],
+      ['action-start', 'container.start'],
+      ['action-end', 'container.start'],
     ]);
     const [start, end] = lines;
-    expect(start).toMatchObject({ event: 'action-start', user: ME, machine: MACHINE, target: `${name} on ws`, what: `Restart ${name} on ws` });
+    expect(start).toMatchObject({
+      event: 'action-start',
+      user: ME,
+      machine: MACHINE,
+      target: `${name} on ws`,
+      what: `Restart ${name} on ws`,
+    });
     expect(Date.parse(start?.time ?? '')).toBeGreaterThanOrEqual(begun - 1000);
     expect(end).toMatchObject({ event: 'action-end', runId: start?.runId, user: ME, result: 'ok', message: `${name} restarted on ws` });
     expect(lines.at(-1)).toMatchObject({ result: 'ok', message: `${name} was already running` });
@@ -137,13 +172,17 @@ describe.runIf(dockerEngineAvailable())('container actions on a real Docker engi
     await controller.close();
   }, 60_000);
 
-  it('a failure is recorded with the engine\'s reason', async () => {
+  it("a failure is recorded with the engine's reason", async () => {
     const env = stateEnv();
     const controller = controllerFor(config, env, { docker: access });
     controller.intents.containerAction('restart', { host: 'ws', id: `${name}-gone`, name: `${name}-gone` });
     const message = await confirmAndWait(controller, undefined);
     expect(message).toMatchObject({ tone: 'crit', text: `Restart ${name}-gone on ws: ${name}-gone no longer exists on ws` });
-    expect(actionLines(env).at(-1)).toMatchObject({ event: 'action-end', result: 'failed', message: `${name}-gone no longer exists on ws` });
+    expect(actionLines(env).at(-1)).toMatchObject({
+      event: 'action-end',
+      result: 'failed',
+      message: `${name}-gone no longer exists on ws`,
+    });
     await controller.close();
   });
 
@@ -154,7 +193,10 @@ describe.runIf(dockerEngineAvailable())('container actions on a real Docker engi
     controller.intents.containerAction('restart', { host: 'ws', id: name, name });
     const refused = await until(controller, (s) => s.message !== null);
     expect(refused.prompt).toBeNull();
-    expect(refused.message).toMatchObject({ tone: 'warn', text: `Restart ${name} on ws refused: read-only mode (--read-only or readOnly: true in the config); nothing was changed` });
+    expect(refused.message).toMatchObject({
+      tone: 'warn',
+      text: `Restart ${name} on ws refused: read-only mode (--read-only or readOnly: true in the config); nothing was changed`,
+    });
     await sleep(300);
     expect(await startedAt()).toBe(before);
     expect(auditLines(env)).toEqual([]);
@@ -172,15 +214,21 @@ describe('Pi-hole blocking against the stand-in', () => {
     await Promise.all([primary?.close(), secondary?.close()]);
   });
 
-  const configWith = (urls: readonly string[]): Config => configSchema.parse({
-    hosts: { ws: { local: true } },
-    plan: { host: 'ws', groups: [{ name: 'app', cores: 1 }] },
-    dns: dnsSchema.parse({
-      servers: urls.map((url, i) => ({ name: i === 0 ? 'primary' : 'secondary', address: '127.0.0.1', port: 9, pihole: { url, passwordEnv: 'P' } })),
-      names: [{ name: 'nas.home' }],
-      disableFor: '5m',
-    }),
-  });
+  const configWith = (urls: readonly string[]): Config =>
+    configSchema.parse({
+      hosts: { ws: { local: true } },
+      plan: { host: 'ws', groups: [{ name: 'app', cores: 1 }] },
+      dns: dnsSchema.parse({
+        servers: urls.map((url, i) => ({
+          name: i === 0 ? 'primary' : 'secondary',
+          address: '127.0.0.1',
+          port: 9,
+          pihole: { url, passwordEnv: 'P' },
+        })),
+        names: [{ name: 'nas.home' }],
+        disableFor: '5m',
+      }),
+    });
 
   it('disable and enable again: both Pi-holes change, and each change has its audit lines', async () => {
     const env = stateEnv();
@@ -188,7 +236,9 @@ describe('Pi-hole blocking against the stand-in', () => {
     const piholes = piholeTargets(config.dns!, { P: 'correct horse' });
     const controller = controllerFor(config, env, { dns: { piholes } });
     controller.intents.setBlocking(false);
-    expect((await confirmAndWait(controller, undefined))?.text).toBe('primary: blocking disabled for 5 min · secondary: blocking disabled for 5 min');
+    expect((await confirmAndWait(controller, undefined))?.text).toBe(
+      'primary: blocking disabled for 5 min · secondary: blocking disabled for 5 min',
+    );
     expect([primary.blocking().blocking, secondary.blocking().blocking]).toEqual([false, false]);
     const last = controller.current().message?.id;
     controller.intents.setBlocking(true);
@@ -196,8 +246,19 @@ describe('Pi-hole blocking against the stand-in', () => {
     expect([primary.blocking().blocking, secondary.blocking().blocking]).toEqual([true, true]);
     const lines = actionLines(env);
     expect(lines).toHaveLength(4);
-    expect(lines[0]).toMatchObject({ event: 'action-start', action: 'pihole.blocking', user: ME, machine: MACHINE, target: 'primary, secondary', what: 'Disable blocking on primary and secondary for 5 min' });
-    expect(lines[1]).toMatchObject({ event: 'action-end', result: 'ok', message: 'primary: blocking disabled for 5 min · secondary: blocking disabled for 5 min' });
+    expect(lines[0]).toMatchObject({
+      event: 'action-start',
+      action: 'pihole.blocking',
+      user: ME,
+      machine: MACHINE,
+      target: 'primary, secondary',
+      what: 'Disable blocking on primary and secondary for 5 min',
+    });
+    expect(lines[1]).toMatchObject({
+      event: 'action-end',
+      result: 'ok',
+      message: 'primary: blocking disabled for 5 min · secondary: blocking disabled for 5 min',
+    });
     expect(lines[2]).toMatchObject({ what: 'Enable blocking on primary and secondary' });
     // The password and the session are in no line.
     const text = readFileSync(auditLogPath(env), 'utf8');
@@ -213,7 +274,10 @@ describe('Pi-hole blocking against the stand-in', () => {
     controller.intents.setBlocking(false);
     const message = await confirmAndWait(controller, undefined);
     expect(message?.tone).toBe('warn');
-    expect(actionLines(env).at(-1)).toMatchObject({ result: 'partial', message: 'primary: blocking disabled for 5 min · secondary: failed — connection refused' });
+    expect(actionLines(env).at(-1)).toMatchObject({
+      result: 'partial',
+      message: 'primary: blocking disabled for 5 min · secondary: failed — connection refused',
+    });
     controller.intents.setBlocking(true);
     await until(controller, (s) => s.prompt?.kind === 'confirm').then((s) => controller.intents.answer(s.prompt?.id ?? -1, 'yes'));
     await until(controller, () => primary.blocking().blocking);
@@ -227,7 +291,9 @@ describe('Pi-hole blocking against the stand-in', () => {
     const asked = primary.requests.length;
     controller.intents.setBlocking(false);
     const refused = await until(controller, (s) => s.message !== null);
-    expect(refused.message?.text).toBe('Disable blocking on primary for 5 min refused: read-only mode (--read-only or readOnly: true in the config); nothing was changed');
+    expect(refused.message?.text).toBe(
+      'Disable blocking on primary for 5 min refused: read-only mode (--read-only or readOnly: true in the config); nothing was changed',
+    );
     expect(primary.requests.length).toBe(asked);
     expect(primary.blocking().blocking).toBe(true);
     expect(auditLines(env)).toEqual([]);
@@ -246,7 +312,10 @@ describe('the history shows actions beside runs, labelled as such', () => {
     const config = configSchema.parse({
       hosts: { ws: { local: true } },
       plan: { host: 'ws', groups: [{ name: 'app', cores: 1 }] },
-      dns: { servers: [{ name: 'primary', address: '127.0.0.1', port: 9, pihole: { url: standin.url, passwordEnv: 'P' } }], names: [{ name: 'nas.home' }] },
+      dns: {
+        servers: [{ name: 'primary', address: '127.0.0.1', port: 9, pihole: { url: standin.url, passwordEnv: 'P' } }],
+        names: [{ name: 'nas.home' }],
+      },
     });
     controller = controllerFor(config, env, { dns: { piholes: piholeTargets(config.dns!, { P: 'correct horse' }) } });
     controller.intents.setBlocking(false);
@@ -258,7 +327,9 @@ describe('the history shows actions beside runs, labelled as such', () => {
   });
 
   it('in the console: the history panel lists the action, and enter shows who, what and the result', async () => {
-    expect(readHistory(env)).toMatchObject([{ kind: 'action', runbook: 'pihole.blocking', what: 'Disable blocking on primary for 5 min', status: 'ok', user: ME }]);
+    expect(readHistory(env)).toMatchObject([
+      { kind: 'action', runbook: 'pihole.blocking', what: 'Disable blocking on primary for 5 min', status: 'ok', user: ME },
+    ]);
     controller.intents.showHistory();
     const panel = controller.current().panel;
     if (panel?.kind !== 'history') throw new Error('no history panel');
@@ -278,7 +349,10 @@ describe('the history shows actions beside runs, labelled as such', () => {
   it('`homeops runbook history` lists the action with its label and id', async () => {
     ensureBuilt();
     const out = await new Promise<string>((done, fail) => {
-      const child = spawn(process.execPath, [cli, 'runbook', 'history'], { env: { ...env, LANG: 'C.UTF-8' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [cli, 'runbook', 'history'], {
+        env: { ...env, LANG: 'C.UTF-8' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let text = '';
       child.stdout.setEncoding('utf8').on('data', (c: string) => (text += c));
       child.on('error', fail);
@@ -289,4 +363,3 @@ describe('the history shows actions beside runs, labelled as such', () => {
     expect(out).toMatch(new RegExp(`action: Disable blocking on primary for 5 min +ok +\\S+ +${ME} +${id}`));
   });
 });
-

@@ -8,16 +8,16 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configSchema, type Config } from '../../src/config/schema.js';
-import { hostsFromConfig } from '../../src/hosts/registry.js';
+import { type Config, configSchema } from '../../src/config/schema.js';
 import { connectLocal } from '../../src/hosts/local.js';
+import { hostsFromConfig } from '../../src/hosts/registry.js';
+import type { Snapshot } from '../../src/model/snapshot.js';
 import { servicesReader } from '../../src/probes/services/checks.js';
 import { servicesProbe } from '../../src/probes/services/probe.js';
 import { readHistory } from '../../src/runbooks/audit.js';
-import { AutoResponder, type AutoNotice } from '../../src/runbooks/auto-response.js';
+import { type AutoNotice, AutoResponder } from '../../src/runbooks/auto-response.js';
 import { loadRunbooks } from '../../src/runbooks/load.js';
 import { offersFor, triggeredRunbooks } from '../../src/runbooks/triggers.js';
-import type { Snapshot } from '../../src/model/snapshot.js';
 
 const never = new AbortController().signal;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -37,25 +37,32 @@ describe('an automatic response, from a service going down to its runbook run', 
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
     const port = (server.address() as { port: number }).port;
     mkdirSync(join(home, 'runbooks'), { recursive: true });
-    writeFileSync(join(home, 'runbooks', 'restart.yaml'), [
-      'id: restart-api',
-      'title: Restart the API',
-      'dangerous: true',
-      'trigger:',
-      '  when: { services: { name: [api] }, state: down }',
-      '  for: 1h',
-      '  reason: the API does not answer',
-      'steps:',
-      '  - id: ask',
-      '    confirm: Restart the API?',
-      '  - id: restart',
-      `    run: { host: here, command: "echo restarted >> ${out}", timeout: 10s }`,
-      '',
-    ].join('\n'));
+    writeFileSync(
+      join(home, 'runbooks', 'restart.yaml'),
+      [
+        'id: restart-api',
+        'title: Restart the API',
+        'dangerous: true',
+        'trigger:',
+        '  when: { services: { name: [api] }, state: down }',
+        '  for: 1h',
+        '  reason: the API does not answer',
+        'steps:',
+        '  - id: ask',
+        '    confirm: Restart the API?',
+        '  - id: restart',
+        `    run: { host: here, command: "echo restarted >> ${out}", timeout: 10s }`,
+        '',
+      ].join('\n'),
+    );
     config = configSchema.parse({
       hosts: { here: { local: true, address: '127.0.0.1' } },
       plan: { host: 'here', groups: [{ name: 'all', cores: 1 }] },
-      services: { timeout: 1000, downAfter: 1, list: [{ name: 'api', priority: 2, runsOn: 'here', check: { http: { url: `http://127.0.0.1:${port}/health` } } }] },
+      services: {
+        timeout: 1000,
+        downAfter: 1,
+        list: [{ name: 'api', priority: 2, runsOn: 'here', check: { http: { url: `http://127.0.0.1:${port}/health` } } }],
+      },
       runbooks: { dirs: [join(home, 'runbooks')], triggers: { 'restart-api': { response: 'auto', for: '300ms' } } },
     });
   });
@@ -92,7 +99,10 @@ describe('an automatic response, from a service going down to its runbook run', 
       // Still down, the same episode: not run again.
       expect(await responder.respond(await snapshot())).toEqual([]);
       expect(notices.map((n) => [n.level, n.text.replace(/ · run \S+$/, '')])).toEqual([
-        ['warn', `running restart-api automatically: the API does not answer: api down for ${offered.offers[0]?.reason.split(' for ')[1] ?? ''}`],
+        [
+          'warn',
+          `running restart-api automatically: the API does not answer: api down for ${offered.offers[0]?.reason.split(' for ')[1] ?? ''}`,
+        ],
         ['info', 'restart-api (run automatically) finished'],
       ]);
       // The audit log has the run, by the trigger.
@@ -119,10 +129,19 @@ describe('an automatic response, from a service going down to its runbook run', 
     const hosts = hostsFromConfig(config, env);
     const responder = new AutoResponder({ catalog, config, env, hosts, notify: (n) => void notices.push(n), readOnly: true });
     try {
-      const offer = { runbook: 'restart-api', title: 'Restart the API', reason: 'the API does not answer', since: new Date().toISOString(), response: 'auto' as const };
+      const offer = {
+        runbook: 'restart-api',
+        title: 'Restart the API',
+        reason: 'the API does not answer',
+        since: new Date().toISOString(),
+        response: 'auto' as const,
+      };
       const [outcome] = await responder.respond({ offers: [offer] });
       expect(outcome?.result).toBeNull();
-      expect(notices.at(-1)).toMatchObject({ level: 'crit', text: expect.stringMatching(/^restart-api was not run automatically: .*read-only/) as unknown as string });
+      expect(notices.at(-1)).toMatchObject({
+        level: 'crit',
+        text: expect.stringMatching(/^restart-api was not run automatically: .*read-only/) as unknown as string,
+      });
     } finally {
       hosts.closeAll();
     }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.js';
 import { hostsFromConfig } from '../../src/hosts/registry.js';
-import { assessBackups, backupsProbe, backupsReader, } from '../../src/probes/backups/probe.js';
+import { assessBackups, backupsProbe, backupsReader } from '../../src/probes/backups/probe.js';
 
 const HOUR = 3_600_000;
 const never = new AbortController().signal;
@@ -64,27 +64,39 @@ describe('directories of backup files', () => {
     const config = join(dir, 'config');
     for (let i = 0; i < 31; i++) backup(config, `v${i}.tgz`, 10 * 60_000 + i * HOUR);
     mkdirSync(join(dir, 'empty'));
-    const { reading, assessment } = await readOnce(estate([
-      { name: 'configuration', host: 'here', path: config, schedule: '1h', keep: 30 },
-      { name: 'database', host: 'here', path: db, glob: '*.dump', schedule: '4h', keep: '7d' },
-      { name: 'application', host: 'here', path: app, schedule: '1d' },
-      { name: 'media', host: 'here', path: join(dir, 'empty'), schedule: '7d' },
-      { name: 'gone', host: 'here', path: join(dir, 'not-there'), schedule: '7d' },
-    ]));
+    const { reading, assessment } = await readOnce(
+      estate([
+        { name: 'configuration', host: 'here', path: config, schedule: '1h', keep: 30 },
+        { name: 'database', host: 'here', path: db, glob: '*.dump', schedule: '4h', keep: '7d' },
+        { name: 'application', host: 'here', path: app, schedule: '1d' },
+        { name: 'media', host: 'here', path: join(dir, 'empty'), schedule: '7d' },
+        { name: 'gone', host: 'here', path: join(dir, 'not-there'), schedule: '7d' },
+      ]),
+    );
     expect(reading.sets.map((s) => [s.name, s.state, s.count])).toEqual([
-      ['configuration', 'fresh', 31], ['database', 'overdue', 5], ['application', 'due', 2], ['media', 'missing', 0], ['gone', 'missing', 0],
+      ['configuration', 'fresh', 31],
+      ['database', 'overdue', 5],
+      ['application', 'due', 2],
+      ['media', 'missing', 0],
+      ['gone', 'missing', 0],
     ]);
     expect(reading.sets[1]?.newest).toMatchObject({ name: 'db-0.dump', size: 1000 });
     expect(Math.round((reading.sets[1]?.ageMs ?? 0) / 60_000)).toBe(9 * 60);
     expect(reading.sets[0]?.retention).toMatchObject({ kind: 'versions', count: 31, limit: 30, over: true });
     expect(reading.sets[4]?.problem?.message).toBe(`no such directory: ${join(dir, 'not-there')} on here`);
     expect(assessment.status).toBe('crit');
-    expect(assessment.summary).toBe('5 sets: 1 fresh, database overdue 9h (every 4h), application due 30h (every 1d), media missing, gone missing');
+    expect(assessment.summary).toBe(
+      '5 sets: 1 fresh, database overdue 9h (every 4h), application due 30h (every 1d), media missing, gone missing',
+    );
   });
 
   it('kind dirs: each directory is one backup (base backups, rsync snapshots)', async () => {
     const base = join(dir, 'base');
-    for (const [name, age] of [['2026-05-01', 50 * HOUR], ['2026-05-02', 26 * HOUR], ['2026-05-03', 2 * HOUR]] as const) {
+    for (const [name, age] of [
+      ['2026-05-01', 50 * HOUR],
+      ['2026-05-02', 26 * HOUR],
+      ['2026-05-03', 2 * HOUR],
+    ] as const) {
       mkdirSync(join(base, name), { recursive: true });
       const when = new Date(Date.now() - age);
       utimesSync(join(base, name), when, when);
@@ -104,16 +116,36 @@ describe('restic and borg, run on the host', () => {
     ]);
     writeFileSync(join(dir, 'snapshots.json'), snapshots);
     const restic = script('restic', `echo "$@" > ${dir}/restic-args\ncat ${dir}/snapshots.json`);
-    const archives = JSON.stringify({ archives: [{ name: 'media-1', start: new Date(now - 12 * 24 * HOUR).toISOString().replace('Z', '') }] });
+    const archives = JSON.stringify({
+      archives: [{ name: 'media-1', start: new Date(now - 12 * 24 * HOUR).toISOString().replace('Z', '') }],
+    });
     writeFileSync(join(dir, 'archives.json'), archives);
     const borg = script('borg', `env | grep ^BORG_ | sort > ${dir}/borg-env\ncat ${dir}/archives.json`);
-    const { reading, assessment } = await readOnce(estate([
-      { name: 'app', host: 'here', kind: 'restic', command: restic, path: '/srv/restic', schedule: '1d', passwordFile: '/etc/restic-pw', args: ['--tag', 'app'] },
-      { name: 'media', host: 'here', kind: 'borg', command: borg, path: '/srv/borg', schedule: '7d' },
-    ]));
-    expect(execFileSync('cat', [join(dir, 'restic-args')], { encoding: 'utf8' }).trim()).toBe('-r /srv/restic snapshots --json --no-lock --password-file /etc/restic-pw --tag app');
+    const { reading, assessment } = await readOnce(
+      estate([
+        {
+          name: 'app',
+          host: 'here',
+          kind: 'restic',
+          command: restic,
+          path: '/srv/restic',
+          schedule: '1d',
+          passwordFile: '/etc/restic-pw',
+          args: ['--tag', 'app'],
+        },
+        { name: 'media', host: 'here', kind: 'borg', command: borg, path: '/srv/borg', schedule: '7d' },
+      ]),
+    );
+    expect(execFileSync('cat', [join(dir, 'restic-args')], { encoding: 'utf8' }).trim()).toBe(
+      '-r /srv/restic snapshots --json --no-lock --password-file /etc/restic-pw --tag app',
+    );
     expect(execFileSync('cat', [join(dir, 'borg-env')], { encoding: 'utf8' })).toContain('BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK=no');
-    expect(reading.sets[0]).toMatchObject({ state: 'fresh', count: 2, newest: { name: '22222222', size: 100 }, sizeDrop: { fraction: 100 / 900 } });
+    expect(reading.sets[0]).toMatchObject({
+      state: 'fresh',
+      count: 2,
+      newest: { name: '22222222', size: 100 },
+      sizeDrop: { fraction: 100 / 900 },
+    });
     expect(reading.sets[1]?.state).toBe('overdue');
     expect(assessment.alerts.map((a) => a.level)).toEqual(['warn', 'crit']);
   });
@@ -121,11 +153,13 @@ describe('restic and borg, run on the host', () => {
   it('a missing repository, a failing and a missing program', async () => {
     const missing = script('restic-missing', 'echo "Fatal: repository does not exist: unable to open config file" >&2; exit 10');
     const failing = script('borg-failing', 'echo "Local Exception" >&2; exit 2');
-    const { reading } = await readOnce(estate([
-      { name: 'a', host: 'here', kind: 'restic', command: missing, path: '/srv/r', schedule: '1d' },
-      { name: 'b', host: 'here', kind: 'borg', command: failing, path: '/srv/b', schedule: '1d' },
-      { name: 'c', host: 'here', kind: 'restic', command: join(dir, 'no-such-restic'), path: '/srv/r', schedule: '1d' },
-    ]));
+    const { reading } = await readOnce(
+      estate([
+        { name: 'a', host: 'here', kind: 'restic', command: missing, path: '/srv/r', schedule: '1d' },
+        { name: 'b', host: 'here', kind: 'borg', command: failing, path: '/srv/b', schedule: '1d' },
+        { name: 'c', host: 'here', kind: 'restic', command: join(dir, 'no-such-restic'), path: '/srv/r', schedule: '1d' },
+      ]),
+    );
     expect(reading.sets.map((s) => [s.state, s.problem?.message])).toEqual([
       ['missing', 'no restic repository at /srv/r on here'],
       ['unknown', 'borg on here failed (exit 2): Local Exception'],
@@ -138,10 +172,15 @@ describe('restic and borg, run on the host', () => {
     const hang = script('restic-hang', `sleep 30 # ${marker}\n`);
     backup(join(dir, 'quick'), 'q.tar', HOUR);
     const started = Date.now();
-    const { reading } = await readOnce(estate([
-      { name: 'slow', host: 'here', kind: 'restic', command: hang, path: '/srv/r', schedule: '1d' },
-      { name: 'quick', host: 'here', path: join(dir, 'quick'), schedule: '1d' },
-    ], '800ms'));
+    const { reading } = await readOnce(
+      estate(
+        [
+          { name: 'slow', host: 'here', kind: 'restic', command: hang, path: '/srv/r', schedule: '1d' },
+          { name: 'quick', host: 'here', path: join(dir, 'quick'), schedule: '1d' },
+        ],
+        '800ms',
+      ),
+    );
     expect(Date.now() - started).toBeLessThan(3000);
     expect(reading.sets[0]?.problem).toMatchObject({ reason: 'timeout' });
     expect(reading.sets[1]?.state).toBe('fresh');

@@ -95,38 +95,60 @@ describe.runIf(haveRestic)('restic (a real repository)', () => {
     openUp(repo);
   });
 
-  it('its snapshots: the newest one\'s time and age, the count, fresh against a daily schedule and overdue against an hourly one', async () => {
-    const { reading, assessment } = await read(estate([
-      { name: 'application', host: 'here', kind: 'restic', path: repo, schedule: '1d', passwordFile: join(dir, 'restic-pw'), keep: 7 },
-      { name: 'hourly', host: 'here', kind: 'restic', path: repo, schedule: '1h', passwordFile: join(dir, 'restic-pw') },
-    ]));
+  it("its snapshots: the newest one's time and age, the count, fresh against a daily schedule and overdue against an hourly one", async () => {
+    const { reading, assessment } = await read(
+      estate([
+        { name: 'application', host: 'here', kind: 'restic', path: repo, schedule: '1d', passwordFile: join(dir, 'restic-pw'), keep: 7 },
+        { name: 'hourly', host: 'here', kind: 'restic', path: repo, schedule: '1h', passwordFile: join(dir, 'restic-pw') },
+      ]),
+    );
     const [daily, hourly] = reading.sets;
-    expect(daily).toMatchObject({ state: 'fresh', count: 2, location: `restic repository ${repo}`, retention: { kind: 'versions', count: 2, limit: 7, over: false } });
+    expect(daily).toMatchObject({
+      state: 'fresh',
+      count: 2,
+      location: `restic repository ${repo}`,
+      retention: { kind: 'versions', count: 2, limit: 7, over: false },
+    });
     // restic keeps the time to the second it was given.
     expect(Math.abs((daily?.newest?.at ?? 0) - (now - 2 * HOUR))).toBeLessThan(1000);
     expect(daily?.newest?.name).toMatch(/^[0-9a-f]{8}$/);
     expect(hourly?.state).toBe('overdue');
-    expect(assessment.alerts.map((a) => a.message)).toEqual([expect.stringMatching(/^hourly: overdue — newest backup 2h old, made every 1h/)]);
+    expect(assessment.alerts.map((a) => a.message)).toEqual([
+      expect.stringMatching(/^hourly: overdue — newest backup 2h old, made every 1h/),
+    ]);
   });
 
   it('a wrong password and a path that is no repository are told apart', async () => {
-    const { reading } = await read(estate([
-      { name: 'locked', host: 'here', kind: 'restic', path: repo, schedule: '1d', passwordFile: join(dir, 'bad-pw') },
-      { name: 'nowhere', host: 'here', kind: 'restic', path: join(dir, 'not-a-repo'), schedule: '1d', passwordFile: join(dir, 'restic-pw') },
-    ]));
+    const { reading } = await read(
+      estate([
+        { name: 'locked', host: 'here', kind: 'restic', path: repo, schedule: '1d', passwordFile: join(dir, 'bad-pw') },
+        {
+          name: 'nowhere',
+          host: 'here',
+          kind: 'restic',
+          path: join(dir, 'not-a-repo'),
+          schedule: '1d',
+          passwordFile: join(dir, 'restic-pw'),
+        },
+      ]),
+    );
     expect(reading.sets.map((s) => [s.state, s.problem?.reason, s.problem?.message])).toEqual([
       ['unknown', 'permission', `wrong password for the restic repository ${repo} on here`],
       ['missing', 'not-found', `no restic repository at ${join(dir, 'not-a-repo')} on here`],
     ]);
   });
 
-  describe.runIf(requireSshd())('over SSH as the NAS\'s user', () => {
+  describe.runIf(requireSshd())("over SSH as the NAS's user", () => {
     it('the same snapshots, read on the NAS', async () => {
       const { ssh } = testServices();
-      const { reading } = await read(estate(
-        [{ name: 'application', host: 'nas', kind: 'restic', path: repo, schedule: '1d', passwordFile: join(dir, 'restic-pw') }],
-        { port: ssh.port, user: ssh.user, identityFile: ssh.privateKeyPath, knownHosts: ssh.knownHostsPath },
-      ));
+      const { reading } = await read(
+        estate([{ name: 'application', host: 'nas', kind: 'restic', path: repo, schedule: '1d', passwordFile: join(dir, 'restic-pw') }], {
+          port: ssh.port,
+          user: ssh.user,
+          identityFile: ssh.privateKeyPath,
+          knownHosts: ssh.knownHostsPath,
+        }),
+      );
       expect(reading.sets[0]).toMatchObject({ host: 'nas', state: 'fresh', count: 2, problem: null });
     });
   });
@@ -148,11 +170,13 @@ describe.runIf(haveBorg)('borg (a real repository)', () => {
     run('borg', ['create', `${plain}::one`, join(dir, 'data')], { BORG_BASE_DIR: join(dir, 'elsewhere') });
   });
 
-  it('its archives: the newest one\'s time (borg writes local time) and age, the count, against the schedule', async () => {
-    const { reading } = await read(estate([
-      { name: 'media', host: 'here', kind: 'borg', path: repo, schedule: '7d', passwordFile: join(dir, 'borg-pw') },
-      { name: 'daily', host: 'here', kind: 'borg', path: repo, schedule: '1d', passwordFile: join(dir, 'borg-pw') },
-    ]));
+  it("its archives: the newest one's time (borg writes local time) and age, the count, against the schedule", async () => {
+    const { reading } = await read(
+      estate([
+        { name: 'media', host: 'here', kind: 'borg', path: repo, schedule: '7d', passwordFile: join(dir, 'borg-pw') },
+        { name: 'daily', host: 'here', kind: 'borg', path: repo, schedule: '1d', passwordFile: join(dir, 'borg-pw') },
+      ]),
+    );
     const [weekly, daily] = reading.sets;
     expect(weekly).toMatchObject({ state: 'fresh', count: 2, newest: { name: 'media-2' }, oldest: { name: 'media-1' } });
     expect(Math.abs((weekly?.newest?.at ?? 0) - (now - 2 * 24 * HOUR))).toBeLessThan(1000);
@@ -160,23 +184,28 @@ describe.runIf(haveBorg)('borg (a real repository)', () => {
   });
 
   it('a wrong passphrase and a path that is no repository are told apart', async () => {
-    const { reading } = await read(estate([
-      { name: 'locked', host: 'here', kind: 'borg', path: repo, schedule: '7d', passwordFile: join(dir, 'bad-pw') },
-      { name: 'nowhere', host: 'here', kind: 'borg', path: join(dir, 'no-borg'), schedule: '7d' },
-    ]));
+    const { reading } = await read(
+      estate([
+        { name: 'locked', host: 'here', kind: 'borg', path: repo, schedule: '7d', passwordFile: join(dir, 'bad-pw') },
+        { name: 'nowhere', host: 'here', kind: 'borg', path: join(dir, 'no-borg'), schedule: '7d' },
+      ]),
+    );
     expect(reading.sets.map((s) => [s.state, s.problem?.reason, s.problem?.message])).toEqual([
       ['unknown', 'permission', `wrong password for the borg repository ${repo} on here`],
       ['missing', 'not-found', `no borg repository at ${join(dir, 'no-borg')} on here`],
     ]);
   });
 
-  it('a backup holding the repository\'s lock does not stall the read', async () => {
+  it("a backup holding the repository's lock does not stall the read", async () => {
     const holder = spawn('borg', ['with-lock', repo, 'sleep', '30'], {
-      env: { ...process.env, BORG_BASE_DIR: join(dir, 'borg-base'), BORG_PASSCOMMAND: `cat ${join(dir, 'borg-pw')}` }, stdio: 'ignore',
+      env: { ...process.env, BORG_BASE_DIR: join(dir, 'borg-base'), BORG_PASSCOMMAND: `cat ${join(dir, 'borg-pw')}` },
+      stdio: 'ignore',
     });
     try {
       await until(() => readdirSync(repo).some((name) => name.startsWith('lock.')));
-      const { reading } = await read(estate([{ name: 'media', host: 'here', kind: 'borg', path: repo, schedule: '7d', passwordFile: join(dir, 'borg-pw') }]));
+      const { reading } = await read(
+        estate([{ name: 'media', host: 'here', kind: 'borg', path: repo, schedule: '7d', passwordFile: join(dir, 'borg-pw') }]),
+      );
       expect(reading.sets[0]).toMatchObject({ state: 'fresh', count: 2, problem: null });
     } finally {
       // borg writes the repository's index files as it lets go: wait for it to finish.
@@ -186,14 +215,18 @@ describe.runIf(haveBorg)('borg (a real repository)', () => {
     }
   });
 
-  describe.runIf(requireSshd())('over SSH as the NAS\'s user, who may read the repository but not write its lock', () => {
+  describe.runIf(requireSshd())("over SSH as the NAS's user, who may read the repository but not write its lock", () => {
     it('the same archives, read on the NAS', async () => {
       openUp(repo);
       const { ssh } = testServices();
-      const { reading } = await read(estate(
-        [{ name: 'media', host: 'nas', kind: 'borg', path: repo, schedule: '7d', passwordFile: join(dir, 'borg-pw') }],
-        { port: ssh.port, user: ssh.user, identityFile: ssh.privateKeyPath, knownHosts: ssh.knownHostsPath },
-      ));
+      const { reading } = await read(
+        estate([{ name: 'media', host: 'nas', kind: 'borg', path: repo, schedule: '7d', passwordFile: join(dir, 'borg-pw') }], {
+          port: ssh.port,
+          user: ssh.user,
+          identityFile: ssh.privateKeyPath,
+          knownHosts: ssh.knownHostsPath,
+        }),
+      );
       expect(reading.sets[0]).toMatchObject({ host: 'nas', state: 'fresh', count: 2, problem: null });
     });
   });

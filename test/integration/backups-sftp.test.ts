@@ -2,17 +2,17 @@
 // overdue sets, a directory the SSH user may not read, a missing one; the NAS going away (last
 // known values with their age, "unreachable since"), coming back; and a port that never
 // speaks SSH, which delays nothing past the timeout.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.js';
-import { hostsFromConfig, type Hosts } from '../../src/hosts/registry.js';
+import { type Hosts, hostsFromConfig } from '../../src/hosts/registry.js';
 import { assessBackups, backupsReader, parseBackups } from '../../src/probes/backups/probe.js';
 import { requireSshd, testServices } from '../helpers/services.js';
-import { SSHD, sshdAvailable, startSshd, type Sshd } from '../helpers/sshd.js';
+import { SSHD, type Sshd, sshdAvailable, startSshd } from '../helpers/sshd.js';
 
 const HOUR = 3_600_000;
 const never = new AbortController().signal;
@@ -64,12 +64,18 @@ describe.runIf(requireSshd())('over SFTP as an unprivileged SSH user (scripts/se
     hosts = hostsFromConfig(config, process.env);
     const reading = parseBackups(await backupsReader(config.backups!, hosts)(never), config.backups!);
     expect(reading.sets.map((s) => [s.name, s.state, s.count])).toEqual([
-      ['configuration', 'fresh', 30], ['database', 'overdue', 3], ['application', 'unknown', 0], ['media', 'missing', 0],
+      ['configuration', 'fresh', 30],
+      ['database', 'overdue', 3],
+      ['application', 'unknown', 0],
+      ['media', 'missing', 0],
     ]);
     expect(reading.sets[1]?.newest).toMatchObject({ name: 'homeops-0.dump', size: 2000 });
     // SFTP gives whole seconds.
     expect(Math.abs((reading.sets[1]?.ageMs ?? 0) - 9 * HOUR)).toBeLessThan(5000);
-    expect(reading.sets[2]?.problem).toMatchObject({ reason: 'permission', message: `permission denied reading ${join(dir, 'private')} on nas` });
+    expect(reading.sets[2]?.problem).toMatchObject({
+      reason: 'permission',
+      message: `permission denied reading ${join(dir, 'private')} on nas`,
+    });
     expect(reading.sets[3]?.problem?.message).toBe(`no such directory: ${join(dir, 'nothing-here')} on nas`);
     const assessment = assessBackups(reading);
     expect(assessment.status).toBe('crit');
@@ -140,7 +146,9 @@ describe('a NAS that accepts TCP and never speaks SSH', () => {
   let port: number;
   beforeAll(async () => {
     silent = createServer(() => {});
-    port = await new Promise<number>((resolve) => silent.listen(0, '127.0.0.1', () => resolve((silent.address() as { port: number }).port)));
+    port = await new Promise<number>((resolve) =>
+      silent.listen(0, '127.0.0.1', () => resolve((silent.address() as { port: number }).port)),
+    );
   });
   afterAll(() => {
     silent.close();
@@ -150,17 +158,23 @@ describe('a NAS that accepts TCP and never speaks SSH', () => {
     const dir = mkdtempSync(join(tmpdir(), 'homeops-local-'));
     try {
       backup(dir, 'a.tar', HOUR);
-      const config = estate({ port, user: 'nobody', identityFile: '/nonexistent', knownHosts: '/nonexistent' }, [
-        { name: 'database', host: 'nas', path: '/volume1/backups/db', schedule: '4h' },
-        { name: 'local', host: 'here', path: dir, schedule: '1d' },
-      ], '700ms');
+      const config = estate(
+        { port, user: 'nobody', identityFile: '/nonexistent', knownHosts: '/nonexistent' },
+        [
+          { name: 'database', host: 'nas', path: '/volume1/backups/db', schedule: '4h' },
+          { name: 'local', host: 'here', path: dir, schedule: '1d' },
+        ],
+        '700ms',
+      );
       const hosts = hostsFromConfig(config, process.env);
       const started = Date.now();
       const reading = parseBackups(await backupsReader(config.backups!, hosts)(never), config.backups!);
       hosts.closeAll();
       expect(Date.now() - started).toBeLessThan(2000);
       expect(reading.sets[0]?.problem).toMatchObject({ reason: 'unreachable', message: 'nas: no SSH connection within 700 ms' });
-      expect(assessBackups(reading).alerts[0]?.message).toMatch(/^nas unreachable since \d\d:\d\d:\d\d \(nas: no SSH connection within 700 ms\) — database never read$/);
+      expect(assessBackups(reading).alerts[0]?.message).toMatch(
+        /^nas unreachable since \d\d:\d\d:\d\d \(nas: no SSH connection within 700 ms\) — database never read$/,
+      );
       expect(reading.sets[1]?.state).toBe('fresh');
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -12,12 +12,18 @@ const never = new AbortController().signal;
 const { postgres: pg, ssh } = testServices();
 
 function sql(query: string): string {
-  return execFileSync('psql', ['-h', pg.host, '-p', String(pg.port), '-U', pg.user, '-d', 'postgres', '-XAtq', '-v', 'ON_ERROR_STOP=1', '-c', query], { encoding: 'utf8', timeout: 10_000 }).trim();
+  return execFileSync(
+    'psql',
+    ['-h', pg.host, '-p', String(pg.port), '-U', pg.user, '-d', 'postgres', '-XAtq', '-v', 'ON_ERROR_STOP=1', '-c', query],
+    { encoding: 'utf8', timeout: 10_000 },
+  ).trim();
 }
 
 type Archiver = { archived: number; failing: boolean };
 function archiver(): Archiver {
-  const [archived, failing] = sql("select archived_count || '|' || coalesce(last_failed_time > coalesce(last_archived_time, '-infinity'), false) from pg_stat_archiver").split('|');
+  const [archived, failing] = sql(
+    "select archived_count || '|' || coalesce(last_failed_time > coalesce(last_archived_time, '-infinity'), false) from pg_stat_archiver",
+  ).split('|');
   return { archived: Number(archived), failing: failing === 'true' };
 }
 
@@ -42,10 +48,15 @@ function estate(walHost: 'here' | 'nas') {
     plan: { host: 'here', groups: [{ name: 'all', cores: 1 }] },
     backups: {
       timeout: '8s',
-      sets: [{
-        name: 'database', host: 'here', path: '/nonexistent-backups', schedule: '4h',
-        walArchive: { host: walHost, address: pg.host, port: pg.port, user: pg.user },
-      }],
+      sets: [
+        {
+          name: 'database',
+          host: 'here',
+          path: '/nonexistent-backups',
+          schedule: '4h',
+          walArchive: { host: walHost, address: pg.host, port: pg.port, user: pg.user },
+        },
+      ],
     },
   });
 }
@@ -108,18 +119,33 @@ describe.runIf(requirePostgres())('WAL archiving from pg_stat_archiver (PostgreS
     expect(wal.lastFailedAt).toBeGreaterThan(wal.lastArchivedAt ?? 0);
     expect(alerts).toHaveLength(1);
     expect(alerts[0]?.level).toBe('crit');
-    expect(alerts[0]?.message).toMatch(/^database: WAL archiving failing — [0-9A-F]{24} failed at \d\d:\d\d:\d\d; last archived \d\d:\d\d:\d\d \([0-9A-F]{24}\)$/);
+    expect(alerts[0]?.message).toMatch(
+      /^database: WAL archiving failing — [0-9A-F]{24} failed at \d\d:\d\d:\d\d; last archived \d\d:\d\d:\d\d \([0-9A-F]{24}\)$/,
+    );
   });
 
   it('a server that does not answer: the WAL check says why, within the timeout', async () => {
     const config = configSchema.parse({
       hosts: { here: { local: true } },
       plan: { host: 'here', groups: [{ name: 'all', cores: 1 }] },
-      backups: { timeout: '3s', sets: [{ name: 'database', host: 'here', path: '/x', schedule: '4h', walArchive: { host: 'here', address: '127.0.0.1', port: 1, user: 'postgres' } }] },
+      backups: {
+        timeout: '3s',
+        sets: [
+          {
+            name: 'database',
+            host: 'here',
+            path: '/x',
+            schedule: '4h',
+            walArchive: { host: 'here', address: '127.0.0.1', port: 1, user: 'postgres' },
+          },
+        ],
+      },
     });
     const hosts = hostsFromConfig(config, process.env);
     const reading = parseBackups(await backupsReader(config.backups!, hosts)(never), config.backups!);
     expect(reading.sets[0]?.wal).toMatchObject({ state: 'unknown' });
-    expect(reading.sets[0]?.wal?.error).toMatch(/^psql on here failed \(exit 2\): connection to server at "127\.0\.0\.1", port 1 failed: Connection refused/);
+    expect(reading.sets[0]?.wal?.error).toMatch(
+      /^psql on here failed \(exit 2\): connection to server at "127\.0\.0\.1", port 1 failed: Connection refused/,
+    );
   });
 });

@@ -9,7 +9,6 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli as CLI, ensureBuilt } from '../helpers/built.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { estateConfigPath } from '../../src/config/paths.js';
 import { configSchema, dnsSchema, vpnSchema } from '../../src/config/schema.js';
@@ -19,18 +18,19 @@ import { DockerEngine, localTarget, sshTarget } from '../../src/docker/engine.js
 import { EngineError } from '../../src/docker/errors.js';
 import { EventWatcher, type WatcherState } from '../../src/docker/events.js';
 import { SshHost } from '../../src/hosts/ssh.js';
+import type { DnsReading } from '../../src/model/dns.js';
+import type { PaneEntry } from '../../src/model/snapshot.js';
+import type { VpnReading } from '../../src/model/vpn.js';
 import { describeError } from '../../src/monitor/monitor.js';
 import { dnsReader, parseDns, piholeTargets } from '../../src/probes/dns/probe.js';
 import { liveVpnSources, vpnProbe, vpnReader } from '../../src/probes/vpn/probe.js';
 import { dnsPane } from '../../src/ui/panes/dns.js';
 import { vpnPane } from '../../src/ui/panes/vpn.js';
 import { lineText } from '../../src/ui/text.js';
+import { cli as CLI, ensureBuilt } from '../helpers/built.js';
+import { ENDLESS_BYTES, type MisbehavingEngine, startMisbehavingEngine } from '../helpers/misbehaving-engine.js';
 import { haveCommand } from '../helpers/require-service.js';
-import { ENDLESS_BYTES, startMisbehavingEngine, type MisbehavingEngine } from '../helpers/misbehaving-engine.js';
-import { sshdAvailable, startSshd, type Sshd } from '../helpers/sshd.js';
-import type { VpnReading } from '../../src/model/vpn.js';
-import type { DnsReading } from '../../src/model/dns.js';
-import type { PaneEntry } from '../../src/model/snapshot.js';
+import { type Sshd, sshdAvailable, startSshd } from '../helpers/sshd.js';
 
 const never = new AbortController().signal;
 const config = readUserFile(estateConfigPath(), configSchema);
@@ -55,19 +55,29 @@ afterEach(() => {
 async function status(): Promise<{ stdout: string; peakBytes: number }> {
   ensureBuilt();
   const configFile = join(dir, 'config.yaml');
-  writeFileSync(configFile, [
-    'hosts: { ws: { local: true } }',
-    'plan: { host: ws, groups: [{ name: app, cores: 1, containers: [web] }] }',
-    `docker: { endpoints: [{ host: ws, socket: "unix://${engine.socket}" }], timeout: 10s }`,
-    '',
-  ].join('\n'));
+  writeFileSync(
+    configFile,
+    [
+      'hosts: { ws: { local: true } }',
+      'plan: { host: ws, groups: [{ name: app, cores: 1, containers: [web] }] }',
+      `docker: { endpoints: [{ host: ws, socket: "unix://${engine.socket}" }], timeout: 10s }`,
+      '',
+    ].join('\n'),
+  );
   // Node's own count of the process's peak RSS, written as it exits.
   const peak = join(dir, 'peak.cjs');
   writeFileSync(peak, "process.on('exit', () => process.stderr.write(`PEAK-RSS-KB ${process.resourceUsage().maxRSS}\\n`));\n");
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, ['--require', peak, CLI, '--config', configFile, 'status'], {
       cwd: dir,
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, XDG_STATE_HOME: join(dir, 'state'), XDG_CONFIG_HOME: join(dir, 'config'), HOMEOPS_HOST_PROFILE: 'local', LANG: 'C.UTF-8' },
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        HOME: dir,
+        XDG_STATE_HOME: join(dir, 'state'),
+        XDG_CONFIG_HOME: join(dir, 'config'),
+        HOMEOPS_HOST_PROFILE: 'local',
+        LANG: 'C.UTF-8',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -89,7 +99,9 @@ describe('the Docker engine client, local socket', () => {
   it('`homeops status` against an engine streaming 150 MB: the pane says why, and the process stays under 200 MB', async () => {
     engine.set('list', 'endless');
     const { stdout, peakBytes } = await status();
-    expect(containersLine(stdout)).toContain(`Docker engine at unix://${engine.socket}: the answer to /containers/json is larger than the 8 MB read from an engine; reading stopped`);
+    expect(containersLine(stdout)).toContain(
+      `Docker engine at unix://${engine.socket}: the answer to /containers/json is larger than the 8 MB read from an engine; reading stopped`,
+    );
     expect(peakBytes).toBeLessThan(200 * MB);
     // It stopped reading: the engine could not write anywhere near all of it.
     expect(engine.written()).toBeLessThan(ENDLESS_BYTES / 2);
@@ -98,7 +110,9 @@ describe('the Docker engine client, local socket', () => {
   it('a Content-Length of 10^12 is refused from the header, before anything is allocated', async () => {
     engine.set('list', 'huge-length');
     const { stdout, peakBytes } = await status();
-    expect(containersLine(stdout)).toContain(`the answer to /containers/json would be ${HUGE} bytes (Content-Length), over the 8 MB read from an engine; not read`);
+    expect(containersLine(stdout)).toContain(
+      `the answer to /containers/json would be ${HUGE} bytes (Content-Length), over the 8 MB read from an engine; not read`,
+    );
     expect(peakBytes).toBeLessThan(200 * MB);
   }, 60_000);
 
@@ -106,13 +120,19 @@ describe('the Docker engine client, local socket', () => {
     engine.set('events', 'endless');
     const docker = new DockerEngine(localTarget('ws', `unix://${engine.socket}`, {}));
     const states: WatcherState[] = [];
-    const watcher = new EventWatcher(docker, () => {}, (state) => states.push(state));
+    const watcher = new EventWatcher(
+      docker,
+      () => {},
+      (state) => states.push(state),
+    );
     try {
       watcher.start();
       const deadline = Date.now() + 10_000;
       while (!states.some((s) => !s.connected) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       const dropped = states.find((s): s is Extract<WatcherState, { connected: false }> => !s.connected);
-      expect(dropped?.error.message).toBe(`Docker engine at unix://${engine.socket} sent an event line longer than 64 KB on its event stream; dropped it`);
+      expect(dropped?.error.message).toBe(
+        `Docker engine at unix://${engine.socket} sent an event line longer than 64 KB on its event stream; dropped it`,
+      );
       expect(engine.written()).toBeLessThan(ENDLESS_BYTES / 2);
     } finally {
       watcher.stop();
@@ -142,9 +162,14 @@ describe('the Docker engine client, local socket', () => {
     engine.set('restart', 'endless');
     const docker = new DockerEngine(localTarget('ws', `unix://${engine.socket}`, {}));
     try {
-      const error = await docker.post('/containers/web/restart', { t: 1 }, { timeoutMs: 10_000 }).then(() => null, (e: unknown) => e);
+      const error = await docker.post('/containers/web/restart', { t: 1 }, { timeoutMs: 10_000 }).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(EngineError);
-      expect((error as Error).message).toBe(`Docker engine at unix://${engine.socket}: the answer to /containers/web/restart is larger than the 64 KB read from an engine; reading stopped`);
+      expect((error as Error).message).toBe(
+        `Docker engine at unix://${engine.socket}: the answer to /containers/web/restart is larger than the 64 KB read from an engine; reading stopped`,
+      );
     } finally {
       docker.close();
     }
@@ -157,8 +182,16 @@ describe.runIf(sshdAvailable() && haveCommand('docker'))('the Docker engine clie
   beforeAll(async () => {
     sshd = await startSshd();
     host = new SshHost({
-      name: 'nas', host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFiles: [sshd.clientKey], agent: undefined,
-      knownHostsFile: sshd.knownHosts, hostKeyPolicy: 'strict', connectTimeoutMs: 5000, keepaliveMs: 10_000,
+      name: 'nas',
+      host: '127.0.0.1',
+      port: sshd.port,
+      user: sshd.user,
+      identityFiles: [sshd.clientKey],
+      agent: undefined,
+      knownHostsFile: sshd.knownHosts,
+      hostKeyPolicy: 'strict',
+      connectTimeoutMs: 5000,
+      keepaliveMs: 10_000,
     });
   });
   afterAll(async () => {
@@ -170,10 +203,18 @@ describe.runIf(sshdAvailable() && haveCommand('docker'))('the Docker engine clie
     const docker = new DockerEngine(sshTarget('nas', host, `unix://${engine.socket}`));
     try {
       engine.set('list', 'huge-length');
-      const huge = await docker.getJson('/containers/json', { all: true }, { timeoutMs: 10_000 }).then(() => null, (e: unknown) => e as Error);
-      expect(huge?.message).toBe(`Docker engine at nas over SSH (unix://${engine.socket}): the answer to /containers/json would be ${HUGE} bytes (Content-Length), over the 8 MB read from an engine; not read`);
+      const huge = await docker.getJson('/containers/json', { all: true }, { timeoutMs: 10_000 }).then(
+        () => null,
+        (e: unknown) => e as Error,
+      );
+      expect(huge?.message).toBe(
+        `Docker engine at nas over SSH (unix://${engine.socket}): the answer to /containers/json would be ${HUGE} bytes (Content-Length), over the 8 MB read from an engine; not read`,
+      );
       engine.set('list', 'endless');
-      const endless = await docker.getJson('/containers/json', { all: true }, { timeoutMs: 20_000 }).then(() => null, (e: unknown) => e as Error);
+      const endless = await docker.getJson('/containers/json', { all: true }, { timeoutMs: 20_000 }).then(
+        () => null,
+        (e: unknown) => e as Error,
+      );
       expect(endless?.message).toContain('the answer to /containers/json is larger than the 8 MB read from an engine; reading stopped');
       // The host's connection is still good for the next call.
       engine.set('list', null);
@@ -219,29 +260,41 @@ describe('Pi-hole and Gluetun over HTTP', () => {
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
 
-  it.each(['huge-length', 'endless'] as const)('Pi-hole answering %s: the DNS pane says the answer was too large', async (how) => {
-    const url = await oversized(how);
-    const dns = dnsSchema.parse({
-      servers: [{ name: 'primary', address: '127.0.0.1', port: 9, pihole: { url, passwordEnv: 'P' } }],
-      names: [{ name: 'nas.home' }],
-      piholeTimeout: '10s',
-    });
-    const read = dnsReader(dns, {
-      query: async (target, name, type) => ({ server: target.name, name, type, outcome: 'ok', latencyMs: 1, records: ['10.0.10.20'] }),
-      piholes: piholeTargets(dns, { P: 'secret' }),
-    });
-    const reading = parseDns(await read(never), dns);
-    const message = how === 'huge-length' ? `answer of ${HUGE} bytes (Content-Length), over the 8 MB read; not read` : 'answer larger than 8 MB; reading stopped';
-    expect(reading.servers[0]?.pihole?.error?.message).toBe(message);
-    const entry: PaneEntry<DnsReading> = { status: 'warn', ageMs: 0, summary: '', alerts: [], data: reading };
-    expect(dnsPane(entry, 160, 12, config).lines.map(lineText).join('\n')).toContain(`pi-hole API ${message}`);
-  }, 30_000);
+  it.each(['huge-length', 'endless'] as const)(
+    'Pi-hole answering %s: the DNS pane says the answer was too large',
+    async (how) => {
+      const url = await oversized(how);
+      const dns = dnsSchema.parse({
+        servers: [{ name: 'primary', address: '127.0.0.1', port: 9, pihole: { url, passwordEnv: 'P' } }],
+        names: [{ name: 'nas.home' }],
+        piholeTimeout: '10s',
+      });
+      const read = dnsReader(dns, {
+        query: async (target, name, type) => ({ server: target.name, name, type, outcome: 'ok', latencyMs: 1, records: ['10.0.10.20'] }),
+        piholes: piholeTargets(dns, { P: 'secret' }),
+      });
+      const reading = parseDns(await read(never), dns);
+      const message =
+        how === 'huge-length'
+          ? `answer of ${HUGE} bytes (Content-Length), over the 8 MB read; not read`
+          : 'answer larger than 8 MB; reading stopped';
+      expect(reading.servers[0]?.pihole?.error?.message).toBe(message);
+      const entry: PaneEntry<DnsReading> = { status: 'warn', ageMs: 0, summary: '', alerts: [], data: reading };
+      expect(dnsPane(entry, 160, 12, config).lines.map(lineText).join('\n')).toContain(`pi-hole API ${message}`);
+    },
+    30_000,
+  );
 
   it('Gluetun answering a Content-Length of 10^12: the VPN pane says so', async () => {
     const url = await oversized('huge-length');
     const vpn = vpnSchema.parse({ url, apiKeyEnv: 'K', timeout: '5s' });
     const probe = vpnProbe(vpnReader(vpn, liveVpnSources(vpn, { env: { K: 'key' } })), vpn);
-    const { status, message } = describeError(await probe.read(never).then(() => null, (e: unknown) => e));
+    const { status, message } = describeError(
+      await probe.read(never).then(
+        () => null,
+        (e: unknown) => e,
+      ),
+    );
     expect(message).toContain(`answer of ${HUGE} bytes (Content-Length), over the 8 MB read; not read`);
     const entry: PaneEntry<VpnReading> = { status, ageMs: null, error: message, summary: '', alerts: [], data: null };
     expect(vpnPane(entry, 200, 8, config).lines.map(lineText).join('\n')).toContain('over the 8 MB read; not read');

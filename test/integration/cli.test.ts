@@ -4,9 +4,9 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli, ensureBuilt, root } from '../helpers/built.js';
-import { afterAll, beforeAll, describe, it, expect } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../src/model/snapshot.js';
+import { cli, ensureBuilt, root } from '../helpers/built.js';
 
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
 
@@ -73,7 +73,21 @@ describe('homeops --help and --version', () => {
     const result = await homeops(['--help']);
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
-    for (const word of ['homeops status', '--json', 'homeops check-config', '--config FILE', 'HOMEOPS_CONFIG', '--view NAME|FILE', '--keymap NAME|FILE', '--demo [SCENARIO]', '--read-only', '--refresh DURATION', '--no-color', '--help', '--version']) {
+    for (const word of [
+      'homeops status',
+      '--json',
+      'homeops check-config',
+      '--config FILE',
+      'HOMEOPS_CONFIG',
+      '--view NAME|FILE',
+      '--keymap NAME|FILE',
+      '--demo [SCENARIO]',
+      '--read-only',
+      '--refresh DURATION',
+      '--no-color',
+      '--help',
+      '--version',
+    ]) {
       expect(result.stdout, word).toContain(word);
     }
     // The scenarios that exist, the Nagios exit codes and the exit code of a broken file.
@@ -119,17 +133,27 @@ describe('homeops status', () => {
     expect(result.stdout).toMatch(/^\s+WARN GPU at 84 °C \(warn ≥ 80\)$/m);
   });
 
-  it('the bad day: primary-failure has the workstation\'s services down against their budgets, and offers primary-failover', async () => {
+  it("the bad day: primary-failure has the workstation's services down against their budgets, and offers primary-failover", async () => {
     const result = await homeops(['status', '--demo', 'primary-failure']);
     expect(result.code, result.stderr).toBe(1);
     expect(result.stdout).toMatch(/^WARN\s+services\s+1\/13 up · dns-primary DOWN \(\+11\)$/m);
     expect(result.stdout).toMatch(/^\s+WARN auth down 3m12s of 5m: no answer within 5s \(priority 1: past half its recovery budget\)$/m);
-    expect(result.stdout).toMatch(/^OFFER  primary-failover: the workstation's health checks fail: 8 services down \(dns-primary, auth, health and 5 more\) for 3m12s \(since \d\d:\d\d:\d\d\) · run: homeops runbook run primary-failover$/m);
+    expect(result.stdout).toMatch(
+      /^OFFER  primary-failover: the workstation's health checks fail: 8 services down \(dns-primary, auth, health and 5 more\) for 3m12s \(since \d\d:\d\d:\d\d\) · run: homeops runbook run primary-failover$/m,
+    );
     // It includes the DNS failover, which is not offered on its own beside it.
     expect(result.stdout).not.toMatch(/^OFFER  dns-failover/m);
-    const json = JSON.parse((await homeops(['status', '--json', '--demo', 'primary-failure'])).stdout) as Pick<Snapshot, 'offers' | 'panes'>;
+    const json = JSON.parse((await homeops(['status', '--json', '--demo', 'primary-failure'])).stdout) as Pick<
+      Snapshot,
+      'offers' | 'panes'
+    >;
     expect(json.offers.map((o) => [o.runbook, o.response])).toEqual([['primary-failover', 'offer']]);
-    expect(json.panes.services.data?.services.find((s) => s.name === 'auth')).toMatchObject({ state: 'down', priority: 1, budgetMs: 300_000, level: 'warn' });
+    expect(json.panes.services.data?.services.find((s) => s.name === 'auth')).toMatchObject({
+      state: 'down',
+      priority: 1,
+      budgetMs: 300_000,
+      level: 'warn',
+    });
   });
 
   it('services-degraded: the gateway slow and erroring, a certificate 5 days from expiry; nothing offered', async () => {
@@ -151,7 +175,10 @@ describe('homeops status', () => {
     const result = await homeops(['status', '--json', '--demo', 'gpu-hot']);
     expect(result.code, result.stderr).toBe(1);
     const snapshot = JSON.parse(result.stdout) as {
-      version: number; demo: string | null; host: string; status: string;
+      version: number;
+      demo: string | null;
+      host: string;
+      status: string;
       panes: { gpu: { status: string; data: { gpus: { utilizationPercent: number; temperatureC: number; name: string }[] } } };
     };
     expect(snapshot).toMatchObject({ version: 1, demo: 'gpu-hot', host: 'workstation' });
@@ -159,25 +186,46 @@ describe('homeops status', () => {
     expect(snapshot.panes.gpu.data.gpus[0]).toMatchObject({ utilizationPercent: 95, temperatureC: 84, name: 'NVIDIA GeForce RTX 4080' });
   });
 
-  it('--view nope and --keymap nope are usage errors (64) like --demo nope; named in the config they are the config\'s error (78), located', async () => {
-    for (const args of [['--view', 'nope'], ['status', '--view', 'nope'], ['check-config', '--view=nope']]) {
+  it("--view nope and --keymap nope are usage errors (64) like --demo nope; named in the config they are the config's error (78), located", async () => {
+    for (const args of [
+      ['--view', 'nope'],
+      ['status', '--view', 'nope'],
+      ['check-config', '--view=nope'],
+    ]) {
       const result = await homeops(args);
-      expect(result, args.join(' ')).toMatchObject({ code: EX_USAGE, stdout: '', stderr: 'homeops: no view "nope" (built in: workstation, tmux, outage, services; or give a file path)\n' });
+      expect(result, args.join(' ')).toMatchObject({
+        code: EX_USAGE,
+        stdout: '',
+        stderr: 'homeops: no view "nope" (built in: workstation, tmux, outage, services; or give a file path)\n',
+      });
     }
-    expect(await homeops(['check-config', '--keymap', 'nope'])).toMatchObject({ code: EX_USAGE, stderr: 'homeops: no keymap "nope" (built in: default, vim; or give a file path)\n' });
+    expect(await homeops(['check-config', '--keymap', 'nope'])).toMatchObject({
+      code: EX_USAGE,
+      stderr: 'homeops: no keymap "nope" (built in: default, vim; or give a file path)\n',
+    });
     const estate = readFileSync(join(root, 'examples', 'estate.yaml'), 'utf8');
     const viewed = userFile('view-nope.yaml', [estate.replace(/^view: auto.*$/m, 'view: nope')]);
     const line = estate.split('\n').findIndex((l) => l.startsWith('view: ')) + 1;
-    expect(await homeops(['check-config', '--config', viewed])).toMatchObject({ code: EX_CONFIG, stderr: `${viewed}:${line}:7 view: no view "nope" (built in: workstation, tmux, outage, services; or give a file path)\n` });
+    expect(await homeops(['check-config', '--config', viewed])).toMatchObject({
+      code: EX_CONFIG,
+      stderr: `${viewed}:${line}:7 view: no view "nope" (built in: workstation, tmux, outage, services; or give a file path)\n`,
+    });
     const listed = userFile('views-nope.yaml', [estate.replace(/^view: auto.*$/m, 'view: auto\nviews: [workstation, nope]')]);
-    expect(await homeops(['status', '--config', listed])).toMatchObject({ code: EX_CONFIG, stderr: `${listed}:${line + 1}:22 views.1: no view "nope" (built in: workstation, tmux, outage, services; or give a file path)\n` });
+    expect(await homeops(['status', '--config', listed])).toMatchObject({
+      code: EX_CONFIG,
+      stderr: `${listed}:${line + 1}:22 views.1: no view "nope" (built in: workstation, tmux, outage, services; or give a file path)\n`,
+    });
   });
 
   it('check-config says where the profile came from, and "asked for" only when it was', async () => {
     const estate = join(root, 'examples', 'estate.yaml');
     expect((await homeops(['check-config', '--config', estate])).stdout).toMatch(/^profile  local\s+profile local \(from the config\)$/m);
-    expect((await homeops(['check-config', '--config', estate, '--profile', 'local'])).stdout).toMatch(/^profile  local\s+profile local \(--profile\)$/m);
-    expect((await homeops(['check-config', '--config', estate], { HOMEOPS_HOST_PROFILE: 'local' })).stdout).toMatch(/^profile  local\s+profile local \(HOMEOPS_HOST_PROFILE\)$/m);
+    expect((await homeops(['check-config', '--config', estate, '--profile', 'local'])).stdout).toMatch(
+      /^profile  local\s+profile local \(--profile\)$/m,
+    );
+    expect((await homeops(['check-config', '--config', estate], { HOMEOPS_HOST_PROFILE: 'local' })).stdout).toMatch(
+      /^profile  local\s+profile local \(HOMEOPS_HOST_PROFILE\)$/m,
+    );
     expect((await homeops(['check-config', '--config', estate])).stdout).not.toContain('asked for');
   });
 
@@ -185,7 +233,9 @@ describe('homeops status', () => {
     const result = await homeops(['status', '--demo', 'nope']);
     expect(result.code).toBe(EX_USAGE);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toBe('homeops: no demo scenario "nope" (have: backups-stale, db-unhealthy, gpu-hot, healthy, primary-down, primary-down-recovers, primary-failure, services-degraded, vpn-down)\n');
+    expect(result.stderr).toBe(
+      'homeops: no demo scenario "nope" (have: backups-stale, db-unhealthy, gpu-hot, healthy, primary-down, primary-down-recovers, primary-failure, services-degraded, vpn-down)\n',
+    );
   });
 });
 
@@ -193,8 +243,12 @@ describe('homeops check-config', () => {
   it('prints the config, views and keymap it resolved and exits 0', async () => {
     const result = await homeops(['check-config']);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toContain(`config   none: the built-in default, this machine only (homeops init writes ${join(home, 'config', 'homeops', 'config.yaml')})`);
-    expect(result.stdout).toMatch(/^plan     a guess: the reference estate's plan \(16 cores, 64\.0 GiB\) scaled to this machine's \d+ cores? and /m);
+    expect(result.stdout).toContain(
+      `config   none: the built-in default, this machine only (homeops init writes ${join(home, 'config', 'homeops', 'config.yaml')})`,
+    );
+    expect(result.stdout).toMatch(
+      /^plan     a guess: the reference estate's plan \(16 cores, 64\.0 GiB\) scaled to this machine's \d+ cores? and /m,
+    );
     expect(result.stdout).toMatch(/^profile  local\s+the built-in default: this machine only/m);
     for (const view of ['workstation', 'tmux', 'outage']) {
       expect(result.stdout).toMatch(new RegExp(`^view \\d\\s+${view}\\s+${join(root, 'views', `${view}.yaml`)}$`, 'm'));
@@ -208,16 +262,22 @@ describe('homeops check-config', () => {
     const copy = join(home, 'triggers.yaml');
     const base = readFileSync(join(root, 'examples', 'estate.yaml'), 'utf8');
     writeFileSync(copy, base.replace('  triggers: {}', '  triggers: { dns-failovr: { response: auto } }'));
-    expect((await homeops(['check-config', '--config', copy])).stdout).toContain('note     runbooks.triggers.dns-failovr: no runbook "dns-failovr" has a trigger; this changes nothing\n');
+    expect((await homeops(['check-config', '--config', copy])).stdout).toContain(
+      'note     runbooks.triggers.dns-failovr: no runbook "dns-failovr" has a trigger; this changes nothing\n',
+    );
     // Without the services section the built-in triggers have nothing to watch.
     writeFileSync(copy, base.replace(/\nservices:\n(  .*\n)+/, '\n'));
     const bare = await homeops(['check-config', '--config', copy]);
     expect(bare.code, bare.stderr).toBe(0);
-    expect(bare.stdout).toContain('note     no services in the config: the triggers of dns-failover, failback, primary-failover never offer anything\n');
+    expect(bare.stdout).toContain(
+      'note     no services in the config: the triggers of dns-failover, failback, primary-failover never offer anything\n',
+    );
   });
 
   it('names where the config came from: --config, HOMEOPS_CONFIG, the user’s file, or the reference estate for a demo', async () => {
-    expect((await homeops(['check-config', '--demo'])).stdout).toContain(`config   ${join(root, 'examples', 'estate.yaml')} (the reference estate, for the demo)`);
+    expect((await homeops(['check-config', '--demo'])).stdout).toContain(
+      `config   ${join(root, 'examples', 'estate.yaml')} (the reference estate, for the demo)`,
+    );
     const copy = join(home, 'copy.yaml');
     copyFileSync(join(root, 'examples', 'estate.yaml'), copy);
     expect((await homeops(['check-config', '--config', copy])).stdout).toContain(`config   ${copy} (--config)`);

@@ -2,12 +2,12 @@
 // restarting and exited containers, stats without sequential waits, health changes through
 // the event stream, the actions and the logs view.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configSchema, type Config } from '../../src/config/schema.js';
-import { openDocker, type DockerAccess } from '../../src/probes/containers/access.js';
+import { type Config, configSchema } from '../../src/config/schema.js';
 import type { Hosts } from '../../src/hosts/registry.js';
-import { containersProbe } from '../../src/probes/containers/probe.js';
-import { dockerEngineAvailable, type TestEngine, startTestEngine } from '../helpers/dockerd.js';
 import type { ContainerRow, ContainersReading } from '../../src/model/containers.js';
+import { type DockerAccess, openDocker } from '../../src/probes/containers/access.js';
+import { containersProbe } from '../../src/probes/containers/probe.js';
+import { dockerEngineAvailable, startTestEngine, type TestEngine } from '../helpers/dockerd.js';
 
 const noHosts: Hosts = { get: () => undefined, names: () => [], closeAll() {}, unreachable: () => [], retryNow() {} };
 const never = new AbortController().signal;
@@ -23,7 +23,13 @@ function configFor(engine: TestEngine, prefix: string): Config {
         { name: 'core', cores: 2, containers: [`${prefix}-restarting`, `${prefix}-exited`, `${prefix}-toggle`, `${prefix}-plain`] },
       ],
     },
-    docker: { endpoints: [{ host: 'ws', socket: engine.dockerHost }], interval: '1s', timeout: '3s', statsInterval: '1s', stopTimeout: '1s' },
+    docker: {
+      endpoints: [{ host: 'ws', socket: engine.dockerHost }],
+      interval: '1s',
+      timeout: '3s',
+      statsInterval: '1s',
+      stopTimeout: '1s',
+    },
   });
 }
 
@@ -46,7 +52,10 @@ describe.runIf(dockerEngineAvailable())('containers on a real Docker engine', ()
     const deadline = Date.now() + timeoutMs;
     let last = await read();
     while (!test(last)) {
-      if (Date.now() > deadline) throw new Error(`not reached within ${timeoutMs} ms: ${JSON.stringify(mine(last).map((c) => [c.name, c.state, c.health, c.cpuPercent, c.memoryUsedBytes]))}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `not reached within ${timeoutMs} ms: ${JSON.stringify(mine(last).map((c) => [c.name, c.state, c.health, c.cpuPercent, c.memoryUsedBytes]))}`,
+        );
       await sleep(200);
       last = await read();
     }
@@ -65,7 +74,11 @@ describe.runIf(dockerEngineAvailable())('containers on a real Docker engine', ()
       engine.runContainer(`${prefix}-exited`, [], ['sh', '-c', 'exit 3']),
       engine.runContainer(`${prefix}-restarting`, ['--restart', 'always'], ['sh', '-c', 'exit 1']),
       engine.runContainer(`${prefix}-toggle`, ['--health-cmd', 'test -f /tmp/ok', ...fast], ['sleep', '3600']),
-      engine.runContainer(`${prefix}-plain`, ['--memory', '64m'], ['sh', '-c', 'i=0; while :; do i=$((i+1)); echo "tick $i"; echo "warn $i" >&2; sleep 0.2; done']),
+      engine.runContainer(
+        `${prefix}-plain`,
+        ['--memory', '64m'],
+        ['sh', '-c', 'i=0; while :; do i=$((i+1)); echo "tick $i"; echo "warn $i" >&2; sleep 0.2; done'],
+      ),
       engine.runContainer(`${prefix}-busy`, ['--cpus', '0.5'], ['sh', '-c', 'while :; do :; done']),
     ]);
     access = openDocker(config, noHosts, { env: {} }) as DockerAccess;
@@ -78,8 +91,21 @@ describe.runIf(dockerEngineAvailable())('containers on a real Docker engine', ()
   });
 
   it('shows healthy, unhealthy, starting, exited and restarting containers as such', async () => {
-    const reading = await readUntil((r) => row(r, 'ok').health === 'healthy' && row(r, 'bad').health === 'unhealthy' && row(r, 'exited').state === 'exited' && (row(r, 'restarting').restartCount ?? 0) >= 2);
-    expect(row(reading, 'ok')).toMatchObject({ state: 'running', health: 'healthy', failingStreak: 0, lastHealthOutput: 'all good', group: 'database', networks: ['none'] });
+    const reading = await readUntil(
+      (r) =>
+        row(r, 'ok').health === 'healthy' &&
+        row(r, 'bad').health === 'unhealthy' &&
+        row(r, 'exited').state === 'exited' &&
+        (row(r, 'restarting').restartCount ?? 0) >= 2,
+    );
+    expect(row(reading, 'ok')).toMatchObject({
+      state: 'running',
+      health: 'healthy',
+      failingStreak: 0,
+      lastHealthOutput: 'all good',
+      group: 'database',
+      networks: ['none'],
+    });
     expect(row(reading, 'bad')).toMatchObject({ state: 'running', health: 'unhealthy', lastHealthOutput: 'db down' });
     expect(row(reading, 'bad').failingStreak).toBeGreaterThanOrEqual(1);
     expect(row(reading, 'starting')).toMatchObject({ state: 'running', health: 'starting' });
@@ -92,11 +118,13 @@ describe.runIf(dockerEngineAvailable())('containers on a real Docker engine', ()
     // A planned container unhealthy, another restarting in a loop: critical, and said why.
     const assessment = probe.assess(reading, Date.now());
     expect(assessment.status).toBe('crit');
-    expect(assessment.alerts.map((a) => a.message)).toEqual(expect.arrayContaining([
-      expect.stringMatching(new RegExp(`^${prefix}-bad unhealthy \\(\\d+ failed checks?\\): db down \\[database\\]$`)),
-      expect.stringMatching(new RegExp(`^${prefix}-restarting restarting in a loop`)),
-      `${prefix}-exited exited (code 3) [core]`,
-    ]));
+    expect(assessment.alerts.map((a) => a.message)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(new RegExp(`^${prefix}-bad unhealthy \\(\\d+ failed checks?\\): db down \\[database\\]$`)),
+        expect.stringMatching(new RegExp(`^${prefix}-restarting restarting in a loop`)),
+        `${prefix}-exited exited (code 3) [core]`,
+      ]),
+    );
     expect(reading.endpoints[0]).toMatchObject({ host: 'ws', status: 'ok', engine: { apiVersion: expect.stringMatching(/^1\.\d+$/) } });
   });
 
@@ -179,13 +207,14 @@ describe.runIf(dockerEngineAvailable())('containers on a real Docker engine', ()
     const followed: string[] = [];
     const started = Date.now();
     setTimeout(() => controller.abort(), 1200);
-    for await (const line of access.actions.logs({ host: 'ws', id: plain.id }, { tail: 0, follow: true, signal: controller.signal })) followed.push(line.text);
+    for await (const line of access.actions.logs({ host: 'ws', id: plain.id }, { tail: 0, follow: true, signal: controller.signal }))
+      followed.push(line.text);
     // New lines arrived while following (5 a second per stream), and the abort ended it.
     expect(followed.length).toBeGreaterThanOrEqual(4);
     expect(Date.now() - started).toBeLessThan(3000);
   });
 
-  it('answers the VPN pane\'s question: a container\'s health by name', async () => {
+  it("answers the VPN pane's question: a container's health by name", async () => {
     expect(await access.containerHealth(`${prefix}-ok`, never)).toBe('healthy');
     expect(await access.containerHealth(`${prefix}-plain`, never)).toBe('none');
     expect(await access.containerHealth(`${prefix}-missing`, never)).toBeNull();
@@ -207,7 +236,8 @@ describe.runIf(dockerEngineAvailable())('containers on a real Docker engine', ()
       expect(first.containers.filter((c) => c.name.includes('-many-'))).toHaveLength(50);
       expect(firstMs).toBeLessThan(3000);
       // Memory, then CPU (two samples each) come from the background sweep, all in parallel.
-      const complete = (r: ContainersReading) => r.containers.filter((c) => c.name.includes('-many-') && c.cpuPercent !== null && c.memoryUsedBytes !== null).length;
+      const complete = (r: ContainersReading) =>
+        r.containers.filter((c) => c.name.includes('-many-') && c.cpuPercent !== null && c.memoryUsedBytes !== null).length;
       let reading = first;
       while (complete(reading) < 50 && Date.now() - t0 < 12_000) {
         await sleep(250);

@@ -5,14 +5,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configSchema, type Config } from '../../src/config/schema.js';
-import { openDocker, type DockerAccess } from '../../src/probes/containers/access.js';
+import { type Config, configSchema } from '../../src/config/schema.js';
 import type { Hosts } from '../../src/hosts/registry.js';
+import type { PaneId } from '../../src/model/panes.js';
 import { Monitor } from '../../src/monitor/monitor.js';
+import { type DockerAccess, openDocker } from '../../src/probes/containers/access.js';
 import { containersProbe } from '../../src/probes/containers/probe.js';
 import { ProbeError } from '../../src/probes/probe.js';
 import { privateDockerdAvailable, startTestEngine, type TestEngine } from '../helpers/dockerd.js';
-import type { PaneId } from '../../src/model/panes.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const noHosts: Hosts = { get: () => undefined, names: () => [], closeAll() {}, unreachable: () => [], retryNow() {} };
@@ -28,7 +28,10 @@ function configFor(socket: string): Config {
 }
 
 async function failureOf(promise: Promise<unknown>): Promise<ProbeError> {
-  const error: unknown = await promise.then(() => null, (e: unknown) => e);
+  const error: unknown = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   if (!(error instanceof ProbeError)) throw new Error(`expected a ProbeError, got ${String(error)}`);
   return error;
 }
@@ -49,7 +52,11 @@ describe('no engine', () => {
   });
 
   it('DOCKER_HOST is used when the endpoint names no socket', async () => {
-    const config = configSchema.parse({ hosts: { ws: { local: true } }, plan: { host: 'ws', groups: [{ name: 'a', cores: 1 }] }, docker: { endpoints: [{ host: 'ws' }] } });
+    const config = configSchema.parse({
+      hosts: { ws: { local: true } },
+      plan: { host: 'ws', groups: [{ name: 'a', cores: 1 }] },
+      docker: { endpoints: [{ host: 'ws' }] },
+    });
     const access = openDocker(config, noHosts, { env: { DOCKER_HOST: 'unix:///nonexistent/homeops.sock' } }) as DockerAccess;
     try {
       expect((await failureOf(access.read(never))).message).toBe('no Docker engine at unix:///nonexistent/homeops.sock (no such socket)');
@@ -57,7 +64,10 @@ describe('no engine', () => {
       access.close();
     }
     const unsupported = openDocker(config, noHosts, { env: { DOCKER_HOST: 'ssh://me@nas' } }) as DockerAccess;
-    expect(await failureOf(unsupported.read(never))).toMatchObject({ status: 'off', message: expect.stringContaining('DOCKER_HOST=ssh://me@nas is not supported') });
+    expect(await failureOf(unsupported.read(never))).toMatchObject({
+      status: 'off',
+      message: expect.stringContaining('DOCKER_HOST=ssh://me@nas is not supported'),
+    });
   });
 });
 
@@ -67,7 +77,11 @@ describe.runIf(privateDockerdAvailable())('a real engine', () => {
   beforeAll(async () => {
     // Private: this file stops and starts it.
     engine = await startTestEngine({ private: true });
-    await engine.runContainer('web', ['--health-cmd', 'true', '--health-interval', '1s', '--health-retries', '1', '--stop-timeout', '1'], ['sleep', '3600']);
+    await engine.runContainer(
+      'web',
+      ['--health-cmd', 'true', '--health-interval', '1s', '--health-retries', '1', '--stop-timeout', '1'],
+      ['sleep', '3600'],
+    );
   });
 
   afterAll(async () => {
@@ -85,17 +99,28 @@ describe.runIf(privateDockerdAvailable())('a real engine', () => {
       catch (e) { console.log(JSON.stringify({ status: e.status, message: e.message })); }
       finally { access.close(); }`;
     const out = await new Promise<string>((done, fail) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: ROOT, uid: 65534, gid: 65534, env: { PATH: process.env.PATH, HOME: tmpdir() } });
+      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+        cwd: ROOT,
+        uid: 65534,
+        gid: 65534,
+        env: { PATH: process.env.PATH, HOME: tmpdir() },
+      });
       let text = '';
       let err = '';
-      child.stdout.setEncoding('utf8').on('data', (c: string) => { text += c; });
-      child.stderr.setEncoding('utf8').on('data', (c: string) => { err += c; });
+      child.stdout.setEncoding('utf8').on('data', (c: string) => {
+        text += c;
+      });
+      child.stderr.setEncoding('utf8').on('data', (c: string) => {
+        err += c;
+      });
       child.on('error', fail);
       child.on('close', () => (text ? done(text) : fail(new Error(err))));
     });
     const result = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as { status?: string; message?: string };
     expect(result.status).toBe('down');
-    expect(result.message).toBe(`permission denied on ${engine.dockerHost}: add your user to the docker group: sudo usermod -aG docker $USER, then log in again (or point DOCKER_HOST at an engine you may use)`);
+    expect(result.message).toBe(
+      `permission denied on ${engine.dockerHost}: add your user to the docker group: sudo usermod -aG docker $USER, then log in again (or point DOCKER_HOST at an engine you may use)`,
+    );
   }, 30_000);
 
   it('the engine going away: last values kept with their age, reconnected when it is back', async () => {
@@ -118,7 +143,11 @@ describe.runIf(privateDockerdAvailable())('a real engine', () => {
       const error = await failureOf(access.read(never));
       // Seen before, so not "off": the engine went away, and we say when and that we retry.
       expect(error.status).toBe('down');
-      expect(error.message).toMatch(new RegExp(`^Docker engine at ${engine.dockerHost.replace(/[/.]/g, '\\$&')} went away at \\d\\d:\\d\\d:\\d\\d \\((no such socket|connection refused)\\); retrying in \\d+ s$`));
+      expect(error.message).toMatch(
+        new RegExp(
+          `^Docker engine at ${engine.dockerHost.replace(/[/.]/g, '\\$&')} went away at \\d\\d:\\d\\d:\\d\\d \\((no such socket|connection refused)\\); retrying in \\d+ s$`,
+        ),
+      );
       // While it backs off, reads fail at once without touching the socket.
       const t = Date.now();
       await failureOf(access.read(never));

@@ -4,15 +4,15 @@
 // pointed at the test engine by the endpoint's socket (a DOCKER_HOST prefix on the command).
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configSchema, type Config } from '../../src/config/schema.js';
-import { openDocker, type DockerAccess } from '../../src/probes/containers/access.js';
+import { type Config, configSchema } from '../../src/config/schema.js';
 import type { Hosts } from '../../src/hosts/registry.js';
 import { SshHost } from '../../src/hosts/ssh.js';
+import type { ContainersReading } from '../../src/model/containers.js';
+import { type DockerAccess, openDocker } from '../../src/probes/containers/access.js';
 import { containersProbe } from '../../src/probes/containers/probe.js';
 import { ProbeError } from '../../src/probes/probe.js';
 import { dockerEngineAvailable, startTestEngine, type TestEngine } from '../helpers/dockerd.js';
-import { sshdAvailable, startSshd, type Sshd } from '../helpers/sshd.js';
-import type { ContainersReading } from '../../src/model/containers.js';
+import { type Sshd, sshdAvailable, startSshd } from '../helpers/sshd.js';
 
 const never = new AbortController().signal;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -24,23 +24,45 @@ describe.runIf(dockerEngineAvailable() && sshdAvailable())('Docker over SSH (dia
   let hosts: Hosts;
   let prefix: string;
 
-  const config = (socket: string, dockerCommand = 'docker'): Config => configSchema.parse({
-    hosts: { ws: { local: true }, nas: { address: '127.0.0.1', ssh: { user: sshd.user, port: sshd.port } } },
-    plan: { host: 'ws', groups: [{ name: 'a', cores: 1 }] },
-    docker: { endpoints: [{ host: 'nas', socket, dockerCommand }], interval: '1s', timeout: '5s', statsInterval: '1s' },
-  });
-  const logins = () => readFileSync(sshd.log, 'utf8').split('\n').filter((l) => l.includes('Accepted publickey')).length;
+  const config = (socket: string, dockerCommand = 'docker'): Config =>
+    configSchema.parse({
+      hosts: { ws: { local: true }, nas: { address: '127.0.0.1', ssh: { user: sshd.user, port: sshd.port } } },
+      plan: { host: 'ws', groups: [{ name: 'a', cores: 1 }] },
+      docker: { endpoints: [{ host: 'nas', socket, dockerCommand }], interval: '1s', timeout: '5s', statsInterval: '1s' },
+    });
+  const logins = () =>
+    readFileSync(sshd.log, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('Accepted publickey')).length;
 
   beforeAll(async () => {
     [engine, sshd] = await Promise.all([startTestEngine(), startSshd()]);
     prefix = `ssh${engine.run}`;
     host = new SshHost({
-      name: 'nas', host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFiles: [sshd.clientKey], agent: undefined,
-      knownHostsFile: sshd.knownHosts, hostKeyPolicy: 'strict', connectTimeoutMs: 5000, keepaliveMs: 10_000,
+      name: 'nas',
+      host: '127.0.0.1',
+      port: sshd.port,
+      user: sshd.user,
+      identityFiles: [sshd.clientKey],
+      agent: undefined,
+      knownHostsFile: sshd.knownHosts,
+      hostKeyPolicy: 'strict',
+      connectTimeoutMs: 5000,
+      keepaliveMs: 10_000,
     });
-    hosts = { get: (name) => (name === 'nas' ? host : undefined), names: () => ['nas'], closeAll: () => host.close(), unreachable: () => [], retryNow() {} };
+    hosts = {
+      get: (name) => (name === 'nas' ? host : undefined),
+      names: () => ['nas'],
+      closeAll: () => host.close(),
+      unreachable: () => [],
+      retryNow() {},
+    };
     await Promise.all([
-      engine.runContainer(`${prefix}-web`, ['--health-cmd', 'echo fine', '--health-interval', '1s', '--health-retries', '1'], ['sleep', '3600']),
+      engine.runContainer(
+        `${prefix}-web`,
+        ['--health-cmd', 'echo fine', '--health-interval', '1s', '--health-retries', '1'],
+        ['sleep', '3600'],
+      ),
       engine.runContainer(`${prefix}-talk`, [], ['sh', '-c', 'while :; do echo hello; echo oops >&2; sleep 0.3; done']),
     ]);
   });
@@ -80,10 +102,19 @@ describe.runIf(dockerEngineAvailable() && sshdAvailable())('Docker over SSH (dia
     const noEngine = openDocker(config('/nonexistent/docker.sock'), hosts, { env: {} }) as DockerAccess;
     const noCli = openDocker(config(engine.socket, 'docker-not-installed'), hosts, { env: {} }) as DockerAccess;
     try {
-      const first: unknown = await noEngine.read(never).then(() => null, (e: unknown) => e);
+      const first: unknown = await noEngine.read(never).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(first).toBeInstanceOf(ProbeError);
-      expect(first).toMatchObject({ status: 'off', message: expect.stringMatching(/^no Docker engine on nas: .*\/nonexistent\/docker\.sock.*no such file or directory/) });
-      const second: unknown = await noCli.read(never).then(() => null, (e: unknown) => e);
+      expect(first).toMatchObject({
+        status: 'off',
+        message: expect.stringMatching(/^no Docker engine on nas: .*\/nonexistent\/docker\.sock.*no such file or directory/),
+      });
+      const second: unknown = await noCli.read(never).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(second).toMatchObject({ status: 'off', message: 'no Docker engine on nas: docker-not-installed not found there' });
     } finally {
       noEngine.close();

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { dnsSchema } from '../../src/config/schema.js';
 import { assessDns, dnsHeadline, dnsProbe, dnsReader, liveDnsSources, parseDns } from '../../src/probes/dns/probe.js';
 import { queryDns } from '../../src/probes/dns/query.js';
-import { dnsmasqAvailable, startDnsmasq, stopAllDnsmasq, type Dnsmasq } from '../helpers/dnsmasq.js';
+import { type Dnsmasq, dnsmasqAvailable, startDnsmasq, stopAllDnsmasq } from '../helpers/dnsmasq.js';
 
 const never = new AbortController().signal;
 const TIMEOUT = 300;
@@ -58,7 +58,10 @@ describe.runIf(dnsmasqAvailable())('against real dnsmasq', () => {
         { name: 'primary', address: '127.0.0.1', port: primary.port },
         { name: 'secondary', address: '127.0.0.1', port: secondary.port },
       ],
-      names: [{ name: 'nas.home', local: true }, { name: 'backup.home', local: true }],
+      names: [
+        { name: 'nas.home', local: true },
+        { name: 'backup.home', local: true },
+      ],
       timeout: TIMEOUT,
     });
     const probe = dnsProbe(dnsReader(config, liveDnsSources(config, {})), config);
@@ -75,7 +78,10 @@ describe.runIf(dnsmasqAvailable())('against real dnsmasq', () => {
     expect(Date.now() - started).toBeLessThan(3 * TIMEOUT);
     expect(failover).toMatchObject({ clientsUse: 'secondary', failover: true });
     expect(failover.servers[0]).toMatchObject({ health: 'down', why: 'timed out' });
-    expect(failover.servers[1]?.answers.map((a) => [a.name, a.outcome, a.records])).toEqual([['nas.home', 'ok', ['10.0.10.20']], ['backup.home', 'ok', ['10.0.10.21']]]);
+    expect(failover.servers[1]?.answers.map((a) => [a.name, a.outcome, a.records])).toEqual([
+      ['nas.home', 'ok', ['10.0.10.20']],
+      ['backup.home', 'ok', ['10.0.10.21']],
+    ]);
     const assessment = assessDns(failover);
     expect(assessment.status).toBe('warn');
     expect(assessment.alerts[0]?.message).toBe(`FAILOVER: clients use secondary 127.0.0.1:${secondary.port} — primary timed out`);
@@ -102,8 +108,13 @@ describe.runIf(dnsmasqAvailable())('against real dnsmasq', () => {
 
     secondary.pause();
     const reading = parseDns(await dnsReader(config, liveDnsSources(config, {}))(never), config);
-    expect(reading.servers.map((s) => [s.name, s.health, s.why])).toEqual([['gone', 'down', 'connection refused'], ['hung', 'down', 'timed out']]);
+    expect(reading.servers.map((s) => [s.name, s.health, s.why])).toEqual([
+      ['gone', 'down', 'connection refused'],
+      ['hung', 'down', 'timed out'],
+    ]);
     expect(assessDns(reading)).toMatchObject({ status: 'crit', summary: 'no DNS server answers' });
-    expect(dnsHeadline(reading).text).toBe('NO DNS: no server answers, clients cannot resolve names — gone connection refused, hung timed out');
+    expect(dnsHeadline(reading).text).toBe(
+      'NO DNS: no server answers, clients cannot resolve names — gone connection refused, hung timed out',
+    );
   });
 });

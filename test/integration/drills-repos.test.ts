@@ -3,8 +3,8 @@
 // the repository holds; restic: with the source files unchanged since the backup), the result
 // recorded where the backups pane reads it; a damaged repository is a failed drill.
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { appendFileSync, chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -88,7 +88,11 @@ describe.runIf(haveRestic)('a restic set', () => {
     const state = join(dir, 'state-restic');
     const record = await drill(estate(set()), state);
     expect(record).toMatchObject({ set: 'app', kind: 'restic', ok: true, summary: '3 files restored: 3 same' });
-    expect(record.files?.map((f) => f.path).sort()).toEqual([join(src, 'ledger.sql'), join(src, 'photo.bin'), join(src, 'sub', 'notes with spaces.txt')]);
+    expect(record.files?.map((f) => f.path).sort()).toEqual([
+      join(src, 'ledger.sql'),
+      join(src, 'photo.bin'),
+      join(src, 'sub', 'notes with spaces.txt'),
+    ]);
     expect(record.backup).toMatch(/^[0-9a-f]{8}$/);
     expect(lastDrills({ XDG_STATE_HOME: state }).get('app')).toEqual(record);
   }, 60_000);
@@ -129,7 +133,9 @@ describe.runIf(haveBorg)('a borg set', () => {
     const record = await drill(estate(set()), join(dir, 'state-borg'));
     expect(record).toMatchObject({ set: 'media', kind: 'borg', ok: true, backup: 'first', summary: '3 files restored: 3 same' });
     // borg keeps paths without their leading slash.
-    expect(record.files?.map((f) => f.path).sort()).toEqual([src, src, src].map((s, i) => `${s.slice(1)}/${['ledger.sql', 'photo.bin', 'sub/notes with spaces.txt'][i]}`));
+    expect(record.files?.map((f) => f.path).sort()).toEqual(
+      [src, src, src].map((s, i) => `${s.slice(1)}/${['ledger.sql', 'photo.bin', 'sub/notes with spaces.txt'][i]}`),
+    );
   }, 60_000);
 
   it('a damaged repository fails the drill', async () => {

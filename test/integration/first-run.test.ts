@@ -9,12 +9,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, CLI, ROOT } from '../helpers/cli.js';
+import { CLI, ensureBuilt, ROOT } from '../helpers/cli.js';
 import { haveCommand, requireService } from '../helpers/require-service.js';
 
-const canTrace = requireService('unshare, ip and strace as root (network namespaces)',
+const canTrace = requireService(
+  'unshare, ip and strace as root (network namespaces)',
   () => process.getuid?.() === 0 && haveCommand('unshare') && haveCommand('strace') && haveCommand('ip') && haveCommand('script'),
-  'apt-get install strace iproute2 util-linux bsdutils, and run the tests as root');
+  'apt-get install strace iproute2 util-linux bsdutils, and run the tests as root',
+);
 
 let home: string;
 
@@ -29,7 +31,8 @@ afterAll(() => rmSync(home, { recursive: true, force: true }));
 function inetDestinations(trace: string): string[] {
   const found: string[] = [];
   for (const match of trace.matchAll(/sin_port=htons\((\d+)\), sin_addr=inet_addr\("([^"]+)"\)/g)) found.push(`${match[2]}:${match[1]}`);
-  for (const match of trace.matchAll(/sin6_port=htons\((\d+)\),.*?inet_pton\(AF_INET6, "([^"]+)"/g)) found.push(`[${match[2]}]:${match[1]}`);
+  for (const match of trace.matchAll(/sin6_port=htons\((\d+)\),.*?inet_pton\(AF_INET6, "([^"]+)"/g))
+    found.push(`[${match[2]}]:${match[1]}`);
   return found;
 }
 
@@ -42,7 +45,10 @@ type Traced = { code: number | null; stdout: string; trace: string };
  * under strace. `resolvConf` is mounted over /etc/resolv.conf in a mount namespace of its own.
  * `tty`: in a terminal (script), with `keys` typed after the first frame.
  */
-function traced(args: readonly string[], options: { env?: Record<string, string>; resolvConf?: string; tty?: boolean; keys?: string[] } = {}): Promise<Traced> {
+function traced(
+  args: readonly string[],
+  options: { env?: Record<string, string>; resolvConf?: string; tty?: boolean; keys?: string[] } = {},
+): Promise<Traced> {
   const traceFile = join(home, `trace-${Date.now()}-${Math.random().toString(16).slice(2)}`);
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -90,7 +96,7 @@ function traced(args: readonly string[], options: { env?: Record<string, string>
 }
 
 describe.runIf(canTrace)('a first run with no config file', () => {
-  it('the control: on the reference estate the trace shows the estate\'s addresses being tried', async () => {
+  it("the control: on the reference estate the trace shows the estate's addresses being tried", async () => {
     const run = await traced(['status', '--json', '--config', join(ROOT, 'examples', 'estate.yaml')]);
     const tried = beyondLoopback(inetDestinations(run.trace));
     expect(tried).toContain('10.0.10.10:53');
@@ -105,7 +111,8 @@ describe.runIf(canTrace)('a first run with no config file', () => {
     expect(snapshot.panes.cpu?.summary).toMatch(/threads/);
     // This machine's resolvers are not on loopback here: named, and not asked.
     const resolvers = readFileSync('/etc/resolv.conf', 'utf8').match(/^\s*nameserver\s+(\S+)/gm) ?? [];
-    if (resolvers.length > 0 && resolvers.every((line) => !/\s(127\.|::1)/.test(line))) expect(snapshot.panes.dns?.summary).toMatch(/not asked/);
+    if (resolvers.length > 0 && resolvers.every((line) => !/\s(127\.|::1)/.test(line)))
+      expect(snapshot.panes.dns?.summary).toMatch(/not asked/);
   }, 60_000);
 
   it('a resolver on loopback is asked (for localhost); one on the network is not', async () => {
@@ -115,13 +122,19 @@ describe.runIf(canTrace)('a first run with no config file', () => {
     const destinations = inetDestinations(run.trace);
     expect(destinations).toContain('127.0.0.1:53');
     expect(beyondLoopback(destinations)).toEqual([]);
-    const snapshot = JSON.parse(run.stdout) as { panes: { dns: { data: { servers: { address: string; answers: { name: string }[] }[] } | null } } };
+    const snapshot = JSON.parse(run.stdout) as {
+      panes: { dns: { data: { servers: { address: string; answers: { name: string }[] }[] } | null } };
+    };
     expect(snapshot.panes.dns.data?.servers.map((s) => s.address)).toEqual(['127.0.0.1']);
     expect(snapshot.panes.dns.data?.servers[0]?.answers.map((a) => a.name)).toEqual(['localhost']);
   }, 60_000);
 
   it('the console, left open and refreshed, connects to nothing beyond loopback either', async () => {
-    const run = await traced([], { tty: true, keys: ['r', '\t', '\t'], ...(process.env.DOCKER_HOST ? { env: { DOCKER_HOST: process.env.DOCKER_HOST } } : {}) });
+    const run = await traced([], {
+      tty: true,
+      keys: ['r', '\t', '\t'],
+      ...(process.env.DOCKER_HOST ? { env: { DOCKER_HOST: process.env.DOCKER_HOST } } : {}),
+    });
     expect(run.stdout).toMatch(/CPU · /);
     expect(run.stdout).toMatch(/a guess: the reference estate's plan/);
     expect(run.trace).not.toBe('');

@@ -3,12 +3,12 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, it, expect, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { probesSchema } from '../../src/config/schema.js';
 import { execLocal, localHost } from '../../src/hosts/local.js';
 import { Monitor } from '../../src/monitor/monitor.js';
-import { assessGpu, gpuProbe, gpuReader, judgeGpus } from '../../src/probes/gpu/probe.js';
 import { BASE_GPU_FIELDS, EXTENDED_GPU_FIELDS, parseGpu } from '../../src/probes/gpu/parse.js';
+import { assessGpu, gpuProbe, gpuReader, judgeGpus } from '../../src/probes/gpu/probe.js';
 import { ProbeError } from '../../src/probes/probe.js';
 import { fakeNvidiaSmiEnv, hostWithEnv, isolatedCase, processesMatching } from '../helpers/fake-nvidia-smi.js';
 
@@ -36,7 +36,10 @@ async function readingOf(caseName: string) {
 }
 
 async function failureOf(promise: Promise<unknown>): Promise<ProbeError> {
-  const error: unknown = await promise.then(() => null, (e: unknown) => e);
+  const error: unknown = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   if (!(error instanceof ProbeError)) throw new Error(`expected a ProbeError, got ${String(error)}`);
   return error;
 }
@@ -44,7 +47,8 @@ async function failureOf(promise: Promise<unknown>): Promise<ProbeError> {
 describe('nvidia-smi on PATH', () => {
   it('is found on the PATH of the environment the command runs with', async () => {
     const result = await execLocal(['nvidia-smi', '--query-gpu=index,name', '--format=csv,noheader,nounits'], {
-      timeoutMs: 2000, env: { ...fakeNvidiaSmiEnv('dual-595') },
+      timeoutMs: 2000,
+      env: { ...fakeNvidiaSmiEnv('dual-595') },
     });
     expect(result).toMatchObject({ code: 0, stdout: '0, NVIDIA GeForce RTX 4090\n1, NVIDIA GeForce RTX 4080\n' });
   });
@@ -65,13 +69,21 @@ describe('gpuReader through the local host', () => {
     const raw = await read(never);
     expect(raw.fields).toEqual(BASE_GPU_FIELDS);
     const reading = parseGpu(raw);
-    expect(reading.gpus[0]).toMatchObject({ name: 'NVIDIA GeForce RTX 4080', driverVersion: '535.86.05', powerDrawW: 118.42, memoryTotalMiB: 16376 });
+    expect(reading.gpus[0]).toMatchObject({
+      name: 'NVIDIA GeForce RTX 4080',
+      driverVersion: '535.86.05',
+      powerDrawW: 118.42,
+      memoryTotalMiB: 16376,
+    });
     expect(reading.processes.map((p) => p.pid)).toEqual([2417, 3088]);
     expect(reading.processMemoryNote).toBe('per-process memory not reported by this driver');
 
     // The fallback is remembered: the next poll asks for the base fields straight away.
     await read(never);
-    const calls = readFileSync(log, 'utf8').trim().split('\n').map((line) => line.split(' ')[0]);
+    const calls = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => line.split(' ')[0]);
     const extended = `--query-gpu=${EXTENDED_GPU_FIELDS.join(',')}`;
     const base = `--query-gpu=${BASE_GPU_FIELDS.join(',')}`;
     const apps = '--query-compute-apps=gpu_uuid,pid,process_name,used_gpu_memory';
@@ -101,7 +113,11 @@ describe('gpuReader through the local host', () => {
       [0, '/usr/bin/python3'],
       [1, '/usr/lib/jellyfin-ffmpeg/ffmpeg'],
     ]);
-    expect(assessGpu(reading, config)).toEqual({ status: 'ok', summary: '0: 88% 71°C 19.6/24.0 GiB · 1: 3% 38°C 1.2/16.0 GiB', alerts: [] });
+    expect(assessGpu(reading, config)).toEqual({
+      status: 'ok',
+      summary: '0: 88% 71°C 19.6/24.0 GiB · 1: 3% 38°C 1.2/16.0 GiB',
+      alerts: [],
+    });
   });
 
   it('warns about a hot GPU', async () => {
@@ -113,10 +129,12 @@ describe('gpuReader through the local host', () => {
     expect(assessment.alerts).toEqual([{ level: 'warn', message: 'GPU at 84 °C (warn ≥ 80)' }]);
   });
 
-  it('reports a driver that is not loaded as down, in nvidia-smi\'s own words', async () => {
+  it("reports a driver that is not loaded as down, in nvidia-smi's own words", async () => {
     const error = await failureOf(readerFor('driver-not-loaded')(never));
     expect(error.status).toBe('down');
-    expect(error.message).toBe("NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver. Make sure that the latest NVIDIA driver is installed and running.");
+    expect(error.message).toBe(
+      "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver. Make sure that the latest NVIDIA driver is installed and running.",
+    );
   });
 
   it('reports a driver/library version mismatch as down', async () => {
@@ -185,7 +203,11 @@ describe('the GPU probe inside a Monitor', () => {
     expect(hot.status).toBe('warn');
 
     const down = await entryFor(fakeNvidiaSmiEnv('driver-not-loaded'));
-    expect(down.entry).toMatchObject({ status: 'down', data: null, error: expect.stringContaining("couldn't communicate with the NVIDIA driver") });
+    expect(down.entry).toMatchObject({
+      status: 'down',
+      data: null,
+      error: expect.stringContaining("couldn't communicate with the NVIDIA driver"),
+    });
     expect(down.status).toBe('down');
 
     const off = await entryFor({ PATH: tempDir('homeops-empty-path-') });

@@ -27,7 +27,9 @@ describe.runIf(hasTmux)('tmux harness', () => {
     vi.stubEnv('CI', 'true');
     vi.stubEnv('CI_JOB_ID', '7');
     const tmux = await start({ cols: 120, rows: 40, env: { HOMEOPS_HARNESS: 'yes' }, cwd: tmpdir() });
-    await tmux.typeLine('echo "size=$(tput cols)x$(tput lines) tty=$(tty | cut -c1-8) ci=[${CI-unset}${CI_JOB_ID-}] x=$HOMEOPS_HARNESS pwd=$PWD"');
+    await tmux.typeLine(
+      'echo "size=$(tput cols)x$(tput lines) tty=$(tty | cut -c1-8) ci=[${CI-unset}${CI_JOB_ID-}] x=$HOMEOPS_HARNESS pwd=$PWD"',
+    );
     const screen = await tmux.waitFor(/^size=.*pwd=.*$/m);
     expect(screen).toContain(`size=120x40 tty=/dev/pts ci=[unset] x=yes pwd=${tmpdir()}`);
     expect(await tmux.size()).toEqual({ cols: 120, rows: 40 });
@@ -110,7 +112,9 @@ process.stdin.on('data', (d) => {
     const tmux = await start({ cols: 40, rows: 5 });
     await tmux.typeLine('echo visible-text');
     await tmux.waitFor(/^visible-text$/m);
-    await expect(tmux.waitFor(/never-there/, 200)).rejects.toThrow(/waitFor \/never-there\/ timed out after 200 ms; last screen:\n[\s\S]*│visible-text/);
+    await expect(tmux.waitFor(/never-there/, 200)).rejects.toThrow(
+      /waitFor \/never-there\/ timed out after 200 ms; last screen:\n[\s\S]*│visible-text/,
+    );
   });
 
   it('kill() ends the server and the program, and removes the socket', async () => {

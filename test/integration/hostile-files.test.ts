@@ -1,7 +1,20 @@
 // Hostile files and names given to the built binary: ids that would leave the state directory,
 // state and cache directories that are not the user's own, and broken user files (issue 13,
 // points 3, 8 and 9).
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,15 +43,27 @@ describe('ids that become paths', () => {
     writeFileSync(victim, '{}');
     const result = await runCli(['runbook', 'unlock', '../../../victim', '--force'], { home: dir });
     expect(result.code).toBe(64);
-    expect(result.stderr).toBe('homeops: "../../../victim" is not a runbook id: use letters, digits, ".", "_" or "-", starting with a letter or digit\n');
+    expect(result.stderr).toBe(
+      'homeops: "../../../victim" is not a runbook id: use letters, digits, ".", "_" or "-", starting with a letter or digit\n',
+    );
     expect(existsSync(victim)).toBe(true);
   });
 });
 
 describe('broken user files: always exit 78 with a place, one line', () => {
-  const laughs = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array.from({ length: 9 }, () => `*${String.fromCharCode(97 + i)}`).join(',')}]`)].join('\n');
+  const laughs = [
+    'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+    ...Array.from(
+      { length: 8 },
+      (_, i) =>
+        `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array.from({ length: 9 }, () => `*${String.fromCharCode(97 + i)}`).join(',')}]`,
+    ),
+  ].join('\n');
 
-  async function broken(args: (file: string) => string[], text: string | Buffer): Promise<{ code: number | null; stderr: string; file: string }> {
+  async function broken(
+    args: (file: string) => string[],
+    text: string | Buffer,
+  ): Promise<{ code: number | null; stderr: string; file: string }> {
     const dir = freshHome();
     const file = join(dir, 'broken.yaml');
     writeFileSync(file, text);
@@ -81,7 +106,10 @@ describe('broken user files: always exit 78 with a place, one line', () => {
   });
 
   it('nesting 100 000 levels deep: refused before parsing, located', async () => {
-    const { code, stderr, file } = await broken((f) => ['check-config', '--keymap', f], `bindings: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`);
+    const { code, stderr, file } = await broken(
+      (f) => ['check-config', '--keymap', f],
+      `bindings: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`,
+    );
     expect(code).toBe(78);
     expect(stderr).toBe(`${file}:1:267 YAML: nested more than 256 levels deep\n`);
   });
@@ -92,15 +120,19 @@ describe('broken user files: always exit 78 with a place, one line', () => {
     const books = join(dir, 'books');
     mkdirSync(books);
     symlinkSync('/dev/zero', join(books, 'zero.yaml'));
-    writeFileSync(join(dir, 'config', 'homeops', 'config.yaml'), `hosts: { here: { local: true } }\nplan: { host: here, groups: [{ name: all, cores: 1 }] }\nrunbooks: { dirs: [${JSON.stringify(books)}] }\n`);
+    writeFileSync(
+      join(dir, 'config', 'homeops', 'config.yaml'),
+      `hosts: { here: { local: true } }\nplan: { host: here, groups: [{ name: all, cores: 1 }] }\nrunbooks: { dirs: [${JSON.stringify(books)}] }\n`,
+    );
     const result = await runCli(['check-config'], { home: dir });
     expect(result.code).toBe(78);
     expect(result.stderr).toBe(`${join(books, 'zero.yaml')}:1:1 the file is more than 256 KiB; user files are at most 256 KiB\n`);
   });
 });
 
-describe('the cache and the state directory are trusted only when they are the user\'s own', () => {
-  const HERE = 'profile: local\nhosts: { here: { local: true } }\nplan: { host: here, groups: [{ name: all, cores: 1 }] }\nprobes: { cpu: { enabled: false } }\n';
+describe("the cache and the state directory are trusted only when they are the user's own", () => {
+  const HERE =
+    'profile: local\nhosts: { here: { local: true } }\nplan: { host: here, groups: [{ name: all, cores: 1 }] }\nprobes: { cpu: { enabled: false } }\n';
   const isRoot = process.getuid?.() === 0;
 
   /** A home whose cache holds a validated config, then changed to run `touch MARK` as its GPU command. */
@@ -110,7 +142,9 @@ describe('the cache and the state directory are trusted only when they are the u
     writeFileSync(join(dir, 'config', 'homeops', 'config.yaml'), HERE);
     await runCli(['status'], { home: dir });
     const cache = join(dir, 'cache', 'homeops');
-    const file = readdirSync(cache).map((f) => join(cache, f)).find((f) => f.endsWith('.json'));
+    const file = readdirSync(cache)
+      .map((f) => join(cache, f))
+      .find((f) => f.endsWith('.json'));
     if (!file) throw new Error('no cache was written');
     const mark = join(dir, 'planted-ran');
     const text = readFileSync(file, 'utf8');
@@ -127,7 +161,9 @@ describe('the cache and the state directory are trusted only when they are the u
     chmodSync(cache, 0o777);
     const result = await runCli(['status'], { home: dir });
     expect(existsSync(mark)).toBe(false);
-    expect(result.stderr).toBe(`homeops: not using the cache: the cache directory ${cache} can be written by anyone (mode 0777); make it yours alone: chmod 700 ${cache}; the files were read and validated instead\n`);
+    expect(result.stderr).toBe(
+      `homeops: not using the cache: the cache directory ${cache} can be written by anyone (mode 0777); make it yours alone: chmod 700 ${cache}; the files were read and validated instead\n`,
+    );
     expect(result.stdout).toMatch(/^HOMEOPS /);
   });
 
@@ -153,7 +189,10 @@ describe('the cache and the state directory are trusted only when they are the u
     const dir = freshHome();
     mkdirSync(join(dir, 'config', 'homeops', 'runbooks'), { recursive: true });
     writeFileSync(join(dir, 'config', 'homeops', 'config.yaml'), HERE);
-    writeFileSync(join(dir, 'config', 'homeops', 'runbooks', 'hello.yaml'), 'id: hello\ntitle: Hello\nsteps:\n  - { id: say, run: { host: here, command: "echo hello" } }\n');
+    writeFileSync(
+      join(dir, 'config', 'homeops', 'runbooks', 'hello.yaml'),
+      'id: hello\ntitle: Hello\nsteps:\n  - { id: say, run: { host: here, command: "echo hello" } }\n',
+    );
     return dir;
   }
 
@@ -165,7 +204,9 @@ describe('the cache and the state directory are trusted only when they are the u
     symlinkSync(target, join(dir, 'state', 'homeops', 'audit.jsonl'));
     const result = await runCli(['runbook', 'run', 'hello'], { home: dir });
     expect(result.code).toBe(73);
-    expect(result.stderr).toContain(`homeops: the audit log ${join(dir, 'state', 'homeops', 'audit.jsonl')} is a symbolic link; homeops does not follow one there`);
+    expect(result.stderr).toContain(
+      `homeops: the audit log ${join(dir, 'state', 'homeops', 'audit.jsonl')} is a symbolic link; homeops does not follow one there`,
+    );
     expect(readFileSync(target, 'utf8')).toBe('precious\n');
   });
 
@@ -185,10 +226,15 @@ describe('the cache and the state directory are trusted only when they are the u
     const state = join(dir, 'state', 'homeops');
     mkdirSync(state, { recursive: true });
     chmodSync(state, 0o777);
-    for (const args of [['runbook', 'run', 'hello'], ['runbook', 'history']]) {
+    for (const args of [
+      ['runbook', 'run', 'hello'],
+      ['runbook', 'history'],
+    ]) {
       const result = await runCli(args, { home: dir });
       expect(result.code).toBe(73);
-      expect(result.stderr).toBe(`homeops: the state directory ${state} can be written by anyone (mode 0777); make it yours alone: chmod 700 ${state}\n`);
+      expect(result.stderr).toBe(
+        `homeops: the state directory ${state} can be written by anyone (mode 0777); make it yours alone: chmod 700 ${state}\n`,
+      );
     }
     const check = await runCli(['check-config'], { home: dir });
     expect(check.code).toBe(0);
@@ -199,10 +245,16 @@ describe('the cache and the state directory are trusted only when they are the u
     const dir = homeWithRunbook();
     const file = join(dir, 'not-a-dir');
     writeFileSync(file, '');
-    for (const args of [['runbook', 'run', 'hello'], ['runbook', 'history'], ['runbook', 'unlock', 'hello']]) {
+    for (const args of [
+      ['runbook', 'run', 'hello'],
+      ['runbook', 'history'],
+      ['runbook', 'unlock', 'hello'],
+    ]) {
       const result = await runCli(args, { home: dir, env: { XDG_STATE_HOME: file } });
       expect(result.code, args.join(' ')).toBe(73);
-      expect(result.stderr).toMatch(new RegExp(`^homeops: the state directory ${file}/homeops cannot be (made|used): ${file} is a file, not a directory\\n$`));
+      expect(result.stderr).toMatch(
+        new RegExp(`^homeops: the state directory ${file}/homeops cannot be (made|used): ${file} is a file, not a directory\\n$`),
+      );
     }
   });
 });

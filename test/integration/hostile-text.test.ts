@@ -3,14 +3,14 @@
 // a Pi-hole error message, a backup's file name read over SFTP, an audit log, a directory name
 // and a value quoted in an error. None of it may drive the terminal (no control character but
 // newline on stdout or stderr), and what was taken out is shown (issue 13, point 1).
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, runCli, type CliResult } from '../helpers/cli.js';
+import { type CliResult, ensureBuilt, runCli } from '../helpers/cli.js';
 import { dockerEngineAvailable, startTestEngine, type TestEngine } from '../helpers/dockerd.js';
 import { FAKE_NVIDIA_SMI_BIN, NVIDIA_SMI_CASES } from '../helpers/fake-nvidia-smi.js';
-import { startPiholeStandin, type PiholeStandin } from '../helpers/pihole-standin.js';
+import { type PiholeStandin, startPiholeStandin } from '../helpers/pihole-standin.js';
 import { requireDnsmasq, requireSshd, testServices } from '../helpers/services.js';
 
 // What a terminal acts on, newline aside (the one control the printing paths write themselves).
@@ -53,7 +53,11 @@ describe.runIf(dockerEngineAvailable())('a container whose health check prints e
   beforeAll(async () => {
     engine = await startTestEngine();
     name = `hostile${engine.run}`;
-    await engine.runContainer(name, ['--health-cmd', `printf '\\033]0;PWNED\\007\\033[2J'; exit 1`, '--health-interval', '1s', '--health-retries', '1'], ['sleep', '3600']);
+    await engine.runContainer(
+      name,
+      ['--health-cmd', `printf '\\033]0;PWNED\\007\\033[2J'; exit 1`, '--health-interval', '1s', '--health-retries', '1'],
+      ['sleep', '3600'],
+    );
   }, 60_000);
   afterAll(async () => {
     await engine?.removeTestContainers();
@@ -80,7 +84,9 @@ docker: { endpoints: [{ host: here, socket: "${engine.dockerHost}" }] }
     // --json keeps the value exact: the same characters, escaped as JSON escapes them.
     const json = await runCli(['status', '--json'], { home: dir });
     expect(json.stdout).not.toMatch(CONTROL);
-    const snapshot = JSON.parse(json.stdout) as { panes: { containers: { data: { containers: { name: string; lastHealthOutput: string | null }[] } } } };
+    const snapshot = JSON.parse(json.stdout) as {
+      panes: { containers: { data: { containers: { name: string; lastHealthOutput: string | null }[] } } };
+    };
     expect(snapshot.panes.containers.data.containers.find((c) => c.name === name)?.lastHealthOutput).toBe(TITLE_AND_CLEAR);
   }, 60_000);
 });
@@ -160,7 +166,9 @@ probes: { cpu: { enabled: false } }
 describe.runIf(requireDnsmasq())('a Pi-hole whose error message holds escape sequences (the stand-in)', () => {
   let pihole: PiholeStandin;
   beforeAll(async () => {
-    pihole = await startPiholeStandin({ summaryError: { status: 500, key: 'database_error', message: `${TITLE_AND_CLEAR}bad`, hint: null } });
+    pihole = await startPiholeStandin({
+      summaryError: { status: 500, key: 'database_error', message: `${TITLE_AND_CLEAR}bad`, hint: null },
+    });
   });
   afterAll(() => pihole?.close());
 
@@ -212,7 +220,15 @@ describe('the history, check-config and error messages', () => {
   it('runbook history prints what a (tampered) audit log holds safely', async () => {
     const dir = withConfig(HERE_ONLY);
     mkdirSync(join(dir, 'state', 'homeops'), { recursive: true, mode: 0o700 });
-    const line = { event: 'run-start', time: '2026-03-01T02:15:03.120Z', runId: 'r-1', user: `ana${TITLE_AND_CLEAR}`, machine: 'ws', runbook: `evil\x1b]52;c;eA==\x07`, inputs: {} };
+    const line = {
+      event: 'run-start',
+      time: '2026-03-01T02:15:03.120Z',
+      runId: 'r-1',
+      user: `ana${TITLE_AND_CLEAR}`,
+      machine: 'ws',
+      runbook: `evil\x1b]52;c;eA==\x07`,
+      inputs: {},
+    };
     writeFileSync(join(dir, 'state', 'homeops', 'audit.jsonl'), `${JSON.stringify(line)}\n`, { mode: 0o600 });
     const result = await runCli(['runbook', 'history'], { home: dir });
     const all = expectSafe(result);

@@ -16,11 +16,13 @@ beforeEach(() => {
 afterEach(() => rmSync(home, { recursive: true, force: true }));
 
 describe('homeops init', () => {
-  it('writes this machine\'s config, commented, says what to edit next, and check-config passes on it', async () => {
+  it("writes this machine's config, commented, says what to edit next, and check-config passes on it", async () => {
     const result = await runCli(['init'], { home });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(new RegExp(`^wrote ${userConfig()}: this machine only: \\d+ cores? × \\d+ threads?, `));
-    expect(result.stdout).toMatch(/\nnext:\n  1\. plan: the groups are a guess.*\n  2\. hosts: .*\n  3\. dns, vpn, backups: .*\n  4\. homeops check-config\n$/);
+    expect(result.stdout).toMatch(
+      /\nnext:\n  1\. plan: the groups are a guess.*\n  2\. hosts: .*\n  3\. dns, vpn, backups: .*\n  4\. homeops check-config\n$/,
+    );
     const text = readFileSync(userConfig(), 'utf8');
     expect(text.split('\n')[0]).toBe(`# yaml-language-server: $schema=${join(ROOT, 'docs', 'config.schema.json')}`);
     expect(text).toMatch(/^# Nothing on the network is watched until this file names it/m);
@@ -65,6 +67,9 @@ describe('homeops init', () => {
     expect(existsSync(file)).toBe(true);
     expect(existsSync(userConfig())).toBe(false);
     expect((await runCli(['check-config', '--config', file], { home })).code).toBe(0);
-    expect(await runCli(['init', '--from', 'nas'], { home })).toMatchObject({ code: 64, stderr: 'homeops: --from takes detect or estate, not "nas" (see homeops --help)\n' });
+    expect(await runCli(['init', '--from', 'nas'], { home })).toMatchObject({
+      code: 64,
+      stderr: 'homeops: --from takes detect or estate, not "nas" (see homeops --help)\n',
+    });
   });
 });

@@ -48,7 +48,10 @@ describe('on the PATH', () => {
     const elsewhere = mkdtempSync(join(work, 'cwd-'));
     const { stdout } = await run('homeops', ['--version'], { cwd: elsewhere, env });
     expect(stdout).toBe(`homeops ${version}\n`);
-    const check = await run('homeops', ['check-config'], { cwd: elsewhere, env: { ...env, XDG_CONFIG_HOME: join(elsewhere, 'config'), XDG_STATE_HOME: join(elsewhere, 'state') } });
+    const check = await run('homeops', ['check-config'], {
+      cwd: elsewhere,
+      env: { ...env, XDG_CONFIG_HOME: join(elsewhere, 'config'), XDG_STATE_HOME: join(elsewhere, 'state') },
+    });
     expect(check.stdout).toMatch(/^config   none: the built-in default, this machine only/m);
   }, 180_000);
 
@@ -60,7 +63,12 @@ describe('on the PATH', () => {
 
 describe('the published package', () => {
   it('holds everything a run reads: its files alone run status, check-config and init', async () => {
-    const { stdout } = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, env: npmEnv(), timeout: 120_000, maxBuffer: 16 * 1024 * 1024 });
+    const { stdout } = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+      cwd: ROOT,
+      env: npmEnv(),
+      timeout: 120_000,
+      maxBuffer: 16 * 1024 * 1024,
+    });
     const files = (JSON.parse(stdout) as { files: { path: string }[] }[])[0]?.files.map((f) => f.path) ?? [];
     expect(files).toContain('examples/estate.yaml');
     expect(files).toContain('docs/config.schema.json');
@@ -76,7 +84,14 @@ describe('the published package', () => {
       try {
         const result = await run(process.execPath, [join(copy, 'dist', 'cli.js'), ...args], {
           cwd: home,
-          env: { PATH: npmEnv().PATH, HOME: home, XDG_CONFIG_HOME: join(home, 'config'), XDG_STATE_HOME: join(home, 'state'), XDG_CACHE_HOME: join(home, 'cache'), LANG: 'C.UTF-8' },
+          env: {
+            PATH: npmEnv().PATH,
+            HOME: home,
+            XDG_CONFIG_HOME: join(home, 'config'),
+            XDG_STATE_HOME: join(home, 'state'),
+            XDG_CACHE_HOME: join(home, 'cache'),
+            LANG: 'C.UTF-8',
+          },
           timeout: 60_000,
         });
         return { code: 0, ...result };

@@ -9,7 +9,19 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, homeEnv } from '../helpers/built.js';
 import { homeops } from '../helpers/cli.js';
-import { amcheck, auditOf, corruptEvents, docker, labNormal, psql, requireLab, runIdOf, switchWal, waitArchived, type Lab } from '../helpers/lab.js';
+import {
+  amcheck,
+  auditOf,
+  corruptEvents,
+  docker,
+  type Lab,
+  labNormal,
+  psql,
+  requireLab,
+  runIdOf,
+  switchWal,
+  waitArchived,
+} from '../helpers/lab.js';
 
 const lab = requireLab();
 
@@ -60,8 +72,16 @@ describe.runIf(lab)('database drills in the lab', () => {
     const audit = auditOf(stateHome, runIdOf(result.stdout));
     const states = Object.fromEntries(audit.filter((e) => e.event === 'step').map((e) => [e.step, e.state]));
     expect(states).toMatchObject({
-      'stop-apps': 'ok', 'backup-corrupted': 'ok', 'restore-base-backup': 'ok', 'replay-wal': 'ok',
-      'start-database': 'skipped', 'restore-dump': 'skipped', verify: 'ok', 'database-healthy': 'ok', 'start-apps': 'ok', monitor: 'ok',
+      'stop-apps': 'ok',
+      'backup-corrupted': 'ok',
+      'restore-base-backup': 'ok',
+      'replay-wal': 'ok',
+      'start-database': 'skipped',
+      'restore-dump': 'skipped',
+      verify: 'ok',
+      'database-healthy': 'ok',
+      'start-apps': 'ok',
+      monitor: 'ok',
     });
     expect(audit.at(-1)).toMatchObject({ event: 'run-end', status: 'ok' });
   }, 660_000);
@@ -88,7 +108,9 @@ describe.runIf(lab)('database drills in the lab', () => {
       expect(audit.some((e) => e.step === 'restore-dump' || e.step === 'verify' || e.step === 'start-apps')).toBe(false);
       expect(audit.find((e) => e.step === 'notify-failure')).toMatchObject({ phase: 'rollback', state: 'ok', host: 'nas' });
       expect(audit.at(-1)).toMatchObject({ event: 'run-end', status: 'failed', failedStep: 'start-database' });
-      expect(readFileSync(notifications, 'utf8').slice(notifiedBefore)).toMatch(/HomeOps: The database restore did not finish; the application services are stopped/);
+      expect(readFileSync(notifications, 'utf8').slice(notifiedBefore)).toMatch(
+        /HomeOps: The database restore did not finish; the application services are stopped/,
+      );
     } finally {
       const conf = join(pgDir, 'data/postgresql.auto.conf');
       execFileSync('sed', ['-i', "/shared_buffers = 'plenty'/d", conf]);
@@ -101,13 +123,17 @@ describe.runIf(lab)('database drills in the lab', () => {
     const rows = psql(l, 'select count(*) from accounts');
     const drilled = await homeops(['drill', 'database'], { env, timeoutMs: 300_000 });
     expect(drilled.code, `${drilled.stdout}${drilled.stderr}`).toBe(0);
-    expect(drilled.stdout).toMatch(/^database: restorable · homeops-\d{8}T\d{6}Z\.dump · 2 tables, \d+ rows; pg_amcheck found no corruption · /m);
+    expect(drilled.stdout).toMatch(
+      /^database: restorable · homeops-\d{8}T\d{6}Z\.dump · 2 tables, \d+ rows; pg_amcheck found no corruption · /m,
+    );
     expect(drilled.stdout).toContain(`  public.accounts  ${rows} rows`);
     // The live server was not restarted, and the throwaway one is gone.
     expect(docker(l, ['inspect', '-f', '{{.State.StartedAt}}', 'postgres']).trim()).toBe(live);
     expect(docker(l, ['ps', '-a', '-q', '--filter', 'name=homeops-drill']).trim()).toBe('');
     const status = await homeops(['status', '--json'], { env, timeoutMs: 60_000 });
-    const snapshot = JSON.parse(status.stdout) as { panes: Record<string, { data?: { sets: { name: string; drill: { state: string } | null }[] } }> };
+    const snapshot = JSON.parse(status.stdout) as {
+      panes: Record<string, { data?: { sets: { name: string; drill: { state: string } | null }[] } }>;
+    };
     expect(snapshot.panes.backups?.data?.sets.find((s) => s.name === 'database')?.drill).toMatchObject({ state: 'restorable' });
 
     // A newest dump that is not an archive: the drill says so, and the backups pane turns crit.
@@ -117,7 +143,9 @@ describe.runIf(lab)('database drills in the lab', () => {
     try {
       const failed = await homeops(['drill', 'database'], { env, timeoutMs: 300_000 });
       expect(failed.code).toBe(1);
-      expect(failed.stdout).toMatch(/^database: DRILL FAILED · homeops-99991231T000000Z\.dump · pg_restore failed: pg_restore: error: input file does not appear to be a valid archive/m);
+      expect(failed.stdout).toMatch(
+        /^database: DRILL FAILED · homeops-99991231T000000Z\.dump · pg_restore failed: pg_restore: error: input file does not appear to be a valid archive/m,
+      );
       const after = await homeops(['status'], { env, timeoutMs: 60_000 });
       expect(after.code).toBe(2);
       expect(after.stdout).toMatch(/CRIT +backups +.*database drill failed/);

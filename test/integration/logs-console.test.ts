@@ -4,9 +4,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configSchema, type Config } from '../../src/config/schema.js';
-import { openDocker, type DockerAccess } from '../../src/probes/containers/access.js';
+import { type Config, configSchema } from '../../src/config/schema.js';
 import type { Hosts } from '../../src/hosts/registry.js';
+import { type DockerAccess, openDocker } from '../../src/probes/containers/access.js';
 import type { ConsoleState, LogsPanel } from '../../src/ui/console-state.js';
 import { catalogOf, cleanupDirs, testController, until } from '../helpers/console-actions.js';
 import { dockerEngineAvailable, startTestEngine, type TestEngine } from '../helpers/dockerd.js';
@@ -33,7 +33,11 @@ describe.runIf(dockerEngineAvailable())('the logs panel on a real Docker engine'
     });
     const started = await Promise.all([
       // As fast as the shell can print: hundreds of thousands of lines a second.
-      engine.runContainer(`${prefix}-chatty`, [], ['sh', '-c', 'i=0; while :; do i=$((i+1)); echo "chatty line $i with some text to make it longer"; done']),
+      engine.runContainer(
+        `${prefix}-chatty`,
+        [],
+        ['sh', '-c', 'i=0; while :; do i=$((i+1)); echo "chatty line $i with some text to make it longer"; done'],
+      ),
       engine.runContainer(`${prefix}-a`, [], ['sh', '-c', 'for i in 1 2 3 4; do echo "a$i"; sleep 0.3; done; sleep 3600']),
       engine.runContainer(`${prefix}-b`, [], ['sh', '-c', 'sleep 0.15; for i in 1 2 3 4; do echo "b$i"; sleep 0.3; done; sleep 3600']),
     ]);
@@ -71,7 +75,7 @@ describe.runIf(dockerEngineAvailable())('the logs panel on a real Docker engine'
     expect(publishes).toBeLessThan((elapsed + 1000) / 100 + 10);
   });
 
-  it('a plan group\'s logs: both containers\' lines, merged in the engine\'s time order, each with its container', async () => {
+  it("a plan group's logs: both containers' lines, merged in the engine's time order, each with its container", async () => {
     const { controller } = testController(config, catalogOf(config, {}), { docker: access });
     controller.intents.openGroupLogs('core', [target('a'), target('b')]);
     const shown = logsOf(await until(controller, (s) => (logsOf(s)?.lines.length ?? 0) >= 8, 10_000));
@@ -126,7 +130,9 @@ describe.runIf(dockerEngineAvailable())('the logs panel on a real Docker engine'
     const [file] = readdirSync(dir);
     expect(said.message?.text).toBe(`saved 8 lines to ${join(dir, file ?? '')}`);
     expect(file).toMatch(/^group-core-\d{8}T\d{6}Z\.log$/);
-    const text = readFileSync(join(dir, file ?? ''), 'utf8').trimEnd().split('\n');
+    const text = readFileSync(join(dir, file ?? ''), 'utf8')
+      .trimEnd()
+      .split('\n');
     expect(text).toHaveLength(8);
     expect(text[0]).toMatch(new RegExp(`^\\d{4}-\\d\\d-\\d\\dT\\S+ stdout ${prefix}-(a a|b b)1$`));
     expect(statSync(join(dir, file ?? '')).mode & 0o777).toBe(0o600);

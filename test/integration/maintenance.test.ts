@@ -35,15 +35,20 @@ describe('the maintenance window', () => {
     const window = `{ weekday: ${weekday}, from: "${from < to ? from : '00:00'}", to: "${to}" }`;
     const config = join(home, 'estate.yaml');
     const estate = readFileSync(join(ROOT, 'examples', 'estate.yaml'), 'utf8').replace(/^maintenance: .*$/m, `maintenance: ${window}`);
-    writeFileSync(config, `${estate}
+    writeFileSync(
+      config,
+      `${estate}
 alerts:
   sustain: 2s
   channels: [{ name: hook, type: webhook, url: "${hook.url}", severities: [critical, high, medium, low] }]
-`);
+`,
+    );
     const watch = startWatch(home, ['--config', config, '--demo', 'primary-down']);
     try {
       const out = await waitForText(watch.out, /alert firing high dns: FAILOVER/, 30_000);
-      expect(out).toMatch(/watch began maintenance window \w+ \d\d:\d\d–\d\d:\d\d \(until \d\d:\d\d\) began: nothing is sent until it ends/);
+      expect(out).toMatch(
+        /watch began maintenance window \w+ \d\d:\d\d–\d\d:\d\d \(until \d\d:\d\d\) began: nothing is sent until it ends/,
+      );
       expect(out).toMatch(/alert firing high dns: FAILOVER.*\(maintenance window \w+ \d\d:\d\d–\d\d:\d\d \(until \d\d:\d\d\)\)/);
       // A few ticks more: nothing goes out.
       await new Promise((r) => setTimeout(r, 3000));

@@ -1,17 +1,20 @@
 // `homeops watch --metrics`: a real Prometheus server (Debian's package) scrapes the watcher on
 // loopback and reads back the panes' statuses, the alerts firing, the plan groups, the GPU, the
 // backups, DNS and the services' checks; promtool lints the classic text format.
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { freePort } from '../helpers/sshd.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, CLI, ROOT } from '../helpers/cli.js';
+import { CLI, ensureBuilt, ROOT } from '../helpers/cli.js';
 import { haveCommand, requireService } from '../helpers/require-service.js';
+import { freePort } from '../helpers/sshd.js';
 
-const havePrometheus = requireService('prometheus', () => haveCommand('prometheus') && haveCommand('promtool'), 'apt-get install -y prometheus');
-
+const havePrometheus = requireService(
+  'prometheus',
+  () => haveCommand('prometheus') && haveCommand('promtool'),
+  'apt-get install -y prometheus',
+);
 
 async function waitFor<T>(what: string, get: () => Promise<T | null>, ms = 60_000): Promise<T> {
   const start = Date.now();
@@ -42,20 +45,40 @@ describe.runIf(havePrometheus)('Prometheus scrapes homeops watch', () => {
     prom = `http://127.0.0.1:${promPort}`;
     const config = join(home, 'estate.yaml');
     writeFileSync(config, `${readFileSync(join(ROOT, 'examples', 'estate.yaml'), 'utf8')}\nalerts: { sustain: 2s }\n`);
-    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, XDG_STATE_HOME: join(home, 'state'), XDG_CACHE_HOME: join(home, 'cache') };
-    const watch = spawn(process.execPath, [CLI, 'watch', '--config', config, '--demo', 'primary-down', '--metrics', `127.0.0.1:${metricsPort}`], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const env = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: home,
+      XDG_STATE_HOME: join(home, 'state'),
+      XDG_CACHE_HOME: join(home, 'cache'),
+    };
+    const watch = spawn(
+      process.execPath,
+      [CLI, 'watch', '--config', config, '--demo', 'primary-down', '--metrics', `127.0.0.1:${metricsPort}`],
+      { env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     watch.stdout?.setEncoding('utf8').on('data', (c: string) => (watchOut += c));
     watch.stderr?.setEncoding('utf8').on('data', (c: string) => (watchOut += c));
     children.push(watch);
-    writeFileSync(join(home, 'prometheus.yml'), [
-      'global: { scrape_interval: 1s, evaluation_interval: 1s }',
-      'scrape_configs:',
-      '  - job_name: homeops',
-      '    scrape_interval: 1s',
-      `    static_configs: [{ targets: ["127.0.0.1:${metricsPort}"] }]`,
-      '',
-    ].join('\n'));
-    const server = spawn('prometheus', [`--config.file=${join(home, 'prometheus.yml')}`, `--storage.tsdb.path=${join(home, 'tsdb')}`, `--web.listen-address=127.0.0.1:${promPort}`], { cwd: home, stdio: 'ignore' });
+    writeFileSync(
+      join(home, 'prometheus.yml'),
+      [
+        'global: { scrape_interval: 1s, evaluation_interval: 1s }',
+        'scrape_configs:',
+        '  - job_name: homeops',
+        '    scrape_interval: 1s',
+        `    static_configs: [{ targets: ["127.0.0.1:${metricsPort}"] }]`,
+        '',
+      ].join('\n'),
+    );
+    const server = spawn(
+      'prometheus',
+      [
+        `--config.file=${join(home, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${join(home, 'tsdb')}`,
+        `--web.listen-address=127.0.0.1:${promPort}`,
+      ],
+      { cwd: home, stdio: 'ignore' },
+    );
     children.push(server);
   }, 120_000);
   afterAll(async () => {
@@ -68,20 +91,27 @@ describe.runIf(havePrometheus)('Prometheus scrapes homeops watch', () => {
 
   const query = async (expr: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]> => {
     const response = await fetch(`${prom}/api/v1/query?query=${encodeURIComponent(expr)}`);
-    const body = await response.json() as { status: string; data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
+    const body = (await response.json()) as {
+      status: string;
+      data: { result: { metric: Record<string, string>; value: [number, string] }[] };
+    };
     return body.status === 'success' ? body.data.result : [];
   };
 
   it('the target is up, scraped as OpenMetrics, and the estate reads back', async () => {
     const target = await waitFor('the homeops target to be scraped', async () => {
-      const body = await (await fetch(`${prom}/api/v1/targets`)).json() as { data: { activeTargets: { health: string; lastError: string; scrapeUrl: string }[] } };
+      const body = (await (await fetch(`${prom}/api/v1/targets`)).json()) as {
+        data: { activeTargets: { health: string; lastError: string; scrapeUrl: string }[] };
+      };
       const t = body.data.activeTargets[0];
       return t && t.health === 'up' ? t : null;
     });
     expect(target.lastError).toBe('');
     expect(target.scrapeUrl).toBe(`http://127.0.0.1:${metricsPort}/metrics`);
     // primary-down: DNS fails over; its alert fires after the 2 s sustain.
-    const dnsWarn = await waitFor('dns warn', async () => ((await query('homeops_pane_status{pane="dns",status="warn"} == 1')).length ? true : null));
+    const dnsWarn = await waitFor('dns warn', async () =>
+      (await query('homeops_pane_status{pane="dns",status="warn"} == 1')).length ? true : null,
+    );
     expect(dnsWarn).toBe(true);
     const firing = await waitFor('a high alert firing', async () => {
       const r = await query('homeops_alert_firing{severity="high"}');
@@ -107,11 +137,15 @@ describe.runIf(havePrometheus)('Prometheus scrapes homeops watch', () => {
     expect(Number((await query('homeops_service_down_seconds{service="dns-primary"}'))[0]?.value[1])).toBeGreaterThanOrEqual(0);
     expect((await query('homeops_service_budget_seconds{service="dns-primary"}'))[0]?.value[1]).toBe('300');
     expect(Number((await query('homeops_service_response_seconds{service="api-gateway"}'))[0]?.value[1])).toBeGreaterThan(0.01);
-    expect(Number((await query('homeops_service_response_p95_seconds{service="api-gateway",window="5m"}'))[0]?.value[1])).toBeGreaterThan(0.01);
-    expect((await query('homeops_service_response_seconds{service="dns-primary"}'))).toEqual([]);
+    expect(Number((await query('homeops_service_response_p95_seconds{service="api-gateway",window="5m"}'))[0]?.value[1])).toBeGreaterThan(
+      0.01,
+    );
+    expect(await query('homeops_service_response_seconds{service="dns-primary"}')).toEqual([]);
     expect(Number((await query('homeops_service_certificate_expiry_seconds{service="auth"}'))[0]?.value[1])).toBeGreaterThan(86_400);
     // The units come only in OpenMetrics (# UNIT): Prometheus asked for it and got it.
-    const metadata = await (await fetch(`${prom}/api/v1/targets/metadata?metric=homeops_gpu_temperature_celsius`)).json() as { data: { type: string; unit: string; help: string }[] };
+    const metadata = (await (await fetch(`${prom}/api/v1/targets/metadata?metric=homeops_gpu_temperature_celsius`)).json()) as {
+      data: { type: string; unit: string; help: string }[];
+    };
     expect(metadata.data[0]).toMatchObject({ type: 'gauge', unit: 'celsius', help: 'GPU temperature' });
   }, 90_000);
 
@@ -121,7 +155,9 @@ describe.runIf(havePrometheus)('Prometheus scrapes homeops watch', () => {
     const text = await response.text();
     const lint = execFileSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
     expect(lint).toBe('');
-    const open = await fetch(`http://127.0.0.1:${metricsPort}/metrics`, { headers: { accept: 'application/openmetrics-text;version=1.0.0' } });
+    const open = await fetch(`http://127.0.0.1:${metricsPort}/metrics`, {
+      headers: { accept: 'application/openmetrics-text;version=1.0.0' },
+    });
     expect(open.headers.get('content-type')).toBe('application/openmetrics-text; version=1.0.0; charset=utf-8');
     expect((await open.text()).endsWith('# EOF\n')).toBe(true);
     expect((await fetch(`http://127.0.0.1:${metricsPort}/other`)).status).toBe(404);
@@ -132,8 +168,17 @@ describe.runIf(havePrometheus)('Prometheus scrapes homeops watch', () => {
     // The port is the first watcher's; a second watcher of another timeline (healthy) cannot bind it.
     const other = mkdtempSync(join(tmpdir(), 'homeops-metrics-busy-'));
     try {
-      const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: other, XDG_STATE_HOME: join(other, 'state'), XDG_CACHE_HOME: join(other, 'cache') };
-      const result = spawnSync(process.execPath, [CLI, 'watch', '--demo', 'healthy', '--metrics', `127.0.0.1:${metricsPort}`], { env, encoding: 'utf8', timeout: 30_000 });
+      const env = {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        HOME: other,
+        XDG_STATE_HOME: join(other, 'state'),
+        XDG_CACHE_HOME: join(other, 'cache'),
+      };
+      const result = spawnSync(process.execPath, [CLI, 'watch', '--demo', 'healthy', '--metrics', `127.0.0.1:${metricsPort}`], {
+        env,
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
       expect(result.status).toBe(69);
       expect(result.stderr).toMatch(new RegExp(`^homeops watch: cannot serve metrics on 127\\.0\\.0\\.1:${metricsPort}: .*EADDRINUSE`));
     } finally {

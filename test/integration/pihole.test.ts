@@ -6,11 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dnsSchema } from '../../src/config/schema.js';
-import { closeDnsSources, dnsReader, parseDns, piholeTargets, type DnsSources } from '../../src/probes/dns/probe.js';
+import { closeDnsSources, type DnsSources, dnsReader, parseDns, piholeTargets } from '../../src/probes/dns/probe.js';
 import { setBlockingEverywhere } from '../../src/probes/pihole/blocking.js';
-import { PiholeClient, PiholeError, type PiholeClientOptions } from '../../src/probes/pihole/client.js';
+import { PiholeClient, type PiholeClientOptions, PiholeError } from '../../src/probes/pihole/client.js';
 import { parseBlocking, parseSummary } from '../../src/probes/pihole/parse.js';
-import { startPiholeStandin, type PiholeStandin, type PiholeStandinOptions } from '../helpers/pihole-standin.js';
+import { type PiholeStandin, type PiholeStandinOptions, startPiholeStandin } from '../helpers/pihole-standin.js';
 import { freePort } from '../helpers/sshd.js';
 
 const PASSWORD = 'correct horse';
@@ -35,7 +35,10 @@ function client(url: string, options: Partial<PiholeClientOptions> = {}): Pihole
 }
 
 async function failure(promise: Promise<unknown>): Promise<PiholeError> {
-  const error: unknown = await promise.then(() => null, (e: unknown) => e);
+  const error: unknown = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   if (!(error instanceof PiholeError)) throw new Error(`expected a PiholeError, got ${String(error)}`);
   return error;
 }
@@ -46,7 +49,13 @@ describe('sessions', () => {
     const c = client(pihole.url);
     for (let poll = 0; poll < 3; poll++) {
       const [summary, blocking] = await Promise.all([c.summary(never), c.blocking(never)]);
-      expect(parseSummary(summary)).toMatchObject({ queries: 1000, blocked: 125, blockedPercent: 12.5, gravityDomains: 148_903, gravityUpdatedAt: 1_760_000_000_000 });
+      expect(parseSummary(summary)).toMatchObject({
+        queries: 1000,
+        blocked: 125,
+        blockedPercent: 12.5,
+        gravityDomains: 148_903,
+        gravityUpdatedAt: 1_760_000_000_000,
+      });
       expect(parseBlocking(blocking)).toEqual({ state: 'enabled', timerSeconds: null });
     }
     // One seat, whatever the number of polls or calls made together.
@@ -66,7 +75,13 @@ describe('sessions', () => {
     expect(parseSummary(await c.summary(never)).queries).toBe(41_000);
     expect(pihole.logins()).toBe(2);
     const statuses = pihole.requests.map((r) => `${r.method} ${r.path}`);
-    expect(statuses).toEqual(['POST /api/auth', 'GET /api/stats/summary', 'GET /api/stats/summary', 'POST /api/auth', 'GET /api/stats/summary']);
+    expect(statuses).toEqual([
+      'POST /api/auth',
+      'GET /api/stats/summary',
+      'GET /api/stats/summary',
+      'POST /api/auth',
+      'GET /api/stats/summary',
+    ]);
   });
 
   it('ends its session on logout (DELETE /api/auth), freeing the seat', async () => {
@@ -84,7 +99,9 @@ describe('sessions', () => {
     expect(parseSummary(await c.summary(never)).queries).toBe(41_000);
     await c.blocking(never);
     expect(pihole.requests.map((r) => [`${r.method} ${r.path}`, r.sid])).toEqual([
-      ['POST /api/auth', null], ['GET /api/stats/summary', null], ['GET /api/dns/blocking', null],
+      ['POST /api/auth', null],
+      ['GET /api/stats/summary', null],
+      ['GET /api/dns/blocking', null],
     ]);
     // And without a password configured at all, it simply asks.
     const open = client(pihole.url, { env: {} });
@@ -120,7 +137,7 @@ describe('what goes wrong, in words', () => {
     expect(JSON.stringify({ message: error.message, details: error.details })).not.toContain(wrong);
   });
 
-  it('no free seat: Pi-hole\'s own error key, message and hint', async () => {
+  it("no free seat: Pi-hole's own error key, message and hint", async () => {
     const pihole = await standin({ maxSessions: 1 });
     await client(pihole.url).summary(never);
     const error = await failure(client(pihole.url).summary(never));
@@ -149,10 +166,16 @@ describe('what goes wrong, in words', () => {
 
   it('nothing listening: connection refused; a hung Pi-hole: no answer within the timeout', async () => {
     const port = await freePort();
-    expect(await failure(client(`http://127.0.0.1:${port}`).summary(never))).toMatchObject({ kind: 'unreachable', message: 'connection refused' });
+    expect(await failure(client(`http://127.0.0.1:${port}`).summary(never))).toMatchObject({
+      kind: 'unreachable',
+      message: 'connection refused',
+    });
     const slow = await standin({ delayMs: 2000 });
     const started = Date.now();
-    expect(await failure(client(slow.url, { timeoutMs: 200 }).summary(never))).toMatchObject({ kind: 'unreachable', message: 'no answer within 200ms' });
+    expect(await failure(client(slow.url, { timeoutMs: 200 }).summary(never))).toMatchObject({
+      kind: 'unreachable',
+      message: 'no answer within 200ms',
+    });
     expect(Date.now() - started).toBeLessThan(1000);
   });
 });
@@ -160,9 +183,15 @@ describe('what goes wrong, in words', () => {
 describe('blocking on every Pi-hole at once', () => {
   it('disables both for N minutes, then enables both again', async () => {
     const [primary, secondary] = [await standin(), await standin()];
-    const targets = [{ name: 'primary', client: client(primary.url) }, { name: 'secondary', client: client(secondary.url) }];
+    const targets = [
+      { name: 'primary', client: client(primary.url) },
+      { name: 'secondary', client: client(secondary.url) },
+    ];
     const off = await setBlockingEverywhere(targets, { enabled: false, forMs: 5 * 60_000 }, never);
-    expect(off.map((o) => [o.server, o.ok && o.blocking.state])).toEqual([['primary', 'disabled'], ['secondary', 'disabled']]);
+    expect(off.map((o) => [o.server, o.ok && o.blocking.state])).toEqual([
+      ['primary', 'disabled'],
+      ['secondary', 'disabled'],
+    ]);
     for (const s of [primary, secondary]) {
       expect(s.blocking().blocking).toBe(false);
       expect(s.blocking().timer).toBeGreaterThan(295);
@@ -173,7 +202,10 @@ describe('blocking on every Pi-hole at once', () => {
 
     const on = await setBlockingEverywhere(targets, { enabled: true }, never);
     expect(on.every((o) => o.ok && o.blocking.state === 'enabled' && o.blocking.timerSeconds === null)).toBe(true);
-    expect([primary.blocking(), secondary.blocking()]).toEqual([{ blocking: true, timer: null }, { blocking: true, timer: null }]);
+    expect([primary.blocking(), secondary.blocking()]).toEqual([
+      { blocking: true, timer: null },
+      { blocking: true, timer: null },
+    ]);
   });
 
   it('the timer really flips blocking back on', async () => {
@@ -187,10 +219,14 @@ describe('blocking on every Pi-hole at once', () => {
   it('one Pi-hole failing does not stop the other', async () => {
     const up = await standin();
     const port = await freePort();
-    const outcomes = await setBlockingEverywhere([
-      { name: 'primary', client: client(`http://127.0.0.1:${port}`) },
-      { name: 'secondary', client: client(up.url) },
-    ], { enabled: false, forMs: 60_000 }, never);
+    const outcomes = await setBlockingEverywhere(
+      [
+        { name: 'primary', client: client(`http://127.0.0.1:${port}`) },
+        { name: 'secondary', client: client(up.url) },
+      ],
+      { enabled: false, forMs: 60_000 },
+      never,
+    );
     expect(outcomes).toEqual([
       { server: 'primary', ok: false, error: 'connection refused' },
       { server: 'secondary', ok: true, blocking: { state: 'disabled', timerSeconds: 60 } },
@@ -218,7 +254,9 @@ describe('Pi-holes in the DNS reading', () => {
     const raw = await read(never);
     const reading = parseDns(raw, config);
     expect(reading.servers.map((s) => s.pihole?.summary?.gravityDomains)).toEqual([152_337, 150_002]);
-    expect(reading.drift).toEqual([{ server: 'secondary', against: 'primary', inSync: false, reasons: ['gravity 150,002 vs 152,337 domains'] }]);
+    expect(reading.drift).toEqual([
+      { server: 'secondary', against: 'primary', inSync: false, reasons: ['gravity 150,002 vs 152,337 domains'] },
+    ]);
     const sid = primary.requests.find((r) => r.sid !== null)?.sid;
     expect(sid).toBeTruthy();
     for (const text of [JSON.stringify(raw), JSON.stringify(reading)]) {

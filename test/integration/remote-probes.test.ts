@@ -2,13 +2,13 @@
 // reader (one exec per tick, the same reading as this machine's own), nvidia-smi over SSH, a
 // port that accepts TCP and never speaks SSH, and a server stopped mid-run and started again.
 // The "remote" host is this machine, through sshd, so its /proc is what the reading must match.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configSchema, probesSchema, type Config } from '../../src/config/schema.js';
+import { type Config, configSchema, probesSchema } from '../../src/config/schema.js';
 import type { Command, ExecOptions, Host } from '../../src/hosts/host.js';
 import { execLocal } from '../../src/hosts/local.js';
 import { probeHost, resolveHosts } from '../../src/hosts/profile.js';
@@ -20,10 +20,10 @@ import { cpuReaderFor, remoteCpuReader } from '../../src/probes/cpu/remote.js';
 import { parseGpu } from '../../src/probes/gpu/parse.js';
 import { gpuReader } from '../../src/probes/gpu/probe.js';
 import { ProbeError } from '../../src/probes/probe.js';
-import { FAKE_NVIDIA_SMI_BIN, casePath } from '../helpers/fake-nvidia-smi.js';
+import { casePath, FAKE_NVIDIA_SMI_BIN } from '../helpers/fake-nvidia-smi.js';
 import { haveCommand, requireService } from '../helpers/require-service.js';
 import { requireSshd, testServices } from '../helpers/services.js';
-import { SSHD, sshdAvailable, startSshd, type Sshd } from '../helpers/sshd.js';
+import { SSHD, type Sshd, sshdAvailable, startSshd } from '../helpers/sshd.js';
 
 const never = new AbortController().signal;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -34,9 +34,12 @@ const memTotal = () => Number(/^MemTotal:\s+(\d+) kB/m.exec(readFileSync('/proc/
 const nproc = () => Number(execFileSync('nproc', { encoding: 'utf8' }).trim());
 
 async function failure(promise: Promise<unknown>): Promise<Error> {
-  return promise.then(() => {
-    throw new Error('expected a failure');
-  }, (error: unknown) => error as Error);
+  return promise.then(
+    () => {
+      throw new Error('expected a failure');
+    },
+    (error: unknown) => error as Error,
+  );
 }
 
 /** A host that counts the commands it is asked to run. */
@@ -69,7 +72,14 @@ function estate(extra: Record<string, unknown> = {}): Config {
       workstation: {
         local: true,
         address: ssh.host,
-        ssh: { host: ssh.host, port: ssh.port, user: ssh.user, identityFile: ssh.privateKeyPath, knownHosts: ssh.knownHostsPath, connectTimeout: '5s' },
+        ssh: {
+          host: ssh.host,
+          port: ssh.port,
+          user: ssh.user,
+          identityFile: ssh.privateKeyPath,
+          knownHosts: ssh.knownHostsPath,
+          connectTimeout: '5s',
+        },
       },
     },
     plan: { host: 'workstation', threadsPerCore: 1, groups: [{ name: 'all', cores: 1 }] },
@@ -103,7 +113,7 @@ describe.runIf(requireSshd())('probes over SSH on the test sshd (remote profile)
     expect(host).toBeInstanceOf(SshHost);
   });
 
-  it('reads CPU and memory of the machine behind sshd: this one\'s nproc and MemTotal', async () => {
+  it("reads CPU and memory of the machine behind sshd: this one's nproc and MemTotal", async () => {
     const read = cpuReaderFor(host, 'workstation', config.probes.cpu);
     const raw = await read(never);
     expect(raw.load.cpus).toHaveLength(nproc());
@@ -139,7 +149,10 @@ describe.runIf(requireSshd())('probes over SSH on the test sshd (remote profile)
   it('reads nvidia-smi on the remote host (probes.gpu.command names the program there)', async () => {
     // The fake stands for the driver's nvidia-smi on that host; it finds its answers by case.
     const wrapper = join(scratch, 'nvidia-smi');
-    writeFileSync(wrapper, `#!/bin/sh\nFAKE_NVIDIA_SMI_CASE='${casePath('rtx4080-595')}' exec '${join(FAKE_NVIDIA_SMI_BIN, 'nvidia-smi')}' "$@"\n`);
+    writeFileSync(
+      wrapper,
+      `#!/bin/sh\nFAKE_NVIDIA_SMI_CASE='${casePath('rtx4080-595')}' exec '${join(FAKE_NVIDIA_SMI_BIN, 'nvidia-smi')}' "$@"\n`,
+    );
     chmodSync(wrapper, 0o755);
     const gpuConfig = probesSchema.parse({ gpu: { command: wrapper, timeout: '5s' } }).gpu;
     const wrapped = counting(host);
@@ -160,18 +173,31 @@ describe.runIf(requireSshd())('probes over SSH on the test sshd (remote profile)
   it('a host that accepts TCP and never speaks SSH fails within its timeout and holds up no other reader', async () => {
     const sockets: Socket[] = [];
     const silent: Server = createServer((socket) => sockets.push(socket));
-    const port = await new Promise<number>((resolve) => silent.listen(0, '127.0.0.1', () => resolve((silent.address() as { port: number }).port)));
+    const port = await new Promise<number>((resolve) =>
+      silent.listen(0, '127.0.0.1', () => resolve((silent.address() as { port: number }).port)),
+    );
     try {
       const mute = new SshHost({
-        name: 'workstation', host: '127.0.0.1', port, user: 'root', identityFiles: [], agent: undefined,
-        knownHostsFile: '/dev/null', hostKeyPolicy: 'strict', connectTimeoutMs: 8000, keepaliveMs: 10_000,
+        name: 'workstation',
+        host: '127.0.0.1',
+        port,
+        user: 'root',
+        identityFiles: [],
+        agent: undefined,
+        knownHostsFile: '/dev/null',
+        hostKeyPolicy: 'strict',
+        connectTimeoutMs: 8000,
+        keepaliveMs: 10_000,
       });
       const cpuConfig = probesSchema.parse({ cpu: { timeout: '1s' } }).cpu;
       const goodConfig = probesSchema.parse({ cpu: { timeout: '5s' } }).cpu;
       let ticks = 0;
       const ticker = setInterval(() => ticks++, 50);
       const started = Date.now();
-      const stuck = remoteCpuReader(mute, cpuConfig)(never).then(
+      const stuck = remoteCpuReader(
+        mute,
+        cpuConfig,
+      )(never).then(
         () => ({ at: Date.now() - started, error: null }),
         (error: unknown) => ({ at: Date.now() - started, error: error as Error }),
       );
@@ -207,8 +233,16 @@ describe.runIf(sshdAvailable())('a remote host whose sshd stops mid-run and come
   });
 
   const target = (): SshTarget => ({
-    name: 'workstation', host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFiles: [sshd.clientKey], agent: undefined,
-    knownHostsFile: sshd.knownHosts, hostKeyPolicy: 'strict', connectTimeoutMs: 3000, keepaliveMs: 10_000,
+    name: 'workstation',
+    host: '127.0.0.1',
+    port: sshd.port,
+    user: sshd.user,
+    identityFiles: [sshd.clientKey],
+    agent: undefined,
+    knownHostsFile: sshd.knownHosts,
+    hostKeyPolicy: 'strict',
+    connectTimeoutMs: 3000,
+    keepaliveMs: 10_000,
   });
 
   it('errors with "unreachable since" while it is down, then reads again after the restart', async () => {
@@ -248,29 +282,32 @@ describe.runIf(sshdAvailable())('a remote host whose sshd stops mid-run and come
   });
 });
 
-describe.runIf(requireService('busybox', () => haveCommand('busybox'), 'apt-get install busybox-static'))('the /proc script on busybox', () => {
-  it('runs under busybox sh with busybox cat, df and sleep, and gives the same reading', async () => {
-    const bin = mkdtempSync(join(tmpdir(), 'homeops-busybox-'));
-    const busybox = ['/usr/bin/busybox', '/bin/busybox'].find((path) => haveCommand(path)) ?? 'busybox';
-    try {
-      for (const applet of ['cat', 'df', 'sleep']) symlinkSync(busybox, join(bin, applet));
-      const runs: string[] = [];
-      const ash = {
-        name: 'nas',
-        run: (command: Command, options: ExecOptions) => {
-          const script = 'shell' in command ? command.shell : command.argv.join(' ');
-          runs.push(script);
-          return execLocal([busybox, 'sh', '-c', script], { ...options, env: { PATH: bin } });
-        },
-      };
-      const raw = await remoteCpuReader(ash, probesSchema.parse({}).cpu)(never);
-      expect(runs).toHaveLength(1);
-      expect(raw.load.cpus).toHaveLength(nproc());
-      expect(raw.mem.total).toBe(memTotal());
-      expect(raw.fsSize.find((fs) => fs.mount === '/')?.size).toBeGreaterThan(0);
-      expect(Object.keys(raw.siblings)).toHaveLength(nproc());
-    } finally {
-      rmSync(bin, { recursive: true, force: true });
-    }
-  });
-});
+describe.runIf(requireService('busybox', () => haveCommand('busybox'), 'apt-get install busybox-static'))(
+  'the /proc script on busybox',
+  () => {
+    it('runs under busybox sh with busybox cat, df and sleep, and gives the same reading', async () => {
+      const bin = mkdtempSync(join(tmpdir(), 'homeops-busybox-'));
+      const busybox = ['/usr/bin/busybox', '/bin/busybox'].find((path) => haveCommand(path)) ?? 'busybox';
+      try {
+        for (const applet of ['cat', 'df', 'sleep']) symlinkSync(busybox, join(bin, applet));
+        const runs: string[] = [];
+        const ash = {
+          name: 'nas',
+          run: (command: Command, options: ExecOptions) => {
+            const script = 'shell' in command ? command.shell : command.argv.join(' ');
+            runs.push(script);
+            return execLocal([busybox, 'sh', '-c', script], { ...options, env: { PATH: bin } });
+          },
+        };
+        const raw = await remoteCpuReader(ash, probesSchema.parse({}).cpu)(never);
+        expect(runs).toHaveLength(1);
+        expect(raw.load.cpus).toHaveLength(nproc());
+        expect(raw.mem.total).toBe(memTotal());
+        expect(raw.fsSize.find((fs) => fs.mount === '/')?.size).toBeGreaterThan(0);
+        expect(Object.keys(raw.siblings)).toHaveLength(nproc());
+      } finally {
+        rmSync(bin, { recursive: true, force: true });
+      }
+    });
+  },
+);

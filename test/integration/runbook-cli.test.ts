@@ -5,10 +5,9 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli, ensureBuilt, root } from '../helpers/built.js';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { sshdAvailable, startSshd, type Sshd } from '../helpers/sshd.js';
-
+import { cli, ensureBuilt, root } from '../helpers/built.js';
+import { type Sshd, sshdAvailable, startSshd } from '../helpers/sshd.js';
 
 type Result = { code: number | null; stdout: string; stderr: string };
 
@@ -21,11 +20,21 @@ beforeAll(() => {
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 
 function environment(extra: Record<string, string> = {}): Record<string, string> {
-  return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, XDG_CONFIG_HOME: join(home, 'config'), XDG_STATE_HOME: join(home, 'state'), LANG: 'C.UTF-8', ...extra };
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, 'config'),
+    XDG_STATE_HOME: join(home, 'state'),
+    LANG: 'C.UTF-8',
+    ...extra,
+  };
 }
 
 /** Runs the binary; `during` may act on the child while it runs (send it a signal). */
-function homeops(args: string[], options: { env?: Record<string, string>; during?: (child: ReturnType<typeof spawn>, output: () => string) => void } = {}): Promise<Result> {
+function homeops(
+  args: string[],
+  options: { env?: Record<string, string>; during?: (child: ReturnType<typeof spawn>, output: () => string) => void } = {},
+): Promise<Result> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [cli, ...args], { cwd: home, env: environment(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
@@ -44,7 +53,8 @@ function homeops(args: string[], options: { env?: Record<string, string>; during
 }
 
 /** The reference estate, whose hosts and site values the built-in runbooks were written for. */
-const onEstate = (args: string[], options: Parameters<typeof homeops>[1] = {}) => homeops(args, { ...options, env: { HOMEOPS_CONFIG: join(root, 'examples', 'estate.yaml'), ...options.env } });
+const onEstate = (args: string[], options: Parameters<typeof homeops>[1] = {}) =>
+  homeops(args, { ...options, env: { HOMEOPS_CONFIG: join(root, 'examples', 'estate.yaml'), ...options.env } });
 
 describe('with the reference estate', () => {
   it('list: every built-in runbook with its title, danger and hosts', async () => {
@@ -52,7 +62,13 @@ describe('with the reference estate', () => {
     expect(result.code, result.stderr).toBe(0);
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^ID +TITLE +DANGEROUS +HOSTS$/);
-    expect(lines.slice(1).map((l) => l.split(/\s+/)[0])).toEqual(['database-restore', 'dns-failover', 'failback', 'maintenance-window', 'primary-failover']);
+    expect(lines.slice(1).map((l) => l.split(/\s+/)[0])).toEqual([
+      'database-restore',
+      'dns-failover',
+      'failback',
+      'maintenance-window',
+      'primary-failover',
+    ]);
     expect(result.stdout).toMatch(/^dns-failover +DNS failover to the NAS +yes +workstation, nas$/m);
   });
 
@@ -65,7 +81,7 @@ describe('with the reference estate', () => {
     expect(result.stdout).toMatch(/^ {5}site\.dbReplayWal = printf "restore_command/m);
   });
 
-  it('run --dry-run: each step\'s host and exact command; nothing is contacted, locked or logged', async () => {
+  it("run --dry-run: each step's host and exact command; nothing is contacted, locked or logged", async () => {
     const started = Date.now();
     const result = await onEstate(['runbook', 'run', 'dns-failover', '--dry-run']);
     expect(result.code, result.stderr).toBe(0);
@@ -80,15 +96,21 @@ describe('with the reference estate', () => {
     const refused = await onEstate(['runbook', 'run', 'maintenance-window', '--read-only', '--yes']);
     expect(refused.code).toBe(77);
     expect(refused.stdout).toBe('');
-    expect(refused.stderr).toBe('homeops: maintenance-window is dangerous (it changes things) and homeops was started with --read-only; nothing was run\n');
+    expect(refused.stderr).toBe(
+      'homeops: maintenance-window is dangerous (it changes things) and homeops was started with --read-only; nothing was run\n',
+    );
     const dry = await onEstate(['runbook', 'run', 'maintenance-window', '--read-only', '--dry-run']);
     expect(dry.code).toBe(0);
-    expect(dry.stdout).toContain('note: maintenance-window is dangerous and homeops was started with --read-only: a real run would be refused');
+    expect(dry.stdout).toContain(
+      'note: maintenance-window is dangerous and homeops was started with --read-only: a real run would be refused',
+    );
   });
 
-  it('--part: show lists the parts; a part\'s dry run has only its steps; an unknown part is exit 64 with the parts there are', async () => {
+  it("--part: show lists the parts; a part's dry run has only its steps; an unknown part is exit 64 with the parts there are", async () => {
     const shown = await onEstate(['runbook', 'show', 'maintenance-window']);
-    expect(shown.stdout).toMatch(/parts \(run alone with --part NAME\):\n  verify-backups  Verify the backups \(not dangerous\)\n     steps: config-backup-fresh, app-backup-fresh, database-backup-fresh, verify-backup, database-drill\n/);
+    expect(shown.stdout).toMatch(
+      /parts \(run alone with --part NAME\):\n  verify-backups  Verify the backups \(not dangerous\)\n     steps: config-backup-fresh, app-backup-fresh, database-backup-fresh, verify-backup, database-drill\n/,
+    );
     const dry = await onEstate(['runbook', 'run', 'maintenance-window', '--part', 'verify-backups', '--read-only', '--dry-run']);
     expect(dry.code).toBe(0);
     expect(dry.stdout).toMatch(/^maintenance-window --part verify-backups · Monthly maintenance window: Verify the backups\n/);
@@ -108,18 +130,41 @@ describe('with the reference estate', () => {
   });
 
   it('an unknown runbook or action: exit 64 with what exists', async () => {
-    expect(await onEstate(['runbook', 'run', 'dns-failvoer'])).toMatchObject({ code: 64, stderr: expect.stringMatching(/^homeops: no runbook "dns-failvoer" \(did you mean "dns-failover"\? have: database-restore, dns-failover/) });
-    expect(await onEstate(['runbook', 'launch', 'x'])).toMatchObject({ code: 64, stderr: 'homeops: unknown runbook action "launch" (actions: list, show, run, history, unlock) (see homeops --help)\n' });
-    expect(await onEstate(['runbook', 'list', '--dry-run'])).toMatchObject({ code: 64, stderr: 'homeops: --dry-run belongs to `homeops runbook run` (see homeops --help)\n' });
+    expect(await onEstate(['runbook', 'run', 'dns-failvoer'])).toMatchObject({
+      code: 64,
+      stderr: expect.stringMatching(
+        /^homeops: no runbook "dns-failvoer" \(did you mean "dns-failover"\? have: database-restore, dns-failover/,
+      ),
+    });
+    expect(await onEstate(['runbook', 'launch', 'x'])).toMatchObject({
+      code: 64,
+      stderr: 'homeops: unknown runbook action "launch" (actions: list, show, run, history, unlock) (see homeops --help)\n',
+    });
+    expect(await onEstate(['runbook', 'list', '--dry-run'])).toMatchObject({
+      code: 64,
+      stderr: 'homeops: --dry-run belongs to `homeops runbook run` (see homeops --help)\n',
+    });
   });
 
   it('history of an id no runbook has says so (64); of a runbook never run, that it has no runs yet (0)', async () => {
-    expect(await onEstate(['runbook', 'history', 'dns-failvoer'])).toMatchObject({ code: 64, stdout: '', stderr: expect.stringMatching(/^homeops: no runbook "dns-failvoer" \(did you mean "dns-failover"\? have: database-restore, dns-failover/) });
-    expect(await onEstate(['runbook', 'history', 'failback'])).toMatchObject({ code: 0, stdout: 'no runs of failback in the audit log yet\n' });
+    expect(await onEstate(['runbook', 'history', 'dns-failvoer'])).toMatchObject({
+      code: 64,
+      stdout: '',
+      stderr: expect.stringMatching(
+        /^homeops: no runbook "dns-failvoer" \(did you mean "dns-failover"\? have: database-restore, dns-failover/,
+      ),
+    });
+    expect(await onEstate(['runbook', 'history', 'failback'])).toMatchObject({
+      code: 0,
+      stdout: 'no runs of failback in the audit log yet\n',
+    });
   });
 
   it('run without an id says so once, pointing at the list', async () => {
-    expect(await onEstate(['runbook', 'run'])).toMatchObject({ code: 64, stderr: 'homeops: runbook run needs a runbook ID: homeops runbook list names them\n' });
+    expect(await onEstate(['runbook', 'run'])).toMatchObject({
+      code: 64,
+      stderr: 'homeops: runbook run needs a runbook ID: homeops runbook list names them\n',
+    });
   });
 
   it('check-config validates the runbooks too', async () => {
@@ -142,44 +187,85 @@ describe.runIf(sshdAvailable())('against a real sshd', () => {
     mkdirSync(books, { recursive: true });
     mkdirSync(work(), { recursive: true });
     configFile = join(home, 'estate.yaml');
-    writeFileSync(configFile, [
-      'hosts:',
-      '  nas:',
-      '    address: 127.0.0.1',
-      `    ssh: { host: 127.0.0.1, port: ${sshd.port}, user: ${sshd.user}, identityFile: ${sshd.clientKey}, knownHosts: ${sshd.knownHosts} }`,
-      '  here: { local: true, address: 127.0.0.1 }',
-      'plan:',
-      '  host: here',
-      '  groups: [{ name: all, cores: 1 }]',
-      'runbooks:',
-      '  dirs: [./books]',
-      '  site:',
-      '    greet: echo "hello from {{hosts.nas.address}}"',
-      '',
-    ].join('\n'));
+    writeFileSync(
+      configFile,
+      [
+        'hosts:',
+        '  nas:',
+        '    address: 127.0.0.1',
+        `    ssh: { host: 127.0.0.1, port: ${sshd.port}, user: ${sshd.user}, identityFile: ${sshd.clientKey}, knownHosts: ${sshd.knownHosts} }`,
+        '  here: { local: true, address: 127.0.0.1 }',
+        'plan:',
+        '  host: here',
+        '  groups: [{ name: all, cores: 1 }]',
+        'runbooks:',
+        '  dirs: [./books]',
+        '  site:',
+        '    greet: echo "hello from {{hosts.nas.address}}"',
+        '',
+      ].join('\n'),
+    );
     const write = (name: string, lines: string[]) => writeFileSync(join(books, `${name}.yaml`), `${lines.join('\n')}\n`);
-    write('hello', ['id: hello', 'title: Say hello', 'steps:', '  - { id: greet, run: { host: nas, command: "{{site.greet}}" } }', '  - { id: done, note: All good }']);
+    write('hello', [
+      'id: hello',
+      'title: Say hello',
+      'steps:',
+      '  - { id: greet, run: { host: nas, command: "{{site.greet}}" } }',
+      '  - { id: done, note: All good }',
+    ]);
     write('breaks', [
-      'id: breaks', 'title: Breaks', 'dangerous: true', 'steps:',
+      'id: breaks',
+      'title: Breaks',
+      'dangerous: true',
+      'steps:',
       '  - { id: first, run: { host: nas, command: "echo first" } }',
       '  - { id: broken, run: { host: nas, command: "echo oops >&2; exit 5" } }',
       `  - { id: after, run: { host: nas, command: "touch ${join(work(), 'after')}" } }`,
-      'rollback:', '  - { id: undo, run: { host: nas, command: "echo undoing" } }',
+      'rollback:',
+      '  - { id: undo, run: { host: nas, command: "echo undoing" } }',
     ]);
-    write('create', ['id: create', 'title: Create a file', 'steps:', `  - { id: touch, run: { host: nas, command: "touch ${join(work(), 'created')}" } }`]);
-    write('ask', ['id: ask', 'title: Asks first', 'steps:', '  - { id: sure, confirm: Really? }', `  - { id: act, run: { host: nas, command: "echo acted" } }`]);
-    write('long', ['id: long', 'title: Takes long', 'inputs:', '  marker: { type: integer }', 'steps:', '  - { id: wait, run: { host: nas, command: "echo started; sleep {{inputs.marker}}" } }', '  - { id: after, note: never }']);
+    write('create', [
+      'id: create',
+      'title: Create a file',
+      'steps:',
+      `  - { id: touch, run: { host: nas, command: "touch ${join(work(), 'created')}" } }`,
+    ]);
+    write('ask', [
+      'id: ask',
+      'title: Asks first',
+      'steps:',
+      '  - { id: sure, confirm: Really? }',
+      `  - { id: act, run: { host: nas, command: "echo acted" } }`,
+    ]);
+    write('long', [
+      'id: long',
+      'title: Takes long',
+      'inputs:',
+      '  marker: { type: integer }',
+      'steps:',
+      '  - { id: wait, run: { host: nas, command: "echo started; sleep {{inputs.marker}}" } }',
+      '  - { id: after, note: never }',
+    ]);
     write('gate', [
-      'id: gate', 'title: Waits at a gate', 'steps:',
+      'id: gate',
+      'title: Waits at a gate',
+      'steps:',
       '  - { id: before, run: { host: nas, command: "echo before" } }',
       `  - { id: wait-for-gate, run: { host: nas, command: "echo waiting; while [ ! -f ${join(work(), 'gate-open')} ]; do sleep 0.2; done; echo through the gate" } }`,
     ]);
     for (const where of ['here', 'nas']) {
       // The first run sleeps (and is killed there); a later one finds the flag and is quick.
-      write(`stuck-${where}`, [`id: stuck-${where}`, 'title: Gets stuck', 'steps:', `  - { id: stuck, run: { host: ${where}, command: "echo started; [ -e ${join(work(), `stuck-${where}`)} ] && exit 0; touch ${join(work(), `stuck-${where}`)}; sleep 30 # homeops-stuck-${process.pid}-${where}" } }`]);
+      write(`stuck-${where}`, [
+        `id: stuck-${where}`,
+        'title: Gets stuck',
+        'steps:',
+        `  - { id: stuck, run: { host: ${where}, command: "echo started; [ -e ${join(work(), `stuck-${where}`)} ] && exit 0; touch ${join(work(), `stuck-${where}`)}; sleep 30 # homeops-stuck-${process.pid}-${where}" } }`,
+      ]);
     }
     write('steps3', [
-      'id: steps3', 'title: Three steps', 'steps:',
+      'id: steps3',
+      'title: Three steps',
+      'steps:',
       ...['one', 'two', 'three'].map((s) => `  - { id: ${s}, run: { host: nas, command: "echo ${s} >> ${join(work(), 'steps3.log')}" } }`),
     ]);
   });
@@ -200,7 +286,9 @@ describe.runIf(sshdAvailable())('against a real sshd', () => {
   it('a failing step: exit 1, later steps not run, rollback run, the failure said plainly', async () => {
     const result = await homeops(rb('run', 'breaks'));
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/\[2\/3\] broken · nas · echo oops >&2; exit 5\n {6}│ oops\n {6}FAILED · \d+ms · exit 5 \(expected 0\)\n/);
+    expect(result.stdout).toMatch(
+      /\[2\/3\] broken · nas · echo oops >&2; exit 5\n {6}│ oops\n {6}FAILED · \d+ms · exit 5 \(expected 0\)\n/,
+    );
     expect(result.stdout).toMatch(/rollback after broken failed:\n\[R1\/1\] undo · nas · echo undoing\n {6}│ undoing\n {6}ok/);
     expect(result.stdout).toMatch(/breaks: FAILED at broken after .* — broken: exit 5 \(expected 0\)\n$/);
     expect(existsSync(join(work(), 'after'))).toBe(false);
@@ -219,7 +307,9 @@ describe.runIf(sshdAvailable())('against a real sshd', () => {
   it('a confirm step without a terminal and without --yes fails the run with a clear message; --yes answers it', async () => {
     const result = await homeops(rb('run', 'ask'));
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/\[1\/2\] sure · operator · Really\?\n {6}FAILED · \d+ms · a confirm step needs an answer, and there is no terminal to ask: run homeops in a terminal, or pass --yes to answer yes\n/);
+    expect(result.stdout).toMatch(
+      /\[1\/2\] sure · operator · Really\?\n {6}FAILED · \d+ms · a confirm step needs an answer, and there is no terminal to ask: run homeops in a terminal, or pass --yes to answer yes\n/,
+    );
     expect(result.stdout).not.toContain('acted');
     const yes = await homeops(rb('run', 'ask', '--yes'));
     expect(yes.code).toBe(0);
@@ -268,7 +358,9 @@ describe.runIf(sshdAvailable())('against a real sshd', () => {
       },
     });
     expect(result.code).toBe(130);
-    expect(result.stdout).toMatch(/gate: INTERRUPTED after .* — SIGHUP: the terminal went away; continue it with: homeops runbook run gate --resume\n$/);
+    expect(result.stdout).toMatch(
+      /gate: INTERRUPTED after .* — SIGHUP: the terminal went away; continue it with: homeops runbook run gate --resume\n$/,
+    );
     expect(result.stdout).not.toContain('│ through the gate');
     writeFileSync(join(work(), 'gate-open'), '');
     const resumed = await homeops(rb('run', 'gate', '--resume'));
@@ -291,56 +383,73 @@ describe.runIf(sshdAvailable())('against a real sshd', () => {
     });
     expect(first.code).toBe(0);
     expect(second?.code).toBe(75);
-    expect(second?.stderr).toMatch(new RegExp(`^homeops: long is already running since \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d \\(pid \\d+, host ${hostname()}, user \\S+, run \\S+\\)\\n$`));
+    expect(second?.stderr).toMatch(
+      new RegExp(
+        `^homeops: long is already running since \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d \\(pid \\d+, host ${hostname()}, user \\S+, run \\S+\\)\\n$`,
+      ),
+    );
   });
 
   // Locally and over SSH: the runner killed with SIGKILL leaves its step's command running; a
   // later run never starts it again beside it.
-  it.each(['here', 'nas'])('the runner killed mid-step (%s): the next run finds the step still running and runs nothing beside it; --still-running kill stops it first', async (where) => {
-    const mark = `homeops-stuck-${process.pid}-${where}`;
-    const running = () => {
-      try {
-        return execFileSync('pgrep', ['-f', `sleep 30 # ${mark}`], { encoding: 'utf8' }).split('\n').filter(Boolean).length;
-      } catch {
-        return 0;
-      }
-    };
-    // Whatever happens, nothing of this test is left running for the tests after it.
-    onTestFinished(() => {
-      try {
-        execFileSync('pkill', ['-KILL', '-f', `sleep 30 # ${mark}`]);
-      } catch {
-        // nothing left
-      }
-    });
-    const first = await homeops(rb('run', `stuck-${where}`), {
-      during: (child, output) => {
-        const poll = setInterval(() => {
-          if (output().includes('│ started')) {
-            clearInterval(poll);
-            child.kill('SIGKILL');
-          }
-        }, 50);
-      },
-    });
-    expect(first.code).toBeNull();
-    expect(running()).toBe(1);
-    // No terminal, no --still-running: refused, exit 75, and still one copy.
-    const second = await homeops(rb('run', `stuck-${where}`));
-    expect(second.code, second.stdout).toBe(75);
-    expect(second.stderr).toMatch(new RegExp(`homeops: step stuck of run \\S+ \\(stuck-${where}\\) on ${where}, (process \\d+ )?since .* is still running; nothing was run .*--still-running kill\\|wait`));
-    expect(running()).toBe(1);
-    // --still-running kill: stopped first, then the step runs (quick now), exit 0.
-    const third = await homeops(rb('run', `stuck-${where}`, '--still-running', 'kill'));
-    expect(third.code, third.stderr).toBe(0);
-    expect(third.stdout).toMatch(/is still running: stopping it \(--still-running kill\)/);
-    expect(running()).toBe(0);
-  });
+  it.each(['here', 'nas'])(
+    'the runner killed mid-step (%s): the next run finds the step still running and runs nothing beside it; --still-running kill stops it first',
+    async (where) => {
+      const mark = `homeops-stuck-${process.pid}-${where}`;
+      const running = () => {
+        try {
+          return execFileSync('pgrep', ['-f', `sleep 30 # ${mark}`], { encoding: 'utf8' })
+            .split('\n')
+            .filter(Boolean).length;
+        } catch {
+          return 0;
+        }
+      };
+      // Whatever happens, nothing of this test is left running for the tests after it.
+      onTestFinished(() => {
+        try {
+          execFileSync('pkill', ['-KILL', '-f', `sleep 30 # ${mark}`]);
+        } catch {
+          // nothing left
+        }
+      });
+      const first = await homeops(rb('run', `stuck-${where}`), {
+        during: (child, output) => {
+          const poll = setInterval(() => {
+            if (output().includes('│ started')) {
+              clearInterval(poll);
+              child.kill('SIGKILL');
+            }
+          }, 50);
+        },
+      });
+      expect(first.code).toBeNull();
+      expect(running()).toBe(1);
+      // No terminal, no --still-running: refused, exit 75, and still one copy.
+      const second = await homeops(rb('run', `stuck-${where}`));
+      expect(second.code, second.stdout).toBe(75);
+      expect(second.stderr).toMatch(
+        new RegExp(
+          `homeops: step stuck of run \\S+ \\(stuck-${where}\\) on ${where}, (process \\d+ )?since .* is still running; nothing was run .*--still-running kill\\|wait`,
+        ),
+      );
+      expect(running()).toBe(1);
+      // --still-running kill: stopped first, then the step runs (quick now), exit 0.
+      const third = await homeops(rb('run', `stuck-${where}`, '--still-running', 'kill'));
+      expect(third.code, third.stderr).toBe(0);
+      expect(third.stdout).toMatch(/is still running: stopping it \(--still-running kill\)/);
+      expect(running()).toBe(0);
+    },
+  );
 
   it('unlock: a stale lock is cleared; a live one only with --force', async () => {
     const locks = join(home, 'state', 'homeops', 'locks');
     mkdirSync(locks, { recursive: true });
-    const lock = (pid: number) => writeFileSync(join(locks, 'hello.lock'), JSON.stringify({ pid, host: hostname(), user: 'ana', startedAt: new Date().toISOString(), runId: 'r-1' }));
+    const lock = (pid: number) =>
+      writeFileSync(
+        join(locks, 'hello.lock'),
+        JSON.stringify({ pid, host: hostname(), user: 'ana', startedAt: new Date().toISOString(), runId: 'r-1' }),
+      );
     lock(999_999);
     const stale = await homeops(rb('unlock', 'hello'));
     expect(stale.code).toBe(0);
@@ -360,11 +469,28 @@ describe.runIf(sshdAvailable())('against a real sshd', () => {
     mkdirSync(runs, { recursive: true });
     const runId = '20260301T020000Z-steps3-dead';
     const step = (id: string, state: string) => ({ id, state, exitCode: state === 'ok' ? 0 : null, startedAt: null, durationMs: null });
-    writeFileSync(join(runs, `${runId}.json`), JSON.stringify({
-      version: 1, runId, runbook: 'steps3', title: 'Three steps', file: join(books, 'steps3.yaml'), pid: 999_999, host: hostname(), user: 'ana',
-      startedAt: new Date(Date.now() - 5000).toISOString(), updatedAt: new Date(Date.now() - 4000).toISOString(), status: 'running', phase: 'main',
-      inputs: {}, secretInputs: [], steps: [step('one', 'ok'), step('two', 'running'), step('three', 'pending')], rollback: [], resumed: 0,
-    }));
+    writeFileSync(
+      join(runs, `${runId}.json`),
+      JSON.stringify({
+        version: 1,
+        runId,
+        runbook: 'steps3',
+        title: 'Three steps',
+        file: join(books, 'steps3.yaml'),
+        pid: 999_999,
+        host: hostname(),
+        user: 'ana',
+        startedAt: new Date(Date.now() - 5000).toISOString(),
+        updatedAt: new Date(Date.now() - 4000).toISOString(),
+        status: 'running',
+        phase: 'main',
+        inputs: {},
+        secretInputs: [],
+        steps: [step('one', 'ok'), step('two', 'running'), step('three', 'pending')],
+        rollback: [],
+        resumed: 0,
+      }),
+    );
     const result = await homeops(rb('run', 'steps3', '--resume'));
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain(`steps3 · Three steps · run ${runId}\nresuming at step two (done before: one)\n[2/3] two`);
@@ -375,14 +501,38 @@ describe.runIf(sshdAvailable())('against a real sshd', () => {
   it('without --resume and without a terminal, an interrupted run is named and a new run starts', async () => {
     const runs = join(home, 'state', 'homeops', 'runs');
     const runId = '20260301T030000Z-hello-dead';
-    writeFileSync(join(runs, `${runId}.json`), JSON.stringify({
-      version: 1, runId, runbook: 'hello', title: 'Say hello', file: join(books, 'hello.yaml'), pid: 999_999, host: hostname(), user: 'ana',
-      startedAt: new Date(Date.now() - 5000).toISOString(), updatedAt: new Date(Date.now() - 4000).toISOString(), status: 'running', phase: 'main',
-      inputs: {}, secretInputs: [], steps: [{ id: 'greet', state: 'running', exitCode: null, startedAt: null, durationMs: null }, { id: 'done', state: 'pending', exitCode: null, startedAt: null, durationMs: null }], rollback: [], resumed: 0,
-    }));
+    writeFileSync(
+      join(runs, `${runId}.json`),
+      JSON.stringify({
+        version: 1,
+        runId,
+        runbook: 'hello',
+        title: 'Say hello',
+        file: join(books, 'hello.yaml'),
+        pid: 999_999,
+        host: hostname(),
+        user: 'ana',
+        startedAt: new Date(Date.now() - 5000).toISOString(),
+        updatedAt: new Date(Date.now() - 4000).toISOString(),
+        status: 'running',
+        phase: 'main',
+        inputs: {},
+        secretInputs: [],
+        steps: [
+          { id: 'greet', state: 'running', exitCode: null, startedAt: null, durationMs: null },
+          { id: 'done', state: 'pending', exitCode: null, startedAt: null, durationMs: null },
+        ],
+        rollback: [],
+        resumed: 0,
+      }),
+    );
     const result = await homeops(rb('run', 'hello'));
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(new RegExp(`^note: run ${runId} of hello \\(started .* by ana\\) was interrupted at step greet: process 999999 died during the run; starting a new run`));
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `^note: run ${runId} of hello \\(started .* by ana\\) was interrupted at step greet: process 999999 died during the run; starting a new run`,
+      ),
+    );
     expect(JSON.parse(readFileSync(join(runs, `${runId}.json`), 'utf8')).status).toBe('abandoned');
   });
 
@@ -415,7 +565,9 @@ describe.runIf(sshdAvailable())('against a real sshd', () => {
     writeFileSync(readOnly, `${readFileSync(configFile, 'utf8')}readOnly: true\n`);
     const result = await homeops(['runbook', 'run', 'breaks', '--config', readOnly]);
     expect(result.code).toBe(77);
-    expect(result.stderr).toBe(`homeops: breaks is dangerous (it changes things) and the config says readOnly: true (${readOnly}); nothing was run\n`);
+    expect(result.stderr).toBe(
+      `homeops: breaks is dangerous (it changes things) and the config says readOnly: true (${readOnly}); nothing was run\n`,
+    );
     expect((await homeops(['runbook', 'run', 'hello', '--config', readOnly])).code).toBe(0);
   });
 });

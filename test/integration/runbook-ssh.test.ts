@@ -10,28 +10,31 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configSchema, type Config } from '../../src/config/schema.js';
+import { type Config, configSchema } from '../../src/config/schema.js';
 import { validateDocument } from '../../src/config/user-file.js';
 import { hostsFromConfig } from '../../src/hosts/registry.js';
+import type { AuditStep } from '../../src/model/audit.js';
+import type { RunEvent } from '../../src/model/runs.js';
 import { auditLogPath, readAuditLog } from '../../src/runbooks/audit.js';
 import { runCheck } from '../../src/runbooks/checks.js';
 import type { Runbook } from '../../src/runbooks/load.js';
 import { LockedError, lockPath } from '../../src/runbooks/lock.js';
 import { formatPlan } from '../../src/runbooks/plan.js';
 import { prepareResume, prepareRun } from '../../src/runbooks/prepare.js';
-import { runPlan, type RunDeps, type RunResult } from '../../src/runbooks/runner.js';
+import { type RunDeps, type RunResult, runPlan } from '../../src/runbooks/runner.js';
 import { runbookSchema } from '../../src/runbooks/schema.js';
-import { findInterruptedRuns, saveRunState, type RunState } from '../../src/runbooks/state.js';
-import { freePort, sshdAvailable, startSshd, type Sshd } from '../helpers/sshd.js';
-import type { RunEvent } from '../../src/model/runs.js';
-import type { AuditStep } from '../../src/model/audit.js';
+import { findInterruptedRuns, type RunState, saveRunState } from '../../src/runbooks/state.js';
+import { freePort, type Sshd, sshdAvailable, startSshd } from '../helpers/sshd.js';
 
 const enabled = sshdAvailable();
 
 function estate(sshd: Sshd, extra: Record<string, unknown> = {}): Config {
   return configSchema.parse({
     hosts: {
-      nas: { address: '127.0.0.1', ssh: { host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFile: sshd.clientKey, knownHosts: sshd.knownHosts } },
+      nas: {
+        address: '127.0.0.1',
+        ssh: { host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFile: sshd.clientKey, knownHosts: sshd.knownHosts },
+      },
       here: { local: true, address: '127.0.0.1' },
     },
     plan: { host: 'here', groups: [{ name: 'all', cores: 1 }] },
@@ -46,7 +49,10 @@ function book(config: Config, lines: string[], id = 'book'): Runbook {
 
 function remote(pattern: string): string {
   try {
-    return execFileSync('pgrep', ['-af', pattern], { encoding: 'utf8' }).split('\n').filter((l) => l && !l.includes('pgrep')).join('\n');
+    return execFileSync('pgrep', ['-af', pattern], { encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => l && !l.includes('pgrep'))
+      .join('\n');
   } catch {
     return '';
   }
@@ -79,7 +85,11 @@ describe.runIf(enabled)('runbooks over SSH against a real sshd', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  async function run(runbook: Runbook, env: Record<string, string>, extra: Partial<RunDeps> & { inputs?: Record<string, string>; cfg?: Config } = {}) {
+  async function run(
+    runbook: Runbook,
+    env: Record<string, string>,
+    extra: Partial<RunDeps> & { inputs?: Record<string, string>; cfg?: Config } = {},
+  ) {
     const cfg = extra.cfg ?? config;
     const hosts = hostsFromConfig(cfg, env);
     const events: { at: number; event: RunEvent }[] = [];
@@ -94,7 +104,10 @@ describe.runIf(enabled)('runbooks over SSH against a real sshd', () => {
 
   it('runs commands on the NAS and streams their output while they run', async () => {
     const env = envs();
-    const { result, events } = await run(book(config, ['steps:', '  - { id: slow, run: { host: nas, command: "echo first; sleep 0.8; echo second >&2" } }']), env);
+    const { result, events } = await run(
+      book(config, ['steps:', '  - { id: slow, run: { host: nas, command: "echo first; sleep 0.8; echo second >&2" } }']),
+      env,
+    );
     expect(result.status).toBe('ok');
     const first = events.find((e) => e.event.type === 'output' && e.event.chunk.includes('first'));
     const second = events.find((e) => e.event.type === 'output' && e.event.chunk.includes('second'));
@@ -109,7 +122,8 @@ describe.runIf(enabled)('runbooks over SSH against a real sshd', () => {
     const env = { ...envs(), NAS_API_TOKEN: 'token-from-the-environment' };
     const never = join(root, 'never-created');
     const runbook = book(config, [
-      'inputs:', '  password: { type: string, secret: true }',
+      'inputs:',
+      '  password: { type: string, secret: true }',
       'steps:',
       '  - id: login',
       '    run: { host: nas, command: "echo password={{inputs.password}} token=$TOKEN", env: { TOKEN: "token-from-the-environment" } }',
@@ -129,7 +143,9 @@ describe.runIf(enabled)('runbooks over SSH against a real sshd', () => {
     const entries = readAuditLog(path);
     const steps = entries.filter((e): e is AuditStep => e.event === 'step');
     expect(steps.map((s) => [s.step, s.phase, s.host, s.state, s.exitCode])).toEqual([
-      ['login', 'main', 'nas', 'ok', 0], ['break', 'main', 'nas', 'failed', 7], ['undo', 'rollback', 'nas', 'ok', 0],
+      ['login', 'main', 'nas', 'ok', 0],
+      ['break', 'main', 'nas', 'failed', 7],
+      ['undo', 'rollback', 'nas', 'ok', 0],
     ]);
     // The secret went in as one quoted word; the log shows where, not what.
     expect(steps[0]).toMatchObject({ command: "echo password='***' token=$TOKEN", env: 'TOKEN=***', output: 'password=*** token=***\n' });
@@ -143,7 +159,15 @@ describe.runIf(enabled)('runbooks over SSH against a real sshd', () => {
     const env = envs();
     const marker = `sleep 41${Math.floor(Math.random() * 900 + 100)}`;
     const controller = new AbortController();
-    const running = run(book(config, ['steps:', `  - { id: long, run: { host: nas, command: "(${marker}) & ${marker}; wait" } }`, '  - { id: after, note: never }']), env, { signal: controller.signal });
+    const running = run(
+      book(config, [
+        'steps:',
+        `  - { id: long, run: { host: nas, command: "(${marker}) & ${marker}; wait" } }`,
+        '  - { id: after, note: never }',
+      ]),
+      env,
+      { signal: controller.signal },
+    );
     expect(await until(() => remote(marker) !== '')).toBe(true);
     controller.abort();
     const { result } = await running;
@@ -174,7 +198,11 @@ describe.runIf(enabled)('runbooks over SSH against a real sshd', () => {
       second = error;
     }
     expect(second).toBeInstanceOf(LockedError);
-    expect((second as Error).message).toMatch(new RegExp(`^held is already running since \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d \\(pid ${process.pid}, host \\S+, user \\S+, run \\S+-held-[0-9a-f]{4}\\)$`));
+    expect((second as Error).message).toMatch(
+      new RegExp(
+        `^held is already running since \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d \\(pid ${process.pid}, host \\S+, user \\S+, run \\S+-held-[0-9a-f]{4}\\)$`,
+      ),
+    );
     expect((await first).result.status).toBe('ok');
     expect(existsSync(lockPath(env, 'held'))).toBe(false);
     expect((await run(runbook, env)).result.status).toBe('ok');
@@ -184,11 +212,22 @@ describe.runIf(enabled)('runbooks over SSH against a real sshd', () => {
     const env = envs();
     mkdirSync(join(env.XDG_STATE_HOME, 'homeops', 'locks'), { recursive: true });
     const dead = Number(execFileSync('sh', ['-c', 'sh -c "echo \\$\\$" '], { encoding: 'utf8' }).trim());
-    writeFileSync(lockPath(env, 'book'), JSON.stringify({ pid: dead, host: (await import('node:os')).hostname(), user: 'ana', startedAt: new Date().toISOString(), runId: 'old-run' }));
+    writeFileSync(
+      lockPath(env, 'book'),
+      JSON.stringify({
+        pid: dead,
+        host: (await import('node:os')).hostname(),
+        user: 'ana',
+        startedAt: new Date().toISOString(),
+        runId: 'old-run',
+      }),
+    );
     const { result, events } = await run(book(config, ['steps:', '  - { id: a, run: { host: nas, command: "true" } }']), env);
     expect(result.status).toBe('ok');
     const start = events[0]?.event;
-    expect(start?.type === 'run-start' && start.notes).toEqual([expect.stringMatching(new RegExp(`^replaced a stale lock \\(pid ${dead}, started .*, run old-run\\): process ${dead} is gone$`))]);
+    expect(start?.type === 'run-start' && start.notes).toEqual([
+      expect.stringMatching(new RegExp(`^replaced a stale lock \\(pid ${dead}, started .*, run old-run\\): process ${dead} is gone$`)),
+    ]);
   });
 
   it('resume continues from the first unfinished step of a run whose process died', async () => {
@@ -203,14 +242,27 @@ describe.runIf(enabled)('runbooks over SSH against a real sshd', () => {
     writeFileSync(log, 'one\n');
     // What a console killed during step two leaves: the state file says running, its pid is gone.
     const left: RunState = {
-      version: 1, runId: '20260301T020000Z-book-beef', runbook: 'book', title: 'book', file: 'book.yaml', pid: 999_999, host: (await import('node:os')).hostname(), user: 'ana',
-      startedAt: new Date(Date.now() - 5000).toISOString(), updatedAt: new Date(Date.now() - 3000).toISOString(), status: 'running', phase: 'main', inputs: {}, secretInputs: [],
+      version: 1,
+      runId: '20260301T020000Z-book-beef',
+      runbook: 'book',
+      title: 'book',
+      file: 'book.yaml',
+      pid: 999_999,
+      host: (await import('node:os')).hostname(),
+      user: 'ana',
+      startedAt: new Date(Date.now() - 5000).toISOString(),
+      updatedAt: new Date(Date.now() - 3000).toISOString(),
+      status: 'running',
+      phase: 'main',
+      inputs: {},
+      secretInputs: [],
       steps: [
         { id: 'one', state: 'ok', exitCode: 0, startedAt: '2026-03-01T02:00:00.000Z', durationMs: 40 },
         { id: 'two', state: 'running', exitCode: null, startedAt: '2026-03-01T02:00:01.000Z', durationMs: null },
         { id: 'three', state: 'pending', exitCode: null, startedAt: null, durationMs: null },
       ],
-      rollback: [], resumed: 0,
+      rollback: [],
+      resumed: 0,
     };
     saveRunState(env, left);
     const [found] = findInterruptedRuns(env);
@@ -234,7 +286,11 @@ describe.runIf(enabled)('runbooks over SSH against a real sshd', () => {
     const dir = join(sshd.dir, 'db-backups');
     mkdirSync(dir, { recursive: true });
     const now = Date.now();
-    for (const [name, hoursAgo] of [['db-1.dump', 9], ['db-2.dump', 3], ['readme.txt', 0]] as const) {
+    for (const [name, hoursAgo] of [
+      ['db-1.dump', 9],
+      ['db-2.dump', 3],
+      ['readme.txt', 0],
+    ] as const) {
       writeFileSync(join(dir, name), 'x');
       const t = new Date(now - hoursAgo * 3_600_000);
       utimesSync(join(dir, name), t, t);
@@ -242,10 +298,24 @@ describe.runIf(enabled)('runbooks over SSH against a real sshd', () => {
     const hosts = hostsFromConfig(config, envs());
     const signal = new AbortController().signal;
     try {
-      const check = { kind: 'backup' as const, host: 'nas', path: dir, glob: '*.dump', maxAgeMs: 4 * 3_600_000, set: undefined, timeoutMs: 5000 };
-      expect(await runCheck(check, { hosts, signal })).toEqual({ holds: true, detail: `newest of 2 *.dump in ${dir} on nas: db-2.dump, 3h old (at most 4h)` });
+      const check = {
+        kind: 'backup' as const,
+        host: 'nas',
+        path: dir,
+        glob: '*.dump',
+        maxAgeMs: 4 * 3_600_000,
+        set: undefined,
+        timeoutMs: 5000,
+      };
+      expect(await runCheck(check, { hosts, signal })).toEqual({
+        holds: true,
+        detail: `newest of 2 *.dump in ${dir} on nas: db-2.dump, 3h old (at most 4h)`,
+      });
       expect((await runCheck({ ...check, maxAgeMs: 3_600_000 }, { hosts, signal })).holds).toBe(false);
-      expect(await runCheck({ ...check, path: join(dir, 'missing') }, { hosts, signal })).toEqual({ holds: false, detail: `${join(dir, 'missing')} on nas: no such directory` });
+      expect(await runCheck({ ...check, path: join(dir, 'missing') }, { hosts, signal })).toEqual({
+        holds: false,
+        detail: `${join(dir, 'missing')} on nas: no such directory`,
+      });
     } finally {
       hosts.closeAll();
     }
@@ -263,11 +333,17 @@ describe.runIf(enabled)('a connection lost mid-step', () => {
     const flag = join(root, 'first-done');
     try {
       // The first time it sleeps long (the step the connection is lost in); once resumed it is quick.
-      const runbook = book(config, ['steps:', `  - { id: long, run: { host: nas, command: "echo started; [ -e ${flag} ] && exit 0; touch ${flag}; sleep 30 # ${mark}", timeout: 1m } }`, '  - { id: after, run: { host: nas, command: "echo after", timeout: 10s } }']);
+      const runbook = book(config, [
+        'steps:',
+        `  - { id: long, run: { host: nas, command: "echo started; [ -e ${flag} ] && exit 0; touch ${flag}; sleep 30 # ${mark}", timeout: 1m } }`,
+        '  - { id: after, run: { host: nas, command: "echo after", timeout: 10s } }',
+      ]);
       const events: RunEvent[] = [];
       const started = Date.now();
       const result = await runPlan(prepareRun(runbook, {}, { config, env }), {
-        config, env, hosts,
+        config,
+        env,
+        hosts,
         onEvent: (event) => {
           events.push(event);
           // The session's own sshd dies (the listener stays): the connection drops mid-step.
@@ -276,7 +352,10 @@ describe.runIf(enabled)('a connection lost mid-step', () => {
       });
       expect(Date.now() - started).toBeLessThan(10_000);
       expect(result).toMatchObject({ status: 'interrupted', failedStep: 'long' });
-      expect(result.steps[0]).toMatchObject({ state: 'interrupted', message: expect.stringMatching(/^connection to nas lost; its command may still run there/) });
+      expect(result.steps[0]).toMatchObject({
+        state: 'interrupted',
+        message: expect.stringMatching(/^connection to nas lost; its command may still run there/),
+      });
       expect(result.steps[0]?.process).toMatchObject({ host: 'nas', pid: expect.any(Number), tag: expect.stringContaining(':long') });
       expect(result.steps[1]?.state).toBe('pending');
       expect(events.at(-1)).toMatchObject({ type: 'run-end', status: 'interrupted' });
@@ -291,17 +370,25 @@ describe.runIf(enabled)('a connection lost mid-step', () => {
       const resume = found?.state;
       if (!resume) throw new Error('no interrupted run');
       // Nobody to ask: nothing runs beside the step's command, which is still there.
-      await expect(runPlan(prepareResume(runbook, resume, {}, { config, env }), { config, env, hosts }, { resume })).rejects.toThrow(/step long of run .* on nas, process \d+ .* is still running; nothing was run/);
+      await expect(runPlan(prepareResume(runbook, resume, {}, { config, env }), { config, env, hosts }, { resume })).rejects.toThrow(
+        /step long of run .* on nas, process \d+ .* is still running; nothing was run/,
+      );
       expect(remote(mark)).not.toBe('');
       // Stop it: its process group is gone, then the step runs again (quickly now) and the run ends.
       const choices: string[] = [];
-      const again = await runPlan(prepareResume(runbook, resume, {}, { config, env }), {
-        config, env, hosts,
-        onOrphan: async (orphan) => {
-          choices.push(`${orphan.step}@${orphan.process.host}`);
-          return 'kill';
+      const again = await runPlan(
+        prepareResume(runbook, resume, {}, { config, env }),
+        {
+          config,
+          env,
+          hosts,
+          onOrphan: async (orphan) => {
+            choices.push(`${orphan.step}@${orphan.process.host}`);
+            return 'kill';
+          },
         },
-      }, { resume });
+        { resume },
+      );
       expect(choices).toEqual(['long@nas']);
       expect(await until(() => remote(mark) === '')).toBe(true);
       expect(again).toMatchObject({ status: 'ok' });
@@ -322,9 +409,15 @@ describe.runIf(enabled)('a connection lost mid-step', () => {
     const hosts = hostsFromConfig(config, env);
     const mark = `homeops-wait-${process.pid}-${Date.now().toString(36)}`;
     try {
-      const first = book(config, ['steps:', `  - { id: slow, run: { host: nas, command: "echo started; sleep 3 # ${mark}", timeout: 1m } }`]);
+      const first = book(config, [
+        'steps:',
+        `  - { id: slow, run: { host: nas, command: "echo started; sleep 3 # ${mark}", timeout: 1m } }`,
+      ]);
       const result = await runPlan(prepareRun(first, {}, { config, env }), {
-        config, env, hosts, onEvent: (event) => {
+        config,
+        env,
+        hosts,
+        onEvent: (event) => {
           if (event.type === 'output' && event.chunk.includes('started')) sshd.killSessions();
         },
       });
@@ -333,7 +426,10 @@ describe.runIf(enabled)('a connection lost mid-step', () => {
       const other = book(config, ['steps:', '  - { id: quick, run: { host: nas, command: "echo quick", timeout: 10s } }'], 'other');
       let asked = 0;
       const waited = await runPlan(prepareRun(other, {}, { config, env }), {
-        config, env, hosts, onOrphan: async () => {
+        config,
+        env,
+        hosts,
+        onOrphan: async () => {
           asked++;
           return 'wait';
         },
@@ -383,7 +479,9 @@ describe('checks asked from this machine (real sockets)', () => {
       res.statusCode = req.url === '/health' ? 200 : 503;
       res.end();
     });
-    httpPort = await new Promise<number>((resolve) => http.listen(0, '127.0.0.1', () => resolve((http.address() as { port: number }).port)));
+    httpPort = await new Promise<number>((resolve) =>
+      http.listen(0, '127.0.0.1', () => resolve((http.address() as { port: number }).port)),
+    );
   });
   afterAll(() => {
     dns.socket.close();
@@ -391,9 +489,21 @@ describe('checks asked from this machine (real sockets)', () => {
   });
 
   it('dns: a server that answers, and one that does not', async () => {
-    const check = { kind: 'dns' as const, server: 'x', address: '127.0.0.1', port: dns.port, name: 'nas.home', recordType: 'A' as const, expect: 'answering' as const, timeoutMs: 1000 };
+    const check = {
+      kind: 'dns' as const,
+      server: 'x',
+      address: '127.0.0.1',
+      port: dns.port,
+      name: 'nas.home',
+      recordType: 'A' as const,
+      expect: 'answering' as const,
+      timeoutMs: 1000,
+    };
     const answered = await runCheck(check, { hosts, signal });
-    expect(answered).toMatchObject({ holds: true, detail: expect.stringMatching(new RegExp(`^127\\.0\\.0\\.1:${dns.port} answered nas\\.home with 10\\.0\\.10\\.20 in \\d+ ms$`)) });
+    expect(answered).toMatchObject({
+      holds: true,
+      detail: expect.stringMatching(new RegExp(`^127\\.0\\.0\\.1:${dns.port} answered nas\\.home with 10\\.0\\.10\\.20 in \\d+ ms$`)),
+    });
     const silent = createSocket('udp4');
     const port = await new Promise<number>((resolve) => silent.bind(0, '127.0.0.1', () => resolve(silent.address().port)));
     try {
@@ -407,14 +517,29 @@ describe('checks asked from this machine (real sockets)', () => {
   it('tcp: open and closed ports', async () => {
     const check = { kind: 'tcp' as const, address: '127.0.0.1', port: httpPort, expect: 'open' as const, timeoutMs: 1000 };
     expect(await runCheck(check, { hosts, signal })).toEqual({ holds: true, detail: `127.0.0.1:${httpPort} is open` });
-    expect(await runCheck({ ...check, port: 1, expect: 'closed' }, { hosts, signal })).toEqual({ holds: true, detail: '127.0.0.1:1 is closed (connection refused)' });
+    expect(await runCheck({ ...check, port: 1, expect: 'closed' }, { hosts, signal })).toEqual({
+      holds: true,
+      detail: '127.0.0.1:1 is closed (connection refused)',
+    });
   });
 
   it('http: the status, and failing as an expectation (the primary is down)', async () => {
-    const check = { kind: 'http' as const, url: `http://127.0.0.1:${httpPort}/health`, statuses: [200], expect: 'ok' as const, timeoutMs: 1000 };
+    const check = {
+      kind: 'http' as const,
+      url: `http://127.0.0.1:${httpPort}/health`,
+      statuses: [200],
+      expect: 'ok' as const,
+      timeoutMs: 1000,
+    };
     expect(await runCheck(check, { hosts, signal })).toEqual({ holds: true, detail: `http://127.0.0.1:${httpPort}/health answered 200` });
-    expect(await runCheck({ ...check, url: `http://127.0.0.1:${httpPort}/other`, expect: 'failing' }, { hosts, signal })).toMatchObject({ holds: true, detail: expect.stringContaining('answered 503') });
+    expect(await runCheck({ ...check, url: `http://127.0.0.1:${httpPort}/other`, expect: 'failing' }, { hosts, signal })).toMatchObject({
+      holds: true,
+      detail: expect.stringContaining('answered 503'),
+    });
     const closed = await freePort();
-    expect(await runCheck({ ...check, url: `http://127.0.0.1:${closed}/`, expect: 'failing' }, { hosts, signal })).toEqual({ holds: true, detail: `http://127.0.0.1:${closed}/: ECONNREFUSED` });
+    expect(await runCheck({ ...check, url: `http://127.0.0.1:${closed}/`, expect: 'failing' }, { hosts, signal })).toEqual({
+      holds: true,
+      detail: `http://127.0.0.1:${closed}/: ECONNREFUSED`,
+    });
   });
 });

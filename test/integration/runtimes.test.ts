@@ -37,7 +37,13 @@ let home: string;
 beforeAll(() => {
   const newest = ['src', 'scripts/build.mjs', 'scripts/node-flags.mjs', 'package.json'].reduce((latest, path) => {
     const out = execFileSync('find', [join(root, path), '-type', 'f', '-printf', '%T@\\n'], { encoding: 'utf8' });
-    return Math.max(latest, ...out.split('\n').filter(Boolean).map((t) => Number(t) * 1000));
+    return Math.max(
+      latest,
+      ...out
+        .split('\n')
+        .filter(Boolean)
+        .map((t) => Number(t) * 1000),
+    );
   }, 0);
   if (!existsSync(cli) || statSync(cli).mtimeMs < newest) execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'pipe' });
   home = mkdtempSync(join(tmpdir(), 'homeops-runtimes-'));
@@ -65,7 +71,10 @@ function run(runtime: string, args: string[]): { code: number | null; stdout: st
     LANG: 'C.UTF-8',
   };
   const result = spawnSync(cli, args, { cwd: home, env, encoding: 'utf8', timeout: 30_000 });
-  const nodeArgs = readFileSync(log, 'utf8').split('\n').filter(Boolean).map((line) => line.split('\t').slice(0, -1));
+  const nodeArgs = readFileSync(log, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.split('\t').slice(0, -1));
   return { code: result.status, stdout: result.stdout, stderr: result.stderr, nodeArgs };
 }
 

@@ -18,7 +18,9 @@ describe('the secret-bearing fields, from the schema', () => {
 
   it('no field with a secret-looking name is left unmarked', () => {
     const marked = new Set(secretFieldPaths(configSchema).map((f) => f.path));
-    const looking = allFieldPaths(configSchema).filter((p) => /(password|passphrase|secret|token|api.?key|credential)/i.test(p.split('.').at(-1) ?? ''));
+    const looking = allFieldPaths(configSchema).filter((p) =>
+      /(password|passphrase|secret|token|api.?key|credential)/i.test(p.split('.').at(-1) ?? ''),
+    );
     expect(looking.length).toBeGreaterThan(0);
     expect(looking.filter((p) => !marked.has(p))).toEqual([]);
   });
@@ -28,18 +30,26 @@ describe('the secret-bearing fields, from the schema', () => {
 // below fails when a secret field has no entry, so each new one gets proven too.
 const VAR = 'HOMEOPS_T_VALUE'; // a name that does not look secret: only the config says it is
 const NAMING: Record<string, (file: string) => string> = {
-  'dns.servers.*.pihole.passwordEnv': () => `dns: { servers: [{ name: pi, address: 127.0.0.1, port: 9, pihole: { url: "http://127.0.0.1:9", passwordEnv: ${VAR} } }], timeout: 300ms }`,
-  'dns.servers.*.pihole.passwordFile': (file) => `dns: { servers: [{ name: pi, address: 127.0.0.1, port: 9, pihole: { url: "http://127.0.0.1:9", passwordFile: "${file}" } }], timeout: 300ms }`,
+  'dns.servers.*.pihole.passwordEnv': () =>
+    `dns: { servers: [{ name: pi, address: 127.0.0.1, port: 9, pihole: { url: "http://127.0.0.1:9", passwordEnv: ${VAR} } }], timeout: 300ms }`,
+  'dns.servers.*.pihole.passwordFile': (file) =>
+    `dns: { servers: [{ name: pi, address: 127.0.0.1, port: 9, pihole: { url: "http://127.0.0.1:9", passwordFile: "${file}" } }], timeout: 300ms }`,
   'vpn.apiKeyEnv': () => `vpn: { url: "http://127.0.0.1:9", apiKeyEnv: ${VAR}, timeout: 500ms }`,
   'vpn.apiKeyFile': (file) => `vpn: { url: "http://127.0.0.1:9", apiKeyFile: "${file}", timeout: 500ms }`,
   'vpn.passwordEnv': () => `vpn: { url: "http://127.0.0.1:9", username: u, passwordEnv: ${VAR}, timeout: 500ms }`,
   'vpn.passwordFile': (file) => `vpn: { url: "http://127.0.0.1:9", username: u, passwordFile: "${file}", timeout: 500ms }`,
-  'backups.sets.*.passwordFile': (file) => `backups: { sets: [{ name: repo, host: here, kind: restic, path: /nonexistent/repo, schedule: 1h, passwordFile: "${file}" }], timeout: 2s }`,
-  'backups.sets.*.walArchive.passwordEnv': () => `backups: { sets: [{ name: db, host: here, path: /tmp, schedule: 1h, walArchive: { passwordEnv: ${VAR} } }], timeout: 2s }`,
-  'alerts.channels.*.tokenEnv': () => `alerts: { channels: [{ name: hook, type: webhook, url: "http://127.0.0.1:9/hook", tokenEnv: ${VAR} }] }`,
-  'alerts.channels.*.tokenFile': (file) => `alerts: { channels: [{ name: phone, type: ntfy, url: "http://127.0.0.1:9", topic: t, tokenFile: "${file}" }] }`,
-  'alerts.channels.*.passwordEnv': () => `alerts: { channels: [{ name: mail, type: email, host: 127.0.0.1, port: 9, from: a@b.c, to: [d@e.f], user: u, passwordEnv: ${VAR} }] }`,
-  'alerts.channels.*.passwordFile': (file) => `alerts: { channels: [{ name: mail, type: email, host: 127.0.0.1, port: 9, from: a@b.c, to: [d@e.f], user: u, passwordFile: "${file}" }] }`,
+  'backups.sets.*.passwordFile': (file) =>
+    `backups: { sets: [{ name: repo, host: here, kind: restic, path: /nonexistent/repo, schedule: 1h, passwordFile: "${file}" }], timeout: 2s }`,
+  'backups.sets.*.walArchive.passwordEnv': () =>
+    `backups: { sets: [{ name: db, host: here, path: /tmp, schedule: 1h, walArchive: { passwordEnv: ${VAR} } }], timeout: 2s }`,
+  'alerts.channels.*.tokenEnv': () =>
+    `alerts: { channels: [{ name: hook, type: webhook, url: "http://127.0.0.1:9/hook", tokenEnv: ${VAR} }] }`,
+  'alerts.channels.*.tokenFile': (file) =>
+    `alerts: { channels: [{ name: phone, type: ntfy, url: "http://127.0.0.1:9", topic: t, tokenFile: "${file}" }] }`,
+  'alerts.channels.*.passwordEnv': () =>
+    `alerts: { channels: [{ name: mail, type: email, host: 127.0.0.1, port: 9, from: a@b.c, to: [d@e.f], user: u, passwordEnv: ${VAR} }] }`,
+  'alerts.channels.*.passwordFile': (file) =>
+    `alerts: { channels: [{ name: mail, type: email, host: 127.0.0.1, port: 9, from: a@b.c, to: [d@e.f], user: u, passwordFile: "${file}" }] }`,
 };
 
 describe('each secret the config names is masked on screen, in status, in the audit log and in the cache', () => {
@@ -65,15 +75,21 @@ describe('each secret the config names is masked on screen, in status, in the au
       const gpu = join(dir, 'gpu.sh');
       writeFileSync(gpu, `#!/bin/sh\necho "driver failed: ${secret}"\nexit 9\n`);
       chmodSync(gpu, 0o755);
-      writeFileSync(join(dir, 'config', 'homeops', 'config.yaml'), [
-        'profile: local',
-        'hosts: { here: { local: true } }',
-        'plan: { host: here, groups: [{ name: all, cores: 1 }] }',
-        `probes: { cpu: { enabled: false }, gpu: { command: "${gpu}" } }`,
-        (NAMING[path] ?? (() => ''))(file),
-        '',
-      ].join('\n'));
-      writeFileSync(join(dir, 'config', 'homeops', 'runbooks', 'say.yaml'), `id: say\ntitle: Say\nsteps:\n  - { id: say, run: { host: here, command: "printf 'step says %s\\\\n' ${secret}" } }\n`);
+      writeFileSync(
+        join(dir, 'config', 'homeops', 'config.yaml'),
+        [
+          'profile: local',
+          'hosts: { here: { local: true } }',
+          'plan: { host: here, groups: [{ name: all, cores: 1 }] }',
+          `probes: { cpu: { enabled: false }, gpu: { command: "${gpu}" } }`,
+          (NAMING[path] ?? (() => ''))(file),
+          '',
+        ].join('\n'),
+      );
+      writeFileSync(
+        join(dir, 'config', 'homeops', 'runbooks', 'say.yaml'),
+        `id: say\ntitle: Say\nsteps:\n  - { id: say, run: { host: here, command: "printf 'step says %s\\\\n' ${secret}" } }\n`,
+      );
       const env = { [VAR]: secret };
 
       const status = await runCli(['status'], { home: dir, env });

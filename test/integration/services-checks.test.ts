@@ -11,37 +11,57 @@ import { createServer as createTcpServer, type Server, type Socket } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configSchema, servicesSchema, type ServiceConfig } from '../../src/config/schema.js';
-import { openDocker, type DockerAccess } from '../../src/probes/containers/access.js';
-import type { Hosts } from '../../src/hosts/registry.js';
+import { configSchema, type ServiceConfig, servicesSchema } from '../../src/config/schema.js';
 import { connectLocal } from '../../src/hosts/local.js';
+import type { Hosts } from '../../src/hosts/registry.js';
 import { SshHost } from '../../src/hosts/ssh.js';
-import { runCheck, servicesReader, type CheckSources } from '../../src/probes/services/checks.js';
+import { type DockerAccess, openDocker } from '../../src/probes/containers/access.js';
+import { type CheckSources, runCheck, servicesReader } from '../../src/probes/services/checks.js';
 import { servicesProbe } from '../../src/probes/services/probe.js';
 import type { ServiceReading, ServicesReading } from '../../src/probes/services/types.js';
-import { dnsmasqAvailable, startDnsmasq, stopAllDnsmasq, type Dnsmasq } from '../helpers/dnsmasq.js';
+import { type Dnsmasq, dnsmasqAvailable, startDnsmasq, stopAllDnsmasq } from '../helpers/dnsmasq.js';
 import { dockerEngineAvailable, startTestEngine, type TestEngine } from '../helpers/dockerd.js';
-import { freePort, sshdAvailable, startSshd, type Sshd } from '../helpers/sshd.js';
+import { freePort, type Sshd, sshdAvailable, startSshd } from '../helpers/sshd.js';
 
 const never = new AbortController().signal;
 const TIMEOUT = 400;
 const here: CheckSources = { origin: () => ({ connect: connectLocal, remote: false }) };
 
-const listen = (server: Server | HttpServer) => new Promise<number>((resolve) => {
-  server.listen(0, '127.0.0.1', () => {
-    const address = server.address();
-    resolve(typeof address === 'object' && address ? address.port : 0);
+const listen = (server: Server | HttpServer) =>
+  new Promise<number>((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : 0);
+    });
   });
-});
 
 /** A self-signed certificate for 127.0.0.1, valid for `days` from now (openssl, as an estate makes one). */
 function selfSigned(dir: string, days: number): { key: string; cert: string; certFile: string } {
   const keyFile = join(dir, `key-${days}.pem`);
   const certFile = join(dir, `cert-${days}.pem`);
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyFile, '-out', certFile,
-    '-days', String(days), '-subj', '/CN=auth.home', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:auth.home',
-  ], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+      '-days',
+      String(days),
+      '-subj',
+      '/CN=auth.home',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1,DNS:auth.home',
+    ],
+    { stdio: 'ignore' },
+  );
   return { key: readFileSync(keyFile, 'utf8'), cert: readFileSync(certFile, 'utf8'), certFile };
 }
 
@@ -95,7 +115,12 @@ afterAll(() => {
 
 describe('checks from this machine', () => {
   it('HTTP: up with its status and a response time; the keyword is looked for in the body', async () => {
-    const seen = await runCheck(service({ check: { http: { url: `http://127.0.0.1:${httpPort}/health`, keyword: 'ok' } } }), here, TIMEOUT, never);
+    const seen = await runCheck(
+      service({ check: { http: { url: `http://127.0.0.1:${httpPort}/health`, keyword: 'ok' } } }),
+      here,
+      TIMEOUT,
+      never,
+    );
     expect(seen.http).toEqual({ status: 200, body: '{"status":"ok"}' });
     expect(seen.ms).toBeGreaterThan(0);
     expect(seen.ms).toBeLessThan(TIMEOUT);
@@ -126,11 +151,13 @@ describe('checks from this machine', () => {
     });
   });
 
-  it('HTTPS: the certificate\'s days left, verified against the CA file; a warning at 14 days, critical at 3', async () => {
+  it("HTTPS: the certificate's days left, verified against the CA file; a warning at 14 days, critical at 3", async () => {
     const config = servicesSchema.parse({
       timeout: 2000,
       certificate: { warn: '14d', crit: '3d' },
-      list: [{ name: 'auth', priority: 1, check: { http: { url: `https://127.0.0.1:${httpsPort}/auth/health`, keyword: 'ok', ca: shortCert } } }],
+      list: [
+        { name: 'auth', priority: 1, check: { http: { url: `https://127.0.0.1:${httpsPort}/auth/health`, keyword: 'ok', ca: shortCert } } },
+      ],
     });
     const probe = servicesProbe(servicesReader(config, here), config);
     const reading = probe.parse(await probe.read(never));
@@ -139,7 +166,9 @@ describe('checks from this machine', () => {
     expect(auth?.certDaysLeft).toBeGreaterThan(4.9);
     expect(auth?.certDaysLeft).toBeLessThanOrEqual(5);
     expect(auth?.level).toBe('warn');
-    expect(probe.assess(reading, Date.now()).alerts).toEqual([{ level: 'warn', message: expect.stringMatching(/^auth certificate expires in (4d|5d|1\d\dh)/) as unknown as string }]);
+    expect(probe.assess(reading, Date.now()).alerts).toEqual([
+      { level: 'warn', message: expect.stringMatching(/^auth certificate expires in (4d|5d|1\d\dh)/) as unknown as string },
+    ]);
     // The same certificate with the critical threshold past it.
     const strict = servicesSchema.parse({ ...config, certificate: { warn: '30d', crit: '6d' } });
     const critical = servicesProbe(servicesReader(strict, here), strict);
@@ -159,7 +188,7 @@ describe('checks from this machine', () => {
     expect(auth?.certDaysLeft).toBeGreaterThan(4.9);
   });
 
-  it('TLS: the handshake alone gives the certificate\'s subject and days', async () => {
+  it("TLS: the handshake alone gives the certificate's subject and days", async () => {
     const seen = await runCheck(service({ check: { tls: { address: '127.0.0.1', port: httpsPort, ca: shortCert } } }), here, 2000, never);
     expect(seen.tls?.subject).toBe('auth.home');
     expect(seen.tls?.authorized).toBe(true);
@@ -181,9 +210,14 @@ describe('checks from this machine', () => {
     });
     const port = await listen(flaky);
     try {
-      const config = servicesSchema.parse({ timeout: 2000, slow: '30ms', errorRate: { warn: 5, crit: 40 }, list: [{ name: 'api', priority: 2, check: { http: { url: `http://127.0.0.1:${port}/` } } }] });
+      const config = servicesSchema.parse({
+        timeout: 2000,
+        slow: '30ms',
+        errorRate: { warn: 5, crit: 40 },
+        list: [{ name: 'api', priority: 2, check: { http: { url: `http://127.0.0.1:${port}/` } } }],
+      });
       const probe = servicesProbe(servicesReader(config, here), config);
-      const read = async () => (probe.parse(await probe.read(never)).services[0] as ServiceReading);
+      const read = async () => probe.parse(await probe.read(never)).services[0] as ServiceReading;
       const first = await read();
       expect(first.state).toBe('up');
       expect(first.lastMs).toBeGreaterThanOrEqual(55);
@@ -251,8 +285,16 @@ describe.runIf(sshdAvailable() && dnsmasqAvailable())('checks from another host,
   beforeAll(async () => {
     [sshd, dns] = await Promise.all([startSshd(), startDnsmasq('svc-dns-ssh')]);
     nas = new SshHost({
-      name: 'nas', host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFiles: [sshd.clientKey], agent: undefined,
-      knownHostsFile: sshd.knownHosts, hostKeyPolicy: 'strict', connectTimeoutMs: 5000, keepaliveMs: 10_000,
+      name: 'nas',
+      host: '127.0.0.1',
+      port: sshd.port,
+      user: sshd.user,
+      identityFiles: [sshd.clientKey],
+      agent: undefined,
+      knownHostsFile: sshd.knownHosts,
+      hostKeyPolicy: 'strict',
+      connectTimeoutMs: 5000,
+      keepaliveMs: 10_000,
     });
   });
   afterAll(async () => {
@@ -261,7 +303,10 @@ describe.runIf(sshdAvailable() && dnsmasqAvailable())('checks from another host,
   });
 
   const fromNas = (): CheckSources => ({ origin: () => ({ connect: nas.connectTcp.bind(nas), remote: true }) });
-  const logins = () => readFileSync(sshd.log, 'utf8').split('\n').filter((l) => l.includes('Accepted publickey')).length;
+  const logins = () =>
+    readFileSync(sshd.log, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('Accepted publickey')).length;
 
   it('HTTP, HTTPS, TCP and DNS (over TCP) through one SSH login; a closed port is refused there', async () => {
     const config = servicesSchema.parse({
@@ -278,7 +323,13 @@ describe.runIf(sshdAvailable() && dnsmasqAvailable())('checks from another host,
     const before = logins();
     const probe = servicesProbe(servicesReader(config, fromNas()), config);
     const reading = probe.parse(await probe.read(never));
-    expect(reading.services.map((s) => [s.name, s.state])).toEqual([['web', 'up'], ['auth', 'up'], ['db', 'up'], ['dns', 'up'], ['closed', 'down']]);
+    expect(reading.services.map((s) => [s.name, s.state])).toEqual([
+      ['web', 'up'],
+      ['auth', 'up'],
+      ['db', 'up'],
+      ['dns', 'up'],
+      ['closed', 'down'],
+    ]);
     expect(reading.services.find((s) => s.name === 'dns')?.note).toBe('10.0.10.20');
     expect(reading.services.find((s) => s.name === 'auth')?.certDaysLeft).toBeGreaterThan(4.9);
     expect(reading.services.find((s) => s.name === 'closed')?.why).toBe('connection refused');
@@ -287,12 +338,26 @@ describe.runIf(sshdAvailable() && dnsmasqAvailable())('checks from another host,
 
   it('a host that cannot be reached checks nothing: its services are unknown, not down', async () => {
     const gone = new SshHost({
-      name: 'gone', host: '127.0.0.1', port: await freePort(), user: sshd.user, identityFiles: [sshd.clientKey], agent: undefined,
-      knownHostsFile: sshd.knownHosts, hostKeyPolicy: 'strict', connectTimeoutMs: 1000, keepaliveMs: 10_000,
+      name: 'gone',
+      host: '127.0.0.1',
+      port: await freePort(),
+      user: sshd.user,
+      identityFiles: [sshd.clientKey],
+      agent: undefined,
+      knownHostsFile: sshd.knownHosts,
+      hostKeyPolicy: 'strict',
+      connectTimeoutMs: 1000,
+      keepaliveMs: 10_000,
     });
     try {
-      const config = servicesSchema.parse({ timeout: 2000, list: [{ name: 'web', priority: 1, from: 'gone', check: { http: { url: `http://127.0.0.1:${httpPort}/health` } } }] });
-      const probe = servicesProbe(servicesReader(config, { origin: () => ({ connect: gone.connectTcp.bind(gone), remote: true }) }), config);
+      const config = servicesSchema.parse({
+        timeout: 2000,
+        list: [{ name: 'web', priority: 1, from: 'gone', check: { http: { url: `http://127.0.0.1:${httpPort}/health` } } }],
+      });
+      const probe = servicesProbe(
+        servicesReader(config, { origin: () => ({ connect: gone.connectTcp.bind(gone), remote: true }) }),
+        config,
+      );
       const reading = probe.parse(await probe.read(never));
       expect(reading.services[0]).toMatchObject({ state: 'unknown', level: 'unknown', downSince: null });
       expect(reading.services[0]?.why).toMatch(/^not checked: /);
@@ -338,7 +403,10 @@ describe.runIf(dockerEngineAvailable())('container checks on a real Docker engin
       downAfter: 1,
       list: names.map((n) => ({ name: n, runsOn: 'ws', check: { container: { name: `${prefix}-${n}` } } })),
     });
-    const sources: CheckSources = { origin: () => ({ connect: connectLocal, remote: false }), containerStatus: (_host, name, signal) => access.containerStatus(name, signal) };
+    const sources: CheckSources = {
+      origin: () => ({ connect: connectLocal, remote: false }),
+      containerStatus: (_host, name, signal) => access.containerStatus(name, signal),
+    };
     const probe = servicesProbe(servicesReader(config, sources), config);
     const expected = {
       ok: ['up', 'healthy'],

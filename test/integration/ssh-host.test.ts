@@ -7,20 +7,32 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExecError } from '../../src/hosts/host.js';
 import { SshHost, type SshTarget } from '../../src/hosts/ssh.js';
-import { freePort, sshdAvailable, startSshd, type Sshd } from '../helpers/sshd.js';
+import { freePort, type Sshd, sshdAvailable, startSshd } from '../helpers/sshd.js';
 
 const enabled = sshdAvailable();
 
 function target(sshd: Sshd, extra: Partial<SshTarget> = {}): SshTarget {
   return {
-    name: 'nas', host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFiles: [sshd.clientKey], agent: undefined,
-    knownHostsFile: sshd.knownHosts, hostKeyPolicy: 'strict', connectTimeoutMs: 3000, keepaliveMs: 10_000, ...extra,
+    name: 'nas',
+    host: '127.0.0.1',
+    port: sshd.port,
+    user: sshd.user,
+    identityFiles: [sshd.clientKey],
+    agent: undefined,
+    knownHostsFile: sshd.knownHosts,
+    hostKeyPolicy: 'strict',
+    connectTimeoutMs: 3000,
+    keepaliveMs: 10_000,
+    ...extra,
   };
 }
 
 function remoteProcesses(pattern: string): string {
   try {
-    return execFileSync('pgrep', ['-af', pattern], { encoding: 'utf8' }).split('\n').filter((l) => l && !l.includes('pgrep')).join('\n');
+    return execFileSync('pgrep', ['-af', pattern], { encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => l && !l.includes('pgrep'))
+      .join('\n');
   } catch {
     return '';
   }
@@ -28,9 +40,12 @@ function remoteProcesses(pattern: string): string {
 
 /** The error a promise fails with; a promise that succeeds fails the test. */
 async function failure(promise: Promise<unknown>): Promise<Error> {
-  return promise.then(() => {
-    throw new Error('expected a failure');
-  }, (error: unknown) => error as Error);
+  return promise.then(
+    () => {
+      throw new Error('expected a failure');
+    },
+    (error: unknown) => error as Error,
+  );
 }
 
 const sleepUntilGone = async (check: () => string, ms = 4000) => {
@@ -61,10 +76,13 @@ describe.runIf(enabled)('SSH host against a real sshd', () => {
     const host = new SshHost(target(sshd));
     const seen: { at: number; chunk: string }[] = [];
     const started = Date.now();
-    const done = host.run({ shell: 'echo first; sleep 0.8; echo second' }, {
-      timeoutMs: 5000,
-      onOutput: (_stream, chunk) => seen.push({ at: Date.now() - started, chunk }),
-    });
+    const done = host.run(
+      { shell: 'echo first; sleep 0.8; echo second' },
+      {
+        timeoutMs: 5000,
+        onOutput: (_stream, chunk) => seen.push({ at: Date.now() - started, chunk }),
+      },
+    );
     const result = await done;
     expect(result.stdout).toBe('first\nsecond\n');
     const first = seen.find((s) => s.chunk.includes('first'));
@@ -195,11 +213,21 @@ describe.runIf(enabled)('SSH host when the server goes away', () => {
 
   it('a port that accepts TCP and never speaks SSH times out without blocking anything else', async () => {
     const silent: Server = createServer(() => {});
-    const port = await new Promise<number>((resolve) => silent.listen(0, '127.0.0.1', () => resolve((silent.address() as { port: number }).port)));
+    const port = await new Promise<number>((resolve) =>
+      silent.listen(0, '127.0.0.1', () => resolve((silent.address() as { port: number }).port)),
+    );
     try {
       const host = new SshHost({
-        name: 'workstation', host: '127.0.0.1', port, user: 'root', identityFiles: [], agent: undefined,
-        knownHostsFile: '/dev/null', hostKeyPolicy: 'strict', connectTimeoutMs: 700, keepaliveMs: 10_000,
+        name: 'workstation',
+        host: '127.0.0.1',
+        port,
+        user: 'root',
+        identityFiles: [],
+        agent: undefined,
+        knownHostsFile: '/dev/null',
+        hostKeyPolicy: 'strict',
+        connectTimeoutMs: 700,
+        keepaliveMs: 10_000,
       });
       let ticks = 0;
       const ticker = setInterval(() => ticks++, 50);
@@ -223,7 +251,7 @@ describe.runIf(enabled)('SSH host when the server goes away', () => {
       for (let i = 0; i < 3; i++) {
         const state = host.unreachable;
         if (!state) throw new Error('reachable?');
-        waits.push(state.retryAt - (Date.now()));
+        waits.push(state.retryAt - Date.now());
         host.retryNow();
         await failure(host.exec(['true'], { timeoutMs: 5000 }));
       }
@@ -241,12 +269,21 @@ describe.runIf(enabled)('SSH host when the server goes away', () => {
   it('nothing listening: unreachable with the reason', async () => {
     const port = await freePort();
     const host = new SshHost({
-      name: 'nas', host: '127.0.0.1', port, user: 'root', identityFiles: [], agent: undefined,
-      knownHostsFile: '/dev/null', hostKeyPolicy: 'strict', connectTimeoutMs: 2000, keepaliveMs: 10_000,
+      name: 'nas',
+      host: '127.0.0.1',
+      port,
+      user: 'root',
+      identityFiles: [],
+      agent: undefined,
+      knownHostsFile: '/dev/null',
+      hostKeyPolicy: 'strict',
+      connectTimeoutMs: 2000,
+      keepaliveMs: 10_000,
     });
     const error = await failure(host.exec(['true'], { timeoutMs: 3000 }));
-    expect(error.message).toMatch(new RegExp(`nas unreachable since \\d\\d:\\d\\d:\\d\\d \\(connection refused by 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\)\\)$`));
+    expect(error.message).toMatch(
+      new RegExp(`nas unreachable since \\d\\d:\\d\\d:\\d\\d \\(connection refused by 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\)\\)$`),
+    );
     expect(host.unreachable?.reason).toBe(`connection refused by 127.0.0.1:${port} (ECONNREFUSED)`);
   });
 });
-

@@ -2,26 +2,38 @@
 // another type than the one known is a changed key even with accept-new (plain, hashed and
 // [host]:port entries), a server with several host keys shows the one we know, a private key
 // others can read is ignored, and an encrypted key is used only through ssh-agent.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { appendFileSync, chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SshHost, type SshTarget } from '../../src/hosts/ssh.js';
-import { sshdAvailable, startSshd, type Sshd } from '../helpers/sshd.js';
+import { type Sshd, sshdAvailable, startSshd } from '../helpers/sshd.js';
 
 const enabled = sshdAvailable();
 
 function target(sshd: Sshd, extra: Partial<SshTarget> = {}): SshTarget {
   return {
-    name: 'nas', host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFiles: [sshd.clientKey], agent: undefined,
-    knownHostsFile: sshd.knownHosts, hostKeyPolicy: 'strict', connectTimeoutMs: 3000, keepaliveMs: 10_000, ...extra,
+    name: 'nas',
+    host: '127.0.0.1',
+    port: sshd.port,
+    user: sshd.user,
+    identityFiles: [sshd.clientKey],
+    agent: undefined,
+    knownHostsFile: sshd.knownHosts,
+    hostKeyPolicy: 'strict',
+    connectTimeoutMs: 3000,
+    keepaliveMs: 10_000,
+    ...extra,
   };
 }
 
 async function failure(promise: Promise<unknown>): Promise<Error> {
-  return promise.then(() => {
-    throw new Error('expected a failure');
-  }, (error: unknown) => error as Error);
+  return promise.then(
+    () => {
+      throw new Error('expected a failure');
+    },
+    (error: unknown) => error as Error,
+  );
 }
 
 /** A fresh key pair made by ssh-keygen; returns the private key's path. */
@@ -48,7 +60,7 @@ describe.runIf(enabled)('SSH trust as OpenSSH keeps it (real sshd, ed25519 host 
     await sshd?.stop();
   });
 
-  it('accept-new with only an ssh-rsa key known refuses the server\'s ed25519 key as a changed key and records nothing', async () => {
+  it("accept-new with only an ssh-rsa key known refuses the server's ed25519 key as a changed key and records nothing", async () => {
     const file = join(sshd.dir, 'rsa_known_hosts');
     writeFileSync(file, `[127.0.0.1]:${sshd.port} ${rsaOnly}\n`);
     const host = new SshHost(target(sshd, { knownHostsFile: file, hostKeyPolicy: 'accept-new' }));
@@ -87,7 +99,7 @@ describe.runIf(enabled)('SSH trust as OpenSSH keeps it (real sshd, ed25519 host 
     expect(readFileSync(other, 'utf8')).toBe(`127.0.0.1 ${rsaOnly}\n[127.0.0.1]:${sshd.port} ${type} ${key}\n`);
   });
 
-  it('a private key that group or others can read is ignored, with OpenSSH\'s reason in one line', async () => {
+  it("a private key that group or others can read is ignored, with OpenSSH's reason in one line", async () => {
     const key = keygen(sshd, 'open_key', 'ed25519');
     appendFileSync(join(sshd.dir, 'keys', sshd.user), readFileSync(`${key}.pub`));
     chmodSync(key, 0o644);
@@ -121,7 +133,10 @@ describe.runIf(enabled)('SSH trust as OpenSSH keeps it (real sshd, ed25519 host 
       for (let i = 0; i < 50 && !existsSync(socket); i++) await new Promise((r) => setTimeout(r, 50));
       const askpass = join(sshd.dir, 'askpass.sh');
       writeFileSync(askpass, '#!/bin/sh\necho "correct horse"\n', { mode: 0o700 });
-      execFileSync('ssh-add', [key], { env: { ...process.env, SSH_AUTH_SOCK: socket, SSH_ASKPASS: askpass, SSH_ASKPASS_REQUIRE: 'force', DISPLAY: ':0' }, stdio: 'ignore' });
+      execFileSync('ssh-add', [key], {
+        env: { ...process.env, SSH_AUTH_SOCK: socket, SSH_ASKPASS: askpass, SSH_ASKPASS_REQUIRE: 'force', DISPLAY: ':0' },
+        stdio: 'ignore',
+      });
       const host = new SshHost(target(sshd, { identityFiles: [key], agent: socket }));
       expect((await host.exec(['echo', 'via agent'], { timeoutMs: 5000 })).stdout).toBe('via agent\n');
       host.close();

@@ -24,10 +24,21 @@ function setup(command: string) {
   // Each its own state directory: its own audit log.
   const dir = mkdtempSync(join(home, 'case-'));
   const env = { HOME: dir, XDG_STATE_HOME: join(dir, 'state'), XDG_CONFIG_HOME: join(dir, 'config') };
-  writeFileSync(join(dir, 'fix.yaml'), [
-    'id: fix', 'title: Fix it', 'trigger:', '  when: { services: { name: [api] }, state: down }', '  for: 1m', '  reason: it is down',
-    'steps:', '  - id: do', `    run: { host: here, command: "${command}", timeout: 1m }`, '',
-  ].join('\n'));
+  writeFileSync(
+    join(dir, 'fix.yaml'),
+    [
+      'id: fix',
+      'title: Fix it',
+      'trigger:',
+      '  when: { services: { name: [api] }, state: down }',
+      '  for: 1m',
+      '  reason: it is down',
+      'steps:',
+      '  - id: do',
+      `    run: { host: here, command: "${command}", timeout: 1m }`,
+      '',
+    ].join('\n'),
+  );
   const config = configSchema.parse({
     hosts: { here: { local: true, address: '127.0.0.1' } },
     plan: { host: 'here', groups: [{ name: 'all', cores: 1 }] },
@@ -35,9 +46,22 @@ function setup(command: string) {
   });
   const hosts = hostsFromConfig(config, env);
   const sent: Message[] = [];
-  const reaction = new TriggerReaction({ catalog: loadRunbooks({ config, env, cwd: home }), config, env, hosts, send: (m) => void sent.push(m), closeWaitMs: 5000 });
+  const reaction = new TriggerReaction({
+    catalog: loadRunbooks({ config, env, cwd: home }),
+    config,
+    env,
+    hosts,
+    send: (m) => void sent.push(m),
+    closeWaitMs: 5000,
+  });
   const recorded: TimelineEvent[] = [];
-  const offer: Offer = { runbook: 'fix', title: 'Fix it', reason: 'it is down: api down for 1m', since: new Date().toISOString(), response: 'auto' };
+  const offer: Offer = {
+    runbook: 'fix',
+    title: 'Fix it',
+    reason: 'it is down: api down for 1m',
+    since: new Date().toISOString(),
+    response: 'auto',
+  };
   const tick = (maintenance: boolean, offers: Offer[] = [offer]): WatchTick => {
     const snapshot = { ...snapshotAt(Date.now(), {}), offers };
     return { snapshot, now: Date.now(), events: [], maintenance, record: (e) => void recorded.push(e) };
@@ -58,7 +82,10 @@ describe('the automatic response reaction', () => {
       reaction.react(tick(false));
       const deadline = Date.now() + 10_000;
       while (sent.length < 2 && Date.now() < deadline) await sleep(50);
-      expect(sent.map((m) => [m.state, m.severity, m.title])).toEqual([['firing', 'high', 'automatic run of fix'], ['resolved', 'high', 'automatic run of fix']]);
+      expect(sent.map((m) => [m.state, m.severity, m.title])).toEqual([
+        ['firing', 'high', 'automatic run of fix'],
+        ['resolved', 'high', 'automatic run of fix'],
+      ]);
       expect(recorded.map((e) => [e.kind, e.subject, e.state])).toEqual([['runbook', 'fix', 'triggered']]);
     } finally {
       await reaction.close();
@@ -85,14 +112,28 @@ describe('the automatic response reaction', () => {
 
 describe('what a notice becomes', () => {
   const base = { runbook: 'dns-failover', since: '2026-12-07T10:00:00.000Z', text: 'words' };
-  it('the start and a refusal are recorded; the run\'s end comes from the audit log', () => {
-    expect(noticeEvent({ ...base, level: 'warn', state: 'started' }, 5)).toMatchObject({ kind: 'runbook', state: 'triggered', severity: 'high' });
-    expect(noticeEvent({ ...base, level: 'crit', state: 'refused' }, 5)).toMatchObject({ kind: 'runbook', state: 'refused', severity: 'critical' });
+  it("the start and a refusal are recorded; the run's end comes from the audit log", () => {
+    expect(noticeEvent({ ...base, level: 'warn', state: 'started' }, 5)).toMatchObject({
+      kind: 'runbook',
+      state: 'triggered',
+      severity: 'high',
+    });
+    expect(noticeEvent({ ...base, level: 'crit', state: 'refused' }, 5)).toMatchObject({
+      kind: 'runbook',
+      state: 'refused',
+      severity: 'critical',
+    });
     expect(noticeEvent({ ...base, level: 'info', state: 'ok' }, 5)).toBeNull();
   });
   it('one key per runbook: the start fires high, a good end resolves it, a bad one is critical', () => {
     const m = (state: Parameters<typeof noticeMessage>[0]['state']) => noticeMessage({ ...base, level: 'info', state }, 9);
-    expect(m('started')).toMatchObject({ state: 'firing', severity: 'high', key: 'runbook:dns-failover', since: Date.parse(base.since), at: 9 });
+    expect(m('started')).toMatchObject({
+      state: 'firing',
+      severity: 'high',
+      key: 'runbook:dns-failover',
+      since: Date.parse(base.since),
+      at: 9,
+    });
     expect(m('ok')).toMatchObject({ state: 'resolved', severity: 'high', key: 'runbook:dns-failover' });
     expect(m('failed')).toMatchObject({ state: 'firing', severity: 'critical', title: 'automatic run of dns-failover failed' });
     expect(m('refused')).toMatchObject({ state: 'firing', severity: 'critical', title: 'automatic run of dns-failover not done' });

@@ -10,9 +10,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, CLI, ROOT } from '../helpers/cli.js';
-import type { Kind, Outcome } from '../helpers/user-file-worker.js';
 import { MAX_USER_FILE_BYTES } from '../../src/config/file-facts.js';
+import { CLI, ensureBuilt, ROOT } from '../helpers/cli.js';
+import type { Kind, Outcome } from '../helpers/user-file-worker.js';
 import { extremes, mutate, random } from '../helpers/yaml-mutate.js';
 
 const SEED = 1313;
@@ -57,13 +57,26 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function runWorker(manifest: string): Promise<{ outcomes: Outcome[]; stderr: string; code: number | null }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', join(ROOT, 'test', 'helpers', 'user-file-worker.ts'), manifest], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      ['--expose-gc', '--import', 'tsx', join(ROOT, 'test', 'helpers', 'user-file-worker.ts'), manifest],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
     child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ outcomes: stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Outcome), stderr, code }));
+    child.on('close', (code) =>
+      resolve({
+        outcomes: stdout
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as Outcome),
+        stderr,
+        code,
+      }),
+    );
   });
 }
 
@@ -80,7 +93,8 @@ describe('user files, mutated (seed 1313)', () => {
       const name = cases[index]?.name ?? outcome.file;
       if (outcome.result === 'crash') problems.push(`${name}: crashed (exit 70): ${outcome.message}`);
       if (outcome.result === 'user-error') {
-        if (!outcome.message.startsWith(`${outcome.file}:`) || !/^[^\n]*:\d+:\d+ [^\n]+$/.test(outcome.message)) problems.push(`${name}: not one line FILE:LINE:COL: ${outcome.message.slice(0, 200)}`);
+        if (!outcome.message.startsWith(`${outcome.file}:`) || !/^[^\n]*:\d+:\d+ [^\n]+$/.test(outcome.message))
+          problems.push(`${name}: not one line FILE:LINE:COL: ${outcome.message.slice(0, 200)}`);
         if (outcome.messageLength > LONGEST_ERROR) problems.push(`${name}: an error line of ${outcome.messageLength} characters`);
       }
       if (outcome.warnings.length) problems.push(`${name}: Node warnings: ${outcome.warnings.join('; ')}`);
@@ -93,8 +107,20 @@ describe('user files, mutated (seed 1313)', () => {
   }, 120_000);
 
   it('the worst of them through the binary: exit 78, one line on stderr, no stack trace, no warning, within 5 s and 200 MB', async () => {
-    const worst = ['billion laughs, deep', 'unresolved alias', 'collection key', 'nesting 100000', 'a value of', 'file over the size cap', 'unknown keys (the cap', 'aliases of one anchor (the cap', 'bad bytes'];
-    const picked = worst.map((w) => cases.find((c) => c.kind === 'config' && c.name.includes(w))).filter((c): c is (typeof cases)[number] => c !== undefined);
+    const worst = [
+      'billion laughs, deep',
+      'unresolved alias',
+      'collection key',
+      'nesting 100000',
+      'a value of',
+      'file over the size cap',
+      'unknown keys (the cap',
+      'aliases of one anchor (the cap',
+      'bad bytes',
+    ];
+    const picked = worst
+      .map((w) => cases.find((c) => c.kind === 'config' && c.name.includes(w)))
+      .filter((c): c is (typeof cases)[number] => c !== undefined);
     expect(picked.length).toBeGreaterThan(5);
     for (const c of picked) {
       const timing = join(dir, 'time.txt');
@@ -102,7 +128,17 @@ describe('user files, mutated (seed 1313)', () => {
       let status = 0;
       try {
         execFileSync('/usr/bin/time', ['-f', '%M %U %S', '-o', timing, process.execPath, CLI, 'check-config', '--config', c.file], {
-          cwd: dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, XDG_CONFIG_HOME: join(dir, 'cfg'), XDG_CACHE_HOME: join(dir, 'cache'), XDG_STATE_HOME: join(dir, 'state') }, stdio: 'pipe', encoding: 'utf8', timeout: 20_000,
+          cwd: dir,
+          env: {
+            PATH: process.env.PATH ?? '/usr/bin:/bin',
+            HOME: dir,
+            XDG_CONFIG_HOME: join(dir, 'cfg'),
+            XDG_CACHE_HOME: join(dir, 'cache'),
+            XDG_STATE_HOME: join(dir, 'state'),
+          },
+          stdio: 'pipe',
+          encoding: 'utf8',
+          timeout: 20_000,
         });
       } catch (error) {
         const failed = error as { status: number | null; stderr: string };

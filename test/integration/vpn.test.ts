@@ -5,11 +5,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { vpnSchema } from '../../src/config/schema.js';
-import { ProbeError } from '../../src/probes/probe.js';
-import { liveVpnSources, vpnProbe, vpnReader, type LiveVpnOptions } from '../../src/probes/vpn/probe.js';
-import { startGluetunStandin, type GluetunStandin, type GluetunStandinOptions } from '../helpers/gluetun-standin.js';
-import { freePort } from '../helpers/sshd.js';
 import type { ContainerHealth } from '../../src/model/containers.js';
+import { ProbeError } from '../../src/probes/probe.js';
+import { type LiveVpnOptions, liveVpnSources, vpnProbe, vpnReader } from '../../src/probes/vpn/probe.js';
+import { type GluetunStandin, type GluetunStandinOptions, startGluetunStandin } from '../helpers/gluetun-standin.js';
+import { freePort } from '../helpers/sshd.js';
 
 const KEY = 'Ab3dEf6hiJk9mNpQrStUvW';
 const HOMEOPS_ROUTES = ['GET /v1/vpn/status', 'GET /v1/publicip/ip', 'GET /v1/portforward', 'PUT /v1/vpn/status'];
@@ -50,7 +50,10 @@ describe('with the API key of a role listing the routes', () => {
     const g = await gluetun();
     const { reading, assessment } = await probeOf({ url: g.url, apiKeyEnv: 'GLUETUN_KEY' }, { GLUETUN_KEY: KEY });
     expect(reading).toMatchObject({
-      auth: 'ok', state: 'running', ports: [51413], leak: false,
+      auth: 'ok',
+      state: 'running',
+      ports: [51413],
+      leak: false,
       publicIp: { ip: '198.51.100.23', country: 'Sweden', city: 'Stockholm', organization: 'Example VPN AB' },
     });
     expect(assessment).toMatchObject({ status: 'ok', alerts: [], summary: 'VPN running · 198.51.100.23 Sweden, Stockholm · port 51413' });
@@ -67,9 +70,16 @@ describe('with the API key of a role listing the routes', () => {
   });
 
   it('a route the role does not list is "not allowed", the rest still read', async () => {
-    const g = await gluetun({ roles: [{ name: 'narrow', routes: ['GET /v1/vpn/status', 'GET /v1/publicip/ip'], auth: 'apikey', apikey: KEY }] });
+    const g = await gluetun({
+      roles: [{ name: 'narrow', routes: ['GET /v1/vpn/status', 'GET /v1/publicip/ip'], auth: 'apikey', apikey: KEY }],
+    });
     const { reading, assessment } = await probeOf({ url: g.url, apiKeyEnv: 'GLUETUN_KEY' }, { GLUETUN_KEY: KEY });
-    expect(reading).toMatchObject({ auth: 'ok', state: 'running', ports: null, portsError: 'not allowed (401): the key\'s role lacks this route' });
+    expect(reading).toMatchObject({
+      auth: 'ok',
+      state: 'running',
+      ports: null,
+      portsError: "not allowed (401): the key's role lacks this route",
+    });
     expect(assessment.status).toBe('ok');
   });
 });
@@ -98,7 +108,9 @@ describe('401 is "auth needed", not a failure of the console', () => {
   });
 
   it('basic auth: the right password reads, a wrong one is refused', async () => {
-    const roles: GluetunStandinOptions['roles'] = [{ name: 'basic', routes: HOMEOPS_ROUTES, auth: 'basic', username: 'homeops', password: 's3cret' }];
+    const roles: GluetunStandinOptions['roles'] = [
+      { name: 'basic', routes: HOMEOPS_ROUTES, auth: 'basic', username: 'homeops', password: 's3cret' },
+    ];
     const g = await gluetun({ roles });
     const ok = await probeOf({ url: g.url, username: 'homeops', passwordEnv: 'GLUETUN_PW' }, { GLUETUN_PW: 's3cret' });
     expect(ok.reading).toMatchObject({ auth: 'ok', state: 'running' });
@@ -114,42 +126,67 @@ describe('401 is "auth needed", not a failure of the console', () => {
 });
 
 describe('unreachable, older servers, container health and the leak check', () => {
-  it('nothing listening: the probe is down (connection refused), naming the container\'s health', async () => {
+  it("nothing listening: the probe is down (connection refused), naming the container's health", async () => {
     const port = await freePort();
     const health = async (name: string): Promise<ContainerHealth | null> => (name === 'gluetun' ? 'unhealthy' : null);
     const vpn = vpnSchema.parse({ url: `http://127.0.0.1:${port}`, container: 'gluetun', timeout: 500 });
     const read = vpnReader(vpn, liveVpnSources(vpn, { env: {}, containerHealth: health }));
-    const error: unknown = await read(never).then(() => null, (e: unknown) => e);
+    const error: unknown = await read(never).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ProbeError);
-    expect(error).toMatchObject({ status: 'down', message: `Gluetun control server http://127.0.0.1:${port}: connection refused · container gluetun: unhealthy` });
+    expect(error).toMatchObject({
+      status: 'down',
+      message: `Gluetun control server http://127.0.0.1:${port}: connection refused · container gluetun: unhealthy`,
+    });
   });
 
-  it('the container\'s health comes from the injected Docker check: unhealthy is crit', async () => {
+  it("the container's health comes from the injected Docker check: unhealthy is crit", async () => {
     const g = await gluetun();
     const asked: string[] = [];
-    const { reading, assessment } = await probeOf({ url: g.url, apiKeyEnv: 'K', container: 'gluetun' }, { K: KEY }, {
-      containerHealth: async (name) => {
-        asked.push(name);
-        return 'unhealthy';
+    const { reading, assessment } = await probeOf(
+      { url: g.url, apiKeyEnv: 'K', container: 'gluetun' },
+      { K: KEY },
+      {
+        containerHealth: async (name) => {
+          asked.push(name);
+          return 'unhealthy';
+        },
       },
-    });
+    );
     expect(asked).toEqual(['gluetun']);
     expect(reading.container).toEqual({ name: 'gluetun', health: 'unhealthy', error: null });
     expect(assessment.status).toBe('crit');
   });
 
   it('an older Gluetun without /v1/vpn/status is read on its OpenVPN routes', async () => {
-    const g = await gluetun({ legacy: true, state: { vpnType: 'openvpn' }, roles: [{ name: 'all', routes: [...HOMEOPS_ROUTES, 'GET /v1/openvpn/status', 'GET /v1/openvpn/portforwarded'], auth: 'apikey', apikey: KEY }] });
+    const g = await gluetun({
+      legacy: true,
+      state: { vpnType: 'openvpn' },
+      roles: [
+        {
+          name: 'all',
+          routes: [...HOMEOPS_ROUTES, 'GET /v1/openvpn/status', 'GET /v1/openvpn/portforwarded'],
+          auth: 'apikey',
+          apikey: KEY,
+        },
+      ],
+    });
     const { reading } = await probeOf({ url: g.url, apiKeyEnv: 'K' }, { K: KEY });
     expect(reading).toMatchObject({ state: 'running', ports: [51413] });
-    expect(g.requests.map((r) => r.path)).toEqual(expect.arrayContaining(['/v1/vpn/status', '/v1/openvpn/status', '/v1/portforward', '/v1/openvpn/portforwarded']));
+    expect(g.requests.map((r) => r.path)).toEqual(
+      expect.arrayContaining(['/v1/vpn/status', '/v1/openvpn/status', '/v1/portforward', '/v1/openvpn/portforwarded']),
+    );
   });
 
-  it('warns when the VPN\'s public IP is the direct one (traffic not tunnelled), not when they differ', async () => {
+  it("warns when the VPN's public IP is the direct one (traffic not tunnelled), not when they differ", async () => {
     const g = await gluetun();
     const same = await probeOf({ url: g.url, apiKeyEnv: 'K', directIpUrl: await ipService('198.51.100.23\n') }, { K: KEY });
     expect(same.reading).toMatchObject({ directIp: '198.51.100.23', leak: true });
-    expect(same.assessment.alerts).toEqual([{ level: 'warn', message: 'VPN public IP 198.51.100.23 is the direct IP: traffic does not go through the tunnel' }]);
+    expect(same.assessment.alerts).toEqual([
+      { level: 'warn', message: 'VPN public IP 198.51.100.23 is the direct IP: traffic does not go through the tunnel' },
+    ]);
     const differs = await probeOf({ url: g.url, apiKeyEnv: 'K', directIpUrl: await ipService('{"ip":"203.0.113.8"}') }, { K: KEY });
     expect(differs.reading).toMatchObject({ directIp: '203.0.113.8', leak: false });
     expect(differs.assessment.status).toBe('ok');

@@ -25,28 +25,30 @@ async function startLink(target: { host: string; port: number }): Promise<Link> 
   const port = await freePort();
   const sockets = new Set<Socket>();
   let server: Server | null = null;
-  const open = () => new Promise<void>((resolve, reject) => {
-    server = createServer((client) => {
-      const upstream = connect(target.port, target.host);
-      for (const s of [client, upstream]) {
-        sockets.add(s);
-        s.on('close', () => sockets.delete(s));
-        s.on('error', () => {});
-      }
-      client.pipe(upstream).pipe(client);
+  const open = () =>
+    new Promise<void>((resolve, reject) => {
+      server = createServer((client) => {
+        const upstream = connect(target.port, target.host);
+        for (const s of [client, upstream]) {
+          sockets.add(s);
+          s.on('close', () => sockets.delete(s));
+          s.on('error', () => {});
+        }
+        client.pipe(upstream).pipe(client);
+      });
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve());
     });
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
   await open();
   return {
     port,
-    cut: () => new Promise<void>((resolve) => {
-      for (const s of sockets) s.destroy();
-      if (server) server.close(() => resolve());
-      else resolve();
-      server = null;
-    }),
+    cut: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        if (server) server.close(() => resolve());
+        else resolve();
+        server = null;
+      }),
     restore: open,
   };
 }
@@ -78,24 +80,27 @@ describe.runIf(requireSshd())('homeops watch --profile remote against a host tha
     // The workstation is the host marked local, reached over SSH by the remote profile; its CPU
     // pane waits on it. Timeouts are long: a loaded machine may take seconds to answer.
     const config = join(home, 'estate.yaml');
-    writeFileSync(config, [
-      'refresh: 1s',
-      'hosts:',
-      '  workstation:',
-      '    local: true',
-      '    address: 127.0.0.1',
-      `    ssh: { host: 127.0.0.1, port: ${link.port}, user: ${ssh.user}, identityFile: ${ssh.privateKeyPath}, knownHosts: ${join(home, 'known_hosts')}, connectTimeout: 10s }`,
-      'plan: { host: workstation, threadsPerCore: 1, groups: [{ name: all, cores: 1 }] }',
-      'probes: { cpu: { interval: 1s, timeout: 10s }, gpu: { enabled: false } }',
-      // Memory over 1% of the host: the CPU pane warns, and its alert fires, from the start.
-      'triggers: { cpu: { percent: 100 }, memory: { percent: 1 } }',
-      'alerts:',
-      '  sustain: 2s',
-      '  clear: 1s',
-      '  sustainFor: { host: 2s }',
-      `  channels: [{ name: hook, type: webhook, url: "${hook.url}", severities: [critical, high, medium, low] }]`,
-      '',
-    ].join('\n'));
+    writeFileSync(
+      config,
+      [
+        'refresh: 1s',
+        'hosts:',
+        '  workstation:',
+        '    local: true',
+        '    address: 127.0.0.1',
+        `    ssh: { host: 127.0.0.1, port: ${link.port}, user: ${ssh.user}, identityFile: ${ssh.privateKeyPath}, knownHosts: ${join(home, 'known_hosts')}, connectTimeout: 10s }`,
+        'plan: { host: workstation, threadsPerCore: 1, groups: [{ name: all, cores: 1 }] }',
+        'probes: { cpu: { interval: 1s, timeout: 10s }, gpu: { enabled: false } }',
+        // Memory over 1% of the host: the CPU pane warns, and its alert fires, from the start.
+        'triggers: { cpu: { percent: 100 }, memory: { percent: 1 } }',
+        'alerts:',
+        '  sustain: 2s',
+        '  clear: 1s',
+        '  sustainFor: { host: 2s }',
+        `  channels: [{ name: hook, type: webhook, url: "${hook.url}", severities: [critical, high, medium, low] }]`,
+        '',
+      ].join('\n'),
+    );
     const watch = startWatch(home, ['--config', config, '--profile', 'remote']);
     running.push(watch.child);
     await waitForText(watch.out, /alert firing medium cpu: /, 30_000);
@@ -112,17 +117,26 @@ describe.runIf(requireSshd())('homeops watch --profile remote against a host tha
     // for each of its panes.
     await waitForText(() => String(hook.received.length), new RegExp(`^${before + 1}$`), 10_000);
     const during = hook.received.slice(before).map((r) => JSON.parse(r.body) as Message);
-    expect(during.map((m) => `${m.state} ${m.title}`)).toEqual([expect.stringMatching(/^firing workstation unreachable: \d+ alerts? held$/)]);
+    expect(during.map((m) => `${m.state} ${m.title}`)).toEqual([
+      expect.stringMatching(/^firing workstation unreachable: \d+ alerts? held$/),
+    ]);
 
     await waitForText(watch.out, /alert firing low cpu stale: /, 30_000);
     await link.restore();
     await waitForText(watch.out, /host back workstation answers again after/, 30_000);
     // What still fires once the host is back (the CPU pane's alert) is said once, with the resolution.
-    await waitForText(watch.out, /alert resolved critical workstation answers again after \d+s; still firing: cpu:memory-used-trigger/, 30_000);
+    await waitForText(
+      watch.out,
+      /alert resolved critical workstation answers again after \d+s; still firing: cpu:memory-used-trigger/,
+      30_000,
+    );
     // The readings gone while it was away were held: recorded, but no message of their own.
     expect(watch.out()).toMatch(/alert firing low cpu stale: .*\(held: workstation unreachable\)/);
     await waitForText(() => hook.received.map((r) => r.body).join('\n'), /"state":"resolved"/, 10_000);
-    const states = hook.received.slice(before).map((r) => JSON.parse(r.body) as Message).map((m) => `${m.state} ${m.title}`);
+    const states = hook.received
+      .slice(before)
+      .map((r) => JSON.parse(r.body) as Message)
+      .map((m) => `${m.state} ${m.title}`);
     expect(states.filter((m) => m.startsWith('firing workstation'))).toHaveLength(1);
     expect(states.filter((m) => m.startsWith('resolved workstation unreachable'))).toHaveLength(1);
     // Nothing about the CPU pane's readings being gone: they were the host's.

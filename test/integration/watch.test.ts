@@ -1,13 +1,13 @@
 // `homeops watch`, the built binary as a service would run it: one line per event on stdout, a
 // clean exit on SIGTERM, one watcher per timeline, and a watcher killed outright that starts
 // again with its timeline intact and without recording again what did not change.
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, CLI, runCli } from '../helpers/cli.js';
+import { CLI, ensureBuilt, runCli } from '../helpers/cli.js';
 import { haveCommand } from '../helpers/require-service.js';
 import { startWatch, waitForText } from '../helpers/watch.js';
 
@@ -63,7 +63,9 @@ describe('homeops watch', () => {
     expect((await watch.exited).code).toBe(0);
     const db = new DatabaseSync(join(own, 'state', 'homeops', 'demo.db'), { readOnly: true });
     try {
-      const rows = db.prepare('SELECT n.name AS name, s.at AS minute, s.value AS value FROM samples s JOIN series n ON n.id = s.series').all() as { name: string; minute: number; value: number }[];
+      const rows = db
+        .prepare('SELECT n.name AS name, s.at AS minute, s.value AS value FROM samples s JOIN series n ON n.id = s.series')
+        .all() as { name: string; minute: number; value: number }[];
       const names = rows.map((r) => r.name);
       expect(names).toEqual(expect.arrayContaining(['cpu.total', 'cpu.group.database', 'mem.used', 'gpu.0.temp', 'dns.primary.latency']));
       expect(names.some((n) => n.startsWith('container.'))).toBe(true);
@@ -94,7 +96,10 @@ describe('homeops watch', () => {
     const after = JSON.parse((await runCli(['events', '--demo', 'primary-down', '--json'], { home })).stdout) as unknown[];
     // Everything recorded before the kill is still there, under the restart's two new events.
     expect(after.slice(2)).toEqual(before);
-    expect(after.slice(0, 2)).toMatchObject([{ kind: 'watch', state: 'stopped' }, { kind: 'watch', state: 'started' }]);
+    expect(after.slice(0, 2)).toMatchObject([
+      { kind: 'watch', state: 'stopped' },
+      { kind: 'watch', state: 'started' },
+    ]);
   }, 60_000);
 
   it('one watcher per timeline: a second one is refused with exit 75', async () => {
@@ -139,7 +144,11 @@ describe('homeops watch', () => {
         output = String((error as { stderr?: string }).stderr ?? error);
       }
       // Only complaints about this unit count (the machine's own units are not ours to judge).
-      expect(output.split('\n').filter((l) => l.includes('homeops-watch.service') && !/Failed to (connect|create)|Cannot add dependency|not found/.test(l))).toEqual([]);
+      expect(
+        output
+          .split('\n')
+          .filter((l) => l.includes('homeops-watch.service') && !/Failed to (connect|create)|Cannot add dependency|not found/.test(l)),
+      ).toEqual([]);
     }
   });
 });

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bellWatch, criticalKeys } from '../../src/alerts/bell.js';
 import { maintenanceCheck } from '../../src/alerts/maintenance.js';
-import { readSilences, NO_SILENCES, type Silences } from '../../src/alerts/silences.js';
 import { DEFAULT_RULES } from '../../src/alerts/rules.js';
+import { NO_SILENCES, readSilences, type Silences } from '../../src/alerts/silences.js';
 import { catalogOf, cleanupDirs, testController, until } from '../helpers/console-actions.js';
 import { testSetup } from '../helpers/render.js';
 import { snapshotAt } from '../helpers/snapshot.js';
@@ -21,7 +21,11 @@ describe('the bell', () => {
   it('rings once when a critical alert appears, not while it stays, not for high ones', () => {
     expect([...criticalKeys(snapshotAt(T, { dns: dnsDown, gpu: gpuHot }), DEFAULT_RULES)]).toEqual(['dns:no-dns-server-answers']);
     let rings = 0;
-    const watch = bellWatch(DEFAULT_RULES, () => NO_SILENCES, () => rings++);
+    const watch = bellWatch(
+      DEFAULT_RULES,
+      () => NO_SILENCES,
+      () => rings++,
+    );
     watch(snapshotAt(T, { gpu: gpuHot }));
     expect(rings).toBe(0);
     watch(snapshotAt(T + 2000, { dns: dnsDown, gpu: gpuHot }));
@@ -37,7 +41,12 @@ describe('the bell', () => {
     // A Sunday, local time.
     const at = (h: number, m = 0) => new Date(2026, 2, 1, h, m).getTime();
     let rings = 0;
-    const watch = bellWatch(DEFAULT_RULES, () => NO_SILENCES, () => rings++, maintenanceCheck(window));
+    const watch = bellWatch(
+      DEFAULT_RULES,
+      () => NO_SILENCES,
+      () => rings++,
+      maintenanceCheck(window),
+    );
     watch(snapshotAt(at(1, 59), {}));
     watch(snapshotAt(at(2, 10), { dns: dnsDown }));
     watch(snapshotAt(at(3, 0), { dns: dnsDown }));
@@ -48,7 +57,12 @@ describe('the bell', () => {
     expect(rings).toBe(1);
     // What went away inside the window is not rung for afterwards.
     let later = 0;
-    const other = bellWatch(DEFAULT_RULES, () => NO_SILENCES, () => later++, maintenanceCheck(window));
+    const other = bellWatch(
+      DEFAULT_RULES,
+      () => NO_SILENCES,
+      () => later++,
+      maintenanceCheck(window),
+    );
     other(snapshotAt(at(2, 10), { dns: dnsDown }));
     other(snapshotAt(at(4, 0), {}));
     expect(later).toBe(0);
@@ -57,7 +71,11 @@ describe('the bell', () => {
   it('stays quiet for what a silence covers', () => {
     const silences: Silences = { silences: [{ target: 'dns', at: T - 1000, until: T + 3_600_000, by: 'ann', reason: null }], acks: [] };
     let rings = 0;
-    bellWatch(DEFAULT_RULES, () => silences, () => rings++)(snapshotAt(T, { dns: dnsDown }));
+    bellWatch(
+      DEFAULT_RULES,
+      () => silences,
+      () => rings++,
+    )(snapshotAt(T, { dns: dnsDown }));
     expect(rings).toBe(0);
   });
 });
@@ -66,7 +84,9 @@ describe('ack and silence from the console', () => {
   const s = testSetup();
   it('a acknowledges what is wrong in the pane, audited', async () => {
     const snapshot = snapshotAt(T, { dns: dnsDown });
-    const { controller, env } = testController(s.config, catalogOf(s.config, {}), { monitor: { nudge: () => {}, current: () => snapshot } });
+    const { controller, env } = testController(s.config, catalogOf(s.config, {}), {
+      monitor: { nudge: () => {}, current: () => snapshot },
+    });
     controller.intents.ackAlerts('dns');
     const state = await until(controller, (st) => st.message !== null);
     expect(state.message?.text).toBe('acknowledged dns:no-dns-server-answers: no reminders until it resolves');
@@ -74,18 +94,24 @@ describe('ack and silence from the console', () => {
     const audit = readFileSync(join(env.XDG_STATE_HOME ?? '', 'homeops', 'audit.jsonl'), 'utf8');
     expect(JSON.parse(audit.trim())).toMatchObject({ event: 'ack', target: 'dns:no-dns-server-answers', from: 'console' });
     controller.intents.ackAlerts('gpu');
-    expect((await until(controller, (st) => st.message?.text.startsWith('gpu') === true)).message?.text).toBe('gpu has no alerts to acknowledge');
+    expect((await until(controller, (st) => st.message?.text.startsWith('gpu') === true)).message?.text).toBe(
+      'gpu has no alerts to acknowledge',
+    );
   });
 
   it('z asks what and for how long, then silences it, audited', async () => {
     const snapshot = snapshotAt(T, { dns: dnsDown });
-    const { controller, env } = testController(s.config, catalogOf(s.config, {}), { monitor: { nudge: () => {}, current: () => snapshot } });
+    const { controller, env } = testController(s.config, catalogOf(s.config, {}), {
+      monitor: { nudge: () => {}, current: () => snapshot },
+    });
     controller.intents.silenceAlerts('dns');
     const asked = await until(controller, (st) => st.prompt?.kind === 'inputs');
     const prompt = asked.prompt;
     if (prompt?.kind !== 'inputs') throw new Error('no form');
     expect(prompt.fields.map((f) => [f.name, f.choices])).toEqual([
-      ['what', ['dns', 'dns:no-dns-server-answers']], ['for', ['30m', '1h', '2h', '4h', '8h', '1d']], ['reason', null],
+      ['what', ['dns', 'dns:no-dns-server-answers']],
+      ['for', ['30m', '1h', '2h', '4h', '8h', '1d']],
+      ['reason', null],
     ]);
     controller.intents.answer(prompt.id, 'yes', { what: 'dns:no-dns-server-answers', for: '2h', reason: 'swapping the router' });
     const done = await until(controller, (st) => st.message?.text.startsWith('silenced') === true);

@@ -1,25 +1,44 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_STATE, loadState, saveState, step, type AlertState, type Message, type StepInput } from '../../src/alerts/engine.js';
-import { DEFAULT_RULES, severityOf, sustainOf, type AlertRules } from '../../src/alerts/rules.js';
+import { type AlertState, EMPTY_STATE, loadState, type Message, type StepInput, saveState, step } from '../../src/alerts/engine.js';
+import { type AlertRules, DEFAULT_RULES, severityOf, sustainOf } from '../../src/alerts/rules.js';
 import { NO_SILENCES, type Silences } from '../../src/alerts/silences.js';
-import type { TimelineEvent } from '../../src/model/timeline.js';
-import { snapshotAt, type PaneSpec } from '../helpers/snapshot.js';
-import type { Snapshot } from '../../src/model/snapshot.js';
 import type { PaneId } from '../../src/model/panes.js';
+import type { Snapshot } from '../../src/model/snapshot.js';
+import type { TimelineEvent } from '../../src/model/timeline.js';
+import { type PaneSpec, snapshotAt } from '../helpers/snapshot.js';
 
 const T = Date.parse('2026-03-01T10:00:00Z');
 const RULES: AlertRules = { ...DEFAULT_RULES, sustainMs: 30_000, clearMs: 20_000, remindMs: 600_000 };
 
-const failover: PaneSpec = { status: 'warn', alerts: [{ level: 'warn', message: 'FAILOVER: clients use secondary 10.0.10.20 — primary timed out' }], summary: 'FAILOVER → secondary' };
+const failover: PaneSpec = {
+  status: 'warn',
+  alerts: [{ level: 'warn', message: 'FAILOVER: clients use secondary 10.0.10.20 — primary timed out' }],
+  summary: 'FAILOVER → secondary',
+};
 const healthy: PaneSpec = { status: 'ok', summary: 'primary answers' };
 
 /** Runs ticks every `every` ms from `from` to `to`, with the snapshot `at` gives; collects everything. */
-function run(initial: AlertState, from: number, to: number, snapshotFor: (now: number) => Snapshot, extra: Partial<StepInput> = {}, every = 2000) {
+function run(
+  initial: AlertState,
+  from: number,
+  to: number,
+  snapshotFor: (now: number) => Snapshot,
+  extra: Partial<StepInput> = {},
+  every = 2000,
+) {
   let state = initial;
   const events: TimelineEvent[] = [];
   const messages: Message[] = [];
   for (let now = from; now <= to; now += every) {
-    const result = step(state, { snapshot: snapshotFor(now), now, paneHosts: {}, silences: NO_SILENCES, maintenance: null, rules: RULES, ...extra });
+    const result = step(state, {
+      snapshot: snapshotFor(now),
+      now,
+      paneHosts: {},
+      silences: NO_SILENCES,
+      maintenance: null,
+      rules: RULES,
+      ...extra,
+    });
     state = result.state;
     events.push(...result.events);
     messages.push(...result.messages);
@@ -28,7 +47,7 @@ function run(initial: AlertState, from: number, to: number, snapshotFor: (now: n
 }
 
 describe('the severities of the estate plan', () => {
-  it('maps the console\'s words, and the config overrides them', () => {
+  it("maps the console's words, and the config overrides them", () => {
     expect(severityOf({ host: 'workstation' }, DEFAULT_RULES)).toBe('critical');
     expect(severityOf({ pane: 'dns', level: 'crit' }, DEFAULT_RULES)).toBe('critical');
     expect(severityOf({ pane: 'dns', level: 'warn' }, DEFAULT_RULES)).toBe('high');
@@ -50,7 +69,14 @@ describe('alert hygiene', () => {
   it('fires after the sustain time, once; resolves after the clear time, once', () => {
     const down = run(EMPTY_STATE, T, T + 60_000, (now) => snapshotAt(now, { dns: failover }));
     expect(down.events.filter((e) => e.kind === 'alert')).toEqual([
-      { at: T + 30_000, kind: 'alert', subject: 'dns:failover-clients-use-secondary-primary-timed-out', state: 'firing', severity: 'high', text: 'dns: FAILOVER: clients use secondary 10.0.10.20 — primary timed out' },
+      {
+        at: T + 30_000,
+        kind: 'alert',
+        subject: 'dns:failover-clients-use-secondary-primary-timed-out',
+        state: 'firing',
+        severity: 'high',
+        text: 'dns: FAILOVER: clients use secondary 10.0.10.20 — primary timed out',
+      },
     ]);
     expect(down.messages).toHaveLength(1);
     expect(down.messages[0]).toMatchObject({ state: 'firing', reminder: false, severity: 'high', pane: 'dns', since: T, at: T + 30_000 });
@@ -66,14 +92,20 @@ describe('alert hygiene', () => {
     expect(blip.events).toEqual([]);
     expect(blip.messages).toEqual([]);
     // Fires, then flaps off and on every 10 s: never resolved, never sent again.
-    const flapping = run(EMPTY_STATE, T, T + 300_000, (now) => snapshotAt(now, { dns: now < T + 40_000 || Math.floor(now / 10_000) % 2 === 0 ? failover : healthy }));
+    const flapping = run(EMPTY_STATE, T, T + 300_000, (now) =>
+      snapshotAt(now, { dns: now < T + 40_000 || Math.floor(now / 10_000) % 2 === 0 ? failover : healthy }),
+    );
     expect(flapping.messages.map((m) => m.state)).toEqual(['firing']);
     expect(flapping.events.map((e) => e.state)).toEqual(['firing']);
   });
 
   it('reminds every `remind` while it fires, until acknowledged', () => {
     const firing = run(EMPTY_STATE, T, T + 30 * 60_000, (now) => snapshotAt(now, { dns: failover }));
-    expect(firing.messages.map((m) => [m.reminder, m.at - T])).toEqual([[false, 30_000], [true, 630_000], [true, 1_230_000]]);
+    expect(firing.messages.map((m) => [m.reminder, m.at - T])).toEqual([
+      [false, 30_000],
+      [true, 630_000],
+      [true, 1_230_000],
+    ]);
     expect(firing.messages[1]?.text).toMatch(/^still firing after 11m: /);
     const key = 'dns:failover-clients-use-secondary-primary-timed-out';
     const silences: Silences = { silences: [], acks: [{ key, at: T + 31 * 60_000, until: T + 86_400_000, by: 'ann' }] };
@@ -112,12 +144,24 @@ describe('alert hygiene', () => {
   it('folds the alerts of panes waiting on an unreachable host into one, and says what still fires when it is back', () => {
     const down = { host: 'workstation', since: new Date(T).toISOString(), reason: 'no route to host', retryAt: null };
     const paneHosts: Partial<Record<PaneId, string[]>> = { containers: ['workstation'], backups: ['workstation'], cpu: ['workstation'] };
-    const during = (now: number) => snapshotAt(now, {
-      containers: { status: 'stale', error: 'workstation unreachable', alerts: [{ level: 'crit', message: 'postgres unhealthy' }, { level: 'warn', message: 'redis restarting' }] },
-      backups: { status: 'stale', error: 'workstation unreachable', alerts: [{ level: 'warn', message: 'database overdue' }] },
-      cpu: { status: 'stale', error: 'workstation unreachable' },
-      dns: failover,
-    }, [down]);
+    const during = (now: number) =>
+      snapshotAt(
+        now,
+        {
+          containers: {
+            status: 'stale',
+            error: 'workstation unreachable',
+            alerts: [
+              { level: 'crit', message: 'postgres unhealthy' },
+              { level: 'warn', message: 'redis restarting' },
+            ],
+          },
+          backups: { status: 'stale', error: 'workstation unreachable', alerts: [{ level: 'warn', message: 'database overdue' }] },
+          cpu: { status: 'stale', error: 'workstation unreachable' },
+          dns: failover,
+        },
+        [down],
+      );
     const outage = run(EMPTY_STATE, T, T + 120_000, during, { paneHosts });
     const sent = outage.messages.map((m) => `${m.state} ${m.severity} ${m.title}`);
     expect(sent).toEqual([
@@ -125,7 +169,13 @@ describe('alert hygiene', () => {
       'firing critical workstation unreachable: 6 alerts held',
     ]);
     // Back: the host's alert resolves saying what still fires; that is sent once, the rest resolves quietly.
-    const back = (now: number) => snapshotAt(now, { containers: { status: 'crit', alerts: [{ level: 'crit', message: 'postgres unhealthy' }] }, backups: { status: 'ok' }, cpu: { status: 'ok' }, dns: failover });
+    const back = (now: number) =>
+      snapshotAt(now, {
+        containers: { status: 'crit', alerts: [{ level: 'crit', message: 'postgres unhealthy' }] },
+        backups: { status: 'ok' },
+        cpu: { status: 'ok' },
+        dns: failover,
+      });
     const after = run(outage.state, T + 122_000, T + 200_000, back, { paneHosts });
     expect(after.messages.map((m) => `${m.state} ${m.key}`)).toEqual(['firing containers:postgres-unhealthy', 'resolved host:workstation']);
     expect(after.messages[1]?.text).toMatch(/^workstation answers again after 2m; still firing: .*containers:postgres-unhealthy/);
@@ -133,7 +183,9 @@ describe('alert hygiene', () => {
 
   it('a pane without a reading neither starts nor resolves its alerts', () => {
     const firing = run(EMPTY_STATE, T, T + 40_000, (now) => snapshotAt(now, { dns: failover }));
-    const waiting = run(firing.state, T + 42_000, T + 200_000, (now) => snapshotAt(now, { dns: { status: 'stale', ageMs: null, data: null, summary: 'waiting for the first reading' } }));
+    const waiting = run(firing.state, T + 42_000, T + 200_000, (now) =>
+      snapshotAt(now, { dns: { status: 'stale', ageMs: null, data: null, summary: 'waiting for the first reading' } }),
+    );
     expect(waiting.messages).toEqual([]);
     expect(Object.keys(waiting.state.tracked)).toEqual(['dns:failover-clients-use-secondary-primary-timed-out']);
   });

@@ -1,10 +1,11 @@
-import { describe, it, expect } from 'vitest';
-import { DEFAULT_SCENARIO, HELP, parseArgs, UsageError, type GlobalOptions, type Request } from '../../src/cli/args.js';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SCENARIO, type GlobalOptions, HELP, parseArgs, type Request, UsageError } from '../../src/cli/args.js';
 
 const defaults: GlobalOptions = { readOnly: false, noColor: false };
 
 function options(request: Request): GlobalOptions {
-  if (request.command === 'help' || request.command === 'version' || request.command === 'reset-state') throw new Error(`no options on ${request.command}`);
+  if (request.command === 'help' || request.command === 'version' || request.command === 'reset-state')
+    throw new Error(`no options on ${request.command}`);
   return request.options;
 }
 
@@ -34,10 +35,16 @@ describe('parseArgs', () => {
 
   it('reads --config, --view and --keymap, spaced or with =', () => {
     expect(options(parseArgs(['--config', 'home.yaml', '--view', 'tmux', '--keymap', 'vim']))).toEqual({
-      ...defaults, config: 'home.yaml', view: 'tmux', keymap: 'vim',
+      ...defaults,
+      config: 'home.yaml',
+      view: 'tmux',
+      keymap: 'vim',
     });
     expect(options(parseArgs(['--config=home.yaml', '--view=./my view.yaml', '--keymap=~/k.yaml']))).toEqual({
-      ...defaults, config: 'home.yaml', view: './my view.yaml', keymap: '~/k.yaml',
+      ...defaults,
+      config: 'home.yaml',
+      view: './my view.yaml',
+      keymap: '~/k.yaml',
     });
     // A value may contain "=".
     expect(options(parseArgs(['--config=a=b.yaml'])).config).toBe('a=b.yaml');
@@ -67,15 +74,27 @@ describe('parseArgs', () => {
   it('does not take a command after --demo as its scenario', () => {
     expect(parseArgs(['--demo', 'status'])).toEqual({ command: 'status', options: { ...defaults, demo: 'healthy' }, json: false });
     expect(parseArgs(['--demo', 'check-config'])).toEqual({ command: 'check-config', options: { ...defaults, demo: 'healthy' } });
-    expect(parseArgs(['--demo', 'gpu-hot', 'status'])).toEqual({ command: 'status', options: { ...defaults, demo: 'gpu-hot' }, json: false });
+    expect(parseArgs(['--demo', 'gpu-hot', 'status'])).toEqual({
+      command: 'status',
+      options: { ...defaults, demo: 'gpu-hot' },
+      json: false,
+    });
   });
 
   it('parses status with and without --json, options on either side', () => {
     expect(parseArgs(['status'])).toEqual({ command: 'status', options: defaults, json: false });
     expect(parseArgs(['status', '--json'])).toEqual({ command: 'status', options: defaults, json: true });
     expect(parseArgs(['status', '--demo', '--json'])).toEqual({ command: 'status', options: { ...defaults, demo: 'healthy' }, json: true });
-    expect(parseArgs(['status', '--json', '--demo', 'gpu-hot'])).toEqual({ command: 'status', options: { ...defaults, demo: 'gpu-hot' }, json: true });
-    expect(parseArgs(['--config', 'c.yaml', 'status', '--json'])).toEqual({ command: 'status', options: { ...defaults, config: 'c.yaml' }, json: true });
+    expect(parseArgs(['status', '--json', '--demo', 'gpu-hot'])).toEqual({
+      command: 'status',
+      options: { ...defaults, demo: 'gpu-hot' },
+      json: true,
+    });
+    expect(parseArgs(['--config', 'c.yaml', 'status', '--json'])).toEqual({
+      command: 'status',
+      options: { ...defaults, config: 'c.yaml' },
+      json: true,
+    });
   });
 
   it('parses check-config', () => {
@@ -85,8 +104,16 @@ describe('parseArgs', () => {
 
   it('parses init: --from detect or estate, --force', () => {
     expect(parseArgs(['init'])).toEqual({ command: 'init', options: defaults, init: { from: 'detect', force: false } });
-    expect(parseArgs(['init', '--from', 'estate', '--force'])).toEqual({ command: 'init', options: defaults, init: { from: 'estate', force: true } });
-    expect(parseArgs(['--config', 'x.yaml', 'init', '--from=detect'])).toEqual({ command: 'init', options: { ...defaults, config: 'x.yaml' }, init: { from: 'detect', force: false } });
+    expect(parseArgs(['init', '--from', 'estate', '--force'])).toEqual({
+      command: 'init',
+      options: defaults,
+      init: { from: 'estate', force: true },
+    });
+    expect(parseArgs(['--config', 'x.yaml', 'init', '--from=detect'])).toEqual({
+      command: 'init',
+      options: { ...defaults, config: 'x.yaml' },
+      init: { from: 'detect', force: false },
+    });
     expect(usageError(['init', '--from', 'nas'])).toBe('--from takes detect or estate, not "nas"');
     expect(usageError(['status', '--from', 'estate'])).toBe('--from belongs to `homeops init`');
     expect(usageError(['init', '--dry-run'])).toBe('--dry-run belongs to `homeops runbook`');
@@ -106,7 +133,9 @@ describe('parseArgs', () => {
 
   it('refuses --json outside status', () => {
     expect(usageError(['--json'])).toBe('--json belongs to `homeops status`, `homeops drill`, `homeops events` or `homeops watch`');
-    expect(usageError(['check-config', '--json'])).toBe('--json belongs to `homeops status`, `homeops drill`, `homeops events` or `homeops watch`');
+    expect(usageError(['check-config', '--json'])).toBe(
+      '--json belongs to `homeops status`, `homeops drill`, `homeops events` or `homeops watch`',
+    );
   });
 
   it('reads --profile local, remote or auto, for every command', () => {
@@ -144,7 +173,9 @@ describe('parseArgs', () => {
     expect(usageError(['--bogus=1'])).toBe('unknown option --bogus');
     expect(usageError(['-x'])).toBe('unknown option -x');
     expect(usageError(['--demo', '-x'])).toBe('unknown option -x');
-    expect(usageError(['stats'])).toBe('unknown command "stats" (commands: status, check-config, runbook, drill, init, watch, events, silence)');
+    expect(usageError(['stats'])).toBe(
+      'unknown command "stats" (commands: status, check-config, runbook, drill, init, watch, events, silence)',
+    );
     expect(usageError(['status', 'now'])).toBe('unexpected argument "now"');
     expect(usageError(['status', 'status'])).toBe('unexpected argument "status"');
   });
@@ -152,7 +183,31 @@ describe('parseArgs', () => {
 
 describe('HELP', () => {
   it('mentions every option and command parseArgs accepts', () => {
-    for (const word of ['status', '--json', 'check-config', '--config', 'HOMEOPS_CONFIG', '--view', '--keymap', '--demo', '--read-only', '--refresh', '--profile', 'HOMEOPS_HOST_PROFILE', '--no-color', '--help', '--version', '-h', '-V', 'init', '--from', '--force', '--theme', 'high-contrast', '--no-mouse']) {
+    for (const word of [
+      'status',
+      '--json',
+      'check-config',
+      '--config',
+      'HOMEOPS_CONFIG',
+      '--view',
+      '--keymap',
+      '--demo',
+      '--read-only',
+      '--refresh',
+      '--profile',
+      'HOMEOPS_HOST_PROFILE',
+      '--no-color',
+      '--help',
+      '--version',
+      '-h',
+      '-V',
+      'init',
+      '--from',
+      '--force',
+      '--theme',
+      'high-contrast',
+      '--no-mouse',
+    ]) {
       expect(HELP, word).toContain(word);
     }
   });
@@ -161,13 +216,23 @@ describe('HELP', () => {
 describe('watch, events and silence', () => {
   it('parses watch with its own flags', () => {
     expect(parseArgs(['watch'])).toEqual({ command: 'watch', options: defaults, watch: { json: false, printUnit: false, metrics: null } });
-    expect(parseArgs(['--demo', 'watch', '--json'])).toEqual({ command: 'watch', options: { ...defaults, demo: 'healthy' }, watch: { json: true, printUnit: false, metrics: null } });
-    expect(parseArgs(['watch', '--metrics', '127.0.0.1:9464', '--profile', 'remote'])).toEqual({
-      command: 'watch', options: { ...defaults, profile: 'remote' }, watch: { json: false, printUnit: false, metrics: { host: '127.0.0.1', port: 9464 } },
+    expect(parseArgs(['--demo', 'watch', '--json'])).toEqual({
+      command: 'watch',
+      options: { ...defaults, demo: 'healthy' },
+      watch: { json: true, printUnit: false, metrics: null },
     });
-    expect(parseArgs(['watch', '--metrics=[::1]:9100', '--print-systemd-unit'])).toMatchObject({ watch: { printUnit: true, metrics: { host: '::1', port: 9100 } } });
+    expect(parseArgs(['watch', '--metrics', '127.0.0.1:9464', '--profile', 'remote'])).toEqual({
+      command: 'watch',
+      options: { ...defaults, profile: 'remote' },
+      watch: { json: false, printUnit: false, metrics: { host: '127.0.0.1', port: 9464 } },
+    });
+    expect(parseArgs(['watch', '--metrics=[::1]:9100', '--print-systemd-unit'])).toMatchObject({
+      watch: { printUnit: true, metrics: { host: '::1', port: 9100 } },
+    });
     expect(usageError(['watch', '--metrics', '9464'])).toBe('--metrics: "9464" is not HOST:PORT (e.g. 127.0.0.1:9464)');
-    expect(usageError(['watch', '--metrics', 'localhost:70000'])).toBe('--metrics: "localhost:70000" is not HOST:PORT (e.g. 127.0.0.1:9464)');
+    expect(usageError(['watch', '--metrics', 'localhost:70000'])).toBe(
+      '--metrics: "localhost:70000" is not HOST:PORT (e.g. 127.0.0.1:9464)',
+    );
     expect(usageError(['status', '--metrics', '127.0.0.1:1'])).toBe('--metrics belongs to `homeops watch`');
     expect(usageError(['--print-systemd-unit'])).toBe('--print-systemd-unit belongs to `homeops watch`');
   });
@@ -175,19 +240,32 @@ describe('watch, events and silence', () => {
   it('parses events with --since (default 24h) and --json', () => {
     expect(parseArgs(['events'])).toEqual({ command: 'events', options: defaults, json: false, sinceMs: 24 * 3_600_000 });
     // --since is also the console's (where a container's logs start), so it stays in the options.
-    expect(parseArgs(['events', '--since', '2h', '--json'])).toEqual({ command: 'events', options: { ...defaults, since: '2h' }, json: true, sinceMs: 7_200_000 });
+    expect(parseArgs(['events', '--since', '2h', '--json'])).toEqual({
+      command: 'events',
+      options: { ...defaults, since: '2h' },
+      json: true,
+      sinceMs: 7_200_000,
+    });
     expect(usageError(['events', '--since', 'yesterday'])).toBe('--since: "yesterday" is not a duration (e.g. 10m, 2h, 7d)');
   });
 
   it('parses silence: list, set with a duration and a reason, lift with off', () => {
     expect(parseArgs(['silence'])).toEqual({ command: 'silence', options: defaults, silence: { action: 'list' } });
     expect(parseArgs(['silence', 'dns', '2h', '--reason', 'router swap'])).toEqual({
-      command: 'silence', options: defaults, silence: { action: 'set', target: 'dns', durationMs: 7_200_000, reason: 'router swap' },
+      command: 'silence',
+      options: defaults,
+      silence: { action: 'set', target: 'dns', durationMs: 7_200_000, reason: 'router swap' },
     });
-    expect(parseArgs(['silence', 'dns:FAILOVER', 'off'])).toEqual({ command: 'silence', options: defaults, silence: { action: 'lift', target: 'dns:FAILOVER' } });
+    expect(parseArgs(['silence', 'dns:FAILOVER', 'off'])).toEqual({
+      command: 'silence',
+      options: defaults,
+      silence: { action: 'lift', target: 'dns:FAILOVER' },
+    });
     expect(usageError(['silence', 'dns'])).toBe('silence dns needs a duration (e.g. 2h) or off');
     expect(usageError(['silence', 'dns', '10s'])).toBe('silence: "10s" is not a duration of a minute or more (e.g. 30m, 2h, 1d), nor off');
     expect(usageError(['silence', 'dns', '40d'])).toBe('silence: 40d is longer than 30 days; silence for less, or change the config');
-    expect(usageError(['silence', '--reason', 'x'])).toBe('--reason goes with a silence: homeops silence PANE|HOST|ALERT DURATION --reason TEXT');
+    expect(usageError(['silence', '--reason', 'x'])).toBe(
+      '--reason goes with a silence: homeops silence PANE|HOST|ALERT DURATION --reason TEXT',
+    );
   });
 });

@@ -4,16 +4,22 @@
 import { describe, expect, it } from 'vitest';
 import { estateConfigPath } from '../../src/config/paths.js';
 import { configSchema } from '../../src/config/schema.js';
-import { readUserFile } from '../../src/config/user-file.js';
-import type { DrillRecord } from '../../src/model/drill.js';
 import { clockTime } from '../../src/config/units.js';
+import { readUserFile } from '../../src/config/user-file.js';
 import type { BackupsReading } from '../../src/model/backups.js';
-import { assessBackups, parseBackups, type BackupsRaw, type SetRaw } from '../../src/probes/backups/probe.js';
+import type { DrillRecord } from '../../src/model/drill.js';
+import type { PaneEntry } from '../../src/model/snapshot.js';
+import { assessBackups, type BackupsRaw, parseBackups, type SetRaw } from '../../src/probes/backups/probe.js';
 import { backupsPane } from '../../src/ui/panes/backups.js';
-import { closeSetDetail, INITIAL_BACKUPS_VIEW, moveSetSelection, toggleSetDetail, type BackupsView } from '../../src/ui/panes/backups-view.js';
+import {
+  type BackupsView,
+  closeSetDetail,
+  INITIAL_BACKUPS_VIEW,
+  moveSetSelection,
+  toggleSetDetail,
+} from '../../src/ui/panes/backups-view.js';
 import { lineText, textWidth } from '../../src/ui/text.js';
 import { AT, archiverLine, DAY, HOUR, listing, MINUTE } from '../helpers/backups.js';
-import type { PaneEntry } from '../../src/model/snapshot.js';
 
 const config = readUserFile(estateConfigPath(), configSchema);
 const backups = config.backups!;
@@ -26,22 +32,42 @@ const series = (prefix: string, count: number, every: number, newest: number, si
 function raw(options: { dbNewest?: number; wal?: string; nas?: Partial<SetRaw>; media?: Files } = {}): BackupsRaw {
   const sets: [string, string, Files][] = [
     ['configuration', '/volume1/backups/config', series('config.tgz', 30, HOUR, 25 * MINUTE, 184 * 1024)],
-    ['database', '/volume1/backups/db', series('db', 42, 4 * HOUR, options.dbNewest ?? 100 * MINUTE, 612 * MiB).map((f) => ({ ...f, name: `${f.name}.dump` }))],
+    [
+      'database',
+      '/volume1/backups/db',
+      series('db', 42, 4 * HOUR, options.dbNewest ?? 100 * MINUTE, 612 * MiB).map((f) => ({ ...f, name: `${f.name}.dump` })),
+    ],
     ['application', '/volume1/backups/app', series('app.tar.zst', 7, DAY, 9 * HOUR, 3400 * MiB)],
-    ['media', '/volume1/backups/media', options.media ?? [{ name: '.last-sync', ageMs: 2 * DAY, size: 0 }, { name: 'photos', ageMs: 40 * DAY, dir: true }]],
+    [
+      'media',
+      '/volume1/backups/media',
+      options.media ?? [
+        { name: '.last-sync', ageMs: 2 * DAY, size: 0 },
+        { name: 'photos', ageMs: 40 * DAY, dir: true },
+      ],
+    ],
   ];
   return {
     at: AT,
     sets: sets.map(([name, dir, files]) => ({
-      name, seenAt: AT, source: { kind: 'listing', entries: listing(dir, files) }, failure: null,
+      name,
+      seenAt: AT,
+      source: { kind: 'listing', entries: listing(dir, files) },
+      failure: null,
       wal: name === 'database' ? { stdout: options.wal ?? archiverLine({ archived: 4806, lastArchivedAgo: 180 }) } : null,
       ...options.nas,
     })),
   };
 }
 
-const entry = (data: BackupsReading | null, extra: Partial<PaneEntry<BackupsReading>> = {}): PaneEntry<BackupsReading> =>
-  ({ status: 'ok', ageMs: 0, summary: '4 sets fresh', alerts: [], data, ...extra });
+const entry = (data: BackupsReading | null, extra: Partial<PaneEntry<BackupsReading>> = {}): PaneEntry<BackupsReading> => ({
+  status: 'ok',
+  ageMs: 0,
+  summary: '4 sets fresh',
+  alerts: [],
+  data,
+  ...extra,
+});
 const render = (e: PaneEntry<BackupsReading>, width = 120, height = 14) => backupsPane(e, width, height, config);
 const text = (e: PaneEntry<BackupsReading>, width = 120, height = 14) => render(e, width, height).lines.map(lineText);
 
@@ -68,7 +94,9 @@ describe('a line per set', () => {
     expect(lines[4]).toBe(`database       newest db-42.dump, 612.0 MiB, made ${clockTime(AT - 9 * HOUR).slice(0, 5)}`);
     // No dump for 9 hours, and none pruned either: the oldest is 7d5h old.
     expect(lines[5]).toBe('               42 kept, oldest 7d (keep 7d): older than kept, not pruned? · /volume1/backups/db/*.dump');
-    expect(lines[6]).toBe(`               WAL archiving FAILING: 000000010000000000000042 failed at ${clockTime(AT - 40_000)} · last archived`);
+    expect(lines[6]).toBe(
+      `               WAL archiving FAILING: 000000010000000000000042 failed at ${clockTime(AT - 40_000)} · last archived`,
+    );
     expect(lines[7]).toBe('               000000010000000000000041 9h ago · 327 failures in all');
   });
 
@@ -89,7 +117,11 @@ describe('a line per set', () => {
 });
 
 describe('when the NAS does not answer', () => {
-  const failure = { reason: 'unreachable' as const, message: 'nas unreachable since 11:55:00 (connect ETIMEDOUT 10.0.10.20:22)', since: AT - 5 * MINUTE };
+  const failure = {
+    reason: 'unreachable' as const,
+    message: 'nas unreachable since 11:55:00 (connect ETIMEDOUT 10.0.10.20:22)',
+    since: AT - 5 * MINUTE,
+  };
   const stale = parseBackups(raw({ nas: { seenAt: AT - 5 * MINUTE, failure } }), backups);
 
   it('says so first, since when and why, and every set says how old what is shown is', () => {
@@ -121,7 +153,9 @@ describe('fitting the pane', () => {
 
   it('narrower, the size, then the versions, then the bar, then the host give way before the state and the WAL word do', () => {
     const reading = parseBackups(raw(), backups);
-    expect(text(entry(reading), 100)[1]).toBe('● fresh   database      nas █████▌░░░░░░░░░░░░░░   1h / 4h   42 versions, 6d/7d · 612.0 MiB · WAL ok');
+    expect(text(entry(reading), 100)[1]).toBe(
+      '● fresh   database      nas █████▌░░░░░░░░░░░░░░   1h / 4h   42 versions, 6d/7d · 612.0 MiB · WAL ok',
+    );
     expect(text(entry(reading), 90)[1]).toBe('● fresh   database      nas ██▊░░░░░░░   1h / 4h   42 versions, 6d/7d · 612.0 MiB · WAL ok');
     expect(text(entry(reading), 80)[1]).toBe('● fresh   database      nas ███▍░░░░░░░░   1h / 4h   42 versions, 6d/7d · WAL ok');
     expect(text(entry(reading), 56)[1]).toBe('● fresh   database      nas ██▌░░░░░░   1h / 4h · WAL ok');
@@ -140,7 +174,12 @@ describe('fitting the pane', () => {
     const wal = archiverLine({ archived: 1, lastArchivedAgo: 9 * 3600, failed: 1, lastFailedAgo: 4 });
     const lines = text(entry(parseBackups(raw({ dbNewest: 5 * HOUR, wal, media: [] }), backups)));
     // Crit first (the failing WAL makes the due database crit too), in the config's order, then the rest.
-    expect(lines.slice(0, 4).map((l) => `${l.split(/\s+/)[1]} ${l.split(/\s+/)[2]}`)).toEqual(['DUE database', 'MISSING media', 'fresh configuration', 'fresh application']);
+    expect(lines.slice(0, 4).map((l) => `${l.split(/\s+/)[1]} ${l.split(/\s+/)[2]}`)).toEqual([
+      'DUE database',
+      'MISSING media',
+      'fresh configuration',
+      'fresh application',
+    ]);
     expect(lines[0]).toContain('WAL FAILING');
   });
 });
@@ -191,8 +230,10 @@ describe('with the focus: a selected set, its detail', () => {
 });
 
 describe('before any reading', () => {
-  it('the monitor\'s word for it', () => {
-    expect(text(entry(null, { status: 'off', summary: 'not configured (backups.sets)', ageMs: null }))).toEqual(['○ off not configured (backups.sets)']);
+  it("the monitor's word for it", () => {
+    expect(text(entry(null, { status: 'off', summary: 'not configured (backups.sets)', ageMs: null }))).toEqual([
+      '○ off not configured (backups.sets)',
+    ]);
     expect(text(entry(null, { status: 'ok', summary: 'reading…' }))).toEqual(['reading…']);
   });
 
@@ -213,9 +254,21 @@ describe('in a narrow pane the words that matter stay whole', () => {
 });
 
 describe('drills', () => {
-  const drilled = (record: Partial<DrillRecord> | null): Partial<SetRaw> => (record === null ? { drill: null } : {
-    drill: { set: 'database', kind: 'postgres', at: AT - 3 * DAY, ok: true, durationMs: 7000, backup: 'db-30.dump', summary: '2 tables, 5437 rows; pg_amcheck found no corruption', ...record },
-  });
+  const drilled = (record: Partial<DrillRecord> | null): Partial<SetRaw> =>
+    record === null
+      ? { drill: null }
+      : {
+          drill: {
+            set: 'database',
+            kind: 'postgres',
+            at: AT - 3 * DAY,
+            ok: true,
+            durationMs: 7000,
+            backup: 'db-30.dump',
+            summary: '2 tables, 5437 rows; pg_amcheck found no corruption',
+            ...record,
+          },
+        };
   /** The reading with a drill record for the database set (the others never drilled). */
   const withDrill = (record: Partial<DrillRecord> | null) => {
     const r = raw();
@@ -227,7 +280,9 @@ describe('drills', () => {
     const lines = text(entry(reading), 120, 30);
     expect(lines[1]).toBe('● fresh   database      nas █████▌░░░░░░░░░░░░░░   1h / 4h   42 versions, 6d/7d · 612.0 MiB · WAL ok');
     // (wrapped under the set's name at this width)
-    expect(lines.map((l) => l.trim()).join(' ')).toContain('restorable, drilled 3d ago (db-30.dump: 2 tables, 5437 rows; pg_amcheck found no corruption) · drilled every 7d');
+    expect(lines.map((l) => l.trim()).join(' ')).toContain(
+      'restorable, drilled 3d ago (db-30.dump: 2 tables, 5437 rows; pg_amcheck found no corruption) · drilled every 7d',
+    );
     // The other sets have no drill in the config: said, not judged.
     expect(lines.join('\n')).toMatch(/never drilled \(no drill: in the config\)/);
     expect(assessBackups(reading)).toMatchObject({ status: 'ok', alerts: [] });
@@ -237,7 +292,10 @@ describe('drills', () => {
     const reading = parseBackups(withDrill({ at: AT - 9 * DAY }), backups);
     const lines = text(entry(reading), 120, 30);
     expect(lines[1]).toMatch(/ · WAL ok · drilled 9d ago$/);
-    expect(assessBackups(reading)).toMatchObject({ status: 'warn', alerts: [{ level: 'warn', message: 'database: last drilled 9d ago, drilled every 7d' }] });
+    expect(assessBackups(reading)).toMatchObject({
+      status: 'warn',
+      alerts: [{ level: 'warn', message: 'database: last drilled 9d ago, drilled every 7d' }],
+    });
   });
 
   it('never drilled, with a drill in the config: a warning that says how', () => {
@@ -245,16 +303,28 @@ describe('drills', () => {
     const lines = text(entry(reading), 120, 30);
     expect(lines[1]).toMatch(/ · WAL ok · never drilled$/);
     expect(lines.map((l) => l.trim()).join(' ')).toContain('never drilled · drilled every 7d: homeops drill database');
-    expect(assessBackups(reading).alerts).toEqual([{ level: 'warn', message: 'database: never drilled (drilled every 7d: homeops drill database)' }]);
+    expect(assessBackups(reading).alerts).toEqual([
+      { level: 'warn', message: 'database: never drilled (drilled every 7d: homeops drill database)' },
+    ]);
   });
 
   it('drill failed: DRILL FAILED on the line and the title, why under it, crit', () => {
-    const reading = parseBackups(withDrill({ ok: false, at: AT - HOUR, summary: 'drill failed: pg_restore failed: input file does not appear to be a valid archive', error: 'pg_restore failed: input file does not appear to be a valid archive' }), backups);
+    const reading = parseBackups(
+      withDrill({
+        ok: false,
+        at: AT - HOUR,
+        summary: 'drill failed: pg_restore failed: input file does not appear to be a valid archive',
+        error: 'pg_restore failed: input file does not appear to be a valid archive',
+      }),
+      backups,
+    );
     const pane = render(entry(reading, { status: 'crit' }), 120, 30);
     const lines = pane.lines.map(lineText);
     expect(pane.title).toBe('Backups · DRILL FAILED');
     expect(lines[1]).toMatch(/ · WAL ok · DRILL FAILED$/);
-    expect(lines.join(' ').replace(/ +/g, ' ')).toContain('drill failed: pg_restore failed: input file does not appear to be a valid archive (db-30.dump, 1h ago)');
+    expect(lines.join(' ').replace(/ +/g, ' ')).toContain(
+      'drill failed: pg_restore failed: input file does not appear to be a valid archive (db-30.dump, 1h ago)',
+    );
     const assessment = assessBackups(reading);
     expect(assessment.status).toBe('crit');
     expect(assessment.summary).toBe('4 sets fresh; database drill failed');

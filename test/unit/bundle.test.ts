@@ -22,13 +22,22 @@ beforeAll(() => {
 
 describe('the bundle', () => {
   it('holds each stand-in', () => {
-    for (const file of ['src/terminal/ink-output.ts', 'src/terminal/ink-sanitize-ansi.ts', 'src/terminal/ink-measure-text.ts', 'src/terminal/string-width.ts', 'src/terminal/screen.ts']) {
+    for (const file of [
+      'src/terminal/ink-output.ts',
+      'src/terminal/ink-sanitize-ansi.ts',
+      'src/terminal/ink-measure-text.ts',
+      'src/terminal/string-width.ts',
+      'src/terminal/screen.ts',
+    ]) {
       expect(bundle.inputs, file).toContain(file);
     }
   });
 
   it('Ink imports the stand-ins, not its own files', () => {
-    const importers = (target: RegExp) => Object.entries(bundle.inkImports).filter(([, imports]) => imports.some((i) => target.test(i))).map(([file]) => file);
+    const importers = (target: RegExp) =>
+      Object.entries(bundle.inkImports)
+        .filter(([, imports]) => imports.some((i) => target.test(i)))
+        .map(([file]) => file);
     expect(bundle.inkImports['node_modules/ink/build/renderer.js']).toContain('scripts/bundle/ink-output.js');
     // Ink's own output.js is reached only through the stand-in (its fallback), never from Ink.
     expect(importers(/^node_modules\/ink\/build\/output\.js$/)).toEqual([]);

@@ -1,20 +1,28 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
 // ajv comes with conf (a dependency); only the tests use it, to hold the published schema to a
 // real JSON Schema validator.
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import {
+  BLOCK_END,
+  BLOCK_START,
+  buildConfigJsonSchema,
+  checkGenerated,
+  DURATION_PATTERN,
+  ROOT,
+  renderConfigDoc,
+  SCHEMA_FILE,
+  SIZE_PATTERN,
+} from '../../scripts/gen-schema.js';
 import { loadConfig } from '../../src/config/load.js';
-import { estateConfigPath, resolveConfigPath, type Env } from '../../src/config/paths.js';
+import { type Env, estateConfigPath, resolveConfigPath } from '../../src/config/paths.js';
 import { configSchema } from '../../src/config/schema.js';
 import { parseDuration, parseSize } from '../../src/config/units.js';
 import { readUserFile, UserFileError, validateDocument } from '../../src/config/user-file.js';
 import { assignCores } from '../../src/plan/evaluate.js';
-import {
-  BLOCK_END, BLOCK_START, buildConfigJsonSchema, checkGenerated, DURATION_PATTERN, renderConfigDoc, ROOT, SCHEMA_FILE, SIZE_PATTERN,
-} from '../../scripts/gen-schema.js';
 
 const GiB = 1024 ** 3;
 const DEFAULT_YAML = readFileSync(estateConfigPath(), 'utf8');
@@ -63,13 +71,21 @@ describe('the built-in default config (the reference estate)', () => {
 
   it('has the groups system 2, database 4, core 4, specialized 4, burst 2, in that order', () => {
     expect(config.plan.groups.map((g) => [g.name, g.cores])).toEqual([
-      ['system', 2], ['database', 4], ['core', 4], ['specialized', 4], ['burst', 2],
+      ['system', 2],
+      ['database', 4],
+      ['core', 4],
+      ['specialized', 4],
+      ['burst', 2],
     ]);
   });
 
   it('takes cores in order: system 0-1, database 2-5, core 6-9, specialized 10-13, burst 14-15', () => {
     expect(Object.fromEntries(assignCores(config.plan))).toEqual({
-      system: [0, 1], database: [2, 3, 4, 5], core: [6, 7, 8, 9], specialized: [10, 11, 12, 13], burst: [14, 15],
+      system: [0, 1],
+      database: [2, 3, 4, 5],
+      core: [6, 7, 8, 9],
+      specialized: [10, 11, 12, 13],
+      burst: [14, 15],
     });
   });
 
@@ -78,12 +94,18 @@ describe('the built-in default config (the reference estate)', () => {
     expect(memory).toEqual({ system: 8 * GiB, database: 12 * GiB, core: 20 * GiB, specialized: undefined, burst: undefined });
     const database = config.plan.groups.find((g) => g.name === 'database');
     expect(database?.containers).toEqual([
-      { name: 'postgres', memory: 8 * GiB }, { name: 'redis', memory: 2 * GiB }, { name: 'timescaledb', memory: 2 * GiB },
+      { name: 'postgres', memory: 8 * GiB },
+      { name: 'redis', memory: 2 * GiB },
+      { name: 'timescaledb', memory: 2 * GiB },
     ]);
     expect(config.plan.reserved.map((r) => [r.name, r.memory / GiB])).toEqual([
-      ['container-overhead', 4], ['file-cache', 8], ['gpu-shared', 8], ['reserve', 4],
+      ['container-overhead', 4],
+      ['file-cache', 8],
+      ['gpu-shared', 8],
+      ['reserve', 4],
     ]);
-    const planned = config.plan.groups.reduce((sum, g) => sum + (g.memory ?? 0), 0) + config.plan.reserved.reduce((sum, r) => sum + r.memory, 0);
+    const planned =
+      config.plan.groups.reduce((sum, g) => sum + (g.memory ?? 0), 0) + config.plan.reserved.reduce((sum, r) => sum + r.memory, 0);
     expect(planned).toBe(64 * GiB);
   });
 
@@ -99,12 +121,23 @@ describe('the built-in default config (the reference estate)', () => {
   it('refreshes every 2000 ms and reads the probes on their intervals', () => {
     expect(config.refresh).toBe(2000);
     expect(config.probes.cpu).toMatchObject({ enabled: true, interval: 2000, timeout: 1500, disksInterval: 30_000 });
-    expect(config.probes.gpu).toMatchObject({ enabled: true, interval: 5000, timeout: 4000, command: 'nvidia-smi', temperature: { warn: 80, crit: 90 }, memoryPercent: { warn: 90, crit: 98 } });
+    expect(config.probes.gpu).toMatchObject({
+      enabled: true,
+      interval: 5000,
+      timeout: 4000,
+      command: 'nvidia-smi',
+      temperature: { warn: 80, crit: 90 },
+      memoryPercent: { warn: 90, crit: 98 },
+    });
     expect([config.view, config.keymap, config.readOnly]).toEqual(['auto', 'default', false]);
   });
 
   it('names secrets by environment variable, never by value', () => {
-    expect(config.dns?.servers.map((s) => s.pihole?.passwordEnv)).toEqual(['HOMEOPS_PIHOLE_PASSWORD', 'HOMEOPS_PIHOLE_PASSWORD', undefined]);
+    expect(config.dns?.servers.map((s) => s.pihole?.passwordEnv)).toEqual([
+      'HOMEOPS_PIHOLE_PASSWORD',
+      'HOMEOPS_PIHOLE_PASSWORD',
+      undefined,
+    ]);
     expect(config.vpn?.apiKeyEnv).toBe('HOMEOPS_GLUETUN_API_KEY');
     expect(DEFAULT_YAML).not.toMatch(/password:|apiKey:/i);
   });
@@ -115,7 +148,13 @@ describe('the built-in default config (the reference estate)', () => {
     expect(minimal.triggers).toEqual(config.triggers);
     expect(minimal.probes).toEqual(config.probes);
     expect(minimal.views).toEqual(['workstation', 'tmux', 'outage', 'services']);
-    expect([minimal.docker, minimal.dns, minimal.vpn, minimal.backups, minimal.runbooks]).toEqual([undefined, undefined, undefined, undefined, undefined]);
+    expect([minimal.docker, minimal.dns, minimal.vpn, minimal.backups, minimal.runbooks]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 });
 
@@ -138,7 +177,9 @@ describe('error lines: FILE:LINE:COL path: message', () => {
     });
 
     it('reports an unclosed bracket where the file ends', () => {
-      expect(errorOf(`${BASE}refresh: [2s\n`)).toBe('config.yaml:9:1 YAML: Flow sequence in block collection must be sufficiently indented and end with a ]');
+      expect(errorOf(`${BASE}refresh: [2s\n`)).toBe(
+        'config.yaml:9:1 YAML: Flow sequence in block collection must be sufficiently indented and end with a ]',
+      );
     });
   });
 
@@ -148,15 +189,21 @@ describe('error lines: FILE:LINE:COL path: message', () => {
     });
 
     it('inside a flow map of a host', () => {
-      expect(errorOf(edit(BASE, 'local: true', 'local: yes please'))).toBe('config.yaml:2:21 hosts.desktop.local: expected boolean, received string');
+      expect(errorOf(edit(BASE, 'local: true', 'local: yes please'))).toBe(
+        'config.yaml:2:21 hosts.desktop.local: expected boolean, received string',
+      );
     });
 
     it('a number written as a word', () => {
-      expect(errorOf(edit(BASE, '  host: desktop\n', '  host: desktop\n  threadsPerCore: two\n'))).toBe('config.yaml:5:19 plan.threadsPerCore: expected number, received string');
+      expect(errorOf(edit(BASE, '  host: desktop\n', '  host: desktop\n  threadsPerCore: two\n'))).toBe(
+        'config.yaml:5:19 plan.threadsPerCore: expected number, received string',
+      );
     });
 
     it('out of range', () => {
-      expect(errorOf(`triggers:\n  cpu: { percent: 180 }\n${BASE}`)).toBe('config.yaml:2:19 triggers.cpu.percent: Too big: expected number to be <=100');
+      expect(errorOf(`triggers:\n  cpu: { percent: 180 }\n${BASE}`)).toBe(
+        'config.yaml:2:19 triggers.cpu.percent: Too big: expected number to be <=100',
+      );
     });
 
     it('a file that is not a map', () => {
@@ -170,25 +217,35 @@ describe('error lines: FILE:LINE:COL path: message', () => {
     });
 
     it('suggests inside a list item', () => {
-      expect(errorOf(edit(BASE, '{ name: apps, cores: 6 }', '{ name: apps, core: 6 }'))).toBe('config.yaml:7:21 plan.groups.1.core: unknown field (did you mean "cores"?)');
+      expect(errorOf(edit(BASE, '{ name: apps, cores: 6 }', '{ name: apps, core: 6 }'))).toBe(
+        'config.yaml:7:21 plan.groups.1.core: unknown field (did you mean "cores"?)',
+      );
     });
 
     it('suggests inside a host (a record value)', () => {
-      expect(errorOf(edit(BASE, 'local: true,', 'local: true, sssh: {},'))).toBe('config.yaml:2:27 hosts.desktop.sssh: unknown field (did you mean "ssh"?)');
+      expect(errorOf(edit(BASE, 'local: true,', 'local: true, sssh: {},'))).toBe(
+        'config.yaml:2:27 hosts.desktop.sssh: unknown field (did you mean "ssh"?)',
+      );
     });
 
     it('lists the known keys when nothing is close', () => {
-      expect(errorOf(`${BASE}whatever: 1\n`)).toBe('config.yaml:8:1 whatever: unknown field (known: refresh, view, views, keymap, readOnly, theme, mouse, profile, hosts, plan, triggers, probes, docker, dns, vpn, backups, services, maintenance, runbooks, alerts, store)');
+      expect(errorOf(`${BASE}whatever: 1\n`)).toBe(
+        'config.yaml:8:1 whatever: unknown field (known: refresh, view, views, keymap, readOnly, theme, mouse, profile, hosts, plan, triggers, probes, docker, dns, vpn, backups, services, maintenance, runbooks, alerts, store)',
+      );
     });
 
     it('reports the misspelling, not the key it makes look missing', () => {
-      expect(errorOf(edit(BASE, '  host: desktop', '  hst: desktop'))).toBe('config.yaml:4:3 plan.hst: unknown field (did you mean "host"?)');
+      expect(errorOf(edit(BASE, '  host: desktop', '  hst: desktop'))).toBe(
+        'config.yaml:4:3 plan.hst: unknown field (did you mean "host"?)',
+      );
     });
   });
 
   describe('missing required fields are reported at the parent', () => {
     it('a field of a list item', () => {
-      expect(errorOf(edit(BASE, '{ name: apps, cores: 6 }', '{ name: apps }'))).toBe('config.yaml:7:7 plan.groups.1.cores: is required (number)');
+      expect(errorOf(edit(BASE, '{ name: apps, cores: 6 }', '{ name: apps }'))).toBe(
+        'config.yaml:7:7 plan.groups.1.cores: is required (number)',
+      );
     });
 
     it('a field of a block map', () => {
@@ -214,45 +271,67 @@ describe('error lines: FILE:LINE:COL path: message', () => {
     });
 
     it('a size that does not parse', () => {
-      expect(errorOf(edit(BASE, '8GiB', '8 gigs'))).toBe('config.yaml:6:41 plan.groups.0.memory: "8 gigs" is not a size (use e.g. 8GiB, 512MiB, 2TB)');
+      expect(errorOf(edit(BASE, '8GiB', '8 gigs'))).toBe(
+        'config.yaml:6:41 plan.groups.0.memory: "8 gigs" is not a size (use e.g. 8GiB, 512MiB, 2TB)',
+      );
     });
 
     it('accepts the forms the docs show', () => {
       const text = edit(`refresh: 1m 30s\nprobes:\n  cpu: { interval: 1500, timeout: 1.5s }\n${BASE}`, '8GiB', '512 MB');
       const config = validateDocument('config.yaml', text, configSchema);
-      expect([config.refresh, config.probes.cpu.interval, config.probes.cpu.timeout, config.plan.groups[0]?.memory]).toEqual([90_000, 1500, 1500, 512e6]);
+      expect([config.refresh, config.probes.cpu.interval, config.probes.cpu.timeout, config.plan.groups[0]?.memory]).toEqual([
+        90_000, 1500, 1500, 512e6,
+      ]);
     });
   });
 
   describe('cross-field checks', () => {
     it('plan.host must name a host', () => {
-      expect(errorOf(edit(BASE, 'host: desktop', 'host: workstation'))).toBe('config.yaml:4:9 plan.host: no host "workstation" in hosts (have: desktop)');
+      expect(errorOf(edit(BASE, 'host: desktop', 'host: workstation'))).toBe(
+        'config.yaml:4:9 plan.host: no host "workstation" in hosts (have: desktop)',
+      );
     });
 
     it('plan.host is not satisfied by an inherited property name', () => {
-      expect(errorOf(edit(BASE, 'host: desktop', 'host: toString'))).toBe('config.yaml:4:9 plan.host: no host "toString" in hosts (have: desktop)');
+      expect(errorOf(edit(BASE, 'host: desktop', 'host: toString'))).toBe(
+        'config.yaml:4:9 plan.host: no host "toString" in hosts (have: desktop)',
+      );
     });
 
     it('group names are unique', () => {
-      expect(errorOf(edit(BASE, 'name: apps', 'name: system'))).toBe('config.yaml:7:15 plan.groups.1.name: group "system" is defined twice');
+      expect(errorOf(edit(BASE, 'name: apps', 'name: system'))).toBe(
+        'config.yaml:7:15 plan.groups.1.name: group "system" is defined twice',
+      );
     });
 
     it('coreIds lists as many cores as cores says', () => {
-      expect(errorOf(edit(BASE, '{ name: apps, cores: 6 }', '{ name: apps, cores: 6, coreIds: [2, 3, 4] }'))).toBe('config.yaml:7:40 plan.groups.1.coreIds: lists 3 cores but cores is 6');
+      expect(errorOf(edit(BASE, '{ name: apps, cores: 6 }', '{ name: apps, cores: 6, coreIds: [2, 3, 4] }'))).toBe(
+        'config.yaml:7:40 plan.groups.1.coreIds: lists 3 cores but cores is 6',
+      );
     });
 
     it('no core is owned by two groups', () => {
-      const text = edit(edit(BASE, 'cores: 2,', 'cores: 2, coreIds: [0, 1],'), '{ name: apps, cores: 6 }', '{ name: apps, cores: 6, coreIds: [1, 2, 3, 4, 5, 6] }');
+      const text = edit(
+        edit(BASE, 'cores: 2,', 'cores: 2, coreIds: [0, 1],'),
+        '{ name: apps, cores: 6 }',
+        '{ name: apps, cores: 6, coreIds: [1, 2, 3, 4, 5, 6] }',
+      );
       expect(errorOf(text)).toBe('config.yaml:7:41 plan.groups.1.coreIds.0: core 1 is already owned by group "system"');
     });
 
     it('dns servers and backup sets must name hosts', () => {
-      expect(errorOf(`${BASE}dns:\n  servers:\n    - { name: nas, address: 10.0.0.2, host: nas }\n`)).toBe('config.yaml:10:45 dns.servers.0.host: no host "nas" in hosts');
-      expect(errorOf(`${BASE}backups:\n  sets:\n    - { name: db, host: nas, path: /b, schedule: 4h }\n`)).toBe('config.yaml:10:25 backups.sets.0.host: no host "nas" in hosts');
+      expect(errorOf(`${BASE}dns:\n  servers:\n    - { name: nas, address: 10.0.0.2, host: nas }\n`)).toBe(
+        'config.yaml:10:45 dns.servers.0.host: no host "nas" in hosts',
+      );
+      expect(errorOf(`${BASE}backups:\n  sets:\n    - { name: db, host: nas, path: /b, schedule: 4h }\n`)).toBe(
+        'config.yaml:10:25 backups.sets.0.host: no host "nas" in hosts',
+      );
     });
 
     it('host names are checked, and the error points at the key', () => {
-      expect(errorOf(edit(BASE, '  desktop:', '  my desktop:'))).toBe('config.yaml:2:3 hosts.my desktop: not a valid name (use letters, digits, ".", "_" or "-")');
+      expect(errorOf(edit(BASE, '  desktop:', '  my desktop:'))).toBe(
+        'config.yaml:2:3 hosts.my desktop: not a valid name (use letters, digits, ".", "_" or "-")',
+      );
     });
   });
 
@@ -316,11 +395,17 @@ describe('resolveConfigPath: --config, then HOMEOPS_CONFIG, then the user file, 
 
   it('the flag and HOMEOPS_CONFIG expand ~ from HOME', () => {
     expect(resolveConfigPath('~/homeops.yaml', { HOME: '/home/ana' }, cwd)).toEqual({ kind: 'flag', path: '/home/ana/homeops.yaml' });
-    expect(resolveConfigPath(undefined, { HOME: '/home/ana', HOMEOPS_CONFIG: '~/h.yaml' }, cwd)).toEqual({ kind: 'env', path: '/home/ana/h.yaml' });
+    expect(resolveConfigPath(undefined, { HOME: '/home/ana', HOMEOPS_CONFIG: '~/h.yaml' }, cwd)).toEqual({
+      kind: 'env',
+      path: '/home/ana/h.yaml',
+    });
   });
 
   it('then HOMEOPS_CONFIG, even when the user file exists', () => {
-    expect(resolveConfigPath(undefined, { XDG_CONFIG_HOME: xdg, HOMEOPS_CONFIG: 'rel.yaml' }, cwd)).toEqual({ kind: 'env', path: '/srv/somewhere/rel.yaml' });
+    expect(resolveConfigPath(undefined, { XDG_CONFIG_HOME: xdg, HOMEOPS_CONFIG: 'rel.yaml' }, cwd)).toEqual({
+      kind: 'env',
+      path: '/srv/somewhere/rel.yaml',
+    });
   });
 
   it('an empty HOMEOPS_CONFIG counts as unset', () => {
@@ -335,7 +420,10 @@ describe('resolveConfigPath: --config, then HOMEOPS_CONFIG, then the user file, 
     const home = join(dir, 'home');
     mkdirSync(join(home, '.config', 'homeops'), { recursive: true });
     writeFileSync(join(home, '.config', 'homeops', 'config.yaml'), BASE);
-    expect(resolveConfigPath(undefined, { HOME: home }, cwd)).toEqual({ kind: 'user', path: join(home, '.config', 'homeops', 'config.yaml') });
+    expect(resolveConfigPath(undefined, { HOME: home }, cwd)).toEqual({
+      kind: 'user',
+      path: join(home, '.config', 'homeops', 'config.yaml'),
+    });
   });
 
   it('else the built-in default, which is no file', () => {
@@ -407,13 +495,52 @@ describe('generated files', () => {
       expect(errors(`refresh: 2 sec\n${BASE}`).join('\n')).toMatch(/^\/refresh must match pattern/m);
       expect(errors(edit(BASE, '8GiB', '8 gigs')).join('\n')).toMatch(/^\/plan\/groups\/0\/memory must match pattern/m);
       expect(errors(`readOnly: maybe\n${BASE}`)).toContain('/readOnly must be boolean');
-      expect(errors('hosts: {}\n')).toContain(' must have required property \'plan\'');
+      expect(errors('hosts: {}\n')).toContain(" must have required property 'plan'");
     });
   });
 
   it('the duration and size patterns accept exactly what the parsers accept', () => {
-    const durations = ['2s', '500ms', '1.5m', '1h30m', '1h 30m', ' 2s ', '5 m', '7d', '0s', '1d2h', '2', '', '2 sec', '1m30', '2S', 'ms', '-1s', '1.s', '.5s'];
-    const sizes = ['8GiB', '8 GB', '512M', '1.5TiB', '8', '8b', '8 gib', '0.5k', ' 8 GiB ', '', 'GiB', '8 gigs', '-1', '8ib', '8 KIB', '8kB', '1e3', '.5G'];
+    const durations = [
+      '2s',
+      '500ms',
+      '1.5m',
+      '1h30m',
+      '1h 30m',
+      ' 2s ',
+      '5 m',
+      '7d',
+      '0s',
+      '1d2h',
+      '2',
+      '',
+      '2 sec',
+      '1m30',
+      '2S',
+      'ms',
+      '-1s',
+      '1.s',
+      '.5s',
+    ];
+    const sizes = [
+      '8GiB',
+      '8 GB',
+      '512M',
+      '1.5TiB',
+      '8',
+      '8b',
+      '8 gib',
+      '0.5k',
+      ' 8 GiB ',
+      '',
+      'GiB',
+      '8 gigs',
+      '-1',
+      '8ib',
+      '8 KIB',
+      '8kB',
+      '1e3',
+      '.5G',
+    ];
     const durationPattern = new RegExp(DURATION_PATTERN);
     const sizePattern = new RegExp(SIZE_PATTERN);
     for (const text of durations) expect([text, durationPattern.test(text)]).toEqual([text, parseDuration(text) !== undefined]);

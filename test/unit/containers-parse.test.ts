@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseEvent } from '../../src/docker/events.js';
-import { exitCodeFromStatus, healthFromStatus, parseInspect, parseList, DockerParseError } from '../../src/probes/containers/parse.js';
+import { DockerParseError, exitCodeFromStatus, healthFromStatus, parseInspect, parseList } from '../../src/probes/containers/parse.js';
 import { cpuPercent, memoryUsed, parseStats, usageOf } from '../../src/probes/containers/stats.js';
 
 const dir = join(import.meta.dirname, '..', '..', 'fixtures', 'docker');
@@ -42,7 +42,9 @@ describe('container list', () => {
     expect(byName(current, 'postgres')).toMatchObject({ health: 'healthy', failingStreak: 0 });
     expect(byName(current, 'timescaledb').health).toBe('starting');
     // Both shapes agree on everything else.
-    expect(current.map((e) => [e.name, e.state, e.networks, e.exitCode])).toEqual(old.map((e) => [e.name, e.state, e.networks, e.exitCode]));
+    expect(current.map((e) => [e.name, e.state, e.networks, e.exitCode])).toEqual(
+      old.map((e) => [e.name, e.state, e.networks, e.exitCode]),
+    );
   });
 
   it('reads exit codes, networks, compose labels and the own name among link names', () => {
@@ -73,7 +75,13 @@ describe('container list', () => {
 describe('container inspect', () => {
   it('gives the failing streak, the check log and the last output', () => {
     const info = parseInspect(json('inspect-unhealthy.json'));
-    expect(info).toMatchObject({ name: 'redis', restartCount: 2, startedAt: '2025-11-26T08:15:02.120000000Z', memoryLimitBytes: 2147483648, tty: false });
+    expect(info).toMatchObject({
+      name: 'redis',
+      restartCount: 2,
+      startedAt: '2025-11-26T08:15:02.120000000Z',
+      memoryLimitBytes: 2147483648,
+      tty: false,
+    });
     expect(info?.health?.status).toBe('unhealthy');
     expect(info?.health?.failingStreak).toBe(5);
     expect(info?.health?.log.map((l) => l.exitCode)).toEqual([0, -1, 1, 1, 1]);
@@ -81,7 +89,13 @@ describe('container inspect', () => {
   });
 
   it('reads a restarting container (OOM-killed) and one without a health check', () => {
-    expect(parseInspect(json('inspect-restarting.json'))).toMatchObject({ restartCount: 14, oomKilled: true, exitCode: 137, health: null, restartPolicy: 'unless-stopped' });
+    expect(parseInspect(json('inspect-restarting.json'))).toMatchObject({
+      restartCount: 14,
+      oomKilled: true,
+      exitCode: 137,
+      health: null,
+      restartPolicy: 'unless-stopped',
+    });
     // Zero times are "never", not year 1; a TTY container logs without frames.
     const exited = parseInspect(json('inspect-exited-no-healthcheck.json'));
     expect(exited).toMatchObject({ exitCode: 3, health: null, tty: true, memoryLimitBytes: null });
@@ -107,7 +121,7 @@ describe('stats, by the docker CLI formulas', () => {
     expect(usageOf(a, b).cpuPercent).toBeNull();
   });
 
-  it('cgroup v2 streamed sample: CPU from the engine\'s precpu, memory minus inactive_file', () => {
+  it("cgroup v2 streamed sample: CPU from the engine's precpu, memory minus inactive_file", () => {
     const s = parseStats(json('stats-cgroup-v2-stream.json'));
     if (!s) throw new Error('no sample');
     const usage = usageOf(s, null);

@@ -1,7 +1,7 @@
 // Containers against the plan: group by the plan's names, then by compose service, else
 // unplanned; group totals in the plan's units; and what is critical and what only a warning.
 import { describe, expect, it } from 'vitest';
-import { configSchema, type Config } from '../../src/config/schema.js';
+import { type Config, configSchema } from '../../src/config/schema.js';
 import { assessContainers } from '../../src/probes/containers/assess.js';
 import { groupUsage, placeContainer, planIndex } from '../../src/probes/containers/plan.js';
 import { containersProbe, restartTracker } from '../../src/probes/containers/probe.js';
@@ -52,35 +52,67 @@ function endpoint(host: string, specs: Spec[]): EndpointRaw {
     const id = spec.id ?? `${(++counter).toString(16).padStart(4, '0')}${'c'.repeat(60)}`;
     const state = spec.state ?? 'running';
     list.push({
-      Id: id, Names: [`/${spec.name}`], Image: 'img', State: state, Status: spec.status ?? 'Up 2 hours',
+      Id: id,
+      Names: [`/${spec.name}`],
+      Image: 'img',
+      State: state,
+      Status: spec.status ?? 'Up 2 hours',
       Labels: spec.service ? { 'com.docker.compose.service': spec.service, 'com.docker.compose.project': 'homeops' } : {},
-      HostConfig: { NetworkMode: 'homeops_default' }, NetworkSettings: { Networks: { homeops_default: {} } },
+      HostConfig: { NetworkMode: 'homeops_default' },
+      NetworkSettings: { Networks: { homeops_default: {} } },
       ...(spec.health ? { Health: { Status: spec.health, FailingStreak: spec.streak ?? 0 } } : {}),
     });
     inspect[id] = {
-      Id: id, Name: `/${spec.name}`, RestartCount: spec.restarts ?? 0,
+      Id: id,
+      Name: `/${spec.name}`,
+      RestartCount: spec.restarts ?? 0,
       State: {
-        Status: state, StartedAt: new Date(NOW - (spec.startedAgoMs ?? 7_200_000)).toISOString(), FinishedAt: '0001-01-01T00:00:00Z', ExitCode: 0,
-        ...(spec.health ? { Health: { Status: spec.health, FailingStreak: spec.streak ?? 0, Log: [{ Start: null, End: null, ExitCode: spec.streak ? 1 : 0, Output: spec.log ?? '' }] } } : {}),
+        Status: state,
+        StartedAt: new Date(NOW - (spec.startedAgoMs ?? 7_200_000)).toISOString(),
+        FinishedAt: '0001-01-01T00:00:00Z',
+        ExitCode: 0,
+        ...(spec.health
+          ? {
+              Health: {
+                Status: spec.health,
+                FailingStreak: spec.streak ?? 0,
+                Log: [{ Start: null, End: null, ExitCode: spec.streak ? 1 : 0, Output: spec.log ?? '' }],
+              },
+            }
+          : {}),
       },
-      HostConfig: { RestartPolicy: { Name: 'always' } }, Config: { Tty: false },
+      HostConfig: { RestartPolicy: { Name: 'always' } },
+      Config: { Tty: false },
     };
     if (spec.cpu !== undefined && state === 'running') {
       const cpu = (total: number, system: number) => ({ cpu_usage: { total_usage: total }, system_cpu_usage: system, online_cpus: 32 });
       stats[id] = {
-        current: { read: new Date(NOW).toISOString(), cpu_stats: cpu(1e12 + spec.cpu * 1e7, 32e12 + 32e9), precpu_stats: cpu(1e12, 32e12), memory_stats: { usage: spec.mem ?? 0, limit: 64 * GiB, stats: { inactive_file: 0 } } },
+        current: {
+          read: new Date(NOW).toISOString(),
+          cpu_stats: cpu(1e12 + spec.cpu * 1e7, 32e12 + 32e9),
+          precpu_stats: cpu(1e12, 32e12),
+          memory_stats: { usage: spec.mem ?? 0, limit: 64 * GiB, stats: { inactive_file: 0 } },
+        },
         previous: null,
         receivedAt: NOW - 500,
       };
     }
   }
-  return { host, label: `${host} engine`, engine: { version: '29.0.0', apiVersion: '1.52', os: 'linux' }, readAt: NOW, list, inspect, stats };
+  return {
+    host,
+    label: `${host} engine`,
+    engine: { version: '29.0.0', apiVersion: '1.52', os: 'linux' },
+    readAt: NOW,
+    list,
+    inspect,
+    stats,
+  };
 }
 
 const reading = (raw: ContainersRaw) => buildReading(raw, { plan: config.plan, triggers: config.triggers, threadsPerCore: 2 }, NOW);
 
 describe('plan mapping', () => {
-  it('places by the plan\'s container name first, then by the compose service, else unplanned', () => {
+  it("places by the plan's container name first, then by the compose service, else unplanned", () => {
     const index = planIndex(config.plan);
     expect(placeContainer(index, 'postgres', null)).toEqual({ group: 'database', memoryBytes: 8 * GiB, by: 'name' });
     expect(placeContainer(index, 'homeops-jellyfin-1', 'jellyfin')).toEqual({ group: 'media', memoryBytes: null, by: 'compose' });
@@ -89,25 +121,38 @@ describe('plan mapping', () => {
 
   it('marks containers of another host unplanned even when their name is in the plan', () => {
     const r = reading({ endpoints: [endpoint('ws', [{ name: 'postgres' }]), endpoint('nas', [{ name: 'postgres' }])] });
-    expect(r.containers.map((c) => [c.host, c.name, c.group])).toEqual([['nas', 'postgres', 'unplanned'], ['ws', 'postgres', 'database']]);
+    expect(r.containers.map((c) => [c.host, c.name, c.group])).toEqual([
+      ['nas', 'postgres', 'unplanned'],
+      ['ws', 'postgres', 'database'],
+    ]);
   });
 });
 
 describe('group usage against the allotment', () => {
   const r = reading({
-    endpoints: [endpoint('ws', [
-      { name: 'postgres', cpu: 300, mem: 6 * GiB, health: 'healthy' },
-      { name: 'redis', cpu: 100, mem: 1 * GiB, health: 'healthy' },
-      { name: 'api-gateway', cpu: 350, mem: 3 * GiB },
-      { name: 'homeops-jellyfin-1', service: 'jellyfin', cpu: 50, mem: 2 * GiB },
-      { name: 'pihole', cpu: 10, mem: GiB / 2 },
-    ])],
+    endpoints: [
+      endpoint('ws', [
+        { name: 'postgres', cpu: 300, mem: 6 * GiB, health: 'healthy' },
+        { name: 'redis', cpu: 100, mem: 1 * GiB, health: 'healthy' },
+        { name: 'api-gateway', cpu: 350, mem: 3 * GiB },
+        { name: 'homeops-jellyfin-1', service: 'jellyfin', cpu: 50, mem: 2 * GiB },
+        { name: 'pihole', cpu: 10, mem: GiB / 2 },
+      ]),
+    ],
   });
   const group = (name: string) => r.groups.find((g) => g.group === name);
 
-  it('sums cores\' worth in physical cores (two threads each) and memory per group', () => {
+  it("sums cores' worth in physical cores (two threads each) and memory per group", () => {
     // 300 % + 100 % of a thread = 4 threads = 2 of the group's 4 cores.
-    expect(group('database')).toMatchObject({ cores: 4, usedCores: 2, coresPercent: 50, memoryBytes: 12 * GiB, memoryUsedBytes: 7 * GiB, containers: 2, measured: 2 });
+    expect(group('database')).toMatchObject({
+      cores: 4,
+      usedCores: 2,
+      coresPercent: 50,
+      memoryBytes: 12 * GiB,
+      memoryUsedBytes: 7 * GiB,
+      containers: 2,
+      measured: 2,
+    });
     expect(group('core')?.usedCores).toBeCloseTo(1.75, 6);
     expect(group('core')?.missing).toEqual(['worker']);
     expect(group('media')).toMatchObject({ containers: 1, usedCores: 0.25, memoryBytes: null, memoryPercent: null });
@@ -116,29 +161,43 @@ describe('group usage against the allotment', () => {
     expect(r.containers.find((c) => c.name === 'postgres')).toMatchObject({ cpuPercent: 300, cpuCores: 1.5, planMemoryBytes: 8 * GiB });
   });
 
-  it('judges each group\'s use once: warn past the trigger, crit past its whole allotment, over at all of it', () => {
+  it("judges each group's use once: warn past the trigger, crit past its whole allotment, over at all of it", () => {
     expect(group('database')).toMatchObject({ coresLevel: 'ok', memoryLevel: 'ok', over: false });
     expect(group('media')).toMatchObject({ memoryLevel: null });
     expect(group('unplanned')).toMatchObject({ coresLevel: null, memoryLevel: null, over: false });
-    const strict = groupUsage(r.containers, config.plan, { ...config.triggers, cpu: { ...config.triggers.cpu, percent: 40 }, memory: { ...config.triggers.memory, percent: 50 } });
+    const strict = groupUsage(r.containers, config.plan, {
+      ...config.triggers,
+      cpu: { ...config.triggers.cpu, percent: 40 },
+      memory: { ...config.triggers.memory, percent: 50 },
+    });
     expect(strict.find((g) => g.group === 'database')).toMatchObject({ coresLevel: 'warn', memoryLevel: 'warn', over: false });
     const busy = r.containers.map((c) => (c.name === 'postgres' ? { ...c, cpuCores: 4 } : c));
-    expect(groupUsage(busy, config.plan, config.triggers).find((g) => g.group === 'database')).toMatchObject({ coresLevel: 'crit', over: true });
+    expect(groupUsage(busy, config.plan, config.triggers).find((g) => g.group === 'database')).toMatchObject({
+      coresLevel: 'crit',
+      over: true,
+    });
   });
 
   it('is the same function the CPU pane gets (groupUsage)', () => {
     expect(groupUsage(r.containers, config.plan, config.triggers)).toEqual(r.groups);
   });
 
-  it('calls nothing missing when the plan host\'s engine was not read', () => {
+  it("calls nothing missing when the plan host's engine was not read", () => {
     const other = reading({ endpoints: [endpoint('nas', [{ name: 'x' }])] });
     expect(other.groups.flatMap((g) => g.missing)).toEqual([]);
   });
 });
 
 describe('assessment', () => {
-  const assess = (specs: Spec[], extra: EndpointRaw[] = []) => assessContainers(reading({ endpoints: [endpoint('ws', specs), ...extra] }), config.docker ?? { startingGrace: 120_000 });
-  const all: Spec[] = [{ name: 'postgres', health: 'healthy' }, { name: 'redis' }, { name: 'api-gateway' }, { name: 'worker' }, { name: 'jellyfin' }];
+  const assess = (specs: Spec[], extra: EndpointRaw[] = []) =>
+    assessContainers(reading({ endpoints: [endpoint('ws', specs), ...extra] }), config.docker ?? { startingGrace: 120_000 });
+  const all: Spec[] = [
+    { name: 'postgres', health: 'healthy' },
+    { name: 'redis' },
+    { name: 'api-gateway' },
+    { name: 'worker' },
+    { name: 'jellyfin' },
+  ];
 
   it('is ok when every planned container runs and is healthy', () => {
     const a = assess(all);
@@ -147,9 +206,20 @@ describe('assessment', () => {
   });
 
   it('is critical when a planned container is unhealthy, with the streak and the check output', () => {
-    const a = assess([{ name: 'postgres', health: 'unhealthy', streak: 3, status: 'Up 3 days (unhealthy)', log: '/var/run/postgresql:5432 - no response\n' }, ...all.slice(1)]);
+    const a = assess([
+      {
+        name: 'postgres',
+        health: 'unhealthy',
+        streak: 3,
+        status: 'Up 3 days (unhealthy)',
+        log: '/var/run/postgresql:5432 - no response\n',
+      },
+      ...all.slice(1),
+    ]);
     expect(a.status).toBe('crit');
-    expect(a.alerts).toEqual([{ level: 'crit', message: 'postgres unhealthy (3 failed checks): /var/run/postgresql:5432 - no response [database]' }]);
+    expect(a.alerts).toEqual([
+      { level: 'crit', message: 'postgres unhealthy (3 failed checks): /var/run/postgresql:5432 - no response [database]' },
+    ]);
     expect(a.summary).toBe('5/5 running · 1 unhealthy');
   });
 
@@ -169,7 +239,10 @@ describe('assessment', () => {
   });
 
   it('one restart reads "1 restart"; a long check output is cut with "…"', () => {
-    const one = assess([{ name: 'api-gateway', state: 'restarting', status: 'Restarting (1) 8 seconds ago', restarts: 1 }, ...all.slice(0, 2)]);
+    const one = assess([
+      { name: 'api-gateway', state: 'restarting', status: 'Restarting (1) 8 seconds ago', restarts: 1 },
+      ...all.slice(0, 2),
+    ]);
     expect(one.alerts[0]?.message).toBe('api-gateway restarting in a loop (1 restart) [core]');
     const long = `connection to server at "db" (10.0.0.5), port 5432 failed: ${'x'.repeat(120)}`;
     const cut = assess([{ name: 'postgres', health: 'unhealthy', streak: 3, log: long }, ...all.slice(1)]);
@@ -177,7 +250,9 @@ describe('assessment', () => {
     // At the last whole word: the x's are one word too long to keep.
     expect(message).toBe('postgres unhealthy (3 failed checks): connection to server at "db" (10.0.0.5), port 5432 failed:… [database]');
     const oneWord = `${'y'.repeat(120)}`;
-    expect(assess([{ name: 'postgres', health: 'unhealthy', streak: 3, log: oneWord }, ...all.slice(1)]).alerts[0]?.message).toBe(`postgres unhealthy (3 failed checks): ${'y'.repeat(79)}… [database]`);
+    expect(assess([{ name: 'postgres', health: 'unhealthy', streak: 3, log: oneWord }, ...all.slice(1)]).alerts[0]?.message).toBe(
+      `postgres unhealthy (3 failed checks): ${'y'.repeat(79)}… [database]`,
+    );
     const short = assess([{ name: 'postgres', health: 'unhealthy', streak: 1, log: 'no response' }, ...all.slice(1)]);
     expect(short.alerts[0]?.message).toBe('postgres unhealthy (1 failed check): no response [database]');
   });
@@ -187,7 +262,10 @@ describe('assessment', () => {
   });
 
   it('is critical when a planned container is restarting, and warns about planned containers with no container at all', () => {
-    const a = assess([{ name: 'api-gateway', state: 'restarting', status: 'Restarting (1) 8 seconds ago', restarts: 14 }, { name: 'postgres', health: 'healthy' }]);
+    const a = assess([
+      { name: 'api-gateway', state: 'restarting', status: 'Restarting (1) 8 seconds ago', restarts: 14 },
+      { name: 'postgres', health: 'healthy' },
+    ]);
     expect(a.status).toBe('crit');
     expect(a.alerts[0]).toEqual({ level: 'crit', message: 'api-gateway restarting in a loop (14 restarts) [core]' });
     expect(a.alerts.slice(1).map((x) => x.message)).toEqual([
@@ -203,19 +281,29 @@ describe('assessment', () => {
   });
 
   it('warns about an engine that failed this time, showing its last containers with their age', () => {
-    const stale: EndpointRaw = { ...endpoint('nas', [{ name: 'pihole-secondary' }]), readAt: NOW - 30_000, failure: { status: 'down', message: 'nas unreachable since 11:59:30 (connect ETIMEDOUT)' } };
+    const stale: EndpointRaw = {
+      ...endpoint('nas', [{ name: 'pihole-secondary' }]),
+      readAt: NOW - 30_000,
+      failure: { status: 'down', message: 'nas unreachable since 11:59:30 (connect ETIMEDOUT)' },
+    };
     const r = reading({ endpoints: [endpoint('ws', all), stale] });
-    expect(r.endpoints.map((e) => [e.host, e.status, e.ageMs])).toEqual([['ws', 'ok', 0], ['nas', 'stale', 30_000]]);
+    expect(r.endpoints.map((e) => [e.host, e.status, e.ageMs])).toEqual([
+      ['ws', 'ok', 0],
+      ['nas', 'stale', 30_000],
+    ]);
     expect(r.containers.some((c) => c.name === 'pihole-secondary')).toBe(true);
     const a = assessContainers(r, { startingGrace: 120_000 });
-    expect(a.alerts).toEqual([{ level: 'warn', message: 'nas: nas unreachable since 11:59:30 (connect ETIMEDOUT) (showing containers from 30s ago)' }]);
+    expect(a.alerts).toEqual([
+      { level: 'warn', message: 'nas: nas unreachable since 11:59:30 (connect ETIMEDOUT) (showing containers from 30s ago)' },
+    ]);
   });
 });
 
 describe('restart loops', () => {
   it('counts restarts within the window from successive readings', () => {
     const track = restartTracker({ restarts: 3, window: 600_000 });
-    const rows = (count: number) => reading({ endpoints: [endpoint('ws', [{ name: 'worker', restarts: count, id: 'e'.repeat(64) }])] }).containers;
+    const rows = (count: number) =>
+      reading({ endpoints: [endpoint('ws', [{ name: 'worker', restarts: count, id: 'e'.repeat(64) }])] }).containers;
     expect(track(rows(4), NOW)[0]).toMatchObject({ recentRestarts: 0, restartLoop: false });
     expect(track(rows(5), NOW + 60_000)[0]).toMatchObject({ recentRestarts: 1, restartLoop: false });
     expect(track(rows(7), NOW + 120_000)[0]).toMatchObject({ recentRestarts: 3, restartLoop: true });
@@ -225,7 +313,8 @@ describe('restart loops', () => {
 
   it('counts from the count in force when the window opened, however long the count stayed put', () => {
     const track = restartTracker({ restarts: 3, window: 600_000 });
-    const rows = (count: number) => reading({ endpoints: [endpoint('ws', [{ name: 'worker', restarts: count, id: 'e'.repeat(64) }])] }).containers;
+    const rows = (count: number) =>
+      reading({ endpoints: [endpoint('ws', [{ name: 'worker', restarts: count, id: 'e'.repeat(64) }])] }).containers;
     track(rows(4), NOW);
     track(rows(5), NOW + 60_000);
     for (let s = 62; s < 540; s += 2) track(rows(5), NOW + s * 1000);
@@ -239,7 +328,11 @@ describe('restart loops', () => {
     let now = NOW;
     const raws = [4, 6, 9].map((n) => ({ endpoints: [endpoint('ws', [{ name: 'cron', restarts: n, id: 'f'.repeat(64) }])] }));
     let next = 0;
-    const probe = containersProbe(async () => raws[next++] as ContainersRaw, config, () => now);
+    const probe = containersProbe(
+      async () => raws[next++] as ContainersRaw,
+      config,
+      () => now,
+    );
     let last = null;
     for (let i = 0; i < raws.length; i++) {
       last = probe.parse(await probe.read(new AbortController().signal));
@@ -247,6 +340,9 @@ describe('restart loops', () => {
     }
     if (!last) throw new Error('no reading');
     expect(last.containers[0]?.recentRestarts).toBe(5);
-    expect(probe.assess(last, now).alerts.map((a) => [a.level, a.message])).toContainEqual(['warn', 'cron restarting in a loop (5 restarts lately) (unplanned)']);
+    expect(probe.assess(last, now).alerts.map((a) => [a.level, a.message])).toContainEqual([
+      'warn',
+      'cron restarting in a loop (5 restarts lately) (unplanned)',
+    ]);
   });
 });

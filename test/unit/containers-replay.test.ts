@@ -3,12 +3,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
-import { ActionRefused } from '../../src/docker/actions.js';
 import { DEMO_REASON, replayDocker, substituteTimes } from '../../src/demo/containers-replay.js';
 import { listScenarios } from '../../src/demo/scenario.js';
 import { loadScenario } from '../../src/demo/scenario-load.js';
-import { containersProbe } from '../../src/probes/containers/probe.js';
+import { ActionRefused } from '../../src/docker/actions.js';
 import type { ContainersReading } from '../../src/model/containers.js';
+import { containersProbe } from '../../src/probes/containers/probe.js';
 
 const { config } = loadConfig(undefined, { HOME: '/nonexistent', XDG_CONFIG_HOME: '/nonexistent' }, '/', { demo: true });
 const never = new AbortController().signal;
@@ -23,13 +23,29 @@ async function play(name: string, reads = 1) {
   return { access, reading, assessment: probe.assess(reading, Date.now()) };
 }
 
-const ESTATE = ['agent-orchestrator', 'api-gateway', 'central-agent', 'financial', 'gluetun', 'homeops-media-1', 'homeops-smart-home-1', 'nginx', 'pihole', 'postgres', 'redis', 'timescaledb'];
+const ESTATE = [
+  'agent-orchestrator',
+  'api-gateway',
+  'central-agent',
+  'financial',
+  'gluetun',
+  'homeops-media-1',
+  'homeops-smart-home-1',
+  'nginx',
+  'pihole',
+  'postgres',
+  'redis',
+  'timescaledb',
+];
 
 describe('containers in the demo scenarios', () => {
-  it('every scenario has the estate\'s twelve containers', async () => {
+  it("every scenario has the estate's twelve containers", async () => {
     for (const name of listScenarios()) {
       const { reading } = await play(name);
-      expect(reading.containers.map((c) => c.name), name).toEqual(ESTATE);
+      expect(
+        reading.containers.map((c) => c.name),
+        name,
+      ).toEqual(ESTATE);
     }
   });
 
@@ -40,9 +56,15 @@ describe('containers in the demo scenarios', () => {
     expect(reading.containers.every((c) => c.state === 'running' && c.health === 'healthy')).toBe(true);
     const groupOf = Object.fromEntries(reading.containers.map((c) => [c.name, `${c.group}${c.groupBy ? `/${c.groupBy}` : ''}`]));
     expect(groupOf).toMatchObject({
-      postgres: 'database/name', redis: 'database/name', timescaledb: 'database/name',
-      'api-gateway': 'core/name', 'homeops-media-1': 'specialized/compose', 'homeops-smart-home-1': 'specialized/compose',
-      pihole: 'unplanned', gluetun: 'unplanned', nginx: 'unplanned',
+      postgres: 'database/name',
+      redis: 'database/name',
+      timescaledb: 'database/name',
+      'api-gateway': 'core/name',
+      'homeops-media-1': 'specialized/compose',
+      'homeops-smart-home-1': 'specialized/compose',
+      pihole: 'unplanned',
+      gluetun: 'unplanned',
+      nginx: 'unplanned',
     });
     expect(reading.containers.every((c) => c.cpuPercent !== null && c.memoryUsedBytes !== null && c.uptimeMs !== null)).toBe(true);
     const database = reading.groups.find((g) => g.group === 'database');
@@ -51,7 +73,7 @@ describe('containers in the demo scenarios', () => {
     expect(database?.memoryPercent).toBeLessThan(60);
   });
 
-  it('gpu-hot: the core services\' containers use over 80 % of the group\'s 4 cores', async () => {
+  it("gpu-hot: the core services' containers use over 80 % of the group's 4 cores", async () => {
     const { reading, assessment } = await play('gpu-hot');
     expect(assessment.status).toBe('ok');
     const core = reading.groups.find((g) => g.group === 'core');
@@ -66,7 +88,15 @@ describe('containers in the demo scenarios', () => {
     expect(postgres).toMatchObject({ health: 'unhealthy', failingStreak: 3, lastHealthOutput: '/var/run/postgresql:5432 - no response' });
     expect(postgres?.healthLog.map((l) => l.exitCode)).toEqual([0, 0, -1, 2, 2]);
     const gateway = reading.containers.find((c) => c.name === 'api-gateway');
-    expect(gateway).toMatchObject({ state: 'restarting', health: 'none', restartCount: 17, recentRestarts: 3, restartLoop: true, exitCode: 1, cpuPercent: null });
+    expect(gateway).toMatchObject({
+      state: 'restarting',
+      health: 'none',
+      restartCount: 17,
+      recentRestarts: 3,
+      restartLoop: true,
+      exitCode: 1,
+      cpuPercent: null,
+    });
     expect(assessment.status).toBe('crit');
     expect(assessment.alerts).toEqual([
       { level: 'crit', message: 'api-gateway restarting in a loop (3 restarts lately) [core]' },
@@ -75,14 +105,17 @@ describe('containers in the demo scenarios', () => {
     expect(assessment.summary).toBe('11/12 running · 1 unhealthy · 1 restarting · 3 unplanned');
   });
 
-  it.each([['primary-down', 'pihole'], ['vpn-down', 'gluetun']])('%s: %s unhealthy, outside the plan: a warning', async (name, container) => {
+  it.each([
+    ['primary-down', 'pihole'],
+    ['vpn-down', 'gluetun'],
+  ])('%s: %s unhealthy, outside the plan: a warning', async (name, container) => {
     const { assessment } = await play(name);
     expect(assessment.status).toBe('warn');
     expect(assessment.alerts).toHaveLength(1);
     expect(assessment.alerts[0]?.message).toMatch(new RegExp(`^${container} unhealthy \\(\\d failed checks\\): .+ \\(unplanned\\)$`));
   });
 
-  it('the VPN pane\'s container health agrees with each scenario\'s gluetun.json', async () => {
+  it("the VPN pane's container health agrees with each scenario's gluetun.json", async () => {
     for (const name of listScenarios()) {
       const gluetun = JSON.parse(readFileSync(join(loadScenario(name).dir, 'gluetun.json'), 'utf8')) as { container?: string };
       const { access } = await play(name);
@@ -100,20 +133,27 @@ describe('containers in the demo scenarios', () => {
     expect(first?.uptimeMs).toBe(3 * 86_400_000);
   });
 
-  it('refuses actions with the demo\'s reason, and shows recorded logs', async () => {
+  it("refuses actions with the demo's reason, and shows recorded logs", async () => {
     const { access } = await play('db-unhealthy');
     expect(access.actions.refusal('restart')).toBe(DEMO_REASON);
     await expect(access.actions.restart({ host: 'workstation', id: 'x', name: 'postgres' })).rejects.toThrow(ActionRefused);
     const lines = [];
     for await (const line of access.actions.logs({ host: 'workstation', id: 'x', name: 'api-gateway' }, { tail: 2 })) lines.push(line);
-    expect(lines.map((l) => [l.stream, l.text])).toEqual([['stderr', 'error: connect to postgres:5432: timeout after 10s'], ['stderr', 'fatal: database unavailable, exiting (code 1)']]);
+    expect(lines.map((l) => [l.stream, l.text])).toEqual([
+      ['stderr', 'error: connect to postgres:5432: timeout after 10s'],
+      ['stderr', 'fatal: database unavailable, exiting (code 1)'],
+    ]);
     expect(Date.now() - Date.parse(lines[0]?.at ?? '')).toBeGreaterThanOrEqual(9000);
   });
 
   it('substitutes recorded times relative to now', () => {
     const now = Date.parse('2026-01-10T12:00:00Z');
     expect(substituteTimes({ a: '$now-1h', b: ['$date:now-30s'], c: '$date:now', d: 'plain', e: '$nowhere' }, now)).toEqual({
-      a: now / 1000 - 3600, b: ['2026-01-10T11:59:30.000Z'], c: '2026-01-10T12:00:00.000Z', d: 'plain', e: '$nowhere',
+      a: now / 1000 - 3600,
+      b: ['2026-01-10T11:59:30.000Z'],
+      c: '2026-01-10T12:00:00.000Z',
+      d: 'plain',
+      e: '$nowhere',
     });
   });
 });

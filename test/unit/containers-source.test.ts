@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DockerEngine, GetOptions } from '../../src/docker/engine.js';
 import { EngineError } from '../../src/docker/errors.js';
-import { INSPECT_MAX_AGE_MS, INSPECT_MAX_AGE_UNCHECKED_MS, ContainersSource } from '../../src/probes/containers/source.js';
+import { ContainersSource, INSPECT_MAX_AGE_MS, INSPECT_MAX_AGE_UNCHECKED_MS } from '../../src/probes/containers/source.js';
 import { STATS_FULL_PACE, StatsCollector, statsPaceMs } from '../../src/probes/containers/stats-collector.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -27,7 +27,13 @@ class ScriptedEngine {
     this.asked.push(path);
     if (path === '/containers/json') {
       const value = this.containers.map((c) => ({
-        Id: c.id, Names: [`/${c.name}`], Image: 'busybox', State: c.state, Status: c.status, Labels: {}, Created: 1,
+        Id: c.id,
+        Names: [`/${c.name}`],
+        Image: 'busybox',
+        State: c.state,
+        Status: c.status,
+        Labels: {},
+        Created: 1,
         ...(c.health ? { Health: { Status: c.health, FailingStreak: 0 } } : {}),
       }));
       // As the engine does with reuseUnchanged: the same value for the same answer.
@@ -40,13 +46,27 @@ class ScriptedEngine {
     if (inspect) {
       const c = this.containers.find((x) => x.id === inspect[1]);
       if (!c) throw new EngineError('api', 'No such container (HTTP 404)', 404);
-      return { Id: c.id, Name: `/${c.name}`, RestartCount: 0, State: { Status: c.state, StartedAt: '2026-01-01T00:00:00Z', ...(c.health ? { Health: { Status: c.health, FailingStreak: 0, Log: [] } } : {}) }, HostConfig: {} };
+      return {
+        Id: c.id,
+        Name: `/${c.name}`,
+        RestartCount: 0,
+        State: {
+          Status: c.state,
+          StartedAt: '2026-01-01T00:00:00Z',
+          ...(c.health ? { Health: { Status: c.health, FailingStreak: 0, Log: [] } } : {}),
+        },
+        HostConfig: {},
+      };
     }
     const stats = /^\/containers\/([^/]+)\/stats$/.exec(path);
     if (stats) {
       await sleep(5);
       this.tick++;
-      return { read: new Date(Date.UTC(2026, 0, 1, 0, 0, this.tick)).toISOString(), cpu_stats: { cpu_usage: { total_usage: this.tick * 1e6 }, system_cpu_usage: this.tick * 1e9, online_cpus: 2 }, memory_stats: { usage: 1000, limit: 10_000, stats: { inactive_file: 100 } } };
+      return {
+        read: new Date(Date.UTC(2026, 0, 1, 0, 0, this.tick)).toISOString(),
+        cpu_stats: { cpu_usage: { total_usage: this.tick * 1e6 }, system_cpu_usage: this.tick * 1e9, online_cpus: 2 },
+        memory_stats: { usage: 1000, limit: 10_000, stats: { inactive_file: 100 } },
+      };
     }
     throw new EngineError('api', `unexpected ${path}`, 404);
   }

@@ -2,25 +2,74 @@
 // direction), the filter, and a selection that follows its container across re-sorts and new
 // readings, or goes to its neighbour when the container is gone.
 import { describe, expect, it } from 'vitest';
-import { containerRow, readingOf } from '../helpers/container-rows.js';
-import { UNPLANNED, type ContainerRow } from '../../src/model/containers.js';
+import { type ContainerRow, UNPLANNED } from '../../src/model/containers.js';
 import {
-  acceptFilter, clearFilter, containerKey, CONTAINER_SORTS, cycleSort, editFilter, escapeView, INITIAL_CONTAINERS_VIEW, moveSelection,
-  reverseSort, selectedContainer, selectedIndex, SORT_DESCENDING, startFilter, syncSelection, toggleDetail, visibleContainers,
-  type ContainerSort, type ContainersView,
+  acceptFilter,
+  CONTAINER_SORTS,
+  type ContainerSort,
+  type ContainersView,
+  clearFilter,
+  containerKey,
+  cycleSort,
+  editFilter,
+  escapeView,
+  INITIAL_CONTAINERS_VIEW,
+  moveSelection,
+  reverseSort,
+  SORT_DESCENDING,
+  selectedContainer,
+  selectedIndex,
+  startFilter,
+  syncSelection,
+  toggleDetail,
+  visibleContainers,
 } from '../../src/ui/panes/containers-view.js';
+import { containerRow, readingOf } from '../helpers/container-rows.js';
 
 const names = (rows: readonly ContainerRow[]) => rows.map((r) => r.name);
 const view = (overrides: Partial<ContainersView> = {}): ContainersView => ({ ...INITIAL_CONTAINERS_VIEW, ...overrides });
-const sorted = (rows: ContainerRow[], sort: ContainerSort, descending: boolean) => names(visibleContainers(readingOf(rows), view({ sort, descending })));
+const sorted = (rows: ContainerRow[], sort: ContainerSort, descending: boolean) =>
+  names(visibleContainers(readingOf(rows), view({ sort, descending })));
 
 describe('sorting', () => {
   const rows = [
     containerRow('web-10', { group: 'core', cpuPercent: 12, memoryUsedBytes: 300, restartCount: 2, uptimeMs: 5000, health: 'healthy' }),
-    containerRow('web-2', { group: 'database', cpuPercent: null, memoryUsedBytes: null, restartCount: null, uptimeMs: null, state: 'exited', exitCode: 1 }),
-    containerRow('Alpha', { group: UNPLANNED, cpuPercent: 80, memoryUsedBytes: 900, restartCount: 0, uptimeMs: 100, health: 'unhealthy', failingStreak: 1 }),
-    containerRow('beta', { group: 'core', cpuPercent: 0.5, memoryUsedBytes: 10, restartCount: 17, uptimeMs: 900_000, state: 'restarting', health: 'starting' }),
-    containerRow('gamma', { group: 'burst', cpuPercent: 3, memoryUsedBytes: 50, restartCount: 1, uptimeMs: 60_000, health: 'unhealthy', failingStreak: 4 }),
+    containerRow('web-2', {
+      group: 'database',
+      cpuPercent: null,
+      memoryUsedBytes: null,
+      restartCount: null,
+      uptimeMs: null,
+      state: 'exited',
+      exitCode: 1,
+    }),
+    containerRow('Alpha', {
+      group: UNPLANNED,
+      cpuPercent: 80,
+      memoryUsedBytes: 900,
+      restartCount: 0,
+      uptimeMs: 100,
+      health: 'unhealthy',
+      failingStreak: 1,
+    }),
+    containerRow('beta', {
+      group: 'core',
+      cpuPercent: 0.5,
+      memoryUsedBytes: 10,
+      restartCount: 17,
+      uptimeMs: 900_000,
+      state: 'restarting',
+      health: 'starting',
+    }),
+    containerRow('gamma', {
+      group: 'burst',
+      cpuPercent: 3,
+      memoryUsedBytes: 50,
+      restartCount: 1,
+      uptimeMs: 60_000,
+      health: 'unhealthy',
+      failingStreak: 4,
+    }),
   ];
 
   it('by name: case-insensitive, numbers in names in numeric order', () => {
@@ -190,7 +239,7 @@ describe('selection', () => {
     expect(syncSelection(onC, visibleContainers(withoutC, onC)).selected).toBe('workstation/d');
   });
 
-  it('goes to the neighbour in the order shown, not in the reading\'s order', () => {
+  it("goes to the neighbour in the order shown, not in the reading's order", () => {
     const byCpu = view({ sort: 'cpu', descending: true });
     const onB = moveSelection(byCpu, visibleContainers(reading, byCpu), 3); // e d c b a → b
     expect(onB.selected).toBe('workstation/b');

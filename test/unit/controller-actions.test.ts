@@ -9,16 +9,18 @@ import { AuditedActions } from '../../src/cli/controller/actions.js';
 import { ConsoleBoard } from '../../src/cli/controller/board.js';
 import { ConsoleGuard } from '../../src/cli/controller/guard.js';
 import { Prompts } from '../../src/cli/controller/prompts.js';
-import { auditLogPath } from '../../src/runbooks/audit.js';
-import { INITIAL_CONSOLE_STATE, type ConsoleState } from '../../src/ui/console-state.js';
-import { cleanupDirs, stateEnv } from '../helpers/console-actions.js';
 import type { AuditActionLine } from '../../src/model/audit.js';
+import { auditLogPath } from '../../src/runbooks/audit.js';
+import { type ConsoleState, INITIAL_CONSOLE_STATE } from '../../src/ui/console-state.js';
+import { cleanupDirs, stateEnv } from '../helpers/console-actions.js';
 
 afterEach(() => cleanupDirs());
 
 function restart(changes: string[], seen?: (board: ConsoleBoard) => void, board?: ConsoleBoard): ActionSpec {
   return {
-    action: 'container.restart', target: 'web on ws', what: 'Restart web on ws',
+    action: 'container.restart',
+    target: 'web on ws',
+    what: 'Restart web on ws',
     confirm: { title: 'Restart container', question: 'Restart web on ws?', yes: 'Restart', danger: true },
     async run() {
       if (seen && board) seen(board);
@@ -29,12 +31,26 @@ function restart(changes: string[], seen?: (board: ConsoleBoard) => void, board?
 }
 
 /** The console's parts around the path, answering each question with `answer`. */
-function console_(options: { readOnly?: boolean; demo?: string | null; answer?: 'yes' | 'no'; audit?: (line: AuditActionLine) => void } = {}) {
+function console_(
+  options: { readOnly?: boolean; demo?: string | null; answer?: 'yes' | 'no'; audit?: (line: AuditActionLine) => void } = {},
+) {
   const env = stateEnv();
   const board = new ConsoleBoard(INITIAL_CONSOLE_STATE, { messageMs: 60_000 });
   const prompts = new Prompts(board);
-  const guard = new ConsoleGuard({ readOnly: options.readOnly ?? false, demo: options.demo ?? null, run: () => board.current().run, say: (t, tone) => board.say(t, tone) });
-  const actions = new AuditedActions({ env, demo: options.demo ?? null, ...(options.audit ? { audit: options.audit } : {}), board, prompts, guard });
+  const guard = new ConsoleGuard({
+    readOnly: options.readOnly ?? false,
+    demo: options.demo ?? null,
+    run: () => board.current().run,
+    say: (t, tone) => board.say(t, tone),
+  });
+  const actions = new AuditedActions({
+    env,
+    demo: options.demo ?? null,
+    ...(options.audit ? { audit: options.audit } : {}),
+    board,
+    prompts,
+    guard,
+  });
   const asked: string[] = [];
   board.subscribe((state: ConsoleState) => {
     const prompt = state.prompt;
@@ -48,7 +64,11 @@ function console_(options: { readOnly?: boolean; demo?: string | null; answer?: 
 function logged(env: Record<string, string>): Array<Record<string, unknown>> {
   const path = auditLogPath(env);
   if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+  return readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 describe('AuditedActions', () => {
@@ -56,7 +76,17 @@ describe('AuditedActions', () => {
     const { env, board, actions, asked } = console_();
     const changes: string[] = [];
     let busy: string | null = null;
-    const tried = await actions.act(restart(changes, (b) => { busy = b.current().busy; }, board), 'restarting web…', 'web: not restarted');
+    const tried = await actions.act(
+      restart(
+        changes,
+        (b) => {
+          busy = b.current().busy;
+        },
+        board,
+      ),
+      'restarting web…',
+      'web: not restarted',
+    );
     expect(tried).toBe(true);
     expect(asked).toHaveLength(1);
     expect(changes).toEqual(['restart']);
@@ -77,7 +107,10 @@ describe('AuditedActions', () => {
     expect(asked).toEqual([]);
     expect(changes).toEqual([]);
     expect(logged(env)).toEqual([]);
-    expect(board.current().message).toMatchObject({ text: expect.stringContaining('Restart web on ws refused: read-only mode'), tone: 'warn' });
+    expect(board.current().message).toMatchObject({
+      text: expect.stringContaining('Restart web on ws refused: read-only mode'),
+      tone: 'warn',
+    });
   });
 
   it('when the operator says no, changes nothing, writes nothing and says so', async () => {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConsoleGuard, DEMO_REFUSAL } from '../../src/cli/controller/guard.js';
 import type { MessageTone } from '../../src/ui/console-state.js';
-import { failedToStart, startingRun, type RunView } from '../../src/ui/run-view.js';
+import { failedToStart, type RunView, startingRun } from '../../src/ui/run-view.js';
 
 function guardWith(options: { readOnly?: boolean; demo?: string | null; run?: RunView | null } = {}) {
   const said: Array<[string, MessageTone]> = [];
@@ -14,7 +14,13 @@ function guardWith(options: { readOnly?: boolean; demo?: string | null; run?: Ru
     run: () => run,
     say: (text, tone) => said.push([text, tone]),
   });
-  return { guard, said, setRun: (next: RunView | null) => { run = next; } };
+  return {
+    guard,
+    said,
+    setRun: (next: RunView | null) => {
+      run = next;
+    },
+  };
 }
 
 const backup = startingRun({ id: 'db-backup', title: 'Back up the database', dangerous: false }, 0);
@@ -49,8 +55,12 @@ describe('ConsoleGuard', () => {
 
   it('refuses every change in read-only mode, naming the mode, and only dangerous runbooks', () => {
     const { guard } = guardWith({ readOnly: true });
-    expect(guard.changes.refusal('Restart web on ws')).toBe('Restart web on ws refused: read-only mode (--read-only or readOnly: true in the config); nothing was changed');
-    expect(guard.runbook({ id: 'restore', unavailable: undefined }, true)).toBe('restore is dangerous (it changes things) and homeops is in read-only mode (--read-only or readOnly: true in the config); nothing was run');
+    expect(guard.changes.refusal('Restart web on ws')).toBe(
+      'Restart web on ws refused: read-only mode (--read-only or readOnly: true in the config); nothing was changed',
+    );
+    expect(guard.runbook({ id: 'restore', unavailable: undefined }, true)).toBe(
+      'restore is dangerous (it changes things) and homeops is in read-only mode (--read-only or readOnly: true in the config); nothing was run',
+    );
     expect(guard.runbook({ id: 'check', unavailable: undefined }, false)).toBeNull();
   });
 

@@ -32,42 +32,43 @@ function running(pattern: string): boolean {
   }
 }
 
-const books = (mark: string) => catalogOf(config, {
-  echo: [
-    'title: Says things',
-    'steps:',
-    '  - id: one',
-    '    title: Prints two lines',
-    '    run: { host: workstation, command: "echo first; echo oops >&2; echo second", timeout: 30s }',
-    '  - id: two',
-    '    note: all done',
-  ],
-  slow: [
-    'title: Takes long',
-    'steps:',
-    '  - id: wait',
-    `    run: { host: workstation, command: "echo started; sleep 30 # ${mark}", timeout: 5m }`,
-    '  - id: after',
-    '    run: { host: workstation, command: "echo after", timeout: 30s }',
-  ],
-  risky: [
-    'title: Changes things',
-    'dangerous: true',
-    'steps:',
-    '  - id: ask',
-    '    confirm: Go ahead?',
-    '  - id: act',
-    '    run: { host: workstation, command: "echo acted", timeout: 30s }',
-  ],
-  broken: [
-    'title: Fails',
-    'steps:',
-    '  - id: bad',
-    '    run: { host: workstation, command: "echo nope; exit 3", timeout: 30s }',
-    '  - id: never',
-    '    note: not reached',
-  ],
-});
+const books = (mark: string) =>
+  catalogOf(config, {
+    echo: [
+      'title: Says things',
+      'steps:',
+      '  - id: one',
+      '    title: Prints two lines',
+      '    run: { host: workstation, command: "echo first; echo oops >&2; echo second", timeout: 30s }',
+      '  - id: two',
+      '    note: all done',
+    ],
+    slow: [
+      'title: Takes long',
+      'steps:',
+      '  - id: wait',
+      `    run: { host: workstation, command: "echo started; sleep 30 # ${mark}", timeout: 5m }`,
+      '  - id: after',
+      '    run: { host: workstation, command: "echo after", timeout: 30s }',
+    ],
+    risky: [
+      'title: Changes things',
+      'dangerous: true',
+      'steps:',
+      '  - id: ask',
+      '    confirm: Go ahead?',
+      '  - id: act',
+      '    run: { host: workstation, command: "echo acted", timeout: 30s }',
+    ],
+    broken: [
+      'title: Fails',
+      'steps:',
+      '  - id: bad',
+      '    run: { host: workstation, command: "echo nope; exit 3", timeout: 30s }',
+      '  - id: never',
+      '    note: not reached',
+    ],
+  });
 
 const prompted = (kind: Prompt['kind']) => (s: ConsoleState) => s.prompt?.kind === kind;
 
@@ -75,7 +76,10 @@ describe('runbooks', () => {
   it('lists the catalog for the menu', () => {
     const { controller } = testController(config, books(marker()));
     expect(controller.current().catalog.map((r) => [r.id, r.dangerous, r.steps])).toEqual([
-      ['echo', false, 2], ['slow', false, 2], ['risky', true, 2], ['broken', false, 2],
+      ['echo', false, 2],
+      ['slow', false, 2],
+      ['risky', true, 2],
+      ['broken', false, 2],
     ]);
   });
 
@@ -90,7 +94,10 @@ describe('runbooks', () => {
     controller.intents.answer(asking.prompt?.id ?? -1, 'yes');
     const done = await until(controller, (s) => s.run?.status === 'ok');
     expect(done.panel).toEqual({ kind: 'run' });
-    expect(done.run?.steps.map((s) => [s.id, s.state, s.host])).toEqual([['one', 'ok', 'workstation'], ['two', 'ok', null]]);
+    expect(done.run?.steps.map((s) => [s.id, s.state, s.host])).toEqual([
+      ['one', 'ok', 'workstation'],
+      ['two', 'ok', null],
+    ]);
     expect(done.run?.steps[0]?.durationMs).toBeGreaterThanOrEqual(0);
     expect(done.run?.runId).toMatch(/-echo-/);
     expect(done.message?.text).toMatch(/^echo: ok in /);
@@ -200,14 +207,19 @@ describe('runbooks', () => {
   });
 
   it('runs nothing in a demo, and offers no resume there', async () => {
-    const { controller } = testController(config, books(marker()), { demo: 'healthy', findInterrupted: () => { throw new Error('not asked in a demo'); } });
+    const { controller } = testController(config, books(marker()), {
+      demo: 'healthy',
+      findInterrupted: () => {
+        throw new Error('not asked in a demo');
+      },
+    });
     controller.start();
     controller.intents.runRunbook('echo');
     const notice = await until(controller, prompted('notice'));
     expect(notice.prompt?.lines.join(' ')).toMatch(/demo scenario/);
   });
 
-  it('a dry run shows each step\'s host and exact command and runs nothing', async () => {
+  it("a dry run shows each step's host and exact command and runs nothing", async () => {
     const { controller, env } = testController(config, books(marker()));
     controller.intents.dryRun('echo');
     const { panel } = await until(controller, (state) => state.panel !== null);
@@ -228,7 +240,10 @@ describe('runbooks', () => {
     }
     controller.intents.showHistory();
     const panel = controller.current().panel;
-    expect(panel?.kind === 'history' ? panel.entries.map((e) => [e.runbook, e.status, e.failedStep]) : []).toEqual([['broken', 'failed', 'bad'], ['echo', 'ok', null]]);
+    expect(panel?.kind === 'history' ? panel.entries.map((e) => [e.runbook, e.status, e.failedStep]) : []).toEqual([
+      ['broken', 'failed', 'bad'],
+      ['echo', 'ok', null],
+    ]);
   });
 
   it('closing the console interrupts a run (its process stopped), and the next start offers to resume it from the step that did not finish', async () => {
@@ -300,11 +315,13 @@ type ActionCall = { action: string; ref: ContainerRef; signal: AbortSignal | und
 function fakeDocker(options: { refusal?: string | null; fail?: Error; lines?: LogLine[]; hold?: boolean } = {}) {
   const calls: ActionCall[] = [];
   let logsSignal: AbortSignal | undefined;
-  const act = (action: string) => async (ref: ContainerRef, o?: { signal?: AbortSignal }): Promise<ActionResult> => {
-    calls.push({ action, ref, signal: o?.signal });
-    if (options.fail) throw options.fail;
-    return { changed: true, message: `${ref.name ?? ref.id} ${action}ed on ${ref.host}` };
-  };
+  const act =
+    (action: string) =>
+    async (ref: ContainerRef, o?: { signal?: AbortSignal }): Promise<ActionResult> => {
+      calls.push({ action, ref, signal: o?.signal });
+      if (options.fail) throw options.fail;
+      return { changed: true, message: `${ref.name ?? ref.id} ${action}ed on ${ref.host}` };
+    };
   const actions: ContainerActions = {
     refusal: () => options.refusal ?? null,
     restart: act('restart'),
@@ -331,7 +348,12 @@ describe('containers', () => {
     const { controller, nudges } = testController(config, books(marker()), { docker: fake.docker });
     controller.intents.containerAction('restart', target);
     const ask = await until(controller, prompted('confirm'));
-    expect(ask.prompt).toMatchObject({ title: 'Restart container', lines: ['Restart postgres on workstation?'], yes: 'Restart', danger: true });
+    expect(ask.prompt).toMatchObject({
+      title: 'Restart container',
+      lines: ['Restart postgres on workstation?'],
+      yes: 'Restart',
+      danger: true,
+    });
     expect(fake.calls).toEqual([]);
     controller.intents.answer(ask.prompt?.id ?? -1, 'yes');
     const done = await until(controller, (s) => s.message?.tone === 'ok');
@@ -342,17 +364,22 @@ describe('containers', () => {
     expect(done.busy).toBeNull();
   });
 
-  it('is refused in read-only mode, or with the source\'s reason (a demo), without asking', async () => {
+  it("is refused in read-only mode, or with the source's reason (a demo), without asking", async () => {
     const fake = fakeDocker();
     const { controller } = testController(config, books(marker()), { docker: fake.docker, readOnly: true });
     controller.intents.containerAction('stop', target);
     const refused = await until(controller, (s) => s.message !== null);
     expect(refused.prompt).toBeNull();
-    expect(refused.message).toMatchObject({ tone: 'warn', text: 'Stop postgres on workstation refused: read-only mode (--read-only or readOnly: true in the config); nothing was changed' });
+    expect(refused.message).toMatchObject({
+      tone: 'warn',
+      text: 'Stop postgres on workstation refused: read-only mode (--read-only or readOnly: true in the config); nothing was changed',
+    });
     const demo = fakeDocker({ refusal: 'a demo scenario replays recordings: nothing is restarted, stopped or started' });
     const replay = testController(config, books(marker()), { docker: demo.docker });
     replay.controller.intents.containerAction('restart', target);
-    expect((await until(replay.controller, (s) => s.message !== null)).message?.text).toBe('a demo scenario replays recordings: nothing is restarted, stopped or started');
+    expect((await until(replay.controller, (s) => s.message !== null)).message?.text).toBe(
+      'a demo scenario replays recordings: nothing is restarted, stopped or started',
+    );
     expect([...fake.calls, ...demo.calls]).toEqual([]);
   });
 
@@ -369,7 +396,11 @@ describe('containers', () => {
   });
 
   it('logs: the last lines, then new ones; closing stops the stream', async () => {
-    const lines: LogLine[] = Array.from({ length: 5 }, (_, i) => ({ stream: i === 2 ? 'stderr' : 'stdout', text: `line ${i}`, at: '2026-01-02T03:04:05.000Z' }));
+    const lines: LogLine[] = Array.from({ length: 5 }, (_, i) => ({
+      stream: i === 2 ? 'stderr' : 'stdout',
+      text: `line ${i}`,
+      at: '2026-01-02T03:04:05.000Z',
+    }));
     const fake = fakeDocker({ lines, hold: true });
     const { controller } = testController(config, books(marker()), { docker: fake.docker });
     controller.intents.openLogs(target);
@@ -386,7 +417,11 @@ describe('containers', () => {
     const { controller } = testController(config, books(marker()), { docker: fakeDocker({ lines }).docker, logLines: 10 });
     controller.intents.openLogs(target);
     const done = await until(controller, (s) => s.panel?.kind === 'logs' && s.panel.state === 'ended');
-    expect(done.panel?.kind === 'logs' ? [done.panel.lines[0]?.text, done.panel.lines.length, done.panel.dropped] : []).toEqual(['l20', 10, 20]);
+    expect(done.panel?.kind === 'logs' ? [done.panel.lines[0]?.text, done.panel.lines.length, done.panel.dropped] : []).toEqual([
+      'l20',
+      10,
+      20,
+    ]);
   });
 });
 
@@ -406,7 +441,12 @@ describe('a shell in a container', () => {
   it('asks first, hands the terminal to docker exec -it, writes the shell to the audit log, says how it ended', async () => {
     const { calls, hand, now } = handing(0);
     const audit: { action: string; event: string; result?: string }[] = [];
-    const { controller } = testController(config, books(marker()), { docker: fakeDocker().docker, handTerminal: hand, now, audit: (line) => audit.push(line as never) });
+    const { controller } = testController(config, books(marker()), {
+      docker: fakeDocker().docker,
+      handTerminal: hand,
+      now,
+      audit: (line) => audit.push(line as never),
+    });
     controller.intents.openShell(workstation);
     const ask = await until(controller, prompted('confirm'));
     expect(ask.prompt).toMatchObject({ title: 'Shell in container', yes: 'Open shell', danger: true });
@@ -418,17 +458,24 @@ describe('a shell in a container', () => {
     // The workstation's endpoint names no socket: the docker CLI finds the engine as homeops does.
     expect(calls[0]?.argv.slice(0, 4)).toEqual(['docker', 'exec', '-it', 'abc123']);
     expect(calls[0]?.say).toBe('a shell in postgres on workstation (docker exec); exit it to come back to the console');
-    expect(audit.map((l) => [l.event, l.action, l.result])).toEqual([['action-start', 'container.shell', undefined], ['action-end', 'container.shell', 'ok']]);
+    expect(audit.map((l) => [l.event, l.action, l.result])).toEqual([
+      ['action-start', 'container.shell', undefined],
+      ['action-end', 'container.shell', 'ok'],
+    ]);
   });
 
   it('is refused in read-only mode and in a demo, without asking and without a shell; a no opens none', async () => {
     const { calls, hand, now } = handing(0);
     const readOnly = testController(config, books(marker()), { docker: fakeDocker().docker, handTerminal: hand, now, readOnly: true });
     readOnly.controller.intents.openShell(workstation);
-    expect((await until(readOnly.controller, (s) => s.message !== null)).message?.text).toBe('Shell in postgres on workstation refused: read-only mode (--read-only or readOnly: true in the config); nothing was changed');
+    expect((await until(readOnly.controller, (s) => s.message !== null)).message?.text).toBe(
+      'Shell in postgres on workstation refused: read-only mode (--read-only or readOnly: true in the config); nothing was changed',
+    );
     const demo = testController(config, books(marker()), { docker: fakeDocker().docker, handTerminal: hand, now, demo: 'healthy' });
     demo.controller.intents.openShell(workstation);
-    expect((await until(demo.controller, (s) => s.message !== null)).message?.text).toBe('a demo scenario replays recordings: there is no container to open a shell in');
+    expect((await until(demo.controller, (s) => s.message !== null)).message?.text).toBe(
+      'a demo scenario replays recordings: there is no container to open a shell in',
+    );
     const no = testController(config, books(marker()), { docker: fakeDocker().docker, handTerminal: hand, now });
     no.controller.intents.openShell(workstation);
     no.controller.intents.answer((await until(no.controller, prompted('confirm'))).prompt?.id ?? -1, 'no');
@@ -443,7 +490,9 @@ describe('a shell in a container', () => {
     controller.intents.openShell(workstation);
     controller.intents.answer((await until(controller, prompted('confirm'))).prompt?.id ?? -1, 'yes');
     const failed = await until(controller, (s) => s.message?.tone === 'crit');
-    expect(failed.message?.text).toBe('Shell in postgres on workstation: docker exec ended at once with exit status 1: is postgres running?');
+    expect(failed.message?.text).toBe(
+      'Shell in postgres on workstation: docker exec ended at once with exit status 1: is postgres running?',
+    );
   });
 });
 

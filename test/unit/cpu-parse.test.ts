@@ -1,16 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CpuParseError, parseCpu, parseNetDev, type CpuRaw } from '../../src/probes/cpu/parse.js';
+import { CpuParseError, type CpuRaw, parseCpu, parseNetDev } from '../../src/probes/cpu/parse.js';
 
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../../fixtures/cpu/${name}`, import.meta.url), 'utf8')) as CpuRaw;
 
-const HEADER = 'Inter-|   Receive                                                |  Transmit\n'
-  + ' face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n';
+const HEADER =
+  'Inter-|   Receive                                                |  Transmit\n' +
+  ' face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n';
 
 function netDev(rows: Record<string, [number, number]>): string {
-  return `${HEADER + Object.entries(rows)
-    .map(([iface, [rx, tx]]) => `${iface.padStart(6)}: ${rx} 100 0 0 0 0 0 0 ${tx} 90 0 0 0 0 0 0`)
-    .join('\n')}\n`;
+  return `${
+    HEADER +
+    Object.entries(rows)
+      .map(([iface, [rx, tx]]) => `${iface.padStart(6)}: ${rx} 100 0 0 0 0 0 0 ${tx} 90 0 0 0 0 0 0`)
+      .join('\n')
+  }\n`;
 }
 
 /** A minimal valid sample; tests override what they look at. */
@@ -28,8 +32,9 @@ function raw(overrides: Partial<CpuRaw> = {}): CpuRaw {
 
 describe('parseNetDev', () => {
   it('reads receive bytes (field 1) and transmit bytes (field 9) per interface, skipping the two header lines', () => {
-    const text = `${HEADER}    lo:   93039     525    0    0    0     0          0         0    93039     525    0    0    0     0       0          0\n`
-      + '  eth0: 276827054   10262    0    0    0     0          0        12   710780    6563    0    0    0     0       0          0\n';
+    const text =
+      `${HEADER}    lo:   93039     525    0    0    0     0          0         0    93039     525    0    0    0     0       0          0\n` +
+      '  eth0: 276827054   10262    0    0    0     0          0        12   710780    6563    0    0    0     0       0          0\n';
     expect([...parseNetDev(text)]).toEqual([
       ['lo', { rx: 93039, tx: 93039 }],
       ['eth0', { rx: 276827054, tx: 710780 }],
@@ -37,15 +42,18 @@ describe('parseNetDev', () => {
   });
 
   it('reads names longer than the 6-column field and counters glued to the colon (old kernels)', () => {
-    const text = `${HEADER}br-3c1f0a9e5d72: 41214942418 64398348 0 0 0 0 0 0 96561105129 150876727 0 0 0 0 0 0\n`
-      + '  eth1:1234567890 100 0 0 0 0 0 0 987654321 90 0 0 0 0 0 0\n';
+    const text =
+      `${HEADER}br-3c1f0a9e5d72: 41214942418 64398348 0 0 0 0 0 0 96561105129 150876727 0 0 0 0 0 0\n` +
+      '  eth1:1234567890 100 0 0 0 0 0 0 987654321 90 0 0 0 0 0 0\n';
     const parsed = parseNetDev(text);
     expect(parsed.get('br-3c1f0a9e5d72')).toEqual({ rx: 41214942418, tx: 96561105129 });
     expect(parsed.get('eth1')).toEqual({ rx: 1234567890, tx: 987654321 });
   });
 
   it('skips lines too short to hold the transmit counters', () => {
-    expect(parseNetDev(`${HEADER}  eth0: 1 2 3\n  eth1: 10 0 0 0 0 0 0 0 20 0 0 0 0 0 0 0\n`)).toEqual(new Map([['eth1', { rx: 10, tx: 20 }]]));
+    expect(parseNetDev(`${HEADER}  eth0: 1 2 3\n  eth1: 10 0 0 0 0 0 0 0 20 0 0 0 0 0 0 0\n`)).toEqual(
+      new Map([['eth1', { rx: 10, tx: 20 }]]),
+    );
   });
 
   it('reads nothing from empty or unrelated text', () => {
@@ -55,16 +63,24 @@ describe('parseNetDev', () => {
 });
 
 describe('network rates', () => {
-  const sample = (previous: Record<string, [number, number]> | null, current: Record<string, [number, number]>, seconds = 2, speeds: CpuRaw['linkSpeedMbps'] = {}) => raw({
-    netDev: {
-      previous: previous ? { text: netDev(previous), atMs: 1_000_000 } : null,
-      current: { text: netDev(current), atMs: 1_000_000 + seconds * 1000 },
-    },
-    linkSpeedMbps: speeds,
-  });
+  const sample = (
+    previous: Record<string, [number, number]> | null,
+    current: Record<string, [number, number]>,
+    seconds = 2,
+    speeds: CpuRaw['linkSpeedMbps'] = {},
+  ) =>
+    raw({
+      netDev: {
+        previous: previous ? { text: netDev(previous), atMs: 1_000_000 } : null,
+        current: { text: netDev(current), atMs: 1_000_000 + seconds * 1000 },
+      },
+      linkSpeedMbps: speeds,
+    });
 
   it('turns two counter readings into bytes per second in each direction, leaving out loopback', () => {
-    const reading = parseCpu(sample({ lo: [0, 0], eth0: [1_000_000, 500_000] }, { lo: [9e9, 9e9], eth0: [3_000_000, 600_000] }, 2, { eth0: 10000 }));
+    const reading = parseCpu(
+      sample({ lo: [0, 0], eth0: [1_000_000, 500_000] }, { lo: [9e9, 9e9], eth0: [3_000_000, 600_000] }, 2, { eth0: 10000 }),
+    );
     expect(reading.network).toEqual([{ iface: 'eth0', rxBytesPerSec: 1_000_000, txBytesPerSec: 50_000, speedBitsPerSec: 10e9 }]);
   });
 
@@ -89,7 +105,9 @@ describe('network rates', () => {
   });
 
   it('counts an unknown link speed (-1 from the kernel, or none) as no speed', () => {
-    const reading = parseCpu(sample({ eth0: [0, 0], docker0: [0, 0] }, { eth0: [10, 10], docker0: [10, 10] }, 2, { eth0: -1, docker0: null }));
+    const reading = parseCpu(
+      sample({ eth0: [0, 0], docker0: [0, 0] }, { eth0: [10, 10], docker0: [10, 10] }, 2, { eth0: -1, docker0: null }),
+    );
     expect(reading.network.map((n) => n.speedBitsPerSec)).toEqual([null, null]);
   });
 });
@@ -111,13 +129,17 @@ describe('parseCpu', () => {
   });
 
   it('leaves out filesystems with no size (pseudo filesystems) and keeps device and type', () => {
-    const reading = parseCpu(raw({
-      fsSize: [
-        { fs: '/dev/vda1', type: 'ext4', size: 100, used: 40, available: 55, mount: '/' },
-        { fs: 'none', type: 'overlay', size: 0, used: 0, available: 0, mount: '/mnt/wslg/doc' },
-      ],
-    }));
-    expect(reading.filesystems).toEqual([{ mount: '/', device: '/dev/vda1', fsType: 'ext4', sizeBytes: 100, usedBytes: 40, availableBytes: 55 }]);
+    const reading = parseCpu(
+      raw({
+        fsSize: [
+          { fs: '/dev/vda1', type: 'ext4', size: 100, used: 40, available: 55, mount: '/' },
+          { fs: 'none', type: 'overlay', size: 0, used: 0, available: 0, mount: '/mnt/wslg/doc' },
+        ],
+      }),
+    );
+    expect(reading.filesystems).toEqual([
+      { mount: '/', device: '/dev/vda1', fsType: 'ext4', sizeBytes: 100, usedBytes: 40, availableBytes: 55 },
+    ]);
   });
 
   it('fails on a sample without per-CPU load', () => {
@@ -164,7 +186,10 @@ describe('recorded samples', () => {
 
   it('2-core box: two threads, each its own core, link speed unknown', () => {
     const reading = parseCpu(fixture('2core.json'));
-    expect(reading.cores).toEqual([{ core: 0, threads: [0] }, { core: 1, threads: [1] }]);
+    expect(reading.cores).toEqual([
+      { core: 0, threads: [0] },
+      { core: 1, threads: [1] },
+    ]);
     expect(reading.network).toEqual([expect.objectContaining({ iface: 'eth0', speedBitsPerSec: null })]);
     expect(reading.network[0]?.rxBytesPerSec).toBeGreaterThan(0);
   });

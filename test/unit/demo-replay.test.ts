@@ -3,11 +3,11 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, it, expect } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { probesSchema } from '../../src/config/schema.js';
 import { listScenarios, replayCpuReader, replayNvidiaSmiHost, ScenarioError, scenariosDir } from '../../src/demo/scenario.js';
 import { loadScenario } from '../../src/demo/scenario-load.js';
-import { ExecError, type CommandRunner, type ExecOptions, type ExecResult } from '../../src/hosts/host.js';
+import { type CommandRunner, ExecError, type ExecOptions, type ExecResult } from '../../src/hosts/host.js';
 import { execLocal } from '../../src/hosts/local.js';
 import { APP_FIELDS, BASE_GPU_FIELDS, EXTENDED_GPU_FIELDS, parseGpu } from '../../src/probes/gpu/parse.js';
 import { gpuReader } from '../../src/probes/gpu/probe.js';
@@ -25,25 +25,40 @@ afterAll(() => {
 });
 
 const replay = (caseName: string) => replayNvidiaSmiHost(casePath(caseName), 'workstation');
-const fieldsOf = (caseName: string) => readFileSync(join(casePath(caseName), 'fields.txt'), 'utf8').trim().split(',');
+const fieldsOf = (caseName: string) =>
+  readFileSync(join(casePath(caseName), 'fields.txt'), 'utf8')
+    .trim()
+    .split(',');
 
 /** A host that records every argv it is asked to run. */
 function recording(host: CommandRunner): { host: CommandRunner; calls: string[][] } {
   const calls: string[][] = [];
   return {
     calls,
-    host: { name: host.name, exec: (argv, opts) => { calls.push([...argv]); return host.exec(argv, opts); } },
+    host: {
+      name: host.name,
+      exec: (argv, opts) => {
+        calls.push([...argv]);
+        return host.exec(argv, opts);
+      },
+    },
   };
 }
 
 async function probeFailure(promise: Promise<unknown>): Promise<ProbeError> {
-  const error: unknown = await promise.then(() => null, (e: unknown) => e);
+  const error: unknown = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   if (!(error instanceof ProbeError)) throw new Error(`expected a ProbeError, got ${String(error)}`);
   return error;
 }
 
 async function execFailure(promise: Promise<ExecResult>): Promise<ExecError> {
-  const error: unknown = await promise.then(() => null, (e: unknown) => e);
+  const error: unknown = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   if (!(error instanceof ExecError)) throw new Error(`expected an ExecError, got ${String(error)}`);
   return error;
 }
@@ -52,7 +67,10 @@ describe('replayNvidiaSmiHost answers as fixtures/README.md says', () => {
   it('prints the asked columns in the asked order', async () => {
     const host = replay('dual-595');
     expect(await host.exec(['nvidia-smi', '--query-gpu=index,name', FORMAT], options)).toEqual({
-      stdout: '0, NVIDIA GeForce RTX 4090\n1, NVIDIA GeForce RTX 4080\n', stderr: '', code: 0, signal: null,
+      stdout: '0, NVIDIA GeForce RTX 4090\n1, NVIDIA GeForce RTX 4080\n',
+      stderr: '',
+      code: 0,
+      signal: null,
     });
     const reversed = await replay('dual-595').exec(['nvidia-smi', '--query-gpu=temperature.gpu,name,index', FORMAT], options);
     expect(reversed.stdout).toBe('71, NVIDIA GeForce RTX 4090, 0\n38, NVIDIA GeForce RTX 4080, 1\n');
@@ -77,7 +95,8 @@ describe('replayNvidiaSmiHost answers as fixtures/README.md says', () => {
     expect([await ask(), await ask(), await ask(), await ask()]).toEqual(['63\n', '71\n', '63\n', '71\n']);
     const scenario = replayNvidiaSmiHost(join(scenariosDir(), 'gpu-hot', 'nvidia-smi'), 'workstation');
     const temps: string[] = [];
-    for (let i = 0; i < 4; i++) temps.push((await scenario.exec(['nvidia-smi', '--query-gpu=utilization.gpu,temperature.gpu', FORMAT], options)).stdout);
+    for (let i = 0; i < 4; i++)
+      temps.push((await scenario.exec(['nvidia-smi', '--query-gpu=utilization.gpu,temperature.gpu', FORMAT], options)).stdout);
     expect(temps).toEqual(['95, 84\n', '97, 84\n', '94, 85\n', '95, 84\n']);
   });
 
@@ -88,7 +107,10 @@ describe('replayNvidiaSmiHost answers as fixtures/README.md says', () => {
   ])('%s prints fail.txt and exits with exit-code on every call', async (caseName, code, first) => {
     const host = replay(caseName);
     const fail = readFileSync(join(casePath(caseName), 'fail.txt'), 'utf8');
-    for (const argv of [['nvidia-smi', '--query-gpu=index', FORMAT], ['nvidia-smi', `--query-compute-apps=${APP_FIELDS.join(',')}`, FORMAT]]) {
+    for (const argv of [
+      ['nvidia-smi', '--query-gpu=index', FORMAT],
+      ['nvidia-smi', `--query-compute-apps=${APP_FIELDS.join(',')}`, FORMAT],
+    ]) {
       const result = await host.exec(argv, options);
       expect(result).toMatchObject({ stdout: fail, code });
       expect(result.stdout.startsWith(first)).toBe(true);
@@ -96,7 +118,9 @@ describe('replayNvidiaSmiHost answers as fixtures/README.md says', () => {
   });
 
   it('says the command is not found when the case directory does not exist (no driver)', async () => {
-    const error = await execFailure(replayNvidiaSmiHost(join(tmpdir(), 'homeops-no-such-case'), 'nas').exec(['nvidia-smi', '--query-gpu=index', FORMAT], options));
+    const error = await execFailure(
+      replayNvidiaSmiHost(join(tmpdir(), 'homeops-no-such-case'), 'nas').exec(['nvidia-smi', '--query-gpu=index', FORMAT], options),
+    );
     expect(error.reason).toBe('not-found');
   });
 
@@ -104,7 +128,10 @@ describe('replayNvidiaSmiHost answers as fixtures/README.md says', () => {
     const controller = new AbortController();
     const pending = replay('hang').exec(['nvidia-smi', '--query-gpu=index', FORMAT], { timeoutMs: 60_000, signal: controller.signal });
     let settled = false;
-    void pending.then(() => (settled = true), () => (settled = true));
+    void pending.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(settled).toBe(false);
     controller.abort();
@@ -113,12 +140,19 @@ describe('replayNvidiaSmiHost answers as fixtures/README.md says', () => {
 
   it('gives up on `hang` after timeoutMs, as a spawned nvidia-smi is killed', async () => {
     // The fake on PATH, run by the local host, is killed at timeoutMs: the demo must not hang longer.
-    const outcome = (promise: Promise<unknown>) => Promise.race([
-      promise.then(() => 'answered', (e: unknown) => (e instanceof ExecError ? `ExecError ${e.reason}` : e instanceof ProbeError ? `ProbeError ${e.status}: ${e.message}` : String(e))),
-      new Promise<string>((resolve) => setTimeout(() => resolve('still hanging after 1s'), 1000)),
-    ]);
+    const outcome = (promise: Promise<unknown>) =>
+      Promise.race([
+        promise.then(
+          () => 'answered',
+          (e: unknown) =>
+            e instanceof ExecError ? `ExecError ${e.reason}` : e instanceof ProbeError ? `ProbeError ${e.status}: ${e.message}` : String(e),
+        ),
+        new Promise<string>((resolve) => setTimeout(() => resolve('still hanging after 1s'), 1000)),
+      ]);
     expect(await outcome(replay('hang').exec(['nvidia-smi', '--query-gpu=index', FORMAT], { timeoutMs: 100 }))).toBe('ExecError timeout');
-    expect(await outcome(gpuReader(replay('hang'), config)(never))).toBe('ProbeError down: nvidia-smi did not answer within 300 ms (driver busy or wedged)');
+    expect(await outcome(gpuReader(replay('hang'), config)(never))).toBe(
+      'ProbeError down: nvidia-smi did not answer within 300 ms (driver busy or wedged)',
+    );
   });
 });
 
@@ -138,13 +172,19 @@ describe('replayNvidiaSmiHost answers as the fake nvidia-smi does', () => {
     }
   };
 
-  it.each(['rtx4080-535-wsl', 'rtx4080-595', 'hot-595', 'dual-595', 'driver-not-loaded', 'no-devices', 'nvml-mismatch'])('%s: same stdout and exit code on the first call', async (caseName) => {
-    for (const argv of queries(caseName)) {
-      const fake = await execLocal(argv, { timeoutMs: 5000, env: { ...fakeNvidiaSmiEnv(caseName) } });
-      const demo = await replay(caseName).exec(argv, options);
-      expect({ stdout: demo.stdout, code: demo.code }, `${caseName}: ${argv.join(' ')}`).toEqual({ stdout: fake.stdout, code: fake.code });
-    }
-  });
+  it.each(['rtx4080-535-wsl', 'rtx4080-595', 'hot-595', 'dual-595', 'driver-not-loaded', 'no-devices', 'nvml-mismatch'])(
+    '%s: same stdout and exit code on the first call',
+    async (caseName) => {
+      for (const argv of queries(caseName)) {
+        const fake = await execLocal(argv, { timeoutMs: 5000, env: { ...fakeNvidiaSmiEnv(caseName) } });
+        const demo = await replay(caseName).exec(argv, options);
+        expect({ stdout: demo.stdout, code: demo.code }, `${caseName}: ${argv.join(' ')}`).toEqual({
+          stdout: fake.stdout,
+          code: fake.code,
+        });
+      }
+    },
+  );
 });
 
 describe('the real gpuReader over the replaying host', () => {
@@ -155,7 +195,13 @@ describe('the real gpuReader over the replaying host', () => {
     expect(raw.fields).toEqual(BASE_GPU_FIELDS);
     const reading = parseGpu(raw);
     expect(reading.gpus).toHaveLength(1);
-    expect(reading.gpus[0]).toMatchObject({ name: 'NVIDIA GeForce RTX 4080', driverVersion: '535.86.05', utilizationPercent: 37, temperatureC: 56, powerDrawW: 118.42 });
+    expect(reading.gpus[0]).toMatchObject({
+      name: 'NVIDIA GeForce RTX 4080',
+      driverVersion: '535.86.05',
+      utilizationPercent: 37,
+      temperatureC: 56,
+      powerDrawW: 118.42,
+    });
     expect(reading.processes.map((p) => p.pid)).toEqual([2417, 3088]);
     expect(reading.processMemoryNote).toBe('per-process memory not reported by this driver');
     expect(calls.map((argv) => argv[1]?.split('=')[0])).toEqual(['--query-gpu', '--query-gpu', '--query-compute-apps']);
@@ -177,14 +223,18 @@ describe('the real gpuReader over the replaying host', () => {
     const reading = parseGpu(await gpuReader(replay('dual-595'), config)(never));
     expect(reading.gpus.map((g) => g.name)).toEqual(['NVIDIA GeForce RTX 4090', 'NVIDIA GeForce RTX 4080']);
     expect(reading.processes.map((p) => [p.gpuIndex, p.name])).toEqual([
-      [0, '/srv/models/llama, q4_k_m/llama-server'], [0, '/usr/bin/python3'], [1, '/usr/lib/jellyfin-ffmpeg/ffmpeg'],
+      [0, '/srv/models/llama, q4_k_m/llama-server'],
+      [0, '/usr/bin/python3'],
+      [1, '/usr/lib/jellyfin-ffmpeg/ffmpeg'],
     ]);
   });
 
   it('reports a failing driver as down with nvidia-smi’s own words', async () => {
     const error = await probeFailure(gpuReader(replay('driver-not-loaded'), config)(never));
     expect(error.status).toBe('down');
-    expect(error.message).toBe("NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver. Make sure that the latest NVIDIA driver is installed and running.");
+    expect(error.message).toBe(
+      "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver. Make sure that the latest NVIDIA driver is installed and running.",
+    );
     expect((await probeFailure(gpuReader(replay('no-devices'), config)(never))).message).toBe('No devices were found');
   });
 

@@ -2,8 +2,8 @@
 // pane warn or go critical. Answers are built here; real servers are in test/integration.
 import { describe, expect, it } from 'vitest';
 import { dnsSchema } from '../../src/config/schema.js';
-import { assessDns, dnsHeadline, dnsProbe, dnsReader, parseDns, type DnsRaw, type PiholeRaw } from '../../src/probes/dns/probe.js';
 import type { DnsAnswer, DnsOutcome } from '../../src/model/dns.js';
+import { assessDns, type DnsRaw, dnsHeadline, dnsProbe, dnsReader, type PiholeRaw, parseDns } from '../../src/probes/dns/probe.js';
 
 const config = dnsSchema.parse({
   servers: [
@@ -28,10 +28,19 @@ function all(server: string, outcome: DnsOutcome): DnsAnswer[] {
 }
 
 function summary(gravity: number, updatedSecondsAgo: number) {
-  return { queries: { total: 1000, blocked: 130, percent_blocked: 13 }, gravity: { domains_being_blocked: gravity, last_update: AT / 1000 - updatedSecondsAgo }, clients: { active: 3 } };
+  return {
+    queries: { total: 1000, blocked: 130, percent_blocked: 13 },
+    gravity: { domains_being_blocked: gravity, last_update: AT / 1000 - updatedSecondsAgo },
+    clients: { active: 3 },
+  };
 }
 
-function pihole(server: string, gravity = 150_000, updatedSecondsAgo = 3600, blocking: unknown = { blocking: 'enabled', timer: null }): PiholeRaw {
+function pihole(
+  server: string,
+  gravity = 150_000,
+  updatedSecondsAgo = 3600,
+  blocking: unknown = { blocking: 'enabled', timer: null },
+): PiholeRaw {
   return { server, summary: { body: summary(gravity, updatedSecondsAgo) }, blocking: { body: blocking } };
 }
 
@@ -65,18 +74,33 @@ describe('which server clients use', () => {
   });
 
   it('stays on a server that says NXDOMAIN (clients accept it), but warns that the local record is missing', () => {
-    const reading = parseDns(raw([answer('primary', 'nas.home', 'nxdomain'), answer('primary', 'example.com', 'ok'), ...all('secondary', 'ok'), ...all('router', 'ok')]), config);
+    const reading = parseDns(
+      raw([
+        answer('primary', 'nas.home', 'nxdomain'),
+        answer('primary', 'example.com', 'ok'),
+        ...all('secondary', 'ok'),
+        ...all('router', 'ok'),
+      ]),
+      config,
+    );
     expect(reading).toMatchObject({ clientsUse: 'primary', failover: false });
     expect(reading.servers[0]?.health).toBe('degraded');
-    expect(assessDns(reading).alerts).toEqual([{ level: 'warn', message: 'primary 10.0.10.10: nas.home NXDOMAIN (local record missing?)' }]);
+    expect(assessDns(reading).alerts).toEqual([
+      { level: 'warn', message: 'primary 10.0.10.10: nas.home NXDOMAIN (local record missing?)' },
+    ]);
   });
 
-  it('is nobody when no server answers: crit, with each server\'s reason', () => {
-    const reading = parseDns(raw([...all('primary', 'timeout'), ...all('secondary', 'conn-refused'), ...all('router', 'timeout')], []), config);
+  it("is nobody when no server answers: crit, with each server's reason", () => {
+    const reading = parseDns(
+      raw([...all('primary', 'timeout'), ...all('secondary', 'conn-refused'), ...all('router', 'timeout')], []),
+      config,
+    );
     expect(reading).toMatchObject({ clientsUse: null, failover: false });
     const assessment = assessDns(reading);
     expect(assessment.status).toBe('crit');
-    expect(assessment.alerts[0]?.message).toBe('NO DNS: no server answers, clients cannot resolve names — primary timed out, secondary connection refused, router timed out');
+    expect(assessment.alerts[0]?.message).toBe(
+      'NO DNS: no server answers, clients cannot resolve names — primary timed out, secondary connection refused, router timed out',
+    );
     expect(assessment.summary).toBe('no DNS server answers');
   });
 });
@@ -91,8 +115,18 @@ describe('warnings while clients are served', () => {
   });
 
   it('an outside name refused by the server in use points at its upstreams', () => {
-    const reading = parseDns(raw([answer('primary', 'nas.home', 'ok'), answer('primary', 'example.com', 'servfail'), ...all('secondary', 'ok'), ...all('router', 'ok')]), config);
-    expect(assessDns(reading).alerts).toEqual([{ level: 'warn', message: 'primary 10.0.10.10: example.com SERVFAIL (upstream DNS failing?)' }]);
+    const reading = parseDns(
+      raw([
+        answer('primary', 'nas.home', 'ok'),
+        answer('primary', 'example.com', 'servfail'),
+        ...all('secondary', 'ok'),
+        ...all('router', 'ok'),
+      ]),
+      config,
+    );
+    expect(assessDns(reading).alerts).toEqual([
+      { level: 'warn', message: 'primary 10.0.10.10: example.com SERVFAIL (upstream DNS failing?)' },
+    ]);
   });
 
   it('secondary out of sync (another gravity size) warns; the same size and close update times do not', () => {
@@ -106,29 +140,51 @@ describe('warnings while clients are served', () => {
 
   it('secondary out of sync when its gravity is older than the tolerance (1 h by default)', () => {
     const stale = parseDns(raw(healthy(), [pihole('primary', 150_000, 3600), pihole('secondary', 150_000, 3 * 24 * 3600)]), config);
-    expect(stale.drift[0]).toMatchObject({ inSync: false, reasons: ['gravity updated 3 d before primary\'s'] });
+    expect(stale.drift[0]).toMatchObject({ inSync: false, reasons: ["gravity updated 3 d before primary's"] });
     expect(config.syncTolerance).toBe(HOUR);
   });
 
   it('blocking disabled on a Pi-hole warns with the time left', () => {
-    const reading = parseDns(raw(healthy(), [pihole('primary', 150_000, 3600, { blocking: 'disabled', timer: 240 }), pihole('secondary')]), config);
+    const reading = parseDns(
+      raw(healthy(), [pihole('primary', 150_000, 3600, { blocking: 'disabled', timer: 240 }), pihole('secondary')]),
+      config,
+    );
     expect(assessDns(reading).alerts).toEqual([{ level: 'warn', message: 'primary Pi-hole: blocking disabled (4m left)' }]);
   });
 
-  it('a Pi-hole API error shows, but not while that server\'s DNS is down anyway', () => {
-    const authNeeded: PiholeRaw = { server: 'secondary', summary: { error: { kind: 'auth-needed', message: 'auth needed: set PW' } }, blocking: { error: { kind: 'auth-needed', message: 'auth needed: set PW' } } };
+  it("a Pi-hole API error shows, but not while that server's DNS is down anyway", () => {
+    const authNeeded: PiholeRaw = {
+      server: 'secondary',
+      summary: { error: { kind: 'auth-needed', message: 'auth needed: set PW' } },
+      blocking: { error: { kind: 'auth-needed', message: 'auth needed: set PW' } },
+    };
     const reading = parseDns(raw(healthy(), [pihole('primary'), authNeeded]), config);
-    expect(reading.servers[1]?.pihole).toEqual({ summary: null, blocking: null, error: { kind: 'auth-needed', message: 'auth needed: set PW' } });
+    expect(reading.servers[1]?.pihole).toEqual({
+      summary: null,
+      blocking: null,
+      error: { kind: 'auth-needed', message: 'auth needed: set PW' },
+    });
     expect(reading.drift).toEqual([]);
     expect(assessDns(reading).alerts).toEqual([{ level: 'warn', message: 'secondary Pi-hole: auth needed: set PW' }]);
 
-    const unreachable: PiholeRaw = { server: 'primary', summary: { error: { kind: 'unreachable', message: 'no answer within 3s' } }, blocking: { error: { kind: 'unreachable', message: 'no answer within 3s' } } };
-    const primaryDown = parseDns(raw([...all('primary', 'timeout'), ...all('secondary', 'ok'), ...all('router', 'ok')], [unreachable, pihole('secondary')]), config);
+    const unreachable: PiholeRaw = {
+      server: 'primary',
+      summary: { error: { kind: 'unreachable', message: 'no answer within 3s' } },
+      blocking: { error: { kind: 'unreachable', message: 'no answer within 3s' } },
+    };
+    const primaryDown = parseDns(
+      raw([...all('primary', 'timeout'), ...all('secondary', 'ok'), ...all('router', 'ok')], [unreachable, pihole('secondary')]),
+      config,
+    );
     expect(assessDns(primaryDown).alerts.map((a) => a.message)).toEqual(['FAILOVER: clients use secondary 10.0.10.20 — primary timed out']);
   });
 
   it('a summary Pi-hole cannot have sent is a parse error on that server, not a crash', () => {
-    const odd: PiholeRaw = { server: 'primary', summary: { body: { hello: 'world' } }, blocking: { body: { blocking: 'enabled', timer: null } } };
+    const odd: PiholeRaw = {
+      server: 'primary',
+      summary: { body: { hello: 'world' } },
+      blocking: { body: { blocking: 'enabled', timer: null } },
+    };
     const reading = parseDns(raw(healthy(), [odd, pihole('secondary')]), config);
     expect(reading.servers[0]?.pihole).toMatchObject({ summary: null, blocking: { state: 'enabled' }, error: { kind: 'parse' } });
   });
@@ -137,23 +193,30 @@ describe('warnings while clients are served', () => {
 describe('dnsReader', () => {
   it('asks every server every name together, within one timeout, and carries the Pi-hole answers', async () => {
     const asked: string[] = [];
-    const read = dnsReader(config, {
-      query: async (target, name, type, timeoutMs) => {
-        asked.push(`${target.name}:${target.address}:${target.port} ${name} ${type} ${timeoutMs}`);
-        await new Promise((r) => setTimeout(r, 100));
-        return answer(target.name, name, 'ok');
+    const read = dnsReader(
+      config,
+      {
+        query: async (target, name, type, timeoutMs) => {
+          asked.push(`${target.name}:${target.address}:${target.port} ${name} ${type} ${timeoutMs}`);
+          await new Promise((r) => setTimeout(r, 100));
+          return answer(target.name, name, 'ok');
+        },
+        piholes: [],
       },
-      piholes: [],
-    }, () => AT);
+      () => AT,
+    );
     const started = Date.now();
     const result = await read(new AbortController().signal);
     // Six queries of 100 ms each: together, not one after another (600 ms).
     expect(Date.now() - started).toBeLessThan(450);
     expect(result.at).toBe(AT);
     expect(asked.sort()).toEqual([
-      'primary:10.0.10.10:53 example.com A 1500', 'primary:10.0.10.10:53 nas.home A 1500',
-      'router:10.0.10.1:53 example.com A 1500', 'router:10.0.10.1:53 nas.home A 1500',
-      'secondary:10.0.10.20:53 example.com A 1500', 'secondary:10.0.10.20:53 nas.home A 1500',
+      'primary:10.0.10.10:53 example.com A 1500',
+      'primary:10.0.10.10:53 nas.home A 1500',
+      'router:10.0.10.1:53 example.com A 1500',
+      'router:10.0.10.1:53 nas.home A 1500',
+      'secondary:10.0.10.20:53 example.com A 1500',
+      'secondary:10.0.10.20:53 nas.home A 1500',
     ]);
     // No Pi-hole read: the configured Pi-holes show as not read rather than vanishing.
     expect(parseDns(result, config).servers[0]?.pihole?.error).toEqual({ kind: 'unreachable', message: 'not read' });
@@ -170,7 +233,12 @@ describe('a server in use that answers badly', () => {
   it('NXDOMAIN for every name keeps clients on it (no failover) but the headline warns', () => {
     const reading = parseDns(raw([...all('primary', 'nxdomain'), ...all('secondary', 'ok'), ...all('router', 'ok')]), config);
     expect(reading).toMatchObject({ clientsUse: 'primary', failover: false });
-    expect(dnsHeadline(reading)).toEqual({ tone: 'warn', text: 'clients use primary 10.0.10.10 — but nas.home NXDOMAIN, example.com NXDOMAIN · 3/3 servers answer' });
-    expect(assessDns(reading).alerts).toEqual([{ level: 'warn', message: 'primary 10.0.10.10: nas.home NXDOMAIN, example.com NXDOMAIN (local record missing?)' }]);
+    expect(dnsHeadline(reading)).toEqual({
+      tone: 'warn',
+      text: 'clients use primary 10.0.10.10 — but nas.home NXDOMAIN, example.com NXDOMAIN · 3/3 servers answer',
+    });
+    expect(assessDns(reading).alerts).toEqual([
+      { level: 'warn', message: 'primary 10.0.10.10: nas.home NXDOMAIN, example.com NXDOMAIN (local record missing?)' },
+    ]);
   });
 });

@@ -84,6 +84,8 @@ describe('queryDns', () => {
     const server = await silentServer();
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
-    await expect(queryDns({ name: 'hung', address: '127.0.0.1', port: server.port }, 'nas.home', 'A', 5000, controller.signal)).rejects.toBeInstanceOf(DnsAbortedError);
+    await expect(
+      queryDns({ name: 'hung', address: '127.0.0.1', port: server.port }, 'nas.home', 'A', 5000, controller.signal),
+    ).rejects.toBeInstanceOf(DnsAbortedError);
   });
 });

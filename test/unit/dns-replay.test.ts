@@ -8,10 +8,10 @@ import { estateConfigPath } from '../../src/config/paths.js';
 import { configSchema } from '../../src/config/schema.js';
 import { readUserFile } from '../../src/config/user-file.js';
 import { replayDnsSources } from '../../src/demo/dns-replay.js';
-import { replayFetch, RecordingError, substituteNow } from '../../src/demo/http-replay.js';
+import { RecordingError, replayFetch, substituteNow } from '../../src/demo/http-replay.js';
 import { listScenarios, type Scenario } from '../../src/demo/scenario.js';
 import { loadScenario } from '../../src/demo/scenario-load.js';
-import { assessDns, dnsHeadline, dnsProbe, dnsReader, type DnsConfig } from '../../src/probes/dns/probe.js';
+import { assessDns, type DnsConfig, dnsHeadline, dnsProbe, dnsReader } from '../../src/probes/dns/probe.js';
 import { setBlockingEverywhere } from '../../src/probes/pihole/blocking.js';
 import { PiholeClient, PiholeError } from '../../src/probes/pihole/client.js';
 
@@ -53,7 +53,8 @@ describe('the scenarios', () => {
     for (const name of ['primary-down', 'vpn-down']) {
       const scenario = loadScenario(name);
       expect(scenario.description).not.toBe('');
-      for (const file of ['cpu.json', 'nvidia-smi/query-gpu.csv', 'pihole/secondary.json']) expect(existsSync(join(scenario.dir, file)), `${name}/${file}`).toBe(true);
+      for (const file of ['cpu.json', 'nvidia-smi/query-gpu.csv', 'pihole/secondary.json'])
+        expect(existsSync(join(scenario.dir, file)), `${name}/${file}`).toBe(true);
     }
   });
 
@@ -89,14 +90,20 @@ describe('the blocking action in the demo', () => {
     const scenario = loadScenario('healthy');
     const sources = replayDnsSources(scenario, dns, () => now);
     const outcomes = await setBlockingEverywhere(sources?.piholes ?? [], { enabled: false, forMs: 5 * 60_000 }, never);
-    expect(outcomes.map((o) => o.ok && [o.server, o.blocking.state, o.blocking.timerSeconds])).toEqual([['primary', 'disabled', 300], ['secondary', 'disabled', 300]]);
+    expect(outcomes.map((o) => o.ok && [o.server, o.blocking.state, o.blocking.timerSeconds])).toEqual([
+      ['primary', 'disabled', 300],
+      ['secondary', 'disabled', 300],
+    ]);
 
     const read = dnsReader(dns, sources!, () => now);
     const probe = dnsProbe(read, dns);
     now += 60_000;
     const during = probe.parse(await read(never));
     expect(during.servers[0]?.pihole?.blocking).toEqual({ state: 'disabled', timerSeconds: 240 });
-    expect(assessDns(during).alerts.map((a) => a.message)).toEqual(['primary Pi-hole: blocking disabled (4m left)', 'secondary Pi-hole: blocking disabled (4m left)']);
+    expect(assessDns(during).alerts.map((a) => a.message)).toEqual([
+      'primary Pi-hole: blocking disabled (4m left)',
+      'secondary Pi-hole: blocking disabled (4m left)',
+    ]);
     now += 5 * 60_000;
     expect(probe.parse(await read(never)).servers[1]?.pihole?.blocking).toEqual({ state: 'enabled', timerSeconds: null });
   });
@@ -106,7 +113,10 @@ describe('recordings', () => {
   it('a server or name the recording does not cover answers "error", not a made-up success', async () => {
     const scenario = scenarioDir({ 'dns.json': { servers: { primary: { 'nas.home': { outcome: 'ok', records: ['10.0.10.20'] } } } } });
     const { reading } = await demoReading(scenario);
-    expect(reading.servers[0]?.answers.map((a) => [a.name, a.outcome])).toEqual([['nas.home', 'ok'], ['example.com', 'error']]);
+    expect(reading.servers[0]?.answers.map((a) => [a.name, a.outcome])).toEqual([
+      ['nas.home', 'ok'],
+      ['example.com', 'error'],
+    ]);
     expect(reading.servers[1]?.answers[0]).toMatchObject({ outcome: 'error', detail: 'not in the demo scenario' });
     // No pihole/ files: those Pi-holes do not answer.
     expect(reading.servers[1]?.pihole?.error).toEqual({ kind: 'unreachable', message: 'connection refused' });
@@ -121,20 +131,38 @@ describe('recordings', () => {
   });
 
   it('reads no secret: neither the password variable nor a password file named in the config', async () => {
-    const withFile: DnsConfig = { ...dns, servers: dns.servers.map((s) => (s.pihole ? { ...s, pihole: { ...s.pihole, passwordFile: '/nonexistent/secret' } } : s)) };
+    const withFile: DnsConfig = {
+      ...dns,
+      servers: dns.servers.map((s) => (s.pihole ? { ...s, pihole: { ...s.pihole, passwordFile: '/nonexistent/secret' } } : s)),
+    };
     const { reading } = await demoReading(loadScenario('healthy'), withFile);
     expect(reading.servers[0]?.pihole?.error).toBeNull();
   });
 
   it('$now substitution reaches nested values and leaves other strings alone', () => {
-    expect(substituteNow({ a: ['$now', { b: '$now+10m' }], c: '$nowhere', d: 'x' }, 1_000_000)).toEqual({ a: [1000, { b: 1600 }], c: '$nowhere', d: 'x' });
+    expect(substituteNow({ a: ['$now', { b: '$now+10m' }], c: '$nowhere', d: 'x' }, 1_000_000)).toEqual({
+      a: [1000, { b: 1600 }],
+      c: '$nowhere',
+      d: 'x',
+    });
   });
 
-  it('Pi-hole\'s error shape in a recording reaches the client as a typed error', async () => {
-    const fetchImpl = replayFetch({ routes: { 'GET /api/stats/summary': { status: 500, body: { error: { key: 'database_error', message: 'Could not read', hint: null }, took: 0 } } } });
+  it("Pi-hole's error shape in a recording reaches the client as a typed error", async () => {
+    const fetchImpl = replayFetch({
+      routes: {
+        'GET /api/stats/summary': {
+          status: 500,
+          body: { error: { key: 'database_error', message: 'Could not read', hint: null }, took: 0 },
+        },
+      },
+    });
     const client = new PiholeClient({ url: 'http://pi.hole', password: {}, timeoutMs: 100, fetch: fetchImpl, env: {} });
     const error: unknown = await client.summary(never).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PiholeError);
-    expect(error).toMatchObject({ kind: 'api', message: 'database_error: Could not read', details: { status: 500, key: 'database_error' } });
+    expect(error).toMatchObject({
+      kind: 'api',
+      message: 'database_error: Could not read',
+      details: { status: 500, key: 'database_error' },
+    });
   });
 });

@@ -42,10 +42,14 @@ describe('multiplexed logs', () => {
   });
 
   it('keeps the timestamp in the text when none was asked for', () => {
-    expect(decodeLogs(frame(2, '2026-01-10T12:00:01Z boom\n'))[0]).toEqual({ stream: 'stderr', text: '2026-01-10T12:00:01Z boom', at: null });
+    expect(decodeLogs(frame(2, '2026-01-10T12:00:01Z boom\n'))[0]).toEqual({
+      stream: 'stderr',
+      text: '2026-01-10T12:00:01Z boom',
+      at: null,
+    });
   });
 
-  it('passes a TTY container\'s raw stream through as stdout, CRLF and all', () => {
+  it("passes a TTY container's raw stream through as stdout, CRLF and all", () => {
     expect(decodeLogs(Buffer.from('login: \r\nready\r\n'), { tty: true })).toEqual([
       { stream: 'stdout', text: 'login: ', at: null },
       { stream: 'stdout', text: 'ready', at: null },
@@ -58,6 +62,10 @@ describe('multiplexed logs', () => {
 
   it('keeps a last line without a newline and a frame cut off by the end of the stream', () => {
     const cut = Buffer.concat([frame(1, 'complete\nno newline'), frame(2, 'truncated payload').subarray(0, 14)]);
-    expect(decodeLogs(cut).map((l) => [l.stream, l.text])).toEqual([['stdout', 'complete'], ['stdout', 'no newline'], ['stderr', 'trunca']]);
+    expect(decodeLogs(cut).map((l) => [l.stream, l.text])).toEqual([
+      ['stdout', 'complete'],
+      ['stdout', 'no newline'],
+      ['stderr', 'trunca'],
+    ]);
   });
 });

@@ -81,7 +81,9 @@ describe('response parser', () => {
 
   it('a body over its limit is refused: from a Content-Length of 10^12 before any allocation, or as a chunked or until-close body passes it', () => {
     const huge = new ResponseParser('/containers/json?all=true');
-    expect(() => huge.push(Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 1000000000000\r\n\r\n'))).toThrow('the answer to /containers/json would be 1000000000000 bytes (Content-Length), over the 8 MB read from an engine; not read');
+    expect(() => huge.push(Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 1000000000000\r\n\r\n'))).toThrow(
+      'the answer to /containers/json would be 1000000000000 bytes (Content-Length), over the 8 MB read from an engine; not read',
+    );
     const small = (text: string) => {
       const parser = new ResponseParser('/events', 16);
       return () => parser.push(Buffer.from(text));
@@ -96,7 +98,9 @@ describe('query strings', () => {
   it('as docker-modem builds them: values as they are, objects as JSON', () => {
     expect(withQuery('/containers/json', {})).toBe('/containers/json');
     expect(withQuery('/containers/x/stats', { stream: false, 'one-shot': true })).toBe('/containers/x/stats?stream=false&one-shot=true');
-    expect(withQuery('/events', { filters: { type: ['container'] }, since: undefined })).toBe(`/events?filters=${encodeURIComponent('{"type":["container"]}')}`);
+    expect(withQuery('/events', { filters: { type: ['container'] }, since: undefined })).toBe(
+      `/events?filters=${encodeURIComponent('{"type":["container"]}')}`,
+    );
   });
 });
 
@@ -184,7 +188,7 @@ describe('the pool against a local server', () => {
     }
   });
 
-  it('a deadline that passes is a timeout; the caller\'s abort is not; neither leaves anything behind', async () => {
+  it("a deadline that passes is a timeout; the caller's abort is not; neither leaves anything behind", async () => {
     handler = () => {}; // never answers
     const pool = new GetPool({ path: socket }, 'docker', 2);
     try {
@@ -233,7 +237,8 @@ describe('the pool against a local server', () => {
     await new Promise<void>((resolve) => rawServer.listen(raw, resolve));
     const pool = new GetPool({ path: raw }, 'docker', 2);
     try {
-      for (let i = 0; i < 2; i++) expect(JSON.parse((await pool.get('/x', { timeoutMs: 2000 })).body.toString())).toEqual({ until: 'close' });
+      for (let i = 0; i < 2; i++)
+        expect(JSON.parse((await pool.get('/x', { timeoutMs: 2000 })).body.toString())).toEqual({ until: 'close' });
       expect(accepted).toBe(2);
       reply = 'HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{"cut":';
       await expect(pool.get('/x', { timeoutMs: 2000 })).rejects.toMatchObject({ code: 'ECONNRESET' });
@@ -243,7 +248,7 @@ describe('the pool against a local server', () => {
     }
   });
 
-  it('through the engine: JSON, the engine\'s error answers, and no socket at all', async () => {
+  it("through the engine: JSON, the engine's error answers, and no socket at all", async () => {
     handler = (req, res) => {
       if (req.url === '/containers/missing/json') json(res, 404, { message: 'No such container: missing' });
       else if (req.url === '/text') {
@@ -259,13 +264,19 @@ describe('the pool against a local server', () => {
       expect(missing).toBeInstanceOf(EngineError);
       expect(missing).toMatchObject({ kind: 'api', statusCode: 404, message: 'No such container: missing (HTTP 404)' });
       handler = () => {};
-      await expect(engine.getJson('/slow', {}, { timeoutMs: 100 })).rejects.toMatchObject({ kind: 'timeout', message: `Docker engine at unix://${socket} did not answer within 100 ms` });
+      await expect(engine.getJson('/slow', {}, { timeoutMs: 100 })).rejects.toMatchObject({
+        kind: 'timeout',
+        message: `Docker engine at unix://${socket} did not answer within 100 ms`,
+      });
     } finally {
       engine.close();
     }
     const nowhere = new DockerEngine(localTarget('ws', `unix://${join(dir, 'none.sock')}`, {}));
     try {
-      await expect(nowhere.getJson('/version', {}, { timeoutMs: 2000 })).rejects.toMatchObject({ kind: 'no-engine', message: `no Docker engine at unix://${join(dir, 'none.sock')} (no such socket)` });
+      await expect(nowhere.getJson('/version', {}, { timeoutMs: 2000 })).rejects.toMatchObject({
+        kind: 'no-engine',
+        message: `no Docker engine at unix://${join(dir, 'none.sock')} (no such socket)`,
+      });
     } finally {
       nowhere.close();
     }
@@ -273,19 +284,26 @@ describe('the pool against a local server', () => {
 });
 
 describe('stats kept between reads', () => {
-  const fixture = (name: string): unknown => JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'fixtures', 'docker', name), 'utf8'));
+  const fixture = (name: string): unknown =>
+    JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'fixtures', 'docker', name), 'utf8'));
 
-  it.each(['stats-cgroup-v1-oneshot-a.json', 'stats-cgroup-v1-oneshot-b.json', 'stats-cgroup-v2-stream.json', 'stats-stopped.json'])('%s: the same figures from the cut-down answer', (name) => {
-    const full = fixture(name);
-    const kept = statsEssentials(full);
-    expect(JSON.stringify(kept).length).toBeLessThan(JSON.stringify(full).length);
-    const a = parseStats(full);
-    const b = parseStats(kept);
-    expect(b === null).toBe(a === null);
-    if (!a || !b) return;
-    expect({ ...b, memory: b.memory && { ...b.memory, stats: null } }).toEqual({ ...a, memory: a.memory && { ...a.memory, stats: null } });
-    expect(usageOf(b, null)).toEqual(usageOf(a, null));
-  });
+  it.each(['stats-cgroup-v1-oneshot-a.json', 'stats-cgroup-v1-oneshot-b.json', 'stats-cgroup-v2-stream.json', 'stats-stopped.json'])(
+    '%s: the same figures from the cut-down answer',
+    (name) => {
+      const full = fixture(name);
+      const kept = statsEssentials(full);
+      expect(JSON.stringify(kept).length).toBeLessThan(JSON.stringify(full).length);
+      const a = parseStats(full);
+      const b = parseStats(kept);
+      expect(b === null).toBe(a === null);
+      if (!a || !b) return;
+      expect({ ...b, memory: b.memory && { ...b.memory, stats: null } }).toEqual({
+        ...a,
+        memory: a.memory && { ...a.memory, stats: null },
+      });
+      expect(usageOf(b, null)).toEqual(usageOf(a, null));
+    },
+  );
 
   it('two cut-down one-shot samples give the CPU figure the full ones give', () => {
     const a = fixture('stats-cgroup-v1-oneshot-a.json');

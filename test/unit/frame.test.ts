@@ -1,7 +1,7 @@
-import { describe, it, expect } from 'vitest';
-import { frameLines, maxScroll, scrollInSight, type FrameInput } from '../../src/ui/frame.js';
-import { lineText, textWidth, type Line } from '../../src/ui/text.js';
+import { describe, expect, it } from 'vitest';
 import { STATUSES } from '../../src/model/status.js';
+import { type FrameInput, frameLines, maxScroll, scrollInSight } from '../../src/ui/frame.js';
+import { type Line, lineText, textWidth } from '../../src/ui/text.js';
 
 function input(overrides: Partial<FrameInput> = {}): FrameInput {
   return { title: 'GPU', lines: [], status: 'ok', age: null, width: 40, height: 8, focused: false, scroll: 0, ...overrides };
@@ -60,14 +60,19 @@ describe('frameLines', () => {
   });
 
   it('says how many problems are out of sight and where, before the plain scroll counts', () => {
-    const problem = (level: 'crit' | 'warn', n: number): Line => [{ text: `${level === 'crit' ? '✖ CRIT' : '▲ WARN'} `, tone: level, bold: true }, { text: `trouble ${n}` }];
+    const problem = (level: 'crit' | 'warn', n: number): Line => [
+      { text: `${level === 'crit' ? '✖ CRIT' : '▲ WARN'} `, tone: level, bold: true },
+      { text: `trouble ${n}` },
+    ];
     const lines = [...numbered(3), problem('warn', 1), ...numbered(10), problem('crit', 2), problem('warn', 3)];
     const below = texts(frameLines(input({ lines, width: 60, height: 8 })));
     expect(below.at(-1)).toMatch(/ 2 problems below ↓ · ↓10 more ─╯$/);
     const above = texts(frameLines(input({ lines, width: 60, height: 8, scroll: 5 })));
     expect(above.at(-1)).toMatch(/ 1 problem above ↑ · 2 problems below ↓ · ↑5 ↓5 more ─╯$/);
     // The problems' tone colours the hint: crit when any hidden one is crit.
-    const hint = frameLines(input({ lines, width: 60, height: 8 })).at(-1)?.find((s) => s.text.includes('problem'));
+    const hint = frameLines(input({ lines, width: 60, height: 8 }))
+      .at(-1)
+      ?.find((s) => s.text.includes('problem'));
     expect(hint?.tone).toBe('crit');
     // Narrow: the short form, the problems before the scroll counts.
     expect(texts(frameLines(input({ lines, width: 24, height: 8 }))).at(-1)).toMatch(/ 2 problems ↓ · ↓10 ─╯$/);
@@ -101,11 +106,7 @@ describe('frameLines', () => {
   });
 
   it('cuts long and wide content to the box and strips control characters', () => {
-    const lines: Line[] = [
-      [{ text: 'x'.repeat(200) }],
-      [{ text: '日本語のプロセス名'.repeat(5) }],
-      [{ text: 'evil\x1b[2Jtitle\x07' }],
-    ];
+    const lines: Line[] = [[{ text: 'x'.repeat(200) }], [{ text: '日本語のプロセス名'.repeat(5) }], [{ text: 'evil\x1b[2Jtitle\x07' }]];
     for (const width of [5, 9, 17, 40, 41]) {
       const frame = frameLines(input({ title: '日本語のタイトル', lines, width, height: 6, status: 'crit', age: '3m' }));
       expectExactBox(frame, width, 6);
@@ -140,7 +141,18 @@ describe('frameLines', () => {
   it('holds the exact size for every width and height in a wide range', () => {
     for (let width = 4; width <= 90; width += 1) {
       for (const height of [2, 3, 5, 11, 30]) {
-        const frame = frameLines(input({ width, height, title: 'CPU · workstation', status: 'stale', age: '2h', lines: numbered(40), scroll: 3, focused: width % 2 === 0 }));
+        const frame = frameLines(
+          input({
+            width,
+            height,
+            title: 'CPU · workstation',
+            status: 'stale',
+            age: '2h',
+            lines: numbered(40),
+            scroll: 3,
+            focused: width % 2 === 0,
+          }),
+        );
         expectExactBox(frame, width, height);
       }
     }
@@ -149,7 +161,7 @@ describe('frameLines', () => {
 
 describe('scrollInSight', () => {
   // A pane 8 high shows 6 lines: with scroll 0, lines 0-5.
-  it('keeps the pane\'s scroll while the selected line is in the window', () => {
+  it("keeps the pane's scroll while the selected line is in the window", () => {
     expect(scrollInSight(0, 5, 8)).toBe(0);
     expect(scrollInSight(3, 3, 8)).toBe(3);
     expect(scrollInSight(4, undefined, 8)).toBe(4);

@@ -1,7 +1,14 @@
-import { describe, it, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  APP_FIELDS, BASE_GPU_FIELDS, EXTENDED_GPU_FIELDS, GpuParseError, isUnknownFieldError, nvidiaSmiFailure,
-  parseAppsCsv, parseGpu, parseGpuCsv,
+  APP_FIELDS,
+  BASE_GPU_FIELDS,
+  EXTENDED_GPU_FIELDS,
+  GpuParseError,
+  isUnknownFieldError,
+  nvidiaSmiFailure,
+  parseAppsCsv,
+  parseGpu,
+  parseGpuCsv,
 } from '../../src/probes/gpu/parse.js';
 import { readCase } from '../helpers/fake-nvidia-smi.js';
 
@@ -33,26 +40,35 @@ describe('fixtures use the field lists the reader asks for', () => {
 describe('parseGpuCsv', () => {
   it('reads one RTX 4080 on driver 535 under WSL2 (base fields, power.draw only)', () => {
     const { gpuCsv, fields } = firstFrame('rtx4080-535-wsl');
-    expect(parseGpuCsv(gpuCsv, fields)).toEqual([{
-      index: 0,
-      uuid: 'GPU-5c1a7e3d-2b84-4f0e-9d61-7a3e0c9b4f12',
-      name: 'NVIDIA GeForce RTX 4080',
-      driverVersion: '535.86.05',
-      pstate: 'P2',
-      utilizationPercent: 37,
-      memoryUsedMiB: 6144,
-      memoryTotalMiB: 16376,
-      temperatureC: 56,
-      powerDrawW: 118.42,
-      powerLimitW: 320,
-      fanPercent: 34,
-    }]);
+    expect(parseGpuCsv(gpuCsv, fields)).toEqual([
+      {
+        index: 0,
+        uuid: 'GPU-5c1a7e3d-2b84-4f0e-9d61-7a3e0c9b4f12',
+        name: 'NVIDIA GeForce RTX 4080',
+        driverVersion: '535.86.05',
+        pstate: 'P2',
+        utilizationPercent: 37,
+        memoryUsedMiB: 6144,
+        memoryTotalMiB: 16376,
+        temperatureC: 56,
+        powerDrawW: 118.42,
+        powerLimitW: 320,
+        fanPercent: 34,
+      },
+    ]);
   });
 
   it('takes power.draw, the figure nvidia-smi itself shows (the one-second average on 595), not the instant reading, whatever the column order', () => {
     const { gpuCsv, fields } = firstFrame('rtx4080-595');
     const [gpu] = parseGpuCsv(gpuCsv, fields);
-    expect(gpu).toMatchObject({ name: 'NVIDIA GeForce RTX 4080', driverVersion: '595.71.05', utilizationPercent: 63, powerDrawW: 212.37, powerLimitW: 320, memoryUsedMiB: 9871 });
+    expect(gpu).toMatchObject({
+      name: 'NVIDIA GeForce RTX 4080',
+      driverVersion: '595.71.05',
+      utilizationPercent: 63,
+      powerDrawW: 212.37,
+      powerLimitW: 320,
+      memoryUsedMiB: 9871,
+    });
   });
 
   it('replays later frames as separate readings', () => {
@@ -73,9 +89,16 @@ describe('parseGpuCsv', () => {
   });
 
   it('accepts values with units when nounits was not given', () => {
-    const line = '0, GPU-a3f09b6e-71c2-4d58-8e0f-2c6b9d417e53, NVIDIA GeForce RTX 4080, 595.71.05, P2, 95 %, 12288 MiB, 16376 MiB, 84, 304.61 W, 320.00 W, 78 %';
+    const line =
+      '0, GPU-a3f09b6e-71c2-4d58-8e0f-2c6b9d417e53, NVIDIA GeForce RTX 4080, 595.71.05, P2, 95 %, 12288 MiB, 16376 MiB, 84, 304.61 W, 320.00 W, 78 %';
     expect(parseGpuCsv(line, BASE_GPU_FIELDS)[0]).toMatchObject({
-      utilizationPercent: 95, memoryUsedMiB: 12288, memoryTotalMiB: 16376, temperatureC: 84, powerDrawW: 304.61, powerLimitW: 320, fanPercent: 78,
+      utilizationPercent: 95,
+      memoryUsedMiB: 12288,
+      memoryTotalMiB: 16376,
+      temperatureC: 84,
+      powerDrawW: 304.61,
+      powerLimitW: 320,
+      fanPercent: 78,
     });
   });
 
@@ -86,8 +109,11 @@ describe('parseGpuCsv', () => {
   });
 
   it('rejects a line with too few values, naming the line', () => {
-    expect(() => parseGpuCsv('0, GPU-5c1a7e3d-2b84-4f0e-9d61-7a3e0c9b4f12, NVIDIA GeForce RTX 4080', BASE_GPU_FIELDS))
-      .toThrow(new GpuParseError('nvidia-smi line 1: expected 12 values, got 3: 0, GPU-5c1a7e3d-2b84-4f0e-9d61-7a3e0c9b4f12, NVIDIA GeForce RTX 4080'));
+    expect(() => parseGpuCsv('0, GPU-5c1a7e3d-2b84-4f0e-9d61-7a3e0c9b4f12, NVIDIA GeForce RTX 4080', BASE_GPU_FIELDS)).toThrow(
+      new GpuParseError(
+        'nvidia-smi line 1: expected 12 values, got 3: 0, GPU-5c1a7e3d-2b84-4f0e-9d61-7a3e0c9b4f12, NVIDIA GeForce RTX 4080',
+      ),
+    );
   });
 
   it('rejects a line without an index or UUID', () => {
@@ -109,7 +135,13 @@ describe('parseAppsCsv', () => {
     expect(result.note).toBeNull();
     expect(result.processes).toEqual([
       { gpuIndex: 0, gpuUuid: 'GPU-a3f09b6e-71c2-4d58-8e0f-2c6b9d417e53', pid: 1842, name: '/usr/local/bin/ollama', usedMemoryMiB: 7168 },
-      { gpuIndex: 0, gpuUuid: 'GPU-a3f09b6e-71c2-4d58-8e0f-2c6b9d417e53', pid: 2290, name: '/opt/central-agent/venv/bin/python3', usedMemoryMiB: 2304 },
+      {
+        gpuIndex: 0,
+        gpuUuid: 'GPU-a3f09b6e-71c2-4d58-8e0f-2c6b9d417e53',
+        pid: 2290,
+        name: '/opt/central-agent/venv/bin/python3',
+        usedMemoryMiB: 2304,
+      },
     ]);
   });
 
@@ -143,7 +175,9 @@ describe('parseAppsCsv', () => {
   it('leaves a process on an unknown GPU unassigned rather than dropping it', () => {
     const gpus = parseGpuCsv(firstFrame('rtx4080-595').gpuCsv, firstFrame('rtx4080-595').fields);
     const { processes } = parseAppsCsv('GPU-ffffffff-0000-0000-0000-000000000000, 77, /usr/bin/python3, 300 MiB', gpus);
-    expect(processes).toEqual([{ gpuIndex: null, gpuUuid: 'GPU-ffffffff-0000-0000-0000-000000000000', pid: 77, name: '/usr/bin/python3', usedMemoryMiB: 300 }]);
+    expect(processes).toEqual([
+      { gpuIndex: null, gpuUuid: 'GPU-ffffffff-0000-0000-0000-000000000000', pid: 77, name: '/usr/bin/python3', usedMemoryMiB: 300 },
+    ]);
   });
 
   it('rejects a process line without a pid or with too few values', () => {
@@ -167,7 +201,9 @@ describe('parseGpu', () => {
   });
 
   it('refuses an answer that lists no GPU', () => {
-    expect(() => parseGpu({ fields: EXTENDED_GPU_FIELDS, gpuCsv: '\n', appsCsv: '' })).toThrow(new GpuParseError('nvidia-smi listed no GPUs'));
+    expect(() => parseGpu({ fields: EXTENDED_GPU_FIELDS, gpuCsv: '\n', appsCsv: '' })).toThrow(
+      new GpuParseError('nvidia-smi listed no GPUs'),
+    );
   });
 });
 
@@ -193,7 +229,9 @@ describe('nvidia-smi failures', () => {
   });
 
   it('falls back to stderr, then to a fixed text', () => {
-    expect(nvidiaSmiFailure('\n  \n', 'libnvidia-ml.so.1: cannot open shared object file\n')).toBe('libnvidia-ml.so.1: cannot open shared object file');
+    expect(nvidiaSmiFailure('\n  \n', 'libnvidia-ml.so.1: cannot open shared object file\n')).toBe(
+      'libnvidia-ml.so.1: cannot open shared object file',
+    );
     expect(nvidiaSmiFailure('', '')).toBe('nvidia-smi failed without a message');
   });
 

@@ -5,27 +5,27 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { TimelineEvent } from '../../src/model/timeline.js';
-import { bucketMeans, HistoryWriter, historyStats, readSeries, seriesNames } from '../../src/store/history.js';
-import { HistoryStep } from '../../src/store/history-step.js';
-import { Recorder } from '../../src/store/recorder.js';
-import { storePath } from '../../src/store/db.js';
 import { MinuteTrends, recordedHour } from '../../src/cli/trend-source.js';
-import { MinuteMeans, minuteOf, samplesOf, unitOf } from '../../src/store/samples.js';
-import { downsample, sparkline } from '../../src/ui/sparkline.js';
 import { estateConfigPath } from '../../src/config/paths.js';
 import { configSchema } from '../../src/config/schema.js';
 import { readUserFile } from '../../src/config/user-file.js';
-import { cpuPane } from '../../src/ui/panes/cpu.js';
-import { dnsPane } from '../../src/ui/panes/dns.js';
-import { servicesPane } from '../../src/ui/panes/services.js';
-import { gpuPane } from '../../src/ui/panes/gpu.js';
+import type { Snapshot } from '../../src/model/snapshot.js';
+import type { TimelineEvent } from '../../src/model/timeline.js';
 import type { Trends } from '../../src/model/trends.js';
+import { storePath } from '../../src/store/db.js';
+import { bucketMeans, HistoryWriter, historyStats, readSeries, seriesNames } from '../../src/store/history.js';
+import { HistoryStep } from '../../src/store/history-step.js';
+import { Recorder } from '../../src/store/recorder.js';
+import { MinuteMeans, minuteOf, samplesOf, unitOf } from '../../src/store/samples.js';
 import { containersPane } from '../../src/ui/panes/containers.js';
 import { INITIAL_CONTAINERS_VIEW, visibleContainers } from '../../src/ui/panes/containers-view.js';
+import { cpuPane } from '../../src/ui/panes/cpu.js';
+import { dnsPane } from '../../src/ui/panes/dns.js';
+import { gpuPane } from '../../src/ui/panes/gpu.js';
+import { servicesPane } from '../../src/ui/panes/services.js';
+import { downsample, sparkline } from '../../src/ui/sparkline.js';
 import { lineText, textWidth } from '../../src/ui/text.js';
 import { ensureBuilt, runCli } from '../helpers/cli.js';
-import type { Snapshot } from '../../src/model/snapshot.js';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -37,7 +37,8 @@ beforeAll(async () => {
   ensureBuilt();
   home = mkdtempSync(join(tmpdir(), 'homeops-history-home-'));
   // Real Snapshots, as the monitor makes them, from the demo scenarios.
-  const read = async (scenario: string) => JSON.parse((await runCli(['status', '--json', '--demo', scenario], { home })).stdout) as Snapshot;
+  const read = async (scenario: string) =>
+    JSON.parse((await runCli(['status', '--json', '--demo', scenario], { home })).stdout) as Snapshot;
   healthy = await read('healthy');
   primaryDown = await read('primary-down');
 }, 120_000);
@@ -54,7 +55,19 @@ describe('samplesOf', () => {
   it('names a series for each plan group, GPU figure, DNS server and running container', () => {
     const samples = samplesOf(healthy);
     const names = [...samples.keys()];
-    expect(names).toEqual(expect.arrayContaining(['cpu.total', 'mem.used', 'cpu.group.database', 'cpu.group.core', 'gpu.0.util', 'gpu.0.temp', 'gpu.0.vram', 'dns.primary.latency', 'dns.secondary.latency']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'cpu.total',
+        'mem.used',
+        'cpu.group.database',
+        'cpu.group.core',
+        'gpu.0.util',
+        'gpu.0.temp',
+        'gpu.0.vram',
+        'dns.primary.latency',
+        'dns.secondary.latency',
+      ]),
+    );
     expect(names.some((n) => /^container\.[^/]+\/.+\.cpu$/.test(n))).toBe(true);
     expect(names.some((n) => /^container\.[^/]+\/.+\.mem$/.test(n))).toBe(true);
     const cpu = healthy.panes.cpu.data;
@@ -97,18 +110,33 @@ describe('MinuteMeans', () => {
     const means = new MinuteMeans();
     const start = 1_000 * MINUTE;
     expect(means.add(start, new Map([['a', 10]]))).toBeNull();
-    expect(means.add(start + 20_000, new Map([['a', 20], ['b', 5]]))).toBeNull();
+    expect(
+      means.add(
+        start + 20_000,
+        new Map([
+          ['a', 20],
+          ['b', 5],
+        ]),
+      ),
+    ).toBeNull();
     const done = means.add(start + MINUTE, new Map([['a', 90]]));
-    expect(done).toEqual({ minute: 1_000, values: new Map([['a', 15], ['b', 5]]) });
+    expect(done).toEqual({
+      minute: 1_000,
+      values: new Map([
+        ['a', 15],
+        ['b', 5],
+      ]),
+    });
     expect(means.flush()).toEqual({ minute: 1_001, values: new Map([['a', 90]]) });
     expect(means.flush()).toBeNull();
   });
 });
 
 describe('HistoryStep against the store', () => {
-  const tick = (step: HistoryStep, snapshot: Snapshot, at: number, events: TimelineEvent[]) => step.step(snapshot, at, (e) => events.push(e));
+  const tick = (step: HistoryStep, snapshot: Snapshot, at: number, events: TimelineEvent[]) =>
+    step.step(snapshot, at, (e) => events.push(e));
 
-  it('writes each minute\'s means, survives a reopen, prunes what is older than it keeps and says its size once a day', () => {
+  it("writes each minute's means, survives a reopen, prunes what is older than it keeps and says its size once a day", () => {
     const path = join(dir, 'homeops.db');
     const recorder = new Recorder(path);
     const step = new HistoryStep(recorder, 2 * DAY);
@@ -120,7 +148,9 @@ describe('HistoryStep against the store', () => {
     // Nothing said at the start (the watcher's own start line gives the size), then one a day.
     expect(events.map((e) => `${e.subject} ${e.state}`)).toEqual(['store size', 'store size', 'store size']);
     expect(events[0]?.at).toBe(start + DAY);
-    expect(events[2]?.text).toMatch(/^store \d+(\.\d)? (KiB|MiB): \d+ samples of \d+ series since 2026-12-0\d \d\d:\d\d \(kept 2d\); \d+ older ones pruned · 2026-12-04$/);
+    expect(events[2]?.text).toMatch(
+      /^store \d+(\.\d)? (KiB|MiB): \d+ samples of \d+ series since 2026-12-0\d \d\d:\d\d \(kept 2d\); \d+ older ones pruned · 2026-12-04$/,
+    );
     recorder.close();
 
     const again = new Recorder(path);
@@ -166,7 +196,7 @@ describe('bucketMeans', () => {
   });
 });
 
-describe('the console\'s sparklines start from the watcher\'s last hour', () => {
+describe("the console's sparklines start from the watcher's last hour", () => {
   it('takes the minutes recorded before its own, the last hour only, each once', async () => {
     const env = { HOME: dir, XDG_STATE_HOME: join(dir, 'state') };
     expect((await recordedHour(env, null)).size).toBe(0);
@@ -227,7 +257,12 @@ describe('sparkline', () => {
   it('averages a long series into the width it has', () => {
     expect(downsample([1, 3, 5, 7], 2)).toEqual([2, 6]);
     expect(downsample([1, 2], 5)).toEqual([1, 2]);
-    expect(downsample(Array.from({ length: 10_080 }, (_, i) => i), 60)).toHaveLength(60);
+    expect(
+      downsample(
+        Array.from({ length: 10_080 }, (_, i) => i),
+        60,
+      ),
+    ).toHaveLength(60);
   });
 });
 
@@ -247,10 +282,15 @@ describe('sparklines in the panes', () => {
     if (id === 'gpu') return gpuPane(healthy.panes.gpu, width, 40, config, t);
     return dnsPane(healthy.panes.dns, width, 40, config, t);
   };
-  const text = (id: 'cpu' | 'gpu' | 'dns', width: number, withTrends = true): string[] => content(id, width, withTrends ? trends : undefined).lines.map(lineText);
+  const text = (id: 'cpu' | 'gpu' | 'dns', width: number, withTrends = true): string[] =>
+    content(id, width, withTrends ? trends : undefined).lines.map(lineText);
 
   it('draws the last minutes after the line where the pane is wide, never wider than the pane', () => {
-    for (const [id, label] of [['cpu', 'database'], ['gpu', 'util'], ['dns', 'secondary']] as const) {
+    for (const [id, label] of [
+      ['cpu', 'database'],
+      ['gpu', 'util'],
+      ['dns', 'secondary'],
+    ] as const) {
       const wide = text(id, 110);
       const line = wide.find((l) => l.includes(label) && SPARK.test(l));
       expect(line, `${id}: ${wide.join('\n')}`).toBeDefined();
@@ -259,13 +299,18 @@ describe('sparklines in the panes', () => {
     }
   });
 
-  it('draws the selected container\'s CPU and memory in its detail', () => {
+  it("draws the selected container's CPU and memory in its detail", () => {
     const reading = healthy.panes.containers.data;
     const view = { ...INITIAL_CONTAINERS_VIEW, detail: true };
     const row = reading ? visibleContainers(reading, view)[0] : undefined;
     expect(row).toBeDefined();
-    const withContainer = new Map([...trends, [`container.${row?.host}/${row?.name}.cpu`, rising], [`container.${row?.host}/${row?.name}.mem`, rising.map((v) => v * 1e6)]]);
-    const lines = (width: number, t?: Map<string, number[]>): string[] => containersPane(healthy.panes.containers, width, 40, config, view, t).lines.map(lineText);
+    const withContainer = new Map([
+      ...trends,
+      [`container.${row?.host}/${row?.name}.cpu`, rising],
+      [`container.${row?.host}/${row?.name}.mem`, rising.map((v) => v * 1e6)],
+    ]);
+    const lines = (width: number, t?: Map<string, number[]>): string[] =>
+      containersPane(healthy.panes.containers, width, 40, config, view, t).lines.map(lineText);
     const wide = lines(120, withContainer);
     expect(wide.find((l) => /^cpu /.test(l.trim()) && SPARK.test(l.trimEnd()))).toBeDefined();
     expect(wide.find((l) => /^memory /.test(l.trim()) && SPARK.test(l.trimEnd()))).toBeDefined();
@@ -274,7 +319,7 @@ describe('sparklines in the panes', () => {
     expect(lines(120, trends)).toEqual(lines(120));
   });
 
-  it('draws each up service\'s response times after its row where every column fits, and nothing narrower', () => {
+  it("draws each up service's response times after its row where every column fits, and nothing narrower", () => {
     const withServices = new Map([...trends, ['service.api-gateway.latency', rising.map((v) => 100 + v)]]);
     const lines = (width: number, t?: Trends): string[] => servicesPane(healthy.panes.services, width, 40, t).lines.map(lineText);
     const wide = lines(130, withServices);
@@ -289,7 +334,11 @@ describe('sparklines in the panes', () => {
   });
 
   it('gives way where the pane is narrow or nothing was seen yet, and loses no words for it', () => {
-    for (const [id, narrow] of [['cpu', 48], ['gpu', 24], ['dns', 36]] as const) {
+    for (const [id, narrow] of [
+      ['cpu', 48],
+      ['gpu', 24],
+      ['dns', 36],
+    ] as const) {
       expect(text(id, narrow).join('\n')).not.toMatch(SPARK);
       expect(text(id, narrow)).toEqual(text(id, narrow, false));
       expect(text(id, 110, false).join('\n')).not.toMatch(SPARK);

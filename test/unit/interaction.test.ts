@@ -5,12 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadKeymap } from '../../src/config/keymaps.js';
-import { INITIAL_CONSOLE_STATE, type ConsoleState, type Prompt } from '../../src/ui/console-state.js';
-import { INITIAL_INTERACTION, routeKey, type Interaction, type KeyPress, type RouteContext } from '../../src/ui/interaction.js';
-import { startingRun } from '../../src/ui/run-view.js';
-import { containerRow, readingOf } from '../helpers/container-rows.js';
-import { initialUiState, type UiState } from '../../src/ui/state.js';
 import type { RunHistoryEntry } from '../../src/model/audit.js';
+import { type ConsoleState, INITIAL_CONSOLE_STATE, type Prompt } from '../../src/ui/console-state.js';
+import { INITIAL_INTERACTION, type Interaction, type KeyPress, type RouteContext, routeKey } from '../../src/ui/interaction.js';
+import { startingRun } from '../../src/ui/run-view.js';
+import { initialUiState, type UiState } from '../../src/ui/state.js';
+import { containerRow, readingOf } from '../helpers/container-rows.js';
 
 const home = mkdtempSync(join(tmpdir(), 'homeops-interaction-'));
 afterAll(() => rmSync(home, { recursive: true, force: true }));
@@ -45,7 +45,10 @@ function press(names: string[], ctx: RouteContext, start: { ui?: UiState; ix?: I
   return { ui, ix, effects };
 }
 
-const running = { run: { ...startingRun({ id: 'slow', title: 'Slow', dangerous: false }, 0), status: 'running' as const }, panel: { kind: 'run' as const } };
+const running = {
+  run: { ...startingRun({ id: 'slow', title: 'Slow', dangerous: false }, 0), status: 'running' as const },
+  panel: { kind: 'run' as const },
+};
 const confirm: Prompt = { id: 3, kind: 'confirm', title: 't', lines: [], yes: 'Yes', no: 'No', danger: false };
 const typed: Prompt = { id: 4, kind: 'typed', title: 't', lines: [], expect: 'failback' };
 
@@ -53,7 +56,12 @@ describe('routeKey', () => {
   it('a dialog takes every key: y and enter are yes, n and escape no; q, ?, tab do nothing', () => {
     const ctx = context({ prompt: confirm });
     expect(press(['q', '?', 'tab', 'b', 'r'], ctx)).toEqual({ ui: initialUiState('auto'), ix: INITIAL_INTERACTION, effects: [] });
-    expect(press(['y', 'enter', 'n', 'escape'], ctx).effects.map((e) => (e.type === 'answer' ? e.answer : e.type))).toEqual(['yes', 'yes', 'no', 'no']);
+    expect(press(['y', 'enter', 'n', 'escape'], ctx).effects.map((e) => (e.type === 'answer' ? e.answer : e.type))).toEqual([
+      'yes',
+      'yes',
+      'no',
+      'no',
+    ]);
   });
 
   it('a typed dialog edits text and answers yes only for the exact text', () => {
@@ -76,7 +84,9 @@ describe('routeKey', () => {
 
   it('the run panel: escape aborts, q only says how; when it is over both close it', () => {
     expect(press(['escape'], context(running)).effects).toEqual([{ type: 'abort' }]);
-    expect(press(['q'], context(running)).effects).toEqual([{ type: 'notify', text: 'slow is running: esc aborts it, ctrl+c twice quits', tone: 'warn' }]);
+    expect(press(['q'], context(running)).effects).toEqual([
+      { type: 'notify', text: 'slow is running: esc aborts it, ctrl+c twice quits', tone: 'warn' },
+    ]);
     const over = { ...running, run: { ...running.run, status: 'ok' as const } };
     expect(press(['escape', 'q'], context(over)).effects).toEqual([{ type: 'close-panel' }, { type: 'close-panel' }]);
   });
@@ -96,13 +106,21 @@ describe('routeKey', () => {
 
   it('action keys ask for effects; container keys need the containers pane', () => {
     expect(press(['D', 'ctrl+e', 'H', 'F'], context()).effects).toEqual([
-      { type: 'blocking', enabled: false }, { type: 'blocking', enabled: true }, { type: 'history' }, { type: 'run', id: 'dns-failover' },
+      { type: 'blocking', enabled: false },
+      { type: 'blocking', enabled: true },
+      { type: 'history' },
+      { type: 'run', id: 'dns-failover' },
     ]);
-    expect(press(['ctrl+r'], context()).effects[0]).toMatchObject({ type: 'notify', text: expect.stringMatching(/focus the containers pane/) });
+    expect(press(['ctrl+r'], context()).effects[0]).toMatchObject({
+      type: 'notify',
+      text: expect.stringMatching(/focus the containers pane/),
+    });
     expect(press(['ctrl+r'], context({}, 'containers')).effects[0]).toMatchObject({ type: 'notify', text: 'no containers read yet' });
     // E: a shell in the selected container, as in lazydocker (the containers pane focused).
     const reading = readingOf([containerRow('api-gateway')]);
-    expect(press(['E'], { ...context({}, 'containers'), containers: reading }).effects).toEqual([{ type: 'shell', target: { host: 'workstation', id: reading.containers[0]?.id, name: 'api-gateway' } }]);
+    expect(press(['E'], { ...context({}, 'containers'), containers: reading }).effects).toEqual([
+      { type: 'shell', target: { host: 'workstation', id: reading.containers[0]?.id, name: 'api-gateway' } },
+    ]);
     expect(press(['E'], context()).effects[0]).toMatchObject({ type: 'notify', text: expect.stringMatching(/focus the containers pane/) });
   });
 
@@ -113,20 +131,38 @@ describe('routeKey', () => {
   });
 });
 
-
 // With a panel, the help, a form, a dialog or a detail open, keys act on it alone: nothing
 // beneath it (the panes' selection, a filter not on screen, the view, a container action) moves.
 describe('an open panel owns the keyboard', () => {
   const rows = ['api-gateway', 'nginx', 'postgres'].map((name) => containerRow(name));
   const reading = readingOf(rows);
-  const entry: RunHistoryEntry = { kind: 'run', runId: 'r1', runbook: 'dns-failover', what: null, part: null, user: 'u', machine: 'm', startedAt: '2026-01-01T00:00:00Z', endedAt: null, status: 'unfinished', durationMs: null, failedStep: null, message: null, steps: 1, resumed: false };
+  const entry: RunHistoryEntry = {
+    kind: 'run',
+    runId: 'r1',
+    runbook: 'dns-failover',
+    what: null,
+    part: null,
+    user: 'u',
+    machine: 'm',
+    startedAt: '2026-01-01T00:00:00Z',
+    endedAt: null,
+    status: 'unfinished',
+    durationMs: null,
+    failedStep: null,
+    message: null,
+    steps: 1,
+    resumed: false,
+  };
   const history = { kind: 'history' as const, error: null, entries: [entry] };
   const panels: [string, Partial<ConsoleState>][] = [
-    ['the logs', { panel: { kind: 'logs', container: 'api-gateway', host: 'workstation', lines: [], state: 'following', error: null, dropped: 0 } }],
+    [
+      'the logs',
+      { panel: { kind: 'logs', container: 'api-gateway', host: 'workstation', lines: [], state: 'following', error: null, dropped: 0 } },
+    ],
     ['a run in progress', running],
     ['a finished run', { ...running, run: { ...running.run, status: 'ok' } }],
     ['the history', { panel: history }],
-    ['a run\'s detail', { panel: { kind: 'run-detail', run: entry, entries: [], error: null, back: history } }],
+    ["a run's detail", { panel: { kind: 'run-detail', run: entry, entries: [], error: null, back: history } }],
     ['a dry run', { panel: { kind: 'dry-run', runbook: 'dns-failover', title: 'DNS failover', lines: ['step'] } }],
   ];
   const keymaps = ['default', 'vim'].map((name) => loadKeymap(name, { HOME: home, XDG_CONFIG_HOME: join(home, '.config') }, home));
@@ -141,7 +177,9 @@ describe('an open panel owns the keyboard', () => {
           if (name === 'ctrl+c') continue;
           // The help may open over the panel (it then owns the keys itself).
           if (map.byKey.get(name) === 'help') continue;
-          const start = { ix: { ...INITIAL_INTERACTION, containers: { ...INITIAL_INTERACTION.containers, selected: 'workstation/api-gateway' } } };
+          const start = {
+            ix: { ...INITIAL_INTERACTION, containers: { ...INITIAL_INTERACTION.containers, selected: 'workstation/api-gateway' } },
+          };
           const routed = press([name], ctx, start);
           for (const effect of routed.effects) expect(allowed.has(effect.type), `${map.name}: ${name} → ${effect.type}`).toBe(true);
           expect(routed.ix.containers, `${map.name}: ${name}`).toEqual(start.ix.containers);
@@ -169,7 +207,7 @@ describe('an open panel owns the keyboard', () => {
     expect(routed.ix.menu).toBeNull();
   });
 
-  it('a container\'s detail: the filter and the sort wait until it closes', () => {
+  it("a container's detail: the filter and the sort wait until it closes", () => {
     const ctx = { ...context({}, 'containers'), containers: reading };
     const routed = press(['enter', '/', 's'], ctx);
     expect(routed.ix.containers.detail).toBe(true);
@@ -181,7 +219,16 @@ describe('an open panel owns the keyboard', () => {
 
 describe('deliberate aborts', () => {
   const dangerous = { ...running, run: { ...running.run, runbook: { id: 'failback', title: 'Failback', dangerous: true } } };
-  const asking: Prompt = { id: 9, kind: 'confirm', purpose: 'abort', title: 'Abort failback?', lines: [], yes: 'Abort', no: 'Keep running', danger: true };
+  const asking: Prompt = {
+    id: 9,
+    kind: 'confirm',
+    purpose: 'abort',
+    title: 'Abort failback?',
+    lines: [],
+    yes: 'Abort',
+    no: 'Keep running',
+    danger: true,
+  };
 
   it('esc and the first ctrl+c on a dangerous run ask first; ctrl+c at that question aborts at once', () => {
     expect(press(['escape'], context(dangerous)).effects).toEqual([{ type: 'abort', confirm: true }]);
@@ -222,7 +269,9 @@ describe('the mouse', () => {
   };
   const ctx = (console: Partial<ConsoleState> = {}): RouteContext => ({ ...context(console, 'cpu'), containers: reading, locate });
   const mouse = (action: 'press' | 'release' | 'wheel-up' | 'wheel-down', y: number, at: number): KeyPress => ({
-    name: 'mouse', text: null, mouse: { action, button: action === 'press' || action === 'release' ? 0 : null, x: 5, y, shift: false, meta: false, ctrl: false, at },
+    name: 'mouse',
+    text: null,
+    mouse: { action, button: action === 'press' || action === 'release' ? 0 : null, x: 5, y, shift: false, meta: false, ctrl: false, at },
   });
   function route(presses: KeyPress[], context: RouteContext, start: { ui?: UiState; ix?: Interaction } = {}) {
     let ui = start.ui ?? initialUiState('auto');
@@ -245,13 +294,13 @@ describe('the mouse', () => {
     expect(routed.effects).toEqual([]);
   });
 
-  it('a double-click opens the row\'s detail; two clicks far apart, or on two rows, do not', () => {
+  it("a double-click opens the row's detail; two clicks far apart, or on two rows, do not", () => {
     expect(route([mouse('press', 10, 0), mouse('press', 10, 300)], ctx()).ix.containers.detail).toBe(true);
     expect(route([mouse('press', 10, 0), mouse('press', 10, 1_000)], ctx()).ix.containers.detail).toBe(false);
     expect(route([mouse('press', 10, 0), mouse('press', 11, 100)], ctx()).ix.containers.detail).toBe(false);
   });
 
-  it('the wheel scrolls the pane under it, and moves a list\'s selection a row a notch', () => {
+  it("the wheel scrolls the pane under it, and moves a list's selection a row a notch", () => {
     // The CPU pane has the focus already (the first pane): the wheel scrolls it three lines.
     const text = route([mouse('wheel-down', 2, 0)], ctx());
     expect(text.ui.scroll.cpu).toBe(3);

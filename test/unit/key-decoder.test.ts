@@ -1,8 +1,8 @@
 // What the terminal sends, as key presses (src/ui/key-decoder.ts): every key of a read in order,
 // escape sequences named as keymap files write them, bracketed paste as text only. Pure.
 import { describe, expect, it } from 'vitest';
-import { createKeyDecoder, parseMouse, PASTE_IDLE_MS, pastedText, type KeyPress } from '../../src/ui/key-decoder.js';
 import { normaliseKey } from '../../src/config/keys.js';
+import { createKeyDecoder, type KeyPress, PASTE_IDLE_MS, parseMouse, pastedText } from '../../src/ui/key-decoder.js';
 
 /** The names of the presses that a sequence of Ink input events decodes to. */
 function names(...events: string[]): (string | undefined)[] {
@@ -26,7 +26,10 @@ describe('a run of characters read at once', () => {
   it('gives typed text for characters that type, and none for keys that do not', () => {
     const decoder = createKeyDecoder();
     expect(decoder.push('é ✅\t', 0)).toEqual([
-      { name: 'é', text: 'é' }, { name: 'space', text: ' ' }, { name: '✅', text: '✅' }, { name: 'tab', text: null },
+      { name: 'é', text: 'é' },
+      { name: 'space', text: ' ' },
+      { name: '✅', text: '✅' },
+      { name: 'tab', text: null },
     ]);
   });
 
@@ -37,9 +40,25 @@ describe('a run of characters read at once', () => {
 
 describe('escape sequences', () => {
   it('names arrows, paging and editing keys, with their modifiers', () => {
-    expect(names('\x1b[A', '\x1b[B', '\x1b[C', '\x1b[D', '\x1bOA', '\x1b[H', '\x1b[F', '\x1b[1~', '\x1b[4~')).toEqual(['up', 'down', 'right', 'left', 'up', 'home', 'end', 'home', 'end']);
+    expect(names('\x1b[A', '\x1b[B', '\x1b[C', '\x1b[D', '\x1bOA', '\x1b[H', '\x1b[F', '\x1b[1~', '\x1b[4~')).toEqual([
+      'up',
+      'down',
+      'right',
+      'left',
+      'up',
+      'home',
+      'end',
+      'home',
+      'end',
+    ]);
     expect(names('\x1b[5~', '\x1b[6~', '\x1b[3~', '\x1b[2~', '\x1b[Z')).toEqual(['pageup', 'pagedown', 'delete', 'insert', 'shift+tab']);
-    expect(names('\x1b[1;2A', '\x1b[1;5C', '\x1b[1;3D', '\x1b[5;5~', '\x1b[1;7B')).toEqual(['shift+up', 'ctrl+right', 'meta+left', 'ctrl+pageup', 'ctrl+meta+down']);
+    expect(names('\x1b[1;2A', '\x1b[1;5C', '\x1b[1;3D', '\x1b[5;5~', '\x1b[1;7B')).toEqual([
+      'shift+up',
+      'ctrl+right',
+      'meta+left',
+      'ctrl+pageup',
+      'ctrl+meta+down',
+    ]);
   });
 
   it('names escape alone, and alt+key as meta', () => {
@@ -76,7 +95,10 @@ describe('bracketed paste', () => {
     expect(decoder.push('\x1b[200~', 0)).toEqual([]);
     expect(decoder.push('abc', 10)).toEqual([]);
     const later = decoder.push('q', 10 + PASTE_IDLE_MS + 1);
-    expect(later).toEqual([{ name: undefined, text: 'abc', paste: true }, { name: 'q', text: 'q' }]);
+    expect(later).toEqual([
+      { name: undefined, text: 'abc', paste: true },
+      { name: 'q', text: 'q' },
+    ]);
   });
 
   it('pasted text loses line breaks, controls and escape sequences', () => {

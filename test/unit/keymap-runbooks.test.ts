@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { quickRunbookIds } from '../../src/cli/runbook-ids.js';
 import { checkRunbookBindings, loadKeymap } from '../../src/config/keymaps.js';
-import { UserFileError } from '../../src/config/user-file.js';
-import { loadRunbooks } from '../../src/runbooks/load.js';
-import { boundRunbooks, COMMAND_NAMES, describeCommand, isCommand, runbookOf } from '../../src/model/commands.js';
 import { TMUX_PREFIXES } from '../../src/config/keys.js';
+import { UserFileError } from '../../src/config/user-file.js';
+import { boundRunbooks, COMMAND_NAMES, describeCommand, isCommand, runbookOf } from '../../src/model/commands.js';
+import { loadRunbooks } from '../../src/runbooks/load.js';
 import { testSetup } from '../helpers/render.js';
 
 let home: string;
@@ -46,7 +46,9 @@ describe('runbook commands', () => {
     expect(runbookOf('runbook:')).toBeNull();
     expect(runbookOf('runbook:bad id')).toBeNull();
     expect(runbookOf('runbooks')).toBeNull();
-    expect(describeCommand('runbook:failback', new Map([['failback', 'Fail back to the workstation']]))).toBe('Run runbook failback: Fail back to the workstation');
+    expect(describeCommand('runbook:failback', new Map([['failback', 'Fail back to the workstation']]))).toBe(
+      'Run runbook failback: Fail back to the workstation',
+    );
     expect(describeCommand('runbooks')).toMatch(/runbook menu/);
   });
 
@@ -56,7 +58,9 @@ describe('runbook commands', () => {
     expect(loose.byKey.get('K')).toBe('runbook:failback');
     expect(boundRunbooks(loose).sort()).toEqual(['dns-failover', 'dns-failovr', 'failback']);
     const error = errorOf(() => loadKeymap(path, env, home, { runbooks: RUNBOOKS }));
-    expect(error.message).toBe(`${path}:4:24 bindings.runbook:dns-failovr: no runbook "dns-failovr" (did you mean "runbook:dns-failover"?) (runbooks: ${RUNBOOKS.join(', ')})`);
+    expect(error.message).toBe(
+      `${path}:4:24 bindings.runbook:dns-failovr: no runbook "dns-failovr" (did you mean "runbook:dns-failover"?) (runbooks: ${RUNBOOKS.join(', ')})`,
+    );
     const checked = errorOf(() => checkRunbookBindings(loose, RUNBOOKS, env, home));
     expect(checked.message).toBe(error.message);
     expect(() => checkRunbookBindings(loadKeymap('default', env, home), RUNBOOKS, env, home)).not.toThrow();
@@ -64,18 +68,26 @@ describe('runbook commands', () => {
 
   it('a malformed runbook id is an error too, with or without the runbooks known', () => {
     const path = file('bad.yaml', ['bindings:', '  "runbook:no way": [x]']);
-    expect(errorOf(() => loadKeymap(path, env, home)).message).toMatch(/^.*bad\.yaml:2:\d+ bindings\.runbook:no way: "runbook:no way": a runbook id is letters, digits/);
+    expect(errorOf(() => loadKeymap(path, env, home)).message).toMatch(
+      /^.*bad\.yaml:2:\d+ bindings\.runbook:no way: "runbook:no way": a runbook id is letters, digits/,
+    );
   });
 
   it('a runbook binding may not take a key another command has', () => {
     const path = file('clash.yaml', ['extends: default', 'bindings:', '  runbook:failback: [b]']);
-    expect(errorOf(() => loadKeymap(path, env, home)).message).toMatch(/clash\.yaml:3:\d+ bindings\.runbook:failback: key "b" is also bound to runbooks \(inherited\)/);
+    expect(errorOf(() => loadKeymap(path, env, home)).message).toMatch(
+      /clash\.yaml:3:\d+ bindings\.runbook:failback: key "b" is also bound to runbooks \(inherited\)/,
+    );
   });
 
   it('the quick id scan finds the ids the full load finds', () => {
     const s = testSetup();
     const options = { config: s.config, env, cwd: home };
-    expect([...quickRunbookIds(options)].sort()).toEqual(loadRunbooks(options).runbooks.map((r) => r.id).sort());
+    expect([...quickRunbookIds(options)].sort()).toEqual(
+      loadRunbooks(options)
+        .runbooks.map((r) => r.id)
+        .sort(),
+    );
     const dir = join(home, '.config', 'homeops', 'runbooks');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'mine.yml'), 'id: "my-check"   # quoted\ntitle: mine\nsteps:\n  - id: a\n    note: hi\n');
@@ -87,9 +99,24 @@ describe('built-in keymaps and the new commands', () => {
   it('default binds the runbook menu, history, the dry run, dns-failover, container and DNS actions; vim adds G', () => {
     const keymap = loadKeymap('default', env, home);
     const expected: Record<string, string> = {
-      b: 'runbooks', H: 'runbook.history', d: 'runbook.dry-run', F: 'runbook:dns-failover', enter: 'select', y: 'confirm.yes', n: 'confirm.no',
-      '/': 'filter', s: 'sort', 'ctrl+r': 'container.restart', S: 'container.stop', U: 'container.start', L: 'container.logs',
-      D: 'dns.disable-blocking', 'ctrl+e': 'dns.enable-blocking', E: 'container.shell', 'meta+l': 'container.group-logs', end: 'scroll.bottom',
+      b: 'runbooks',
+      H: 'runbook.history',
+      d: 'runbook.dry-run',
+      F: 'runbook:dns-failover',
+      enter: 'select',
+      y: 'confirm.yes',
+      n: 'confirm.no',
+      '/': 'filter',
+      s: 'sort',
+      'ctrl+r': 'container.restart',
+      S: 'container.stop',
+      U: 'container.start',
+      L: 'container.logs',
+      D: 'dns.disable-blocking',
+      'ctrl+e': 'dns.enable-blocking',
+      E: 'container.shell',
+      'meta+l': 'container.group-logs',
+      end: 'scroll.bottom',
     };
     for (const [key, command] of Object.entries(expected)) expect(keymap.byKey.get(key), key).toBe(command);
     for (const command of COMMAND_NAMES) expect(keymap.bindings.get(command)?.length, command).toBeGreaterThan(0);

@@ -1,12 +1,12 @@
-import { UnknownNameError } from '../../src/config/user-file-error.js';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, it, expect } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BUILTIN_KEYMAPS, isLogsCommand, loadKeymap } from '../../src/config/keymaps.js';
-import { UserFileError } from '../../src/config/user-file.js';
-import { COMMAND_NAMES } from '../../src/model/commands.js';
 import { TMUX_PREFIXES } from '../../src/config/keys.js';
+import { UserFileError } from '../../src/config/user-file.js';
+import { UnknownNameError } from '../../src/config/user-file-error.js';
+import { COMMAND_NAMES } from '../../src/model/commands.js';
 
 let home: string;
 let env: { HOME: string; XDG_CONFIG_HOME: string };
@@ -82,20 +82,36 @@ describe('built-in keymaps', () => {
     }
   });
 
-  it.each(BUILTIN_KEYMAPS)('%s binds no key twice (the logs view\'s own keys apart, and none of those over a key that works in the logs)', (name) => {
-    const keymap = load(name);
-    const entries = [...keymap.bindings.entries()];
-    const logs = entries.filter(([command]) => isLogsCommand(command)).flatMap(([, keys]) => keys);
-    const rest = entries.filter(([command]) => !isLogsCommand(command)).flatMap(([, keys]) => keys);
-    expect(new Set(rest).size).toBe(rest.length);
-    expect(new Set(logs).size).toBe(logs.length);
-    expect(keymap.byKey.size).toBe(rest.length);
-    expect(keymap.logsByKey.size).toBe(logs.length);
-    const inLogs = ['quit', 'help', 'close', 'filter', 'scroll.up', 'scroll.down', 'page.up', 'page.down', 'scroll.top', 'scroll.bottom', 'redraw'] as const;
-    for (const command of inLogs) for (const key of keymap.bindings.get(command) ?? []) expect(keymap.logsByKey.has(key), `${name}: ${key}`).toBe(false);
-  });
+  it.each(BUILTIN_KEYMAPS)(
+    "%s binds no key twice (the logs view's own keys apart, and none of those over a key that works in the logs)",
+    (name) => {
+      const keymap = load(name);
+      const entries = [...keymap.bindings.entries()];
+      const logs = entries.filter(([command]) => isLogsCommand(command)).flatMap(([, keys]) => keys);
+      const rest = entries.filter(([command]) => !isLogsCommand(command)).flatMap(([, keys]) => keys);
+      expect(new Set(rest).size).toBe(rest.length);
+      expect(new Set(logs).size).toBe(logs.length);
+      expect(keymap.byKey.size).toBe(rest.length);
+      expect(keymap.logsByKey.size).toBe(logs.length);
+      const inLogs = [
+        'quit',
+        'help',
+        'close',
+        'filter',
+        'scroll.up',
+        'scroll.down',
+        'page.up',
+        'page.down',
+        'scroll.top',
+        'scroll.bottom',
+        'redraw',
+      ] as const;
+      for (const command of inLogs)
+        for (const key of keymap.bindings.get(command) ?? []) expect(keymap.logsByKey.has(key), `${name}: ${key}`).toBe(false);
+    },
+  );
 
-  it('a logs key over a key that still works in the logs is an error; over a pane\'s key it is not', () => {
+  it("a logs key over a key that still works in the logs is an error; over a pane's key it is not", () => {
     const dir = mkdtempSync(join(tmpdir(), 'homeops-keymap-logs-'));
     try {
       const clash = join(dir, 'clash.yaml');
@@ -112,19 +128,15 @@ describe('built-in keymaps', () => {
   });
 
   it('says which keymaps exist when asked for one that does not (a usage error on the command line)', () => {
-    expect(() => load('emacs')).toThrow(new UnknownNameError('keymap', 'emacs', 'no keymap "emacs" (built in: default, vim; or give a file path)'));
+    expect(() => load('emacs')).toThrow(
+      new UnknownNameError('keymap', 'emacs', 'no keymap "emacs" (built in: default, vim; or give a file path)'),
+    );
   });
 });
 
 describe('a user keymap extending vim', () => {
   it('rebinds, normalises key names and replaces (not merges) a command’s keys', () => {
-    const path = file('mine.yaml', [
-      'name: mine',
-      'extends: vim',
-      'bindings:',
-      '  refresh: [R, alt+r]',
-      '  focus.next: Tab',
-    ]);
+    const path = file('mine.yaml', ['name: mine', 'extends: vim', 'bindings:', '  refresh: [R, alt+r]', '  focus.next: Tab']);
     const keymap = load(path);
     expect(keymap.name).toBe('mine');
     expect(keymap.files.at(-1)).toBe(path);
@@ -145,12 +157,7 @@ describe('a user keymap extending vim', () => {
   });
 
   it('unbinds a command with `command: null`, freeing its keys for another', () => {
-    const path = file('unbind.yaml', [
-      'extends: vim',
-      'bindings:',
-      '  scroll.down: null',
-      '  help: [j, "?"]',
-    ]);
+    const path = file('unbind.yaml', ['extends: vim', 'bindings:', '  scroll.down: null', '  help: [j, "?"]']);
     const keymap = load(path);
     expect(keymap.bindings.get('scroll.down')).toEqual([]);
     expect(keymap.byKey.get('down')).toBeUndefined();
@@ -158,16 +165,14 @@ describe('a user keymap extending vim', () => {
   });
 
   it('reports an unknown command at its line with a suggestion', () => {
-    const path = file('typo.yaml', [
-      '# my keys',
-      'extends: vim',
-      'bindings:',
-      '  refresh: [R]',
-      '  focus.nxt: [x]',
-    ]);
+    const path = file('typo.yaml', ['# my keys', 'extends: vim', 'bindings:', '  refresh: [R]', '  focus.nxt: [x]']);
     const error = errorOf(path);
     expectOneLine(error);
-    expect(error.message).toMatch(new RegExp(`^${escapeRegExp(path)}:5:\\d+ bindings\\.focus\\.nxt: unknown command "focus\\.nxt" \\(did you mean "focus\\.next"\\?\\)$`));
+    expect(error.message).toMatch(
+      new RegExp(
+        `^${escapeRegExp(path)}:5:\\d+ bindings\\.focus\\.nxt: unknown command "focus\\.nxt" \\(did you mean "focus\\.next"\\?\\)$`,
+      ),
+    );
   });
 
   it('reports an unknown command with no likely spelling without a guess', () => {
@@ -189,12 +194,7 @@ describe('a user keymap extending vim', () => {
   });
 
   it('reports a key already bound by the keymap it extends at the user’s line', () => {
-    const path = file('conflict.yaml', [
-      'extends: vim',
-      'bindings:',
-      '  refresh: [R]',
-      '  help: [j]',
-    ]);
+    const path = file('conflict.yaml', ['extends: vim', 'bindings:', '  refresh: [R]', '  help: [j]']);
     const error = errorOf(path);
     expectOneLine(error);
     expect(error.file).toBe(path);

@@ -1,4 +1,4 @@
-import { describe, it, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NAMED_KEYS, normaliseKey } from '../../src/config/keys.js';
 
 function errorOf(text: string): string {
@@ -67,4 +67,3 @@ describe('normaliseKey', () => {
     expect(errorOf('\x7f')).toContain('ctrl+x');
   });
 });
-

@@ -1,7 +1,16 @@
 import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { checkHostKey, entryMatches, fingerprint, keyTypeOf, knownHostName, knownHostsLine, knownKeyTypes, parseKnownHosts } from '../../src/hosts/known-hosts.js';
 import { hostKeyAlgorithmsFor } from '../../src/hosts/identity.js';
+import {
+  checkHostKey,
+  entryMatches,
+  fingerprint,
+  keyTypeOf,
+  knownHostName,
+  knownHostsLine,
+  knownKeyTypes,
+  parseKnownHosts,
+} from '../../src/hosts/known-hosts.js';
 import { parseSshConfig, resolveAlias } from '../../src/hosts/ssh-config.js';
 
 /** An ssh-ed25519 public key blob (string "ssh-ed25519", then the 32-byte key). */
@@ -33,13 +42,15 @@ describe('known_hosts', () => {
   });
 
   it('matches comma lists, wildcards and negations; ignores comments and bad lines', () => {
-    const entries = parseKnownHosts([
-      '# comment',
-      `nas,10.0.10.20 ssh-ed25519 ${b64}`,
-      `*.home,!evil.home ssh-ed25519 ${b64}`,
-      'garbage-line',
-      `@cert-authority *.corp ssh-ed25519 ${b64}`,
-    ].join('\n'));
+    const entries = parseKnownHosts(
+      [
+        '# comment',
+        `nas,10.0.10.20 ssh-ed25519 ${b64}`,
+        `*.home,!evil.home ssh-ed25519 ${b64}`,
+        'garbage-line',
+        `@cert-authority *.corp ssh-ed25519 ${b64}`,
+      ].join('\n'),
+    );
     expect(entries).toHaveLength(3);
     expect(entryMatches(entries[0]!, '10.0.10.20')).toBe(true);
     expect(entryMatches(entries[0]!, '10.0.10.21')).toBe(false);
@@ -57,7 +68,9 @@ describe('known_hosts', () => {
   });
 
   it('tells known, unknown, changed and revoked keys apart', () => {
-    const entries = parseKnownHosts([`nas ssh-ed25519 ${other.toString('base64')}`, `@revoked * ssh-ed25519 ${ed25519Blob().toString('base64')}`].join('\n'));
+    const entries = parseKnownHosts(
+      [`nas ssh-ed25519 ${other.toString('base64')}`, `@revoked * ssh-ed25519 ${ed25519Blob().toString('base64')}`].join('\n'),
+    );
     expect(checkHostKey(entries, 'nas', 22, key)).toEqual({ kind: 'changed', line: 1, keyType: 'ssh-ed25519' });
     expect(checkHostKey(entries, 'router', 22, key)).toEqual({ kind: 'unknown' });
     expect(checkHostKey(entries, 'nas', 22, other)).toEqual({ kind: 'known', line: 1 });
@@ -93,23 +106,30 @@ describe('known_hosts', () => {
 });
 
 describe('~/.ssh/config aliases', () => {
-  const blocks = parseSshConfig([
-    'Host nas',
-    '  HostName 10.0.10.20',
-    '  Port 2222',
-    '  User admin',
-    '  IdentityFile ~/.ssh/nas_ed25519',
-    '',
-    'Host *.home !printer.home',
-    '  User homeadmin',
-    '  HostName %h',
-    'Host *',
-    '  IdentityFile ~/.ssh/id_ed25519',
-    '  Port 22',
-  ].join('\n'));
+  const blocks = parseSshConfig(
+    [
+      'Host nas',
+      '  HostName 10.0.10.20',
+      '  Port 2222',
+      '  User admin',
+      '  IdentityFile ~/.ssh/nas_ed25519',
+      '',
+      'Host *.home !printer.home',
+      '  User homeadmin',
+      '  HostName %h',
+      'Host *',
+      '  IdentityFile ~/.ssh/id_ed25519',
+      '  Port 22',
+    ].join('\n'),
+  );
 
   it('resolves HostName, Port, User and IdentityFile; first value wins, identity files add up', () => {
-    expect(resolveAlias(blocks, 'nas')).toEqual({ hostName: '10.0.10.20', port: 2222, user: 'admin', identityFiles: ['~/.ssh/nas_ed25519', '~/.ssh/id_ed25519'] });
+    expect(resolveAlias(blocks, 'nas')).toEqual({
+      hostName: '10.0.10.20',
+      port: 2222,
+      user: 'admin',
+      identityFiles: ['~/.ssh/nas_ed25519', '~/.ssh/id_ed25519'],
+    });
   });
 
   it('applies wildcard blocks, %h and negation', () => {

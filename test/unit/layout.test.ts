@@ -1,11 +1,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, it, expect } from 'vitest';
-import { BUILTIN_VIEWS, loadView, type LayoutNode, type View } from '../../src/config/views.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BUILTIN_VIEWS, type LayoutNode, loadView, type View } from '../../src/config/views.js';
 import {
-  CHROME_ROWS, choosePlacement, distribute, flattenPanes, layoutPanes, layoutTree, usableRows,
-  type Placement, type Rect,
+  CHROME_ROWS,
+  choosePlacement,
+  distribute,
+  flattenPanes,
+  layoutPanes,
+  layoutTree,
+  type Placement,
+  type Rect,
+  usableRows,
 } from '../../src/ui/layout.js';
 
 // A home with no user files, so only the built-in views are found.
@@ -35,7 +42,11 @@ describe('distribute', () => {
     expect(distribute(11, [weighted(1), weighted(1), weighted(1)])).toEqual([4, 4, 3]);
     expect(distribute(7, [weighted(3), weighted(2)])).toEqual([4, 3]);
     for (let total = 0; total <= 250; total++) {
-      for (const parts of [[weighted(3), weighted(2)], [weighted(1), weighted(1), weighted(1)], [weighted(0.5), weighted(7), weighted(2.5), weighted(1)]]) {
+      for (const parts of [
+        [weighted(3), weighted(2)],
+        [weighted(1), weighted(1), weighted(1)],
+        [weighted(0.5), weighted(7), weighted(2.5), weighted(1)],
+      ]) {
         const sizes = distribute(total, parts);
         expect(sum(sizes), `${total} over ${JSON.stringify(parts)}`).toBe(total);
         sizes.forEach((size) => {
@@ -100,9 +111,20 @@ function panesOf(node: LayoutNode): string[] {
 describe('layoutTree and flattenPanes', () => {
   it('place children side by side in a row and stacked in a column', () => {
     const node: LayoutNode = {
-      direction: 'row', size: 1, fixed: null, children: [
+      direction: 'row',
+      size: 1,
+      fixed: null,
+      children: [
         { pane: 'cpu', size: 3, fixed: null },
-        { direction: 'column', size: 2, fixed: null, children: [{ pane: 'gpu', size: 1, fixed: 3 }, { pane: 'cpu', size: 1, fixed: null }] },
+        {
+          direction: 'column',
+          size: 2,
+          fixed: null,
+          children: [
+            { pane: 'gpu', size: 1, fixed: 3 },
+            { pane: 'cpu', size: 1, fixed: null },
+          ],
+        },
       ],
     };
     const panes = layoutPanes(node, { x: 2, y: 1, width: 100, height: 20 });
@@ -117,7 +139,15 @@ describe('layoutTree and flattenPanes', () => {
   });
 
   it('leaves out panes squeezed to nothing instead of drawing them zero-sized', () => {
-    const node: LayoutNode = { direction: 'column', size: 1, fixed: null, children: [{ pane: 'cpu', size: 1, fixed: 10 }, { pane: 'gpu', size: 1, fixed: null }] };
+    const node: LayoutNode = {
+      direction: 'column',
+      size: 1,
+      fixed: null,
+      children: [
+        { pane: 'cpu', size: 1, fixed: 10 },
+        { pane: 'gpu', size: 1, fixed: null },
+      ],
+    };
     expect(layoutPanes(node, { x: 0, y: 0, width: 30, height: 8 })).toEqual([{ pane: 'cpu', x: 0, y: 0, width: 30, height: 8 }]);
   });
 
@@ -192,7 +222,11 @@ describe('choosePlacement', () => {
   });
 
   it('never chooses a view that is not marked auto', () => {
-    for (const size of [{ columns: 80, rows: 24 }, { columns: 120, rows: 40 }, { columns: 250, rows: 80 }]) {
+    for (const size of [
+      { columns: 80, rows: 24 },
+      { columns: 120, rows: 40 },
+      { columns: 250, rows: 80 },
+    ]) {
       expect(placed(choosePlacement(views, 'auto', size)).view.name).not.toBe('outage');
     }
   });
@@ -231,7 +265,12 @@ describe('choosePlacement', () => {
       expect(choosePlacement(views, pinned, { columns: columns - 1, rows: 300 }).kind, `${pinned.name}: ${p.message}`).toBe('too-small');
       expect(choosePlacement(views, pinned, { columns: 1000, rows: rows - 1 }).kind, `${pinned.name}: ${p.message}`).toBe('too-small');
     }
-    const custom: View = { ...byName('workstation'), name: 'big', auto: false, tiers: [{ ...byName('workstation').tiers[0]!, minColumns: 150, minRows: 45 }] };
+    const custom: View = {
+      ...byName('workstation'),
+      name: 'big',
+      auto: false,
+      tiers: [{ ...byName('workstation').tiers[0]!, minColumns: 150, minRows: 45 }],
+    };
     const none = choosePlacement([custom], custom, { columns: 100, rows: 30 });
     expect(none).toEqual({ kind: 'too-small', message: 'HomeOps needs 150x45 (now 100x30)' });
   });

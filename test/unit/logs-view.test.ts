@@ -4,15 +4,41 @@
 import { describe, expect, it } from 'vitest';
 import { logsLines, logTime } from '../../src/ui/components/panel-lines.js';
 import type { LogLineView, LogsPanel } from '../../src/ui/console-state.js';
-import { acceptSearch, goToMatch, INITIAL_LOGS_VIEW, matchesIn, moveLogs, shownTop, toggleFollow, type LogsView } from '../../src/ui/logs-view.js';
+import {
+  acceptSearch,
+  goToMatch,
+  INITIAL_LOGS_VIEW,
+  type LogsView,
+  matchesIn,
+  moveLogs,
+  shownTop,
+  toggleFollow,
+} from '../../src/ui/logs-view.js';
 import { lineText } from '../../src/ui/text.js';
 
-const line = (text: string, at: string | null = null, source?: string): LogLineView => ({ stream: 'stdout', text, at, ...(source ? { source } : {}) });
-const panel = (texts: string[], dropped = 0): LogsPanel => ({ kind: 'logs', container: 'api', host: 'ws', lines: texts.map((t) => line(t)), state: 'following', error: null, dropped });
+const line = (text: string, at: string | null = null, source?: string): LogLineView => ({
+  stream: 'stdout',
+  text,
+  at,
+  ...(source ? { source } : {}),
+});
+const panel = (texts: string[], dropped = 0): LogsPanel => ({
+  kind: 'logs',
+  container: 'api',
+  host: 'ws',
+  lines: texts.map((t) => line(t)),
+  state: 'following',
+  error: null,
+  dropped,
+});
 const numbered = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `line ${from + i}`);
 const view = (more: Partial<LogsView> = {}): LogsView => ({ ...INITIAL_LOGS_VIEW, key: 'logs:ws/api', ...more });
 /** The rows of a rendered panel that show lines: no frame, no foot, no empty rows. */
-const body = (lines: ReturnType<typeof logsLines>) => lines.slice(1, -1).map((l) => lineText(l).slice(1, -1).trimEnd()).filter((r) => r !== '' && !r.includes('esc back'));
+const body = (lines: ReturnType<typeof logsLines>) =>
+  lines
+    .slice(1, -1)
+    .map((l) => lineText(l).slice(1, -1).trimEnd())
+    .filter((r) => r !== '' && !r.includes('esc back'));
 
 describe('follow and hold', () => {
   it('following shows the newest lines; holding keeps the same lines while new ones come and old ones are dropped', () => {
@@ -47,7 +73,11 @@ describe('follow and hold', () => {
 
 describe('search', () => {
   it('smart case: lower case ignores case, a capital matches exactly', () => {
-    expect(matchesIn('Error: error ERROR', 'error')).toEqual([[0, 5], [7, 12], [13, 18]]);
+    expect(matchesIn('Error: error ERROR', 'error')).toEqual([
+      [0, 5],
+      [7, 12],
+      [13, 18],
+    ]);
     expect(matchesIn('Error: error ERROR', 'Error')).toEqual([[0, 5]]);
   });
 
@@ -66,7 +96,10 @@ describe('search', () => {
 
   it('matches are marked; the one gone to in reverse video; the foot says which of how many', () => {
     const p = panel(['timeout a', 'ok', 'timeout b']);
-    const frame = logsLines(p, 60, 10, view({ search: 'timeout', match: 2, follow: false, top: 0, timestamps: false }), { next: 'n', previous: 'N' });
+    const frame = logsLines(p, 60, 10, view({ search: 'timeout', match: 2, follow: false, top: 0, timestamps: false }), {
+      next: 'n',
+      previous: 'N',
+    });
     const marked = frame.flat().filter((s) => s.text === 'timeout');
     expect(marked).toHaveLength(2);
     expect(marked.map((s) => !!s.inverse)).toEqual([false, true]);
@@ -96,8 +129,13 @@ describe('timestamps, wrapping, times of other days', () => {
     expect(wrapped.filter((r) => r.startsWith('x')).join('')).toBe(long);
   });
 
-  it('the merged logs of a group say so and show each line\'s container', () => {
-    const p: LogsPanel = { ...panel([]), container: 'core', group: { name: 'core', containers: 2 }, lines: [line('up', null, 'api'), line('up', null, 'web')] };
+  it("the merged logs of a group say so and show each line's container", () => {
+    const p: LogsPanel = {
+      ...panel([]),
+      container: 'core',
+      group: { name: 'core', containers: 2 },
+      lines: [line('up', null, 'api'), line('up', null, 'web')],
+    };
     const frame = logsLines(p, 70, 8, view({ timestamps: false }), {});
     expect(lineText(frame[0] ?? [])).toContain('Logs · group core (2 containers, merged)');
     expect(body(frame).slice(-2)).toEqual(['api up', 'web up']);

@@ -18,20 +18,24 @@ describe('the maintenance runbook and the window', () => {
   it('outside the window: a first step asks, naming the window and the next one; its own time check is then skipped', () => {
     const plan = prepareRun(runbook, {}, { config, env, now: at(6, 5) });
     expect(plan.steps[0]).toMatchObject({ id: 'outside-window', kind: 'confirm', index: 0 });
-    expect(plan.steps[0]?.confirm).toBe('It is not the maintenance window (Sundays 02:00–04:00, the first of each month; the next begins Sun Jan 03 02:00). Run it now anyway?');
+    expect(plan.steps[0]?.confirm).toBe(
+      'It is not the maintenance window (Sundays 02:00–04:00, the first of each month; the next begins Sun Jan 03 02:00). Run it now anyway?',
+    );
     expect(plan.inputs.outsideWindow).toBe(true);
     expect(plan.steps.find((s) => s.id === 'in-window')?.skip).toBe('outsideWindow is true, not false');
     expect(plan.steps.map((s) => s.index)).toEqual(plan.steps.map((_, i) => i));
   });
 
-  it('inside the window: nothing asked beyond the runbook\'s own steps', () => {
+  it("inside the window: nothing asked beyond the runbook's own steps", () => {
     const plan = prepareRun(runbook, {}, { config, env, now: at(6, 2) });
     expect(plan.steps[0]?.id).toBe('in-window');
     expect(plan.inputs.outsideWindow).toBe(false);
   });
 
   it('a part (verify-backups, run on any day) is not asked about; nor is a run without a window in the config', () => {
-    expect(prepareRun(runbook, {}, { config, env, now: at(6, 5) }, 'verify-backups').steps.some((s) => s.id === 'outside-window')).toBe(false);
+    expect(prepareRun(runbook, {}, { config, env, now: at(6, 5) }, 'verify-backups').steps.some((s) => s.id === 'outside-window')).toBe(
+      false,
+    );
     const { maintenance: _, ...noWindow } = config;
     expect(prepareRun(runbook, {}, { config: noWindow, env, now: at(6, 5) }).steps[0]?.id).toBe('in-window');
   });

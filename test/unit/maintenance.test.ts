@@ -25,10 +25,23 @@ describe('the maintenance window, for the watcher', () => {
 
   it('the watcher records when the window begins and when it ends, once each', () => {
     const step = new AlertStep({
-      rules: DEFAULT_RULES, saved: null, paneHosts: () => ({}), silences: () => NO_SILENCES, maintenance: maintenanceCheck(sunday), send: () => {},
+      rules: DEFAULT_RULES,
+      saved: null,
+      paneHosts: () => ({}),
+      silences: () => NO_SILENCES,
+      maintenance: maintenanceCheck(sunday),
+      send: () => {},
     });
     const events: TimelineEvent[] = [];
-    for (const [hh, mm] of [[1, 58], [1, 59], [2, 0], [2, 1], [3, 59], [4, 0], [4, 1]] as const) {
+    for (const [hh, mm] of [
+      [1, 58],
+      [1, 59],
+      [2, 0],
+      [2, 1],
+      [3, 59],
+      [4, 0],
+      [4, 1],
+    ] as const) {
       const now = at(6, hh, mm).getTime();
       step.step(snapshotAt(now, {}), now, (e) => events.push(e));
     }

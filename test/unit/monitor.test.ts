@@ -1,13 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Monitor, type ProbeSlot } from '../../src/monitor/monitor.js';
-import { exitCodeFor, STATUSES, worst, type Status } from '../../src/model/status.js';
-import { ProbeError, type Assessment, type Probe } from '../../src/probes/probe.js';
 import type { Snapshot } from '../../src/model/snapshot.js';
+import { exitCodeFor, STATUSES, type Status, worst } from '../../src/model/status.js';
+import { Monitor, type ProbeSlot } from '../../src/monitor/monitor.js';
+import { type Assessment, type Probe, ProbeError } from '../../src/probes/probe.js';
 
 // Small fake probes: the data is whatever the reader returns; the assessment is always ok.
 type Reading = { n: number };
 
-function fakeProbe(id: string, read: (signal: AbortSignal) => Promise<Reading>, timing: { intervalMs?: number; timeoutMs?: number } = {}): Probe<Reading, Reading> {
+function fakeProbe(
+  id: string,
+  read: (signal: AbortSignal) => Promise<Reading>,
+  timing: { intervalMs?: number; timeoutMs?: number } = {},
+): Probe<Reading, Reading> {
   return {
     id,
     intervalMs: timing.intervalMs ?? 20,
@@ -27,10 +31,14 @@ function counting(id = 'counter', timing?: { intervalMs?: number; timeoutMs?: nu
 /** Never answers and ignores its abort signal (a wedged driver, a dead SSH session). */
 function hung(timeoutMs: number) {
   const calls = { count: 0 };
-  const probe = fakeProbe('hung', () => {
-    calls.count++;
-    return new Promise<Reading>(() => {});
-  }, { intervalMs: 20, timeoutMs });
+  const probe = fakeProbe(
+    'hung',
+    () => {
+      calls.count++;
+      return new Promise<Reading>(() => {});
+    },
+    { intervalMs: 20, timeoutMs },
+  );
   return { probe, calls };
 }
 
@@ -58,9 +66,12 @@ afterEach(() => {
 const dataOf = (snapshot: Snapshot, id: 'cpu' | 'gpu') => snapshot.panes[id].data as Reading | null;
 
 describe('a probe that never answers', () => {
-  it('delays neither the other pane\'s readings nor the snapshots, and is not read again while it hangs', async () => {
+  it("delays neither the other pane's readings nor the snapshots, and is not read again while it hangs", async () => {
     const { probe: dead, calls } = hung(40);
-    const m = monitor([{ id: 'cpu', probe: counting('cpu') }, { id: 'gpu', probe: dead }]);
+    const m = monitor([
+      { id: 'cpu', probe: counting('cpu') },
+      { id: 'gpu', probe: dead },
+    ]);
     const published: { at: number; snapshot: Snapshot }[] = [];
     m.subscribe((snapshot) => published.push({ at: Date.now(), snapshot }));
     m.start();
@@ -94,13 +105,17 @@ describe('a probe that never answers', () => {
 
   it('shows the last good data as stale once a later read stops answering', async () => {
     let reads = 0;
-    const probe = fakeProbe('flaky', (signal) => {
-      reads++;
-      if (reads === 1) return Promise.resolve({ n: 7 });
-      return new Promise<Reading>(() => {
-        void signal;
-      });
-    }, { intervalMs: 20, timeoutMs: 40 });
+    const probe = fakeProbe(
+      'flaky',
+      (signal) => {
+        reads++;
+        if (reads === 1) return Promise.resolve({ n: 7 });
+        return new Promise<Reading>(() => {
+          void signal;
+        });
+      },
+      { intervalMs: 20, timeoutMs: 40 },
+    );
     const m = monitor([{ id: 'cpu', probe }]);
     m.start();
     await waitFor(() => m.publish().panes.cpu.error !== undefined, 'the second read to time out');
@@ -113,12 +128,16 @@ describe('a probe that never answers', () => {
     expect(reads).toBe(2);
   });
 
-  it('aborts the reader\'s signal when the timeout passes, so a reader that listens is tried again', async () => {
+  it("aborts the reader's signal when the timeout passes, so a reader that listens is tried again", async () => {
     const signals: AbortSignal[] = [];
-    const probe = fakeProbe('abortable', (signal) => {
-      signals.push(signal);
-      return new Promise<Reading>((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true }));
-    }, { intervalMs: 20, timeoutMs: 30 });
+    const probe = fakeProbe(
+      'abortable',
+      (signal) => {
+        signals.push(signal);
+        return new Promise<Reading>((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true }));
+      },
+      { intervalMs: 20, timeoutMs: 30 },
+    );
     const m = monitor([{ id: 'cpu', probe }]);
     m.start();
     await waitFor(() => signals.length >= 3, 'the probe to be read again after its timeout');
@@ -132,14 +151,18 @@ describe('a slow probe', () => {
     let active = 0;
     let most = 0;
     let reads = 0;
-    const probe = fakeProbe('slow', async () => {
-      active++;
-      reads++;
-      most = Math.max(most, active);
-      await sleep(50);
-      active--;
-      return { n: reads };
-    }, { intervalMs: 10, timeoutMs: 500 });
+    const probe = fakeProbe(
+      'slow',
+      async () => {
+        active++;
+        reads++;
+        most = Math.max(most, active);
+        await sleep(50);
+        active--;
+        return { n: reads };
+      },
+      { intervalMs: 10, timeoutMs: 500 },
+    );
     const m = monitor([{ id: 'cpu', probe }]);
     m.start();
     await sleep(300);
@@ -189,7 +212,10 @@ describe('failures', () => {
   });
 
   it('a disabled pane is off with the reason, and its probe is never run', async () => {
-    const snapshot = await monitor([{ id: 'cpu', probe: counting('cpu') }, { id: 'gpu', disabled: 'disabled in config' }]).once();
+    const snapshot = await monitor([
+      { id: 'cpu', probe: counting('cpu') },
+      { id: 'gpu', disabled: 'disabled in config' },
+    ]).once();
     expect(snapshot.panes.gpu).toMatchObject({ status: 'off', summary: 'disabled in config', data: null });
     expect(snapshot.status).toBe('ok');
   });
@@ -266,7 +292,10 @@ describe('publishing', () => {
       return { n: 5 };
     });
     const started = Date.now();
-    const snapshot = await monitor([{ id: 'cpu', probe: slow }, { id: 'gpu', probe: dead }]).once();
+    const snapshot = await monitor([
+      { id: 'cpu', probe: slow },
+      { id: 'gpu', probe: dead },
+    ]).once();
     expect(Date.now() - started).toBeLessThan(1000);
     expect(snapshot.panes.cpu).toMatchObject({ status: 'ok', data: { n: 5 } });
     expect(snapshot.panes.gpu).toMatchObject({ status: 'down', summary: 'no answer within 50ms' });

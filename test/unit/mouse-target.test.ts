@@ -1,7 +1,7 @@
 // What a click lands on (src/ui/mouse-target.ts): the panel above the panes, a pane's border and
 // inside, the row a line shows once the pane is scrolled, and dialogs over everything. Pure.
 import { describe, expect, it } from 'vitest';
-import { targetAt, type ScreenMap } from '../../src/ui/mouse-target.js';
+import { type ScreenMap, targetAt } from '../../src/ui/mouse-target.js';
 
 /** Two panes side by side below a 5-row panel: cpu (30x10, 20 lines of content) and containers (30x10, rows on lines 1-3). */
 function screen(overrides: Partial<ScreenMap> = {}): ScreenMap {
@@ -11,11 +11,22 @@ function screen(overrides: Partial<ScreenMap> = {}): ScreenMap {
     dialog: false,
     menu: false,
     panelHeight: 5,
-    panes: [{ pane: 'cpu', x: 0, y: 0, width: 30, height: 10 }, { pane: 'containers', x: 30, y: 0, width: 30, height: 10 }],
+    panes: [
+      { pane: 'cpu', x: 0, y: 0, width: 30, height: 10 },
+      { pane: 'containers', x: 30, y: 0, width: 30, height: 10 },
+    ],
     scrollOf: (pane) => (pane === 'cpu' ? 4 : 0),
-    contentOf: (pane) => (pane === 'containers'
-      ? { count: 4, rows: new Map([[1, 'h/a'], [2, 'h/b'], [3, 'h/c']]) }
-      : { count: 20, rows: new Map(Array.from({ length: 20 }, (_, i) => [i, `line ${i}`] as const)) }),
+    contentOf: (pane) =>
+      pane === 'containers'
+        ? {
+            count: 4,
+            rows: new Map([
+              [1, 'h/a'],
+              [2, 'h/b'],
+              [3, 'h/c'],
+            ]),
+          }
+        : { count: 20, rows: new Map(Array.from({ length: 20 }, (_, i) => [i, `line ${i}`] as const)) },
     ...overrides,
   };
 }
@@ -37,7 +48,23 @@ describe('what is under the mouse', () => {
     expect(targetAt(screen(), 10, 7)).toEqual({ kind: 'pane', pane: 'cpu', row: 'line 4' });
     // A scroll beyond the end is clamped as the frame clamps it (20 lines, 8 inside: at most 12).
     // A selected row below the window brings it into sight, as the frame draws it: line 15 last.
-    expect(targetAt(screen({ contentOf: () => ({ count: 20, rows: new Map([[8, 'line 8'], [15, 'line 15']]), selected: 15 }), scrollOf: () => 0 }), 10, 14)).toEqual({ kind: 'pane', pane: 'cpu', row: 'line 15' });
+    expect(
+      targetAt(
+        screen({
+          contentOf: () => ({
+            count: 20,
+            rows: new Map([
+              [8, 'line 8'],
+              [15, 'line 15'],
+            ]),
+            selected: 15,
+          }),
+          scrollOf: () => 0,
+        }),
+        10,
+        14,
+      ),
+    ).toEqual({ kind: 'pane', pane: 'cpu', row: 'line 15' });
     expect(targetAt(screen({ scrollOf: () => 50 }), 10, 7)).toEqual({ kind: 'pane', pane: 'cpu', row: 'line 12' });
     // The side borders show no row either.
     expect(targetAt(screen(), 31, 8)).toEqual({ kind: 'pane', pane: 'containers', row: null });

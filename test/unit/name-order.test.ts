@@ -10,7 +10,7 @@ describe('compareNames', () => {
     expect([...names].sort(compareNames)).toEqual([...names].sort((a, b) => a.localeCompare(b)));
   });
 
-  it('agrees with localeCompare on random names, Docker\'s characters and others', () => {
+  it("agrees with localeCompare on random names, Docker's characters and others", () => {
     const alphabet = 'aAbBzZ09_-.xX';
     const others = ['é', 'ß', ' ', '/', 'Ω', '😀', '+'];
     let seed = 11;
@@ -21,7 +21,8 @@ describe('compareNames', () => {
     const name = () => {
       let out = '';
       const length = Math.floor(random() * 6);
-      for (let i = 0; i < length; i++) out += random() < 0.05 ? others[Math.floor(random() * others.length)] : alphabet[Math.floor(random() * alphabet.length)];
+      for (let i = 0; i < length; i++)
+        out += random() < 0.05 ? others[Math.floor(random() * others.length)] : alphabet[Math.floor(random() * alphabet.length)];
       return out;
     };
     for (let i = 0; i < 20_000; i++) {

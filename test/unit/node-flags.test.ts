@@ -8,9 +8,9 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { packageRoot } from '../../src/config/paths.js';
 // @ts-expect-error: a plain script module without types
 import * as flags from '../../scripts/node-flags.mjs';
+import { packageRoot } from '../../src/config/paths.js';
 
 const { launcher, optionsFor, OPTIONS_BY_MAJOR, PORTABLE_OPTIONS, SUPPORTED_MAJORS } = flags as {
   launcher: () => string;
@@ -24,24 +24,35 @@ const dir = mkdtempSync(join(tmpdir(), 'homeops-launcher-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs a binary made of the launcher and a line of JavaScript, with a stand-in node on PATH. */
-function launch(version: string, unknownOptions: string[], args: string[], env: Record<string, string> = {}): { calls: string[][]; stdout: string; envSeen: string } {
+function launch(
+  version: string,
+  unknownOptions: string[],
+  args: string[],
+  env: Record<string, string> = {},
+): { calls: string[][]; stdout: string; envSeen: string } {
   const log = join(dir, 'calls.log');
   const fake = join(dir, 'bin', 'node');
   execFileSync('mkdir', ['-p', join(dir, 'bin')]);
   writeFileSync(log, '');
-  writeFileSync(fake, [
-    '#!/bin/sh',
-    `printf '%s\\t' "$@" >> '${log}'; echo >> '${log}'`,
-    `for a in "$@"; do [ -n "$a" ] && case " ${unknownOptions.join(' ')} " in *" $a "*) echo "node: bad option: $a" >&2; exit 9 ;; esac; done`,
-    // Asked for its version (alone or after options), or started on the binary.
-    `case "$*" in *cli.js*) echo "trim=\${MALLOC_TRIM_THRESHOLD_-unset} mark=\${HOMEOPS_LAUNCHER_SET-unset}" > '${log}.env'; echo started ;; *) echo '${version}' ;; esac`,
-  ].join('\n'));
+  writeFileSync(
+    fake,
+    [
+      '#!/bin/sh',
+      `printf '%s\\t' "$@" >> '${log}'; echo >> '${log}'`,
+      `for a in "$@"; do [ -n "$a" ] && case " ${unknownOptions.join(' ')} " in *" $a "*) echo "node: bad option: $a" >&2; exit 9 ;; esac; done`,
+      // Asked for its version (alone or after options), or started on the binary.
+      `case "$*" in *cli.js*) echo "trim=\${MALLOC_TRIM_THRESHOLD_-unset} mark=\${HOMEOPS_LAUNCHER_SET-unset}" > '${log}.env'; echo started ;; *) echo '${version}' ;; esac`,
+    ].join('\n'),
+  );
   chmodSync(fake, 0o755);
   const binary = join(dir, 'cli.js');
   writeFileSync(binary, `${launcher()}\nconsole.log('never run by the stand-in');\n`);
   chmodSync(binary, 0o755);
   const stdout = execFileSync(binary, args, { encoding: 'utf8', env: { PATH: `${join(dir, 'bin')}:/usr/bin:/bin`, ...env } });
-  const calls = readFileSync(log, 'utf8').split('\n').filter(Boolean).map((line) => line.split('\t').slice(0, -1));
+  const calls = readFileSync(log, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.split('\t').slice(0, -1));
   return { calls, stdout, envSeen: readFileSync(`${log}.env`, 'utf8').trim() };
 }
 
@@ -58,7 +69,7 @@ describe('the launcher', () => {
     expect(calls.at(-1)).toEqual([...newest, join(dir, 'cli.js'), '--version']);
   });
 
-  it('falls back to Node\'s own options when an unknown runtime refuses a V8 option', () => {
+  it("falls back to Node's own options when an unknown runtime refuses a V8 option", () => {
     const { calls, stdout } = launch('v99.0.0', ['--no-maglev'], ['status']);
     expect(stdout).toBe('started\n');
     expect(calls.at(-1)).toEqual([...PORTABLE_OPTIONS, join(dir, 'cli.js'), 'status']);
@@ -70,7 +81,7 @@ describe('the launcher', () => {
     expect(calls.at(-1)).toEqual([join(dir, 'cli.js'), 'status']);
   });
 
-  it('sets glibc\'s trim threshold for the console and says it did; a threshold the user set is kept', () => {
+  it("sets glibc's trim threshold for the console and says it did; a threshold the user set is kept", () => {
     expect(launch('v24.0.0', [], ['status']).envSeen).toBe('trim=65536 mark=MALLOC_TRIM_THRESHOLD_');
     expect(launch('v24.0.0', [], ['status'], { MALLOC_TRIM_THRESHOLD_: '1048576' }).envSeen).toBe('trim=1048576 mark=unset');
   });
@@ -84,11 +95,17 @@ describe('the launcher', () => {
 describe('the options table', () => {
   it('matches the launcher: a supported version takes its row, any other the fallbacks in order', () => {
     for (const major of SUPPORTED_MAJORS) expect(optionsFor(`v${major}.0.0`)).toEqual({ known: true, options: OPTIONS_BY_MAJOR[major] });
-    expect(optionsFor('v20.20.2')).toEqual({ known: false, candidates: [OPTIONS_BY_MAJOR[Math.max(...SUPPORTED_MAJORS)], PORTABLE_OPTIONS, []] });
+    expect(optionsFor('v20.20.2')).toEqual({
+      known: false,
+      candidates: [OPTIONS_BY_MAJOR[Math.max(...SUPPORTED_MAJORS)], PORTABLE_OPTIONS, []],
+    });
   });
 
   it('is what package.json supports, and npm start runs the binary with its launcher', () => {
-    const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { engines: { node: string }; scripts: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as {
+      engines: { node: string };
+      scripts: Record<string, string>;
+    };
     expect(pkg.engines.node).toBe(`>=${Math.min(...SUPPORTED_MAJORS)}`);
     expect(pkg.scripts.start).toBe('./dist/cli.js');
   });

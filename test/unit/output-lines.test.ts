@@ -1,8 +1,8 @@
 // A step's output cut into lines as it streams: whole lines as they end, and a line without end
 // shown in pieces of MAX_OUTPUT_LINE rather than held (and split again) without bound.
 import { describe, expect, it } from 'vitest';
-import { addOutput, type StepOutput } from '../../src/ui/run-view.js';
 import { MAX_OUTPUT_LINE, splitOutput } from '../../src/ui/output-lines.js';
+import { addOutput, type StepOutput } from '../../src/ui/run-view.js';
 
 describe('splitOutput', () => {
   it('gives whole lines and keeps the unfinished rest, empty lines included', () => {
@@ -28,7 +28,7 @@ describe('splitOutput', () => {
   });
 });
 
-describe('the run panel\'s output', () => {
+describe("the run panel's output", () => {
   it('a step printing 8 MB without a newline keeps its unfinished line under the limit', () => {
     let output: StepOutput = { phase: 'main', stepId: 's', lines: [], partial: { stdout: '', stderr: '', info: '' }, dropped: 0 };
     const chunk = 'z'.repeat(64 * 1024);

@@ -4,14 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { IdError, idFileName, pathIdProblem } from '../../src/config/path-id.js';
-import { loadScenario } from '../../src/demo/scenario-load.js';
 import { ScenarioError } from '../../src/demo/scenario.js';
+import { loadScenario } from '../../src/demo/scenario-load.js';
 import { lockPath, unlock } from '../../src/runbooks/lock.js';
-import { loadRunState, runStatePath, saveRunState, type RunState } from '../../src/runbooks/state.js';
+import { loadRunState, type RunState, runStatePath, saveRunState } from '../../src/runbooks/state.js';
 
 describe('ids as file names', () => {
   it('takes plain names and refuses anything that could leave the folder', () => {
-    for (const id of ['dns-failover', 'maintenance-window', 'a.b_c-1', '20260301T021503Z-dns-failover-3f2a']) expect(pathIdProblem(id)).toBeNull();
+    for (const id of ['dns-failover', 'maintenance-window', 'a.b_c-1', '20260301T021503Z-dns-failover-3f2a'])
+      expect(pathIdProblem(id)).toBeNull();
     for (const id of ['../../../victim', '..', '.hidden', 'a/b', '/etc/passwd', 'a\\b', 'nul\0byte', '', ' lead', 'x'.repeat(201)]) {
       expect(pathIdProblem(id)).not.toBeNull();
       expect(() => idFileName('runbook', id, '.lock')).toThrow(IdError);
@@ -35,7 +36,25 @@ describe('where ids become paths', () => {
   });
 
   it('a run state file that names another run (an edited runId) is not loaded, so never written back there', () => {
-    const state = { version: 1, runId: 'r-1', runbook: 'b', title: 'b', file: 'b.yaml', pid: 1, host: 'h', user: 'u', startedAt: '', updatedAt: '', status: 'running', phase: 'main', inputs: {}, secretInputs: [], steps: [], rollback: [], resumed: 0 } satisfies RunState;
+    const state = {
+      version: 1,
+      runId: 'r-1',
+      runbook: 'b',
+      title: 'b',
+      file: 'b.yaml',
+      pid: 1,
+      host: 'h',
+      user: 'u',
+      startedAt: '',
+      updatedAt: '',
+      status: 'running',
+      phase: 'main',
+      inputs: {},
+      secretInputs: [],
+      steps: [],
+      rollback: [],
+      resumed: 0,
+    } satisfies RunState;
     saveRunState(env, state);
     expect(loadRunState(env, 'r-1')?.runId).toBe('r-1');
     writeFileSync(runStatePath(env, 'r-1'), JSON.stringify({ ...state, runId: '../../../escaped' }));

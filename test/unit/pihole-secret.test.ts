@@ -12,7 +12,7 @@ const file = join(dir, 'pw');
 writeFileSync(file, 'from-the-file\nsecond line ignored\n');
 
 describe('readSecret', () => {
-  it('takes the variable first, then the file\'s first line, else nothing', async () => {
+  it("takes the variable first, then the file's first line, else nothing", async () => {
     expect(await readSecret({ env: 'PW', file }, { PW: 'from-env' })).toEqual({ value: 'from-env', where: 'PW' });
     expect(await readSecret({ env: 'PW', file }, { PW: '' })).toEqual({ value: 'from-the-file', where: `file ${file}` });
     expect(await readSecret({ env: 'PW' }, {})).toEqual({ value: null, where: 'PW' });

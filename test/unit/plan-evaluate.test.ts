@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { configSchema, planSchema, type Config, type Plan } from '../../src/config/schema.js';
+import { type Config, configSchema, type Plan, planSchema } from '../../src/config/schema.js';
 import { validateDocument } from '../../src/config/user-file.js';
+import { type Filesystem, formatCoreList, type HostReading, type NetInterface } from '../../src/model/cpu.js';
 import { assignCores, evaluatePlan } from '../../src/plan/evaluate.js';
 import { pushSample, type Sample } from '../../src/plan/sustained.js';
 import { physicalCores } from '../../src/plan/topology.js';
-import { parseCpu, type CpuRaw } from '../../src/probes/cpu/parse.js';
-import { formatCoreList, type Filesystem, type HostReading, type NetInterface } from '../../src/model/cpu.js';
+import { type CpuRaw, parseCpu } from '../../src/probes/cpu/parse.js';
 
 const root = new URL('../../', import.meta.url);
 const config: Config = validateDocument('default.yaml', readFileSync(new URL('examples/estate.yaml', root), 'utf8'), configSchema);
@@ -18,7 +18,8 @@ function readFrames(path: string): CpuRaw[] {
   return 'frames' in parsed ? parsed.frames : [parsed];
 }
 
-const evaluateFixture = (raw: CpuRaw, cfg: Config = config) => evaluatePlan(cfg.plan, cfg.triggers, parseCpu(raw), [], 0, cfg.probes.cpu.ignoreFilesystems);
+const evaluateFixture = (raw: CpuRaw, cfg: Config = config) =>
+  evaluatePlan(cfg.plan, cfg.triggers, parseCpu(raw), [], 0, cfg.probes.cpu.ignoreFilesystems);
 
 const planOf = (groups: unknown[]): Plan => planSchema.parse({ host: 'workstation', groups });
 
@@ -45,7 +46,10 @@ function workstation(options: HostOptions = {}): HostReading {
   const memory = options.memory ?? { total: 64 * GiB, used: 32 * GiB };
   return {
     threads,
-    cores: physicalCores(threads.map((t) => t.id), siblings),
+    cores: physicalCores(
+      threads.map((t) => t.id),
+      siblings,
+    ),
     memory: { totalBytes: memory.total, availableBytes: memory.total - memory.used, usedBytes: memory.used },
     filesystems: options.filesystems ?? [],
     network: options.network ?? [],
@@ -53,7 +57,8 @@ function workstation(options: HostOptions = {}): HostReading {
   };
 }
 
-const evaluate = (reading: HostReading, history: readonly Sample[] = [], now = 0) => evaluatePlan(config.plan, config.triggers, reading, history, now, ignored);
+const evaluate = (reading: HostReading, history: readonly Sample[] = [], now = 0) =>
+  evaluatePlan(config.plan, config.triggers, reading, history, now, ignored);
 const group = (view: ReturnType<typeof evaluate>, name: string) => {
   const found = view.groups.find((g) => g.name === name);
   if (!found) throw new Error(`no group ${name}`);
@@ -61,7 +66,7 @@ const group = (view: ReturnType<typeof evaluate>, name: string) => {
 };
 
 describe('assignCores', () => {
-  it('gives the default plan\'s groups consecutive cores in plan order', () => {
+  it("gives the default plan's groups consecutive cores in plan order", () => {
     expect(Object.fromEntries(assignCores(config.plan))).toEqual({
       system: [0, 1],
       database: [2, 3, 4, 5],
@@ -95,7 +100,7 @@ describe('formatCoreList', () => {
   });
 });
 
-describe('cores\' worth per group', () => {
+describe("cores' worth per group", () => {
   it('counts a core whose two threads are both at 100 % as one core, and one busy thread of two as half', () => {
     const cores: (number | [number, number])[] = Array.from({ length: 16 }, () => 0);
     cores[6] = 100;
@@ -137,7 +142,7 @@ describe('verdicts', () => {
     expect(view.alerts).toEqual([]);
   });
 
-  it('a host with the plan\'s cores has no shortfall', () => {
+  it("a host with the plan's cores has no shortfall", () => {
     expect(evaluate(workstation()).shortfall).toBeNull();
   });
 });
@@ -177,23 +182,32 @@ describe('capacity triggers', () => {
   const messages = (view: ReturnType<typeof evaluate>) => view.alerts.map((a) => a.message);
 
   it('memory: fires above 85 % used, not at it', () => {
-    expect(messages(evaluate(workstation({ memory: { total: 100 * GiB, used: 86 * GiB } })))).toEqual(['memory 86 % used (trigger > 85 %)']);
+    expect(messages(evaluate(workstation({ memory: { total: 100 * GiB, used: 86 * GiB } })))).toEqual([
+      'memory 86 % used (trigger > 85 %)',
+    ]);
     expect(messages(evaluate(workstation({ memory: { total: 100 * GiB, used: 85 * GiB } })))).toEqual([]);
   });
 
   it('storage: fires below 20 % free, and skips the filesystem types the config ignores', () => {
     const fs = (mount: string, fsType: string, freePercent: number): Filesystem => ({
-      mount, device: 'x', fsType, sizeBytes: 1000 * GiB, usedBytes: (100 - freePercent) * 10 * GiB, availableBytes: freePercent * 10 * GiB,
+      mount,
+      device: 'x',
+      fsType,
+      sizeBytes: 1000 * GiB,
+      usedBytes: (100 - freePercent) * 10 * GiB,
+      availableBytes: freePercent * 10 * GiB,
     });
-    const view = evaluate(workstation({
-      filesystems: [
-        fs('/', 'ext4', 15),
-        fs('/mnt/c', '9p', 20),
-        fs('/mnt/d', '9p', 19.5),
-        fs('/var/lib/docker/overlay2/abc/merged', 'overlay', 5),
-        fs('/run/user/1000', 'tmpfs', 1),
-      ],
-    }));
+    const view = evaluate(
+      workstation({
+        filesystems: [
+          fs('/', 'ext4', 15),
+          fs('/mnt/c', '9p', 20),
+          fs('/mnt/d', '9p', 19.5),
+          fs('/var/lib/docker/overlay2/abc/merged', 'overlay', 5),
+          fs('/run/user/1000', 'tmpfs', 1),
+        ],
+      }),
+    );
     expect(ignored).toEqual(expect.arrayContaining(['overlay', 'tmpfs']));
     expect(messages(view)).toEqual(['/ 15 % free (trigger < 20 %)', '/mnt/d 20 % free (trigger < 20 %)']);
     // The same verdict the pane marks the disks with.
@@ -207,14 +221,16 @@ describe('capacity triggers', () => {
       txBytesPerSec: txMBps === null ? null : txMBps * 1e6,
       speedBitsPerSec: speedGbit === null ? null : speedGbit * 1e9,
     });
-    const view = evaluate(workstation({
-      network: [
-        net('eth0', 100, 1000, 10), // 8 Gbit/s out of 10: 80 %
-        net('eth1', 87.5, 0, 1), // exactly 70 % of 1 Gbit/s: not over
-        net('veth1', 5000, 5000, null), // unknown speed: never judged
-        net('eth2', null, null, 1), // no rate yet
-      ],
-    }));
+    const view = evaluate(
+      workstation({
+        network: [
+          net('eth0', 100, 1000, 10), // 8 Gbit/s out of 10: 80 %
+          net('eth1', 87.5, 0, 1), // exactly 70 % of 1 Gbit/s: not over
+          net('veth1', 5000, 5000, null), // unknown speed: never judged
+          net('eth2', null, null, 1), // no rate yet
+        ],
+      }),
+    );
     expect(messages(view)).toEqual(['eth0 at 80 % of link speed (trigger > 70 %)']);
     expect(view.triggered.links).toEqual(['eth0']);
   });
@@ -261,7 +277,7 @@ describe('capacity triggers', () => {
 });
 
 describe('memory plan', () => {
-  it('adds up the groups\' memory and the reserved memory of the default plan', () => {
+  it("adds up the groups' memory and the reserved memory of the default plan", () => {
     const view = evaluate(workstation({ memory: { total: 64 * GiB, used: 16 * GiB } }));
     expect(view.memory.plannedBytes).toBe((8 + 12 + 20) * GiB);
     expect(view.memory.reservedBytes).toBe((4 + 8 + 8 + 4) * GiB);
@@ -276,7 +292,11 @@ describe('recorded 7950X samples against the default plan', () => {
     expect(view.hostThreads).toBe(32);
     expect(view.shortfall).toBeNull();
     expect(view.groups.map((g) => [g.name, g.verdict])).toEqual([
-      ['system', 'ok'], ['database', 'ok'], ['core', 'ok'], ['specialized', 'ok'], ['burst', 'over'],
+      ['system', 'ok'],
+      ['database', 'ok'],
+      ['core', 'ok'],
+      ['specialized', 'ok'],
+      ['burst', 'over'],
     ]);
     expect(view.alerts.map((a) => a.message)).toEqual([expect.stringMatching(/^burst uses 1\.9 of 2 cores/)]);
   });
@@ -288,26 +308,32 @@ describe('recorded 7950X samples against the default plan', () => {
     expect(view.memory.percent).toBeLessThan(40);
   });
 
-  it.each(readFrames('scenarios/healthy/cpu.json').map((raw, index) => [index, raw] as const))('healthy scenario frame %i: every group ok, no trigger', (_, raw) => {
-    const view = evaluateFixture(raw);
-    expect(view.shortfall).toBeNull();
-    expect(view.groups.map((g) => g.verdict)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
-    expect(view.alerts).toEqual([]);
-  });
+  it.each(readFrames('scenarios/healthy/cpu.json').map((raw, index) => [index, raw] as const))(
+    'healthy scenario frame %i: every group ok, no trigger',
+    (_, raw) => {
+      const view = evaluateFixture(raw);
+      expect(view.shortfall).toBeNull();
+      expect(view.groups.map((g) => g.verdict)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
+      expect(view.alerts).toEqual([]);
+    },
+  );
 
-  it.each(readFrames('scenarios/gpu-hot/cpu.json').map((raw, index) => [index, raw] as const))('gpu-hot scenario frame %i: only the core group (cores 6-9) is over, memory below its trigger', (_, raw) => {
-    const view = evaluateFixture(raw);
-    const core = group(view, 'core');
-    expect(core.coreIds).toEqual([6, 7, 8, 9]);
-    expect(view.cores.filter((c) => c.group === 'core').flatMap((c) => c.threads)).toEqual([6, 22, 7, 23, 8, 24, 9, 25]);
-    expect(core.percent).toBeGreaterThanOrEqual(90);
-    expect(view.groups.filter((g) => g.verdict === 'over').map((g) => g.name)).toEqual(['core']);
-    expect(view.groups.filter((g) => g.name !== 'core').every((g) => g.verdict === 'ok')).toBe(true);
-    expect(view.memory.percent).toBeLessThan(config.triggers.memory.percent);
-    expect(view.alerts.map((a) => a.message)).toEqual([expect.stringMatching(/^core uses 3\.\d of 4 cores \(over 80 % of plan\)$/)]);
-  });
+  it.each(readFrames('scenarios/gpu-hot/cpu.json').map((raw, index) => [index, raw] as const))(
+    'gpu-hot scenario frame %i: only the core group (cores 6-9) is over, memory below its trigger',
+    (_, raw) => {
+      const view = evaluateFixture(raw);
+      const core = group(view, 'core');
+      expect(core.coreIds).toEqual([6, 7, 8, 9]);
+      expect(view.cores.filter((c) => c.group === 'core').flatMap((c) => c.threads)).toEqual([6, 22, 7, 23, 8, 24, 9, 25]);
+      expect(core.percent).toBeGreaterThanOrEqual(90);
+      expect(view.groups.filter((g) => g.verdict === 'over').map((g) => g.name)).toEqual(['core']);
+      expect(view.groups.filter((g) => g.name !== 'core').every((g) => g.verdict === 'ok')).toBe(true);
+      expect(view.memory.percent).toBeLessThan(config.triggers.memory.percent);
+      expect(view.alerts.map((a) => a.message)).toEqual([expect.stringMatching(/^core uses 3\.\d of 4 cores \(over 80 % of plan\)$/)]);
+    },
+  );
 
-  it('scenario frames follow each other: each frame\'s previous network reading is the one before it, 2 s earlier', () => {
+  it("scenario frames follow each other: each frame's previous network reading is the one before it, 2 s earlier", () => {
     for (const name of ['healthy', 'gpu-hot']) {
       const frames = readFrames(`scenarios/${name}/cpu.json`);
       expect(frames.length).toBeGreaterThanOrEqual(3);

@@ -6,7 +6,16 @@ import { probesSchema } from '../../src/config/schema.js';
 import type { Command, ExecOptions, ExecResult } from '../../src/hosts/host.js';
 import { parseCpu } from '../../src/probes/cpu/parse.js';
 import {
-  cpuLoads, parseDf, parseLinkSpeeds, parseLoadavg, parseMeminfo, parseMounts, parseProcStat, parseSiblings, parseUptime, splitSections,
+  cpuLoads,
+  parseDf,
+  parseLinkSpeeds,
+  parseLoadavg,
+  parseMeminfo,
+  parseMounts,
+  parseProcStat,
+  parseSiblings,
+  parseUptime,
+  splitSections,
 } from '../../src/probes/cpu/proc-parse.js';
 import { procScript } from '../../src/probes/cpu/proc-script.js';
 import { remoteCpuReader } from '../../src/probes/cpu/remote.js';
@@ -21,7 +30,19 @@ const never = new AbortController().signal;
 
 describe('splitSections', () => {
   it('cuts the output at its markers, every section the script printed', () => {
-    expect(Object.keys(vm)).toEqual(['stat0', 'stat', 'meminfo', 'loadavg', 'uptime', 'netdev', 'speed', 'topology', 'df', 'mounts', 'end']);
+    expect(Object.keys(vm)).toEqual([
+      'stat0',
+      'stat',
+      'meminfo',
+      'loadavg',
+      'uptime',
+      'netdev',
+      'speed',
+      'topology',
+      'df',
+      'mounts',
+      'end',
+    ]);
     expect(Object.keys(splitSections(fixture('vm-2cpu-tick.txt')))).toEqual(['stat', 'meminfo', 'loadavg', 'uptime', 'netdev', 'end']);
     expect(vm.loadavg).toMatch(/^\d+\.\d+ \d+\.\d+ \d+\.\d+ \d+\/\d+ \d+\n$/);
   });
@@ -51,9 +72,20 @@ describe('parseProcStat and cpuLoads', () => {
   });
 
   it('falls back to the load since boot without an earlier sample, or after counters went back (a reboot)', () => {
-    const after = [{ id: 0, busy: 250, total: 1000 }, { id: 1, busy: 600, total: 2000 }];
+    const after = [
+      { id: 0, busy: 250, total: 1000 },
+      { id: 1, busy: 600, total: 2000 },
+    ];
     expect(cpuLoads(null, after)).toEqual([{ load: 25 }, { load: 30 }]);
-    expect(cpuLoads([{ id: 0, busy: 900, total: 9000 }, { id: 1, busy: 500, total: 1000 }], after)).toEqual([{ load: 25 }, { load: 10 }]);
+    expect(
+      cpuLoads(
+        [
+          { id: 0, busy: 900, total: 9000 },
+          { id: 1, busy: 500, total: 1000 },
+        ],
+        after,
+      ),
+    ).toEqual([{ load: 25 }, { load: 10 }]);
   });
 
   it('reads the four-column lines of old kernels and refuses text without CPUs', () => {
@@ -68,7 +100,10 @@ describe('parseMeminfo', () => {
   });
 
   it('adds free, buffers and cached on kernels without MemAvailable', () => {
-    expect(parseMeminfo('MemTotal: 1000 kB\nMemFree: 100 kB\nBuffers: 20 kB\nCached: 300 kB\n')).toEqual({ total: 1024000, available: 420 * 1024 });
+    expect(parseMeminfo('MemTotal: 1000 kB\nMemFree: 100 kB\nBuffers: 20 kB\nCached: 300 kB\n')).toEqual({
+      total: 1024000,
+      available: 420 * 1024,
+    });
   });
 
   it('refuses text without MemTotal', () => {
@@ -86,7 +121,10 @@ describe('small files', () => {
 
   it('reads link speeds of the interfaces /proc/net/dev lists, as the local reader keeps them', () => {
     expect(parseLinkSpeeds(ryzen.speed ?? '', ryzen.netdev ?? '')).toEqual({
-      'br-3c1f0a9e5d72': null, docker0: null, eth0: 10000, veth1a2b3c4: 10000,
+      'br-3c1f0a9e5d72': null,
+      docker0: null,
+      eth0: 10000,
+      veth1a2b3c4: 10000,
     });
     expect(parseLinkSpeeds(vm.speed ?? '', vm.netdev ?? '')).toEqual({ eth0: -1, ifb0: null, ifb1: null });
     // A file in /sys/class/net (bonding_masters) is not an interface.
@@ -121,18 +159,24 @@ describe('parseDf and parseMounts', () => {
       ['/var/lib/docker', 'ext4'],
     ]);
     expect(rows.find((r) => r.mount === '/srv/backups')).toEqual({
-      fs: '/dev/mapper/vg_data-lv_backups_with_a_long_name', type: 'xfs', size: 3844640564 * 1024, used: 2567890123 * 1024, available: 1276750441 * 1024, mount: '/srv/backups',
+      fs: '/dev/mapper/vg_data-lv_backups_with_a_long_name',
+      type: 'xfs',
+      size: 3844640564 * 1024,
+      used: 2567890123 * 1024,
+      available: 1276750441 * 1024,
+      mount: '/srv/backups',
     });
   });
 
-  it('reads this machine\'s recorded df (GNU coreutils)', () => {
+  it("reads this machine's recorded df (GNU coreutils)", () => {
     const rows = parseDf(vm.df ?? '', vm.mounts ?? '');
     expect(rows.find((r) => r.mount === '/')).toMatchObject({ fs: '/dev/vda', type: 'ext4' });
     expect(rows.some((r) => r.type === 'tmpfs')).toBe(false);
   });
 
   it('reads busybox df, whose header differs', () => {
-    const df = 'Filesystem           1K-blocks      Used Available Use% Mounted on\n/dev/md0               2385528   1417580    849164  63% /\n/dev/mapper/cachedev_0\n                     7742466048 4132124280 3610341768  53% /volume1\n';
+    const df =
+      'Filesystem           1K-blocks      Used Available Use% Mounted on\n/dev/md0               2385528   1417580    849164  63% /\n/dev/mapper/cachedev_0\n                     7742466048 4132124280 3610341768  53% /volume1\n';
     const rows = parseDf(df, '/dev/md0 / ext4 rw 0 0\n/dev/mapper/cachedev_0 /volume1 btrfs rw 0 0\n');
     expect(rows.map((r) => [r.fs, r.type, r.mount, r.size])).toEqual([
       ['/dev/md0', 'ext4', '/', 2385528 * 1024],
@@ -207,7 +251,10 @@ describe('remoteCpuReader on a replaying host', () => {
     const read = remoteCpuReader(host, config, () => clock);
     await read(never);
     clock += 3 * config.interval + config.timeout + 1;
-    const error = await read(never).then(() => null, (e: unknown) => e);
+    const error = await read(never).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ProbeError);
     expect((error as Error).message).toBe('ws: reading /proc did not finish (exit code 0)');
     await read(never);
@@ -217,7 +264,13 @@ describe('remoteCpuReader on a replaying host', () => {
 
   it('says which host sent text it cannot read', async () => {
     const { host } = replayHost(['@@homeops:stat\nnothing\n@@homeops:end\n']);
-    const error = await remoteCpuReader(host, config)(never).then(() => null, (e: unknown) => e);
+    const error = await remoteCpuReader(
+      host,
+      config,
+    )(never).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ProbeError);
     expect((error as Error).message).toBe('ws: no cpuN lines in /proc/stat');
   });

@@ -1,20 +1,21 @@
 // Profiles: which hosts are this machine and which are reached over SSH, and the config fields
 // that name probe hosts.
 import { describe, expect, it } from 'vitest';
-import { configSchema, type Config } from '../../src/config/schema.js';
 import { loadConfig } from '../../src/config/load.js';
-import { chooseProfile, probeHost, ProfileError, resolveHosts, thisMachine, type Machine } from '../../src/hosts/profile.js';
+import { type Config, configSchema } from '../../src/config/schema.js';
+import { chooseProfile, type Machine, ProfileError, probeHost, resolveHosts, thisMachine } from '../../src/hosts/profile.js';
 import { hostsFromConfig } from '../../src/hosts/registry.js';
 
-const estate = (extra: Record<string, unknown> = {}): Config => configSchema.parse({
-  hosts: {
-    workstation: { local: true, address: '10.0.10.10', ssh: { user: 'ana' } },
-    nas: { address: '10.0.10.20', ssh: { user: 'admin' } },
-    router: { address: '10.0.10.1' },
-  },
-  plan: { host: 'workstation', groups: [{ name: 'all', cores: 1 }] },
-  ...extra,
-});
+const estate = (extra: Record<string, unknown> = {}): Config =>
+  configSchema.parse({
+    hosts: {
+      workstation: { local: true, address: '10.0.10.10', ssh: { user: 'ana' } },
+      nas: { address: '10.0.10.20', ssh: { user: 'admin' } },
+      router: { address: '10.0.10.1' },
+    },
+    plan: { host: 'workstation', groups: [{ name: 'all', cores: 1 }] },
+    ...extra,
+  });
 
 const laptop: Machine = { hostname: 'ana-laptop', addresses: ['127.0.0.1', '::1', '192.168.1.50', 'fe80::1%wlan0'] };
 const nasMachine: Machine = { hostname: 'DiskStation', addresses: ['127.0.0.1', '10.0.10.20'] };
@@ -34,22 +35,30 @@ describe('resolveHosts', () => {
 
   it('auto: local on the workstation, told by its hostname (without the domain, in any case) or its address', () => {
     expect(resolveHosts(estate(), 'auto', workstationByName)).toMatchObject({
-      profile: 'local', local: ['workstation'], reason: 'auto: this machine is workstation (its hostname is Workstation.home.arpa)',
+      profile: 'local',
+      local: ['workstation'],
+      reason: 'auto: this machine is workstation (its hostname is Workstation.home.arpa)',
     });
     expect(resolveHosts(estate(), 'auto', workstationByAddress)).toMatchObject({
-      profile: 'local', reason: 'auto: this machine is workstation (it has the address 10.0.10.10)',
+      profile: 'local',
+      reason: 'auto: this machine is workstation (it has the address 10.0.10.10)',
     });
   });
 
   it('auto: remote on the NAS or a laptop', () => {
     expect(resolveHosts(estate(), 'auto', nasMachine)).toMatchObject({
-      profile: 'remote', ssh: ['workstation', 'nas'], reason: 'auto: this machine (DiskStation) is not workstation, so it is reached over SSH',
+      profile: 'remote',
+      ssh: ['workstation', 'nas'],
+      reason: 'auto: this machine (DiskStation) is not workstation, so it is reached over SSH',
     });
     expect(resolveHosts(estate(), 'auto', laptop).profile).toBe('remote');
   });
 
-  it('auto: an ssh.host name counts as the host\'s name; IPv6 addresses compare without zone or case', () => {
-    const config = estate({ hosts: { ws: { local: true, address: 'FE80::A:1', ssh: { host: 'big-box.lan' } } }, plan: { host: 'ws', groups: [{ name: 'all', cores: 1 }] } });
+  it("auto: an ssh.host name counts as the host's name; IPv6 addresses compare without zone or case", () => {
+    const config = estate({
+      hosts: { ws: { local: true, address: 'FE80::A:1', ssh: { host: 'big-box.lan' } } },
+      plan: { host: 'ws', groups: [{ name: 'all', cores: 1 }] },
+    });
     expect(resolveHosts(config, 'auto', { hostname: 'big-box', addresses: [] }).profile).toBe('local');
     expect(resolveHosts(config, 'auto', { hostname: 'x', addresses: ['fe80::a:1%eth0'] }).profile).toBe('local');
     expect(resolveHosts(config, 'auto', { hostname: 'x', addresses: ['fe80::a:2'] }).profile).toBe('remote');
@@ -57,7 +66,10 @@ describe('resolveHosts', () => {
 
   it('auto without a host marked local: remote, and says why', () => {
     const config = estate({ hosts: { nas: { ssh: {} } }, plan: { host: 'nas', groups: [{ name: 'all', cores: 1 }] } });
-    expect(resolveHosts(config, 'auto', laptop)).toMatchObject({ profile: 'remote', reason: 'auto: no host is marked local: true, so every host is reached over SSH' });
+    expect(resolveHosts(config, 'auto', laptop)).toMatchObject({
+      profile: 'remote',
+      reason: 'auto: no host is marked local: true, so every host is reached over SSH',
+    });
   });
 
   it('reads this machine: a hostname and at least the loopback address', () => {
@@ -78,7 +90,9 @@ describe('chooseProfile', () => {
 
   it('refuses a bad value in the environment, naming the variable', () => {
     expect(() => chooseProfile(undefined, { HOMEOPS_HOST_PROFILE: 'nas' }, estate())).toThrow(ProfileError);
-    expect(() => chooseProfile(undefined, { HOMEOPS_HOST_PROFILE: 'nas' }, estate())).toThrow('HOMEOPS_HOST_PROFILE: "nas" is not a profile (use auto, local, remote)');
+    expect(() => chooseProfile(undefined, { HOMEOPS_HOST_PROFILE: 'nas' }, estate())).toThrow(
+      'HOMEOPS_HOST_PROFILE: "nas" is not a profile (use auto, local, remote)',
+    );
   });
 
   it('does not take HOMEOPS_PROFILE (render timings) for a profile', () => {
@@ -105,14 +119,17 @@ describe('hostsFromConfig under a profile', () => {
   });
 
   it('remote: a host marked local without ssh settings is reached at its address', () => {
-    const config = estate({ hosts: { ws: { local: true, address: '10.0.0.5' } }, plan: { host: 'ws', groups: [{ name: 'all', cores: 1 }] } });
+    const config = estate({
+      hosts: { ws: { local: true, address: '10.0.0.5' } },
+      plan: { host: 'ws', groups: [{ name: 'all', cores: 1 }] },
+    });
     const ws = hostsFromConfig(config, { HOME: '/nonexistent', USER: 'ana' }, resolveHosts(config, 'remote', laptop)).get('ws');
     expect(ws && 'target' in ws ? ws.target : null).toMatchObject({ host: '10.0.0.5', port: 22, user: 'ana' });
   });
 });
 
 describe('config: profile and probe hosts', () => {
-  it('defaults: profile auto, probes measure the plan\'s host', () => {
+  it("defaults: profile auto, probes measure the plan's host", () => {
     const config = estate();
     expect(config.profile).toBe('auto');
     expect(config.probes.cpu.host).toBeUndefined();
@@ -124,9 +141,15 @@ describe('config: profile and probe hosts', () => {
   it('refuses a probe host that is not in hosts, and a profile that does not exist', () => {
     const cpu = configSchema.safeParse({ ...rawEstate(), probes: { cpu: { host: 'laptop' } } });
     expect(cpu.success).toBe(false);
-    expect(cpu.error?.issues[0]).toMatchObject({ path: ['probes', 'cpu', 'host'], message: 'no host "laptop" in hosts (have: workstation, nas)' });
+    expect(cpu.error?.issues[0]).toMatchObject({
+      path: ['probes', 'cpu', 'host'],
+      message: 'no host "laptop" in hosts (have: workstation, nas)',
+    });
     const gpu = configSchema.safeParse({ ...rawEstate(), probes: { gpu: { host: 'router' } } });
-    expect(gpu.error?.issues[0]).toMatchObject({ path: ['probes', 'gpu', 'host'], message: 'no host "router" in hosts (have: workstation, nas)' });
+    expect(gpu.error?.issues[0]).toMatchObject({
+      path: ['probes', 'gpu', 'host'],
+      message: 'no host "router" in hosts (have: workstation, nas)',
+    });
     expect(configSchema.safeParse({ ...rawEstate(), profile: 'laptop' }).success).toBe(false);
   });
 

@@ -18,7 +18,8 @@ const BINARY = /\.(png|gz|tgz|ndjson|tar)$/;
 
 function held(path: string): boolean {
   const candidates = [path, `src/${path}`];
-  for (const base of [...candidates]) if (base.endsWith('.js')) candidates.push(base.replace(/\.js$/, '.ts'), base.replace(/\.js$/, '.tsx'));
+  for (const base of [...candidates])
+    if (base.endsWith('.js')) candidates.push(base.replace(/\.js$/, '.ts'), base.replace(/\.js$/, '.tsx'));
   return candidates.some((candidate) => existsSync(join(ROOT, candidate)));
 }
 

@@ -2,15 +2,15 @@
 // these tests hold them to the same answers as the originals.
 import realStringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
+import widestLine from 'widest-line';
+import inkMeasureText from '../../node_modules/ink/build/measure-text.js';
 // Ink's Output is internal; the bundle uses it as the fallback.
 import InkOutput from '../../node_modules/ink/build/output.js';
 // Ink's sanitizeAnsi is internal too; the bundle uses it as the fallback.
 import inkSanitize from '../../node_modules/ink/build/sanitize-ansi.js';
-import inkMeasureText from '../../node_modules/ink/build/measure-text.js';
-import widestLine from 'widest-line';
+import { createMeasureText } from '../../src/terminal/ink-measure-text.js';
 import { createFastOutput, type OutputClass } from '../../src/terminal/ink-output.js';
 import { createFastSanitize } from '../../src/terminal/ink-sanitize-ansi.js';
-import { createMeasureText } from '../../src/terminal/ink-measure-text.js';
 import fastStringWidth from '../../src/terminal/string-width.js';
 
 const Original = InkOutput as OutputClass;
@@ -25,7 +25,11 @@ function render(Cls: OutputClass, width: number, height: number, ops: (o: Instan
 
 describe('string-width stand-in', () => {
   it('agrees with string-width on every character of the ranges it fast-paths, and around them', () => {
-    const ranges: [number, number][] = [[0x20, 0x2ff], [0x2000, 0x22ff], [0x2500, 0x26ff]];
+    const ranges: [number, number][] = [
+      [0x20, 0x2ff],
+      [0x2000, 0x22ff],
+      [0x2500, 0x26ff],
+    ];
     for (const [from, to] of ranges) {
       for (let code = from; code <= to; code++) {
         const char = String.fromCodePoint(code);
@@ -36,8 +40,15 @@ describe('string-width stand-in', () => {
 
   it('agrees on frame lines with colours, wide characters and emoji', () => {
     const samples = [
-      '┃cpu  ▉░░░░░░ 5% of 2 threads┃', '\x1b[32m● ok\x1b[39m ╮', 'データ 10 GiB', 'mixed ▸ 日本 ✖ ⚠ ◌ °C', 'emoji 🚀 here', '\x1b[1m\x1b[31mCRIT\x1b[22m\x1b[39m',
-      '', 'e\u0301 combining', '\u25fd\u25fe',
+      '┃cpu  ▉░░░░░░ 5% of 2 threads┃',
+      '\x1b[32m● ok\x1b[39m ╮',
+      'データ 10 GiB',
+      'mixed ▸ 日本 ✖ ⚠ ◌ °C',
+      'emoji 🚀 here',
+      '\x1b[1m\x1b[31mCRIT\x1b[22m\x1b[39m',
+      '',
+      'e\u0301 combining',
+      '\u25fd\u25fe',
     ];
     for (const sample of samples) expect(fastStringWidth(sample), sample).toBe(realStringWidth(sample));
   });
@@ -59,7 +70,7 @@ describe('Output stand-in', () => {
     expect(fast).toContain('\x1b[32m● ok\x1b[39m');
   });
 
-  it('hands overlapping writes and clipping to Ink, so their result is Ink\'s', () => {
+  it("hands overlapping writes and clipping to Ink, so their result is Ink's", () => {
     const overlap = (o: InstanceType<OutputClass>) => {
       o.write(0, 0, 'aaaaaaaa', { transformers: [] });
       o.write(2, 0, 'BB', { transformers: [] });
@@ -86,9 +97,25 @@ describe('sanitizeAnsi stand-in', () => {
 
   it('gives the same text as Ink for text with colours, with cursor movement and with C1 controls', () => {
     const samples = [
-      '', 'plain ascii', '╭─ cpu ── ● ok ╮', 'データ 🚀', '\x1b[32m● ok\x1b[39m', '\x1b[1m\x1b[7m\x1b[31m ✖ CRIT \x1b[39m\x1b[27m\x1b[22m',
-      '\x1b[38;5;208morange\x1b[39m', '\x1b[38:2::1:2:3mrgb\x1b[m', 'a\x1b[2Jb', 'up\x1b[1Aback', '\x1b[?25l hidden', 'lone \x1b', '\x1b]8;;https://x\x07link\x1b]8;;\x07',
-      'c1 \u009b31m csi', 'c1 \u0085 nel', '\x1b[31', '\x1bM reverse index', '\x1b[<1m', 'ok\x1b[0m then \x1b[H home',
+      '',
+      'plain ascii',
+      '╭─ cpu ── ● ok ╮',
+      'データ 🚀',
+      '\x1b[32m● ok\x1b[39m',
+      '\x1b[1m\x1b[7m\x1b[31m ✖ CRIT \x1b[39m\x1b[27m\x1b[22m',
+      '\x1b[38;5;208morange\x1b[39m',
+      '\x1b[38:2::1:2:3mrgb\x1b[m',
+      'a\x1b[2Jb',
+      'up\x1b[1Aback',
+      '\x1b[?25l hidden',
+      'lone \x1b',
+      '\x1b]8;;https://x\x07link\x1b]8;;\x07',
+      'c1 \u009b31m csi',
+      'c1 \u0085 nel',
+      '\x1b[31',
+      '\x1bM reverse index',
+      '\x1b[<1m',
+      'ok\x1b[0m then \x1b[H home',
     ];
     for (const sample of samples) expect(fast(sample), JSON.stringify(sample)).toBe(original(sample));
   });

@@ -17,25 +17,62 @@ function usageError(argv: string[]): string {
 describe('homeops runbook', () => {
   it('list, show, history and unlock', () => {
     expect(parseArgs(['runbook', 'list'])).toEqual({ command: 'runbook', options: defaults, runbook: { action: 'list' } });
-    expect(parseArgs(['runbook', 'show', 'dns-failover'])).toEqual({ command: 'runbook', options: defaults, runbook: { action: 'show', id: 'dns-failover' } });
+    expect(parseArgs(['runbook', 'show', 'dns-failover'])).toEqual({
+      command: 'runbook',
+      options: defaults,
+      runbook: { action: 'show', id: 'dns-failover' },
+    });
     expect(parseArgs(['runbook', 'history'])).toMatchObject({ runbook: { action: 'history', limit: 20 } });
-    expect(parseArgs(['runbook', 'history', 'failback', '--limit', '5'])).toMatchObject({ runbook: { action: 'history', id: 'failback', limit: 5 } });
-    expect(parseArgs(['runbook', 'unlock', 'failback', '--force'])).toMatchObject({ runbook: { action: 'unlock', id: 'failback', force: true } });
+    expect(parseArgs(['runbook', 'history', 'failback', '--limit', '5'])).toMatchObject({
+      runbook: { action: 'history', id: 'failback', limit: 5 },
+    });
+    expect(parseArgs(['runbook', 'unlock', 'failback', '--force'])).toMatchObject({
+      runbook: { action: 'unlock', id: 'failback', force: true },
+    });
   });
 
   it('run with its options in any order, global options too', () => {
-    expect(parseArgs(['--read-only', 'runbook', 'run', 'database-restore', '--dry-run', '--input', 'method=dump', '--input=database=ledger', '-y', '--config', 'c.yaml'])).toEqual({
+    expect(
+      parseArgs([
+        '--read-only',
+        'runbook',
+        'run',
+        'database-restore',
+        '--dry-run',
+        '--input',
+        'method=dump',
+        '--input=database=ledger',
+        '-y',
+        '--config',
+        'c.yaml',
+      ]),
+    ).toEqual({
       command: 'runbook',
       options: { ...defaults, readOnly: true, config: 'c.yaml' },
-      runbook: { action: 'run', id: 'database-restore', dryRun: true, yes: true, inputs: ['method=dump', 'database=ledger'], resume: false, part: null, stillRunning: null },
+      runbook: {
+        action: 'run',
+        id: 'database-restore',
+        dryRun: true,
+        yes: true,
+        inputs: ['method=dump', 'database=ledger'],
+        resume: false,
+        part: null,
+        stillRunning: null,
+      },
     });
     expect(parseArgs(['runbook', 'run', 'x', '--resume'])).toMatchObject({ runbook: { resume: true, dryRun: false } });
-    expect(parseArgs(['runbook', 'run', 'maintenance-window', '--part', 'verify-backups'])).toMatchObject({ runbook: { part: 'verify-backups', dryRun: false } });
-    expect(parseArgs(['runbook', 'run', 'maintenance-window', '--part=verify-backups', '--dry-run'])).toMatchObject({ runbook: { part: 'verify-backups', dryRun: true } });
+    expect(parseArgs(['runbook', 'run', 'maintenance-window', '--part', 'verify-backups'])).toMatchObject({
+      runbook: { part: 'verify-backups', dryRun: false },
+    });
+    expect(parseArgs(['runbook', 'run', 'maintenance-window', '--part=verify-backups', '--dry-run'])).toMatchObject({
+      runbook: { part: 'verify-backups', dryRun: true },
+    });
     // What to do with a step of an earlier run still running: kill or wait, nothing else.
     expect(parseArgs(['runbook', 'run', 'x', '--still-running', 'kill'])).toMatchObject({ runbook: { stillRunning: 'kill' } });
     expect(parseArgs(['runbook', 'run', 'x', '--still-running=wait'])).toMatchObject({ runbook: { stillRunning: 'wait' } });
-    expect(() => parseArgs(['runbook', 'run', 'x', '--still-running', 'ignore'])).toThrow('--still-running takes kill or wait, not "ignore"');
+    expect(() => parseArgs(['runbook', 'run', 'x', '--still-running', 'ignore'])).toThrow(
+      '--still-running takes kill or wait, not "ignore"',
+    );
     // A negative number is a value, not an option.
     expect(parseArgs(['runbook', 'run', 'x', '--input', 'offset=-1'])).toMatchObject({ runbook: { inputs: ['offset=-1'] } });
   });
@@ -55,11 +92,29 @@ describe('homeops runbook', () => {
     expect(usageError(['runbook', 'run', 'a', '--part'])).toBe('--part needs a value');
     expect(usageError(['runbook', 'show', 'a', '--part', 'p'])).toBe('--part belongs to `homeops runbook run`');
     expect(usageError(['runbook', 'run', 'a', '--part', 'p', '--part', 'q'])).toBe('--part given twice (p, q); a run runs one part');
-    expect(usageError(['runbook', 'run', 'a', '--part', 'p', '--resume'])).toBe('--resume continues the run as it was, part and all: leave out --part');
+    expect(usageError(['runbook', 'run', 'a', '--part', 'p', '--resume'])).toBe(
+      '--resume continues the run as it was, part and all: leave out --part',
+    );
   });
 
   it('the help mentions every runbook action and option, and the exit codes', () => {
-    for (const word of ['homeops runbook list', 'homeops runbook show ID', 'homeops runbook run ID', '--dry-run', '--yes', '--input KEY=VALUE', '--part NAME', '--resume', 'homeops runbook history', '--limit', 'homeops runbook unlock ID', '--force', '130 aborted', '75 already running', '77 refused read-only']) {
+    for (const word of [
+      'homeops runbook list',
+      'homeops runbook show ID',
+      'homeops runbook run ID',
+      '--dry-run',
+      '--yes',
+      '--input KEY=VALUE',
+      '--part NAME',
+      '--resume',
+      'homeops runbook history',
+      '--limit',
+      'homeops runbook unlock ID',
+      '--force',
+      '130 aborted',
+      '75 already running',
+      '77 refused read-only',
+    ]) {
       expect(HELP, word).toContain(word);
     }
   });

@@ -8,9 +8,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { setup } from '../../src/cli/compose.js';
 import { runbookCatalog } from '../../src/cli/runbook-catalog.js';
 import type { Env } from '../../src/config/paths.js';
-import { setupCache, type SetupCache } from '../../src/config/setup-cache.js';
+import { type SetupCache, setupCache } from '../../src/config/setup-cache.js';
 import { UserFileError } from '../../src/config/user-file.js';
-import { loadRunbooks, type LoadRunbooksOptions } from '../../src/runbooks/load.js';
+import { type LoadRunbooksOptions, loadRunbooks } from '../../src/runbooks/load.js';
 
 let dir: string;
 let env: Env;
@@ -34,10 +34,11 @@ async function catalog(o: LoadRunbooksOptions) {
   const cache = setupCache(join(dir, 'cache'));
   let loaded = false;
   const counting: SetupCache = {
-    load: (inputs, load) => cache.load(inputs, () => {
-      loaded = true;
-      return load();
-    }),
+    load: (inputs, load) =>
+      cache.load(inputs, () => {
+        loaded = true;
+        return load();
+      }),
     peek: (inputs) => cache.peek(inputs),
     problem: () => cache.problem(),
   };
@@ -46,7 +47,8 @@ async function catalog(o: LoadRunbooksOptions) {
 }
 
 const userRunbooks = () => join(dir, 'config', 'homeops', 'runbooks');
-const runbook = (id: string, title: string) => `id: ${id}\ntitle: ${title}\nsteps:\n  - id: look\n    run: { host: workstation, command: "true" }\n`;
+const runbook = (id: string, title: string) =>
+  `id: ${id}\ntitle: ${title}\nsteps:\n  - id: look\n    run: { host: workstation, command: "true" }\n`;
 
 describe('the runbook catalog in the cache', () => {
   it('holds what a full load holds, from the cache on the second start', async () => {
@@ -62,7 +64,7 @@ describe('the runbook catalog in the cache', () => {
     expect(second.found.get('nope')).toBeUndefined();
   });
 
-  it('sees the user\'s runbook directory once it appears, and a runbook added, changed or removed there', async () => {
+  it("sees the user's runbook directory once it appears, and a runbook added, changed or removed there", async () => {
     const o = options();
     await catalog(o);
     mkdirSync(userRunbooks(), { recursive: true });
@@ -89,7 +91,10 @@ describe('the runbook catalog in the cache', () => {
     writeFileSync(join(userRunbooks(), 'bad.yaml'), 'id: bad\ntitle: Bad\nsteps: nope\n');
     const errors: string[] = [];
     for (let start = 0; start < 2; start++) {
-      const error = await catalog(o).then(() => null, (e: unknown) => e);
+      const error = await catalog(o).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(UserFileError);
       errors.push((error as Error).message);
     }

@@ -19,7 +19,9 @@ describe('the dry-run plan of the built-in runbooks', () => {
     expect(text).toMatch(/^dns-failover · DNS failover to the NAS · dangerous\ndry run: nothing is run, nothing is locked or logged\n/);
     expect(text).toMatch(/ 1\. primary-down +check +this machine\n.*\n +dns: ask 10\.0\.10\.10:53 for nas\.home \(A\); expect failing\n/);
     expect(text).toMatch(/ 4\. dhcp-to-backup +run +nas \(ssh admin@10\.0\.10\.20\)\n/);
-    expect(text).toContain(`$ ssh -o BatchMode=yes root@10.0.10.1 "uci set dhcp.lan.dhcp_option='6,10.0.10.20,10.0.10.1' && uci commit dhcp && /etc/init.d/dnsmasq reload"`);
+    expect(text).toContain(
+      `$ ssh -o BatchMode=yes root@10.0.10.1 "uci set dhcp.lan.dhcp_option='6,10.0.10.20,10.0.10.1' && uci commit dhcp && /etc/init.d/dnsmasq reload"`,
+    );
     expect(text).toMatch(/rollback \(when a step fails and the run stops\):\n R1\. dhcp-to-primary +run +nas/);
     expect(text).not.toContain('{{');
   });
@@ -29,9 +31,17 @@ describe('the dry-run plan of the built-in runbooks', () => {
     const text = formatPlan(plan, defaults);
     expect(text).toContain('inputs: database=ledger method=dump targetTime=');
     expect(plan.steps.find((s) => s.id === 'replay-wal')?.skip).toBe('method is "dump", not "pitr"');
-    expect(plan.steps.find((s) => s.id === 'restore-dump')).toMatchObject({ skip: undefined, host: 'workstation', displayEnv: 'DB=ledger' });
-    expect(text).toMatch(/restore-dump +run +workstation \(local\)\n.*\n +env DB=ledger\n +\$ latest=\$\(ls -1t \/mnt\/nas\/backups\/db\/\*\.dump/);
-    expect(text).toMatch(/backups-present +check +nas \(ssh admin@10\.0\.10\.20\)\n.*\n +backup set database: newest \*\.dump in \/volume1\/backups\/db at most 7d old/);
+    expect(plan.steps.find((s) => s.id === 'restore-dump')).toMatchObject({
+      skip: undefined,
+      host: 'workstation',
+      displayEnv: 'DB=ledger',
+    });
+    expect(text).toMatch(
+      /restore-dump +run +workstation \(local\)\n.*\n +env DB=ledger\n +\$ latest=\$\(ls -1t \/mnt\/nas\/backups\/db\/\*\.dump/,
+    );
+    expect(text).toMatch(
+      /backups-present +check +nas \(ssh admin@10\.0\.10\.20\)\n.*\n +backup set database: newest \*\.dump in \/volume1\/backups\/db at most 7d old/,
+    );
   });
 
   it('maintenance-window --part verify-backups: only the backup checks and the verification, not dangerous, no rollback', () => {
@@ -41,14 +51,24 @@ describe('the dry-run plan of the built-in runbooks', () => {
     expect(plan.part).toBe('verify-backups');
     expect(plan.runbook.dangerous).toBe(false);
     expect(plan.runbook.title).toBe('Monthly maintenance window: Verify the backups');
-    expect(plan.steps.map((s) => [s.index, s.id])).toEqual([[0, 'config-backup-fresh'], [1, 'app-backup-fresh'], [2, 'database-backup-fresh'], [3, 'verify-backup'], [4, 'database-drill']]);
+    expect(plan.steps.map((s) => [s.index, s.id])).toEqual([
+      [0, 'config-backup-fresh'],
+      [1, 'app-backup-fresh'],
+      [2, 'database-backup-fresh'],
+      [3, 'verify-backup'],
+      [4, 'database-drill'],
+    ]);
     expect(plan.rollback).toEqual([]);
     const text = formatPlan(plan, defaults);
     expect(text).toMatch(/^maintenance-window --part verify-backups · Monthly maintenance window: Verify the backups\n/);
     expect(text).toMatch(/ 4\. verify-backup +run +workstation \(local\)\n/);
-    expect(text).toMatch(/ 5\. database-drill +check +workstation \(local\)\n.*\n +drill: restore the newest backup of set database into a throwaway PostgreSQL on workstation; expect restorable\n/);
+    expect(text).toMatch(
+      / 5\. database-drill +check +workstation \(local\)\n.*\n +drill: restore the newest backup of set database into a throwaway PostgreSQL on workstation; expect restorable\n/,
+    );
     expect(text).not.toContain('system-updates');
-    expect(() => prepareRun(catalog.get('maintenance-window')!, {}, { config: defaults, env }, 'verify')).toThrow('maintenance-window has no part "verify" (parts: verify-backups)');
+    expect(() => prepareRun(catalog.get('maintenance-window')!, {}, { config: defaults, env }, 'verify')).toThrow(
+      'maintenance-window has no part "verify" (parts: verify-backups)',
+    );
   });
 
   it('every built-in plans with its defaults', () => {
@@ -63,14 +83,24 @@ describe('the dry-run plan of the built-in runbooks', () => {
 });
 
 describe('plans of a runbook with secrets', () => {
-  const config = configSchema.parse({ hosts: { nas: { ssh: { user: 'admin', port: 2222, host: 'nas.home' } } }, plan: { host: 'nas', groups: [{ name: 'a', cores: 1 }] } });
-  const doc = validateDocument('b.yaml', [
-    'id: rotate', 'title: Rotate a password',
-    'inputs:', '  pw: { type: string, secret: true }', '  user: { type: string, default: "ana smith" }',
-    'steps:',
-    '  - id: set',
-    '    run: { host: nas, command: "chpasswd-for {{inputs.user}} {{inputs.pw}}", env: { NEW_PASSWORD: "{{inputs.pw}}", WHO: "{{inputs.user}}" } }',
-  ].join('\n'), runbookSchema(config));
+  const config = configSchema.parse({
+    hosts: { nas: { ssh: { user: 'admin', port: 2222, host: 'nas.home' } } },
+    plan: { host: 'nas', groups: [{ name: 'a', cores: 1 }] },
+  });
+  const doc = validateDocument(
+    'b.yaml',
+    [
+      'id: rotate',
+      'title: Rotate a password',
+      'inputs:',
+      '  pw: { type: string, secret: true }',
+      '  user: { type: string, default: "ana smith" }',
+      'steps:',
+      '  - id: set',
+      '    run: { host: nas, command: "chpasswd-for {{inputs.user}} {{inputs.pw}}", env: { NEW_PASSWORD: "{{inputs.pw}}", WHO: "{{inputs.user}}" } }',
+    ].join('\n'),
+    runbookSchema(config),
+  );
   const runbook = { ...doc, file: 'b.yaml', builtin: false, hostsUsed: ['nas'] };
 
   it('shows the exact command with the secret masked, inputs quoted as single words', () => {

@@ -12,7 +12,17 @@ const dir = mkdtempSync(join(tmpdir(), 'homeops-redact-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('which environment variables hold secrets', () => {
-  it.each(['PGPASSWORD', 'MYSQL_PWD_PASSWORD', 'GITHUB_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'API_KEY', 'GLUETUN_APIKEY', 'SSH_PASSPHRASE', 'DB_CREDENTIALS', 'client_secret'])('%s does', (name) => {
+  it.each([
+    'PGPASSWORD',
+    'MYSQL_PWD_PASSWORD',
+    'GITHUB_TOKEN',
+    'AWS_SECRET_ACCESS_KEY',
+    'API_KEY',
+    'GLUETUN_APIKEY',
+    'SSH_PASSPHRASE',
+    'DB_CREDENTIALS',
+    'client_secret',
+  ])('%s does', (name) => {
     expect(looksSecret(name)).toBe(true);
   });
   it.each(['HOME', 'PATH', 'HOMEOPS_KEYMAP', 'KEYBOARD_LAYOUT', 'SSH_AUTH_SOCK', 'TOKENIZER_THREADS'])('%s does not', (name) => {
@@ -32,7 +42,11 @@ describe('the redactor', () => {
     const config = configSchema.parse({
       hosts: { w: { local: true } },
       plan: { host: 'w', groups: [{ name: 'all', cores: 1 }] },
-      dns: { servers: [{ name: 'p', address: '10.0.10.10', pihole: { url: 'http://10.0.10.10', passwordEnv: 'PIHOLE_PW_VAR', passwordFile: file } }] },
+      dns: {
+        servers: [
+          { name: 'p', address: '10.0.10.10', pihole: { url: 'http://10.0.10.10', passwordEnv: 'PIHOLE_PW_VAR', passwordFile: file } },
+        ],
+      },
       vpn: { url: 'http://10.0.10.10:8000', apiKeyEnv: 'GLUETUN' },
     });
     const r = buildRedactor({
@@ -50,13 +64,38 @@ describe('the audit log', () => {
     const log = new AuditLog(path);
     const base = { user: 'ana', runbook: 'dns-failover' };
     log.append({ event: 'run-start', time: '2026-03-01T10:00:00.000Z', runId: 'r1', machine: 'ws', inputs: {}, ...base });
-    log.append({ event: 'step', time: '2026-03-01T10:00:01.000Z', runId: 'r1', step: 'a', phase: 'main', kind: 'run', host: 'nas', command: 'true', state: 'failed', exitCode: 3, durationMs: 5, output: '', ...base });
-    log.append({ event: 'run-end', time: '2026-03-01T10:00:02.000Z', runId: 'r1', status: 'failed', durationMs: 2000, failedStep: 'a', ...base });
+    log.append({
+      event: 'step',
+      time: '2026-03-01T10:00:01.000Z',
+      runId: 'r1',
+      step: 'a',
+      phase: 'main',
+      kind: 'run',
+      host: 'nas',
+      command: 'true',
+      state: 'failed',
+      exitCode: 3,
+      durationMs: 5,
+      output: '',
+      ...base,
+    });
+    log.append({
+      event: 'run-end',
+      time: '2026-03-01T10:00:02.000Z',
+      runId: 'r1',
+      status: 'failed',
+      durationMs: 2000,
+      failedStep: 'a',
+      ...base,
+    });
     log.append({ event: 'run-start', time: '2026-03-02T10:00:00.000Z', runId: 'r2', machine: 'ws', inputs: {}, ...base });
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(readFileSync(path, 'utf8').trim().split('\n')).toHaveLength(4);
     const history = readHistory({ XDG_STATE_HOME: join(dir, 'state') });
-    expect(history.map((h) => [h.runId, h.status, h.failedStep, h.steps])).toEqual([['r2', 'unfinished', null, 0], ['r1', 'failed', 'a', 1]]);
+    expect(history.map((h) => [h.runId, h.status, h.failedStep, h.steps])).toEqual([
+      ['r2', 'unfinished', null, 0],
+      ['r1', 'failed', 'a', 1],
+    ]);
     expect(history[1]?.durationMs).toBe(2000);
   });
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { estateConfigPath } from '../../src/config/paths.js';
-import { configSchema, type Config } from '../../src/config/schema.js';
+import { type Config, configSchema } from '../../src/config/schema.js';
 import { readUserFile, UserFileError, validateDocument } from '../../src/config/user-file.js';
 import { builtinRunbookDir, loadRunbooks } from '../../src/runbooks/load.js';
 import { runbookSchema } from '../../src/runbooks/schema.js';
@@ -20,7 +20,14 @@ const config: Config = configSchema.parse({
     router: { address: '10.0.10.1' },
   },
   plan: { host: 'workstation', groups: [{ name: 'all', cores: 2 }] },
-  runbooks: { site: { restart: 'systemctl restart pihole-FTL', dhcpHost: 'nas', viaRouter: 'ssh root@{{hosts.router.address}} reboot', usesInput: 'echo {{inputs.db}}' } },
+  runbooks: {
+    site: {
+      restart: 'systemctl restart pihole-FTL',
+      dhcpHost: 'nas',
+      viaRouter: 'ssh root@{{hosts.router.address}} reboot',
+      usesInput: 'echo {{inputs.db}}',
+    },
+  },
   backups: { sets: [{ name: 'database', host: 'nas', path: '/volume1/backups/db', glob: '*.dump', schedule: '4h' }] },
 });
 
@@ -60,7 +67,9 @@ describe('runbook files: located errors', () => {
     expect(errorOf([...HEAD, 'steps:', '  - id: a', '    note: hi', '    confirm: sure?'])).toBe(
       'book.yaml:5:11 steps.0.note: a step needs exactly one of run, check, wait, confirm, note (has confirm and note)',
     );
-    expect(errorOf([...HEAD, 'steps:', '  - id: a', '    title: nothing'])).toMatch(/^book\.yaml:4:5 steps\.0: a step needs exactly one of run, check, wait, confirm, note$/);
+    expect(errorOf([...HEAD, 'steps:', '  - id: a', '    title: nothing'])).toMatch(
+      /^book\.yaml:4:5 steps\.0: a step needs exactly one of run, check, wait, confirm, note$/,
+    );
   });
 
   it('a run step needs command or argv, not both', () => {
@@ -77,23 +86,57 @@ describe('runbook files: located errors', () => {
   });
 
   it('parts name main steps, each once; a part is not dangerous unless it or the runbook says so', () => {
-    const steps = ['steps:', '  - { id: check-it, note: one }', '  - { id: fix-it, note: two }', 'rollback:', '  - { id: undo, note: three }'];
-    const doc = validateDocument('book.yaml', [...HEAD, 'dangerous: true', ...steps, 'parts:', '  check:', '    title: Only check', '    steps: [check-it]', '    dangerous: false'].join('\n'), runbookSchema(config));
+    const steps = [
+      'steps:',
+      '  - { id: check-it, note: one }',
+      '  - { id: fix-it, note: two }',
+      'rollback:',
+      '  - { id: undo, note: three }',
+    ];
+    const doc = validateDocument(
+      'book.yaml',
+      [
+        ...HEAD,
+        'dangerous: true',
+        ...steps,
+        'parts:',
+        '  check:',
+        '    title: Only check',
+        '    steps: [check-it]',
+        '    dangerous: false',
+      ].join('\n'),
+      runbookSchema(config),
+    );
     expect(doc.parts).toEqual({ check: { title: 'Only check', steps: ['check-it'], dangerous: false } });
     const typo = '  check: { title: C, steps: [chek-it] }';
-    expect(errorOf([...HEAD, ...steps, 'parts:', typo])).toBe(`book.yaml:${at(9, typo, 'chek-it')} parts.check.steps.0: no step "chek-it" in steps (did you mean "check-it"?)`);
+    expect(errorOf([...HEAD, ...steps, 'parts:', typo])).toBe(
+      `book.yaml:${at(9, typo, 'chek-it')} parts.check.steps.0: no step "chek-it" in steps (did you mean "check-it"?)`,
+    );
     // A rollback step is not a main step: a part runs without rollback.
     const rollback = '  check: { title: C, steps: [undo] }';
-    expect(errorOf([...HEAD, ...steps, 'parts:', rollback])).toMatch(new RegExp(`^book\\.yaml:${at(9, rollback, 'undo')} parts\\.check\\.steps\\.0: no step "undo" in steps`));
+    expect(errorOf([...HEAD, ...steps, 'parts:', rollback])).toMatch(
+      new RegExp(`^book\\.yaml:${at(9, rollback, 'undo')} parts\\.check\\.steps\\.0: no step "undo" in steps`),
+    );
     const twice = '  check: { title: C, steps: [check-it, check-it] }';
-    expect(errorOf([...HEAD, ...steps, 'parts:', twice])).toBe(`book.yaml:${at(9, twice, ', check-it').replace(/\d+$/, (c) => String(Number(c) + 2))} parts.check.steps.1: step "check-it" is listed twice`);
+    expect(errorOf([...HEAD, ...steps, 'parts:', twice])).toBe(
+      `book.yaml:${at(9, twice, ', check-it').replace(/\d+$/, (c) => String(Number(c) + 2))} parts.check.steps.1: step "check-it" is listed twice`,
+    );
     expect(errorOf([...HEAD, ...steps, 'parts:', '  check: { title: C, steps: [] }'])).toMatch(/^book\.yaml:9:\d+ parts\.check\.steps: /);
   });
 
   it('an unknown input reference is an error at its line, with a suggestion', () => {
-    expect(errorOf([...HEAD, 'inputs:', '  database: { type: string, default: homeops }', 'steps:', '  - id: a', '    run:', '      host: nas', '      command: pg_dump {{inputs.databse}}'])).toBe(
-      'book.yaml:9:16 steps.0.run.command: {{inputs.databse}}: no input "databse" (did you mean "database"?)',
-    );
+    expect(
+      errorOf([
+        ...HEAD,
+        'inputs:',
+        '  database: { type: string, default: homeops }',
+        'steps:',
+        '  - id: a',
+        '    run:',
+        '      host: nas',
+        '      command: pg_dump {{inputs.databse}}',
+      ]),
+    ).toBe('book.yaml:9:16 steps.0.run.command: {{inputs.databse}}: no input "databse" (did you mean "database"?)');
   });
 
   it('a misspelt template namespace is not silently sent to the shell', () => {
@@ -101,7 +144,13 @@ describe('runbook files: located errors', () => {
       'book.yaml:5:11 steps.0.note: {{input.x}}: unknown template namespace "input" (use inputs, site or hosts)',
     );
     // Docker's and Go's own templates are left alone.
-    expect(() => validateDocument('b.yaml', [...HEAD, 'steps:', '  - id: a', "    run: { host: nas, command: \"docker ps --format '{{.Names}} {{json .State}}'\" }"].join('\n'), runbookSchema(config))).not.toThrow();
+    expect(() =>
+      validateDocument(
+        'b.yaml',
+        [...HEAD, 'steps:', '  - id: a', '    run: { host: nas, command: "docker ps --format \'{{.Names}} {{json .State}}\'" }'].join('\n'),
+        runbookSchema(config),
+      ),
+    ).not.toThrow();
   });
 
   it('an unknown site value, host or host address is an error against the config', () => {
@@ -110,7 +159,9 @@ describe('runbook files: located errors', () => {
       `book.yaml:${at(5, site, '"{{')} steps.0.run.command: {{site.restrat}}: no runbooks.site.restrat in the config (did you mean "restart"?)`,
     );
     const typo = '    run: { host: naz, command: uptime }';
-    expect(errorOf([...HEAD, 'steps:', '  - id: a', typo])).toBe(`book.yaml:${at(5, typo, 'naz')} steps.0.run.host: no host "naz" in the config (did you mean "nas"?)`);
+    expect(errorOf([...HEAD, 'steps:', '  - id: a', typo])).toBe(
+      `book.yaml:${at(5, typo, 'naz')} steps.0.run.host: no host "naz" in the config (did you mean "nas"?)`,
+    );
     const router = '    run: { host: router, command: uptime }';
     expect(errorOf([...HEAD, 'steps:', '  - id: a', router])).toBe(
       `book.yaml:${at(5, router, 'router')} steps.0.run.host: host "router" can run nothing: give it ssh: (or local: true) in the config`,
@@ -119,7 +170,9 @@ describe('runbook files: located errors', () => {
       'book.yaml:5:11 steps.0.note: {{hosts.modem.address}}: no host "modem" in the config (have: workstation, nas, router)',
     );
     const set = '    check: { backup: { set: db } }';
-    expect(errorOf([...HEAD, 'steps:', '  - id: a', set])).toBe(`book.yaml:${at(5, set, 'db }')} steps.0.check.backup.set: no backup set "db" in the config's backups.sets (have: database)`);
+    expect(errorOf([...HEAD, 'steps:', '  - id: a', set])).toBe(
+      `book.yaml:${at(5, set, 'db }')} steps.0.check.backup.set: no backup set "db" in the config's backups.sets (have: database)`,
+    );
   });
 
   it('a site value naming a host must name one that can run commands; its own references are checked too', () => {
@@ -135,7 +188,13 @@ describe('runbook files: located errors', () => {
   });
 
   it('without a config, only the file itself is checked', () => {
-    expect(() => validateDocument('b.yaml', [...HEAD, 'steps:', '  - id: a', '    run: { host: anywhere, command: "{{site.whatever}}" }'].join('\n'), runbookSchema(null))).not.toThrow();
+    expect(() =>
+      validateDocument(
+        'b.yaml',
+        [...HEAD, 'steps:', '  - id: a', '    run: { host: anywhere, command: "{{site.whatever}}" }'].join('\n'),
+        runbookSchema(null),
+      ),
+    ).not.toThrow();
   });
 
   it('inputs: enum values, defaults of the right type, secrets without defaults, valid patterns', () => {
@@ -147,7 +206,9 @@ describe('runbook files: located errors', () => {
     const ranged = '  count: { type: integer, min: 1, max: 5, default: 9 }';
     expect(input(ranged)).toBe(`book.yaml:${at(4, ranged, '9')} inputs.count.default: the default 9 is more than the maximum 5`);
     const secret = '  pw: { type: string, secret: true, default: hunter2 }';
-    expect(input(secret)).toBe(`book.yaml:${at(4, secret, 'hunter2')} inputs.pw.default: a secret input cannot have a default (it would be written in the file)`);
+    expect(input(secret)).toBe(
+      `book.yaml:${at(4, secret, 'hunter2')} inputs.pw.default: a secret input cannot have a default (it would be written in the file)`,
+    );
     const pattern = '  name: { type: string, pattern: "[a-" }';
     expect(input(pattern)).toMatch(new RegExp(`^book\\.yaml:${at(4, pattern, '"[a-')} inputs\\.name\\.pattern: not a regular expression`));
     expect(input('  2fast: { type: string }')).toMatch(/^book\.yaml:4:3 inputs\.2fast: not a valid name/);
@@ -163,16 +224,24 @@ describe('runbook files: located errors', () => {
   });
 
   it('checks: exactly one kind, valid durations, an expected output that is a regular expression', () => {
-    expect(errorOf([...HEAD, 'steps:', '  - id: a', '    check: { timeout: 2s }'])).toMatch(/^book\.yaml:5:12 steps\.0\.check: a check needs exactly one of dns, container, backup, tcp, http, drill$/);
+    expect(errorOf([...HEAD, 'steps:', '  - id: a', '    check: { timeout: 2s }'])).toMatch(
+      /^book\.yaml:5:12 steps\.0\.check: a check needs exactly one of dns, container, backup, tcp, http, drill$/,
+    );
     const wait = '    wait: { check: { tcp: { host: nas, port: 22 } }, timeout: soon }';
-    expect(errorOf([...HEAD, 'steps:', '  - id: a', wait])).toMatch(new RegExp(`^book\\.yaml:${at(5, wait, 'soon')} steps\\.0\\.wait\\.timeout: "soon" is not a duration`));
+    expect(errorOf([...HEAD, 'steps:', '  - id: a', wait])).toMatch(
+      new RegExp(`^book\\.yaml:${at(5, wait, 'soon')} steps\\.0\\.wait\\.timeout: "soon" is not a duration`),
+    );
     const output = '    run: { host: nas, command: ls, expect: { output: "(" } }';
-    expect(errorOf([...HEAD, 'steps:', '  - id: a', output])).toMatch(new RegExp(`^book\\.yaml:${at(5, output, '"("')} steps\\.0\\.run\\.expect\\.output: not a regular expression`));
+    expect(errorOf([...HEAD, 'steps:', '  - id: a', output])).toMatch(
+      new RegExp(`^book\\.yaml:${at(5, output, '"("')} steps\\.0\\.run\\.expect\\.output: not a regular expression`),
+    );
     const url = '    check: { http: { url: "ftp://x" } }';
-    expect(errorOf([...HEAD, 'steps:', '  - id: a', url])).toBe(`book.yaml:${at(5, url, '"ftp')} steps.0.check.http.url: "ftp://x" is not an http:// or https:// URL`);
+    expect(errorOf([...HEAD, 'steps:', '  - id: a', url])).toBe(
+      `book.yaml:${at(5, url, '"ftp')} steps.0.check.http.url: "ftp://x" is not an http:// or https:// URL`,
+    );
   });
 
-  it('a step host must be one of the runbook\'s declared hosts', () => {
+  it("a step host must be one of the runbook's declared hosts", () => {
     const line = '  - { id: a, run: { host: workstation, command: ls } }';
     expect(errorOf([...HEAD, 'hosts: [nas]', 'steps:', line])).toBe(
       `book.yaml:${at(5, line, 'workstation')} steps.0.run.host: host "workstation" is not in this runbook's hosts (nas)`,
@@ -196,37 +265,59 @@ describe('loading runbook directories', () => {
     const catalog = loadRunbooks({ config: defaultConfig, env, cwd: root });
     expect(catalog.get('failback')).toMatchObject({ title: 'My own failback', builtin: false });
     expect(catalog.get('dns-failover')?.builtin).toBe(true);
-    expect(catalog.runbooks.map((r) => r.id)).toEqual(['database-restore', 'dns-failover', 'failback', 'maintenance-window', 'primary-failover']);
+    expect(catalog.runbooks.map((r) => r.id)).toEqual([
+      'database-restore',
+      'dns-failover',
+      'failback',
+      'maintenance-window',
+      'primary-failover',
+    ]);
     rmSync(join(dir, 'failback.yaml'));
   });
 
-  it('two user files with one id: an error at the second one\'s id', () => {
+  it("two user files with one id: an error at the second one's id", () => {
     const a = join(root, 'a');
     mkdirSync(a, { recursive: true });
     writeFileSync(join(a, '1.yaml'), 'id: mine\ntitle: One\nsteps: [{ id: a, note: x }]\n');
     writeFileSync(join(a, '2.yaml'), '# again\nid: mine\ntitle: Two\nsteps: [{ id: a, note: x }]\n');
     const withDirs = configSchema.parse({ ...defaultConfig, runbooks: { ...defaultConfig.runbooks, dirs: [a] } });
-    expect(() => loadRunbooks({ config: withDirs, env, cwd: root })).toThrow(`${join(a, '2.yaml')}:2:5 id: runbook "mine" is also defined in ${join(a, '1.yaml')}`);
+    expect(() => loadRunbooks({ config: withDirs, env, cwd: root })).toThrow(
+      `${join(a, '2.yaml')}:2:5 id: runbook "mine" is also defined in ${join(a, '1.yaml')}`,
+    );
   });
 
   it('a user runbook that does not fit the config is an error; a built-in one is listed as unavailable', () => {
-    const minimal = configSchema.parse({ hosts: { desktop: { local: true } }, plan: { host: 'desktop', groups: [{ name: 'all', cores: 1 }] } });
+    const minimal = configSchema.parse({
+      hosts: { desktop: { local: true } },
+      plan: { host: 'desktop', groups: [{ name: 'all', cores: 1 }] },
+    });
     const catalog = loadRunbooks({ config: minimal, env, cwd: root });
     const failover = catalog.get('dns-failover');
-    expect(failover?.unavailable).toMatch(new RegExp(`^${join(builtinRunbookDir(), 'dns-failover.yaml')}:\\d+:\\d+ steps\\.0\\.check\\.dns\\.server: \\{\\{hosts\\.workstation\\.address\\}\\}: no host "workstation"`));
+    expect(failover?.unavailable).toMatch(
+      new RegExp(
+        `^${join(builtinRunbookDir(), 'dns-failover.yaml')}:\\d+:\\d+ steps\\.0\\.check\\.dns\\.server: \\{\\{hosts\\.workstation\\.address\\}\\}: no host "workstation"`,
+      ),
+    );
     const b = join(root, 'b');
     mkdirSync(b, { recursive: true });
     const line = '  - { id: a, run: { host: nas, command: uptime } }';
     writeFileSync(join(b, 'mine.yaml'), `id: mine\ntitle: Mine\nsteps:\n${line}\n`);
     const withDirs = configSchema.parse({ ...minimal, runbooks: { dirs: [b] } });
-    expect(() => loadRunbooks({ config: withDirs, env, cwd: root })).toThrow(`${join(b, 'mine.yaml')}:${at(4, line, 'nas')} steps.0.run.host: no host "nas" in the config (have: desktop)`);
+    expect(() => loadRunbooks({ config: withDirs, env, cwd: root })).toThrow(
+      `${join(b, 'mine.yaml')}:${at(4, line, 'nas')} steps.0.run.host: no host "nas" in the config (have: desktop)`,
+    );
   });
 
   it('a runbooks.dirs entry that is not a directory: located in the config file', () => {
     const file = join(root, 'config.yaml');
-    writeFileSync(file, 'hosts:\n  desktop: { local: true }\nplan:\n  host: desktop\n  groups: [{ name: all, cores: 1 }]\nrunbooks:\n  dirs:\n    - ./missing\n');
+    writeFileSync(
+      file,
+      'hosts:\n  desktop: { local: true }\nplan:\n  host: desktop\n  groups: [{ name: all, cores: 1 }]\nrunbooks:\n  dirs:\n    - ./missing\n',
+    );
     const cfg = readUserFile(file, configSchema);
-    expect(() => loadRunbooks({ config: cfg, env, cwd: root, configFile: file })).toThrow(`${file}:8:7 runbooks.dirs.0: no such directory: ${join(root, 'missing')}`);
+    expect(() => loadRunbooks({ config: cfg, env, cwd: root, configFile: file })).toThrow(
+      `${file}:8:7 runbooks.dirs.0: no such directory: ${join(root, 'missing')}`,
+    );
   });
 });
 
@@ -238,14 +329,27 @@ describe('the built-in runbooks (the estate procedures)', () => {
     for (const runbook of catalog.runbooks) {
       expect(runbook.unavailable, runbook.id).toBeUndefined();
       // Each of them changes something (DHCP, services, the database, packages): refused in read-only mode.
-      expect(runbook.steps.some((s) => s.kind === 'run'), runbook.id).toBe(true);
+      expect(
+        runbook.steps.some((s) => s.kind === 'run'),
+        runbook.id,
+      ).toBe(true);
       expect(runbook.dangerous, runbook.id).toBe(true);
     }
   });
 
   it('dns-failover: verify the primary is down, check the NAS, ask, point DHCP at the NAS, monitor, investigate, document', () => {
     const r = catalog.get('dns-failover');
-    expect(steps('dns-failover')).toEqual(['primary-down', 'backup-answers', 'approve', 'dhcp-to-backup', 'dhcp-now', 'backup-still-answers', 'monitor-clients', 'investigate', 'document']);
+    expect(steps('dns-failover')).toEqual([
+      'primary-down',
+      'backup-answers',
+      'approve',
+      'dhcp-to-backup',
+      'dhcp-now',
+      'backup-still-answers',
+      'monitor-clients',
+      'investigate',
+      'document',
+    ]);
     expect(r?.steps[0]?.check?.dns).toMatchObject({ server: '{{hosts.workstation.address}}', expect: 'failing' });
     expect(r?.steps[1]?.check?.dns).toMatchObject({ server: '{{hosts.nas.address}}', expect: 'answering' });
     // How DHCP changes is the site's: the runbook only calls it.
@@ -256,14 +360,37 @@ describe('the built-in runbooks (the estate procedures)', () => {
   it('primary-failover: health check failing for 60 s, then DNS to the NAS, backup services on the NAS, notify', () => {
     const r = catalog.get('primary-failover');
     expect(r?.steps[0]?.wait).toMatchObject({ holdFor: 60_000, check: { http: { expect: 'failing' } } });
-    expect(steps('primary-failover')).toEqual(['primary-unhealthy', 'backup-dns-answers', 'approve', 'dhcp-to-backup', 'start-backup-services', 'backup-services-healthy', 'backup-services-status', 'notify']);
-    expect(r?.steps.find((s) => s.id === 'start-backup-services')?.run).toMatchObject({ host: 'nas', command: '{{site.nasStartBackupServices}}' });
+    expect(steps('primary-failover')).toEqual([
+      'primary-unhealthy',
+      'backup-dns-answers',
+      'approve',
+      'dhcp-to-backup',
+      'start-backup-services',
+      'backup-services-healthy',
+      'backup-services-status',
+      'notify',
+    ]);
+    expect(r?.steps.find((s) => s.id === 'start-backup-services')?.run).toMatchObject({
+      host: 'nas',
+      command: '{{site.nasStartBackupServices}}',
+    });
     expect(defaultConfig.runbooks?.site.nasStartBackupServices).toMatch(/synopkg start .*docker compose up -d/s);
   });
 
   it('database-restore: stop apps, keep the corrupted copy, restore, replay WAL, verify, restart, monitor', () => {
     expect(steps('database-restore')).toEqual([
-      'backups-present', 'approve', 'stop-apps', 'backup-corrupted', 'restore-base-backup', 'replay-wal', 'start-database', 'restore-dump', 'verify', 'database-healthy', 'start-apps', 'monitor',
+      'backups-present',
+      'approve',
+      'stop-apps',
+      'backup-corrupted',
+      'restore-base-backup',
+      'replay-wal',
+      'start-database',
+      'restore-dump',
+      'verify',
+      'database-healthy',
+      'start-apps',
+      'monitor',
     ]);
     const site = defaultConfig.runbooks?.site ?? {};
     expect(site.dbRestoreDump).toContain('pg_restore');
@@ -273,7 +400,19 @@ describe('the built-in runbooks (the estate procedures)', () => {
 
   it('maintenance-window: in the window, a fresh backup first, then updates, VACUUM ANALYZE, log rotation, backup verification', () => {
     expect(steps('maintenance-window')).toEqual([
-      'in-window', 'backup-fresh', 'approve', 'system-updates', 'database-maintenance', 'log-rotation', 'config-backup-fresh', 'app-backup-fresh', 'database-backup-fresh', 'verify-backup', 'database-drill', 'database-healthy', 'dns-answers',
+      'in-window',
+      'backup-fresh',
+      'approve',
+      'system-updates',
+      'database-maintenance',
+      'log-rotation',
+      'config-backup-fresh',
+      'app-backup-fresh',
+      'database-backup-fresh',
+      'verify-backup',
+      'database-drill',
+      'database-healthy',
+      'dns-answers',
     ]);
     const site = defaultConfig.runbooks?.site ?? {};
     expect(site.dbMaintenance).toMatch(/vacuumdb .*--analyze/);

@@ -1,7 +1,7 @@
 // Templating and inputs: what a command becomes before it runs, and which values are accepted.
 import { describe, expect, it } from 'vitest';
-import { checkInputValue, InputError, parseInputPairs, resolveInputs, type InputSpec } from '../../src/runbooks/inputs.js';
-import { renderTemplate, scanTemplate, TemplateError, type TemplateContext } from '../../src/runbooks/template.js';
+import { checkInputValue, InputError, type InputSpec, parseInputPairs, resolveInputs } from '../../src/runbooks/inputs.js';
+import { renderTemplate, scanTemplate, type TemplateContext, TemplateError } from '../../src/runbooks/template.js';
 
 const ctx: TemplateContext = {
   inputs: { db: 'homeops', name: "it's; rm -rf /", count: 3, force: false },
@@ -55,7 +55,12 @@ const specs: Record<string, InputSpec> = {
 describe('inputs', () => {
   it('types values from text and applies defaults', () => {
     expect(resolveInputs('db', specs, { password: 'pw', keep: '14', ratio: '0.5', force: 'yes' })).toEqual({
-      database: 'homeops', method: 'pitr', keep: 14, ratio: 0.5, force: true, password: 'pw',
+      database: 'homeops',
+      method: 'pitr',
+      keep: 14,
+      ratio: 0.5,
+      force: true,
+      password: 'pw',
     });
   });
 
@@ -83,7 +88,9 @@ describe('inputs', () => {
   });
 
   it('a missing required input names itself; a secret one may come from HOMEOPS_INPUT_NAME and is never echoed', () => {
-    expect(() => resolveInputs('db', specs, {})).toThrow('db needs input "password": pass --input password=… or set HOMEOPS_INPUT_PASSWORD');
+    expect(() => resolveInputs('db', specs, {})).toThrow(
+      'db needs input "password": pass --input password=… or set HOMEOPS_INPUT_PASSWORD',
+    );
     expect(resolveInputs('db', specs, {}, { HOMEOPS_INPUT_PASSWORD: 's3cret' }).password).toBe('s3cret');
     const secretPattern: InputSpec = { type: 'string', secret: true, pattern: '[0-9]+' };
     expect(checkInputValue(secretPattern, 'hunter2')).toEqual({ error: 'the value does not match the pattern [0-9]+' });

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
-import { createElement } from 'react';
 import { Box, render, Text } from 'ink';
-import { describe, it, expect } from 'vitest';
+import { createElement } from 'react';
+import { describe, expect, it } from 'vitest';
 import { diffFrame, FrameStream } from '../../src/terminal/screen.js';
 import { painted, Vt } from '../helpers/vt.js';
 
@@ -35,7 +35,8 @@ function run(frames: readonly string[][], width: number, height: number): { vt: 
 /** The bytes of rewriting every changed row whole, colours as Ink wrote them. */
 const wholeRows = (previous: readonly string[], next: readonly string[]) =>
   Array.from({ length: Math.max(previous.length, next.length) }, (_, row) => next[row]).reduce(
-    (sum: number, line, row) => sum + (line === previous[row] ? 0 : Buffer.byteLength(`\x1b[${row + 1};1H\x1b[0m\x1b[2K${line ?? ''}\x1b[0m`)),
+    (sum: number, line, row) =>
+      sum + (line === previous[row] ? 0 : Buffer.byteLength(`\x1b[${row + 1};1H\x1b[0m\x1b[2K${line ?? ''}\x1b[0m`)),
     0,
   );
 
@@ -66,11 +67,19 @@ describe('diffFrame', () => {
     const update = diffFrame(['cpu 10%', 'gpu 40%', 'ok'], ['cpu 10%', 'gpu 95%', 'ok']);
     // Row 2 from column 5: the two digits that changed, nothing else.
     expect(body(update)).toBe('\x1b[2;5H95');
-    run([['cpu 10%', 'gpu 40%', 'ok'], ['cpu 10%', 'gpu 95%', 'ok']], 10, 3);
+    run(
+      [
+        ['cpu 10%', 'gpu 40%', 'ok'],
+        ['cpu 10%', 'gpu 95%', 'ok'],
+      ],
+      10,
+      3,
+    );
   });
 
   it('a status bar whose clock ticks costs a few bytes a tick, not the whole line', () => {
-    const bar = (time: string) => `\x1b[7m ok \x1b[0m workstation · view tmux/small · refresh 2s · ${time} · self 0.4% 80 MiB · ? help · q quit`;
+    const bar = (time: string) =>
+      `\x1b[7m ok \x1b[0m workstation · view tmux/small · refresh 2s · ${time} · self 0.4% 80 MiB · ? help · q quit`;
     const { bytes } = run([[bar('14:02:07')], [bar('14:02:09')]], 100, 1);
     expect(bytes[1]).toBeLessThan(30);
   });
@@ -159,7 +168,15 @@ describe('diffFrame', () => {
   });
 
   it('rewrites a line it cannot model cell by cell whole, and right', () => {
-    run([['wide 漢字 1', 'x'], ['wide 漢字 2', 'y'], ['plain', 'z']], 20, 2);
+    run(
+      [
+        ['wide 漢字 1', 'x'],
+        ['wide 漢字 2', 'y'],
+        ['plain', 'z'],
+      ],
+      20,
+      2,
+    );
   });
 
   it('wraps every update in one synchronized-output block', () => {
@@ -205,7 +222,9 @@ describe('diffFrame', () => {
     // And never more than rewriting the changed rows whole would (beyond the sync block).
     for (let i = 1; i < frames.length; i++) {
       if (bytes[i] === 0) continue;
-      expect(bytes[i] as number, `frame ${i}`).toBeLessThanOrEqual(wholeRows(frames[i - 1] ?? [], frames[i] ?? []) + BEGIN_SYNC.length + END_SYNC.length);
+      expect(bytes[i] as number, `frame ${i}`).toBeLessThanOrEqual(
+        wholeRows(frames[i - 1] ?? [], frames[i] ?? []) + BEGIN_SYNC.length + END_SYNC.length,
+      );
     }
   });
 });
@@ -315,10 +334,13 @@ describe('FrameStream', () => {
     const frames = new FrameStream(terminal.asStream());
     const screen = new Vt(30, 8);
     const view = (gpu: string) =>
-      createElement(Box, { flexDirection: 'column', width: 30 },
+      createElement(
+        Box,
+        { flexDirection: 'column', width: 30 },
         createElement(Text, null, 'HomeOps'),
         createElement(Text, null, `GPU ${gpu}`),
-        createElement(Text, null, 'x'.repeat(30)));
+        createElement(Text, null, 'x'.repeat(30)),
+      );
     const instance = render(view('40%'), {
       stdout: frames as unknown as NodeJS.WriteStream,
       debug: true,

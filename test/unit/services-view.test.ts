@@ -6,12 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadKeymap } from '../../src/config/keymaps.js';
-import type { PaneEntry } from '../../src/model/snapshot.js';
 import type { ServiceReading, ServicesReading } from '../../src/model/services.js';
+import type { PaneEntry } from '../../src/model/snapshot.js';
 import { INITIAL_CONSOLE_STATE } from '../../src/ui/console-state.js';
-import { INITIAL_INTERACTION, routeKey, type Interaction, type KeyPress, type RouteContext } from '../../src/ui/interaction.js';
+import { INITIAL_INTERACTION, type Interaction, type KeyPress, type RouteContext, routeKey } from '../../src/ui/interaction.js';
 import { serviceNames, servicesPane } from '../../src/ui/panes/services.js';
-import { INITIAL_SERVICES_VIEW, moveServiceSelection, selectedService, type ServicesView } from '../../src/ui/panes/services-view.js';
+import { INITIAL_SERVICES_VIEW, moveServiceSelection, type ServicesView, selectedService } from '../../src/ui/panes/services-view.js';
 import { initialUiState, type UiState } from '../../src/ui/state.js';
 import { lineText } from '../../src/ui/text.js';
 
@@ -24,22 +24,45 @@ const AT = '2026-01-02T03:04:05.000Z';
 
 function service(name: string, down = false): ServiceReading {
   return {
-    name, description: null, priority: 2, group: null, runsOn: null, standby: false, from: null, kind: 'http', target: '',
-    state: down ? 'down' : 'up', why: down ? 'no answer within 5s' : null, note: null, lastCheck: AT, lastMs: down ? null : 12,
-    p95: { m5: 12, m60: 12 }, errorRate: { m5: 0, m60: 0 }, checks: { m5: 5, m60: 60 }, certDaysLeft: null,
-    downSince: down ? AT : null, upSince: down ? null : AT, budgetMs: 1_800_000, level: down ? 'warn' : 'ok', problems: [],
+    name,
+    description: null,
+    priority: 2,
+    group: null,
+    runsOn: null,
+    standby: false,
+    from: null,
+    kind: 'http',
+    target: '',
+    state: down ? 'down' : 'up',
+    why: down ? 'no answer within 5s' : null,
+    note: null,
+    lastCheck: AT,
+    lastMs: down ? null : 12,
+    p95: { m5: 12, m60: 12 },
+    errorRate: { m5: 0, m60: 0 },
+    checks: { m5: 5, m60: 60 },
+    certDaysLeft: null,
+    downSince: down ? AT : null,
+    upSince: down ? null : AT,
+    budgetMs: 1_800_000,
+    level: down ? 'warn' : 'ok',
+    problems: [],
   };
 }
 
 const reading = (down: readonly string[] = []): ServicesReading => ({
-  at: AT, maintenance: null, services: ['auth', 'api-gateway', 'postgres'].map((name) => service(name, down.includes(name))),
+  at: AT,
+  maintenance: null,
+  services: ['auth', 'api-gateway', 'postgres'].map((name) => service(name, down.includes(name))),
 });
 const entry = (data: ServicesReading): PaneEntry<ServicesReading> => ({ status: 'ok', ageMs: 0, summary: '', alerts: [], data });
 
 /** The names of the rows marked as selected (every segment in reverse video). */
 function marked(view: ServicesView | undefined, data: ServicesReading): string[] {
   const pane = servicesPane(entry(data), 100, 20, undefined, view);
-  return [...(pane.rows ?? new Map<number, string>())].filter(([line]) => pane.lines[line]?.every((s) => s.inverse && s.bold)).map(([, name]) => name);
+  return [...(pane.rows ?? new Map<number, string>())]
+    .filter(([line]) => pane.lines[line]?.every((s) => s.inverse && s.bold))
+    .map(([, name]) => name);
 }
 
 describe('the services selection', () => {
@@ -62,8 +85,14 @@ describe('the services selection', () => {
 
   it('marks the selected row while the pane has the focus, and says which line shows which service', () => {
     const pane = servicesPane(entry(reading()), 100, 20, undefined, { selected: 'api-gateway' });
-    expect([...(pane.rows ?? [])].map(([line, name]) => [lineText(pane.lines[line] ?? []).slice(2, 13).trim(), name]))
-      .toEqual(names.map((name) => [name, name]));
+    expect(
+      [...(pane.rows ?? [])].map(([line, name]) => [
+        lineText(pane.lines[line] ?? [])
+          .slice(2, 13)
+          .trim(),
+        name,
+      ]),
+    ).toEqual(names.map((name) => [name, name]));
     expect(marked({ selected: 'api-gateway' }, reading())).toEqual(['api-gateway']);
     // The frame keeps that line in sight.
     expect(pane.rows?.get(pane.selected ?? -1)).toBe('api-gateway');
@@ -88,9 +117,15 @@ describe('keys and clicks on the focused services pane', () => {
   const names = serviceNames(reading());
   const key = (name: string): KeyPress => ({ name, text: name.length === 1 ? name : null });
   const click = (y: number, at: number): KeyPress => ({
-    name: 'mouse', text: null, mouse: { action: 'press', button: 0, x: 5, y, shift: false, meta: false, ctrl: false, at },
+    name: 'mouse',
+    text: null,
+    mouse: { action: 'press', button: 0, x: 5, y, shift: false, meta: false, ctrl: false, at },
   });
-  function context(keymap: keyof typeof keymaps, serviceNamesShown: readonly string[] | null = names, focused: RouteContext['focused'] = 'services'): RouteContext {
+  function context(
+    keymap: keyof typeof keymaps,
+    serviceNamesShown: readonly string[] | null = names,
+    focused: RouteContext['focused'] = 'services',
+  ): RouteContext {
     return {
       keymap: keymaps[keymap],
       console: INITIAL_CONSOLE_STATE,
@@ -101,7 +136,8 @@ describe('keys and clicks on the focused services pane', () => {
       serviceNames: serviceNamesShown,
       page: 10,
       // Line 10 shows postgres in the services pane; the CPU pane is above.
-      locate: (_x, y) => (y < 5 ? { kind: 'pane', pane: 'cpu', row: null } : { kind: 'pane', pane: 'services', row: y === 10 ? 'postgres' : null }),
+      locate: (_x, y) =>
+        y < 5 ? { kind: 'pane', pane: 'cpu', row: null } : { kind: 'pane', pane: 'services', row: y === 10 ? 'postgres' : null },
     };
   }
   function press(presses: KeyPress[], ctx: RouteContext, ix: Interaction = INITIAL_INTERACTION) {
@@ -125,7 +161,7 @@ describe('keys and clicks on the focused services pane', () => {
     expect(press([key('j'), key('j'), key('k')], context('vim')).ix.services.selected).toBe('api-gateway');
   });
 
-  it('p asks for the selected service\'s history; with no service to select, for all of them', () => {
+  it("p asks for the selected service's history; with no service to select, for all of them", () => {
     expect(press([key('down'), key('p')], context('default')).effects).toEqual([{ type: 'trends', pane: 'services', item: 'api-gateway' }]);
     expect(press([key('p')], context('default')).effects).toEqual([{ type: 'trends', pane: 'services', item: 'auth' }]);
     expect(press([key('p')], context('default', null)).effects).toEqual([{ type: 'trends', pane: 'services', item: null }]);
@@ -141,7 +177,11 @@ describe('keys and clicks on the focused services pane', () => {
   });
 
   it('the wheel over the pane moves the selection a row a notch', () => {
-    const wheel: KeyPress = { name: 'mouse', text: null, mouse: { action: 'wheel-down', button: null, x: 5, y: 12, shift: false, meta: false, ctrl: false, at: 0 } };
+    const wheel: KeyPress = {
+      name: 'mouse',
+      text: null,
+      mouse: { action: 'wheel-down', button: null, x: 5, y: 12, shift: false, meta: false, ctrl: false, at: 0 },
+    };
     const routed = press([wheel, wheel], context('default', names, 'cpu'));
     expect(routed.ui.focus).toBe('services');
     expect(routed.ix.services.selected).toBe('postgres');

@@ -29,7 +29,11 @@ const config = servicesSchema.parse({
 function checks(from: number, to: number, downAt: number): CheckRaw[] {
   const out: CheckRaw[] = [];
   for (let at = from; at <= to; at += 15_000) {
-    out.push(at >= downAt ? { service: 'auth', at, ms: null, failure: { kind: 'timeout', message: 'no answer in time' } } : { service: 'auth', at, ms: 20, http: { status: 200, body: 'ok' } });
+    out.push(
+      at >= downAt
+        ? { service: 'auth', at, ms: null, failure: { kind: 'timeout', message: 'no answer in time' } }
+        : { service: 'auth', at, ms: 20, http: { status: 200, body: 'ok' } },
+    );
     out.push({ service: 'api', at, ms: 5, tcp: { connected: true } });
   }
   return out;
@@ -53,13 +57,18 @@ describe('a down service against its recovery budget', () => {
   });
 
   it('past half its budget: a warning that says so', () => {
-    expect(readAt(now, now - (3 * MIN + 15_000)).assessment.alerts[0]?.message).toBe('auth down 3m15s of 5m: no answer within 5s (priority 1: past half its recovery budget)');
+    expect(readAt(now, now - (3 * MIN + 15_000)).assessment.alerts[0]?.message).toBe(
+      'auth down 3m15s of 5m: no answer within 5s (priority 1: past half its recovery budget)',
+    );
   });
 
   it('past its budget: critical', () => {
     const { assessment } = readAt(now, now - 6 * MIN);
     expect(assessment.status).toBe('crit');
-    expect(assessment.alerts[0]).toEqual({ level: 'crit', message: 'auth down 6m of 5m: no answer within 5s (priority 1: past its recovery budget)' });
+    expect(assessment.alerts[0]).toEqual({
+      level: 'crit',
+      message: 'auth down 6m of 5m: no answer within 5s (priority 1: past its recovery budget)',
+    });
   });
 
   it('the response time over 5 minutes and the error rate in the hour kept', () => {
@@ -97,13 +106,21 @@ describe('the maintenance window', () => {
   });
 
   it('a window that ends before it starts is refused with the field', () => {
-    expect(maintenanceSchema.safeParse({ weekday: 'sunday', from: '04:00', to: '02:00' }).error?.issues[0]).toMatchObject({ path: ['to'], message: 'must be later than from (04:00) on the same day' });
+    expect(maintenanceSchema.safeParse({ weekday: 'sunday', from: '04:00', to: '02:00' }).error?.issues[0]).toMatchObject({
+      path: ['to'],
+      message: 'must be later than from (04:00) on the same day',
+    });
   });
 });
 
 describe('percentile', () => {
   it('nearest rank: the 95th of 1..20 is 19, of one value that value, of none null', () => {
-    expect(percentile(Array.from({ length: 20 }, (_, i) => i + 1), 0.95)).toBe(19);
+    expect(
+      percentile(
+        Array.from({ length: 20 }, (_, i) => i + 1),
+        0.95,
+      ),
+    ).toBe(19);
     expect(percentile([7], 0.95)).toBe(7);
     expect(percentile([], 0.95)).toBeNull();
   });
@@ -144,19 +161,36 @@ describe('demo recordings', () => {
   };
 
   it('a recording that is wrong says where, in one line', () => {
-    expect(() => replayServices(scenario('{"services": {"auth": {"down": {"since": "soon", "saw": {}}}}}'), config)).toThrow(/services\.json: services\.auth\.down\.since must be a duration such as "3m12s"$/);
-    expect(() => replayServices(scenario('{"services": {"auth": {"saw": {"htp": {}}}}}'), config)).toThrow(/services\.auth\.saw\.htp: not something a check sees/);
+    expect(() => replayServices(scenario('{"services": {"auth": {"down": {"since": "soon", "saw": {}}}}}'), config)).toThrow(
+      /services\.json: services\.auth\.down\.since must be a duration such as "3m12s"$/,
+    );
+    expect(() => replayServices(scenario('{"services": {"auth": {"saw": {"htp": {}}}}}'), config)).toThrow(
+      /services\.auth\.saw\.htp: not something a check sees/,
+    );
   });
 
   it('an outage recorded 3m12s before the demo starts reads as one, through the real probe', async () => {
-    const read = replayServices(scenario(JSON.stringify({
-      history: { span: '10m', every: '15s' },
-      defaults: { tcp: { saw: { tcp: { connected: true } }, ms: 1 } },
-      services: { auth: { saw: { http: { status: 200, body: 'ok' } }, down: { since: '3m12s', saw: { failure: { kind: 'timeout', message: 'no answer in time' } } } } },
-    })), config, () => T0 - 2 * 60 * MIN);
+    const read = replayServices(
+      scenario(
+        JSON.stringify({
+          history: { span: '10m', every: '15s' },
+          defaults: { tcp: { saw: { tcp: { connected: true } }, ms: 1 } },
+          services: {
+            auth: {
+              saw: { http: { status: 200, body: 'ok' } },
+              down: { since: '3m12s', saw: { failure: { kind: 'timeout', message: 'no answer in time' } } },
+            },
+          },
+        }),
+      ),
+      config,
+      () => T0 - 2 * 60 * MIN,
+    );
     expect(read).not.toBeNull();
     const probe = servicesProbe(read ?? (() => Promise.reject(new Error('no recording'))), config);
     const reading = probe.parse(await probe.read(new AbortController().signal));
-    expect(probe.assess(reading, T0).alerts[0]?.message).toBe('auth down 3m12s of 5m: no answer within 5s (priority 1: past half its recovery budget)');
+    expect(probe.assess(reading, T0).alerts[0]?.message).toBe(
+      'auth down 3m12s of 5m: no answer within 5s (priority 1: past half its recovery budget)',
+    );
   });
 });

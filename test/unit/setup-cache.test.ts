@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GlobalOptions } from '../../src/cli/args.js';
-import { setup, type Setup } from '../../src/cli/compose.js';
+import { type Setup, setup } from '../../src/cli/compose.js';
 import { cachedSetup as fastSetup } from '../../src/cli/setup-core.js';
 import { pathExists, readText, recordFacts } from '../../src/config/file-facts.js';
-import { estateConfigPath, packageRoot, type Env } from '../../src/config/paths.js';
+import { type Env, estateConfigPath, packageRoot } from '../../src/config/paths.js';
 import { setupCache } from '../../src/config/setup-cache.js';
 import { UserFileError } from '../../src/config/user-file.js';
 
@@ -38,7 +38,7 @@ function cachedSetup(o: GlobalOptions): { s: Setup; loaded: boolean } {
         return load();
       });
     },
-    peek: <T,>(inputs: unknown): T | undefined => cache.peek<T>(inputs),
+    peek: <T>(inputs: unknown): T | undefined => cache.peek<T>(inputs),
     problem: () => cache.problem(),
   };
   return { s: setup(o, env, dir, counting), loaded };
@@ -89,7 +89,10 @@ describe('setup cache', () => {
     expect(cachedSetup(o).loaded).toBe(false);
     const views = join(dir, 'config', 'homeops', 'views');
     mkdirSync(views, { recursive: true });
-    writeFileSync(join(views, 'workstation.yaml'), readFileSync(join(packageRoot(), 'views', 'workstation.yaml'), 'utf8').replace(/^description: .*$/m, 'description: mine'));
+    writeFileSync(
+      join(views, 'workstation.yaml'),
+      readFileSync(join(packageRoot(), 'views', 'workstation.yaml'), 'utf8').replace(/^description: .*$/m, 'description: mine'),
+    );
     const again = cachedSetup(o);
     expect(again.loaded).toBe(true);
     expect(again.s.views.find((v) => v.name === 'workstation')?.description).toBe('mine');
@@ -138,7 +141,10 @@ describe('setup cache', () => {
     writeFileSync(file, 'a');
     const { value, facts } = recordFacts(() => [pathExists(join(dir, 'none')), readText(file)]);
     expect(value).toEqual([false, 'a']);
-    expect(facts.map((f) => [f.path, f.kind])).toEqual([[join(dir, 'none'), 'none'], [file, 'file']]);
+    expect(facts.map((f) => [f.path, f.kind])).toEqual([
+      [join(dir, 'none'), 'none'],
+      [file, 'file'],
+    ]);
     expect(pathExists(file)).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
-import { describe, it, expect } from 'vitest';
-import { applySgr, blankPen, penFor, PLAIN, samePen, sgrTransition, type Pen } from '../../src/terminal/sgr.js';
+import { describe, expect, it } from 'vitest';
 import { lineCells } from '../../src/terminal/screen.js';
+import { applySgr, blankPen, type Pen, PLAIN, penFor, samePen, sgrTransition } from '../../src/terminal/sgr.js';
 
 const pen = (...params: string[]): Pen => params.reduce<Pen>((p, s) => applySgr(p, s) ?? PLAIN, PLAIN);
 

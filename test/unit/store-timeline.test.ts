@@ -16,7 +16,14 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const event = (at: number, subject: string, state: string): TimelineEvent => ({ at, kind: 'pane', subject, state, severity: null, text: `${subject} ${state}` });
+const event = (at: number, subject: string, state: string): TimelineEvent => ({
+  at,
+  kind: 'pane',
+  subject,
+  state,
+  severity: null,
+  text: `${subject} ${state}`,
+});
 
 describe('the timeline database', () => {
   it('keeps events across a reopen, newest first, in WAL mode, owner-only', () => {
@@ -69,16 +76,44 @@ describe('the timeline database', () => {
 
 describe('runs and actions from the audit log', () => {
   const line = (entry: object) => `${JSON.stringify(entry)}\n`;
-  it('records a run\'s start and end, leaves its steps out, and names the time it took', () => {
+  it("records a run's start and end, leaves its steps out, and names the time it took", () => {
     const starts = new Map<string, number>();
-    const text = line({ event: 'run-start', time: '2026-03-01T10:00:00Z', runId: 'r1', user: 'ann', machine: 'ws', runbook: 'dns-failover', inputs: {} })
-      + line({ event: 'step', time: '2026-03-01T10:00:10Z', runId: 'r1', user: 'ann', runbook: 'dns-failover', step: 'check', state: 'ok' })
-      + line({ event: 'run-end', time: '2026-03-01T10:01:30Z', runId: 'r1', user: 'ann', runbook: 'dns-failover', status: 'failed', failedStep: 'point-dhcp', message: 'exit 1' })
-      + line({ event: 'silence', time: '2026-03-01T10:02:00Z', user: 'ann', machine: 'ws', target: 'dns', until: '2026-03-01T12:02:00Z', from: 'shell' })
-      + '{"event":"run-st';
+    const text =
+      line({
+        event: 'run-start',
+        time: '2026-03-01T10:00:00Z',
+        runId: 'r1',
+        user: 'ann',
+        machine: 'ws',
+        runbook: 'dns-failover',
+        inputs: {},
+      }) +
+      line({ event: 'step', time: '2026-03-01T10:00:10Z', runId: 'r1', user: 'ann', runbook: 'dns-failover', step: 'check', state: 'ok' }) +
+      line({
+        event: 'run-end',
+        time: '2026-03-01T10:01:30Z',
+        runId: 'r1',
+        user: 'ann',
+        runbook: 'dns-failover',
+        status: 'failed',
+        failedStep: 'point-dhcp',
+        message: 'exit 1',
+      }) +
+      line({
+        event: 'silence',
+        time: '2026-03-01T10:02:00Z',
+        user: 'ann',
+        machine: 'ws',
+        target: 'dns',
+        until: '2026-03-01T12:02:00Z',
+        from: 'shell',
+      }) +
+      '{"event":"run-st';
     const { events, consumed } = parseAuditChunk(text, starts);
     expect(events.map((e) => [e.kind, e.subject, e.state])).toEqual([
-      ['runbook', 'dns-failover', 'started'], ['runbook', 'dns-failover', 'failed'], ['action', 'dns', 'silenced'],
+      ['runbook', 'dns-failover', 'started'],
+      ['runbook', 'dns-failover', 'failed'],
+      ['action', 'dns', 'silenced'],
     ]);
     expect(events[1]?.text).toBe('runbook dns-failover failed at step point-dhcp after 90s: exit 1');
     // The torn last line waits for the rest of it.
@@ -87,7 +122,9 @@ describe('runs and actions from the audit log', () => {
 
   it('reads only what was appended since the offset, and from the start of a replaced log', () => {
     const path = join(dir, 'audit.jsonl');
-    writeFileSync(path, line({ event: 'run-start', time: '2026-03-01T10:00:00Z', runId: 'r1', user: 'a', runbook: 'x', inputs: {} }), { mode: 0o600 });
+    writeFileSync(path, line({ event: 'run-start', time: '2026-03-01T10:00:00Z', runId: 'r1', user: 'a', runbook: 'x', inputs: {} }), {
+      mode: 0o600,
+    });
     const starts = new Map<string, number>();
     const first = readAuditSince(path, 0, starts);
     expect(first.events).toHaveLength(1);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pushSample, sustainedAbove, type Sample } from '../../src/plan/sustained.js';
+import { pushSample, type Sample, sustainedAbove } from '../../src/plan/sustained.js';
 
 const WINDOW = 300_000; // 5 min
 const INTERVAL = 2_000;

@@ -56,27 +56,36 @@ describe('terminalSafe', () => {
   });
 
   it('property: nothing a terminal acts on survives, in either mode', () => {
-    fc.assert(fc.property(hostileText(), (text) => {
-      expect(terminalSafe(text)).not.toMatch(CONTROL);
-      expect(terminalSafe(text, { newlines: 'lines' })).not.toMatch(CONTROL_BUT_NEWLINE);
-    }), { seed: 1313, numRuns: 3000 });
+    fc.assert(
+      fc.property(hostileText(), (text) => {
+        expect(terminalSafe(text)).not.toMatch(CONTROL);
+        expect(terminalSafe(text, { newlines: 'lines' })).not.toMatch(CONTROL_BUT_NEWLINE);
+      }),
+      { seed: 1313, numRuns: 3000 },
+    );
   });
 
   it('property: any string at all (full Unicode) comes out safe', () => {
-    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (text) => {
-      expect(terminalSafe(text)).not.toMatch(CONTROL);
-    }), { seed: 13, numRuns: 2000 });
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (text) => {
+        expect(terminalSafe(text)).not.toMatch(CONTROL);
+      }),
+      { seed: 13, numRuns: 2000 },
+    );
   });
 
   it('property: safe text is left alone, and cleaning twice changes nothing more', () => {
-    fc.assert(fc.property(hostileText(), (text) => {
-      const once = terminalSafe(text);
-      expect(terminalSafe(once)).toBe(once);
-      if (isTerminalSafe(text)) expect(once).toBe(text);
-      // What was taken out is shown: a control (other than a line end or tab, which are spaces)
-      // leaves a backslash in the output.
-      else if (!isTerminalSafe(text.replace(/\r?\n|\t/g, ''))) expect(once).toContain('\\');
-    }), { seed: 7, numRuns: 2000 });
+    fc.assert(
+      fc.property(hostileText(), (text) => {
+        const once = terminalSafe(text);
+        expect(terminalSafe(once)).toBe(once);
+        if (isTerminalSafe(text)) expect(once).toBe(text);
+        // What was taken out is shown: a control (other than a line end or tab, which are spaces)
+        // leaves a backslash in the output.
+        else if (!isTerminalSafe(text.replace(/\r?\n|\t/g, ''))) expect(once).toContain('\\');
+      }),
+      { seed: 7, numRuns: 2000 },
+    );
   });
 });
 
@@ -90,10 +99,13 @@ describe('terminalSafeJson', () => {
   });
 
   it('property: any value round-trips exactly and prints nothing a terminal acts on', () => {
-    fc.assert(fc.property(fc.dictionary(fc.string({ unit: 'binary', maxLength: 6 }), fc.string({ unit: 'binary', maxLength: 30 })), (value) => {
-      const json = terminalSafeJson(value, 2);
-      expect(json).not.toMatch(CONTROL_BUT_NEWLINE);
-      expect(JSON.parse(json)).toEqual(value);
-    }), { seed: 52, numRuns: 1000 });
+    fc.assert(
+      fc.property(fc.dictionary(fc.string({ unit: 'binary', maxLength: 6 }), fc.string({ unit: 'binary', maxLength: 30 })), (value) => {
+        const json = terminalSafeJson(value, 2);
+        expect(json).not.toMatch(CONTROL_BUT_NEWLINE);
+        expect(JSON.parse(json)).toEqual(value);
+      }),
+      { seed: 52, numRuns: 1000 },
+    );
   });
 });

@@ -1,5 +1,5 @@
-import { describe, it, expect } from 'vitest';
-import { bar, cellWidth, fitLine, level, lineText, pad, textWidth, truncate, type Line } from '../../src/ui/text.js';
+import { describe, expect, it } from 'vitest';
+import { bar, cellWidth, fitLine, type Line, level, lineText, pad, textWidth, truncate } from '../../src/ui/text.js';
 
 const widthOf = (line: Line) => textWidth(lineText(line));
 

@@ -1,9 +1,25 @@
 // Themes: which one is in force, and that NO_COLOR and --no-color are one and the same.
 import { describe, expect, it } from 'vitest';
-import { boldOf, chooseTheme, colorOf, MONOCHROME, nextThemeName, themeNamed, THEME_NAMES } from '../../src/ui/theme.js';
 import type { Tone } from '../../src/ui/text.js';
+import { boldOf, chooseTheme, colorOf, MONOCHROME, nextThemeName, THEME_NAMES, themeNamed } from '../../src/ui/theme.js';
 
-const TONES: Tone[] = ['ok', 'warn', 'crit', 'stale', 'down', 'off', 'accent', 'muted', 'plain', 'group0', 'group1', 'group2', 'group3', 'group4', 'group5'];
+const TONES: Tone[] = [
+  'ok',
+  'warn',
+  'crit',
+  'stale',
+  'down',
+  'off',
+  'accent',
+  'muted',
+  'plain',
+  'group0',
+  'group1',
+  'group2',
+  'group3',
+  'group4',
+  'group5',
+];
 
 describe('themes', () => {
   it('--no-color and NO_COLOR give the same monochrome theme, whatever else is asked', () => {

@@ -12,7 +12,23 @@ describe('thousands', () => {
   });
 
   it('writes every number exactly as Number#toLocaleString("en-US") does', () => {
-    const edge = [-0, -0.4, 0.5, -0.5, NaN, Infinity, -Infinity, 2 ** 53, 2 ** 60, 1e21, 1.5e22, 123456789012345680000, 1e300, Number.MAX_VALUE, -1e25];
+    const edge = [
+      -0,
+      -0.4,
+      0.5,
+      -0.5,
+      NaN,
+      Infinity,
+      -Infinity,
+      2 ** 53,
+      2 ** 60,
+      1e21,
+      1.5e22,
+      123456789012345680000,
+      1e300,
+      Number.MAX_VALUE,
+      -1e25,
+    ];
     let seed = 7;
     const random = () => {
       seed = (seed * 16807) % 2147483647;

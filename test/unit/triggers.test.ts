@@ -30,19 +30,36 @@ function reading(states: Record<string, State> = {}, maintenance: ServicesReadin
       const state = states[s.name] ?? (s.standby ? { down: 3600 * SEC } : { up: 3600 * SEC });
       const down = state.down !== undefined;
       return {
-        name: s.name, description: null, priority: s.priority, group: s.group ?? null, runsOn: s.runsOn ?? null, standby: s.standby, from: null,
-        kind: 'http' in s.check ? 'http' : 'tcp' in s.check ? 'tcp' : 'dns' in s.check ? 'dns' : 'container', target: '',
-        state: down ? 'down' : 'up', why: down ? 'no answer within 5s' : null, note: null, lastCheck: null, lastMs: null,
-        p95: { m5: null, m60: null }, errorRate: { m5: null, m60: null }, checks: { m5: 0, m60: 0 }, certDaysLeft: null,
+        name: s.name,
+        description: null,
+        priority: s.priority,
+        group: s.group ?? null,
+        runsOn: s.runsOn ?? null,
+        standby: s.standby,
+        from: null,
+        kind: 'http' in s.check ? 'http' : 'tcp' in s.check ? 'tcp' : 'dns' in s.check ? 'dns' : 'container',
+        target: '',
+        state: down ? 'down' : 'up',
+        why: down ? 'no answer within 5s' : null,
+        note: null,
+        lastCheck: null,
+        lastMs: null,
+        p95: { m5: null, m60: null },
+        errorRate: { m5: null, m60: null },
+        checks: { m5: 0, m60: 0 },
+        certDaysLeft: null,
         downSince: down ? new Date(NOW - (state.down ?? 0)).toISOString() : null,
         upSince: down ? null : new Date(NOW - (state.up ?? 0)).toISOString(),
-        budgetMs: 300_000, level: down ? (s.standby ? 'standby' : maintenance ? 'maintenance' : 'warn') : 'ok', problems: [],
+        budgetMs: 300_000,
+        level: down ? (s.standby ? 'standby' : maintenance ? 'maintenance' : 'warn') : 'ok',
+        problems: [],
       };
     }),
   };
 }
 
-const offers = (data: ServicesReading | null, overrides?: Parameters<typeof offersFor>[2], now = NOW) => offersFor(data, triggered, overrides, now);
+const offers = (data: ServicesReading | null, overrides?: Parameters<typeof offersFor>[2], now = NOW) =>
+  offersFor(data, triggered, overrides, now);
 
 const workstation = services.list.filter((s) => s.runsOn === 'workstation' && s.priority <= 2).map((s) => s.name);
 const allDown = (seconds: number) => Object.fromEntries(workstation.map((name) => [name, { down: seconds * SEC }]));
@@ -59,35 +76,45 @@ describe('the built-in triggers over the reference estate', () => {
 
   it('dns-failover: the primary DNS down for 59 s is not yet; for 60 s it is offered, since it went down', () => {
     expect(offers(reading({ 'dns-primary': { down: 59 * SEC } }))).toEqual([]);
-    expect(offers(reading({ 'dns-primary': { down: 60 * SEC } }))).toEqual([{
-      runbook: 'dns-failover',
-      title: 'DNS failover to the NAS',
-      reason: 'the primary DNS does not answer: dns-primary down for 1m',
-      since: new Date(NOW - 60 * SEC).toISOString(),
-      response: 'offer',
-    }]);
+    expect(offers(reading({ 'dns-primary': { down: 60 * SEC } }))).toEqual([
+      {
+        runbook: 'dns-failover',
+        title: 'DNS failover to the NAS',
+        reason: 'the primary DNS does not answer: dns-primary down for 1m',
+        since: new Date(NOW - 60 * SEC).toISOString(),
+        response: 'offer',
+      },
+    ]);
     // The NAS's DNS down is not the primary's.
     expect(offers(reading({ 'dns-secondary': { down: 600 * SEC } }))).toEqual([]);
   });
 
   it('primary-failover: every priority 1 and 2 service of the workstation down for 60 s; it supersedes the DNS failover', () => {
     expect(offers(reading(allDown(192))).map((o) => [o.runbook, o.reason])).toEqual([
-      ['primary-failover', `the workstation's health checks fail: ${workstation.length} services down (dns-primary, auth, health and ${workstation.length - 3} more) for 3m12s`],
+      [
+        'primary-failover',
+        `the workstation's health checks fail: ${workstation.length} services down (dns-primary, auth, health and ${workstation.length - 3} more) for 3m12s`,
+      ],
     ]);
     // One of them still answering: it is not a primary failure (the DNS one alone is offered).
     expect(offers(reading({ ...allDown(192), postgres: { up: 3600 * SEC } })).map((o) => o.runbook)).toEqual(['dns-failover']);
     // They went down one after the other: it holds since the last of them.
     const staggered = { ...allDown(300), redis: { down: 30 * SEC } };
     expect(offers(reading(staggered)).map((o) => o.runbook)).toEqual(['dns-failover']);
-    expect(offers(reading(staggered), undefined, NOW + 30 * SEC).map((o) => [o.runbook, o.since])).toEqual([['primary-failover', new Date(NOW - 30 * SEC).toISOString()]]);
+    expect(offers(reading(staggered), undefined, NOW + 30 * SEC).map((o) => [o.runbook, o.since])).toEqual([
+      ['primary-failover', new Date(NOW - 30 * SEC).toISOString()],
+    ]);
   });
 
-  it('failback: the workstation healthy for 10 minutes while the NAS\'s standby serves', () => {
+  it("failback: the workstation healthy for 10 minutes while the NAS's standby serves", () => {
     const standbyUp = { 'nas-auth': { up: 7200 * SEC } };
     const back = (seconds: number) => Object.fromEntries(workstation.map((name) => [name, { up: seconds * SEC }]));
     expect(offers(reading({ ...back(599), ...standbyUp }))).toEqual([]);
     expect(offers(reading({ ...back(600), ...standbyUp })).map((o) => [o.runbook, o.reason])).toEqual([
-      ['failback', `the workstation is healthy again while the NAS serves: ${workstation.length} services up (dns-primary, auth, health and ${workstation.length - 3} more); nas-auth up for 10m`],
+      [
+        'failback',
+        `the workstation is healthy again while the NAS serves: ${workstation.length} services up (dns-primary, auth, health and ${workstation.length - 3} more); nas-auth up for 10m`,
+      ],
     ]);
     // The standby down (no failover happened): nothing to fail back from.
     expect(offers(reading(back(3600)))).toEqual([]);
@@ -103,7 +130,7 @@ describe('the built-in triggers over the reference estate', () => {
   });
 });
 
-describe('the config\'s runbooks.triggers', () => {
+describe("the config's runbooks.triggers", () => {
   const overrides = (value: unknown) => runbooksSchema.parse({ triggers: value }).triggers;
 
   it('for: shortens (or lengthens) how long the condition must hold', () => {
@@ -118,7 +145,7 @@ describe('the config\'s runbooks.triggers', () => {
     expect(offers(down, overrides({ 'dns-failover': { response: 'off' } }))).toEqual([]);
   });
 
-  it('the estate\'s automatic DNS failover: off as shipped, on with the one documented line of examples/estate.yaml', () => {
+  it("the estate's automatic DNS failover: off as shipped, on with the one documented line of examples/estate.yaml", () => {
     const down = reading({ 'dns-primary': { down: 90 * SEC } });
     expect(offers(down, config.runbooks?.triggers).map((o) => [o.runbook, o.response])).toEqual([['dns-failover', 'offer']]);
     const text = readFileSync(estateConfigPath(), 'utf8');
@@ -143,19 +170,22 @@ describe('the config\'s runbooks.triggers', () => {
 describe('a trigger that names what the config does not have', () => {
   it('an unknown service or host is a located error; without services in the config, names are not checked', () => {
     const dir = mkdtempSync(join(tmpdir(), 'homeops-trigger-'));
-    writeFileSync(join(dir, 'x.yaml'), [
-      'id: restart-api',
-      'title: Restart the API',
-      'trigger:',
-      '  when:',
-      '    - { services: { name: [api-gatway] }, state: down }',
-      '    - { services: { runsOn: nass }, state: up }',
-      '  for: 1m',
-      '  reason: the API does not answer',
-      'steps:',
-      '  - { id: say, note: restarted }',
-      '',
-    ].join('\n'));
+    writeFileSync(
+      join(dir, 'x.yaml'),
+      [
+        'id: restart-api',
+        'title: Restart the API',
+        'trigger:',
+        '  when:',
+        '    - { services: { name: [api-gatway] }, state: down }',
+        '    - { services: { runsOn: nass }, state: up }',
+        '  for: 1m',
+        '  reason: the API does not answer',
+        'steps:',
+        '  - { id: say, note: restarted }',
+        '',
+      ].join('\n'),
+    );
     const withDir = { ...config, runbooks: { ...config.runbooks!, dirs: [dir] } };
     const error = (() => {
       try {
@@ -165,7 +195,9 @@ describe('a trigger that names what the config does not have', () => {
       }
       return 'no error';
     })();
-    expect(error).toBe(`${join(dir, 'x.yaml')}:5:28 trigger.when.0.services.name.0: no service "api-gatway" in the config's services.list (did you mean "api-gateway"?)`);
+    expect(error).toBe(
+      `${join(dir, 'x.yaml')}:5:28 trigger.when.0.services.name.0: no service "api-gatway" in the config's services.list (did you mean "api-gateway"?)`,
+    );
     const { services: _, ...noServices } = withDir;
     writeFileSync(join(dir, 'x.yaml'), readFileSync(join(dir, 'x.yaml'), 'utf8').replace('runsOn: nass', 'runsOn: nas'));
     expect(loadRunbooks({ config: noServices, env: { HOME: '/nonexistent' }, cwd: '/' }).get('restart-api')?.trigger?.for).toBe(60_000);

@@ -20,11 +20,19 @@ describe('render profile', () => {
     profiler?.frame(1.23456);
     profiler?.time('cpu', () => 1);
     profiler?.frame(0.5);
-    const all = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { pane: string; ms: number; memory?: Record<string, number> });
+    const all = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { pane: string; ms: number; memory?: Record<string, number> });
     // Once a minute (the first frame included) a line says where the memory is.
     const memory = all.filter((l) => l.memory);
     expect(memory).toHaveLength(1);
-    expect(memory[0]?.memory).toMatchObject({ rss: expect.any(Number), heapUsed: expect.any(Number), heapTotal: expect.any(Number), external: expect.any(Number) });
+    expect(memory[0]?.memory).toMatchObject({
+      rss: expect.any(Number),
+      heapUsed: expect.any(Number),
+      heapTotal: expect.any(Number),
+      external: expect.any(Number),
+    });
     const lines = all.filter((l) => !l.memory);
     expect(lines.map((l) => l.pane)).toEqual(['cpu', 'gpu', 'frame', 'cpu', 'frame']);
     expect(lines[2]?.ms).toBe(1.235);

@@ -1,6 +1,6 @@
-import { describe, it, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { COMMAND_NAMES, type Command } from '../../src/model/commands.js';
-import { focusedPane, initialUiState, uiReducer, type UiContext, type UiState } from '../../src/ui/state.js';
+import { focusedPane, initialUiState, type UiContext, type UiState, uiReducer } from '../../src/ui/state.js';
 
 const context: UiContext = { paneIds: ['cpu', 'gpu', 'containers'], viewCount: 3, shownView: 0, page: 10 };
 
@@ -103,7 +103,10 @@ describe('uiReducer', () => {
     expect(run(down, ['page.up']).scroll).toEqual({ cpu: 0 });
     expect(run(down, ['scroll.top']).scroll).toEqual({ cpu: 0 });
     for (let i = 0; i < 50; i++) {
-      const commands: Command[] = Array.from({ length: 30 }, (_, j) => (['scroll.up', 'scroll.down', 'page.up', 'page.down', 'scroll.top', 'focus.next'] as const)[(i * 7 + j * 13) % 6]!);
+      const commands: Command[] = Array.from(
+        { length: 30 },
+        (_, j) => (['scroll.up', 'scroll.down', 'page.up', 'page.down', 'scroll.top', 'focus.next'] as const)[(i * 7 + j * 13) % 6]!,
+      );
       const end = run(start, commands);
       for (const value of Object.values(end.scroll)) expect(value).toBeGreaterThanOrEqual(0);
     }

@@ -28,7 +28,24 @@ describe('parseDuration', () => {
   });
 
   it.each([
-    '', '   ', '2', '2000', 'ms', 's5', '2 sec', '2S', '2 M', '1m30', '1h,30m', '-1s', '+1s', '.5s', '1.s', '1e3ms', '2s!', 'two seconds',
+    '',
+    '   ',
+    '2',
+    '2000',
+    'ms',
+    's5',
+    '2 sec',
+    '2S',
+    '2 M',
+    '1m30',
+    '1h,30m',
+    '-1s',
+    '+1s',
+    '.5s',
+    '1.s',
+    '1e3ms',
+    '2s!',
+    'two seconds',
   ])('%j is not a duration', (text) => {
     expect(parseDuration(text)).toBeUndefined();
   });

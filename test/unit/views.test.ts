@@ -1,11 +1,11 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, it, expect } from 'vitest';
-import { BUILTIN_VIEWS, loadView, loadViews } from '../../src/config/views.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UserFileError } from '../../src/config/user-file.js';
 import { UnknownNameError } from '../../src/config/user-file-error.js';
 import type { LayoutNode } from '../../src/config/views.js';
+import { BUILTIN_VIEWS, loadView, loadViews } from '../../src/config/views.js';
 import { PANE_IDS } from '../../src/model/panes.js';
 
 let home: string;
@@ -87,7 +87,9 @@ describe('built-in views', () => {
     // A name that names nothing is the caller's to place (a usage error on the command line, a
     // located error in the config), so it is not a file's error.
     expect(() => loadView('dashboard', env, home)).toThrow(UnknownNameError);
-    expect(() => loadView('dashboard', env, home)).toThrow('no view "dashboard" (built in: workstation, tmux, outage, services; or give a file path)');
+    expect(() => loadView('dashboard', env, home)).toThrow(
+      'no view "dashboard" (built in: workstation, tmux, outage, services; or give a file path)',
+    );
   });
 });
 
@@ -97,8 +99,13 @@ describe('user view files', () => {
     const view = loadView(path, env, home);
     expect(view).toMatchObject({ name: 'mine', auto: false, description: '', file: path });
     expect(view.tiers[0]?.layout).toEqual({
-      direction: 'row', size: 1, fixed: null,
-      children: [{ pane: 'cpu', size: 2, fixed: null }, { pane: 'gpu', size: 1, fixed: null }],
+      direction: 'row',
+      size: 1,
+      fixed: null,
+      children: [
+        { pane: 'cpu', size: 2, fixed: null },
+        { pane: 'gpu', size: 1, fixed: null },
+      ],
     });
   });
 
@@ -205,7 +212,12 @@ describe('user view files', () => {
   it('reports a bad name and a tier too small to draw', () => {
     const name = errorOf(file('name.yaml', validView('My View')));
     expect(name.message).toMatch(/:1:7 name: use lowercase letters, digits and "-"$/);
-    const tiny = errorOf(file('tiny.yaml', validView('tiny').map((l) => l.replace('minRows: 16', 'minRows: 2'))));
+    const tiny = errorOf(
+      file(
+        'tiny.yaml',
+        validView('tiny').map((l) => l.replace('minRows: 16', 'minRows: 2')),
+      ),
+    );
     expect(tiny.line).toBe(5);
     expect(tiny.message).toContain('tiers.0.minRows');
   });

@@ -1,14 +1,22 @@
 // Gluetun's answers and a direct-IP check → the VPN reading, its assessment and its pane.
 import { describe, expect, it } from 'vitest';
+import { estateConfigPath } from '../../src/config/paths.js';
 import { configSchema } from '../../src/config/schema.js';
-import { parseDirectIp, parsePorts, parsePublicIp, parseVpn, parseVpnStatus, type RouteResult, type VpnRaw } from '../../src/probes/vpn/parse.js';
+import { readUserFile } from '../../src/config/user-file.js';
+import type { PaneEntry } from '../../src/model/snapshot.js';
+import type { VpnReading } from '../../src/model/vpn.js';
+import {
+  parseDirectIp,
+  parsePorts,
+  parsePublicIp,
+  parseVpn,
+  parseVpnStatus,
+  type RouteResult,
+  type VpnRaw,
+} from '../../src/probes/vpn/parse.js';
 import { assessVpn, gluetunAuth } from '../../src/probes/vpn/probe.js';
 import { vpnHeadline, vpnPane } from '../../src/ui/panes/vpn.js';
 import { lineText } from '../../src/ui/text.js';
-import { estateConfigPath } from '../../src/config/paths.js';
-import { readUserFile } from '../../src/config/user-file.js';
-import type { VpnReading } from '../../src/model/vpn.js';
-import type { PaneEntry } from '../../src/model/snapshot.js';
 
 const readDefaultConfig = () => readUserFile(estateConfigPath(), configSchema);
 
@@ -39,7 +47,13 @@ describe('route parsers', () => {
   });
 
   it('reads the public IP; "" (before the first lookup) is no IP', () => {
-    expect(parsePublicIp({ public_ip: '198.51.100.73', country: 'Netherlands' })).toEqual({ ip: '198.51.100.73', country: 'Netherlands', region: null, city: null, organization: null });
+    expect(parsePublicIp({ public_ip: '198.51.100.73', country: 'Netherlands' })).toEqual({
+      ip: '198.51.100.73',
+      country: 'Netherlands',
+      region: null,
+      city: null,
+      organization: null,
+    });
     expect(parsePublicIp({ public_ip: '' }).ip).toBeNull();
   });
 
@@ -62,15 +76,25 @@ describe('the reading and its assessment', () => {
   it('running, with IP, country and port: ok', () => {
     const reading = parseVpn(raw());
     expect(reading).toMatchObject({ auth: 'ok', state: 'running', ports: [47183], leak: false });
-    expect(assessVpn(reading)).toEqual({ status: 'ok', alerts: [], summary: 'VPN running · 198.51.100.73 Netherlands, Amsterdam · port 47183' });
+    expect(assessVpn(reading)).toEqual({
+      status: 'ok',
+      alerts: [],
+      summary: 'VPN running · 198.51.100.73 Netherlands, Amsterdam · port 47183',
+    });
   });
 
   it('401 without credentials is "auth needed" (warn), with credentials "refused"; other routes\' 401s are not repeated', () => {
     const needed = parseVpn(raw({ credentialsSent: false, status: unauthorized, publicIp: unauthorized, portForward: unauthorized }));
     expect(needed).toMatchObject({ auth: 'needed', state: null, stateError: null, publicIpError: null, portsError: null });
-    expect(assessVpn(needed)).toEqual({ status: 'warn', alerts: [{ level: 'warn', message: 'auth needed: set HOMEOPS_GLUETUN_API_KEY' }], summary: 'auth needed (http://10.0.10.10:8000)' });
+    expect(assessVpn(needed)).toEqual({
+      status: 'warn',
+      alerts: [{ level: 'warn', message: 'auth needed: set HOMEOPS_GLUETUN_API_KEY' }],
+      summary: 'auth needed (http://10.0.10.10:8000)',
+    });
     const refused = parseVpn(raw({ status: unauthorized, publicIp: unauthorized, portForward: unauthorized }));
-    expect(assessVpn(refused).alerts).toEqual([{ level: 'warn', message: 'Gluetun refused the credentials (401): check HOMEOPS_GLUETUN_API_KEY' }]);
+    expect(assessVpn(refused).alerts).toEqual([
+      { level: 'warn', message: 'Gluetun refused the credentials (401): check HOMEOPS_GLUETUN_API_KEY' },
+    ]);
   });
 
   it('stopped or crashed is crit; starting warns', () => {
@@ -82,7 +106,9 @@ describe('the reading and its assessment', () => {
   it('an unhealthy container is crit even while Gluetun says running; a missing one warns', () => {
     const unhealthy = parseVpn(raw({ container: { name: 'gluetun', health: 'unhealthy' } }));
     expect(assessVpn(unhealthy).status).toBe('crit');
-    expect(assessVpn(parseVpn(raw({ container: { name: 'gluetun', health: null } }))).alerts).toEqual([{ level: 'warn', message: 'container gluetun: not found' }]);
+    expect(assessVpn(parseVpn(raw({ container: { name: 'gluetun', health: null } }))).alerts).toEqual([
+      { level: 'warn', message: 'container gluetun: not found' },
+    ]);
     expect(assessVpn(parseVpn(raw({ container: { name: 'gluetun', health: 'none' } }))).status).toBe('ok');
   });
 
@@ -105,34 +131,58 @@ describe('the reading and its assessment', () => {
 describe('auth from the config', () => {
   it('API key, basic auth, or none; the config refuses both at once or half of basic auth', () => {
     const base = readDefaultConfig();
-    expect(gluetunAuth({ ...base.vpn!, apiKeyEnv: 'K', apiKeyFile: undefined })).toEqual({ kind: 'apikey', key: { env: 'K', file: undefined } });
-    const parse = (vpn: Record<string, unknown>) => configSchema.safeParse({ hosts: { ws: {} }, plan: { host: 'ws', groups: [{ name: 'a', cores: 1 }] }, vpn: { url: 'http://10.0.10.10:8000', ...vpn } });
+    expect(gluetunAuth({ ...base.vpn!, apiKeyEnv: 'K', apiKeyFile: undefined })).toEqual({
+      kind: 'apikey',
+      key: { env: 'K', file: undefined },
+    });
+    const parse = (vpn: Record<string, unknown>) =>
+      configSchema.safeParse({
+        hosts: { ws: {} },
+        plan: { host: 'ws', groups: [{ name: 'a', cores: 1 }] },
+        vpn: { url: 'http://10.0.10.10:8000', ...vpn },
+      });
     expect(parse({ apiKeyEnv: 'K', username: 'u', passwordEnv: 'P' }).success).toBe(false);
     expect(parse({ passwordEnv: 'P' }).success).toBe(false);
     expect(parse({ username: 'u' }).success).toBe(false);
     const basic = parse({ username: 'u', passwordFile: '/run/secrets/gluetun' });
     expect(basic.success).toBe(true);
-    if (basic.success) expect(gluetunAuth(basic.data.vpn!)).toEqual({ kind: 'basic', username: 'u', password: { env: undefined, file: '/run/secrets/gluetun' } });
+    if (basic.success)
+      expect(gluetunAuth(basic.data.vpn!)).toEqual({
+        kind: 'basic',
+        username: 'u',
+        password: { env: undefined, file: '/run/secrets/gluetun' },
+      });
     expect(parse({ url: 'http://user:pw@10.0.10.10:8000' }).success).toBe(false);
   });
 });
 
 describe('the pane', () => {
   const config = readDefaultConfig();
-  const entry = (reading: VpnReading, status: PaneEntry<VpnReading>['status'] = 'ok'): PaneEntry<VpnReading> => ({ status, ageMs: 0, summary: '', alerts: [], data: reading });
+  const entry = (reading: VpnReading, status: PaneEntry<VpnReading>['status'] = 'ok'): PaneEntry<VpnReading> => ({
+    status,
+    ageMs: 0,
+    summary: '',
+    alerts: [],
+    data: reading,
+  });
   const text = (reading: VpnReading, width = 80) => vpnPane(entry(reading), width, 10, config).lines.map(lineText);
 
   it('first line says whether the VPN is up, as a word too', () => {
     expect(text(parseVpn(raw()))[0]).toBe('● ok    VPN running · 198.51.100.73 Netherlands, Amsterdam');
-    expect(text(parseVpn(raw({ status: json({ status: 'stopped' }) })))[0]).toBe('✖ CRIT  VPN STOPPED · 198.51.100.73 Netherlands, Amsterdam');
-    expect(vpnHeadline(parseVpn(raw({ credentialsSent: false, status: unauthorized })))).toEqual({ status: 'warn', text: 'auth needed: set HOMEOPS_GLUETUN_API_KEY' });
+    expect(text(parseVpn(raw({ status: json({ status: 'stopped' }) })))[0]).toBe(
+      '✖ CRIT  VPN STOPPED · 198.51.100.73 Netherlands, Amsterdam',
+    );
+    expect(vpnHeadline(parseVpn(raw({ credentialsSent: false, status: unauthorized })))).toEqual({
+      status: 'warn',
+      text: 'auth needed: set HOMEOPS_GLUETUN_API_KEY',
+    });
   });
 
   it('shows port, container health and the direct-IP comparison', () => {
     const lines = text(parseVpn(raw({ container: { name: 'gluetun', health: 'healthy' }, directIp: { text: '203.0.113.8' } })));
     expect(lines).toContain('forwarded port 47183');
     expect(lines).toContain('container      gluetun healthy');
-    expect(lines).toContain('direct IP      203.0.113.8 (differs from the VPN\'s)');
+    expect(lines).toContain("direct IP      203.0.113.8 (differs from the VPN's)");
     const leak = text(parseVpn(raw({ directIp: { text: '198.51.100.73' } })));
     expect(leak[0]).toBe('▲ WARN  VPN running but NOT tunnelling: public IP 198.51.100.73 is the direct IP');
   });

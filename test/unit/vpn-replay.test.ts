@@ -21,21 +21,31 @@ async function demo(name: string) {
 }
 
 describe('VPN in the demo scenarios', () => {
-  it.each(['healthy', 'gpu-hot', 'primary-down'])('%s: running, public IP and country, port, healthy container, not leaking', async (name) => {
-    const { reading, assessment } = await demo(name);
-    expect(reading).toMatchObject({
-      auth: 'ok', state: 'running', ports: [47183], leak: false, directIp: '203.0.113.8',
-      publicIp: { ip: '198.51.100.73', country: 'Netherlands', city: 'Amsterdam' },
-      container: { name: 'gluetun', health: 'healthy' },
-    });
-    expect(assessment).toMatchObject({ status: 'ok', alerts: [] });
-  });
+  it.each(['healthy', 'gpu-hot', 'primary-down'])(
+    '%s: running, public IP and country, port, healthy container, not leaking',
+    async (name) => {
+      const { reading, assessment } = await demo(name);
+      expect(reading).toMatchObject({
+        auth: 'ok',
+        state: 'running',
+        ports: [47183],
+        leak: false,
+        directIp: '203.0.113.8',
+        publicIp: { ip: '198.51.100.73', country: 'Netherlands', city: 'Amsterdam' },
+        container: { name: 'gluetun', health: 'healthy' },
+      });
+      expect(assessment).toMatchObject({ status: 'ok', alerts: [] });
+    },
+  );
 
   it('vpn-down: stopped, no public IP or port, container unhealthy: crit', async () => {
     const { reading, assessment } = await demo('vpn-down');
     expect(reading).toMatchObject({ state: 'stopped', ports: [], publicIp: { ip: null }, container: { health: 'unhealthy' } });
     expect(assessment.status).toBe('crit');
-    expect(assessment.alerts.map((a) => a.message)).toEqual(['VPN stopped', 'container gluetun unhealthy (the tunnel fails Gluetun\'s health check)']);
+    expect(assessment.alerts.map((a) => a.message)).toEqual([
+      'VPN stopped',
+      "container gluetun unhealthy (the tunnel fails Gluetun's health check)",
+    ]);
     expect(vpnHeadline(reading)).toEqual({ status: 'crit', text: 'VPN STOPPED' });
   });
 

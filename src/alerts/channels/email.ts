@@ -2,8 +2,8 @@
 // password from the environment or a file. Loaded only when a channel of type email exists.
 import { readFileSync } from 'node:fs';
 import { createTransport } from 'nodemailer';
-import type { ChannelConfig } from '../../config/schema.js';
 import { expandHome } from '../../config/paths.js';
+import type { ChannelConfig } from '../../config/schema.js';
 import type { Message } from '../engine.js';
 import { emailContent } from './payload.js';
 import type { Sender, SenderDeps } from './senders.js';

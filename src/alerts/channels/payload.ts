@@ -23,8 +23,17 @@ export type WebhookBody = {
 
 export function webhookBody(m: Message, source: string): WebhookBody {
   return {
-    state: m.state, severity: m.severity, title: m.title, text: m.text, pane: m.pane, host: m.host,
-    since: new Date(m.since).toISOString(), at: new Date(m.at).toISOString(), key: m.key, reminder: m.reminder, source,
+    state: m.state,
+    severity: m.severity,
+    title: m.title,
+    text: m.text,
+    pane: m.pane,
+    host: m.host,
+    since: new Date(m.since).toISOString(),
+    at: new Date(m.at).toISOString(),
+    key: m.key,
+    reminder: m.reminder,
+    source,
   };
 }
 

@@ -1,12 +1,13 @@
 // A channel's sender: what delivers one message there. Built on first use, so that the code of
 // a channel type (nodemailer for e-mail) is loaded only by a watcher that has one.
-import type { ChannelConfig } from '../../config/schema.js';
+
 import type { Env } from '../../config/paths.js';
+import type { ChannelConfig } from '../../config/schema.js';
 import type { Host } from '../../hosts/host.js';
 import { readSecret } from '../../probes/pihole/secret.js';
 import type { Message } from '../engine.js';
-import { commandEnv, ntfyBody, webhookBody } from './payload.js';
 import { postJson } from './http-post.js';
+import { commandEnv, ntfyBody, webhookBody } from './payload.js';
 
 export type Sender = (message: Message, signal: AbortSignal) => Promise<void>;
 
@@ -45,7 +46,10 @@ export async function makeSender(channel: ChannelConfig, deps: SenderDeps): Prom
       return async (m, signal) => {
         const host = deps.host(channel.host);
         if (!host) throw new Error(`host "${channel.host}" cannot run commands under this profile (it has no ssh: settings)`);
-        const result = await host.run({ argv: channel.command }, { timeoutMs: channel.timeout, signal, env: commandEnv(m, deps.source), maxBuffer: 64 * 1024 });
+        const result = await host.run(
+          { argv: channel.command },
+          { timeoutMs: channel.timeout, signal, env: commandEnv(m, deps.source), maxBuffer: 64 * 1024 },
+        );
         if (result.code !== 0) {
           const said = (result.stderr || result.stdout).replace(/\s+/g, ' ').trim().slice(0, 200);
           throw new Error(`${channel.command[0] ?? 'the command'} exited ${result.code ?? result.signal ?? '?'}${said ? `: ${said}` : ''}`);

@@ -3,15 +3,15 @@
 // the audit log (a line before the change and one with its result, actions/perform.ts), the
 // console busy while it runs, and what came of it in the status bar. close() aborts them all.
 import { hostname } from 'node:os';
-import { performAction, type ActionSpec } from '../../actions/perform.js';
+import { type ActionSpec, performAction } from '../../actions/perform.js';
 import type { Env } from '../../config/paths.js';
+import type { AuditActionLine } from '../../model/audit.js';
 import { AuditLog, auditLogPath } from '../../runbooks/audit.js';
 import { currentUser } from '../../runbooks/lock.js';
 import type { ConsoleBoard } from './board.js';
 import type { ControllerDeps } from './deps.js';
 import type { ConsoleGuard } from './guard.js';
 import type { Prompts } from './prompts.js';
-import type { AuditActionLine } from '../../model/audit.js';
 
 type Task = { label: string; controller: AbortController };
 
@@ -20,7 +20,11 @@ type Task = { label: string; controller: AbortController };
  * runbooks write), nowhere in a demo (its Pi-holes and engines are recordings: nothing changes),
  * or the writer given.
  */
-export function auditTrail(deps: { env: Env; demo: string | null; audit?: (line: AuditActionLine) => void }): (line: AuditActionLine) => void {
+export function auditTrail(deps: {
+  env: Env;
+  demo: string | null;
+  audit?: (line: AuditActionLine) => void;
+}): (line: AuditActionLine) => void {
   if (deps.audit) return deps.audit;
   if (deps.demo) return () => {};
   return (line) => new AuditLog(auditLogPath(deps.env)).append(line);
@@ -47,16 +51,27 @@ export class AuditedActions {
   async act(spec: ActionSpec, busy: string, cancelled: string): Promise<boolean> {
     const { board, prompts } = this.deps;
     const task: Task = { label: busy, controller: new AbortController() };
-    const outcome = await performAction({
-      guard: this.deps.guard.changes,
-      confirm: async (question) => (await prompts.ask({ kind: 'confirm', title: question.title, lines: [question.question], yes: question.yes, no: 'Cancel', danger: question.danger })) === 'yes',
-      audit: this.audit,
-      user: currentUser(this.deps.env),
-      machine: hostname(),
-      signal: task.controller.signal,
-      onStart: () => this.track(task),
-      ...(this.deps.now ? { now: this.deps.now } : {}),
-    }, spec);
+    const outcome = await performAction(
+      {
+        guard: this.deps.guard.changes,
+        confirm: async (question) =>
+          (await prompts.ask({
+            kind: 'confirm',
+            title: question.title,
+            lines: [question.question],
+            yes: question.yes,
+            no: 'Cancel',
+            danger: question.danger,
+          })) === 'yes',
+        audit: this.audit,
+        user: currentUser(this.deps.env),
+        machine: hostname(),
+        signal: task.controller.signal,
+        onStart: () => this.track(task),
+        ...(this.deps.now ? { now: this.deps.now } : {}),
+      },
+      spec,
+    );
     if (this.tasks.has(task)) this.done(task);
     if (outcome.kind === 'refused') board.say(outcome.message, 'warn');
     else if (outcome.kind === 'cancelled') board.say(cancelled, 'plain');

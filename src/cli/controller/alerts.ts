@@ -1,10 +1,11 @@
 // The ack and silence keys: what is wrong in a pane acknowledged, or silenced for a while after
 // a form asks what and how long (written, and audited, by the alerts' own store).
-import { acknowledge, applySilence, silenceForm, type AlertActionDeps } from '../alert-actions.js';
-import type { ConsoleBoard } from './board.js';
-import { errorText, type ControllerDeps } from './deps.js';
-import type { Prompts } from './prompts.js';
+
 import type { PaneId } from '../../model/panes.js';
+import { type AlertActionDeps, acknowledge, applySilence, silenceForm } from '../alert-actions.js';
+import type { ConsoleBoard } from './board.js';
+import { type ControllerDeps, errorText } from './deps.js';
+import type { Prompts } from './prompts.js';
 
 export type AlertServiceDeps = Pick<ControllerDeps, 'env' | 'demo' | 'monitor'> & { board: ConsoleBoard; prompts: Prompts };
 

@@ -12,7 +12,10 @@ export class ConsoleBoard implements ConsoleStateSource {
   private dirty = false;
   private shut = false;
 
-  constructor(initial: ConsoleState, private readonly timing: { messageMs?: number; publishMs?: number } = {}) {
+  constructor(
+    initial: ConsoleState,
+    private readonly timing: { messageMs?: number; publishMs?: number } = {},
+  ) {
     this.state = initial;
   }
 

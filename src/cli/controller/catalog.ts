@@ -4,7 +4,7 @@
 import type { Runbook } from '../../runbooks/load.js';
 import type { ConsoleState } from '../../ui/console-state.js';
 import type { ConsoleBoard } from './board.js';
-import { errorText, type Catalog, type ControllerDeps } from './deps.js';
+import { type Catalog, type ControllerDeps, errorText } from './deps.js';
 import type { Prompts } from './prompts.js';
 
 const NO_RUNBOOKS: Catalog = { runbooks: [], get: () => undefined };
@@ -12,7 +12,12 @@ const NO_RUNBOOKS: Catalog = { runbooks: [], get: () => undefined };
 /** The menu's entries for the runbooks of a catalog. */
 export function catalogEntries(catalog: Catalog): ConsoleState['catalog'] {
   return catalog.runbooks.map((r) => ({
-    id: r.id, title: r.title, dangerous: r.dangerous, unavailable: r.unavailable ?? null, hosts: r.hostsUsed, steps: r.steps.length,
+    id: r.id,
+    title: r.title,
+    dangerous: r.dangerous,
+    unavailable: r.unavailable ?? null,
+    hosts: r.hostsUsed,
+    steps: r.steps.length,
   }));
 }
 
@@ -22,8 +27,11 @@ export class RunbookShelf {
   private error: string | null = null;
   private loading: Promise<Catalog> | null = null;
 
-  constructor(private readonly source: ControllerDeps['catalog'], private readonly ui: { board: ConsoleBoard; prompts: Prompts }) {
-    this.catalog = typeof source === 'function' ? null : source ?? NO_RUNBOOKS;
+  constructor(
+    private readonly source: ControllerDeps['catalog'],
+    private readonly ui: { board: ConsoleBoard; prompts: Prompts },
+  ) {
+    this.catalog = typeof source === 'function' ? null : (source ?? NO_RUNBOOKS);
   }
 
   /** The menu's entries as known now (none until a catalog given as a loader is loaded). */
@@ -47,7 +55,11 @@ export class RunbookShelf {
       } catch (error) {
         this.catalog = NO_RUNBOOKS;
         this.error = errorText(error);
-        this.ui.prompts.notice('Runbooks not loaded', [this.error, 'Fix the file (homeops check-config shows every problem) and start homeops again.'], 'crit');
+        this.ui.prompts.notice(
+          'Runbooks not loaded',
+          [this.error, 'Fix the file (homeops check-config shows every problem) and start homeops again.'],
+          'crit',
+        );
       }
       return this.catalog;
     })();
@@ -66,7 +78,8 @@ export class RunbookShelf {
   async withPart(part: string): Promise<Runbook | null> {
     await this.load();
     const found = this.catalog?.runbooks.find((r) => Object.hasOwn(r.parts, part));
-    if (!found) this.ui.board.say(this.error ? `no runbooks: ${this.error}` : `no runbook has a ${part} part (docs/runbooks.md, "Parts")`, 'warn');
+    if (!found)
+      this.ui.board.say(this.error ? `no runbooks: ${this.error}` : `no runbook has a ${part} part (docs/runbooks.md, "Parts")`, 'warn');
     return found ?? null;
   }
 }

@@ -1,7 +1,8 @@
 // Container actions from the containers pane: restart, stop and start through the engine, and a
 // shell in a container, to which the console hands its terminal. Each one is an audited action.
-import type { ActionSpec } from '../../actions/perform.js';
+
 import { containerAction } from '../../actions/container.js';
+import type { ActionSpec } from '../../actions/perform.js';
 import { shellCommand } from '../../docker/exec-argv.js';
 import type { ContainerAction, ContainerTarget } from '../../ui/console-state.js';
 import type { AuditedActions } from './actions.js';
@@ -67,12 +68,22 @@ export class ContainerService {
       run: async () => {
         if (!hand || 'refusal' in command) throw new Error('no shell');
         const started = this.deps.now();
-        const ended = hand(command.argv, `a shell in ${target.name} on ${target.host} (${command.argv[0] === 'ssh' ? 'docker exec over ssh -t' : 'docker exec'}); exit it to come back to the console`);
+        const ended = hand(
+          command.argv,
+          `a shell in ${target.name} on ${target.host} (${command.argv[0] === 'ssh' ? 'docker exec over ssh -t' : 'docker exec'}); exit it to come back to the console`,
+        );
         if (ended.error) throw new Error(`${command.argv[0]} could not be run: ${ended.error}`);
         // A shell ends with the status of its last command; one that ends at once with an error
         // never started (the container is not running, docker or ssh refused).
-        if (ended.code !== 0 && this.deps.now() - started < SHELL_START_MS) throw new Error(`${command.argv[0] === 'ssh' ? 'ssh -t … docker exec' : 'docker exec'} ended at once with exit status ${ended.code ?? 'unknown'}: is ${target.name} running?`);
-        return { result: 'ok', changed: false, message: `the shell in ${target.name} on ${target.host} ended${ended.code === 0 ? '' : ` (its last status ${ended.code ?? 'unknown'})`}` };
+        if (ended.code !== 0 && this.deps.now() - started < SHELL_START_MS)
+          throw new Error(
+            `${command.argv[0] === 'ssh' ? 'ssh -t … docker exec' : 'docker exec'} ended at once with exit status ${ended.code ?? 'unknown'}: is ${target.name} running?`,
+          );
+        return {
+          result: 'ok',
+          changed: false,
+          message: `the shell in ${target.name} on ${target.host} ended${ended.code === 0 ? '' : ` (its last status ${ended.code ?? 'unknown'})`}`,
+        };
       },
     };
     await this.deps.actions.act(spec, `shell in ${target.name}…`, `${target.name}: no shell opened`);

@@ -1,19 +1,19 @@
 // What the console's services are given: the runtime's parts, the session's modes, and the
 // replaceable pieces the tests swap (the runner, Pi-hole's client, the audit log, the stores).
 import type { SetBlocking } from '../../actions/blocking.js';
-import type { Config } from '../../config/schema.js';
 import type { Env } from '../../config/paths.js';
+import type { Config } from '../../config/schema.js';
 import type { ContainerActions } from '../../docker/actions.js';
 import type { Hosts } from '../../hosts/registry.js';
+import type { AuditActionLine, AuditEntry, RunHistoryEntry } from '../../model/audit.js';
+import type { PaneId } from '../../model/panes.js';
+import type { Snapshot } from '../../model/snapshot.js';
 import type { DnsSources } from '../../probes/dns/probe.js';
 import type { RunbookCatalog } from '../../runbooks/load.js';
 import type { RunPlan } from '../../runbooks/plan.js';
 import type { RunDeps, RunResult } from '../../runbooks/runner.js';
 import type { InterruptedRun, RunState } from '../../runbooks/state.js';
 import type { TimelinePanel, TrendsPanel } from '../../ui/console-state.js';
-import type { Snapshot } from '../../model/snapshot.js';
-import type { PaneId } from '../../model/panes.js';
-import type { AuditActionLine, AuditEntry, RunHistoryEntry } from '../../model/audit.js';
 
 export type Catalog = Pick<RunbookCatalog, 'runbooks' | 'get'>;
 

@@ -2,7 +2,7 @@
 // no dangerous runbook), a demo (replays recordings: no runbook runs against the estate), a
 // runbook that cannot run with this config, and the run in progress (one at a time; its panel
 // stays and a shell waits until it ends). Every service asks here, with the same words.
-import { readOnlyRunbookMessage, READ_ONLY_MODE, sessionGuard, type Guard } from '../../actions/guard.js';
+import { type Guard, READ_ONLY_MODE, readOnlyRunbookMessage, sessionGuard } from '../../actions/guard.js';
 import type { Runbook } from '../../runbooks/load.js';
 import type { MessageTone } from '../../ui/console-state.js';
 import { isActive, type RunView } from '../../ui/run-view.js';
@@ -10,7 +10,8 @@ import { isActive, type RunView } from '../../ui/run-view.js';
 /** What waits for the run in progress: a panel (it would cover the run's), another run, a shell. */
 export type WaitsForRun = 'panel' | 'run' | 'shell';
 
-export const DEMO_REFUSAL = 'a demo scenario replays recordings, so no runbook runs against the estate; d in the runbook menu shows what a run would do';
+export const DEMO_REFUSAL =
+  'a demo scenario replays recordings, so no runbook runs against the estate; d in the runbook menu shows what a run would do';
 
 export type GuardDeps = {
   readOnly: boolean;

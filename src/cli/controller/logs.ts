@@ -6,9 +6,9 @@ import { writePrivate } from '../../config/private-files.js';
 import { parseDuration } from '../../config/units.js';
 import { checkStateDir, stateDir } from '../../runbooks/state-dir.js';
 import type { ContainerTarget } from '../../ui/console-state.js';
-import { LogsStream, type LogsSource } from '../logs-stream.js';
+import { type LogsSource, LogsStream } from '../logs-stream.js';
 import type { ConsoleBoard } from './board.js';
-import { errorText, type ControllerDeps } from './deps.js';
+import { type ControllerDeps, errorText } from './deps.js';
 import type { ConsoleGuard } from './guard.js';
 
 /** The "since" steps of a logs view, in the order its key goes through them, then back to the last lines. */
@@ -42,7 +42,7 @@ export class LogsService {
     const open = this.logs;
     if (!open) return;
     // The next step further back than now (a --since of 2m goes on to 5m); after 1d, the last lines.
-    const current = open.source.since ? parseDuration(open.source.since.label) ?? 0 : -1;
+    const current = open.source.since ? (parseDuration(open.source.since.label) ?? 0) : -1;
     const label = LOG_SINCE_STEPS.find((step) => step !== '' && (parseDuration(step) ?? 0) > current) ?? '';
     const ms = label ? parseDuration(label) : undefined;
     this.start({ ...open.source, since: label && ms !== undefined ? { label, ms: this.deps.now() - ms } : null });
@@ -59,8 +59,14 @@ export class LogsService {
       say('no log lines to save', 'plain');
       return;
     }
-    const name = (open.source.group ? `group-${open.source.group}` : open.source.targets[0]?.name ?? 'logs').replace(/[^A-Za-z0-9._-]/g, '_');
-    const stamp = new Date(this.deps.now()).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    const name = (open.source.group ? `group-${open.source.group}` : (open.source.targets[0]?.name ?? 'logs')).replace(
+      /[^A-Za-z0-9._-]/g,
+      '_',
+    );
+    const stamp = new Date(this.deps.now())
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d+Z$/, 'Z');
     try {
       checkStateDir(this.deps.env, 'logs', true);
       const path = join(stateDir(this.deps.env), 'logs', `${name}-${stamp}.log`);

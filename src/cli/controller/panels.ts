@@ -1,15 +1,16 @@
 // The panels that show what was recorded: the runs' history and one run's audit lines, the
 // timeline and a pane's trends (read from the store now and again while open); and closing
 // whichever panel is open (a run's panel stays while it runs).
+
+import type { PaneId } from '../../model/panes.js';
 import { readHistory, readRunEntries } from '../../runbooks/audit.js';
 import type { Panel, TimelinePanel, TrendsPanel } from '../../ui/console-state.js';
 import { readTimelinePanel } from '../timeline-panel.js';
 import { readTrendsPanel } from '../trends-panel.js';
 import type { ConsoleBoard } from './board.js';
-import { errorText, type ControllerDeps } from './deps.js';
+import { type ControllerDeps, errorText } from './deps.js';
 import type { ConsoleGuard } from './guard.js';
 import type { LogsService } from './logs.js';
-import type { PaneId } from '../../model/panes.js';
 
 export type PanelServiceDeps = Pick<ControllerDeps, 'env' | 'demo' | 'history' | 'runEntries' | 'timeline' | 'trends'> & {
   board: ConsoleBoard;
@@ -44,7 +45,9 @@ export class PanelService {
       const entries = (this.deps.runEntries ?? ((id: string) => readRunEntries(this.deps.env, id)))(runId);
       this.deps.board.set({ panel: { kind: 'run-detail', run, entries, error: null, back } });
     } catch (error) {
-      this.deps.board.set({ panel: { kind: 'run-detail', run, entries: [], error: `cannot read the audit log: ${errorText(error)}`, back } });
+      this.deps.board.set({
+        panel: { kind: 'run-detail', run, entries: [], error: `cannot read the audit log: ${errorText(error)}`, back },
+      });
     }
   }
 
@@ -83,7 +86,9 @@ export class PanelService {
     if (this.deps.guard.waits('panel')) return;
     this.deps.logs.close();
     // Still open: the same kind of panel, and for a history the same pane and item.
-    const current = (panel: Panel | null) => panel !== null && panel.kind === loading.kind &&
+    const current = (panel: Panel | null) =>
+      panel !== null &&
+      panel.kind === loading.kind &&
       (panel.kind !== 'trends' || (loading.kind === 'trends' && panel.pane === loading.pane && panel.item === loading.item));
     const refresh = () => {
       void read().then((panel) => {

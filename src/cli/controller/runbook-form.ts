@@ -1,7 +1,8 @@
 // The inputs a run uses, asked in a form that opens with their defaults (or HOMEOPS_INPUT_*) and
 // is asked again, with the reason, until the values are good or it is cancelled.
-import type { Config } from '../../config/schema.js';
+
 import type { Env } from '../../config/paths.js';
+import type { Config } from '../../config/schema.js';
 import { envNameFor, InputError, isRequired } from '../../runbooks/inputs.js';
 import type { Runbook } from '../../runbooks/load.js';
 import type { RunPlan } from '../../runbooks/plan.js';
@@ -13,25 +14,42 @@ import type { Prompts, Values } from './prompts.js';
 /** The plan, or null when the operator cancelled or the runbook cannot be planned (said). */
 export async function planWithForm(
   deps: { config: Config; env: Env; prompts: Prompts },
-  runbook: Runbook, part: string | null, names: readonly string[], submit: string,
+  runbook: Runbook,
+  part: string | null,
+  names: readonly string[],
+  submit: string,
 ): Promise<RunPlan | null> {
   const { config, env, prompts } = deps;
   const fields: FormField[] = names.map((name) => {
     const spec = runbook.inputs[name];
-    const choices = spec?.type === 'enum' ? spec.values ?? [] : spec?.type === 'boolean' ? ['true', 'false'] : null;
-    return { name, description: spec?.description ?? '', choices, secret: spec?.secret ?? false, required: spec ? isRequired(spec) : false };
+    const choices = spec?.type === 'enum' ? (spec.values ?? []) : spec?.type === 'boolean' ? ['true', 'false'] : null;
+    return {
+      name,
+      description: spec?.description ?? '',
+      choices,
+      secret: spec?.secret ?? false,
+      required: spec ? isRequired(spec) : false,
+    };
   });
-  let values: Values = Object.fromEntries(names.map((name) => {
-    const fromEnv = env[envNameFor(name)];
-    const fallback = runbook.inputs[name]?.default;
-    return [name, fromEnv !== undefined && fromEnv !== '' ? fromEnv : fallback === undefined ? '' : String(fallback)];
-  }));
+  let values: Values = Object.fromEntries(
+    names.map((name) => {
+      const fromEnv = env[envNameFor(name)];
+      const fallback = runbook.inputs[name]?.default;
+      return [name, fromEnv !== undefined && fromEnv !== '' ? fromEnv : fallback === undefined ? '' : String(fallback)];
+    }),
+  );
   let error: string | null = null;
   let focus = 0;
   const name = part ? `${runbook.id} · ${part}` : runbook.id;
   for (;;) {
     const asked = await prompts.askInputs({
-      kind: 'inputs', title: `${name} · inputs`, fields, values, error, focus, submit,
+      kind: 'inputs',
+      title: `${name} · inputs`,
+      fields,
+      values,
+      error,
+      focus,
+      submit,
       lines: [runbook.title, `Other inputs keep their defaults; from a shell: homeops runbook run ${runbook.id} --input KEY=VALUE`],
     });
     if (asked.answer !== 'yes') return null;

@@ -3,16 +3,16 @@
 // an interruption; a dry run's plan. One run at a time, refused in a demo and (dangerous ones)
 // in read-only mode: the console's guard decides.
 import { formatDuration, formatTime } from '../../config/units.js';
-import { formatPlan, inputsUsed, runScope, type RunPlan } from '../../runbooks/plan.js';
-import { prepareResume, prepareRun } from '../../runbooks/prepare.js';
-import { describeOrphan, type Orphan, type OrphanChoice } from '../../runbooks/orphans.js';
-import { RunInterruption, runPlan, type ConfirmRequest, type RunDeps } from '../../runbooks/runner.js';
 import type { Runbook } from '../../runbooks/load.js';
+import { describeOrphan, type Orphan, type OrphanChoice } from '../../runbooks/orphans.js';
+import { formatPlan, inputsUsed, type RunPlan, runScope } from '../../runbooks/plan.js';
+import { prepareResume, prepareRun } from '../../runbooks/prepare.js';
+import { type ConfirmRequest, type RunDeps, RunInterruption, runPlan } from '../../runbooks/runner.js';
 import { abandonRun, findInterruptedRuns, type InterruptedRun, type RunState } from '../../runbooks/state.js';
 import { applyRunEvent, failedToStart, isActive, startingRun } from '../../ui/run-view.js';
 import type { ConsoleBoard } from './board.js';
 import type { RunbookShelf } from './catalog.js';
-import { errorText, type ControllerDeps } from './deps.js';
+import { type ControllerDeps, errorText } from './deps.js';
 import type { ConsoleGuard } from './guard.js';
 import type { LogsService } from './logs.js';
 import type { Prompts } from './prompts.js';
@@ -26,7 +26,10 @@ function listWords(words: readonly string[]): string {
   return `${words.slice(0, -1).join(', ')} and ${words.at(-1) ?? ''}`;
 }
 
-export type RunbookServiceDeps = Pick<ControllerDeps, 'config' | 'env' | 'hosts' | 'readOnly' | 'demo' | 'notes' | 'now' | 'runPlan' | 'findInterrupted'> & {
+export type RunbookServiceDeps = Pick<
+  ControllerDeps,
+  'config' | 'env' | 'hosts' | 'readOnly' | 'demo' | 'notes' | 'now' | 'runPlan' | 'findInterrupted'
+> & {
   clock: () => number;
   board: ConsoleBoard;
   prompts: Prompts;
@@ -65,7 +68,7 @@ export class RunbookService {
     const { board, prompts, guard, config, env } = this.deps;
     const resume = interrupted?.state;
     // A resumed run keeps its part.
-    const part = resume ? resume.part ?? null : only;
+    const part = resume ? (resume.part ?? null) : only;
     if (board.closed) return;
     // Said at once; asked again after the runbooks are loaded, in case a run began meanwhile.
     if (guard.waits('run')) return;
@@ -95,9 +98,7 @@ export class RunbookService {
       plan = planned;
     } else {
       try {
-        plan = resume
-          ? prepareResume(runbook, resume, {}, { config, env })
-          : prepareRun(runbook, {}, { config, env }, part);
+        plan = resume ? prepareResume(runbook, resume, {}, { config, env }) : prepareRun(runbook, {}, { config, env }, part);
       } catch (error) {
         prompts.notice(`${runbook.id} cannot start`, [errorText(error)], 'crit');
         return;
@@ -113,9 +114,22 @@ export class RunbookService {
     ];
     // A form's Enter ("Run") was the question for a runbook that is not dangerous.
     const answer = plan.runbook.dangerous
-      ? await prompts.ask({ kind: 'typed', title: `${resume ? 'Resume' : 'Run'} ${name} · dangerous`, lines: [...about, `It changes things. Type ${runbook.id} and press enter to run it; esc cancels.`], expect: runbook.id })
-      : asked.length ? 'yes'
-        : await prompts.ask({ kind: 'confirm', title: `${resume ? 'Resume' : 'Run'} ${name}`, lines: about, yes: resume ? 'Resume' : 'Run', no: 'Cancel', danger: false });
+      ? await prompts.ask({
+          kind: 'typed',
+          title: `${resume ? 'Resume' : 'Run'} ${name} · dangerous`,
+          lines: [...about, `It changes things. Type ${runbook.id} and press enter to run it; esc cancels.`],
+          expect: runbook.id,
+        })
+      : asked.length
+        ? 'yes'
+        : await prompts.ask({
+            kind: 'confirm',
+            title: `${resume ? 'Resume' : 'Run'} ${name}`,
+            lines: about,
+            yes: resume ? 'Resume' : 'Run',
+            no: 'Cancel',
+            danger: false,
+          });
     if (answer !== 'yes') {
       board.say(`${name}: not run`, 'plain');
       return;
@@ -134,7 +148,8 @@ export class RunbookService {
     try {
       const plan = prepareRun(runbook, {}, { config, env });
       lines = formatPlan(plan, config).trimEnd().split('\n');
-      if (this.deps.readOnly && runbook.dangerous) lines.push(`note: ${runbook.id} is dangerous and homeops is in read-only mode: a real run would be refused`);
+      if (this.deps.readOnly && runbook.dangerous)
+        lines.push(`note: ${runbook.id} is dangerous and homeops is in read-only mode: a real run would be refused`);
     } catch (error) {
       this.deps.prompts.notice(`${runbook.id}: no dry run`, [errorText(error)], 'crit');
       return;
@@ -152,11 +167,22 @@ export class RunbookService {
     if (confirm) {
       // A dangerous runbook stopped halfway can leave the estate between two states: ask.
       if (prompts.asking('abort')) return;
-      const answer = await prompts.ask({
-        kind: 'confirm', purpose: 'abort', title: `Abort ${run.runbook.id}?`,
-        lines: [`${run.runbook.id} is dangerous: stopping it halfway can leave things between two states.`, 'The running step is stopped (on its host too) and the run ends as aborted; it can be resumed later.', 'Ctrl-C now aborts at once.'],
-        yes: 'Abort', no: 'Keep running', danger: true,
-      }, 'run');
+      const answer = await prompts.ask(
+        {
+          kind: 'confirm',
+          purpose: 'abort',
+          title: `Abort ${run.runbook.id}?`,
+          lines: [
+            `${run.runbook.id} is dangerous: stopping it halfway can leave things between two states.`,
+            'The running step is stopped (on its host too) and the run ends as aborted; it can be resumed later.',
+            'Ctrl-C now aborts at once.',
+          ],
+          yes: 'Abort',
+          no: 'Keep running',
+          danger: true,
+        },
+        'run',
+      );
       if (answer !== 'yes' || this.runAbort !== abort) return;
       return this.abort(false);
     }
@@ -174,7 +200,12 @@ export class RunbookService {
   async ended(waitMs: number): Promise<void> {
     if (!this.running) return;
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.running, new Promise<void>((resolve) => { timer = setTimeout(resolve, waitMs); })]);
+    await Promise.race([
+      this.running,
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, waitMs);
+      }),
+    ]);
     if (timer) clearTimeout(timer);
   }
 
@@ -190,32 +221,54 @@ export class RunbookService {
       board.set({ run: view }, event.type === 'output');
     };
     const confirm = async ({ prompt, step }: ConfirmRequest): Promise<boolean> => {
-      const answer = await prompts.ask({ kind: 'confirm', title: `${runbook.id} · ${step.id}`, lines: [prompt], yes: 'Yes, go on', no: 'No, stop the run', danger: true }, 'run');
+      const answer = await prompts.ask(
+        { kind: 'confirm', title: `${runbook.id} · ${step.id}`, lines: [prompt], yes: 'Yes, go on', no: 'No, stop the run', danger: true },
+        'run',
+      );
       return answer === 'yes';
     };
     // A step of an earlier run still running on a host this one uses: the operator decides.
     const onOrphan = async (orphan: Orphan): Promise<OrphanChoice> => {
-      const answer = await prompts.ask({
-        kind: 'confirm', title: `${runbook.id}: a step is still running`,
-        lines: [
-          `${describeOrphan(orphan)} is still running: its connection (or the console running it) was lost while it ran.`,
-          'Running now would run beside it. Stop it (its process group, on its host), or wait for it to end?',
-        ],
-        yes: 'Stop it', no: 'Wait for it', cancel: 'Run nothing', danger: true,
-      }, 'run');
+      const answer = await prompts.ask(
+        {
+          kind: 'confirm',
+          title: `${runbook.id}: a step is still running`,
+          lines: [
+            `${describeOrphan(orphan)} is still running: its connection (or the console running it) was lost while it ran.`,
+            'Running now would run beside it. Stop it (its process group, on its host), or wait for it to end?',
+          ],
+          yes: 'Stop it',
+          no: 'Wait for it',
+          cancel: 'Run nothing',
+          danger: true,
+        },
+        'run',
+      );
       return answer === 'yes' ? 'kill' : answer === 'no' ? 'wait' : 'refuse';
     };
     const run = this.deps.runPlan ?? runPlan;
     const name = plan.part ? `${runbook.id} · ${plan.part}` : runbook.id;
     let interruptedAt: string | null = null;
     try {
-      const result = await run(plan, {
-        config: this.deps.config, hosts: this.deps.hosts, env: this.deps.env, confirm, onOrphan, onEvent, signal: abort.signal, readOnly: this.deps.readOnly,
-        ...(this.deps.now ? { now: this.deps.now } : {}),
-      }, resume ? { resume } : {});
+      const result = await run(
+        plan,
+        {
+          config: this.deps.config,
+          hosts: this.deps.hosts,
+          env: this.deps.env,
+          confirm,
+          onOrphan,
+          onEvent,
+          signal: abort.signal,
+          readOnly: this.deps.readOnly,
+          ...(this.deps.now ? { now: this.deps.now } : {}),
+        },
+        resume ? { resume } : {},
+      );
       const time = formatDuration(result.durationMs);
       if (result.status === 'ok') board.say(`${name}: ok in ${time}`, 'ok');
-      else if (result.status === 'failed') board.say(`${name}: FAILED${result.failedStep ? ` at ${result.failedStep}` : ''} after ${time}`, 'crit');
+      else if (result.status === 'failed')
+        board.say(`${name}: FAILED${result.failedStep ? ` at ${result.failedStep}` : ''} after ${time}`, 'crit');
       else board.say(`${name}: ${result.status.toUpperCase()} after ${time}`, 'warn');
       // A lost connection (not the operator, not a hang-up of this console): offer to go on.
       if (result.status === 'interrupted' && !abort.signal.aborted) interruptedAt = result.runId;
@@ -245,7 +298,9 @@ export class RunbookService {
         title: `Interrupted run of ${state.runbook}`,
         lines: [
           `Run ${state.runId} of ${state.runbook} (started ${formatTime(Date.parse(state.startedAt))} by ${state.user}) was interrupted at step ${run.resumeFrom}: ${run.why}.`,
-          known ? `Resume it from step ${run.resumeFrom}? Steps that finished are not run again.` : `There is no runbook ${state.runbook} any more: it cannot be resumed.`,
+          known
+            ? `Resume it from step ${run.resumeFrom}? Steps that finished are not run again.`
+            : `There is no runbook ${state.runbook} any more: it cannot be resumed.`,
         ],
         yes: 'Resume',
         no: 'Dismiss (not offered again)',

@@ -12,7 +12,10 @@ export const backupsSource = defineSource({
   live({ config, hosts, env, overSsh }) {
     const sets = config.backups;
     if (!sets) return { disabled: NONE };
-    return { probe: backupsProbe(backupsReader(sets, hosts, { env, drills: () => lastDrills(env) }), sets), via: sets.sets.map((set) => set.host).filter(overSsh) };
+    return {
+      probe: backupsProbe(backupsReader(sets, hosts, { env, drills: () => lastDrills(env) }), sets),
+      via: sets.sets.map((set) => set.host).filter(overSsh),
+    };
   },
   demo({ config }, scenario) {
     const sets = config.backups;

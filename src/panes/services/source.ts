@@ -2,7 +2,7 @@
 // config names (over its SSH connection), or a scenario's recording.
 import { replayServices } from '../../demo/services-replay.js';
 import { connectLocal } from '../../hosts/local.js';
-import { servicesReader, type CheckSources } from '../../probes/services/checks.js';
+import { type CheckSources, servicesReader } from '../../probes/services/checks.js';
 import { servicesProbe } from '../../probes/services/probe.js';
 import { defineSource, type SourceContext } from '../kind.js';
 
@@ -16,7 +16,10 @@ function checkSources(context: SourceContext): CheckSources {
       if (service.from === undefined) return { connect: connectLocal, remote: false };
       const host = context.hosts.get(service.from);
       const connect = host?.connectTcp?.bind(host);
-      if (!host || !connect) return { unavailable: `not checked: host "${service.from}" cannot be reached under the ${context.placement.profile} profile (it has no ssh: settings)` };
+      if (!host || !connect)
+        return {
+          unavailable: `not checked: host "${service.from}" cannot be reached under the ${context.placement.profile} profile (it has no ssh: settings)`,
+        };
       return { connect, remote: host.kind === 'ssh' };
     },
     // On whichever watched engine knows the container (the config checks its host has one).
@@ -35,6 +38,8 @@ export const servicesSource = defineSource({
   demo({ config }, scenario) {
     const services = config.services;
     const read = services ? replayServices(scenario, services) : null;
-    return services && read ? { probe: servicesProbe(read, services, config.maintenance) } : { disabled: `no services in scenario ${scenario.name}` };
+    return services && read
+      ? { probe: servicesProbe(read, services, config.maintenance) }
+      : { disabled: `no services in scenario ${scenario.name}` };
   },
 });

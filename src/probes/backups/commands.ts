@@ -17,7 +17,11 @@ export function repositoryCommand(set: BackupSetConfig): PlannedCommand | null {
   if (set.kind === 'restic') {
     const password = set.passwordFile === undefined ? [] : ['--password-file', set.passwordFile];
     // --no-lock: reading the list must never wait for, or block, a backup that is running.
-    return { host: set.host, argv: [set.command ?? 'restic', '-r', set.path, 'snapshots', '--json', '--no-lock', ...password, ...set.args], env: {} };
+    return {
+      host: set.host,
+      argv: [set.command ?? 'restic', '-r', set.path, 'snapshots', '--json', '--no-lock', ...password, ...set.args],
+      env: {},
+    };
   }
   if (set.kind === 'borg') {
     // borg asks questions on its terminal (a moved or unencrypted repository, a passphrase);
@@ -56,12 +60,17 @@ export const ARCHIVER_QUERY = [
   "'now', extract(epoch from now())) from pg_stat_archiver",
 ].join(' ');
 
-export function walCommand(wal: WalArchiveConfig & { host: string }, timeoutMs: number, env: Readonly<Record<string, string | undefined>>): PlannedCommand {
+export function walCommand(
+  wal: WalArchiveConfig & { host: string },
+  timeoutMs: number,
+  env: Readonly<Record<string, string | undefined>>,
+): PlannedCommand {
   const connection = [
     ...(wal.address === undefined ? [] : ['-h', wal.address]),
     ...(wal.port === undefined ? [] : ['-p', String(wal.port)]),
     ...(wal.user === undefined ? [] : ['-U', wal.user]),
-    '-d', wal.database,
+    '-d',
+    wal.database,
   ];
   const password = wal.passwordEnv === undefined ? undefined : env[wal.passwordEnv];
   return {

@@ -1,8 +1,8 @@
 // Is a set's newest backup fresh against its schedule; are the versions kept what retention
 // says; is the newest much smaller than the one before. Pure.
 import { parseDuration } from '../../config/units.js';
-import type { Keep, KeepConfig } from './types.js';
 import type { BackupItem, RetentionReading, SizeDrop } from '../../model/backups.js';
+import type { Keep, KeepConfig } from './types.js';
 
 /**
  * A newest file modified this recently may still be being written (a dump in progress): its

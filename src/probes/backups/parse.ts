@@ -1,8 +1,8 @@
 // Pure parsers: a directory listing, `restic snapshots --json`, `borg list --json` and psql's
 // pg_stat_archiver line into typed values; and what a failed call means, in words.
 import { ExecError, type ExecResult, type FileStat } from '../../hosts/host.js';
-import { nameMatcher } from './glob.js';
 import type { BackupItem, BackupKind, ReadFailure } from '../../model/backups.js';
+import { nameMatcher } from './glob.js';
 
 export class BackupParseError extends Error {}
 
@@ -19,10 +19,12 @@ export function newestFirst(items: readonly BackupItem[]): BackupItem[] {
 export function itemsFromListing(entries: readonly FileStat[], set: { kind: BackupKind; glob?: string | undefined }): BackupItem[] {
   const matches = nameMatcher(set.glob);
   const dirs = set.kind === 'dirs';
-  return newestFirst(entries
-    .filter((entry) => entry.isDirectory === dirs && matches(baseName(entry.path)))
-    // A directory's own size says nothing about what it holds.
-    .map((entry) => ({ name: baseName(entry.path), at: entry.mtimeMs, size: dirs ? null : entry.size })));
+  return newestFirst(
+    entries
+      .filter((entry) => entry.isDirectory === dirs && matches(baseName(entry.path)))
+      // A directory's own size says nothing about what it holds.
+      .map((entry) => ({ name: baseName(entry.path), at: entry.mtimeMs, size: dirs ? null : entry.size })),
+  );
 }
 
 function parseJson(stdout: string, what: string): unknown {
@@ -48,13 +50,16 @@ export function parseResticSnapshots(stdout: string): BackupItem[] {
   const parsed = parseJson(stdout, 'restic snapshots');
   if (parsed === null) return [];
   if (!Array.isArray(parsed)) throw new BackupParseError('restic snapshots: expected a JSON array of snapshots');
-  return newestFirst(parsed.map((snapshot: unknown, index) => {
-    if (!isRecord(snapshot)) throw new BackupParseError(`restic snapshots: entry ${index} is not an object`);
-    const id = typeof snapshot.short_id === 'string' ? snapshot.short_id : typeof snapshot.id === 'string' ? snapshot.id.slice(0, 8) : `#${index}`;
-    const summary = isRecord(snapshot.summary) ? snapshot.summary : null;
-    const size = typeof summary?.total_bytes_processed === 'number' ? summary.total_bytes_processed : null;
-    return { name: id, at: time(snapshot.time, `restic snapshot ${id}`), size };
-  }));
+  return newestFirst(
+    parsed.map((snapshot: unknown, index) => {
+      if (!isRecord(snapshot)) throw new BackupParseError(`restic snapshots: entry ${index} is not an object`);
+      const id =
+        typeof snapshot.short_id === 'string' ? snapshot.short_id : typeof snapshot.id === 'string' ? snapshot.id.slice(0, 8) : `#${index}`;
+      const summary = isRecord(snapshot.summary) ? snapshot.summary : null;
+      const size = typeof summary?.total_bytes_processed === 'number' ? summary.total_bytes_processed : null;
+      return { name: id, at: time(snapshot.time, `restic snapshot ${id}`), size };
+    }),
+  );
 }
 
 /**
@@ -64,11 +69,13 @@ export function parseResticSnapshots(stdout: string): BackupItem[] {
 export function parseBorgList(stdout: string): BackupItem[] {
   const parsed = parseJson(stdout, 'borg list');
   if (!isRecord(parsed) || !Array.isArray(parsed.archives)) throw new BackupParseError('borg list: expected { "archives": [...] }');
-  return newestFirst(parsed.archives.map((archive: unknown, index) => {
-    if (!isRecord(archive)) throw new BackupParseError(`borg list: archive ${index} is not an object`);
-    const name = typeof archive.name === 'string' ? archive.name : typeof archive.archive === 'string' ? archive.archive : `#${index}`;
-    return { name, at: time(archive.start ?? archive.time, `borg archive ${name}`), size: null };
-  }));
+  return newestFirst(
+    parsed.archives.map((archive: unknown, index) => {
+      if (!isRecord(archive)) throw new BackupParseError(`borg list: archive ${index} is not an object`);
+      const name = typeof archive.name === 'string' ? archive.name : typeof archive.archive === 'string' ? archive.archive : `#${index}`;
+      return { name, at: time(archive.start ?? archive.time, `borg archive ${name}`), size: null };
+    }),
+  );
 }
 
 export type ArchiverStats = {
@@ -85,7 +92,12 @@ export type ArchiverStats = {
 
 /** The JSON line of ARCHIVER_QUERY (src/probes/backups/commands.ts). */
 export function parseArchiver(stdout: string): ArchiverStats {
-  const line = stdout.trim().split('\n').filter((l) => l.trim() !== '').pop() ?? '';
+  const line =
+    stdout
+      .trim()
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .pop() ?? '';
   const parsed = parseJson(line, 'pg_stat_archiver');
   if (!isRecord(parsed)) throw new BackupParseError('pg_stat_archiver: expected one JSON object');
   const num = (key: string): number | null => {
@@ -134,7 +146,8 @@ export function listingFailure(error: unknown, host: string, path: string): Read
   // SFTP status 2 is SSH_FX_NO_SUCH_FILE, 3 SSH_FX_PERMISSION_DENIED.
   if (code === 'ENOENT' || code === 2) return { reason: 'not-found', message: `no such directory: ${path} on ${host}` };
   if (code === 'ENOTDIR') return { reason: 'not-found', message: `not a directory: ${path} on ${host}` };
-  if (code === 'EACCES' || code === 'EPERM' || code === 3) return { reason: 'permission', message: `permission denied reading ${path} on ${host}` };
+  if (code === 'EACCES' || code === 'EPERM' || code === 3)
+    return { reason: 'permission', message: `permission denied reading ${path} on ${host}` };
   if ((error as { name?: unknown } | null)?.name === 'AbortError') return { reason: 'aborted', message: 'aborted' };
   const message = error instanceof Error ? error.message : String(error);
   return { reason: 'other', message: `${path} on ${host}: ${message}` };
@@ -144,7 +157,8 @@ export function listingFailure(error: unknown, host: string, path: string): Read
 export function execFailure(error: unknown, program: string, host: string): ReadFailure {
   if (error instanceof ExecError) {
     if (error.reason === 'not-found') return { reason: 'command', message: `${program}: command not found on ${host}` };
-    if (error.reason === 'permission' && !/unreachable|host key/i.test(error.message)) return { reason: 'permission', message: `${program}: permission denied on ${host}` };
+    if (error.reason === 'permission' && !/unreachable|host key/i.test(error.message))
+      return { reason: 'permission', message: `${program}: permission denied on ${host}` };
     return { reason: error.reason === 'connection-lost' ? 'unreachable' : error.reason, message: withoutRetry(error.message) };
   }
   return { reason: 'other', message: error instanceof Error ? error.message : String(error) };
@@ -155,13 +169,17 @@ export function execFailure(error: unknown, program: string, host: string): Read
  * (the exception's, else the line before it); a Fatal/Error line; else the last non-empty line.
  */
 function errorLine(stderr: string): string {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   const bare = (line: string) => line.replace(/^psql: error: /, '').replace(/^Fatal: /, '');
   for (const line of lines) {
     if (!line.startsWith('{')) continue;
     try {
       const parsed = JSON.parse(line) as unknown;
-      if (isRecord(parsed) && parsed.message_type === 'exit_error' && typeof parsed.message === 'string') return bare(parsed.message.trim());
+      if (isRecord(parsed) && parsed.message_type === 'exit_error' && typeof parsed.message === 'string')
+        return bare(parsed.message.trim());
     } catch {
       // not JSON after all
     }
@@ -171,7 +189,10 @@ function errorLine(stderr: string): string {
   if (traceback >= 0) {
     const raised = lines.find((l, i) => i > traceback && /^(?:(?:[a-z_]\w*\.)+[A-Z]\w*|[A-Z]\w*(?:Error|Exception)): /.test(l));
     if (raised) return bare(raised.replace(/^[\w.]+: /, ''));
-    const before = lines.slice(0, traceback).filter((l) => !/^(Local|Remote) Exception$/.test(l)).at(-1);
+    const before = lines
+      .slice(0, traceback)
+      .filter((l) => !/^(Local|Remote) Exception$/.test(l))
+      .at(-1);
     if (before) return bare(before);
   }
   return bare(lines.find((l) => /^(Fatal|Error|psql: error|FATAL|ERROR)/i.test(l)) ?? lines.at(-1) ?? '');
@@ -184,25 +205,42 @@ function errorLine(stderr: string): string {
  * "passphrase … incorrect", and its questions about unknown or moved repositories; 127 the
  * shell did not find the program.
  */
-export function resultFailure(program: 'restic' | 'borg' | 'psql', result: ExecResult, host: string, location: string, command: string = program): ReadFailure | null {
+export function resultFailure(
+  program: 'restic' | 'borg' | 'psql',
+  result: ExecResult,
+  host: string,
+  location: string,
+  command: string = program,
+): ReadFailure | null {
   if (result.code === 0) return null;
   const line = errorLine(result.stderr) || errorLine(result.stdout);
   const detail = line ? `: ${line}` : '';
-  if (result.code === 127 || /command not found|: not found$/.test(line)) return { reason: 'command', message: `${command}: command not found on ${host}` };
+  if (result.code === 127 || /command not found|: not found$/.test(line))
+    return { reason: 'command', message: `${command}: command not found on ${host}` };
   const all = `${result.stderr}\n${result.stdout}`;
   // restic 0.17+ exits 10; older ones exit 1 and ask "Is there a repository at the following location?"
-  if (program === 'restic' && (result.code === 10 || /unable to open config file|Is there a repository at the following location/i.test(all))) {
+  if (
+    program === 'restic' &&
+    (result.code === 10 || /unable to open config file|Is there a repository at the following location/i.test(all))
+  ) {
     return { reason: 'not-found', message: `no restic repository at ${location} on ${host}` };
   }
   // borg asks before reading an unencrypted repository it has not seen, or one that has moved;
   // the reader answers no (it has no terminal), so say what answering yes takes.
   if (program === 'borg' && /previously unknown unencrypted repository/i.test(all)) {
-    return { reason: 'permission', message: `borg on ${host} has not seen the unencrypted repository ${location} before and will not read it unasked: run "borg list ${location}" there once and answer y` };
+    return {
+      reason: 'permission',
+      message: `borg on ${host} has not seen the unencrypted repository ${location} before and will not read it unasked: run "borg list ${location}" there once and answer y`,
+    };
   }
   if (program === 'borg' && /was previously located at/i.test(all)) {
-    return { reason: 'permission', message: `borg on ${host} knows the repository ${location} from another location and will not read it unasked: run "borg list ${location}" there once and answer y` };
+    return {
+      reason: 'permission',
+      message: `borg on ${host} knows the repository ${location} from another location and will not read it unasked: run "borg list ${location}" there once and answer y`,
+    };
   }
-  if (program === 'borg' && /does not exist|is not a valid repository/i.test(line)) return { reason: 'not-found', message: `no borg repository at ${location} on ${host}` };
+  if (program === 'borg' && /does not exist|is not a valid repository/i.test(line))
+    return { reason: 'not-found', message: `no borg repository at ${location} on ${host}` };
   if ((program === 'restic' && result.code === 12) || /passphrase .*incorrect|wrong password/i.test(line)) {
     return { reason: 'permission', message: `wrong password for the ${program} repository ${location} on ${host}` };
   }

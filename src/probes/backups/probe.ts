@@ -6,7 +6,7 @@ import type { Probe } from '../probe.js';
 import { assessBackups, parseBackups } from './reading.js';
 import type { BackupsConfig, BackupsRaw } from './types.js';
 
-export { backupsReader, type BackupsHosts, type BackupsReaderOptions } from './reader.js';
+export { type BackupsHosts, type BackupsReaderOptions, backupsReader } from './reader.js';
 export { assessBackups, backupsSummary, parseBackups, stateText } from './reading.js';
 export type * from './types.js';
 

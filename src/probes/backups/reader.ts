@@ -4,11 +4,11 @@
 // answer keeps what was last seen of it, with the time it was seen.
 import type { Host } from '../../hosts/host.js';
 import type { Hosts } from '../../hosts/registry.js';
-import { repositoryCommand, walCommand, walTarget, type PlannedCommand } from './commands.js';
-import { execFailure, listingFailure, resultFailure } from './parse.js';
-import type { DrillRecord } from '../../model/drill.js';
-import type { BackupSetConfig, BackupsConfig, BackupsRaw, SetRaw, SetSource, WalRaw } from './types.js';
 import type { ReadFailure } from '../../model/backups.js';
+import type { DrillRecord } from '../../model/drill.js';
+import { type PlannedCommand, repositoryCommand, walCommand, walTarget } from './commands.js';
+import { execFailure, listingFailure, resultFailure } from './parse.js';
+import type { BackupSetConfig, BackupsConfig, BackupsRaw, SetRaw, SetSource, WalRaw } from './types.js';
 
 export type BackupsHosts = Pick<Hosts, 'get'>;
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -20,10 +20,22 @@ const MAX_OUTPUT = 32 * 1024 * 1024;
 
 function hostOf(hosts: BackupsHosts, name: string): Host | ReadFailure {
   const host = hosts.get(name);
-  return host ?? { reason: 'other', message: `host "${name}" can be reached neither locally nor over SSH: give it ssh: (or local: true) in the config` };
+  return (
+    host ?? {
+      reason: 'other',
+      message: `host "${name}" can be reached neither locally nor over SSH: give it ssh: (or local: true) in the config`,
+    }
+  );
 }
 
-async function run(hosts: BackupsHosts, command: PlannedCommand, program: 'restic' | 'borg' | 'psql', location: string, timeoutMs: number, signal: AbortSignal): Promise<{ stdout: string } | { failure: ReadFailure }> {
+async function run(
+  hosts: BackupsHosts,
+  command: PlannedCommand,
+  program: 'restic' | 'borg' | 'psql',
+  location: string,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<{ stdout: string } | { failure: ReadFailure }> {
   const host = hostOf(hosts, command.host);
   if (!('exec' in host)) return { failure: host };
   try {
@@ -50,7 +62,13 @@ async function readSource(set: BackupSetConfig, hosts: BackupsHosts, timeoutMs: 
   }
 }
 
-async function readWal(set: BackupSetConfig, hosts: BackupsHosts, timeoutMs: number, env: Env, signal: AbortSignal): Promise<WalRaw | null> {
+async function readWal(
+  set: BackupSetConfig,
+  hosts: BackupsHosts,
+  timeoutMs: number,
+  env: Env,
+  signal: AbortSignal,
+): Promise<WalRaw | null> {
   const wal = walTarget(set);
   if (!wal) return null;
   return run(hosts, walCommand(wal, timeoutMs, env), 'psql', `${wal.address ?? 'the default server'}`, timeoutMs, signal);
@@ -67,7 +85,11 @@ export type BackupsReaderOptions = {
  * A reader of every configured set. It remembers, per set, the last read that worked and since
  * when reads fail, so that an unreachable NAS shows what was last seen with its age.
  */
-export function backupsReader(config: BackupsConfig, hosts: BackupsHosts, options: BackupsReaderOptions = {}): (signal: AbortSignal) => Promise<BackupsRaw> {
+export function backupsReader(
+  config: BackupsConfig,
+  hosts: BackupsHosts,
+  options: BackupsReaderOptions = {},
+): (signal: AbortSignal) => Promise<BackupsRaw> {
   const now = options.now ?? Date.now;
   const env = options.env ?? process.env;
   const lastGood = new Map<string, { seenAt: number; source: SetSource }>();
@@ -81,21 +103,30 @@ export function backupsReader(config: BackupsConfig, hosts: BackupsHosts, option
       drills = undefined; // an unreadable record hides the drills, never the backups
     }
     const drillOf = (name: string) => (drills ? { drill: drills.get(name) ?? null } : {});
-    const sets = await Promise.all(config.sets.map(async (set): Promise<SetRaw> => {
-      const [outcome, wal] = await Promise.all([
-        readSource(set, hosts, config.timeout, signal),
-        readWal(set, hosts, config.timeout, env, signal),
-      ]);
-      if ('source' in outcome) {
-        lastGood.set(set.name, { seenAt: at, source: outcome.source });
-        failingSince.delete(set.name);
-        return { name: set.name, seenAt: at, source: outcome.source, failure: null, wal, ...drillOf(set.name) };
-      }
-      // A read the monitor gave up on says nothing about the set: the state stays as it was.
-      if (outcome.failure.reason !== 'aborted' && !failingSince.has(set.name)) failingSince.set(set.name, at);
-      const last = lastGood.get(set.name);
-      return { name: set.name, seenAt: last?.seenAt ?? null, source: last?.source ?? null, failure: { ...outcome.failure, since: failingSince.get(set.name) ?? at }, wal, ...drillOf(set.name) };
-    }));
+    const sets = await Promise.all(
+      config.sets.map(async (set): Promise<SetRaw> => {
+        const [outcome, wal] = await Promise.all([
+          readSource(set, hosts, config.timeout, signal),
+          readWal(set, hosts, config.timeout, env, signal),
+        ]);
+        if ('source' in outcome) {
+          lastGood.set(set.name, { seenAt: at, source: outcome.source });
+          failingSince.delete(set.name);
+          return { name: set.name, seenAt: at, source: outcome.source, failure: null, wal, ...drillOf(set.name) };
+        }
+        // A read the monitor gave up on says nothing about the set: the state stays as it was.
+        if (outcome.failure.reason !== 'aborted' && !failingSince.has(set.name)) failingSince.set(set.name, at);
+        const last = lastGood.get(set.name);
+        return {
+          name: set.name,
+          seenAt: last?.seenAt ?? null,
+          source: last?.source ?? null,
+          failure: { ...outcome.failure, since: failingSince.get(set.name) ?? at },
+          wal,
+          ...drillOf(set.name),
+        };
+      }),
+    );
     signal.throwIfAborted();
     return { at, sets };
   };

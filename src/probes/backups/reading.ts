@@ -2,13 +2,21 @@
 // against retention, size drop, WAL archiving), and from the reading to the probe's status,
 // summary and alerts. Pure.
 import { clockTime, everyText, formatAge, formatBytes } from '../../config/units.js';
-import { assessmentFromAlerts, type Alert, type Assessment } from '../probe.js';
+import {
+  type BackupItem,
+  type BackupSetReading,
+  type BackupsReading,
+  type DrillReading,
+  freshness,
+  type SetState,
+  type WalReading,
+} from '../../model/backups.js';
+import type { DrillRecord } from '../../model/drill.js';
+import { type Alert, type Assessment, assessmentFromAlerts } from '../probe.js';
 import { setLocation, walTarget } from './commands.js';
 import { keepOf, retention, sizeDrop } from './freshness.js';
 import { BackupParseError, itemsFromListing, parseArchiver, parseBorgList, parseResticSnapshots } from './parse.js';
-import type { DrillRecord } from '../../model/drill.js';
 import type { BackupSetConfig, BackupsConfig, BackupsRaw, SetRaw, SetSource, WalRaw } from './types.js';
-import { freshness, type BackupItem, type BackupSetReading, type BackupsReading, type DrillReading, type SetState, type WalReading } from '../../model/backups.js';
 
 function itemsOf(source: SetSource, set: BackupSetConfig): BackupItem[] {
   if (source.kind === 'listing') return itemsFromListing(source.entries, set);
@@ -16,7 +24,15 @@ function itemsOf(source: SetSource, set: BackupSetConfig): BackupItem[] {
 }
 
 export function parseWal(raw: WalRaw, host: string, at: number): WalReading {
-  const none = { host, archivedCount: null, lastArchivedWal: null, lastArchivedAt: null, failedCount: null, lastFailedWal: null, lastFailedAt: null };
+  const none = {
+    host,
+    archivedCount: null,
+    lastArchivedWal: null,
+    lastArchivedAt: null,
+    failedCount: null,
+    lastFailedWal: null,
+    lastFailedAt: null,
+  };
   if ('failure' in raw) return { ...none, state: 'unknown', error: raw.failure.message };
   let stats: ReturnType<typeof parseArchiver>;
   try {
@@ -45,7 +61,8 @@ export function parseWal(raw: WalRaw, host: string, at: number): WalReading {
 export function drillReading(set: BackupSetConfig, record: DrillRecord | null | undefined, at: number): DrillReading | null {
   if (record === undefined) return null;
   const scheduleMs = set.drill?.schedule ?? null;
-  if (record === null) return { state: 'never', at: null, ageMs: null, scheduleMs, overdue: scheduleMs !== null, summary: 'never drilled', backup: null };
+  if (record === null)
+    return { state: 'never', at: null, ageMs: null, scheduleMs, overdue: scheduleMs !== null, summary: 'never drilled', backup: null };
   const ageMs = Math.max(0, at - record.at);
   return {
     state: record.ok ? 'restorable' : 'failed',
@@ -53,7 +70,7 @@ export function drillReading(set: BackupSetConfig, record: DrillRecord | null | 
     ageMs,
     scheduleMs,
     overdue: scheduleMs !== null && ageMs > scheduleMs,
-    summary: record.ok ? record.summary : record.error ?? record.summary,
+    summary: record.ok ? record.summary : (record.error ?? record.summary),
     backup: record.backup,
   };
 }
@@ -80,7 +97,13 @@ function setReading(set: BackupSetConfig, raw: SetRaw | undefined, config: Backu
     items = itemsOf(raw.source, set);
   } catch (error) {
     if (!(error instanceof BackupParseError)) throw error;
-    return { ...base, ...empty, state: 'unknown', seenAt: raw.seenAt, problem: problem ?? { reason: 'other', message: error.message, since: at } };
+    return {
+      ...base,
+      ...empty,
+      state: 'unknown',
+      seenAt: raw.seenAt,
+      problem: problem ?? { reason: 'other', message: error.message, since: at },
+    };
   }
   const newest = items[0] ?? null;
   const ageMs = newest ? Math.max(0, at - newest.at) : null;
@@ -102,7 +125,17 @@ function setReading(set: BackupSetConfig, raw: SetRaw | undefined, config: Backu
 
 /** Builds the reading from what the reader brought back. Pure. */
 export function parseBackups(raw: BackupsRaw, config: BackupsConfig): BackupsReading {
-  return { at: raw.at, sets: config.sets.map((set) => setReading(set, raw.sets.find((s) => s.name === set.name), config, raw.at)) };
+  return {
+    at: raw.at,
+    sets: config.sets.map((set) =>
+      setReading(
+        set,
+        raw.sets.find((s) => s.name === set.name),
+        config,
+        raw.at,
+      ),
+    ),
+  };
 }
 
 // ---------------------------------------------------------------- assess
@@ -122,8 +155,10 @@ function walAlert(set: BackupSetReading): Alert | null {
   if (wal.state === 'unknown') return { level: 'warn', message: `${set.name}: cannot check WAL archiving: ${wal.error ?? 'no answer'}` };
   if (wal.state !== 'failing') return null;
   const failed = wal.lastFailedAt === null ? '' : ` at ${clockTime(wal.lastFailedAt)}`;
-  const last = wal.lastArchivedAt === null ? 'nothing archived since the statistics were reset'
-    : `last archived ${clockTime(wal.lastArchivedAt)}${wal.lastArchivedWal ? ` (${wal.lastArchivedWal})` : ''}`;
+  const last =
+    wal.lastArchivedAt === null
+      ? 'nothing archived since the statistics were reset'
+      : `last archived ${clockTime(wal.lastArchivedAt)}${wal.lastArchivedWal ? ` (${wal.lastArchivedWal})` : ''}`;
   return { level: 'crit', message: `${set.name}: WAL archiving failing — ${wal.lastFailedWal ?? 'a segment'} failed${failed}; ${last}` };
 }
 
@@ -133,8 +168,15 @@ function drillAlert(set: BackupSetReading): Alert | null {
   if (!drill) return null;
   if (drill.state === 'failed') return { level: 'crit', message: `${set.name}: drill failed — ${drill.summary}` };
   if (!drill.overdue || drill.scheduleMs === null) return null;
-  if (drill.state === 'never') return { level: 'warn', message: `${set.name}: never drilled (drilled every ${everyText(drill.scheduleMs)}: homeops drill ${set.name})` };
-  return { level: 'warn', message: `${set.name}: last drilled ${formatAge(drill.ageMs ?? 0)} ago, drilled every ${everyText(drill.scheduleMs)}` };
+  if (drill.state === 'never')
+    return {
+      level: 'warn',
+      message: `${set.name}: never drilled (drilled every ${everyText(drill.scheduleMs)}: homeops drill ${set.name})`,
+    };
+  return {
+    level: 'warn',
+    message: `${set.name}: last drilled ${formatAge(drill.ageMs ?? 0)} ago, drilled every ${everyText(drill.scheduleMs)}`,
+  };
 }
 
 function seen(set: BackupSetReading, at: number): string {
@@ -146,15 +188,20 @@ function setAlerts(set: BackupSetReading, at: number): Alert[] {
   const newest = set.newest;
   const age = set.ageMs === null ? '' : formatAge(set.ageMs);
   const every = everyText(set.scheduleMs);
-  if (set.state === 'overdue' && newest) alerts.push({ level: 'crit', message: `${set.name}: overdue — newest backup ${age} old, made every ${every} (${newest.name})` });
-  if (set.state === 'due' && newest) alerts.push({ level: 'warn', message: `${set.name}: due — newest backup ${age} old, made every ${every}` });
+  if (set.state === 'overdue' && newest)
+    alerts.push({ level: 'crit', message: `${set.name}: overdue — newest backup ${age} old, made every ${every} (${newest.name})` });
+  if (set.state === 'due' && newest)
+    alerts.push({ level: 'warn', message: `${set.name}: due — newest backup ${age} old, made every ${every}` });
   if (set.state === 'missing') {
     const why = set.problem?.reason === 'not-found' ? set.problem.message : `no backups in ${set.location} on ${set.host}`;
     alerts.push({ level: 'crit', message: `${set.name}: missing — ${why}` });
   }
   if (set.sizeDrop) {
     const d = set.sizeDrop;
-    alerts.push({ level: 'warn', message: `${set.name}: newest backup ${formatBytes(d.newest)} is ${Math.round(d.fraction * 100)} % of the one before (${formatBytes(d.previous)})` });
+    alerts.push({
+      level: 'warn',
+      message: `${set.name}: newest backup ${formatBytes(d.newest)} is ${Math.round(d.fraction * 100)} % of the one before (${formatBytes(d.previous)})`,
+    });
   }
   const problem = set.problem;
   if (problem && problem.reason !== 'not-found' && problem.reason !== 'unreachable') {
@@ -177,7 +224,9 @@ function unreachableAlerts(reading: BackupsReading): Alert[] {
   return [...byHost.values()].map((sets) => {
     const first = sets[0] as BackupSetReading;
     const message = first.problem?.message ?? `${first.host} unreachable`;
-    const since = /unreachable since/.test(message) ? message : `${first.host} unreachable since ${clockTime(first.problem?.since ?? reading.at)} (${message})`;
+    const since = /unreachable since/.test(message)
+      ? message
+      : `${first.host} unreachable since ${clockTime(first.problem?.since ?? reading.at)} (${message})`;
     return { level: 'warn', message: `${since} — ${sets.map((s) => `${s.name} ${seen(s, reading.at)}`).join(', ')}` };
   });
 }
@@ -187,10 +236,15 @@ export function backupsSummary(reading: BackupsReading): string {
   if (sets.length === 0) return 'no backup sets configured';
   const fresh = sets.filter((s) => s.state === 'fresh').length;
   const others = sets.filter((s) => s.state !== 'fresh').map((s) => `${s.name} ${stateText(s)}`);
-  const wal = sets.filter((s) => s.wal && (s.wal.state === 'failing' || s.wal.state === 'off')).map((s) => `${s.name} WAL ${s.wal?.state === 'off' ? 'off' : 'failing'}`);
+  const wal = sets
+    .filter((s) => s.wal && (s.wal.state === 'failing' || s.wal.state === 'off'))
+    .map((s) => `${s.name} WAL ${s.wal?.state === 'off' ? 'off' : 'failing'}`);
   const hosts = [...new Set(sets.filter((s) => s.problem?.reason === 'unreachable').map((s) => s.host))].map((h) => `${h} unreachable`);
   const drills = sets.filter((s) => s.drill?.state === 'failed').map((s) => `${s.name} drill failed`);
-  const head = others.length === 0 ? `${sets.length} ${sets.length === 1 ? 'set' : 'sets'} fresh` : `${sets.length} ${sets.length === 1 ? 'set' : 'sets'}: ${[`${fresh} fresh`, ...others].join(', ')}`;
+  const head =
+    others.length === 0
+      ? `${sets.length} ${sets.length === 1 ? 'set' : 'sets'} fresh`
+      : `${sets.length} ${sets.length === 1 ? 'set' : 'sets'}: ${[`${fresh} fresh`, ...others].join(', ')}`;
   return [head, ...wal, ...drills, ...hosts].join('; ');
 }
 

@@ -16,9 +16,7 @@ export type Keep = { versions: number } | { ageMs: number };
 // ---------------------------------------------------------------- raw (what the reader returns)
 
 /** A set's location as read: a directory listing, or a repository program's output. */
-export type SetSource =
-  | { kind: 'listing'; entries: FileStat[] }
-  | { kind: 'restic' | 'borg'; stdout: string };
+export type SetSource = { kind: 'listing'; entries: FileStat[] } | { kind: 'restic' | 'borg'; stdout: string };
 
 /** psql's answer (one JSON line), or why there is none. */
 export type WalRaw = { stdout: string } | { failure: ReadFailure };

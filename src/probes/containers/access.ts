@@ -2,15 +2,15 @@
 // configured engines (one per host), change notifications for the monitor's nudge, the
 // container actions for the UI, the VPN probe's container health, and close().
 import type { Config } from '../../config/schema.js';
-import type { Hosts } from '../../hosts/registry.js';
-import { ProbeError } from '../probe.js';
-import type { ContainersRaw, EndpointRaw } from './raw.js';
-import { ContainersSource, type ChangeListener } from './source.js';
-import { engineActions, type ContainerActions } from '../../docker/actions.js';
-import { DockerEngine, localTarget, sshTarget, UnsupportedDockerHost, type EngineTarget } from '../../docker/engine.js';
+import { type ContainerActions, engineActions } from '../../docker/actions.js';
+import { DockerEngine, type EngineTarget, localTarget, sshTarget, UnsupportedDockerHost } from '../../docker/engine.js';
 import { EngineError } from '../../docker/errors.js';
 import type { ChannelOpener } from '../../docker/ssh-agent.js';
+import type { Hosts } from '../../hosts/registry.js';
 import type { ContainerHealth, ContainerStatus } from '../../model/containers.js';
+import { ProbeError } from '../probe.js';
+import type { ContainersRaw, EndpointRaw } from './raw.js';
+import { type ChangeListener, ContainersSource } from './source.js';
 
 export type DockerAccess = {
   /** The hosts whose engines are watched, in config order. */
@@ -46,21 +46,38 @@ type Broken = { host: string; label: string; failure: ProbeError };
  * nothing. When every engine fails, the first failure is the probe's error, so that the
  * monitor keeps the last reading with its age.
  */
-export function readAll(sources: readonly ContainersSource[], broken: readonly Broken[] = []): (signal: AbortSignal) => Promise<ContainersRaw> {
+export function readAll(
+  sources: readonly ContainersSource[],
+  broken: readonly Broken[] = [],
+): (signal: AbortSignal) => Promise<ContainersRaw> {
   return async (signal) => {
     const results = await Promise.allSettled(sources.map((source) => source.read(signal)));
     const failures: ProbeError[] = [...broken.map((b) => b.failure)];
     const endpoints: EndpointRaw[] = results.map((result, index) => {
       const source = sources[index] as ContainersSource;
       if (result.status === 'fulfilled') return result.value;
-      const error = result.reason instanceof ProbeError ? result.reason : new ProbeError('down', result.reason instanceof Error ? result.reason.message : String(result.reason));
+      const error =
+        result.reason instanceof ProbeError
+          ? result.reason
+          : new ProbeError('down', result.reason instanceof Error ? result.reason.message : String(result.reason));
       failures.push(error);
       const last = source.lastAnswer;
       const failure = { status: error.status, message: error.message };
-      return last ? { ...last, failure } : { host: source.host, label: source.label, engine: null, readAt: Date.now(), list: null, inspect: {}, stats: {}, failure };
+      return last
+        ? { ...last, failure }
+        : { host: source.host, label: source.label, engine: null, readAt: Date.now(), list: null, inspect: {}, stats: {}, failure };
     });
     for (const b of broken) {
-      endpoints.push({ host: b.host, label: b.label, engine: null, readAt: Date.now(), list: null, inspect: {}, stats: {}, failure: { status: b.failure.status, message: b.failure.message } });
+      endpoints.push({
+        host: b.host,
+        label: b.label,
+        engine: null,
+        readAt: Date.now(),
+        list: null,
+        inspect: {},
+        stats: {},
+        failure: { status: b.failure.status, message: b.failure.message },
+      });
     }
     if (endpoints.length && endpoints.every((e) => e.failure)) {
       throw failures.find((f) => f.status === 'down') ?? failures[0] ?? new ProbeError('off', 'no Docker engine configured');
@@ -86,11 +103,16 @@ export function openDocker(config: Config, hosts: Hosts, options: OpenOptions): 
       const host = hosts.get(endpoint.host);
       if (host?.kind === 'local' || (!host && hostConfig.local)) target = localTarget(endpoint.host, endpoint.socket, options.env);
       else {
-        if (!isChannelOpener(host)) throw new ProbeError('off', `${endpoint.host} is neither local nor reached over SSH (hosts.${endpoint.host}.ssh), so its Docker engine cannot be read`);
+        if (!isChannelOpener(host))
+          throw new ProbeError(
+            'off',
+            `${endpoint.host} is neither local nor reached over SSH (hosts.${endpoint.host}.ssh), so its Docker engine cannot be read`,
+          );
         target = sshTarget(endpoint.host, host, endpoint.socket, endpoint.dockerCommand);
       }
     } catch (error) {
-      const failure = error instanceof ProbeError ? error : new ProbeError('off', error instanceof UnsupportedDockerHost ? error.message : String(error));
+      const failure =
+        error instanceof ProbeError ? error : new ProbeError('off', error instanceof UnsupportedDockerHost ? error.message : String(error));
       broken.push({ host: endpoint.host, label: endpoint.socket ?? endpoint.host, failure });
       continue;
     }

@@ -3,8 +3,8 @@
 // missing, health checks stuck in "starting", and engines that did not answer this time.
 import type { DockerConfig } from '../../config/schema.js';
 import { formatBytes, formatDuration } from '../../config/units.js';
-import { assessmentFromAlerts, type Alert, type Assessment } from '../probe.js';
-import { UNPLANNED, type ContainerRow, type ContainersReading } from '../../model/containers.js';
+import { type ContainerRow, type ContainersReading, UNPLANNED } from '../../model/containers.js';
+import { type Alert, type Assessment, assessmentFromAlerts } from '../probe.js';
 
 export type AssessOptions = Pick<DockerConfig, 'startingGrace'>;
 
@@ -45,7 +45,10 @@ export function rowAlerts(row: ContainerRow, options: AssessOptions, who: string
     alerts.push({ level: 'warn', message: `${who} ${how}${where}` });
   }
   if (row.planMemoryBytes && row.memoryUsedBytes !== null && row.memoryUsedBytes > row.planMemoryBytes) {
-    alerts.push({ level: 'warn', message: `${who} uses ${formatBytes(row.memoryUsedBytes)} of memory, over its planned ${formatBytes(row.planMemoryBytes)}${where}` });
+    alerts.push({
+      level: 'warn',
+      message: `${who} uses ${formatBytes(row.memoryUsedBytes)} of memory, over its planned ${formatBytes(row.planMemoryBytes)}${where}`,
+    });
   }
   if (row.health === 'starting' && row.uptimeMs !== null && row.uptimeMs > options.startingGrace) {
     alerts.push({ level: 'warn', message: `${who} health check still starting after ${formatDuration(row.uptimeMs)}${where}` });
@@ -69,12 +72,19 @@ export function assessContainers(reading: ContainersReading, options: AssessOpti
   for (const row of reading.containers) alerts.push(...rowAlerts(row, options, multi ? `${row.host}/${row.name}` : row.name));
   for (const group of reading.groups) {
     if (group.memoryBytes && group.memoryUsedBytes > group.memoryBytes) {
-      alerts.push({ level: 'warn', message: `${group.group} containers use ${formatBytes(group.memoryUsedBytes)} of memory, over the group's ${formatBytes(group.memoryBytes)}` });
+      alerts.push({
+        level: 'warn',
+        message: `${group.group} containers use ${formatBytes(group.memoryUsedBytes)} of memory, over the group's ${formatBytes(group.memoryBytes)}`,
+      });
     }
     for (const name of group.missing) alerts.push({ level: 'warn', message: `${name} [${group.group}] is planned but has no container` });
   }
   for (const endpoint of reading.endpoints) {
-    if (endpoint.status !== 'ok') alerts.push({ level: 'warn', message: `${endpoint.host}: ${endpoint.error ?? 'no answer'}${endpoint.status === 'stale' ? ` (showing containers from ${formatDuration(endpoint.ageMs)} ago)` : ''}` });
+    if (endpoint.status !== 'ok')
+      alerts.push({
+        level: 'warn',
+        message: `${endpoint.host}: ${endpoint.error ?? 'no answer'}${endpoint.status === 'stale' ? ` (showing containers from ${formatDuration(endpoint.ageMs)} ago)` : ''}`,
+      });
   }
   const c = reading.counts;
   const parts = [`${c.running}/${c.total} running`];

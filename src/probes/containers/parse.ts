@@ -1,7 +1,7 @@
 // Pure parsers for the Docker Engine API answers the containers probe reads: the container
 // list (GET /containers/json, with `Health` from API 1.52, from the Status text before), one
 // container's inspect (GET /containers/{id}/json) and stats (stats.ts).
-import { HEALTHS, STATES, type ContainerHealth, type ContainerState, type HealthCheckResult } from '../../model/containers.js';
+import { type ContainerHealth, type ContainerState, HEALTHS, type HealthCheckResult, STATES } from '../../model/containers.js';
 import { num, obj, str, time } from './json.js';
 
 export class DockerParseError extends Error {}
@@ -82,7 +82,8 @@ export function parseListEntry(value: unknown): ListEntry | null {
 
 /** GET /containers/json?all=1 → entries; anything but an array is a broken answer. */
 export function parseList(body: unknown): ListEntry[] {
-  if (!Array.isArray(body)) throw new DockerParseError(`unexpected answer to GET /containers/json: ${JSON.stringify(body)?.slice(0, 120) ?? String(body)}`);
+  if (!Array.isArray(body))
+    throw new DockerParseError(`unexpected answer to GET /containers/json: ${JSON.stringify(body)?.slice(0, 120) ?? String(body)}`);
   return body.map(parseListEntry).filter((e): e is ListEntry => e !== null);
 }
 
@@ -145,19 +146,19 @@ export function parseInspect(body: unknown): InspectInfo | null {
     error: str(state?.Error) || null,
     health: health
       ? {
-        status: healthWord(health.Status) ?? 'none',
-        failingStreak: num(health.FailingStreak),
-        log: log.map((entry): HealthCheckResult => {
-          const e = obj(entry);
-          const output = str(e?.Output) ?? '';
-          return {
-            start: time(e?.Start),
-            end: time(e?.End),
-            exitCode: num(e?.ExitCode),
-            output: output.length > MAX_OUTPUT ? `${output.slice(0, MAX_OUTPUT)}…` : output,
-          };
-        }),
-      }
+          status: healthWord(health.Status) ?? 'none',
+          failingStreak: num(health.FailingStreak),
+          log: log.map((entry): HealthCheckResult => {
+            const e = obj(entry);
+            const output = str(e?.Output) ?? '';
+            return {
+              start: time(e?.Start),
+              end: time(e?.End),
+              exitCode: num(e?.ExitCode),
+              output: output.length > MAX_OUTPUT ? `${output.slice(0, MAX_OUTPUT)}…` : output,
+            };
+          }),
+        }
       : null,
     tty: obj(o.Config)?.Tty === true,
     memoryLimitBytes: memory && memory > 0 ? memory : null,

@@ -2,7 +2,7 @@
 // plan, else by its compose service), and what each group's containers use against the
 // group's allotment. Pure.
 import type { Plan, Triggers } from '../../config/schema.js';
-import { UNPLANNED, type ContainerGroupUsage, type ContainerRow } from '../../model/containers.js';
+import { type ContainerGroupUsage, type ContainerRow, UNPLANNED } from '../../model/containers.js';
 import type { Level } from '../../model/status.js';
 
 export type PlanEntry = { group: string; memoryBytes: number | null };
@@ -13,7 +13,7 @@ export function planIndex(plan: Plan): Map<string, PlanEntry> {
   for (const group of plan.groups) {
     for (const container of group.containers) {
       const name = typeof container === 'string' ? container : container.name;
-      const memoryBytes = typeof container === 'string' ? null : container.memory ?? null;
+      const memoryBytes = typeof container === 'string' ? null : (container.memory ?? null);
       if (!index.has(name)) index.set(name, { group: group.name, memoryBytes });
     }
   }
@@ -58,7 +58,13 @@ export function groupUsage(
     present.add(c.name);
     if (c.composeService) present.add(c.composeService);
   }
-  const tally = (group: string, rows: readonly ContainerRow[], cores: number | null, memoryBytes: number | null, missing: string[]): ContainerGroupUsage => {
+  const tally = (
+    group: string,
+    rows: readonly ContainerRow[],
+    cores: number | null,
+    memoryBytes: number | null,
+    missing: string[],
+  ): ContainerGroupUsage => {
     const usedCores = rows.reduce((sum, r) => sum + (r.cpuCores ?? 0), 0);
     const memoryUsedBytes = rows.reduce((sum, r) => sum + (r.memoryUsedBytes ?? 0), 0);
     const coresPercent = cores ? (usedCores / cores) * 100 : null;
@@ -84,7 +90,13 @@ export function groupUsage(
   };
   const result = plan.groups.map((group) => {
     const names = [...index].filter(([, entry]) => entry.group === group.name).map(([name]) => name);
-    return tally(group.name, containers.filter((c) => c.group === group.name), group.cores, group.memory ?? null, planHostWatched ? names.filter((n) => !present.has(n)) : []);
+    return tally(
+      group.name,
+      containers.filter((c) => c.group === group.name),
+      group.cores,
+      group.memory ?? null,
+      planHostWatched ? names.filter((n) => !present.has(n)) : [],
+    );
   });
   const unplanned = containers.filter((c) => c.group === UNPLANNED);
   if (unplanned.length) result.push(tally(UNPLANNED, unplanned, null, null, []));

@@ -1,11 +1,11 @@
 // The containers probe: any reader of ContainersRaw (the live engines of src/probes/containers/access.ts,
 // or a demo recording), the pure reading builder, restart-loop history, and the assessment.
 import type { Config, DockerConfig } from '../../config/schema.js';
+import type { ContainerRow, ContainersReading } from '../../model/containers.js';
 import type { Probe } from '../probe.js';
 import { assessContainers, rowLevel } from './assess.js';
 import type { ContainersRaw } from './raw.js';
 import { buildReading } from './reading.js';
-import type { ContainerRow, ContainersReading } from '../../model/containers.js';
 
 /** The docker section's defaults, for a config without one. */
 /** The docker section's defaults (what the schema gives for `docker: {}`; a test holds them equal). */
@@ -53,7 +53,11 @@ export function restartTracker(loop: DockerConfig['restartLoop']) {
   };
 }
 
-export function containersProbe(read: (signal: AbortSignal) => Promise<ContainersRaw>, config: Pick<Config, 'plan' | 'docker' | 'triggers'>, now: () => number = Date.now): Probe<ContainersRaw, ContainersReading> {
+export function containersProbe(
+  read: (signal: AbortSignal) => Promise<ContainersRaw>,
+  config: Pick<Config, 'plan' | 'docker' | 'triggers'>,
+  now: () => number = Date.now,
+): Probe<ContainersRaw, ContainersReading> {
   const docker = config.docker ?? DEFAULT_DOCKER;
   const track = restartTracker(docker.restartLoop);
   return {

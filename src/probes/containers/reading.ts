@@ -2,12 +2,18 @@
 // merged per container, placed in the plan, summed per group. Pure (answers already parsed are
 // remembered by identity: the engine's answers are never changed once received).
 import type { Plan, Triggers } from '../../config/schema.js';
+import {
+  type ContainerCounts,
+  type ContainerRow,
+  type ContainersReading,
+  type EndpointSummary,
+  UNPLANNED,
+} from '../../model/containers.js';
 import { compareNames } from './name-order.js';
-import { parseInspect, parseListOnce, type InspectInfo, type ListEntry } from './parse.js';
-import { groupUsage, planIndex, placeContainer } from './plan.js';
+import { type InspectInfo, type ListEntry, parseInspect, parseListOnce } from './parse.js';
+import { groupUsage, placeContainer, planIndex } from './plan.js';
 import type { ContainersRaw, EndpointRaw } from './raw.js';
-import { parseStats, usageOf, type StatsSample } from './stats.js';
-import { UNPLANNED, type ContainerCounts, type ContainerRow, type ContainersReading, type EndpointSummary } from '../../model/containers.js';
+import { parseStats, type StatsSample, usageOf } from './stats.js';
 
 export type ReadingContext = {
   plan: Plan;
@@ -38,7 +44,13 @@ function memo<T>(cache: WeakMap<object, T>, parse: (body: unknown) => T, body: u
 const statsOf = (body: unknown) => memo(statsParsed, parseStats, body);
 const inspectOf = (body: unknown) => memo(inspectParsed, parseInspect, body);
 
-function rowOf(endpoint: EndpointRaw, entry: ListEntry, inspect: InspectInfo | null, ctx: ReadingContext, index: ReturnType<typeof planIndex>): ContainerRow {
+function rowOf(
+  endpoint: EndpointRaw,
+  entry: ListEntry,
+  inspect: InspectInfo | null,
+  ctx: ReadingContext,
+  index: ReturnType<typeof planIndex>,
+): ContainerRow {
   const composeService = entry.labels[COMPOSE_SERVICE] ?? null;
   const placed = endpoint.host === ctx.plan.host ? placeContainer(index, entry.name, composeService) : null;
   // The list says how the container is now; an inspect (maybe a moment older) adds the streak
@@ -69,9 +81,9 @@ function rowOf(endpoint: EndpointRaw, entry: ListEntry, inspect: InspectInfo | n
     groupBy: placed?.by ?? null,
     state: entry.state,
     statusText: entry.statusText,
-    exitCode: entry.exitCode ?? (entry.state === 'exited' ? inspect?.exitCode ?? null : null),
+    exitCode: entry.exitCode ?? (entry.state === 'exited' ? (inspect?.exitCode ?? null) : null),
     health,
-    failingStreak: !checked ? null : entry.failingStreak ?? (sameHealth ? inspectHealth.failingStreak : null),
+    failingStreak: !checked ? null : (entry.failingStreak ?? (sameHealth ? inspectHealth.failingStreak : null)),
     healthLog: log,
     lastHealthOutput: lastOutput,
     restartCount: inspect?.restartCount ?? null,

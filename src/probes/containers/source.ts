@@ -6,12 +6,12 @@
 import { setMaxListeners } from 'node:events';
 import type { DockerEngine, EngineVersion } from '../../docker/engine.js';
 import { EngineError } from '../../docker/errors.js';
-import { EventWatcher, type ContainerEvent } from '../../docker/events.js';
+import { type ContainerEvent, EventWatcher } from '../../docker/events.js';
+import type { ContainerHealth, ContainerStatus } from '../../model/containers.js';
 import { ProbeError } from '../probe.js';
-import { healthFromStatus, parseInspect, parseListOnce, type ListEntry } from './parse.js';
+import { healthFromStatus, type ListEntry, parseInspect, parseListOnce } from './parse.js';
 import type { EndpointRaw } from './raw.js';
 import { mapLimit, StatsCollector } from './stats-collector.js';
-import type { ContainerHealth, ContainerStatus } from '../../model/containers.js';
 
 export type SourceOptions = {
   /** Deadline of one read (list + inspects). */
@@ -60,18 +60,25 @@ export class ContainersSource {
   private lastGood: EndpointRaw | null = null;
   private firstRead = true;
 
-  constructor(readonly engine: DockerEngine, private readonly options: SourceOptions) {
+  constructor(
+    readonly engine: DockerEngine,
+    private readonly options: SourceOptions,
+  ) {
     this.host = engine.host;
     this.label = engine.label;
     this.now = options.now ?? Date.now;
-    this.events = new EventWatcher(engine, (event) => this.onEvent(event), (state) => {
-      if (state.connected) {
-        // Back after a gap: events may have been missed, so read again now.
-        if (this.lost) this.lost = { ...this.lost, retryAt: 0 };
-        this.stats.pause(false);
-        this.notify(null);
-      }
-    });
+    this.events = new EventWatcher(
+      engine,
+      (event) => this.onEvent(event),
+      (state) => {
+        if (state.connected) {
+          // Back after a gap: events may have been missed, so read again now.
+          if (this.lost) this.lost = { ...this.lost, retryAt: 0 };
+          this.stats.pause(false);
+          this.notify(null);
+        }
+      },
+    );
     this.stats = new StatsCollector(engine, {
       intervalMs: options.statsIntervalMs,
       concurrency: options.concurrency,
@@ -133,7 +140,15 @@ export class ContainersSource {
         this.firstRead = false;
         await this.stats.waitFor(running, Math.min(1000, Math.max(0, left() - 200)));
       }
-      const raw: EndpointRaw = { host: this.host, label: this.label, engine: this.engineInfo, readAt: startedAt, list, inspect, stats: this.stats.pairs(running) };
+      const raw: EndpointRaw = {
+        host: this.host,
+        label: this.label,
+        engine: this.engineInfo,
+        readAt: startedAt,
+        list,
+        inspect,
+        stats: this.stats.pairs(running),
+      };
       this.everConnected = true;
       if (this.lost) {
         this.lost = null;
@@ -145,7 +160,8 @@ export class ContainersSource {
       if (this.lastEventAt >= startedAt) this.notify(null);
       return raw;
     } catch (error) {
-      const engineError = error instanceof EngineError ? error : new EngineError('other', error instanceof Error ? error.message : String(error));
+      const engineError =
+        error instanceof EngineError ? error : new EngineError('other', error instanceof Error ? error.message : String(error));
       if (engineError.kind === 'aborted') throw engineError;
       this.engineInfo = null;
       const now = this.now();
@@ -172,7 +188,11 @@ export class ContainersSource {
   /** Whether one container runs, and its health; null when the engine does not know it. */
   async containerStatus(name: string, signal: AbortSignal): Promise<ContainerStatus | null> {
     try {
-      const body = await this.engine.getJson(`/containers/${encodeURIComponent(name)}/json`, {}, { signal, timeoutMs: this.options.timeoutMs });
+      const body = await this.engine.getJson(
+        `/containers/${encodeURIComponent(name)}/json`,
+        {},
+        { signal, timeoutMs: this.options.timeoutMs },
+      );
       const info = parseInspect(body);
       return info ? { state: info.state, health: info.health?.status ?? 'none' } : null;
     } catch (error) {
@@ -188,7 +208,10 @@ export class ContainersSource {
       case 'no-engine':
         // Never reached: nothing to show, the pane is off. Reached before: it went away.
         if (!this.everConnected) return new ProbeError('off', error.message);
-        return new ProbeError('down', `Docker engine at ${this.label} went away at ${clock(this.lost?.since ?? now)} (${error.message.replace(/^no Docker engine at \S+ \((.*)\)$/, '$1')})${retry}`);
+        return new ProbeError(
+          'down',
+          `Docker engine at ${this.label} went away at ${clock(this.lost?.since ?? now)} (${error.message.replace(/^no Docker engine at \S+ \((.*)\)$/, '$1')})${retry}`,
+        );
       case 'permission':
         return new ProbeError('down', error.message);
       case 'lost':

@@ -172,18 +172,20 @@ export class StatsCollector {
     this.inFlight.add(id);
     const run = () => {
       this.active++;
-      void this.fetchOne(id).catch(() => false).then((first) => {
-        this.active--;
-        this.inFlight.delete(id);
-        if (this.wanted.has(id) && !this.asked.has(id)) {
-          this.asked.add(id);
-          this.wake();
-        }
-        this.queue.shift()?.();
-        // CPU takes a second sample: asked at once (the engine answers at its next tick, about
-        // a second on), not a whole sweep later.
-        if (first && this.running && !this.paused && this.wanted.has(id)) this.fetch(id);
-      });
+      void this.fetchOne(id)
+        .catch(() => false)
+        .then((first) => {
+          this.active--;
+          this.inFlight.delete(id);
+          if (this.wanted.has(id) && !this.asked.has(id)) {
+            this.asked.add(id);
+            this.wake();
+          }
+          this.queue.shift()?.();
+          // CPU takes a second sample: asked at once (the engine answers at its next tick, about
+          // a second on), not a whole sweep later.
+          if (first && this.running && !this.paused && this.wanted.has(id)) this.fetch(id);
+        });
     };
     if (this.active < this.options.concurrency) run();
     else this.queue.push(run);
@@ -193,7 +195,10 @@ export class StatsCollector {
   private async fetchOne(id: string): Promise<boolean> {
     if (!this.running || this.paused || !this.wanted.has(id)) return false;
     try {
-      const answer = await this.engine.getJson(`/containers/${encodeURIComponent(id)}/stats`, STATS_QUERY, { timeoutMs: this.options.requestTimeoutMs, signal: this.controller.signal });
+      const answer = await this.engine.getJson(`/containers/${encodeURIComponent(id)}/stats`, STATS_QUERY, {
+        timeoutMs: this.options.requestTimeoutMs,
+        signal: this.controller.signal,
+      });
       if (!this.wanted.has(id)) return false;
       // Kept for a few seconds (current, then previous): only what the reading uses.
       const body = statsEssentials(answer);

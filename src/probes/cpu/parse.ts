@@ -1,7 +1,8 @@
 // Pure parsing of a host sample into a HostReading. The local reader fills the raw sample
 // from systeminformation and the kernel's files; demo scenarios replay recorded ones.
-import { physicalCores } from '../../plan/topology.js';
+
 import type { HostReading, NetInterface } from '../../model/cpu.js';
+import { physicalCores } from '../../plan/topology.js';
 
 export type NetDevSample = { text: string; atMs: number };
 
@@ -65,7 +66,8 @@ const finite = (value: unknown): value is number => typeof value === 'number' &&
 export function parseCpu(raw: CpuRaw): HostReading {
   if (!Array.isArray(raw.load?.cpus) || raw.load.cpus.length === 0) throw new CpuParseError('no per-CPU load in the sample');
   const threads = raw.load.cpus.map((cpu, id) => ({ id, loadPercent: finite(cpu.load) ? Math.min(100, Math.max(0, cpu.load)) : 0 }));
-  if (!finite(raw.mem?.total) || !finite(raw.mem?.available) || raw.mem.total <= 0) throw new CpuParseError('no memory totals in the sample');
+  if (!finite(raw.mem?.total) || !finite(raw.mem?.available) || raw.mem.total <= 0)
+    throw new CpuParseError('no memory totals in the sample');
   const memory = {
     totalBytes: raw.mem.total,
     availableBytes: raw.mem.available,
@@ -73,10 +75,20 @@ export function parseCpu(raw: CpuRaw): HostReading {
   };
   const filesystems = (raw.fsSize ?? [])
     .filter((fs) => finite(fs.size) && fs.size > 0)
-    .map((fs) => ({ mount: fs.mount, device: fs.fs, fsType: fs.type, sizeBytes: fs.size, usedBytes: fs.used, availableBytes: fs.available }));
+    .map((fs) => ({
+      mount: fs.mount,
+      device: fs.fs,
+      fsType: fs.type,
+      sizeBytes: fs.size,
+      usedBytes: fs.used,
+      availableBytes: fs.available,
+    }));
   return {
     threads,
-    cores: physicalCores(threads.map((t) => t.id), raw.siblings ?? {}),
+    cores: physicalCores(
+      threads.map((t) => t.id),
+      raw.siblings ?? {},
+    ),
     memory,
     filesystems,
     network: rates(raw.netDev, raw.linkSpeedMbps ?? {}),

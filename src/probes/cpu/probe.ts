@@ -1,14 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import type { Config } from '../../config/schema.js';
+import type { CpuData, HostReading } from '../../model/cpu.js';
 import { evaluatePlan } from '../../plan/evaluate.js';
 import { pushSample, type Sample } from '../../plan/sustained.js';
-import { assessmentFromAlerts, type Assessment, type Probe } from '../probe.js';
-import { parseCpu, type CpuRaw } from './parse.js';
-import { cpuLoads, parseMeminfo, parseProcStat, type CpuTimes } from './proc-parse.js';
+import { type Assessment, assessmentFromAlerts, type Probe } from '../probe.js';
+import { type CpuRaw, parseCpu } from './parse.js';
+import { type CpuTimes, cpuLoads, parseMeminfo, parseProcStat } from './proc-parse.js';
 import { selectHost } from './select.js';
-import type { CpuData, HostReading } from '../../model/cpu.js';
-
 
 type SystemInformation = typeof import('systeminformation');
 
@@ -81,12 +80,18 @@ export function localCpuReader(config: Config['probes']['cpu']): (signal: AbortS
     const mem = meminfo ?? (await system.mem());
     if (!disks || now - disks.at >= config.disksInterval) {
       const list = await system.fsSize();
-      disks = { at: now, value: list.map((fs) => ({ fs: fs.fs, type: fs.type, size: fs.size, used: fs.used, available: fs.available, mount: fs.mount })) };
+      disks = {
+        at: now,
+        value: list.map((fs) => ({ fs: fs.fs, type: fs.type, size: fs.size, used: fs.used, available: fs.available, mount: fs.mount })),
+      };
     }
     siblings ??= await readSiblings(cpus.length);
     const current = { text: netText, atMs: now };
     if (!speeds || now - speeds.at >= 60_000) {
-      const ifaces = netText.split('\n').map((l) => /^\s*([^:\s]+):/.exec(l)?.[1]).filter((i): i is string => !!i && i !== 'lo');
+      const ifaces = netText
+        .split('\n')
+        .map((l) => /^\s*([^:\s]+):/.exec(l)?.[1])
+        .filter((i): i is string => !!i && i !== 'lo');
       speeds = { at: now, value: await readLinkSpeeds(ifaces) };
     }
     const raw: CpuRaw = {

@@ -1,7 +1,7 @@
 // Pure parsers for the kernel's files as the remote CPU script prints them (proc-script.ts):
 // /proc/stat, /proc/meminfo, /proc/loadavg, /proc/uptime, /proc/net/dev, /sys link speeds and
 // thread siblings, `df -kP` and /proc/mounts. They fill the same CpuRaw the local reader fills.
-import { CpuParseError, parseNetDev, type CpuRaw } from './parse.js';
+import { CpuParseError, type CpuRaw, parseNetDev } from './parse.js';
 import { SECTION_PREFIX, type SectionName } from './proc-script.js';
 
 export type ProcSections = Partial<Record<SectionName, string>>;
@@ -133,11 +133,30 @@ export function parseMounts(text: string): Map<string, { device: string; type: s
 }
 
 // Pseudo filesystems that systeminformation leaves out when their device is not a path.
-const PSEUDO = ['rootfs', 'unionfs', 'squashfs', 'cramfs', 'initrd', 'initramfs', 'devtmpfs', 'tmpfs', 'udev', 'devfs', 'specfs', 'type', 'appimaged'];
+const PSEUDO = [
+  'rootfs',
+  'unionfs',
+  'squashfs',
+  'cramfs',
+  'initrd',
+  'initramfs',
+  'devtmpfs',
+  'tmpfs',
+  'udev',
+  'devfs',
+  'specfs',
+  'type',
+  'appimaged',
+];
 
 function keptLikeLocal(device: string, type: string, mount: string): boolean {
-  return device.startsWith('/') || mount === '/' || device.indexOf('/') > 0 || device.indexOf(':') === 1 ||
-    !PSEUDO.some((pseudo) => type.toLowerCase().includes(pseudo));
+  return (
+    device.startsWith('/') ||
+    mount === '/' ||
+    device.indexOf('/') > 0 ||
+    device.indexOf(':') === 1 ||
+    !PSEUDO.some((pseudo) => type.toLowerCase().includes(pseudo))
+  );
 }
 
 const DF_ROW = /^(.+?)\s+(\d+)\s+(\d+)\s+(\d+)\s+(?:\d+%|-)\s+(.+)$/;

@@ -7,10 +7,19 @@ import { ProbeError } from '../probe.js';
 import { CpuParseError, type CpuRaw, type NetDevSample } from './parse.js';
 import { localCpuReader } from './probe.js';
 import {
-  cpuLoads, parseDf, parseLinkSpeeds, parseLoadavg, parseMeminfo, parseProcStat, parseSiblings, parseUptime, splitSections,
-  type CpuTimes, type ProcSections,
+  type CpuTimes,
+  cpuLoads,
+  type ProcSections,
+  parseDf,
+  parseLinkSpeeds,
+  parseLoadavg,
+  parseMeminfo,
+  parseProcStat,
+  parseSiblings,
+  parseUptime,
+  splitSections,
 } from './proc-parse.js';
-import { procScript, type ProcWants } from './proc-script.js';
+import { type ProcWants, procScript } from './proc-script.js';
 
 type CpuConfig = Config['probes']['cpu'];
 
@@ -54,7 +63,10 @@ export function remoteCpuReader(host: ShellHost, config: CpuConfig, now: () => n
     };
     let sections: ProcSections;
     try {
-      const result = await host.run({ shell: procScript(wants) }, { timeoutMs: ownDeadline(config.timeout), signal, maxBuffer: 1024 * 1024 });
+      const result = await host.run(
+        { shell: procScript(wants) },
+        { timeoutMs: ownDeadline(config.timeout), signal, maxBuffer: 1024 * 1024 },
+      );
       sections = splitSections(result.stdout);
       if (sections.end === undefined) {
         const why = result.stderr.trim().split('\n').slice(-1)[0] || `exit code ${result.code ?? result.signal ?? '?'}`;
@@ -67,7 +79,7 @@ export function remoteCpuReader(host: ShellHost, config: CpuConfig, now: () => n
     const at = now();
     try {
       const cpus = parseProcStat(sections.stat ?? '');
-      const before = wants.twoSamples ? parseProcStat(sections.stat0 ?? '') : previous?.cpus ?? null;
+      const before = wants.twoSamples ? parseProcStat(sections.stat0 ?? '') : (previous?.cpus ?? null);
       const mem = parseMeminfo(sections.meminfo ?? '');
       const netText = sections.netdev ?? '';
       // Rates use the host's uptime clock: the time between two samples as the host saw it.
@@ -103,7 +115,8 @@ export function remoteCpuReader(host: ShellHost, config: CpuConfig, now: () => n
  */
 export function cpuReaderFor(host: Host | undefined, hostName: string, config: CpuConfig): CpuReader {
   if (!host) {
-    return () => Promise.reject(new ProbeError('off', `host "${hostName}" cannot be reached: it has neither ssh: nor local: true under this profile`));
+    return () =>
+      Promise.reject(new ProbeError('off', `host "${hostName}" cannot be reached: it has neither ssh: nor local: true under this profile`));
   }
   return host.kind === 'local' ? localCpuReader(config) : remoteCpuReader(host, config);
 }

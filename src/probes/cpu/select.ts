@@ -21,8 +21,10 @@ export function selectHost(host: HostReading, selection: Selection): HostReading
     const seen = byStorage.get(key);
     if (!seen || fs.mount.length < seen.mount.length) byStorage.set(key, fs);
   }
-  const network = host.network.filter((net) =>
-    !selection.ignoreInterfaces.some((pattern) => matchesPattern(net.iface, pattern)) &&
-    (net.speedBitsPerSec !== null || (net.rxBytesPerSec ?? 0) > 0 || (net.txBytesPerSec ?? 0) > 0));
+  const network = host.network.filter(
+    (net) =>
+      !selection.ignoreInterfaces.some((pattern) => matchesPattern(net.iface, pattern)) &&
+      (net.speedBitsPerSec !== null || (net.rxBytesPerSec ?? 0) > 0 || (net.txBytesPerSec ?? 0) > 0),
+  );
   return { ...host, filesystems: [...byStorage.values()], network };
 }

@@ -4,14 +4,24 @@
 // blocking state and whether the secondary serves the same lists as the primary.
 import type { Config } from '../../config/schema.js';
 import { formatDuration } from '../../config/units.js';
-import { PiholeClient, PiholeError } from '../pihole/client.js';
-import type { FetchLike } from '../pihole/http.js';
-import { gravityDrift } from '../pihole/drift.js';
-import { parseBlocking, parseSummary } from '../pihole/parse.js';
+import {
+  type ApiFailure,
+  type DnsAnswer,
+  type DnsReading,
+  type DnsRecordType,
+  type DnsServerReading,
+  type Headline,
+  OUTCOME_WORD,
+  type PiholeView,
+  type ServerHealth,
+} from '../../model/dns.js';
 import type { PiholeTarget } from '../pihole/blocking.js';
-import { assessmentFromAlerts, type Alert, type Assessment, type Probe } from '../probe.js';
-import { ACCEPTED, queryDns, REPLIED, type DnsTarget } from './query.js';
-import { OUTCOME_WORD, type ApiFailure, type DnsAnswer, type DnsRecordType, type DnsReading, type DnsServerReading, type Headline, type PiholeView, type ServerHealth } from '../../model/dns.js';
+import { PiholeClient, PiholeError } from '../pihole/client.js';
+import { gravityDrift } from '../pihole/drift.js';
+import type { FetchLike } from '../pihole/http.js';
+import { parseBlocking, parseSummary } from '../pihole/parse.js';
+import { type Alert, type Assessment, assessmentFromAlerts, type Probe } from '../probe.js';
+import { ACCEPTED, type DnsTarget, queryDns, REPLIED } from './query.js';
 
 export type DnsConfig = NonNullable<Config['dns']>;
 
@@ -71,17 +81,25 @@ function piholeView(raw: PiholeRaw | undefined): PiholeView | null {
 /** Builds the reading from what the servers and Pi-holes answered. Pure. */
 export function parseDns(raw: DnsRaw, config: DnsConfig): DnsReading {
   const servers: DnsServerReading[] = config.servers.map((server) => {
-    const answers = raw.answers.filter((a) => a.server === server.name).map((a) => ({
-      ...a,
-      local: config.names.some((n) => n.name === a.name && n.local),
-    }));
+    const answers = raw.answers
+      .filter((a) => a.server === server.name)
+      .map((a) => ({
+        ...a,
+        local: config.names.some((n) => n.name === a.name && n.local),
+      }));
     return {
       name: server.name,
       address: server.address,
       port: server.port,
       ...serverHealth(answers),
       answers,
-      pihole: server.pihole ? piholeView(raw.piholes.find((p) => p.server === server.name)) ?? { summary: null, blocking: null, error: { kind: 'unreachable', message: 'not read' } } : null,
+      pihole: server.pihole
+        ? (piholeView(raw.piholes.find((p) => p.server === server.name)) ?? {
+            summary: null,
+            blocking: null,
+            error: { kind: 'unreachable', message: 'not read' },
+          })
+        : null,
     };
   });
   const inUse = servers.findIndex((s) => s.answering);
@@ -89,7 +107,7 @@ export function parseDns(raw: DnsRaw, config: DnsConfig): DnsReading {
   const reading = {
     at: raw.at,
     servers,
-    clientsUse: inUse >= 0 ? servers[inUse]?.name ?? null : null,
+    clientsUse: inUse >= 0 ? (servers[inUse]?.name ?? null) : null,
     failover: inUse > 0,
     drift: gravityDrift(withPihole, config.syncTolerance),
   };
@@ -112,11 +130,15 @@ export function dnsHeadline(reading: Omit<DnsReading, 'headline'>): Headline {
     return { tone: 'crit', text: `NO DNS: no server answers, clients cannot resolve names — ${why}` };
   }
   if (reading.failover) {
-    const before = reading.servers.slice(0, reading.servers.indexOf(used)).map((s) => `${s.name} ${s.why ?? 'not answering'}`).join(', ');
+    const before = reading.servers
+      .slice(0, reading.servers.indexOf(used))
+      .map((s) => `${s.name} ${s.why ?? 'not answering'}`)
+      .join(', ');
     return { tone: 'warn', text: `FAILOVER: clients use ${label(used)} — ${before}` };
   }
   // NXDOMAIN for every name is an answer clients accept: they stay on a broken server.
-  if (used.health !== 'ok') return { tone: 'warn', text: `clients use ${label(used)} — but ${used.why ?? used.health} · ${answering}/${total} servers answer` };
+  if (used.health !== 'ok')
+    return { tone: 'warn', text: `clients use ${label(used)} — but ${used.why ?? used.health} · ${answering}/${total} servers answer` };
   return { tone: 'ok', text: `clients use ${label(used)} · ${answering}/${total} servers answer` };
 }
 
@@ -129,14 +151,18 @@ export function assessDns(reading: DnsReading): Assessment {
   const headline = reading.headline;
   // The headline is an alert when clients lost the first server; a server in use that answers
   // some names badly is named by its own alert below.
-  if (headline.tone === 'crit' || reading.failover) alerts.push({ level: headline.tone === 'crit' ? 'crit' : 'warn', message: headline.text });
+  if (headline.tone === 'crit' || reading.failover)
+    alerts.push({ level: headline.tone === 'crit' ? 'crit' : 'warn', message: headline.text });
   const usedIndex = reading.servers.findIndex((s) => s.name === reading.clientsUse);
   reading.servers.forEach((server, index) => {
     // Servers before the one in use are named by the failover line already.
     const explained = usedIndex < 0 || index < usedIndex;
     if (!explained && server.health !== 'ok') {
-      const hint = server.answers.some((a) => a.outcome === 'nxdomain' && a.local) ? ' (local record missing?)'
-        : server.answers.some((a) => a.outcome === 'refused' || a.outcome === 'servfail') ? ' (upstream DNS failing?)' : '';
+      const hint = server.answers.some((a) => a.outcome === 'nxdomain' && a.local)
+        ? ' (local record missing?)'
+        : server.answers.some((a) => a.outcome === 'refused' || a.outcome === 'servfail')
+          ? ' (upstream DNS failing?)'
+          : '';
       alerts.push({ level: 'warn', message: `${label(server)}: ${server.why ?? server.health}${hint}` });
     }
     const pihole = server.pihole;
@@ -156,13 +182,21 @@ export function assessDns(reading: DnsReading): Assessment {
   const used = reading.servers[usedIndex];
   const summary = used
     ? `${reading.failover ? 'FAILOVER → ' : ''}${used.name} ${used.address} · ${answering}/${reading.servers.length} answer`
-    : reading.servers.length ? 'no DNS server answers' : 'no DNS servers configured';
+    : reading.servers.length
+      ? 'no DNS server answers'
+      : 'no DNS servers configured';
   return assessmentFromAlerts(alerts, summary);
 }
 
 // ---------------------------------------------------------------- reader (I/O)
 
-export type DnsQueryFn = (target: DnsTarget, name: string, type: DnsRecordType, timeoutMs: number, signal: AbortSignal) => Promise<DnsAnswer>;
+export type DnsQueryFn = (
+  target: DnsTarget,
+  name: string,
+  type: DnsRecordType,
+  timeoutMs: number,
+  signal: AbortSignal,
+) => Promise<DnsAnswer>;
 
 export type DnsSources = {
   query: DnsQueryFn;
@@ -184,17 +218,27 @@ export async function closeDnsSources(sources: DnsSources, signal: AbortSignal =
 }
 
 /** A client per server with a Pi-hole; `fetchImpl` replaces the network (the demo's replay). */
-export function piholeTargets(config: DnsConfig, env: Readonly<Record<string, string | undefined>> = process.env, fetchImpl?: FetchLike): PiholeTarget[] {
-  return config.servers.flatMap((server) => server.pihole ? [{
-    name: server.name,
-    client: new PiholeClient({
-      url: server.pihole.url,
-      password: { env: server.pihole.passwordEnv, file: server.pihole.passwordFile },
-      timeoutMs: config.piholeTimeout,
-      env,
-      ...(fetchImpl ? { fetch: fetchImpl } : {}),
-    }),
-  }] : []);
+export function piholeTargets(
+  config: DnsConfig,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  fetchImpl?: FetchLike,
+): PiholeTarget[] {
+  return config.servers.flatMap((server) =>
+    server.pihole
+      ? [
+          {
+            name: server.name,
+            client: new PiholeClient({
+              url: server.pihole.url,
+              password: { env: server.pihole.passwordEnv, file: server.pihole.passwordFile },
+              timeoutMs: config.piholeTimeout,
+              env,
+              ...(fetchImpl ? { fetch: fetchImpl } : {}),
+            }),
+          },
+        ]
+      : [],
+  );
 }
 
 function failure(error: unknown, deadline: AbortSignal, signal: AbortSignal, limitMs: number): ApiFailure {
@@ -225,8 +269,11 @@ export function dnsReader(config: DnsConfig, sources: DnsSources, now: () => num
   const piholeLimit = 2 * config.piholeTimeout;
   return async (signal) => {
     const at = now();
-    const queries = config.servers.flatMap((server) => config.names.map((entry) =>
-      sources.query({ name: server.name, address: server.address, port: server.port }, entry.name, entry.type, config.timeout, signal)));
+    const queries = config.servers.flatMap((server) =>
+      config.names.map((entry) =>
+        sources.query({ name: server.name, address: server.address, port: server.port }, entry.name, entry.type, config.timeout, signal),
+      ),
+    );
     const [answers, piholes] = await Promise.all([
       Promise.all(queries),
       Promise.all(sources.piholes.map((target) => readPihole(target, piholeLimit, signal))),

@@ -50,7 +50,13 @@ export class DnsAbortedError extends Error {}
  * c-ares's own timeout runs long (about twice the value set, measured in
  * reference/real-services.md §3), so our own timer cancels the query at `timeoutMs`.
  */
-export async function queryDns(target: DnsTarget, name: string, type: DnsRecordType, timeoutMs: number, signal: AbortSignal): Promise<DnsAnswer> {
+export async function queryDns(
+  target: DnsTarget,
+  name: string,
+  type: DnsRecordType,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<DnsAnswer> {
   if (signal.aborted) throw new DnsAbortedError('aborted');
   const resolver = new Resolver({ timeout: timeoutMs, tries: 1 });
   resolver.setServers([serverSpec(target.address, target.port)]);
@@ -64,17 +70,24 @@ export async function queryDns(target: DnsTarget, name: string, type: DnsRecordT
   const started = performance.now();
   const base = { server: target.name, name, type };
   try {
-    const records = type === 'A'
-      ? await resolver.resolve4(name)
-      : type === 'AAAA'
-        ? await resolver.resolve6(name)
-        : (await resolver.resolveTxt(name)).map((parts) => parts.join(''));
+    const records =
+      type === 'A'
+        ? await resolver.resolve4(name)
+        : type === 'AAAA'
+          ? await resolver.resolve6(name)
+          : (await resolver.resolveTxt(name)).map((parts) => parts.join(''));
     return { ...base, outcome: 'ok', latencyMs: performance.now() - started, records };
   } catch (error) {
     if (signal.aborted && !timedOut) throw new DnsAbortedError('aborted');
     const code = (error as NodeJS.ErrnoException).code;
     const outcome = classifyDnsError(code, timedOut);
-    return { ...base, outcome, latencyMs: performance.now() - started, records: [], ...(outcome === 'error' && code ? { detail: code } : {}) };
+    return {
+      ...base,
+      outcome,
+      latencyMs: performance.now() - started,
+      records: [],
+      ...(outcome === 'error' && code ? { detail: code } : {}),
+    };
   } finally {
     clearTimeout(timer);
     signal.removeEventListener('abort', onAbort);

@@ -5,8 +5,18 @@ import type { Gpu, GpuProcess, ParsedGpus } from '../../model/gpu.js';
 
 /** Fields every driver since the 390 series answers. */
 export const BASE_GPU_FIELDS = [
-  'index', 'uuid', 'name', 'driver_version', 'pstate', 'utilization.gpu', 'memory.used',
-  'memory.total', 'temperature.gpu', 'power.draw', 'power.limit', 'fan.speed',
+  'index',
+  'uuid',
+  'name',
+  'driver_version',
+  'pstate',
+  'utilization.gpu',
+  'memory.used',
+  'memory.total',
+  'temperature.gpu',
+  'power.draw',
+  'power.limit',
+  'fan.speed',
 ] as const;
 
 /** Newer drivers also report the instantaneous draw; older ones reject the field (the reader falls back). */
@@ -22,7 +32,8 @@ export type GpuRaw = {
 
 export class GpuParseError extends Error {}
 
-const UNAVAILABLE = /^\[?(N\/A|Not Supported|Unknown Error|Insufficient Permissions|GPU requires reset|Not available in WDDM driver model)\]?$/i;
+const UNAVAILABLE =
+  /^\[?(N\/A|Not Supported|Unknown Error|Insufficient Permissions|GPU requires reset|Not available in WDDM driver model)\]?$/i;
 
 function text(value: string | undefined): string | null {
   if (value === undefined) return null;
@@ -55,7 +66,10 @@ function splitLine(line: string, count: number, freeTextColumn: number): string[
 }
 
 function lines(csv: string): string[] {
-  return csv.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !/^No running (compute )?processes found/i.test(l));
+  return csv
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !/^No running (compute )?processes found/i.test(l));
 }
 
 export function parseGpuCsv(csv: string, fields: readonly string[]): Gpu[] {
@@ -64,7 +78,9 @@ export function parseGpuCsv(csv: string, fields: readonly string[]): Gpu[] {
   return lines(csv).map((line, lineIndex) => {
     const values = splitLine(line, fields.length, nameColumn);
     if (values.length !== fields.length) {
-      throw new GpuParseError(`nvidia-smi line ${lineIndex + 1}: expected ${fields.length} values, got ${values.length}: ${line.slice(0, 80)}`);
+      throw new GpuParseError(
+        `nvidia-smi line ${lineIndex + 1}: expected ${fields.length} values, got ${values.length}: ${line.slice(0, 80)}`,
+      );
     }
     const get = (name: string) => {
       const at = column(name);
@@ -122,7 +138,10 @@ export function parseGpu(raw: GpuRaw): ParsedGpus {
 
 /** The first meaningful line of nvidia-smi's own complaint (it prints these on stdout). */
 export function nvidiaSmiFailure(stdout: string, stderr: string): string {
-  const line = `${stdout}\n${stderr}`.split(/\r?\n/).map((l) => l.trim()).find((l) => l !== '');
+  const line = `${stdout}\n${stderr}`
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .find((l) => l !== '');
   return line ?? 'nvidia-smi failed without a message';
 }
 

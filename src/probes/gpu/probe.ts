@@ -1,9 +1,9 @@
 import type { Config } from '../../config/schema.js';
-import { ExecError, type CommandRunner } from '../../hosts/host.js';
-import { assessmentFromAlerts, ProbeError, type Alert, type Assessment, type Probe } from '../probe.js';
-import { APP_FIELDS, BASE_GPU_FIELDS, EXTENDED_GPU_FIELDS, isUnknownFieldError, nvidiaSmiFailure, parseGpu, type GpuRaw } from './parse.js';
+import { type CommandRunner, ExecError } from '../../hosts/host.js';
 import type { GpuReading, ParsedGpus } from '../../model/gpu.js';
 import type { Level } from '../../model/status.js';
+import { type Alert, type Assessment, assessmentFromAlerts, type Probe, ProbeError } from '../probe.js';
+import { APP_FIELDS, BASE_GPU_FIELDS, EXTENDED_GPU_FIELDS, type GpuRaw, isUnknownFieldError, nvidiaSmiFailure, parseGpu } from './parse.js';
 
 type GpuConfig = Config['probes']['gpu'];
 
@@ -23,9 +23,11 @@ export function gpuReader(host: CommandRunner, config: GpuConfig): (signal: Abor
       return result;
     } catch (error) {
       if (error instanceof ExecError) {
-        if (error.reason === 'not-found') throw new ProbeError('off', `${config.command} not found on ${host.name}: no NVIDIA driver installed`);
+        if (error.reason === 'not-found')
+          throw new ProbeError('off', `${config.command} not found on ${host.name}: no NVIDIA driver installed`);
         if (error.reason === 'permission') throw new ProbeError('down', `${config.command} is not executable on ${host.name}`);
-        if (error.reason === 'timeout') throw new ProbeError('down', `${config.command} did not answer within ${config.timeout} ms (driver busy or wedged)`);
+        if (error.reason === 'timeout')
+          throw new ProbeError('down', `${config.command} did not answer within ${config.timeout} ms (driver busy or wedged)`);
       }
       throw error;
     }
@@ -56,7 +58,10 @@ export function judgeGpus(parsed: ParsedGpus, config: GpuConfig): GpuReading {
     gpus: parsed.gpus.map((gpu) => ({
       ...gpu,
       temperatureLevel: levelOf(gpu.temperatureC, config.temperature),
-      memoryLevel: levelOf(gpu.memoryUsedMiB !== null && gpu.memoryTotalMiB ? (gpu.memoryUsedMiB / gpu.memoryTotalMiB) * 100 : null, config.memoryPercent),
+      memoryLevel: levelOf(
+        gpu.memoryUsedMiB !== null && gpu.memoryTotalMiB ? (gpu.memoryUsedMiB / gpu.memoryTotalMiB) * 100 : null,
+        config.memoryPercent,
+      ),
     })),
   };
 }
@@ -66,17 +71,24 @@ export function assessGpu(reading: GpuReading, config: GpuConfig): Assessment {
   for (const gpu of reading.gpus) {
     const label = reading.gpus.length > 1 ? `GPU ${gpu.index}` : 'GPU';
     if (gpu.temperatureC !== null && gpu.temperatureLevel !== null) {
-      if (gpu.temperatureLevel === 'crit') alerts.push({ level: 'crit', message: `${label} at ${gpu.temperatureC} °C (crit ≥ ${config.temperature.crit})` });
-      else if (gpu.temperatureLevel === 'warn') alerts.push({ level: 'warn', message: `${label} at ${gpu.temperatureC} °C (warn ≥ ${config.temperature.warn})` });
+      if (gpu.temperatureLevel === 'crit')
+        alerts.push({ level: 'crit', message: `${label} at ${gpu.temperatureC} °C (crit ≥ ${config.temperature.crit})` });
+      else if (gpu.temperatureLevel === 'warn')
+        alerts.push({ level: 'warn', message: `${label} at ${gpu.temperatureC} °C (warn ≥ ${config.temperature.warn})` });
     }
     if (gpu.memoryUsedMiB !== null && gpu.memoryTotalMiB) {
       const percent = (gpu.memoryUsedMiB / gpu.memoryTotalMiB) * 100;
-      if (gpu.memoryLevel === 'crit') alerts.push({ level: 'crit', message: `${label} VRAM ${percent.toFixed(0)} % used (crit ≥ ${config.memoryPercent.crit})` });
-      else if (gpu.memoryLevel === 'warn') alerts.push({ level: 'warn', message: `${label} VRAM ${percent.toFixed(0)} % used (warn ≥ ${config.memoryPercent.warn})` });
+      if (gpu.memoryLevel === 'crit')
+        alerts.push({ level: 'crit', message: `${label} VRAM ${percent.toFixed(0)} % used (crit ≥ ${config.memoryPercent.crit})` });
+      else if (gpu.memoryLevel === 'warn')
+        alerts.push({ level: 'warn', message: `${label} VRAM ${percent.toFixed(0)} % used (warn ≥ ${config.memoryPercent.warn})` });
     }
   }
   const summary = reading.gpus
-    .map((gpu) => `${reading.gpus.length > 1 ? `${gpu.index}: ` : ''}${fmt(gpu.utilizationPercent)}% ${fmt(gpu.temperatureC)}°C ${fmt(gpu.memoryUsedMiB !== null ? gpu.memoryUsedMiB / 1024 : null, 1)}/${fmt(gpu.memoryTotalMiB !== null ? gpu.memoryTotalMiB / 1024 : null, 1)} GiB`)
+    .map(
+      (gpu) =>
+        `${reading.gpus.length > 1 ? `${gpu.index}: ` : ''}${fmt(gpu.utilizationPercent)}% ${fmt(gpu.temperatureC)}°C ${fmt(gpu.memoryUsedMiB !== null ? gpu.memoryUsedMiB / 1024 : null, 1)}/${fmt(gpu.memoryTotalMiB !== null ? gpu.memoryTotalMiB / 1024 : null, 1)} GiB`,
+    )
     .join(' · ');
   return assessmentFromAlerts(alerts, summary);
 }

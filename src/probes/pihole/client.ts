@@ -2,16 +2,29 @@
 // across polls (Pi-hole has 16 seats by default, so a console that logged in on every poll would
 // fill them), one new login when a request is refused with 401, "no password set" mode, the
 // uniform error shape as a typed error, and v5 recognised by how it answers /admin/api.php.
-import { describeFetchError, fetchWithTimeout, HttpCallError, jsonOrUndefined, safeUrl, type FetchLike, type HttpFailureKind } from './http.js';
+
+import type { PiholeErrorKind } from '../../model/dns.js';
+import {
+  describeFetchError,
+  type FetchLike,
+  fetchWithTimeout,
+  HttpCallError,
+  type HttpFailureKind,
+  jsonOrUndefined,
+  safeUrl,
+} from './http.js';
+import { nodeFetch } from './node-fetch.js';
 import { isV5Answer, isV6AnswerToV5Url, parseApiError, parseSession } from './parse.js';
 import { describeSecretSource, readSecret, SecretError, type SecretSource } from './secret.js';
-import { nodeFetch } from './node-fetch.js';
-import type { PiholeErrorKind } from '../../model/dns.js';
 
 export type PiholeErrorDetails = { status?: number; key?: string; hint?: string | null; network?: HttpFailureKind };
 
 export class PiholeError extends Error {
-  constructor(readonly kind: PiholeErrorKind, message: string, readonly details: PiholeErrorDetails = {}) {
+  constructor(
+    readonly kind: PiholeErrorKind,
+    message: string,
+    readonly details: PiholeErrorDetails = {},
+  ) {
     super(message);
     this.name = 'PiholeError';
   }
@@ -65,7 +78,12 @@ export class PiholeClient {
    * permanent (and cancels a running timer). Answers as GET does.
    */
   setBlocking(enabled: boolean, timerSeconds: number | null, signal: AbortSignal): Promise<unknown> {
-    return this.request('POST', '/api/dns/blocking', { blocking: enabled, timer: timerSeconds !== null && timerSeconds > 0 ? timerSeconds : null }, signal);
+    return this.request(
+      'POST',
+      '/api/dns/blocking',
+      { blocking: enabled, timer: timerSeconds !== null && timerSeconds > 0 ? timerSeconds : null },
+      signal,
+    );
   }
 
   /**
@@ -105,14 +123,18 @@ export class PiholeClient {
     if (answer.status === 401) {
       const password = await this.password();
       if (password === null) {
-        throw new PiholeError('auth-needed', `auth needed: set ${describeSecretSource(this.options.password)}`, { status: 401, key: 'unauthorized' });
+        throw new PiholeError('auth-needed', `auth needed: set ${describeSecretSource(this.options.password)}`, {
+          status: 401,
+          key: 'unauthorized',
+        });
       }
       // The session expired, was logged out, or Pi-hole got a password: log in once more.
       this.sid = null;
       this.mode = 'unknown';
       await this.login(password, signal);
       answer = await this.send(method, path, body, this.sid, signal);
-      if (answer.status === 401) throw new PiholeError('auth-failed', 'the new session was refused (401 after login)', { status: 401, key: 'unauthorized' });
+      if (answer.status === 401)
+        throw new PiholeError('auth-failed', 'the new session was refused (401 after login)', { status: 401, key: 'unauthorized' });
     }
     return this.result(answer, signal);
   }
@@ -172,29 +194,50 @@ export class PiholeClient {
       } catch {
         version = 'unknown';
       }
-      if (version === 'v5') throw new PiholeError('v5', 'Pi-hole v5: homeops reads the v6 API (/api); upgrade this Pi-hole to v6', { status: answer.status });
+      if (version === 'v5')
+        throw new PiholeError('v5', 'Pi-hole v5: homeops reads the v6 API (/api); upgrade this Pi-hole to v6', { status: answer.status });
     }
     const kind = answer.contentType ? `, ${answer.contentType.split(';')[0]}` : '';
     throw new PiholeError('bad-answer', `not a Pi-hole v6 answer (HTTP ${answer.status}${kind})`, { status: answer.status });
   }
 
   /** One request. `secret`: the body carries the password; a session id in `sid` is one too. Neither follows a redirect to another origin. */
-  private async send(method: string, path: string, body: unknown, sid: string | null, signal: AbortSignal, secret = false): Promise<Answer> {
+  private async send(
+    method: string,
+    path: string,
+    body: unknown,
+    sid: string | null,
+    signal: AbortSignal,
+    secret = false,
+  ): Promise<Answer> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (sid !== null) headers['X-FTL-SID'] = sid;
     try {
-      const { response, text } = await fetchWithTimeout(this.fetchImpl, `${this.url}${path}`, {
-        method,
-        headers,
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        redirect: secret || sid !== null ? 'same-origin' : 'follow',
-      }, this.options.timeoutMs, signal);
-      return { status: response.status, body: text === '' ? null : jsonOrUndefined(text), text, contentType: response.headers.get('content-type') ?? '' };
+      const { response, text } = await fetchWithTimeout(
+        this.fetchImpl,
+        `${this.url}${path}`,
+        {
+          method,
+          headers,
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+          redirect: secret || sid !== null ? 'same-origin' : 'follow',
+        },
+        this.options.timeoutMs,
+        signal,
+      );
+      return {
+        status: response.status,
+        body: text === '' ? null : jsonOrUndefined(text),
+        text,
+        contentType: response.headers.get('content-type') ?? '',
+      };
     } catch (error) {
       const failure = error instanceof HttpCallError ? error.failure : describeFetchError(error, false, this.options.timeoutMs);
       // A refused redirect or an oversized answer is an answer, just not one to use.
-      throw new PiholeError(failure.kind === 'redirected' || failure.kind === 'too-large' ? 'bad-answer' : 'unreachable', failure.message, { network: failure.kind });
+      throw new PiholeError(failure.kind === 'redirected' || failure.kind === 'too-large' ? 'bad-answer' : 'unreachable', failure.message, {
+        network: failure.kind,
+      });
     }
   }
 }

@@ -15,7 +15,11 @@ function span(ms: number): string {
  * Compares one secondary with the primary. Values a side does not report are not compared
  * (an unknown update time is not a difference).
  */
-export function compareGravity(primary: { name: string; summary: PiholeSummary }, secondary: { name: string; summary: PiholeSummary }, toleranceMs: number): Drift {
+export function compareGravity(
+  primary: { name: string; summary: PiholeSummary },
+  secondary: { name: string; summary: PiholeSummary },
+  toleranceMs: number,
+): Drift {
   const reasons: string[] = [];
   const a = primary.summary;
   const b = secondary.summary;
@@ -24,7 +28,8 @@ export function compareGravity(primary: { name: string; summary: PiholeSummary }
   }
   if (a.gravityUpdatedAt !== null && b.gravityUpdatedAt !== null) {
     const gap = b.gravityUpdatedAt - a.gravityUpdatedAt;
-    if (Math.abs(gap) > toleranceMs) reasons.push(`gravity updated ${span(Math.abs(gap))} ${gap < 0 ? 'before' : 'after'} ${primary.name}'s`);
+    if (Math.abs(gap) > toleranceMs)
+      reasons.push(`gravity updated ${span(Math.abs(gap))} ${gap < 0 ? 'before' : 'after'} ${primary.name}'s`);
   }
   return { server: secondary.name, against: primary.name, inSync: reasons.length === 0, reasons };
 }
@@ -37,5 +42,7 @@ export function gravityDrift(piholes: readonly { name: string; summary: PiholeSu
   const [primary, ...others] = piholes;
   if (!primary?.summary) return [];
   const reference = { name: primary.name, summary: primary.summary };
-  return others.flatMap((other) => (other.summary ? [compareGravity(reference, { name: other.name, summary: other.summary }, toleranceMs)] : []));
+  return others.flatMap((other) =>
+    other.summary ? [compareGravity(reference, { name: other.name, summary: other.summary }, toleranceMs)] : [],
+  );
 }

@@ -44,9 +44,16 @@ export class CrossOriginRedirectError extends Error {
  * without end does not take the console's memory.
  */
 export class AnswerTooLargeError extends Error {
-  constructor(readonly limit: number, readonly declared: number | null) {
+  constructor(
+    readonly limit: number,
+    readonly declared: number | null,
+  ) {
     const mb = `${Math.round(limit / 1024 / 1024)} MB`;
-    super(declared !== null ? `answer of ${declared} bytes (Content-Length), over the ${mb} read; not read` : `answer larger than ${mb}; reading stopped`);
+    super(
+      declared !== null
+        ? `answer of ${declared} bytes (Content-Length), over the ${mb} read; not read`
+        : `answer larger than ${mb}; reading stopped`,
+    );
     this.name = 'AnswerTooLargeError';
   }
 }
@@ -119,7 +126,13 @@ export class HttpCallError extends Error {
   }
 }
 
-export async function fetchWithTimeout(fetchImpl: FetchLike, url: string, init: HttpRequest, timeoutMs: number, signal: AbortSignal): Promise<{ response: HttpResponse; text: string }> {
+export async function fetchWithTimeout(
+  fetchImpl: FetchLike,
+  url: string,
+  init: HttpRequest,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<{ response: HttpResponse; text: string }> {
   const timer = new AbortController();
   let timedOut = false;
   const handle = setTimeout(() => {
@@ -127,7 +140,11 @@ export async function fetchWithTimeout(fetchImpl: FetchLike, url: string, init: 
     timer.abort(new Error('timeout'));
   }, timeoutMs);
   try {
-    const response = await fetchImpl(url, { ...init, signal: AbortSignal.any([signal, timer.signal]), redirect: init.redirect ?? 'follow' });
+    const response = await fetchImpl(url, {
+      ...init,
+      signal: AbortSignal.any([signal, timer.signal]),
+      redirect: init.redirect ?? 'follow',
+    });
     const text = await response.text();
     return { response, text };
   } catch (error) {

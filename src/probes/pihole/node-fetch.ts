@@ -3,7 +3,15 @@
 // 13 MB more resident for a console that makes one small request every few seconds.
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { AnswerTooLargeError, CrossOriginRedirectError, safeUrl, sameOrigin, type FetchLike, type HttpRequest, type HttpResponse } from './http.js';
+import {
+  AnswerTooLargeError,
+  CrossOriginRedirectError,
+  type FetchLike,
+  type HttpRequest,
+  type HttpResponse,
+  safeUrl,
+  sameOrigin,
+} from './http.js';
 
 const MAX_REDIRECTS = 5;
 const MAX_BODY = 8 * 1024 * 1024;

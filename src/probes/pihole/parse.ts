@@ -60,7 +60,8 @@ export function parseApiError(body: unknown): PiholeApiError | null {
   const key = text(error?.key);
   const message = text(error?.message);
   if (!error || key === null || message === null) return null;
-  const hint = error.hint === null || error.hint === undefined ? null : typeof error.hint === 'string' ? error.hint : JSON.stringify(error.hint);
+  const hint =
+    error.hint === null || error.hint === undefined ? null : typeof error.hint === 'string' ? error.hint : JSON.stringify(error.hint);
   return { key, message, hint };
 }
 

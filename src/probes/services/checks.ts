@@ -6,14 +6,14 @@ import { request } from 'node:http';
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
-import { connect as tlsConnect, type PeerCertificate, type TLSSocket } from 'node:tls';
+import { type PeerCertificate, type TLSSocket, connect as tlsConnect } from 'node:tls';
 import type { ServiceConfig, ServicesConfig } from '../../config/schema.js';
 import { ConnectError, type FileOptions } from '../../hosts/host.js';
+import type { ContainerStatus } from '../../model/containers.js';
+import type { DnsOutcome, DnsRecordType } from '../../model/dns.js';
 import { queryDns } from '../dns/query.js';
 import { dnsQuery, firstMessage, parseDnsReply } from './dns-tcp.js';
 import type { CertificateSeen, CheckFailure, CheckRaw, ServicesRaw } from './types.js';
-import type { ContainerStatus } from '../../model/containers.js';
-import type { DnsOutcome, DnsRecordType } from '../../model/dns.js';
 
 /** The first 64 KiB of a body are what a keyword is looked for in. */
 const BODY_LIMIT = 64 * 1024;
@@ -42,12 +42,15 @@ function failureOf(error: unknown, timedOut: boolean): CheckFailure {
   if (error instanceof ConnectError) {
     // The host the check runs from does not answer: that says nothing of the service.
     if (error.reason === 'origin-down') return { kind: 'not-run', message: `not checked: ${error.message}` };
-    return { kind: error.reason === 'aborted' ? 'other' : error.reason, message: error.reason === 'refused' ? 'connection refused' : error.message };
+    return {
+      kind: error.reason === 'aborted' ? 'other' : error.reason,
+      message: error.reason === 'refused' ? 'connection refused' : error.message,
+    };
   }
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ECONNREFUSED') return { kind: 'refused', message: 'connection refused' };
   if (code === 'ECONNRESET') return { kind: 'other', message: 'connection reset' };
-  const message = error instanceof Error ? error.message.split('\n')[0] ?? error.name : String(error);
+  const message = error instanceof Error ? (error.message.split('\n')[0] ?? error.name) : String(error);
   if (code && /CERT|SELF_SIGNED|UNABLE_TO|HOSTNAME|ERR_TLS|ERR_SSL/.test(code)) return { kind: 'tls', message: `TLS: ${message}` };
   return { kind: 'other', message };
 }
@@ -88,7 +91,12 @@ function hostOf(url: URL): string {
   return url.hostname.replace(/^\[(.*)\]$/, '$1');
 }
 
-async function httpCheck(check: Extract<ServiceConfig['check'], { http: unknown }>['http'], connect: Connect, timeoutMs: number, signal: AbortSignal): Promise<Pick<CheckRaw, 'http' | 'tls'>> {
+async function httpCheck(
+  check: Extract<ServiceConfig['check'], { http: unknown }>['http'],
+  connect: Connect,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<Pick<CheckRaw, 'http' | 'tls'>> {
   const url = new URL(check.url);
   const https = url.protocol === 'https:';
   const port = Number(url.port) || (https ? 443 : 80);
@@ -146,7 +154,12 @@ async function httpCheck(check: Extract<ServiceConfig['check'], { http: unknown 
   }
 }
 
-async function tlsCheck(check: Extract<ServiceConfig['check'], { tls: unknown }>['tls'], connect: Connect, timeoutMs: number, signal: AbortSignal): Promise<Pick<CheckRaw, 'tls'>> {
+async function tlsCheck(
+  check: Extract<ServiceConfig['check'], { tls: unknown }>['tls'],
+  connect: Connect,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<Pick<CheckRaw, 'tls'>> {
   const socket = await connect(check.address, check.port, { timeoutMs, signal });
   try {
     const secure = await startTls(socket, check.serverName ?? check.address, { ca: check.ca, insecure: check.insecure });
@@ -160,7 +173,15 @@ async function tlsCheck(check: Extract<ServiceConfig['check'], { tls: unknown }>
 }
 
 /** DNS over TCP through a forwarded connection (checks from another host). */
-async function dnsOverTcp(connect: Connect, server: string, port: number, name: string, type: DnsRecordType, timeoutMs: number, signal: AbortSignal) {
+async function dnsOverTcp(
+  connect: Connect,
+  server: string,
+  port: number,
+  name: string,
+  type: DnsRecordType,
+  timeoutMs: number,
+  signal: AbortSignal,
+) {
   const socket = await connect(server, port, { timeoutMs, signal });
   try {
     const id = Math.floor(Math.random() * 0xffff);
@@ -210,8 +231,10 @@ export async function runCheck(service: ServiceConfig, sources: CheckSources, ti
   const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
   const check = service.check;
   try {
-    if ('http' in check) return { ...base, ...(await Promise.race([httpCheck(check.http, origin.connect, timeoutMs, signal), deadline])), ms: elapsed() };
-    if ('tls' in check) return { ...base, ...(await Promise.race([tlsCheck(check.tls, origin.connect, timeoutMs, signal), deadline])), ms: elapsed() };
+    if ('http' in check)
+      return { ...base, ...(await Promise.race([httpCheck(check.http, origin.connect, timeoutMs, signal), deadline])), ms: elapsed() };
+    if ('tls' in check)
+      return { ...base, ...(await Promise.race([tlsCheck(check.tls, origin.connect, timeoutMs, signal), deadline])), ms: elapsed() };
     if ('tcp' in check) {
       const socket = await Promise.race([origin.connect(check.tcp.address, check.tcp.port, { timeoutMs, signal }), deadline]);
       const ms = elapsed();
@@ -227,7 +250,11 @@ export async function runCheck(service: ServiceConfig, sources: CheckSources, ti
       // From this machine, as clients ask: UDP.
       const answer = await queryDns({ name: server, address: server, port }, name, type, timeoutMs, signal);
       const answered = answer.outcome !== 'timeout' && answer.outcome !== 'conn-refused' && answer.outcome !== 'error';
-      return { ...base, dns: { outcome: answer.outcome, records: answer.records }, ms: answered ? Math.round((answer.latencyMs ?? 0) * 10) / 10 : null };
+      return {
+        ...base,
+        dns: { outcome: answer.outcome, records: answer.records },
+        ms: answered ? Math.round((answer.latencyMs ?? 0) * 10) / 10 : null,
+      };
     }
     const host = check.container.host ?? service.runsOn ?? '';
     if (!sources.containerStatus) return { ...base, ms: null, failure: { kind: 'not-run', message: 'no Docker engine is configured' } };

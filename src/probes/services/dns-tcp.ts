@@ -1,4 +1,5 @@
 import type { DnsOutcome, DnsRecordType } from '../../model/dns.js';
+
 // One DNS question over TCP (RFC 1035 §4.2.2: each message preceded by its length), for checks
 // run from another host: a forwarded SSH channel carries TCP, not UDP. Only what a check needs:
 // the reply's code and its A, AAAA or TXT records.
@@ -7,12 +8,18 @@ const TYPE_CODES: Record<DnsRecordType, number> = { A: 1, AAAA: 28, TXT: 16 };
 
 /** The query message (without the length prefix). */
 export function dnsQuery(id: number, name: string, type: DnsRecordType): Buffer {
-  const labels = name.replace(/\.$/, '').split('.').filter((l) => l.length > 0);
-  const qname = Buffer.concat([...labels.map((label) => {
-    const bytes = Buffer.from(label, 'utf8');
-    if (bytes.length > 63) throw new Error(`${name}: a label longer than 63 bytes`);
-    return Buffer.concat([Buffer.from([bytes.length]), bytes]);
-  }), Buffer.from([0])]);
+  const labels = name
+    .replace(/\.$/, '')
+    .split('.')
+    .filter((l) => l.length > 0);
+  const qname = Buffer.concat([
+    ...labels.map((label) => {
+      const bytes = Buffer.from(label, 'utf8');
+      if (bytes.length > 63) throw new Error(`${name}: a label longer than 63 bytes`);
+      return Buffer.concat([Buffer.from([bytes.length]), bytes]);
+    }),
+    Buffer.from([0]),
+  ]);
   const header = Buffer.alloc(12);
   header.writeUInt16BE(id, 0);
   header.writeUInt16BE(0x0100, 2); // recursion desired
@@ -63,10 +70,11 @@ export function parseDnsReply(message: Buffer, id: number, type: DnsRecordType):
     if (data.length < length) throw new DnsMessageError('truncated record');
     if (rrType !== TYPE_CODES[type]) continue; // a CNAME on the way
     if (type === 'A' && length === 4) records.push([...data].join('.'));
-    else if (type === 'AAAA' && length === 16) records.push(Array.from({ length: 8 }, (_, k) => data.readUInt16BE(k * 2).toString(16)).join(':'));
+    else if (type === 'AAAA' && length === 16)
+      records.push(Array.from({ length: 8 }, (_, k) => data.readUInt16BE(k * 2).toString(16)).join(':'));
     else if (type === 'TXT') {
       let text = '';
-      for (let k = 0; k < data.length;) {
+      for (let k = 0; k < data.length; ) {
         const n = data[k] ?? 0;
         text += data.subarray(k + 1, k + 1 + n).toString('utf8');
         k += n + 1;

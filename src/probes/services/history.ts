@@ -77,7 +77,10 @@ export class ServiceHistory {
     const list = this.samples.get(service) ?? [];
     const over = (span: number) => list.filter((s) => s.at > now - span);
     const stats = (within: Sample[]) => ({
-      p95: percentile(within.filter((s) => s.ms !== null).map((s) => s.ms as number), 0.95),
+      p95: percentile(
+        within.filter((s) => s.ms !== null).map((s) => s.ms as number),
+        0.95,
+      ),
       errors: within.length ? within.filter((s) => !s.up).length / within.length : null,
     });
     const m5 = over(M5);

@@ -33,17 +33,27 @@ function failureText(raw: CheckRaw, timeoutMs: number): string {
 
 export function judgeCheck(raw: CheckRaw, service: ServiceConfig, timeoutMs: number): CheckResult {
   const base = { service: raw.service, at: raw.at, ms: raw.ms };
-  const done = (up: boolean | null, why: string | null, extra: Partial<Pick<CheckResult, 'certDaysLeft' | 'note'>> = {}): CheckResult =>
-    ({ ...base, up, why, certDaysLeft: extra.certDaysLeft ?? null, note: extra.note ?? null });
+  const done = (up: boolean | null, why: string | null, extra: Partial<Pick<CheckResult, 'certDaysLeft' | 'note'>> = {}): CheckResult => ({
+    ...base,
+    up,
+    why,
+    certDaysLeft: extra.certDaysLeft ?? null,
+    note: extra.note ?? null,
+  });
   if (raw.failure?.kind === 'not-run') return done(null, raw.failure.message);
   const cert = raw.tls ? daysLeft(raw.tls.validTo, raw.at) : null;
-  const certNote = raw.tls && !raw.tls.authorized ? `certificate not verified${raw.tls.authorizationError ? ` (${raw.tls.authorizationError})` : ''}` : null;
+  const certNote =
+    raw.tls && !raw.tls.authorized
+      ? `certificate not verified${raw.tls.authorizationError ? ` (${raw.tls.authorizationError})` : ''}`
+      : null;
   const check = service.check;
   if ('http' in check) {
     if (!raw.http) return done(false, failureText(raw, timeoutMs), { certDaysLeft: cert });
     const { status, body } = raw.http;
-    if (!statusExpected(check.http, status)) return done(false, `HTTP ${status} (expected ${expectedStatusText(check.http)})`, { certDaysLeft: cert });
-    if (check.http.keyword !== undefined && !body.includes(check.http.keyword)) return done(false, `HTTP ${status} without "${check.http.keyword}" in the body`, { certDaysLeft: cert });
+    if (!statusExpected(check.http, status))
+      return done(false, `HTTP ${status} (expected ${expectedStatusText(check.http)})`, { certDaysLeft: cert });
+    if (check.http.keyword !== undefined && !body.includes(check.http.keyword))
+      return done(false, `HTTP ${status} without "${check.http.keyword}" in the body`, { certDaysLeft: cert });
     return done(true, null, { certDaysLeft: cert, note: certNote ?? `HTTP ${status}` });
   }
   if ('tls' in check) {
@@ -57,8 +67,12 @@ export function judgeCheck(raw: CheckRaw, service: ServiceConfig, timeoutMs: num
     if (!dns) return done(false, failureText(raw, timeoutMs));
     if (dns.outcome === 'ok') return done(true, null, { note: dns.records.slice(0, 2).join(' ') || 'answered' });
     const words: Record<string, string> = {
-      nxdomain: `${check.dns.name}: no such name (NXDOMAIN)`, nodata: `${check.dns.name}: no ${check.dns.type} record`, refused: 'REFUSED',
-      servfail: 'SERVFAIL', timeout: `no answer within ${formatDuration(timeoutMs)}`, 'conn-refused': 'connection refused (nothing listens)',
+      nxdomain: `${check.dns.name}: no such name (NXDOMAIN)`,
+      nodata: `${check.dns.name}: no ${check.dns.type} record`,
+      refused: 'REFUSED',
+      servfail: 'SERVFAIL',
+      timeout: `no answer within ${formatDuration(timeoutMs)}`,
+      'conn-refused': 'connection refused (nothing listens)',
     };
     return done(false, words[dns.outcome] ?? raw.failure?.message ?? 'DNS error');
   }

@@ -10,7 +10,11 @@ import type { CheckResult, ServicesRaw, ServicesReading } from './types.js';
 
 export type { ServicesReading } from './types.js';
 
-export function servicesProbe(read: (signal: AbortSignal) => Promise<ServicesRaw>, config: ServicesConfig, maintenance?: MaintenanceConfig): Probe<ServicesRaw, ServicesReading> {
+export function servicesProbe(
+  read: (signal: AbortSignal) => Promise<ServicesRaw>,
+  config: ServicesConfig,
+  maintenance?: MaintenanceConfig,
+): Probe<ServicesRaw, ServicesReading> {
   const history = new ServiceHistory();
   const latest = new Map<string, CheckResult>();
   const byName = new Map(config.list.map((service) => [service.name, service]));

@@ -4,9 +4,9 @@
 import { windowAt } from '../../config/maintenance.js';
 import type { MaintenanceConfig, ServiceConfig, ServicesConfig } from '../../config/schema.js';
 import { formatDuration } from '../../config/units.js';
-import { assessmentFromAlerts, type Alert, type Assessment } from '../probe.js';
-import type { ServiceHistory } from './history.js';
 import { troubleFirst } from '../../model/services.js';
+import { type Alert, type Assessment, assessmentFromAlerts } from '../probe.js';
+import type { ServiceHistory } from './history.js';
 import type { CheckKind, CheckResult, ServiceReading, ServicesReading } from './types.js';
 
 export { troubleFirst };
@@ -24,7 +24,7 @@ export function checkTarget(service: ServiceConfig): string {
   if ('tcp' in check) return `${check.tcp.address}:${check.tcp.port}`;
   if ('tls' in check) return `${check.tls.address}:${check.tls.port}`;
   if ('dns' in check) return `${check.dns.name} @${check.dns.server}${check.dns.port === 53 ? '' : `:${check.dns.port}`}`;
-  return `container ${check.container.name}${check.container.host ?? service.runsOn ? ` on ${check.container.host ?? service.runsOn}` : ''}`;
+  return `container ${check.container.name}${(check.container.host ?? service.runsOn) ? ` on ${check.container.host ?? service.runsOn}` : ''}`;
 }
 
 function percentText(fraction: number): string {
@@ -39,7 +39,13 @@ export function outageText(name: string, downForMs: number, budgetMs: number): s
 
 type Verdict = Pick<ServiceReading, 'level' | 'problems'>;
 
-function verdictOf(service: ServiceConfig, reading: Omit<ServiceReading, 'level' | 'problems'>, config: ServicesConfig, now: number, inWindow: boolean): Verdict {
+function verdictOf(
+  service: ServiceConfig,
+  reading: Omit<ServiceReading, 'level' | 'problems'>,
+  config: ServicesConfig,
+  now: number,
+  inWindow: boolean,
+): Verdict {
   const problems: Verdict['problems'] = [];
   if (reading.state === 'unknown') return { level: 'unknown', problems };
   if (reading.state === 'down') {
@@ -48,25 +54,35 @@ function verdictOf(service: ServiceConfig, reading: Omit<ServiceReading, 'level'
     if (inWindow) return { level: 'maintenance', problems };
     const downFor = reading.downSince === null ? 0 : Math.max(0, now - Date.parse(reading.downSince));
     const text = `${outageText(service.name, downFor, reading.budgetMs)}${reading.why ? `: ${reading.why}` : ''}`;
-    if (downFor > reading.budgetMs) problems.push({ level: 'crit', message: `${text} (priority ${service.priority}: past its recovery budget)` });
-    else if (downFor > reading.budgetMs / 2) problems.push({ level: 'warn', message: `${text} (priority ${service.priority}: past half its recovery budget)` });
+    if (downFor > reading.budgetMs)
+      problems.push({ level: 'crit', message: `${text} (priority ${service.priority}: past its recovery budget)` });
+    else if (downFor > reading.budgetMs / 2)
+      problems.push({ level: 'warn', message: `${text} (priority ${service.priority}: past half its recovery budget)` });
     else problems.push({ level: 'warn', message: `${text} (priority ${service.priority})` });
   } else if (!inWindow) {
     const slow = service.slow ?? config.slow;
     if (reading.p95.m5 !== null && reading.p95.m5 > slow) {
-      problems.push({ level: 'warn', message: `${service.name} slow: p95 ${formatDuration(reading.p95.m5)} over 5m (above ${formatDuration(slow)})` });
+      problems.push({
+        level: 'warn',
+        message: `${service.name} slow: p95 ${formatDuration(reading.p95.m5)} over 5m (above ${formatDuration(slow)})`,
+      });
     }
     const errors = reading.errorRate.m5;
     if (errors !== null && errors * 100 >= config.errorRate.warn && errors > 0) {
       const level = errors * 100 >= config.errorRate.crit ? 'crit' : 'warn';
-      problems.push({ level, message: `${service.name} erroring: ${percentText(errors)} of checks failed over 5m (${reading.checks.m5} checks)` });
+      problems.push({
+        level,
+        message: `${service.name} erroring: ${percentText(errors)} of checks failed over 5m (${reading.checks.m5} checks)`,
+      });
     }
   }
   const days = reading.certDaysLeft;
   if (days !== null && reading.state === 'up') {
     const left = days * DAY_MS;
-    if (left <= config.certificate.crit) problems.push({ level: 'crit', message: `${service.name} certificate expires in ${formatDuration(Math.max(0, left))}` });
-    else if (left <= config.certificate.warn) problems.push({ level: 'warn', message: `${service.name} certificate expires in ${formatDuration(left)}` });
+    if (left <= config.certificate.crit)
+      problems.push({ level: 'crit', message: `${service.name} certificate expires in ${formatDuration(Math.max(0, left))}` });
+    else if (left <= config.certificate.warn)
+      problems.push({ level: 'warn', message: `${service.name} certificate expires in ${formatDuration(left)}` });
   }
   const level = problems.some((p) => p.level === 'crit') ? 'crit' : problems.length ? 'warn' : 'ok';
   return { level, problems };
@@ -103,8 +119,8 @@ export function servicesReading(
       kind: checkKind(service),
       target: checkTarget(service),
       state,
-      why: failed && !outage ? null : result?.why ?? (result ? null : 'not checked yet'),
-      note: failed && !outage ? `the last check failed: ${result?.why ?? 'no answer'}` : result?.note ?? null,
+      why: failed && !outage ? null : (result?.why ?? (result ? null : 'not checked yet')),
+      note: failed && !outage ? `the last check failed: ${result?.why ?? 'no answer'}` : (result?.note ?? null),
       lastCheck: result ? new Date(result.at).toISOString() : null,
       lastMs: result?.ms ?? null,
       p95: windows.p95,
@@ -122,13 +138,19 @@ export function servicesReading(
 
 export function assessServices(reading: ServicesReading): Assessment {
   const alerts: Alert[] = [];
-  for (const service of troubleFirst(reading.services)) for (const problem of service.problems) alerts.push({ level: problem.level, message: problem.message });
+  for (const service of troubleFirst(reading.services))
+    for (const problem of service.problems) alerts.push({ level: problem.level, message: problem.message });
   const serving = reading.services.filter((s) => !s.standby);
   const up = serving.filter((s) => s.state === 'up').length;
   const down = serving.filter((s) => s.state === 'down');
   const parts = [`${up}/${serving.length} up`];
   const worstDown = troubleFirst(down)[0];
-  if (worstDown) parts.push(worstDown.level === 'maintenance' ? `${down.length} down in the maintenance window` : `${worstDown.name} DOWN${down.length > 1 ? ` (+${down.length - 1})` : ''}`);
+  if (worstDown)
+    parts.push(
+      worstDown.level === 'maintenance'
+        ? `${down.length} down in the maintenance window`
+        : `${worstDown.name} DOWN${down.length > 1 ? ` (+${down.length - 1})` : ''}`,
+    );
   const degraded = reading.services.filter((s) => s.state === 'up' && s.level !== 'ok').length;
   if (degraded) parts.push(`${degraded} degraded`);
   const standing = reading.services.filter((s) => s.standby && s.state === 'up').length;

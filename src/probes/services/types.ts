@@ -58,6 +58,7 @@ export type CheckResult = {
   note: string | null;
 };
 
-export type { ServiceReading, ServicesReading, ServiceState, Windowed } from '../../model/services.js';
+export type { ServiceReading, ServiceState, ServicesReading, Windowed } from '../../model/services.js';
+
 import type { ContainerHealth, ContainerState } from '../../model/containers.js';
 import type { DnsOutcome } from '../../model/dns.js';

@@ -1,9 +1,9 @@
 // Gluetun's control server (reference/protocols.md §2): plain HTTP, JSON bodies, errors as
 // text. Every route needs a role since v3.41; the key goes in X-API-Key (never the query,
 // where it could end up in a log), or basic auth.
-import { fetchWithTimeout, jsonOrUndefined, safeUrl, type FetchLike } from '../pihole/http.js';
-import { describeSecretSource, readSecret, SecretError, type SecretSource } from '../pihole/secret.js';
+import { type FetchLike, fetchWithTimeout, jsonOrUndefined, safeUrl } from '../pihole/http.js';
 import { nodeFetch } from '../pihole/node-fetch.js';
+import { describeSecretSource, readSecret, SecretError, type SecretSource } from '../pihole/secret.js';
 
 export type GluetunAuth =
   | { kind: 'none' }
@@ -25,7 +25,7 @@ export type RouteAnswer = { status: number; body: unknown; text: string };
 export function authHint(auth: GluetunAuth): string {
   switch (auth.kind) {
     case 'none':
-      return 'vpn.apiKeyEnv or vpn.apiKeyFile in the config (a key from `docker run --rm qmcgaw/gluetun genkey`, in a role of Gluetun\'s auth config)';
+      return "vpn.apiKeyEnv or vpn.apiKeyFile in the config (a key from `docker run --rm qmcgaw/gluetun genkey`, in a role of Gluetun's auth config)";
     case 'apikey':
       return describeSecretSource(auth.key);
     case 'basic':
@@ -71,11 +71,17 @@ export class GluetunClient {
    */
   async get(path: string, signal: AbortSignal, headers?: Record<string, string>): Promise<RouteAnswer> {
     const credentials = headers ?? (await this.credentials());
-    const { response, text } = await fetchWithTimeout(this.fetchImpl, `${this.url}${path}`, {
-      method: 'GET',
-      headers: { accept: 'application/json', ...credentials },
-      redirect: Object.keys(credentials).length > 0 ? 'same-origin' : 'follow',
-    }, this.options.timeoutMs, signal);
+    const { response, text } = await fetchWithTimeout(
+      this.fetchImpl,
+      `${this.url}${path}`,
+      {
+        method: 'GET',
+        headers: { accept: 'application/json', ...credentials },
+        redirect: Object.keys(credentials).length > 0 ? 'same-origin' : 'follow',
+      },
+      this.options.timeoutMs,
+      signal,
+    );
     return { status: response.status, body: jsonOrUndefined(text), text };
   }
 }

@@ -1,9 +1,9 @@
 // Pure readers of Gluetun's answers and of a direct public-IP check (reference/protocols.md §2).
 import { isIP } from 'node:net';
+import type { ContainerHealth } from '../../model/containers.js';
+import { LOOP_STATES, type LoopState, type PublicIp, type VpnReading } from '../../model/vpn.js';
 import type { HttpFailure } from '../pihole/http.js';
 import type { RouteAnswer } from './client.js';
-import { LOOP_STATES, type LoopState, type PublicIp, type VpnReading } from '../../model/vpn.js';
-import type { ContainerHealth } from '../../model/containers.js';
 
 /** A route's outcome as read: an answer, or no answer at all. */
 export type RouteResult = RouteAnswer | { failure: HttpFailure };
@@ -77,8 +77,9 @@ export function parseDirectIp(text: string): string | null {
 /** Why a route gave no usable answer, in words; null when it did. */
 function routeError(result: RouteResult): string | null {
   if ('failure' in result) return result.failure.message;
-  if (result.status === 401) return 'not allowed (401): the key\'s role lacks this route';
-  if (result.status < 200 || result.status >= 300) return `HTTP ${result.status}${result.text.trim() ? `: ${result.text.trim().slice(0, 120)}` : ''}`;
+  if (result.status === 401) return "not allowed (401): the key's role lacks this route";
+  if (result.status < 200 || result.status >= 300)
+    return `HTTP ${result.status}${result.text.trim() ? `: ${result.text.trim().slice(0, 120)}` : ''}`;
   if (result.body === undefined) return 'not JSON';
   return null;
 }
@@ -98,12 +99,16 @@ export function parseVpn(raw: VpnRaw): VpnReading {
   const state = read(raw.status, parseVpnStatus);
   const publicIp = read(raw.publicIp, parsePublicIp);
   const ports = read(raw.portForward, parsePorts);
-  const container = raw.container === null ? null : 'error' in raw.container
-    ? { name: raw.container.name, health: null, error: raw.container.error }
-    : { name: raw.container.name, health: raw.container.health, error: null };
+  const container =
+    raw.container === null
+      ? null
+      : 'error' in raw.container
+        ? { name: raw.container.name, health: null, error: raw.container.error }
+        : { name: raw.container.name, health: raw.container.health, error: null };
   const direct = raw.directIp !== null && 'text' in raw.directIp ? parseDirectIp(raw.directIp.text) : null;
   const directIp = direct;
-  const directIpError = raw.directIp === null ? null : 'error' in raw.directIp ? raw.directIp.error : direct === null ? 'no IP address in the answer' : null;
+  const directIpError =
+    raw.directIp === null ? null : 'error' in raw.directIp ? raw.directIp.error : direct === null ? 'no IP address in the answer' : null;
   const vpnIp = publicIp.value?.ip ?? null;
   return {
     at: raw.at,

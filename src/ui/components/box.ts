@@ -1,7 +1,7 @@
 // A bordered box of exactly `height` lines of exactly `width` cells, for panels, menus and
 // dialogs: a title and a badge on the top border, a window of the body, an optional footer
 // that never scrolls away, and a hint on the bottom border when there is more. Pure.
-import { fitLine, textWidth, truncate, type Line, type Tone } from '../text.js';
+import { fitLine, type Line, type Tone, textWidth, truncate } from '../text.js';
 
 export type BoxInput = {
   title: string;

@@ -2,7 +2,7 @@
 // form, a line per field with the cursor's field marked. It fits any area: when there is too
 // little height the text is cut, never the fields or the answers. Pure.
 import type { FormField, Prompt } from '../console-state.js';
-import { lineText, textWidth, wrapText, type Line, type Tone } from '../text.js';
+import { type Line, lineText, type Tone, textWidth, wrapText } from '../text.js';
 import { boxLines } from './box.js';
 
 export type Typed = { text: string; wrong: boolean };
@@ -12,7 +12,10 @@ export type FormView = { index: number; values: Readonly<Record<string, string>>
 
 /** The answers, one item each: "[y] Restart", "[n] Cancel", "[esc] Later". */
 function answerItems(prompt: Prompt): Line[] {
-  const item = (key: string, what: string, tone: Tone): Line => [{ text: ` ${key} `, tone, inverse: true, bold: true }, { text: ` ${what}` }];
+  const item = (key: string, what: string, tone: Tone): Line => [
+    { text: ` ${key} `, tone, inverse: true, bold: true },
+    { text: ` ${what}` },
+  ];
   switch (prompt.kind) {
     case 'confirm':
       return [
@@ -55,10 +58,12 @@ function pack(items: readonly Line[], width: number): Line[] {
 /** A field's value as shown: choices side by side with the chosen one marked, text with a cursor. */
 function fieldValue(field: FormField, value: string, current: boolean): Line {
   if (field.choices) {
-    return field.choices.flatMap((choice, index): Line => [
-      ...(index > 0 ? [{ text: ' ' }] : []),
-      choice === value ? { text: `[${choice}]`, tone: 'accent', bold: true } : { text: ` ${choice} `, tone: 'muted' },
-    ]);
+    return field.choices.flatMap(
+      (choice, index): Line => [
+        ...(index > 0 ? [{ text: ' ' }] : []),
+        choice === value ? { text: `[${choice}]`, tone: 'accent', bold: true } : { text: ` ${choice} `, tone: 'muted' },
+      ],
+    );
   }
   const shown = field.secret ? '•'.repeat(Array.from(value).length) : value;
   return [
@@ -82,7 +87,8 @@ function formLines(prompt: Extract<Prompt, { kind: 'inputs' }>, form: FormView |
       ...fieldValue(field, values[field.name] ?? '', current),
     ]);
     if (current && field.description) {
-      for (const text of wrapText(field.description, Math.max(8, width - nameWidth - 4))) lines.push([{ text: ' '.repeat(nameWidth + 4) }, { text, tone: 'muted' }]);
+      for (const text of wrapText(field.description, Math.max(8, width - nameWidth - 4)))
+        lines.push([{ text: ' '.repeat(nameWidth + 4) }, { text, tone: 'muted' }]);
     }
   });
   return lines;
@@ -120,11 +126,20 @@ function toneOf(prompt: Prompt): Tone {
 }
 
 /** The dialog's box for an area of `maxWidth`×`maxHeight`; its width is the first line's. */
-export function dialogLines(prompt: Prompt, typed: Typed | null, maxWidth: number, maxHeight: number, form: FormView | null = null): Line[] {
+export function dialogLines(
+  prompt: Prompt,
+  typed: Typed | null,
+  maxWidth: number,
+  maxHeight: number,
+  form: FormView | null = null,
+): Line[] {
   const wanted = answers(prompt, typed, Number.MAX_SAFE_INTEGER);
   const fieldsWanted = prompt.kind === 'inputs' ? formLines(prompt, form, Number.MAX_SAFE_INTEGER) : [];
   const longest = Math.max(
-    ...prompt.lines.map((l) => textWidth(l)), ...wanted.map((l) => textWidth(lineText(l))), ...fieldsWanted.map((l) => textWidth(lineText(l)) - 2), textWidth(prompt.title) + 4,
+    ...prompt.lines.map((l) => textWidth(l)),
+    ...wanted.map((l) => textWidth(lineText(l))),
+    ...fieldsWanted.map((l) => textWidth(lineText(l)) - 2),
+    textWidth(prompt.title) + 4,
   );
   const width = Math.max(Math.min(maxWidth, 24), Math.min(maxWidth, 76, longest + 4));
   const inner = Math.max(1, width - 4);

@@ -1,10 +1,10 @@
 import { Box } from 'ink';
 import { memo, useMemo } from 'react';
 import type { Keymap } from '../../config/keymaps.js';
-import { COMMAND_NAMES, describeCommand, runbookOf, type Command } from '../../model/commands.js';
+import { COMMAND_NAMES, type Command, describeCommand, runbookOf } from '../../model/commands.js';
 import { frameLines } from '../frame.js';
+import { type Line, pad, wrapText } from '../text.js';
 import type { Theme } from '../theme.js';
-import { pad, wrapText, type Line } from '../text.js';
 import { LineView } from './lines.js';
 
 /** The commands help lists: the fixed ones, then each `runbook:<id>` the keymap binds. */
@@ -23,7 +23,10 @@ export function helpLines(keymap: Keymap, views: readonly string[], width: numbe
   const nameWidth = Math.max(14, ...commands.map((c) => c.length + 2));
   const muted = (text: string): Line[] => wrapText(text, width).map((t) => [{ text: t, tone: 'muted' }]);
   const lines: Line[] = [
-    [{ text: `keymap ${keymap.name}`, bold: true }, { text: ` (${keymap.files.join(' → ')})`, tone: 'muted' }],
+    [
+      { text: `keymap ${keymap.name}`, bold: true },
+      { text: ` (${keymap.files.join(' → ')})`, tone: 'muted' },
+    ],
     ...muted('Statuses: ok · WARN · CRIT · STALE (old data) · DOWN (source broken) · off (not configured or not here)'),
   ];
   const whatRoom = width - keyWidth - nameWidth;
@@ -34,7 +37,11 @@ export function helpLines(keymap: Keymap, views: readonly string[], width: numbe
     const view = /^view\.(\d)$/.exec(command);
     if (view && Number(view[1]) > views.length) continue;
     const what = view ? `Switch to view ${view[1]}: ${views[Number(view[1]) - 1] ?? ''}` : describeCommand(command, runbookTitles);
-    const keyCell = { text: `${pad(keys.length ? keys.join(' ') : '(unbound)', keyWidth - 1)} `, tone: keys.length ? 'accent' as const : 'muted' as const, bold: keys.length > 0 };
+    const keyCell = {
+      text: `${pad(keys.length ? keys.join(' ') : '(unbound)', keyWidth - 1)} `,
+      tone: keys.length ? ('accent' as const) : ('muted' as const),
+      bold: keys.length > 0,
+    };
     if (beside) {
       const parts = wrapText(what, whatRoom);
       lines.push([keyCell, { text: pad(command, nameWidth) }, { text: parts[0] ?? '', tone: 'plain' }]);
@@ -44,7 +51,9 @@ export function helpLines(keymap: Keymap, views: readonly string[], width: numbe
       for (const part of wrapText(what, Math.max(8, width - 2))) lines.push([{ text: '  ' }, { text: part, tone: 'plain' }]);
     }
   }
-  lines.push(...muted('ctrl+c always quits; while a runbook runs the first ctrl+c aborts it (a dangerous one asks first), a second one quits.'));
+  lines.push(
+    ...muted('ctrl+c always quits; while a runbook runs the first ctrl+c aborts it (a dangerous one asks first), a second one quits.'),
+  );
   return lines;
 }
 
@@ -61,7 +70,17 @@ export type HelpViewProps = {
 
 export const HelpView = memo(function HelpView(props: HelpViewProps) {
   const lines = useMemo(
-    () => frameLines({ title: 'Help · keys', lines: helpLines(props.keymap, props.views, Math.max(1, props.width - 2), props.runbookTitles), status: 'ok', age: null, width: props.width, height: props.height, focused: true, scroll: props.scroll }),
+    () =>
+      frameLines({
+        title: 'Help · keys',
+        lines: helpLines(props.keymap, props.views, Math.max(1, props.width - 2), props.runbookTitles),
+        status: 'ok',
+        age: null,
+        width: props.width,
+        height: props.height,
+        focused: true,
+        scroll: props.scroll,
+      }),
     [props.keymap, props.views, props.width, props.height, props.scroll, props.runbookTitles],
   );
   return (

@@ -1,8 +1,8 @@
-import chalk, { foregroundColorNames, type ForegroundColorName } from 'chalk';
+import chalk, { type ForegroundColorName, foregroundColorNames } from 'chalk';
 import { Text } from 'ink';
 import { memo } from 'react';
-import { boldOf, colorOf, type Theme } from '../theme.js';
 import type { Line, Segment } from '../text.js';
+import { boldOf, colorOf, type Theme } from '../theme.js';
 
 type Style = { color: string | undefined; bold: boolean; inverse: boolean };
 
@@ -71,6 +71,9 @@ export const LinesText = memo(function LinesText({ lines, theme }: { lines: read
 });
 
 /** One line of a frame. A line that reads the same as last time is not rendered again. */
-export const LineView = memo(function LineView({ line, theme }: { line: Line; theme: Theme }) {
-  return <Text wrap="truncate">{lineString(line, theme)}</Text>;
-}, (a, b) => a.theme === b.theme && sameLine(a.line, b.line));
+export const LineView = memo(
+  function LineView({ line, theme }: { line: Line; theme: Theme }) {
+    return <Text wrap="truncate">{lineString(line, theme)}</Text>;
+  },
+  (a, b) => a.theme === b.theme && sameLine(a.line, b.line),
+);

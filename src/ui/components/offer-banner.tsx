@@ -30,7 +30,8 @@ export function offerBannerLine(props: Omit<OfferBannerProps, 'theme'>): Line {
   ];
   if (more.length) parts.push({ segments: [{ text: ` · +${more.length} more (homeops status)`, tone: 'muted' }], priority: 2 });
   // An automatic one is for the watcher to run; here the key runs it too, asked first.
-  if (props.runKey) parts.push({ segments: [{ text: ` · ${props.runKey} run it${auto ? ' now' : ''}`, tone: 'warn', bold: true }], priority: 0 });
+  if (props.runKey)
+    parts.push({ segments: [{ text: ` · ${props.runKey} run it${auto ? ' now' : ''}`, tone: 'warn', bold: true }], priority: 0 });
   return fitParts(parts, props.width);
 }
 

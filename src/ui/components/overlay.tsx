@@ -2,8 +2,8 @@
 // menu). The panes underneath are not re-rendered: the overlay is a sibling drawn after them.
 import { Box } from 'ink';
 import { memo } from 'react';
-import type { Theme } from '../theme.js';
 import type { Line } from '../text.js';
+import type { Theme } from '../theme.js';
 import { LineView } from './lines.js';
 
 export type Placed = { lines: Line[]; x: number; y: number; width: number };
@@ -17,7 +17,14 @@ export function centre(lines: Line[], width: number, area: { width: number; heig
 
 export const Overlay = memo(function Overlay({ placed, theme }: { placed: Placed; theme: Theme }) {
   return (
-    <Box position="absolute" marginLeft={placed.x} marginTop={placed.y} flexDirection="column" width={placed.width} height={placed.lines.length}>
+    <Box
+      position="absolute"
+      marginLeft={placed.x}
+      marginTop={placed.y}
+      flexDirection="column"
+      width={placed.width}
+      height={placed.lines.length}
+    >
       {placed.lines.map((line, index) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: a line's place on screen is what it is
         <LineView key={index} line={line} theme={theme} />

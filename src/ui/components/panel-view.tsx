@@ -4,11 +4,11 @@
 import { memo, useMemo } from 'react';
 import type { Panel } from '../console-state.js';
 import { useNow } from '../hooks/use-now.js';
+import { INITIAL_LOGS_VIEW, type LogsView } from '../logs-view.js';
 import type { RunView } from '../run-view.js';
 import type { Theme } from '../theme.js';
-import { INITIAL_LOGS_VIEW, type LogsView } from '../logs-view.js';
-import { dryRunLines, historyLines, logsLines, runDetailLines, timelineLines, type LogsKeys, } from './panel-lines.js';
 import { LinesBlock } from './overlay.js';
+import { dryRunLines, historyLines, type LogsKeys, logsLines, runDetailLines, timelineLines } from './panel-lines.js';
 import { runPanelLines } from './run-lines.js';
 import { trendsLines } from './trends-lines.js';
 

@@ -1,13 +1,29 @@
 // The runbook panel's lines: every step with its state, host and time, the live output of the
 // step that runs (or the last one that ran), and the result. Pure; `now` drives the clocks.
 import { formatDuration } from '../../config/units.js';
-import { outputLines, type RunStepRow, type RunView } from '../run-view.js';
-import { pad, textWidth, truncate, wrapText, type Line, type Tone } from '../text.js';
-import { boxLines } from './box.js';
 import type { StepState } from '../../model/runs.js';
+import { outputLines, type RunStepRow, type RunView } from '../run-view.js';
+import { type Line, pad, type Tone, textWidth, truncate, wrapText } from '../text.js';
+import { boxLines } from './box.js';
 
-export const STEP_SYMBOL: Record<StepState, string> = { pending: '○', running: '▶', ok: '✔', failed: '✖', skipped: '–', aborted: '■', interrupted: '↯' };
-export const STEP_TONE: Record<StepState, Tone> = { pending: 'muted', running: 'accent', ok: 'ok', failed: 'crit', skipped: 'muted', aborted: 'warn', interrupted: 'warn' };
+export const STEP_SYMBOL: Record<StepState, string> = {
+  pending: '○',
+  running: '▶',
+  ok: '✔',
+  failed: '✖',
+  skipped: '–',
+  aborted: '■',
+  interrupted: '↯',
+};
+export const STEP_TONE: Record<StepState, Tone> = {
+  pending: 'muted',
+  running: 'accent',
+  ok: 'ok',
+  failed: 'crit',
+  skipped: 'muted',
+  aborted: 'warn',
+  interrupted: 'warn',
+};
 
 const STATUS: Record<RunView['status'], { word: string; tone: Tone }> = {
   starting: { word: 'starting', tone: 'accent' },
@@ -42,7 +58,12 @@ function stepTime(step: RunStepRow, now: number): string {
 /** A step's line; why it failed, was aborted or skipped is wrapped under it when it does not fit, never cut. */
 function stepLines(step: RunStepRow, label: string, widths: { id: number; host: number }, width: number, now: number): Line[] {
   const state = step.state === 'running' ? 'running' : step.state;
-  const why = step.state === 'skipped' ? step.message ?? (step.skip ? `skipped: ${step.skip}` : '') : step.state === 'failed' || step.state === 'aborted' || step.state === 'interrupted' ? step.message ?? '' : '';
+  const why =
+    step.state === 'skipped'
+      ? (step.message ?? (step.skip ? `skipped: ${step.skip}` : ''))
+      : step.state === 'failed' || step.state === 'aborted' || step.state === 'interrupted'
+        ? (step.message ?? '')
+        : '';
   const head: Line = [
     { text: ` ${STEP_SYMBOL[step.state]} `, tone: STEP_TONE[step.state], bold: step.state !== 'pending' },
     { text: `${label} `, tone: 'muted' },
@@ -56,7 +77,12 @@ function stepLines(step: RunStepRow, label: string, widths: { id: number; host: 
   if (why) {
     if (textWidth(why) <= room) return [[...head, { text: `  ${why}`, tone: STEP_TONE[step.state] }]];
     const indent = 6;
-    return [head, ...wrapText(why, Math.max(8, width - indent)).map((text): Line => [{ text: ' '.repeat(indent) }, { text, tone: STEP_TONE[step.state] }])];
+    return [
+      head,
+      ...wrapText(why, Math.max(8, width - indent)).map(
+        (text): Line => [{ text: ' '.repeat(indent) }, { text, tone: STEP_TONE[step.state] }],
+      ),
+    ];
   }
   return [step.title !== step.id && room > 8 ? [...head, { text: `  ${truncate(step.title, room)}`, tone: 'muted' }] : head];
 }
@@ -73,38 +99,66 @@ export function runPanelLines(run: RunView, width: number, height: number, now: 
   const active = run.status === 'starting' || run.status === 'running';
   const total = (run.endedAt ?? now) - run.startedAt;
   const status = STATUS[run.status];
-  const badge = { text: `${run.aborting ? 'aborting' : status.word} ${active ? runningClock(total) : formatDuration(Math.max(0, total))}`, tone: run.aborting ? 'warn' as const : status.tone };
+  const badge = {
+    text: `${run.aborting ? 'aborting' : status.word} ${active ? runningClock(total) : formatDuration(Math.max(0, total))}`,
+    tone: run.aborting ? ('warn' as const) : status.tone,
+  };
 
-  const header: Line[] = [[
-    { text: ` ${run.runbook.title}`, bold: true },
-    { text: `${run.runbook.dangerous ? ' · dangerous' : ''}`, tone: 'warn' },
-    { text: ` · started ${clock(run.startedAt)}${run.runId ? ` · run ${run.runId}` : ''}`, tone: 'muted' },
-  ]];
+  const header: Line[] = [
+    [
+      { text: ` ${run.runbook.title}`, bold: true },
+      { text: `${run.runbook.dangerous ? ' · dangerous' : ''}`, tone: 'warn' },
+      { text: ` · started ${clock(run.startedAt)}${run.runId ? ` · run ${run.runId}` : ''}`, tone: 'muted' },
+    ],
+  ];
   if (run.resumedFrom) header.push([{ text: ` resumed at step ${run.resumedFrom}`, tone: 'accent' }]);
   for (const note of run.notes) header.push([{ text: ` note: ${note}`, tone: 'warn' }]);
 
   const footer: Line[] = [];
   if (active) {
-    footer.push(run.aborting
-      ? [{ text: ' aborting: stopping the running step…', tone: 'warn', bold: true }]
-      : [{ text: ` ${keys.close ?? 'esc'} or ctrl+c aborts the running step${keys.scroll ? ` · ${keys.scroll} scroll the output` : ''}`, tone: 'muted' }]);
+    footer.push(
+      run.aborting
+        ? [{ text: ' aborting: stopping the running step…', tone: 'warn', bold: true }]
+        : [
+            {
+              text: ` ${keys.close ?? 'esc'} or ctrl+c aborts the running step${keys.scroll ? ` · ${keys.scroll} scroll the output` : ''}`,
+              tone: 'muted',
+            },
+          ],
+    );
   } else {
     const time = formatDuration(Math.max(0, total));
-    const result: Line = run.status === 'ok'
-      ? [{ text: ` ✔ ok in ${time}`, tone: 'ok', bold: true }]
-      : run.status === 'error'
-        ? [{ text: ' ✖ not started: ', tone: 'crit', bold: true }, { text: run.message ?? '', tone: 'crit' }]
-        : [{ text: ` ${run.status === 'failed' ? '✖' : '■'} ${status.word}${run.failedStep ? ` at ${run.failedStep}` : ''} after ${time}`, tone: status.tone, bold: true }, { text: run.message ? ` — ${run.message}` : '', tone: status.tone }];
+    const result: Line =
+      run.status === 'ok'
+        ? [{ text: ` ✔ ok in ${time}`, tone: 'ok', bold: true }]
+        : run.status === 'error'
+          ? [
+              { text: ' ✖ not started: ', tone: 'crit', bold: true },
+              { text: run.message ?? '', tone: 'crit' },
+            ]
+          : [
+              {
+                text: ` ${run.status === 'failed' ? '✖' : '■'} ${status.word}${run.failedStep ? ` at ${run.failedStep}` : ''} after ${time}`,
+                tone: status.tone,
+                bold: true,
+              },
+              { text: run.message ? ` — ${run.message}` : '', tone: status.tone },
+            ];
     // The result and its reason whole: wrapped under the first line where it does not fit.
     const [first, ...rest] = result;
     if (first && rest.length && textWidth(result.map((x) => x.text).join('')) > inner) {
       footer.push([first]);
-      const reason = rest.map((x) => x.text).join('').replace(/^ — /, '');
-      for (const text of wrapText(reason, Math.max(8, inner - 3))) footer.push([{ text: `   ${text}`, tone: rest[0]?.tone ?? status.tone }]);
+      const reason = rest
+        .map((x) => x.text)
+        .join('')
+        .replace(/^ — /, '');
+      for (const text of wrapText(reason, Math.max(8, inner - 3)))
+        footer.push([{ text: `   ${text}`, tone: rest[0]?.tone ?? status.tone }]);
     } else {
       footer.push(result);
     }
-    if (run.status === 'interrupted' || run.status === 'aborted') footer.push([{ text: ` resume it with: homeops runbook run ${run.runbook.id} --resume`, tone: 'muted' }]);
+    if (run.status === 'interrupted' || run.status === 'aborted')
+      footer.push([{ text: ` resume it with: homeops runbook run ${run.runbook.id} --resume`, tone: 'muted' }]);
     footer.push([{ text: ` ${keys.close ?? 'esc'} or q closes this panel`, tone: 'muted' }]);
   }
 
@@ -120,13 +174,18 @@ export function runPanelLines(run: RunView, width: number, height: number, now: 
   const currentIndex = all.findIndex((s) => s.state === 'running');
   const lastDone = all.reduce((last, s, i) => (s.state !== 'pending' ? i : last), 0);
   // When not every step fits, one line says how many are out of sight.
-  const { start, end } = stepWindow(all.length, currentIndex >= 0 ? currentIndex : lastDone, all.length > stepRoom ? Math.max(1, stepRoom - 1) : stepRoom);
+  const { start, end } = stepWindow(
+    all.length,
+    currentIndex >= 0 ? currentIndex : lastDone,
+    all.length > stepRoom ? Math.max(1, stepRoom - 1) : stepRoom,
+  );
 
   const lines: Line[] = [...header];
   for (let i = start; i < end; i++) {
     const step = all[i];
     if (!step) continue;
-    if (step.phase === 'rollback' && (i === start || all[i - 1]?.phase === 'main')) lines.push([{ text: ' rollback:', tone: 'warn', bold: true }]);
+    if (step.phase === 'rollback' && (i === start || all[i - 1]?.phase === 'main'))
+      lines.push([{ text: ' rollback:', tone: 'warn', bold: true }]);
     const label = step.phase === 'rollback' ? `R${step.index + 1}` : `${step.index + 1}/${run.steps.length}`;
     lines.push(...stepLines(step, label, widths, inner, now));
   }
@@ -147,5 +206,15 @@ export function runPanelLines(run: RunView, width: number, height: number, now: 
       ]);
     }
   }
-  return boxLines({ title: `Runbook ${run.runbook.id}`, badge, lines, width, height, scroll: 0, tone: active ? 'accent' : status.tone === 'ok' ? 'accent' : status.tone, heavy: true, footer });
+  return boxLines({
+    title: `Runbook ${run.runbook.id}`,
+    badge,
+    lines,
+    width,
+    height,
+    scroll: 0,
+    tone: active ? 'accent' : status.tone === 'ok' ? 'accent' : status.tone,
+    heavy: true,
+    footer,
+  });
 }

@@ -1,10 +1,15 @@
 // The runbook menu: every runbook found, the picked one highlighted, with the keys that run it,
 // show its dry run or the history. Pure.
 import type { RunbookEntry } from '../console-state.js';
-import { pad, textWidth, type Line } from '../text.js';
+import { type Line, pad, textWidth } from '../text.js';
 import { boxLines } from './box.js';
 
-export type MenuKeys = { select?: string | undefined; dryRun?: string | undefined; history?: string | undefined; close?: string | undefined };
+export type MenuKeys = {
+  select?: string | undefined;
+  dryRun?: string | undefined;
+  history?: string | undefined;
+  close?: string | undefined;
+};
 
 function keyHint(keys: MenuKeys): Line {
   const parts = [
@@ -16,23 +21,30 @@ function keyHint(keys: MenuKeys): Line {
   return [{ text: ` ${parts.join(' · ')}`, tone: 'muted' }];
 }
 
-export function menuLines(entries: readonly RunbookEntry[], index: number, keys: MenuKeys, readOnly: boolean, maxWidth: number, maxHeight: number): Line[] {
+export function menuLines(
+  entries: readonly RunbookEntry[],
+  index: number,
+  keys: MenuKeys,
+  readOnly: boolean,
+  maxWidth: number,
+  maxHeight: number,
+): Line[] {
   const idWidth = Math.max(8, ...entries.map((e) => textWidth(e.id)));
   const titleWidth = Math.max(10, ...entries.map((e) => textWidth(e.title)));
   const width = Math.max(Math.min(maxWidth, 30), Math.min(maxWidth, idWidth + titleWidth + 20));
   const inner = width - 2;
   const body: Line[] = entries.length
     ? entries.map((entry, i) => {
-      const picked = i === index;
-      const mark = entry.unavailable ? 'unavailable' : entry.dangerous ? (readOnly ? 'refused: read-only' : 'dangerous') : '';
-      return [
-        { text: picked ? '▸ ' : '  ', tone: 'accent', bold: true },
-        { text: pad(entry.id, idWidth), tone: entry.unavailable ? 'muted' : picked ? 'accent' : 'plain', bold: picked, inverse: picked },
-        { text: ' ' },
-        { text: pad(entry.title, Math.max(0, inner - idWidth - 4 - textWidth(mark) - 1)), tone: entry.unavailable ? 'muted' : 'plain' },
-        { text: ` ${mark}`, tone: entry.unavailable ? 'muted' : entry.dangerous ? 'warn' : 'muted' },
-      ];
-    })
+        const picked = i === index;
+        const mark = entry.unavailable ? 'unavailable' : entry.dangerous ? (readOnly ? 'refused: read-only' : 'dangerous') : '';
+        return [
+          { text: picked ? '▸ ' : '  ', tone: 'accent', bold: true },
+          { text: pad(entry.id, idWidth), tone: entry.unavailable ? 'muted' : picked ? 'accent' : 'plain', bold: picked, inverse: picked },
+          { text: ' ' },
+          { text: pad(entry.title, Math.max(0, inner - idWidth - 4 - textWidth(mark) - 1)), tone: entry.unavailable ? 'muted' : 'plain' },
+          { text: ` ${mark}`, tone: entry.unavailable ? 'muted' : entry.dangerous ? 'warn' : 'muted' },
+        ];
+      })
     : [[{ text: ' no runbooks found', tone: 'muted' }]];
   const footer: Line[] = [];
   const picked = entries[index];

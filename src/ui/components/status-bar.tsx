@@ -1,11 +1,11 @@
 import { memo } from 'react';
 import { formatBytes, formatDuration } from '../../config/units.js';
+import type { Snapshot } from '../../model/snapshot.js';
 import type { Message } from '../console-state.js';
-import { STATUS_SYMBOL, STATUS_WORD, type Theme } from '../theme.js';
 import { fitParts, type Part } from '../fit-parts.js';
 import type { Line } from '../text.js';
+import { STATUS_SYMBOL, STATUS_WORD, type Theme } from '../theme.js';
 import { LineView } from './lines.js';
-import type { Snapshot } from '../../model/snapshot.js';
 
 export type StatusBarProps = {
   snapshot: Snapshot;
@@ -41,7 +41,12 @@ export function statusBarLine(props: Omit<StatusBarProps, 'theme'>): Line {
   const { snapshot } = props;
   const self = `self ${snapshot.self.cpuPercent === null ? '–' : `${snapshot.self.cpuPercent.toFixed(1)}%`} ${formatBytes(snapshot.self.rssBytes, 0)}`;
   const parts: Part[] = [
-    { segments: [{ text: ` ${STATUS_SYMBOL[snapshot.status]} ${STATUS_WORD[snapshot.status]} `, tone: snapshot.status, inverse: true, bold: true }], priority: 0 },
+    {
+      segments: [
+        { text: ` ${STATUS_SYMBOL[snapshot.status]} ${STATUS_WORD[snapshot.status]} `, tone: snapshot.status, inverse: true, bold: true },
+      ],
+      priority: 0,
+    },
     { segments: [{ text: ` ${snapshot.host}`, bold: true }], priority: 0 },
   ];
   if (snapshot.demo) parts.push({ segments: [{ text: ` DEMO ${snapshot.demo}`, tone: 'accent', bold: true }], priority: 3 });
@@ -49,9 +54,25 @@ export function statusBarLine(props: Omit<StatusBarProps, 'theme'>): Line {
   // the demo's name, the view's name; then a note is shortened.
   if (props.readOnly) parts.push({ segments: [{ text: ' READ-ONLY', tone: 'accent' }], priority: 0 });
   // Expected downtime: said before anything that could be read as an outage.
-  if (props.maintenanceUntil) parts.push({ segments: [{ text: ` · maintenance window until ${props.maintenanceUntil}`, tone: 'accent', bold: true }], priority: 1, shrink: true });
+  if (props.maintenanceUntil)
+    parts.push({
+      segments: [{ text: ` · maintenance window until ${props.maintenanceUntil}`, tone: 'accent', bold: true }],
+      priority: 1,
+      shrink: true,
+    });
   if (props.busy) parts.push({ segments: [{ text: ` · ${props.busy}`, tone: 'accent', bold: true }], priority: 0, shrink: true });
-  if (props.message) parts.push({ segments: [{ text: ` · ${MESSAGE_SYMBOL[props.message.tone]}${props.message.text}`, tone: props.message.tone, bold: props.message.tone !== 'plain' }], priority: 0, shrink: true });
+  if (props.message)
+    parts.push({
+      segments: [
+        {
+          text: ` · ${MESSAGE_SYMBOL[props.message.tone]}${props.message.text}`,
+          tone: props.message.tone,
+          bold: props.message.tone !== 'plain',
+        },
+      ],
+      priority: 0,
+      shrink: true,
+    });
   // A note saying why the view is not the one asked for outlasts the view's name.
   parts.push({ segments: [{ text: ` · view ${props.view}`, tone: 'plain' }], priority: 2 });
   if (props.note) parts.push({ segments: [{ text: ` (${props.note})`, tone: 'warn' }], priority: 1, shrink: true });

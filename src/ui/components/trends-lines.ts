@@ -5,11 +5,19 @@ import { formatBytes } from '../../config/units.js';
 import type { SeriesHistory, SeriesUnit } from '../../model/trends.js';
 import type { TrendsPanel } from '../console-state.js';
 import { downsample, sparkline } from '../sparkline.js';
-import { pad, type Line } from '../text.js';
+import { type Line, pad } from '../text.js';
 import { boxLines } from './box.js';
 import type { PanelKeys } from './panel-lines.js';
 
-const PANE_TITLE: Record<TrendsPanel['pane'], string> = { cpu: 'CPU', gpu: 'GPU', containers: 'Containers', dns: 'DNS', services: 'Services', vpn: 'VPN', backups: 'Backups' };
+const PANE_TITLE: Record<TrendsPanel['pane'], string> = {
+  cpu: 'CPU',
+  gpu: 'GPU',
+  containers: 'Containers',
+  dns: 'DNS',
+  services: 'Services',
+  vpn: 'VPN',
+  backups: 'Backups',
+};
 
 /** A value in the series' unit. */
 export function formatValue(value: number, unit: SeriesUnit): string {
@@ -53,11 +61,17 @@ function seriesLines(series: SeriesHistory, width: number): Line[] {
   const week = range(series.week);
   const head: Line = [
     { text: seriesLabel(series.name), bold: true },
-    { text: series.last === null ? '  nothing in the last hour' : `  now ${f(series.last)}`, tone: series.last === null ? 'muted' : 'plain' },
-    { text: `${hour ? ` · hour ${f(hour.low)}–${f(hour.high)}` : ''}${week ? ` · week ${f(week.low)}–${f(week.high)}` : ''}`, tone: 'muted' },
+    {
+      text: series.last === null ? '  nothing in the last hour' : `  now ${f(series.last)}`,
+      tone: series.last === null ? 'muted' : 'plain',
+    },
+    {
+      text: `${hour ? ` · hour ${f(hour.low)}–${f(hour.high)}` : ''}${week ? ` · week ${f(week.low)}–${f(week.high)}` : ''}`,
+      tone: 'muted',
+    },
   ];
   // Percentages on 0–100; other figures on their own week's range, the same for the three lines.
-  const scale = series.unit === 'percent' ? { low: 0, high: 100 } : week ?? undefined;
+  const scale = series.unit === 'percent' ? { low: 0, high: 100 } : (week ?? undefined);
   const room = Math.max(8, width - 4 - 7);
   const spark = (label: string, values: readonly number[]): Line => [
     { text: pad(`  ${label}`, 7), tone: 'muted' },
@@ -78,5 +92,14 @@ export function trendsLines(panel: TrendsPanel, width: number, height: number, s
   });
   const footer: Line[] = [[{ text: ` a block: 1 min (hour), 15 min (day), 1 h (week) · ${keys.close ?? 'esc'} back`, tone: 'muted' }]];
   const what = panel.item ?? PANE_TITLE[panel.pane];
-  return boxLines({ title: `History · ${what} (${panel.series.length} series, recorded by homeops watch)`, lines: body, width, height, scroll, tone: 'accent', heavy: true, footer });
+  return boxLines({
+    title: `History · ${what} (${panel.series.length} series, recorded by homeops watch)`,
+    lines: body,
+    width,
+    height,
+    scroll,
+    tone: 'accent',
+    heavy: true,
+    footer,
+  });
 }

@@ -20,7 +20,8 @@ export function selectedSetIndex(view: BackupsView, names: readonly string[]): n
 export function moveSetSelection(view: BackupsView, names: readonly string[], delta: number | 'top' | 'bottom'): BackupsView {
   if (names.length === 0) return view;
   const current = selectedSetIndex(view, names);
-  const target = delta === 'top' ? 0 : delta === 'bottom' ? names.length - 1 : Math.min(names.length - 1, Math.max(0, current + Math.trunc(delta)));
+  const target =
+    delta === 'top' ? 0 : delta === 'bottom' ? names.length - 1 : Math.min(names.length - 1, Math.max(0, current + Math.trunc(delta)));
   const name = names[target] ?? null;
   return name === view.selected ? view : { ...view, selected: name };
 }

@@ -6,13 +6,22 @@
 // detail (schedule, previous and oldest backups, when it was read) in place of the others.
 import type { Config } from '../../config/schema.js';
 import { clockTime, everyText as every, formatAge, formatBytes } from '../../config/units.js';
-import type { Status } from '../../model/status.js';
-import { STATUS_SYMBOL } from '../theme.js';
-import { bar, pad, textWidth, type Line, type Segment, type Tone } from '../text.js';
-import { selectedSetIndex, type BackupsView } from './backups-view.js';
-import { labelled, stateLines, type PaneContent } from './common.js';
-import { freshness, overdueFraction, type BackupItem, type BackupSetReading, type BackupsReading, type DrillReading, type SetState, type WalReading } from '../../model/backups.js';
+import {
+  type BackupItem,
+  type BackupSetReading,
+  type BackupsReading,
+  type DrillReading,
+  freshness,
+  overdueFraction,
+  type SetState,
+  type WalReading,
+} from '../../model/backups.js';
 import type { PaneEntry } from '../../model/snapshot.js';
+import type { Status } from '../../model/status.js';
+import { bar, type Line, pad, type Segment, type Tone, textWidth } from '../text.js';
+import { STATUS_SYMBOL } from '../theme.js';
+import { type BackupsView, selectedSetIndex } from './backups-view.js';
+import { labelled, type PaneContent, stateLines } from './common.js';
 
 const STATE_STATUS: Record<SetState, Status> = { fresh: 'ok', due: 'warn', overdue: 'crit', missing: 'crit', unknown: 'stale' };
 const STATE_WORD: Record<SetState, string> = { fresh: 'fresh', due: 'DUE', overdue: 'OVERDUE', missing: 'MISSING', unknown: 'UNKNOWN' };
@@ -53,7 +62,10 @@ function setRank(set: BackupSetReading): number {
 export function shownSets(reading: BackupsReading, ageMs: number | null): BackupSetReading[] {
   const shownAt = reading.at + (ageMs ?? 0);
   const sets = reading.sets.map((set) => atShown(set, shownAt));
-  return sets.map((set, index) => ({ set, index, rank: setRank(set) })).sort((a, b) => a.rank - b.rank || a.index - b.index).map((x) => x.set);
+  return sets
+    .map((set, index) => ({ set, index, rank: setRank(set) }))
+    .sort((a, b) => a.rank - b.rank || a.index - b.index)
+    .map((x) => x.set);
 }
 
 /** "14:05:12" (or "14:05") today, else "2026-11-20 18:37". */
@@ -90,11 +102,22 @@ function setTail(set: BackupSetReading, shownAt: number, squeeze: Squeeze): Segm
   const showVersions = squeeze < 2 && set.state !== 'unknown' && set.state !== 'missing';
   // The schedule is padded to line up the versions after it.
   const schedule = showVersions ? pad(every(set.scheduleMs), 3) : every(set.scheduleMs);
-  const tail: Segment[] = [{ text: `${squeeze < 3 ? pad(age, 4, 'right') : age} / ${schedule}`, tone: set.state === 'fresh' ? 'plain' : tone, bold: set.state !== 'fresh' }];
+  const tail: Segment[] = [
+    {
+      text: `${squeeze < 3 ? pad(age, 4, 'right') : age} / ${schedule}`,
+      tone: set.state === 'fresh' ? 'plain' : tone,
+      bold: set.state !== 'fresh',
+    },
+  ];
   if (showVersions) tail.push({ text: `  ${versions(set)}`, tone: set.retention?.over ? 'warn' : 'muted' });
   const size = shownSize(set, set.newest);
-  if (squeeze < 1 && size !== null) tail.push({ text: ` · ${formatBytes(size)}`, tone: set.sizeDrop ? 'warn' : 'muted', bold: set.sizeDrop !== null });
-  if (set.wal) tail.push({ text: ' · ' }, { text: WAL_WORD[set.wal.state].text, tone: WAL_WORD[set.wal.state].tone, bold: set.wal.state !== 'ok' && set.wal.state !== 'idle' });
+  if (squeeze < 1 && size !== null)
+    tail.push({ text: ` · ${formatBytes(size)}`, tone: set.sizeDrop ? 'warn' : 'muted', bold: set.sizeDrop !== null });
+  if (set.wal)
+    tail.push(
+      { text: ' · ' },
+      { text: WAL_WORD[set.wal.state].text, tone: WAL_WORD[set.wal.state].tone, bold: set.wal.state !== 'ok' && set.wal.state !== 'idle' },
+    );
   // A failed drill stays in a narrow pane; one merely due gives way.
   const drill = drillWord(set.drill, shownAt);
   if (drill && (squeeze < 3 || set.drill?.state === 'failed')) tail.push({ text: ' · ' }, drill);
@@ -127,7 +150,8 @@ function drillDetail(set: BackupSetReading, shownAt: number): { text: string; to
   }
   const ago = formatAge(Math.max(0, shownAt - (drill.at ?? shownAt)));
   const what = drill.backup ? `${drill.backup}: ` : '';
-  if (drill.state === 'failed') return { text: `drill failed: ${drill.summary} (${what.replace(/: $/, '') || 'no backup'}, ${ago} ago)`, tone: 'crit' };
+  if (drill.state === 'failed')
+    return { text: `drill failed: ${drill.summary} (${what.replace(/: $/, '') || 'no backup'}, ${ago} ago)`, tone: 'crit' };
   return { text: `restorable, drilled ${ago} ago (${what}${drill.summary})${schedule}`, tone: drill.overdue ? 'warn' : 'muted' };
 }
 
@@ -138,8 +162,15 @@ function setLine(set: BackupSetReading, layout: Layout, selected = false): Line 
     layout.hostWidth > 0 ? { text: ` ${pad(set.host, layout.hostWidth)} `, tone: 'muted' } : { text: ' ' },
   ];
   if (layout.barWidth > 0) {
-    const { filled, empty } = bar(set.ageMs === null ? (set.state === 'missing' ? 1 : 0) : overdueFraction(set.ageMs, set.scheduleMs), layout.barWidth);
-    line.push({ text: filled, tone: set.state === 'unknown' ? 'muted' : STATE_STATUS[set.state] }, { text: empty, tone: 'muted' }, { text: ' ' });
+    const { filled, empty } = bar(
+      set.ageMs === null ? (set.state === 'missing' ? 1 : 0) : overdueFraction(set.ageMs, set.scheduleMs),
+      layout.barWidth,
+    );
+    line.push(
+      { text: filled, tone: set.state === 'unknown' ? 'muted' : STATE_STATUS[set.state] },
+      { text: empty, tone: 'muted' },
+      { text: ' ' },
+    );
   }
   line.push(...setTail(set, layout.shownAt, layout.squeeze));
   // The selected set in reverse video and bold: visible without colour too.
@@ -149,11 +180,16 @@ function setLine(set: BackupSetReading, layout: Layout, selected = false): Line 
 function walDetail(wal: WalReading, shownAt: number): { text: string; tone: Tone } {
   if (wal.state === 'unknown') return { text: `WAL archiving on ${wal.host}: cannot check: ${wal.error ?? 'no answer'}`, tone: 'warn' };
   if (wal.state === 'off') return { text: `WAL archiving OFF: archive_mode = off on the server (${wal.host})`, tone: 'crit' };
-  const last = wal.lastArchivedAt === null ? 'nothing archived yet'
-    : `last archived ${wal.lastArchivedWal ?? 'segment'} ${formatAge(shownAt - wal.lastArchivedAt)} ago`;
+  const last =
+    wal.lastArchivedAt === null
+      ? 'nothing archived yet'
+      : `last archived ${wal.lastArchivedWal ?? 'segment'} ${formatAge(shownAt - wal.lastArchivedAt)} ago`;
   if (wal.state === 'failing') {
     const failed = wal.lastFailedAt === null ? '' : ` at ${when(wal.lastFailedAt, shownAt)}`;
-    return { text: `WAL archiving FAILING: ${wal.lastFailedWal ?? 'a segment'} failed${failed} · ${last} · ${wal.failedCount ?? '?'} failures in all`, tone: 'crit' };
+    return {
+      text: `WAL archiving FAILING: ${wal.lastFailedWal ?? 'a segment'} failed${failed} · ${last} · ${wal.failedCount ?? '?'} failures in all`,
+      tone: 'crit',
+    };
   }
   return { text: `WAL archiving ${wal.state === 'idle' ? 'on, idle' : 'ok'}: ${last} · ${wal.archivedCount ?? 0} archived`, tone: 'muted' };
 }
@@ -168,10 +204,14 @@ function itemLine(label: string, item: BackupItem, set: BackupSetReading, shownA
 function fullItems(set: BackupSetReading, shownAt: number): { text: string; tone: Tone }[] {
   const read = set.seenAt === null ? 'not read yet' : `read ${when(set.seenAt, shownAt)}`;
   const items: { text: string; tone: Tone }[] = [
-    { text: `${read} · every ${every(set.scheduleMs)}: due after ${formatAge(set.scheduleMs)}, overdue after ${formatAge(set.scheduleMs * 1.5)} · ${set.kind} on ${set.host}`, tone: 'muted' },
+    {
+      text: `${read} · every ${every(set.scheduleMs)}: due after ${formatAge(set.scheduleMs)}, overdue after ${formatAge(set.scheduleMs * 1.5)} · ${set.kind} on ${set.host}`,
+      tone: 'muted',
+    },
   ];
   if (set.previous) items.push({ text: itemLine('before it', set.previous, set, shownAt), tone: 'muted' });
-  if (set.oldest && set.oldest.name !== set.previous?.name && set.oldest.name !== set.newest?.name) items.push({ text: itemLine('oldest', set.oldest, set, shownAt, false), tone: 'muted' });
+  if (set.oldest && set.oldest.name !== set.previous?.name && set.oldest.name !== set.newest?.name)
+    items.push({ text: itemLine('oldest', set.oldest, set, shownAt, false), tone: 'muted' });
   return items;
 }
 
@@ -183,11 +223,18 @@ function detailLines(set: BackupSetReading, width: number, shownAt: number, labe
   if (newest) {
     const bytes = shownSize(set, newest);
     const size = bytes === null ? '' : `, ${formatBytes(bytes)}`;
-    const drop = set.sizeDrop ? ` — ${Math.round(set.sizeDrop.fraction * 100)} % of the one before (${formatBytes(set.sizeDrop.previous)})` : '';
-    items.push({ text: `newest ${newest.name}${size}, made ${when(newest.at, shownAt, false)}${drop}`, tone: set.sizeDrop ? 'warn' : 'muted' });
+    const drop = set.sizeDrop
+      ? ` — ${Math.round(set.sizeDrop.fraction * 100)} % of the one before (${formatBytes(set.sizeDrop.previous)})`
+      : '';
+    items.push({
+      text: `newest ${newest.name}${size}, made ${when(newest.at, shownAt, false)}${drop}`,
+      tone: set.sizeDrop ? 'warn' : 'muted',
+    });
     const r = set.retention;
-    const kept = !r ? `${set.count} kept, until deleted`
-      : r.kind === 'versions' ? `${set.count} kept, keep ${r.limit}${r.over ? ': more than kept, old ones not pruned?' : ''}`
+    const kept = !r
+      ? `${set.count} kept, until deleted`
+      : r.kind === 'versions'
+        ? `${set.count} kept, keep ${r.limit}${r.over ? ': more than kept, old ones not pruned?' : ''}`
         : `${set.count} kept, oldest ${formatAge(r.oldestAgeMs)} (keep ${every(r.limitMs)})${r.over ? ': older than kept, not pruned?' : ''}`;
     items.push({ text: `${kept} · ${set.location}`, tone: r?.over ? 'warn' : 'muted' });
   } else if (set.state === 'missing') {
@@ -216,9 +263,13 @@ function detailLines(set: BackupSetReading, width: number, shownAt: number, labe
 }
 
 const needsAttention = (set: BackupSetReading) =>
-  set.state !== 'fresh' || set.problem !== null || set.sizeDrop !== null || set.retention?.over === true
-  || (set.wal !== null && set.wal.state !== 'ok' && set.wal.state !== 'idle')
-  || set.drill?.state === 'failed' || set.drill?.overdue === true;
+  set.state !== 'fresh' ||
+  set.problem !== null ||
+  set.sizeDrop !== null ||
+  set.retention?.over === true ||
+  (set.wal !== null && set.wal.state !== 'ok' && set.wal.state !== 'idle') ||
+  set.drill?.state === 'failed' ||
+  set.drill?.overdue === true;
 
 function titleOf(sets: readonly BackupSetReading[]): string {
   if (sets.some((s) => s.state === 'missing')) return 'Backups · MISSING';
@@ -235,7 +286,9 @@ function unreachableLines(sets: readonly BackupSetReading[], width: number, show
   for (const set of sets) if (set.problem?.reason === 'unreachable' && !hosts.has(set.host)) hosts.set(set.host, set);
   return [...hosts.values()].flatMap((set) => {
     const message = set.problem?.message ?? `${set.host} unreachable`;
-    const text = /unreachable since/.test(message) ? message : `${set.host} unreachable since ${clockTime(set.problem?.since ?? shownAt)} (${message})`;
+    const text = /unreachable since/.test(message)
+      ? message
+      : `${set.host} unreachable since ${clockTime(set.problem?.since ?? shownAt)} (${message})`;
     const seen = set.seenAt === null ? 'nothing read yet' : `showing what was seen ${formatAge(shownAt - set.seenAt)} ago`;
     return labelled(`${STATUS_SYMBOL.stale} STALE `, `${text} — ${seen}`, 'stale', width);
   });
@@ -245,7 +298,13 @@ function unreachableLines(sets: readonly BackupSetReading[], width: number, show
  * `view` is given while the pane has the focus: the selected set is marked, and its detail
  * comes first (or, open with Enter, alone and in full).
  */
-export function backupsPane(entry: PaneEntry<BackupsReading>, width: number, height: number, _config: Config, view?: BackupsView): PaneContent {
+export function backupsPane(
+  entry: PaneEntry<BackupsReading>,
+  width: number,
+  height: number,
+  _config: Config,
+  view?: BackupsView,
+): PaneContent {
   const reading = entry.data;
   if (!reading) {
     const lines = stateLines(entry, width);
@@ -255,7 +314,8 @@ export function backupsPane(entry: PaneEntry<BackupsReading>, width: number, hei
   const shownAt = reading.at + (entry.ageMs ?? 0);
   const sets = shownSets(reading, entry.ageMs);
   const lines: Line[] = [];
-  if (entry.status === 'stale' || entry.status === 'down' || entry.status === 'off') lines.push(...stateLines({ ...entry, alerts: [] }, width));
+  if (entry.status === 'stale' || entry.status === 'down' || entry.status === 'off')
+    lines.push(...stateLines({ ...entry, alerts: [] }, width));
   if (sets.length === 0) {
     lines.push([{ text: 'no backup sets configured (backups.sets)', tone: 'muted' }]);
     return { title: 'Backups', lines };
@@ -265,7 +325,8 @@ export function backupsPane(entry: PaneEntry<BackupsReading>, width: number, hei
   const hostWidth = Math.max(3, Math.min(12, Math.max(...sets.map((s) => textWidth(s.host)))));
   // The bar takes what the widest line leaves, up to 20 cells; when fewer than 6 are left, the
   // size and then the versions give way; in a very narrow pane the bar does.
-  const tailWidth = (squeeze: Squeeze) => Math.max(...sets.map((s) => setTail(s, shownAt, squeeze).reduce((sum, segment) => sum + textWidth(segment.text), 0)));
+  const tailWidth = (squeeze: Squeeze) =>
+    Math.max(...sets.map((s) => setTail(s, shownAt, squeeze).reduce((sum, segment) => sum + textWidth(segment.text), 0)));
   const room = (squeeze: Squeeze) => width - LABEL_WIDTH - nameWidth - hostWidth - 3 - tailWidth(squeeze);
   const squeeze = ([0, 1, 2] as const).find((level) => room(level) >= 6) ?? 2;
   const barWidth = room(squeeze) >= 6 ? Math.min(20, room(squeeze)) : 0;
@@ -277,7 +338,14 @@ export function backupsPane(entry: PaneEntry<BackupsReading>, width: number, hei
     layout = { nameWidth: Math.max(4, Math.min(nameWidth, rest)), hostWidth: 0, barWidth: 0, shownAt, squeeze: 3 };
   }
   const labelWidth = Math.max(LABEL_WIDTH, nameWidth + 2);
-  const selected = view ? sets[selectedSetIndex(view, sets.map((s) => s.name))] ?? null : null;
+  const selected = view
+    ? (sets[
+        selectedSetIndex(
+          view,
+          sets.map((s) => s.name),
+        )
+      ] ?? null)
+    : null;
   const rows = new Map<number, string>();
   const pushSet = (set: BackupSetReading) => {
     rows.set(lines.length, set.name);

@@ -1,9 +1,9 @@
 // Lines every pane starts with: why its data is old or missing, and its alerts.
 import { formatAge } from '../../config/units.js';
-import { STATUS_SYMBOL, STATUS_WORD } from '../theme.js';
-import { bar, lineText, textWidth, wrapText, type Line, type Tone } from '../text.js';
-import { sparkline } from '../sparkline.js';
 import type { PaneEntry } from '../../model/snapshot.js';
+import { sparkline } from '../sparkline.js';
+import { bar, type Line, lineText, type Tone, textWidth, wrapText } from '../text.js';
+import { STATUS_SYMBOL, STATUS_WORD } from '../theme.js';
 
 /**
  * A pane's title and lines. `rows`: which line shows which selectable row (a container's key,
@@ -26,7 +26,14 @@ export function stateLines(entry: PaneEntry<unknown>, width: number): Line[] {
   const lines: Line[] = [];
   if (entry.status === 'stale' || entry.status === 'down' || entry.status === 'off') {
     const age = entry.ageMs !== null && entry.data !== null ? ` (data ${formatAge(entry.ageMs)} old)` : '';
-    lines.push(...labelled(`${STATUS_SYMBOL[entry.status]} ${STATUS_WORD[entry.status]} `, `${entry.error ?? entry.summary}${age}`, entry.status, width));
+    lines.push(
+      ...labelled(
+        `${STATUS_SYMBOL[entry.status]} ${STATUS_WORD[entry.status]} `,
+        `${entry.error ?? entry.summary}${age}`,
+        entry.status,
+        width,
+      ),
+    );
   }
   for (const alert of entry.alerts) {
     lines.push(...labelled(`${STATUS_SYMBOL[alert.level]} ${STATUS_WORD[alert.level]} `, alert.message, alert.level, width));
@@ -37,12 +44,7 @@ export function stateLines(entry: PaneEntry<unknown>, width: number): Line[] {
 /** A labelled gauge: "label ▕███░░░▏ 42%" with the bar taking the width given. */
 export function gauge(label: string, fraction: number, barWidth: number, tone: Tone, tail: string): Line {
   const { filled, empty } = bar(fraction, barWidth);
-  return [
-    { text: label },
-    { text: filled, tone },
-    { text: empty, tone: 'muted' },
-    { text: tail },
-  ];
+  return [{ text: label }, { text: filled, tone }, { text: empty, tone: 'muted' }, { text: tail }];
 }
 
 /** Least room, in cells, a sparkline needs to be worth drawing; it is at most this long. */

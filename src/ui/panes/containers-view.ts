@@ -1,4 +1,4 @@
-import { UNPLANNED, type ContainerRow, type ContainersReading } from '../../model/containers.js';
+import { type ContainerRow, type ContainersReading, UNPLANNED } from '../../model/containers.js';
 // What the containers table shows of a reading: the sort, the `/` filter, the selected row and
 // whether its detail is open. Pure functions over plain data; the app keeps a ContainersView in
 // its state and the pane renders from it.
@@ -105,7 +105,7 @@ export function compareText(a: string, b: string): number {
       let ej = sj;
       while (ei < x.length && isDigit(x.charCodeAt(ei))) ei++;
       while (ej < y.length && isDigit(y.charCodeAt(ej))) ej++;
-      const longer = (ei - si) - (ej - sj);
+      const longer = ei - si - (ej - sj);
       if (longer !== 0) return longer;
       for (let k = 0; k < ei - si; k++) {
         const d = x.charCodeAt(si + k) - y.charCodeAt(sj + k);
@@ -119,7 +119,7 @@ export function compareText(a: string, b: string): number {
       j++;
     }
   }
-  const rest = (x.length - i) - (y.length - j);
+  const rest = x.length - i - (y.length - j);
   return rest !== 0 ? rest : a < b ? -1 : a > b ? 1 : 0;
 }
 
@@ -167,7 +167,13 @@ export function compareProblems(a: ContainerRow, b: ContainerRow): number {
 }
 
 /** The order rows are shown in: negative when `a` comes first. */
-export function compareContainers(a: ContainerRow, b: ContainerRow, sort: ContainerSort, descending: boolean, problemsFirst = false): number {
+export function compareContainers(
+  a: ContainerRow,
+  b: ContainerRow,
+  sort: ContainerSort,
+  descending: boolean,
+  problemsFirst = false,
+): number {
   if (problemsFirst) {
     const problem = compareProblems(a, b);
     if (problem !== 0) return problem;
@@ -195,11 +201,25 @@ export function matchesFilter(row: ContainerRow, filter: string): boolean {
 }
 
 // One entry: the pane and the app ask for the same rows several times per frame.
-let cache: { reading: ContainersReading; sort: ContainerSort; descending: boolean; problemsFirst: boolean; filter: string; rows: ContainerRow[] } | null = null;
+let cache: {
+  reading: ContainersReading;
+  sort: ContainerSort;
+  descending: boolean;
+  problemsFirst: boolean;
+  filter: string;
+  rows: ContainerRow[];
+} | null = null;
 
 /** The reading's containers that match the filter, in the view's order. */
 export function visibleContainers(reading: ContainersReading, view: ContainersView): ContainerRow[] {
-  if (cache && cache.reading === reading && cache.sort === view.sort && cache.descending === view.descending && cache.problemsFirst === view.problemsFirst && cache.filter === view.filter) {
+  if (
+    cache &&
+    cache.reading === reading &&
+    cache.sort === view.sort &&
+    cache.descending === view.descending &&
+    cache.problemsFirst === view.problemsFirst &&
+    cache.filter === view.filter
+  ) {
     return cache.rows;
   }
   const rows = reading.containers.filter((row) => matchesFilter(row, view.filter));
@@ -230,7 +250,8 @@ export function selectedIndex(view: ContainersView, rows: readonly ContainerRow[
 export function moveSelection(view: ContainersView, rows: readonly ContainerRow[], delta: number | 'top' | 'bottom'): ContainersView {
   if (rows.length === 0) return view;
   const current = selectedIndex(view, rows);
-  const target = delta === 'top' ? 0 : delta === 'bottom' ? rows.length - 1 : Math.min(rows.length - 1, Math.max(0, current + Math.trunc(delta)));
+  const target =
+    delta === 'top' ? 0 : delta === 'bottom' ? rows.length - 1 : Math.min(rows.length - 1, Math.max(0, current + Math.trunc(delta)));
   const row = rows[target];
   if (!row) return view;
   const key = containerKey(row);

@@ -4,15 +4,28 @@
 // its allotment. The selected container's detail shows below the table, or instead of it.
 import type { Config } from '../../config/schema.js';
 import { formatAge, formatBytes } from '../../config/units.js';
-import type { Status } from '../../model/status.js';
-import { groupTone, STATUS_SYMBOL, STATUS_WORD } from '../theme.js';
-import { terminalSafe } from '../../terminal/terminal-safe.js';
-import { pad, textWidth, truncateWords, type Line, type Segment, type Tone } from '../text.js';
-import { labelled, stateLines, withTrend, type PaneContent } from './common.js';
-import type { Trends } from '../../model/trends.js';
-import { containerKey, INITIAL_CONTAINERS_VIEW, selectedIndex, visibleContainers, type ContainerSort, type ContainersView } from './containers-view.js';
-import { UNPLANNED, type ContainerGroupUsage, type ContainerRow, type ContainersReading, type HealthCheckResult } from '../../model/containers.js';
+import {
+  type ContainerGroupUsage,
+  type ContainerRow,
+  type ContainersReading,
+  type HealthCheckResult,
+  UNPLANNED,
+} from '../../model/containers.js';
 import type { PaneEntry } from '../../model/snapshot.js';
+import type { Status } from '../../model/status.js';
+import type { Trends } from '../../model/trends.js';
+import { terminalSafe } from '../../terminal/terminal-safe.js';
+import { type Line, pad, type Segment, type Tone, textWidth, truncateWords } from '../text.js';
+import { groupTone, STATUS_SYMBOL, STATUS_WORD } from '../theme.js';
+import { labelled, type PaneContent, stateLines, withTrend } from './common.js';
+import {
+  type ContainerSort,
+  type ContainersView,
+  containerKey,
+  INITIAL_CONTAINERS_VIEW,
+  selectedIndex,
+  visibleContainers,
+} from './containers-view.js';
 
 const TITLE = 'Containers';
 
@@ -143,7 +156,16 @@ function cellsOf(text: string): number {
 
 /** The widest text of each sized column, over every row shown (not just the window), so that
  * the columns hold still while the selection moves. */
-type Widths = { name: number; status: number; state: number; health: number; group: number; uptime: number; restarts: number; memoryLimit: number };
+type Widths = {
+  name: number;
+  status: number;
+  state: number;
+  health: number;
+  group: number;
+  uptime: number;
+  restarts: number;
+  memoryLimit: number;
+};
 
 const measured = new WeakMap<readonly ContainerRow[], { hostPrefix: boolean; widths: Widths }>();
 
@@ -164,8 +186,14 @@ function measure(rows: readonly ContainerRow[], ctx: TableContext): Widths {
     w.memoryLimit = Math.max(w.memoryLimit, memoryCell(row, limitCtx).text.length);
   }
   const capped: Widths = {
-    name: Math.min(40, w.name), status: Math.min(14, w.status), state: Math.min(12, w.state), health: Math.min(13, w.health),
-    group: Math.min(12, w.group), uptime: Math.min(5, w.uptime), restarts: Math.min(10, w.restarts), memoryLimit: Math.min(13, w.memoryLimit),
+    name: Math.min(40, w.name),
+    status: Math.min(14, w.status),
+    state: Math.min(12, w.state),
+    health: Math.min(13, w.health),
+    group: Math.min(12, w.group),
+    uptime: Math.min(5, w.uptime),
+    restarts: Math.min(10, w.restarts),
+    memoryLimit: Math.min(13, w.memoryLimit),
   };
   measured.set(rows, { hostPrefix: ctx.hostPrefix, widths: capped });
   return capped;
@@ -173,8 +201,14 @@ function measure(rows: readonly ContainerRow[], ctx: TableContext): Widths {
 
 /** The columns for `width` cells: name, status, CPU and memory always; the rest as room allows. */
 function chooseColumns(rows: readonly ContainerRow[], width: number, ctx: TableContext): Column[] {
-  const mk = (id: ColumnId, header: string, w: number, align: 'left' | 'right', sort: ContainerSort | null, cell: (row: ContainerRow) => Cell): Column =>
-    ({ id, header, width: Math.max(w, textWidth(header) + (sort ? 1 : 0)), align, sort, cell });
+  const mk = (
+    id: ColumnId,
+    header: string,
+    w: number,
+    align: 'left' | 'right',
+    sort: ContainerSort | null,
+    cell: (row: ContainerRow) => Cell,
+  ): Column => ({ id, header, width: Math.max(w, textWidth(header) + (sort ? 1 : 0)), align, sort, cell });
   const widths = measure(rows, ctx);
   const nameIdeal = widths.name;
   const nameMin = Math.min(nameIdeal, 14);
@@ -187,11 +221,19 @@ function chooseColumns(rows: readonly ContainerRow[], width: number, ctx: TableC
   const group = mk('group', 'group', widths.group, 'left', 'group', (r) => groupCell(r.group, ctx));
   const uptime = mk('uptime', 'up', widths.uptime, 'right', 'uptime', uptimeCell);
   const restarts = mk('restarts', 'restarts', widths.restarts, 'right', 'restarts', restartsCell);
-  const cpu = mk('cpu', 'cpu', 5, 'right', 'cpu', (r) => ({ text: cpuText(r.cpuPercent), tone: r.cpuPercent === null ? 'muted' : undefined }));
-  const cores = mk('cores', 'cores', 5, 'right', null, (r) => ({ text: coresText(r.cpuCores), tone: r.cpuCores === null ? 'muted' : undefined }));
+  const cpu = mk('cpu', 'cpu', 5, 'right', 'cpu', (r) => ({
+    text: cpuText(r.cpuPercent),
+    tone: r.cpuPercent === null ? 'muted' : undefined,
+  }));
+  const cores = mk('cores', 'cores', 5, 'right', null, (r) => ({
+    text: coresText(r.cpuCores),
+    tone: r.cpuCores === null ? 'muted' : undefined,
+  }));
   const memory = mk('memory', 'mem', 5, 'right', 'memory', (r) => memoryCell(r, ctx));
   const memoryLimit = mk('memory', 'mem/limit', widths.memoryLimit, 'right', 'memory', (r) => memoryCell(r, limitCtx));
-  const networks = mk('networks', 'networks', 8, 'left', null, (r) => (r.networks.length ? { text: r.networks.join(','), tone: 'muted' } : { text: '–', tone: 'muted' }));
+  const networks = mk('networks', 'networks', 8, 'left', null, (r) =>
+    r.networks.length ? { text: r.networks.join(','), tone: 'muted' } : { text: '–', tone: 'muted' },
+  );
 
   // Cells used by everything but the name: the marker, and a space before each column.
   const cost = (columns: readonly Column[]) => 1 + columns.reduce((sum, c) => sum + 1 + c.width, 0);
@@ -214,7 +256,14 @@ function chooseColumns(rows: readonly ContainerRow[], width: number, ctx: TableC
   const used = cost(picked);
   const nameWidth = Math.max(1, Math.min(nameIdeal, width - used));
   // The name takes what the other columns leave, however short (its header is cut to fit).
-  const name: Column = { id: 'name', header: 'name', width: nameWidth, align: 'left', sort: 'name', cell: (r) => ({ text: displayName(r, ctx) }) };
+  const name: Column = {
+    id: 'name',
+    header: 'name',
+    width: nameWidth,
+    align: 'left',
+    sort: 'name',
+    cell: (r) => ({ text: displayName(r, ctx) }),
+  };
   // What is left goes to the networks, the only column with more to say.
   const net = picked.find((c) => c.id === 'networks');
   if (net) net.width = Math.max(net.width, width - used - nameWidth + net.width);
@@ -306,7 +355,14 @@ function partsWidth(parts: readonly Part[], separator: string): number {
 }
 
 const SORT_NAME: Readonly<Record<ContainerSort, string>> = {
-  name: 'name', group: 'group', state: 'state', health: 'health', cpu: 'cpu', memory: 'mem', restarts: 'restarts', uptime: 'uptime',
+  name: 'name',
+  group: 'group',
+  state: 'state',
+  health: 'health',
+  cpu: 'cpu',
+  memory: 'mem',
+  restarts: 'restarts',
+  uptime: 'uptime',
 };
 
 type Hidden = { above: number; aboveLevel: 'crit' | 'warn'; below: number; belowLevel: 'crit' | 'warn' };
@@ -328,7 +384,15 @@ function hiddenProblems(rows: readonly ContainerRow[], window: { start: number; 
 }
 
 /** `marked`: a column of the table shows the sort; when none does, the sort here stays longer. */
-function summaryLine(reading: ContainersReading, view: ContainersView, shown: number, window: { start: number; end: number }, width: number, hidden: Hidden, marked = true): Line {
+function summaryLine(
+  reading: ContainersReading,
+  view: ContainersView,
+  shown: number,
+  window: { start: number; end: number },
+  width: number,
+  hidden: Hidden,
+  marked = true,
+): Line {
   const c = reading.counts;
   const left: Part[] = [
     { segments: [{ text: c.running === c.total ? `${c.total} running` : `${c.running}/${c.total} running`, bold: true }], priority: 1 },
@@ -341,8 +405,12 @@ function summaryLine(reading: ContainersReading, view: ContainersView, shown: nu
 
   const right: Part[] = [];
   // Containers in trouble that the window leaves out: never dropped, never cut.
-  for (const [count, where, level] of [[hidden.above, 'above ↑', hidden.aboveLevel], [hidden.below, 'below ↓', hidden.belowLevel]] as const) {
-    if (count > 0) right.push({ segments: [{ text: `${count} problem${count === 1 ? '' : 's'} ${where}`, tone: level, bold: true }], priority: 1 });
+  for (const [count, where, level] of [
+    [hidden.above, 'above ↑', hidden.aboveLevel],
+    [hidden.below, 'below ↓', hidden.belowLevel],
+  ] as const) {
+    if (count > 0)
+      right.push({ segments: [{ text: `${count} problem${count === 1 ? '' : 's'} ${where}`, tone: level, bold: true }], priority: 1 });
   }
   if (window.start > 0 || window.end < shown) {
     const range = window.end - window.start === 1 ? `${window.end}` : `${window.start + 1}–${window.end}`;
@@ -350,9 +418,11 @@ function summaryLine(reading: ContainersReading, view: ContainersView, shown: nu
   }
   const sorted = `${SORT_NAME[view.sort]}${view.descending ? '↓' : '↑'}`;
   // With no column to mark, the sort is said here in short, and kept as long as the counts.
-  right.push(marked
-    ? { segments: [{ text: `sort ${view.problemsFirst ? 'problems, ' : ''}${sorted}`, tone: 'muted' }], priority: 5 }
-    : { segments: [{ text: sorted, tone: 'accent' }], priority: 1 });
+  right.push(
+    marked
+      ? { segments: [{ text: `sort ${view.problemsFirst ? 'problems, ' : ''}${sorted}`, tone: 'muted' }], priority: 5 }
+      : { segments: [{ text: sorted, tone: 'accent' }], priority: 1 },
+  );
   if (view.filtering || view.filter) {
     const match = view.filter ? ` ${shown}/${c.total}` : '';
     right.push({
@@ -406,10 +476,13 @@ function notices<T>(entry: PaneEntry<T>): Notice[] {
 
 function noticeLine(notice: Notice, width: number, prefix = ''): Line {
   const label = `${STATUS_SYMBOL[notice.level]} ${STATUS_WORD[notice.level]} `;
-  return fitWidth([
-    { text: label, tone: notice.level, bold: true },
-    { text: truncateWords(terminalSafe(`${prefix}${notice.message}`), Math.max(1, width - textWidth(label))), tone: notice.level },
-  ], width);
+  return fitWidth(
+    [
+      { text: label, tone: notice.level, bold: true },
+      { text: truncateWords(terminalSafe(`${prefix}${notice.message}`), Math.max(1, width - textWidth(label))), tone: notice.level },
+    ],
+    width,
+  );
 }
 
 const SEVERITY: Readonly<Record<Status, number>> = { crit: 5, down: 4, warn: 3, stale: 2, off: 1, ok: 0 };
@@ -422,7 +495,14 @@ function alertLines<T>(entry: PaneEntry<T>, width: number, budget: number): Line
   if (list.length <= budget) return list.map((n) => noticeLine(n, width));
   const worst = list.reduce((w, n) => (SEVERITY[n.level] > SEVERITY[w.level] ? n : w));
   // One line for all: who they are about (each alert names its container first), the rows say what.
-  if (budget === 1) return [noticeLine({ level: worst.level, message: [...new Set(list.map((n) => n.message.split(' ')[0] ?? ''))].join(', ') }, width, `${list.length} alerts: `)];
+  if (budget === 1)
+    return [
+      noticeLine(
+        { level: worst.level, message: [...new Set(list.map((n) => n.message.split(' ')[0] ?? ''))].join(', ') },
+        width,
+        `${list.length} alerts: `,
+      ),
+    ];
   const shown = list.slice(0, budget - 1).map((n) => noticeLine(n, width));
   const rest = list.slice(budget - 1);
   const restWorst = rest.reduce((w, n) => (SEVERITY[n.level] > SEVERITY[w.level] ? n : w));
@@ -445,17 +525,23 @@ function groupLines(reading: ContainersReading, width: number, groupIndex: Reado
 
 function groupRow(g: ContainerGroupUsage, nameWidth: number, wide: boolean, groupIndex: ReadonlyMap<string, number>): Segment[] {
   const index = groupIndex.get(g.group);
-  const segments: Segment[] = [{ text: pad(g.group, nameWidth), tone: g.planned && index !== undefined ? groupTone(index) : 'muted', bold: g.planned }];
+  const segments: Segment[] = [
+    { text: pad(g.group, nameWidth), tone: g.planned && index !== undefined ? groupTone(index) : 'muted', bold: g.planned },
+  ];
   const cores = g.cores !== null ? `${g.usedCores.toFixed(2)}/${g.cores}` : g.usedCores.toFixed(2);
   segments.push({ text: ` ${pad(cores, wide ? 8 : 7, 'right')} ` });
-  segments.push(g.coresPercent !== null
-    ? { text: pad(`${Math.round(g.coresPercent)}%`, 4, 'right'), tone: g.coresLevel ?? 'ok' }
-    : { text: pad('', 4) });
+  segments.push(
+    g.coresPercent !== null
+      ? { text: pad(`${Math.round(g.coresPercent)}%`, 4, 'right'), tone: g.coresLevel ?? 'ok' }
+      : { text: pad('', 4) },
+  );
   const memory = g.memoryBytes !== null ? `${shortBytes(g.memoryUsedBytes)}/${shortBytes(g.memoryBytes)}` : shortBytes(g.memoryUsedBytes);
   segments.push({ text: `  ${pad(memory, wide ? 11 : 10, 'right')} ` });
-  segments.push(g.memoryPercent !== null
-    ? { text: pad(`${Math.round(g.memoryPercent)}%`, 4, 'right'), tone: g.memoryLevel ?? 'ok' }
-    : { text: pad('', 4) });
+  segments.push(
+    g.memoryPercent !== null
+      ? { text: pad(`${Math.round(g.memoryPercent)}%`, 4, 'right'), tone: g.memoryLevel ?? 'ok' }
+      : { text: pad('', 4) },
+  );
   if (wide) {
     segments.push({ text: `   ${g.running}/${g.containers} running`, tone: g.running < g.containers ? 'warn' : undefined });
     if (g.unhealthy) segments.push({ text: ` · ${g.unhealthy} unhealthy`, tone: 'crit', bold: true });
@@ -490,14 +576,29 @@ function detailLines(row: ContainerRow, reading: ContainersReading, ageMs: numbe
   const add = (priority: number, ...segments: Segment[]) => out.push({ priority, line: fitWidth(segments, width) });
   const wrapped = (priority: number, title: string, text: string, tone?: Tone) => {
     for (const line of labelled(pad(title, 9), text, tone ?? 'plain', width)) {
-      out.push({ priority, line: fitWidth(line.map((s, i) => (i === 0 ? { ...s, tone: 'muted' as const, bold: false } : s)), width) });
+      out.push({
+        priority,
+        line: fitWidth(
+          line.map((s, i) => (i === 0 ? { ...s, tone: 'muted' as const, bold: false } : s)),
+          width,
+        ),
+      });
     }
   };
 
   wrapped(3, 'image', `${row.image} · id ${row.shortId}`);
-  if (row.composeProject || row.composeService) add(6, label('compose'), { text: `${row.composeProject ?? '–'}/${row.composeService ?? '–'}` });
-  const restarts = row.restartCount === null ? '' : ` · ${row.restartCount} restart${row.restartCount === 1 ? '' : 's'}${row.recentRestarts ? `, ${row.recentRestarts} lately` : ''}`;
-  add(row.restartLoop ? 1 : 4, label('restart'), { text: `${row.restartPolicy ?? 'no policy'}${restarts}` }, ...(row.restartLoop ? [{ text: ' · restart loop', tone: 'crit' as const, bold: true }] : []));
+  if (row.composeProject || row.composeService)
+    add(6, label('compose'), { text: `${row.composeProject ?? '–'}/${row.composeService ?? '–'}` });
+  const restarts =
+    row.restartCount === null
+      ? ''
+      : ` · ${row.restartCount} restart${row.restartCount === 1 ? '' : 's'}${row.recentRestarts ? `, ${row.recentRestarts} lately` : ''}`;
+  add(
+    row.restartLoop ? 1 : 4,
+    label('restart'),
+    { text: `${row.restartPolicy ?? 'no policy'}${restarts}` },
+    ...(row.restartLoop ? [{ text: ' · restart loop', tone: 'crit' as const, bold: true }] : []),
+  );
   if (row.startedAt) add(4, label('started'), { text: at(row.startedAt, now) });
   if (row.state !== 'running' || row.oomKilled) {
     const exit: Segment[] = [{ text: ` · exit ${row.exitCode ?? '–'}`, tone: row.exitCode ? 'warn' : undefined }];
@@ -508,26 +609,42 @@ function detailLines(row: ContainerRow, reading: ContainersReading, ageMs: numbe
   if (row.health !== 'none') {
     const word = healthWord(row);
     const streak = row.failingStreak ? ` · ${row.failingStreak} failed check${row.failingStreak === 1 ? '' : 's'} in a row` : '';
-    add(1, label('health'), { text: word.text, tone: word.tone, bold: row.health === 'unhealthy' }, { text: streak, tone: row.failingStreak ? 'crit' : undefined });
+    add(
+      1,
+      label('health'),
+      { text: word.text, tone: word.tone, bold: row.health === 'unhealthy' },
+      { text: streak, tone: row.failingStreak ? 'crit' : undefined },
+    );
     const checks = [...row.healthLog].reverse();
     checks.forEach((check, i) => {
       const word = checkWord(check);
       const when = check.end ?? check.start;
       const age = when && Number.isFinite(Date.parse(when)) ? `${formatAge(Math.max(0, now - Date.parse(when)))} ago` : '';
       const output = terminalSafe(check.output.trim().split('\n').at(-1) ?? '') || (check.exitCode === 0 ? '' : '(no output)');
-      add(i === 0 ? 1 : 5 + i, { text: pad('', 2) }, { text: pad(age, 8, 'right'), tone: 'muted' }, { text: ` ${pad(word.text, 7)} `, tone: word.tone }, { text: output });
+      add(
+        i === 0 ? 1 : 5 + i,
+        { text: pad('', 2) },
+        { text: pad(age, 8, 'right'), tone: 'muted' },
+        { text: ` ${pad(word.text, 7)} `, tone: word.tone },
+        { text: output },
+      );
     });
   }
   add(5, label('networks'), { text: row.networks.length ? row.networks.join(', ') : 'none' });
   // The last hour of its CPU and memory after them, where the pane is wide enough.
   const trended = (priority: number, series: string, ...segments: Segment[]) =>
     out.push({ priority, line: fitWidth(withTrend(segments, trends?.get(`container.${row.host}/${row.name}.${series}`), width), width) });
-  trended(3, 'cpu', label('cpu'), { text: `${cpuText(row.cpuPercent)} · ${coresText(row.cpuCores)} cores`, tone: row.cpuPercent === null ? 'muted' : undefined });
+  trended(3, 'cpu', label('cpu'), {
+    text: `${cpuText(row.cpuPercent)} · ${coresText(row.cpuCores)} cores`,
+    tone: row.cpuPercent === null ? 'muted' : undefined,
+  });
 
   const used = row.memoryUsedBytes === null ? 'not measured' : formatBytes(row.memoryUsedBytes);
   const plan = row.planMemoryBytes
     ? ` of ${formatBytes(row.planMemoryBytes)} planned${row.memoryUsedBytes !== null ? ` (${Math.round((row.memoryUsedBytes / row.planMemoryBytes) * 100)}%)` : ''}`
-    : row.group === UNPLANNED ? ' · not in the plan' : ' · no memory planned';
+    : row.group === UNPLANNED
+      ? ' · not in the plan'
+      : ' · no memory planned';
   const limit = row.memoryLimitBytes !== null ? ` · limit ${formatBytes(row.memoryLimitBytes)}` : '';
   trended(2, 'mem', label('memory'), { text: used }, { text: plan, tone: memoryTone(row) }, { text: limit, tone: 'muted' });
   return out;
@@ -554,7 +671,8 @@ function detailHeading(row: ContainerRow, ctx: TableContext, width: number): Lin
     { text: '  ' },
     groupCell(row.group, ctx),
   ];
-  for (const cell of status) segments.push({ text: ' · ', tone: 'muted' }, { text: cell.text, tone: cell.tone, bold: cell.tone === 'crit' });
+  for (const cell of status)
+    segments.push({ text: ' · ', tone: 'muted' }, { text: cell.text, tone: cell.tone, bold: cell.tone === 'crit' });
   return fitWidth(segments, width);
 }
 
@@ -575,7 +693,14 @@ function emptyLine(reading: ContainersReading, view: ContainersView, width: numb
   return fitWidth([{ text: hosts.length ? `no containers on ${hosts.join(', ')}` : 'no containers', tone: 'muted' }], width);
 }
 
-export function containersPane(entry: PaneEntry<ContainersReading>, width: number, height: number, _config: Config, view: ContainersView = INITIAL_CONTAINERS_VIEW, trends?: Trends): PaneContent {
+export function containersPane(
+  entry: PaneEntry<ContainersReading>,
+  width: number,
+  height: number,
+  _config: Config,
+  view: ContainersView = INITIAL_CONTAINERS_VIEW,
+  trends?: Trends,
+): PaneContent {
   const reading = entry.data;
   if (!reading) {
     const lines = stateLines(entry, width);
@@ -651,7 +776,10 @@ export function containersPane(entry: PaneEntry<ContainersReading>, width: numbe
       tableRows = [];
       body.push(detailHeading(selectedRow, ctx, width), ...fitDetail(detail, room - 1));
     }
-    lines.push(summaryLine(reading, view, count, windowShown, width, hiddenProblems(rows, windowShown), sortedColumn(columns, view.sort) !== null), ...body);
+    lines.push(
+      summaryLine(reading, view, count, windowShown, width, hiddenProblems(rows, windowShown), sortedColumn(columns, view.sort) !== null),
+      ...body,
+    );
     return { title: TITLE, lines, rows: rowsAt(lines.length - body.length) };
   }
 
@@ -661,7 +789,10 @@ export function containersPane(entry: PaneEntry<ContainersReading>, width: numbe
   const showGroups = groups.length > 0 && room - groups.length - 1 >= Math.min(tableFull, 10 + (colHeader ? 1 : 0));
   if (showGroups) room -= groups.length + 1;
   const body = table(Math.min(room, tableFull));
-  lines.push(summaryLine(reading, view, count, windowShown, width, hiddenProblems(rows, windowShown), sortedColumn(columns, view.sort) !== null), ...body);
+  lines.push(
+    summaryLine(reading, view, count, windowShown, width, hiddenProblems(rows, windowShown), sortedColumn(columns, view.sort) !== null),
+    ...body,
+  );
   const tableAt = lines.length - body.length;
   if (showGroups) lines.push([], ...groups);
   return { title: TITLE, lines, rows: rowsAt(tableAt) };

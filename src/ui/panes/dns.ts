@@ -2,15 +2,15 @@
 // then one line per server (every name's outcome and latency) with its Pi-hole's figures, and
 // whether the secondary serves the same lists as the primary.
 import type { Config } from '../../config/schema.js';
-import { formatAge, formatDuration } from '../../config/units.js';
-import type { Status } from '../../model/status.js';
 import { thousands } from '../../config/thousands.js';
-import { STATUS_SYMBOL, STATUS_WORD } from '../theme.js';
-import { pad, textWidth, type Line, type Segment } from '../text.js';
-import { labelled, stateLines, withTrend, type PaneContent } from './common.js';
-import type { Trends } from '../../model/trends.js';
-import { OUTCOME_WORD, type DnsReading, type DnsServerReading, type NameAnswer, type PiholeView } from '../../model/dns.js';
+import { formatAge, formatDuration } from '../../config/units.js';
+import { type DnsReading, type DnsServerReading, type NameAnswer, OUTCOME_WORD, type PiholeView } from '../../model/dns.js';
 import type { PaneEntry } from '../../model/snapshot.js';
+import type { Status } from '../../model/status.js';
+import type { Trends } from '../../model/trends.js';
+import { type Line, pad, type Segment, textWidth } from '../text.js';
+import { STATUS_SYMBOL, STATUS_WORD } from '../theme.js';
+import { labelled, type PaneContent, stateLines, withTrend } from './common.js';
 
 const SERVER_STATUS: Record<DnsServerReading['health'], Status> = { ok: 'ok', degraded: 'warn', failing: 'warn', down: 'down' };
 
@@ -30,7 +30,11 @@ function answerSegments(answers: readonly NameAnswer[], showNames: boolean, show
     if (index > 0) segments.push({ text: ' · ', tone: 'muted' });
     if (showNames) segments.push({ text: `${answer.name} ` });
     const ok = answer.outcome === 'ok';
-    segments.push({ text: OUTCOME_WORD[answer.outcome], tone: ok ? 'ok' : answer.outcome === 'timeout' || answer.outcome === 'conn-refused' ? 'down' : 'warn', bold: !ok });
+    segments.push({
+      text: OUTCOME_WORD[answer.outcome],
+      tone: ok ? 'ok' : answer.outcome === 'timeout' || answer.outcome === 'conn-refused' ? 'down' : 'warn',
+      bold: !ok,
+    });
     if (showLatency) segments.push({ text: latency(answer), tone: 'muted' });
   });
   return segments;
@@ -149,9 +153,13 @@ function driftLines(reading: DnsReading, width: number): Line[] {
     // Wrapped, never cut: the reason is what the line is for.
     return labelled(statusLabel('stale'), `sync unknown: ${primary?.name ?? 'primary'}'s Pi-hole not read`, 'muted', width);
   }
-  return reading.drift.flatMap((drift) => drift.inSync
-    ? labelled(statusLabel('ok'), `${drift.server} in sync with ${drift.against}`, 'muted', width).map((line, i) => (i === 0 ? [{ ...line[0], text: line[0]?.text ?? '', tone: 'ok' as const }, ...line.slice(1)] : line))
-    : labelled(statusLabel('warn'), `${drift.server} out of sync: ${drift.reasons.join('; ')}`, 'warn', width));
+  return reading.drift.flatMap((drift) =>
+    drift.inSync
+      ? labelled(statusLabel('ok'), `${drift.server} in sync with ${drift.against}`, 'muted', width).map((line, i) =>
+          i === 0 ? [{ ...line[0], text: line[0]?.text ?? '', tone: 'ok' as const }, ...line.slice(1)] : line,
+        )
+      : labelled(statusLabel('warn'), `${drift.server} out of sync: ${drift.reasons.join('; ')}`, 'warn', width),
+  );
 }
 
 /**
@@ -183,11 +191,16 @@ export function dnsPane(entry: PaneEntry<DnsReading>, width: number, height: num
   const drift = driftLines(reading, width);
   const piholes = reading.servers.filter((s) => s.pihole !== null).length;
   const fits = (showNames: boolean, showAddress: boolean) =>
-    reading.servers.every((s) => lineWidth([...serverHead(s, reading, nameWidth, showAddress), ...answerSegments(s.answers, showNames)]) <= width);
+    reading.servers.every(
+      (s) => lineWidth([...serverHead(s, reading, nameWidth, showAddress), ...answerSegments(s.answers, showNames)]) <= width,
+    );
   // Every query's name when every server line has room for them, else the outcomes alone under a key.
   const showNames = fits(true, true);
   const layout: Layout = {
-    nameWidth, width, ageMs, shownAt: reading.at + ageMs,
+    nameWidth,
+    width,
+    ageMs,
+    shownAt: reading.at + ageMs,
     // A line per Pi-hole when the pane has room for it, else its figures at the end of the server line.
     piholeLines: lines.length + reading.servers.length + piholes + drift.length <= height,
     showNames,
@@ -203,7 +216,9 @@ export function dnsPane(entry: PaneEntry<DnsReading>, width: number, height: num
   }
   // Servers in trouble first (down, then degraded or failing), otherwise in the config's order.
   const rank = (server: DnsServerReading) => (server.health === 'down' ? 0 : server.health === 'ok' ? 2 : 1);
-  const servers = reading.servers.map((server, index) => ({ server, index })).sort((a, b) => rank(a.server) - rank(b.server) || a.index - b.index);
+  const servers = reading.servers
+    .map((server, index) => ({ server, index }))
+    .sort((a, b) => rank(a.server) - rank(b.server) || a.index - b.index);
   for (const { server } of servers) {
     const [first, ...rest] = serverLines(server, reading, layout);
     // Its latency over the last minutes, where the line has room.

@@ -1,14 +1,13 @@
 // The GPU pane: utilisation, VRAM, temperature, power per GPU, and the processes using them.
 import type { Config } from '../../config/schema.js';
-import { pad, percent, type Line, type Tone } from '../text.js';
-import { gauge, stateLines, withTrend, type PaneContent } from './common.js';
-import type { Trends } from '../../model/trends.js';
 import type { GpuReading, JudgedGpu } from '../../model/gpu.js';
 import type { PaneEntry } from '../../model/snapshot.js';
+import type { Trends } from '../../model/trends.js';
+import { type Line, pad, percent, type Tone } from '../text.js';
+import { gauge, type PaneContent, stateLines, withTrend } from './common.js';
 
 const num = (value: number | null, digits = 0, unit = '') => (value === null ? 'n/a' : `${value.toFixed(digits)}${unit}`);
 const gib = (mib: number | null) => (mib === null ? 'n/a' : (mib / 1024).toFixed(1));
-
 
 function memoryFraction(gpu: JudgedGpu): number | null {
   return gpu.memoryUsedMiB !== null && gpu.memoryTotalMiB ? gpu.memoryUsedMiB / gpu.memoryTotalMiB : null;
@@ -25,13 +24,28 @@ function fullBlock(gpu: JudgedGpu, width: number, many: boolean, trends?: Trends
       { text: gpu.name, bold: true },
       { text: `${gpu.pstate ? ` · ${gpu.pstate}` : ''}${gpu.driverVersion ? ` · driver ${gpu.driverVersion}` : ''}`, tone: 'muted' },
     ],
-    withTrend(gauge('util ', (gpu.utilizationPercent ?? 0) / 100, barWidth, 'accent', ` ${pad(percent(gpu.utilizationPercent), 4, 'right')}`), trends?.get(`gpu.${gpu.index}.util`), width, { low: 0, high: 100 }),
-    gauge('vram ', mem ?? 0, barWidth, memTone, ` ${pad(percent(mem === null ? null : mem * 100), 4, 'right')} ${gib(gpu.memoryUsedMiB)}/${gib(gpu.memoryTotalMiB)} GiB`),
-    withTrend([
-      { text: 'temp ' },
-      { text: num(gpu.temperatureC, 0, '°C'), tone: (gpu.temperatureLevel ?? 'muted'), bold: (gpu.temperatureLevel ?? 'muted') !== 'ok' },
-      { text: ` · power ${power} · fan ${num(gpu.fanPercent, 0, '%')}` },
-    ], trends?.get(`gpu.${gpu.index}.temp`), width),
+    withTrend(
+      gauge('util ', (gpu.utilizationPercent ?? 0) / 100, barWidth, 'accent', ` ${pad(percent(gpu.utilizationPercent), 4, 'right')}`),
+      trends?.get(`gpu.${gpu.index}.util`),
+      width,
+      { low: 0, high: 100 },
+    ),
+    gauge(
+      'vram ',
+      mem ?? 0,
+      barWidth,
+      memTone,
+      ` ${pad(percent(mem === null ? null : mem * 100), 4, 'right')} ${gib(gpu.memoryUsedMiB)}/${gib(gpu.memoryTotalMiB)} GiB`,
+    ),
+    withTrend(
+      [
+        { text: 'temp ' },
+        { text: num(gpu.temperatureC, 0, '°C'), tone: gpu.temperatureLevel ?? 'muted', bold: (gpu.temperatureLevel ?? 'muted') !== 'ok' },
+        { text: ` · power ${power} · fan ${num(gpu.fanPercent, 0, '%')}` },
+      ],
+      trends?.get(`gpu.${gpu.index}.temp`),
+      width,
+    ),
   ];
 }
 
@@ -47,7 +61,7 @@ function compactLine(gpu: JudgedGpu, width: number): Line {
     { text: `${gpu.index} `, tone: 'accent' },
     { text: pad(gpu.name.replace(/^NVIDIA (GeForce )?/, ''), nameWidth), bold: true },
     { text: ` ${pad(percent(gpu.utilizationPercent), 4, 'right')}` },
-    { text: ` ${pad(num(gpu.temperatureC, 0, '°C'), 4, 'right')}`, tone: (gpu.temperatureLevel ?? 'muted') },
+    { text: ` ${pad(num(gpu.temperatureC, 0, '°C'), 4, 'right')}`, tone: gpu.temperatureLevel ?? 'muted' },
     { text: memory },
     { text: power },
   ];
@@ -77,7 +91,17 @@ export function gpuPane(entry: PaneEntry<GpuReading>, width: number, height: num
       lines.push([
         { text: pad(String(proc.pid), 8) },
         { text: pad(name, nameWidth) },
-        { text: pad(proc.usedMemoryMiB === null ? 'n/a' : proc.usedMemoryMiB >= 1024 ? `${gib(proc.usedMemoryMiB)} GiB` : `${proc.usedMemoryMiB} MiB`, 10, 'right') },
+        {
+          text: pad(
+            proc.usedMemoryMiB === null
+              ? 'n/a'
+              : proc.usedMemoryMiB >= 1024
+                ? `${gib(proc.usedMemoryMiB)} GiB`
+                : `${proc.usedMemoryMiB} MiB`,
+            10,
+            'right',
+          ),
+        },
         { text: many ? `  ${proc.gpuIndex ?? '?'}` : '' },
       ]);
     }

@@ -1,11 +1,11 @@
 // What the console asks of a pane kind to draw it (src/panes/<id>/view.ts): the state it needs
 // besides its Snapshot entry, and its content lines.
 import type { Config } from '../../config/schema.js';
-import type { Interaction } from '../interaction.js';
-import type { Trends } from '../../model/trends.js';
-import type { PaneContent } from './common.js';
-import type { PaneData, PaneEntry, Snapshot } from '../../model/snapshot.js';
 import type { PaneId } from '../../model/panes.js';
+import type { PaneData, PaneEntry, Snapshot } from '../../model/snapshot.js';
+import type { Trends } from '../../model/trends.js';
+import type { Interaction } from '../interaction.js';
+import type { PaneContent } from './common.js';
 
 /** What a pane is drawn in: the space inside its border, the config, the console's host. */
 export type PaneArea = { width: number; height: number; config: Config; host: string };

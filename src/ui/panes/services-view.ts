@@ -23,7 +23,8 @@ export function selectedService(view: ServicesView, names: readonly string[]): s
 export function moveServiceSelection(view: ServicesView, names: readonly string[], delta: number | 'top' | 'bottom'): ServicesView {
   if (names.length === 0) return view;
   const current = selectedServiceIndex(view, names);
-  const target = delta === 'top' ? 0 : delta === 'bottom' ? names.length - 1 : Math.min(names.length - 1, Math.max(0, current + Math.trunc(delta)));
+  const target =
+    delta === 'top' ? 0 : delta === 'bottom' ? names.length - 1 : Math.min(names.length - 1, Math.max(0, current + Math.trunc(delta)));
   const name = names[target] ?? null;
   return name === view.selected ? view : { ...view, selected: name };
 }

@@ -7,16 +7,23 @@
 // With the focus, one service is selected (↑↓, a click): its row is in reverse video.
 import { clockOf } from '../../config/maintenance.js';
 import { formatDuration } from '../../config/units.js';
-import { troubleFirst, type ServiceReading, type ServicesReading } from '../../model/services.js';
-import type { Status } from '../../model/status.js';
-import { STATUS_SYMBOL, STATUS_WORD } from '../theme.js';
-import { pad, textWidth, truncateWords, type Line, type Segment, type Tone } from '../text.js';
-import { stateLines, withTrend, type PaneContent } from './common.js';
-import type { Trends } from '../../model/trends.js';
+import { type ServiceReading, type ServicesReading, troubleFirst } from '../../model/services.js';
 import type { PaneEntry } from '../../model/snapshot.js';
-import { selectedServiceIndex, type ServicesView } from './services-view.js';
+import type { Status } from '../../model/status.js';
+import type { Trends } from '../../model/trends.js';
+import { type Line, pad, type Segment, type Tone, textWidth, truncateWords } from '../text.js';
+import { STATUS_SYMBOL, STATUS_WORD } from '../theme.js';
+import { type PaneContent, stateLines, withTrend } from './common.js';
+import { type ServicesView, selectedServiceIndex } from './services-view.js';
 
-const LEVEL_STATUS: Record<ServiceReading['level'], Status> = { ok: 'ok', warn: 'warn', crit: 'crit', maintenance: 'off', standby: 'off', unknown: 'stale' };
+const LEVEL_STATUS: Record<ServiceReading['level'], Status> = {
+  ok: 'ok',
+  warn: 'warn',
+  crit: 'crit',
+  maintenance: 'off',
+  standby: 'off',
+  unknown: 'stale',
+};
 
 function msText(ms: number | null): string {
   if (ms === null) return '–';
@@ -43,11 +50,29 @@ function named(service: ServiceReading, word: string): Tone | undefined {
 const COLUMNS: readonly Column[] = [
   { key: 'group', header: 'group', align: 'left', cell: (s) => ({ text: s.group ?? '', tone: 'muted' }) },
   { key: 'last', header: 'last', align: 'right', cell: (s) => ({ text: msText(s.lastMs) }) },
-  { key: 'p95', header: 'p95 5m', align: 'right', cell: (s) => ({ text: msText(s.p95.m5), ...(named(s, ' slow:') ? { tone: named(s, ' slow:') } : {}) }) },
+  {
+    key: 'p95',
+    header: 'p95 5m',
+    align: 'right',
+    cell: (s) => ({ text: msText(s.p95.m5), ...(named(s, ' slow:') ? { tone: named(s, ' slow:') } : {}) }),
+  },
   { key: 'p95h', header: '1h', align: 'right', cell: (s) => ({ text: msText(s.p95.m60), tone: 'muted' }) },
-  { key: 'err', header: 'err 5m', align: 'right', cell: (s) => ({ text: rateText(s.errorRate.m5), ...(named(s, ' erroring:') ? { tone: named(s, ' erroring:') } : {}) }) },
+  {
+    key: 'err',
+    header: 'err 5m',
+    align: 'right',
+    cell: (s) => ({ text: rateText(s.errorRate.m5), ...(named(s, ' erroring:') ? { tone: named(s, ' erroring:') } : {}) }),
+  },
   { key: 'errh', header: '1h', align: 'right', cell: (s) => ({ text: rateText(s.errorRate.m60), tone: 'muted' }) },
-  { key: 'cert', header: 'cert', align: 'right', cell: (s) => ({ text: s.certDaysLeft === null ? '' : `${Math.max(0, Math.floor(s.certDaysLeft))}d`, ...(named(s, ' certificate ') ? { tone: named(s, ' certificate ') } : {}) }) },
+  {
+    key: 'cert',
+    header: 'cert',
+    align: 'right',
+    cell: (s) => ({
+      text: s.certDaysLeft === null ? '' : `${Math.max(0, Math.floor(s.certDaysLeft))}d`,
+      ...(named(s, ' certificate ') ? { tone: named(s, ' certificate ') } : {}),
+    }),
+  },
 ];
 
 /** Which columns go first when the pane is too narrow for all of them. */
@@ -76,7 +101,13 @@ export function serviceNames(reading: ServicesReading): string[] {
 const marked = (line: Line): Line => line.map((segment) => ({ ...segment, inverse: true, bold: true }));
 
 /** `view` is given while the pane has the focus: the selected service's row is marked. */
-export function servicesPane(entry: PaneEntry<ServicesReading>, width: number, height: number, trends?: Trends, view?: ServicesView): PaneContent {
+export function servicesPane(
+  entry: PaneEntry<ServicesReading>,
+  width: number,
+  height: number,
+  trends?: Trends,
+  view?: ServicesView,
+): PaneContent {
   const reading = entry.data;
   const lines: Line[] = [];
   if (!reading) {
@@ -84,12 +115,23 @@ export function servicesPane(entry: PaneEntry<ServicesReading>, width: number, h
     if (lines.length === 0) lines.push([{ text: entry.summary, tone: 'muted' }]);
     return { title: 'Services', lines };
   }
-  if (entry.status === 'stale' || entry.status === 'down' || entry.status === 'off') lines.push(...stateLines({ ...entry, alerts: [] }, width));
+  if (entry.status === 'stale' || entry.status === 'down' || entry.status === 'off')
+    lines.push(...stateLines({ ...entry, alerts: [] }, width));
   const at = Date.parse(reading.at);
-  if (reading.maintenance) lines.push([{ text: `◐ maintenance window until ${clockOf(Date.parse(reading.maintenance.until))}: downtime is expected`, tone: 'accent' }]);
+  if (reading.maintenance)
+    lines.push([
+      { text: `◐ maintenance window until ${clockOf(Date.parse(reading.maintenance.until))}: downtime is expected`, tone: 'accent' },
+    ]);
 
   const services = troubleFirst(reading.services);
-  const selected = view ? services[selectedServiceIndex(view, services.map((s) => s.name))] ?? null : null;
+  const selected = view
+    ? (services[
+        selectedServiceIndex(
+          view,
+          services.map((s) => s.name),
+        )
+      ] ?? null)
+    : null;
   const rows = new Map<number, string>();
   let selectedLine: number | undefined;
   const nameWidth = Math.min(18, Math.max(7, ...services.map((s) => textWidth(s.name))));
@@ -97,7 +139,9 @@ export function servicesPane(entry: PaneEntry<ServicesReading>, width: number, h
   const upRows = services.filter((s) => s.state === 'up');
   // The widest each column is, over its header and the up services' cells.
   const widths = new Map(COLUMNS.map((c) => [c.key, Math.max(textWidth(c.header), ...upRows.map((s) => textWidth(c.cell(s).text)))]));
-  let shown = COLUMNS.filter((c) => (c.key !== 'cert' || upRows.some((s) => s.certDaysLeft !== null)) && (c.key !== 'group' || services.some((s) => s.group)));
+  let shown = COLUMNS.filter(
+    (c) => (c.key !== 'cert' || upRows.some((s) => s.certDaysLeft !== null)) && (c.key !== 'group' || services.some((s) => s.group)),
+  );
   const total = () => fixed + shown.reduce((sum, c) => sum + 2 + (widths.get(c.key) ?? 0), 0);
   let gaveWay = false;
   for (const key of GIVE_WAY) {
@@ -108,7 +152,10 @@ export function servicesPane(entry: PaneEntry<ServicesReading>, width: number, h
   const cellsWidth = Math.max(0, width - fixed);
 
   if (height > services.length + lines.length && shown.length > 0) {
-    const header: Segment[] = [{ text: pad('service', nameWidth + 2), tone: 'muted' }, { text: ' P ', tone: 'muted' }];
+    const header: Segment[] = [
+      { text: pad('service', nameWidth + 2), tone: 'muted' },
+      { text: ' P ', tone: 'muted' },
+    ];
     for (const c of shown) header.push({ text: `  ${pad(c.header, widths.get(c.key) ?? 0, c.align)}`, tone: 'muted' });
     lines.push(header);
   }
@@ -119,7 +166,7 @@ export function servicesPane(entry: PaneEntry<ServicesReading>, width: number, h
     const status = LEVEL_STATUS[service.level];
     const outage = service.state === 'down' && (service.level === 'warn' || service.level === 'crit');
     const symbol = outage ? STATUS_SYMBOL.down : STATUS_SYMBOL[status];
-    const tone: Tone = outage ? service.level as 'warn' | 'crit' : status;
+    const tone: Tone = outage ? (service.level as 'warn' | 'crit') : status;
     const row: Line = [
       { text: `${symbol} `, tone },
       { text: pad(service.name, nameWidth), bold: service.level !== 'ok' },
@@ -145,7 +192,10 @@ export function servicesPane(entry: PaneEntry<ServicesReading>, width: number, h
   const room = height - lines.length;
   const reasons = services.filter((s) => s.state === 'up').flatMap((s) => s.problems.map((p) => ({ ...p, service: s.name })));
   for (const problem of reasons.slice(0, Math.max(0, room))) {
-    lines.push([{ text: `${STATUS_SYMBOL[problem.level]} ${STATUS_WORD[problem.level]} `, tone: problem.level, bold: true }, { text: truncateWords(problem.message, Math.max(0, width - 7)), tone: problem.level }]);
+    lines.push([
+      { text: `${STATUS_SYMBOL[problem.level]} ${STATUS_WORD[problem.level]} `, tone: problem.level, bold: true },
+      { text: truncateWords(problem.message, Math.max(0, width - 7)), tone: problem.level },
+    ]);
   }
   const serving = reading.services.filter((s) => !s.standby);
   const up = serving.filter((s) => s.state === 'up').length;
