@@ -5,6 +5,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, w
 import { connect, createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import type { SshTarget } from '../../src/hosts/ssh.js';
 import { haveCommand, requireService } from './require-service.js';
 
 export const SSHD = '/usr/sbin/sshd';
@@ -194,5 +195,22 @@ export async function startSshd(options: { hostKeyTypes?: readonly ('ed25519' | 
       await new Promise((r) => setTimeout(r, 50));
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/** How the console reaches this server: its user and client key, its host key trusted strictly. */
+export function sshdTarget(sshd: Sshd, extra: Partial<SshTarget> = {}): SshTarget {
+  return {
+    name: 'nas',
+    host: '127.0.0.1',
+    port: sshd.port,
+    user: sshd.user,
+    identityFiles: [sshd.clientKey],
+    agent: undefined,
+    knownHostsFile: sshd.knownHosts,
+    hostKeyPolicy: 'strict',
+    connectTimeoutMs: 3000,
+    keepaliveMs: 10_000,
+    ...extra,
   };
 }

@@ -30,7 +30,7 @@ import { lineText } from '../../src/ui/text.js';
 import { cli as CLI, ensureBuilt } from '../helpers/built.js';
 import { ENDLESS_BYTES, type MisbehavingEngine, startMisbehavingEngine } from '../helpers/misbehaving-engine.js';
 import { haveCommand } from '../helpers/require-service.js';
-import { type Sshd, sshdAvailable, startSshd } from '../helpers/sshd.js';
+import { type Sshd, sshdAvailable, sshdTarget, startSshd } from '../helpers/sshd.js';
 
 const never = new AbortController().signal;
 const config = readUserFile(estateConfigPath(), configSchema);
@@ -181,18 +181,7 @@ describe.runIf(sshdAvailable() && haveCommand('docker'))('the Docker engine clie
   let host: SshHost;
   beforeAll(async () => {
     sshd = await startSshd();
-    host = new SshHost({
-      name: 'nas',
-      host: '127.0.0.1',
-      port: sshd.port,
-      user: sshd.user,
-      identityFiles: [sshd.clientKey],
-      agent: undefined,
-      knownHostsFile: sshd.knownHosts,
-      hostKeyPolicy: 'strict',
-      connectTimeoutMs: 5000,
-      keepaliveMs: 10_000,
-    });
+    host = new SshHost(sshdTarget(sshd, { connectTimeoutMs: 5000 }));
   });
   afterAll(async () => {
     host?.close();

@@ -12,7 +12,7 @@ import { type DockerAccess, openDocker } from '../../src/probes/containers/acces
 import { containersProbe } from '../../src/probes/containers/probe.js';
 import { ProbeError } from '../../src/probes/probe.js';
 import { dockerEngineAvailable, startTestEngine, type TestEngine } from '../helpers/dockerd.js';
-import { type Sshd, sshdAvailable, startSshd } from '../helpers/sshd.js';
+import { type Sshd, sshdAvailable, sshdTarget, startSshd } from '../helpers/sshd.js';
 
 const never = new AbortController().signal;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -38,18 +38,7 @@ describe.runIf(dockerEngineAvailable() && sshdAvailable())('Docker over SSH (dia
   beforeAll(async () => {
     [engine, sshd] = await Promise.all([startTestEngine(), startSshd()]);
     prefix = `ssh${engine.run}`;
-    host = new SshHost({
-      name: 'nas',
-      host: '127.0.0.1',
-      port: sshd.port,
-      user: sshd.user,
-      identityFiles: [sshd.clientKey],
-      agent: undefined,
-      knownHostsFile: sshd.knownHosts,
-      hostKeyPolicy: 'strict',
-      connectTimeoutMs: 5000,
-      keepaliveMs: 10_000,
-    });
+    host = new SshHost(sshdTarget(sshd, { connectTimeoutMs: 5000 }));
     hosts = {
       get: (name) => (name === 'nas' ? host : undefined),
       names: () => ['nas'],

@@ -23,7 +23,7 @@ import { ProbeError } from '../../src/probes/probe.js';
 import { casePath, FAKE_NVIDIA_SMI_BIN } from '../helpers/fake-nvidia-smi.js';
 import { haveCommand, requireService } from '../helpers/require-service.js';
 import { requireSshd, testServices } from '../helpers/services.js';
-import { SSHD, type Sshd, sshdAvailable, startSshd } from '../helpers/sshd.js';
+import { SSHD, type Sshd, sshdAvailable, sshdTarget, startSshd } from '../helpers/sshd.js';
 
 const never = new AbortController().signal;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -232,18 +232,7 @@ describe.runIf(sshdAvailable())('a remote host whose sshd stops mid-run and come
     await sshd?.stop();
   });
 
-  const target = (): SshTarget => ({
-    name: 'workstation',
-    host: '127.0.0.1',
-    port: sshd.port,
-    user: sshd.user,
-    identityFiles: [sshd.clientKey],
-    agent: undefined,
-    knownHostsFile: sshd.knownHosts,
-    hostKeyPolicy: 'strict',
-    connectTimeoutMs: 3000,
-    keepaliveMs: 10_000,
-  });
+  const target = (): SshTarget => sshdTarget(sshd, { name: 'workstation' });
 
   it('errors with "unreachable since" while it is down, then reads again after the restart', async () => {
     const host = new SshHost(target());

@@ -21,7 +21,7 @@ import { servicesProbe } from '../../src/probes/services/probe.js';
 import type { ServiceReading, ServicesReading } from '../../src/probes/services/types.js';
 import { type Dnsmasq, dnsmasqAvailable, startDnsmasq, stopAllDnsmasq } from '../helpers/dnsmasq.js';
 import { dockerEngineAvailable, startTestEngine, type TestEngine } from '../helpers/dockerd.js';
-import { freePort, type Sshd, sshdAvailable, startSshd } from '../helpers/sshd.js';
+import { freePort, type Sshd, sshdAvailable, sshdTarget, startSshd } from '../helpers/sshd.js';
 
 const never = new AbortController().signal;
 const TIMEOUT = 400;
@@ -284,18 +284,7 @@ describe.runIf(sshdAvailable() && dnsmasqAvailable())('checks from another host,
   let dns: Dnsmasq;
   beforeAll(async () => {
     [sshd, dns] = await Promise.all([startSshd(), startDnsmasq('svc-dns-ssh')]);
-    nas = new SshHost({
-      name: 'nas',
-      host: '127.0.0.1',
-      port: sshd.port,
-      user: sshd.user,
-      identityFiles: [sshd.clientKey],
-      agent: undefined,
-      knownHostsFile: sshd.knownHosts,
-      hostKeyPolicy: 'strict',
-      connectTimeoutMs: 5000,
-      keepaliveMs: 10_000,
-    });
+    nas = new SshHost(sshdTarget(sshd, { connectTimeoutMs: 5000 }));
   });
   afterAll(async () => {
     nas?.close();
@@ -337,18 +326,7 @@ describe.runIf(sshdAvailable() && dnsmasqAvailable())('checks from another host,
   });
 
   it('a host that cannot be reached checks nothing: its services are unknown, not down', async () => {
-    const gone = new SshHost({
-      name: 'gone',
-      host: '127.0.0.1',
-      port: await freePort(),
-      user: sshd.user,
-      identityFiles: [sshd.clientKey],
-      agent: undefined,
-      knownHostsFile: sshd.knownHosts,
-      hostKeyPolicy: 'strict',
-      connectTimeoutMs: 1000,
-      keepaliveMs: 10_000,
-    });
+    const gone = new SshHost(sshdTarget(sshd, { name: 'gone', port: await freePort(), connectTimeoutMs: 1000 }));
     try {
       const config = servicesSchema.parse({
         timeout: 2000,

@@ -6,26 +6,10 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExecError } from '../../src/hosts/host.js';
-import { SshHost, type SshTarget } from '../../src/hosts/ssh.js';
-import { freePort, type Sshd, sshdAvailable, startSshd } from '../helpers/sshd.js';
+import { SshHost } from '../../src/hosts/ssh.js';
+import { freePort, type Sshd, sshdAvailable, sshdTarget, startSshd } from '../helpers/sshd.js';
 
 const enabled = sshdAvailable();
-
-function target(sshd: Sshd, extra: Partial<SshTarget> = {}): SshTarget {
-  return {
-    name: 'nas',
-    host: '127.0.0.1',
-    port: sshd.port,
-    user: sshd.user,
-    identityFiles: [sshd.clientKey],
-    agent: undefined,
-    knownHostsFile: sshd.knownHosts,
-    hostKeyPolicy: 'strict',
-    connectTimeoutMs: 3000,
-    keepaliveMs: 10_000,
-    ...extra,
-  };
-}
 
 function remoteProcesses(pattern: string): string {
   try {
@@ -64,7 +48,7 @@ describe.runIf(enabled)('SSH host against a real sshd', () => {
   });
 
   it('runs a command: stdout, stderr and the exit code come back apart', async () => {
-    const host = new SshHost(target(sshd));
+    const host = new SshHost(sshdTarget(sshd));
     const result = await host.run({ shell: 'echo out; echo err >&2; exit 3' }, { timeoutMs: 5000 });
     expect(result).toMatchObject({ stdout: 'out\n', stderr: 'err\n', code: 3 });
     const argv = await host.exec(['printf', '%s|', 'two words', "it's"], { timeoutMs: 5000 });
@@ -73,7 +57,7 @@ describe.runIf(enabled)('SSH host against a real sshd', () => {
   });
 
   it('streams output as it arrives, before the command ends', async () => {
-    const host = new SshHost(target(sshd));
+    const host = new SshHost(sshdTarget(sshd));
     const seen: { at: number; chunk: string }[] = [];
     const started = Date.now();
     const done = host.run(
@@ -93,7 +77,7 @@ describe.runIf(enabled)('SSH host against a real sshd', () => {
 
   it('reuses one connection for many commands', async () => {
     const before = (readFileSync(sshd.log, 'utf8').match(/Accepted publickey/g) ?? []).length;
-    const host = new SshHost(target(sshd));
+    const host = new SshHost(sshdTarget(sshd));
     await Promise.all([1, 2, 3, 4].map((n) => host.exec(['echo', String(n)], { timeoutMs: 5000 })));
     await host.exec(['true'], { timeoutMs: 5000 });
     await new Promise((r) => setTimeout(r, 100));
@@ -105,7 +89,7 @@ describe.runIf(enabled)('SSH host against a real sshd', () => {
   it('refuses an unknown host key, naming its SHA256 fingerprint and how to accept it', async () => {
     const empty = join(sshd.dir, 'empty_known_hosts');
     writeFileSync(empty, '');
-    const host = new SshHost(target(sshd, { knownHostsFile: empty }));
+    const host = new SshHost(sshdTarget(sshd, { knownHostsFile: empty }));
     const error = await failure(host.exec(['true'], { timeoutMs: 5000 }));
     expect(error).toBeInstanceOf(ExecError);
     const message = (error as Error).message;
@@ -120,7 +104,7 @@ describe.runIf(enabled)('SSH host against a real sshd', () => {
   it('with accept-new, records a new key and then connects', async () => {
     const file = join(sshd.dir, 'accept_known_hosts');
     writeFileSync(file, '');
-    const host = new SshHost(target(sshd, { knownHostsFile: file, hostKeyPolicy: 'accept-new' }));
+    const host = new SshHost(sshdTarget(sshd, { knownHostsFile: file, hostKeyPolicy: 'accept-new' }));
     expect((await host.exec(['echo', 'ok'], { timeoutMs: 5000 })).stdout).toBe('ok\n');
     expect(readFileSync(file, 'utf8')).toContain(`[127.0.0.1]:${sshd.port} ssh-ed25519 `);
     host.close();
@@ -132,7 +116,7 @@ describe.runIf(enabled)('SSH host against a real sshd', () => {
     const [type, key] = readFileSync(`${other}.pub`, 'utf8').split(' ');
     const file = join(sshd.dir, 'changed_known_hosts');
     writeFileSync(file, `[127.0.0.1]:${sshd.port} ${type} ${key}\n`);
-    const host = new SshHost(target(sshd, { knownHostsFile: file, hostKeyPolicy: 'accept-new' }));
+    const host = new SshHost(sshdTarget(sshd, { knownHostsFile: file, hostKeyPolicy: 'accept-new' }));
     const error = await failure(host.exec(['true'], { timeoutMs: 5000 }));
     expect((error as Error).message).toMatch(/HOST KEY CHANGED for nas/);
     expect((error as Error).message).toContain('ssh-keygen -R');
@@ -144,13 +128,13 @@ describe.runIf(enabled)('SSH host against a real sshd', () => {
     writeFileSync(file, readFileSync(sshd.knownHosts));
     execFileSync('ssh-keygen', ['-H', '-f', file], { stdio: 'ignore' });
     expect(readFileSync(file, 'utf8')).toMatch(/^\|1\|/);
-    const host = new SshHost(target(sshd, { knownHostsFile: file }));
+    const host = new SshHost(sshdTarget(sshd, { knownHostsFile: file }));
     expect((await host.exec(['echo', 'hashed'], { timeoutMs: 5000 })).stdout).toBe('hashed\n');
     host.close();
   });
 
   it('an abort stops the remote command and leaves no process behind', async () => {
-    const host = new SshHost(target(sshd));
+    const host = new SshHost(sshdTarget(sshd));
     const controller = new AbortController();
     const marker = `sleep 31${Math.floor(Math.random() * 900 + 100)}`;
     const running = host.run({ shell: `${marker}; echo never` }, { timeoutMs: 20_000, signal: controller.signal });
@@ -164,7 +148,7 @@ describe.runIf(enabled)('SSH host against a real sshd', () => {
   });
 
   it('a timeout stops the remote command too, children included', async () => {
-    const host = new SshHost(target(sshd));
+    const host = new SshHost(sshdTarget(sshd));
     const marker = `sleep 32${Math.floor(Math.random() * 900 + 100)}`;
     const error = await failure(host.run({ shell: `(${marker}) & ${marker}; wait` }, { timeoutMs: 800 }));
     expect((error as ExecError).reason).toBe('timeout');
@@ -178,7 +162,7 @@ describe.runIf(enabled)('SSH host against a real sshd', () => {
     writeFileSync(join(dir, 'db-1.dump'), 'x'.repeat(1000));
     writeFileSync(join(dir, 'db-2.dump'), 'y'.repeat(10));
     utimesSync(join(dir, 'db-1.dump'), new Date('2026-11-20T10:00:00Z'), new Date('2026-11-20T10:00:00Z'));
-    const host = new SshHost(target(sshd));
+    const host = new SshHost(sshdTarget(sshd));
     const list = await host.list(dir, { timeoutMs: 5000 });
     expect(list.map((f) => f.path.split('/').pop()).sort()).toEqual(['db-1.dump', 'db-2.dump']);
     const one = list.find((f) => f.path.endsWith('db-1.dump'));
@@ -194,7 +178,7 @@ describe.runIf(enabled)('SSH host when the server goes away', () => {
   it('a server killed mid-command gives a clear failure, then unreachable with a retry time', async () => {
     const sshd = await startSshd();
     try {
-      const host = new SshHost(target(sshd));
+      const host = new SshHost(sshdTarget(sshd));
       await host.exec(['true'], { timeoutMs: 5000 });
       const running = host.run({ shell: 'sleep 20' }, { timeoutMs: 30_000 });
       await new Promise((r) => setTimeout(r, 400));

@@ -6,26 +6,10 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { appendFileSync, chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SshHost, type SshTarget } from '../../src/hosts/ssh.js';
-import { type Sshd, sshdAvailable, startSshd } from '../helpers/sshd.js';
+import { SshHost } from '../../src/hosts/ssh.js';
+import { type Sshd, sshdAvailable, sshdTarget, startSshd } from '../helpers/sshd.js';
 
 const enabled = sshdAvailable();
-
-function target(sshd: Sshd, extra: Partial<SshTarget> = {}): SshTarget {
-  return {
-    name: 'nas',
-    host: '127.0.0.1',
-    port: sshd.port,
-    user: sshd.user,
-    identityFiles: [sshd.clientKey],
-    agent: undefined,
-    knownHostsFile: sshd.knownHosts,
-    hostKeyPolicy: 'strict',
-    connectTimeoutMs: 3000,
-    keepaliveMs: 10_000,
-    ...extra,
-  };
-}
 
 async function failure(promise: Promise<unknown>): Promise<Error> {
   return promise.then(
@@ -63,7 +47,7 @@ describe.runIf(enabled)('SSH trust as OpenSSH keeps it (real sshd, ed25519 host 
   it("accept-new with only an ssh-rsa key known refuses the server's ed25519 key as a changed key and records nothing", async () => {
     const file = join(sshd.dir, 'rsa_known_hosts');
     writeFileSync(file, `[127.0.0.1]:${sshd.port} ${rsaOnly}\n`);
-    const host = new SshHost(target(sshd, { knownHostsFile: file, hostKeyPolicy: 'accept-new' }));
+    const host = new SshHost(sshdTarget(sshd, { knownHostsFile: file, hostKeyPolicy: 'accept-new' }));
     const message = (await failure(host.exec(['true'], { timeoutMs: 5000 }))).message;
     expect(message).toMatch(/HOST KEY CHANGED for nas/);
     expect(message).toContain('ssh-ed25519 SHA256:');
@@ -77,7 +61,7 @@ describe.runIf(enabled)('SSH trust as OpenSSH keeps it (real sshd, ed25519 host 
     execFileSync('ssh-keygen', ['-H', '-f', file], { stdio: 'ignore' });
     const hashed = readFileSync(file, 'utf8');
     expect(hashed).toMatch(/^\|1\|/);
-    const host = new SshHost(target(sshd, { knownHostsFile: file, hostKeyPolicy: 'accept-new' }));
+    const host = new SshHost(sshdTarget(sshd, { knownHostsFile: file, hostKeyPolicy: 'accept-new' }));
     expect((await failure(host.exec(['true'], { timeoutMs: 5000 }))).message).toMatch(/HOST KEY CHANGED for nas/);
     expect(readFileSync(file, 'utf8')).toBe(hashed);
   });
@@ -86,14 +70,14 @@ describe.runIf(enabled)('SSH trust as OpenSSH keeps it (real sshd, ed25519 host 
     const file = join(sshd.dir, 'bare_known_hosts');
     const [type, key] = sshd.hostPublicKey.split(' ');
     writeFileSync(file, `127.0.0.1 ${type} ${key}\n`);
-    const strict = new SshHost(target(sshd, { knownHostsFile: file }));
+    const strict = new SshHost(sshdTarget(sshd, { knownHostsFile: file }));
     expect((await strict.exec(['echo', 'bare'], { timeoutMs: 5000 })).stdout).toBe('bare\n');
     strict.close();
     expect(readFileSync(file, 'utf8')).toBe(`127.0.0.1 ${type} ${key}\n`);
 
     const other = join(sshd.dir, 'bare_other_known_hosts');
     writeFileSync(other, `127.0.0.1 ${rsaOnly}\n`);
-    const acceptNew = new SshHost(target(sshd, { knownHostsFile: other, hostKeyPolicy: 'accept-new' }));
+    const acceptNew = new SshHost(sshdTarget(sshd, { knownHostsFile: other, hostKeyPolicy: 'accept-new' }));
     expect((await acceptNew.exec(['echo', 'new'], { timeoutMs: 5000 })).stdout).toBe('new\n');
     acceptNew.close();
     expect(readFileSync(other, 'utf8')).toBe(`127.0.0.1 ${rsaOnly}\n[127.0.0.1]:${sshd.port} ${type} ${key}\n`);
@@ -103,13 +87,13 @@ describe.runIf(enabled)('SSH trust as OpenSSH keeps it (real sshd, ed25519 host 
     const key = keygen(sshd, 'open_key', 'ed25519');
     appendFileSync(join(sshd.dir, 'keys', sshd.user), readFileSync(`${key}.pub`));
     chmodSync(key, 0o644);
-    const host = new SshHost(target(sshd, { identityFiles: [key] }));
+    const host = new SshHost(sshdTarget(sshd, { identityFiles: [key] }));
     const message = (await failure(host.exec(['true'], { timeoutMs: 5000 }))).message;
     expect(message).toContain(`UNPROTECTED PRIVATE KEY FILE ${key}: permissions 0644 are too open`);
     expect(message).toContain(`chmod 600 ${key}`);
     expect(message).not.toContain('\n');
     chmodSync(key, 0o600);
-    const fixed = new SshHost(target(sshd, { identityFiles: [key] }));
+    const fixed = new SshHost(sshdTarget(sshd, { identityFiles: [key] }));
     expect((await fixed.exec(['echo', 'ok'], { timeoutMs: 5000 })).stdout).toBe('ok\n');
     fixed.close();
   });
@@ -117,7 +101,7 @@ describe.runIf(enabled)('SSH trust as OpenSSH keeps it (real sshd, ed25519 host 
   it('an encrypted key without an agent says its passphrase must come through ssh-agent', async () => {
     const key = keygen(sshd, 'locked_key', 'ed25519', 'correct horse');
     appendFileSync(join(sshd.dir, 'keys', sshd.user), readFileSync(`${key}.pub`));
-    const host = new SshHost(target(sshd, { identityFiles: [key] }));
+    const host = new SshHost(sshdTarget(sshd, { identityFiles: [key] }));
     const message = (await failure(host.exec(['true'], { timeoutMs: 5000 }))).message;
     expect(message).not.toContain('All configured authentication methods failed');
     expect(message).toContain(`the key ${key} needs its passphrase, given through ssh-agent`);
@@ -137,7 +121,7 @@ describe.runIf(enabled)('SSH trust as OpenSSH keeps it (real sshd, ed25519 host 
         env: { ...process.env, SSH_AUTH_SOCK: socket, SSH_ASKPASS: askpass, SSH_ASKPASS_REQUIRE: 'force', DISPLAY: ':0' },
         stdio: 'ignore',
       });
-      const host = new SshHost(target(sshd, { identityFiles: [key], agent: socket }));
+      const host = new SshHost(sshdTarget(sshd, { identityFiles: [key], agent: socket }));
       expect((await host.exec(['echo', 'via agent'], { timeoutMs: 5000 })).stdout).toBe('via agent\n');
       host.close();
     } finally {
@@ -159,7 +143,7 @@ describe.runIf(enabled)('SSH trust against a server holding ed25519 and RSA host
     const { type, key } = publicKey(join(sshd.dir, 'host_rsa'));
     const file = join(sshd.dir, 'rsa_known_hosts');
     writeFileSync(file, `[127.0.0.1]:${sshd.port} ${type} ${key}\n`);
-    const host = new SshHost(target(sshd, { knownHostsFile: file, hostKeyPolicy: 'accept-new' }));
+    const host = new SshHost(sshdTarget(sshd, { knownHostsFile: file, hostKeyPolicy: 'accept-new' }));
     expect((await host.exec(['echo', 'rsa'], { timeoutMs: 5000 })).stdout).toBe('rsa\n');
     host.close();
     expect(readFileSync(file, 'utf8')).toBe(`[127.0.0.1]:${sshd.port} ${type} ${key}\n`);
