@@ -185,7 +185,7 @@ async function main(argv: readonly string[]): Promise<number> {
       // The runbooks' triggers say which of them the situation calls for (they read the services).
       // The catalog is the console's (cli/runbook-catalog.ts): from the cache while unchanged.
       if (s.config.services?.list.length) {
-        const [{ runbookCatalog }, { offersFor, triggeredRunbooks }] = await Promise.all([
+        const [{ runbookCatalog }, { offersOf }] = await Promise.all([
           import('./cli/runbook-catalog.js'),
           import('./runbooks/triggers.js'),
         ]);
@@ -193,8 +193,7 @@ async function main(argv: readonly string[]): Promise<number> {
           { config: s.config, env: process.env, cwd: process.cwd(), configFile: s.source.path ?? undefined },
           cache,
         );
-        const triggered = triggeredRunbooks(catalog.runbooks);
-        runtime.monitor.setOffers((snapshot, now) => offersFor(snapshot.panes.services.data, triggered, s.config.runbooks?.triggers, now));
+        runtime.monitor.setOffers(offersOf(catalog.runbooks, s.config.runbooks?.triggers));
       }
       const snapshot = await runtime.monitor.once().finally(() => runtime.close());
       // JSON stays exact: the characters a terminal would act on are written as \u escapes.
@@ -213,6 +212,7 @@ async function main(argv: readonly string[]): Promise<number> {
         cwd: process.cwd(),
         out: (text) => writeOut(text),
         err: (line) => process.stderr.write(`${line}\n`),
+        cache,
         stopSignal: processStopSignal,
       });
     }

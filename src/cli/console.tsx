@@ -273,14 +273,12 @@ export async function runConsole(
     // With services to watch, the runbooks' triggers are read soon after the start, so that a
     // situation that calls for one is offered (the banner) without the menu being opened first.
     if (s.config.services?.list.length) {
-      void Promise.all([controller.loadCatalog(), import('../runbooks/triggers.js')]).then(
-        ([catalog, { offersFor, triggeredRunbooks }]) => {
-          const triggered = triggeredRunbooks(catalog.runbooks);
-          if (finished || triggered.length === 0) return;
-          monitor.setOffers((snapshot, now) => offersFor(snapshot.panes.services.data, triggered, s.config.runbooks?.triggers, now));
-          monitor.publish();
-        },
-      );
+      void Promise.all([controller.loadCatalog(), import('../runbooks/triggers.js')]).then(([catalog, { offersOf }]) => {
+        const offers = offersOf(catalog.runbooks, s.config.runbooks?.triggers);
+        if (finished || !offers) return;
+        monitor.setOffers(offers);
+        monitor.publish();
+      });
     }
   }, 250);
   // A deliberate crash, to check on a given terminal that the screen comes back after one.

@@ -6,6 +6,7 @@
 import type { Message } from '../alerts/engine.js';
 import type { Reaction } from '../alerts/reactions.js';
 import type { Env } from '../config/paths.js';
+import type { SetupCache } from '../config/setup-cache.js';
 import type { Runtime } from './runtime.js';
 import type { Setup } from './setup-core.js';
 
@@ -19,19 +20,21 @@ const DEMO_REFUSAL = 'a demo scenario replays recordings, so no runbook runs aga
 export async function triggerReactions(
   s: Setup,
   runtime: Runtime,
-  io: { env: Env; cwd: string },
+  io: { env: Env; cwd: string; cache?: SetupCache | undefined },
   send: (message: Message) => void,
 ): Promise<Reaction[]> {
   if (!s.config.services?.list.length) return [];
-  const [{ loadRunbooks }, { offersFor, triggeredRunbooks }, { TriggerReaction }] = await Promise.all([
-    import('../runbooks/load.js'),
+  const [{ runbookCatalog }, { offersOf }, { TriggerReaction }] = await Promise.all([
+    import('./runbook-catalog.js'),
     import('../runbooks/triggers.js'),
     import('../alerts/trigger-reaction.js'),
   ]);
-  const catalog = loadRunbooks({ config: s.config, env: io.env, cwd: io.cwd, configFile: s.source.path ?? undefined });
-  const triggered = triggeredRunbooks(catalog.runbooks);
-  if (triggered.length === 0) return [];
-  runtime.monitor.setOffers((snapshot, now) => offersFor(snapshot.panes.services.data, triggered, s.config.runbooks?.triggers, now));
+  // The console's catalog (cli/runbook-catalog.ts): from the setup cache while the files are
+  // unchanged, so that the watcher, which runs for weeks, does not keep the validators loaded.
+  const catalog = await runbookCatalog({ config: s.config, env: io.env, cwd: io.cwd, configFile: s.source.path ?? undefined }, io.cache);
+  const offers = offersOf(catalog.runbooks, s.config.runbooks?.triggers);
+  if (!offers) return [];
+  runtime.monitor.setOffers(offers);
   return [
     new TriggerReaction({
       catalog,

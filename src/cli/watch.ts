@@ -13,6 +13,7 @@ import { silenceReader } from '../alerts/silences.js';
 import type { Env } from '../config/paths.js';
 import { packageRoot } from '../config/paths.js';
 import { PrivatePathError } from '../config/private-files.js';
+import type { SetupCache } from '../config/setup-cache.js';
 import { formatBytes } from '../config/units.js';
 import type { TimelineEvent } from '../model/timeline.js';
 import { auditLogPath } from '../runbooks/audit.js';
@@ -40,6 +41,8 @@ export type WatchIo = {
   err(line: string): void;
   /** Resolves with the signal's name when the watcher should stop. */
   stopSignal(): Promise<string>;
+  /** Where the validated runbooks are kept between starts (config/setup-cache.ts); none: read each start. */
+  cache?: SetupCache | undefined;
 };
 
 /** One event as a log line: time, kind, state (and severity), then the words. */

@@ -103,3 +103,19 @@ export function triggeredRunbooks(
 ): Triggered[] {
   return runbooks.flatMap((r) => (r.trigger && !r.unavailable ? [{ id: r.id, title: r.title, trigger: r.trigger }] : []));
 }
+
+/** What a Snapshot's offers are made from: its services reading and the time. */
+export type OffersOf = (
+  snapshot: { readonly panes: { readonly services: { readonly data: ServicesReading | null } } },
+  now: number,
+) => Offer[];
+
+/**
+ * The offers of a catalog's triggered runbooks, as the monitor asks for them (its setOffers),
+ * the same in the console, `homeops status` and the watcher; null when no runbook has a trigger.
+ */
+export function offersOf(runbooks: Parameters<typeof triggeredRunbooks>[0], overrides: TriggerOverrides | undefined): OffersOf | null {
+  const triggered = triggeredRunbooks(runbooks);
+  if (triggered.length === 0) return null;
+  return (snapshot, now) => offersFor(snapshot.panes.services.data, triggered, overrides, now);
+}
